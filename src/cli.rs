@@ -1,0 +1,224 @@
+//! The command line, exactly as SPEC.md §2 defines it. Global options are
+//! accepted before or after the subcommand.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::output::{Format, Lang};
+use crate::rules::status::{Role, Status};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tokenctl",
+    version,
+    about = "Administer the one-time-password devices of internet-banking users",
+    long_about = "Administer the one-time-password devices of internet-banking users in a \
+SQLite registry: list users and devices, revoke devices in bulk as a master user, register \
+new devices, report devices nearing expiry, and note the disposal of old ones.\n\n\
+TOKENCTL_NOW (an RFC 3339 instant) fixes the clock for every command.",
+    after_help = "Exit codes: 0 done, 1 other failure, 2 usage or malformed input, \
+3 verification failed, 4 locked, 5 too early, 6 not found, 7 refused by a rule, \
+8 registry unusable, 10 `expiring --exit-code` found devices."
+)]
+pub struct Cli {
+    /// The registry file [default: registry.db in the platform's data directory]
+    #[arg(long, global = true, env = "TOKENCTL_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Output format
+    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Language of labels and messages [default: from LANG]
+    #[arg(long, global = true, value_enum, env = "TOKENCTL_LANG")]
+    pub lang: Option<Lang>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the registry (refuses to overwrite one)
+    Init(InitArgs),
+    /// Import users or the bank's delivery of devices from CSV
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Set a master user's confirmation password
+    Passwd(PasswdArgs),
+    /// List users with their device and OTP status
+    List(ListArgs),
+    /// Revoke the devices of one or many users, as a master user
+    Revoke(RevokeArgs),
+    /// Register a device for a user, with its serial and current code
+    Register(RegisterArgs),
+    /// Report in-service devices expiring soon or already expired (for cron)
+    Expiring(ExpiringArgs),
+    /// Disposal notice for devices out of use; optionally record disposal
+    DisposeNote(DisposeNoteArgs),
+    /// Print the code a (simulated) device shows now or at --at
+    Otp(OtpArgs),
+    /// Show the append-only audit log, newest first
+    Audit(AuditArgs),
+    /// Clear a login's lockout
+    Unlock(UnlockArgs),
+    /// Print shell completions
+    Completions(CompletionsArgs),
+    /// Print the man page (roff)
+    Man,
+    /// Walk through the whole procedure on a throw-away registry
+    Demo,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Load the sample organisation of the procedure
+    #[arg(long)]
+    pub demo: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// CSV login_id,name,role,otp_required[,serial]
+    Users {
+        /// The CSV file, or - for stdin
+        file: String,
+    },
+    /// CSV serial,secret,expires[,digits,period,algorithm]
+    Devices {
+        /// The CSV file, or - for stdin
+        file: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct PasswordArgs {
+    /// Read the password from stdin
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Read the password from a file
+    #[arg(long, value_name = "FILE", conflicts_with = "password_stdin")]
+    pub password_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct PasswdArgs {
+    pub login_id: String,
+    #[command(flatten)]
+    pub password: PasswordArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFilter {
+    Active,
+    Revoked,
+    NotRequired,
+}
+
+impl From<StatusFilter> for Status {
+    fn from(s: StatusFilter) -> Status {
+        match s {
+            StatusFilter::Active => Status::Active,
+            StatusFilter::Revoked => Status::Revoked,
+            StatusFilter::NotRequired => Status::NotRequired,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[arg(long, value_enum)]
+    pub status: Option<StatusFilter>,
+    #[arg(long, value_enum)]
+    pub role: Option<Role>,
+    /// Only this login ID
+    #[arg(long, value_name = "ID")]
+    pub user: Option<String>,
+    /// Only users of this device
+    #[arg(long, value_name = "S")]
+    pub serial: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RevokeArgs {
+    /// The master user performing the revocation
+    #[arg(long = "as", value_name = "MASTER")]
+    pub master: String,
+    /// Login IDs to revoke
+    #[arg(value_name = "LOGIN_ID")]
+    pub targets: Vec<String>,
+    /// Login IDs, one per line (# comments allowed); - for stdin
+    #[arg(long, value_name = "F")]
+    pub targets_file: Option<String>,
+    /// Every user whose in-service device expires within this window (e.g. 30d, 4w)
+    #[arg(long, value_name = "DUR")]
+    pub expiring_within: Option<String>,
+    /// The current code of the master's device (prompted on a TTY when missing)
+    #[arg(long, value_name = "CODE")]
+    pub otp: Option<String>,
+    #[command(flatten)]
+    pub password: PasswordArgs,
+    /// Show what would be revoked; needs no credentials and changes nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask for confirmation
+    #[arg(long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RegisterArgs {
+    #[arg(long, value_name = "LOGIN_ID")]
+    pub user: String,
+    #[arg(long, value_name = "SERIAL")]
+    pub serial: String,
+    /// The code the device shows now (prompted on a TTY when missing)
+    #[arg(long, value_name = "CODE")]
+    pub otp: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExpiringArgs {
+    /// The window, e.g. 30d or 4w
+    #[arg(long, default_value = "30d", value_name = "DUR")]
+    pub within: String,
+    /// Exit 10 when any device is reported
+    #[arg(long)]
+    pub exit_code: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DisposeNoteArgs {
+    /// Serial numbers (default: every device out of use and not disposed)
+    pub serials: Vec<String>,
+    /// Record the disposal of the devices listed
+    #[arg(long)]
+    pub mark_disposed: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct OtpArgs {
+    pub serial: String,
+    /// The instant to compute the code for (RFC 3339)
+    #[arg(long, value_name = "RFC3339")]
+    pub at: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Show at most N rows
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct UnlockArgs {
+    pub login_id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}

@@ -1,0 +1,251 @@
+//! `register`: a user registers a device with its serial and current code,
+//! no earlier than the registrable-at instant of their latest revocation.
+
+use std::io::Write;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::Context;
+use crate::cli::RegisterArgs;
+use crate::cmd::{record, require_user};
+use crate::error::{Error, Result};
+use crate::output::{Format, csv_error, csv_writer, from_unix, rfc3339, write_error, write_json};
+use crate::rules::calendar::japan_date;
+use crate::rules::expiry::is_expired;
+use crate::rules::status::Status;
+use crate::store::Store;
+use crate::store::devices::{clear_out_of_use, find_device, mark_out_of_use, serial_of};
+use crate::store::users::{self, holders, previous_device_id};
+use crate::verification::{self, Attempt};
+
+#[derive(Serialize)]
+struct RegisterJson {
+    login_id: String,
+    serial: String,
+    registered_at: String,
+    expires: String,
+    previous_serial: Option<String>,
+}
+
+pub fn run(
+    ctx: &Context,
+    store: &mut Store,
+    args: &RegisterArgs,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let now = ctx.clock.now();
+    let user = require_user(&store.conn, &args.user)?;
+    match user.status() {
+        Status::NotRequired => {
+            return Err(Error::refused(format!(
+                "{} does not use one-time passwords; there is nothing to register",
+                user.login_id
+            )));
+        }
+        Status::Active => {
+            verification::ensure_unlocked(&user)?;
+            let serial = user
+                .device
+                .as_ref()
+                .map(|d| d.serial.as_str())
+                .unwrap_or("-");
+            return Err(Error::refused(format!(
+                "{} already has device {serial} in service; a master user must revoke it first",
+                user.login_id
+            )));
+        }
+        Status::Revoked => verification::ensure_unlocked(&user)?,
+    }
+    if let Some(at) = user.registrable_at.map(from_unix).filter(|at| now < *at) {
+        return Err(Error::TooEarly {
+            login_id: user.login_id.clone(),
+            registrable_at: ctx.out.instant(at),
+            remaining: remaining(at - now),
+        });
+    }
+    let device = find_device(&store.conn, &args.serial)?
+        .ok_or_else(|| Error::UnknownSerial(args.serial.clone()))?;
+    if let Some(disposed) = device.disposed_at {
+        return Err(Error::refused(format!(
+            "device {} was disposed of on {}; it can never be registered again",
+            device.serial,
+            ctx.out.instant_unix(disposed)
+        )));
+    }
+    if is_expired(device.expires, japan_date(now)) {
+        return Err(Error::refused(format!(
+            "device {} expired on {}; register the new device the bank delivered",
+            device.serial, device.expires
+        )));
+    }
+    let code = ctx.term.code(
+        args.otp.as_deref(),
+        &format!("Code shown by device {}", device.serial),
+    )?;
+    let verified = verification::verify(
+        ctx,
+        store,
+        &Attempt {
+            user: &user,
+            device: &device,
+            password: None,
+            code: &code,
+            action: "register",
+        },
+    )?;
+
+    let now_unix = now.timestamp();
+    let previous = store.transaction(|tx| {
+        verification::commit_success(tx, verified)?;
+        let previous = previous_device_id(tx, user.id)?;
+        users::register(tx, user.id, device.id, now_unix)?;
+        if device.out_of_use_since.is_some() {
+            clear_out_of_use(tx, device.id)?;
+        }
+        let mut retired = false;
+        if let Some(old) = previous.filter(|old| *old != device.id) {
+            if holders(tx, old)?.is_empty() {
+                mark_out_of_use(tx, old, device.id, now_unix)?;
+                retired = true;
+            }
+        }
+        let previous_serial = match previous {
+            Some(id) => serial_of(tx, id)?,
+            None => None,
+        };
+        record(
+            ctx,
+            tx,
+            &user.login_id,
+            "register",
+            &[user.login_id.clone()],
+            "ok",
+            match &previous_serial {
+                Some(p) => format!(
+                    "serial {}; previous {p}{}",
+                    device.serial,
+                    if retired { " (now out of use)" } else { "" }
+                ),
+                None => format!("serial {}", device.serial),
+            },
+        )?;
+        Ok(previous_serial.map(|s| (s, retired)))
+    })?;
+    let result = RegisterJson {
+        login_id: user.login_id.clone(),
+        serial: device.serial.clone(),
+        registered_at: rfc3339(now),
+        expires: device.expires.to_string(),
+        previous_serial: previous.as_ref().map(|(s, _)| s.clone()),
+    };
+    render(
+        ctx,
+        out,
+        &result,
+        now,
+        previous.as_ref().is_some_and(|(_, retired)| *retired),
+    )
+}
+
+fn render(
+    ctx: &Context,
+    out: &mut dyn Write,
+    r: &RegisterJson,
+    now: DateTime<Utc>,
+    retired: bool,
+) -> Result<()> {
+    let o = &ctx.out;
+    match o.format {
+        Format::Json => write_json(out, r),
+        Format::Csv => {
+            let mut csv = csv_writer(out);
+            csv.write_record([
+                "login_id",
+                "serial",
+                "registered_at",
+                "expires",
+                "previous_serial",
+            ])
+            .map_err(csv_error)?;
+            csv.write_record([
+                &r.login_id,
+                &r.serial,
+                &r.registered_at,
+                &r.expires,
+                r.previous_serial.as_deref().unwrap_or(""),
+            ])
+            .map_err(csv_error)?;
+            csv.flush().map_err(write_error)
+        }
+        Format::Table => {
+            let expires = o.date_text(&r.expires);
+            let line = match o.lang {
+                crate::output::Lang::En => format!(
+                    "Registered device {} for {} at {} (usable through {expires}).",
+                    r.serial,
+                    r.login_id,
+                    o.instant(now)
+                ),
+                crate::output::Lang::Ja => format!(
+                    "{} のパスワード生成機 {} を {} に利用登録しました（有効期限 {expires}）。",
+                    r.login_id,
+                    r.serial,
+                    o.instant(now)
+                ),
+            };
+            writeln!(out, "{line}").map_err(write_error)?;
+            if let (Some(previous), true) = (&r.previous_serial, retired) {
+                let line = match o.lang {
+                    crate::output::Lang::En => format!(
+                        "The previous device {previous} is now out of use: see `tokenctl dispose-note {previous}`."
+                    ),
+                    crate::output::Lang::Ja => format!(
+                        "旧パスワード生成機 {previous} は使用されなくなりました。`tokenctl dispose-note {previous}` をご覧ください。"
+                    ),
+                };
+                writeln!(out, "{line}").map_err(write_error)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// "2 days 3 hours 5 minutes", or seconds when under a minute.
+pub fn remaining(d: chrono::TimeDelta) -> String {
+    let total = d.num_seconds().max(1);
+    if total < 60 {
+        return format!("{total} second{}", if total == 1 { "" } else { "s" });
+    }
+    let minutes_total = (total + 59) / 60;
+    let (days, hours, minutes) = (
+        minutes_total / 1440,
+        minutes_total / 60 % 24,
+        minutes_total % 60,
+    );
+    let mut parts = Vec::new();
+    for (n, unit) in [(days, "day"), (hours, "hour"), (minutes, "minute")] {
+        if n > 0 {
+            parts.push(format!("{n} {unit}{}", if n == 1 { "" } else { "s" }));
+        }
+    }
+    parts.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeDelta;
+
+    #[test]
+    fn remaining_rounds_up_to_the_minute() {
+        assert_eq!(remaining(TimeDelta::seconds(1)), "1 second");
+        assert_eq!(remaining(TimeDelta::seconds(59)), "59 seconds");
+        assert_eq!(remaining(TimeDelta::seconds(61)), "2 minutes");
+        assert_eq!(remaining(TimeDelta::minutes(60)), "1 hour");
+        assert_eq!(
+            remaining(TimeDelta::minutes(2 * 1440 + 11 * 60 + 10)),
+            "2 days 11 hours 10 minutes"
+        );
+    }
+}

@@ -1,0 +1,463 @@
+//! `revoke`: a master user revokes the devices of one or many users, all or
+//! nothing.
+//!
+//! Every target is checked before anything changes and before credentials
+//! are asked for; the revocation itself is one transaction. The earliest
+//! re-registration time comes from `rules::schedule`.
+
+use std::collections::HashSet;
+use std::io::{BufRead, Write};
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::Context;
+use crate::cli::RevokeArgs;
+use crate::cmd::{record, require_user};
+use crate::error::{Error, Result, TargetFailure};
+use crate::output::{
+    Format, Output, csv_error, csv_writer, labels, progress, rfc3339, write_error, write_json,
+    write_table,
+};
+use crate::prompt::PasswordInput;
+use crate::rules::calendar::japan_date;
+use crate::rules::expiry::{is_expired, parse_window, window_end};
+use crate::rules::schedule::registrable_at;
+use crate::rules::status::{Role, Status};
+use crate::store::Store;
+use crate::store::users::{self, UserRow, find_user};
+use crate::verification::{self, Attempt};
+
+/// A revocation request: the command line's flags, or the demo's script.
+pub struct RevokeRequest {
+    pub master: String,
+    pub targets: Vec<String>,
+    pub targets_file: Option<String>,
+    pub expiring_within: Option<String>,
+    pub otp: Option<String>,
+    pub password: PasswordInput,
+    pub dry_run: bool,
+    pub yes: bool,
+}
+
+impl From<RevokeArgs> for RevokeRequest {
+    fn from(a: RevokeArgs) -> Self {
+        RevokeRequest {
+            master: a.master,
+            targets: a.targets,
+            targets_file: a.targets_file,
+            expiring_within: a.expiring_within,
+            otp: a.otp,
+            password: PasswordInput::from_flags(
+                a.password.password_stdin,
+                a.password.password_file,
+            ),
+            dry_run: a.dry_run,
+            yes: a.yes,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct RevokeJson {
+    dry_run: bool,
+    revoked: Vec<RevokedJson>,
+}
+
+#[derive(Serialize)]
+struct RevokedJson {
+    login_id: String,
+    serial: String,
+    revoked_at: String,
+    registrable_at: String,
+}
+
+/// A target that passed every check.
+struct Target {
+    user: UserRow,
+    serial: String,
+}
+
+pub fn run(
+    ctx: &Context,
+    store: &mut Store,
+    req: &RevokeRequest,
+    out: &mut dyn Write,
+) -> Result<()> {
+    if req.targets_file.as_deref() == Some("-") && matches!(req.password, PasswordInput::Stdin) {
+        return Err(Error::usage(
+            "--targets-file - and --password-stdin both want stdin; use --password-file or a targets file",
+        ));
+    }
+    let window = req
+        .expiring_within
+        .as_deref()
+        .map(parse_window)
+        .transpose()
+        .map_err(|m| Error::usage(format!("--expiring-within: {m}")))?;
+    let now = ctx.clock.now();
+    let today = japan_date(now);
+
+    let master = require_user(&store.conn, &req.master)?;
+    let master_device = check_master(&master, today)?;
+
+    let mut names = req.targets.clone();
+    if let Some(file) = &req.targets_file {
+        names.extend(read_targets_file(file)?);
+    }
+    if let Some(days) = window {
+        let rows = users::expiring(&store.conn, Some(today), window_end(today, days))?;
+        names.extend(rows.into_iter().map(|r| r.login_id));
+    }
+    let explicit = !req.targets.is_empty() || req.targets_file.is_some() || window.is_some();
+    if !explicit {
+        names = select_interactively(ctx, store)?;
+    }
+    let mut seen = HashSet::new();
+    names.retain(|n| seen.insert(n.clone()));
+    if names.is_empty() {
+        if window.is_some() {
+            writeln!(out, "{}", ctx.out.pick(
+                "No in-service device expires within the window; nothing to revoke.",
+                "期間内に有効期限を迎える利用中のパスワード生成機はありません。失効の対象はありません。",
+            )).map_err(write_error)?;
+            return Ok(());
+        }
+        return Err(Error::usage(
+            "no targets: name login IDs, or use --targets-file or --expiring-within",
+        ));
+    }
+
+    let targets = resolve_targets(store, &names, today)?;
+    let revoked_at = now;
+    let registrable = registrable_at(revoked_at);
+
+    if req.dry_run {
+        return render(&ctx.out, out, &targets, revoked_at, registrable, true);
+    }
+    verification::ensure_unlocked(&master)?;
+    if !req.yes {
+        let prompt = ctx
+            .out
+            .pick(
+                &format!(
+                    "Revoke the devices of {} user(s)? This cannot be undone",
+                    targets.len()
+                ),
+                &format!(
+                    "{} 名の利用者のパスワード生成機を失効しますか？元に戻せません",
+                    targets.len()
+                ),
+            )
+            .to_string();
+        if !ctx.term.confirm(&prompt).map_err(|e| match e {
+            Error::Usage(_) => {
+                Error::usage("confirmation required: pass --yes (there is no terminal to ask on)")
+            }
+            other => other,
+        })? {
+            return Err(Error::Cancelled);
+        }
+    }
+    let password = ctx.term.password(
+        &req.password,
+        &format!("Confirmation password of {}", master.login_id),
+        false,
+    )?;
+    let code = ctx.term.code(
+        req.otp.as_deref(),
+        &format!("Code shown by device {}", master_device.serial),
+    )?;
+    let verified = verification::verify(
+        ctx,
+        store,
+        &Attempt {
+            user: &master,
+            device: &master_device,
+            password: Some(&password),
+            code: &code,
+            action: "revoke",
+        },
+    )?;
+
+    let bar = progress::bar(targets.len() as u64, "revoking", 1_000);
+    let (revoked_unix, registrable_unix) = (revoked_at.timestamp(), registrable.timestamp());
+    store.transaction(|tx| {
+        verification::commit_success(tx, verified)?;
+        for target in &targets {
+            let device_id = target
+                .user
+                .device
+                .as_ref()
+                .map(|d| d.id)
+                .expect("checked in service");
+            users::revoke(
+                tx,
+                target.user.id,
+                device_id,
+                master.id,
+                revoked_unix,
+                registrable_unix,
+            )?;
+            record(
+                ctx,
+                tx,
+                &master.login_id,
+                "revoke",
+                &[target.user.login_id.clone()],
+                "ok",
+                format!(
+                    "serial {}; registrable at {}",
+                    target.serial,
+                    rfc3339(registrable)
+                ),
+            )?;
+            bar.inc(1);
+        }
+        Ok(())
+    })?;
+    bar.finish_and_clear();
+    render(&ctx.out, out, &targets, revoked_at, registrable, false)
+}
+
+/// The master must be a master user with a device in service, not expired.
+fn check_master(master: &UserRow, today: chrono::NaiveDate) -> Result<crate::store::DeviceRow> {
+    if master.role != Role::Master {
+        return Err(Error::refused(format!(
+            "{} is not a master user; only a master user can revoke devices",
+            master.login_id
+        )));
+    }
+    let device = master.device.clone().ok_or_else(|| {
+        Error::refused(format!(
+            "master {} has no device in service; register one before revoking others",
+            master.login_id
+        ))
+    })?;
+    if is_expired(device.expires, today) {
+        return Err(Error::refused(format!(
+            "the device {} of master {} expired on {}; it cannot confirm a revocation. Contact the bank",
+            device.serial, master.login_id, device.expires
+        )));
+    }
+    Ok(device)
+}
+
+/// Checks every target; any failure refuses the whole revocation.
+fn resolve_targets(
+    store: &Store,
+    names: &[String],
+    today: chrono::NaiveDate,
+) -> Result<Vec<Target>> {
+    let mut targets = Vec::with_capacity(names.len());
+    let mut failures = Vec::new();
+    let fail = |login_id: &str, reason: String, not_found: bool| TargetFailure {
+        login_id: login_id.to_string(),
+        reason,
+        not_found,
+    };
+    for name in names {
+        let Some(user) = find_user(&store.conn, name)? else {
+            failures.push(fail(name, "unknown login ID".into(), true));
+            continue;
+        };
+        match (user.status(), &user.device) {
+            (Status::NotRequired, _) => {
+                failures.push(fail(name, "does not use one-time passwords".into(), false));
+            }
+            (Status::Revoked, _) | (_, None) => {
+                failures.push(fail(
+                    name,
+                    "not in service: already revoked, no device registered".into(),
+                    false,
+                ));
+            }
+            (Status::Active, Some(device)) if is_expired(device.expires, today) => {
+                failures.push(fail(
+                    name,
+                    format!(
+                        "device {} expired on {}; an expired device cannot be revoked by the organisation. Contact the bank",
+                        device.serial, device.expires
+                    ),
+                    false,
+                ));
+            }
+            (Status::Active, Some(device)) => {
+                let serial = device.serial.clone();
+                targets.push(Target { user, serial });
+            }
+        }
+    }
+    if failures.is_empty() {
+        Ok(targets)
+    } else {
+        Err(Error::Targets { failures })
+    }
+}
+
+fn read_targets_file(file: &str) -> Result<Vec<String>> {
+    let reader: Box<dyn BufRead> = if file == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        let f = std::fs::File::open(file)
+            .map_err(|e| Error::usage(format!("cannot read the targets file {file}: {e}")))?;
+        Box::new(std::io::BufReader::new(f))
+    };
+    let mut names = Vec::new();
+    for line in reader.lines() {
+        let line =
+            line.map_err(|e| Error::usage(format!("cannot read the targets file {file}: {e}")))?;
+        let line = line.trim();
+        if !line.is_empty() && !line.starts_with('#') {
+            names.push(line.to_string());
+        }
+    }
+    Ok(names)
+}
+
+/// The procedure's selection screen: a checkbox list of users in service.
+fn select_interactively(ctx: &Context, store: &Store) -> Result<Vec<String>> {
+    if !ctx.term.interactive {
+        return Err(Error::usage(
+            "no targets: name login IDs, or use --targets-file or --expiring-within",
+        ));
+    }
+    let rows = users::in_service(&store.conn)?;
+    let o = &ctx.out;
+    let items: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            format!(
+                "{}  {}  {}  {}  {}",
+                r.login_id,
+                r.name,
+                o.role(r.role),
+                r.serial.as_deref().unwrap_or("-"),
+                r.expires
+                    .as_deref()
+                    .map(|e| o.date_text(e))
+                    .unwrap_or_default()
+            )
+        })
+        .collect();
+    let prompt = o.pick(
+        "Select the users whose device to revoke (space to select, enter to confirm)",
+        "失効する利用者を選択してください（スペースで選択、Enterで確定）",
+    );
+    let chosen = ctx.term.select(prompt, &items)?;
+    Ok(chosen
+        .into_iter()
+        .map(|i| rows[i].login_id.clone())
+        .collect())
+}
+
+fn render(
+    o: &Output,
+    out: &mut dyn Write,
+    targets: &[Target],
+    revoked_at: DateTime<Utc>,
+    registrable: DateTime<Utc>,
+    dry_run: bool,
+) -> Result<()> {
+    match o.format {
+        Format::Json => write_json(
+            out,
+            &RevokeJson {
+                dry_run,
+                revoked: targets
+                    .iter()
+                    .map(|t| RevokedJson {
+                        login_id: t.user.login_id.clone(),
+                        serial: t.serial.clone(),
+                        revoked_at: rfc3339(revoked_at),
+                        registrable_at: rfc3339(registrable),
+                    })
+                    .collect(),
+            },
+        ),
+        Format::Csv => {
+            let mut csv = csv_writer(out);
+            csv.write_record([
+                "dry_run",
+                "login_id",
+                "serial",
+                "revoked_at",
+                "registrable_at",
+            ])
+            .map_err(csv_error)?;
+            for t in targets {
+                csv.write_record([
+                    if dry_run { "true" } else { "false" },
+                    &t.user.login_id,
+                    &t.serial,
+                    &rfc3339(revoked_at),
+                    &rfc3339(registrable),
+                ])
+                .map_err(csv_error)?;
+            }
+            csv.flush().map_err(write_error)
+        }
+        Format::Table => {
+            let title = if dry_run {
+                o.pick(
+                    "Dry run: nothing was changed. These devices would be revoked:",
+                    "確認のみ（変更はしていません）。以下の利用者のパスワード生成機が失効されます。",
+                )
+            } else {
+                o.pick(
+                    "Revoked the devices of the following users.",
+                    "以下の利用者が登録しているパスワード生成機の情報を失効しました。",
+                )
+            };
+            writeln!(out, "{title}").map_err(write_error)?;
+            let headers = vec![
+                o.label(labels::LOGIN_ID),
+                o.label(labels::NAME),
+                o.label(labels::ROLE),
+                o.label(labels::SERIAL),
+                o.label(labels::STATUS),
+                o.label(labels::EXPIRES),
+                o.label(labels::REGISTRABLE_AT),
+            ];
+            let rows = targets
+                .iter()
+                .map(|t| {
+                    vec![
+                        t.user.login_id.clone(),
+                        t.user.name.clone(),
+                        o.role(t.user.role).to_string(),
+                        t.serial.clone(),
+                        o.status(Status::Revoked).to_string(),
+                        t.user
+                            .device
+                            .as_ref()
+                            .map(|d| o.date(d.expires))
+                            .unwrap_or_default(),
+                        o.instant(registrable),
+                    ]
+                })
+                .collect();
+            write_table(out, headers, rows)?;
+            for t in targets {
+                let line = match o.lang {
+                    crate::output::Lang::En => format!(
+                        "{} {} register a new device from {}.",
+                        t.user.login_id,
+                        if dry_run { "would be able to" } else { "may" },
+                        o.instant(registrable)
+                    ),
+                    crate::output::Lang::Ja => format!(
+                        "{} は {} 以降に新しいパスワード生成機を利用登録できます。",
+                        t.user.login_id,
+                        o.instant(registrable)
+                    ),
+                };
+                writeln!(out, "{line}").map_err(write_error)?;
+            }
+            writeln!(out, "{}", o.pick(
+                "Registration opens 30 minutes after a revocation; after one at or after 20:30 Japan time, at 08:10 on the next business day.",
+                "ワンタイムパスワードの利用登録は失効の30分後から可能です。20時30分以降の失効は、翌営業日の8時10分以降に利用登録できます。",
+            )).map_err(write_error)
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! The one error type of tokenctl, and the one place that turns an error into
+//! the lines on stderr and the documented exit code (SPEC.md §2, "Exit codes").
+//!
+//! Every failure a user can meet is a variant here, carrying the context it
+//! needs to explain itself; commands return it and never print errors
+//! themselves.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Why one target of a bulk revocation cannot be revoked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetFailure {
+    pub login_id: String,
+    pub reason: String,
+    /// An unknown login ID is "not found" (exit 6); anything else is a rule.
+    pub not_found: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A malformed flag value, a missing input without a TTY, and the like.
+    #[error("{0}")]
+    Usage(String),
+
+    /// A bad row or header in an imported CSV file. `line` is 1-based.
+    #[error("{file}, line {line}: {message}; nothing was imported")]
+    BadRow {
+        file: String,
+        line: u64,
+        message: String,
+    },
+
+    #[error("{reason}")]
+    Verification {
+        login_id: String,
+        reason: String,
+        /// This failure was the one that locked the login.
+        locked_now: bool,
+    },
+
+    #[error(
+        "{login_id} is locked after repeated failed verifications; an administrator must run `tokenctl unlock {login_id}`"
+    )]
+    Locked { login_id: String },
+
+    #[error(
+        "too early: {login_id} may register a device from {registrable_at}, {remaining} from now"
+    )]
+    TooEarly {
+        login_id: String,
+        registrable_at: String,
+        remaining: String,
+    },
+
+    #[error("unknown login ID: {0}")]
+    UnknownUser(String),
+
+    #[error("unknown serial number: {0} (no delivery contains it)")]
+    UnknownSerial(String),
+
+    /// A rule of the procedure forbids the action (exit 7).
+    #[error("{0}")]
+    Refused(String),
+
+    /// A bulk revocation in which some targets cannot be revoked.
+    #[error("revocation refused for {} target(s); nothing was changed", failures.len())]
+    Targets { failures: Vec<TargetFailure> },
+
+    /// The registry file cannot be used (exit 8); it has not been written.
+    #[error("{}: {reason}", path.display())]
+    Registry { path: PathBuf, reason: String },
+
+    #[error("{} already exists; refusing to overwrite it", path.display())]
+    AlreadyExists { path: PathBuf },
+
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("registry error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+
+    #[error("terminal prompt failed: {0}")]
+    Prompt(String),
+
+    #[error("cancelled; nothing was changed")]
+    Cancelled,
+}
+
+impl Error {
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Io {
+            context: context.into(),
+            source,
+        }
+    }
+
+    pub fn usage(message: impl Into<String>) -> Self {
+        Error::Usage(message.into())
+    }
+
+    pub fn refused(message: impl Into<String>) -> Self {
+        Error::Refused(message.into())
+    }
+
+    /// The exit code of SPEC.md §2 for this error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Usage(_) | Error::BadRow { .. } => 2,
+            Error::Verification { .. } => 3,
+            Error::Locked { .. } => 4,
+            Error::TooEarly { .. } => 5,
+            Error::UnknownUser(_) | Error::UnknownSerial(_) => 6,
+            Error::Refused(_) => 7,
+            Error::Targets { failures } => {
+                if failures.iter().any(|f| f.not_found) {
+                    6
+                } else {
+                    7
+                }
+            }
+            Error::Registry { .. } => 8,
+            Error::Sqlite(e) if registry_unusable(e) => 8,
+            Error::AlreadyExists { .. }
+            | Error::Io { .. }
+            | Error::Sqlite(_)
+            | Error::Prompt(_)
+            | Error::Cancelled => 1,
+        }
+    }
+
+    /// The lines written to stderr, each prefixed `error: ` by the caller:
+    /// one cause per line.
+    pub fn lines(&self) -> Vec<String> {
+        let mut lines = vec![self.to_string()];
+        match self {
+            Error::Targets { failures } => {
+                for f in failures {
+                    lines.push(format!("{}: {}", f.login_id, f.reason));
+                }
+            }
+            Error::Verification {
+                login_id,
+                locked_now: true,
+                ..
+            } => lines.push(format!(
+                "{login_id} is now locked; an administrator must run `tokenctl unlock {login_id}`"
+            )),
+            Error::Sqlite(e) if registry_unusable(e) => {
+                lines[0] = format!("the registry is unusable: {e}");
+            }
+            _ => {
+                let mut source = std::error::Error::source(self);
+                while let Some(cause) = source {
+                    let mut line = String::new();
+                    let _ = write!(line, "caused by: {cause}");
+                    if !lines.iter().any(|l| l.contains(&cause.to_string())) {
+                        lines.push(line);
+                    }
+                    source = cause.source();
+                }
+            }
+        }
+        lines
+    }
+}
+
+/// SQLite errors that mean the file cannot serve as a registry right now:
+/// locked by another process past the busy timeout, not a database, unreadable.
+fn registry_unusable(e: &rusqlite::Error) -> bool {
+    use rusqlite::ErrorCode::*;
+    matches!(
+        e.sqlite_error_code(),
+        Some(
+            DatabaseBusy | DatabaseLocked | NotADatabase | CannotOpen | ReadOnly | DatabaseCorrupt
+        )
+    )
+}
+
+impl From<dialoguer::Error> for Error {
+    fn from(e: dialoguer::Error) -> Self {
+        Error::Prompt(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mixed_bulk_failures_report_not_found_first() {
+        let failure = |not_found| TargetFailure {
+            login_id: "x".into(),
+            reason: "r".into(),
+            not_found,
+        };
+        let mixed = Error::Targets {
+            failures: vec![failure(false), failure(true)],
+        };
+        assert_eq!(mixed.exit_code(), 6);
+        let rules_only = Error::Targets {
+            failures: vec![failure(false)],
+        };
+        assert_eq!(rules_only.exit_code(), 7);
+        assert_eq!(
+            rules_only.lines(),
+            vec![
+                "revocation refused for 1 target(s); nothing was changed",
+                "x: r"
+            ]
+        );
+    }
+}

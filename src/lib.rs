@@ -1,0 +1,116 @@
+//! tokenctl: administer the one-time-password devices of internet-banking
+//! users in a SQLite registry.
+//!
+//! `run` parses the command line, opens the registry once, hands it to the
+//! command, and renders any error in the one place that also picks the exit
+//! code. The rules live in `rules` as pure functions; `store` and `prompt`
+//! are the edges.
+
+pub mod cli;
+pub mod clock;
+pub mod cmd;
+pub mod error;
+pub mod output;
+pub mod password;
+pub mod prompt;
+pub mod rules;
+pub mod store;
+pub mod verification;
+
+use std::io::{BufWriter, Write};
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+use crate::clock::Clock;
+use crate::error::Result;
+use crate::output::{Lang, Output, is_broken_pipe};
+use crate::prompt::Terminal;
+use crate::store::Store;
+
+/// What every command is handed besides the registry.
+pub struct Context {
+    pub clock: Clock,
+    pub out: Output,
+    pub term: Terminal,
+}
+
+/// Runs tokenctl with the process's arguments; returns the exit code.
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return e.exit_code();
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let result = execute(cli, &mut out).and_then(|code| {
+        out.flush().map_err(output::write_error)?;
+        Ok(code)
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) if is_broken_pipe(&e) => 0,
+        Err(e) => {
+            // Nothing half-written on stdout: drop what is buffered.
+            drop(out);
+            let stderr = std::io::stderr();
+            let mut err = stderr.lock();
+            for line in e.lines() {
+                let _ = writeln!(err, "error: {line}");
+            }
+            e.exit_code()
+        }
+    }
+}
+
+fn execute(cli: Cli, out: &mut dyn Write) -> Result<i32> {
+    let output = Output {
+        format: cli.format,
+        lang: Lang::resolve(cli.lang),
+    };
+    match cli.command {
+        Command::Completions(args) => return cmd::completions::run(&args, out).map(|_| 0),
+        Command::Man => return cmd::completions::man(out).map(|_| 0),
+        Command::Demo => return cmd::demo::run(output, out).map(|_| 0),
+        _ => {}
+    }
+    let ctx = Context {
+        clock: Clock::from_env()?,
+        out: output,
+        term: Terminal::detect(),
+    };
+    let path = cli.db.unwrap_or_else(store::default_path);
+    if let Command::Init(args) = &cli.command {
+        return cmd::init::run(&ctx, &path, args, out).map(|_| 0);
+    }
+    let mut store = Store::open(&path)?;
+    dispatch(&ctx, &mut store, cli.command, out)
+}
+
+/// Runs a command that works on an open registry.
+pub fn dispatch(
+    ctx: &Context,
+    store: &mut Store,
+    command: Command,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    match command {
+        Command::Import(args) => cmd::import::run(ctx, store, &args, out)?,
+        Command::Passwd(args) => cmd::passwd::run(ctx, store, &args, out)?,
+        Command::List(args) => cmd::list::run(ctx, store, &args, out)?,
+        Command::Revoke(args) => cmd::revoke::run(ctx, store, &args.into(), out)?,
+        Command::Register(args) => cmd::register::run(ctx, store, &args, out)?,
+        Command::Expiring(args) => return cmd::expiring::run(ctx, store, &args, out),
+        Command::DisposeNote(args) => cmd::dispose_note::run(ctx, store, &args, out)?,
+        Command::Otp(args) => cmd::otp::run(ctx, store, &args, out)?,
+        Command::Audit(args) => cmd::audit::run(ctx, store, &args, out)?,
+        Command::Unlock(args) => cmd::unlock::run(ctx, store, &args, out)?,
+        Command::Init(_) | Command::Completions(_) | Command::Man | Command::Demo => {
+            unreachable!("handled before the registry is opened")
+        }
+    }
+    Ok(0)
+}

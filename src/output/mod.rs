@@ -1,0 +1,269 @@
+//! How results reach the user: table, JSON or CSV; English or Japanese
+//! labels; Japan-time instants. JSON keys and CSV headers never change with
+//! the language, so scripts can rely on them.
+
+pub mod progress;
+
+use std::io::Write;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use comfy_table::{ContentArrangement, Table, presets};
+
+use crate::error::{Error, Result};
+use crate::rules::calendar::JAPAN;
+use crate::rules::status::{Role, Status};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Lang {
+    En,
+    Ja,
+}
+
+impl Lang {
+    /// `--lang`/`TOKENCTL_LANG` when given, else Japanese when `LANG` (or
+    /// `LC_ALL`/`LC_MESSAGES`) names a Japanese locale.
+    pub fn resolve(explicit: Option<Lang>) -> Lang {
+        explicit.unwrap_or_else(|| {
+            let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+                .iter()
+                .filter_map(|k| std::env::var(k).ok())
+                .find(|v| !v.is_empty())
+                .unwrap_or_default();
+            if locale.starts_with("ja") {
+                Lang::Ja
+            } else {
+                Lang::En
+            }
+        })
+    }
+
+    pub fn pick<'a>(self, en: &'a str, ja: &'a str) -> &'a str {
+        match self {
+            Lang::En => en,
+            Lang::Ja => ja,
+        }
+    }
+}
+
+/// The output settings handed to every command.
+#[derive(Debug, Clone, Copy)]
+pub struct Output {
+    pub format: Format,
+    pub lang: Lang,
+}
+
+impl Output {
+    pub fn date(&self, date: NaiveDate) -> String {
+        match self.lang {
+            Lang::En => date.format("%Y-%m-%d").to_string(),
+            Lang::Ja => date.format("%Y年%m月%d日").to_string(),
+        }
+    }
+
+    /// A `YYYY-MM-DD` string from the registry, in the table's form.
+    pub fn date_text(&self, text: &str) -> String {
+        match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            Ok(date) => self.date(date),
+            Err(_) => text.to_string(),
+        }
+    }
+
+    /// An instant in Japan time, in the table's form.
+    pub fn instant(&self, at: DateTime<Utc>) -> String {
+        let local = at.with_timezone(&JAPAN);
+        match self.lang {
+            Lang::En => local.format("%Y-%m-%d %H:%M:%S JST").to_string(),
+            Lang::Ja => local.format("%Y年%m月%d日 %H時%M分%S秒").to_string(),
+        }
+    }
+
+    pub fn instant_unix(&self, unix: i64) -> String {
+        self.instant(from_unix(unix))
+    }
+
+    pub fn status(&self, status: Status) -> &'static str {
+        match status {
+            Status::Active => self.lang.pick("in service", "サービス利用中"),
+            Status::Revoked => self.lang.pick("revoked", "失効中"),
+            Status::NotRequired => "-",
+        }
+    }
+
+    pub fn role(&self, role: Role) -> &'static str {
+        match role {
+            Role::Master => self.lang.pick("master", "マスターユーザ"),
+            Role::General => self.lang.pick("general", "一般ユーザ"),
+        }
+    }
+
+    pub fn pick<'a>(&self, en: &'a str, ja: &'a str) -> &'a str {
+        self.lang.pick(en, ja)
+    }
+}
+
+pub fn from_unix(unix: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(unix, 0).unwrap_or_default()
+}
+
+/// RFC 3339 with the Japan offset, as JSON and CSV carry instants.
+pub fn rfc3339(at: DateTime<Utc>) -> String {
+    at.with_timezone(&JAPAN)
+        .format("%Y-%m-%dT%H:%M:%S+09:00")
+        .to_string()
+}
+
+pub fn rfc3339_unix(unix: i64) -> String {
+    rfc3339(from_unix(unix))
+}
+
+/// Column labels of the procedure's screen, in both languages.
+pub mod labels {
+    pub const LOGIN_ID: (&str, &str) = ("Login ID", "ログインID");
+    pub const NAME: (&str, &str) = ("User name", "利用者名");
+    pub const ROLE: (&str, &str) = ("Role", "利用者区分");
+    pub const SERIAL: (&str, &str) = ("Serial", "シリアル番号");
+    pub const STATUS: (&str, &str) = ("OTP status", "ワンタイムパスワード状態");
+    pub const EXPIRES: (&str, &str) = ("Device expires", "パスワード生成機有効期限");
+    pub const REGISTRABLE_AT: (&str, &str) = ("Registrable at", "利用登録可能日時");
+    pub const LOCKED: (&str, &str) = ("Locked", "ロック");
+}
+
+impl Output {
+    pub fn label(&self, label: (&'static str, &'static str)) -> String {
+        self.lang.pick(label.0, label.1).to_string()
+    }
+}
+
+/// Renders rows as a bordered table. An empty table prints nothing.
+pub fn write_table(
+    out: &mut dyn Write,
+    headers: Vec<String>,
+    rows: Vec<Vec<String>>,
+) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut table = Table::new();
+    table
+        .load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(headers);
+    for row in rows {
+        table.add_row(row);
+    }
+    writeln!(out, "{table}").map_err(write_error)
+}
+
+/// Writes `items` as a JSON array, one element per line.
+pub fn write_json_array<T: serde::Serialize>(out: &mut dyn Write, items: &[T]) -> Result<()> {
+    let mut array = JsonArray::new(out)?;
+    for item in items {
+        array.push(item)?;
+    }
+    array.finish()
+}
+
+/// A JSON array written element by element, so large lists stream.
+pub struct JsonArray<'a> {
+    out: &'a mut dyn Write,
+    first: bool,
+}
+
+impl<'a> JsonArray<'a> {
+    pub fn new(out: &'a mut dyn Write) -> Result<Self> {
+        out.write_all(b"[").map_err(write_error)?;
+        Ok(JsonArray { out, first: true })
+    }
+
+    pub fn push<T: serde::Serialize>(&mut self, item: &T) -> Result<()> {
+        let sep: &[u8] = if self.first { b"\n" } else { b",\n" };
+        self.first = false;
+        self.out.write_all(sep).map_err(write_error)?;
+        serde_json::to_writer(&mut *self.out, item).map_err(|e| match e.io_error_kind() {
+            Some(kind) => write_error(std::io::Error::from(kind)),
+            None => Error::io("cannot write JSON", std::io::Error::other(e)),
+        })
+    }
+
+    pub fn finish(self) -> Result<()> {
+        let end: &[u8] = if self.first { b"]\n" } else { b"\n]\n" };
+        self.out.write_all(end).map_err(write_error)
+    }
+}
+
+pub fn write_json<T: serde::Serialize>(out: &mut dyn Write, value: &T) -> Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)
+        .map_err(|e| Error::io("cannot write JSON", std::io::Error::other(e)))?;
+    writeln!(out).map_err(write_error)
+}
+
+pub fn csv_writer(out: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
+    csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(out)
+}
+
+pub fn csv_error(e: csv::Error) -> Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => write_error(io),
+        other => Error::io(
+            "cannot write CSV",
+            std::io::Error::other(format!("{other:?}")),
+        ),
+    }
+}
+
+pub fn write_error(e: std::io::Error) -> Error {
+    Error::io("cannot write output", e)
+}
+
+/// A write to a closed pipe (`tokenctl list | head`) ends the command
+/// quietly: it is not an error.
+pub fn is_broken_pipe(error: &Error) -> bool {
+    matches!(error, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn japanese_dates_follow_the_procedure_screen() {
+        let out = Output {
+            format: Format::Table,
+            lang: Lang::Ja,
+        };
+        let date = NaiveDate::from_ymd_opt(2023, 12, 30).unwrap();
+        assert_eq!(out.date(date), "2023年12月30日");
+        assert_eq!(out.date_text("2017-06-02"), "2017年06月02日");
+    }
+
+    #[test]
+    fn instants_are_shown_in_japan_time() {
+        let at = "2026-11-23T23:10:00Z".parse::<DateTime<Utc>>().unwrap();
+        assert_eq!(rfc3339(at), "2026-11-24T08:10:00+09:00");
+        let en = Output {
+            format: Format::Table,
+            lang: Lang::En,
+        };
+        assert_eq!(en.instant(at), "2026-11-24 08:10:00 JST");
+    }
+
+    #[test]
+    fn json_array_streams_valid_json() {
+        let mut buf = Vec::new();
+        write_json_array(&mut buf, &[1, 2, 3]).unwrap();
+        let parsed: Vec<i32> = serde_json::from_slice(&buf).unwrap();
+        assert_eq!(parsed, [1, 2, 3]);
+        let mut empty = Vec::new();
+        write_json_array::<i32>(&mut empty, &[]).unwrap();
+        assert_eq!(empty, b"[]\n");
+    }
+}

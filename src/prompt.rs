@@ -1,0 +1,170 @@
+//! The terminal at the edge: password, code, confirmation and checkbox
+//! prompts. Without a terminal every prompt is a usage error (exit 2), never
+//! a hang waiting on input that will not come.
+
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+
+use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
+use dialoguer::{Confirm, Input, MultiSelect, Password};
+
+use crate::error::{Error, Result};
+
+/// Whether prompts can be shown: stdin and stderr are both terminals.
+#[derive(Debug, Clone, Copy)]
+pub struct Terminal {
+    pub interactive: bool,
+}
+
+/// Where a password comes from. Never from a command-line argument.
+#[derive(Debug, Clone)]
+pub enum PasswordInput {
+    Prompt,
+    Stdin,
+    File(PathBuf),
+    /// Supplied by the program itself (the demo's simulated master).
+    Given(String),
+}
+
+impl PasswordInput {
+    pub fn from_flags(stdin: bool, file: Option<PathBuf>) -> PasswordInput {
+        match (stdin, file) {
+            (_, Some(path)) => PasswordInput::File(path),
+            (true, None) => PasswordInput::Stdin,
+            (false, None) => PasswordInput::Prompt,
+        }
+    }
+}
+
+fn theme() -> Box<dyn Theme> {
+    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        Box::new(SimpleTheme)
+    } else {
+        Box::new(ColorfulTheme::default())
+    }
+}
+
+impl Terminal {
+    pub fn detect() -> Terminal {
+        Terminal {
+            interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn require(&self, what: &str, how: &str) -> Result<()> {
+        if self.interactive {
+            Ok(())
+        } else {
+            Err(Error::usage(format!(
+                "{what} is required and there is no terminal to ask on; {how}"
+            )))
+        }
+    }
+
+    /// Reads a password from its input; `confirm` asks twice on a prompt.
+    pub fn password(&self, input: &PasswordInput, prompt: &str, confirm: bool) -> Result<String> {
+        let password = match input {
+            PasswordInput::Given(p) => p.clone(),
+            PasswordInput::Stdin => {
+                let mut text = String::new();
+                std::io::stdin()
+                    .read_to_string(&mut text)
+                    .map_err(|e| Error::io("cannot read the password from stdin", e))?;
+                strip_newline(text)
+            }
+            PasswordInput::File(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    Error::io(
+                        format!("cannot read the password file {}", path.display()),
+                        e,
+                    )
+                })?;
+                strip_newline(text)
+            }
+            PasswordInput::Prompt => {
+                self.require("a password", "use --password-stdin or --password-file")?;
+                let theme = theme();
+                let mut prompt = Password::with_theme(theme.as_ref()).with_prompt(prompt);
+                if confirm {
+                    prompt =
+                        prompt.with_confirmation("Repeat the password", "the passwords differ");
+                }
+                prompt.interact()?
+            }
+        };
+        if password.is_empty() {
+            return Err(Error::usage("the password is empty"));
+        }
+        Ok(password)
+    }
+
+    /// The one-time code from `--otp`, or a prompt.
+    pub fn code(&self, given: Option<&str>, prompt: &str) -> Result<String> {
+        if let Some(code) = given {
+            return Ok(code.trim().to_string());
+        }
+        self.require("a one-time code", "pass it with --otp")?;
+        let theme = theme();
+        let code: String = Input::with_theme(theme.as_ref())
+            .with_prompt(prompt)
+            .interact_text()?;
+        Ok(code.trim().to_string())
+    }
+
+    pub fn confirm(&self, prompt: &str) -> Result<bool> {
+        self.require("a confirmation", "pass --yes to confirm")?;
+        let theme = theme();
+        Ok(Confirm::with_theme(theme.as_ref())
+            .with_prompt(prompt)
+            .default(false)
+            .interact()?)
+    }
+
+    /// A checkbox list; returns the indices chosen.
+    pub fn select(&self, prompt: &str, items: &[String]) -> Result<Vec<usize>> {
+        self.require(
+            "at least one target",
+            "name login IDs, or use --targets-file or --expiring-within",
+        )?;
+        let theme = theme();
+        Ok(MultiSelect::with_theme(theme.as_ref())
+            .with_prompt(prompt)
+            .items(items)
+            .interact()?)
+    }
+}
+
+/// Drops one trailing newline (as `echo` adds), keeping other whitespace.
+fn strip_newline(mut text: String) -> String {
+    if text.ends_with('\n') {
+        text.pop();
+        if text.ends_with('\r') {
+            text.pop();
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_one_trailing_newline_only() {
+        assert_eq!(strip_newline("pw\n".into()), "pw");
+        assert_eq!(strip_newline("pw\r\n".into()), "pw");
+        assert_eq!(strip_newline(" pw \n\n".into()), " pw \n");
+    }
+
+    #[test]
+    fn no_terminal_means_an_error_not_a_hang() {
+        let term = Terminal { interactive: false };
+        assert!(matches!(term.code(None, "code"), Err(Error::Usage(_))));
+        assert!(matches!(term.confirm("sure?"), Err(Error::Usage(_))));
+        assert!(matches!(
+            term.password(&PasswordInput::Prompt, "pw", false),
+            Err(Error::Usage(_))
+        ));
+        assert_eq!(term.code(Some(" 123456 "), "code").unwrap(), "123456");
+    }
+}

@@ -1,0 +1,120 @@
+//! Japan time and the bank's business days.
+//!
+//! A business day is Monday to Friday, not a Japanese national holiday (as
+//! `yasumi` computes them from the law, substitute and citizens' holidays
+//! included), and not one of the bank's closing days, 31 December to
+//! 3 January. `yasumi` was checked against an independent law-derived
+//! calendar for 2000–2050 (see `holiday_law.rs`).
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
+use chrono_tz::Tz;
+
+/// The procedure's clock is Japan time: IANA Asia/Tokyo (UTC+9, no DST).
+pub const JAPAN: Tz = chrono_tz::Asia::Tokyo;
+
+/// The calendar date in Japan at `instant`.
+pub fn japan_date(instant: DateTime<Utc>) -> NaiveDate {
+    instant.with_timezone(&JAPAN).date_naive()
+}
+
+/// 31 December to 3 January: the bank is closed whatever the weekday.
+pub fn is_bank_closing_day(date: NaiveDate) -> bool {
+    matches!((date.month(), date.day()), (12, 31) | (1, 1..=3))
+}
+
+pub fn is_national_holiday(date: NaiveDate) -> bool {
+    yasumi::is_holiday(date)
+}
+
+pub fn is_business_day(date: NaiveDate) -> bool {
+    !matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
+        && !is_national_holiday(date)
+        && !is_bank_closing_day(date)
+}
+
+/// The first business day strictly after `date`.
+pub fn next_business_day_after(date: NaiveDate) -> NaiveDate {
+    date.iter_days()
+        .skip(1)
+        .find(|d| is_business_day(*d))
+        .expect("a business day follows within days")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn business_days_at_the_edges() {
+        let cases = [
+            ("2026-11-20", true, "an ordinary Friday"),
+            ("2026-11-21", false, "Saturday"),
+            ("2026-11-22", false, "Sunday"),
+            ("2026-11-23", false, "Labour Thanksgiving Day, a Monday"),
+            ("2026-11-24", true, "the Tuesday after"),
+            ("2026-09-21", false, "Respect for the Aged Day"),
+            (
+                "2026-09-22",
+                false,
+                "citizens' holiday between two holidays",
+            ),
+            ("2026-09-23", false, "Autumnal Equinox Day"),
+            (
+                "2026-05-06",
+                false,
+                "substitute holiday for 3 May on a Sunday",
+            ),
+            ("2026-05-07", true, "after Golden Week"),
+            ("2026-12-30", true, "30 December is a business day"),
+            ("2026-12-31", false, "bank closing day"),
+            ("2027-01-01", false, "New Year's Day"),
+            ("2027-01-02", false, "bank closing day (Saturday anyway)"),
+            ("2029-01-03", false, "bank closing day on a Wednesday"),
+            ("2029-01-04", true, "first business day of 2029"),
+            (
+                "2025-02-24",
+                false,
+                "substitute for the Emperor's Birthday on a Sunday",
+            ),
+            ("2019-10-22", false, "enthronement ceremony"),
+            ("2021-07-23", false, "Sports Day moved for the Olympics"),
+            ("2021-10-11", true, "the usual Sports Day, vacated in 2021"),
+        ];
+        for (date, expected, why) in cases {
+            assert_eq!(is_business_day(d(date)), expected, "{date}: {why}");
+        }
+    }
+
+    #[test]
+    fn next_business_day_skips_weekends_holidays_and_new_year() {
+        assert_eq!(next_business_day_after(d("2026-11-20")), d("2026-11-24"));
+        assert_eq!(next_business_day_after(d("2026-12-30")), d("2027-01-04"));
+        assert_eq!(next_business_day_after(d("2028-12-29")), d("2029-01-04"));
+        assert_eq!(next_business_day_after(d("2026-05-01")), d("2026-05-07"));
+        assert_eq!(next_business_day_after(d("2026-09-18")), d("2026-09-24"));
+    }
+
+    #[test]
+    fn japan_date_turns_at_midnight_japan_time() {
+        let before = "2026-12-30T14:59:59Z".parse::<DateTime<Utc>>().unwrap();
+        let after = "2026-12-30T15:00:00Z".parse::<DateTime<Utc>>().unwrap();
+        assert_eq!(japan_date(before), d("2026-12-30"));
+        assert_eq!(japan_date(after), d("2026-12-31"));
+    }
+
+    /// The closing days and the weekend rule, checked against yasumi's own
+    /// `is_no_workday` for weekends + holidays over a long span.
+    #[test]
+    fn business_day_is_yasumi_workday_minus_closing_days() {
+        let mut day = d("2000-01-01");
+        while day <= d("2050-12-31") {
+            let expected = !yasumi::is_no_workday(day) && !is_bank_closing_day(day);
+            assert_eq!(is_business_day(day), expected, "{day}");
+            day = day.succ_opt().unwrap();
+        }
+    }
+}

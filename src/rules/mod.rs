@@ -1,0 +1,30 @@
+//! The procedure's rules as pure functions over plain values: the business
+//! calendar, the earliest re-registration time, the OTP window and replay
+//! guard, device expiry, and the lockout threshold. Nothing here touches
+//! SQLite, the terminal or the system clock.
+
+pub mod calendar;
+pub mod expiry;
+pub mod otp;
+pub mod schedule;
+pub mod status;
+
+#[cfg(test)]
+mod holiday_law;
+
+/// Consecutive failed verifications (password or code) that lock a login.
+pub const MAX_CONSECUTIVE_FAILURES: u32 = 5;
+
+/// Whether a login with `failures` consecutive failures is locked.
+pub fn is_locked_after(failures: u32) -> bool {
+    failures >= MAX_CONSECUTIVE_FAILURES
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_fifth_consecutive_failure_locks() {
+        assert!(!super::is_locked_after(4));
+        assert!(super::is_locked_after(5));
+    }
+}

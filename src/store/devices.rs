@@ -1,0 +1,181 @@
+//! Devices of the bank's deliveries: their keys, the replay guard, and the
+//! out-of-use and disposal records.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use crate::error::Result;
+use crate::rules::otp::{Algorithm, DeviceKey};
+
+#[derive(Debug, Clone)]
+pub struct DeviceRow {
+    pub id: i64,
+    pub serial: String,
+    pub key: DeviceKey,
+    pub expires: NaiveDate,
+    pub last_step: Option<u64>,
+    pub out_of_use_since: Option<i64>,
+    pub replaced_by: Option<i64>,
+    pub disposed_at: Option<i64>,
+}
+
+pub struct NewDevice {
+    pub serial: String,
+    pub key: DeviceKey,
+    pub expires: NaiveDate,
+}
+
+/// A device considered by `dispose-note`, with what the notice needs.
+#[derive(Debug, Clone)]
+pub struct DisposalRow {
+    pub device: DeviceRow,
+    pub former_users: Vec<String>,
+    pub replaced_by: Option<String>,
+    pub holders: Vec<String>,
+}
+
+const DEVICE_COLUMNS: &str = "id, serial, secret, algorithm, digits, period, expires, last_step, \
+     out_of_use_since, replaced_by, disposed_at";
+
+fn device_from_row(row: &Row<'_>) -> rusqlite::Result<DeviceRow> {
+    let algorithm: String = row.get(3)?;
+    let expires: String = row.get(6)?;
+    let bad = |what: &str, value: &str| {
+        rusqlite::Error::FromSqlConversionFailure(
+            6,
+            rusqlite::types::Type::Text,
+            format!("bad {what} {value:?} in registry").into(),
+        )
+    };
+    Ok(DeviceRow {
+        id: row.get(0)?,
+        serial: row.get(1)?,
+        key: DeviceKey {
+            secret: row.get(2)?,
+            algorithm: algorithm
+                .parse::<Algorithm>()
+                .map_err(|_| bad("algorithm", &algorithm))?,
+            digits: row.get(4)?,
+            period: row.get(5)?,
+        },
+        expires: NaiveDate::parse_from_str(&expires, "%Y-%m-%d")
+            .map_err(|_| bad("expiry date", &expires))?,
+        last_step: row.get::<_, Option<i64>>(7)?.map(|s| s as u64),
+        out_of_use_since: row.get(8)?,
+        replaced_by: row.get(9)?,
+        disposed_at: row.get(10)?,
+    })
+}
+
+pub fn find_device_by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<DeviceRow>> {
+    conn.prepare_cached(&format!(
+        "SELECT {DEVICE_COLUMNS} FROM devices WHERE id = ?1"
+    ))?
+    .query_row([id], device_from_row)
+    .optional()
+}
+
+pub fn find_device(conn: &Connection, serial: &str) -> Result<Option<DeviceRow>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {DEVICE_COLUMNS} FROM devices WHERE serial = ?1"
+        ))?
+        .query_row([serial], device_from_row)
+        .optional()?)
+}
+
+/// The id and disposal instant of `serial`, for binding users at import.
+pub fn device_id_of(conn: &Connection, serial: &str) -> rusqlite::Result<Option<(i64, bool)>> {
+    conn.prepare_cached("SELECT id, disposed_at IS NOT NULL FROM devices WHERE serial = ?1")?
+        .query_row([serial], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()
+}
+
+pub fn insert_device(conn: &Connection, device: &NewDevice) -> rusqlite::Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO devices (serial, secret, algorithm, digits, period, expires) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        device.serial,
+        device.key.secret,
+        device.key.algorithm.as_str(),
+        device.key.digits,
+        device.key.period,
+        device.expires.to_string(),
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Records the step of a code just accepted for the device.
+pub fn accept_step(conn: &Connection, device_id: i64, step: u64) -> Result<()> {
+    conn.prepare_cached("UPDATE devices SET last_step = ?2 WHERE id = ?1")?
+        .execute(params![device_id, step as i64])?;
+    Ok(())
+}
+
+/// Marks `device_id` out of use since `now`, replaced by `replaced_by`.
+pub fn mark_out_of_use(
+    conn: &Connection,
+    device_id: i64,
+    replaced_by: i64,
+    now: i64,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE devices SET out_of_use_since = ?2, replaced_by = ?3 WHERE id = ?1",
+        params![device_id, now, replaced_by],
+    )?;
+    Ok(())
+}
+
+/// A device registered again is back in use.
+pub fn clear_out_of_use(conn: &Connection, device_id: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE devices SET out_of_use_since = NULL, replaced_by = NULL WHERE id = ?1",
+        params![device_id],
+    )?;
+    Ok(())
+}
+
+pub fn mark_disposed(conn: &Connection, device_id: i64, now: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE devices SET disposed_at = ?2 WHERE id = ?1 AND disposed_at IS NULL",
+        params![device_id, now],
+    )?;
+    Ok(())
+}
+
+/// Devices with no holder in service that were either replaced or have
+/// expired by `today`, not yet disposed: the candidates for a disposal note.
+pub fn out_of_use_candidates(conn: &Connection, today: NaiveDate) -> Result<Vec<DeviceRow>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {DEVICE_COLUMNS} FROM devices d \
+         WHERE d.disposed_at IS NULL \
+           AND (d.out_of_use_since IS NOT NULL OR d.expires < ?1) \
+           AND NOT EXISTS (SELECT 1 FROM users u WHERE u.device_id = d.id) \
+         ORDER BY d.serial"
+    ))?;
+    let rows = stmt
+        .query_map([today.to_string()], device_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Login IDs of everyone who ever registered `device_id`, oldest first.
+pub fn former_users(conn: &Connection, device_id: i64) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT u.login_id FROM registrations r JOIN users u ON u.id = r.user_id \
+         WHERE r.device_id = ?1 GROUP BY u.id ORDER BY min(r.id)",
+    )?;
+    let rows = stmt
+        .query_map([device_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(rows)
+}
+
+pub fn serial_of(conn: &Connection, device_id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT serial FROM devices WHERE id = ?1")?
+        .query_row([device_id], |r| r.get(0))
+        .optional()?)
+}

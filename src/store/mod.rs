@@ -1,0 +1,272 @@
+//! The SQLite registry: the one way a file is created or opened, its
+//! numbered migrations, and the queries commands run.
+//!
+//! A path is read as raw bytes before SQLite ever touches it: a file that is
+//! not a tokenctl registry (or one from a newer tokenctl) is refused without
+//! being opened for writing, so it stays byte-for-byte as it was.
+
+pub mod audit;
+pub mod devices;
+pub mod users;
+
+use std::fs::OpenOptions;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+pub use audit::{AuditEntry, AuditRow};
+pub use devices::{DeviceRow, DisposalRow, NewDevice};
+pub use users::{ExpiringRow, ListFilter, ListRow, NewUser, UserRow};
+
+use crate::error::{Error, Result};
+
+/// "tknc": the SQLite application_id of a tokenctl registry.
+pub const APPLICATION_ID: u32 = 0x746b_6e63;
+
+/// Numbered migrations, applied in order at open. The schema version stored
+/// in the file (`PRAGMA user_version`) is the number of the last one applied.
+const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("../../migrations/0001_init.sql"))];
+
+pub const SCHEMA_VERSION: u32 = MIGRATIONS[MIGRATIONS.len() - 1].0;
+
+/// How long a command waits for another process's write lock.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+/// An open registry, handed to commands.
+pub struct Store {
+    pub conn: Connection,
+    pub path: PathBuf,
+}
+
+impl Store {
+    /// Creates a new registry at `path`, readable by its owner only. Refuses
+    /// to touch an existing file. On failure the new file is removed.
+    pub fn create(path: &Path) -> Result<Store> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Error::io(format!("cannot create {}", parent.display()), e))?;
+        }
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        match options.open(path) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                return Err(Error::AlreadyExists {
+                    path: path.to_path_buf(),
+                });
+            }
+            Err(e) => return Err(Error::io(format!("cannot create {}", path.display()), e)),
+        }
+        let created = Connection::open(path)
+            .map_err(Error::from)
+            .and_then(|conn| {
+                let mut store = Store {
+                    conn,
+                    path: path.to_path_buf(),
+                };
+                store.configure()?;
+                store.migrate(0)?;
+                // Put the header (application_id, schema version) into the
+                // main file now, so the byte-level check at open sees it.
+                store
+                    .conn
+                    .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+                Ok(store)
+            });
+        if created.is_err() {
+            remove_registry_files(path);
+        }
+        created
+    }
+
+    /// Opens an existing registry, applying any pending migrations.
+    pub fn open(path: &Path) -> Result<Store> {
+        let unusable = |reason: String| Error::Registry {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let version = check_header(path).map_err(unusable)?;
+        if version > SCHEMA_VERSION {
+            return Err(unusable(newer_schema(version)));
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| unusable(format!("cannot open: {e}")))?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.configure()?;
+        // The header read above may predate a write still in the WAL; the
+        // pragmas are authoritative.
+        let app_id: u32 = store
+            .conn
+            .query_row("PRAGMA application_id", [], |r| r.get::<_, i64>(0))
+            .map(|v| v as u32)?;
+        if app_id != APPLICATION_ID {
+            return Err(unusable(NOT_OURS.into()));
+        }
+        let version = store.schema_version()?;
+        if version > SCHEMA_VERSION {
+            return Err(unusable(newer_schema(version)));
+        }
+        store.migrate(version)?;
+        Ok(store)
+    }
+
+    fn configure(&self) -> Result<()> {
+        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        self.conn
+            .query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
+        self.conn.execute_batch(
+            "PRAGMA foreign_keys = ON;
+             PRAGMA synchronous = NORMAL;
+             PRAGMA cache_size = -65536;",
+        )?;
+        Ok(())
+    }
+
+    pub fn schema_version(&self) -> Result<u32> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get::<_, u32>(0))?)
+    }
+
+    fn migrate(&mut self, from: u32) -> Result<()> {
+        let pending: Vec<_> = MIGRATIONS.iter().filter(|(n, _)| *n > from).collect();
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let tx = self.conn.transaction()?;
+        for (number, sql) in pending {
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", number)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Runs `f` in one IMMEDIATE transaction: it commits only if `f` succeeds.
+    pub fn transaction<T>(
+        &mut self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+}
+
+const NOT_OURS: &str = "not a tokenctl registry; it was left untouched";
+
+fn newer_schema(version: u32) -> String {
+    format!(
+        "the registry has schema version {version}, newer than this tokenctl understands ({SCHEMA_VERSION}); upgrade tokenctl. The file was left untouched"
+    )
+}
+
+/// Reads the SQLite header of `path` without opening it for writing and
+/// returns the schema version it records, or why the file is not ours.
+fn check_header(path: &Path) -> std::result::Result<u32, String> {
+    let metadata = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            "no registry here; create one with `tokenctl init` (or point --db / TOKENCTL_DB at one)"
+                .to_string()
+        }
+        _ => format!("cannot read: {e}"),
+    })?;
+    if metadata.is_dir() {
+        return Err("is a directory, not a registry file".into());
+    }
+    let mut header = [0u8; 100];
+    let mut file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let read = read_up_to(&mut file, &mut header).map_err(|e| format!("cannot read: {e}"))?;
+    if read < header.len() || &header[..16] != SQLITE_MAGIC {
+        return Err(NOT_OURS.into());
+    }
+    let application_id = u32::from_be_bytes(header[68..72].try_into().expect("4 bytes"));
+    if application_id != APPLICATION_ID {
+        return Err(NOT_OURS.into());
+    }
+    Ok(u32::from_be_bytes(
+        header[60..64].try_into().expect("4 bytes"),
+    ))
+}
+
+fn read_up_to(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match file.read(&mut buf[filled..])? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    Ok(filled)
+}
+
+fn remove_registry_files(path: &Path) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(name));
+    }
+}
+
+/// The default registry path: `registry.db` in the platform's data directory.
+pub fn default_path() -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("tokenctl")
+        .join("registry.db")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_numbered_from_one_without_gaps() {
+        for (i, (number, _)) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(*number as usize, i + 1);
+        }
+    }
+
+    #[test]
+    fn create_then_open_round_trips_and_sets_the_header() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.db");
+        drop(Store::create(&path).unwrap());
+        assert_eq!(check_header(&path), Ok(SCHEMA_VERSION));
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+        assert!(matches!(
+            Store::create(&path),
+            Err(Error::AlreadyExists { .. })
+        ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_registry_is_private_to_its_owner() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.db");
+        drop(Store::create(&path).unwrap());
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}

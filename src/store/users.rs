@@ -1,0 +1,313 @@
+//! Users, their device in service, revocations and registrations, and the
+//! failure counter behind the lockout.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::devices::{DeviceRow, find_device_by_id};
+use crate::error::Result;
+use crate::rules::status::{Role, Status};
+
+#[derive(Debug, Clone)]
+pub struct UserRow {
+    pub id: i64,
+    pub login_id: String,
+    pub name: String,
+    pub role: Role,
+    pub otp_required: bool,
+    pub device: Option<DeviceRow>,
+    pub registrable_at: Option<i64>,
+    pub password_hash: Option<String>,
+    pub failed_attempts: u32,
+    pub locked: bool,
+}
+
+impl UserRow {
+    pub fn status(&self) -> Status {
+        Status::of(self.otp_required, self.device.is_some())
+    }
+}
+
+pub struct NewUser {
+    pub login_id: String,
+    pub name: String,
+    pub role: Role,
+    pub otp_required: bool,
+}
+
+/// One row of `list`, as cheap to read as the query allows.
+#[derive(Debug, Clone)]
+pub struct ListRow {
+    pub login_id: String,
+    pub name: String,
+    pub role: Role,
+    pub serial: Option<String>,
+    pub status: Status,
+    pub expires: Option<String>,
+    pub registrable_at: Option<i64>,
+    pub locked: bool,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ListFilter {
+    pub status: Option<Status>,
+    pub role: Option<Role>,
+    pub login_id: Option<String>,
+    pub serial: Option<String>,
+}
+
+/// One in-service user and device of the expiring report.
+#[derive(Debug, Clone)]
+pub struct ExpiringRow {
+    pub login_id: String,
+    pub name: String,
+    pub device_id: i64,
+    pub serial: String,
+    pub expires: String,
+}
+
+fn role_of(text: &str) -> Role {
+    Role::parse(text).unwrap_or(Role::General)
+}
+
+const USER_COLUMNS: &str = "id, login_id, name, role, otp_required, device_id, registrable_at, \
+     password_hash, failed_attempts, locked_at IS NOT NULL";
+
+fn user_from_row(conn: &Connection, row: &Row<'_>) -> rusqlite::Result<UserRow> {
+    let device_id: Option<i64> = row.get(5)?;
+    let device = match device_id {
+        Some(id) => find_device_by_id(conn, id)?,
+        None => None,
+    };
+    Ok(UserRow {
+        id: row.get(0)?,
+        login_id: row.get(1)?,
+        name: row.get(2)?,
+        role: role_of(&row.get::<_, String>(3)?),
+        otp_required: row.get(4)?,
+        device,
+        registrable_at: row.get(6)?,
+        password_hash: row.get(7)?,
+        failed_attempts: row.get(8)?,
+        locked: row.get(9)?,
+    })
+}
+
+pub fn find_user(conn: &Connection, login_id: &str) -> Result<Option<UserRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE login_id = ?1"
+    ))?;
+    Ok(stmt
+        .query_row([login_id], |row| user_from_row(conn, row))
+        .optional()?)
+}
+
+pub fn insert_user(
+    conn: &Connection,
+    user: &NewUser,
+    device_id: Option<i64>,
+    now: i64,
+) -> rusqlite::Result<i64> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO users (login_id, name, role, otp_required, device_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    stmt.execute(params![
+        user.login_id,
+        user.name,
+        user.role.as_str(),
+        user.otp_required,
+        device_id
+    ])?;
+    let user_id = conn.last_insert_rowid();
+    if let Some(device_id) = device_id {
+        let mut reg = conn.prepare_cached(
+            "INSERT INTO registrations (user_id, device_id, registered_at) VALUES (?1, ?2, ?3)",
+        )?;
+        reg.execute(params![user_id, device_id, now])?;
+    }
+    Ok(user_id)
+}
+
+/// Streams the users matching `filter`, in registry order, to `each`.
+pub fn for_each_listed(
+    conn: &Connection,
+    filter: &ListFilter,
+    mut each: impl FnMut(ListRow) -> Result<()>,
+) -> Result<()> {
+    let mut sql = String::from(
+        "SELECT u.login_id, u.name, u.role, u.otp_required, d.serial, d.expires, \
+         u.registrable_at, u.locked_at IS NOT NULL \
+         FROM users u LEFT JOIN devices d ON d.id = u.device_id WHERE 1 = 1",
+    );
+    let mut args: Vec<String> = Vec::new();
+    match filter.status {
+        Some(Status::Active) => sql.push_str(" AND u.device_id IS NOT NULL"),
+        Some(Status::Revoked) => sql.push_str(" AND u.otp_required = 1 AND u.device_id IS NULL"),
+        Some(Status::NotRequired) => sql.push_str(" AND u.otp_required = 0"),
+        None => {}
+    }
+    if let Some(role) = filter.role {
+        args.push(role.as_str().to_string());
+        sql.push_str(&format!(" AND u.role = ?{}", args.len()));
+    }
+    if let Some(login_id) = &filter.login_id {
+        args.push(login_id.clone());
+        sql.push_str(&format!(" AND u.login_id = ?{}", args.len()));
+    }
+    if let Some(serial) = &filter.serial {
+        args.push(serial.clone());
+        sql.push_str(&format!(" AND d.serial = ?{}", args.len()));
+    }
+    sql.push_str(" ORDER BY u.id");
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
+    while let Some(row) = rows.next()? {
+        let serial: Option<String> = row.get(4)?;
+        each(ListRow {
+            login_id: row.get(0)?,
+            name: row.get(1)?,
+            role: role_of(row.get_ref(2)?.as_str().unwrap_or("general")),
+            status: Status::of(row.get(3)?, serial.is_some()),
+            serial,
+            expires: row.get(5)?,
+            registrable_at: row.get(6)?,
+            locked: row.get(7)?,
+        })?;
+    }
+    Ok(())
+}
+
+/// Users whose in-service device expires on or before `last_day`, sorted by
+/// expiry, then serial, then login ID. With `first_day`, only devices
+/// expiring on or after it (not yet expired).
+pub fn expiring(
+    conn: &Connection,
+    first_day: Option<NaiveDate>,
+    last_day: NaiveDate,
+) -> Result<Vec<ExpiringRow>> {
+    let first = first_day.map(|d| d.to_string()).unwrap_or_default();
+    let mut stmt = conn.prepare_cached(
+        "SELECT u.login_id, u.name, d.id, d.serial, d.expires \
+         FROM devices d JOIN users u ON u.device_id = d.id \
+         WHERE d.expires >= ?1 AND d.expires <= ?2 \
+         ORDER BY d.expires, d.serial, u.login_id",
+    )?;
+    let rows = stmt
+        .query_map(params![first, last_day.to_string()], |row| {
+            Ok(ExpiringRow {
+                login_id: row.get(0)?,
+                name: row.get(1)?,
+                device_id: row.get(2)?,
+                serial: row.get(3)?,
+                expires: row.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Login IDs of the users holding `device_id` in service.
+pub fn holders(conn: &Connection, device_id: i64) -> Result<Vec<String>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT login_id FROM users WHERE device_id = ?1 ORDER BY login_id")?;
+    let rows = stmt
+        .query_map([device_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(rows)
+}
+
+/// Users with a device in service, for the interactive selection.
+pub fn in_service(conn: &Connection) -> Result<Vec<ListRow>> {
+    let filter = ListFilter {
+        status: Some(Status::Active),
+        ..ListFilter::default()
+    };
+    let mut out = Vec::new();
+    for_each_listed(conn, &filter, |row| {
+        out.push(row);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Records a failed verification; returns the consecutive count and whether
+/// the login is now locked.
+pub fn record_failure(conn: &Connection, user_id: i64, now: i64, lock: bool) -> Result<()> {
+    conn.execute(
+        "UPDATE users SET failed_attempts = failed_attempts + 1, \
+         locked_at = CASE WHEN ?2 THEN COALESCE(locked_at, ?3) ELSE locked_at END WHERE id = ?1",
+        params![user_id, lock, now],
+    )?;
+    Ok(())
+}
+
+pub fn reset_failures(conn: &Connection, user_id: i64) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE users SET failed_attempts = 0, locked_at = NULL WHERE id = ?1 AND (failed_attempts <> 0 OR locked_at IS NOT NULL)",
+    )?
+    .execute([user_id])?;
+    Ok(())
+}
+
+pub fn set_password_hash(conn: &Connection, user_id: i64, hash: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE users SET password_hash = ?2 WHERE id = ?1",
+        params![user_id, hash],
+    )?;
+    Ok(())
+}
+
+/// Ends `user`'s registration of `device_id` and records when it may
+/// register again. Refuses if the user no longer holds that device (another
+/// process changed it since the checks), so the caller's transaction rolls back.
+pub fn revoke(
+    conn: &Connection,
+    user_id: i64,
+    device_id: i64,
+    revoked_by: i64,
+    now: i64,
+    registrable_at: i64,
+) -> Result<()> {
+    let changed = conn
+        .prepare_cached(
+            "UPDATE users SET device_id = NULL, registrable_at = ?3 WHERE id = ?1 AND device_id = ?2",
+        )?
+        .execute(params![user_id, device_id, registrable_at])?;
+    if changed != 1 {
+        return Err(crate::error::Error::refused(
+            "the registry changed while revoking; nothing was changed, try again",
+        ));
+    }
+    conn.prepare_cached(
+        "UPDATE registrations SET revoked_at = ?2, revoked_by = ?3, registrable_at = ?4 \
+         WHERE user_id = ?1 AND revoked_at IS NULL",
+    )?
+    .execute(params![user_id, now, revoked_by, registrable_at])?;
+    Ok(())
+}
+
+/// The device of `user`'s latest registration, in service or not.
+pub fn previous_device_id(conn: &Connection, user_id: i64) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT device_id FROM registrations WHERE user_id = ?1 ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row([user_id], |r| r.get(0))
+        .optional()?)
+}
+
+pub fn register(conn: &Connection, user_id: i64, device_id: i64, now: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO registrations (user_id, device_id, registered_at) VALUES (?1, ?2, ?3)",
+        params![user_id, device_id, now],
+    )?;
+    conn.execute(
+        "UPDATE users SET device_id = ?2, registrable_at = NULL WHERE id = ?1",
+        params![user_id, device_id],
+    )?;
+    Ok(())
+}
+
+pub fn count_users(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?)
+}
