@@ -57,13 +57,13 @@ pub fn run(
                     "device {serial} is not out of use: it has been neither replaced by a newer registration nor expired"
                 )));
             }
-            if args.mark_disposed {
-                if let Some(at) = device.disposed_at {
-                    return Err(Error::refused(format!(
-                        "device {serial} was already recorded as disposed of on {}",
-                        ctx.out.instant_unix(at)
-                    )));
-                }
+            if args.mark_disposed
+                && let Some(at) = device.disposed_at
+            {
+                return Err(Error::refused(format!(
+                    "device {serial} was already recorded as disposed of on {}",
+                    ctx.out.instant_unix(at)
+                )));
             }
             named.push(device);
         }
@@ -83,7 +83,7 @@ pub fn run(
                     tx,
                     &admin_actor(),
                     "dispose",
-                    &[device.serial.clone()],
+                    std::slice::from_ref(&device.serial),
                     "ok",
                     "disposal recorded".to_string(),
                 )?;

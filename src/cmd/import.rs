@@ -159,7 +159,7 @@ pub fn import(
         }
         .map_err(|m| bad(line, m))?;
         count += 1;
-        if count % 4096 == 0 {
+        if count.is_multiple_of(4096) {
             bar.set_position(record.position().map_or(0, |p| p.byte()));
         }
     }
@@ -169,7 +169,7 @@ pub fn import(
 
 fn expected(kind: Kind) -> String {
     let mut all: Vec<&str> = kind.required().to_vec();
-    all.extend(kind.optional().iter().map(|c| *c));
+    all.extend(kind.optional().iter().copied());
     all.join(",")
 }
 

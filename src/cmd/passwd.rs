@@ -36,7 +36,7 @@ pub fn run(ctx: &Context, store: &mut Store, args: &PasswdArgs, out: &mut dyn Wr
             tx,
             &admin_actor(),
             "passwd",
-            &[user.login_id.clone()],
+            std::slice::from_ref(&user.login_id),
             "ok",
             "confirmation password set".to_string(),
         )

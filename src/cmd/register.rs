@@ -104,11 +104,11 @@ pub fn run(
             clear_out_of_use(tx, device.id)?;
         }
         let mut retired = false;
-        if let Some(old) = previous.filter(|old| *old != device.id) {
-            if holders(tx, old)?.is_empty() {
-                mark_out_of_use(tx, old, device.id, now_unix)?;
-                retired = true;
-            }
+        if let Some(old) = previous.filter(|old| *old != device.id)
+            && holders(tx, old)?.is_empty()
+        {
+            mark_out_of_use(tx, old, device.id, now_unix)?;
+            retired = true;
         }
         let previous_serial = match previous {
             Some(id) => serial_of(tx, id)?,
@@ -119,7 +119,7 @@ pub fn run(
             tx,
             &user.login_id,
             "register",
-            &[user.login_id.clone()],
+            std::slice::from_ref(&user.login_id),
             "ok",
             match &previous_serial {
                 Some(p) => format!(

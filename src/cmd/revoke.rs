@@ -204,7 +204,7 @@ pub fn run(
                 tx,
                 &master.login_id,
                 "revoke",
-                &[target.user.login_id.clone()],
+                std::slice::from_ref(&target.user.login_id),
                 "ok",
                 format!(
                     "serial {}; registrable at {}",

@@ -28,7 +28,7 @@ pub fn run(ctx: &Context, store: &mut Store, args: &UnlockArgs, out: &mut dyn Wr
             tx,
             &admin_actor(),
             "unlock",
-            &[user.login_id.clone()],
+            std::slice::from_ref(&user.login_id),
             "ok",
             detail,
         )

@@ -1,0 +1,275 @@
+//! The test builder: a registry in a temp dir, and a `Run` that executes the
+//! real binary with a clean environment and asserts on its outcome.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use tempfile::TempDir;
+
+/// Friday 20 November 2026, noon in Japan: the demo fixtures are in service.
+pub const NOON_FRIDAY: &str = "2026-11-20T12:00:00+09:00";
+pub const DEMO_PASSWORD: &str = "tokenctl-demo";
+
+/// The fixture devices' secrets (base32), as in fixtures/*.csv.
+pub const TARO_DEVICE: (&str, &str) = ("23456789", "KRAVEUSPEBMG6RCMJRBUK3TCIRKTIQ2K");
+pub const HAMAKO_DEVICE: (&str, &str) = ("45678909", "JBQWQYLLN5ZDAMLTNFWXK3DBORSWIZDF");
+pub const NEW_DEVICE_1: (&str, &str) = ("34567891", "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U");
+pub const NEW_DEVICE_2: (&str, &str) = ("56789012", "ON2HE2LOM4QHI2DPNNSW4LDEMVWW6ZDF");
+pub const NEW_DEVICE_3: (&str, &str) = ("67890123", "OVSGK3DJOZSXE6JANZSXOIDENV2WE2LD");
+
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_tokenctl"))
+}
+
+/// A temp dir holding (or about to hold) a registry at `registry.db`.
+pub struct Registry {
+    pub dir: TempDir,
+    pub path: PathBuf,
+}
+
+impl Registry {
+    /// A temp dir with no registry yet.
+    pub fn empty() -> Registry {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("registry.db");
+        Registry { dir, path }
+    }
+
+    /// A new registry with no users or devices.
+    pub fn init() -> Registry {
+        let r = Registry::empty();
+        r.run(&["init"]).succeeds();
+        r
+    }
+
+    /// The sample organisation of the procedure, created at `NOON_FRIDAY`.
+    pub fn demo() -> Registry {
+        let r = Registry::empty();
+        r.run(&["init", "--demo"]).at(NOON_FRIDAY).succeeds();
+        r
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        let mut cmd = Command::new(bin());
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.dir.path())
+            .env("USER", "tester")
+            .env("LANG", "C")
+            .env("TOKENCTL_DB", &self.path)
+            .current_dir(self.dir.path())
+            .args(args);
+        Run { cmd, stdin: None }
+    }
+
+    /// Writes `contents` to `name` in the temp dir and returns its path.
+    pub fn file(&self, name: &str, contents: &str) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, contents).expect("write file");
+        path
+    }
+
+    /// The registry file's bytes (and whether a WAL is left beside it): what
+    /// "left exactly as it was" compares.
+    pub fn snapshot(&self) -> Snapshot {
+        snapshot(&self.path)
+    }
+
+    /// Runs SQL on the registry directly (to set up states or inspect).
+    pub fn sql(&self, sql: &str) {
+        let conn = rusqlite::Connection::open(&self.path).expect("open");
+        conn.execute_batch(sql).expect("sql");
+    }
+
+    pub fn query_i64(&self, sql: &str) -> i64 {
+        let conn = rusqlite::Connection::open(&self.path).expect("open");
+        conn.query_row(sql, [], |r| r.get(0)).expect("query")
+    }
+
+    /// Revokes `targets` as the demo master at `at`, with a valid code.
+    pub fn revoke_as_taro(&self, targets: &[&str], at: &str) -> Out {
+        let code = code_at(TARO_DEVICE.1, at);
+        let mut args = vec![
+            "revoke",
+            "--as",
+            "taro01",
+            "--otp",
+            &code,
+            "--password-stdin",
+            "--yes",
+        ];
+        args.extend_from_slice(targets);
+        self.run(&args).at(at).stdin(DEMO_PASSWORD).output()
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct Snapshot {
+    bytes: Vec<u8>,
+    wal: bool,
+}
+
+pub fn snapshot(path: &Path) -> Snapshot {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    Snapshot {
+        bytes: std::fs::read(path).unwrap_or_default(),
+        wal: Path::new(&wal).exists(),
+    }
+}
+
+pub struct Run {
+    cmd: Command,
+    stdin: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Out {
+    pub status: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Fixes the clock (TOKENCTL_NOW).
+    pub fn at(mut self, instant: &str) -> Run {
+        self.cmd.env("TOKENCTL_NOW", instant);
+        self
+    }
+
+    pub fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Run {
+        self.cmd.env(key, value);
+        self
+    }
+
+    pub fn env_remove(mut self, key: &str) -> Run {
+        self.cmd.env_remove(key);
+        self
+    }
+
+    pub fn stdin(mut self, input: &str) -> Run {
+        self.stdin = Some(input.to_string());
+        self
+    }
+
+    pub fn output(mut self) -> Out {
+        use std::io::Write;
+        self.cmd
+            .stdin(if self.stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = self.cmd.spawn().expect("spawn tokenctl");
+        if let Some(input) = self.stdin.take() {
+            let mut pipe = child.stdin.take().expect("stdin");
+            let _ = pipe.write_all(input.as_bytes());
+        }
+        let output = child.wait_with_output().expect("wait");
+        Out {
+            status: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// Asserts exit 0 with nothing on stderr.
+    #[track_caller]
+    pub fn succeeds(self) -> Out {
+        let out = self.output();
+        assert_eq!(out.status, 0, "expected success: {out:#?}");
+        assert_eq!(out.stderr, "", "expected no stderr: {out:#?}");
+        out
+    }
+
+    /// Asserts exit `code`, nothing on stdout, and `error: ` lines on stderr.
+    #[track_caller]
+    pub fn fails(self, code: i32) -> Out {
+        let out = self.output();
+        assert_eq!(out.status, code, "expected exit {code}: {out:#?}");
+        assert_eq!(out.stdout, "", "expected no stdout on failure: {out:#?}");
+        assert!(
+            out.stderr.starts_with("error: "),
+            "expected `error: ` on stderr: {out:#?}"
+        );
+        out
+    }
+}
+
+impl Out {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
+    }
+
+    #[track_caller]
+    pub fn stderr_has(&self, needle: &str) -> &Self {
+        assert!(
+            self.stderr.contains(needle),
+            "stderr lacks {needle:?}: {self:#?}"
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stdout_has(&self, needle: &str) -> &Self {
+        assert!(
+            self.stdout.contains(needle),
+            "stdout lacks {needle:?}: {self:#?}"
+        );
+        self
+    }
+}
+
+/// RFC 4648 base32 decoding, for the tests' own code computation.
+pub fn base32(text: &str) -> Vec<u8> {
+    let mut bits = 0u64;
+    let mut n = 0;
+    let mut out = Vec::new();
+    for c in text.trim_end_matches('=').bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'2'..=b'7' => c - b'2' + 26,
+            _ => panic!("not base32: {text}"),
+        };
+        bits = (bits << 5) | u64::from(v);
+        n += 5;
+        if n >= 8 {
+            n -= 8;
+            out.push((bits >> n) as u8);
+        }
+    }
+    out
+}
+
+pub fn unix(instant: &str) -> u64 {
+    chrono::DateTime::parse_from_rfc3339(instant)
+        .expect("RFC 3339")
+        .timestamp() as u64
+}
+
+/// The code a 6-digit, 30-second SHA1 device shows at `instant`, computed by
+/// totp-lite: an implementation independent of the one under test.
+pub fn code_at(secret_b32: &str, instant: &str) -> String {
+    totp(secret_b32, "SHA1", 6, 30, unix(instant))
+}
+
+pub fn totp(secret_b32: &str, algorithm: &str, digits: u32, period: u64, unix: u64) -> String {
+    let secret = base32(secret_b32);
+    match algorithm {
+        "SHA1" => totp_lite::totp_custom::<totp_lite::Sha1>(period, digits, &secret, unix),
+        "SHA256" => totp_lite::totp_custom::<totp_lite::Sha256>(period, digits, &secret, unix),
+        "SHA512" => totp_lite::totp_custom::<totp_lite::Sha512>(period, digits, &secret, unix),
+        other => panic!("unknown algorithm {other}"),
+    }
+}
+
+/// Adds `seconds` to an RFC 3339 instant.
+pub fn plus(instant: &str, seconds: i64) -> String {
+    let t = chrono::DateTime::parse_from_rfc3339(instant).expect("RFC 3339");
+    (t + chrono::Duration::seconds(seconds)).to_rfc3339()
+}

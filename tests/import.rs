@@ -1,0 +1,256 @@
+//! `import users` and `import devices`: one transaction; any bad row is
+//! exit 2 naming the file and line, and nothing is imported.
+
+use crate::common::*;
+
+const DEVICES: &str = "serial,secret,expires,digits,period,algorithm
+1001,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,2030-01-31,6,30,SHA1
+1002,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJA,2030-01-31,8,60,SHA256
+";
+
+#[test]
+fn imports_devices_then_users_bound_to_them() {
+    let r = Registry::init();
+    r.run(&["import", "devices", "-"])
+        .stdin(DEVICES)
+        .succeeds()
+        .stdout_has("Imported 2 devices");
+    let users = "login_id,name,role,otp_required,serial
+m1,Master One,master,true,1001
+g1,General One,general,true,1002
+g2,General Two,general,true,
+n1,No Otp,general,false,
+";
+    r.run(&["import", "users", "-"])
+        .stdin(users)
+        .succeeds()
+        .stdout_has("Imported 4 users");
+    let list = r.run(&["list", "--format", "json"]).succeeds().json();
+    let statuses: Vec<_> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["status"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(statuses, ["active", "active", "revoked", "not_required"]);
+    assert_eq!(list[1]["expires"], "2030-01-31");
+}
+
+#[test]
+fn optional_device_columns_take_their_defaults() {
+    let r = Registry::init();
+    r.run(&["import", "devices", "-"])
+        .stdin("serial,secret,expires\nd1,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,2030-01-01\n")
+        .succeeds();
+    let at = "2026-11-20T12:00:00+09:00";
+    let out = r.run(&["otp", "d1", "--at", at]).succeeds();
+    assert_eq!(
+        out.stdout.trim(),
+        totp("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", "SHA1", 6, 30, unix(at))
+    );
+}
+
+#[test]
+fn imports_from_a_file_path() {
+    let r = Registry::init();
+    let path = r.file("delivery.csv", DEVICES);
+    r.run(&["import", "devices", path.to_str().unwrap()])
+        .succeeds();
+    assert_eq!(r.query_i64("SELECT count(*) FROM devices"), 2);
+}
+
+/// Each bad input: (what, kind, CSV, the line that must be named, text in the message).
+const BAD_DEVICE_FILES: &[(&str, &str, u64, &str)] = &[
+    (
+        "missing column",
+        "serial,secret\n1,GEZDGNBVGY3TQOJQ\n",
+        1,
+        "missing column \"expires\"",
+    ),
+    (
+        "unknown column",
+        "serial,secret,expires,colour\n1,GEZDGNBVGY3TQOJQ,2030-01-01,red\n",
+        1,
+        "unknown column \"colour\"",
+    ),
+    (
+        "bad base32",
+        "serial,secret,expires\n1,GEZDGNBVGY3TQOJQ,2030-01-01\n2,not-base32!,2030-01-01\n",
+        3,
+        "base32",
+    ),
+    (
+        "impossible date",
+        "serial,secret,expires\n1,GEZDGNBVGY3TQOJQ,2030-02-30\n",
+        2,
+        "not a date",
+    ),
+    (
+        "badly formed date",
+        "serial,secret,expires\n1,GEZDGNBVGY3TQOJQ,30/01/2030\n",
+        2,
+        "not a date",
+    ),
+    (
+        "seven digits",
+        "serial,secret,expires,digits\n1,GEZDGNBVGY3TQOJQ,2030-01-01,7\n",
+        2,
+        "digits",
+    ),
+    (
+        "unknown algorithm",
+        "serial,secret,expires,algorithm\n1,GEZDGNBVGY3TQOJQ,2030-01-01,MD5\n",
+        2,
+        "algorithm",
+    ),
+    (
+        "zero period",
+        "serial,secret,expires,period\n1,GEZDGNBVGY3TQOJQ,2030-01-01,0\n",
+        2,
+        "period",
+    ),
+    (
+        "duplicate serial in the file",
+        "serial,secret,expires\n1,GEZDGNBVGY3TQOJQ,2030-01-01\n2,GEZDGNBVGY3TQOJQ,2030-01-01\n1,GEZDGNBVGY3TQOJQ,2030-01-01\n",
+        4,
+        "duplicate serial",
+    ),
+    (
+        "duplicate of a registered serial",
+        "serial,secret,expires\n23456789,GEZDGNBVGY3TQOJQ,2030-01-01\n",
+        2,
+        "duplicate serial",
+    ),
+    (
+        "too few fields",
+        "serial,secret,expires\n1,GEZDGNBVGY3TQOJQ\n",
+        2,
+        "fields",
+    ),
+    (
+        "empty secret",
+        "serial,secret,expires\n1,,2030-01-01\n",
+        2,
+        "secret",
+    ),
+    ("empty file", "", 1, "header"),
+];
+
+#[test]
+fn every_bad_device_row_is_refused_with_its_line_and_nothing_imported() {
+    let r = Registry::demo();
+    for (what, csv, line, message) in BAD_DEVICE_FILES {
+        let path = r.file("bad.csv", csv);
+        let before = r.snapshot();
+        let out = r
+            .run(&["import", "devices", path.to_str().unwrap()])
+            .fails(2);
+        out.stderr_has(&format!("bad.csv, line {line}:"))
+            .stderr_has(message);
+        assert_eq!(r.snapshot(), before, "{what}: the registry changed");
+    }
+}
+
+const BAD_USER_FILES: &[(&str, &str, u64, &str)] = &[
+    (
+        "missing column",
+        "login_id,name,role\na,A,general\n",
+        1,
+        "missing column \"otp_required\"",
+    ),
+    (
+        "unknown column",
+        "login_id,name,role,otp_required,email\na,A,general,true,a@x\n",
+        1,
+        "unknown column",
+    ),
+    (
+        "bad role",
+        "login_id,name,role,otp_required\na,A,admin,true\n",
+        2,
+        "role",
+    ),
+    (
+        "bad otp_required",
+        "login_id,name,role,otp_required\na,A,general,yes\n",
+        2,
+        "otp_required",
+    ),
+    (
+        "duplicate login in the file",
+        "login_id,name,role,otp_required\na,A,general,true\nb,B,general,true\na,C,general,true\n",
+        4,
+        "duplicate login ID",
+    ),
+    (
+        "duplicate of a registered login",
+        "login_id,name,role,otp_required\ntaro01,T,master,true\n",
+        2,
+        "duplicate login ID",
+    ),
+    (
+        "serial no device has",
+        "login_id,name,role,otp_required,serial\na,A,general,true,424242\n",
+        2,
+        "424242",
+    ),
+    (
+        "device for a user without OTP",
+        "login_id,name,role,otp_required,serial\na,A,general,false,34567891\n",
+        2,
+        "does not use OTP",
+    ),
+    (
+        "empty login",
+        "login_id,name,role,otp_required\n,A,general,true\n",
+        2,
+        "login_id",
+    ),
+];
+
+#[test]
+fn every_bad_user_row_is_refused_with_its_line_and_nothing_imported() {
+    let r = Registry::demo();
+    for (what, csv, line, message) in BAD_USER_FILES {
+        let before = r.snapshot();
+        let out = r.run(&["import", "users", "-"]).stdin(csv).fails(2);
+        out.stderr_has(&format!("stdin, line {line}:"))
+            .stderr_has(message);
+        assert_eq!(r.snapshot(), before, "{what}: the registry changed");
+    }
+}
+
+#[test]
+fn a_bad_row_late_in_a_large_file_rolls_back_every_earlier_row() {
+    let r = Registry::init();
+    let mut csv = String::from("login_id,name,role,otp_required\n");
+    for i in 0..2000 {
+        csv.push_str(&format!("user{i},User {i},general,true\n"));
+    }
+    csv.push_str("broken,Broken,boss,true\n");
+    let before = r.snapshot();
+    r.run(&["import", "users", "-"])
+        .stdin(&csv)
+        .fails(2)
+        .stderr_has("line 2002");
+    assert_eq!(r.snapshot(), before);
+    assert_eq!(r.query_i64("SELECT count(*) FROM users"), 0);
+}
+
+#[test]
+fn a_missing_import_file_is_an_error_that_changes_nothing() {
+    let r = Registry::demo();
+    let before = r.snapshot();
+    let out = r.run(&["import", "users", "nope.csv"]).fails(1);
+    out.stderr_has("nope.csv");
+    assert_eq!(r.snapshot(), before);
+}
+
+#[test]
+fn a_byte_order_mark_and_blank_lines_are_tolerated() {
+    let r = Registry::init();
+    r.run(&["import", "users", "-"])
+        .stdin("\u{feff}login_id,name,role,otp_required\n\nx,X,general,false\n")
+        .succeeds();
+    assert_eq!(r.query_i64("SELECT count(*) FROM users"), 1);
+}

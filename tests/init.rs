@@ -1,0 +1,243 @@
+//! `init`, opening a registry, and refusing files that are not ours.
+
+use crate::common::*;
+
+#[test]
+fn init_creates_a_registry_readable_by_its_owner_only() {
+    let r = Registry::empty();
+    let out = r.run(&["init"]).succeeds();
+    out.stdout_has("Created registry");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&r.path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    assert_eq!(
+        r.run(&["list", "--format", "json"]).succeeds().json(),
+        serde_json::json!([])
+    );
+}
+
+#[test]
+fn init_refuses_to_overwrite_a_registry() {
+    let r = Registry::demo();
+    let before = r.snapshot();
+    r.run(&["init"]).fails(1).stderr_has("already exists");
+    r.run(&["init", "--demo"]).fails(1);
+    assert_eq!(r.snapshot(), before);
+}
+
+#[test]
+fn init_refuses_to_overwrite_any_existing_file() {
+    let r = Registry::empty();
+    std::fs::write(&r.path, "my notes\n").unwrap();
+    r.run(&["init"]).fails(1);
+    assert_eq!(std::fs::read_to_string(&r.path).unwrap(), "my notes\n");
+}
+
+#[test]
+fn demo_lists_the_four_users_of_the_procedure() {
+    let r = Registry::demo();
+    let list = r
+        .run(&["list", "--format", "json"])
+        .at(NOON_FRIDAY)
+        .succeeds()
+        .json();
+    assert_eq!(
+        list,
+        serde_json::json!([
+            {"login_id": "taro01", "name": "芳金 太郎", "role": "master", "serial": "23456789",
+             "status": "active", "expires": "2026-12-30", "registrable_at": null, "locked": false},
+            {"login_id": "hamako01", "name": "芳金 花子", "role": "general", "serial": "45678909",
+             "status": "active", "expires": "2026-12-30", "registrable_at": null, "locked": false},
+            {"login_id": "shiro01", "name": "芳金 次郎", "role": "general", "serial": null,
+             "status": "revoked", "expires": null, "registrable_at": null, "locked": false},
+            {"login_id": "ichiro01", "name": "芳金 一郎", "role": "general", "serial": null,
+             "status": "revoked", "expires": null, "registrable_at": null, "locked": false},
+        ])
+    );
+}
+
+#[test]
+fn japanese_list_uses_the_procedure_screen_labels() {
+    let r = Registry::demo();
+    let out = r.run(&["--lang", "ja", "list"]).succeeds();
+    for label in [
+        "ログインID",
+        "利用者名",
+        "利用者区分",
+        "シリアル番号",
+        "ワンタイムパスワード状態",
+        "パスワード生成機有効期限",
+        "サービス利用中",
+        "失効中",
+        "マスターユーザ",
+        "一般ユーザ",
+        "2026年12月30日",
+    ] {
+        out.stdout_has(label);
+    }
+}
+
+#[test]
+fn language_comes_from_tokenctl_lang_then_lang() {
+    let r = Registry::demo();
+    r.run(&["list"])
+        .env("LANG", "ja_JP.UTF-8")
+        .succeeds()
+        .stdout_has("ログインID");
+    let en = r
+        .run(&["list"])
+        .env("LANG", "ja_JP.UTF-8")
+        .env("TOKENCTL_LANG", "en")
+        .succeeds();
+    en.stdout_has("Login ID");
+    // JSON keys never change with the language.
+    let ja_json = r
+        .run(&["list", "--lang", "ja", "--format", "json"])
+        .succeeds()
+        .json();
+    assert_eq!(ja_json[0]["status"], "active");
+}
+
+#[test]
+fn global_options_are_accepted_after_the_subcommand() {
+    let r = Registry::demo();
+    let other = r.dir.path().join("other.db");
+    r.run(&["init", "--db", other.to_str().unwrap()]).succeeds();
+    let out = r
+        .run(&["list", "--db", other.to_str().unwrap(), "--format", "json"])
+        .succeeds();
+    assert_eq!(out.json(), serde_json::json!([]));
+}
+
+#[test]
+fn default_registry_lives_in_the_platform_data_directory() {
+    let r = Registry::empty();
+    let data = r.dir.path().join("data");
+    r.run(&["init"])
+        .env_remove("TOKENCTL_DB")
+        .env("XDG_DATA_HOME", &data)
+        .succeeds();
+    assert!(data.join("tokenctl/registry.db").exists());
+}
+
+#[test]
+fn a_text_file_is_not_a_registry_and_is_left_untouched() {
+    let r = Registry::empty();
+    let text = "login_id,name\nnot,a database\n".repeat(20);
+    std::fs::write(&r.path, &text).unwrap();
+    for args in [
+        &["list"][..],
+        &["import", "users", "-"],
+        &["unlock", "x"],
+        &["audit"],
+    ] {
+        r.run(args)
+            .stdin("login_id,name,role,otp_required\n")
+            .fails(8)
+            .stderr_has("not a tokenctl registry");
+    }
+    assert_eq!(std::fs::read_to_string(&r.path).unwrap(), text);
+    assert!(!r.dir.path().join("registry.db-wal").exists());
+}
+
+#[test]
+fn another_applications_sqlite_file_is_left_untouched() {
+    let r = Registry::empty();
+    {
+        let conn = rusqlite::Connection::open(&r.path).unwrap();
+        conn.execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('keep me');")
+            .unwrap();
+    }
+    let before = r.snapshot();
+    r.run(&["list"])
+        .fails(8)
+        .stderr_has("not a tokenctl registry");
+    r.run(&["import", "devices", "-"])
+        .stdin("serial,secret,expires\n1,GEZDGNBVGY3TQOJQ,2030-01-01\n")
+        .fails(8);
+    assert_eq!(r.snapshot(), before);
+}
+
+#[test]
+fn an_empty_file_is_not_a_registry() {
+    let r = Registry::empty();
+    std::fs::write(&r.path, "").unwrap();
+    r.run(&["list"]).fails(8);
+    assert_eq!(std::fs::read(&r.path).unwrap(), b"");
+}
+
+#[test]
+fn a_registry_with_a_newer_schema_is_refused_untouched() {
+    let r = Registry::demo();
+    r.sql("PRAGMA user_version = 99;");
+    let before = r.snapshot();
+    r.run(&["list"]).fails(8).stderr_has("newer");
+    r.run(&["revoke", "--as", "taro01", "hamako01", "--dry-run"])
+        .fails(8);
+    assert_eq!(r.snapshot(), before);
+}
+
+#[test]
+fn a_missing_registry_says_how_to_create_one() {
+    let r = Registry::empty();
+    r.run(&["list"]).fails(8).stderr_has("tokenctl init");
+    assert!(
+        !r.path.exists(),
+        "a missing registry is not created by reading it"
+    );
+}
+
+#[test]
+fn a_directory_is_not_a_registry() {
+    let r = Registry::empty();
+    std::fs::create_dir(&r.path).unwrap();
+    r.run(&["list"]).fails(8).stderr_has("directory");
+}
+
+#[test]
+fn a_malformed_tokenctl_now_is_a_usage_error() {
+    let r = Registry::demo();
+    r.run(&["list"])
+        .at("next friday")
+        .fails(2)
+        .stderr_has("TOKENCTL_NOW");
+    r.run(&["list"]).at("2026-11-20 21:00").fails(2);
+}
+
+#[test]
+fn audit_records_whether_the_clock_was_fixed() {
+    let r = Registry::init();
+    r.run(&["unlock", "nobody"]).fails(6);
+    let audit = r.run(&["audit", "--format", "json"]).succeeds().json();
+    assert_eq!(audit[0]["action"], "init");
+    assert_eq!(audit[0]["clock_fixed"], false);
+    let fixed = Registry::demo();
+    let audit = fixed.run(&["audit", "--format", "json"]).succeeds().json();
+    assert!(
+        audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|row| row["clock_fixed"] == true)
+    );
+    assert_eq!(audit[0]["at"], "2026-11-20T12:00:00+09:00");
+}
+
+#[test]
+fn the_audit_log_is_append_only_even_through_sql() {
+    let r = Registry::demo();
+    let conn = rusqlite::Connection::open(&r.path).unwrap();
+    assert!(conn.execute("DELETE FROM audit", []).is_err());
+    assert!(conn.execute("UPDATE audit SET actor = 'x'", []).is_err());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let r = Registry::demo();
+    r.run(&["list", "--status", "sleeping"]).output();
+    let out = r.run(&["list", "--status", "sleeping"]).output();
+    assert_eq!(out.status, 2);
+    assert!(out.stderr.starts_with("error: "));
+    assert_eq!(r.run(&["frobnicate"]).output().status, 2);
+    assert_eq!(r.run(&["list", "--format", "xml"]).output().status, 2);
+}

@@ -1,0 +1,11 @@
+//! The integration tests: one binary that runs the real `tokenctl` against a
+//! registry in a temp dir and asserts stdout, stderr and exit status.
+//! `common` holds the small builder every module uses.
+
+mod common;
+
+mod completions;
+mod import;
+mod init;
+mod list;
+mod otp;

@@ -1,0 +1,118 @@
+//! `list` and its filters, formats, and behaviour in a pipe.
+
+use crate::common::*;
+
+fn ids(out: &Out) -> Vec<String> {
+    out.json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["login_id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn filters_by_status_role_user_and_serial() {
+    let r = Registry::demo();
+    r.run(&["import", "users", "-"])
+        .stdin("login_id,name,role,otp_required\nnootp01,No OTP,general,false\n")
+        .succeeds();
+    let list = |args: &[&str]| {
+        let mut all = vec!["list", "--format", "json"];
+        all.extend_from_slice(args);
+        ids(&r.run(&all).succeeds())
+    };
+    assert_eq!(list(&["--status", "active"]), ["taro01", "hamako01"]);
+    assert_eq!(list(&["--status", "revoked"]), ["shiro01", "ichiro01"]);
+    assert_eq!(list(&["--status", "not-required"]), ["nootp01"]);
+    assert_eq!(list(&["--role", "master"]), ["taro01"]);
+    assert_eq!(
+        list(&["--role", "general", "--status", "active"]),
+        ["hamako01"]
+    );
+    assert_eq!(list(&["--user", "shiro01"]), ["shiro01"]);
+    assert_eq!(list(&["--serial", "45678909"]), ["hamako01"]);
+    let table = r.run(&["list", "--status", "not-required"]).succeeds();
+    table.stdout_has("nootp01");
+}
+
+#[test]
+fn filtering_on_an_unknown_user_or_serial_is_not_found() {
+    let r = Registry::demo();
+    r.run(&["list", "--user", "nobody"])
+        .fails(6)
+        .stderr_has("nobody");
+    r.run(&["list", "--serial", "00000000"])
+        .fails(6)
+        .stderr_has("00000000");
+}
+
+#[test]
+fn csv_has_a_header_and_no_table_borders() {
+    let r = Registry::demo();
+    let out = r.run(&["list", "--format", "csv"]).succeeds();
+    let mut lines = out.stdout.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "login_id,name,role,serial,status,expires,registrable_at,locked"
+    );
+    assert_eq!(
+        lines.next().unwrap(),
+        "taro01,芳金 太郎,master,23456789,active,2026-12-30,,false"
+    );
+    assert!(!out.stdout.contains('│') && !out.stdout.contains('┌'));
+}
+
+#[test]
+fn a_revoked_user_shows_when_it_may_register() {
+    let r = Registry::demo();
+    let out = r.revoke_as_taro(&["hamako01"], "2026-11-20T21:00:00+09:00");
+    assert_eq!(out.status, 0, "{out:#?}");
+    let list = r
+        .run(&["list", "--user", "hamako01", "--format", "json"])
+        .succeeds()
+        .json();
+    assert_eq!(list[0]["status"], "revoked");
+    assert_eq!(list[0]["serial"], serde_json::Value::Null);
+    assert_eq!(list[0]["registrable_at"], "2026-11-24T08:10:00+09:00");
+    r.run(&["list", "--user", "hamako01"])
+        .succeeds()
+        .stdout_has("2026-11-24 08:10:00 JST");
+    r.run(&["list", "--user", "hamako01", "--lang", "ja"])
+        .succeeds()
+        .stdout_has("2026年11月24日 08時10分");
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let r = Registry::init();
+    let mut csv = String::from("login_id,name,role,otp_required\n");
+    for i in 0..20_000 {
+        csv.push_str(&format!(
+            "user{i:05},A rather long user name number {i},general,true\n"
+        ));
+    }
+    r.run(&["import", "users", "-"]).stdin(&csv).succeeds();
+    for format in ["json", "csv", "table"] {
+        let mut child = Command::new(bin())
+            .args(["--db", r.path.to_str().unwrap(), "list", "--format", format])
+            .env("LANG", "C")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 16];
+        child
+            .stdout
+            .as_mut()
+            .unwrap()
+            .read_exact(&mut first)
+            .unwrap();
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{format}");
+        assert_eq!(String::from_utf8_lossy(&output.stderr), "", "{format}");
+    }
+}
