@@ -9,3 +9,8 @@ mod import;
 mod init;
 mod list;
 mod otp;
+mod dispose;
+mod expiring;
+mod interactive;
+mod register;
+mod revoke;
