@@ -1,1 +1,342 @@
-//! (being written)
+//! `register`: serial plus current code, no earlier than the registrable-at
+//! instant, with the same window, replay guard and lockout as `revoke`.
+
+use crate::common::*;
+
+const FRIDAY_NIGHT: &str = "2026-11-20T21:00:00+09:00";
+const TUESDAY_OPEN: &str = "2026-11-24T08:10:00+09:00";
+
+fn register(r: &Registry, user: &str, (serial, secret): (&str, &str), at: &str) -> Run {
+    let code = code_at(secret, at);
+    r.run(&[
+        "register", "--user", user, "--serial", serial, "--otp", &code, "--format", "json",
+    ])
+    .at(at)
+}
+
+/// The demo with hamako01 revoked on Friday night (registrable Tuesday 08:10).
+fn revoked_on_friday_night() -> Registry {
+    let r = Registry::demo();
+    let out = r.revoke_as_taro(&["hamako01"], FRIDAY_NIGHT);
+    assert_eq!(out.status, 0, "{out:#?}");
+    r
+}
+
+#[test]
+fn registration_opens_at_0810_to_the_second() {
+    let r = revoked_on_friday_night();
+    let before = r.snapshot();
+    let out = register(&r, "hamako01", NEW_DEVICE_2, "2026-11-24T08:09:59+09:00").fails(5);
+    out.stderr_has("2026-11-24 08:10:00 JST")
+        .stderr_has("1 second from now");
+    register(&r, "hamako01", NEW_DEVICE_2, "2026-11-23T10:00:00+09:00")
+        .fails(5)
+        .stderr_has("22 hours 10 minutes");
+    assert_eq!(
+        r.snapshot(),
+        before,
+        "a refusal for being early changes nothing"
+    );
+
+    let json = register(&r, "hamako01", NEW_DEVICE_2, TUESDAY_OPEN)
+        .succeeds()
+        .json();
+    assert_eq!(
+        json,
+        serde_json::json!({
+            "login_id": "hamako01",
+            "serial": "56789012",
+            "registered_at": "2026-11-24T08:10:00+09:00",
+            "expires": "2031-11-30",
+            "previous_serial": "45678909",
+        })
+    );
+    let list = r
+        .run(&["list", "--user", "hamako01", "--format", "json"])
+        .succeeds()
+        .json();
+    assert_eq!(list[0]["status"], "active");
+    assert_eq!(list[0]["serial"], "56789012");
+    assert_eq!(list[0]["registrable_at"], serde_json::Value::Null);
+}
+
+#[test]
+fn a_daytime_revocation_opens_thirty_minutes_later() {
+    let r = Registry::demo();
+    let noon = "2026-11-20T12:00:00+09:00";
+    assert_eq!(r.revoke_as_taro(&["hamako01"], noon).status, 0);
+    register(&r, "hamako01", NEW_DEVICE_2, "2026-11-20T12:29:59+09:00").fails(5);
+    register(&r, "hamako01", NEW_DEVICE_2, "2026-11-20T12:30:00+09:00").succeeds();
+}
+
+#[test]
+fn a_user_never_registered_may_register_at_once() {
+    let r = Registry::demo();
+    let json = register(&r, "shiro01", NEW_DEVICE_3, FRIDAY_NIGHT)
+        .succeeds()
+        .json();
+    assert_eq!(json["previous_serial"], serde_json::Value::Null);
+}
+
+#[test]
+fn each_refusal_has_its_exit_code_and_changes_nothing() {
+    let r = revoked_on_friday_night();
+    r.run(&["import", "users", "-"])
+        .stdin("login_id,name,role,otp_required\nnootp01,No OTP,general,false\n")
+        .succeeds();
+    r.run(&["import", "devices", "-"])
+        .stdin("serial,secret,expires\nold1,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,2026-11-23\n")
+        .succeeds();
+    let at = TUESDAY_OPEN;
+    let before = r.snapshot();
+    let attempt = |user: &str, serial: &str, code: &str| {
+        r.run(&[
+            "register", "--user", user, "--serial", serial, "--otp", code,
+        ])
+        .at(at)
+    };
+    let good = code_at(NEW_DEVICE_2.1, at);
+    attempt("ghost01", NEW_DEVICE_2.0, &good)
+        .fails(6)
+        .stderr_has("unknown login ID: ghost01");
+    attempt("nootp01", NEW_DEVICE_2.0, &good)
+        .fails(7)
+        .stderr_has("does not use one-time passwords");
+    attempt("taro01", NEW_DEVICE_2.0, &good)
+        .fails(7)
+        .stderr_has("revoke it first");
+    attempt("hamako01", "00000000", &good)
+        .fails(6)
+        .stderr_has("unknown serial");
+    attempt("hamako01", "old1", &good)
+        .fails(7)
+        .stderr_has("expired on 2026-11-23");
+    attempt("hamako01", NEW_DEVICE_2.0, "12345")
+        .fails(2)
+        .stderr_has("6 digits");
+    attempt("hamako01", NEW_DEVICE_2.0, "abcdef").fails(2);
+    assert_eq!(
+        r.snapshot(),
+        before,
+        "none of these is a verification failure"
+    );
+    let wrong = format!("{:06}", (good.parse::<u32>().unwrap() + 1) % 1_000_000);
+    attempt("hamako01", NEW_DEVICE_2.0, &wrong)
+        .fails(3)
+        .stderr_has("wrong");
+    let list = r
+        .run(&["list", "--user", "hamako01", "--format", "json"])
+        .succeeds()
+        .json();
+    assert_eq!(list[0]["status"], "revoked");
+}
+
+#[test]
+fn without_a_terminal_a_missing_code_is_an_error_not_a_hang() {
+    let r = Registry::demo();
+    r.run(&["register", "--user", "shiro01", "--serial", NEW_DEVICE_3.0])
+        .fails(2)
+        .stderr_has("--otp");
+}
+
+#[test]
+fn a_shared_device_is_registered_by_each_user_with_a_fresh_code() {
+    let r = Registry::demo();
+    let at = FRIDAY_NIGHT;
+    register(&r, "shiro01", NEW_DEVICE_3, at).succeeds();
+    // ichiro01 types the very code shiro01 just used: a replay.
+    register(&r, "ichiro01", NEW_DEVICE_3, at)
+        .fails(3)
+        .stderr_has("wait for the device's next code");
+    let next = plus(at, 30);
+    register(&r, "ichiro01", NEW_DEVICE_3, &next).succeeds();
+    let holders = r
+        .run(&["list", "--serial", NEW_DEVICE_3.0, "--format", "json"])
+        .succeeds()
+        .json();
+    let ids: Vec<_> = holders
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["login_id"].clone())
+        .collect();
+    assert_eq!(ids, ["shiro01", "ichiro01"]);
+}
+
+#[test]
+fn five_failed_codes_lock_the_user_and_unlock_clears_it() {
+    let r = Registry::demo();
+    let at = FRIDAY_NIGHT;
+    let wrong = |n: u32| {
+        format!(
+            "{:06}",
+            (code_at(NEW_DEVICE_3.1, at).parse::<u32>().unwrap() + n) % 1_000_000
+        )
+    };
+    for n in 1..=4 {
+        r.run(&[
+            "register",
+            "--user",
+            "shiro01",
+            "--serial",
+            NEW_DEVICE_3.0,
+            "--otp",
+            &wrong(n),
+        ])
+        .at(at)
+        .fails(3);
+    }
+    r.run(&[
+        "register",
+        "--user",
+        "shiro01",
+        "--serial",
+        NEW_DEVICE_3.0,
+        "--otp",
+        &wrong(5),
+    ])
+    .at(at)
+    .fails(3)
+    .stderr_has("now locked");
+    register(&r, "shiro01", NEW_DEVICE_3, at).fails(4);
+    r.run(&["unlock", "shiro01"]).succeeds();
+    register(&r, "shiro01", NEW_DEVICE_3, at).succeeds();
+}
+
+#[test]
+fn the_previous_device_goes_out_of_use_only_when_no_one_holds_it() {
+    let r = Registry::demo();
+    r.run(&["import", "users", "-"])
+        .stdin("login_id,name,role,otp_required,serial\nhanako02,Shares 45678909,general,true,45678909\n")
+        .succeeds();
+    let noon = "2026-11-20T12:00:00+09:00";
+    assert_eq!(r.revoke_as_taro(&["hamako01"], noon).status, 0);
+    let later = "2026-11-20T12:30:00+09:00";
+    register(&r, "hamako01", NEW_DEVICE_2, later).succeeds();
+    // hanako02 still holds 45678909: not out of use.
+    let notes = r
+        .run(&["dispose-note", "--format", "json"])
+        .at(later)
+        .succeeds()
+        .json();
+    assert_eq!(notes, serde_json::json!([]));
+    r.run(&["dispose-note", HAMAKO_DEVICE.0])
+        .at(later)
+        .fails(7)
+        .stderr_has("hanako02");
+
+    assert_eq!(
+        r.revoke_as_taro(&["hanako02"], "2026-11-20T13:00:00+09:00")
+            .status,
+        0
+    );
+    register(&r, "hanako02", NEW_DEVICE_1, "2026-11-20T13:30:00+09:00").succeeds();
+    let notes = r
+        .run(&["dispose-note", "--format", "json"])
+        .at(later)
+        .succeeds()
+        .json();
+    assert_eq!(notes[0]["serial"], HAMAKO_DEVICE.0);
+    assert_eq!(
+        notes[0]["former_users"],
+        serde_json::json!(["hamako01", "hanako02"])
+    );
+    assert_eq!(notes[0]["replaced_by"], NEW_DEVICE_1.0);
+    assert_eq!(notes[0]["out_of_use_since"], "2026-11-20T13:30:00+09:00");
+}
+
+#[test]
+fn registering_the_same_device_again_keeps_it_in_use() {
+    let r = Registry::demo();
+    assert_eq!(
+        r.revoke_as_taro(&["hamako01"], "2026-11-20T12:00:00+09:00")
+            .status,
+        0
+    );
+    let json = register(&r, "hamako01", HAMAKO_DEVICE, "2026-11-20T12:30:00+09:00")
+        .succeeds()
+        .json();
+    assert_eq!(json["previous_serial"], HAMAKO_DEVICE.0);
+    let notes = r
+        .run(&["dispose-note", "--format", "json"])
+        .at("2026-11-20T12:30:00+09:00")
+        .succeeds()
+        .json();
+    assert_eq!(notes, serde_json::json!([]));
+}
+
+#[test]
+fn registration_is_audited_without_the_code() {
+    let r = Registry::demo();
+    let code = code_at(NEW_DEVICE_3.1, FRIDAY_NIGHT);
+    register(&r, "shiro01", NEW_DEVICE_3, FRIDAY_NIGHT).succeeds();
+    let audit = r
+        .run(&["audit", "--format", "json", "--limit", "1"])
+        .succeeds()
+        .json();
+    assert_eq!(audit[0]["action"], "register");
+    assert_eq!(audit[0]["actor"], "shiro01");
+    assert_eq!(audit[0]["targets"], serde_json::json!(["shiro01"]));
+    assert!(!audit.to_string().contains(&code));
+}
+
+/// Codes computed by an independent implementation are accepted for the
+/// current step and one either side, and refused two steps away, for every
+/// algorithm, both lengths and both periods.
+#[test]
+fn the_code_window_is_one_step_either_side_for_every_device_kind() {
+    let r = Registry::init();
+    let secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZA";
+    let kinds: Vec<(&str, u32, u64)> = ["SHA1", "SHA256", "SHA512"]
+        .iter()
+        .flat_map(|alg| [(6, 30), (8, 30), (6, 60), (8, 60)].map(|(d, p)| (*alg, d, p)))
+        .collect();
+    let mut devices = String::from("serial,secret,expires,digits,period,algorithm\n");
+    let mut users = String::from("login_id,name,role,otp_required\n");
+    for (alg, digits, period) in &kinds {
+        let serial = format!("{alg}-{digits}-{period}");
+        devices.push_str(&format!(
+            "{serial},{secret},2099-12-31,{digits},{period},{alg}\n"
+        ));
+        for who in ["a", "b", "c", "d"] {
+            users.push_str(&format!("{serial}-{who},Tester,general,true\n"));
+        }
+    }
+    r.run(&["import", "devices", "-"])
+        .stdin(&devices)
+        .succeeds();
+    r.run(&["import", "users", "-"]).stdin(&users).succeeds();
+    // 15 s into a 30 s step and into a 60 s step.
+    let now = "2026-11-20T03:00:15Z";
+    let t = unix(now);
+    for (alg, digits, period) in &kinds {
+        let serial = format!("{alg}-{digits}-{period}");
+        let code = |steps: i64| {
+            totp(
+                secret,
+                alg,
+                *digits,
+                *period,
+                (t as i64 + steps * *period as i64) as u64,
+            )
+        };
+        let try_code = |who: &str, steps: i64| {
+            r.run(&[
+                "register",
+                "--user",
+                &format!("{serial}-{who}"),
+                "--serial",
+                &serial,
+                "--otp",
+                &code(steps),
+            ])
+            .at(now)
+        };
+        try_code("d", -2).fails(3);
+        try_code("d", 2).fails(3);
+        // Oldest first, so the replay guard never sees an older step.
+        try_code("a", -1).succeeds();
+        try_code("b", 0).succeeds();
+        try_code("c", 1).succeeds();
+    }
+}

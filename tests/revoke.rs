@@ -1,1 +1,709 @@
-//! (being written)
+//! `revoke`: master authentication, all-or-nothing bulk revocation, and the
+//! registrable-at instant on Japanese business days.
+
+use crate::common::*;
+
+const FRIDAY_NIGHT: &str = "2026-11-20T21:00:00+09:00";
+
+fn revoke_json(r: &Registry, targets: &[&str], at: &str) -> serde_json::Value {
+    let code = code_at(TARO_DEVICE.1, at);
+    let mut args = vec![
+        "revoke",
+        "--as",
+        "taro01",
+        "--otp",
+        &code,
+        "--password-stdin",
+        "--yes",
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(targets);
+    r.run(&args).at(at).stdin(DEMO_PASSWORD).succeeds().json()
+}
+
+/// A demo registry plus `n` general users, each with a device of its own
+/// expiring on 30 December 2026.
+fn with_users(n: usize) -> Registry {
+    let r = Registry::demo();
+    let mut devices = String::from("serial,secret,expires\n");
+    let mut users = String::from("login_id,name,role,otp_required,serial\n");
+    for i in 0..n {
+        devices.push_str(&format!(
+            "bulk{i:03},GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,2026-12-30\n"
+        ));
+        users.push_str(&format!("user{i:03},User {i},general,true,bulk{i:03}\n"));
+    }
+    r.run(&["import", "devices", "-"])
+        .stdin(&devices)
+        .succeeds();
+    r.run(&["import", "users", "-"]).stdin(&users).succeeds();
+    r
+}
+
+#[test]
+fn revocation_reports_the_spec_json_and_the_user_shows_revoked() {
+    let r = Registry::demo();
+    let json = revoke_json(&r, &["hamako01"], FRIDAY_NIGHT);
+    assert_eq!(
+        json,
+        serde_json::json!({
+            "dry_run": false,
+            "revoked": [{
+                "login_id": "hamako01",
+                "serial": "45678909",
+                "revoked_at": "2026-11-20T21:00:00+09:00",
+                "registrable_at": "2026-11-24T08:10:00+09:00",
+            }]
+        })
+    );
+    let list = r.run(&["list", "--format", "json"]).succeeds().json();
+    assert_eq!(list[0]["status"], "active", "taro01 untouched");
+    assert_eq!(list[1]["status"], "revoked");
+    assert_eq!(list[1]["registrable_at"], "2026-11-24T08:10:00+09:00");
+}
+
+#[test]
+fn the_cutoff_is_2030_japan_time_to_the_second() {
+    let cases = [
+        ("2026-11-19T20:29:59+09:00", "2026-11-19T20:59:59+09:00"),
+        ("2026-11-19T20:30:00+09:00", "2026-11-20T08:10:00+09:00"),
+        // The same instants written in UTC: the rule reads Japan time.
+        ("2026-11-19T11:29:59Z", "2026-11-19T20:59:59+09:00"),
+        ("2026-11-19T11:30:00Z", "2026-11-20T08:10:00+09:00"),
+    ];
+    for (revoked, expected) in cases {
+        let r = Registry::demo();
+        let json = revoke_json(&r, &["hamako01"], revoked);
+        assert_eq!(
+            json["revoked"][0]["registrable_at"], expected,
+            "revoked at {revoked}"
+        );
+    }
+}
+
+#[test]
+fn a_late_revocation_before_new_year_waits_for_4_january() {
+    let r = Registry::demo();
+    let json = revoke_json(&r, &["hamako01"], "2026-12-29T22:00:00+09:00");
+    assert_eq!(
+        json["revoked"][0]["registrable_at"],
+        "2026-12-30T08:10:00+09:00"
+    );
+    let r = Registry::demo();
+    let json = revoke_json(&r, &["hamako01"], "2026-12-30T20:30:00+09:00");
+    assert_eq!(
+        json["revoked"][0]["registrable_at"],
+        "2027-01-04T08:10:00+09:00"
+    );
+}
+
+#[test]
+fn the_table_tells_each_user_when_to_register() {
+    let r = Registry::demo();
+    let out = r.revoke_as_taro(&["hamako01"], FRIDAY_NIGHT);
+    assert_eq!(out.status, 0, "{out:#?}");
+    assert!(
+        out.stdout
+            .contains("hamako01 may register a new device from 2026-11-24 08:10:00 JST")
+    );
+    assert!(out.stdout.contains("revoked"));
+    let r = Registry::demo();
+    let code = code_at(TARO_DEVICE.1, FRIDAY_NIGHT);
+    let ja = r
+        .run(&[
+            "--lang",
+            "ja",
+            "revoke",
+            "--as",
+            "taro01",
+            "hamako01",
+            "--otp",
+            &code,
+            "--password-stdin",
+            "--yes",
+        ])
+        .at(FRIDAY_NIGHT)
+        .stdin(DEMO_PASSWORD)
+        .succeeds();
+    ja.stdout_has("失効中")
+        .stdout_has("2026年11月24日 08時10分")
+        .stdout_has("2026年12月30日");
+}
+
+#[test]
+fn dry_run_needs_no_credentials_and_changes_nothing() {
+    let r = Registry::demo();
+    let before = r.snapshot();
+    let out = r
+        .run(&[
+            "revoke",
+            "--as",
+            "taro01",
+            "hamako01",
+            "--dry-run",
+            "--format",
+            "json",
+        ])
+        .at(FRIDAY_NIGHT)
+        .succeeds();
+    assert_eq!(out.json()["dry_run"], true);
+    assert_eq!(
+        out.json()["revoked"][0]["registrable_at"],
+        "2026-11-24T08:10:00+09:00"
+    );
+    r.run(&["revoke", "--as", "taro01", "hamako01", "--dry-run"])
+        .at(FRIDAY_NIGHT)
+        .succeeds()
+        .stdout_has("nothing was changed");
+    assert_eq!(r.snapshot(), before);
+}
+
+#[test]
+fn wrong_password_is_refused_and_audited_without_the_password() {
+    let r = Registry::demo();
+    let code = code_at(TARO_DEVICE.1, FRIDAY_NIGHT);
+    let before_list = r.run(&["list", "--format", "json"]).succeeds().json();
+    let out = r
+        .run(&[
+            "revoke",
+            "--as",
+            "taro01",
+            "hamako01",
+            "--otp",
+            &code,
+            "--password-stdin",
+            "--yes",
+        ])
+        .at(FRIDAY_NIGHT)
+        .stdin("hunter2-wrong")
+        .fails(3);
+    assert!(!out.stderr.contains("hunter2"));
+    let after_list = r.run(&["list", "--format", "json"]).succeeds().json();
+    assert_eq!(
+        before_list, after_list,
+        "no user, device or registration changed"
+    );
+    let audit = r.run(&["audit", "--format", "json"]).succeeds().stdout;
+    assert!(audit.contains("\"outcome\":\"failed\""), "{audit}");
+    for secret in ["hunter2", DEMO_PASSWORD, TARO_DEVICE.1, &code] {
+        assert!(!audit.contains(secret), "audit leaks {secret:?}: {audit}");
+    }
+}
+
+#[test]
+fn wrong_code_with_the_right_password_is_refused() {
+    let r = Registry::demo();
+    let code = code_at(TARO_DEVICE.1, FRIDAY_NIGHT);
+    let wrong = format!("{:06}", (code.parse::<u32>().unwrap() + 1) % 1_000_000);
+    let before = r.snapshot();
+    r.run(&[
+        "revoke",
+        "--as",
+        "taro01",
+        "hamako01",
+        "--otp",
+        &wrong,
+        "--password-stdin",
+        "--yes",
+    ])
+    .at(FRIDAY_NIGHT)
+    .stdin(DEMO_PASSWORD)
+    .fails(3)
+    .stderr_has("wrong");
+    assert_ne!(r.snapshot(), before, "the failure itself is recorded");
+    let list = r
+        .run(&["list", "--user", "hamako01", "--format", "json"])
+        .succeeds()
+        .json();
+    assert_eq!(list[0]["status"], "active");
+}
+
+#[test]
+fn a_replayed_code_is_refused() {
+    let r = with_users(1);
+    let code = code_at(TARO_DEVICE.1, FRIDAY_NIGHT);
+    revoke_json(&r, &["hamako01"], FRIDAY_NIGHT);
+    // The same code again, within its window: a replay.
+    r.run(&[
+        "revoke",
+        "--as",
+        "taro01",
+        "user000",
+        "--otp",
+        &code,
+        "--password-stdin",
+        "--yes",
+    ])
+    .at(&plus(FRIDAY_NIGHT, 10))
+    .stdin(DEMO_PASSWORD)
+    .fails(3)
+    .stderr_has("already used");
+    // The previous step's code is older than the one accepted: also a replay.
+    let older = code_at(TARO_DEVICE.1, &plus(FRIDAY_NIGHT, -30));
+    r.run(&[
+        "revoke",
+        "--as",
+        "taro01",
+        "user000",
+        "--otp",
+        &older,
+        "--password-stdin",
+        "--yes",
+    ])
+    .at(&plus(FRIDAY_NIGHT, 10))
+    .stdin(DEMO_PASSWORD)
+    .fails(3);
+    // The device's next code works.
+    let next = plus(FRIDAY_NIGHT, 30);
+    revoke_json(&r, &["user000"], &next);
+}
+
+#[test]
+fn five_consecutive_failures_lock_the_master_until_unlock() {
+    let r = Registry::demo();
+    let at = FRIDAY_NIGHT;
+    let code = code_at(TARO_DEVICE.1, at);
+    let attempt = |password: &str| {
+        r.run(&[
+            "revoke",
+            "--as",
+            "taro01",
+            "hamako01",
+            "--otp",
+            &code,
+            "--password-stdin",
+            "--yes",
+        ])
+        .at(at)
+        .stdin(password)
+    };
+    for _ in 0..4 {
+        attempt("wrong").fails(3);
+    }
+    attempt("wrong").fails(3).stderr_has("now locked");
+    // Locked: even the right credentials are refused.
+    attempt(DEMO_PASSWORD).fails(4).stderr_has("unlock");
+    let list = r
+        .run(&["list", "--user", "taro01", "--format", "json"])
+        .succeeds()
+        .json();
+    assert_eq!(list[0]["locked"], true);
+    let audit = r
+        .run(&["audit", "--format", "json", "--limit", "1"])
+        .succeeds()
+        .json();
+    assert_eq!(audit[0]["action"], "lock");
+
+    r.run(&["unlock", "taro01"])
+        .at(at)
+        .succeeds()
+        .stdout_has("Unlocked taro01");
+    let audit = r
+        .run(&["audit", "--format", "json", "--limit", "1"])
+        .succeeds()
+        .json();
+    assert_eq!(audit[0]["action"], "unlock");
+    attempt(DEMO_PASSWORD).succeeds();
+}
+
+#[test]
+fn a_success_resets_the_failure_count() {
+    let r = with_users(2);
+    let mut at = FRIDAY_NIGHT.to_string();
+    let fail = |at: &str| {
+        let code = code_at(TARO_DEVICE.1, at);
+        r.run(&[
+            "revoke",
+            "--as",
+            "taro01",
+            "user001",
+            "--otp",
+            &code,
+            "--password-stdin",
+            "--yes",
+        ])
+        .at(at)
+        .stdin("wrong")
+        .fails(3);
+    };
+    for _ in 0..4 {
+        fail(&at);
+    }
+    revoke_json(&r, &["user000"], &at);
+    for _ in 0..4 {
+        at = plus(&at, 30);
+        fail(&at);
+    }
+    at = plus(&at, 30);
+    revoke_json(&r, &["user001"], &at);
+}
+
+#[test]
+fn malformed_codes_are_usage_errors_and_do_not_count() {
+    let r = Registry::demo();
+    let before = r.snapshot();
+    for bad in ["12345", "1234567", "12a456", "+12345", " "] {
+        r.run(&[
+            "revoke",
+            "--as",
+            "taro01",
+            "hamako01",
+            "--otp",
+            bad,
+            "--password-stdin",
+            "--yes",
+        ])
+        .at(FRIDAY_NIGHT)
+        .stdin(DEMO_PASSWORD)
+        .fails(2);
+    }
+    for _ in 0..5 {
+        r.run(&[
+            "revoke",
+            "--as",
+            "taro01",
+            "hamako01",
+            "--otp",
+            "abcdef",
+            "--password-stdin",
+            "--yes",
+        ])
+        .at(FRIDAY_NIGHT)
+        .stdin(DEMO_PASSWORD)
+        .fails(2);
+    }
+    assert_eq!(r.snapshot(), before);
+    revoke_json(&r, &["hamako01"], FRIDAY_NIGHT);
+}
+
+#[test]
+fn only_a_master_with_a_device_in_service_may_revoke() {
+    let r = Registry::demo();
+    r.run(&["import", "users", "-"])
+        .stdin("login_id,name,role,otp_required\nboss02,Boss Two,master,true\n")
+        .succeeds();
+    let before = r.snapshot();
+    let code = code_at(HAMAKO_DEVICE.1, FRIDAY_NIGHT);
+    r.run(&[
+        "revoke",
+        "--as",
+        "hamako01",
+        "taro01",
+        "--otp",
+        &code,
+        "--password-stdin",
+        "--yes",
+    ])
+    .at(FRIDAY_NIGHT)
+    .stdin(DEMO_PASSWORD)
+    .fails(7)
+    .stderr_has("not a master");
+    r.run(&["revoke", "--as", "nobody", "hamako01", "--dry-run"])
+        .fails(6)
+        .stderr_has("nobody");
+    r.run(&[
+        "revoke",
+        "--as",
+        "boss02",
+        "hamako01",
+        "--otp",
+        "123456",
+        "--password-stdin",
+        "--yes",
+    ])
+    .stdin("x")
+    .fails(7)
+    .stderr_has("no device in service");
+    assert_eq!(r.snapshot(), before);
+}
+
+#[test]
+fn a_master_whose_device_expired_cannot_revoke() {
+    let r = Registry::demo();
+    let after_expiry = "2026-12-31T09:00:00+09:00";
+    let code = code_at(TARO_DEVICE.1, after_expiry);
+    r.run(&[
+        "revoke",
+        "--as",
+        "taro01",
+        "hamako01",
+        "--otp",
+        &code,
+        "--password-stdin",
+        "--yes",
+    ])
+    .at(after_expiry)
+    .stdin(DEMO_PASSWORD)
+    .fails(7)
+    .stderr_has("expired");
+}
+
+#[test]
+fn every_failing_target_is_listed_and_nothing_changes() {
+    let r = Registry::demo();
+    r.run(&["import", "devices", "-"])
+        .stdin("serial,secret,expires\nold1,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,2026-11-19\n")
+        .succeeds();
+    r.run(&["import", "users", "-"])
+        .stdin("login_id,name,role,otp_required,serial\nlate01,Late,general,true,old1\nnootp01,No OTP,general,false,\n")
+        .succeeds();
+    let before = r.snapshot();
+    let code = code_at(TARO_DEVICE.1, FRIDAY_NIGHT);
+    let out = r
+        .run(&[
+            "revoke",
+            "--as",
+            "taro01",
+            "--otp",
+            &code,
+            "--password-stdin",
+            "--yes",
+            "hamako01",
+            "ghost01",
+            "shiro01",
+            "late01",
+            "nootp01",
+        ])
+        .at(FRIDAY_NIGHT)
+        .stdin(DEMO_PASSWORD)
+        .fails(6);
+    out.stderr_has("ghost01: unknown login ID")
+        .stderr_has("shiro01: not in service")
+        .stderr_has("late01: device old1 expired on 2026-11-19")
+        .stderr_has("Contact the bank")
+        .stderr_has("nootp01: does not use one-time passwords")
+        .stderr_has("nothing was changed");
+    assert!(
+        !out.stderr.contains("hamako01"),
+        "valid targets are not listed as failures"
+    );
+    assert_eq!(r.snapshot(), before, "no credentials were consumed either");
+    // Without the unknown one, the refusals are rule refusals: exit 7.
+    r.run(&[
+        "revoke",
+        "--as",
+        "taro01",
+        "--dry-run",
+        "hamako01",
+        "late01",
+    ])
+    .at(FRIDAY_NIGHT)
+    .fails(7)
+    .stderr_has("expired");
+    assert_eq!(r.snapshot(), before);
+}
+
+#[test]
+fn a_bulk_of_fifty_with_one_bad_target_changes_nothing() {
+    let r = with_users(50);
+    let mut targets: Vec<String> = (0..50).map(|i| format!("user{i:03}")).collect();
+    targets[37] = "user999".to_string();
+    let file = r.file("targets.txt", &targets.join("\n"));
+    let before = r.snapshot();
+    let code = code_at(TARO_DEVICE.1, FRIDAY_NIGHT);
+    let bulk = |file: &std::path::Path| {
+        r.run(&[
+            "revoke",
+            "--as",
+            "taro01",
+            "--targets-file",
+            file.to_str().unwrap(),
+            "--otp",
+            &code,
+            "--password-stdin",
+            "--yes",
+            "--format",
+            "json",
+        ])
+        .at(FRIDAY_NIGHT)
+        .stdin(DEMO_PASSWORD)
+    };
+    bulk(&file).fails(6).stderr_has("user999: unknown login ID");
+    assert_eq!(r.snapshot(), before);
+    let revoked = r
+        .run(&["list", "--status", "revoked", "--format", "json"])
+        .succeeds()
+        .json();
+    assert_eq!(
+        revoked.as_array().unwrap().len(),
+        2,
+        "only shiro01 and ichiro01"
+    );
+
+    targets[37] = "user037".to_string();
+    let file = r.file(
+        "targets.txt",
+        &format!("# all fifty\n\n{}\n", targets.join("\n")),
+    );
+    let json = bulk(&file).succeeds().json();
+    assert_eq!(json["revoked"].as_array().unwrap().len(), 50);
+    let revoked = r
+        .run(&["list", "--status", "revoked", "--format", "json"])
+        .succeeds()
+        .json();
+    assert_eq!(revoked.as_array().unwrap().len(), 52);
+    let audit = r.run(&["audit", "--format", "json"]).succeeds().json();
+    let rows = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["action"] == "revoke" && a["outcome"] == "ok")
+        .count();
+    assert_eq!(rows, 50, "one audit row per revocation");
+}
+
+#[test]
+fn targets_can_come_from_stdin_when_the_password_does_not() {
+    let r = with_users(3);
+    let pw = r.file("pw.txt", &format!("{DEMO_PASSWORD}\n"));
+    let code = code_at(TARO_DEVICE.1, FRIDAY_NIGHT);
+    let json = r
+        .run(&[
+            "revoke",
+            "--as",
+            "taro01",
+            "--targets-file",
+            "-",
+            "--password-file",
+            pw.to_str().unwrap(),
+            "--otp",
+            &code,
+            "--yes",
+            "--format",
+            "json",
+        ])
+        .at(FRIDAY_NIGHT)
+        .stdin("user000\n# skip me\n  user002  \n\n")
+        .succeeds()
+        .json();
+    let ids: Vec<_> = json["revoked"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["login_id"].clone())
+        .collect();
+    assert_eq!(ids, ["user000", "user002"]);
+    r.run(&[
+        "revoke",
+        "--as",
+        "taro01",
+        "--targets-file",
+        "-",
+        "--password-stdin",
+        "--otp",
+        &code,
+        "--yes",
+    ])
+    .stdin("user001\n")
+    .fails(2)
+    .stderr_has("stdin");
+}
+
+#[test]
+fn expiring_within_selects_in_service_devices_by_expiry() {
+    let r = Registry::demo();
+    let within = |window: &str| {
+        let json = r
+            .run(&[
+                "revoke",
+                "--as",
+                "taro01",
+                "--expiring-within",
+                window,
+                "--dry-run",
+                "--format",
+                "json",
+            ])
+            .at(FRIDAY_NIGHT)
+            .succeeds()
+            .json();
+        json["revoked"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["login_id"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    // 30 December is 40 days after 20 November.
+    assert!(within("39d").is_empty());
+    assert_eq!(
+        within("40d"),
+        ["taro01", "hamako01"],
+        "by expiry, then serial"
+    );
+    assert_eq!(within("6w"), ["taro01", "hamako01"]);
+    r.run(&[
+        "revoke",
+        "--as",
+        "taro01",
+        "--expiring-within",
+        "soon",
+        "--dry-run",
+    ])
+    .fails(2);
+    let quiet = r
+        .run(&[
+            "revoke",
+            "--as",
+            "taro01",
+            "--expiring-within",
+            "1d",
+            "--dry-run",
+        ])
+        .at(FRIDAY_NIGHT)
+        .succeeds();
+    quiet.stdout_has("nothing to revoke");
+}
+
+#[test]
+fn without_a_terminal_missing_input_is_an_error_not_a_hang() {
+    let r = Registry::demo();
+    let before = r.snapshot();
+    let code = code_at(TARO_DEVICE.1, FRIDAY_NIGHT);
+    r.run(&[
+        "revoke",
+        "--as",
+        "taro01",
+        "hamako01",
+        "--otp",
+        &code,
+        "--password-stdin",
+    ])
+    .at(FRIDAY_NIGHT)
+    .stdin(DEMO_PASSWORD)
+    .fails(2)
+    .stderr_has("--yes");
+    r.run(&[
+        "revoke", "--as", "taro01", "hamako01", "--otp", &code, "--yes",
+    ])
+    .at(FRIDAY_NIGHT)
+    .fails(2)
+    .stderr_has("password");
+    r.run(&[
+        "revoke",
+        "--as",
+        "taro01",
+        "hamako01",
+        "--password-stdin",
+        "--yes",
+    ])
+    .at(FRIDAY_NIGHT)
+    .stdin(DEMO_PASSWORD)
+    .fails(2)
+    .stderr_has("--otp");
+    r.run(&["revoke", "--as", "taro01"])
+        .at(FRIDAY_NIGHT)
+        .fails(2)
+        .stderr_has("no targets");
+    assert_eq!(r.snapshot(), before);
+}
+
+#[test]
+fn passwords_never_come_from_an_argument() {
+    let r = Registry::demo();
+    let out = r
+        .run(&["revoke", "--as", "taro01", "hamako01", "--password", "x"])
+        .output();
+    assert_eq!(out.status, 2);
+}

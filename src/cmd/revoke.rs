@@ -116,16 +116,19 @@ pub fn run(
     let mut seen = HashSet::new();
     names.retain(|n| seen.insert(n.clone()));
     if names.is_empty() {
-        if window.is_some() {
+        if window.is_none() {
+            return Err(Error::usage(
+                "no targets: name login IDs, or use --targets-file or --expiring-within",
+            ));
+        }
+        if ctx.out.format == Format::Table {
             writeln!(out, "{}", ctx.out.pick(
                 "No in-service device expires within the window; nothing to revoke.",
                 "期間内に有効期限を迎える利用中のパスワード生成機はありません。失効の対象はありません。",
             )).map_err(write_error)?;
             return Ok(());
         }
-        return Err(Error::usage(
-            "no targets: name login IDs, or use --targets-file or --expiring-within",
-        ));
+        return render(&ctx.out, out, &[], now, registrable_at(now), req.dry_run);
     }
 
     let targets = resolve_targets(store, &names, today)?;
