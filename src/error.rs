@@ -152,6 +152,9 @@ impl Error {
             } => lines.push(format!(
                 "{login_id} is now locked; an administrator must run `tokenctl unlock {login_id}`"
             )),
+            Error::Sqlite(e) if is_busy(e) => {
+                lines[0] = "the registry is locked by another tokenctl or program and stayed locked past the timeout; nothing was changed, try again".to_string();
+            }
             Error::Sqlite(e) if registry_unusable(e) => {
                 lines[0] = format!("the registry is unusable: {e}");
             }
@@ -169,6 +172,11 @@ impl Error {
         }
         lines
     }
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    use rusqlite::ErrorCode::*;
+    matches!(e.sqlite_error_code(), Some(DatabaseBusy | DatabaseLocked))
 }
 
 /// SQLite errors that mean the file cannot serve as a registry right now:

@@ -4,6 +4,7 @@
 
 mod common;
 
+mod admin;
 mod completions;
 mod import;
 mod init;

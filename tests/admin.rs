@@ -1,0 +1,171 @@
+//! `passwd`, `unlock`, `audit`, `demo`, and a registry locked by another
+//! process.
+
+use crate::common::*;
+
+#[test]
+fn passwd_sets_a_hash_that_revoke_then_accepts() {
+    let r = Registry::demo();
+    r.run(&["passwd", "taro01", "--password-stdin"])
+        .stdin("a new secret phrase\n")
+        .succeeds()
+        .stdout_has("taro01");
+    let conn = rusqlite::Connection::open(&r.path).unwrap();
+    let hash: String = conn
+        .query_row(
+            "SELECT password_hash FROM users WHERE login_id = 'taro01'",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    assert!(!hash.contains("a new secret phrase"));
+    let at = "2026-11-20T12:00:00+09:00";
+    let code = code_at(TARO_DEVICE.1, at);
+    let pw = r.file("pw.txt", "a new secret phrase\n");
+    r.run(&[
+        "revoke",
+        "--as",
+        "taro01",
+        "hamako01",
+        "--password-file",
+        pw.to_str().unwrap(),
+        "--otp",
+        &code,
+        "--yes",
+    ])
+    .at(at)
+    .succeeds();
+    let audit = r.run(&["audit", "--format", "json"]).succeeds().stdout;
+    assert!(!audit.contains("secret phrase"));
+}
+
+#[test]
+fn passwd_refusals() {
+    let r = Registry::demo();
+    let before = r.snapshot();
+    r.run(&["passwd", "hamako01", "--password-stdin"])
+        .stdin("x")
+        .fails(7)
+        .stderr_has("not a master");
+    r.run(&["passwd", "ghost01", "--password-stdin"])
+        .stdin("x")
+        .fails(6);
+    r.run(&["passwd", "taro01", "--password-stdin"])
+        .stdin("\n")
+        .fails(2)
+        .stderr_has("empty");
+    r.run(&["passwd", "taro01"])
+        .fails(2)
+        .stderr_has("--password-stdin");
+    r.run(&["passwd", "taro01", "--password-file", "missing.txt"])
+        .fails(1)
+        .stderr_has("missing.txt");
+    assert_eq!(r.snapshot(), before);
+}
+
+#[test]
+fn unlock_of_an_unlocked_or_unknown_login() {
+    let r = Registry::demo();
+    r.run(&["unlock", "hamako01"])
+        .succeeds()
+        .stdout_has("was not locked");
+    r.run(&["unlock", "ghost01"]).fails(6).stderr_has("ghost01");
+}
+
+#[test]
+fn audit_is_newest_first_and_limited() {
+    let r = Registry::demo();
+    r.run(&["unlock", "hamako01"])
+        .at("2026-11-21T09:00:00+09:00")
+        .succeeds();
+    let audit = r.run(&["audit", "--format", "json"]).succeeds().json();
+    let actions: Vec<_> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["action"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(actions, ["unlock", "init-demo", "init"]);
+    let keys: Vec<_> = audit[0].as_object().unwrap().keys().cloned().collect();
+    assert_eq!(
+        keys,
+        [
+            "action",
+            "actor",
+            "at",
+            "clock_fixed",
+            "detail",
+            "outcome",
+            "targets"
+        ]
+    );
+    assert_eq!(audit[0]["actor"], "os:tester");
+    assert_eq!(audit[0]["targets"], serde_json::json!(["hamako01"]));
+    let limited = r
+        .run(&["audit", "--limit", "2", "--format", "json"])
+        .succeeds()
+        .json();
+    assert_eq!(limited.as_array().unwrap().len(), 2);
+    r.run(&["audit", "--limit", "-1"]).fails(2);
+    let csv = r
+        .run(&["audit", "--format", "csv", "--limit", "1"])
+        .succeeds()
+        .stdout;
+    assert!(
+        csv.starts_with("at,actor,action,targets,outcome,detail,clock_fixed\n"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn demo_walks_the_whole_procedure_and_leaves_nothing_behind() {
+    let r = Registry::empty();
+    let tmp = r.dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let out = r
+        .run(&["demo"])
+        .env("TMPDIR", &tmp)
+        .env_remove("TOKENCTL_DB")
+        .succeeds();
+    for expected in [
+        "revoke --as taro01 hamako01",
+        "hamako01 may register a new device from 2026-11-24 08:10:00 JST",
+        "error: too early: hamako01 may register a device from 2026-11-24 08:10:00 JST",
+        "(exit 5)",
+        "Registered device 56789012 for hamako01 at 2026-11-24 08:10:00 JST",
+        "expiring --within 6w",
+        "Device 45678909: out of use since 2026-11-24 08:10:00 JST",
+        "battery",
+    ] {
+        out.stdout_has(expected);
+    }
+    assert_eq!(
+        std::fs::read_dir(&tmp).unwrap().count(),
+        0,
+        "the demo registry was removed"
+    );
+    assert!(!r.path.exists());
+    let ja = r
+        .run(&["demo", "--lang", "ja"])
+        .env("TMPDIR", &tmp)
+        .succeeds();
+    ja.stdout_has("勤労感謝の日")
+        .stdout_has("失効中")
+        .stdout_has("電池");
+}
+
+#[test]
+fn a_registry_locked_by_another_process_is_exit_8_after_the_timeout() {
+    let r = Registry::demo();
+    let conn = rusqlite::Connection::open(&r.path).unwrap();
+    conn.execute_batch("BEGIN IMMEDIATE; UPDATE users SET name = name;")
+        .unwrap();
+    r.run(&["unlock", "hamako01"])
+        .fails(8)
+        .stderr_has("locked by another");
+    // Readers are not blocked by a writer in WAL mode.
+    r.run(&["list"]).succeeds();
+    conn.execute_batch("ROLLBACK;").unwrap();
+    r.run(&["unlock", "hamako01"]).succeeds();
+}
