@@ -54,8 +54,9 @@ pub fn run() -> i32 {
         Ok(code) => code,
         Err(e) if is_broken_pipe(&e) => 0,
         Err(e) => {
-            // Nothing half-written on stdout: drop what is buffered.
-            drop(out);
+            // Nothing half-written on stdout: discard what is still buffered
+            // (dropping a BufWriter would flush it).
+            let _ = out.into_parts();
             let stderr = std::io::stderr();
             let mut err = stderr.lock();
             for line in e.lines() {

@@ -65,7 +65,7 @@ pub fn run(ctx: &Context, store: &mut Store, args: &AuditArgs, out: &mut dyn Wri
         }
         Format::Table => {
             let o = &ctx.out;
-            let headers = [
+            let headers = o.labels(&[
                 ("At", "日時"),
                 ("Actor", "操作者"),
                 ("Action", "操作"),
@@ -73,10 +73,7 @@ pub fn run(ctx: &Context, store: &mut Store, args: &AuditArgs, out: &mut dyn Wri
                 ("Outcome", "結果"),
                 ("Detail", "詳細"),
                 ("Clock", "時計"),
-            ]
-            .iter()
-            .map(|l| o.label(*l))
-            .collect();
+            ]);
             let table = rows
                 .iter()
                 .map(|r| {

@@ -103,14 +103,17 @@ fn render(ctx: &Context, out: &mut dyn Write, report: &[ExpiringJson]) -> Result
             csv.flush().map_err(write_error)
         }
         Format::Table => {
-            let headers = vec![
-                o.label(labels::LOGIN_ID),
-                o.label(labels::NAME),
-                o.label(labels::SERIAL),
-                o.label(labels::EXPIRES),
-                o.label(("Days left", "残り日数")),
-                o.label(("Shared with", "共有者")),
-            ];
+            let headers = {
+                use labels::*;
+                o.labels(&[
+                    LOGIN_ID,
+                    NAME,
+                    SERIAL,
+                    EXPIRES,
+                    ("Days left", "残り日数"),
+                    ("Shared with", "共有者"),
+                ])
+            };
             let rows = report
                 .iter()
                 .map(|r| {

@@ -125,16 +125,17 @@ pub fn status_key(status: Status) -> &'static str {
 }
 
 pub fn table_headers(o: &Output) -> Vec<String> {
-    vec![
-        o.label(labels::LOGIN_ID),
-        o.label(labels::NAME),
-        o.label(labels::ROLE),
-        o.label(labels::SERIAL),
-        o.label(labels::STATUS),
-        o.label(labels::EXPIRES),
-        o.label(labels::REGISTRABLE_AT),
-        o.label(labels::LOCKED),
-    ]
+    use labels::*;
+    o.labels(&[
+        LOGIN_ID,
+        NAME,
+        ROLE,
+        SERIAL,
+        STATUS,
+        EXPIRES,
+        REGISTRABLE_AT,
+        LOCKED,
+    ])
 }
 
 fn table_row(o: &Output, row: &ListRow) -> Vec<String> {

@@ -413,15 +413,18 @@ fn render(
                 )
             };
             writeln!(out, "{title}").map_err(write_error)?;
-            let headers = vec![
-                o.label(labels::LOGIN_ID),
-                o.label(labels::NAME),
-                o.label(labels::ROLE),
-                o.label(labels::SERIAL),
-                o.label(labels::STATUS),
-                o.label(labels::EXPIRES),
-                o.label(labels::REGISTRABLE_AT),
-            ];
+            let headers = {
+                use labels::*;
+                o.labels(&[
+                    LOGIN_ID,
+                    NAME,
+                    ROLE,
+                    SERIAL,
+                    STATUS,
+                    EXPIRES,
+                    REGISTRABLE_AT,
+                ])
+            };
             let rows = targets
                 .iter()
                 .map(|t| {

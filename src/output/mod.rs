@@ -139,6 +139,11 @@ impl Output {
     pub fn label(&self, label: (&'static str, &'static str)) -> String {
         self.lang.pick(label.0, label.1).to_string()
     }
+
+    /// Table headers in this language.
+    pub fn labels(&self, labels: &[(&'static str, &'static str)]) -> Vec<String> {
+        labels.iter().map(|l| self.label(*l)).collect()
+    }
 }
 
 /// Renders rows as a bordered table. An empty table prints nothing.
