@@ -6,12 +6,12 @@ mod common;
 
 mod admin;
 mod completions;
-mod import;
-mod init;
-mod list;
-mod otp;
 mod dispose;
 mod expiring;
+mod import;
+mod init;
 mod interactive;
+mod list;
+mod otp;
 mod register;
 mod revoke;
