@@ -1,1 +1,495 @@
-//! (being written)
+//! `dispose-note`: the notice for devices out of use (no holder in service,
+//! and replaced by a newer registration or expired), its refusals, and
+//! `--mark-disposed`, after which the device is never registered again.
+
+use serde_json::{Value, json};
+
+use crate::common::*;
+
+/// hamako01's revocation on the demo Friday, before 20:30: registrable 30
+/// minutes later.
+const REVOKED: &str = "2026-11-20T12:00:00+09:00";
+const REGISTRABLE: &str = "2026-11-20T12:30:00+09:00";
+const LATER: &str = "2026-11-20T15:00:00+09:00";
+
+const OLD: &str = "45678909";
+
+/// Registers `device` for `user` at `at` with the code it shows then.
+fn register(r: &Registry, user: &str, device: (&str, &str), at: &str) -> Out {
+    let code = code_at(device.1, at);
+    r.run(&[
+        "register", "--user", user, "--serial", device.0, "--otp", &code,
+    ])
+    .at(at)
+    .output()
+}
+
+/// The demo registry after hamako01 moved from 45678909 to 34567891.
+fn replaced() -> Registry {
+    let r = Registry::demo();
+    let out = r.revoke_as_taro(&["hamako01"], REVOKED);
+    assert_eq!(out.status, 0, "{out:#?}");
+    let out = register(&r, "hamako01", NEW_DEVICE_1, REGISTRABLE);
+    assert_eq!(out.status, 0, "{out:#?}");
+    r
+}
+
+fn note(r: &Registry, at: &str, extra: &[&str]) -> Value {
+    let mut args = vec!["dispose-note", "--format", "json"];
+    args.extend_from_slice(extra);
+    r.run(&args).at(at).succeeds().json()
+}
+
+fn audit(r: &Registry) -> Vec<Value> {
+    r.run(&["audit", "--format", "json"])
+        .succeeds()
+        .json()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn dispose_rows(r: &Registry) -> Vec<Value> {
+    audit(r)
+        .into_iter()
+        .filter(|a| a["action"] == "dispose")
+        .collect()
+}
+
+fn replaced_note(disposed_at: Option<&str>) -> Value {
+    json!({
+        "serial": OLD,
+        "former_users": ["hamako01"],
+        "replaced_by": NEW_DEVICE_1.0,
+        "out_of_use_since": REGISTRABLE,
+        "disposed_at": disposed_at,
+    })
+}
+
+#[test]
+fn a_replaced_device_gets_a_notice_with_exact_json() {
+    let r = replaced();
+    assert_eq!(note(&r, LATER, &[OLD]), json!([replaced_note(None)]));
+    // Without serials: every device out of use, here only that one.
+    assert_eq!(note(&r, LATER, &[]), json!([replaced_note(None)]));
+}
+
+#[test]
+fn the_english_notice_gives_the_disposal_guidance() {
+    let r = replaced();
+    let out = r.run(&["dispose-note", OLD]).at(LATER).succeeds();
+    out.stdout_has(OLD)
+        .stdout_has("hamako01")
+        .stdout_has(NEW_DEVICE_1.0)
+        .stdout_has("2026-11-20 12:30:00 JST")
+        .stdout_has("battery")
+        .stdout_has("municipality");
+    let lower = out.stdout.to_lowercase();
+    assert!(
+        lower.contains("organisation") || lower.contains("organization"),
+        "{out:#?}"
+    );
+}
+
+#[test]
+fn the_japanese_notice_gives_the_disposal_guidance() {
+    let r = replaced();
+    let out = r
+        .run(&["dispose-note", OLD, "--lang", "ja"])
+        .at(LATER)
+        .succeeds();
+    out.stdout_has(OLD)
+        .stdout_has("hamako01")
+        .stdout_has(NEW_DEVICE_1.0)
+        .stdout_has("2026年11月20日")
+        .stdout_has("電池");
+    assert!(
+        out.stdout.contains("自治体") || out.stdout.contains("市区町村"),
+        "{out:#?}"
+    );
+    // TOKENCTL_LANG chooses the language too.
+    r.run(&["dispose-note", OLD])
+        .env("TOKENCTL_LANG", "ja")
+        .at(LATER)
+        .succeeds()
+        .stdout_has("電池");
+}
+
+#[test]
+fn csv_has_a_header_and_no_table_borders() {
+    let r = replaced();
+    let out = r
+        .run(&["dispose-note", "--format", "csv"])
+        .at(LATER)
+        .succeeds();
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "serial,former_users,replaced_by,out_of_use_since,disposed_at",
+            "45678909,hamako01,34567891,2026-11-20T12:30:00+09:00,",
+        ]
+    );
+}
+
+#[test]
+fn without_serials_every_device_out_of_use_and_not_yet_disposed() {
+    let r = replaced();
+    // More states: a delivered device that expired unused, and one that
+    // expires later.
+    r.run(&["import", "devices", "-"])
+        .stdin(
+            "serial,secret,expires
+9001,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,2026-11-19
+9002,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,2026-12-31
+",
+        )
+        .succeeds();
+    let at = "2026-11-20T16:00:00+09:00";
+    let json = note(&r, at, &[]);
+    assert_eq!(
+        json,
+        json!([
+            replaced_note(None),
+            {
+                "serial": "9001",
+                "former_users": [],
+                "replaced_by": null,
+                "out_of_use_since": "2026-11-20T00:00:00+09:00",
+                "disposed_at": null,
+            },
+        ])
+    );
+    // Once marked, a device leaves the default list.
+    r.run(&["dispose-note", "9001", "--mark-disposed"])
+        .at(at)
+        .succeeds();
+    assert_eq!(note(&r, at, &[]), json!([replaced_note(None)]));
+}
+
+#[test]
+fn nothing_out_of_use_is_an_empty_notice() {
+    let r = Registry::demo();
+    let json = note(&r, LATER, &[]);
+    assert_eq!(json, json!([]));
+    let table = r.run(&["dispose-note"]).at(LATER).succeeds();
+    assert!(!table.stdout.contains(OLD), "{table:#?}");
+    let before = r.snapshot();
+    r.run(&["dispose-note", "--mark-disposed"])
+        .at(LATER)
+        .succeeds();
+    assert!(dispose_rows(&r).is_empty());
+    assert_eq!(r.snapshot(), before);
+}
+
+#[test]
+fn a_device_still_in_service_is_refused_naming_who_uses_it() {
+    let r = Registry::demo();
+    let before = r.snapshot();
+    for extra in [&[][..], &["--mark-disposed"][..]] {
+        let mut args = vec!["dispose-note", "23456789"];
+        args.extend_from_slice(extra);
+        r.run(&args).at(LATER).fails(7).stderr_has("taro01");
+    }
+    // Still refused once expired: it is still in someone's hands.
+    r.run(&["dispose-note", "23456789", "--mark-disposed"])
+        .at("2027-01-10T12:00:00+09:00")
+        .fails(7)
+        .stderr_has("taro01");
+    assert_eq!(r.snapshot(), before);
+}
+
+#[test]
+fn a_shared_device_is_out_of_use_only_when_its_last_holder_moves_on() {
+    let r = Registry::demo();
+    r.run(&["import", "users", "-"])
+        .stdin("login_id,name,role,otp_required,serial\njiro02,Jiro,general,true,45678909\n")
+        .succeeds();
+    // hamako01 moves to the new device; jiro02 still uses the old one.
+    let out = r.revoke_as_taro(&["hamako01"], REVOKED);
+    assert_eq!(out.status, 0, "{out:#?}");
+    let out = register(&r, "hamako01", NEW_DEVICE_1, REGISTRABLE);
+    assert_eq!(out.status, 0, "{out:#?}");
+    let before = r.snapshot();
+    let refused = r
+        .run(&["dispose-note", OLD, "--mark-disposed"])
+        .at(LATER)
+        .fails(7);
+    refused.stderr_has("jiro02");
+    assert!(!refused.stderr.contains("hamako01"), "{refused:#?}");
+    assert_eq!(r.snapshot(), before);
+    assert_eq!(note(&r, LATER, &[]), json!([]));
+
+    // jiro02 then registers the same new device (a shared one), at a later
+    // step than hamako01's code.
+    let out = r.revoke_as_taro(&["jiro02"], "2026-11-20T13:00:00+09:00");
+    assert_eq!(out.status, 0, "{out:#?}");
+    // Revoked, not yet replaced: still not out of use.
+    r.run(&["dispose-note", OLD])
+        .at("2026-11-20T13:10:00+09:00")
+        .fails(7);
+    let out = register(&r, "jiro02", NEW_DEVICE_1, "2026-11-20T13:30:00+09:00");
+    assert_eq!(out.status, 0, "{out:#?}");
+    let expected = json!([{
+        "serial": OLD,
+        "former_users": ["hamako01", "jiro02"],
+        "replaced_by": NEW_DEVICE_1.0,
+        "out_of_use_since": "2026-11-20T13:30:00+09:00",
+        "disposed_at": null,
+    }]);
+    assert_eq!(note(&r, LATER, &[OLD]), expected);
+    assert_eq!(note(&r, LATER, &[]), expected);
+}
+
+#[test]
+fn a_revoked_but_not_yet_replaced_device_is_refused_until_it_expires() {
+    let r = Registry::demo();
+    let out = r.revoke_as_taro(&["hamako01"], REVOKED);
+    assert_eq!(out.status, 0, "{out:#?}");
+    let before = r.snapshot();
+    for at in [LATER, "2026-12-30T23:59:59+09:00", "2026-12-30T14:59:59Z"] {
+        r.run(&["dispose-note", OLD, "--mark-disposed"])
+            .at(at)
+            .fails(7)
+            .stderr_has(OLD);
+        assert_eq!(note(&r, at, &[]), json!([]), "at {at}");
+    }
+    assert_eq!(r.snapshot(), before);
+    // From midnight in Japan after its expiry date, it is out of use.
+    let expected = json!([{
+        "serial": OLD,
+        "former_users": ["hamako01"],
+        "replaced_by": null,
+        "out_of_use_since": "2026-12-31T00:00:00+09:00",
+        "disposed_at": null,
+    }]);
+    for at in ["2026-12-31T00:00:00+09:00", "2026-12-30T15:00:00Z"] {
+        assert_eq!(note(&r, at, &[OLD]), expected, "at {at}");
+        assert_eq!(note(&r, at, &[]), expected, "at {at}");
+    }
+}
+
+#[test]
+fn a_never_used_device_is_refused_until_it_expires() {
+    let r = Registry::demo();
+    r.run(&["import", "devices", "-"])
+        .stdin("serial,secret,expires\n9001,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,2026-12-30\n")
+        .succeeds();
+    let before = r.snapshot();
+    // A delivered device not yet registered by anyone.
+    r.run(&["dispose-note", NEW_DEVICE_2.0])
+        .at(LATER)
+        .fails(7)
+        .stderr_has(NEW_DEVICE_2.0);
+    r.run(&["dispose-note", "9001"])
+        .at("2026-12-30T23:59:59+09:00")
+        .fails(7);
+    assert_eq!(r.snapshot(), before);
+    let json = note(&r, "2026-12-31T00:00:00+09:00", &["9001"]);
+    assert_eq!(
+        json,
+        json!([{
+            "serial": "9001",
+            "former_users": [],
+            "replaced_by": null,
+            "out_of_use_since": "2026-12-31T00:00:00+09:00",
+            "disposed_at": null,
+        }])
+    );
+}
+
+#[test]
+fn an_unknown_serial_is_not_found_and_changes_nothing() {
+    let r = replaced();
+    let before = r.snapshot();
+    r.run(&["dispose-note", "00000000"])
+        .at(LATER)
+        .fails(6)
+        .stderr_has("00000000");
+    // All or nothing: the known, disposable device is not marked either.
+    r.run(&["dispose-note", OLD, "00000000", "--mark-disposed"])
+        .at(LATER)
+        .fails(6)
+        .stderr_has("00000000");
+    r.run(&["dispose-note", OLD, "23456789", "--mark-disposed"])
+        .at(LATER)
+        .fails(7)
+        .stderr_has("taro01");
+    assert_eq!(r.snapshot(), before);
+    assert!(dispose_rows(&r).is_empty());
+}
+
+#[test]
+fn mark_disposed_records_the_disposal_once_with_an_audit_row() {
+    let r = replaced();
+    let at = "2026-11-21T10:00:00+09:00";
+    let json = note(&r, at, &[OLD, "--mark-disposed"]);
+    assert_eq!(
+        json,
+        json!([replaced_note(Some("2026-11-21T10:00:00+09:00"))])
+    );
+
+    let rows = dispose_rows(&r);
+    assert_eq!(rows.len(), 1, "{rows:#?}");
+    assert_eq!(rows[0]["at"], "2026-11-21T10:00:00+09:00");
+    assert_eq!(rows[0]["targets"], json!([OLD]));
+    assert_eq!(rows[0]["outcome"], "ok");
+    assert_eq!(rows[0]["clock_fixed"], true);
+    assert_eq!(audit(&r)[0]["action"], "dispose", "newest first");
+
+    // The notice of a disposed device shows when.
+    assert_eq!(
+        note(&r, LATER, &[OLD]),
+        json!([replaced_note(Some("2026-11-21T10:00:00+09:00"))])
+    );
+    r.run(&["dispose-note", OLD])
+        .at(LATER)
+        .succeeds()
+        .stdout_has("2026-11-21 10:00:00 JST");
+
+    // A second disposal is refused and changes nothing.
+    let before = r.snapshot();
+    r.run(&["dispose-note", OLD, "--mark-disposed"])
+        .at("2026-11-22T10:00:00+09:00")
+        .fails(7)
+        .stderr_has(OLD);
+    assert_eq!(r.snapshot(), before);
+    assert_eq!(dispose_rows(&r).len(), 1);
+}
+
+#[test]
+fn mark_disposed_without_serials_marks_every_device_out_of_use() {
+    let r = replaced();
+    r.run(&["import", "devices", "-"])
+        .stdin("serial,secret,expires\n9001,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,2026-11-01\n")
+        .succeeds();
+    let json = note(&r, LATER, &["--mark-disposed"]);
+    let serials: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["serial"].as_str().unwrap())
+        .collect();
+    assert_eq!(serials, [OLD, "9001"]);
+    for n in json.as_array().unwrap() {
+        assert_eq!(n["disposed_at"], "2026-11-20T15:00:00+09:00", "{n}");
+    }
+    let mut targets: Vec<Value> = dispose_rows(&r)
+        .into_iter()
+        .map(|a| a["targets"].clone())
+        .collect();
+    targets.sort_by_key(|t| t.to_string());
+    assert_eq!(targets, [json!([OLD]), json!(["9001"])]);
+    // Nothing is left to dispose of.
+    assert_eq!(note(&r, LATER, &[]), json!([]));
+}
+
+#[test]
+
+fn a_serial_named_twice_is_disposed_of_once() {
+    let r = replaced();
+    let out = r
+        .run(&[
+            "dispose-note",
+            OLD,
+            OLD,
+            "--mark-disposed",
+            "--format",
+            "json",
+        ])
+        .at(LATER)
+        .output();
+    match out.status {
+        0 => {
+            assert_eq!(out.json().as_array().unwrap().len(), 1, "{out:#?}");
+            assert_eq!(dispose_rows(&r).len(), 1);
+        }
+        7 => assert!(dispose_rows(&r).is_empty()),
+        _ => panic!("unexpected outcome: {out:#?}"),
+    }
+}
+
+#[test]
+fn a_disposed_device_is_never_registered_again() {
+    let r = replaced();
+    r.run(&["dispose-note", OLD, "--mark-disposed"])
+        .at(LATER)
+        .succeeds();
+    let before = r.snapshot();
+    // shiro01 (revoked, free to register) tries the disposed device.
+    let code = code_at(HAMAKO_DEVICE.1, "2026-11-20T15:10:00+09:00");
+    r.run(&[
+        "register", "--user", "shiro01", "--serial", OLD, "--otp", &code,
+    ])
+    .at("2026-11-20T15:10:00+09:00")
+    .fails(7)
+    .stderr_has(OLD)
+    .stderr_has("disposed");
+    assert_eq!(r.snapshot(), before);
+    // So does its former user, revoked again and past registrable-at.
+    let out = r.revoke_as_taro(&["hamako01"], "2026-11-24T10:00:00+09:00");
+    assert_eq!(out.status, 0, "{out:#?}");
+    let before_hamako = r.snapshot();
+    let out = register(&r, "hamako01", HAMAKO_DEVICE, "2026-11-24T10:30:00+09:00");
+    assert_eq!(out.status, 7, "{out:#?}");
+    assert_eq!(out.stdout, "");
+    assert!(out.stderr.starts_with("error: ") && out.stderr.contains("disposed"));
+    assert_eq!(r.snapshot(), before_hamako);
+    // Nor bound to a user by an import.
+    r.run(&["import", "users", "-"])
+        .stdin("login_id,name,role,otp_required,serial\nnew01,New,general,true,45678909\n")
+        .fails(2)
+        .stderr_has("disposed");
+    assert_eq!(r.snapshot(), before_hamako);
+    let list = r
+        .run(&["list", "--user", "hamako01", "--format", "json"])
+        .succeeds()
+        .json();
+    assert_eq!(list[0]["status"], "revoked");
+}
+
+/// Regression: a second former holder registering later used to move the
+/// device's "out of use since" and "replaced by" to its own registration.
+#[test]
+fn the_first_replacement_is_the_one_that_retired_the_device() {
+    let r = Registry::demo();
+    r.run(&["import", "users", "-"])
+        .stdin("login_id,name,role,otp_required,serial\njiro02,Jiro,general,true,45678909\n")
+        .succeeds();
+    assert_eq!(r.revoke_as_taro(&["hamako01", "jiro02"], REVOKED).status, 0);
+    register(&r, "hamako01", NEW_DEVICE_1, REGISTRABLE);
+    let later = "2026-11-20T13:00:00+09:00";
+    let out = register(&r, "jiro02", NEW_DEVICE_2, later);
+    assert_eq!(out.status, 0, "{out:#?}");
+    let notes = note(&r, later, &[OLD]);
+    assert_eq!(notes[0]["out_of_use_since"], REGISTRABLE);
+    assert_eq!(notes[0]["replaced_by"], NEW_DEVICE_1.0);
+    assert_eq!(notes[0]["former_users"], json!(["hamako01", "jiro02"]));
+}
+
+/// Regression: a device replaced after it expired is out of use since the
+/// end of its expiry date, not since the late registration.
+#[test]
+fn a_device_replaced_after_expiry_is_out_of_use_since_it_expired() {
+    let r = Registry::demo();
+    assert_eq!(
+        r.revoke_as_taro(&["hamako01"], "2026-12-20T12:00:00+09:00")
+            .status,
+        0
+    );
+    let out = register(&r, "hamako01", NEW_DEVICE_1, "2027-01-05T12:00:00+09:00");
+    assert_eq!(out.status, 0, "{out:#?}");
+    let notes = note(&r, "2027-01-05T12:00:00+09:00", &[OLD]);
+    assert_eq!(notes[0]["out_of_use_since"], "2026-12-31T00:00:00+09:00");
+    assert_eq!(notes[0]["replaced_by"], NEW_DEVICE_1.0);
+}
+
+#[test]
+fn a_revoked_device_not_yet_replaced_says_who_must_register() {
+    let r = Registry::demo();
+    assert_eq!(r.revoke_as_taro(&["hamako01"], REVOKED).status, 0);
+    r.run(&["dispose-note", OLD])
+        .at(LATER)
+        .fails(7)
+        .stderr_has("hamako01 revoked it but has not registered a new device");
+}

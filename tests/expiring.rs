@@ -1,1 +1,414 @@
-//! (being written)
+//! `expiring`: the cron report of in-service devices expiring within the
+//! window (days counted on Japan's date) and of those already expired; quiet
+//! when nothing is due; `--exit-code` exits 10 when anything is reported.
+
+use serde_json::{Value, json};
+
+use crate::common::*;
+
+const SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+
+/// An organisation whose devices expire on different days, listed in an
+/// order that is not the report's:
+/// - 1003 (31 Dec 2026) held by carol;
+/// - 1002 (30 Dec 2026) shared by dave and bob;
+/// - 1001 (1 Dec 2026) held by erin;
+/// - 1004 (30 Nov 2026) held by frank;
+/// - 1006 (1 Mar 2027) held by gina;
+/// - 1005 (5 Dec 2026) delivered but in service with no one;
+/// - nobody (no OTP) and waiting (revoked, no device) hold nothing.
+fn org() -> Registry {
+    let r = Registry::init();
+    let devices = format!(
+        "serial,secret,expires\n\
+         1003,{SECRET},2026-12-31\n\
+         1002,{SECRET},2026-12-30\n\
+         1001,{SECRET},2026-12-01\n\
+         1004,{SECRET},2026-11-30\n\
+         1006,{SECRET},2027-03-01\n\
+         1005,{SECRET},2026-12-05\n"
+    );
+    r.run(&["import", "devices", "-"])
+        .stdin(&devices)
+        .succeeds();
+    let users = "login_id,name,role,otp_required,serial
+carol,Carol C,master,true,1003
+dave,Dave D,general,true,1002
+erin,Erin E,general,true,1001
+bob,Bob B,general,true,1002
+frank,Frank F,general,true,1004
+gina,Gina G,general,true,1006
+nobody,No Body,general,false,
+waiting,Wai Ting,general,true,
+";
+    r.run(&["import", "users", "-"]).stdin(users).succeeds();
+    r
+}
+
+/// One device, 2026-12-30, held by a single user: for the edges.
+fn one_device() -> Registry {
+    let r = Registry::init();
+    r.run(&["import", "devices", "-"])
+        .stdin(&format!(
+            "serial,secret,expires\n7001,{SECRET},2026-12-30\n"
+        ))
+        .succeeds();
+    r.run(&["import", "users", "-"])
+        .stdin("login_id,name,role,otp_required,serial\nu1,User One,general,true,7001\n")
+        .succeeds();
+    r
+}
+
+fn report(r: &Registry, at: &str, extra: &[&str]) -> Value {
+    let mut args = vec!["expiring", "--format", "json"];
+    args.extend_from_slice(extra);
+    let out = r.run(&args).at(at).succeeds();
+    if out.stdout.is_empty() {
+        json!([])
+    } else {
+        out.json()
+    }
+}
+
+fn row(login: &str, name: &str, serial: &str, expires: &str, days: i64, shared: &[&str]) -> Value {
+    json!({
+        "login_id": login,
+        "name": name,
+        "serial": serial,
+        "expires": expires,
+        "days_left": days,
+        "expired": days < 0,
+        "shared_with": shared,
+    })
+}
+
+#[test]
+fn reports_one_row_per_user_and_device_sorted_by_expiry_with_exact_json() {
+    let r = org();
+    let json = report(&r, "2026-12-01T09:00:00+09:00", &[]);
+    assert_eq!(
+        json,
+        json!([
+            row("frank", "Frank F", "1004", "2026-11-30", -1, &[]),
+            row("erin", "Erin E", "1001", "2026-12-01", 0, &[]),
+            row("bob", "Bob B", "1002", "2026-12-30", 29, &["dave"]),
+            row("dave", "Dave D", "1002", "2026-12-30", 29, &["bob"]),
+            row("carol", "Carol C", "1003", "2026-12-31", 30, &[]),
+        ])
+    );
+}
+
+#[test]
+fn the_default_window_is_30_days_and_its_last_day_is_included() {
+    let r = one_device();
+    // 30 November: 30 days left, inside the default window.
+    assert_eq!(
+        report(&r, "2026-11-30T12:00:00+09:00", &[]),
+        json!([row("u1", "User One", "7001", "2026-12-30", 30, &[])])
+    );
+    // 29 November: 31 days left, outside it.
+    assert_eq!(report(&r, "2026-11-29T12:00:00+09:00", &[]), json!([]));
+}
+
+#[test]
+fn the_window_opens_at_midnight_japan_time() {
+    let r = one_device();
+    for at in ["2026-11-29T23:59:59+09:00", "2026-11-29T14:59:59Z"] {
+        let out = r.run(&["expiring", "--format", "json"]).at(at).succeeds();
+        assert_eq!(out.stdout, "", "31 days left at {at}");
+    }
+    // 15:00 UTC on the 29th is already the 30th in Japan.
+    for at in ["2026-11-30T00:00:00+09:00", "2026-11-29T15:00:00Z"] {
+        assert_eq!(
+            report(&r, at, &[]),
+            json!([row("u1", "User One", "7001", "2026-12-30", 30, &[])]),
+            "at {at}"
+        );
+    }
+}
+
+#[test]
+fn the_last_valid_day_and_the_first_expired_day_turn_at_midnight_japan_time() {
+    let r = one_device();
+    let last_day = [
+        "2026-12-30T00:00:00+09:00",
+        "2026-12-30T23:59:59+09:00",
+        "2026-12-30T14:59:59Z",
+        // Still the 29th in UTC, already the 30th in Japan.
+        "2026-12-29T15:00:00Z",
+    ];
+    for at in last_day {
+        assert_eq!(
+            report(&r, at, &[]),
+            json!([row("u1", "User One", "7001", "2026-12-30", 0, &[])]),
+            "last valid day at {at}"
+        );
+    }
+    for at in ["2026-12-31T00:00:00+09:00", "2026-12-30T15:00:00Z"] {
+        assert_eq!(
+            report(&r, at, &[]),
+            json!([row("u1", "User One", "7001", "2026-12-30", -1, &[])]),
+            "first expired day at {at}"
+        );
+    }
+    // Long expired devices still in service are still reported.
+    assert_eq!(
+        report(&r, "2027-02-01T12:00:00+09:00", &[]),
+        json!([row("u1", "User One", "7001", "2026-12-30", -33, &[])])
+    );
+}
+
+#[test]
+fn expired_devices_are_reported_whatever_the_window() {
+    let r = org();
+    // 0d: only what expires today, plus what has already expired.
+    assert_eq!(
+        report(&r, "2026-12-01T09:00:00+09:00", &["--within", "0d"]),
+        json!([
+            row("frank", "Frank F", "1004", "2026-11-30", -1, &[]),
+            row("erin", "Erin E", "1001", "2026-12-01", 0, &[]),
+        ])
+    );
+}
+
+#[test]
+fn windows_in_days_and_weeks() {
+    let r = org();
+    let at = "2026-11-20T12:00:00+09:00";
+    let logins = |extra: &[&str]| -> Vec<String> {
+        report(&r, at, extra)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["login_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // 1004 expires in 10 days, 1001 in 11, 1002 in 40, 1003 in 41, 1006 in 101.
+    assert_eq!(logins(&["--within", "9d"]), Vec::<String>::new());
+    assert_eq!(logins(&["--within", "10d"]), ["frank"]);
+    assert_eq!(logins(&["--within", "2w"]), ["frank", "erin"]);
+    assert_eq!(
+        logins(&["--within", "40d"]),
+        ["frank", "erin", "bob", "dave"]
+    );
+    assert_eq!(
+        logins(&["--within", "6w"]),
+        ["frank", "erin", "bob", "dave", "carol"]
+    );
+    assert_eq!(
+        logins(&["--within", "15w"]),
+        ["frank", "erin", "bob", "dave", "carol", "gina"]
+    );
+}
+
+#[test]
+fn a_malformed_window_is_a_usage_error_that_prints_nothing() {
+    let r = org();
+    let before = r.snapshot();
+    for bad in [
+        "",
+        "d",
+        "w",
+        "30",
+        "30 d",
+        "-3d",
+        "+3d",
+        "3.5d",
+        "30m",
+        "1y",
+        "thirty",
+        "99999999w",
+    ] {
+        let within = format!("--within={bad}");
+        r.run(&["expiring", &within, "--exit-code"])
+            .at("2026-12-01T09:00:00+09:00")
+            .fails(2);
+    }
+    r.run(&["expiring", "--within", "30x"])
+        .at("2026-12-01T09:00:00+09:00")
+        .fails(2)
+        .stderr_has("--within")
+        .stderr_has("30x");
+    assert_eq!(r.snapshot(), before);
+}
+
+#[test]
+fn nothing_due_prints_nothing_at_all_in_every_format() {
+    let r = org();
+    // 1004, the first to expire, still has 31 days left.
+    let at = "2026-10-30T12:00:00+09:00";
+    for format in ["table", "csv", "json"] {
+        for lang in ["en", "ja"] {
+            for exit_code in [false, true] {
+                let mut args = vec!["expiring", "--format", format, "--lang", lang];
+                if exit_code {
+                    args.push("--exit-code");
+                }
+                let out = r.run(&args).at(at).succeeds();
+                assert_eq!(out.stdout, "", "{args:?}");
+            }
+        }
+    }
+    // An empty registry, too.
+    let empty = Registry::init();
+    for format in ["table", "csv", "json"] {
+        let out = empty
+            .run(&["expiring", "--format", format, "--exit-code"])
+            .at(at)
+            .succeeds();
+        assert_eq!(out.stdout, "", "{format}");
+    }
+}
+
+#[test]
+fn exit_code_10_when_anything_is_reported_in_every_format() {
+    let r = org();
+    for (at, what) in [
+        (
+            "2026-11-21T12:00:00+09:00",
+            "a device expiring within the window",
+        ),
+        ("2027-04-01T12:00:00+09:00", "only expired devices"),
+    ] {
+        for format in ["table", "csv", "json"] {
+            let out = r
+                .run(&["expiring", "--exit-code", "--format", format])
+                .at(at)
+                .output();
+            assert_eq!(out.status, 10, "{what}, {format}: {out:#?}");
+            assert_eq!(out.stderr, "", "{what}, {format}: {out:#?}");
+            assert!(out.stdout.contains("1004"), "{what}, {format}: {out:#?}");
+        }
+        // Without --exit-code the same report is a success.
+        r.run(&["expiring"]).at(at).succeeds().stdout_has("1004");
+    }
+}
+
+#[test]
+fn devices_in_service_with_no_one_are_not_reported() {
+    let r = org();
+    // 1005 (5 Dec) is in the window but held by nobody.
+    let json = report(&r, "2026-12-01T09:00:00+09:00", &["--within", "10d"]);
+    let serials: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["serial"].as_str().unwrap())
+        .collect();
+    assert_eq!(serials, ["1004", "1001"]);
+}
+
+#[test]
+fn a_shared_device_lists_only_its_other_holders_in_service() {
+    let r = Registry::demo();
+    r.run(&["import", "users", "-"])
+        .stdin(
+            "login_id,name,role,otp_required,serial
+jiro02,Jiro,general,true,45678909
+saburo03,Saburo,general,true,45678909
+",
+        )
+        .succeeds();
+    let at = "2026-12-01T09:00:00+09:00";
+    assert_eq!(
+        report(&r, at, &[]),
+        json!([
+            row("taro01", "芳金 太郎", "23456789", "2026-12-30", 29, &[]),
+            row(
+                "hamako01",
+                "芳金 花子",
+                "45678909",
+                "2026-12-30",
+                29,
+                &["jiro02", "saburo03"]
+            ),
+            row(
+                "jiro02",
+                "Jiro",
+                "45678909",
+                "2026-12-30",
+                29,
+                &["hamako01", "saburo03"]
+            ),
+            row(
+                "saburo03",
+                "Saburo",
+                "45678909",
+                "2026-12-30",
+                29,
+                &["hamako01", "jiro02"]
+            ),
+        ])
+    );
+    // Once jiro02's registration is revoked, jiro02 no longer holds it.
+    let out = r.revoke_as_taro(&["jiro02"], "2026-12-01T10:00:00+09:00");
+    assert_eq!(out.status, 0, "{out:#?}");
+    assert_eq!(
+        report(&r, "2026-12-01T10:00:00+09:00", &[]),
+        json!([
+            row("taro01", "芳金 太郎", "23456789", "2026-12-30", 29, &[]),
+            row(
+                "hamako01",
+                "芳金 花子",
+                "45678909",
+                "2026-12-30",
+                29,
+                &["saburo03"]
+            ),
+            row(
+                "saburo03",
+                "Saburo",
+                "45678909",
+                "2026-12-30",
+                29,
+                &["hamako01"]
+            ),
+        ])
+    );
+}
+
+#[test]
+fn csv_has_a_header_and_one_line_per_row() {
+    let r = org();
+    let out = r
+        .run(&["expiring", "--format", "csv"])
+        .at("2026-12-01T09:00:00+09:00")
+        .succeeds();
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "login_id,name,serial,expires,days_left,expired,shared_with"
+    );
+    assert_eq!(lines[1], "frank,Frank F,1004,2026-11-30,-1,true,");
+    assert_eq!(lines[2], "erin,Erin E,1001,2026-12-01,0,false,");
+    assert!(lines[3].starts_with("bob,Bob B,1002,2026-12-30,29,false,"));
+    assert!(lines[3].contains("dave"));
+    assert_eq!(lines.len(), 6, "{}", out.stdout);
+    assert!(!out.stdout.contains('│') && !out.stdout.contains('┌'));
+}
+
+#[test]
+fn the_table_gives_the_advice_for_expired_and_expiring_devices() {
+    let r = org();
+    let at = "2026-12-01T09:00:00+09:00";
+    let en = r.run(&["expiring"]).at(at).succeeds();
+    en.stdout_has("frank")
+        .stdout_has("1004")
+        .stdout_has("EXPIRED")
+        .stdout_has("contact the bank")
+        .stdout_has("no longer be revoked");
+    let ja = r.run(&["expiring", "--lang", "ja"]).at(at).succeeds();
+    ja.stdout_has("シリアル番号")
+        .stdout_has("パスワード生成機有効期限")
+        .stdout_has("2026年11月30日")
+        .stdout_has("期限切れ")
+        .stdout_has("銀行");
+    // Nothing expired yet: no advice about the bank.
+    let ahead = r
+        .run(&["expiring"])
+        .at("2026-11-21T12:00:00+09:00")
+        .succeeds();
+    ahead.stdout_has("1004");
+    assert!(!ahead.stdout.contains("contact the bank"), "{ahead:#?}");
+    assert!(!ahead.stdout.contains("EXPIRED"), "{ahead:#?}");
+}

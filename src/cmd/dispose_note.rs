@@ -41,8 +41,11 @@ pub fn run(
     let devices = if args.serials.is_empty() {
         out_of_use_candidates(&store.conn, today)?
     } else {
-        let mut named = Vec::new();
+        let mut named: Vec<DeviceRow> = Vec::new();
         for serial in &args.serials {
+            if named.iter().any(|d| &d.serial == serial) {
+                continue; // named twice: one notice, one disposal
+            }
             let device = find_device(&store.conn, serial)?
                 .ok_or_else(|| Error::UnknownSerial(serial.clone()))?;
             let users = holders(&store.conn, device.id)?;
@@ -53,9 +56,16 @@ pub fn run(
                 )));
             }
             if device.out_of_use_since.is_none() && !is_expired(device.expires, today) {
-                return Err(Error::refused(format!(
-                    "device {serial} is not out of use: it has been neither replaced by a newer registration nor expired"
-                )));
+                let former = former_users(&store.conn, device.id)?;
+                return Err(Error::refused(if former.is_empty() {
+                    format!("device {serial} is not out of use: it has never been registered and has not expired")
+                } else {
+                    format!(
+                        "device {serial} is not out of use yet: {} revoked it but has not registered a new device; it goes out of use once replaced, or after it expires on {}",
+                        former.join(", "),
+                        device.expires
+                    )
+                }));
             }
             if args.mark_disposed
                 && let Some(at) = device.disposed_at
@@ -102,10 +112,14 @@ fn note(store: &Store, device: &DeviceRow) -> Result<NoteJson> {
         Some(id) => serial_of(&store.conn, id)?,
         None => None,
     };
-    let since = device
-        .out_of_use_since
-        .map(from_unix)
-        .unwrap_or_else(|| expired_from(device.expires));
+    // Out of use from the first of: its replacement, or the end of its
+    // expiry date (it had no holder in service then either: an expired
+    // device cannot be revoked, so its holders left before it expired).
+    let expired = expired_from(device.expires);
+    let since = match device.out_of_use_since.map(from_unix) {
+        Some(replaced) if replaced < expired => replaced,
+        _ => expired,
+    };
     Ok(NoteJson {
         serial: device.serial.clone(),
         former_users: former_users(&store.conn, device.id)?,

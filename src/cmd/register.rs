@@ -107,8 +107,7 @@ pub fn run(
         if let Some(old) = previous.filter(|old| *old != device.id)
             && holders(tx, old)?.is_empty()
         {
-            mark_out_of_use(tx, old, device.id, now_unix)?;
-            retired = true;
+            retired = mark_out_of_use(tx, old, device.id, now_unix)?;
         }
         let previous_serial = match previous {
             Some(id) => serial_of(tx, id)?,

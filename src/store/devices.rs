@@ -114,18 +114,21 @@ pub fn accept_step(conn: &Connection, device_id: i64, step: u64) -> Result<()> {
     Ok(())
 }
 
-/// Marks `device_id` out of use since `now`, replaced by `replaced_by`.
+/// Marks `device_id` out of use since `now`, replaced by `replaced_by`,
+/// unless it already is: the first replacement is the one that retired it.
+/// Returns whether it was marked now.
 pub fn mark_out_of_use(
     conn: &Connection,
     device_id: i64,
     replaced_by: i64,
     now: i64,
-) -> Result<()> {
-    conn.execute(
-        "UPDATE devices SET out_of_use_since = ?2, replaced_by = ?3 WHERE id = ?1",
+) -> Result<bool> {
+    let changed = conn.execute(
+        "UPDATE devices SET out_of_use_since = ?2, replaced_by = ?3 \
+         WHERE id = ?1 AND out_of_use_since IS NULL",
         params![device_id, now, replaced_by],
     )?;
-    Ok(())
+    Ok(changed == 1)
 }
 
 /// A device registered again is back in use.
