@@ -81,7 +81,7 @@ fn execute(cli: Cli, out: &mut dyn Write) -> Result<i32> {
     let ctx = Context {
         clock: Clock::from_env()?,
         out: output,
-        term: Terminal::detect(),
+        term: Terminal::detect(output.lang),
     };
     let path = cli.db.unwrap_or_else(store::default_path);
     if let Command::Init(args) = &cli.command {

@@ -9,11 +9,13 @@ use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use dialoguer::{Confirm, Input, MultiSelect, Password};
 
 use crate::error::{Error, Result};
+use crate::output::Lang;
 
 /// Whether prompts can be shown: stdin and stderr are both terminals.
 #[derive(Debug, Clone, Copy)]
 pub struct Terminal {
     pub interactive: bool,
+    pub lang: Lang,
 }
 
 /// Where a password comes from. Never from a command-line argument.
@@ -45,10 +47,13 @@ fn theme() -> Box<dyn Theme> {
 }
 
 impl Terminal {
-    pub fn detect() -> Terminal {
-        Terminal {
-            interactive: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
+    /// Detects the terminal; when there is one, makes Ctrl-C restore it.
+    pub fn detect(lang: Lang) -> Terminal {
+        let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+        if interactive {
+            restore_terminal_on_interrupt();
         }
+        Terminal { interactive, lang }
     }
 
     fn require(&self, what: &str, how: &str) -> Result<()> {
@@ -134,6 +139,30 @@ impl Terminal {
     }
 }
 
+/// Ctrl-C at a prompt must not leave the shell with a hidden cursor or with
+/// echo off (dialoguer hides both while it asks). The handler puts back the
+/// terminal settings seen at start, shows the cursor and exits 130. Nothing
+/// is half-written: prompts come before any transaction, and SQLite rolls
+/// back an interrupted one.
+fn restore_terminal_on_interrupt() {
+    #[cfg(unix)]
+    let saved = nix::sys::termios::tcgetattr(std::io::stdin()).ok();
+    let _ = ctrlc::set_handler(move || {
+        #[cfg(unix)]
+        if let Some(settings) = &saved {
+            let _ = nix::sys::termios::tcsetattr(
+                std::io::stdin(),
+                nix::sys::termios::SetArg::TCSANOW,
+                settings,
+            );
+        }
+        let term = dialoguer::console::Term::stderr();
+        let _ = term.show_cursor();
+        let _ = term.write_line("");
+        std::process::exit(130);
+    });
+}
+
 /// Drops one trailing newline (as `echo` adds), keeping other whitespace.
 fn strip_newline(mut text: String) -> String {
     if text.ends_with('\n') {
@@ -158,7 +187,10 @@ mod tests {
 
     #[test]
     fn no_terminal_means_an_error_not_a_hang() {
-        let term = Terminal { interactive: false };
+        let term = Terminal {
+            interactive: false,
+            lang: Lang::En,
+        };
         assert!(matches!(term.code(None, "code"), Err(Error::Usage(_))));
         assert!(matches!(term.confirm("sure?"), Err(Error::Usage(_))));
         assert!(matches!(

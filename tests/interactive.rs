@@ -1,1 +1,698 @@
-//! (being written)
+//! The interactive prompts, driven through a real pseudo-terminal (rexpect):
+//! the checkbox list of `revoke` with no targets, the confirmation, the
+//! password and code prompts, and `passwd`'s repeated entry. And, without a
+//! terminal, the same commands fail fast instead of waiting for input.
+//!
+//! How the terminal is driven:
+//! - `NO_COLOR=1` selects dialoguer's plain theme (`> [x] item`, `[y/N]`), and
+//!   rexpect strips escape sequences, so the tests match plain prompt text.
+//! - rexpect turns the pty's echo off; a real terminal echoes, so the child
+//!   is started through `sh -c 'stty echo; exec tokenctl …'`. A password
+//!   prompt that forgot to turn echo off would then show the password in the
+//!   transcript, which the tests check.
+//! - A password prompt turns echo off with `TCSAFLUSH`, which throws away
+//!   whatever was typed before it got there. So a password is typed only once
+//!   the terminal is seen in that state (echo off, line mode on) from the
+//!   master side (`stty -a` on the master reports the pty's settings), not
+//!   after a guessed sleep.
+//! - Keys for the checkbox list and the confirmation are typed after their
+//!   prompt is drawn, and the redraw each key causes is awaited before the
+//!   next key.
+
+use std::fs::File;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use rexpect::process::{Signal, WaitStatus};
+use rexpect::session::{Options, PtySession, spawn_with_options};
+
+use crate::common::*;
+
+const FRIDAY_NIGHT: &str = "2026-11-20T21:00:00+09:00";
+/// Every wait is bounded: a hang fails the test instead of blocking CI.
+const TIMEOUT: Duration = Duration::from_secs(10);
+
+const SELECT_PROMPT: &str =
+    "Select the users whose device to revoke (space to select, enter to confirm)";
+const PASSWORD_PROMPT: &str = "Confirmation password of taro01: ";
+const TARO_CODE_PROMPT: &str = "Code shown by device 23456789: ";
+const DOWN: &str = "\x1b[B";
+
+/// rexpect hands over each byte as one `char`; needles are encoded the same
+/// way so that non-ASCII text matches too.
+fn as_pty_text(text: &str) -> String {
+    text.bytes().map(char::from).collect()
+}
+
+/// Decodes text received from the pty (one byte per `char`).
+fn from_pty_text(text: &str) -> String {
+    let bytes: Vec<u8> = text.chars().map(|c| c as u8).collect();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// A rexpect failure, with what was received decoded.
+fn explain(e: &rexpect::error::Error) -> String {
+    use rexpect::error::Error;
+    match e {
+        Error::Timeout { got, timeout, .. } => format!(
+            "timed out after {timeout:?}; received since the last match: {:?}",
+            from_pty_text(got)
+        ),
+        Error::EOF { got, .. } => format!(
+            "tokenctl closed the terminal; received since the last match: {:?}",
+            from_pty_text(got)
+        ),
+        other => other.to_string(),
+    }
+}
+
+/// How a [`Pty`] starts tokenctl.
+#[derive(Default)]
+struct Spawn<'a> {
+    /// Keep escape sequences in the transcript (to see the cursor's state).
+    keep_escapes: bool,
+    /// Send stdout to this file instead of the terminal.
+    stdout: Option<&'a Path>,
+}
+
+/// The pty's settings as `stty -a` prints them: asked on the master side,
+/// which reports the settings of the terminal tokenctl sees.
+fn tty_settings(master: File) -> String {
+    let out = Command::new("stty")
+        .arg("-a")
+        .stdin(Stdio::from(master))
+        .output()
+        .expect("run stty");
+    assert!(out.status.success(), "stty -a failed: {out:?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn has_flag(settings: &str, flag: &str) -> bool {
+    settings
+        .split(|c: char| c.is_whitespace() || c == ';')
+        .any(|word| word == flag)
+}
+
+/// How tokenctl ended.
+#[derive(Debug, PartialEq, Eq)]
+enum Exit {
+    Code(i32),
+    Signal(Signal),
+}
+
+/// tokenctl on a pseudo-terminal, with everything it wrote kept.
+struct Pty {
+    session: PtySession,
+    /// What tokenctl wrote, one byte per `char` (see [`Pty::transcript`]).
+    seen: String,
+}
+
+impl Pty {
+    /// tokenctl `args` at the fixed instant `at`, escape sequences stripped.
+    fn spawn(r: &Registry, at: &str, args: &[&str]) -> Pty {
+        Pty::spawn_with(r, at, args, Spawn::default())
+    }
+
+    fn spawn_with(r: &Registry, at: &str, args: &[&str], how: Spawn<'_>) -> Pty {
+        // sh turns echo back on, then becomes tokenctl ("$0"), with stdout
+        // sent to "$1" when it is not "-".
+        let script = r#"stty echo && out="$1" && shift && if [ "$out" = - ]; then exec "$0" "$@"; else exec "$0" "$@" >"$out"; fi"#;
+        let stdout = how
+            .stdout
+            .map_or_else(|| "-".into(), |p| p.as_os_str().to_owned());
+        let mut cmd = Command::new("sh");
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", r.dir.path())
+            .env("USER", "tester")
+            .env("LANG", "C")
+            .env("TERM", "xterm")
+            .env("NO_COLOR", "1")
+            .env("TOKENCTL_DB", &r.path)
+            .env("TOKENCTL_NOW", at)
+            .current_dir(r.dir.path())
+            .arg("-c")
+            .arg(script)
+            .arg(bin())
+            .arg(stdout)
+            .args(args);
+        let options = Options::new()
+            .timeout_ms(Some(TIMEOUT.as_millis() as u64))
+            .strip_ansi_escape_codes(!how.keep_escapes);
+        let session = spawn_with_options(cmd, options).expect("spawn tokenctl on a pty");
+        Pty {
+            session,
+            seen: String::new(),
+        }
+    }
+
+    /// Everything tokenctl wrote to the terminal so far, as text.
+    fn transcript(&self) -> String {
+        from_pty_text(&self.seen)
+    }
+
+    /// Waits for `needle`; returns what came before it.
+    #[track_caller]
+    fn expect(&mut self, needle: &str) -> String {
+        match self.session.exp_string(&as_pty_text(needle)) {
+            Ok(before) => {
+                self.seen.push_str(&before);
+                self.seen.push_str(&as_pty_text(needle));
+                from_pty_text(&before)
+            }
+            Err(e) => panic!(
+                "waiting for {needle:?}: {}\n--- transcript ---\n{}",
+                explain(&e),
+                self.transcript()
+            ),
+        }
+    }
+
+    /// Types keys (no newline).
+    fn keys(&mut self, keys: &str) {
+        self.session.send(keys).expect("send keys");
+        self.session.flush().expect("flush keys");
+    }
+
+    /// Types a line at a text prompt.
+    fn line(&mut self, text: &str) {
+        self.session.send_line(text).expect("send line");
+    }
+
+    /// A handle on the pty's master side, usable after tokenctl has ended.
+    fn master(&self) -> File {
+        self.session
+            .process()
+            .get_file_handle()
+            .expect("pty handle")
+    }
+
+    /// Waits for a password prompt to be reading (echo off, line mode on).
+    #[track_caller]
+    fn wait_for_secret_read(&mut self) {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let settings = tty_settings(self.master());
+            if has_flag(&settings, "-echo") && has_flag(&settings, "icanon") {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the password prompt never turned echo off: {settings}\n--- transcript ---\n{}",
+                self.transcript()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Waits for `prompt`, then types `secret` once the prompt reads it.
+    #[track_caller]
+    fn secret(&mut self, prompt: &str, secret: &str) {
+        self.expect(prompt);
+        self.wait_for_secret_read();
+        self.line(secret);
+    }
+
+    /// Waits for tokenctl to end; returns how, and the whole transcript.
+    #[track_caller]
+    fn finish_with(mut self) -> (Exit, String) {
+        match self.session.exp_eof() {
+            Ok(rest) => self.seen.push_str(&rest),
+            Err(e) => panic!(
+                "waiting for tokenctl to exit: {}\n--- transcript ---\n{}",
+                explain(&e),
+                self.transcript()
+            ),
+        }
+        let exit = match self.session.process().wait().expect("wait for tokenctl") {
+            WaitStatus::Exited(_, code) => Exit::Code(code),
+            WaitStatus::Signaled(_, signal, _) => Exit::Signal(signal),
+            other => panic!("unexpected wait status {other:?}"),
+        };
+        (exit, self.transcript())
+    }
+
+    /// Waits for tokenctl to exit; returns its exit code and the transcript.
+    #[track_caller]
+    fn finish(self) -> (i32, String) {
+        match self.finish_with() {
+            (Exit::Code(code), transcript) => (code, transcript),
+            (other, transcript) => panic!("tokenctl ended by {other:?}\n{transcript}"),
+        }
+    }
+}
+
+/// The demo's users as `list --format json` shows them.
+fn user(r: &Registry, login_id: &str) -> serde_json::Value {
+    let list = r
+        .run(&["list", "--user", login_id, "--format", "json"])
+        .succeeds()
+        .json();
+    list[0].clone()
+}
+
+/// The registry file's bytes and its users, for "nothing changed" after
+/// tokenctl was killed: SQLite then leaves an empty `-wal` and the `-shm`
+/// beside the file (the next command removes them), so the whole
+/// [`Registry::snapshot`] cannot be compared.
+fn registry_data(r: &Registry) -> (Vec<u8>, serde_json::Value) {
+    let bytes = std::fs::read(&r.path).expect("read the registry");
+    let users = r.run(&["list", "--format", "json"]).succeeds().json();
+    (bytes, users)
+}
+
+/// Confirms with `y` and answers the password and code prompts of taro01.
+fn confirm_and_authenticate(pty: &mut Pty, password: &str, at: &str) {
+    pty.expect("This cannot be undone [y/N]");
+    pty.keys("y");
+    pty.secret(PASSWORD_PROMPT, password);
+    pty.expect(TARO_CODE_PROMPT);
+    pty.line(&code_at(TARO_DEVICE.1, at));
+}
+
+#[test]
+fn revoke_with_no_targets_offers_a_checkbox_list_of_the_users_in_service() {
+    let r = Registry::demo();
+    let mut pty = Pty::spawn(&r, FRIDAY_NIGHT, &["revoke", "--as", "taro01"]);
+    pty.expect(SELECT_PROMPT);
+    // The first drawing: the cursor on the first user, nothing checked.
+    pty.expect("> [ ] taro01  芳金 太郎  master  23456789  2026-12-30");
+    pty.expect("  [ ] hamako01  芳金 花子  general  45678909  2026-12-30");
+    pty.keys(DOWN);
+    pty.expect("> [ ] hamako01");
+    let first_drawing = pty.transcript();
+    for not_in_service in ["shiro01", "ichiro01"] {
+        assert!(
+            !first_drawing.contains(not_in_service),
+            "{not_in_service} has no device in service and must not be offered:\n{first_drawing}"
+        );
+    }
+    pty.keys(" ");
+    pty.expect("> [x] hamako01");
+    pty.keys("\r");
+    // dialoguer reports the choice after the prompt, on one line.
+    let redrawn = pty.expect("Revoke the devices of 1 user(s)?");
+    let report = redrawn
+        .split_once("enter to confirm): ")
+        .and_then(|(_, rest)| rest.lines().next())
+        .unwrap_or_else(|| panic!("no report of the choice: {redrawn:?}"));
+    assert!(report.starts_with("hamako01  "), "{report:?}");
+    assert!(!report.contains("taro01"), "{report:?}");
+    confirm_and_authenticate(&mut pty, DEMO_PASSWORD, FRIDAY_NIGHT);
+    let (code, transcript) = pty.finish();
+    assert_eq!(code, 0, "{transcript}");
+    assert!(
+        transcript.contains("Revoked the devices of the following users."),
+        "{transcript}"
+    );
+    assert!(
+        transcript.contains("hamako01 may register a new device from 2026-11-24 08:10:00 JST."),
+        "{transcript}"
+    );
+    assert!(!transcript.contains("taro01 may register"), "{transcript}");
+
+    let hamako = user(&r, "hamako01");
+    assert_eq!(hamako["status"], "revoked");
+    assert_eq!(hamako["registrable_at"], "2026-11-24T08:10:00+09:00");
+    let taro = user(&r, "taro01");
+    assert_eq!(taro["status"], "active");
+    assert_eq!(taro["serial"], TARO_DEVICE.0);
+}
+
+#[test]
+fn answering_no_at_the_confirmation_cancels_before_any_password_and_changes_nothing() {
+    let r = Registry::demo();
+    let before = r.snapshot();
+    let mut pty = Pty::spawn(&r, FRIDAY_NIGHT, &["revoke", "--as", "taro01", "hamako01"]);
+    pty.expect("Revoke the devices of 1 user(s)? This cannot be undone [y/N]");
+    pty.keys("n");
+    let (code, transcript) = pty.finish();
+    assert_eq!(code, 1, "{transcript}");
+    assert!(
+        transcript.contains("error: cancelled; nothing was changed"),
+        "{transcript}"
+    );
+    assert!(!transcript.contains("password"), "{transcript}");
+    assert!(!transcript.contains("Code shown"), "{transcript}");
+    assert_eq!(
+        r.snapshot(),
+        before,
+        "a cancelled revocation changes nothing"
+    );
+}
+
+#[test]
+fn enter_at_the_confirmation_takes_the_default_no() {
+    let r = Registry::demo();
+    let before = r.snapshot();
+    let mut pty = Pty::spawn(&r, FRIDAY_NIGHT, &["revoke", "--as", "taro01", "hamako01"]);
+    pty.expect("This cannot be undone [y/N]");
+    pty.keys("\r");
+    let (code, transcript) = pty.finish();
+    assert_eq!(code, 1, "{transcript}");
+    assert!(transcript.contains("cancelled"), "{transcript}");
+    assert!(!transcript.contains("password"), "{transcript}");
+    assert_eq!(r.snapshot(), before);
+}
+
+#[test]
+fn revoke_of_a_named_user_on_a_terminal_asks_confirmation_password_and_code() {
+    let r = Registry::demo();
+    let mut pty = Pty::spawn(&r, FRIDAY_NIGHT, &["revoke", "--as", "taro01", "hamako01"]);
+    confirm_and_authenticate(&mut pty, DEMO_PASSWORD, FRIDAY_NIGHT);
+    let (code, transcript) = pty.finish();
+    assert_eq!(code, 0, "{transcript}");
+    assert!(
+        !transcript.contains("Select the users"),
+        "named targets need no checkbox list:\n{transcript}"
+    );
+    assert!(
+        transcript.contains("hamako01 may register a new device from 2026-11-24 08:10:00 JST."),
+        "{transcript}"
+    );
+    assert!(
+        !transcript.contains(DEMO_PASSWORD),
+        "the password was echoed:\n{transcript}"
+    );
+    assert_eq!(user(&r, "hamako01")["status"], "revoked");
+}
+
+#[test]
+fn a_wrong_password_typed_at_the_prompt_is_refused_audited_and_never_shown() {
+    let r = Registry::demo();
+    let wrong = "hunter2-wrong";
+    let mut pty = Pty::spawn(&r, FRIDAY_NIGHT, &["revoke", "--as", "taro01", "hamako01"]);
+    confirm_and_authenticate(&mut pty, wrong, FRIDAY_NIGHT);
+    let (code, transcript) = pty.finish();
+    assert_eq!(code, 3, "{transcript}");
+    assert!(
+        transcript.contains("error: the confirmation password or the one-time code is wrong"),
+        "{transcript}"
+    );
+    assert!(
+        !transcript.contains("hunter2"),
+        "the typed password appears on the terminal:\n{transcript}"
+    );
+    assert_eq!(user(&r, "hamako01")["status"], "active");
+
+    let audit = r.run(&["audit", "--format", "json"]).succeeds();
+    assert!(
+        !audit.stdout.contains("hunter2"),
+        "audit leaks the typed password: {}",
+        audit.stdout
+    );
+    let rows = audit.json();
+    let failed = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["action"] == "revoke" && row["outcome"] == "failed")
+        .unwrap_or_else(|| panic!("no failed revoke in the audit: {rows:#}"));
+    assert_eq!(failed["actor"], "taro01", "{failed:#}");
+}
+
+#[test]
+fn register_without_otp_on_a_terminal_prompts_for_the_code() {
+    let r = Registry::demo();
+    let (serial, secret) = NEW_DEVICE_3;
+    let mut pty = Pty::spawn(
+        &r,
+        FRIDAY_NIGHT,
+        &["register", "--user", "shiro01", "--serial", serial],
+    );
+    pty.expect("Code shown by device 67890123: ");
+    pty.line(&code_at(secret, FRIDAY_NIGHT));
+    let (code, transcript) = pty.finish();
+    assert_eq!(code, 0, "{transcript}");
+    assert!(
+        transcript.contains("Registered device 67890123 for shiro01"),
+        "{transcript}"
+    );
+    let shiro = user(&r, "shiro01");
+    assert_eq!(shiro["status"], "active");
+    assert_eq!(shiro["serial"], serial);
+}
+
+#[test]
+fn passwd_on_a_terminal_asks_twice_and_asks_again_after_a_mismatch() {
+    let r = Registry::demo();
+    let new_password = "correct horse battery";
+    let mut pty = Pty::spawn(&r, FRIDAY_NIGHT, &["passwd", "taro01"]);
+    pty.secret("New confirmation password for taro01: ", "first-try-1");
+    pty.secret("Repeat the password: ", "first-try-2");
+    // dialoguer reports the mismatch and starts over from the first prompt.
+    pty.expect("error: the passwords differ");
+    pty.secret("New confirmation password for taro01: ", new_password);
+    pty.secret("Repeat the password: ", new_password);
+    let (code, transcript) = pty.finish();
+    assert_eq!(code, 0, "{transcript}");
+    assert!(
+        transcript.contains("Confirmation password set for taro01."),
+        "{transcript}"
+    );
+    for typed in ["first-try", new_password] {
+        assert!(
+            !transcript.contains(typed),
+            "a typed password is shown:\n{transcript}"
+        );
+    }
+
+    // The old password no longer confirms a revocation; the new one does.
+    let code = code_at(TARO_DEVICE.1, FRIDAY_NIGHT);
+    let revoke = [
+        "revoke",
+        "--as",
+        "taro01",
+        "hamako01",
+        "--otp",
+        &code,
+        "--password-stdin",
+        "--yes",
+    ];
+    r.run(&revoke)
+        .at(FRIDAY_NIGHT)
+        .stdin(DEMO_PASSWORD)
+        .fails(3);
+    r.run(&revoke)
+        .at(FRIDAY_NIGHT)
+        .stdin(new_password)
+        .succeeds()
+        .stdout_has("hamako01");
+    assert_eq!(user(&r, "hamako01")["status"], "revoked");
+}
+
+/// Runs tokenctl without a terminal and with stdin an open pipe that never
+/// delivers anything, the way cron or a CI job might: a command that tries
+/// to read a missing answer would wait forever, so it is killed at TIMEOUT.
+fn run_without_terminal(r: &Registry, args: &[&str]) -> Out {
+    let mut child = Command::new(bin())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", r.dir.path())
+        .env("USER", "tester")
+        .env("LANG", "C")
+        .env("TOKENCTL_DB", &r.path)
+        .env("TOKENCTL_NOW", FRIDAY_NIGHT)
+        .current_dir(r.dir.path())
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn tokenctl");
+    let stdin = child.stdin.take();
+    let deadline = Instant::now() + TIMEOUT;
+    while child.try_wait().expect("try_wait").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("tokenctl {args:?} waited for input without a terminal");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(stdin);
+    let output = child.wait_with_output().expect("wait");
+    Out {
+        status: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+#[track_caller]
+fn assert_usage_error(out: &Out, needle: &str) {
+    assert_eq!(out.status, 2, "{out:#?}");
+    assert_eq!(out.stdout, "", "{out:#?}");
+    assert!(out.stderr.starts_with("error: "), "{out:#?}");
+    assert!(out.stderr.contains(needle), "{out:#?}");
+}
+
+#[test]
+fn without_a_terminal_a_missing_answer_is_a_usage_error_not_a_wait() {
+    let r = Registry::demo();
+    let before = r.snapshot();
+    let code = code_at(TARO_DEVICE.1, FRIDAY_NIGHT);
+    let out = run_without_terminal(&r, &["revoke", "--as", "taro01"]);
+    assert_usage_error(&out, "no targets");
+    let out = run_without_terminal(
+        &r,
+        &["revoke", "--as", "taro01", "hamako01", "--otp", &code],
+    );
+    assert_usage_error(&out, "--yes");
+    let out = run_without_terminal(
+        &r,
+        &["register", "--user", "shiro01", "--serial", "67890123"],
+    );
+    assert_usage_error(&out, "--otp");
+    let out = run_without_terminal(&r, &["passwd", "taro01"]);
+    assert_usage_error(&out, "--password-stdin");
+    assert_eq!(r.snapshot(), before);
+}
+
+#[test]
+fn checking_nobody_in_the_list_revokes_nothing_and_asks_no_password() {
+    let r = Registry::demo();
+    let before = r.snapshot();
+    let mut pty = Pty::spawn(&r, FRIDAY_NIGHT, &["revoke", "--as", "taro01"]);
+    pty.expect("  [ ] hamako01");
+    pty.keys("\r");
+    let (code, transcript) = pty.finish();
+    assert_eq!(code, 1, "an empty choice is a cancel:\n{transcript}");
+    assert!(
+        transcript.contains("error: cancelled; nothing was changed"),
+        "{transcript}"
+    );
+    assert!(!transcript.contains("password"), "{transcript}");
+    assert_eq!(r.snapshot(), before);
+}
+
+#[test]
+fn prompts_go_to_the_terminal_and_stdout_stays_clean_json() {
+    let r = Registry::demo();
+    let json_path = r.dir.path().join("revoked.json");
+    let mut pty = Pty::spawn_with(
+        &r,
+        FRIDAY_NIGHT,
+        &["revoke", "--as", "taro01", "--format", "json"],
+        Spawn {
+            stdout: Some(&json_path),
+            ..Spawn::default()
+        },
+    );
+    pty.expect("> [ ] taro01");
+    pty.expect("  [ ] hamako01");
+    pty.keys("j");
+    pty.expect("> [ ] hamako01");
+    pty.keys(" ");
+    pty.expect("> [x] hamako01");
+    pty.keys("\r");
+    confirm_and_authenticate(&mut pty, DEMO_PASSWORD, FRIDAY_NIGHT);
+    let (code, transcript) = pty.finish();
+    assert_eq!(code, 0, "{transcript}");
+    assert!(!transcript.contains("\"revoked\""), "{transcript}");
+    let stdout = std::fs::read_to_string(&json_path).expect("stdout file");
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout:?}"));
+    assert_eq!(
+        json,
+        serde_json::json!({
+            "dry_run": false,
+            "revoked": [{
+                "login_id": "hamako01",
+                "serial": HAMAKO_DEVICE.0,
+                "revoked_at": FRIDAY_NIGHT,
+                "registrable_at": "2026-11-24T08:10:00+09:00",
+            }],
+        })
+    );
+}
+
+#[test]
+
+fn with_lang_ja_the_revoke_prompts_use_the_procedures_japanese_labels() {
+    let r = Registry::demo();
+    let mut pty = Pty::spawn(
+        &r,
+        FRIDAY_NIGHT,
+        &["--lang", "ja", "revoke", "--as", "taro01"],
+    );
+    pty.expect("失効する利用者を選択してください");
+    pty.expect("> [ ] taro01  芳金 太郎  マスターユーザ  23456789  2026年12月30日");
+    pty.expect("  [ ] hamako01  芳金 花子  一般ユーザ  45678909  2026年12月30日");
+    pty.keys(DOWN);
+    pty.expect("> [ ] hamako01");
+    pty.keys(" ");
+    pty.expect("> [x] hamako01");
+    pty.keys("\r");
+    pty.expect("1 名の利用者のパスワード生成機を失効しますか？元に戻せません [y/N]");
+    pty.keys("y");
+    // The procedure's screen names the two fields 確認用パスワード and
+    // ワンタイムパスワード.
+    pty.secret("確認用パスワード", DEMO_PASSWORD);
+    pty.expect("ワンタイムパスワード");
+    pty.line(&code_at(TARO_DEVICE.1, FRIDAY_NIGHT));
+    let (code, transcript) = pty.finish();
+    assert_eq!(code, 0, "{transcript}");
+    assert!(
+        transcript.contains("以下の利用者が登録しているパスワード生成機の情報を失効しました。"),
+        "{transcript}"
+    );
+}
+
+#[test]
+
+fn ctrl_c_at_the_checkbox_list_changes_nothing_and_leaves_the_cursor_visible() {
+    let r = Registry::demo();
+    let before = registry_data(&r);
+    let mut pty = Pty::spawn_with(
+        &r,
+        FRIDAY_NIGHT,
+        &["revoke", "--as", "taro01"],
+        Spawn {
+            keep_escapes: true,
+            ..Spawn::default()
+        },
+    );
+    pty.expect("  [ ] hamako01");
+    pty.keys("\x03");
+    let (exit, transcript) = pty.finish_with();
+    assert_ne!(exit, Exit::Code(0), "{transcript:?}");
+    assert_eq!(
+        registry_data(&r),
+        before,
+        "an interrupted revocation changes nothing"
+    );
+    let hidden = transcript.rfind("\x1b[?25l");
+    let shown = transcript.rfind("\x1b[?25h");
+    assert!(
+        hidden.is_none() || shown > hidden,
+        "the cursor was hidden and never shown again ({exit:?}): {transcript:?}"
+    );
+}
+
+#[test]
+
+fn ctrl_c_at_the_password_prompt_changes_nothing_and_leaves_echo_on() {
+    let r = Registry::demo();
+    let before = registry_data(&r);
+    let mut pty = Pty::spawn(&r, FRIDAY_NIGHT, &["revoke", "--as", "taro01", "hamako01"]);
+    pty.expect("This cannot be undone [y/N]");
+    pty.keys("y");
+    pty.expect(PASSWORD_PROMPT);
+    pty.wait_for_secret_read();
+    let master = pty.master();
+    pty.keys("\x03");
+    let (exit, transcript) = pty.finish_with();
+    assert_ne!(exit, Exit::Code(0), "{transcript}");
+    assert_eq!(
+        registry_data(&r),
+        before,
+        "an interrupted revocation changes nothing"
+    );
+    let settings = tty_settings(master);
+    assert!(
+        has_flag(&settings, "echo"),
+        "tokenctl ended ({exit:?}) leaving the terminal's echo off: {settings}"
+    );
+}

@@ -41,7 +41,10 @@ pub fn run(output: Output, out: &mut dyn Write) -> Result<()> {
                 format: Format::Table,
                 lang: output.lang,
             },
-            term: Terminal { interactive: false },
+            term: Terminal {
+                interactive: false,
+                lang: output.lang,
+            },
         },
         out,
         step: 0,

@@ -58,7 +58,9 @@ pub fn run(
             if device.out_of_use_since.is_none() && !is_expired(device.expires, today) {
                 let former = former_users(&store.conn, device.id)?;
                 return Err(Error::refused(if former.is_empty() {
-                    format!("device {serial} is not out of use: it has never been registered and has not expired")
+                    format!(
+                        "device {serial} is not out of use: it has never been registered and has not expired"
+                    )
                 } else {
                     format!(
                         "device {serial} is not out of use yet: {} revoked it but has not registered a new device; it goes out of use once replaced, or after it expires on {}",

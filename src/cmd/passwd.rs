@@ -26,7 +26,13 @@ pub fn run(ctx: &Context, store: &mut Store, args: &PasswdArgs, out: &mut dyn Wr
         args.password.password_stdin,
         args.password.password_file.clone(),
     );
-    let prompt = format!("New confirmation password for {}", user.login_id);
+    let prompt = ctx
+        .out
+        .pick(
+            &format!("New confirmation password for {}", user.login_id),
+            &format!("{} の新しい確認用パスワード", user.login_id),
+        )
+        .to_string();
     let new_password = ctx.term.password(&input, &prompt, true)?;
     let hash = password::hash(&new_password)?;
     store.transaction(|tx| {

@@ -81,7 +81,7 @@ pub fn run(
     }
     let code = ctx.term.code(
         args.otp.as_deref(),
-        &format!("Code shown by device {}", device.serial),
+        &crate::cmd::revoke::code_prompt(ctx.out.lang, &device.serial),
     )?;
     let verified = verification::verify(
         ctx,

@@ -16,8 +16,8 @@ use crate::cli::RevokeArgs;
 use crate::cmd::{record, require_user};
 use crate::error::{Error, Result, TargetFailure};
 use crate::output::{
-    Format, Output, csv_error, csv_writer, labels, progress, rfc3339, write_error, write_json,
-    write_table,
+    Format, Lang, Output, csv_error, csv_writer, labels, progress, rfc3339, write_error,
+    write_json, write_table,
 };
 use crate::prompt::PasswordInput;
 use crate::rules::calendar::japan_date;
@@ -111,7 +111,14 @@ pub fn run(
     }
     let explicit = !req.targets.is_empty() || req.targets_file.is_some() || window.is_some();
     if !explicit {
+        if !req.dry_run {
+            // No point in choosing targets for a login that cannot sign.
+            verification::ensure_unlocked(&master)?;
+        }
         names = select_interactively(ctx, store)?;
+        if names.is_empty() {
+            return Err(Error::Cancelled);
+        }
     }
     let mut seen = HashSet::new();
     names.retain(|n| seen.insert(n.clone()));
@@ -164,12 +171,15 @@ pub fn run(
     }
     let password = ctx.term.password(
         &req.password,
-        &format!("Confirmation password of {}", master.login_id),
+        &match ctx.out.lang {
+            Lang::En => format!("Confirmation password of {}", master.login_id),
+            Lang::Ja => format!("{} の確認用パスワード", master.login_id),
+        },
         false,
     )?;
     let code = ctx.term.code(
         req.otp.as_deref(),
-        &format!("Code shown by device {}", master_device.serial),
+        &code_prompt(ctx.out.lang, &master_device.serial),
     )?;
     let verified = verification::verify(
         ctx,
@@ -221,6 +231,14 @@ pub fn run(
     })?;
     bar.finish_and_clear();
     render(&ctx.out, out, &targets, revoked_at, registrable, false)
+}
+
+/// The prompt for the code a device shows, in the procedure's words.
+pub fn code_prompt(lang: Lang, serial: &str) -> String {
+    match lang {
+        Lang::En => format!("Code shown by device {serial}"),
+        Lang::Ja => format!("パスワード生成機 {serial} のワンタイムパスワード"),
+    }
 }
 
 /// The master must be a master user with a device in service, not expired.
