@@ -94,7 +94,7 @@ impl Terminal {
                     prompt =
                         prompt.with_confirmation("Repeat the password", "the passwords differ");
                 }
-                prompt.interact()?
+                answered(prompt.interact())?
             }
         };
         if password.is_empty() {
@@ -110,19 +110,23 @@ impl Terminal {
         }
         self.require("a one-time code", "pass it with --otp")?;
         let theme = theme();
-        let code: String = Input::with_theme(theme.as_ref())
-            .with_prompt(prompt)
-            .interact_text()?;
+        let code: String = answered(
+            Input::with_theme(theme.as_ref())
+                .with_prompt(prompt)
+                .interact_text(),
+        )?;
         Ok(code.trim().to_string())
     }
 
     pub fn confirm(&self, prompt: &str) -> Result<bool> {
         self.require("a confirmation", "pass --yes to confirm")?;
         let theme = theme();
-        Ok(Confirm::with_theme(theme.as_ref())
-            .with_prompt(prompt)
-            .default(false)
-            .interact()?)
+        answered(
+            Confirm::with_theme(theme.as_ref())
+                .with_prompt(prompt)
+                .default(false)
+                .interact(),
+        )
     }
 
     /// A checkbox list; returns the indices chosen.
@@ -132,35 +136,59 @@ impl Terminal {
             "name login IDs, or use --targets-file or --expiring-within",
         )?;
         let theme = theme();
-        Ok(MultiSelect::with_theme(theme.as_ref())
-            .with_prompt(prompt)
-            .items(items)
-            .interact()?)
+        answered(
+            MultiSelect::with_theme(theme.as_ref())
+                .with_prompt(prompt)
+                .items(items)
+                .interact(),
+        )
     }
 }
 
 /// Ctrl-C at a prompt must not leave the shell with a hidden cursor or with
-/// echo off (dialoguer hides both while it asks). The handler puts back the
-/// terminal settings seen at start, shows the cursor and exits 130. Nothing
-/// is half-written: prompts come before any transaction, and SQLite rolls
-/// back an interrupted one.
+/// echo off (dialoguer hides both while it asks). The terminal settings seen
+/// at start are kept; on Ctrl-C they are put back, the cursor is shown, and
+/// tokenctl exits 130. Nothing is half-written: prompts come before any
+/// transaction, and SQLite rolls back an interrupted one.
 fn restore_terminal_on_interrupt() {
     #[cfg(unix)]
-    let saved = nix::sys::termios::tcgetattr(std::io::stdin()).ok();
-    let _ = ctrlc::set_handler(move || {
-        #[cfg(unix)]
-        if let Some(settings) = &saved {
-            let _ = nix::sys::termios::tcsetattr(
-                std::io::stdin(),
-                nix::sys::termios::SetArg::TCSANOW,
-                settings,
-            );
+    if let Ok(settings) = nix::sys::termios::tcgetattr(std::io::stdin()) {
+        let _ = SAVED_TERMINAL.set(std::sync::Mutex::new(settings));
+    }
+    let _ = ctrlc::set_handler(interrupted);
+}
+
+#[cfg(unix)]
+static SAVED_TERMINAL: std::sync::OnceLock<std::sync::Mutex<nix::sys::termios::Termios>> =
+    std::sync::OnceLock::new();
+
+/// Restores the terminal and exits 130, as a shell expects after Ctrl-C.
+fn interrupted() {
+    #[cfg(unix)]
+    if let Some(Ok(settings)) = SAVED_TERMINAL.get().map(|m| m.lock()) {
+        let _ = nix::sys::termios::tcsetattr(
+            std::io::stdin(),
+            nix::sys::termios::SetArg::TCSANOW,
+            &settings,
+        );
+    }
+    let term = dialoguer::console::Term::stderr();
+    let _ = term.show_cursor();
+    let _ = term.write_line("");
+    std::process::exit(130);
+}
+
+/// A prompt's result; a read cut short by Ctrl-C ends the program the same
+/// way the signal handler does (whichever thread sees it first).
+fn answered<T>(result: dialoguer::Result<T>) -> Result<T> {
+    match result {
+        Ok(value) => Ok(value),
+        Err(dialoguer::Error::IO(e)) if e.kind() == std::io::ErrorKind::Interrupted => {
+            interrupted();
+            unreachable!("interrupted() exits")
         }
-        let term = dialoguer::console::Term::stderr();
-        let _ = term.show_cursor();
-        let _ = term.write_line("");
-        std::process::exit(130);
-    });
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Drops one trailing newline (as `echo` adds), keeping other whitespace.

@@ -154,6 +154,19 @@ impl Run {
         self
     }
 
+    /// Starts the command without waiting for it (stdin written and closed).
+    pub fn spawn(mut self) -> std::process::Child {
+        use std::io::Write;
+        self.cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = self.cmd.spawn().expect("spawn tokenctl");
+        let mut pipe = child.stdin.take().expect("stdin");
+        let _ = pipe.write_all(self.stdin.take().unwrap_or_default().as_bytes());
+        child
+    }
+
     pub fn output(mut self) -> Out {
         use std::io::Write;
         self.cmd

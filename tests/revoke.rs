@@ -290,10 +290,16 @@ fn five_consecutive_failures_lock_the_master_until_unlock() {
         .json();
     assert_eq!(list[0]["locked"], true);
     let audit = r
-        .run(&["audit", "--format", "json", "--limit", "1"])
+        .run(&["audit", "--format", "json", "--limit", "2"])
         .succeeds()
         .json();
-    assert_eq!(audit[0]["action"], "lock");
+    assert_eq!(audit[0]["action"], "revoke");
+    assert_eq!(
+        audit[0]["outcome"], "refused",
+        "an attempt on a locked login is audited"
+    );
+    assert_eq!(audit[0]["targets"], serde_json::json!(["hamako01"]));
+    assert_eq!(audit[1]["action"], "lock");
 
     r.run(&["unlock", "taro01"])
         .at(at)
@@ -706,4 +712,104 @@ fn passwords_never_come_from_an_argument() {
         .run(&["revoke", "--as", "taro01", "hamako01", "--password", "x"])
         .output();
     assert_eq!(out.status, 2);
+}
+
+/// Regression: two commands racing with the same code both succeeded,
+/// because the replay guard was read before the write transaction.
+#[test]
+fn a_code_raced_by_two_commands_is_accepted_once() {
+    for _ in 0..4 {
+        let r = with_users(2);
+        let code = code_at(TARO_DEVICE.1, FRIDAY_NIGHT);
+        let racer = |target: &str| {
+            r.run(&[
+                "revoke",
+                "--as",
+                "taro01",
+                target,
+                "--otp",
+                &code,
+                "--password-stdin",
+                "--yes",
+            ])
+            .at(FRIDAY_NIGHT)
+            .stdin(DEMO_PASSWORD)
+            .spawn()
+        };
+        let (a, b) = (racer("user000"), racer("user001"));
+        let mut codes = [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()]
+            .map(|o| o.status.code().unwrap());
+        codes.sort();
+        assert_eq!(codes, [0, 3], "one revocation, one replay");
+        let revoked = r
+            .run(&["list", "--status", "revoked", "--format", "json"])
+            .succeeds()
+            .json();
+        assert_eq!(
+            revoked.as_array().unwrap().len(),
+            3,
+            "shiro01, ichiro01 and one racer"
+        );
+    }
+}
+
+/// Regression: parallel wrong attempts each counted "1 of 5" and never
+/// locked the login.
+#[test]
+fn parallel_failures_all_count_toward_the_lockout() {
+    let r = Registry::demo();
+    let code = code_at(TARO_DEVICE.1, FRIDAY_NIGHT);
+    let children: Vec<_> = (0..6)
+        .map(|_| {
+            r.run(&[
+                "revoke",
+                "--as",
+                "taro01",
+                "hamako01",
+                "--otp",
+                &code,
+                "--password-stdin",
+                "--yes",
+            ])
+            .at(FRIDAY_NIGHT)
+            .stdin("wrong")
+            .spawn()
+        })
+        .collect();
+    for child in children {
+        let status = child.wait_with_output().unwrap().status.code().unwrap();
+        assert!(matches!(status, 3 | 4), "exit {status}");
+    }
+    let list = r
+        .run(&["list", "--user", "taro01", "--format", "json"])
+        .succeeds()
+        .json();
+    assert_eq!(list[0]["locked"], true);
+    assert_eq!(
+        r.query_i64("SELECT failed_attempts FROM users WHERE login_id = 'taro01'"),
+        5
+    );
+}
+
+#[test]
+fn a_master_without_a_password_is_told_to_set_one() {
+    let r = Registry::demo();
+    r.sql("UPDATE users SET password_hash = NULL WHERE login_id = 'taro01';");
+    let before = r.snapshot();
+    let code = code_at(TARO_DEVICE.1, FRIDAY_NIGHT);
+    r.run(&[
+        "revoke",
+        "--as",
+        "taro01",
+        "hamako01",
+        "--otp",
+        &code,
+        "--password-stdin",
+        "--yes",
+    ])
+    .at(FRIDAY_NIGHT)
+    .stdin("anything")
+    .fails(7)
+    .stderr_has("tokenctl passwd taro01");
+    assert_eq!(r.snapshot(), before, "not counted as a failure");
 }

@@ -41,6 +41,7 @@ pub fn run(
         (Box::new(f), size)
     };
     let name = if file == "-" { "stdin" } else { file.as_str() };
+    store.prepare_for_bulk_writes()?;
     let count = store.transaction(|tx| {
         let count = import(tx, kind, reader, name, size, ctx.clock.now().timestamp())?;
         record(

@@ -9,9 +9,8 @@ use crate::Context;
 use crate::cli::ListArgs;
 use crate::cmd::require_user;
 use crate::error::{Error, Result};
-use crate::output::{
-    Format, JsonArray, Output, csv_error, csv_writer, labels, rfc3339_unix, write_table,
-};
+use crate::output::stream_table::{StreamTable, Widths};
+use crate::output::{Format, JsonArray, Output, csv_error, csv_writer, labels, rfc3339_unix};
 use crate::rules::status::{Role, Status};
 use crate::store::Store;
 use crate::store::devices::find_device;
@@ -106,12 +105,25 @@ pub fn run(ctx: &Context, store: &mut Store, args: &ListArgs, out: &mut dyn Writ
             csv.flush().map_err(crate::output::write_error)
         }
         Format::Table => {
-            let mut rows = Vec::new();
-            for_each_listed(&store.conn, &filter, |row| {
-                rows.push(table_row(&ctx.out, &row));
+            // Two passes over one read snapshot: measure, then print, so a
+            // million rows never sit in memory at once.
+            let snapshot = store.conn.unchecked_transaction()?;
+            let headers = table_headers(&ctx.out);
+            let mut widths = Widths::of_headers(&headers);
+            let mut any = false;
+            for_each_listed(&snapshot, &filter, |row| {
+                widths.measure(&table_row(&ctx.out, &row));
+                any = true;
                 Ok(())
             })?;
-            write_table(out, table_headers(&ctx.out), rows)
+            if !any {
+                return Ok(());
+            }
+            let mut table = StreamTable::start(out, &headers, widths)?;
+            for_each_listed(&snapshot, &filter, |row| {
+                table.row(&table_row(&ctx.out, &row))
+            })?;
+            table.finish()
         }
     }
 }

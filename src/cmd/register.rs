@@ -36,6 +36,7 @@ pub fn run(
 ) -> Result<()> {
     let now = ctx.clock.now();
     let user = require_user(&store.conn, &args.user)?;
+    let targets = [user.login_id.clone()];
     match user.status() {
         Status::NotRequired => {
             return Err(Error::refused(format!(
@@ -44,7 +45,7 @@ pub fn run(
             )));
         }
         Status::Active => {
-            verification::ensure_unlocked(&user)?;
+            verification::refuse_if_locked(ctx, store, &user, "register", &targets)?;
             let serial = user
                 .device
                 .as_ref()
@@ -55,7 +56,7 @@ pub fn run(
                 user.login_id
             )));
         }
-        Status::Revoked => verification::ensure_unlocked(&user)?,
+        Status::Revoked => verification::refuse_if_locked(ctx, store, &user, "register", &targets)?,
     }
     if let Some(at) = user.registrable_at.map(from_unix).filter(|at| now < *at) {
         return Err(Error::TooEarly {
@@ -83,21 +84,19 @@ pub fn run(
         args.otp.as_deref(),
         &crate::cmd::revoke::code_prompt(ctx.out.lang, &device.serial),
     )?;
-    let verified = verification::verify(
-        ctx,
-        store,
-        &Attempt {
-            user: &user,
-            device: &device,
-            password: None,
-            code: &code,
-            action: "register",
-        },
-    )?;
+    let attempt = Attempt {
+        user: &user,
+        device: &device,
+        password: None,
+        code: &code,
+        action: "register",
+        targets: &targets,
+    };
+    let verified = verification::verify(ctx, store, &attempt)?;
 
     let now_unix = now.timestamp();
     let previous = store.transaction(|tx| {
-        verification::commit_success(tx, verified)?;
+        verification::commit_success(tx, &attempt, verified)?;
         let previous = previous_device_id(tx, user.id)?;
         users::register(tx, user.id, device.id, now_unix)?;
         if device.out_of_use_since.is_some() {

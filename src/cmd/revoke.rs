@@ -113,7 +113,7 @@ pub fn run(
     if !explicit {
         if !req.dry_run {
             // No point in choosing targets for a login that cannot sign.
-            verification::ensure_unlocked(&master)?;
+            verification::refuse_if_locked(ctx, store, &master, "revoke", &[])?;
         }
         names = select_interactively(ctx, store)?;
         if names.is_empty() {
@@ -138,14 +138,19 @@ pub fn run(
         return render(&ctx.out, out, &[], now, registrable_at(now), req.dry_run);
     }
 
-    let targets = resolve_targets(store, &names, today)?;
+    // One read snapshot for all lookups, instead of one per target.
+    let targets = {
+        let snapshot = store.conn.unchecked_transaction()?;
+        resolve_targets(&snapshot, &names, today)?
+    };
     let revoked_at = now;
     let registrable = registrable_at(revoked_at);
 
     if req.dry_run {
         return render(&ctx.out, out, &targets, revoked_at, registrable, true);
     }
-    verification::ensure_unlocked(&master)?;
+    let target_ids: Vec<String> = targets.iter().map(|t| t.user.login_id.clone()).collect();
+    verification::refuse_if_locked(ctx, store, &master, "revoke", &target_ids)?;
     if !req.yes {
         let prompt = ctx
             .out
@@ -181,22 +186,20 @@ pub fn run(
         req.otp.as_deref(),
         &code_prompt(ctx.out.lang, &master_device.serial),
     )?;
-    let verified = verification::verify(
-        ctx,
-        store,
-        &Attempt {
-            user: &master,
-            device: &master_device,
-            password: Some(&password),
-            code: &code,
-            action: "revoke",
-        },
-    )?;
+    let attempt = Attempt {
+        user: &master,
+        device: &master_device,
+        password: Some(&password),
+        code: &code,
+        action: "revoke",
+        targets: &target_ids,
+    };
+    let verified = verification::verify(ctx, store, &attempt)?;
 
     let bar = progress::bar(targets.len() as u64, "revoking", 1_000);
     let (revoked_unix, registrable_unix) = (revoked_at.timestamp(), registrable.timestamp());
     store.transaction(|tx| {
-        verification::commit_success(tx, verified)?;
+        verification::commit_success(tx, &attempt, verified)?;
         for target in &targets {
             let device_id = target
                 .user
@@ -266,7 +269,7 @@ fn check_master(master: &UserRow, today: chrono::NaiveDate) -> Result<crate::sto
 
 /// Checks every target; any failure refuses the whole revocation.
 fn resolve_targets(
-    store: &Store,
+    conn: &rusqlite::Connection,
     names: &[String],
     today: chrono::NaiveDate,
 ) -> Result<Vec<Target>> {
@@ -278,7 +281,7 @@ fn resolve_targets(
         not_found,
     };
     for name in names {
-        let Some(user) = find_user(&store.conn, name)? else {
+        let Some(user) = find_user(conn, name)? else {
             failures.push(fail(name, "unknown login ID".into(), true));
             continue;
         };

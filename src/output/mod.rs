@@ -3,6 +3,7 @@
 //! the language, so scripts can rely on them.
 
 pub mod progress;
+pub mod stream_table;
 
 use std::io::Write;
 

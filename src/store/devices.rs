@@ -107,11 +107,24 @@ pub fn insert_device(conn: &Connection, device: &NewDevice) -> rusqlite::Result<
     Ok(conn.last_insert_rowid())
 }
 
-/// Records the step of a code just accepted for the device.
-pub fn accept_step(conn: &Connection, device_id: i64, step: u64) -> Result<()> {
-    conn.prepare_cached("UPDATE devices SET last_step = ?2 WHERE id = ?1")?
+/// Records the step of a code just accepted for the device, unless a step
+/// as new or newer was recorded meanwhile (then returns false: a replay).
+pub fn accept_step(conn: &Connection, device_id: i64, step: u64) -> Result<bool> {
+    let changed = conn
+        .prepare_cached(
+            "UPDATE devices SET last_step = ?2 \
+             WHERE id = ?1 AND (last_step IS NULL OR last_step < ?2)",
+        )?
         .execute(params![device_id, step as i64])?;
-    Ok(())
+    Ok(changed == 1)
+}
+
+/// The last step accepted for the device, read fresh (the replay guard).
+pub fn last_step(conn: &Connection, device_id: i64) -> Result<Option<u64>> {
+    Ok(conn
+        .prepare_cached("SELECT last_step FROM devices WHERE id = ?1")?
+        .query_row([device_id], |r| r.get::<_, Option<i64>>(0))?
+        .map(|s| s as u64))
 }
 
 /// Marks `device_id` out of use since `now`, replaced by `replaced_by`,

@@ -73,7 +73,7 @@ impl Store {
                     conn,
                     path: path.to_path_buf(),
                 };
-                store.configure()?;
+                store.configure(false)?;
                 store.migrate(0)?;
                 // Put the header (application_id, schema version) into the
                 // main file now, so the byte-level check at open sees it.
@@ -94,7 +94,7 @@ impl Store {
             path: path.to_path_buf(),
             reason,
         };
-        let version = check_header(path).map_err(unusable)?;
+        let Header { version, wal } = check_header(path).map_err(unusable)?;
         if version > SCHEMA_VERSION {
             return Err(unusable(newer_schema(version)));
         }
@@ -107,7 +107,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
         };
-        store.configure()?;
+        store.configure(wal)?;
         // The header read above may predate a write still in the WAL; the
         // pragmas are authoritative.
         let app_id: u32 = store
@@ -125,15 +125,27 @@ impl Store {
         Ok(store)
     }
 
-    fn configure(&self) -> Result<()> {
+    /// Per-connection settings. WAL mode is recorded in the file itself, so
+    /// it is only switched on when the header says it is not on yet. The
+    /// page cache stays at SQLite's default (2 MiB), which keeps a full
+    /// `list` of a million users small; bulk writers raise it.
+    fn configure(&self, wal_already: bool) -> Result<()> {
         self.conn.busy_timeout(BUSY_TIMEOUT)?;
-        self.conn
-            .query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
+        if !wal_already {
+            self.conn
+                .query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
+        }
         self.conn.execute_batch(
             "PRAGMA foreign_keys = ON;
-             PRAGMA synchronous = NORMAL;
-             PRAGMA cache_size = -65536;",
+             PRAGMA synchronous = NORMAL;",
         )?;
+        Ok(())
+    }
+
+    /// A larger page cache for imports of many rows (index inserts hit
+    /// pages all over the B-trees).
+    pub fn prepare_for_bulk_writes(&self) -> Result<()> {
+        self.conn.execute_batch("PRAGMA cache_size = -65536;")?;
         Ok(())
     }
 
@@ -179,9 +191,16 @@ fn newer_schema(version: u32) -> String {
     )
 }
 
+/// What the first 100 bytes of a tokenctl registry say.
+#[derive(Debug, PartialEq, Eq)]
+struct Header {
+    version: u32,
+    wal: bool,
+}
+
 /// Reads the SQLite header of `path` without opening it for writing and
-/// returns the schema version it records, or why the file is not ours.
-fn check_header(path: &Path) -> std::result::Result<u32, String> {
+/// returns what it records, or why the file is not ours.
+fn check_header(path: &Path) -> std::result::Result<Header, String> {
     let metadata = std::fs::metadata(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => {
             "no registry here; create one with `tokenctl init` (or point --db / TOKENCTL_DB at one)"
@@ -202,9 +221,11 @@ fn check_header(path: &Path) -> std::result::Result<u32, String> {
     if application_id != APPLICATION_ID {
         return Err(NOT_OURS.into());
     }
-    Ok(u32::from_be_bytes(
-        header[60..64].try_into().expect("4 bytes"),
-    ))
+    Ok(Header {
+        version: u32::from_be_bytes(header[60..64].try_into().expect("4 bytes")),
+        // File format read/write versions 2 mean WAL mode.
+        wal: header[18] == 2 && header[19] == 2,
+    })
 }
 
 fn read_up_to(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
@@ -250,7 +271,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.db");
         drop(Store::create(&path).unwrap());
-        assert_eq!(check_header(&path), Ok(SCHEMA_VERSION));
+        assert_eq!(
+            check_header(&path),
+            Ok(Header {
+                version: SCHEMA_VERSION,
+                wal: true
+            })
+        );
         let store = Store::open(&path).unwrap();
         assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
         assert!(matches!(

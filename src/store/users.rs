@@ -230,8 +230,15 @@ pub fn in_service(conn: &Connection) -> Result<Vec<ListRow>> {
     Ok(out)
 }
 
-/// Records a failed verification; returns the consecutive count and whether
-/// the login is now locked.
+/// The consecutive failure count and whether the login is locked, read
+/// fresh inside the caller's transaction.
+pub fn lock_state(conn: &Connection, user_id: i64) -> Result<(u32, bool)> {
+    Ok(conn
+        .prepare_cached("SELECT failed_attempts, locked_at IS NOT NULL FROM users WHERE id = ?1")?
+        .query_row([user_id], |r| Ok((r.get(0)?, r.get(1)?)))?)
+}
+
+/// Records a failed verification, locking the login when `lock` is set.
 pub fn record_failure(conn: &Connection, user_id: i64, now: i64, lock: bool) -> Result<()> {
     conn.execute(
         "UPDATE users SET failed_attempts = failed_attempts + 1, \
