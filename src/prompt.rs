@@ -79,10 +79,10 @@ impl Terminal {
             }
             PasswordInput::File(path) => {
                 let text = std::fs::read_to_string(path).map_err(|e| {
-                    Error::io(
-                        format!("cannot read the password file {}", path.display()),
-                        e,
-                    )
+                    Error::usage(format!(
+                        "cannot read the password file {}: {e}",
+                        path.display()
+                    ))
                 })?;
                 strip_newline(text)
             }

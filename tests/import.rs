@@ -241,7 +241,7 @@ fn a_bad_row_late_in_a_large_file_rolls_back_every_earlier_row() {
 fn a_missing_import_file_is_an_error_that_changes_nothing() {
     let r = Registry::demo();
     let before = r.snapshot();
-    let out = r.run(&["import", "users", "nope.csv"]).fails(1);
+    let out = r.run(&["import", "users", "nope.csv"]).fails(2);
     out.stderr_has("nope.csv");
     assert_eq!(r.snapshot(), before);
 }
@@ -253,4 +253,39 @@ fn a_byte_order_mark_and_blank_lines_are_tolerated() {
         .stdin("\u{feff}login_id,name,role,otp_required\n\nx,X,general,false\n")
         .succeeds();
     assert_eq!(r.query_i64("SELECT count(*) FROM users"), 1);
+}
+
+/// Regression: the csv crate counted lines wrongly in CRLF files, so the
+/// line named in the error was one too low.
+#[test]
+fn a_crlf_file_names_the_right_line() {
+    let r = Registry::init();
+    let csv = "serial,secret,expires\r\n1,JBSWY3DPEHPK3PXP,2030-01-01\r\n2,JBSWY3DPEHPK3PXP,2030-01-01\r\n3,JBSWY3DPEHPK3PXP,2030-13-01\r\n";
+    r.run(&["import", "devices", "-"])
+        .stdin(csv)
+        .fails(2)
+        .stderr_has("stdin, line 4:");
+    let good = "login_id,name,role,otp_required\r\na,A,general,false\r\n";
+    r.run(&["import", "users", "-"]).stdin(good).succeeds();
+    let list = r.run(&["list", "--format", "json"]).succeeds().json();
+    assert_eq!(
+        list[0]["status"], "not_required",
+        "no stray carriage return in values"
+    );
+}
+
+#[test]
+fn names_with_control_characters_and_tiny_secrets_are_refused() {
+    let r = Registry::init();
+    r.run(&["import", "users", "-"])
+        .stdin("login_id,name,role,otp_required\nu9,\u{1b}[31mRED,general,false\n")
+        .fails(2)
+        .stderr_has("control characters");
+    r.run(&["import", "devices", "-"])
+        .stdin("serial,secret,expires\n1,JBSW,2030-01-01\n")
+        .fails(2)
+        .stderr_has("too short");
+    r.run(&["import", "devices", "-"])
+        .stdin("serial,secret,expires\n1,JBSWY3DPEHPK3PXP,2030-01-01\n")
+        .succeeds();
 }

@@ -241,3 +241,16 @@ fn usage_errors_exit_2() {
     assert_eq!(r.run(&["frobnicate"]).output().status, 2);
     assert_eq!(r.run(&["list", "--format", "xml"]).output().status, 2);
 }
+
+/// Regression: a marked file without a schema version ran the migrations
+/// over the existing tables and printed the whole schema in an SQL error.
+#[test]
+fn a_registry_without_a_schema_version_is_refused_untouched() {
+    let r = Registry::demo();
+    r.sql("PRAGMA user_version = 0;");
+    let before = r.snapshot();
+    let out = r.run(&["list"]).fails(8);
+    out.stderr_has("no schema version");
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    assert_eq!(r.snapshot(), before);
+}

@@ -35,8 +35,8 @@ pub fn run(
     let (reader, size): (Box<dyn Read>, u64) = if file == "-" {
         (Box::new(std::io::stdin()), 0)
     } else {
-        let f =
-            std::fs::File::open(file).map_err(|e| Error::io(format!("cannot read {file}"), e))?;
+        let f = std::fs::File::open(file)
+            .map_err(|e| Error::usage(format!("cannot read {file}: {e}")))?;
         let size = f.metadata().map(|m| m.len()).unwrap_or(0);
         (Box::new(f), size)
     };
@@ -124,7 +124,7 @@ pub fn import(
     let mut csv = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .flexible(true)
-        .from_reader(reader);
+        .from_reader(CrlfAsLf::new(reader));
     let headers = csv.headers().map_err(|e| bad(1, csv_message(&e)))?.clone();
     if headers.is_empty() || headers.iter().all(str::is_empty) {
         return Err(bad(1, format!("no header; expected {}", expected(kind))));
@@ -244,6 +244,10 @@ fn import_user(
     if name.is_empty() {
         return Err(format!("name of {login_id} is empty"));
     }
+    if name.chars().any(char::is_control) {
+        // Escape sequences or line breaks would garble every table.
+        return Err(format!("name of {login_id} contains control characters"));
+    }
     let role = Role::parse(field("role"))
         .ok_or_else(|| format!("role {:?} is not master or general", field("role")))?;
     let otp_required = match field("otp_required").to_ascii_lowercase().as_str() {
@@ -359,9 +363,99 @@ fn is_unique_violation(e: &rusqlite::Error) -> bool {
     )
 }
 
+/// Reads CRLF line endings (spreadsheets on Windows write them) as LF, so
+/// the csv crate's line numbers in error messages match what an editor
+/// shows; its own count drifts on CRLF files.
+struct CrlfAsLf<R> {
+    inner: std::io::BufReader<R>,
+    pending_cr: bool,
+}
+
+impl<R: Read> CrlfAsLf<R> {
+    fn new(inner: R) -> Self {
+        CrlfAsLf {
+            inner: std::io::BufReader::with_capacity(1 << 16, inner),
+            pending_cr: false,
+        }
+    }
+}
+
+impl<R: Read> Read for CrlfAsLf<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        use std::io::BufRead;
+        if out.is_empty() {
+            return Ok(0);
+        }
+        loop {
+            let data = self.inner.fill_buf()?;
+            if data.is_empty() {
+                // End of input: a trailing lone CR is kept.
+                if std::mem::take(&mut self.pending_cr) {
+                    out[0] = b'\r';
+                    return Ok(1);
+                }
+                return Ok(0);
+            }
+            let mut written = 0;
+            if std::mem::take(&mut self.pending_cr) && data[0] != b'\n' {
+                out[written] = b'\r';
+                written += 1;
+            }
+            let mut consumed = 0;
+            while consumed < data.len() && written < out.len() {
+                let byte = data[consumed];
+                consumed += 1;
+                if byte == b'\r' {
+                    match data.get(consumed) {
+                        Some(b'\n') => continue,
+                        Some(_) => {}
+                        None => {
+                            self.pending_cr = true;
+                            continue;
+                        }
+                    }
+                }
+                out[written] = byte;
+                written += 1;
+            }
+            self.inner.consume(consumed);
+            if written > 0 {
+                return Ok(written);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Feeds `input` in chunks of `chunk` bytes, as a pipe might.
+    struct Chunked<'a> {
+        data: &'a [u8],
+        chunk: usize,
+    }
+
+    impl Read for Chunked<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.chunk.min(out.len()).min(self.data.len());
+            out[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn crlf_reads_as_lf_across_chunk_boundaries() {
+        let input = b"a,b\r\n1,2\r\nlone\rcr\r\nend\r";
+        for chunk in 1..=input.len() {
+            let mut text = Vec::new();
+            CrlfAsLf::new(Chunked { data: input, chunk })
+                .read_to_end(&mut text)
+                .unwrap();
+            assert_eq!(text, b"a,b\n1,2\nlone\rcr\nend\r", "chunk {chunk}");
+        }
+    }
 
     #[test]
     fn dates_are_strict() {

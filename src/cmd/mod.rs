@@ -24,8 +24,14 @@ use crate::store::AuditEntry;
 use crate::store::audit as audit_log;
 use crate::store::users::{UserRow, find_user};
 
-/// The actor recorded for administrative commands: the OS account.
+/// The actor recorded for administrative commands: the OS account running
+/// tokenctl, looked up from the process's user ID (not from `$USER`, which
+/// anyone can set and cron often leaves unset).
 pub fn admin_actor() -> String {
+    #[cfg(unix)]
+    if let Ok(Some(user)) = nix::unistd::User::from_uid(nix::unistd::getuid()) {
+        return format!("os:{}", user.name);
+    }
     std::env::var("USER")
         .or_else(|_| std::env::var("USERNAME"))
         .ok()

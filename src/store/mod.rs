@@ -98,6 +98,9 @@ impl Store {
         if version > SCHEMA_VERSION {
             return Err(unusable(newer_schema(version)));
         }
+        if version == 0 {
+            return Err(unusable(NO_VERSION.into()));
+        }
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -120,6 +123,9 @@ impl Store {
         let version = store.schema_version()?;
         if version > SCHEMA_VERSION {
             return Err(unusable(newer_schema(version)));
+        }
+        if version == 0 {
+            return Err(unusable(NO_VERSION.into()));
         }
         store.migrate(version)?;
         Ok(store)
@@ -182,6 +188,11 @@ impl Store {
         Ok(value)
     }
 }
+
+/// `create` records the version in the same transaction as the schema, so
+/// a marked file without one is damaged or was not made by tokenctl.
+const NO_VERSION: &str =
+    "marked as a tokenctl registry but records no schema version (damaged?); it was left untouched";
 
 const NOT_OURS: &str = "not a tokenctl registry; it was left untouched";
 
