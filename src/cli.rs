@@ -22,16 +22,22 @@ TOKENCTL_NOW (an RFC 3339 instant) fixes the clock for every command.",
 8 registry unusable, 10 `expiring --exit-code` found devices."
 )]
 pub struct Cli {
-    /// The registry file [default: registry.db in the platform's data directory]
-    #[arg(long, global = true, env = "TOKENCTL_DB", value_name = "PATH")]
+    /// The registry file [env: TOKENCTL_DB] [default: registry.db in the
+    /// platform's data directory]
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        help_heading = "Global options"
+    )]
     pub db: Option<PathBuf>,
 
     /// Output format
-    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    #[arg(long, global = true, value_enum, default_value_t = Format::Table, help_heading = "Global options")]
     pub format: Format,
 
-    /// Language of labels and messages [default: from LANG]
-    #[arg(long, global = true, value_enum, env = "TOKENCTL_LANG")]
+    /// Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]
+    #[arg(long, global = true, value_enum, help_heading = "Global options")]
     pub lang: Option<Lang>,
 
     #[command(subcommand)]
@@ -104,6 +110,7 @@ pub struct PasswordArgs {
 
 #[derive(Debug, Args)]
 pub struct PasswdArgs {
+    /// The master user whose confirmation password to set
     pub login_id: String,
     #[command(flatten)]
     pub password: PasswordArgs,
@@ -128,9 +135,11 @@ impl From<StatusFilter> for Status {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
+    /// Only users with this OTP status
     #[arg(long, value_enum)]
     pub status: Option<StatusFilter>,
-    #[arg(long, value_enum)]
+    /// Only users with this role
+    #[arg(long, value_enum, value_name = "R")]
     pub role: Option<Role>,
     /// Only this login ID
     #[arg(long, value_name = "ID")]
@@ -169,8 +178,10 @@ pub struct RevokeArgs {
 
 #[derive(Debug, Args)]
 pub struct RegisterArgs {
+    /// The user registering the device (each user registers for themselves)
     #[arg(long, value_name = "LOGIN_ID")]
     pub user: String,
+    /// The serial number printed on the new device
     #[arg(long, value_name = "SERIAL")]
     pub serial: String,
     /// The code the device shows now (prompted on a TTY when missing)
@@ -199,6 +210,7 @@ pub struct DisposeNoteArgs {
 
 #[derive(Debug, Args)]
 pub struct OtpArgs {
+    /// The device's serial number
     pub serial: String,
     /// The instant to compute the code for (RFC 3339)
     #[arg(long, value_name = "RFC3339")]
@@ -214,11 +226,13 @@ pub struct AuditArgs {
 
 #[derive(Debug, Args)]
 pub struct UnlockArgs {
+    /// The locked login
     pub login_id: String,
 }
 
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
+    /// The shell to generate completions for
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
 }

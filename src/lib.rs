@@ -68,9 +68,16 @@ pub fn run() -> i32 {
 }
 
 fn execute(cli: Cli, out: &mut dyn Write) -> Result<i32> {
+    let explicit_lang = match (cli.lang, env_value("TOKENCTL_LANG")) {
+        (Some(lang), _) => Some(lang),
+        (None, Some(value)) => Some(<Lang as clap::ValueEnum>::from_str(&value, true).map_err(
+            |_| error::Error::usage(format!("TOKENCTL_LANG must be ja or en, not {value:?}")),
+        )?),
+        (None, None) => None,
+    };
     let output = Output {
         format: cli.format,
-        lang: Lang::resolve(cli.lang),
+        lang: Lang::resolve(explicit_lang),
     };
     match cli.command {
         Command::Completions(args) => return cmd::completions::run(&args, out).map(|_| 0),
@@ -83,12 +90,21 @@ fn execute(cli: Cli, out: &mut dyn Write) -> Result<i32> {
         out: output,
         term: Terminal::detect(output.lang),
     };
-    let path = cli.db.unwrap_or_else(store::default_path);
+    let path = cli
+        .db
+        .or_else(|| env_value("TOKENCTL_DB").map(std::path::PathBuf::from))
+        .unwrap_or_else(store::default_path);
     if let Command::Init(args) = &cli.command {
         return cmd::init::run(&ctx, &path, args, out).map(|_| 0);
     }
     let mut store = Store::open(&path)?;
     dispatch(&ctx, &mut store, cli.command, out)
+}
+
+/// An environment variable's value; set but empty counts as unset, as a
+/// shell user clearing it with `TOKENCTL_DB=` expects.
+fn env_value(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
 /// Runs a command that works on an open registry.

@@ -36,10 +36,21 @@ fn man_page_renders_every_command() {
     let r = Registry::empty();
     let man = r.run(&["man"]).succeeds().stdout;
     assert!(man.starts_with(".ie") || man.contains(".TH"), "roff output");
-    // roff escapes hyphens, so look for hyphen-free names.
-    for command in ["revoke", "register", "expiring", "dispose"] {
-        assert!(man.contains(command), "man page mentions {command}");
+    // Each command has its own subsection with its options (roff escapes
+    // hyphens as \-).
+    for section in [
+        ".SS \"tokenctl revoke\"",
+        ".SS \"tokenctl register\"",
+        ".SS \"tokenctl expiring\"",
+        ".SS \"tokenctl dispose-note\"",
+        ".SS \"tokenctl import devices\"",
+    ] {
+        assert!(man.contains(section), "man page has {section}");
     }
+    assert!(
+        man.contains("expiring\\-within"),
+        "revoke's options are documented"
+    );
 }
 
 #[test]

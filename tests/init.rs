@@ -254,3 +254,23 @@ fn a_registry_without_a_schema_version_is_refused_untouched() {
     assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
     assert_eq!(r.snapshot(), before);
 }
+
+#[test]
+fn empty_environment_variables_count_as_unset() {
+    let r = Registry::demo();
+    let out = r
+        .run(&["list", "--db", r.path.to_str().unwrap()])
+        .env("TOKENCTL_LANG", "")
+        .succeeds();
+    out.stdout_has("Login ID");
+    let data = r.dir.path().join("data");
+    r.run(&["init"])
+        .env("TOKENCTL_DB", "")
+        .env("XDG_DATA_HOME", &data)
+        .succeeds();
+    assert!(data.join("tokenctl/registry.db").exists());
+    r.run(&["list"])
+        .env("TOKENCTL_LANG", "fr")
+        .fails(2)
+        .stderr_has("TOKENCTL_LANG");
+}

@@ -116,3 +116,36 @@ fn a_closed_pipe_is_not_an_error() {
         assert_eq!(String::from_utf8_lossy(&output.stderr), "", "{format}");
     }
 }
+
+#[test]
+fn an_empty_table_says_so_and_json_is_an_empty_array() {
+    let r = Registry::demo();
+    r.run(&["list", "--status", "not-required"])
+        .succeeds()
+        .stdout_has("No users match.");
+    r.run(&["list", "--status", "not-required", "--lang", "ja"])
+        .succeeds()
+        .stdout_has("該当する利用者はいません");
+    let json = r
+        .run(&["list", "--status", "not-required", "--format", "json"])
+        .succeeds();
+    assert_eq!(json.json(), serde_json::json!([]));
+}
+
+#[test]
+fn an_expired_device_in_service_is_marked_in_the_table() {
+    let r = Registry::demo();
+    let last_day = r
+        .run(&["list", "--user", "taro01"])
+        .at("2026-12-30T23:59:59+09:00")
+        .succeeds();
+    assert!(!last_day.stdout.contains("expired"), "{}", last_day.stdout);
+    r.run(&["list", "--user", "taro01"])
+        .at("2026-12-31T00:00:00+09:00")
+        .succeeds()
+        .stdout_has("2026-12-30 (expired)");
+    r.run(&["list", "--user", "taro01", "--lang", "ja"])
+        .at("2026-12-31T00:00:00+09:00")
+        .succeeds()
+        .stdout_has("2026年12月30日（期限切れ）");
+}

@@ -16,8 +16,47 @@ pub fn run(args: &CompletionsArgs, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
+/// One man page for the whole tool: the top-level sections, then a COMMANDS
+/// section with each subcommand's synopsis, description and options
+/// (clap_mangen alone would point at per-command pages nobody installs).
 pub fn man(out: &mut dyn Write) -> Result<()> {
-    clap_mangen::Man::new(Cli::command())
-        .render(out)
-        .map_err(write_error)
+    let command = Cli::command();
+    let page = clap_mangen::Man::new(command.clone());
+    page.render_title(out).map_err(write_error)?;
+    page.render_name_section(out).map_err(write_error)?;
+    page.render_synopsis_section(out).map_err(write_error)?;
+    page.render_description_section(out).map_err(write_error)?;
+    page.render_options_section(out).map_err(write_error)?;
+    writeln!(out, ".SH COMMANDS").map_err(write_error)?;
+    for sub in command.get_subcommands() {
+        render_command(out, sub, "tokenctl")?;
+    }
+    page.render_extra_section(out).map_err(write_error)?;
+    page.render_version_section(out).map_err(write_error)
+}
+
+fn render_command(out: &mut dyn Write, command: &clap::Command, parent: &str) -> Result<()> {
+    let name = format!("{parent} {}", command.get_name());
+    if command.has_subcommands() {
+        for sub in command.get_subcommands() {
+            render_command(out, sub, &name)?;
+        }
+        return Ok(());
+    }
+    // Unbuilt subcommands carry only their own options; the global ones are
+    // documented once, at the top.
+    let page = clap_mangen::Man::new(command.clone().bin_name(&name));
+    let mut sections = Vec::new();
+    page.render_synopsis_section(&mut sections)
+        .map_err(write_error)?;
+    page.render_description_section(&mut sections)
+        .map_err(write_error)?;
+    page.render_options_section(&mut sections)
+        .map_err(write_error)?;
+    let text = String::from_utf8_lossy(&sections)
+        .replace(".SH SYNOPSIS\n", "")
+        .replace(".SH DESCRIPTION\n", ".PP\n")
+        .replace(".SH OPTIONS\n", ".PP\nOptions:\n");
+    writeln!(out, ".SS \"{name}\"").map_err(write_error)?;
+    out.write_all(text.as_bytes()).map_err(write_error)
 }

@@ -3,6 +3,7 @@
 
 use std::io::Write;
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::Context;
@@ -11,6 +12,8 @@ use crate::cmd::require_user;
 use crate::error::{Error, Result};
 use crate::output::stream_table::{StreamTable, Widths};
 use crate::output::{Format, JsonArray, Output, csv_error, csv_writer, labels, rfc3339_unix};
+use crate::rules::calendar::japan_date;
+use crate::rules::expiry::is_expired;
 use crate::rules::status::{Role, Status};
 use crate::store::Store;
 use crate::store::devices::find_device;
@@ -108,20 +111,24 @@ pub fn run(ctx: &Context, store: &mut Store, args: &ListArgs, out: &mut dyn Writ
             // Two passes over one read snapshot: measure, then print, so a
             // million rows never sit in memory at once.
             let snapshot = store.conn.unchecked_transaction()?;
+            let today = japan_date(ctx.clock.now());
             let headers = table_headers(&ctx.out);
             let mut widths = Widths::of_headers(&headers);
             let mut any = false;
             for_each_listed(&snapshot, &filter, |row| {
-                widths.measure(&table_row(&ctx.out, &row));
+                widths.measure(&table_row(&ctx.out, &row, today));
                 any = true;
                 Ok(())
             })?;
             if !any {
-                return Ok(());
+                let none = ctx
+                    .out
+                    .pick("No users match.", "該当する利用者はいません。");
+                return writeln!(out, "{none}").map_err(crate::output::write_error);
             }
             let mut table = StreamTable::start(out, &headers, widths)?;
             for_each_listed(&snapshot, &filter, |row| {
-                table.row(&table_row(&ctx.out, &row))
+                table.row(&table_row(&ctx.out, &row, today))
             })?;
             table.finish()
         }
@@ -150,17 +157,28 @@ pub fn table_headers(o: &Output) -> Vec<String> {
     ])
 }
 
-fn table_row(o: &Output, row: &ListRow) -> Vec<String> {
+/// One table row; an expired device in service is marked, since it can no
+/// longer be revoked by the organisation.
+fn table_row(o: &Output, row: &ListRow, today: NaiveDate) -> Vec<String> {
+    let expires = match row.expires.as_deref() {
+        None => "-".to_string(),
+        Some(text) => {
+            let expired = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .is_ok_and(|date| is_expired(date, today));
+            let mut cell = o.date_text(text);
+            if expired {
+                cell.push_str(o.pick(" (expired)", "（期限切れ）"));
+            }
+            cell
+        }
+    };
     vec![
         row.login_id.clone(),
         row.name.clone(),
         o.role(row.role).to_string(),
         row.serial.clone().unwrap_or_else(|| "-".into()),
         o.status(row.status).to_string(),
-        row.expires
-            .as_deref()
-            .map(|e| o.date_text(e))
-            .unwrap_or_else(|| "-".into()),
+        expires,
         shown_registrable_at(row)
             .map(|t| o.instant_unix(t))
             .unwrap_or_else(|| "-".into()),
