@@ -8,6 +8,10 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+use chrono::{DateTime, TimeDelta, Utc};
+
+use crate::output::{Lang, Output, duration};
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Why one target of a bulk revocation cannot be revoked.
@@ -47,12 +51,14 @@ pub enum Error {
     Locked { login_id: String },
 
     #[error(
-        "too early: {login_id} may register a device from {registrable_at}, {remaining} from now"
+        "too early: {login_id} may register a device from {}, {} from now",
+        Output::english().instant(*registrable_at),
+        duration(Lang::En, *remaining)
     )]
     TooEarly {
         login_id: String,
-        registrable_at: String,
-        remaining: String,
+        registrable_at: DateTime<Utc>,
+        remaining: TimeDelta,
     },
 
     #[error("unknown login ID: {0}")]
@@ -133,6 +139,42 @@ impl Error {
             | Error::Prompt(_)
             | Error::Cancelled => 1,
         }
+    }
+
+    /// The lines written to stderr in `lang`. The errors a user of the
+    /// procedure meets most have Japanese wording; the rest stay English.
+    pub fn lines_in(&self, lang: Lang) -> Vec<String> {
+        if lang == Lang::En {
+            return self.lines();
+        }
+        let ja = Output::japanese();
+        let first = match self {
+            Error::TooEarly {
+                login_id,
+                registrable_at,
+                remaining,
+            } => format!(
+                "まだ登録できません：{login_id} の利用登録は {} 以降に可能です（あと{}）",
+                ja.instant(*registrable_at),
+                duration(Lang::Ja, *remaining)
+            ),
+            Error::Locked { login_id } => format!(
+                "{login_id} は認証の失敗が続いたためロックされています。管理者が `tokenctl unlock {login_id}` を実行してください"
+            ),
+            Error::UnknownUser(id) => format!("ログインIDが見つかりません：{id}"),
+            Error::UnknownSerial(serial) => {
+                format!("シリアル番号が見つかりません：{serial}（どの納品にも含まれていません）")
+            }
+            Error::Targets { failures } => format!(
+                "{} 名の対象を失効できないため、失効しませんでした（何も変更していません）",
+                failures.len()
+            ),
+            Error::Cancelled => "取り消しました。何も変更していません".to_string(),
+            _ => return self.lines(),
+        };
+        let mut lines = self.lines();
+        lines[0] = first;
+        lines
     }
 
     /// The lines written to stderr, each prefixed `error: ` by the caller:

@@ -46,10 +46,14 @@ pub fn run() -> i32 {
     };
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    let result = execute(cli, &mut out).and_then(|code| {
-        out.flush().map_err(output::write_error)?;
-        Ok(code)
-    });
+    let flag_lang = cli.lang;
+    let lang = resolve_lang(flag_lang);
+    let result = lang
+        .and_then(|lang| execute(cli, lang, &mut out))
+        .and_then(|code| {
+            out.flush().map_err(output::write_error)?;
+            Ok(code)
+        });
     match result {
         Ok(code) => code,
         Err(e) if is_broken_pipe(&e) => 0,
@@ -59,7 +63,8 @@ pub fn run() -> i32 {
             let _ = out.into_parts();
             let stderr = std::io::stderr();
             let mut err = stderr.lock();
-            for line in e.lines() {
+            let lang = resolve_lang(flag_lang).unwrap_or(Lang::En);
+            for line in e.lines_in(lang) {
                 let _ = writeln!(err, "error: {line}");
             }
             e.exit_code()
@@ -67,17 +72,23 @@ pub fn run() -> i32 {
     }
 }
 
-fn execute(cli: Cli, out: &mut dyn Write) -> Result<i32> {
-    let explicit_lang = match (cli.lang, env_value("TOKENCTL_LANG")) {
+/// `--lang`, else `TOKENCTL_LANG` (exit 2 when it is neither ja nor en),
+/// else the locale.
+fn resolve_lang(flag: Option<Lang>) -> Result<Lang> {
+    let explicit = match (flag, env_value("TOKENCTL_LANG")) {
         (Some(lang), _) => Some(lang),
         (None, Some(value)) => Some(<Lang as clap::ValueEnum>::from_str(&value, true).map_err(
             |_| error::Error::usage(format!("TOKENCTL_LANG must be ja or en, not {value:?}")),
         )?),
         (None, None) => None,
     };
+    Ok(Lang::resolve(explicit))
+}
+
+fn execute(cli: Cli, lang: Lang, out: &mut dyn Write) -> Result<i32> {
     let output = Output {
         format: cli.format,
-        lang: Lang::resolve(explicit_lang),
+        lang,
     };
     match cli.command {
         Command::Completions(args) => return cmd::completions::run(&args, out).map(|_| 0),

@@ -340,3 +340,38 @@ fn the_code_window_is_one_step_either_side_for_every_device_kind() {
         try_code("c", 1).succeeds();
     }
 }
+
+#[test]
+fn the_too_early_message_is_japanese_with_lang_ja() {
+    let r = revoked_on_friday_night();
+    let at = "2026-11-24T08:00:00+09:00";
+    let code = code_at(NEW_DEVICE_2.1, at);
+    let out = r
+        .run(&[
+            "--lang",
+            "ja",
+            "register",
+            "--user",
+            "hamako01",
+            "--serial",
+            NEW_DEVICE_2.0,
+            "--otp",
+            &code,
+        ])
+        .at(at)
+        .fails(5);
+    out.stderr_has("2026年11月24日 08時10分00秒 以降")
+        .stderr_has("あと10分");
+    r.run(&[
+        "register",
+        "--user",
+        "ghost01",
+        "--serial",
+        NEW_DEVICE_2.0,
+        "--otp",
+        &code,
+    ])
+    .env("LANG", "ja_JP.UTF-8")
+    .fails(6)
+    .stderr_has("ログインIDが見つかりません：ghost01");
+}

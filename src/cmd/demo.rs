@@ -96,7 +96,7 @@ impl Demo<'_> {
                 std::io::Error::other("the command succeeded"),
             )),
             Err(e) => {
-                for line in e.lines() {
+                for line in e.lines_in(self.ctx.out.lang) {
                     writeln!(self.out, "error: {line}").map_err(write_error)?;
                 }
                 writeln!(self.out, "(exit {})", e.exit_code()).map_err(write_error)

@@ -61,8 +61,8 @@ pub fn run(
     if let Some(at) = user.registrable_at.map(from_unix).filter(|at| now < *at) {
         return Err(Error::TooEarly {
             login_id: user.login_id.clone(),
-            registrable_at: ctx.out.instant(at),
-            remaining: remaining(at - now),
+            registrable_at: at,
+            remaining: at - now,
         });
     }
     let device = find_device(&store.conn, &args.serial)?
@@ -206,44 +206,5 @@ fn render(
             }
             Ok(())
         }
-    }
-}
-
-/// "2 days 3 hours 5 minutes", or seconds when under a minute.
-pub fn remaining(d: chrono::TimeDelta) -> String {
-    let total = d.num_seconds().max(1);
-    if total < 60 {
-        return format!("{total} second{}", if total == 1 { "" } else { "s" });
-    }
-    let minutes_total = (total + 59) / 60;
-    let (days, hours, minutes) = (
-        minutes_total / 1440,
-        minutes_total / 60 % 24,
-        minutes_total % 60,
-    );
-    let mut parts = Vec::new();
-    for (n, unit) in [(days, "day"), (hours, "hour"), (minutes, "minute")] {
-        if n > 0 {
-            parts.push(format!("{n} {unit}{}", if n == 1 { "" } else { "s" }));
-        }
-    }
-    parts.join(" ")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeDelta;
-
-    #[test]
-    fn remaining_rounds_up_to_the_minute() {
-        assert_eq!(remaining(TimeDelta::seconds(1)), "1 second");
-        assert_eq!(remaining(TimeDelta::seconds(59)), "59 seconds");
-        assert_eq!(remaining(TimeDelta::seconds(61)), "2 minutes");
-        assert_eq!(remaining(TimeDelta::minutes(60)), "1 hour");
-        assert_eq!(
-            remaining(TimeDelta::minutes(2 * 1440 + 11 * 60 + 10)),
-            "2 days 11 hours 10 minutes"
-        );
     }
 }

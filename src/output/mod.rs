@@ -61,6 +61,20 @@ pub struct Output {
 }
 
 impl Output {
+    pub fn english() -> Output {
+        Output {
+            format: Format::Table,
+            lang: Lang::En,
+        }
+    }
+
+    pub fn japanese() -> Output {
+        Output {
+            format: Format::Table,
+            lang: Lang::Ja,
+        }
+    }
+
     pub fn date(&self, date: NaiveDate) -> String {
         match self.lang {
             Lang::En => date.format("%Y-%m-%d").to_string(),
@@ -106,6 +120,37 @@ impl Output {
 
     pub fn pick<'a>(&self, en: &'a str, ja: &'a str) -> &'a str {
         self.lang.pick(en, ja)
+    }
+}
+
+/// A time to wait, rounded up to the minute: "2 days 3 hours 5 minutes" or
+/// "2日3時間5分"; seconds when under a minute.
+pub fn duration(lang: Lang, d: chrono::TimeDelta) -> String {
+    let total = d.num_seconds().max(1);
+    let (en, ja) = match lang {
+        Lang::En => (true, false),
+        Lang::Ja => (false, true),
+    };
+    if total < 60 {
+        return match (en, ja) {
+            (true, _) => format!("{total} second{}", if total == 1 { "" } else { "s" }),
+            _ => format!("{total}秒"),
+        };
+    }
+    let minutes_total = (total + 59) / 60;
+    let parts = [
+        (minutes_total / 1440, "day", "日"),
+        (minutes_total / 60 % 24, "hour", "時間"),
+        (minutes_total % 60, "minute", "分"),
+    ];
+    let shown = parts.iter().filter(|(n, _, _)| *n > 0);
+    if en {
+        shown
+            .map(|(n, unit, _)| format!("{n} {unit}{}", if *n == 1 { "" } else { "s" }))
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else {
+        shown.map(|(n, _, unit)| format!("{n}{unit}")).collect()
     }
 }
 
@@ -260,6 +305,25 @@ mod tests {
             lang: Lang::En,
         };
         assert_eq!(en.instant(at), "2026-11-24 08:10:00 JST");
+    }
+
+    #[test]
+    fn durations_round_up_to_the_minute() {
+        use chrono::TimeDelta;
+        let en = |d| duration(Lang::En, d);
+        assert_eq!(en(TimeDelta::seconds(1)), "1 second");
+        assert_eq!(en(TimeDelta::seconds(59)), "59 seconds");
+        assert_eq!(en(TimeDelta::seconds(61)), "2 minutes");
+        assert_eq!(en(TimeDelta::minutes(60)), "1 hour");
+        assert_eq!(
+            en(TimeDelta::minutes(2 * 1440 + 11 * 60 + 10)),
+            "2 days 11 hours 10 minutes"
+        );
+        assert_eq!(
+            duration(Lang::Ja, TimeDelta::minutes(22 * 60 + 10)),
+            "22時間10分"
+        );
+        assert_eq!(duration(Lang::Ja, TimeDelta::seconds(1)), "1秒");
     }
 
     #[test]
