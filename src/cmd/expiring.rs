@@ -1,8 +1,10 @@
 //! `expiring [--within 30d] [--exit-code]`: the cron report of in-service
 //! devices expiring within the window, and of those already expired. When
 //! nothing is due it prints nothing at all, so cron mails nothing.
+//!
+//! Rows stream: the query keeps each device's holders together, so only one
+//! device's rows are held at a time (to fill `shared_with`).
 
-use std::collections::HashMap;
 use std::io::Write;
 
 use chrono::NaiveDate;
@@ -12,15 +14,25 @@ use crate::Context;
 use crate::cli::ExpiringArgs;
 use crate::error::{Error, Result};
 use crate::output::{
-    Format, csv_error, csv_writer, labels, write_error, write_json_array, write_table,
+    Format, JsonArray, Output, csv_error, csv_writer, labels, write_error, write_table,
 };
 use crate::rules::calendar::japan_date;
 use crate::rules::expiry::{days_left, is_expired, parse_window, window_end};
 use crate::store::Store;
-use crate::store::users::expiring;
+use crate::store::users::{ExpiringRow, for_each_expiring};
 
 /// The exit code of `--exit-code` when anything is reported.
 pub const FOUND_EXIT_CODE: i32 = 10;
+
+pub const CSV_HEADER: [&str; 7] = [
+    "login_id",
+    "name",
+    "serial",
+    "expires",
+    "days_left",
+    "expired",
+    "shared_with",
+];
 
 #[derive(Serialize)]
 struct ExpiringJson {
@@ -41,68 +53,134 @@ pub fn run(
 ) -> Result<i32> {
     let days = parse_window(&args.within).map_err(|m| Error::usage(format!("--within: {m}")))?;
     let today = japan_date(ctx.clock.now());
-    let rows = expiring(&store.conn, None, window_end(today, days))?;
-    if rows.is_empty() {
-        return Ok(0);
-    }
-    let mut holders: HashMap<i64, Vec<&str>> = HashMap::new();
-    for r in &rows {
-        holders.entry(r.device_id).or_default().push(&r.login_id);
-    }
-    let report: Vec<ExpiringJson> = rows
-        .iter()
-        .map(|r| {
-            let expires = NaiveDate::parse_from_str(&r.expires, "%Y-%m-%d").unwrap_or(today);
-            ExpiringJson {
-                login_id: r.login_id.clone(),
-                name: r.name.clone(),
-                serial: r.serial.clone(),
-                expires: r.expires.clone(),
-                days_left: days_left(expires, today),
-                expired: is_expired(expires, today),
-                shared_with: holders[&r.device_id]
-                    .iter()
-                    .filter(|h| **h != r.login_id)
-                    .map(|h| h.to_string())
-                    .collect(),
-            }
-        })
-        .collect();
-    render(ctx, out, &report)?;
-    Ok(if args.exit_code { FOUND_EXIT_CODE } else { 0 })
+    let mut report = Report::new(ctx.out, out);
+    let mut device: Vec<ExpiringRow> = Vec::new();
+    for_each_expiring(&store.conn, None, window_end(today, days), |row| {
+        if device.first().is_some_and(|d| d.device_id != row.device_id) {
+            report.device(std::mem::take(&mut device), today)?;
+        }
+        device.push(row);
+        Ok(())
+    })?;
+    report.device(device, today)?;
+    let reported = report.finish()?;
+    Ok(if args.exit_code && reported {
+        FOUND_EXIT_CODE
+    } else {
+        0
+    })
 }
 
-fn render(ctx: &Context, out: &mut dyn Write, report: &[ExpiringJson]) -> Result<()> {
-    let o = &ctx.out;
-    match o.format {
-        Format::Json => write_json_array(out, report),
-        Format::Csv => {
-            let mut csv = csv_writer(out);
-            csv.write_record([
-                "login_id",
-                "name",
-                "serial",
-                "expires",
-                "days_left",
-                "expired",
-                "shared_with",
-            ])
-            .map_err(csv_error)?;
-            for r in report {
-                csv.write_record([
-                    r.login_id.as_str(),
-                    &r.name,
-                    &r.serial,
-                    &r.expires,
-                    &r.days_left.to_string(),
-                    if r.expired { "true" } else { "false" },
-                    &r.shared_with.join(" "),
-                ])
-                .map_err(csv_error)?;
-            }
-            csv.flush().map_err(write_error)
+/// Where rows go. Nothing is written until the first row, so an empty
+/// report prints nothing in every format.
+struct Report<'a> {
+    o: Output,
+    out: Option<&'a mut dyn Write>,
+    json: Option<JsonArray<'a>>,
+    csv: Option<csv::Writer<&'a mut dyn Write>>,
+    table: Vec<Vec<String>>,
+    any_expired: bool,
+    any_due: bool,
+}
+
+impl<'a> Report<'a> {
+    fn new(o: Output, out: &'a mut dyn Write) -> Self {
+        Report {
+            o,
+            out: Some(out),
+            json: None,
+            csv: None,
+            table: Vec::new(),
+            any_expired: false,
+            any_due: false,
         }
-        Format::Table => {
+    }
+
+    /// The rows of one device, each naming the device's other holders.
+    fn device(&mut self, rows: Vec<ExpiringRow>, today: NaiveDate) -> Result<()> {
+        let holders: Vec<String> = rows.iter().map(|r| r.login_id.clone()).collect();
+        for row in rows {
+            let expires = NaiveDate::parse_from_str(&row.expires, "%Y-%m-%d").unwrap_or(today);
+            let shared_with = holders
+                .iter()
+                .filter(|h| **h != row.login_id)
+                .cloned()
+                .collect();
+            self.push(ExpiringJson {
+                days_left: days_left(expires, today),
+                expired: is_expired(expires, today),
+                login_id: row.login_id,
+                name: row.name,
+                serial: row.serial,
+                expires: row.expires,
+                shared_with,
+            })?;
+        }
+        Ok(())
+    }
+
+    fn push(&mut self, r: ExpiringJson) -> Result<()> {
+        self.any_expired |= r.expired;
+        self.any_due |= !r.expired;
+        match self.o.format {
+            Format::Json => {
+                if self.json.is_none() {
+                    let out = self.out.take().expect("the output before the first row");
+                    self.json = Some(JsonArray::new(out)?);
+                }
+                self.json.as_mut().expect("started").push(&r)
+            }
+            Format::Csv => {
+                if self.csv.is_none() {
+                    let out = self.out.take().expect("the output before the first row");
+                    let mut csv = csv_writer(out);
+                    csv.write_record(CSV_HEADER).map_err(csv_error)?;
+                    self.csv = Some(csv);
+                }
+                self.csv
+                    .as_mut()
+                    .expect("started")
+                    .write_record([
+                        r.login_id.as_str(),
+                        &r.name,
+                        &r.serial,
+                        &r.expires,
+                        &r.days_left.to_string(),
+                        if r.expired { "true" } else { "false" },
+                        &r.shared_with.join(" "),
+                    ])
+                    .map_err(csv_error)
+            }
+            Format::Table => {
+                let o = self.o;
+                self.table.push(vec![
+                    r.login_id,
+                    r.name,
+                    r.serial,
+                    o.date_text(&r.expires),
+                    if r.expired {
+                        o.pick("EXPIRED", "期限切れ").to_string()
+                    } else {
+                        r.days_left.to_string()
+                    },
+                    r.shared_with.join(" "),
+                ]);
+                Ok(())
+            }
+        }
+    }
+
+    /// Ends the report; whether anything was reported.
+    fn finish(self) -> Result<bool> {
+        let reported = self.any_due || self.any_expired;
+        if let Some(json) = self.json {
+            json.finish()?;
+        }
+        if let Some(mut csv) = self.csv {
+            csv.flush().map_err(write_error)?;
+        }
+        if let (Format::Table, Some(out), true) = (self.o.format, self.out, reported) {
+            let o = self.o;
             let headers = {
                 use labels::*;
                 o.labels(&[
@@ -114,39 +192,22 @@ fn render(ctx: &Context, out: &mut dyn Write, report: &[ExpiringJson]) -> Result
                     ("Shared with", "共有者"),
                 ])
             };
-            let rows = report
-                .iter()
-                .map(|r| {
-                    vec![
-                        r.login_id.clone(),
-                        r.name.clone(),
-                        r.serial.clone(),
-                        o.date_text(&r.expires),
-                        if r.expired {
-                            o.pick("EXPIRED", "期限切れ").to_string()
-                        } else {
-                            r.days_left.to_string()
-                        },
-                        r.shared_with.join(" "),
-                    ]
-                })
-                .collect();
-            write_table(out, headers, rows)?;
-            if report.iter().any(|r| r.expired) {
+            write_table(out, headers, self.table)?;
+            if self.any_expired {
                 writeln!(out, "{}", o.pick(
                     "Expired devices can no longer be revoked by the organisation: contact the bank.",
                     "有効期限を過ぎたパスワード生成機は団体では失効できません。銀行にご連絡ください。",
                 ))
                 .map_err(write_error)?;
             }
-            if report.iter().any(|r| !r.expired) {
+            if self.any_due {
                 writeln!(out, "{}", o.pick(
                     "Revoke these devices before they expire, then each user registers the new one.",
                     "有効期限までに失効し、各利用者が新しいパスワード生成機を利用登録してください。",
                 ))
                 .map_err(write_error)?;
             }
-            Ok(())
         }
+        Ok(reported)
     }
 }

@@ -185,6 +185,22 @@ pub fn expiring(
     first_day: Option<NaiveDate>,
     last_day: NaiveDate,
 ) -> Result<Vec<ExpiringRow>> {
+    let mut rows = Vec::new();
+    for_each_expiring(conn, first_day, last_day, |row| {
+        rows.push(row);
+        Ok(())
+    })?;
+    Ok(rows)
+}
+
+/// Streams what `expiring` returns. The order keeps each device's holders
+/// next to each other.
+pub fn for_each_expiring(
+    conn: &Connection,
+    first_day: Option<NaiveDate>,
+    last_day: NaiveDate,
+    mut each: impl FnMut(ExpiringRow) -> Result<()>,
+) -> Result<()> {
     let first = first_day.map(|d| d.to_string()).unwrap_or_default();
     let mut stmt = conn.prepare_cached(
         "SELECT u.login_id, u.name, d.id, d.serial, d.expires \
@@ -192,18 +208,17 @@ pub fn expiring(
          WHERE d.expires >= ?1 AND d.expires <= ?2 \
          ORDER BY d.expires, d.serial, u.login_id",
     )?;
-    let rows = stmt
-        .query_map(params![first, last_day.to_string()], |row| {
-            Ok(ExpiringRow {
-                login_id: row.get(0)?,
-                name: row.get(1)?,
-                device_id: row.get(2)?,
-                serial: row.get(3)?,
-                expires: row.get(4)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+    let mut rows = stmt.query(params![first, last_day.to_string()])?;
+    while let Some(row) = rows.next()? {
+        each(ExpiringRow {
+            login_id: row.get(0)?,
+            name: row.get(1)?,
+            device_id: row.get(2)?,
+            serial: row.get(3)?,
+            expires: row.get(4)?,
+        })?;
+    }
+    Ok(())
 }
 
 /// Login IDs of the users holding `device_id` in service.
