@@ -1,8 +1,13 @@
 //! The clock every rule reads: the system clock, or a fixed instant from
 //! `TOKENCTL_NOW` (tests, demos, what-if reports).
 //!
-//! Rules never call `Utc::now()` themselves; they take the instant as a value,
-//! so the same instant is used for every check within one command.
+//! Rules never call `Utc::now()` themselves; they take the instant as a
+//! value. A command that prompts pins the clock once the last answer is in,
+//! so every decision, write and audit row of the action uses one instant:
+//! a revocation confirmed at 20:30:05 after being started at 20:29:40 is a
+//! revocation at 20:30:05.
+
+use std::cell::Cell;
 
 use chrono::{DateTime, Utc};
 
@@ -10,21 +15,37 @@ use crate::error::{Error, Result};
 
 pub const NOW_ENV: &str = "TOKENCTL_NOW";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Clock {
-    System,
-    /// A simulated instant; audit rows record that the clock was fixed.
-    Fixed(DateTime<Utc>),
+#[derive(Debug, Clone)]
+pub struct Clock {
+    fixed: Option<DateTime<Utc>>,
+    pinned: Cell<Option<DateTime<Utc>>>,
 }
 
 impl Clock {
-    /// The clock chosen by the environment: `TOKENCTL_NOW` when set.
+    pub fn system() -> Clock {
+        Clock {
+            fixed: None,
+            pinned: Cell::new(None),
+        }
+    }
+
+    /// A simulated instant; audit rows record that the clock was fixed.
+    pub fn fixed(at: DateTime<Utc>) -> Clock {
+        Clock {
+            fixed: Some(at),
+            pinned: Cell::new(None),
+        }
+    }
+
+    /// The clock chosen by the environment: `TOKENCTL_NOW` when set (and
+    /// not empty).
     pub fn from_env() -> Result<Clock> {
         match std::env::var(NOW_ENV) {
-            Ok(value) => parse_instant(&value).map(Clock::Fixed).map_err(|_| {
+            Ok(value) if value.trim().is_empty() => Ok(Clock::system()),
+            Ok(value) => parse_instant(&value).map(Clock::fixed).map_err(|_| {
                 Error::usage(format!("{NOW_ENV} is not an RFC 3339 instant: {value:?}"))
             }),
-            Err(std::env::VarError::NotPresent) => Ok(Clock::System),
+            Err(std::env::VarError::NotPresent) => Ok(Clock::system()),
             Err(std::env::VarError::NotUnicode(_)) => {
                 Err(Error::usage(format!("{NOW_ENV} is not valid UTF-8")))
             }
@@ -32,14 +53,19 @@ impl Clock {
     }
 
     pub fn now(&self) -> DateTime<Utc> {
-        match self {
-            Clock::System => Utc::now(),
-            Clock::Fixed(instant) => *instant,
-        }
+        self.pinned.get().or(self.fixed).unwrap_or_else(Utc::now)
+    }
+
+    /// Reads the clock one last time and keeps that instant for the rest of
+    /// the command.
+    pub fn pin(&self) -> DateTime<Utc> {
+        let now = self.now();
+        self.pinned.set(Some(now));
+        now
     }
 
     pub fn is_fixed(&self) -> bool {
-        matches!(self, Clock::Fixed(_))
+        self.fixed.is_some()
     }
 }
 
@@ -59,5 +85,17 @@ mod tests {
         assert_eq!(a, b);
         assert!(parse_instant("2026-11-20 21:00").is_err());
         assert!(parse_instant("yesterday").is_err());
+    }
+
+    #[test]
+    fn a_pinned_clock_stands_still() {
+        let clock = Clock::system();
+        let pinned = clock.pin();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        assert_eq!(clock.now(), pinned);
+        assert!(!clock.is_fixed());
+        let fixed = Clock::fixed(parse_instant("2026-11-20T21:00:00+09:00").unwrap());
+        assert!(fixed.is_fixed());
+        assert_eq!(fixed.pin(), fixed.now());
     }
 }

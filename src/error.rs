@@ -11,16 +11,15 @@ use std::path::PathBuf;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::output::{Lang, Output, duration};
+use crate::rules::refusal::{Refusal, TargetRefusal};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Why one target of a bulk revocation cannot be revoked.
+/// One target of a bulk revocation that cannot be revoked, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TargetFailure {
     pub login_id: String,
-    pub reason: String,
-    /// An unknown login ID is "not found" (exit 6); anything else is a rule.
-    pub not_found: bool,
+    pub refusal: TargetRefusal,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -68,6 +67,10 @@ pub enum Error {
     UnknownSerial(String),
 
     /// A rule of the procedure forbids the action (exit 7).
+    #[error("{}", refusal_text(.0, Lang::En))]
+    Rule(Refusal),
+
+    /// Refused for another reason than the procedure's rules (exit 7).
     #[error("{0}")]
     Refused(String),
 
@@ -123,9 +126,9 @@ impl Error {
             Error::Locked { .. } => 4,
             Error::TooEarly { .. } => 5,
             Error::UnknownUser(_) | Error::UnknownSerial(_) => 6,
-            Error::Refused(_) => 7,
+            Error::Refused(_) | Error::Rule(_) => 7,
             Error::Targets { failures } => {
-                if failures.iter().any(|f| f.not_found) {
+                if failures.iter().any(|f| f.refusal == TargetRefusal::Unknown) {
                     6
                 } else {
                     7
@@ -169,10 +172,11 @@ impl Error {
                 "{} 名の対象を失効できないため、失効しませんでした（何も変更していません）",
                 failures.len()
             ),
+            Error::Rule(refusal) => refusal_text(refusal, Lang::Ja),
             Error::Cancelled => "取り消しました。何も変更していません".to_string(),
             _ => return self.lines(),
         };
-        let mut lines = self.lines();
+        let mut lines = self.lines_with(lang);
         lines[0] = first;
         lines
     }
@@ -180,20 +184,29 @@ impl Error {
     /// The lines written to stderr, each prefixed `error: ` by the caller:
     /// one cause per line.
     pub fn lines(&self) -> Vec<String> {
+        self.lines_with(Lang::En)
+    }
+
+    fn lines_with(&self, lang: Lang) -> Vec<String> {
         let mut lines = vec![self.to_string()];
         match self {
             Error::Targets { failures } => {
                 for f in failures {
-                    lines.push(format!("{}: {}", f.login_id, f.reason));
+                    lines.push(format!("{}: {}", f.login_id, target_text(&f.refusal, lang)));
                 }
             }
             Error::Verification {
                 login_id,
                 locked_now: true,
                 ..
-            } => lines.push(format!(
-                "{login_id} is now locked; an administrator must run `tokenctl unlock {login_id}`"
-            )),
+            } => lines.push(match lang {
+                Lang::En => format!(
+                    "{login_id} is now locked; an administrator must run `tokenctl unlock {login_id}`"
+                ),
+                Lang::Ja => format!(
+                    "{login_id} はロックされました。管理者が `tokenctl unlock {login_id}` を実行してください"
+                ),
+            }),
             Error::Sqlite(e) if is_busy(e) => {
                 lines[0] = "the registry is locked by another tokenctl or program and stayed locked past the timeout; nothing was changed, try again".to_string();
             }
@@ -213,6 +226,144 @@ impl Error {
             }
         }
         lines
+    }
+}
+
+/// A rule's refusal in words, with what to do next.
+fn refusal_text(refusal: &Refusal, lang: Lang) -> String {
+    let o = match lang {
+        Lang::En => Output::english(),
+        Lang::Ja => Output::japanese(),
+    };
+    let list = |users: &[String]| users.join(", ");
+    match (refusal, lang) {
+        (Refusal::NotMaster { login_id }, Lang::En) => {
+            format!("{login_id} is not a master user; only a master user can revoke devices")
+        }
+        (Refusal::NotMaster { login_id }, Lang::Ja) => {
+            format!("{login_id} はマスターユーザではありません。失効はマスターユーザのみが行えます")
+        }
+        (Refusal::MasterWithoutDevice { login_id }, Lang::En) => format!(
+            "master {login_id} has no device in service; register one before revoking others"
+        ),
+        (Refusal::MasterWithoutDevice { login_id }, Lang::Ja) => format!(
+            "マスターユーザ {login_id} には利用中のパスワード生成機がありません。先に利用登録してください"
+        ),
+        (
+            Refusal::MasterDeviceExpired {
+                login_id,
+                serial,
+                expires,
+            },
+            Lang::En,
+        ) => format!(
+            "the device {serial} of master {login_id} expired on {expires}; it cannot confirm a revocation. Contact the bank"
+        ),
+        (
+            Refusal::MasterDeviceExpired {
+                login_id,
+                serial,
+                expires,
+            },
+            Lang::Ja,
+        ) => format!(
+            "マスターユーザ {login_id} のパスワード生成機 {serial} は{}に有効期限が切れています。失効の確認に使えません。銀行にご連絡ください",
+            o.date(*expires)
+        ),
+        (Refusal::NoOtp { login_id }, Lang::En) => {
+            format!("{login_id} does not use one-time passwords; there is nothing to register")
+        }
+        (Refusal::NoOtp { login_id }, Lang::Ja) => {
+            format!("{login_id} はワンタイムパスワードを利用しない利用者です")
+        }
+        (Refusal::AlreadyInService { login_id, serial }, Lang::En) => format!(
+            "{login_id} already has device {serial} in service; a master user must revoke it first"
+        ),
+        (Refusal::AlreadyInService { login_id, serial }, Lang::Ja) => format!(
+            "{login_id} はパスワード生成機 {serial} を利用中です。先にマスターユーザが失効してください"
+        ),
+        (Refusal::DeviceDisposed { serial, at }, Lang::En) => format!(
+            "device {serial} was disposed of on {}; it can never be registered again",
+            o.instant(*at)
+        ),
+        (Refusal::DeviceDisposed { serial, at }, Lang::Ja) => format!(
+            "パスワード生成機 {serial} は{}に廃棄済みです。再び登録することはできません",
+            o.instant(*at)
+        ),
+        (Refusal::DeviceExpired { serial, expires }, Lang::En) => format!(
+            "device {serial} expired on {expires}; register the new device the bank delivered"
+        ),
+        (Refusal::DeviceExpired { serial, expires }, Lang::Ja) => format!(
+            "パスワード生成機 {serial} は{}に有効期限が切れています。銀行から届いた新しい生成機を登録してください",
+            o.date(*expires)
+        ),
+        (Refusal::StillInService { serial, holders }, Lang::En) => format!(
+            "device {serial} is still in service with {}; it cannot be disposed of",
+            list(holders)
+        ),
+        (Refusal::StillInService { serial, holders }, Lang::Ja) => format!(
+            "パスワード生成機 {serial} は {} が利用中のため廃棄できません",
+            list(holders)
+        ),
+        (
+            Refusal::NotYetReplaced {
+                serial,
+                former_users,
+                expires,
+            },
+            Lang::En,
+        ) => format!(
+            "device {serial} is not out of use yet: {} revoked it but has not registered a new device; it goes out of use once replaced, or after it expires on {expires}",
+            list(former_users)
+        ),
+        (
+            Refusal::NotYetReplaced {
+                serial,
+                former_users,
+                expires,
+            },
+            Lang::Ja,
+        ) => format!(
+            "パスワード生成機 {serial} はまだ使用終了ではありません：{} が失効後、新しい生成機を登録していません（登録後、または{}の有効期限後に使用終了になります）",
+            list(former_users),
+            o.date(*expires)
+        ),
+        (Refusal::NeverUsed { serial }, Lang::En) => format!(
+            "device {serial} is not out of use: it has never been registered and has not expired"
+        ),
+        (Refusal::NeverUsed { serial }, Lang::Ja) => {
+            format!("パスワード生成機 {serial} は未使用で、有効期限も切れていません")
+        }
+        (Refusal::AlreadyDisposed { serial, at }, Lang::En) => format!(
+            "device {serial} was already recorded as disposed of on {}",
+            o.instant(*at)
+        ),
+        (Refusal::AlreadyDisposed { serial, at }, Lang::Ja) => format!(
+            "パスワード生成機 {serial} は{}に廃棄済みとして記録されています",
+            o.instant(*at)
+        ),
+    }
+}
+
+fn target_text(refusal: &TargetRefusal, lang: Lang) -> String {
+    match (refusal, lang) {
+        (TargetRefusal::Unknown, Lang::En) => "unknown login ID".into(),
+        (TargetRefusal::Unknown, Lang::Ja) => "ログインIDが見つかりません".into(),
+        (TargetRefusal::NoOtp, Lang::En) => "does not use one-time passwords".into(),
+        (TargetRefusal::NoOtp, Lang::Ja) => "ワンタイムパスワードを利用しない利用者です".into(),
+        (TargetRefusal::NotInService, Lang::En) => {
+            "not in service: already revoked, no device registered".into()
+        }
+        (TargetRefusal::NotInService, Lang::Ja) => {
+            "失効中です（利用中のパスワード生成機がありません）".into()
+        }
+        (TargetRefusal::DeviceExpired { serial, expires }, Lang::En) => format!(
+            "device {serial} expired on {expires}; an expired device cannot be revoked by the organisation. Contact the bank"
+        ),
+        (TargetRefusal::DeviceExpired { serial, expires }, Lang::Ja) => format!(
+            "パスワード生成機 {serial} は{}に有効期限が切れています。団体では失効できません。銀行にご連絡ください",
+            Output::japanese().date(*expires)
+        ),
     }
 }
 
@@ -245,25 +396,31 @@ mod tests {
 
     #[test]
     fn mixed_bulk_failures_report_not_found_first() {
-        let failure = |not_found| TargetFailure {
+        let failure = |refusal| TargetFailure {
             login_id: "x".into(),
-            reason: "r".into(),
-            not_found,
+            refusal,
         };
         let mixed = Error::Targets {
-            failures: vec![failure(false), failure(true)],
+            failures: vec![
+                failure(TargetRefusal::NotInService),
+                failure(TargetRefusal::Unknown),
+            ],
         };
         assert_eq!(mixed.exit_code(), 6);
         let rules_only = Error::Targets {
-            failures: vec![failure(false)],
+            failures: vec![failure(TargetRefusal::NotInService)],
         };
         assert_eq!(rules_only.exit_code(), 7);
         assert_eq!(
             rules_only.lines(),
             vec![
                 "revocation refused for 1 target(s); nothing was changed",
-                "x: r"
+                "x: not in service: already revoked, no device registered"
             ]
+        );
+        assert_eq!(
+            rules_only.lines_in(Lang::Ja)[1],
+            "x: 失効中です（利用中のパスワード生成機がありません）"
         );
     }
 }

@@ -191,6 +191,14 @@ fn answered<T>(result: dialoguer::Result<T>) -> Result<T> {
     }
 }
 
+/// The prompt for the code a device shows, in the procedure's words.
+pub fn code_prompt(lang: Lang, serial: &str) -> String {
+    match lang {
+        Lang::En => format!("Code shown by device {serial}"),
+        Lang::Ja => format!("パスワード生成機 {serial} のワンタイムパスワード"),
+    }
+}
+
 /// Drops one trailing newline (as `echo` adds), keeping other whitespace.
 fn strip_newline(mut text: String) -> String {
     if text.ends_with('\n') {

@@ -108,25 +108,31 @@ pub fn verify(ctx: &Context, store: &mut Store, attempt: &Attempt<'_>) -> Result
         }
         let last = last_step(tx, attempt.device.id)?;
         let code = otp::verify(&attempt.device.key, attempt.code, now, last);
-        let (reason, what) = match (password_ok, code) {
-            (true, Ok(step)) => {
+        // With a password involved, every failure reads the same: telling
+        // a replayed code from a wrong one would confirm the password to
+        // whoever holds an old code. The audit row keeps the difference.
+        let (reason, what) = match (password_ok, code, attempt.password.is_some()) {
+            (true, Ok(step), _) => {
                 return Ok(Ok(Verified {
                     user_id: user.id,
                     device_id: attempt.device.id,
                     step,
                 }));
             }
-            (true, Err(Rejection::Replayed)) => (replayed(attempt.device), "replayed code"),
-            (true, Err(Rejection::Wrong)) if attempt.password.is_none() => (
+            (_, code, true) => (
+                "the confirmation password or the one-time code is wrong (a code is accepted once: if it was just used, wait for the next one)".to_string(),
+                match (password_ok, code) {
+                    (true, Err(Rejection::Replayed)) => "replayed code",
+                    _ => "wrong password or code",
+                },
+            ),
+            (_, Err(Rejection::Replayed), false) => (replayed(attempt.device), "replayed code"),
+            (_, _, false) => (
                 format!(
                     "the one-time code is wrong for device {}; enter the code the device shows now",
                     attempt.device.serial
                 ),
                 "wrong code",
-            ),
-            _ => (
-                "the confirmation password or the one-time code is wrong".to_string(),
-                "wrong password or code",
             ),
         };
         let failures = failures + 1;

@@ -238,7 +238,18 @@ fn a_replayed_code_is_refused() {
     .at(&plus(FRIDAY_NIGHT, 10))
     .stdin(DEMO_PASSWORD)
     .fails(3)
-    .stderr_has("already used");
+    .stderr_has("a code is accepted once");
+    let audit = r
+        .run(&["audit", "--format", "json", "--limit", "1"])
+        .succeeds()
+        .json();
+    assert!(
+        audit[0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("replayed code"),
+        "{audit}"
+    );
     // The previous step's code is older than the one accepted: also a replay.
     let older = code_at(TARO_DEVICE.1, &plus(FRIDAY_NIGHT, -30));
     r.run(&[
@@ -812,4 +823,31 @@ fn a_master_without_a_password_is_told_to_set_one() {
     .fails(7)
     .stderr_has("tokenctl passwd taro01");
     assert_eq!(r.snapshot(), before, "not counted as a failure");
+}
+
+/// Regression: a replayed code with the right password said "already used"
+/// while a wrong password said "wrong", so an old code let anyone test
+/// password guesses.
+#[test]
+fn a_replay_and_a_wrong_password_read_the_same() {
+    let r = with_users(1);
+    let code = code_at(TARO_DEVICE.1, FRIDAY_NIGHT);
+    revoke_json(&r, &["hamako01"], FRIDAY_NIGHT);
+    let attempt = |password: &str| {
+        r.run(&[
+            "revoke",
+            "--as",
+            "taro01",
+            "user000",
+            "--otp",
+            &code,
+            "--password-stdin",
+            "--yes",
+        ])
+        .at(&plus(FRIDAY_NIGHT, 5))
+        .stdin(password)
+        .fails(3)
+        .stderr
+    };
+    assert_eq!(attempt(DEMO_PASSWORD), attempt("a wrong guess"));
 }

@@ -36,7 +36,7 @@ pub fn run(output: Output, out: &mut dyn Write) -> Result<()> {
     let mut store = Store::create(&path)?;
     let mut demo = Demo {
         ctx: Context {
-            clock: Clock::Fixed(instant(REVOKED_AT)),
+            clock: Clock::fixed(instant(REVOKED_AT)),
             out: Output {
                 format: Format::Table,
                 lang: output.lang,
@@ -85,7 +85,7 @@ impl Demo<'_> {
     }
 
     fn set_clock(&mut self, at: &str) {
-        self.ctx.clock = Clock::Fixed(instant(at));
+        self.ctx.clock = Clock::fixed(instant(at));
     }
 
     /// Shows an expected refusal the way the CLI prints it.

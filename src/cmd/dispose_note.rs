@@ -4,6 +4,8 @@
 
 use std::io::Write;
 
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::Context;
@@ -14,7 +16,7 @@ use crate::output::{
     Format, csv_error, csv_writer, from_unix, rfc3339, rfc3339_unix, write_error, write_json_array,
 };
 use crate::rules::calendar::japan_date;
-use crate::rules::expiry::{expired_from, is_expired};
+use crate::rules::disposal;
 use crate::store::Store;
 use crate::store::devices::{
     DeviceRow, find_device, former_users, mark_disposed, out_of_use_candidates, serial_of,
@@ -38,97 +40,120 @@ pub fn run(
 ) -> Result<()> {
     let now = ctx.clock.now();
     let today = japan_date(now);
-    let devices = if args.serials.is_empty() {
-        out_of_use_candidates(&store.conn, today)?
-    } else {
-        let mut named: Vec<DeviceRow> = Vec::new();
-        for serial in &args.serials {
-            if named.iter().any(|d| &d.serial == serial) {
-                continue; // named twice: one notice, one disposal
-            }
-            let device = find_device(&store.conn, serial)?
-                .ok_or_else(|| Error::UnknownSerial(serial.clone()))?;
-            let users = holders(&store.conn, device.id)?;
-            if !users.is_empty() {
-                return Err(Error::refused(format!(
-                    "device {serial} is still in service with {}; it cannot be disposed of",
-                    users.join(", ")
-                )));
-            }
-            if device.out_of_use_since.is_none() && !is_expired(device.expires, today) {
-                let former = former_users(&store.conn, device.id)?;
-                return Err(Error::refused(if former.is_empty() {
-                    format!(
-                        "device {serial} is not out of use: it has never been registered and has not expired"
-                    )
-                } else {
-                    format!(
-                        "device {serial} is not out of use yet: {} revoked it but has not registered a new device; it goes out of use once replaced, or after it expires on {}",
-                        former.join(", "),
-                        device.expires
-                    )
-                }));
-            }
-            if args.mark_disposed
-                && let Some(at) = device.disposed_at
-            {
-                return Err(Error::refused(format!(
-                    "device {serial} was already recorded as disposed of on {}",
-                    ctx.out.instant_unix(at)
-                )));
-            }
-            named.push(device);
-        }
-        named
-    };
-    let mut notes = Vec::with_capacity(devices.len());
-    for device in &devices {
-        notes.push(note(store, device)?);
-    }
-    if args.mark_disposed && !notes.is_empty() {
-        let at = now.timestamp();
+    let notes = if args.mark_disposed {
+        // Chosen and checked under the write lock, so a device registered
+        // by someone a moment ago is never recorded as disposed of.
         store.transaction(|tx| {
-            for device in &devices {
-                mark_disposed(tx, device.id, at)?;
+            let mut chosen = choose(tx, &args.serials, today, true)?;
+            for (device_id, note) in &mut chosen {
+                if !mark_disposed(tx, *device_id, now.timestamp())? {
+                    return Err(Error::refused(format!(
+                        "device {} changed while recording its disposal; nothing was changed, try again",
+                        note.serial
+                    )));
+                }
                 record(
                     ctx,
                     tx,
                     &admin_actor(),
                     "dispose",
-                    std::slice::from_ref(&device.serial),
+                    std::slice::from_ref(&note.serial),
                     "ok",
                     "disposal recorded".to_string(),
                 )?;
+                note.disposed_at = Some(rfc3339(now));
             }
-            Ok(())
-        })?;
-        for n in &mut notes {
-            n.disposed_at = Some(rfc3339(now));
-        }
-    }
+            Ok(chosen)
+        })?
+    } else {
+        let snapshot = store.conn.unchecked_transaction()?;
+        choose(&snapshot, &args.serials, today, false)?
+    };
+    let notes: Vec<NoteJson> = notes.into_iter().map(|(_, note)| note).collect();
     render(ctx, out, &notes)
 }
 
-fn note(store: &Store, device: &DeviceRow) -> Result<NoteJson> {
-    let replaced_by = match device.replaced_by {
-        Some(id) => serial_of(&store.conn, id)?,
-        None => None,
-    };
-    // Out of use from the first of: its replacement, or the end of its
-    // expiry date (it had no holder in service then either: an expired
-    // device cannot be revoked, so its holders left before it expired).
-    let expired = expired_from(device.expires);
-    let since = match device.out_of_use_since.map(from_unix) {
-        Some(replaced) if replaced < expired => replaced,
-        _ => expired,
-    };
-    Ok(NoteJson {
-        serial: device.serial.clone(),
-        former_users: former_users(&store.conn, device.id)?,
-        replaced_by,
-        out_of_use_since: rfc3339(since),
-        disposed_at: device.disposed_at.map(rfc3339_unix),
-    })
+/// The devices to note: the named ones (each must be out of use, and not
+/// yet disposed of when `marking`), or every device out of use and not
+/// disposed of. Returns each device's id with its notice.
+fn choose(
+    conn: &Connection,
+    serials: &[String],
+    today: NaiveDate,
+    marking: bool,
+) -> Result<Vec<(i64, NoteJson)>> {
+    let mut chosen = Vec::new();
+    if serials.is_empty() {
+        // The query narrows the field; the rule decides.
+        for device in out_of_use_candidates(conn, today)? {
+            let facts = Facts::load(conn, &device)?;
+            if let Ok(since) = disposal::out_of_use_since(&facts.state(&device), today) {
+                chosen.push((device.id, facts.note(&device, since)));
+            }
+        }
+        return Ok(chosen);
+    }
+    for serial in serials {
+        if chosen
+            .iter()
+            .any(|(_, note): &(i64, NoteJson)| &note.serial == serial)
+        {
+            continue; // named twice: one notice, one disposal
+        }
+        let device =
+            find_device(conn, serial)?.ok_or_else(|| Error::UnknownSerial(serial.clone()))?;
+        let facts = Facts::load(conn, &device)?;
+        let state = facts.state(&device);
+        let since = if marking {
+            disposal::check_disposable(&state, today)
+        } else {
+            disposal::out_of_use_since(&state, today)
+        }
+        .map_err(Error::Rule)?;
+        chosen.push((device.id, facts.note(&device, since)));
+    }
+    Ok(chosen)
+}
+
+/// What the registry knows about a device beyond its own row.
+struct Facts {
+    holders: Vec<String>,
+    former_users: Vec<String>,
+    replaced_by: Option<String>,
+}
+
+impl Facts {
+    fn load(conn: &Connection, device: &DeviceRow) -> Result<Facts> {
+        Ok(Facts {
+            holders: holders(conn, device.id)?,
+            former_users: former_users(conn, device.id)?,
+            replaced_by: match device.replaced_by {
+                Some(id) => serial_of(conn, id)?,
+                None => None,
+            },
+        })
+    }
+
+    fn state<'a>(&'a self, device: &'a DeviceRow) -> disposal::DeviceState<'a> {
+        disposal::DeviceState {
+            serial: &device.serial,
+            expires: device.expires,
+            holders: &self.holders,
+            former_users: &self.former_users,
+            replaced_at: device.out_of_use_since.map(from_unix),
+            disposed_at: device.disposed_at.map(from_unix),
+        }
+    }
+
+    fn note(self, device: &DeviceRow, since: DateTime<Utc>) -> NoteJson {
+        NoteJson {
+            serial: device.serial.clone(),
+            former_users: self.former_users,
+            replaced_by: self.replaced_by,
+            out_of_use_since: rfc3339(since),
+            disposed_at: device.disposed_at.map(rfc3339_unix),
+        }
+    }
 }
 
 fn render(ctx: &Context, out: &mut dyn Write, notes: &[NoteJson]) -> Result<()> {

@@ -11,12 +11,14 @@ use crate::cli::RegisterArgs;
 use crate::cmd::{record, require_user};
 use crate::error::{Error, Result};
 use crate::output::{Format, csv_error, csv_writer, from_unix, rfc3339, write_error, write_json};
+use crate::prompt::code_prompt;
 use crate::rules::calendar::japan_date;
-use crate::rules::expiry::is_expired;
-use crate::rules::status::Status;
-use crate::store::Store;
+use crate::rules::disposal;
+use crate::rules::refusal::Refusal;
+use crate::rules::registration::{self, UserRefusal};
 use crate::store::devices::{clear_out_of_use, find_device, mark_out_of_use, serial_of};
-use crate::store::users::{self, holders, previous_device_id};
+use crate::store::users::{self, UserRow, holders, previous_device_id};
+use crate::store::{DeviceRow, Store};
 use crate::verification::{self, Attempt};
 
 #[derive(Serialize)]
@@ -34,56 +36,27 @@ pub fn run(
     args: &RegisterArgs,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let now = ctx.clock.now();
     let user = require_user(&store.conn, &args.user)?;
     let targets = [user.login_id.clone()];
-    match user.status() {
-        Status::NotRequired => {
-            return Err(Error::refused(format!(
-                "{} does not use one-time passwords; there is nothing to register",
-                user.login_id
-            )));
-        }
-        Status::Active => {
-            verification::refuse_if_locked(ctx, store, &user, "register", &targets)?;
-            let serial = user
-                .device
-                .as_ref()
-                .map(|d| d.serial.as_str())
-                .unwrap_or("-");
-            return Err(Error::refused(format!(
-                "{} already has device {serial} in service; a master user must revoke it first",
-                user.login_id
-            )));
-        }
-        Status::Revoked => verification::refuse_if_locked(ctx, store, &user, "register", &targets)?,
+    // A first look with the live clock, before asking for the code; the
+    // same checks run again at the instant pinned after the prompt, and
+    // once more inside the transaction on fresh rows.
+    let user_check = check_user(&user, ctx.clock.now());
+    if !matches!(user_check, Err(Error::Rule(Refusal::NoOtp { .. }))) {
+        verification::refuse_if_locked(ctx, store, &user, "register", &targets)?;
     }
-    if let Some(at) = user.registrable_at.map(from_unix).filter(|at| now < *at) {
-        return Err(Error::TooEarly {
-            login_id: user.login_id.clone(),
-            registrable_at: at,
-            remaining: at - now,
-        });
-    }
+    user_check?;
     let device = find_device(&store.conn, &args.serial)?
         .ok_or_else(|| Error::UnknownSerial(args.serial.clone()))?;
-    if let Some(disposed) = device.disposed_at {
-        return Err(Error::refused(format!(
-            "device {} was disposed of on {}; it can never be registered again",
-            device.serial,
-            ctx.out.instant_unix(disposed)
-        )));
-    }
-    if is_expired(device.expires, japan_date(now)) {
-        return Err(Error::refused(format!(
-            "device {} expired on {}; register the new device the bank delivered",
-            device.serial, device.expires
-        )));
-    }
+    check_device(&device, ctx.clock.now())?;
     let code = ctx.term.code(
         args.otp.as_deref(),
-        &crate::cmd::revoke::code_prompt(ctx.out.lang, &device.serial),
+        &code_prompt(ctx.out.lang, &device.serial),
     )?;
+
+    let now = ctx.clock.pin();
+    check_user(&user, now)?;
+    check_device(&device, now)?;
     let attempt = Attempt {
         user: &user,
         device: &device,
@@ -97,16 +70,23 @@ pub fn run(
     let now_unix = now.timestamp();
     let previous = store.transaction(|tx| {
         verification::commit_success(tx, &attempt, verified)?;
+        // Under the write lock: the user and device as they are now (a
+        // concurrent registration or disposal may have happened).
+        check_user(&require_user(tx, &user.login_id)?, now)?;
+        let device_now = find_device(tx, &device.serial)?
+            .ok_or_else(|| Error::UnknownSerial(device.serial.clone()))?;
+        check_device(&device_now, now)?;
         let previous = previous_device_id(tx, user.id)?;
         users::register(tx, user.id, device.id, now_unix)?;
         if device.out_of_use_since.is_some() {
             clear_out_of_use(tx, device.id)?;
         }
         let mut retired = false;
-        if let Some(old) = previous.filter(|old| *old != device.id)
-            && holders(tx, old)?.is_empty()
-        {
-            retired = mark_out_of_use(tx, old, device.id, now_unix)?;
+        if let Some(old) = previous {
+            let remaining = holders(tx, old)?.len();
+            if disposal::registration_retires(previous, device.id, remaining) {
+                retired = mark_out_of_use(tx, old, device.id, now_unix)?;
+            }
         }
         let previous_serial = match previous {
             Some(id) => serial_of(tx, id)?,
@@ -144,6 +124,33 @@ pub fn run(
         now,
         previous.as_ref().is_some_and(|(_, retired)| *retired),
     )
+}
+
+/// The user's side of the registration rule, as an error.
+fn check_user(user: &UserRow, now: DateTime<Utc>) -> Result<()> {
+    let current = user.device.as_ref().map(|d| d.serial.as_str());
+    let registrable_at = user.registrable_at.map(from_unix);
+    registration::check_user(&user.login_id, user.status(), current, registrable_at, now).map_err(
+        |refusal| match refusal {
+            UserRefusal::Rule(rule) => Error::Rule(rule),
+            UserRefusal::TooEarly { registrable_at } => Error::TooEarly {
+                login_id: user.login_id.clone(),
+                registrable_at,
+                remaining: registrable_at - now,
+            },
+        },
+    )
+}
+
+/// The device's side of the registration rule, as an error.
+fn check_device(device: &DeviceRow, now: DateTime<Utc>) -> Result<()> {
+    registration::check_device(
+        &device.serial,
+        device.disposed_at.map(from_unix),
+        device.expires,
+        japan_date(now),
+    )
+    .map_err(Error::Rule)
 }
 
 fn render(

@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 use std::io::{BufRead, Write};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::Context;
@@ -19,13 +19,15 @@ use crate::output::{
     Format, Lang, Output, csv_error, csv_writer, labels, progress, rfc3339, write_error,
     write_json, write_table,
 };
-use crate::prompt::PasswordInput;
+use crate::prompt::{PasswordInput, code_prompt};
 use crate::rules::calendar::japan_date;
-use crate::rules::expiry::{is_expired, parse_window, window_end};
+use crate::rules::expiry::{parse_window, window_end};
+use crate::rules::refusal::TargetRefusal;
+use crate::rules::revocation::{self, DeviceView};
 use crate::rules::schedule::registrable_at;
-use crate::rules::status::{Role, Status};
-use crate::store::Store;
+use crate::rules::status::Status;
 use crate::store::users::{self, UserRow, find_user};
+use crate::store::{DeviceRow, Store};
 use crate::verification::{self, Attempt};
 
 /// A revocation request: the command line's flags, or the demo's script.
@@ -95,8 +97,10 @@ pub fn run(
         .map(parse_window)
         .transpose()
         .map_err(|m| Error::usage(format!("--expiring-within: {m}")))?;
-    let now = ctx.clock.now();
-    let today = japan_date(now);
+    // A first look at the clock, to check and show targets before asking
+    // for anything; the action itself uses the instant pinned after the
+    // last prompt.
+    let today = japan_date(ctx.clock.now());
 
     let master = require_user(&store.conn, &req.master)?;
     let master_device = check_master(&master, today)?;
@@ -135,6 +139,7 @@ pub fn run(
             )).map_err(write_error)?;
             return Ok(());
         }
+        let now = ctx.clock.now();
         return render(&ctx.out, out, &[], now, registrable_at(now), req.dry_run);
     }
 
@@ -143,11 +148,10 @@ pub fn run(
         let snapshot = store.conn.unchecked_transaction()?;
         resolve_targets(&snapshot, &names, today)?
     };
-    let revoked_at = now;
-    let registrable = registrable_at(revoked_at);
 
     if req.dry_run {
-        return render(&ctx.out, out, &targets, revoked_at, registrable, true);
+        let now = ctx.clock.now();
+        return render(&ctx.out, out, &targets, now, registrable_at(now), true);
     }
     let target_ids: Vec<String> = targets.iter().map(|t| t.user.login_id.clone()).collect();
     verification::refuse_if_locked(ctx, store, &master, "revoke", &target_ids)?;
@@ -186,6 +190,9 @@ pub fn run(
         req.otp.as_deref(),
         &code_prompt(ctx.out.lang, &master_device.serial),
     )?;
+
+    let revoked_at = ctx.clock.pin();
+    let registrable = registrable_at(revoked_at);
     let attempt = Attempt {
         user: &master,
         device: &master_device,
@@ -198,8 +205,20 @@ pub fn run(
 
     let bar = progress::bar(targets.len() as u64, "revoking", 1_000);
     let (revoked_unix, registrable_unix) = (revoked_at.timestamp(), registrable.timestamp());
-    store.transaction(|tx| {
+    let today = japan_date(revoked_at);
+    let revoked = store.transaction(|tx| {
         verification::commit_success(tx, &attempt, verified)?;
+        // Everything again, on rows read under the write lock at the pinned
+        // instant: another process may have acted since the first look.
+        let master_now = require_user(tx, &master.login_id)?;
+        let device_now = check_master(&master_now, today)?;
+        if device_now.id != master_device.id {
+            return Err(Error::refused(format!(
+                "the device of {} changed during the revocation; nothing was changed, try again",
+                master.login_id
+            )));
+        }
+        let targets = resolve_targets(tx, &names, today)?;
         for target in &targets {
             let device_id = target
                 .user
@@ -230,86 +249,56 @@ pub fn run(
             )?;
             bar.inc(1);
         }
-        Ok(())
+        Ok(targets)
     })?;
     bar.finish_and_clear();
-    render(&ctx.out, out, &targets, revoked_at, registrable, false)
-}
-
-/// The prompt for the code a device shows, in the procedure's words.
-pub fn code_prompt(lang: Lang, serial: &str) -> String {
-    match lang {
-        Lang::En => format!("Code shown by device {serial}"),
-        Lang::Ja => format!("パスワード生成機 {serial} のワンタイムパスワード"),
-    }
+    render(&ctx.out, out, &revoked, revoked_at, registrable, false)
 }
 
 /// The master must be a master user with a device in service, not expired.
-fn check_master(master: &UserRow, today: chrono::NaiveDate) -> Result<crate::store::DeviceRow> {
-    if master.role != Role::Master {
-        return Err(Error::refused(format!(
-            "{} is not a master user; only a master user can revoke devices",
-            master.login_id
-        )));
-    }
-    let device = master.device.clone().ok_or_else(|| {
-        Error::refused(format!(
-            "master {} has no device in service; register one before revoking others",
-            master.login_id
-        ))
-    })?;
-    if is_expired(device.expires, today) {
-        return Err(Error::refused(format!(
-            "the device {} of master {} expired on {}; it cannot confirm a revocation. Contact the bank",
-            device.serial, master.login_id, device.expires
-        )));
-    }
-    Ok(device)
+fn check_master(master: &UserRow, today: NaiveDate) -> Result<DeviceRow> {
+    let device = master.device.as_ref().map(device_view);
+    revocation::check_master(&master.login_id, master.role, device, today).map_err(Error::Rule)?;
+    Ok(master.device.clone().expect("checked above"))
 }
 
-/// Checks every target; any failure refuses the whole revocation.
+fn device_view(device: &DeviceRow) -> DeviceView<'_> {
+    DeviceView {
+        serial: &device.serial,
+        expires: device.expires,
+    }
+}
+
+/// Checks every target; any failure refuses the whole revocation, naming
+/// every failing target.
 fn resolve_targets(
     conn: &rusqlite::Connection,
     names: &[String],
-    today: chrono::NaiveDate,
+    today: NaiveDate,
 ) -> Result<Vec<Target>> {
     let mut targets = Vec::with_capacity(names.len());
     let mut failures = Vec::new();
-    let fail = |login_id: &str, reason: String, not_found: bool| TargetFailure {
-        login_id: login_id.to_string(),
-        reason,
-        not_found,
-    };
     for name in names {
-        let Some(user) = find_user(conn, name)? else {
-            failures.push(fail(name, "unknown login ID".into(), true));
-            continue;
+        let checked = match find_user(conn, name)? {
+            None => Err(TargetRefusal::Unknown),
+            Some(user) => {
+                let device = user.device.as_ref().map(device_view);
+                revocation::check_target(user.status(), device, today).map(|()| user)
+            }
         };
-        match (user.status(), &user.device) {
-            (Status::NotRequired, _) => {
-                failures.push(fail(name, "does not use one-time passwords".into(), false));
-            }
-            (Status::Revoked, _) | (_, None) => {
-                failures.push(fail(
-                    name,
-                    "not in service: already revoked, no device registered".into(),
-                    false,
-                ));
-            }
-            (Status::Active, Some(device)) if is_expired(device.expires, today) => {
-                failures.push(fail(
-                    name,
-                    format!(
-                        "device {} expired on {}; an expired device cannot be revoked by the organisation. Contact the bank",
-                        device.serial, device.expires
-                    ),
-                    false,
-                ));
-            }
-            (Status::Active, Some(device)) => {
-                let serial = device.serial.clone();
+        match checked {
+            Ok(user) => {
+                let serial = user
+                    .device
+                    .as_ref()
+                    .map(|d| d.serial.clone())
+                    .unwrap_or_default();
                 targets.push(Target { user, serial });
             }
+            Err(refusal) => failures.push(TargetFailure {
+                login_id: name.clone(),
+                refusal,
+            }),
         }
     }
     if failures.is_empty() {

@@ -25,15 +25,6 @@ pub struct NewDevice {
     pub expires: NaiveDate,
 }
 
-/// A device considered by `dispose-note`, with what the notice needs.
-#[derive(Debug, Clone)]
-pub struct DisposalRow {
-    pub device: DeviceRow,
-    pub former_users: Vec<String>,
-    pub replaced_by: Option<String>,
-    pub holders: Vec<String>,
-}
-
 const DEVICE_COLUMNS: &str = "id, serial, secret, algorithm, digits, period, expires, last_step, \
      out_of_use_since, replaced_by, disposed_at";
 
@@ -153,12 +144,15 @@ pub fn clear_out_of_use(conn: &Connection, device_id: i64) -> Result<()> {
     Ok(())
 }
 
-pub fn mark_disposed(conn: &Connection, device_id: i64, now: i64) -> Result<()> {
-    conn.execute(
-        "UPDATE devices SET disposed_at = ?2 WHERE id = ?1 AND disposed_at IS NULL",
+/// Records the disposal; refuses (returns false) if the device was
+/// disposed of already or someone holds it in service.
+pub fn mark_disposed(conn: &Connection, device_id: i64, now: i64) -> Result<bool> {
+    let changed = conn.execute(
+        "UPDATE devices SET disposed_at = ?2 WHERE id = ?1 AND disposed_at IS NULL \
+         AND NOT EXISTS (SELECT 1 FROM users WHERE device_id = ?1)",
         params![device_id, now],
     )?;
-    Ok(())
+    Ok(changed == 1)
 }
 
 /// Devices with no holder in service that were either replaced or have

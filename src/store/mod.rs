@@ -17,7 +17,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 pub use audit::{AuditEntry, AuditRow};
-pub use devices::{DeviceRow, DisposalRow, NewDevice};
+pub use devices::{DeviceRow, NewDevice};
 pub use users::{ExpiringRow, ListFilter, ListRow, NewUser, UserRow};
 
 use crate::error::{Error, Result};

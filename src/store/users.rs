@@ -318,18 +318,22 @@ pub fn previous_device_id(conn: &Connection, user_id: i64) -> Result<Option<i64>
         .optional()?)
 }
 
+/// Registers `device_id` for a user without a device in service; refuses if
+/// the user gained one meanwhile, so the caller's transaction rolls back.
 pub fn register(conn: &Connection, user_id: i64, device_id: i64, now: i64) -> Result<()> {
+    let changed = conn.execute(
+        "UPDATE users SET device_id = ?2, registrable_at = NULL \
+         WHERE id = ?1 AND device_id IS NULL AND otp_required = 1",
+        params![user_id, device_id],
+    )?;
+    if changed != 1 {
+        return Err(crate::error::Error::refused(
+            "the registry changed while registering; nothing was changed, try again",
+        ));
+    }
     conn.execute(
         "INSERT INTO registrations (user_id, device_id, registered_at) VALUES (?1, ?2, ?3)",
         params![user_id, device_id, now],
     )?;
-    conn.execute(
-        "UPDATE users SET device_id = ?2, registrable_at = NULL WHERE id = ?1",
-        params![user_id, device_id],
-    )?;
     Ok(())
-}
-
-pub fn count_users(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?)
 }

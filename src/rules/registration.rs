@@ -1,0 +1,123 @@
+//! When a user may register a device, and which devices can be registered.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::expiry::is_expired;
+use super::refusal::Refusal;
+use super::status::Status;
+
+/// Why a user cannot register now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UserRefusal {
+    Rule(Refusal),
+    /// Before the registrable-at instant of the latest revocation (exit 5).
+    TooEarly {
+        registrable_at: DateTime<Utc>,
+    },
+}
+
+/// The user's side: uses OTP, has no device in service (a master revokes
+/// it first), and the registrable-at instant has come. `registrable_at` is
+/// None for a user never revoked.
+pub fn check_user(
+    login_id: &str,
+    status: Status,
+    current_serial: Option<&str>,
+    registrable_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<(), UserRefusal> {
+    match status {
+        Status::NotRequired => Err(UserRefusal::Rule(Refusal::NoOtp {
+            login_id: login_id.into(),
+        })),
+        Status::Active => Err(UserRefusal::Rule(Refusal::AlreadyInService {
+            login_id: login_id.into(),
+            serial: current_serial.unwrap_or("-").into(),
+        })),
+        Status::Revoked => match registrable_at {
+            Some(at) if now < at => Err(UserRefusal::TooEarly { registrable_at: at }),
+            _ => Ok(()),
+        },
+    }
+}
+
+/// The device's side: never disposed of, and not past its expiry date.
+pub fn check_device(
+    serial: &str,
+    disposed_at: Option<DateTime<Utc>>,
+    expires: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), Refusal> {
+    if let Some(at) = disposed_at {
+        return Err(Refusal::DeviceDisposed {
+            serial: serial.into(),
+            at,
+        });
+    }
+    if is_expired(expires, today) {
+        return Err(Refusal::DeviceExpired {
+            serial: serial.into(),
+            expires,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn registration_opens_at_the_instant_to_the_second() {
+        let at = Some(t("2026-11-24T08:10:00+09:00"));
+        let check = |now| check_user("u", Status::Revoked, None, at, t(now));
+        assert_eq!(
+            check("2026-11-24T08:09:59+09:00"),
+            Err(UserRefusal::TooEarly {
+                registrable_at: at.unwrap()
+            })
+        );
+        assert_eq!(check("2026-11-24T08:10:00+09:00"), Ok(()));
+        assert_eq!(
+            check_user("u", Status::Revoked, None, None, t("2000-01-01T00:00:00Z")),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn only_a_revoked_user_registers() {
+        let now = t("2026-11-24T09:00:00+09:00");
+        assert!(matches!(
+            check_user("u", Status::Active, Some("1"), None, now),
+            Err(UserRefusal::Rule(Refusal::AlreadyInService { .. }))
+        ));
+        assert!(matches!(
+            check_user("u", Status::NotRequired, None, None, now),
+            Err(UserRefusal::Rule(Refusal::NoOtp { .. }))
+        ));
+    }
+
+    #[test]
+    fn a_device_is_registrable_through_its_expiry_date_unless_disposed() {
+        let expires = NaiveDate::from_ymd_opt(2026, 12, 30).unwrap();
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(check_device("s", None, expires, day("2026-12-30")), Ok(()));
+        assert!(matches!(
+            check_device("s", None, expires, day("2026-12-31")),
+            Err(Refusal::DeviceExpired { .. })
+        ));
+        assert!(matches!(
+            check_device(
+                "s",
+                Some(t("2026-01-01T00:00:00Z")),
+                expires,
+                day("2026-06-01")
+            ),
+            Err(Refusal::DeviceDisposed { .. })
+        ));
+    }
+}
