@@ -73,13 +73,11 @@ mod tests {
 
     #[test]
     fn registration_opens_at_the_instant_to_the_second() {
-        let at = Some(t("2026-11-24T08:10:00+09:00"));
-        let check = |now| check_user("u", Status::Revoked, None, at, t(now));
+        let at = t("2026-11-24T08:10:00+09:00");
+        let check = |now| check_user("u", Status::Revoked, None, Some(at), t(now));
         assert_eq!(
             check("2026-11-24T08:09:59+09:00"),
-            Err(UserRefusal::TooEarly {
-                registrable_at: at.unwrap()
-            })
+            Err(UserRefusal::TooEarly { registrable_at: at })
         );
         assert_eq!(check("2026-11-24T08:10:00+09:00"), Ok(()));
         assert_eq!(
