@@ -48,12 +48,17 @@ pub fn run() -> i32 {
     let mut out = BufWriter::new(stdout.lock());
     let flag_lang = cli.lang;
     let lang = resolve_lang(flag_lang);
-    let result = lang
-        .and_then(|lang| execute(cli, lang, &mut out))
-        .and_then(|code| {
-            out.flush().map_err(output::write_error)?;
-            Ok(code)
-        });
+    let result = lang.and_then(|lang| execute(cli, lang, &mut out));
+    // A reader that stopped early (`| head`) is not an error, and does not
+    // change the command's own exit code (10 from `expiring --exit-code`).
+    let result = match result {
+        Ok(code) => match out.flush() {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(code),
+            Err(e) => Err(output::write_error(e)),
+            Ok(()) => Ok(code),
+        },
+        Err(e) => Err(e),
+    };
     match result {
         Ok(code) => code,
         Err(e) if is_broken_pipe(&e) => 0,

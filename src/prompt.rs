@@ -19,13 +19,25 @@ pub struct Terminal {
 }
 
 /// Where a password comes from. Never from a command-line argument.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub enum PasswordInput {
     Prompt,
     Stdin,
     File(PathBuf),
     /// Supplied by the program itself (the demo's simulated master).
     Given(String),
+}
+
+impl std::fmt::Debug for PasswordInput {
+    /// Never prints a given password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PasswordInput::Prompt => f.write_str("Prompt"),
+            PasswordInput::Stdin => f.write_str("Stdin"),
+            PasswordInput::File(path) => f.debug_tuple("File").field(path).finish(),
+            PasswordInput::Given(_) => f.write_str("Given(<redacted>)"),
+        }
+    }
 }
 
 impl PasswordInput {

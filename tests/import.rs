@@ -289,3 +289,18 @@ fn names_with_control_characters_and_tiny_secrets_are_refused() {
         .stdin("serial,secret,expires\n1,JBSWY3DPEHPK3PXP,2030-01-01\n")
         .succeeds();
 }
+
+#[test]
+fn a_bad_secret_is_reported_by_position_never_by_content() {
+    let r = Registry::init();
+    let out = r
+        .run(&["import", "devices", "-"])
+        .stdin("serial,secret,expires\n1,JBSWY3DP9HPK3PXP,2030-01-01\n")
+        .fails(2);
+    out.stderr_has("character 9");
+    assert!(
+        !out.stderr.contains("JBSW") && !out.stderr.contains("'9'"),
+        "{}",
+        out.stderr
+    );
+}

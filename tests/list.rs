@@ -149,3 +149,72 @@ fn an_expired_device_in_service_is_marked_in_the_table() {
         .succeeds()
         .stdout_has("2026年12月30日（期限切れ）");
 }
+
+/// Regression: a closed pipe during pretty JSON (revoke's report) was
+/// "cannot write JSON: Broken pipe", exit 1; and a closed pipe turned
+/// `expiring --exit-code`'s 10 into 0.
+#[test]
+fn a_closed_pipe_keeps_the_commands_own_exit_code() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let r = Registry::init();
+    let mut devices = String::from("serial,secret,expires\n");
+    let mut users =
+        String::from("login_id,name,role,otp_required,serial\nboss,Boss,master,true,d0\n");
+    for i in 0..6000 {
+        devices.push_str(&format!(
+            "d{i},JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP,2026-12-01\n"
+        ));
+        if i > 0 {
+            users.push_str(&format!(
+                "user{i:05},A long enough name for a big report {i},general,true,d{i}\n"
+            ));
+        }
+    }
+    r.run(&["import", "devices", "-"])
+        .stdin(&devices)
+        .succeeds();
+    r.run(&["import", "users", "-"]).stdin(&users).succeeds();
+    for (args, expected) in [
+        (
+            &[
+                "revoke",
+                "--as",
+                "boss",
+                "--expiring-within",
+                "30d",
+                "--dry-run",
+                "--format",
+                "json",
+            ][..],
+            0,
+        ),
+        (&["expiring", "--exit-code", "--format", "json"][..], 10),
+    ] {
+        let mut child = Command::new(bin())
+            .args(["--db", r.path.to_str().unwrap()])
+            .args(args)
+            .env("LANG", "C")
+            .env("TOKENCTL_NOW", NOON_FRIDAY)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 16];
+        child
+            .stdout
+            .as_mut()
+            .unwrap()
+            .read_exact(&mut first)
+            .unwrap();
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(expected),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(String::from_utf8_lossy(&output.stderr), "", "{args:?}");
+    }
+}

@@ -14,7 +14,8 @@ use crate::Context;
 use crate::cli::ExpiringArgs;
 use crate::error::{Error, Result};
 use crate::output::{
-    Format, JsonArray, Output, csv_error, csv_writer, labels, write_error, write_table,
+    Format, JsonArray, Output, csv_error, csv_writer, is_broken_pipe, labels, write_error,
+    write_table,
 };
 use crate::rules::calendar::japan_date;
 use crate::rules::expiry::{days_left, is_expired, parse_window, window_end};
@@ -55,15 +56,21 @@ pub fn run(
     let today = japan_date(ctx.clock.now());
     let mut report = Report::new(ctx.out, out);
     let mut device: Vec<ExpiringRow> = Vec::new();
-    for_each_expiring(&store.conn, None, window_end(today, days), |row| {
+    let streamed = for_each_expiring(&store.conn, None, window_end(today, days), |row| {
         if device.first().is_some_and(|d| d.device_id != row.device_id) {
             report.device(std::mem::take(&mut device), today)?;
         }
         device.push(row);
         Ok(())
-    })?;
-    report.device(device, today)?;
-    let reported = report.finish()?;
+    })
+    .and_then(|()| report.device(device, today))
+    .and_then(|()| report.finish());
+    let reported = match streamed {
+        // Something was written before the reader went away (`| head`):
+        // there was something to report, and the exit code still says so.
+        Err(e) if is_broken_pipe(&e) => true,
+        other => other?,
+    };
     Ok(if args.exit_code && reported {
         FOUND_EXIT_CODE
     } else {
@@ -171,15 +178,15 @@ impl<'a> Report<'a> {
     }
 
     /// Ends the report; whether anything was reported.
-    fn finish(self) -> Result<bool> {
+    fn finish(&mut self) -> Result<bool> {
         let reported = self.any_due || self.any_expired;
-        if let Some(json) = self.json {
+        if let Some(json) = self.json.take() {
             json.finish()?;
         }
-        if let Some(mut csv) = self.csv {
+        if let Some(mut csv) = self.csv.take() {
             csv.flush().map_err(write_error)?;
         }
-        if let (Format::Table, Some(out), true) = (self.o.format, self.out, reported) {
+        if let (Format::Table, Some(out), true) = (self.o.format, self.out.take(), reported) {
             let o = self.o;
             let headers = {
                 use labels::*;
@@ -192,7 +199,7 @@ impl<'a> Report<'a> {
                     ("Shared with", "共有者"),
                 ])
             };
-            write_table(out, headers, self.table)?;
+            write_table(out, headers, std::mem::take(&mut self.table))?;
             if self.any_expired {
                 writeln!(out, "{}", o.pick(
                     "Expired devices can no longer be revoked by the organisation: contact the bank.",

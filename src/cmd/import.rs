@@ -158,7 +158,10 @@ pub fn import(
             Kind::Users => import_user(conn, &fields, now),
             Kind::Devices => import_device(conn, &fields),
         }
-        .map_err(|m| bad(line, m))?;
+        .map_err(|e| match e {
+            RowError::Bad(message) => bad(line, message),
+            RowError::Registry(e) => Error::Sqlite(e),
+        })?;
         count += 1;
         if count.is_multiple_of(4096) {
             bar.set_position(record.position().map_or(0, |p| p.byte()));
@@ -221,56 +224,99 @@ impl<'a> Fields<'a> {
     }
 }
 
+/// Why a row was not imported: the row is bad (exit 2, naming the line), or
+/// the registry failed (a full disk is not a bad row).
+enum RowError {
+    Bad(String),
+    Registry(rusqlite::Error),
+}
+
+impl From<String> for RowError {
+    fn from(message: String) -> Self {
+        RowError::Bad(message)
+    }
+}
+
+impl From<rusqlite::Error> for RowError {
+    fn from(e: rusqlite::Error) -> Self {
+        RowError::Registry(e)
+    }
+}
+
+/// An insert's error: a UNIQUE violation is a duplicate in the file or the
+/// registry; anything else is the registry's.
+fn duplicate_or(e: rusqlite::Error, duplicate: String) -> RowError {
+    let unique = matches!(
+        &e,
+        rusqlite::Error::SqliteFailure(f, _) if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+    );
+    if unique {
+        RowError::Bad(duplicate)
+    } else {
+        RowError::Registry(e)
+    }
+}
+
 fn import_user(
     conn: &Connection,
     fields: &Fields<'_>,
     now: i64,
-) -> std::result::Result<(), String> {
+) -> std::result::Result<(), RowError> {
     let field = |name: &str| fields.get(name);
     let login_id = field("login_id");
     if login_id.is_empty() {
-        return Err("login_id is empty".into());
+        return Err(RowError::Bad("login_id is empty".into()));
     }
     if login_id.len() > 64
         || login_id
             .chars()
             .any(|c| c.is_whitespace() || c.is_control())
     {
-        return Err(format!(
+        return Err(RowError::Bad(format!(
             "login_id {login_id:?} must be at most 64 characters without spaces"
-        ));
+        )));
     }
     let name = field("name");
     if name.is_empty() {
-        return Err(format!("name of {login_id} is empty"));
+        return Err(RowError::Bad(format!("name of {login_id} is empty")));
     }
     if name.chars().any(char::is_control) {
         // Escape sequences or line breaks would garble every table.
-        return Err(format!("name of {login_id} contains control characters"));
+        return Err(RowError::Bad(format!(
+            "name of {login_id} contains control characters"
+        )));
     }
     let role = Role::parse(field("role"))
         .ok_or_else(|| format!("role {:?} is not master or general", field("role")))?;
     let otp_required = match field("otp_required").to_ascii_lowercase().as_str() {
         "true" => true,
         "false" => false,
-        other => return Err(format!("otp_required {other:?} is not true or false")),
+        other => {
+            return Err(RowError::Bad(format!(
+                "otp_required {other:?} is not true or false"
+            )));
+        }
     };
     let serial = field("serial");
     let device_id = if serial.is_empty() {
         None
     } else {
         if !otp_required {
-            return Err(format!(
+            return Err(RowError::Bad(format!(
                 "{login_id} does not use OTP (otp_required false) but names device {serial}"
-            ));
+            )));
         }
-        match device_id_of(conn, serial).map_err(|e| e.to_string())? {
+        match device_id_of(conn, serial)? {
             None => {
-                return Err(format!(
+                return Err(RowError::Bad(format!(
                     "serial {serial} is not in any imported delivery; import the devices first"
-                ));
+                )));
             }
-            Some((_, true)) => return Err(format!("device {serial} has been disposed of")),
+            Some((_, true)) => {
+                return Err(RowError::Bad(format!(
+                    "device {serial} has been disposed of"
+                )));
+            }
             Some((id, false)) => Some(id),
         }
     };
@@ -280,26 +326,21 @@ fn import_user(
         role,
         otp_required,
     };
-    insert_user(conn, &user, device_id, now).map_err(|e| {
-        if is_unique_violation(&e) {
-            format!("duplicate login ID {login_id}")
-        } else {
-            e.to_string()
-        }
-    })?;
+    insert_user(conn, &user, device_id, now)
+        .map_err(|e| duplicate_or(e, format!("duplicate login ID {login_id}")))?;
     Ok(())
 }
 
-fn import_device(conn: &Connection, fields: &Fields<'_>) -> std::result::Result<(), String> {
+fn import_device(conn: &Connection, fields: &Fields<'_>) -> std::result::Result<(), RowError> {
     let field = |name: &str| fields.get(name);
     let serial = field("serial");
     if serial.is_empty() {
-        return Err("serial is empty".into());
+        return Err(RowError::Bad("serial is empty".into()));
     }
     if serial.len() > 64 || serial.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(format!(
+        return Err(RowError::Bad(format!(
             "serial {serial:?} must be at most 64 characters without spaces"
-        ));
+        )));
     }
     let secret = parse_secret(field("secret")).map_err(|m| format!("device {serial}: {m}"))?;
     let expires = parse_date(field("expires"))
@@ -307,7 +348,7 @@ fn import_device(conn: &Connection, fields: &Fields<'_>) -> std::result::Result<
     let digits = match field("digits") {
         "" | "6" => 6,
         "8" => 8,
-        other => return Err(format!("digits {other:?} is not 6 or 8")),
+        other => return Err(RowError::Bad(format!("digits {other:?} is not 6 or 8"))),
     };
     let period = match field("period") {
         "" => 30,
@@ -331,13 +372,8 @@ fn import_device(conn: &Connection, fields: &Fields<'_>) -> std::result::Result<
         },
         expires,
     };
-    insert_device(conn, &device).map_err(|e| {
-        if is_unique_violation(&e) {
-            format!("duplicate serial {serial}")
-        } else {
-            e.to_string()
-        }
-    })?;
+    insert_device(conn, &device)
+        .map_err(|e| duplicate_or(e, format!("duplicate serial {serial}")))?;
     Ok(())
 }
 
@@ -354,13 +390,6 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
         return None;
     }
     NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
-}
-
-fn is_unique_violation(e: &rusqlite::Error) -> bool {
-    matches!(
-        e.sqlite_error_code(),
-        Some(rusqlite::ErrorCode::ConstraintViolation)
-    )
 }
 
 /// Reads CRLF line endings (spreadsheets on Windows write them) as LF, so

@@ -237,10 +237,7 @@ impl<'a> JsonArray<'a> {
         let sep: &[u8] = if self.first { b"\n" } else { b",\n" };
         self.first = false;
         self.out.write_all(sep).map_err(write_error)?;
-        serde_json::to_writer(&mut *self.out, item).map_err(|e| match e.io_error_kind() {
-            Some(kind) => write_error(std::io::Error::from(kind)),
-            None => Error::io("cannot write JSON", std::io::Error::other(e)),
-        })
+        serde_json::to_writer(&mut *self.out, item).map_err(json_error)
     }
 
     pub fn finish(self) -> Result<()> {
@@ -250,9 +247,17 @@ impl<'a> JsonArray<'a> {
 }
 
 pub fn write_json<T: serde::Serialize>(out: &mut dyn Write, value: &T) -> Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value)
-        .map_err(|e| Error::io("cannot write JSON", std::io::Error::other(e)))?;
+    serde_json::to_writer_pretty(&mut *out, value).map_err(json_error)?;
     writeln!(out).map_err(write_error)
+}
+
+/// A JSON write error keeps its I/O kind, so a closed pipe stays a closed
+/// pipe (not an error) rather than "cannot write JSON".
+fn json_error(e: serde_json::Error) -> Error {
+    match e.io_error_kind() {
+        Some(kind) => write_error(std::io::Error::from(kind)),
+        None => Error::io("cannot write JSON", std::io::Error::other(e)),
+    }
 }
 
 pub fn csv_writer(out: &mut dyn Write) -> csv::Writer<&mut dyn Write> {

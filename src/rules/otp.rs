@@ -175,11 +175,16 @@ pub fn parse_secret(text: &str) -> Result<Vec<u8>, String> {
     if cleaned.is_empty() {
         return Err("the secret is empty".into());
     }
-    if let Some(bad) = cleaned
+    // The position, never the character: error messages must not leak
+    // any part of a secret.
+    if let Some(position) = cleaned
         .chars()
-        .find(|c| !matches!(c, 'A'..='Z' | '2'..='7'))
+        .position(|c| !matches!(c, 'A'..='Z' | '2'..='7'))
     {
-        return Err(format!("the secret is not base32 (unexpected {bad:?})"));
+        return Err(format!(
+            "the secret is not base32 (character {} is not A-Z or 2-7)",
+            position + 1
+        ));
     }
     totp_rs::Secret::try_from_base32(&cleaned)
         .map(|s| s.as_bytes().to_vec())

@@ -8,7 +8,7 @@ use super::devices::{DeviceRow, find_device_by_id};
 use crate::error::Result;
 use crate::rules::status::{Role, Status};
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct UserRow {
     pub id: i64,
     pub login_id: String,
@@ -20,6 +20,26 @@ pub struct UserRow {
     pub password_hash: Option<String>,
     pub failed_attempts: u32,
     pub locked: bool,
+}
+
+impl std::fmt::Debug for UserRow {
+    /// Never prints the password hash.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRow")
+            .field("id", &self.id)
+            .field("login_id", &self.login_id)
+            .field("role", &self.role)
+            .field("otp_required", &self.otp_required)
+            .field("device", &self.device)
+            .field("registrable_at", &self.registrable_at)
+            .field(
+                "password_hash",
+                &self.password_hash.as_ref().map(|_| "<redacted>"),
+            )
+            .field("failed_attempts", &self.failed_attempts)
+            .field("locked", &self.locked)
+            .finish()
+    }
 }
 
 impl UserRow {
