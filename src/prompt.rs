@@ -59,17 +59,16 @@ fn theme() -> Box<dyn Theme> {
 }
 
 impl Terminal {
-    /// Detects the terminal; when there is one, makes Ctrl-C restore it.
     pub fn detect(lang: Lang) -> Terminal {
         let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-        if interactive {
-            restore_terminal_on_interrupt();
-        }
         Terminal { interactive, lang }
     }
 
+    /// Checks a prompt can be shown, and makes Ctrl-C at it restore the
+    /// terminal (only prompting commands take over Ctrl-C).
     fn require(&self, what: &str, how: &str) -> Result<()> {
         if self.interactive {
+            restore_terminal_on_interrupt();
             Ok(())
         } else {
             Err(Error::usage(format!(
@@ -83,6 +82,12 @@ impl Terminal {
         let password = match input {
             PasswordInput::Given(p) => p.clone(),
             PasswordInput::Stdin => {
+                if std::io::stdin().is_terminal() {
+                    // Typed there, it would be echoed; the prompt hides it.
+                    return Err(Error::usage(
+                        "--password-stdin reads a pipe or file; on a terminal, leave it out to be asked without echo",
+                    ));
+                }
                 let mut text = String::new();
                 std::io::stdin()
                     .read_to_string(&mut text)
@@ -163,6 +168,11 @@ impl Terminal {
 /// tokenctl exits 130. Nothing is half-written: prompts come before any
 /// transaction, and SQLite rolls back an interrupted one.
 fn restore_terminal_on_interrupt() {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(install_interrupt_handler);
+}
+
+fn install_interrupt_handler() {
     #[cfg(unix)]
     if let Ok(settings) = nix::sys::termios::tcgetattr(std::io::stdin()) {
         let _ = SAVED_TERMINAL.set(std::sync::Mutex::new(settings));

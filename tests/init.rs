@@ -10,6 +10,15 @@ fn init_creates_a_registry_readable_by_its_owner_only() {
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(&r.path).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
+    let names: Vec<_> = std::fs::read_dir(r.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["registry.db"],
+        "no temporary or WAL files left beside it"
+    );
     assert_eq!(
         r.run(&["list", "--format", "json"]).succeeds().json(),
         serde_json::json!([])
@@ -234,7 +243,6 @@ fn the_audit_log_is_append_only_even_through_sql() {
 #[test]
 fn usage_errors_exit_2() {
     let r = Registry::demo();
-    r.run(&["list", "--status", "sleeping"]).output();
     let out = r.run(&["list", "--status", "sleeping"]).output();
     assert_eq!(out.status, 2);
     assert!(out.stderr.starts_with("error: "));

@@ -33,7 +33,8 @@ pub fn run(output: Output, out: &mut dyn Write) -> Result<()> {
     let dir =
         tempfile::tempdir().map_err(|e| Error::io("cannot create a temporary directory", e))?;
     let path = dir.path().join("demo-registry.db");
-    let mut store = Store::create(&path)?;
+    // Never persisted: dropping it at the end deletes it.
+    let mut registry = Store::create(&path)?;
     let mut demo = Demo {
         ctx: Context {
             clock: Clock::fixed(instant(REVOKED_AT)),
@@ -49,7 +50,7 @@ pub fn run(output: Output, out: &mut dyn Write) -> Result<()> {
         out,
         step: 0,
     };
-    demo.run(&mut store)
+    demo.run(&mut registry.store)
     // `dir` is removed here, with the registry in it.
 }
 

@@ -22,8 +22,8 @@ pub const DEMO_MASTER: &str = "taro01";
 pub const DEMO_PASSWORD: &str = "tokenctl-demo";
 
 pub fn run(ctx: &Context, path: &Path, args: &InitArgs, out: &mut dyn Write) -> Result<()> {
-    let mut store = Store::create(path)?;
-    let filled = store.transaction(|tx| {
+    let mut new = Store::create(path)?;
+    new.store.transaction(|tx| {
         record(
             ctx,
             tx,
@@ -37,16 +37,8 @@ pub fn run(ctx: &Context, path: &Path, args: &InitArgs, out: &mut dyn Write) -> 
             load_demo(ctx, tx)?;
         }
         Ok(())
-    });
-    if let Err(e) = filled {
-        drop(store);
-        for suffix in ["", "-wal", "-shm"] {
-            let mut name = path.as_os_str().to_owned();
-            name.push(suffix);
-            let _ = std::fs::remove_file(name);
-        }
-        return Err(e);
-    }
+    })?;
+    new.persist()?;
     let lang = ctx.out.lang;
     writeln!(
         out,

@@ -9,7 +9,6 @@ pub mod audit;
 pub mod devices;
 pub mod users;
 
-use std::fs::OpenOptions;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -39,53 +38,84 @@ const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 /// An open registry, handed to commands.
 pub struct Store {
     pub conn: Connection,
-    pub path: PathBuf,
+}
+
+/// A registry being built, not yet at its path. Dropping it deletes it.
+pub struct NewRegistry {
+    // Field order matters: the connection closes (removing its WAL) before
+    // the temporary file is deleted.
+    pub store: Store,
+    file: tempfile::NamedTempFile,
+    target: PathBuf,
+}
+
+impl NewRegistry {
+    /// Moves the finished registry to its path, unless something appeared
+    /// there meanwhile.
+    pub fn persist(self) -> Result<()> {
+        let NewRegistry {
+            store,
+            file,
+            target,
+        } = self;
+        // Put the header (application_id, schema version) into the main
+        // file, so the byte-level check at open sees it, and close.
+        store
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        drop(store);
+        file.persist_noclobber(&target).map_err(|e| {
+            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                Error::AlreadyExists {
+                    path: target.clone(),
+                }
+            } else {
+                Error::io(format!("cannot create {}", target.display()), e.error)
+            }
+        })?;
+        Ok(())
+    }
 }
 
 impl Store {
-    /// Creates a new registry at `path`, readable by its owner only. Refuses
-    /// to touch an existing file. On failure the new file is removed.
-    pub fn create(path: &Path) -> Result<Store> {
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| Error::io(format!("cannot create {}", parent.display()), e))?;
+    /// Creates a new registry for `path`, readable by its owner only. It is
+    /// built under a temporary name beside `path` and only appears there
+    /// when `NewRegistry::persist` moves it into place, never over an
+    /// existing file: an interrupted `init` leaves no half-built registry.
+    pub fn create(path: &Path) -> Result<NewRegistry> {
+        let exists = || Error::AlreadyExists {
+            path: path.to_path_buf(),
+        };
+        if std::fs::symlink_metadata(path).is_ok() {
+            return Err(exists());
         }
-        let mut options = OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        match options.open(path) {
-            Ok(_) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                return Err(Error::AlreadyExists {
-                    path: path.to_path_buf(),
-                });
-            }
-            Err(e) => return Err(Error::io(format!("cannot create {}", path.display()), e)),
-        }
-        let created = Connection::open(path)
-            .map_err(Error::from)
-            .and_then(|conn| {
-                let mut store = Store {
-                    conn,
-                    path: path.to_path_buf(),
-                };
-                store.configure(false)?;
-                store.migrate(0)?;
-                // Put the header (application_id, schema version) into the
-                // main file now, so the byte-level check at open sees it.
-                store
-                    .conn
-                    .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-                Ok(store)
-            });
-        if created.is_err() {
-            remove_registry_files(path);
-        }
-        created
+        let parent = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent)
+            .map_err(|e| Error::io(format!("cannot create {}", parent.display()), e))?;
+        // tempfile creates the file with mode 0600 on Unix.
+        let file = tempfile::Builder::new()
+            .prefix(".tokenctl-new-")
+            .suffix(".db")
+            .tempfile_in(parent)
+            .map_err(|e| {
+                Error::io(
+                    format!("cannot create a registry in {}", parent.display()),
+                    e,
+                )
+            })?;
+        let mut store = Store {
+            conn: Connection::open(file.path())?,
+        };
+        store.configure(false)?;
+        store.migrate(0)?;
+        Ok(NewRegistry {
+            store,
+            file,
+            target: path.to_path_buf(),
+        })
     }
 
     /// Opens an existing registry, applying any pending migrations.
@@ -106,10 +136,7 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| unusable(format!("cannot open: {e}")))?;
-        let mut store = Store {
-            conn,
-            path: path.to_path_buf(),
-        };
+        let mut store = Store { conn };
         store.configure(wal)?;
         // The header read above may predate a write still in the WAL; the
         // pragmas are authoritative.
@@ -250,14 +277,6 @@ fn read_up_to(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize
     Ok(filled)
 }
 
-fn remove_registry_files(path: &Path) {
-    for suffix in ["", "-wal", "-shm", "-journal"] {
-        let mut name = path.as_os_str().to_owned();
-        name.push(suffix);
-        let _ = std::fs::remove_file(PathBuf::from(name));
-    }
-}
-
 /// The default registry path: `registry.db` in the platform's data directory.
 pub fn default_path() -> PathBuf {
     dirs::data_dir()
@@ -281,7 +300,7 @@ mod tests {
     fn create_then_open_round_trips_and_sets_the_header() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.db");
-        drop(Store::create(&path).unwrap());
+        Store::create(&path).unwrap().persist().unwrap();
         assert_eq!(
             check_header(&path),
             Ok(Header {
@@ -297,13 +316,21 @@ mod tests {
         ));
     }
 
+    #[test]
+    fn an_unfinished_registry_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.db");
+        drop(Store::create(&path).unwrap());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
     #[cfg(unix)]
     #[test]
     fn new_registry_is_private_to_its_owner() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.db");
-        drop(Store::create(&path).unwrap());
+        Store::create(&path).unwrap().persist().unwrap();
         let mode = std::fs::metadata(&path).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
     }
