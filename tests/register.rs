@@ -375,3 +375,104 @@ fn the_too_early_message_is_japanese_with_lang_ja() {
     .fails(6)
     .stderr_has("ログインIDが見つかりません：ghost01");
 }
+
+/// Regression: two registrations of one user at once both committed,
+/// leaving two open registrations and a wrongly retired device.
+#[test]
+fn two_registrations_of_one_user_at_once_commit_one() {
+    for _ in 0..4 {
+        let r = Registry::demo();
+        let at = FRIDAY_NIGHT;
+        let racer = |(serial, secret): (&str, &str)| {
+            let code = code_at(secret, at);
+            r.run(&[
+                "register", "--user", "shiro01", "--serial", serial, "--otp", &code,
+            ])
+            .at(at)
+            .spawn()
+        };
+        let (a, b) = (racer(NEW_DEVICE_1), racer(NEW_DEVICE_3));
+        let mut codes = [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()]
+            .map(|o| o.status.code().unwrap());
+        codes.sort();
+        assert_eq!(codes, [0, 7], "one registration, one refusal");
+        let open = r.query_i64(
+            "SELECT count(*) FROM registrations r JOIN users u ON u.id = r.user_id \
+             WHERE u.login_id = 'shiro01' AND r.revoked_at IS NULL",
+        );
+        assert_eq!(open, 1);
+    }
+}
+
+/// Regression: a disposal recorded while the device was being registered
+/// left a user holding a disposed device.
+#[test]
+fn a_disposal_racing_a_registration_never_leaves_a_disposed_device_in_use() {
+    for _ in 0..4 {
+        let r = Registry::demo();
+        // 45678909 goes out of use, then hamako01 is revoked again and may
+        // take it back: the registration and the disposal race.
+        assert_eq!(
+            r.revoke_as_taro(&["hamako01"], "2026-11-20T12:00:00+09:00")
+                .status,
+            0
+        );
+        register(&r, "hamako01", NEW_DEVICE_2, "2026-11-20T12:30:00+09:00").succeeds();
+        assert_eq!(
+            r.revoke_as_taro(&["hamako01"], "2026-11-20T13:00:00+09:00")
+                .status,
+            0
+        );
+        let at = "2026-11-20T13:30:00+09:00";
+        let code = code_at(HAMAKO_DEVICE.1, at);
+        let registering = r
+            .run(&[
+                "register",
+                "--user",
+                "hamako01",
+                "--serial",
+                HAMAKO_DEVICE.0,
+                "--otp",
+                &code,
+            ])
+            .at(at)
+            .spawn();
+        let disposing = r
+            .run(&["dispose-note", HAMAKO_DEVICE.0, "--mark-disposed"])
+            .at(at)
+            .spawn();
+        let mut codes = [
+            registering.wait_with_output().unwrap(),
+            disposing.wait_with_output().unwrap(),
+        ]
+        .map(|o| o.status.code().unwrap());
+        codes.sort();
+        assert_eq!(codes, [0, 7], "one of them wins");
+        let held_and_disposed = r.query_i64(
+            "SELECT count(*) FROM users u JOIN devices d ON d.id = u.device_id WHERE d.disposed_at IS NOT NULL",
+        );
+        assert_eq!(held_and_disposed, 0);
+    }
+}
+
+/// Rule 4 and rule 5 at midnight Japan time: a device is registrable through
+/// 23:59:59 JST of its expiry date and not at 00:00:00 (15:00 UTC).
+#[test]
+fn a_device_is_registrable_until_midnight_japan_time_on_its_expiry_date() {
+    let r = Registry::demo();
+    r.run(&["import", "devices", "-"])
+        .stdin("serial,secret,expires\nlast1,JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP,2026-12-30\n")
+        .succeeds();
+    let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    let try_at = |user: &str, at: &str| {
+        let code = code_at(secret, at);
+        r.run(&[
+            "register", "--user", user, "--serial", "last1", "--otp", &code,
+        ])
+        .at(at)
+    };
+    try_at("shiro01", "2026-12-30T23:59:59+09:00").succeeds();
+    try_at("ichiro01", "2026-12-30T15:00:00Z")
+        .fails(7)
+        .stderr_has("expired on 2026-12-30");
+}

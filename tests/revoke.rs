@@ -851,3 +851,28 @@ fn a_replay_and_a_wrong_password_read_the_same() {
     };
     assert_eq!(attempt(DEMO_PASSWORD), attempt("a wrong guess"));
 }
+
+/// Rule 4 at midnight Japan time: a device can be revoked through
+/// 23:59:59 JST of its expiry date, and not from 00:00:00 JST (15:00 UTC).
+#[test]
+fn a_device_can_be_revoked_until_midnight_japan_time_on_its_expiry_date() {
+    let r = Registry::demo();
+    r.run(&["import", "devices", "-"])
+        .stdin("serial,secret,expires\nboss1,JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP,2031-01-01\n")
+        .succeeds();
+    r.run(&["import", "users", "-"])
+        .stdin("login_id,name,role,otp_required,serial\nboss,Boss,master,true,boss1\n")
+        .succeeds();
+    let dry = |at: &str| {
+        r.run(&["revoke", "--as", "boss", "hamako01", "--dry-run"])
+            .at(at)
+    };
+    dry("2026-12-30T23:59:59+09:00").succeeds();
+    dry("2026-12-30T14:59:59Z").succeeds();
+    dry("2026-12-31T00:00:00+09:00")
+        .fails(7)
+        .stderr_has("expired on 2026-12-30");
+    dry("2026-12-30T15:00:00Z")
+        .fails(7)
+        .stderr_has("Contact the bank");
+}
