@@ -144,6 +144,14 @@ impl Error {
         }
     }
 
+    /// What stderr shows: one `error: ` line per cause, in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        self.lines_in(lang)
+            .iter()
+            .map(|line| format!("error: {line}\n"))
+            .collect()
+    }
+
     /// The lines written to stderr in `lang`. The errors a user of the
     /// procedure meets most have Japanese wording; the rest stay English.
     pub fn lines_in(&self, lang: Lang) -> Vec<String> {
@@ -174,7 +182,7 @@ impl Error {
             ),
             Error::Rule(refusal) => refusal_text(refusal, Lang::Ja),
             Error::Cancelled => "取り消しました。何も変更していません".to_string(),
-            _ => return self.lines(),
+            _ => return self.lines_with(lang),
         };
         let mut lines = self.lines_with(lang);
         lines[0] = first;

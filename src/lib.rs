@@ -66,12 +66,8 @@ pub fn run() -> i32 {
             // Nothing half-written on stdout: discard what is still buffered
             // (dropping a BufWriter would flush it).
             let _ = out.into_parts();
-            let stderr = std::io::stderr();
-            let mut err = stderr.lock();
             let lang = resolve_lang(flag_lang).unwrap_or(Lang::En);
-            for line in e.lines_in(lang) {
-                let _ = writeln!(err, "error: {line}");
-            }
+            let _ = std::io::stderr().write_all(e.render(lang).as_bytes());
             e.exit_code()
         }
     }

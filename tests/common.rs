@@ -52,6 +52,14 @@ impl Registry {
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
+        let mut cmd = self.command();
+        cmd.args(args);
+        Run { cmd, stdin: None }
+    }
+
+    /// The binary with the tests' clean environment, for tests that need to
+    /// drive the process themselves (closed pipes, terminals).
+    pub fn command(&self) -> Command {
         let mut cmd = Command::new(bin());
         cmd.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -59,9 +67,8 @@ impl Registry {
             .env("USER", "tester")
             .env("LANG", "C")
             .env("TOKENCTL_DB", &self.path)
-            .current_dir(self.dir.path())
-            .args(args);
-        Run { cmd, stdin: None }
+            .current_dir(self.dir.path());
+        cmd
     }
 
     /// Writes `contents` to `name` in the temp dir and returns its path.

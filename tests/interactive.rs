@@ -486,15 +486,9 @@ fn passwd_on_a_terminal_asks_twice_and_asks_again_after_a_mismatch() {
 /// delivers anything, the way cron or a CI job might: a command that tries
 /// to read a missing answer would wait forever, so it is killed at TIMEOUT.
 fn run_without_terminal(r: &Registry, args: &[&str]) -> Out {
-    let mut child = Command::new(bin())
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", r.dir.path())
-        .env("USER", "tester")
-        .env("LANG", "C")
-        .env("TOKENCTL_DB", &r.path)
+    let mut child = r
+        .command()
         .env("TOKENCTL_NOW", FRIDAY_NIGHT)
-        .current_dir(r.dir.path())
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -86,7 +86,7 @@ fn a_revoked_user_shows_when_it_may_register() {
 #[test]
 fn a_closed_pipe_is_not_an_error() {
     use std::io::Read;
-    use std::process::{Command, Stdio};
+    use std::process::Stdio;
     let r = Registry::init();
     let mut csv = String::from("login_id,name,role,otp_required\n");
     for i in 0..20_000 {
@@ -96,9 +96,9 @@ fn a_closed_pipe_is_not_an_error() {
     }
     r.run(&["import", "users", "-"]).stdin(&csv).succeeds();
     for format in ["json", "csv", "table"] {
-        let mut child = Command::new(bin())
-            .args(["--db", r.path.to_str().unwrap(), "list", "--format", format])
-            .env("LANG", "C")
+        let mut child = r
+            .command()
+            .args(["list", "--format", format])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -156,7 +156,7 @@ fn an_expired_device_in_service_is_marked_in_the_table() {
 #[test]
 fn a_closed_pipe_keeps_the_commands_own_exit_code() {
     use std::io::Read;
-    use std::process::{Command, Stdio};
+    use std::process::Stdio;
     let r = Registry::init();
     let mut devices = String::from("serial,secret,expires\n");
     let mut users =
@@ -191,10 +191,9 @@ fn a_closed_pipe_keeps_the_commands_own_exit_code() {
         ),
         (&["expiring", "--exit-code", "--format", "json"][..], 10),
     ] {
-        let mut child = Command::new(bin())
-            .args(["--db", r.path.to_str().unwrap()])
+        let mut child = r
+            .command()
             .args(args)
-            .env("LANG", "C")
             .env("TOKENCTL_NOW", NOON_FRIDAY)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -97,9 +97,9 @@ impl Demo<'_> {
                 std::io::Error::other("the command succeeded"),
             )),
             Err(e) => {
-                for line in e.lines_in(self.ctx.out.lang) {
-                    writeln!(self.out, "error: {line}").map_err(write_error)?;
-                }
+                self.out
+                    .write_all(e.render(self.ctx.out.lang).as_bytes())
+                    .map_err(write_error)?;
                 writeln!(self.out, "(exit {})", e.exit_code()).map_err(write_error)
             }
         }

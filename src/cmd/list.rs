@@ -98,7 +98,7 @@ pub fn run(ctx: &Context, store: &mut Store, args: &ListArgs, out: &mut dyn Writ
                     json.name,
                     json.role.as_str(),
                     json.serial.unwrap_or(""),
-                    status_key(json.status),
+                    json.status.as_str(),
                     json.expires.unwrap_or(""),
                     json.registrable_at.as_deref().unwrap_or(""),
                     if json.locked { "true" } else { "false" },
@@ -135,26 +135,10 @@ pub fn run(ctx: &Context, store: &mut Store, args: &ListArgs, out: &mut dyn Writ
     }
 }
 
-pub fn status_key(status: Status) -> &'static str {
-    match status {
-        Status::Active => "active",
-        Status::Revoked => "revoked",
-        Status::NotRequired => "not_required",
-    }
-}
-
 pub fn table_headers(o: &Output) -> Vec<String> {
-    use labels::*;
-    o.labels(&[
-        LOGIN_ID,
-        NAME,
-        ROLE,
-        SERIAL,
-        STATUS,
-        EXPIRES,
-        REGISTRABLE_AT,
-        LOCKED,
-    ])
+    let mut headers = o.labels(&labels::USER_SCREEN);
+    headers.push(o.label(labels::LOCKED));
+    headers
 }
 
 /// One table row; an expired device in service is marked, since it can no

@@ -423,18 +423,7 @@ fn render(
                 )
             };
             writeln!(out, "{title}").map_err(write_error)?;
-            let headers = {
-                use labels::*;
-                o.labels(&[
-                    LOGIN_ID,
-                    NAME,
-                    ROLE,
-                    SERIAL,
-                    STATUS,
-                    EXPIRES,
-                    REGISTRABLE_AT,
-                ])
-            };
+            let headers = o.labels(&labels::USER_SCREEN);
             let rows = targets
                 .iter()
                 .map(|t| {

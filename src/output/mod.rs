@@ -179,6 +179,17 @@ pub mod labels {
     pub const EXPIRES: (&str, &str) = ("Device expires", "パスワード生成機有効期限");
     pub const REGISTRABLE_AT: (&str, &str) = ("Registrable at", "利用登録可能日時");
     pub const LOCKED: (&str, &str) = ("Locked", "ロック");
+
+    /// The columns of the procedure's user screen, plus registrable-at.
+    pub const USER_SCREEN: [(&str, &str); 7] = [
+        LOGIN_ID,
+        NAME,
+        ROLE,
+        SERIAL,
+        STATUS,
+        EXPIRES,
+        REGISTRABLE_AT,
+    ];
 }
 
 impl Output {

@@ -14,6 +14,15 @@ pub enum Status {
 }
 
 impl Status {
+    /// The JSON and CSV spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Active => "active",
+            Status::Revoked => "revoked",
+            Status::NotRequired => "not_required",
+        }
+    }
+
     pub fn of(otp_required: bool, has_device: bool) -> Status {
         match (otp_required, has_device) {
             (false, _) => Status::NotRequired,
@@ -50,6 +59,13 @@ impl Role {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn as_str_is_the_serde_spelling() {
+        for status in [Status::Active, Status::Revoked, Status::NotRequired] {
+            assert_eq!(serde_json::to_value(status).unwrap(), status.as_str());
+        }
+    }
 
     #[test]
     fn status_follows_requirement_then_device() {

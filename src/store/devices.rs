@@ -13,7 +13,6 @@ pub struct DeviceRow {
     pub serial: String,
     pub key: DeviceKey,
     pub expires: NaiveDate,
-    pub last_step: Option<u64>,
     pub out_of_use_since: Option<i64>,
     pub replaced_by: Option<i64>,
     pub disposed_at: Option<i64>,
@@ -25,7 +24,9 @@ pub struct NewDevice {
     pub expires: NaiveDate,
 }
 
-const DEVICE_COLUMNS: &str = "id, serial, secret, algorithm, digits, period, expires, last_step, \
+/// The replay guard (`last_step`) is deliberately not here: it is read
+/// fresh, under the write lock, by `last_step()`.
+const DEVICE_COLUMNS: &str = "id, serial, secret, algorithm, digits, period, expires, \
      out_of_use_since, replaced_by, disposed_at";
 
 fn device_from_row(row: &Row<'_>) -> rusqlite::Result<DeviceRow> {
@@ -51,10 +52,9 @@ fn device_from_row(row: &Row<'_>) -> rusqlite::Result<DeviceRow> {
         },
         expires: NaiveDate::parse_from_str(&expires, "%Y-%m-%d")
             .map_err(|_| bad("expiry date", &expires))?,
-        last_step: row.get::<_, Option<i64>>(7)?.map(|s| s as u64),
-        out_of_use_since: row.get(8)?,
-        replaced_by: row.get(9)?,
-        disposed_at: row.get(10)?,
+        out_of_use_since: row.get(7)?,
+        replaced_by: row.get(8)?,
+        disposed_at: row.get(9)?,
     })
 }
 
