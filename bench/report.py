@@ -5,7 +5,8 @@
 
 RESULTS.tsv rows: key, label, value, unit (s|KB), floor label, floor value,
 goal, note. Goals: "<5ms", "<2s", "<20s" (seconds), "<50MB" (peak RSS, MB =
-10^6 bytes), "ratio<=2" (against the floor), or "" (none: reported only).
+10^6 bytes), "ratio<=X" (at most X times the floor, e.g. 2 or 1.5), or ""
+(none: reported only).
 """
 
 import sys
