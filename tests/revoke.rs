@@ -673,6 +673,71 @@ fn expiring_within_selects_in_service_devices_by_expiry() {
     quiet.stdout_has("nothing to revoke");
 }
 
+/// The window's users are read by the query that finds them; a user named
+/// both explicitly and by the window is still one target, with the right
+/// serial, and the real revocation re-reads them all.
+#[test]
+fn expiring_within_merges_with_named_targets_once() {
+    let r = Registry::demo();
+    let json = r
+        .run(&[
+            "revoke",
+            "--as",
+            "taro01",
+            "hamako01",
+            "--expiring-within",
+            "40d",
+            "--dry-run",
+            "--format",
+            "json",
+        ])
+        .at(FRIDAY_NIGHT)
+        .succeeds()
+        .json();
+    let pairs: Vec<(String, String)> = json["revoked"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["login_id"].as_str().unwrap().to_string(),
+                t["serial"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            ("hamako01".to_string(), "45678909".to_string()),
+            ("taro01".to_string(), "23456789".to_string()),
+        ]
+    );
+
+    let code = code_at(TARO_DEVICE.1, FRIDAY_NIGHT);
+    r.run(&[
+        "revoke",
+        "--as",
+        "taro01",
+        "hamako01",
+        "--expiring-within",
+        "40d",
+        "--password-stdin",
+        "--otp",
+        &code,
+        "--yes",
+        "--format",
+        "json",
+    ])
+    .at(FRIDAY_NIGHT)
+    .stdin(DEMO_PASSWORD)
+    .succeeds();
+    assert_eq!(
+        r.query_i64("SELECT COUNT(*) FROM users WHERE device_id IS NOT NULL"),
+        0,
+        "both in-service users revoked"
+    );
+}
+
 #[test]
 fn without_a_terminal_missing_input_is_an_error_not_a_hang() {
     let r = Registry::demo();

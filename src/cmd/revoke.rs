@@ -5,7 +5,7 @@
 //! are asked for; the revocation itself is one transaction. The earliest
 //! re-registration time comes from `rules::schedule`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, Write};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -61,17 +61,17 @@ impl From<RevokeArgs> for RevokeRequest {
 }
 
 #[derive(Serialize)]
-struct RevokeJson {
+struct RevokeJson<'a> {
     dry_run: bool,
-    revoked: Vec<RevokedJson>,
+    revoked: Vec<RevokedJson<'a>>,
 }
 
 #[derive(Serialize)]
-struct RevokedJson {
-    login_id: String,
-    serial: String,
-    revoked_at: String,
-    registrable_at: String,
+struct RevokedJson<'a> {
+    login_id: &'a str,
+    serial: &'a str,
+    revoked_at: &'a str,
+    registrable_at: &'a str,
 }
 
 /// A target that passed every check.
@@ -109,9 +109,15 @@ pub fn run(
     if let Some(file) = &req.targets_file {
         names.extend(read_targets_file(file)?);
     }
+    // Users found by the window are read whole by the query that finds
+    // them, so the first look does not read each of them a second time.
+    let mut prefetched = HashMap::new();
     if let Some(days) = window {
-        let rows = users::expiring(&store.conn, Some(today), window_end(today, days))?;
-        names.extend(rows.into_iter().map(|r| r.login_id));
+        let rows = users::expiring_users(&store.conn, today, window_end(today, days))?;
+        for user in rows {
+            names.push(user.login_id.clone());
+            prefetched.insert(user.login_id.clone(), user);
+        }
     }
     let explicit = !req.targets.is_empty() || req.targets_file.is_some() || window.is_some();
     if !explicit {
@@ -146,7 +152,7 @@ pub fn run(
     // One read snapshot for all lookups, instead of one per target.
     let targets = {
         let snapshot = store.conn.unchecked_transaction()?;
-        resolve_targets(&snapshot, &names, today)?
+        resolve_targets(&snapshot, &names, prefetched, today)?
     };
 
     if req.dry_run {
@@ -218,7 +224,7 @@ pub fn run(
                 master.login_id
             )));
         }
-        let targets = resolve_targets(tx, &names, today)?;
+        let targets = resolve_targets(tx, &names, HashMap::new(), today)?;
         for target in &targets {
             let device_id = target
                 .user
@@ -270,16 +276,21 @@ fn device_view(device: &DeviceRow) -> DeviceView<'_> {
 }
 
 /// Checks every target; any failure refuses the whole revocation, naming
-/// every failing target.
+/// every failing target. Users already read (`prefetched`) are not read again.
 fn resolve_targets(
     conn: &rusqlite::Connection,
     names: &[String],
+    mut prefetched: HashMap<String, UserRow>,
     today: NaiveDate,
 ) -> Result<Vec<Target>> {
     let mut targets = Vec::with_capacity(names.len());
     let mut failures = Vec::new();
     for name in names {
-        let checked = match find_user(conn, name)? {
+        let user = match prefetched.remove(name) {
+            Some(user) => Some(user),
+            None => find_user(conn, name)?,
+        };
+        let checked = match user {
             None => Err(TargetRefusal::Unknown),
             Some(user) => {
                 let device = user.device.as_ref().map(device_view);
@@ -372,6 +383,8 @@ fn render(
     registrable: DateTime<Utc>,
     dry_run: bool,
 ) -> Result<()> {
+    // One instant for every target: formatted once, not once per row.
+    let (revoked_at_text, registrable_text) = (rfc3339(revoked_at), rfc3339(registrable));
     match o.format {
         Format::Json => write_json(
             out,
@@ -380,10 +393,10 @@ fn render(
                 revoked: targets
                     .iter()
                     .map(|t| RevokedJson {
-                        login_id: t.user.login_id.clone(),
-                        serial: t.serial.clone(),
-                        revoked_at: rfc3339(revoked_at),
-                        registrable_at: rfc3339(registrable),
+                        login_id: &t.user.login_id,
+                        serial: &t.serial,
+                        revoked_at: &revoked_at_text,
+                        registrable_at: &registrable_text,
                     })
                     .collect(),
             },
@@ -403,8 +416,8 @@ fn render(
                     if dry_run { "true" } else { "false" },
                     &t.user.login_id,
                     &t.serial,
-                    &rfc3339(revoked_at),
-                    &rfc3339(registrable),
+                    &revoked_at_text,
+                    &registrable_text,
                 ])
                 .map_err(csv_error)?;
             }
@@ -424,6 +437,7 @@ fn render(
             };
             writeln!(out, "{title}").map_err(write_error)?;
             let headers = o.labels(&labels::USER_SCREEN);
+            let registrable_shown = o.instant(registrable);
             let rows = targets
                 .iter()
                 .map(|t| {
@@ -438,7 +452,7 @@ fn render(
                             .as_ref()
                             .map(|d| o.date(d.expires))
                             .unwrap_or_default(),
-                        o.instant(registrable),
+                        registrable_shown.clone(),
                     ]
                 })
                 .collect();
@@ -449,12 +463,11 @@ fn render(
                         "{} {} register a new device from {}.",
                         t.user.login_id,
                         if dry_run { "would be able to" } else { "may" },
-                        o.instant(registrable)
+                        registrable_shown
                     ),
                     crate::output::Lang::Ja => format!(
                         "{} は {} 以降に新しいパスワード生成機を利用登録できます。",
-                        t.user.login_id,
-                        o.instant(registrable)
+                        t.user.login_id, registrable_shown
                     ),
                 };
                 writeln!(out, "{line}").map_err(write_error)?;

@@ -29,41 +29,50 @@ pub struct NewDevice {
 const DEVICE_COLUMNS: &str = "id, serial, secret, algorithm, digits, period, expires, \
      out_of_use_since, replaced_by, disposed_at";
 
+/// `DEVICE_COLUMNS` of the devices table aliased `d`, for joins.
+pub(super) const JOINED_DEVICE_COLUMNS: &str = "d.id, d.serial, d.secret, d.algorithm, d.digits, \
+     d.period, d.expires, d.out_of_use_since, d.replaced_by, d.disposed_at";
+
 fn device_from_row(row: &Row<'_>) -> rusqlite::Result<DeviceRow> {
-    let algorithm: String = row.get(3)?;
-    let expires: String = row.get(6)?;
+    device_from_columns(row, 0)
+}
+
+/// Reads the `DEVICE_COLUMNS` that start at column `at`; `None` when the
+/// device id there is NULL (a LEFT JOIN that found no device).
+pub(super) fn joined_device(row: &Row<'_>, at: usize) -> rusqlite::Result<Option<DeviceRow>> {
+    match row.get::<_, Option<i64>>(at)? {
+        Some(_) => device_from_columns(row, at).map(Some),
+        None => Ok(None),
+    }
+}
+
+fn device_from_columns(row: &Row<'_>, at: usize) -> rusqlite::Result<DeviceRow> {
+    let algorithm: String = row.get(at + 3)?;
+    let expires: String = row.get(at + 6)?;
     let bad = |what: &str, value: &str| {
         rusqlite::Error::FromSqlConversionFailure(
-            6,
+            at + 6,
             rusqlite::types::Type::Text,
             format!("bad {what} {value:?} in registry").into(),
         )
     };
     Ok(DeviceRow {
-        id: row.get(0)?,
-        serial: row.get(1)?,
+        id: row.get(at)?,
+        serial: row.get(at + 1)?,
         key: DeviceKey {
-            secret: row.get(2)?,
+            secret: row.get(at + 2)?,
             algorithm: algorithm
                 .parse::<Algorithm>()
                 .map_err(|_| bad("algorithm", &algorithm))?,
-            digits: row.get(4)?,
-            period: row.get(5)?,
+            digits: row.get(at + 4)?,
+            period: row.get(at + 5)?,
         },
         expires: NaiveDate::parse_from_str(&expires, "%Y-%m-%d")
             .map_err(|_| bad("expiry date", &expires))?,
-        out_of_use_since: row.get(7)?,
-        replaced_by: row.get(8)?,
-        disposed_at: row.get(9)?,
+        out_of_use_since: row.get(at + 7)?,
+        replaced_by: row.get(at + 8)?,
+        disposed_at: row.get(at + 9)?,
     })
-}
-
-pub fn find_device_by_id(conn: &Connection, id: i64) -> rusqlite::Result<Option<DeviceRow>> {
-    conn.prepare_cached(&format!(
-        "SELECT {DEVICE_COLUMNS} FROM devices WHERE id = ?1"
-    ))?
-    .query_row([id], device_from_row)
-    .optional()
 }
 
 pub fn find_device(conn: &Connection, serial: &str) -> Result<Option<DeviceRow>> {

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::devices::{DeviceRow, find_device_by_id};
+use super::devices::{DeviceRow, JOINED_DEVICE_COLUMNS, joined_device};
 use crate::error::Result;
 use crate::rules::status::{Role, Status};
 
@@ -90,36 +90,53 @@ fn role_of(text: &str) -> Role {
     Role::parse(text).unwrap_or(Role::General)
 }
 
-const USER_COLUMNS: &str = "id, login_id, name, role, otp_required, device_id, registrable_at, \
-     password_hash, failed_attempts, locked_at IS NOT NULL";
+/// A user and their device in service, read in one join rather than a
+/// second lookup per user: bulk commands resolve thousands of users.
+fn select_users(condition: &str) -> String {
+    format!(
+        "SELECT u.id, u.login_id, u.name, u.role, u.otp_required, u.registrable_at, \
+         u.password_hash, u.failed_attempts, u.locked_at IS NOT NULL, {JOINED_DEVICE_COLUMNS} \
+         FROM users u LEFT JOIN devices d ON d.id = u.device_id {condition}"
+    )
+}
 
-fn user_from_row(conn: &Connection, row: &Row<'_>) -> rusqlite::Result<UserRow> {
-    let device_id: Option<i64> = row.get(5)?;
-    let device = match device_id {
-        Some(id) => find_device_by_id(conn, id)?,
-        None => None,
-    };
+fn user_from_row(row: &Row<'_>) -> rusqlite::Result<UserRow> {
     Ok(UserRow {
         id: row.get(0)?,
         login_id: row.get(1)?,
         name: row.get(2)?,
         role: role_of(&row.get::<_, String>(3)?),
         otp_required: row.get(4)?,
-        device,
-        registrable_at: row.get(6)?,
-        password_hash: row.get(7)?,
-        failed_attempts: row.get(8)?,
-        locked: row.get(9)?,
+        registrable_at: row.get(5)?,
+        password_hash: row.get(6)?,
+        failed_attempts: row.get(7)?,
+        locked: row.get(8)?,
+        device: joined_device(row, 9)?,
     })
 }
 
 pub fn find_user(conn: &Connection, login_id: &str) -> Result<Option<UserRow>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {USER_COLUMNS} FROM users WHERE login_id = ?1"
+    let mut stmt = conn.prepare_cached(&select_users("WHERE u.login_id = ?1"))?;
+    Ok(stmt.query_row([login_id], user_from_row).optional()?)
+}
+
+/// Users whose device in service expires between `first_day` and
+/// `last_day` (both included), in the order of the expiring report.
+pub fn expiring_users(
+    conn: &Connection,
+    first_day: NaiveDate,
+    last_day: NaiveDate,
+) -> Result<Vec<UserRow>> {
+    let mut stmt = conn.prepare_cached(&select_users(
+        "WHERE d.expires >= ?1 AND d.expires <= ?2 ORDER BY d.expires, d.serial, u.login_id",
     ))?;
-    Ok(stmt
-        .query_row([login_id], |row| user_from_row(conn, row))
-        .optional()?)
+    let rows = stmt
+        .query_map(
+            params![first_day.to_string(), last_day.to_string()],
+            user_from_row,
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
 }
 
 pub fn insert_user(
@@ -195,22 +212,6 @@ pub fn for_each_listed(
         })?;
     }
     Ok(())
-}
-
-/// Users whose in-service device expires on or before `last_day`, sorted by
-/// expiry, then serial, then login ID. With `first_day`, only devices
-/// expiring on or after it (not yet expired).
-pub fn expiring(
-    conn: &Connection,
-    first_day: Option<NaiveDate>,
-    last_day: NaiveDate,
-) -> Result<Vec<ExpiringRow>> {
-    let mut rows = Vec::new();
-    for_each_expiring(conn, first_day, last_day, |row| {
-        rows.push(row);
-        Ok(())
-    })?;
-    Ok(rows)
 }
 
 /// Streams what `expiring` returns. The order keeps each device's holders
