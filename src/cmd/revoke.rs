@@ -109,16 +109,6 @@ pub fn run(
     if let Some(file) = &req.targets_file {
         names.extend(read_targets_file(file)?);
     }
-    // Users found by the window are read whole by the query that finds
-    // them, so the first look does not read each of them a second time.
-    let mut prefetched = HashMap::new();
-    if let Some(days) = window {
-        let rows = users::expiring_users(&store.conn, today, window_end(today, days))?;
-        for user in rows {
-            names.push(user.login_id.clone());
-            prefetched.insert(user.login_id.clone(), user);
-        }
-    }
     let explicit = !req.targets.is_empty() || req.targets_file.is_some() || window.is_some();
     if !explicit {
         if !req.dry_run {
@@ -130,9 +120,23 @@ pub fn run(
             return Err(Error::Cancelled);
         }
     }
-    let mut seen = HashSet::new();
-    names.retain(|n| seen.insert(n.clone()));
-    if names.is_empty() {
+    // One read snapshot for the window's query and every lookup, instead of
+    // one per target. Users found by the window are read whole by the query
+    // that finds them, and not read a second time.
+    let targets = {
+        let snapshot = store.conn.unchecked_transaction()?;
+        let mut prefetched = HashMap::new();
+        if let Some(days) = window {
+            for user in users::expiring_users(&snapshot, today, window_end(today, days))? {
+                names.push(user.login_id.clone());
+                prefetched.insert(user.login_id.clone(), user);
+            }
+        }
+        let mut seen = HashSet::new();
+        names.retain(|n| seen.insert(n.clone()));
+        resolve_targets(&snapshot, &names, prefetched, today)?
+    };
+    if targets.is_empty() {
         if window.is_none() {
             return Err(Error::usage(
                 "no targets: name login IDs, or use --targets-file or --expiring-within",
@@ -148,12 +152,6 @@ pub fn run(
         let now = ctx.clock.now();
         return render(&ctx.out, out, &[], now, registrable_at(now), req.dry_run);
     }
-
-    // One read snapshot for all lookups, instead of one per target.
-    let targets = {
-        let snapshot = store.conn.unchecked_transaction()?;
-        resolve_targets(&snapshot, &names, prefetched, today)?
-    };
 
     if req.dry_run {
         let now = ctx.clock.now();
