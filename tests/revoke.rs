@@ -617,39 +617,38 @@ fn targets_can_come_from_stdin_when_the_password_does_not() {
     .stderr_has("stdin");
 }
 
+/// The `login_id serial` pairs a dry run of taro01 would revoke on Friday
+/// night, given the targets in `args`.
+fn dry_run_selection(r: &Registry, args: &[&str]) -> Vec<String> {
+    let mut full = vec!["revoke", "--as", "taro01", "--dry-run", "--format", "json"];
+    full.extend_from_slice(args);
+    let json = r.run(&full).at(FRIDAY_NIGHT).succeeds().json();
+    json["revoked"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            format!(
+                "{} {}",
+                t["login_id"].as_str().unwrap(),
+                t["serial"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
 #[test]
 fn expiring_within_selects_in_service_devices_by_expiry() {
     let r = Registry::demo();
-    let within = |window: &str| {
-        let json = r
-            .run(&[
-                "revoke",
-                "--as",
-                "taro01",
-                "--expiring-within",
-                window,
-                "--dry-run",
-                "--format",
-                "json",
-            ])
-            .at(FRIDAY_NIGHT)
-            .succeeds()
-            .json();
-        json["revoked"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t["login_id"].as_str().unwrap().to_string())
-            .collect::<Vec<_>>()
-    };
+    let within = |window: &str| dry_run_selection(&r, &["--expiring-within", window]);
     // 30 December is 40 days after 20 November.
     assert!(within("39d").is_empty());
     assert_eq!(
         within("40d"),
-        ["taro01", "hamako01"],
+        ["taro01 23456789", "hamako01 45678909"],
         "by expiry, then serial"
     );
-    assert_eq!(within("6w"), ["taro01", "hamako01"]);
+    assert_eq!(within("6w"), ["taro01 23456789", "hamako01 45678909"]);
     r.run(&[
         "revoke",
         "--as",
@@ -679,58 +678,13 @@ fn expiring_within_selects_in_service_devices_by_expiry() {
 #[test]
 fn expiring_within_merges_with_named_targets_once() {
     let r = Registry::demo();
-    let json = r
-        .run(&[
-            "revoke",
-            "--as",
-            "taro01",
-            "hamako01",
-            "--expiring-within",
-            "40d",
-            "--dry-run",
-            "--format",
-            "json",
-        ])
-        .at(FRIDAY_NIGHT)
-        .succeeds()
-        .json();
-    let pairs: Vec<(String, String)> = json["revoked"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| {
-            (
-                t["login_id"].as_str().unwrap().to_string(),
-                t["serial"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
     assert_eq!(
-        pairs,
-        [
-            ("hamako01".to_string(), "45678909".to_string()),
-            ("taro01".to_string(), "23456789".to_string()),
-        ]
+        dry_run_selection(&r, &["hamako01", "--expiring-within", "40d"]),
+        ["hamako01 45678909", "taro01 23456789"]
     );
 
-    let code = code_at(TARO_DEVICE.1, FRIDAY_NIGHT);
-    r.run(&[
-        "revoke",
-        "--as",
-        "taro01",
-        "hamako01",
-        "--expiring-within",
-        "40d",
-        "--password-stdin",
-        "--otp",
-        &code,
-        "--yes",
-        "--format",
-        "json",
-    ])
-    .at(FRIDAY_NIGHT)
-    .stdin(DEMO_PASSWORD)
-    .succeeds();
+    let out = r.revoke_as_taro(&["hamako01", "--expiring-within", "40d"], FRIDAY_NIGHT);
+    assert_eq!(out.status, 0, "{out:#?}");
     assert_eq!(
         r.query_i64("SELECT COUNT(*) FROM users WHERE device_id IS NOT NULL"),
         0,
