@@ -95,20 +95,27 @@ impl Registry {
         conn.query_row(sql, [], |r| r.get(0)).expect("query")
     }
 
-    /// Revokes `targets` as the demo master at `at`, with a valid code.
-    pub fn revoke_as_taro(&self, targets: &[&str], at: &str) -> Out {
-        let code = code_at(TARO_DEVICE.1, at);
-        let mut args = vec![
+    /// `revoke` signed by the demo master with `code`, `--yes`, and the
+    /// master's password on stdin (`.stdin(…)` replaces it), then `args`.
+    pub fn revoke_as_taro_with_code(&self, code: &str, args: &[&str]) -> Run {
+        let mut all = vec![
             "revoke",
             "--as",
             "taro01",
             "--otp",
-            &code,
+            code,
             "--password-stdin",
             "--yes",
         ];
-        args.extend_from_slice(targets);
-        self.run(&args).at(at).stdin(DEMO_PASSWORD).output()
+        all.extend_from_slice(args);
+        self.run(&all).stdin(DEMO_PASSWORD)
+    }
+
+    /// Revokes `targets` as the demo master at `at`, with a valid code.
+    pub fn revoke_as_taro(&self, targets: &[&str], at: &str) -> Out {
+        self.revoke_as_taro_with_code(&code_at(TARO_DEVICE.1, at), targets)
+            .at(at)
+            .output()
     }
 }
 

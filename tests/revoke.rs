@@ -6,20 +6,12 @@ use crate::common::*;
 const FRIDAY_NIGHT: &str = "2026-11-20T21:00:00+09:00";
 
 fn revoke_json(r: &Registry, targets: &[&str], at: &str) -> serde_json::Value {
-    let code = code_at(TARO_DEVICE.1, at);
-    let mut args = vec![
-        "revoke",
-        "--as",
-        "taro01",
-        "--otp",
-        &code,
-        "--password-stdin",
-        "--yes",
-        "--format",
-        "json",
-    ];
+    let mut args = vec!["--format", "json"];
     args.extend_from_slice(targets);
-    r.run(&args).at(at).stdin(DEMO_PASSWORD).succeeds().json()
+    r.revoke_as_taro_with_code(&code_at(TARO_DEVICE.1, at), &args)
+        .at(at)
+        .succeeds()
+        .json()
 }
 
 /// A demo registry plus `n` general users, each with a device of its own
@@ -165,16 +157,7 @@ fn wrong_password_is_refused_and_audited_without_the_password() {
     let code = code_at(TARO_DEVICE.1, FRIDAY_NIGHT);
     let before_list = r.run(&["list", "--format", "json"]).succeeds().json();
     let out = r
-        .run(&[
-            "revoke",
-            "--as",
-            "taro01",
-            "hamako01",
-            "--otp",
-            &code,
-            "--password-stdin",
-            "--yes",
-        ])
+        .revoke_as_taro_with_code(&code, &["hamako01"])
         .at(FRIDAY_NIGHT)
         .stdin("hunter2-wrong")
         .fails(3);
@@ -197,20 +180,10 @@ fn wrong_code_with_the_right_password_is_refused() {
     let code = code_at(TARO_DEVICE.1, FRIDAY_NIGHT);
     let wrong = format!("{:06}", (code.parse::<u32>().unwrap() + 1) % 1_000_000);
     let before = r.snapshot();
-    r.run(&[
-        "revoke",
-        "--as",
-        "taro01",
-        "hamako01",
-        "--otp",
-        &wrong,
-        "--password-stdin",
-        "--yes",
-    ])
-    .at(FRIDAY_NIGHT)
-    .stdin(DEMO_PASSWORD)
-    .fails(3)
-    .stderr_has("wrong");
+    r.revoke_as_taro_with_code(&wrong, &["hamako01"])
+        .at(FRIDAY_NIGHT)
+        .fails(3)
+        .stderr_has("wrong");
     assert_ne!(r.snapshot(), before, "the failure itself is recorded");
     let list = r
         .run(&["list", "--user", "hamako01", "--format", "json"])
@@ -225,20 +198,10 @@ fn a_replayed_code_is_refused() {
     let code = code_at(TARO_DEVICE.1, FRIDAY_NIGHT);
     revoke_json(&r, &["hamako01"], FRIDAY_NIGHT);
     // The same code again, within its window: a replay.
-    r.run(&[
-        "revoke",
-        "--as",
-        "taro01",
-        "user000",
-        "--otp",
-        &code,
-        "--password-stdin",
-        "--yes",
-    ])
-    .at(&plus(FRIDAY_NIGHT, 10))
-    .stdin(DEMO_PASSWORD)
-    .fails(3)
-    .stderr_has("a code is accepted once");
+    r.revoke_as_taro_with_code(&code, &["user000"])
+        .at(&plus(FRIDAY_NIGHT, 10))
+        .fails(3)
+        .stderr_has("a code is accepted once");
     let audit = r
         .run(&["audit", "--format", "json", "--limit", "1"])
         .succeeds()
@@ -252,19 +215,9 @@ fn a_replayed_code_is_refused() {
     );
     // The previous step's code is older than the one accepted: also a replay.
     let older = code_at(TARO_DEVICE.1, &plus(FRIDAY_NIGHT, -30));
-    r.run(&[
-        "revoke",
-        "--as",
-        "taro01",
-        "user000",
-        "--otp",
-        &older,
-        "--password-stdin",
-        "--yes",
-    ])
-    .at(&plus(FRIDAY_NIGHT, 10))
-    .stdin(DEMO_PASSWORD)
-    .fails(3);
+    r.revoke_as_taro_with_code(&older, &["user000"])
+        .at(&plus(FRIDAY_NIGHT, 10))
+        .fails(3);
     // The device's next code works.
     let next = plus(FRIDAY_NIGHT, 30);
     revoke_json(&r, &["user000"], &next);
@@ -276,18 +229,9 @@ fn five_consecutive_failures_lock_the_master_until_unlock() {
     let at = FRIDAY_NIGHT;
     let code = code_at(TARO_DEVICE.1, at);
     let attempt = |password: &str| {
-        r.run(&[
-            "revoke",
-            "--as",
-            "taro01",
-            "hamako01",
-            "--otp",
-            &code,
-            "--password-stdin",
-            "--yes",
-        ])
-        .at(at)
-        .stdin(password)
+        r.revoke_as_taro_with_code(&code, &["hamako01"])
+            .at(at)
+            .stdin(password)
     };
     for _ in 0..4 {
         attempt("wrong").fails(3);
@@ -330,19 +274,10 @@ fn a_success_resets_the_failure_count() {
     let mut at = FRIDAY_NIGHT.to_string();
     let fail = |at: &str| {
         let code = code_at(TARO_DEVICE.1, at);
-        r.run(&[
-            "revoke",
-            "--as",
-            "taro01",
-            "user001",
-            "--otp",
-            &code,
-            "--password-stdin",
-            "--yes",
-        ])
-        .at(at)
-        .stdin("wrong")
-        .fails(3);
+        r.revoke_as_taro_with_code(&code, &["user001"])
+            .at(at)
+            .stdin("wrong")
+            .fails(3);
     };
     for _ in 0..4 {
         fail(&at);
@@ -440,20 +375,10 @@ fn a_master_whose_device_expired_cannot_revoke() {
     let r = Registry::demo();
     let after_expiry = "2026-12-31T09:00:00+09:00";
     let code = code_at(TARO_DEVICE.1, after_expiry);
-    r.run(&[
-        "revoke",
-        "--as",
-        "taro01",
-        "hamako01",
-        "--otp",
-        &code,
-        "--password-stdin",
-        "--yes",
-    ])
-    .at(after_expiry)
-    .stdin(DEMO_PASSWORD)
-    .fails(7)
-    .stderr_has("expired");
+    r.revoke_as_taro_with_code(&code, &["hamako01"])
+        .at(after_expiry)
+        .fails(7)
+        .stderr_has("expired");
 }
 
 #[test]
@@ -468,22 +393,11 @@ fn every_failing_target_is_listed_and_nothing_changes() {
     let before = r.snapshot();
     let code = code_at(TARO_DEVICE.1, FRIDAY_NIGHT);
     let out = r
-        .run(&[
-            "revoke",
-            "--as",
-            "taro01",
-            "--otp",
+        .revoke_as_taro_with_code(
             &code,
-            "--password-stdin",
-            "--yes",
-            "hamako01",
-            "ghost01",
-            "shiro01",
-            "late01",
-            "nootp01",
-        ])
+            &["hamako01", "ghost01", "shiro01", "late01", "nootp01"],
+        )
         .at(FRIDAY_NIGHT)
-        .stdin(DEMO_PASSWORD)
         .fails(6);
     out.stderr_has("ghost01: unknown login ID")
         .stderr_has("shiro01: not in service")
@@ -791,19 +705,10 @@ fn parallel_failures_all_count_toward_the_lockout() {
     let code = code_at(TARO_DEVICE.1, FRIDAY_NIGHT);
     let children: Vec<_> = (0..6)
         .map(|_| {
-            r.run(&[
-                "revoke",
-                "--as",
-                "taro01",
-                "hamako01",
-                "--otp",
-                &code,
-                "--password-stdin",
-                "--yes",
-            ])
-            .at(FRIDAY_NIGHT)
-            .stdin("wrong")
-            .spawn()
+            r.revoke_as_taro_with_code(&code, &["hamako01"])
+                .at(FRIDAY_NIGHT)
+                .stdin("wrong")
+                .spawn()
         })
         .collect();
     for child in children {
@@ -827,20 +732,11 @@ fn a_master_without_a_password_is_told_to_set_one() {
     r.sql("UPDATE users SET password_hash = NULL WHERE login_id = 'taro01';");
     let before = r.snapshot();
     let code = code_at(TARO_DEVICE.1, FRIDAY_NIGHT);
-    r.run(&[
-        "revoke",
-        "--as",
-        "taro01",
-        "hamako01",
-        "--otp",
-        &code,
-        "--password-stdin",
-        "--yes",
-    ])
-    .at(FRIDAY_NIGHT)
-    .stdin("anything")
-    .fails(7)
-    .stderr_has("tokenctl passwd taro01");
+    r.revoke_as_taro_with_code(&code, &["hamako01"])
+        .at(FRIDAY_NIGHT)
+        .stdin("anything")
+        .fails(7)
+        .stderr_has("tokenctl passwd taro01");
     assert_eq!(r.snapshot(), before, "not counted as a failure");
 }
 
@@ -853,20 +749,11 @@ fn a_replay_and_a_wrong_password_read_the_same() {
     let code = code_at(TARO_DEVICE.1, FRIDAY_NIGHT);
     revoke_json(&r, &["hamako01"], FRIDAY_NIGHT);
     let attempt = |password: &str| {
-        r.run(&[
-            "revoke",
-            "--as",
-            "taro01",
-            "user000",
-            "--otp",
-            &code,
-            "--password-stdin",
-            "--yes",
-        ])
-        .at(&plus(FRIDAY_NIGHT, 5))
-        .stdin(password)
-        .fails(3)
-        .stderr
+        r.revoke_as_taro_with_code(&code, &["user000"])
+            .at(&plus(FRIDAY_NIGHT, 5))
+            .stdin(password)
+            .fails(3)
+            .stderr
     };
     assert_eq!(attempt(DEMO_PASSWORD), attempt("a wrong guess"));
 }
