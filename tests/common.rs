@@ -95,6 +95,13 @@ impl Registry {
         conn.query_row(sql, [], |r| r.get(0)).expect("query")
     }
 
+    /// `list --user LOGIN_ID --format json`: the array with that one user.
+    pub fn listed(&self, login_id: &str) -> serde_json::Value {
+        self.run(&["list", "--user", login_id, "--format", "json"])
+            .succeeds()
+            .json()
+    }
+
     /// `revoke` signed by the demo master with `code`, `--yes`, and the
     /// master's password on stdin (`.stdin(…)` replaces it), then `args`.
     pub fn revoke_as_taro_with_code(&self, code: &str, args: &[&str]) -> Run {
@@ -299,4 +306,24 @@ pub fn totp(secret_b32: &str, algorithm: &str, digits: u32, period: u64, unix: u
 pub fn plus(instant: &str, seconds: i64) -> String {
     let t = chrono::DateTime::parse_from_rfc3339(instant).expect("RFC 3339");
     (t + chrono::Duration::seconds(seconds)).to_rfc3339()
+}
+
+/// Starts `cmd`, reads the first bytes of its output, and closes the pipe,
+/// as `| head` does; returns how the command ended.
+pub fn read_a_little_then_close(mut cmd: Command) -> std::process::Output {
+    use std::io::Read;
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn tokenctl");
+    let mut first = [0u8; 16];
+    child
+        .stdout
+        .as_mut()
+        .expect("stdout")
+        .read_exact(&mut first)
+        .expect("the first bytes");
+    drop(child.stdout.take());
+    child.wait_with_output().expect("wait")
 }

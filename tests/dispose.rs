@@ -441,10 +441,7 @@ fn a_disposed_device_is_never_registered_again() {
         .fails(2)
         .stderr_has("disposed");
     assert_eq!(r.snapshot(), before_hamako);
-    let list = r
-        .run(&["list", "--user", "hamako01", "--format", "json"])
-        .succeeds()
-        .json();
+    let list = r.listed("hamako01");
     assert_eq!(list[0]["status"], "revoked");
 }
 

@@ -245,10 +245,7 @@ impl Pty {
 
 /// The demo's users as `list --format json` shows them.
 fn user(r: &Registry, login_id: &str) -> serde_json::Value {
-    let list = r
-        .run(&["list", "--user", login_id, "--format", "json"])
-        .succeeds()
-        .json();
+    let list = r.listed(login_id);
     list[0].clone()
 }
 

@@ -68,10 +68,7 @@ fn a_revoked_user_shows_when_it_may_register() {
     let r = Registry::demo();
     let out = r.revoke_as_taro(&["hamako01"], "2026-11-20T21:00:00+09:00");
     assert_eq!(out.status, 0, "{out:#?}");
-    let list = r
-        .run(&["list", "--user", "hamako01", "--format", "json"])
-        .succeeds()
-        .json();
+    let list = r.listed("hamako01");
     assert_eq!(list[0]["status"], "revoked");
     assert_eq!(list[0]["serial"], serde_json::Value::Null);
     assert_eq!(list[0]["registrable_at"], "2026-11-24T08:10:00+09:00");
@@ -85,8 +82,6 @@ fn a_revoked_user_shows_when_it_may_register() {
 
 #[test]
 fn a_closed_pipe_is_not_an_error() {
-    use std::io::Read;
-    use std::process::Stdio;
     let r = Registry::init();
     let mut csv = String::from("login_id,name,role,otp_required\n");
     for i in 0..20_000 {
@@ -96,22 +91,9 @@ fn a_closed_pipe_is_not_an_error() {
     }
     r.run(&["import", "users", "-"]).stdin(&csv).succeeds();
     for format in ["json", "csv", "table"] {
-        let mut child = r
-            .command()
-            .args(["list", "--format", format])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut first = [0u8; 16];
-        child
-            .stdout
-            .as_mut()
-            .unwrap()
-            .read_exact(&mut first)
-            .unwrap();
-        drop(child.stdout.take());
-        let output = child.wait_with_output().unwrap();
+        let mut cmd = r.command();
+        cmd.args(["list", "--format", format]);
+        let output = read_a_little_then_close(cmd);
         assert_eq!(output.status.code(), Some(0), "{format}");
         assert_eq!(String::from_utf8_lossy(&output.stderr), "", "{format}");
     }
@@ -155,8 +137,6 @@ fn an_expired_device_in_service_is_marked_in_the_table() {
 /// `expiring --exit-code`'s 10 into 0.
 #[test]
 fn a_closed_pipe_keeps_the_commands_own_exit_code() {
-    use std::io::Read;
-    use std::process::Stdio;
     let r = Registry::init();
     let mut devices = String::from("serial,secret,expires\n");
     let mut users =
@@ -191,23 +171,9 @@ fn a_closed_pipe_keeps_the_commands_own_exit_code() {
         ),
         (&["expiring", "--exit-code", "--format", "json"][..], 10),
     ] {
-        let mut child = r
-            .command()
-            .args(args)
-            .env("TOKENCTL_NOW", NOON_FRIDAY)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut first = [0u8; 16];
-        child
-            .stdout
-            .as_mut()
-            .unwrap()
-            .read_exact(&mut first)
-            .unwrap();
-        drop(child.stdout.take());
-        let output = child.wait_with_output().unwrap();
+        let mut cmd = r.command();
+        cmd.args(args).env("TOKENCTL_NOW", NOON_FRIDAY);
+        let output = read_a_little_then_close(cmd);
         assert_eq!(
             output.status.code(),
             Some(expected),

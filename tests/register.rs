@@ -51,10 +51,7 @@ fn registration_opens_at_0810_to_the_second() {
             "previous_serial": "45678909",
         })
     );
-    let list = r
-        .run(&["list", "--user", "hamako01", "--format", "json"])
-        .succeeds()
-        .json();
+    let list = r.listed("hamako01");
     assert_eq!(list[0]["status"], "active");
     assert_eq!(list[0]["serial"], "56789012");
     assert_eq!(list[0]["registrable_at"], serde_json::Value::Null);
@@ -124,10 +121,7 @@ fn each_refusal_has_its_exit_code_and_changes_nothing() {
     attempt("hamako01", NEW_DEVICE_2.0, &wrong)
         .fails(3)
         .stderr_has("wrong");
-    let list = r
-        .run(&["list", "--user", "hamako01", "--format", "json"])
-        .succeeds()
-        .json();
+    let list = r.listed("hamako01");
     assert_eq!(list[0]["status"], "revoked");
 }
 

@@ -185,10 +185,7 @@ fn wrong_code_with_the_right_password_is_refused() {
         .fails(3)
         .stderr_has("wrong");
     assert_ne!(r.snapshot(), before, "the failure itself is recorded");
-    let list = r
-        .run(&["list", "--user", "hamako01", "--format", "json"])
-        .succeeds()
-        .json();
+    let list = r.listed("hamako01");
     assert_eq!(list[0]["status"], "active");
 }
 
@@ -239,10 +236,7 @@ fn five_consecutive_failures_lock_the_master_until_unlock() {
     attempt("wrong").fails(3).stderr_has("now locked");
     // Locked: even the right credentials are refused.
     attempt(DEMO_PASSWORD).fails(4).stderr_has("unlock");
-    let list = r
-        .run(&["list", "--user", "taro01", "--format", "json"])
-        .succeeds()
-        .json();
+    let list = r.listed("taro01");
     assert_eq!(list[0]["locked"], true);
     let audit = r
         .run(&["audit", "--format", "json", "--limit", "2"])
@@ -715,10 +709,7 @@ fn parallel_failures_all_count_toward_the_lockout() {
         let status = child.wait_with_output().unwrap().status.code().unwrap();
         assert!(matches!(status, 3 | 4), "exit {status}");
     }
-    let list = r
-        .run(&["list", "--user", "taro01", "--format", "json"])
-        .succeeds()
-        .json();
+    let list = r.listed("taro01");
     assert_eq!(list[0]["locked"], true);
     assert_eq!(
         r.query_i64("SELECT failed_attempts FROM users WHERE login_id = 'taro01'"),
