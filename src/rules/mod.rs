@@ -14,9 +14,6 @@ pub mod revocation;
 pub mod schedule;
 pub mod status;
 
-#[cfg(test)]
-mod holiday_law;
-
 /// Consecutive failed verifications (password or code) that lock a login.
 pub const MAX_CONSECUTIVE_FAILURES: u32 = 5;
 
