@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::output::{Format, Lang};
 use crate::rules::status::{Role, Status};
+use crate::store::Access;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -31,6 +32,16 @@ pub struct Cli {
         help_heading = "Global options"
     )]
     pub db: Option<PathBuf>,
+
+    /// The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key
+    /// in the platform's config directory]
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        help_heading = "Global options"
+    )]
+    pub key_file: Option<PathBuf>,
 
     /// Output format
     #[arg(long, global = true, value_enum, default_value_t = Format::Table, help_heading = "Global options")]
@@ -67,8 +78,10 @@ pub enum Command {
     Otp(OtpArgs),
     /// Show the append-only audit log, newest first
     Audit(AuditArgs),
-    /// Clear a login's lockout
+    /// Clear a login's lockout, signed by another master (or --recovery)
     Unlock(UnlockArgs),
+    /// Verify the registry: SQLite's checks, invariants, sealed secrets, audit chain
+    Check(CheckArgs),
     /// Print shell completions
     Completions(CompletionsArgs),
     /// Print the man page (roff)
@@ -79,9 +92,13 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// Load the sample organisation of the procedure
+    /// Load the sample organisation of the procedure (implies --simulation)
     #[arg(long)]
     pub demo: bool,
+    /// Mark the registry as a simulation: TOKENCTL_NOW governs every
+    /// command and `otp` shows codes (training, tests, what-if)
+    #[arg(long)]
+    pub simulation: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -114,6 +131,18 @@ pub struct PasswdArgs {
     pub login_id: String,
     #[command(flatten)]
     pub password: PasswordArgs,
+    /// Read the current password from a file (to change an existing one)
+    #[arg(long, value_name = "F", conflicts_with = "master")]
+    pub current_password_file: Option<PathBuf>,
+    /// Another master who signs the change with their password and code
+    #[arg(long = "as", value_name = "MASTER")]
+    pub master: Option<String>,
+    /// The current code of the signing master's device (with --as)
+    #[arg(long, value_name = "CODE", requires = "master")]
+    pub otp: Option<String>,
+    /// Read the signing master's password from a file (with --as)
+    #[arg(long, value_name = "F", requires = "master")]
+    pub master_password_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -174,6 +203,12 @@ pub struct RevokeArgs {
     /// Do not ask for confirmation
     #[arg(long)]
     pub yes: bool,
+    /// Record a revocation the bank carried out, with the bank's reference
+    #[arg(long, value_name = "REF")]
+    pub bank_reference: Option<String>,
+    /// When the bank revoked (RFC 3339; default now; never in the future)
+    #[arg(long, value_name = "RFC3339", requires = "bank_reference")]
+    pub revoked_at: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -206,6 +241,9 @@ pub struct DisposeNoteArgs {
     /// Record the disposal of the devices listed
     #[arg(long)]
     pub mark_disposed: bool,
+    /// With --mark-disposed and no serials: every device out of use
+    #[arg(long, requires = "mark_disposed")]
+    pub all: bool,
 }
 
 #[derive(Debug, Args)]
@@ -222,12 +260,80 @@ pub struct AuditArgs {
     /// Show at most N rows
     #[arg(long, value_name = "N")]
     pub limit: Option<u64>,
+    /// Only rows of this action (e.g. revoke, register, unlock)
+    #[arg(long, value_name = "ACTION")]
+    pub action: Option<String>,
+    /// Only rows of this actor (a login ID, or os:ACCOUNT)
+    #[arg(long, value_name = "ACTOR")]
+    pub actor: Option<String>,
+    /// Only rows acting at or after this instant (RFC 3339)
+    #[arg(long, value_name = "RFC3339")]
+    pub since: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Also require this audit head (hex), recorded earlier, to be in the chain
+    #[arg(long, value_name = "HEX")]
+    pub expect_head: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct UnlockArgs {
     /// The locked login
     pub login_id: String,
+    /// The master who signs the unlock with their password and code
+    #[arg(
+        long = "as",
+        value_name = "MASTER",
+        required_unless_present = "recovery"
+    )]
+    pub master: Option<String>,
+    /// The current code of the signing master's device
+    #[arg(long, value_name = "CODE", requires = "master")]
+    pub otp: Option<String>,
+    #[command(flatten)]
+    pub password: PasswordArgs,
+    /// The way out when no master can sign: needs the key file and a
+    /// confirmation; audited as a recovery
+    #[arg(long, conflicts_with = "master")]
+    pub recovery: bool,
+    /// Do not ask for confirmation (with --recovery)
+    #[arg(long, requires = "recovery")]
+    pub yes: bool,
+}
+
+/// What a command needs of the registry.
+#[derive(Debug, Clone, Copy)]
+pub struct Needs {
+    pub access: Access,
+    /// The key file: to read a secret or to write (every audit row is
+    /// chained under it).
+    pub key: bool,
+}
+
+impl Command {
+    pub fn needs(&self) -> Needs {
+        let read_only = Needs {
+            access: Access::ReadOnly,
+            key: false,
+        };
+        let read_with_key = Needs {
+            access: Access::ReadOnly,
+            key: true,
+        };
+        let write = Needs {
+            access: Access::ReadWrite,
+            key: true,
+        };
+        match self {
+            Command::List(_) | Command::Expiring(_) | Command::Audit(_) => read_only,
+            Command::DisposeNote(a) if !a.mark_disposed => read_only,
+            Command::Revoke(a) if a.dry_run => read_with_key,
+            Command::Otp(_) | Command::Check(_) => read_with_key,
+            _ => write,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -67,6 +67,11 @@ impl Clock {
     pub fn is_fixed(&self) -> bool {
         self.fixed.is_some()
     }
+
+    /// The instant `TOKENCTL_NOW` fixed, if it is set.
+    pub fn fixed_at(&self) -> Option<DateTime<Utc>> {
+        self.fixed
+    }
 }
 
 /// Parses an RFC 3339 instant such as `2026-11-20T21:00:00+09:00`.

@@ -10,12 +10,14 @@ pub mod cli;
 pub mod clock;
 pub mod cmd;
 pub mod error;
+pub mod fsutil;
+pub mod key;
 pub mod output;
 pub mod password;
 pub mod prompt;
 pub mod rules;
+pub mod signed;
 pub mod store;
-pub mod verification;
 
 use std::io::{BufWriter, Write};
 
@@ -24,6 +26,7 @@ use clap::Parser;
 use crate::cli::{Cli, Command};
 use crate::clock::Clock;
 use crate::error::Result;
+use crate::key::RegistryKey;
 use crate::output::{Lang, Output, is_broken_pipe};
 use crate::prompt::Terminal;
 use crate::store::Store;
@@ -67,7 +70,7 @@ pub fn run() -> i32 {
             // (dropping a BufWriter would flush it).
             let _ = out.into_parts();
             let lang = resolve_lang(flag_lang).unwrap_or(Lang::En);
-            let _ = std::io::stderr().write_all(e.render(lang).as_bytes());
+            let _ = std::io::stderr().write_all(output::errors::render(&e, lang).as_bytes());
             e.exit_code()
         }
     }
@@ -102,14 +105,40 @@ fn execute(cli: Cli, lang: Lang, out: &mut dyn Write) -> Result<i32> {
         out: output,
         term: Terminal::detect(output.lang),
     };
+    if let Some(at) = ctx.clock.fixed_at() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "{}",
+            match lang {
+                Lang::En => format!(
+                    "note: the clock is fixed at {} by TOKENCTL_NOW",
+                    output.instant(at)
+                ),
+                Lang::Ja => format!(
+                    "注意：TOKENCTL_NOW により時刻が {} に固定されています",
+                    output.instant(at)
+                ),
+            }
+        );
+    }
     let path = cli
         .db
         .or_else(|| env_value("TOKENCTL_DB").map(std::path::PathBuf::from))
         .unwrap_or_else(store::default_path);
+    let key_path = cli
+        .key_file
+        .or_else(|| env_value(key::KEY_FILE_ENV).map(std::path::PathBuf::from))
+        .unwrap_or_else(key::default_path);
     if let Command::Init(args) = &cli.command {
-        return cmd::init::run(&ctx, &path, args, out).map(|_| 0);
+        return cmd::init::run(&ctx, &path, &key_path, args, out).map(|_| 0);
     }
-    let mut store = Store::open(&path)?;
+    let needs = cli.command.needs();
+    let key = if needs.key {
+        Some(RegistryKey::load(&key_path)?)
+    } else {
+        None
+    };
+    let mut store = Store::open(&path, needs.access, key, ctx.clock.is_fixed())?;
     dispatch(&ctx, &mut store, cli.command, out)
 }
 
@@ -137,6 +166,7 @@ pub fn dispatch(
         Command::Otp(args) => cmd::otp::run(ctx, store, &args, out)?,
         Command::Audit(args) => cmd::audit::run(ctx, store, &args, out)?,
         Command::Unlock(args) => cmd::unlock::run(ctx, store, &args, out)?,
+        Command::Check(args) => return cmd::check::run(ctx, store, &args, out),
         Command::Init(_) | Command::Completions(_) | Command::Man | Command::Demo => {
             unreachable!("handled before the registry is opened")
         }

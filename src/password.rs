@@ -50,3 +50,38 @@ mod tests {
         assert!(!verify("correct horse", Some("garbage")));
     }
 }
+
+/// The shortest confirmation password accepted.
+pub const MIN_LENGTH: usize = 8;
+
+/// A new confirmation password must have at least `MIN_LENGTH` characters,
+/// not all whitespace, and must not be the login ID.
+pub fn check_new(login_id: &str, password: &str) -> std::result::Result<(), String> {
+    if password.chars().count() < MIN_LENGTH {
+        return Err(format!(
+            "the new password is too short: at least {MIN_LENGTH} characters"
+        ));
+    }
+    if password.trim().is_empty() {
+        return Err("the new password is only whitespace".into());
+    }
+    if password.trim() == login_id {
+        return Err("the new password must not be the login ID".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod policy_tests {
+    use super::*;
+
+    #[test]
+    fn new_passwords_at_the_edges() {
+        assert!(check_new("taro01", "1234567").is_err());
+        assert!(check_new("taro01", "12345678").is_ok());
+        assert!(check_new("taro01", "パスワード八文字だ").is_ok());
+        assert!(check_new("taro01", "        ").is_err());
+        assert!(check_new("taro0123", "taro0123").is_err());
+        assert!(check_new("taro0123", "taro01234").is_ok());
+    }
+}

@@ -10,6 +10,22 @@ use dialoguer::{Confirm, Input, MultiSelect, Password};
 
 use crate::error::{Error, Result};
 use crate::output::Lang;
+use crate::rules::otp;
+
+/// How many times a malformed code is asked for at the prompt.
+const CODE_ATTEMPTS: usize = 3;
+
+/// A code as typed: surrounding space removed, full-width digits (typed
+/// with a Japanese input method) read as ASCII.
+pub fn normalise_code(code: &str) -> String {
+    code.trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            c => c,
+        })
+        .collect()
+}
 
 /// Whether prompts can be shown: stdin and stderr are both terminals.
 #[derive(Debug, Clone, Copy)]
@@ -66,7 +82,7 @@ impl Terminal {
 
     /// Checks a prompt can be shown, and makes Ctrl-C at it restore the
     /// terminal (only prompting commands take over Ctrl-C).
-    fn require(&self, what: &str, how: &str) -> Result<()> {
+    pub fn require(&self, what: &str, how: &str) -> Result<()> {
         if self.interactive {
             restore_terminal_on_interrupt();
             Ok(())
@@ -120,19 +136,36 @@ impl Terminal {
         Ok(password)
     }
 
-    /// The one-time code from `--otp`, or a prompt.
-    pub fn code(&self, given: Option<&str>, prompt: &str) -> Result<String> {
+    /// The one-time code from `--otp`, or a prompt, checked for shape: all
+    /// digits, as many as the device shows. A malformed code given with
+    /// `--otp` is a usage error; one typed at the prompt is asked again (up
+    /// to three times in all). Neither counts as a verification attempt.
+    pub fn code(&self, given: Option<&str>, prompt: &str, digits: u8) -> Result<String> {
         if let Some(code) = given {
-            return Ok(code.trim().to_string());
+            let code = normalise_code(code);
+            otp::check_format(&code, digits).map_err(Error::Usage)?;
+            return Ok(code);
         }
         self.require("a one-time code", "pass it with --otp")?;
         let theme = theme();
-        let code: String = answered(
-            Input::with_theme(theme.as_ref())
-                .with_prompt(prompt)
-                .interact_text(),
-        )?;
-        Ok(code.trim().to_string())
+        let mut last_error = String::new();
+        for _ in 0..CODE_ATTEMPTS {
+            let typed: String = answered(
+                Input::with_theme(theme.as_ref())
+                    .with_prompt(prompt)
+                    .allow_empty(true)
+                    .interact_text(),
+            )?;
+            let code = normalise_code(&typed);
+            match otp::check_format(&code, digits) {
+                Ok(()) => return Ok(code),
+                Err(message) => {
+                    eprintln!("{message}");
+                    last_error = message;
+                }
+            }
+        }
+        Err(Error::Usage(last_error))
     }
 
     pub fn confirm(&self, prompt: &str) -> Result<bool> {
@@ -249,12 +282,12 @@ mod tests {
             interactive: false,
             lang: Lang::En,
         };
-        assert!(matches!(term.code(None, "code"), Err(Error::Usage(_))));
+        assert!(matches!(term.code(None, "code", 6), Err(Error::Usage(_))));
         assert!(matches!(term.confirm("sure?"), Err(Error::Usage(_))));
         assert!(matches!(
             term.password(&PasswordInput::Prompt, "pw", false),
             Err(Error::Usage(_))
         ));
-        assert_eq!(term.code(Some(" 123456 "), "code").unwrap(), "123456");
+        assert_eq!(term.code(Some(" 123456 "), "code", 6).unwrap(), "123456");
     }
 }

@@ -37,11 +37,24 @@ impl Registry {
         Registry { dir, path }
     }
 
-    /// A new registry with no users or devices.
+    /// A new simulation registry with no users or devices (its clock can
+    /// be fixed with `.at(…)`).
     pub fn init() -> Registry {
+        let r = Registry::empty();
+        r.run(&["init", "--simulation"]).succeeds();
+        r
+    }
+
+    /// A new live registry: the real clock only.
+    pub fn live() -> Registry {
         let r = Registry::empty();
         r.run(&["init"]).succeeds();
         r
+    }
+
+    /// The key file every command of this registry uses (inside the temp dir).
+    pub fn key_path(&self) -> PathBuf {
+        self.dir.path().join("registry.key")
     }
 
     /// The sample organisation of the procedure, created at `NOON_FRIDAY`.
@@ -67,6 +80,7 @@ impl Registry {
             .env("USER", "tester")
             .env("LANG", "C")
             .env("TOKENCTL_DB", &self.path)
+            .env("TOKENCTL_KEY_FILE", self.dir.path().join("registry.key"))
             .current_dir(self.dir.path());
         cmd
     }
@@ -150,7 +164,22 @@ pub struct Run {
 pub struct Out {
     pub status: i32,
     pub stdout: String,
+    /// stderr without the note a fixed clock adds (counted apart).
     pub stderr: String,
+    pub fixed_clock_noted: usize,
+}
+
+/// The note every command under `TOKENCTL_NOW` writes once to stderr.
+pub fn is_clock_note(line: &str) -> bool {
+    line.starts_with("note: the clock is fixed at ")
+        || line.starts_with("注意：TOKENCTL_NOW により時刻が")
+}
+
+pub fn without_clock_note(stderr: &str) -> String {
+    stderr
+        .split_inclusive('\n')
+        .filter(|l| !is_clock_note(l))
+        .collect()
 }
 
 impl Run {
@@ -204,10 +233,12 @@ impl Run {
             let _ = pipe.write_all(input.as_bytes());
         }
         let output = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
         Out {
             status: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            fixed_clock_noted: stderr.lines().filter(|l| is_clock_note(l)).count(),
+            stderr: without_clock_note(&stderr),
         }
     }
 

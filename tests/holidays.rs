@@ -17,49 +17,12 @@ const FIXTURE: &str = include_str!("../fixtures/holidays/jp-1955-2099.csv");
 const FIRST_YEAR: i32 = 1955;
 const LAST_YEAR: i32 = 2099;
 
-/// The days where tokenctl (through yasumi) and the fixture disagree, all
-/// before 1986, where the fixture follows the law and yasumi does not:
-/// yasumi applies two amendments to years before they were enacted.
-/// - 4 May between Constitution Day and Children's Day: the rule that a day
-///   between two national holidays is a holiday (国民の休日) dates from the
-///   amendment in force on 27 December 1985, so 4 May was a working day
-///   before 1986 unless it was a Sunday or a substitute holiday.
-/// - 12 February 1973: substitute holidays (振替休日) date from the
-///   amendment in force on 12 April 1973, so Foundation Day on Sunday
-///   11 February 1973 had none.
-///
-/// A business calendar only looks forward from today, so none of these can
-/// reach a registration; they are listed so that any other disagreement, or
-/// a fix of these, fails the comparison.
-const YASUMI_BEFORE_THE_LAW: [&str; 27] = [
-    "1955-05-04",
-    "1956-05-04",
-    "1957-05-04",
-    "1959-05-04",
-    "1960-05-04",
-    "1961-05-04",
-    "1962-05-04",
-    "1963-05-04",
-    "1964-05-04",
-    "1965-05-04",
-    "1966-05-04",
-    "1967-05-04",
-    "1968-05-04",
-    "1970-05-04",
-    "1971-05-04",
-    "1972-05-04",
-    "1973-02-12",
-    "1973-05-04",
-    "1974-05-04",
-    "1976-05-04",
-    "1977-05-04",
-    "1978-05-04",
-    "1979-05-04",
-    "1982-05-04",
-    "1983-05-04",
-    "1984-05-04",
-    "1985-05-04",
-];
+/// Days where tokenctl and the fixture are allowed to disagree: none.
+/// yasumi applies two amendments to years before they were enacted (4 May
+/// as a citizens' holiday before 27 December 1985, a substitute holiday on
+/// 12 February 1973); `rules::calendar` corrects both, and this list stays
+/// empty so that any disagreement fails the comparison.
+const YASUMI_BEFORE_THE_LAW: [&str; 0] = [];
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_else(|e| panic!("{s}: {e}"))

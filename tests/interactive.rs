@@ -504,10 +504,12 @@ fn run_without_terminal(r: &Registry, args: &[&str]) -> Out {
     }
     drop(stdin);
     let output = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     Out {
         status: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        fixed_clock_noted: stderr.lines().filter(|l| is_clock_note(l)).count(),
+        stderr: without_clock_note(&stderr),
     }
 }
 

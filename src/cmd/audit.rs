@@ -1,4 +1,6 @@
-//! `audit [--limit N]`: the append-only audit log, newest first.
+//! `audit [--limit N] [--action A] [--actor X] [--since T]`: the append-only
+//! audit log, newest first, with each row's real write instant and its MAC
+//! in the chain.
 
 use std::io::Write;
 
@@ -6,33 +8,57 @@ use serde::Serialize;
 
 use crate::Context;
 use crate::cli::AuditArgs;
-use crate::error::Result;
-use crate::output::{Format, csv_error, csv_writer, rfc3339_unix, write_json_array, write_table};
+use crate::clock::parse_instant;
+use crate::error::{Error, Result};
+use crate::output::{Format, csv_writer, rfc3339_unix, write_json_array, write_table};
 use crate::store::Store;
-use crate::store::audit::newest;
+use crate::store::audit::{AuditFilter, newest};
 
 #[derive(Serialize)]
 struct AuditJson {
     at: String,
+    recorded_at: Option<String>,
     actor: String,
     action: String,
     targets: Vec<String>,
     outcome: String,
     detail: String,
     clock_fixed: bool,
+    mac: Option<String>,
 }
 
 pub fn run(ctx: &Context, store: &mut Store, args: &AuditArgs, out: &mut dyn Write) -> Result<()> {
-    let rows: Vec<AuditJson> = newest(&store.conn, args.limit)?
+    let since = args
+        .since
+        .as_deref()
+        .map(|t| {
+            parse_instant(t).map_err(|_| {
+                Error::usage(format!(
+                    "--since {:?} is not an RFC 3339 instant",
+                    t.chars().take(40).collect::<String>()
+                ))
+            })
+        })
+        .transpose()?;
+    let filter = AuditFilter {
+        limit: args.limit,
+        action: args.action.clone(),
+        actor: args.actor.clone(),
+        since,
+    };
+    let rows: Vec<AuditJson> = store
+        .read(|tx| newest(tx, &filter))?
         .into_iter()
         .map(|r| AuditJson {
             at: rfc3339_unix(r.at),
+            recorded_at: r.recorded_at.map(rfc3339_unix),
             actor: r.actor,
             action: r.action,
             targets: r.targets,
             outcome: r.outcome,
             detail: r.detail,
             clock_fixed: r.clock_fixed,
+            mac: r.mac.map(hex::encode),
         })
         .collect();
     match ctx.out.format {
@@ -41,27 +67,29 @@ pub fn run(ctx: &Context, store: &mut Store, args: &AuditArgs, out: &mut dyn Wri
             let mut csv = csv_writer(out);
             csv.write_record([
                 "at",
+                "recorded_at",
                 "actor",
                 "action",
                 "targets",
                 "outcome",
                 "detail",
                 "clock_fixed",
-            ])
-            .map_err(csv_error)?;
+                "mac",
+            ])?;
             for r in &rows {
                 csv.write_record([
                     r.at.as_str(),
+                    r.recorded_at.as_deref().unwrap_or(""),
                     &r.actor,
                     &r.action,
                     &r.targets.join(" "),
                     &r.outcome,
                     &r.detail,
                     if r.clock_fixed { "true" } else { "false" },
-                ])
-                .map_err(csv_error)?;
+                    r.mac.as_deref().unwrap_or(""),
+                ])?;
             }
-            csv.flush().map_err(crate::output::write_error)
+            Ok(csv.flush()?)
         }
         Format::Table => {
             let o = &ctx.out;
@@ -91,9 +119,27 @@ pub fn run(ctx: &Context, store: &mut Store, args: &AuditArgs, out: &mut dyn Wri
                         }
                         .to_string(),
                     ]
+                    .into_iter()
+                    .map(|cell| escape_controls(&cell))
+                    .collect()
                 })
                 .collect();
             write_table(out, headers, table)
         }
     }
+}
+
+/// Control characters in a logged value (a file name, a login ID) are shown
+/// escaped, never sent raw to the terminal.
+fn escape_controls(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            let escaped: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            escaped
+        })
+        .collect()
 }

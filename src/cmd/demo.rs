@@ -13,10 +13,12 @@ use crate::cmd::init::{DEMO_MASTER, DEMO_PASSWORD, load_demo};
 use crate::cmd::revoke::RevokeRequest;
 use crate::cmd::{dispose_note, expiring, list, register, revoke};
 use crate::error::{Error, Result};
+use crate::key::RegistryKey;
 use crate::output::{Format, Output, write_error};
 use crate::prompt::{PasswordInput, Terminal};
-use crate::store::Store;
 use crate::store::devices::find_device;
+use crate::store::devices::open_key;
+use crate::store::{Mode, Store};
 
 /// Friday 20 November 2026, 21:00 Japan time: after the 20:30 cut-off, and
 /// Monday 23 November is Labour Thanksgiving Day.
@@ -34,7 +36,9 @@ pub fn run(output: Output, out: &mut dyn Write) -> Result<()> {
         tempfile::tempdir().map_err(|e| Error::io("cannot create a temporary directory", e))?;
     let path = dir.path().join("demo-registry.db");
     // Never persisted: dropping it at the end deletes it.
-    let mut registry = Store::create(&path)?;
+    // A throw-away key beside it: the demo never touches the real key file.
+    let (key, _) = RegistryKey::load_or_create(&dir.path().join("demo-registry.key"))?;
+    let mut registry = Store::create(&path, key, Mode::Simulation)?;
     let mut demo = Demo {
         ctx: Context {
             clock: Clock::fixed(instant(REVOKED_AT)),
@@ -98,7 +102,7 @@ impl Demo<'_> {
             )),
             Err(e) => {
                 self.out
-                    .write_all(e.render(self.ctx.out.lang).as_bytes())
+                    .write_all(crate::output::errors::render(&e, self.ctx.out.lang).as_bytes())
                     .map_err(write_error)?;
                 writeln!(self.out, "(exit {})", e.exit_code()).map_err(write_error)
             }
@@ -106,13 +110,16 @@ impl Demo<'_> {
     }
 
     fn code(&self, store: &Store, serial: &str) -> Result<String> {
-        let device = find_device(&store.conn, serial)?.expect("a fixture device");
-        Ok(device.key.code_at(self.ctx.clock.now().timestamp()))
+        let key = store.read(|tx| {
+            let device = find_device(tx, serial)?.expect("a fixture device");
+            open_key(tx, &device)
+        })?;
+        Ok(key.code_at(self.ctx.clock.now().timestamp()))
     }
 
     fn run(&mut self, store: &mut Store) -> Result<()> {
         let ctx = &self.ctx;
-        store.transaction(|tx| load_demo(ctx, tx))?;
+        store.write(|tx| load_demo(ctx, tx))?;
         self.say(
             "tokenctl demo: the device switch-over procedure on a throw-away registry, with a simulated clock.",
             "tokenctl デモ：使い捨てのレジストリと模擬時計で、パスワード生成機の切替手順を通して実行します。",
@@ -157,6 +164,8 @@ impl Demo<'_> {
             password: PasswordInput::Given(DEMO_PASSWORD.into()),
             dry_run: false,
             yes: true,
+            bank_reference: None,
+            revoked_at: None,
         };
         revoke::run(&self.ctx, store, &request, self.out)?;
         self.command("list --status revoked")?;
@@ -243,6 +252,7 @@ impl Demo<'_> {
             &DisposeNoteArgs {
                 serials: vec![OLD_DEVICE.into()],
                 mark_disposed: false,
+                all: false,
             },
             self.out,
         )?;

@@ -5,7 +5,6 @@
 use std::io::Write;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::Context;
@@ -17,11 +16,11 @@ use crate::output::{
 };
 use crate::rules::calendar::japan_date;
 use crate::rules::disposal;
-use crate::store::Store;
 use crate::store::devices::{
     DeviceRow, find_device, former_users, mark_disposed, out_of_use_candidates, serial_of,
 };
 use crate::store::users::holders;
+use crate::store::{Store, Tx};
 
 #[derive(Serialize)]
 struct NoteJson {
@@ -40,17 +39,43 @@ pub fn run(
 ) -> Result<()> {
     let now = ctx.clock.now();
     let today = japan_date(now);
+    if args.mark_disposed && args.serials.is_empty() {
+        if !args.all {
+            return Err(Error::usage(
+                "--mark-disposed needs the serials to mark, or --all for every device out of use",
+            ));
+        }
+        if ctx.term.interactive {
+            let preview = store.read(|tx| choose(tx, &[], today, false))?;
+            if preview.is_empty() {
+                return render(ctx, out, &[]);
+            }
+            let serials: Vec<&str> = preview.iter().map(|(_, n)| n.serial.as_str()).collect();
+            let prompt = match ctx.out.lang {
+                crate::output::Lang::En => format!(
+                    "Record the disposal of {} device(s): {}?",
+                    serials.len(),
+                    serials.join(", ")
+                ),
+                crate::output::Lang::Ja => format!(
+                    "パスワード生成機 {} 台（{}）の廃棄を記録しますか？",
+                    serials.len(),
+                    serials.join("、")
+                ),
+            };
+            if !ctx.term.confirm(&prompt)? {
+                return Err(Error::Cancelled);
+            }
+        }
+    }
     let notes = if args.mark_disposed {
         // Chosen and checked under the write lock, so a device registered
         // by someone a moment ago is never recorded as disposed of.
-        store.transaction(|tx| {
+        store.write(|tx| {
             let mut chosen = choose(tx, &args.serials, today, true)?;
             for (device_id, note) in &mut chosen {
                 if !mark_disposed(tx, *device_id, now.timestamp())? {
-                    return Err(Error::refused(format!(
-                        "device {} changed while recording its disposal; nothing was changed, try again",
-                        note.serial
-                    )));
+                    return Err(Error::RaceLost);
                 }
                 record(
                     ctx,
@@ -66,8 +91,7 @@ pub fn run(
             Ok(chosen)
         })?
     } else {
-        let snapshot = store.conn.unchecked_transaction()?;
-        choose(&snapshot, &args.serials, today, false)?
+        store.read(|snapshot| choose(snapshot, &args.serials, today, false))?
     };
     let notes: Vec<NoteJson> = notes.into_iter().map(|(_, note)| note).collect();
     render(ctx, out, &notes)
@@ -77,7 +101,7 @@ pub fn run(
 /// yet disposed of when `marking`), or every device out of use and not
 /// disposed of. Returns each device's id with its notice.
 fn choose(
-    conn: &Connection,
+    conn: &Tx<'_>,
     serials: &[String],
     today: NaiveDate,
     marking: bool,
@@ -123,7 +147,7 @@ struct Facts {
 }
 
 impl Facts {
-    fn load(conn: &Connection, device: &DeviceRow) -> Result<Facts> {
+    fn load(conn: &Tx<'_>, device: &DeviceRow) -> Result<Facts> {
         Ok(Facts {
             holders: holders(conn, device.id)?,
             former_users: former_users(conn, device.id)?,

@@ -56,15 +56,18 @@ pub fn run(
     let today = japan_date(ctx.clock.now());
     let mut report = Report::new(ctx.out, out);
     let mut device: Vec<ExpiringRow> = Vec::new();
-    let streamed = for_each_expiring(&store.conn, None, window_end(today, days), |row| {
-        if device.first().is_some_and(|d| d.device_id != row.device_id) {
-            report.device(std::mem::take(&mut device), today)?;
-        }
-        device.push(row);
-        Ok(())
-    })
-    .and_then(|()| report.device(device, today))
-    .and_then(|()| report.finish());
+    let streamed = store
+        .read(|tx| {
+            for_each_expiring(tx, None, window_end(today, days), |row| {
+                if device.first().is_some_and(|d| d.device_id != row.device_id) {
+                    report.device(std::mem::take(&mut device), today)?;
+                }
+                device.push(row);
+                Ok(())
+            })
+        })
+        .and_then(|()| report.device(device, today))
+        .and_then(|()| report.finish());
     let reported = match streamed {
         // Something was written before the reader went away (`| head`):
         // there was something to report, and the exit code still says so.

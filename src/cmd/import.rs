@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use std::io::{Read, Write};
 
 use chrono::NaiveDate;
-use rusqlite::Connection;
 
 use crate::Context;
 use crate::cli::ImportCommand;
@@ -15,9 +14,9 @@ use crate::error::{Error, Result};
 use crate::output::progress;
 use crate::rules::otp::{Algorithm, DeviceKey, parse_secret};
 use crate::rules::status::Role;
-use crate::store::Store;
 use crate::store::devices::{NewDevice, device_id_of, insert_device};
 use crate::store::users::{NewUser, insert_user};
+use crate::store::{Store, Tx, is_unique_violation};
 
 /// Imports larger than this (in bytes) get a progress bar on a terminal.
 const PROGRESS_BYTES: u64 = 1 << 20;
@@ -42,7 +41,7 @@ pub fn run(
     };
     let name = if file == "-" { "stdin" } else { file.as_str() };
     store.prepare_for_bulk_writes()?;
-    let count = store.transaction(|tx| {
+    let count = store.write(|tx| {
         let count = import(tx, kind, reader, name, size, ctx.clock.now().timestamp())?;
         record(
             ctx,
@@ -109,7 +108,7 @@ impl Kind {
 /// Reads CSV from `reader` and inserts every row through `conn`, which the
 /// caller holds in a transaction. Returns the number of rows.
 pub fn import(
-    conn: &Connection,
+    conn: &Tx<'_>,
     kind: Kind,
     reader: impl Read,
     file: &str,
@@ -160,7 +159,7 @@ pub fn import(
         }
         .map_err(|e| match e {
             RowError::Bad(message) => bad(line, message),
-            RowError::Registry(e) => Error::Sqlite(e),
+            RowError::Registry(e) => e,
         })?;
         count += 1;
         if count.is_multiple_of(4096) {
@@ -228,7 +227,7 @@ impl<'a> Fields<'a> {
 /// the registry failed (a full disk is not a bad row).
 enum RowError {
     Bad(String),
-    Registry(rusqlite::Error),
+    Registry(Error),
 }
 
 impl From<String> for RowError {
@@ -237,31 +236,23 @@ impl From<String> for RowError {
     }
 }
 
-impl From<rusqlite::Error> for RowError {
-    fn from(e: rusqlite::Error) -> Self {
+impl From<Error> for RowError {
+    fn from(e: Error) -> Self {
         RowError::Registry(e)
     }
 }
 
 /// An insert's error: a UNIQUE violation is a duplicate in the file or the
 /// registry; anything else is the registry's.
-fn duplicate_or(e: rusqlite::Error, duplicate: String) -> RowError {
-    let unique = matches!(
-        &e,
-        rusqlite::Error::SqliteFailure(f, _) if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
-    );
-    if unique {
+fn duplicate_or(e: Error, duplicate: String) -> RowError {
+    if is_unique_violation(&e) {
         RowError::Bad(duplicate)
     } else {
         RowError::Registry(e)
     }
 }
 
-fn import_user(
-    conn: &Connection,
-    fields: &Fields<'_>,
-    now: i64,
-) -> std::result::Result<(), RowError> {
+fn import_user(conn: &Tx<'_>, fields: &Fields<'_>, now: i64) -> std::result::Result<(), RowError> {
     let field = |name: &str| fields.get(name);
     let login_id = field("login_id");
     if login_id.is_empty() {
@@ -326,12 +317,16 @@ fn import_user(
         role,
         otp_required,
     };
-    insert_user(conn, &user, device_id, now)
-        .map_err(|e| duplicate_or(e, format!("duplicate login ID {login_id}")))?;
+    insert_user(conn, &user, device_id, now).map_err(|e| {
+        duplicate_or(
+            e,
+            format!("login ID {login_id} is already in the registry (or earlier in this file)"),
+        )
+    })?;
     Ok(())
 }
 
-fn import_device(conn: &Connection, fields: &Fields<'_>) -> std::result::Result<(), RowError> {
+fn import_device(conn: &Tx<'_>, fields: &Fields<'_>) -> std::result::Result<(), RowError> {
     let field = |name: &str| fields.get(name);
     let serial = field("serial");
     if serial.is_empty() {
@@ -365,15 +360,19 @@ fn import_device(conn: &Connection, fields: &Fields<'_>) -> std::result::Result<
     let device = NewDevice {
         serial: serial.to_string(),
         key: DeviceKey {
-            secret,
+            secret: zeroize::Zeroizing::new(secret),
             algorithm,
             digits,
             period,
         },
         expires,
     };
-    insert_device(conn, &device)
-        .map_err(|e| duplicate_or(e, format!("duplicate serial {serial}")))?;
+    insert_device(conn, &device).map_err(|e| {
+        duplicate_or(
+            e,
+            format!("serial {serial} is already in the registry (or earlier in this file)"),
+        )
+    })?;
     Ok(())
 }
 

@@ -68,12 +68,15 @@ pub const CSV_HEADER: [&str; 8] = [
 pub fn run(ctx: &Context, store: &mut Store, args: &ListArgs, out: &mut dyn Write) -> Result<()> {
     // A filter naming something that does not exist is a mistake worth
     // reporting (exit 6), not an empty list.
-    if let Some(login_id) = &args.user {
-        require_user(&store.conn, login_id)?;
-    }
-    if let Some(serial) = &args.serial {
-        find_device(&store.conn, serial)?.ok_or_else(|| Error::UnknownSerial(serial.clone()))?;
-    }
+    store.read(|tx| {
+        if let Some(login_id) = &args.user {
+            require_user(tx, login_id)?;
+        }
+        if let Some(serial) = &args.serial {
+            find_device(tx, serial)?.ok_or_else(|| Error::UnknownSerial(serial.clone()))?;
+        }
+        Ok(())
+    })?;
     let filter = ListFilter {
         status: args.status.map(Status::from),
         role: args.role,
@@ -83,54 +86,56 @@ pub fn run(ctx: &Context, store: &mut Store, args: &ListArgs, out: &mut dyn Writ
     match ctx.out.format {
         Format::Json => {
             let mut array = JsonArray::new(out)?;
-            for_each_listed(&store.conn, &filter, |row| {
-                array.push(&ListJson::from(&row))
-            })?;
+            store
+                .read(|tx| for_each_listed(tx, &filter, |row| array.push(&ListJson::from(&row))))?;
             array.finish()
         }
         Format::Csv => {
             let mut csv = csv_writer(out);
             csv.write_record(CSV_HEADER).map_err(csv_error)?;
-            for_each_listed(&store.conn, &filter, |row| {
-                let json = ListJson::from(&row);
-                csv.write_record([
-                    json.login_id,
-                    json.name,
-                    json.role.as_str(),
-                    json.serial.unwrap_or(""),
-                    json.status.as_str(),
-                    json.expires.unwrap_or(""),
-                    json.registrable_at.as_deref().unwrap_or(""),
-                    if json.locked { "true" } else { "false" },
-                ])
-                .map_err(csv_error)
+            store.read(|tx| {
+                for_each_listed(tx, &filter, |row| {
+                    let json = ListJson::from(&row);
+                    csv.write_record([
+                        json.login_id,
+                        json.name,
+                        json.role.as_str(),
+                        json.serial.unwrap_or(""),
+                        json.status.as_str(),
+                        json.expires.unwrap_or(""),
+                        json.registrable_at.as_deref().unwrap_or(""),
+                        if json.locked { "true" } else { "false" },
+                    ])
+                    .map_err(csv_error)
+                })
             })?;
             csv.flush().map_err(crate::output::write_error)
         }
         Format::Table => {
             // Two passes over one read snapshot: measure, then print, so a
             // million rows never sit in memory at once.
-            let snapshot = store.conn.unchecked_transaction()?;
-            let today = japan_date(ctx.clock.now());
-            let headers = table_headers(&ctx.out);
-            let mut widths = Widths::of_headers(&headers);
-            let mut any = false;
-            for_each_listed(&snapshot, &filter, |row| {
-                widths.measure(&table_row(&ctx.out, &row, today));
-                any = true;
-                Ok(())
-            })?;
-            if !any {
-                let none = ctx
-                    .out
-                    .pick("No users match.", "該当する利用者はいません。");
-                return writeln!(out, "{none}").map_err(crate::output::write_error);
-            }
-            let mut table = StreamTable::start(out, &headers, widths)?;
-            for_each_listed(&snapshot, &filter, |row| {
-                table.row(&table_row(&ctx.out, &row, today))
-            })?;
-            table.finish()
+            store.read(|snapshot| {
+                let today = japan_date(ctx.clock.now());
+                let headers = table_headers(&ctx.out);
+                let mut widths = Widths::of_headers(&headers);
+                let mut any = false;
+                for_each_listed(snapshot, &filter, |row| {
+                    widths.measure(&table_row(&ctx.out, &row, today));
+                    any = true;
+                    Ok(())
+                })?;
+                if !any {
+                    let none = ctx
+                        .out
+                        .pick("No users match.", "該当する利用者はいません。");
+                    return writeln!(out, "{none}").map_err(crate::output::write_error);
+                }
+                let mut table = StreamTable::start(out, &headers, widths)?;
+                for_each_listed(snapshot, &filter, |row| {
+                    table.row(&table_row(&ctx.out, &row, today))
+                })?;
+                table.finish()
+            })
         }
     }
 }

@@ -3,6 +3,7 @@
 //! hold no rules of their own.
 
 pub mod audit;
+pub mod check;
 pub mod completions;
 pub mod demo;
 pub mod dispose_note;
@@ -16,54 +17,56 @@ pub mod register;
 pub mod revoke;
 pub mod unlock;
 
-use rusqlite::Connection;
-
 use crate::Context;
 use crate::error::{Error, Result};
-use crate::store::AuditEntry;
-use crate::store::audit as audit_log;
+use crate::output::Lang;
+use crate::rules::calendar::japan_date;
+use crate::rules::revocation::{self, DeviceView};
+use crate::signed::Factors;
+use crate::store::Tx;
 use crate::store::users::{UserRow, find_user};
 
-/// The actor recorded for administrative commands: the OS account running
-/// tokenctl, looked up from the process's user ID (not from `$USER`, which
-/// anyone can set and cron often leaves unset).
+/// The actor recorded for administrative commands: the OS account.
 pub fn admin_actor() -> String {
-    #[cfg(unix)]
-    if let Ok(Some(user)) = nix::unistd::User::from_uid(nix::unistd::getuid()) {
-        return format!("os:{}", user.name);
-    }
-    std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .ok()
-        .filter(|u| !u.is_empty())
-        .map(|u| format!("os:{u}"))
-        .unwrap_or_else(|| "os:unknown".to_string())
+    crate::store::audit::os_actor()
 }
 
 /// Appends an audit row stamped with the command's clock.
 pub fn record(
     ctx: &Context,
-    conn: &Connection,
+    tx: &Tx<'_>,
     actor: &str,
     action: &str,
     targets: &[String],
     outcome: &str,
     detail: String,
 ) -> Result<()> {
-    audit_log::append(
-        conn,
-        &AuditEntry {
-            at: ctx.clock.now().timestamp(),
-            actor,
-            action,
-            targets,
-            outcome,
-            detail,
-            clock_fixed: ctx.clock.is_fixed(),
-        },
-    )
+    crate::store::audit::record(tx, &ctx.clock, actor, action, targets, outcome, detail)
 }
 
-pub fn require_user(conn: &Connection, login_id: &str) -> Result<UserRow> {
-    find_user(conn, login_id)?.ok_or_else(|| Error::UnknownUser(login_id.to_string()))
+pub fn require_user(tx: &Tx<'_>, login_id: &str) -> Result<UserRow> {
+    find_user(tx, login_id)?.ok_or_else(|| Error::UnknownUser(login_id.to_string()))
+}
+
+/// The factors of a master's signature: their password and the code of
+/// their own device, which must be in service and not expired.
+pub fn master_factors(master: &UserRow, at: chrono::DateTime<chrono::Utc>) -> Result<Factors> {
+    let device = master.device.as_ref().map(|d| DeviceView {
+        serial: &d.serial,
+        expires: d.expires,
+    });
+    revocation::check_master(&master.login_id, master.role, device, japan_date(at))
+        .map_err(Error::Rule)?;
+    Ok(Factors {
+        password: true,
+        device: master.device.clone(),
+    })
+}
+
+/// The prompt for a master's confirmation password.
+pub fn password_prompt(ctx: &Context, login_id: &str) -> String {
+    match ctx.out.lang {
+        Lang::En => format!("Confirmation password of {login_id}"),
+        Lang::Ja => format!("{login_id} の確認用パスワード"),
+    }
 }

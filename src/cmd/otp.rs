@@ -1,5 +1,6 @@
 //! `otp SERIAL [--at RFC3339]`: the simulated device. Prints the code it
-//! shows, digits only, and never the secret.
+//! shows, digits only, and never the secret. Only on a simulation registry:
+//! on a live one, codes come from the device alone.
 
 use std::io::Write;
 
@@ -7,17 +8,28 @@ use crate::Context;
 use crate::cli::OtpArgs;
 use crate::clock::parse_instant;
 use crate::error::{Error, Result};
-use crate::output::write_error;
 use crate::store::Store;
-use crate::store::devices::find_device;
+use crate::store::devices::{find_device, open_key};
+use crate::store::meta::Mode;
 
 pub fn run(ctx: &Context, store: &mut Store, args: &OtpArgs, out: &mut dyn Write) -> Result<()> {
+    if store.mode() == Mode::Live {
+        return Err(Error::OtpOnLive);
+    }
     let at = match &args.at {
-        Some(text) => parse_instant(text)
-            .map_err(|_| Error::usage(format!("--at {text:?} is not an RFC 3339 instant")))?,
+        Some(text) => parse_instant(text).map_err(|_| {
+            Error::usage(format!(
+                "--at {:?} is not an RFC 3339 instant",
+                text.chars().take(40).collect::<String>()
+            ))
+        })?,
         None => ctx.clock.now(),
     };
-    let device = find_device(&store.conn, &args.serial)?
-        .ok_or_else(|| Error::UnknownSerial(args.serial.clone()))?;
-    writeln!(out, "{}", device.key.code_at(at.timestamp())).map_err(write_error)
+    let key = store.read(|tx| {
+        let device = find_device(tx, &args.serial)?
+            .ok_or_else(|| Error::UnknownSerial(args.serial.clone()))?;
+        open_key(tx, &device)
+    })?;
+    writeln!(out, "{}", key.code_at(at.timestamp()))?;
+    Ok(())
 }

@@ -8,18 +8,17 @@ use serde::Serialize;
 
 use crate::Context;
 use crate::cli::RegisterArgs;
-use crate::cmd::{record, require_user};
+use crate::cmd::record;
 use crate::error::{Error, Result};
-use crate::output::{Format, csv_error, csv_writer, from_unix, rfc3339, write_error, write_json};
-use crate::prompt::code_prompt;
+use crate::output::{Format, csv_writer, from_unix, rfc3339, write_json};
+use crate::prompt::PasswordInput;
 use crate::rules::calendar::japan_date;
 use crate::rules::disposal;
-use crate::rules::refusal::Refusal;
 use crate::rules::registration::{self, UserRefusal};
+use crate::signed::{Factors, Signature};
 use crate::store::devices::{clear_out_of_use, find_device, mark_out_of_use, serial_of};
 use crate::store::users::{self, UserRow, holders, previous_device_id};
 use crate::store::{DeviceRow, Store};
-use crate::verification::{self, Attempt};
 
 #[derive(Serialize)]
 struct RegisterJson {
@@ -36,94 +35,86 @@ pub fn run(
     args: &RegisterArgs,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let user = require_user(&store.conn, &args.user)?;
-    let targets = [user.login_id.clone()];
-    // A first look with the live clock, before asking for the code; the
-    // same checks run again at the instant pinned after the prompt, and
-    // once more inside the transaction on fresh rows.
-    let user_check = check_user(&user, ctx.clock.now());
-    if !matches!(user_check, Err(Error::Rule(Refusal::NoOtp { .. }))) {
-        verification::refuse_if_locked(ctx, store, &user, "register", &targets)?;
-    }
-    user_check?;
-    let device = find_device(&store.conn, &args.serial)?
-        .ok_or_else(|| Error::UnknownSerial(args.serial.clone()))?;
-    check_device(&device, ctx.clock.now())?;
-    let code = ctx.term.code(
-        args.otp.as_deref(),
-        &code_prompt(ctx.out.lang, &device.serial),
-    )?;
-
-    let now = ctx.clock.pin();
-    check_user(&user, now)?;
-    check_device(&device, now)?;
-    let attempt = Attempt {
-        user: &user,
-        device: &device,
-        password: None,
-        code: &code,
+    let targets = [args.user.clone()];
+    // The user signs with the code of the new device: the rule is checked
+    // at the first look, and again in the transaction at the pinned
+    // instant on the rows as they are then.
+    let signature = Signature {
+        signer: &args.user,
         action: "register",
         targets: &targets,
+        password: &PasswordInput::Prompt,
+        code: args.otp.as_deref(),
+        password_prompt: String::new(),
     };
-    let verified = verification::verify(ctx, store, &attempt)?;
-
-    let now_unix = now.timestamp();
-    let previous = store.transaction(|tx| {
-        verification::commit_success(tx, &attempt, verified)?;
-        // Under the write lock: the user and device as they are now (a
-        // concurrent registration or disposal may have happened).
-        check_user(&require_user(tx, &user.login_id)?, now)?;
-        let device_now = find_device(tx, &device.serial)?
-            .ok_or_else(|| Error::UnknownSerial(device.serial.clone()))?;
-        check_device(&device_now, now)?;
-        let previous = previous_device_id(tx, user.id)?;
-        users::register(tx, user.id, device.id, now_unix)?;
-        if device.out_of_use_since.is_some() {
-            clear_out_of_use(tx, device.id)?;
-        }
-        let mut retired = false;
-        if let Some(old) = previous {
-            let remaining = holders(tx, old)?.len();
-            if disposal::registration_retires(previous, device.id, remaining) {
-                retired = mark_out_of_use(tx, old, device.id, now_unix)?;
-            }
-        }
-        let previous_serial = match previous {
-            Some(id) => serial_of(tx, id)?,
-            None => None,
-        };
-        record(
-            ctx,
-            tx,
-            &user.login_id,
-            "register",
-            std::slice::from_ref(&user.login_id),
-            "ok",
-            match &previous_serial {
-                Some(p) => format!(
-                    "serial {}; previous {p}{}",
-                    device.serial,
-                    if retired { " (now out of use)" } else { "" }
-                ),
-                None => format!("serial {}", device.serial),
-            },
-        )?;
-        Ok(previous_serial.map(|s| (s, retired)))
-    })?;
-    let result = RegisterJson {
-        login_id: user.login_id.clone(),
-        serial: device.serial.clone(),
-        registered_at: rfc3339(now),
-        expires: device.expires.to_string(),
-        previous_serial: previous.as_ref().map(|(s, _)| s.clone()),
-    };
-    render(
+    let (result, retired) = signature.run(
         ctx,
-        out,
-        &result,
-        now,
-        previous.as_ref().is_some_and(|(_, retired)| *retired),
-    )
+        store,
+        |tx, user, at| {
+            check_user(user, at)?;
+            let device = find_device(tx, &args.serial)?
+                .ok_or_else(|| Error::UnknownSerial(args.serial.clone()))?;
+            check_device(&device, at)?;
+            Ok(Factors {
+                password: false,
+                device: Some(device),
+            })
+        },
+        |_| Ok(()),
+        |tx, signed| {
+            let user = &signed.signer;
+            let device = signed
+                .device
+                .as_ref()
+                .expect("registration signs with the device");
+            let now = signed.at;
+            let now_unix = now.timestamp();
+            let previous = previous_device_id(tx, user.id)?;
+            users::register(tx, user.id, device.id, now_unix)?;
+            if device.out_of_use_since.is_some() {
+                clear_out_of_use(tx, device.id)?;
+            }
+            let mut retired = false;
+            if let Some(old) = previous {
+                let remaining = holders(tx, old)?.len();
+                if disposal::registration_retires(previous, device.id, remaining) {
+                    retired = mark_out_of_use(tx, old, device.id, now_unix)?;
+                }
+            }
+            let previous_serial = match previous {
+                Some(id) => serial_of(tx, id)?,
+                None => None,
+            };
+            record(
+                ctx,
+                tx,
+                &user.login_id,
+                "register",
+                std::slice::from_ref(&user.login_id),
+                "ok",
+                match &previous_serial {
+                    Some(p) => format!(
+                        "serial {}; previous {p}{}",
+                        device.serial,
+                        if retired { " (now out of use)" } else { "" }
+                    ),
+                    None => format!("serial {}", device.serial),
+                },
+            )?;
+            Ok((
+                RegisterJson {
+                    login_id: user.login_id.clone(),
+                    serial: device.serial.clone(),
+                    registered_at: rfc3339(now),
+                    expires: device.expires.to_string(),
+                    previous_serial,
+                },
+                retired,
+            ))
+        },
+    )?;
+    let registered_at = ctx.clock.now();
+    render(ctx, out, &result, registered_at, retired)
 }
 
 /// The user's side of the registration rule, as an error.
@@ -171,17 +162,15 @@ fn render(
                 "registered_at",
                 "expires",
                 "previous_serial",
-            ])
-            .map_err(csv_error)?;
+            ])?;
             csv.write_record([
                 &r.login_id,
                 &r.serial,
                 &r.registered_at,
                 &r.expires,
                 r.previous_serial.as_deref().unwrap_or(""),
-            ])
-            .map_err(csv_error)?;
-            csv.flush().map_err(write_error)
+            ])?;
+            Ok(csv.flush()?)
         }
         Format::Table => {
             let expires = o.date_text(&r.expires);
@@ -199,7 +188,7 @@ fn render(
                     o.instant(now)
                 ),
             };
-            writeln!(out, "{line}").map_err(write_error)?;
+            writeln!(out, "{line}")?;
             if let (Some(previous), true) = (&r.previous_serial, retired) {
                 let line = match o.lang {
                     crate::output::Lang::En => format!(
@@ -209,7 +198,7 @@ fn render(
                         "旧パスワード生成機 {previous} は使用されなくなりました。`tokenctl dispose-note {previous}` をご覧ください。"
                     ),
                 };
-                writeln!(out, "{line}").map_err(write_error)?;
+                writeln!(out, "{line}")?;
             }
             Ok(())
         }

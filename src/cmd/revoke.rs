@@ -13,22 +13,22 @@ use serde::Serialize;
 
 use crate::Context;
 use crate::cli::RevokeArgs;
-use crate::cmd::{record, require_user};
+use crate::clock::parse_instant;
+use crate::cmd::{master_factors, password_prompt, record, require_user};
 use crate::error::{Error, Result, TargetFailure};
 use crate::output::{
-    Format, Lang, Output, csv_error, csv_writer, labels, progress, rfc3339, write_error,
-    write_json, write_table,
+    Format, Lang, Output, csv_writer, labels, progress, rfc3339, write_json, write_table,
 };
-use crate::prompt::{PasswordInput, code_prompt};
+use crate::prompt::PasswordInput;
 use crate::rules::calendar::japan_date;
-use crate::rules::expiry::{parse_window, window_end};
+use crate::rules::expiry::{is_expired, parse_window, window_end};
 use crate::rules::refusal::TargetRefusal;
 use crate::rules::revocation::{self, DeviceView};
 use crate::rules::schedule::registrable_at;
 use crate::rules::status::Status;
+use crate::signed::{Factors, Signature};
 use crate::store::users::{self, UserRow, find_user};
-use crate::store::{DeviceRow, Store};
-use crate::verification::{self, Attempt};
+use crate::store::{DeviceRow, Store, Tx};
 
 /// A revocation request: the command line's flags, or the demo's script.
 pub struct RevokeRequest {
@@ -40,6 +40,9 @@ pub struct RevokeRequest {
     pub password: PasswordInput,
     pub dry_run: bool,
     pub yes: bool,
+    /// A revocation the bank carried out: its reference, and when.
+    pub bank_reference: Option<String>,
+    pub revoked_at: Option<String>,
 }
 
 impl From<RevokeArgs> for RevokeRequest {
@@ -56,6 +59,8 @@ impl From<RevokeArgs> for RevokeRequest {
             ),
             dry_run: a.dry_run,
             yes: a.yes,
+            bank_reference: a.bank_reference,
+            revoked_at: a.revoked_at,
         }
     }
 }
@@ -64,6 +69,10 @@ impl From<RevokeArgs> for RevokeRequest {
 struct RevokeJson<'a> {
     dry_run: bool,
     revoked: Vec<RevokedJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    skipped_expired: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bank_reference: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -80,6 +89,26 @@ struct Target {
     serial: String,
 }
 
+/// Which rule the targets are checked by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// The organisation revokes: expired devices are refused.
+    Plain,
+    /// The bank revoked: expired devices are accepted.
+    Bank,
+}
+
+/// What a revocation will do, shown before it is confirmed and by the dry run.
+struct Preview<'a> {
+    targets: &'a [Target],
+    skipped_expired: &'a [String],
+    revoked_at: DateTime<Utc>,
+    registrable: DateTime<Utc>,
+    dry_run: bool,
+    bank_reference: Option<&'a str>,
+    master: &'a str,
+}
+
 pub fn run(
     ctx: &Context,
     store: &mut Store,
@@ -91,179 +120,309 @@ pub fn run(
             "--targets-file - and --password-stdin both want stdin; use --password-file or a targets file",
         ));
     }
+    let kind = if req.bank_reference.is_some() {
+        Kind::Bank
+    } else {
+        Kind::Plain
+    };
+    if kind == Kind::Bank && req.expiring_within.is_some() {
+        return Err(Error::usage(
+            "--bank-reference records the bank's revocation of named users; name them (not --expiring-within)",
+        ));
+    }
+    if let Some(reference) = &req.bank_reference {
+        if reference.trim().is_empty() || reference.chars().any(char::is_control) {
+            return Err(Error::usage(
+                "--bank-reference must be a non-empty reference without control characters",
+            ));
+        }
+    }
     let window = req
         .expiring_within
         .as_deref()
         .map(parse_window)
         .transpose()
         .map_err(|m| Error::usage(format!("--expiring-within: {m}")))?;
+    let bank_revoked_at = match &req.revoked_at {
+        None => None,
+        Some(text) => {
+            let at = parse_instant(text).map_err(|_| {
+                Error::usage(format!(
+                    "--revoked-at {:?} is not an RFC 3339 instant",
+                    text.chars().take(40).collect::<String>()
+                ))
+            })?;
+            if at > ctx.clock.now() {
+                return Err(Error::usage(format!(
+                    "--revoked-at {} is in the future; the bank's revocation has happened already",
+                    rfc3339(at)
+                )));
+            }
+            Some(at)
+        }
+    };
     // A first look at the clock, to check and show targets before asking
     // for anything; the action itself uses the instant pinned after the
     // last prompt.
     let today = japan_date(ctx.clock.now());
-
-    let master = require_user(&store.conn, &req.master)?;
-    let master_device = check_master(&master, today)?;
-
     let mut names = req.targets.clone();
     if let Some(file) = &req.targets_file {
         names.extend(read_targets_file(file)?);
     }
-    let explicit = !req.targets.is_empty() || req.targets_file.is_some() || window.is_some();
-    if !explicit {
-        if !req.dry_run {
-            // No point in choosing targets for a login that cannot sign.
-            verification::refuse_if_locked(ctx, store, &master, "revoke", &[])?;
-        }
-        names = select_interactively(ctx, store)?;
-        if names.is_empty() {
-            return Err(Error::Cancelled);
-        }
+    let explicit = !names.is_empty() || req.targets_file.is_some() || window.is_some();
+    let master = store.read(|tx| require_user(tx, &req.master))?;
+    if kind == Kind::Plain {
+        master_factors(&master, ctx.clock.now())?;
     }
-    // One read snapshot for the window's query and every lookup, instead of
-    // one per target. Users found by the window are read whole by the query
-    // that finds them, and not read a second time.
-    let targets = {
-        let snapshot = store.conn.unchecked_transaction()?;
-        let mut prefetched = HashMap::new();
-        if let Some(days) = window {
-            for user in users::expiring_users(&snapshot, today, window_end(today, days))? {
-                names.push(user.login_id.clone());
-                prefetched.insert(user.login_id.clone(), user);
-            }
-        }
-        let mut seen = HashSet::new();
-        names.retain(|n| seen.insert(n.clone()));
-        resolve_targets(&snapshot, &names, prefetched, today)?
-    };
-    if targets.is_empty() {
-        if window.is_none() {
+    if !explicit {
+        if kind == Kind::Bank || req.dry_run || !ctx.term.interactive {
             return Err(Error::usage(
                 "no targets: name login IDs, or use --targets-file or --expiring-within",
             ));
         }
-        if ctx.out.format == Format::Table {
+        if master.locked {
+            // No point in choosing targets for a login that cannot sign; the
+            // signed path records the refused attempt.
+            names = vec![];
+        } else {
+            names = select_interactively(ctx, store, today)?;
+            if names.is_empty() {
+                return Err(Error::Cancelled);
+            }
+        }
+    }
+    // One read snapshot for the window's query and every lookup. Users found
+    // by the window are read whole by the query that finds them.
+    let (targets, skipped_expired) = store.read(|tx| {
+        let mut prefetched = HashMap::new();
+        let mut skipped = Vec::new();
+        if let Some(days) = window {
+            for user in users::expiring_users(tx, NaiveDate::MIN, window_end(today, days))? {
+                let expired = user
+                    .device
+                    .as_ref()
+                    .is_some_and(|d| is_expired(d.expires, today));
+                if expired {
+                    skipped.push(user.login_id.clone());
+                } else {
+                    names.push(user.login_id.clone());
+                    prefetched.insert(user.login_id.clone(), user);
+                }
+            }
+        }
+        dedup(&mut names);
+        if req.dry_run && kind == Kind::Plain {
+            // The dry run names expired devices instead of failing on them.
+            let mut kept = Vec::new();
+            for name in std::mem::take(&mut names) {
+                let user = match prefetched.get(&name) {
+                    Some(u) => Some(u.clone()),
+                    None => find_user(tx, &name)?,
+                };
+                if user
+                    .and_then(|u| u.device)
+                    .is_some_and(|d| is_expired(d.expires, today))
+                {
+                    skipped.push(name);
+                } else {
+                    kept.push(name);
+                }
+            }
+            names = kept;
+        }
+        dedup(&mut skipped);
+        let targets = resolve_targets(tx, &names, prefetched, today, kind)?;
+        Ok((targets, skipped))
+    })?;
+    if targets.is_empty() && !master.locked {
+        if window.is_none() && skipped_expired.is_empty() {
+            return Err(Error::usage(
+                "no targets: name login IDs, or use --targets-file or --expiring-within",
+            ));
+        }
+        if !req.dry_run && ctx.out.format == Format::Table && skipped_expired.is_empty() {
             writeln!(out, "{}", ctx.out.pick(
                 "No in-service device expires within the window; nothing to revoke.",
                 "期間内に有効期限を迎える利用中のパスワード生成機はありません。失効の対象はありません。",
-            )).map_err(write_error)?;
+            ))?;
             return Ok(());
         }
         let now = ctx.clock.now();
-        return render(&ctx.out, out, &[], now, registrable_at(now), req.dry_run);
+        return render(
+            &ctx.out,
+            out,
+            &Preview {
+                targets: &[],
+                skipped_expired: &skipped_expired,
+                revoked_at: now,
+                registrable: registrable_at(now),
+                dry_run: req.dry_run,
+                bank_reference: None,
+                master: &master.login_id,
+            },
+        );
     }
 
     if req.dry_run {
-        let now = ctx.clock.now();
-        return render(&ctx.out, out, &targets, now, registrable_at(now), true);
+        let at = bank_revoked_at.unwrap_or_else(|| ctx.clock.now());
+        return render(
+            &ctx.out,
+            out,
+            &Preview {
+                targets: &targets,
+                skipped_expired: &skipped_expired,
+                revoked_at: at,
+                registrable: registrable_at(at),
+                dry_run: true,
+                bank_reference: req.bank_reference.as_deref(),
+                master: &master.login_id,
+            },
+        );
     }
     let target_ids: Vec<String> = targets.iter().map(|t| t.user.login_id.clone()).collect();
-    verification::refuse_if_locked(ctx, store, &master, "revoke", &target_ids)?;
-    if !req.yes {
-        let prompt = ctx
-            .out
-            .pick(
-                &format!(
-                    "Revoke the devices of {} user(s)? This cannot be undone",
-                    targets.len()
-                ),
-                &format!(
-                    "{} 名の利用者のパスワード生成機を失効しますか？元に戻せません",
-                    targets.len()
-                ),
-            )
-            .to_string();
-        if !ctx.term.confirm(&prompt).map_err(|e| match e {
-            Error::Usage(_) => {
-                Error::usage("confirmation required: pass --yes (there is no terminal to ask on)")
-            }
-            other => other,
-        })? {
-            return Err(Error::Cancelled);
-        }
-    }
-    let password = ctx.term.password(
-        &req.password,
-        &match ctx.out.lang {
-            Lang::En => format!("Confirmation password of {}", master.login_id),
-            Lang::Ja => format!("{} の確認用パスワード", master.login_id),
-        },
-        false,
-    )?;
-    let code = ctx.term.code(
-        req.otp.as_deref(),
-        &code_prompt(ctx.out.lang, &master_device.serial),
-    )?;
-
-    let revoked_at = ctx.clock.pin();
-    let registrable = registrable_at(revoked_at);
-    let attempt = Attempt {
-        user: &master,
-        device: &master_device,
-        password: Some(&password),
-        code: &code,
-        action: "revoke",
-        targets: &target_ids,
+    let action = match kind {
+        Kind::Plain => "revoke",
+        Kind::Bank => "bank-revoke",
     };
-    let verified = verification::verify(ctx, store, &attempt)?;
-
-    let bar = progress::bar(targets.len() as u64, "revoking", 1_000);
-    let (revoked_unix, registrable_unix) = (revoked_at.timestamp(), registrable.timestamp());
-    let today = japan_date(revoked_at);
-    let revoked = store.transaction(|tx| {
-        verification::commit_success(tx, &attempt, verified)?;
-        // Everything again, on rows read under the write lock at the pinned
-        // instant: another process may have acted since the first look.
-        let master_now = require_user(tx, &master.login_id)?;
-        let device_now = check_master(&master_now, today)?;
-        if device_now.id != master_device.id {
-            return Err(Error::refused(format!(
-                "the device of {} changed during the revocation; nothing was changed, try again",
-                master.login_id
-            )));
+    let signature = Signature {
+        signer: &req.master,
+        action,
+        targets: &target_ids,
+        password: &req.password,
+        code: req.otp.as_deref(),
+        password_prompt: password_prompt(ctx, &req.master),
+    };
+    let factors = |_: &Tx<'_>, signer: &UserRow, at: DateTime<Utc>| match kind {
+        Kind::Plain => master_factors(signer, at),
+        Kind::Bank => {
+            let device = signer.device.as_ref().map(device_view);
+            let code = revocation::bank_record_needs_code(
+                signer.role,
+                &signer.login_id,
+                device,
+                japan_date(at),
+            )
+            .map_err(Error::Rule)?;
+            Ok(Factors {
+                password: true,
+                device: if code { signer.device.clone() } else { None },
+            })
         }
-        let targets = resolve_targets(tx, &names, HashMap::new(), today)?;
+    };
+    let confirm = |_: &Factors| {
+        if req.yes {
+            return Ok(());
+        }
+        ctx.term
+            .require("a confirmation", "pass --yes to confirm")?;
+        let at = bank_revoked_at.unwrap_or_else(|| ctx.clock.now());
+        let mut preview = Vec::new();
+        render(
+            &Output {
+                format: Format::Table,
+                lang: ctx.out.lang,
+            },
+            &mut preview,
+            &Preview {
+                targets: &targets,
+                skipped_expired: &skipped_expired,
+                revoked_at: at,
+                registrable: registrable_at(at),
+                dry_run: true,
+                bank_reference: req.bank_reference.as_deref(),
+                master: &master.login_id,
+            },
+        )?;
+        let _ = std::io::stderr().write_all(&preview);
+        let prompt = match ctx.out.lang {
+            Lang::En => format!(
+                "Revoke the devices of {}? This cannot be undone",
+                plural_users(targets.len())
+            ),
+            Lang::Ja => format!(
+                "{} 名の利用者のパスワード生成機を失効しますか？元に戻せません",
+                targets.len()
+            ),
+        };
+        if ctx.term.confirm(&prompt)? {
+            Ok(())
+        } else {
+            Err(Error::Cancelled)
+        }
+    };
+    let bar = progress::bar(targets.len() as u64, "revoking", 1_000);
+    let (revoked, revoked_at, registrable) = signature.run(ctx, store, factors, confirm, |tx, signed| {
+        let revoked_at = bank_revoked_at.unwrap_or(signed.at);
+        let registrable = registrable_at(revoked_at);
+        let (revoked_unix, registrable_unix) = (revoked_at.timestamp(), registrable.timestamp());
+        // Every target again, on rows read under the write lock at the
+        // pinned instant: another process may have acted since the first look.
+        let targets = resolve_targets(tx, &target_ids, HashMap::new(), japan_date(signed.at), kind)?;
         for target in &targets {
             let device_id = target
                 .user
                 .device
                 .as_ref()
                 .map(|d| d.id)
-                .expect("checked in service");
+                .ok_or(Error::RaceLost)?;
             users::revoke(
                 tx,
                 target.user.id,
                 device_id,
-                master.id,
+                signed.signer.id,
                 revoked_unix,
                 registrable_unix,
+                req.bank_reference.as_deref(),
             )?;
+            let detail = match &req.bank_reference {
+                None => format!("serial {}; registrable at {}", target.serial, rfc3339(registrable)),
+                Some(reference) => format!(
+                    "serial {}; revoked by the bank at {} (reference {reference}); registrable at {}",
+                    target.serial,
+                    rfc3339(revoked_at),
+                    rfc3339(registrable)
+                ),
+            };
             record(
                 ctx,
                 tx,
-                &master.login_id,
-                "revoke",
+                &signed.signer.login_id,
+                action,
                 std::slice::from_ref(&target.user.login_id),
                 "ok",
-                format!(
-                    "serial {}; registrable at {}",
-                    target.serial,
-                    rfc3339(registrable)
-                ),
+                detail,
             )?;
             bar.inc(1);
         }
-        Ok(targets)
+        Ok((targets, revoked_at, registrable))
     })?;
     bar.finish_and_clear();
-    render(&ctx.out, out, &revoked, revoked_at, registrable, false)
+    render(
+        &ctx.out,
+        out,
+        &Preview {
+            targets: &revoked,
+            skipped_expired: &[],
+            revoked_at,
+            registrable,
+            dry_run: false,
+            bank_reference: req.bank_reference.as_deref(),
+            master: &master.login_id,
+        },
+    )
 }
 
-/// The master must be a master user with a device in service, not expired.
-fn check_master(master: &UserRow, today: NaiveDate) -> Result<DeviceRow> {
-    let device = master.device.as_ref().map(device_view);
-    revocation::check_master(&master.login_id, master.role, device, today).map_err(Error::Rule)?;
-    Ok(master.device.clone().expect("checked above"))
+fn dedup(names: &mut Vec<String>) {
+    let mut seen = HashSet::new();
+    names.retain(|n| seen.insert(n.clone()));
+}
+
+fn plural_users(n: usize) -> String {
+    if n == 1 {
+        "1 user".into()
+    } else {
+        format!("{n} users")
+    }
 }
 
 fn device_view(device: &DeviceRow) -> DeviceView<'_> {
@@ -276,23 +435,28 @@ fn device_view(device: &DeviceRow) -> DeviceView<'_> {
 /// Checks every target; any failure refuses the whole revocation, naming
 /// every failing target. Users already read (`prefetched`) are not read again.
 fn resolve_targets(
-    conn: &rusqlite::Connection,
+    tx: &Tx<'_>,
     names: &[String],
     mut prefetched: HashMap<String, UserRow>,
     today: NaiveDate,
+    kind: Kind,
 ) -> Result<Vec<Target>> {
     let mut targets = Vec::with_capacity(names.len());
     let mut failures = Vec::new();
     for name in names {
         let user = match prefetched.remove(name) {
             Some(user) => Some(user),
-            None => find_user(conn, name)?,
+            None => find_user(tx, name)?,
         };
         let checked = match user {
             None => Err(TargetRefusal::Unknown),
             Some(user) => {
                 let device = user.device.as_ref().map(device_view);
-                revocation::check_target(user.status(), device, today).map(|()| user)
+                match kind {
+                    Kind::Plain => revocation::check_target(user.status(), device, today),
+                    Kind::Bank => revocation::check_bank_target(user.status(), device),
+                }
+                .map(|()| user)
             }
         };
         match checked {
@@ -338,30 +502,46 @@ fn read_targets_file(file: &str) -> Result<Vec<String>> {
 }
 
 /// The procedure's selection screen: a checkbox list of users in service.
-fn select_interactively(ctx: &Context, store: &Store) -> Result<Vec<String>> {
-    if !ctx.term.interactive {
-        return Err(Error::usage(
-            "no targets: name login IDs, or use --targets-file or --expiring-within",
-        ));
-    }
-    let rows = users::in_service(&store.conn)?;
+fn select_interactively(ctx: &Context, store: &Store, today: NaiveDate) -> Result<Vec<String>> {
+    let rows = store.read(users::in_service)?;
     let o = &ctx.out;
-    let items: Vec<String> = rows
+    let (offered, expired): (Vec<_>, Vec<_>) = rows.into_iter().partition(|r| {
+        !r.expires
+            .as_deref()
+            .and_then(|e| NaiveDate::parse_from_str(e, "%Y-%m-%d").ok())
+            .is_some_and(|e| is_expired(e, today))
+    });
+    if !expired.is_empty() {
+        // Never offered: only the bank can revoke an expired device.
+        let ids: Vec<&str> = expired.iter().map(|r| r.login_id.as_str()).collect();
+        let note = match o.lang {
+            Lang::En => format!(
+                "Not offered, their device has expired (contact the bank, then record its revocation with --bank-reference): {}",
+                ids.join(", ")
+            ),
+            Lang::Ja => format!(
+                "有効期限切れのため選択できません（銀行に連絡し、--bank-reference で銀行の失効を記録してください）：{}",
+                ids.join("、")
+            ),
+        };
+        eprintln!("{note}");
+    }
+    let cells: Vec<[String; 5]> = offered
         .iter()
         .map(|r| {
-            format!(
-                "{}  {}  {}  {}  {}",
-                r.login_id,
-                r.name,
-                o.role(r.role),
-                r.serial.as_deref().unwrap_or("-"),
+            [
+                r.login_id.clone(),
+                r.name.clone(),
+                o.role(r.role).to_string(),
+                r.serial.clone().unwrap_or_else(|| "-".into()),
                 r.expires
                     .as_deref()
                     .map(|e| o.date_text(e))
-                    .unwrap_or_default()
-            )
+                    .unwrap_or_default(),
+            ]
         })
         .collect();
+    let items = aligned(&cells);
     let prompt = o.pick(
         "Select the users whose device to revoke (space to select, enter to confirm)",
         "失効する利用者を選択してください（スペースで選択、Enterで確定）",
@@ -369,26 +549,44 @@ fn select_interactively(ctx: &Context, store: &Store) -> Result<Vec<String>> {
     let chosen = ctx.term.select(prompt, &items)?;
     Ok(chosen
         .into_iter()
-        .map(|i| rows[i].login_id.clone())
+        .map(|i| offered[i].login_id.clone())
         .collect())
 }
 
-fn render(
-    o: &Output,
-    out: &mut dyn Write,
-    targets: &[Target],
-    revoked_at: DateTime<Utc>,
-    registrable: DateTime<Utc>,
-    dry_run: bool,
-) -> Result<()> {
+/// Rows whose columns line up on a terminal, measured in display columns
+/// (a Japanese character takes two).
+fn aligned(rows: &[[String; 5]]) -> Vec<String> {
+    use unicode_width::UnicodeWidthStr;
+    let mut widths = [0usize; 5];
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    rows.iter()
+        .map(|row| {
+            let mut line = String::new();
+            for (i, (cell, w)) in row.iter().zip(widths).enumerate() {
+                line.push_str(cell);
+                if i + 1 < row.len() {
+                    line.push_str(&" ".repeat(w - cell.width() + 2));
+                }
+            }
+            line
+        })
+        .collect()
+}
+
+fn render(o: &Output, out: &mut dyn Write, p: &Preview<'_>) -> Result<()> {
     // One instant for every target: formatted once, not once per row.
-    let (revoked_at_text, registrable_text) = (rfc3339(revoked_at), rfc3339(registrable));
+    let (revoked_at_text, registrable_text) = (rfc3339(p.revoked_at), rfc3339(p.registrable));
     match o.format {
         Format::Json => write_json(
             out,
             &RevokeJson {
-                dry_run,
-                revoked: targets
+                dry_run: p.dry_run,
+                revoked: p
+                    .targets
                     .iter()
                     .map(|t| RevokedJson {
                         login_id: &t.user.login_id,
@@ -397,6 +595,9 @@ fn render(
                         registrable_at: &registrable_text,
                     })
                     .collect(),
+                skipped_expired: (p.dry_run && p.bank_reference.is_none())
+                    .then_some(p.skipped_expired),
+                bank_reference: p.bank_reference,
             },
         ),
         Format::Csv => {
@@ -407,73 +608,129 @@ fn render(
                 "serial",
                 "revoked_at",
                 "registrable_at",
-            ])
-            .map_err(csv_error)?;
-            for t in targets {
+            ])?;
+            for t in p.targets {
                 csv.write_record([
-                    if dry_run { "true" } else { "false" },
+                    if p.dry_run { "true" } else { "false" },
                     &t.user.login_id,
                     &t.serial,
                     &revoked_at_text,
                     &registrable_text,
-                ])
-                .map_err(csv_error)?;
+                ])?;
             }
-            csv.flush().map_err(write_error)
+            Ok(csv.flush()?)
         }
-        Format::Table => {
-            let title = if dry_run {
-                o.pick(
-                    "Dry run: nothing was changed. These devices would be revoked:",
-                    "確認のみ（変更はしていません）。以下の利用者のパスワード生成機が失効されます。",
-                )
-            } else {
-                o.pick(
-                    "Revoked the devices of the following users.",
-                    "以下の利用者が登録しているパスワード生成機の情報を失効しました。",
-                )
-            };
-            writeln!(out, "{title}").map_err(write_error)?;
-            let headers = o.labels(&labels::USER_SCREEN);
-            let registrable_shown = o.instant(registrable);
-            let rows = targets
-                .iter()
-                .map(|t| {
-                    vec![
-                        t.user.login_id.clone(),
-                        t.user.name.clone(),
-                        o.role(t.user.role).to_string(),
-                        t.serial.clone(),
-                        o.status(Status::Revoked).to_string(),
-                        t.user
-                            .device
-                            .as_ref()
-                            .map(|d| o.date(d.expires))
-                            .unwrap_or_default(),
-                        registrable_shown.clone(),
-                    ]
-                })
-                .collect();
-            write_table(out, headers, rows)?;
-            for t in targets {
-                let line = match o.lang {
-                    crate::output::Lang::En => format!(
-                        "{} {} register a new device from {}.",
-                        t.user.login_id,
-                        if dry_run { "would be able to" } else { "may" },
-                        registrable_shown
-                    ),
-                    crate::output::Lang::Ja => format!(
-                        "{} は {} 以降に新しいパスワード生成機を利用登録できます。",
-                        t.user.login_id, registrable_shown
-                    ),
-                };
-                writeln!(out, "{line}").map_err(write_error)?;
+        Format::Table => render_table(o, out, p),
+    }
+}
+
+fn render_table(o: &Output, out: &mut dyn Write, p: &Preview<'_>) -> Result<()> {
+    if !p.targets.is_empty() {
+        let title = match (p.dry_run, p.bank_reference) {
+            (true, None) => o.pick(
+                "Dry run: nothing was changed. These devices would be revoked:",
+                "確認のみ（変更はしていません）。以下の利用者のパスワード生成機が失効されます。",
+            ),
+            (true, Some(_)) => o.pick(
+                "Dry run: nothing was changed. The bank's revocation would be recorded for:",
+                "確認のみ（変更はしていません）。以下の利用者について銀行による失効を記録します。",
+            ),
+            (false, None) => o.pick(
+                "Revoked the devices of the following users.",
+                "以下の利用者が登録しているパスワード生成機の情報を失効しました。",
+            ),
+            (false, Some(_)) => o.pick(
+                "Recorded the bank's revocation of the devices of the following users.",
+                "以下の利用者のパスワード生成機について、銀行による失効を記録しました。",
+            ),
+        };
+        writeln!(out, "{title}")?;
+        let headers = o.labels(&labels::USER_SCREEN);
+        let registrable_shown = o.instant(p.registrable);
+        let rows = p
+            .targets
+            .iter()
+            .map(|t| {
+                vec![
+                    t.user.login_id.clone(),
+                    t.user.name.clone(),
+                    o.role(t.user.role).to_string(),
+                    t.serial.clone(),
+                    o.status(Status::Revoked).to_string(),
+                    t.user
+                        .device
+                        .as_ref()
+                        .map(|d| o.date(d.expires))
+                        .unwrap_or_default(),
+                    registrable_shown.clone(),
+                ]
+            })
+            .collect();
+        write_table(out, headers, rows)?;
+        // One revocation gives every user the same instant: said once.
+        let line = match o.lang {
+            Lang::En => format!(
+                "{} {} register a new device from {registrable_shown}.",
+                if p.targets.len() == 1 {
+                    "The user"
+                } else {
+                    "Every user"
+                },
+                if p.dry_run { "would be able to" } else { "may" },
+            ),
+            Lang::Ja => {
+                format!("{registrable_shown} 以降に新しいパスワード生成機を利用登録できます。")
             }
-            writeln!(out, "{}", o.pick(
-                "Registration opens 30 minutes after a revocation; after one at or after 20:30 Japan time, at 08:10 on the next business day.",
-                "ワンタイムパスワードの利用登録は失効の30分後から可能です。20時30分以降の失効は、翌営業日の8時10分以降に利用登録できます。",
-            )).map_err(write_error)
+        };
+        writeln!(out, "{line}")?;
+        if p.targets.iter().any(|t| t.user.login_id == p.master) && p.bank_reference.is_none() {
+            writeln!(
+                out,
+                "{}",
+                match o.lang {
+                    Lang::En => format!(
+                        "Warning: {} revokes their own device and cannot sign again until they register a new one.",
+                        p.master
+                    ),
+                    Lang::Ja => format!(
+                        "注意：{} は自身のパスワード生成機を失効します。新しい生成機を利用登録するまで署名できません。",
+                        p.master
+                    ),
+                }
+            )?;
         }
+        writeln!(out, "{}", registration_rule(o))?;
+    }
+    if !p.skipped_expired.is_empty() {
+        let line = match o.lang {
+            Lang::En => format!(
+                "Not revoked, their device has expired: {}. The organisation cannot revoke an expired device: contact the bank, then record its revocation with --bank-reference.",
+                p.skipped_expired.join(", ")
+            ),
+            Lang::Ja => format!(
+                "有効期限切れのため失効しません：{}。期限切れのパスワード生成機は団体では失効できません。銀行に連絡し、--bank-reference で銀行の失効を記録してください。",
+                p.skipped_expired.join("、")
+            ),
+        };
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+/// The registration rule in words, from the schedule's own constants.
+fn registration_rule(o: &Output) -> String {
+    use chrono::Timelike;
+
+    use crate::rules::schedule::{CUTOFF, OPENING, SHORT_WAIT};
+    let (ch, cm) = (CUTOFF.hour(), CUTOFF.minute());
+    let (oh, om) = (OPENING.hour(), OPENING.minute());
+    let wait = SHORT_WAIT.num_minutes();
+    match o.lang {
+        Lang::En => format!(
+            "Registration opens {wait} minutes after a revocation; after one at or after {ch:02}:{cm:02} Japan time, at {oh:02}:{om:02} on the next business day."
+        ),
+        Lang::Ja => format!(
+            "ワンタイムパスワードの利用登録は失効の{wait}分後から可能です。{ch}時{cm}分以降の失効は、翌営業日の{oh}時{om}分以降に利用登録できます。"
+        ),
     }
 }

@@ -2,6 +2,7 @@
 //! labels; Japan-time instants. JSON keys and CSV headers never change with
 //! the language, so scripts can rely on them.
 
+pub mod errors;
 pub mod progress;
 pub mod stream_table;
 
@@ -279,13 +280,7 @@ pub fn csv_writer(out: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
 }
 
 pub fn csv_error(e: csv::Error) -> Error {
-    match e.into_kind() {
-        csv::ErrorKind::Io(io) => write_error(io),
-        other => Error::io(
-            "cannot write CSV",
-            std::io::Error::other(format!("{other:?}")),
-        ),
-    }
+    e.into()
 }
 
 pub fn write_error(e: std::io::Error) -> Error {

@@ -23,7 +23,24 @@ pub fn is_bank_closing_day(date: NaiveDate) -> bool {
     matches!((date.month(), date.day()), (12, 31) | (1, 1..=3))
 }
 
+/// A national holiday under the law in force on `date`. yasumi applies two
+/// amendments to years before they were enacted, and is corrected here:
+/// the day between two holidays (国民の休日) is a holiday only from
+/// 27 December 1985, and substitute holidays (振替休日) only from 12 April
+/// 1973. Before 1986, 4 May was a holiday only as the substitute for a
+/// Constitution Day on Sunday.
 pub fn is_national_holiday(date: NaiveDate) -> bool {
+    let citizens_rule_from = NaiveDate::from_ymd_opt(1985, 12, 27).expect("a date");
+    let substitutes_from = NaiveDate::from_ymd_opt(1973, 4, 12).expect("a date");
+    if date < citizens_rule_from && (date.month(), date.day()) == (5, 4) {
+        let constitution_day = date.pred_opt().expect("4 May has a day before");
+        return date >= substitutes_from && constitution_day.weekday() == Weekday::Sun;
+    }
+    // yasumi gives substitutes to all of 1973; before 12 April that is
+    // one day, the Monday after Foundation Day on Sunday 11 February.
+    if date == NaiveDate::from_ymd_opt(1973, 2, 12).expect("a date") {
+        return false;
+    }
     yasumi::is_holiday(date)
 }
 

@@ -7,7 +7,9 @@
 //! compared in constant time (totp-rs compares `Token`s that way).
 
 use std::fmt;
+
 use std::str::FromStr;
+use zeroize::Zeroizing;
 
 use totp_rs::{Builder, Totp};
 
@@ -54,7 +56,8 @@ impl FromStr for Algorithm {
 /// What a device needs to compute its codes.
 #[derive(Clone, PartialEq, Eq)]
 pub struct DeviceKey {
-    pub secret: Vec<u8>,
+    /// Zeroized when dropped.
+    pub secret: Zeroizing<Vec<u8>>,
     pub algorithm: Algorithm,
     pub digits: u8,
     pub period: u32,
@@ -87,7 +90,7 @@ impl DeviceKey {
             .with_digits(self.digits)
             .with_step_duration(u64::from(self.period))
             .with_skew(0)
-            .with_secret(self.secret.clone())
+            .with_secret(self.secret.to_vec())
             .build_noncompliant()
     }
 
@@ -217,7 +220,7 @@ mod tests {
             }
         };
         DeviceKey {
-            secret: seed.to_vec(),
+            secret: seed.to_vec().into(),
             algorithm,
             digits: 8,
             period: 30,

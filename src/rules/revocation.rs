@@ -61,6 +61,36 @@ pub fn check_target(
     }
 }
 
+/// The targets of a revocation the bank carried out: any user with a
+/// device in service, expired or not (the bank is the only one who can
+/// revoke an expired device).
+pub fn check_bank_target(
+    status: Status,
+    device: Option<DeviceView<'_>>,
+) -> Result<(), TargetRefusal> {
+    match (status, device) {
+        (Status::NotRequired, _) => Err(TargetRefusal::NoOtp),
+        (Status::Revoked, _) | (Status::Active, None) => Err(TargetRefusal::NotInService),
+        (Status::Active, Some(_)) => Ok(()),
+    }
+}
+
+/// Recording a bank's revocation needs a master's password, and the code
+/// of their own device while it can give one: in service and not expired.
+pub fn bank_record_needs_code(
+    role: Role,
+    login_id: &str,
+    device: Option<DeviceView<'_>>,
+    today: NaiveDate,
+) -> Result<bool, Refusal> {
+    if role != Role::Master {
+        return Err(Refusal::NotMaster {
+            login_id: login_id.into(),
+        });
+    }
+    Ok(device.is_some_and(|d| !is_expired(d.expires, today)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,5 +143,40 @@ mod tests {
             check_target(Status::NotRequired, None, today),
             Err(TargetRefusal::NoOtp)
         );
+    }
+
+    #[test]
+    fn the_bank_may_revoke_expired_devices_and_a_master_signs_without_an_expired_device() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let expired = DeviceView {
+            serial: "1",
+            expires: NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+        };
+        let last_day = DeviceView {
+            serial: "2",
+            expires: today,
+        };
+        assert_eq!(check_bank_target(Status::Active, Some(expired)), Ok(()));
+        assert_eq!(
+            check_bank_target(Status::Revoked, None),
+            Err(TargetRefusal::NotInService)
+        );
+        assert_eq!(
+            check_bank_target(Status::NotRequired, None),
+            Err(TargetRefusal::NoOtp)
+        );
+        assert_eq!(
+            bank_record_needs_code(Role::Master, "m", Some(expired), today),
+            Ok(false)
+        );
+        assert_eq!(
+            bank_record_needs_code(Role::Master, "m", Some(last_day), today),
+            Ok(true)
+        );
+        assert_eq!(
+            bank_record_needs_code(Role::Master, "m", None, today),
+            Ok(false)
+        );
+        assert!(bank_record_needs_code(Role::General, "g", Some(last_day), today).is_err());
     }
 }

@@ -1,10 +1,22 @@
-//! The append-only audit log. The schema forbids UPDATE and DELETE on it;
-//! this module only inserts and reads. No password, secret or code is ever
-//! written here.
+//! The append-only audit log and its keyed MAC chain.
+//!
+//! Every row carries an HMAC-SHA256, under a key derived from the registry
+//! key, over its own canonical bytes and the previous row's MAC. Triggers
+//! refuse UPDATE and DELETE, but anyone with the file can drop them; the
+//! chain is what makes a changed, deleted, inserted or reordered row show,
+//! because forging it needs the key file. No password, secret or code is
+//! ever written here.
 
-use rusqlite::{Connection, params};
+use chrono::{DateTime, Utc};
+use rusqlite::{Row, params};
 
-use crate::error::Result;
+use super::Tx;
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+use crate::key::RegistryKey;
+
+/// The chain's start: the "previous MAC" of the first row.
+const GENESIS: [u8; 32] = [0; 32];
 
 /// A row to append.
 pub struct AuditEntry<'a> {
@@ -20,53 +32,344 @@ pub struct AuditEntry<'a> {
 /// A row read back.
 #[derive(Debug, Clone)]
 pub struct AuditRow {
+    pub id: i64,
     pub at: i64,
+    /// The real instant the row was written; unknown for rows written
+    /// before tokenctl recorded it.
+    pub recorded_at: Option<i64>,
     pub actor: String,
     pub action: String,
     pub targets: Vec<String>,
     pub outcome: String,
     pub detail: String,
     pub clock_fixed: bool,
+    pub mac: Option<Vec<u8>>,
 }
 
-pub fn append(conn: &Connection, entry: &AuditEntry<'_>) -> Result<()> {
+/// Which rows `audit` shows.
+#[derive(Debug, Default, Clone)]
+pub struct AuditFilter {
+    pub limit: Option<u64>,
+    pub action: Option<String>,
+    pub actor: Option<String>,
+    pub since: Option<DateTime<Utc>>,
+}
+
+/// The actor recorded for administrative commands: the OS account running
+/// tokenctl, looked up from the process's user ID (not from `$USER`, which
+/// anyone can set and cron often leaves unset).
+pub fn os_actor() -> String {
+    #[cfg(unix)]
+    if let Ok(Some(user)) = nix::unistd::User::from_uid(nix::unistd::getuid()) {
+        return format!("os:{}", user.name);
+    }
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .ok()
+        .filter(|u| !u.is_empty())
+        .map(|u| format!("os:{u}"))
+        .unwrap_or_else(|| "os:unknown".to_string())
+}
+
+/// Appends a row stamped with the command's clock (`at`) and the real
+/// clock (`recorded_at`), chained to the last row.
+pub fn record(
+    tx: &Tx<'_>,
+    clock: &Clock,
+    actor: &str,
+    action: &str,
+    targets: &[String],
+    outcome: &str,
+    detail: String,
+) -> Result<()> {
+    append(
+        tx,
+        &AuditEntry {
+            at: clock.now().timestamp(),
+            actor,
+            action,
+            targets,
+            outcome,
+            detail,
+            clock_fixed: clock.is_fixed(),
+        },
+    )
+}
+
+pub fn append(tx: &Tx<'_>, entry: &AuditEntry<'_>) -> Result<()> {
+    let key = tx.key()?;
+    let (last_id, prev) = last_link(tx)?;
+    let row = AuditRow {
+        id: last_id + 1,
+        at: entry.at,
+        recorded_at: Some(Utc::now().timestamp()),
+        actor: entry.actor.to_string(),
+        action: entry.action.to_string(),
+        targets: entry.targets.to_vec(),
+        outcome: entry.outcome.to_string(),
+        detail: entry.detail.clone(),
+        clock_fixed: entry.clock_fixed,
+        mac: None,
+    };
+    let mac = key.audit_mac(&canonical(&prev, &row));
     let targets = serde_json::to_string(entry.targets).expect("strings serialise");
-    conn.prepare_cached(
-        "INSERT INTO audit (at, actor, action, targets, outcome, detail, clock_fixed) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    tx.prepare_cached(
+        "INSERT INTO audit (id, at, actor, action, targets, outcome, detail, clock_fixed, \
+         recorded_at, mac) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
-        entry.at,
-        entry.actor,
-        entry.action,
+        row.id,
+        row.at,
+        row.actor,
+        row.action,
         targets,
-        entry.outcome,
-        entry.detail,
-        entry.clock_fixed
+        row.outcome,
+        row.detail,
+        row.clock_fixed,
+        row.recorded_at,
+        mac.as_slice(),
     ])?;
     Ok(())
 }
 
-/// The newest `limit` rows, newest first.
-pub fn newest(conn: &Connection, limit: Option<u64>) -> Result<Vec<AuditRow>> {
-    let limit = limit.map(|l| l.min(i64::MAX as u64) as i64).unwrap_or(-1);
-    let mut stmt = conn.prepare(
-        "SELECT at, actor, action, targets, outcome, detail, clock_fixed FROM audit \
+/// The id and MAC of the last row (0 and the genesis value when empty).
+fn last_link(tx: &Tx<'_>) -> Result<(i64, [u8; 32])> {
+    let last: Option<(i64, Option<Vec<u8>>)> = tx
+        .prepare_cached("SELECT id, mac FROM audit ORDER BY id DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map(Some)
+        .or_else(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => Ok(None),
+            e => Err(e),
+        })?;
+    match last {
+        None => Ok((0, GENESIS)),
+        Some((id, Some(mac))) => Ok((id, mac_array(&mac).ok_or_else(|| corrupt(id))?)),
+        Some((id, None)) => Err(corrupt(id)),
+    }
+}
+
+fn corrupt(id: i64) -> Error {
+    Error::Corrupt(format!(
+        "audit row {id} has no valid MAC; run `tokenctl check`"
+    ))
+}
+
+fn mac_array(bytes: &[u8]) -> Option<[u8; 32]> {
+    bytes.try_into().ok()
+}
+
+/// The bytes a row's MAC covers: the previous MAC and every column, each
+/// length-prefixed so that no two rows share an encoding.
+fn canonical(prev: &[u8; 32], row: &AuditRow) -> Vec<u8> {
+    let mut out = Vec::with_capacity(128 + row.detail.len());
+    out.extend_from_slice(b"tokenctl audit v1\0");
+    out.extend_from_slice(prev);
+    out.extend_from_slice(&row.id.to_be_bytes());
+    out.extend_from_slice(&row.at.to_be_bytes());
+    out.extend_from_slice(&row.recorded_at.unwrap_or(i64::MIN).to_be_bytes());
+    let targets = serde_json::to_string(&row.targets).expect("strings serialise");
+    for field in [
+        row.actor.as_str(),
+        row.action.as_str(),
+        targets.as_str(),
+        row.outcome.as_str(),
+        row.detail.as_str(),
+    ] {
+        out.extend_from_slice(&(field.len() as u64).to_be_bytes());
+        out.extend_from_slice(field.as_bytes());
+    }
+    out.push(u8::from(row.clock_fixed));
+    out
+}
+
+fn columns(tx: &Tx<'_>) -> &'static str {
+    if tx.version() >= 2 {
+        "id, at, actor, action, targets, outcome, detail, clock_fixed, recorded_at, mac"
+    } else {
+        "id, at, actor, action, targets, outcome, detail, clock_fixed, NULL, NULL"
+    }
+}
+
+fn row_from(r: &Row<'_>) -> rusqlite::Result<AuditRow> {
+    let id: i64 = r.get(0)?;
+    let targets: String = r.get(4)?;
+    let targets = serde_json::from_str(&targets).map_err(|_| {
+        rusqlite::Error::FromSqlConversionFailure(
+            4,
+            rusqlite::types::Type::Text,
+            format!("audit row {id}: its targets are not a list of names").into(),
+        )
+    })?;
+    Ok(AuditRow {
+        id,
+        at: r.get(1)?,
+        actor: r.get(2)?,
+        action: r.get(3)?,
+        targets,
+        outcome: r.get(5)?,
+        detail: r.get(6)?,
+        clock_fixed: r.get(7)?,
+        recorded_at: r.get(8)?,
+        mac: r.get(9)?,
+    })
+}
+
+/// The newest rows that pass `filter`, newest first.
+pub fn newest(tx: &Tx<'_>, filter: &AuditFilter) -> Result<Vec<AuditRow>> {
+    let limit = filter
+        .limit
+        .map(|l| l.min(i64::MAX as u64) as i64)
+        .unwrap_or(-1);
+    let mut stmt = tx.prepare(&format!(
+        "SELECT {} FROM audit \
+         WHERE (?2 IS NULL OR action = ?2) AND (?3 IS NULL OR actor = ?3) \
+           AND (?4 IS NULL OR at >= ?4) \
          ORDER BY id DESC LIMIT ?1",
-    )?;
+        columns(tx)
+    ))?;
     let rows = stmt
-        .query_map([limit], |r| {
-            let targets: String = r.get(3)?;
-            Ok(AuditRow {
-                at: r.get(0)?,
-                actor: r.get(1)?,
-                action: r.get(2)?,
-                targets: serde_json::from_str(&targets).unwrap_or_default(),
-                outcome: r.get(4)?,
-                detail: r.get(5)?,
-                clock_fixed: r.get(6)?,
-            })
-        })?
+        .query_map(
+            params![
+                limit,
+                filter.action,
+                filter.actor,
+                filter.since.map(|t| t.timestamp())
+            ],
+            row_from,
+        )?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
+}
+
+/// What walking the chain found.
+#[derive(Debug, Default)]
+pub struct ChainReport {
+    pub rows: u64,
+    /// The last row's MAC: what an operator records to detect a cut tail.
+    pub head: Option<[u8; 32]>,
+    pub findings: Vec<String>,
+    /// Whether the expected head (if any) is a MAC the chain passed through.
+    pub expected_head_seen: bool,
+}
+
+/// Recomputes every row's MAC from the first; a row whose stored MAC
+/// differs is a finding, and the chain continues from the stored MAC so
+/// that one edit is reported once.
+pub fn verify_chain(
+    tx: &Tx<'_>,
+    key: &RegistryKey,
+    expect_head: Option<&[u8]>,
+) -> Result<ChainReport> {
+    let mut report = ChainReport::default();
+    let mut prev = GENESIS;
+    let mut expected_id = 1;
+    let mut stmt = tx.prepare(&format!("SELECT {} FROM audit ORDER BY id", columns(tx)))?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let row = match row_from(r) {
+            Ok(row) => row,
+            Err(e) => {
+                report.findings.push(e.to_string());
+                continue;
+            }
+        };
+        report.rows += 1;
+        if row.id != expected_id {
+            report.findings.push(format!(
+                "audit row {expected_id} is missing (the next row is {})",
+                row.id
+            ));
+        }
+        expected_id = row.id + 1;
+        let stored = row.mac.as_deref().and_then(mac_array);
+        match stored {
+            Some(mac) if key.audit_mac_matches(&canonical(&prev, &row), &mac) => prev = mac,
+            Some(mac) => {
+                report.findings.push(format!(
+                    "audit row {} does not verify: it was changed, inserted or moved, or a row before it was removed",
+                    row.id
+                ));
+                prev = mac;
+            }
+            None => {
+                report
+                    .findings
+                    .push(format!("audit row {} has no MAC", row.id));
+            }
+        }
+        if expect_head.is_some_and(|h| stored.is_some_and(|m| m.as_slice() == h)) {
+            report.expected_head_seen = true;
+        }
+    }
+    report.head = (report.rows > 0).then_some(prev);
+    Ok(report)
+}
+
+/// Gives rows written before the chain existed their MACs, in order (when a
+/// registry is first used with its key).
+pub fn chain_legacy_rows(tx: &Tx<'_>, key: &RegistryKey) -> Result<u64> {
+    let rows: Vec<AuditRow> = {
+        let mut stmt = tx.prepare(&format!("SELECT {} FROM audit ORDER BY id", columns(tx)))?;
+        stmt.query_map([], row_from)?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+    };
+    let mut prev = GENESIS;
+    let mut chained = 0;
+    for row in &rows {
+        if let Some(mac) = row.mac.as_deref().and_then(mac_array) {
+            prev = mac;
+            continue;
+        }
+        let mac = key.audit_mac(&canonical(&prev, row));
+        tx.execute(
+            "UPDATE audit SET mac = ?2 WHERE id = ?1",
+            params![row.id, mac.as_slice()],
+        )?;
+        prev = mac;
+        chained += 1;
+    }
+    Ok(chained)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: i64, detail: &str) -> AuditRow {
+        AuditRow {
+            id,
+            at: 1,
+            recorded_at: Some(2),
+            actor: "a".into(),
+            action: "revoke".into(),
+            targets: vec!["x".into()],
+            outcome: "ok".into(),
+            detail: detail.into(),
+            clock_fixed: false,
+            mac: None,
+        }
+    }
+
+    #[test]
+    fn canonical_bytes_change_with_every_field_and_the_link() {
+        let base = canonical(&GENESIS, &row(1, "d"));
+        assert_ne!(base, canonical(&GENESIS, &row(2, "d")));
+        assert_ne!(base, canonical(&GENESIS, &row(1, "e")));
+        assert_ne!(base, canonical(&[1; 32], &row(1, "d")));
+        let mut fixed = row(1, "d");
+        fixed.clock_fixed = true;
+        assert_ne!(base, canonical(&GENESIS, &fixed));
+        let mut unknown = row(1, "d");
+        unknown.recorded_at = None;
+        assert_ne!(base, canonical(&GENESIS, &unknown));
+        // Moving bytes between fields changes the encoding.
+        let mut a = row(1, "d");
+        a.actor = "ab".into();
+        a.action = "c".into();
+        let mut b = row(1, "d");
+        b.actor = "a".into();
+        b.action = "bc".into();
+        assert_ne!(canonical(&GENESIS, &a), canonical(&GENESIS, &b));
+    }
 }

@@ -2,16 +2,22 @@
 //! out-of-use and disposal records.
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{OptionalExtension, Row, params};
 
-use crate::error::Result;
+use super::Tx;
+use crate::error::{Error, Result};
 use crate::rules::otp::{Algorithm, DeviceKey};
 
+/// A device as the registry holds it. Its secret stays sealed until
+/// `open_key` opens it, with the registry key, for the moment it is needed.
 #[derive(Debug, Clone)]
 pub struct DeviceRow {
     pub id: i64,
     pub serial: String,
-    pub key: DeviceKey,
+    pub algorithm: Algorithm,
+    pub digits: u8,
+    pub period: u32,
+    sealed: SealedSecret,
     pub expires: NaiveDate,
     pub out_of_use_since: Option<i64>,
     pub replaced_by: Option<i64>,
@@ -22,6 +28,35 @@ pub struct NewDevice {
     pub serial: String,
     pub key: DeviceKey,
     pub expires: NaiveDate,
+}
+
+/// A sealed secret as stored; its `Debug` shows nothing of it.
+#[derive(Clone)]
+struct SealedSecret(Vec<u8>);
+
+impl std::fmt::Debug for SealedSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<sealed>")
+    }
+}
+
+/// The device's key with its secret opened (zeroized when dropped).
+pub fn open_key(tx: &Tx<'_>, device: &DeviceRow) -> Result<DeviceKey> {
+    let secret = tx
+        .key()?
+        .open(&device.serial, &device.sealed.0)
+        .map_err(|_| {
+            Error::Corrupt(format!(
+                "the secret of device {} does not open with the key: the registry was altered or the key is not its own; run `tokenctl check`",
+                device.serial
+            ))
+        })?;
+    Ok(DeviceKey {
+        secret,
+        algorithm: device.algorithm,
+        digits: device.digits,
+        period: device.period,
+    })
 }
 
 /// The replay guard (`last_step`) is deliberately not here: it is read
@@ -59,14 +94,12 @@ fn device_from_columns(row: &Row<'_>, at: usize) -> rusqlite::Result<DeviceRow> 
     Ok(DeviceRow {
         id: row.get(at)?,
         serial: row.get(at + 1)?,
-        key: DeviceKey {
-            secret: row.get(at + 2)?,
-            algorithm: algorithm
-                .parse::<Algorithm>()
-                .map_err(|_| bad("algorithm", &algorithm))?,
-            digits: row.get(at + 4)?,
-            period: row.get(at + 5)?,
-        },
+        sealed: SealedSecret(row.get(at + 2)?),
+        algorithm: algorithm
+            .parse::<Algorithm>()
+            .map_err(|_| bad("algorithm", &algorithm))?,
+        digits: row.get(at + 4)?,
+        period: row.get(at + 5)?,
         expires: NaiveDate::parse_from_str(&expires, "%Y-%m-%d")
             .map_err(|_| bad("expiry date", &expires))?,
         out_of_use_since: row.get(at + 7)?,
@@ -75,7 +108,7 @@ fn device_from_columns(row: &Row<'_>, at: usize) -> rusqlite::Result<DeviceRow> 
     })
 }
 
-pub fn find_device(conn: &Connection, serial: &str) -> Result<Option<DeviceRow>> {
+pub fn find_device(conn: &Tx<'_>, serial: &str) -> Result<Option<DeviceRow>> {
     Ok(conn
         .prepare_cached(&format!(
             "SELECT {DEVICE_COLUMNS} FROM devices WHERE serial = ?1"
@@ -85,20 +118,23 @@ pub fn find_device(conn: &Connection, serial: &str) -> Result<Option<DeviceRow>>
 }
 
 /// The id and disposal instant of `serial`, for binding users at import.
-pub fn device_id_of(conn: &Connection, serial: &str) -> rusqlite::Result<Option<(i64, bool)>> {
-    conn.prepare_cached("SELECT id, disposed_at IS NOT NULL FROM devices WHERE serial = ?1")?
+pub fn device_id_of(conn: &Tx<'_>, serial: &str) -> Result<Option<(i64, bool)>> {
+    Ok(conn
+        .prepare_cached("SELECT id, disposed_at IS NOT NULL FROM devices WHERE serial = ?1")?
         .query_row([serial], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()
+        .optional()?)
 }
 
-pub fn insert_device(conn: &Connection, device: &NewDevice) -> rusqlite::Result<i64> {
+/// Inserts a device of a delivery, its secret sealed under the registry key.
+pub fn insert_device(conn: &Tx<'_>, device: &NewDevice) -> Result<i64> {
+    let sealed = conn.key()?.seal(&device.serial, &device.key.secret);
     conn.prepare_cached(
         "INSERT INTO devices (serial, secret, algorithm, digits, period, expires) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![
         device.serial,
-        device.key.secret,
+        sealed,
         device.key.algorithm.as_str(),
         device.key.digits,
         device.key.period,
@@ -109,7 +145,7 @@ pub fn insert_device(conn: &Connection, device: &NewDevice) -> rusqlite::Result<
 
 /// Records the step of a code just accepted for the device, unless a step
 /// as new or newer was recorded meanwhile (then returns false: a replay).
-pub fn accept_step(conn: &Connection, device_id: i64, step: u64) -> Result<bool> {
+pub fn accept_step(conn: &Tx<'_>, device_id: i64, step: u64) -> Result<bool> {
     let changed = conn
         .prepare_cached(
             "UPDATE devices SET last_step = ?2 \
@@ -120,7 +156,7 @@ pub fn accept_step(conn: &Connection, device_id: i64, step: u64) -> Result<bool>
 }
 
 /// The last step accepted for the device, read fresh (the replay guard).
-pub fn last_step(conn: &Connection, device_id: i64) -> Result<Option<u64>> {
+pub fn last_step(conn: &Tx<'_>, device_id: i64) -> Result<Option<u64>> {
     Ok(conn
         .prepare_cached("SELECT last_step FROM devices WHERE id = ?1")?
         .query_row([device_id], |r| r.get::<_, Option<i64>>(0))?
@@ -130,12 +166,7 @@ pub fn last_step(conn: &Connection, device_id: i64) -> Result<Option<u64>> {
 /// Marks `device_id` out of use since `now`, replaced by `replaced_by`,
 /// unless it already is: the first replacement is the one that retired it.
 /// Returns whether it was marked now.
-pub fn mark_out_of_use(
-    conn: &Connection,
-    device_id: i64,
-    replaced_by: i64,
-    now: i64,
-) -> Result<bool> {
+pub fn mark_out_of_use(conn: &Tx<'_>, device_id: i64, replaced_by: i64, now: i64) -> Result<bool> {
     let changed = conn.execute(
         "UPDATE devices SET out_of_use_since = ?2, replaced_by = ?3 \
          WHERE id = ?1 AND out_of_use_since IS NULL",
@@ -145,7 +176,7 @@ pub fn mark_out_of_use(
 }
 
 /// A device registered again is back in use.
-pub fn clear_out_of_use(conn: &Connection, device_id: i64) -> Result<()> {
+pub fn clear_out_of_use(conn: &Tx<'_>, device_id: i64) -> Result<()> {
     conn.execute(
         "UPDATE devices SET out_of_use_since = NULL, replaced_by = NULL WHERE id = ?1",
         params![device_id],
@@ -155,7 +186,7 @@ pub fn clear_out_of_use(conn: &Connection, device_id: i64) -> Result<()> {
 
 /// Records the disposal; refuses (returns false) if the device was
 /// disposed of already or someone holds it in service.
-pub fn mark_disposed(conn: &Connection, device_id: i64, now: i64) -> Result<bool> {
+pub fn mark_disposed(conn: &Tx<'_>, device_id: i64, now: i64) -> Result<bool> {
     let changed = conn.execute(
         "UPDATE devices SET disposed_at = ?2 WHERE id = ?1 AND disposed_at IS NULL \
          AND NOT EXISTS (SELECT 1 FROM users WHERE device_id = ?1)",
@@ -166,7 +197,7 @@ pub fn mark_disposed(conn: &Connection, device_id: i64, now: i64) -> Result<bool
 
 /// Devices with no holder in service that were either replaced or have
 /// expired by `today`, not yet disposed: the candidates for a disposal note.
-pub fn out_of_use_candidates(conn: &Connection, today: NaiveDate) -> Result<Vec<DeviceRow>> {
+pub fn out_of_use_candidates(conn: &Tx<'_>, today: NaiveDate) -> Result<Vec<DeviceRow>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {DEVICE_COLUMNS} FROM devices d \
          WHERE d.disposed_at IS NULL \
@@ -181,7 +212,7 @@ pub fn out_of_use_candidates(conn: &Connection, today: NaiveDate) -> Result<Vec<
 }
 
 /// Login IDs of everyone who ever registered `device_id`, oldest first.
-pub fn former_users(conn: &Connection, device_id: i64) -> Result<Vec<String>> {
+pub fn former_users(conn: &Tx<'_>, device_id: i64) -> Result<Vec<String>> {
     let mut stmt = conn.prepare_cached(
         "SELECT u.login_id FROM registrations r JOIN users u ON u.id = r.user_id \
          WHERE r.device_id = ?1 GROUP BY u.id ORDER BY min(r.id)",
@@ -192,7 +223,7 @@ pub fn former_users(conn: &Connection, device_id: i64) -> Result<Vec<String>> {
     Ok(rows)
 }
 
-pub fn serial_of(conn: &Connection, device_id: i64) -> Result<Option<String>> {
+pub fn serial_of(conn: &Tx<'_>, device_id: i64) -> Result<Option<String>> {
     Ok(conn
         .prepare_cached("SELECT serial FROM devices WHERE id = ?1")?
         .query_row([device_id], |r| r.get(0))

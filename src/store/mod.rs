@@ -6,39 +6,101 @@
 //! being opened for writing, so it stays byte-for-byte as it was.
 
 pub mod audit;
+pub mod check;
 pub mod devices;
+pub mod meta;
 pub mod users;
 
 use std::io::Read;
+use std::ops::Deref;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use rusqlite::config::DbConfig;
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
-pub use audit::{AuditEntry, AuditRow};
+pub use audit::{AuditFilter, AuditRow};
 pub use devices::{DeviceRow, NewDevice};
+pub use meta::Mode;
 pub use users::{ExpiringRow, ListFilter, ListRow, NewUser, UserRow};
 
 use crate::error::{Error, Result};
+use crate::key::RegistryKey;
 
 /// "tknc": the SQLite application_id of a tokenctl registry.
 pub const APPLICATION_ID: u32 = 0x746b_6e63;
 
 /// Numbered migrations, applied in order at open. The schema version stored
 /// in the file (`PRAGMA user_version`) is the number of the last one applied.
-const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("../../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(u32, &str)] = &[
+    (1, include_str!("../../migrations/0001_init.sql")),
+    (2, include_str!("../../migrations/0002_trust.sql")),
+];
 
 pub const SCHEMA_VERSION: u32 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 
 /// How long a command waits for another process's write lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// A temporary registry older than this is the leftover of an interrupted
+/// `init`, not one being built right now.
+const LEFTOVER_AGE: Duration = Duration::from_secs(15 * 60);
+
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
-/// An open registry, handed to commands.
+/// How a command uses the registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Opened read-only: no migration, no journal-mode switch, no write.
+    ReadOnly,
+    ReadWrite,
+}
+
+/// An open registry, handed to commands. The connection is private: commands
+/// read in `read` snapshots and write in `write` transactions.
 pub struct Store {
-    pub conn: Connection,
+    conn: Connection,
+    path: PathBuf,
+    version: u32,
+    mode: Mode,
+    key: Option<RegistryKey>,
+}
+
+/// A transaction on the registry: a read snapshot or a write under the
+/// write lock. Typed queries in `store::*` take it.
+pub struct Tx<'s> {
+    conn: &'s Connection,
+    store: &'s Store,
+}
+
+impl Deref for Tx<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        self.conn
+    }
+}
+
+impl<'s> Tx<'s> {
+    /// The registry key, which every command that reads a secret or writes
+    /// was opened with.
+    pub fn key(&self) -> Result<&'s RegistryKey> {
+        self.store.key.as_ref().ok_or_else(|| Error::KeyFile {
+            path: crate::key::default_path(),
+            reason: "this command needs the registry key".into(),
+        })
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.store.mode
+    }
+
+    pub(crate) fn version(&self) -> u32 {
+        self.store.version
+    }
+
+    pub fn path(&self) -> &'s Path {
+        &self.store.path
+    }
 }
 
 /// A registry being built, not yet at its path. Dropping it deletes it.
@@ -79,11 +141,13 @@ impl NewRegistry {
 }
 
 impl Store {
-    /// Creates a new registry for `path`, readable by its owner only. It is
-    /// built under a temporary name beside `path` and only appears there
-    /// when `NewRegistry::persist` moves it into place, never over an
-    /// existing file: an interrupted `init` leaves no half-built registry.
-    pub fn create(path: &Path) -> Result<NewRegistry> {
+    /// Creates a new registry for `path`, readable by its owner only, with
+    /// its secrets sealed under `key`. It is built under a temporary name
+    /// beside `path` and only appears there when `NewRegistry::persist`
+    /// moves it into place, never over an existing file: an interrupted
+    /// `init` leaves no half-built registry (and the next `init` removes
+    /// what an interrupted one left).
+    pub fn create(path: &Path, key: RegistryKey, mode: Mode) -> Result<NewRegistry> {
         let exists = || Error::AlreadyExists {
             path: path.to_path_buf(),
         };
@@ -94,11 +158,11 @@ impl Store {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        std::fs::create_dir_all(parent)
-            .map_err(|e| Error::io(format!("cannot create {}", parent.display()), e))?;
+        crate::fsutil::create_private_dir(parent)?;
+        remove_leftovers(parent);
         // tempfile creates the file with mode 0600 on Unix.
         let file = tempfile::Builder::new()
-            .prefix(".tokenctl-new-")
+            .prefix(LEFTOVER_PREFIX)
             .suffix(".db")
             .tempfile_in(parent)
             .map_err(|e| {
@@ -109,9 +173,14 @@ impl Store {
             })?;
         let mut store = Store {
             conn: Connection::open(file.path())?,
+            path: path.to_path_buf(),
+            version: 0,
+            mode,
+            key: Some(key),
         };
         store.configure(false)?;
-        store.migrate(0)?;
+        store.migrate()?;
+        store.write(|tx| meta::initialise(tx, mode))?;
         Ok(NewRegistry {
             store,
             file,
@@ -119,50 +188,120 @@ impl Store {
         })
     }
 
-    /// Opens an existing registry, applying any pending migrations.
-    pub fn open(path: &Path) -> Result<Store> {
+    /// Opens an existing registry. `ReadOnly` changes nothing in the file;
+    /// `ReadWrite` applies pending migrations. With a key, the key must be
+    /// the registry's (a registry from before sealing is sealed now, which
+    /// is a write even for a command that only reads). With `clock_fixed`,
+    /// a write to a live registry is refused before anything is written.
+    pub fn open(
+        path: &Path,
+        access: Access,
+        key: Option<RegistryKey>,
+        clock_fixed: bool,
+    ) -> Result<Store> {
         let unusable = |reason: String| Error::Registry {
             path: path.to_path_buf(),
             reason,
         };
         let Header { version, wal } = check_header(path).map_err(unusable)?;
-        if version > SCHEMA_VERSION {
-            return Err(unusable(newer_schema(version)));
-        }
-        if version == 0 {
-            return Err(unusable(NO_VERSION.into()));
-        }
+        refuse_version(version).map_err(unusable)?;
+        // A first, read-only look: the header may predate a write still in
+        // the WAL, and the pragmas are authoritative. A read-only connection
+        // never checkpoints, so a refused file stays as it was.
         let conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| unusable(format!("cannot open: {e}")))?;
-        let mut store = Store { conn };
-        store.configure(wal)?;
-        // The header read above may predate a write still in the WAL; the
-        // pragmas are authoritative.
-        let app_id: u32 = store
-            .conn
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        let app_id: u32 = conn
             .query_row("PRAGMA application_id", [], |r| r.get::<_, i64>(0))
             .map(|v| v as u32)?;
         if app_id != APPLICATION_ID {
             return Err(unusable(NOT_OURS.into()));
         }
-        let version = store.schema_version()?;
-        if version > SCHEMA_VERSION {
-            return Err(unusable(newer_schema(version)));
+        let version = schema_version(&conn)?;
+        refuse_version(version).map_err(unusable)?;
+        let first_look = Store {
+            conn,
+            path: path.to_path_buf(),
+            version,
+            mode: Mode::Live,
+            key: None,
+        };
+        let recorded_mode = first_look.read(meta::mode)?;
+        let unsealed = key.is_some()
+            && (version < SCHEMA_VERSION || first_look.read(meta::fingerprint)?.is_none());
+        let conn = first_look.conn;
+        let access = if unsealed { Access::ReadWrite } else { access };
+        if clock_fixed && access == Access::ReadWrite && recorded_mode == Mode::Live {
+            return Err(Error::FixedClockOnLive);
         }
-        if version == 0 {
-            return Err(unusable(NO_VERSION.into()));
+        let conn = match access {
+            Access::ReadOnly => conn,
+            Access::ReadWrite => {
+                drop(conn);
+                Connection::open_with_flags(
+                    path,
+                    OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )
+                .map_err(|e| unusable(format!("cannot open: {e}")))?
+            }
+        };
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+            version,
+            mode: Mode::Live,
+            key,
+        };
+        store.configure(wal || access == Access::ReadOnly)?;
+        if access == Access::ReadWrite {
+            store.migrate()?;
         }
-        store.migrate(version)?;
+        store.mode = store.read(meta::mode)?;
+        if store.key.is_some() {
+            store.bind_key(access)?;
+        }
+        if clock_fixed && access == Access::ReadWrite && store.mode == Mode::Live {
+            return Err(Error::FixedClockOnLive);
+        }
         Ok(store)
     }
 
+    /// Checks that the key is this registry's, sealing a registry that
+    /// predates sealed secrets. Refuses a foreign key (exit 8).
+    fn bind_key(&mut self, access: Access) -> Result<()> {
+        let recorded = self.read(meta::fingerprint)?;
+        let key = self.key.as_ref().expect("called with a key");
+        match recorded {
+            Some(fp) if fp == key.fingerprint() => {}
+            Some(_) => {
+                return Err(Error::KeyFile {
+                    path: key.path().to_path_buf(),
+                    reason: "this key file is not the key of the registry (its fingerprint differs); nothing was written".into(),
+                });
+            }
+            None if access == Access::ReadOnly => {
+                return Err(Error::KeyFile {
+                    path: key.path().to_path_buf(),
+                    reason: "the registry must be opened for writing once to seal its secrets"
+                        .into(),
+                });
+            }
+            None => {
+                self.write(|tx| meta::seal_legacy(tx))?;
+            }
+        }
+        self.mode = self.read(meta::verified_mode)?;
+        Ok(())
+    }
+
     /// Per-connection settings. WAL mode is recorded in the file itself, so
-    /// it is only switched on when the header says it is not on yet. The
-    /// page cache stays at SQLite's default (2 MiB), which keeps a full
-    /// `list` of a million users small; bulk writers raise it.
+    /// it is only switched on when the header says it is not on yet (and
+    /// never by a read-only command). The page cache stays at SQLite's
+    /// default (2 MiB), which keeps a full `list` of a million users small;
+    /// bulk writers raise it.
     ///
     /// Plans do not depend on bound values (SQLite's query-planner stability
     /// guarantee). Without it SQLite marks the parameters of index and join
@@ -171,11 +310,11 @@ impl Store {
     /// such a statement at every use: 40% of a bulk revoke went to the
     /// parser. Our queries are plain index lookups whose best plan does not
     /// change with the values.
-    fn configure(&self, wal_already: bool) -> Result<()> {
+    fn configure(&self, keep_journal_mode: bool) -> Result<()> {
         self.conn.busy_timeout(BUSY_TIMEOUT)?;
         self.conn
             .set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
-        if !wal_already {
+        if !keep_journal_mode {
             self.conn
                 .query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
         }
@@ -193,37 +332,131 @@ impl Store {
         Ok(())
     }
 
-    pub fn schema_version(&self) -> Result<u32> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get::<_, u32>(0))?)
+    pub fn mode(&self) -> Mode {
+        self.mode
     }
 
-    fn migrate(&mut self, from: u32) -> Result<()> {
-        let pending: Vec<_> = MIGRATIONS.iter().filter(|(n, _)| *n > from).collect();
-        if pending.is_empty() {
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn schema_version(&self) -> Result<u32> {
+        schema_version(&self.conn)
+    }
+
+    /// Applies pending migrations under the write lock, re-reading the
+    /// version inside it: two processes opening an old registry at once
+    /// apply each migration once.
+    fn migrate(&mut self) -> Result<()> {
+        if self.version == SCHEMA_VERSION {
             return Ok(());
         }
-        let tx = self.conn.transaction()?;
-        for (number, sql) in pending {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let from = schema_version(&tx)?;
+        for (number, sql) in MIGRATIONS.iter().filter(|(n, _)| *n > from) {
             tx.execute_batch(sql)?;
             tx.pragma_update(None, "user_version", number)?;
         }
         tx.commit()?;
+        self.version = SCHEMA_VERSION;
         Ok(())
     }
 
-    /// Runs `f` in one IMMEDIATE transaction: it commits only if `f` succeeds.
-    pub fn transaction<T>(
-        &mut self,
-        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
-    ) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let value = f(&tx)?;
+    /// Runs `f` on one consistent read snapshot.
+    pub fn read<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.conn.unchecked_transaction()?;
+        let value = f(&Tx {
+            conn: &tx,
+            store: self,
+        })?;
+        tx.finish()?;
+        Ok(value)
+    }
+
+    /// Runs `f` in one IMMEDIATE transaction: it commits only if `f`
+    /// succeeds, and every decision `f` takes reads rows under the write lock.
+    pub fn write<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        let value = f(&Tx {
+            conn: &tx,
+            store: self,
+        })?;
         tx.commit()?;
         Ok(value)
+    }
+
+    /// Like `write`, but `f` decides whether to commit: a verification that
+    /// fails commits its failure count and audit row, and nothing else.
+    pub fn write_then<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<(Commit, T)>) -> Result<T> {
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        let (commit, value) = f(&Tx {
+            conn: &tx,
+            store: self,
+        })?;
+        match commit {
+            Commit::Yes => tx.commit()?,
+            Commit::No => tx.rollback()?,
+        }
+        Ok(value)
+    }
+}
+
+/// Whether an insert failed on a UNIQUE constraint (a duplicate).
+pub fn is_unique_violation(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::Sqlite(rusqlite::Error::SqliteFailure(f, _))
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+    )
+}
+
+/// Whether `Store::write_then` commits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Commit {
+    Yes,
+    No,
+}
+
+fn schema_version(conn: &Connection) -> Result<u32> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get::<_, u32>(0))?)
+}
+
+fn refuse_version(version: u32) -> std::result::Result<(), String> {
+    if version > SCHEMA_VERSION {
+        return Err(newer_schema(version));
+    }
+    if version == 0 {
+        return Err(NO_VERSION.into());
+    }
+    Ok(())
+}
+
+const LEFTOVER_PREFIX: &str = ".tokenctl-new-";
+
+/// Removes registries an interrupted `init` left in `dir` (old enough not
+/// to be another `init` at work).
+fn remove_leftovers(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let now = SystemTime::now();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !name.starts_with(LEFTOVER_PREFIX) {
+            continue;
+        }
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| now.duration_since(t).ok())
+            .is_some_and(|age| age > LEFTOVER_AGE);
+        if old {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
 
@@ -300,6 +533,12 @@ pub fn default_path() -> PathBuf {
 mod tests {
     use super::*;
 
+    fn test_key(dir: &tempfile::TempDir) -> RegistryKey {
+        RegistryKey::load_or_create(&dir.path().join("registry.key"))
+            .unwrap()
+            .0
+    }
+
     #[test]
     fn migrations_are_numbered_from_one_without_gaps() {
         for (i, (number, _)) in MIGRATIONS.iter().enumerate() {
@@ -311,7 +550,10 @@ mod tests {
     fn create_then_open_round_trips_and_sets_the_header() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.db");
-        Store::create(&path).unwrap().persist().unwrap();
+        Store::create(&path, test_key(&dir), Mode::Simulation)
+            .unwrap()
+            .persist()
+            .unwrap();
         assert_eq!(
             check_header(&path),
             Ok(Header {
@@ -319,10 +561,10 @@ mod tests {
                 wal: true
             })
         );
-        let store = Store::open(&path).unwrap();
+        let store = Store::open(&path, Access::ReadWrite, Some(test_key(&dir)), false).unwrap();
         assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
         assert!(matches!(
-            Store::create(&path),
+            Store::create(&path, test_key(&dir), Mode::Live),
             Err(Error::AlreadyExists { .. })
         ));
     }
@@ -331,7 +573,8 @@ mod tests {
     fn an_unfinished_registry_leaves_nothing_behind() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.db");
-        drop(Store::create(&path).unwrap());
+        drop(Store::create(&path, test_key(&dir), Mode::Live).unwrap());
+        std::fs::remove_file(dir.path().join("registry.key")).unwrap();
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 
@@ -343,8 +586,11 @@ mod tests {
         use rusqlite::StatementStatus;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.db");
-        Store::create(&path).unwrap().persist().unwrap();
-        let store = Store::open(&path).unwrap();
+        Store::create(&path, test_key(&dir), Mode::Simulation)
+            .unwrap()
+            .persist()
+            .unwrap();
+        let store = Store::open(&path, Access::ReadWrite, Some(test_key(&dir)), false).unwrap();
         for sql in [
             "SELECT u.id, d.id FROM users u LEFT JOIN devices d ON d.id = u.device_id \
              WHERE u.login_id = ?1",
@@ -368,7 +614,10 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.db");
-        Store::create(&path).unwrap().persist().unwrap();
+        Store::create(&path, test_key(&dir), Mode::Simulation)
+            .unwrap()
+            .persist()
+            .unwrap();
         let mode = std::fs::metadata(&path).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
     }

@@ -2,8 +2,9 @@
 //! failure counter behind the lockout.
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{OptionalExtension, Row, params};
 
+use super::Tx;
 use super::devices::{DeviceRow, JOINED_DEVICE_COLUMNS, joined_device};
 use crate::error::Result;
 use crate::rules::status::{Role, Status};
@@ -86,8 +87,19 @@ pub struct ExpiringRow {
     pub expires: String,
 }
 
-fn role_of(text: &str) -> Role {
-    Role::parse(text).unwrap_or(Role::General)
+/// A role as stored; anything else is a damaged registry, never a default.
+fn role_of(text: &str, column: usize) -> rusqlite::Result<Role> {
+    Role::parse(text).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            column,
+            rusqlite::types::Type::Text,
+            format!(
+                "bad role {:?} in registry",
+                text.chars().take(40).collect::<String>()
+            )
+            .into(),
+        )
+    })
 }
 
 /// A user and their device in service, read in one join rather than a
@@ -105,7 +117,7 @@ fn user_from_row(row: &Row<'_>) -> rusqlite::Result<UserRow> {
         id: row.get(0)?,
         login_id: row.get(1)?,
         name: row.get(2)?,
-        role: role_of(&row.get::<_, String>(3)?),
+        role: role_of(&row.get::<_, String>(3)?, 3)?,
         otp_required: row.get(4)?,
         registrable_at: row.get(5)?,
         password_hash: row.get(6)?,
@@ -115,7 +127,7 @@ fn user_from_row(row: &Row<'_>) -> rusqlite::Result<UserRow> {
     })
 }
 
-pub fn find_user(conn: &Connection, login_id: &str) -> Result<Option<UserRow>> {
+pub fn find_user(conn: &Tx<'_>, login_id: &str) -> Result<Option<UserRow>> {
     let mut stmt = conn.prepare_cached(&select_users("WHERE u.login_id = ?1"))?;
     Ok(stmt.query_row([login_id], user_from_row).optional()?)
 }
@@ -123,7 +135,7 @@ pub fn find_user(conn: &Connection, login_id: &str) -> Result<Option<UserRow>> {
 /// Users whose device in service expires between `first_day` and
 /// `last_day` (both included), in the order of the expiring report.
 pub fn expiring_users(
-    conn: &Connection,
+    conn: &Tx<'_>,
     first_day: NaiveDate,
     last_day: NaiveDate,
 ) -> Result<Vec<UserRow>> {
@@ -139,12 +151,7 @@ pub fn expiring_users(
     Ok(rows)
 }
 
-pub fn insert_user(
-    conn: &Connection,
-    user: &NewUser,
-    device_id: Option<i64>,
-    now: i64,
-) -> rusqlite::Result<i64> {
+pub fn insert_user(conn: &Tx<'_>, user: &NewUser, device_id: Option<i64>, now: i64) -> Result<i64> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO users (login_id, name, role, otp_required, device_id) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
@@ -167,7 +174,7 @@ pub fn insert_user(
 
 /// Streams the users matching `filter`, in registry order, to `each`.
 pub fn for_each_listed(
-    conn: &Connection,
+    conn: &Tx<'_>,
     filter: &ListFilter,
     mut each: impl FnMut(ListRow) -> Result<()>,
 ) -> Result<()> {
@@ -203,7 +210,7 @@ pub fn for_each_listed(
         each(ListRow {
             login_id: row.get(0)?,
             name: row.get(1)?,
-            role: role_of(row.get_ref(2)?.as_str().unwrap_or("general")),
+            role: role_of(&row.get::<_, String>(2)?, 2)?,
             status: Status::of(row.get(3)?, serial.is_some()),
             serial,
             expires: row.get(5)?,
@@ -217,7 +224,7 @@ pub fn for_each_listed(
 /// Streams what `expiring` returns. The order keeps each device's holders
 /// next to each other.
 pub fn for_each_expiring(
-    conn: &Connection,
+    conn: &Tx<'_>,
     first_day: Option<NaiveDate>,
     last_day: NaiveDate,
     mut each: impl FnMut(ExpiringRow) -> Result<()>,
@@ -243,7 +250,7 @@ pub fn for_each_expiring(
 }
 
 /// Login IDs of the users holding `device_id` in service.
-pub fn holders(conn: &Connection, device_id: i64) -> Result<Vec<String>> {
+pub fn holders(conn: &Tx<'_>, device_id: i64) -> Result<Vec<String>> {
     let mut stmt =
         conn.prepare_cached("SELECT login_id FROM users WHERE device_id = ?1 ORDER BY login_id")?;
     let rows = stmt
@@ -253,7 +260,7 @@ pub fn holders(conn: &Connection, device_id: i64) -> Result<Vec<String>> {
 }
 
 /// Users with a device in service, for the interactive selection.
-pub fn in_service(conn: &Connection) -> Result<Vec<ListRow>> {
+pub fn in_service(conn: &Tx<'_>) -> Result<Vec<ListRow>> {
     let filter = ListFilter {
         status: Some(Status::Active),
         ..ListFilter::default()
@@ -268,14 +275,14 @@ pub fn in_service(conn: &Connection) -> Result<Vec<ListRow>> {
 
 /// The consecutive failure count and whether the login is locked, read
 /// fresh inside the caller's transaction.
-pub fn lock_state(conn: &Connection, user_id: i64) -> Result<(u32, bool)> {
+pub fn lock_state(conn: &Tx<'_>, user_id: i64) -> Result<(u32, bool)> {
     Ok(conn
         .prepare_cached("SELECT failed_attempts, locked_at IS NOT NULL FROM users WHERE id = ?1")?
         .query_row([user_id], |r| Ok((r.get(0)?, r.get(1)?)))?)
 }
 
 /// Records a failed verification, locking the login when `lock` is set.
-pub fn record_failure(conn: &Connection, user_id: i64, now: i64, lock: bool) -> Result<()> {
+pub fn record_failure(conn: &Tx<'_>, user_id: i64, now: i64, lock: bool) -> Result<()> {
     conn.execute(
         "UPDATE users SET failed_attempts = failed_attempts + 1, \
          locked_at = CASE WHEN ?2 THEN COALESCE(locked_at, ?3) ELSE locked_at END WHERE id = ?1",
@@ -284,7 +291,7 @@ pub fn record_failure(conn: &Connection, user_id: i64, now: i64, lock: bool) -> 
     Ok(())
 }
 
-pub fn reset_failures(conn: &Connection, user_id: i64) -> Result<()> {
+pub fn reset_failures(conn: &Tx<'_>, user_id: i64) -> Result<()> {
     conn.prepare_cached(
         "UPDATE users SET failed_attempts = 0, locked_at = NULL WHERE id = ?1 AND (failed_attempts <> 0 OR locked_at IS NOT NULL)",
     )?
@@ -292,7 +299,7 @@ pub fn reset_failures(conn: &Connection, user_id: i64) -> Result<()> {
     Ok(())
 }
 
-pub fn set_password_hash(conn: &Connection, user_id: i64, hash: &str) -> Result<()> {
+pub fn set_password_hash(conn: &Tx<'_>, user_id: i64, hash: &str) -> Result<()> {
     conn.execute(
         "UPDATE users SET password_hash = ?2 WHERE id = ?1",
         params![user_id, hash],
@@ -304,12 +311,13 @@ pub fn set_password_hash(conn: &Connection, user_id: i64, hash: &str) -> Result<
 /// register again. Refuses if the user no longer holds that device (another
 /// process changed it since the checks), so the caller's transaction rolls back.
 pub fn revoke(
-    conn: &Connection,
+    conn: &Tx<'_>,
     user_id: i64,
     device_id: i64,
     revoked_by: i64,
     now: i64,
     registrable_at: i64,
+    bank_reference: Option<&str>,
 ) -> Result<()> {
     let changed = conn
         .prepare_cached(
@@ -317,20 +325,24 @@ pub fn revoke(
         )?
         .execute(params![user_id, device_id, registrable_at])?;
     if changed != 1 {
-        return Err(crate::error::Error::refused(
-            "the registry changed while revoking; nothing was changed, try again",
-        ));
+        return Err(crate::error::Error::RaceLost);
     }
     conn.prepare_cached(
-        "UPDATE registrations SET revoked_at = ?2, revoked_by = ?3, registrable_at = ?4 \
-         WHERE user_id = ?1 AND revoked_at IS NULL",
+        "UPDATE registrations SET revoked_at = ?2, revoked_by = ?3, registrable_at = ?4, \
+         bank_reference = ?5 WHERE user_id = ?1 AND revoked_at IS NULL",
     )?
-    .execute(params![user_id, now, revoked_by, registrable_at])?;
+    .execute(params![
+        user_id,
+        now,
+        revoked_by,
+        registrable_at,
+        bank_reference
+    ])?;
     Ok(())
 }
 
 /// The device of `user`'s latest registration, in service or not.
-pub fn previous_device_id(conn: &Connection, user_id: i64) -> Result<Option<i64>> {
+pub fn previous_device_id(conn: &Tx<'_>, user_id: i64) -> Result<Option<i64>> {
     Ok(conn
         .prepare_cached(
             "SELECT device_id FROM registrations WHERE user_id = ?1 ORDER BY id DESC LIMIT 1",
@@ -341,16 +353,14 @@ pub fn previous_device_id(conn: &Connection, user_id: i64) -> Result<Option<i64>
 
 /// Registers `device_id` for a user without a device in service; refuses if
 /// the user gained one meanwhile, so the caller's transaction rolls back.
-pub fn register(conn: &Connection, user_id: i64, device_id: i64, now: i64) -> Result<()> {
+pub fn register(conn: &Tx<'_>, user_id: i64, device_id: i64, now: i64) -> Result<()> {
     let changed = conn.execute(
         "UPDATE users SET device_id = ?2, registrable_at = NULL \
          WHERE id = ?1 AND device_id IS NULL AND otp_required = 1",
         params![user_id, device_id],
     )?;
     if changed != 1 {
-        return Err(crate::error::Error::refused(
-            "the registry changed while registering; nothing was changed, try again",
-        ));
+        return Err(crate::error::Error::RaceLost);
     }
     conn.execute(
         "INSERT INTO registrations (user_id, device_id, registered_at) VALUES (?1, ?2, ?3)",

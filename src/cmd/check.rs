@@ -1,0 +1,109 @@
+//! `check [--expect-head HEX]`: verify the registry without changing it, and
+//! print the audit chain's length and head (to keep, and pass later as
+//! `--expect-head` to prove nothing was cut off the end).
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::Context;
+use crate::cli::CheckArgs;
+use crate::error::{Error, Result};
+use crate::output::{Format, Lang, csv_writer, write_json};
+use crate::store::Store;
+use crate::store::check::{self, Finding};
+
+/// `check` found the registry altered or damaged.
+pub const FINDINGS_EXIT_CODE: i32 = 9;
+
+#[derive(Serialize)]
+struct CheckJson<'a> {
+    ok: bool,
+    audit_rows: u64,
+    audit_head: String,
+    findings: &'a [Finding],
+}
+
+pub fn run(ctx: &Context, store: &mut Store, args: &CheckArgs, out: &mut dyn Write) -> Result<i32> {
+    let expect_head = args
+        .expect_head
+        .as_deref()
+        .map(|h| {
+            hex::decode(h.trim())
+                .ok()
+                .filter(|b| b.len() == 32)
+                .ok_or_else(|| Error::usage("--expect-head must be 64 hex digits (an audit head printed by `tokenctl check`)"))
+        })
+        .transpose()?;
+    let report = store.read(|tx| check::run(tx, expect_head.as_deref()))?;
+    let head = report.audit_head.map(hex::encode).unwrap_or_default();
+    let ok = report.findings.is_empty();
+    match ctx.out.format {
+        Format::Json => write_json(
+            out,
+            &CheckJson {
+                ok,
+                audit_rows: report.audit_rows,
+                audit_head: head.clone(),
+                findings: &report.findings,
+            },
+        )?,
+        Format::Csv => {
+            let mut csv = csv_writer(out);
+            csv.write_record(["ok", "audit_rows", "audit_head", "findings"])?;
+            csv.write_record([
+                ok.to_string(),
+                report.audit_rows.to_string(),
+                head.clone(),
+                report.findings.len().to_string(),
+            ])?;
+            csv.flush()?;
+        }
+        Format::Table => {
+            let (verdict, rows, head_label) = match ctx.out.lang {
+                Lang::En => (
+                    if ok {
+                        "The registry is intact: SQLite's checks, the invariants, every sealed secret and the audit chain verify."
+                    } else {
+                        "The registry was altered or is damaged."
+                    },
+                    "audit rows",
+                    "audit head",
+                ),
+                Lang::Ja => (
+                    if ok {
+                        "レジストリに異常はありません（SQLite の検査、不変条件、暗号化された秘密鍵、監査ログの連鎖をすべて確認しました）。"
+                    } else {
+                        "レジストリが改ざんされているか、破損しています。"
+                    },
+                    "監査ログの行数",
+                    "監査ログの先頭",
+                ),
+            };
+            writeln!(out, "{verdict}")?;
+            writeln!(out, "{rows}: {}", report.audit_rows)?;
+            writeln!(out, "{head_label}: {head}")?;
+        }
+    }
+    if ok {
+        return Ok(0);
+    }
+    // One line per finding on stderr, as cron and scripts expect.
+    let mut stderr = std::io::stderr().lock();
+    for finding in &report.findings {
+        let detail: String = finding
+            .detail
+            .chars()
+            .flat_map(|c| {
+                let escaped: Vec<char> = if c.is_control() {
+                    c.escape_default().collect()
+                } else {
+                    vec![c]
+                };
+                escaped
+            })
+            .collect();
+        let _ = writeln!(stderr, "check: {}: {detail}", finding.kind);
+    }
+    Ok(FINDINGS_EXIT_CODE)
+}

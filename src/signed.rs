@@ -1,0 +1,281 @@
+//! The one signed path: every action that needs a user's password, code or
+//! both (revoke, bank revocations, register, passwd, unlock) runs through
+//! `Signature::run`, which takes the steps in one order that a command
+//! cannot change or skip:
+//!
+//! 1. a first look at the signer, on a read snapshot: unknown (exit 6),
+//!    locked (audited, exit 4), refused by the caller's rule (exit 7);
+//! 2. the caller's confirmation, then the credential prompts;
+//! 3. the clock pinned: every decision, write and audit row of the action
+//!    uses that one instant;
+//! 4. one write transaction in which the signer's rows are read again, the
+//!    rule is checked again at the pinned instant, the lock is checked, the
+//!    code is verified against the replay guard, the step is consumed, the
+//!    failure count reset, and the action itself runs.
+//!
+//! A failed verification commits only its failure count and audit row (and
+//! the lock it may cause), then fails. The action can only be run with a
+//! `Signed`, which only this module can make:
+//!
+//! ```compile_fail
+//! // A command cannot make its own proof of a signature.
+//! let signed = tokenctl::signed::Signed { at: chrono::Utc::now(), signer: todo!(), device: None, _proof: () };
+//! ```
+
+use chrono::{DateTime, Utc};
+
+use crate::Context;
+use crate::error::{Error, Result};
+use crate::password;
+use crate::prompt::{PasswordInput, code_prompt};
+use crate::rules::otp::{self, Rejection};
+use crate::rules::{MAX_CONSECUTIVE_FAILURES, is_locked_after};
+use crate::store::audit::record;
+use crate::store::devices::{DeviceRow, accept_step, last_step, open_key};
+use crate::store::users::{UserRow, find_user, record_failure, reset_failures};
+use crate::store::{Commit, Store, Tx};
+
+/// The factors a signature needs, as the caller's rule decides them for the
+/// signer's current rows.
+#[derive(Debug, Clone)]
+pub struct Factors {
+    /// The signer's confirmation password.
+    pub password: bool,
+    /// A code of this device (the signer's own, or the new device being
+    /// registered).
+    pub device: Option<DeviceRow>,
+}
+
+/// Proof that the signer's factors were verified in this transaction, at
+/// `at`, and the code's step consumed. Only `Signature::run` makes one.
+#[derive(Debug)]
+pub struct Signed {
+    pub signer: UserRow,
+    pub device: Option<DeviceRow>,
+    pub at: DateTime<Utc>,
+    _proof: (),
+}
+
+/// A request for a signature.
+pub struct Signature<'a> {
+    /// The login ID of the signer.
+    pub signer: &'a str,
+    /// The audit action and targets of the signed action (failures are
+    /// audited under them too).
+    pub action: &'a str,
+    pub targets: &'a [String],
+    pub password: &'a PasswordInput,
+    /// The code given on the command line, if any.
+    pub code: Option<&'a str>,
+    /// What to call the password in the prompt.
+    pub password_prompt: String,
+}
+
+impl Signature<'_> {
+    /// Runs the signed path. `factors` is the caller's rule: given the
+    /// signer's rows and an instant, which factors the action needs (or why
+    /// it is refused); it runs at the first look and again in the
+    /// transaction. `confirm` runs after the first look and before any
+    /// credential is asked for. `act` runs in the transaction, after the
+    /// signature is verified.
+    pub fn run<T>(
+        &self,
+        ctx: &Context,
+        store: &mut Store,
+        factors: impl Fn(&Tx<'_>, &UserRow, DateTime<Utc>) -> Result<Factors>,
+        confirm: impl FnOnce(&Factors) -> Result<()>,
+        act: impl FnOnce(&Tx<'_>, &Signed) -> Result<T>,
+    ) -> Result<T> {
+        // 1. The first look.
+        let first_now = ctx.clock.now();
+        let (signer, first) = store.read(|tx| {
+            let signer = require(tx, self.signer)?;
+            if signer.locked {
+                return Ok((signer, None));
+            }
+            let first = factors(tx, &signer, first_now)?;
+            Ok((signer, Some(first)))
+        })?;
+        let Some(first) = first else {
+            store.write(|tx| self.audit_failure(ctx, tx, "refused", "the login is locked"))?;
+            return Err(locked(&signer));
+        };
+        if !first.password && first.device.is_none() {
+            return Err(Error::refused(format!(
+                "{} has no factor to sign {} with",
+                signer.login_id, self.action
+            )));
+        }
+        if first.password && signer.password_hash.is_none() {
+            return Err(Error::refused(format!(
+                "{0} has no confirmation password yet; set one with `tokenctl passwd {0}`",
+                signer.login_id
+            )));
+        }
+
+        // 2. Confirmation and credentials.
+        confirm(&first)?;
+        let password = if first.password {
+            Some(
+                ctx.term
+                    .password(self.password, &self.password_prompt, false)?,
+            )
+        } else {
+            None
+        };
+        let code = match &first.device {
+            Some(device) => Some(ctx.term.code(
+                self.code,
+                &code_prompt(ctx.out.lang, &device.serial),
+                device.digits,
+            )?),
+            None => None,
+        };
+
+        // 3. One instant for the action. The slow hash is checked before
+        // the write lock is taken, against the hash of the first look (the
+        // transaction refuses if it changed since).
+        let now = ctx.clock.pin();
+        let password_ok = password
+            .as_deref()
+            .is_none_or(|p| password::verify(p, signer.password_hash.as_deref()));
+
+        // 4. Everything else under the write lock.
+        store.write_then(|tx| {
+            let current = require(tx, self.signer)?;
+            if current.locked {
+                self.audit_failure(ctx, tx, "refused", "the login is locked")?;
+                return Ok((Commit::Yes, Err(locked(&current))));
+            }
+            let now_factors = factors(tx, &current, now)?;
+            let same_device = now_factors.device.as_ref().map(|d| d.id)
+                == first.device.as_ref().map(|d| d.id);
+            if now_factors.password != first.password
+                || !same_device
+                || current.password_hash != signer.password_hash
+            {
+                return Err(Error::RaceLost);
+            }
+            let verdict = match (&now_factors.device, &code) {
+                (Some(device), Some(code)) => {
+                    let key = open_key(tx, device)?;
+                    let last = last_step(tx, device.id)?;
+                    Some(otp::verify(&key, code, now.timestamp(), last))
+                }
+                _ => None,
+            };
+            let failure = match (password_ok, verdict) {
+                (true, Some(Ok(_)) | None) => None,
+                // With a password involved, every failure reads the same:
+                // telling a replayed code from a wrong one would confirm the
+                // password to whoever holds an old code. The audit row keeps
+                // the difference.
+                (ok, verdict) if first.password => Some((
+                    if verdict.is_some() {
+                        WRONG_PASSWORD_OR_CODE
+                    } else {
+                        WRONG_PASSWORD
+                    }
+                    .to_string(),
+                    match (ok, verdict) {
+                        (true, Some(Err(Rejection::Replayed))) => "replayed code",
+                        (false, None) => "wrong password",
+                        _ => "wrong password or code",
+                    },
+                )),
+                (_, Some(Err(Rejection::Replayed))) => Some((
+                    format!(
+                        "the one-time code was already used for device {}; wait for the device's next code and try again",
+                        device_serial(&now_factors)
+                    ),
+                    "replayed code",
+                )),
+                _ => Some((
+                    format!(
+                        "the one-time code is wrong for device {}; enter the code the device shows now",
+                        device_serial(&now_factors)
+                    ),
+                    "wrong code",
+                )),
+            };
+            if let Some((reason, what)) = failure {
+                let failures = current.failed_attempts + 1;
+                let locked_now = is_locked_after(failures);
+                record_failure(tx, current.id, now.timestamp(), locked_now)?;
+                self.audit_failure(
+                    ctx,
+                    tx,
+                    "failed",
+                    &format!(
+                        "verification failed ({failures} of {MAX_CONSECUTIVE_FAILURES}): {what}"
+                    ),
+                )?;
+                if locked_now {
+                    record(
+                        tx,
+                        &ctx.clock,
+                        &current.login_id,
+                        "lock",
+                        std::slice::from_ref(&current.login_id),
+                        "locked",
+                        format!(
+                            "locked after {MAX_CONSECUTIVE_FAILURES} consecutive failed verifications"
+                        ),
+                    )?;
+                }
+                return Ok((
+                    Commit::Yes,
+                    Err(Error::Verification {
+                        login_id: current.login_id.clone(),
+                        reason,
+                        locked_now,
+                    }),
+                ));
+            }
+            // The replay guard: the step is consumed in the same
+            // transaction as the action, or not at all.
+            if let (Some(device), Some(Ok(step))) = (&now_factors.device, verdict) {
+                if !accept_step(tx, device.id, step)? {
+                    return Err(Error::RaceLost);
+                }
+            }
+            reset_failures(tx, current.id)?;
+            let signed = Signed {
+                signer: current,
+                device: now_factors.device,
+                at: now,
+                _proof: (),
+            };
+            act(tx, &signed).map(|value| (Commit::Yes, Ok(value)))
+        })?
+    }
+
+    fn audit_failure(&self, ctx: &Context, tx: &Tx<'_>, outcome: &str, detail: &str) -> Result<()> {
+        record(
+            tx,
+            &ctx.clock,
+            self.signer,
+            self.action,
+            self.targets,
+            outcome,
+            detail.to_string(),
+        )
+    }
+}
+
+const WRONG_PASSWORD: &str = "the password is wrong";
+const WRONG_PASSWORD_OR_CODE: &str = "the confirmation password or the one-time code is wrong (a code is accepted once: if it was just used, wait for the next one)";
+
+fn device_serial(factors: &Factors) -> &str {
+    factors.device.as_ref().map_or("", |d| d.serial.as_str())
+}
+
+fn require(tx: &Tx<'_>, login_id: &str) -> Result<UserRow> {
+    find_user(tx, login_id)?.ok_or_else(|| Error::UnknownUser(login_id.to_string()))
+}
+
+fn locked(user: &UserRow) -> Error {
+    Error::Locked {
+        login_id: user.login_id.clone(),
+    }
+}
