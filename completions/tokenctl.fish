@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tokenctl_global_optspecs
-    string join \n db= format= lang= h/help V/version
+    string join \n db= key-file= format= lang= h/help V/version
 end
 
 function __fish_tokenctl_needs_command
@@ -25,6 +25,7 @@ function __fish_tokenctl_using_subcommand
 end
 
 complete -c tokenctl -n "__fish_tokenctl_needs_command" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
+complete -c tokenctl -n "__fish_tokenctl_needs_command" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_needs_command" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
@@ -42,20 +43,24 @@ complete -c tokenctl -n "__fish_tokenctl_needs_command" -f -a "expiring" -d 'Rep
 complete -c tokenctl -n "__fish_tokenctl_needs_command" -f -a "dispose-note" -d 'Disposal notice for devices out of use; optionally record disposal'
 complete -c tokenctl -n "__fish_tokenctl_needs_command" -f -a "otp" -d 'Print the code a (simulated) device shows now or at --at'
 complete -c tokenctl -n "__fish_tokenctl_needs_command" -f -a "audit" -d 'Show the append-only audit log, newest first'
-complete -c tokenctl -n "__fish_tokenctl_needs_command" -f -a "unlock" -d 'Clear a login\'s lockout'
+complete -c tokenctl -n "__fish_tokenctl_needs_command" -f -a "unlock" -d 'Clear a login\'s lockout, signed by another master (or --recovery)'
+complete -c tokenctl -n "__fish_tokenctl_needs_command" -f -a "check" -d 'Verify the registry: SQLite\'s checks, invariants, sealed secrets, audit chain'
 complete -c tokenctl -n "__fish_tokenctl_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c tokenctl -n "__fish_tokenctl_needs_command" -f -a "man" -d 'Print the man page (roff)'
 complete -c tokenctl -n "__fish_tokenctl_needs_command" -f -a "demo" -d 'Walk through the whole procedure on a throw-away registry'
 complete -c tokenctl -n "__fish_tokenctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand init" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand init" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand init" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand init" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
 ja\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand init" -l demo -d 'Load the sample organisation of the procedure'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand init" -l demo -d 'Load the sample organisation of the procedure (implies --simulation)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand init" -l simulation -d 'Mark the registry as a simulation: TOKENCTL_NOW governs every command and `otp` shows codes (training, tests, what-if)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand init" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and not __fish_seen_subcommand_from users devices help" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and not __fish_seen_subcommand_from users devices help" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and not __fish_seen_subcommand_from users devices help" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
@@ -66,6 +71,7 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and not __fish
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and not __fish_seen_subcommand_from users devices help" -f -a "devices" -d 'CSV serial,secret,expires[,digits,period,algorithm]'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and not __fish_seen_subcommand_from users devices help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from users" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from users" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from users" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
@@ -73,6 +79,7 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_see
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from users" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
@@ -83,7 +90,12 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_see
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "devices" -d 'CSV serial,secret,expires[,digits,period,algorithm]'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l password-file -d 'Read the password from a file' -r -F
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l current-password-file -d 'Read the current password from a file (to change an existing one)' -r -F
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l as -d 'Another master who signs the change with their password and code' -r
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l otp -d 'The current code of the signing master\'s device (with --as)' -r
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l master-password-file -d 'Read the signing master\'s password from a file (with --as)' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
@@ -99,6 +111,7 @@ general\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l user -d 'Only this login ID' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l serial -d 'Only users of this device' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
@@ -110,7 +123,10 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l targets-fil
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l expiring-within -d 'Every user whose in-service device expires within this window (e.g. 30d, 4w)' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l otp -d 'The current code of the master\'s device (prompted on a TTY when missing)' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l password-file -d 'Read the password from a file' -r -F
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l bank-reference -d 'Record a revocation the bank carried out, with the bank\'s reference' -r
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l revoked-at -d 'When the bank revoked (RFC 3339; default now; never in the future)' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
@@ -124,6 +140,7 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l user -d '
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l serial -d 'The serial number printed on the new device' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l otp -d 'The code the device shows now (prompted on a TTY when missing)' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
@@ -132,6 +149,7 @@ ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l within -d 'The window, e.g. 30d or 4w' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
@@ -140,15 +158,18 @@ ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l exit-code -d 'Exit 10 when any device is reported'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -l mark-disposed -d 'Record the disposal of the devices listed'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -l all -d 'With --mark-disposed and no serials: every device out of use'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -l at -d 'The instant to compute the code for (RFC 3339)' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
@@ -156,21 +177,42 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -l lang -d 'Langu
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l limit -d 'Show at most N rows' -r
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l action -d 'Only rows of this action (e.g. revoke, register, unlock)' -r
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l actor -d 'Only rows of this actor (a login ID, or os:ACCOUNT)' -r
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l since -d 'Only rows acting at or after this instant (RFC 3339)' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -s h -l help -d 'Print help'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l as -d 'The master who signs the unlock with their password and code' -r
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l otp -d 'The current code of the signing master\'s device' -r
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l password-file -d 'Read the password from a file' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
 ja\t''"
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l password-stdin -d 'Read the password from stdin'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l recovery -d 'The way out when no master can sign: needs the key file and a confirmation; audited as a recovery'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l yes -d 'Do not ask for confirmation (with --recovery)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -s h -l help -d 'Print help'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -l expect-head -d 'Also require this audit head (hex), recorded earlier, to be in the chain' -r
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+ja\t''"
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand completions" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand completions" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand completions" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
@@ -178,6 +220,7 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand completions" -l lang -
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand man" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand man" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand man" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
@@ -185,26 +228,28 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand man" -l lang -d 'Langu
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand man" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand demo" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand demo" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand demo" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand demo" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand demo" -s h -l help -d 'Print help'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock completions man demo help" -f -a "init" -d 'Create the registry (refuses to overwrite one)'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock completions man demo help" -f -a "import" -d 'Import users or the bank\'s delivery of devices from CSV'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock completions man demo help" -f -a "passwd" -d 'Set a master user\'s confirmation password'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock completions man demo help" -f -a "list" -d 'List users with their device and OTP status'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock completions man demo help" -f -a "revoke" -d 'Revoke the devices of one or many users, as a master user'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock completions man demo help" -f -a "register" -d 'Register a device for a user, with its serial and current code'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock completions man demo help" -f -a "expiring" -d 'Report in-service devices expiring soon or already expired (for cron)'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock completions man demo help" -f -a "dispose-note" -d 'Disposal notice for devices out of use; optionally record disposal'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock completions man demo help" -f -a "otp" -d 'Print the code a (simulated) device shows now or at --at'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock completions man demo help" -f -a "audit" -d 'Show the append-only audit log, newest first'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock completions man demo help" -f -a "unlock" -d 'Clear a login\'s lockout'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock completions man demo help" -f -a "completions" -d 'Print shell completions'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock completions man demo help" -f -a "man" -d 'Print the man page (roff)'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock completions man demo help" -f -a "demo" -d 'Walk through the whole procedure on a throw-away registry'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock completions man demo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock check completions man demo help" -f -a "init" -d 'Create the registry (refuses to overwrite one)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock check completions man demo help" -f -a "import" -d 'Import users or the bank\'s delivery of devices from CSV'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock check completions man demo help" -f -a "passwd" -d 'Set a master user\'s confirmation password'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock check completions man demo help" -f -a "list" -d 'List users with their device and OTP status'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock check completions man demo help" -f -a "revoke" -d 'Revoke the devices of one or many users, as a master user'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock check completions man demo help" -f -a "register" -d 'Register a device for a user, with its serial and current code'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock check completions man demo help" -f -a "expiring" -d 'Report in-service devices expiring soon or already expired (for cron)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock check completions man demo help" -f -a "dispose-note" -d 'Disposal notice for devices out of use; optionally record disposal'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock check completions man demo help" -f -a "otp" -d 'Print the code a (simulated) device shows now or at --at'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock check completions man demo help" -f -a "audit" -d 'Show the append-only audit log, newest first'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock check completions man demo help" -f -a "unlock" -d 'Clear a login\'s lockout, signed by another master (or --recovery)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock check completions man demo help" -f -a "check" -d 'Verify the registry: SQLite\'s checks, invariants, sealed secrets, audit chain'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock check completions man demo help" -f -a "completions" -d 'Print shell completions'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock check completions man demo help" -f -a "man" -d 'Print the man page (roff)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock check completions man demo help" -f -a "demo" -d 'Walk through the whole procedure on a throw-away registry'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock check completions man demo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "users" -d 'CSV login_id,name,role,otp_required[,serial]'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "devices" -d 'CSV serial,secret,expires[,digits,period,algorithm]'

@@ -26,7 +26,6 @@ use clap::Parser;
 use crate::cli::{Cli, Command};
 use crate::clock::Clock;
 use crate::error::Result;
-use crate::key::RegistryKey;
 use crate::output::{Lang, Output, is_broken_pipe};
 use crate::prompt::Terminal;
 use crate::store::Store;
@@ -133,11 +132,7 @@ fn execute(cli: Cli, lang: Lang, out: &mut dyn Write) -> Result<i32> {
         return cmd::init::run(&ctx, &path, &key_path, args, out).map(|_| 0);
     }
     let needs = cli.command.needs();
-    let key = if needs.key {
-        Some(RegistryKey::load(&key_path)?)
-    } else {
-        None
-    };
+    let key = needs.key.then_some(key_path.as_path());
     let mut store = Store::open(&path, needs.access, key, ctx.clock.is_fixed())?;
     dispatch(&ctx, &mut store, cli.command, out)
 }

@@ -47,8 +47,11 @@ pub struct Factors {
 }
 
 /// Proof that the signer's factors were verified in this transaction, at
-/// `at`, and the code's step consumed. Only `Signature::run` makes one.
+/// `at`, and the code's step consumed. Only `Signature::run` makes one: the
+/// private field keeps every other module of the crate (not only other
+/// crates, as `#[non_exhaustive]` would) from building one.
 #[derive(Debug)]
+#[allow(clippy::manual_non_exhaustive)]
 pub struct Signed {
     pub signer: UserRow,
     pub device: Option<DeviceRow>,
@@ -234,10 +237,10 @@ impl Signature<'_> {
             }
             // The replay guard: the step is consumed in the same
             // transaction as the action, or not at all.
-            if let (Some(device), Some(Ok(step))) = (&now_factors.device, verdict) {
-                if !accept_step(tx, device.id, step)? {
-                    return Err(Error::RaceLost);
-                }
+            if let (Some(device), Some(Ok(step))) = (&now_factors.device, verdict)
+                && !accept_step(tx, device.id, step)?
+            {
+                return Err(Error::RaceLost);
             }
             reset_failures(tx, current.id)?;
             let signed = Signed {

@@ -6,10 +6,17 @@ use crate::common::*;
 #[test]
 fn passwd_sets_a_hash_that_revoke_then_accepts() {
     let r = Registry::demo();
-    r.run(&["passwd", "taro01", "--password-stdin"])
-        .stdin("a new secret phrase\n")
-        .succeeds()
-        .stdout_has("taro01");
+    let current = r.file("current.txt", DEMO_PASSWORD);
+    r.run(&[
+        "passwd",
+        "taro01",
+        "--password-stdin",
+        "--current-password-file",
+        current.to_str().unwrap(),
+    ])
+    .stdin("a new secret phrase\n")
+    .succeeds()
+    .stdout_has("taro01");
     let conn = rusqlite::Connection::open(&r.path).unwrap();
     let hash: String = conn
         .query_row(
@@ -51,32 +58,55 @@ fn passwd_refusals() {
     r.run(&["passwd", "ghost01", "--password-stdin"])
         .stdin("x")
         .fails(6);
-    r.run(&["passwd", "taro01", "--password-stdin"])
-        .stdin("\n")
+    let current = r.file("current.txt", DEMO_PASSWORD);
+    let current = current.to_str().unwrap();
+    let with_current = |new: &str| {
+        r.run(&[
+            "passwd",
+            "taro01",
+            "--password-stdin",
+            "--current-password-file",
+            current,
+        ])
+        .stdin(new)
+    };
+    with_current("\n").fails(2).stderr_has("empty");
+    with_current("1234567")
         .fails(2)
-        .stderr_has("empty");
+        .stderr_has("at least 8 characters");
+    with_current("         ").fails(2).stderr_has("whitespace");
+    with_current("taro01").fails(2).stderr_has("too short");
     r.run(&["passwd", "taro01"])
         .fails(2)
-        .stderr_has("--password-stdin");
-    r.run(&["passwd", "taro01", "--password-file", "missing.txt"])
-        .fails(2)
-        .stderr_has("missing.txt");
+        .stderr_has("--current-password-file");
+    r.run(&[
+        "passwd",
+        "taro01",
+        "--password-file",
+        "missing.txt",
+        "--current-password-file",
+        current,
+    ])
+    .fails(2)
+    .stderr_has("missing.txt");
     assert_eq!(r.snapshot(), before);
 }
 
 #[test]
 fn unlock_of_an_unlocked_or_unknown_login() {
     let r = Registry::demo();
-    r.run(&["unlock", "hamako01"])
+    r.run(&["unlock", "hamako01", "--recovery", "--yes"])
         .succeeds()
         .stdout_has("was not locked");
-    r.run(&["unlock", "ghost01"]).fails(6).stderr_has("ghost01");
+    r.run(&["unlock", "ghost01", "--recovery", "--yes"])
+        .fails(6)
+        .stderr_has("ghost01");
 }
 
 #[test]
 fn audit_is_newest_first_and_limited() {
     let r = Registry::demo();
-    r.run(&["unlock", "hamako01"])
+    r.run(&["unlock", "hamako01", "--recovery", "--yes"])
         .at("2026-11-21T09:00:00+09:00")
         .succeeds();
     let audit = r.run(&["audit", "--format", "json"]).succeeds().json();
@@ -86,7 +116,7 @@ fn audit_is_newest_first_and_limited() {
         .iter()
         .map(|a| a["action"].as_str().unwrap().to_string())
         .collect();
-    assert_eq!(actions, ["unlock", "init-demo", "init"]);
+    assert_eq!(actions, ["recovery", "init-demo", "init"]);
     let keys: Vec<_> = audit[0].as_object().unwrap().keys().cloned().collect();
     assert_eq!(
         keys,
@@ -96,7 +126,9 @@ fn audit_is_newest_first_and_limited() {
             "at",
             "clock_fixed",
             "detail",
+            "mac",
             "outcome",
+            "recorded_at",
             "targets"
         ]
     );
@@ -118,7 +150,7 @@ fn audit_is_newest_first_and_limited() {
         .succeeds()
         .stdout;
     assert!(
-        csv.starts_with("at,actor,action,targets,outcome,detail,clock_fixed\n"),
+        csv.starts_with("at,recorded_at,actor,action,targets,outcome,detail,clock_fixed,mac\n"),
         "{csv}"
     );
 }
@@ -135,7 +167,7 @@ fn demo_walks_the_whole_procedure_and_leaves_nothing_behind() {
         .succeeds();
     for expected in [
         "revoke --as taro01 hamako01",
-        "hamako01 may register a new device from 2026-11-24 08:10:00 JST",
+        "The user may register a new device from 2026-11-24 08:10:00 JST",
         "error: too early: hamako01 may register a device from 2026-11-24 08:10:00 JST",
         "(exit 5)",
         "Registered device 56789012 for hamako01 at 2026-11-24 08:10:00 JST",
@@ -166,11 +198,12 @@ fn a_registry_locked_by_another_process_is_exit_8_after_the_timeout() {
     let conn = rusqlite::Connection::open(&r.path).unwrap();
     conn.execute_batch("BEGIN IMMEDIATE; UPDATE users SET name = name;")
         .unwrap();
-    r.run(&["unlock", "hamako01"])
+    r.run(&["unlock", "hamako01", "--recovery", "--yes"])
         .fails(8)
         .stderr_has("locked by another");
     // Readers are not blocked by a writer in WAL mode.
     r.run(&["list"]).succeeds();
     conn.execute_batch("ROLLBACK;").unwrap();
-    r.run(&["unlock", "hamako01"]).succeeds();
+    r.run(&["unlock", "hamako01", "--recovery", "--yes"])
+        .succeeds();
 }

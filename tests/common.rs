@@ -140,18 +140,38 @@ impl Registry {
     }
 }
 
-#[derive(Debug, PartialEq, Eq)]
+#[derive(PartialEq, Eq)]
 pub struct Snapshot {
     bytes: Vec<u8>,
-    wal: bool,
+    wal: Vec<u8>,
+}
+
+impl std::fmt::Debug for Snapshot {
+    /// Sizes and a checksum: a failing comparison should not print megabytes.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sum = |b: &[u8]| {
+            b.iter()
+                .fold(0u64, |a, &x| a.wrapping_mul(31).wrapping_add(u64::from(x)))
+        };
+        write!(
+            f,
+            "Snapshot {{ file: {} bytes (sum {:x}), wal: {} bytes (sum {:x}) }}",
+            self.bytes.len(),
+            sum(&self.bytes),
+            self.wal.len(),
+            sum(&self.wal)
+        )
+    }
 }
 
 pub fn snapshot(path: &Path) -> Snapshot {
     let mut wal = path.as_os_str().to_owned();
     wal.push("-wal");
+    // A reader in WAL mode may leave an empty WAL beside the file (SQLite's
+    // own readers do); what counts is what the WAL holds.
     Snapshot {
         bytes: std::fs::read(path).unwrap_or_default(),
-        wal: Path::new(&wal).exists(),
+        wal: std::fs::read(Path::new(&wal)).unwrap_or_default(),
     }
 }
 

@@ -177,6 +177,11 @@ fn nothing_out_of_use_is_an_empty_notice() {
     let before = r.snapshot();
     r.run(&["dispose-note", "--mark-disposed"])
         .at(LATER)
+        .fails(2)
+        .stderr_has("--all");
+    assert_eq!(r.snapshot(), before);
+    r.run(&["dispose-note", "--mark-disposed", "--all"])
+        .at(LATER)
         .succeeds();
     assert!(dispose_rows(&r).is_empty());
     assert_eq!(r.snapshot(), before);
@@ -363,7 +368,7 @@ fn mark_disposed_without_serials_marks_every_device_out_of_use() {
     r.run(&["import", "devices", "-"])
         .stdin("serial,secret,expires\n9001,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,2026-11-01\n")
         .succeeds();
-    let json = note(&r, LATER, &["--mark-disposed"]);
+    let json = note(&r, LATER, &["--mark-disposed", "--all"]);
     let serials: Vec<&str> = json
         .as_array()
         .unwrap()

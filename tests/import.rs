@@ -113,13 +113,13 @@ const BAD_DEVICE_FILES: &[(&str, &str, u64, &str)] = &[
         "duplicate serial in the file",
         "serial,secret,expires\n1,GEZDGNBVGY3TQOJQ,2030-01-01\n2,GEZDGNBVGY3TQOJQ,2030-01-01\n1,GEZDGNBVGY3TQOJQ,2030-01-01\n",
         4,
-        "duplicate serial",
+        "is already in the registry",
     ),
     (
         "duplicate of a registered serial",
         "serial,secret,expires\n23456789,GEZDGNBVGY3TQOJQ,2030-01-01\n",
         2,
-        "duplicate serial",
+        "is already in the registry",
     ),
     (
         "too few fields",
@@ -180,13 +180,13 @@ const BAD_USER_FILES: &[(&str, &str, u64, &str)] = &[
         "duplicate login in the file",
         "login_id,name,role,otp_required\na,A,general,true\nb,B,general,true\na,C,general,true\n",
         4,
-        "duplicate login ID",
+        "is already in the registry",
     ),
     (
         "duplicate of a registered login",
         "login_id,name,role,otp_required\ntaro01,T,master,true\n",
         2,
-        "duplicate login ID",
+        "is already in the registry",
     ),
     (
         "serial no device has",

@@ -10,13 +10,19 @@ fn init_creates_a_registry_readable_by_its_owner_only() {
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(&r.path).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
-    let names: Vec<_> = std::fs::read_dir(r.dir.path())
+    let key_mode = std::fs::metadata(r.key_path())
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(key_mode & 0o777, 0o600);
+    let mut names: Vec<_> = std::fs::read_dir(r.dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
+    names.sort();
     assert_eq!(
         names,
-        ["registry.db"],
+        ["registry.db", "registry.key"],
         "no temporary or WAL files left beside it"
     );
     assert_eq!(
@@ -137,7 +143,7 @@ fn a_text_file_is_not_a_registry_and_is_left_untouched() {
     for args in [
         &["list"][..],
         &["import", "users", "-"],
-        &["unlock", "x"],
+        &["unlock", "x", "--recovery", "--yes"],
         &["audit"],
     ] {
         r.run(args)
@@ -216,7 +222,7 @@ fn a_malformed_tokenctl_now_is_a_usage_error() {
 #[test]
 fn audit_records_whether_the_clock_was_fixed() {
     let r = Registry::init();
-    r.run(&["unlock", "nobody"]).fails(6);
+    r.run(&["unlock", "nobody", "--recovery", "--yes"]).fails(6);
     let audit = r.run(&["audit", "--format", "json"]).succeeds().json();
     assert_eq!(audit[0]["action"], "init");
     assert_eq!(audit[0]["clock_fixed"], false);

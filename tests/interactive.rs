@@ -130,6 +130,7 @@ impl Pty {
             .env("TERM", "xterm")
             .env("NO_COLOR", "1")
             .env("TOKENCTL_DB", &r.path)
+            .env("TOKENCTL_KEY_FILE", r.key_path())
             .env("TOKENCTL_NOW", at)
             .current_dir(r.dir.path())
             .arg("-c")
@@ -274,7 +275,7 @@ fn revoke_with_no_targets_offers_a_checkbox_list_of_the_users_in_service() {
     let mut pty = Pty::spawn(&r, FRIDAY_NIGHT, &["revoke", "--as", "taro01"]);
     pty.expect(SELECT_PROMPT);
     // The first drawing: the cursor on the first user, nothing checked.
-    pty.expect("> [ ] taro01  芳金 太郎  master  23456789  2026-12-30");
+    pty.expect("> [ ] taro01    芳金 太郎  master   23456789  2026-12-30");
     pty.expect("  [ ] hamako01  芳金 花子  general  45678909  2026-12-30");
     pty.keys(DOWN);
     pty.expect("> [ ] hamako01");
@@ -289,7 +290,7 @@ fn revoke_with_no_targets_offers_a_checkbox_list_of_the_users_in_service() {
     pty.expect("> [x] hamako01");
     pty.keys("\r");
     // dialoguer reports the choice after the prompt, on one line.
-    let redrawn = pty.expect("Revoke the devices of 1 user(s)?");
+    let redrawn = pty.expect("Revoke the devices of 1 user?");
     let report = redrawn
         .split_once("enter to confirm): ")
         .and_then(|(_, rest)| rest.lines().next())
@@ -304,10 +305,13 @@ fn revoke_with_no_targets_offers_a_checkbox_list_of_the_users_in_service() {
         "{transcript}"
     );
     assert!(
-        transcript.contains("hamako01 may register a new device from 2026-11-24 08:10:00 JST."),
+        transcript.contains("The user may register a new device from 2026-11-24 08:10:00 JST."),
         "{transcript}"
     );
-    assert!(!transcript.contains("taro01 may register"), "{transcript}");
+    assert!(
+        transcript.contains("│ hamako01 ┆") && !transcript.contains("│ taro01"),
+        "{transcript}"
+    );
 
     let hamako = user(&r, "hamako01");
     assert_eq!(hamako["status"], "revoked");
@@ -322,7 +326,7 @@ fn answering_no_at_the_confirmation_cancels_before_any_password_and_changes_noth
     let r = Registry::demo();
     let before = r.snapshot();
     let mut pty = Pty::spawn(&r, FRIDAY_NIGHT, &["revoke", "--as", "taro01", "hamako01"]);
-    pty.expect("Revoke the devices of 1 user(s)? This cannot be undone [y/N]");
+    pty.expect("Revoke the devices of 1 user? This cannot be undone [y/N]");
     pty.keys("n");
     let (code, transcript) = pty.finish();
     assert_eq!(code, 1, "{transcript}");
@@ -365,7 +369,7 @@ fn revoke_of_a_named_user_on_a_terminal_asks_confirmation_password_and_code() {
         "named targets need no checkbox list:\n{transcript}"
     );
     assert!(
-        transcript.contains("hamako01 may register a new device from 2026-11-24 08:10:00 JST."),
+        transcript.contains("The user may register a new device from 2026-11-24 08:10:00 JST."),
         "{transcript}"
     );
     assert!(
@@ -436,12 +440,14 @@ fn passwd_on_a_terminal_asks_twice_and_asks_again_after_a_mismatch() {
     let r = Registry::demo();
     let new_password = "correct horse battery";
     let mut pty = Pty::spawn(&r, FRIDAY_NIGHT, &["passwd", "taro01"]);
+    // taro01 has a password: changing it needs the current one first.
     pty.secret("New confirmation password for taro01: ", "first-try-1");
     pty.secret("Repeat the password: ", "first-try-2");
     // dialoguer reports the mismatch and starts over from the first prompt.
     pty.expect("error: the passwords differ");
     pty.secret("New confirmation password for taro01: ", new_password);
     pty.secret("Repeat the password: ", new_password);
+    pty.secret("Current confirmation password of taro01: ", DEMO_PASSWORD);
     let (code, transcript) = pty.finish();
     assert_eq!(code, 0, "{transcript}");
     assert!(
@@ -539,7 +545,7 @@ fn without_a_terminal_a_missing_answer_is_a_usage_error_not_a_wait() {
     );
     assert_usage_error(&out, "--otp");
     let out = run_without_terminal(&r, &["passwd", "taro01"]);
-    assert_usage_error(&out, "--password-stdin");
+    assert_usage_error(&out, "--current-password-file");
     assert_eq!(r.snapshot(), before);
 }
 
@@ -611,8 +617,8 @@ fn with_lang_ja_the_revoke_prompts_use_the_procedures_japanese_labels() {
         &["--lang", "ja", "revoke", "--as", "taro01"],
     );
     pty.expect("失効する利用者を選択してください");
-    pty.expect("> [ ] taro01  芳金 太郎  マスターユーザ  23456789  2026年12月30日");
-    pty.expect("  [ ] hamako01  芳金 花子  一般ユーザ  45678909  2026年12月30日");
+    pty.expect("> [ ] taro01    芳金 太郎  マスターユーザ  23456789  2026年12月30日");
+    pty.expect("  [ ] hamako01  芳金 花子  一般ユーザ      45678909  2026年12月30日");
     pty.keys(DOWN);
     pty.expect("> [ ] hamako01");
     pty.keys(" ");

@@ -193,7 +193,19 @@ fn five_failed_codes_lock_the_user_and_unlock_clears_it() {
     .fails(3)
     .stderr_has("now locked");
     register(&r, "shiro01", NEW_DEVICE_3, at).fails(4);
-    r.run(&["unlock", "shiro01"]).succeeds();
+    r.run(&[
+        "unlock",
+        "shiro01",
+        "--as",
+        "taro01",
+        "--otp",
+        &code_at(TARO_DEVICE.1, at),
+        "--password-stdin",
+    ])
+    .stdin(DEMO_PASSWORD)
+    .at(at)
+    .succeeds()
+    .stdout_has("Unlocked shiro01");
     register(&r, "shiro01", NEW_DEVICE_3, at).succeeds();
 }
 

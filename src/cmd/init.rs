@@ -66,17 +66,19 @@ pub fn run(
     new.persist()?;
     let lang = ctx.out.lang;
     let kind = match (mode, lang) {
-        (Mode::Live, crate::output::Lang::En) => "live registry (real clock)",
-        (Mode::Simulation, crate::output::Lang::En) => "simulation registry",
-        (Mode::Live, crate::output::Lang::Ja) => "本番用レジストリ（実時刻）",
-        (Mode::Simulation, crate::output::Lang::Ja) => "シミュレーション用レジストリ",
+        (Mode::Live, crate::output::Lang::En) => "live: the real clock only",
+        (Mode::Simulation, crate::output::Lang::En) => "simulation: TOKENCTL_NOW may set its clock",
+        (Mode::Live, crate::output::Lang::Ja) => "本番用：実時刻のみ",
+        (Mode::Simulation, crate::output::Lang::Ja) => {
+            "シミュレーション用：TOKENCTL_NOW で時刻を設定可能"
+        }
     };
     writeln!(
         out,
         "{}",
         lang.pick(
-            &format!("Created {kind} {}", path.display()),
-            &format!("{kind}を作成しました: {}", path.display())
+            &format!("Created registry {} ({kind})", path.display()),
+            &format!("レジストリを作成しました: {}（{kind}）", path.display())
         )
     )?;
     let key_line = match (key_created, lang) {

@@ -105,6 +105,8 @@ struct Preview<'a> {
     revoked_at: DateTime<Utc>,
     registrable: DateTime<Utc>,
     dry_run: bool,
+    /// Shown before asking for confirmation (not a dry run's report).
+    confirming: bool,
     bank_reference: Option<&'a str>,
     master: &'a str,
 }
@@ -130,8 +132,10 @@ pub fn run(
             "--bank-reference records the bank's revocation of named users; name them (not --expiring-within)",
         ));
     }
-    if let Some(reference) = &req.bank_reference {
-        if reference.trim().is_empty() || reference.chars().any(char::is_control) {
+    if let Some(reference) = &req.bank_reference
+        && (reference.trim().is_empty() || reference.chars().any(char::is_control))
+    {
+        {
             return Err(Error::usage(
                 "--bank-reference must be a non-empty reference without control characters",
             ));
@@ -240,7 +244,7 @@ pub fn run(
                 "no targets: name login IDs, or use --targets-file or --expiring-within",
             ));
         }
-        if !req.dry_run && ctx.out.format == Format::Table && skipped_expired.is_empty() {
+        if ctx.out.format == Format::Table && skipped_expired.is_empty() {
             writeln!(out, "{}", ctx.out.pick(
                 "No in-service device expires within the window; nothing to revoke.",
                 "期間内に有効期限を迎える利用中のパスワード生成機はありません。失効の対象はありません。",
@@ -257,6 +261,7 @@ pub fn run(
                 revoked_at: now,
                 registrable: registrable_at(now),
                 dry_run: req.dry_run,
+                confirming: false,
                 bank_reference: None,
                 master: &master.login_id,
             },
@@ -274,6 +279,7 @@ pub fn run(
                 revoked_at: at,
                 registrable: registrable_at(at),
                 dry_run: true,
+                confirming: false,
                 bank_reference: req.bank_reference.as_deref(),
                 master: &master.login_id,
             },
@@ -329,6 +335,7 @@ pub fn run(
                 revoked_at: at,
                 registrable: registrable_at(at),
                 dry_run: true,
+                confirming: true,
                 bank_reference: req.bank_reference.as_deref(),
                 master: &master.login_id,
             },
@@ -406,6 +413,7 @@ pub fn run(
             revoked_at,
             registrable,
             dry_run: false,
+            confirming: false,
             bank_reference: req.bank_reference.as_deref(),
             master: &master.login_id,
         },
@@ -627,6 +635,10 @@ fn render(o: &Output, out: &mut dyn Write, p: &Preview<'_>) -> Result<()> {
 fn render_table(o: &Output, out: &mut dyn Write, p: &Preview<'_>) -> Result<()> {
     if !p.targets.is_empty() {
         let title = match (p.dry_run, p.bank_reference) {
+            _ if p.confirming => o.pick(
+                "About to revoke the devices of these users:",
+                "以下の利用者のパスワード生成機を失効します。",
+            ),
             (true, None) => o.pick(
                 "Dry run: nothing was changed. These devices would be revoked:",
                 "確認のみ（変更はしていません）。以下の利用者のパスワード生成機が失効されます。",

@@ -196,7 +196,7 @@ impl Store {
     pub fn open(
         path: &Path,
         access: Access,
-        key: Option<RegistryKey>,
+        key_file: Option<&Path>,
         clock_fixed: bool,
     ) -> Result<Store> {
         let unusable = |reason: String| Error::Registry {
@@ -222,6 +222,9 @@ impl Store {
         }
         let version = schema_version(&conn)?;
         refuse_version(version).map_err(unusable)?;
+        // The key is read once the file is known to be a registry: a file
+        // that is not one is reported as such, key or no key.
+        let key = key_file.map(RegistryKey::load).transpose()?;
         let first_look = Store {
             conn,
             path: path.to_path_buf(),
@@ -290,7 +293,7 @@ impl Store {
                 });
             }
             None => {
-                self.write(|tx| meta::seal_legacy(tx))?;
+                self.write(meta::seal_legacy)?;
             }
         }
         self.mode = self.read(meta::verified_mode)?;
@@ -561,7 +564,13 @@ mod tests {
                 wal: true
             })
         );
-        let store = Store::open(&path, Access::ReadWrite, Some(test_key(&dir)), false).unwrap();
+        let store = Store::open(
+            &path,
+            Access::ReadWrite,
+            Some(&dir.path().join("registry.key")),
+            false,
+        )
+        .unwrap();
         assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
         assert!(matches!(
             Store::create(&path, test_key(&dir), Mode::Live),
@@ -590,7 +599,13 @@ mod tests {
             .unwrap()
             .persist()
             .unwrap();
-        let store = Store::open(&path, Access::ReadWrite, Some(test_key(&dir)), false).unwrap();
+        let store = Store::open(
+            &path,
+            Access::ReadWrite,
+            Some(&dir.path().join("registry.key")),
+            false,
+        )
+        .unwrap();
         for sql in [
             "SELECT u.id, d.id FROM users u LEFT JOIN devices d ON d.id = u.device_id \
              WHERE u.login_id = ?1",
