@@ -13,6 +13,7 @@ pub mod error;
 pub mod output;
 pub mod password;
 pub mod prompt;
+pub mod pskc;
 pub mod rules;
 pub mod store;
 pub mod verification;

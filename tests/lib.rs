@@ -13,5 +13,6 @@ mod init;
 mod interactive;
 mod list;
 mod otp;
+mod pskc;
 mod register;
 mod revoke;
