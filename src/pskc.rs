@@ -204,7 +204,7 @@ pub fn read(bytes: &[u8], opts: &PskcOptions) -> Result<Container> {
         ..ParsingOptions::default()
     };
     let doc = Document::parse_with_options(text, options)
-        .map_err(|e| PskcError::invalid(None, format!("not well-formed XML: {e}")))?;
+        .map_err(|e| PskcError::invalid(None, format!("not well-formed XML: {}", xml_error(e))))?;
     let root = doc.root_element();
     if root.tag_name().name() != "KeyContainer" || root.tag_name().namespace() != Some(PSKC_NS) {
         return Err(PskcError::invalid(
@@ -244,6 +244,18 @@ pub fn read(bytes: &[u8], opts: &PskcOptions) -> Result<Container> {
         encrypted,
         mac_verified: encrypted,
     })
+}
+
+/// The parser's message, except that a stray character is located but not
+/// quoted: it may be a character of a secret.
+fn xml_error(e: roxmltree::Error) -> String {
+    use roxmltree::Error as X;
+    match e {
+        X::NonXmlChar(_, pos) | X::InvalidChar(.., pos) | X::InvalidChar2(.., pos) => {
+            format!("an unexpected character at {pos}")
+        }
+        other => other.to_string(),
+    }
 }
 
 fn read_key(
@@ -1158,6 +1170,17 @@ mod tests {
             read(b"<KeyContainer \xff/>", &PskcOptions::default()),
             Err(PskcError::Invalid { .. })
         ));
+        // A character the parser stops at is located, never quoted.
+        let broken = plain.replacen("<pskc:PlainValue>MTIz", "<pskc:PlainValue>MT\u{1}z", 1);
+        let Err(PskcError::Invalid { message, .. }) =
+            read(broken.as_bytes(), &PskcOptions::default())
+        else {
+            panic!("a control character is not XML");
+        };
+        assert!(
+            message.contains("an unexpected character at 16:25"),
+            "{message}"
+        );
     }
 
     #[test]
