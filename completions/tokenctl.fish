@@ -34,7 +34,7 @@ ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tokenctl -n "__fish_tokenctl_needs_command" -s V -l version -d 'Print version'
 complete -c tokenctl -n "__fish_tokenctl_needs_command" -f -a "init" -d 'Create the registry (refuses to overwrite one)'
-complete -c tokenctl -n "__fish_tokenctl_needs_command" -f -a "import" -d 'Import users or the bank\'s delivery of devices from CSV'
+complete -c tokenctl -n "__fish_tokenctl_needs_command" -f -a "import" -d 'Import users (CSV) or the bank\'s delivery of devices (CSV or PSKC)'
 complete -c tokenctl -n "__fish_tokenctl_needs_command" -f -a "passwd" -d 'Set a master user\'s confirmation password'
 complete -c tokenctl -n "__fish_tokenctl_needs_command" -f -a "list" -d 'List users with their device and OTP status'
 complete -c tokenctl -n "__fish_tokenctl_needs_command" -f -a "revoke" -d 'Revoke the devices of one or many users, as a master user'
@@ -68,7 +68,7 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and not __fish
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and not __fish_seen_subcommand_from users devices help" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and not __fish_seen_subcommand_from users devices help" -f -a "users" -d 'CSV login_id,name,role,otp_required[,serial]'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and not __fish_seen_subcommand_from users devices help" -f -a "devices" -d 'CSV serial,secret,expires[,digits,period,algorithm]'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and not __fish_seen_subcommand_from users devices help" -f -a "devices" -d 'The bank\'s delivery: CSV serial,secret,expires[,digits,period,algorithm], or a PSKC key container (RFC 6030, recognised by its content)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and not __fish_seen_subcommand_from users devices help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from users" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from users" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
@@ -78,6 +78,9 @@ csv\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from users" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from users" -s h -l help -d 'Print help'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -l pskc-key-file -d 'PSKC: a file holding the pre-shared AES key (hex) the container\'s secrets are encrypted with' -r -F
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -l pskc-passphrase-file -d 'PSKC: a file holding the passphrase the container\'s key is derived from (PBKDF2); one trailing newline is ignored' -r -F
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -l expires -d 'PSKC: the expiry date of keys for which the container gives none' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -l format -d 'Output format' -r -f -a "table\t''
@@ -87,7 +90,7 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_see
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "users" -d 'CSV login_id,name,role,otp_required[,serial]'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "devices" -d 'CSV serial,secret,expires[,digits,period,algorithm]'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "devices" -d 'The bank\'s delivery: CSV serial,secret,expires[,digits,period,algorithm], or a PSKC key container (RFC 6030, recognised by its content)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l password-file -d 'Read the password from a file' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l current-password-file -d 'Read the current password from a file (to change an existing one)' -r -F
@@ -236,7 +239,7 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand demo" -l lang -d 'Lang
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand demo" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock check completions man demo help" -f -a "init" -d 'Create the registry (refuses to overwrite one)'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock check completions man demo help" -f -a "import" -d 'Import users or the bank\'s delivery of devices from CSV'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock check completions man demo help" -f -a "import" -d 'Import users (CSV) or the bank\'s delivery of devices (CSV or PSKC)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock check completions man demo help" -f -a "passwd" -d 'Set a master user\'s confirmation password'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock check completions man demo help" -f -a "list" -d 'List users with their device and OTP status'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock check completions man demo help" -f -a "revoke" -d 'Revoke the devices of one or many users, as a master user'
@@ -252,4 +255,4 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_s
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock check completions man demo help" -f -a "demo" -d 'Walk through the whole procedure on a throw-away registry'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock check completions man demo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "users" -d 'CSV login_id,name,role,otp_required[,serial]'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "devices" -d 'CSV serial,secret,expires[,digits,period,algorithm]'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "devices" -d 'The bank\'s delivery: CSV serial,secret,expires[,digits,period,algorithm], or a PSKC key container (RFC 6030, recognised by its content)'

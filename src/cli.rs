@@ -59,7 +59,7 @@ pub struct Cli {
 pub enum Command {
     /// Create the registry (refuses to overwrite one)
     Init(InitArgs),
-    /// Import users or the bank's delivery of devices from CSV
+    /// Import users (CSV) or the bank's delivery of devices (CSV or PSKC)
     #[command(subcommand)]
     Import(ImportCommand),
     /// Set a master user's confirmation password
@@ -108,10 +108,22 @@ pub enum ImportCommand {
         /// The CSV file, or - for stdin
         file: String,
     },
-    /// CSV serial,secret,expires[,digits,period,algorithm]
+    /// The bank's delivery: CSV serial,secret,expires[,digits,period,algorithm],
+    /// or a PSKC key container (RFC 6030, recognised by its content)
     Devices {
-        /// The CSV file, or - for stdin
+        /// The CSV file or PSKC container, or - for stdin
         file: String,
+        /// PSKC: a file holding the pre-shared AES key (hex) the container's
+        /// secrets are encrypted with
+        #[arg(long, value_name = "F", conflicts_with = "pskc_passphrase_file")]
+        pskc_key_file: Option<PathBuf>,
+        /// PSKC: a file holding the passphrase the container's key is derived
+        /// from (PBKDF2); one trailing newline is ignored
+        #[arg(long, value_name = "F")]
+        pskc_passphrase_file: Option<PathBuf>,
+        /// PSKC: the expiry date of keys for which the container gives none
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        expires: Option<String>,
     },
 }
 

@@ -35,6 +35,25 @@ pub enum Error {
         message: String,
     },
 
+    /// A PSKC container that cannot be imported (exit 2): malformed,
+    /// unsupported or refused content, or a key option it needs is missing.
+    /// `key_id` is the `Id` of the key at fault, if one is.
+    #[error("{}", pskc_text(file, key_id.as_deref(), message))]
+    Pskc {
+        file: String,
+        key_id: Option<String>,
+        message: String,
+    },
+
+    /// A PSKC container whose key or passphrase is wrong, or whose MAC does
+    /// not match (exit 3).
+    #[error("{}", pskc_text(file, key_id.as_deref(), message))]
+    PskcVerification {
+        file: String,
+        key_id: Option<String>,
+        message: String,
+    },
+
     #[error("{reason}")]
     Verification {
         login_id: String,
@@ -139,11 +158,28 @@ impl Error {
         Error::Refused(message.into())
     }
 
+    /// The error of the PSKC container read from `file`.
+    pub fn pskc(file: &str, e: crate::pskc::PskcError) -> Self {
+        use crate::pskc::PskcError;
+        match e {
+            PskcError::Invalid { key_id, message } => Error::Pskc {
+                file: file.to_string(),
+                key_id,
+                message,
+            },
+            PskcError::Verification { key_id, message } => Error::PskcVerification {
+                file: file.to_string(),
+                key_id,
+                message,
+            },
+        }
+    }
+
     /// The documented exit code of this error.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Usage(_) | Error::BadRow { .. } => 2,
-            Error::Verification { .. } => 3,
+            Error::Usage(_) | Error::BadRow { .. } | Error::Pskc { .. } => 2,
+            Error::Verification { .. } | Error::PskcVerification { .. } => 3,
             Error::Locked { .. } => 4,
             Error::TooEarly { .. } => 5,
             Error::UnknownUser(_) | Error::UnknownSerial(_) => 6,
@@ -168,6 +204,15 @@ impl Error {
             | Error::Prompt(_)
             | Error::Cancelled => 1,
         }
+    }
+}
+
+/// `FILE: key ID: MESSAGE; nothing was imported`, the key left out when the
+/// fault is the container's.
+fn pskc_text(file: &str, key_id: Option<&str>, message: &str) -> String {
+    match key_id {
+        Some(id) => format!("{file}: key {id}: {message}; nothing was imported"),
+        None => format!("{file}: {message}; nothing was imported"),
     }
 }
 

@@ -15,6 +15,7 @@ pub mod key;
 pub mod output;
 pub mod password;
 pub mod prompt;
+pub mod pskc;
 pub mod rules;
 pub mod signed;
 pub mod store;

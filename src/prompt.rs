@@ -255,7 +255,7 @@ pub fn code_prompt(lang: Lang, serial: &str) -> String {
 }
 
 /// Drops one trailing newline (as `echo` adds), keeping other whitespace.
-fn strip_newline(mut text: String) -> String {
+pub fn strip_newline(mut text: String) -> String {
     if text.ends_with('\n') {
         text.pop();
         if text.ends_with('\r') {

@@ -15,5 +15,6 @@ mod init;
 mod interactive;
 mod list;
 mod otp;
+mod pskc;
 mod register;
 mod revoke;

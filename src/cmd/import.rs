@@ -1,18 +1,22 @@
-//! `import users FILE|-` and `import devices FILE|-`: CSV into the registry
-//! in one transaction. Any bad row stops the import with its file and line,
-//! and nothing is imported.
+//! `import users FILE|-` and `import devices FILE|-`: CSV, or for devices
+//! also a PSKC key container, into the registry in one transaction. Any bad
+//! row or key stops the import, naming the file and the line or key, and
+//! nothing is imported.
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
+use std::path::Path;
 
 use chrono::NaiveDate;
+use zeroize::Zeroizing;
 
 use crate::Context;
 use crate::cli::ImportCommand;
 use crate::cmd::{admin_actor, record};
 use crate::error::{Error, Result};
 use crate::output::progress;
-use crate::rules::otp::{Algorithm, DeviceKey, parse_secret};
+use crate::pskc::{self, PskcOptions};
+use crate::rules::otp::{Algorithm, DeviceKey, MIN_SECRET_BYTES, parse_secret};
 use crate::rules::status::Role;
 use crate::store::devices::{NewDevice, device_id_of, insert_device};
 use crate::store::users::{NewUser, insert_user};
@@ -21,15 +25,22 @@ use crate::store::{Store, Tx, is_unique_violation};
 /// Imports larger than this (in bytes) get a progress bar on a terminal.
 const PROGRESS_BYTES: u64 = 1 << 20;
 
+/// PSKC containers with more keys than this get a progress bar on a
+/// terminal while their keys are inserted.
+const PROGRESS_KEYS: u64 = 10_000;
+
+/// How much of a delivery is read to tell a PSKC container from CSV: enough
+/// for any XML declaration and leading comments.
+const SNIFF_BYTES: u64 = 64 * 1024;
+
 pub fn run(
     ctx: &Context,
     store: &mut Store,
     command: &ImportCommand,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let (kind, file) = match command {
-        ImportCommand::Users { file } => (Kind::Users, file),
-        ImportCommand::Devices { file } => (Kind::Devices, file),
+    let file = match command {
+        ImportCommand::Users { file } | ImportCommand::Devices { file, .. } => file,
     };
     let (reader, size): (Box<dyn Read>, u64) = if file == "-" {
         (Box::new(std::io::stdin()), 0)
@@ -40,8 +51,111 @@ pub fn run(
         (Box::new(f), size)
     };
     let name = if file == "-" { "stdin" } else { file.as_str() };
+    let (kind, count) = match command {
+        ImportCommand::Users { .. } => (
+            Kind::Users,
+            import_csv(ctx, store, Kind::Users, reader, name, size)?,
+        ),
+        ImportCommand::Devices {
+            pskc_key_file,
+            pskc_passphrase_file,
+            expires,
+            ..
+        } => {
+            let flags = PskcFlags {
+                key_file: pskc_key_file.as_deref(),
+                passphrase_file: pskc_passphrase_file.as_deref(),
+                expires: expires.as_deref(),
+            };
+            (
+                Kind::Devices,
+                import_devices(ctx, store, reader, name, size, &flags)?,
+            )
+        }
+    };
+    writeln!(
+        out,
+        "{}",
+        match ctx.out.lang {
+            crate::output::Lang::En => format!("Imported {count} {} from {name}.", kind.noun()),
+            crate::output::Lang::Ja =>
+                format!("{name} から{}を {count} 件取り込みました。", kind.noun_ja()),
+        }
+    )
+    .map_err(crate::output::write_error)
+}
+
+/// The `import devices` options that only a PSKC container takes.
+struct PskcFlags<'a> {
+    key_file: Option<&'a Path>,
+    passphrase_file: Option<&'a Path>,
+    expires: Option<&'a str>,
+}
+
+/// Imports a delivery: a PSKC container when its first bytes say so, else
+/// CSV (which takes none of the PSKC options).
+fn import_devices(
+    ctx: &Context,
+    store: &mut Store,
+    mut reader: impl Read,
+    name: &str,
+    size: u64,
+    flags: &PskcFlags<'_>,
+) -> Result<u64> {
+    let expires = flags
+        .expires
+        .map(|text| {
+            parse_date(text)
+                .ok_or_else(|| Error::usage(format!("--expires {text:?} is not a date YYYY-MM-DD")))
+        })
+        .transpose()?;
+    let mut head = Vec::new();
+    reader
+        .by_ref()
+        .take(SNIFF_BYTES)
+        .read_to_end(&mut head)
+        .map_err(|e| Error::usage(format!("cannot read {name}: {e}")))?;
+    if !pskc::looks_like_pskc(&head) {
+        let pskc_only = [
+            (flags.key_file.is_some(), "--pskc-key-file"),
+            (flags.passphrase_file.is_some(), "--pskc-passphrase-file"),
+            (flags.expires.is_some(), "--expires"),
+        ];
+        if let Some((_, flag)) = pskc_only.iter().find(|(given, _)| *given) {
+            return Err(Error::usage(format!(
+                "{flag} applies to PSKC key containers, and {name} is CSV (its rows give their own keys and expiry dates)"
+            )));
+        }
+        let reader = std::io::Cursor::new(head).chain(reader);
+        return import_csv(ctx, store, Kind::Devices, reader, name, size);
+    }
+    let options = PskcOptions {
+        key: flags.key_file.map(read_key_file).transpose()?,
+        passphrase: flags
+            .passphrase_file
+            .map(read_passphrase_file)
+            .transpose()?,
+        default_expires: expires,
+    };
+    // A plain container holds its secrets in the clear: wiped once read.
+    let mut bytes = Zeroizing::new(head);
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::usage(format!("cannot read {name}: {e}")))?;
+    import_pskc(ctx, store, &bytes, name, &options)
+}
+
+/// Imports a CSV file in one transaction with its audit row.
+fn import_csv(
+    ctx: &Context,
+    store: &mut Store,
+    kind: Kind,
+    reader: impl Read,
+    name: &str,
+    size: u64,
+) -> Result<u64> {
     store.prepare_for_bulk_writes()?;
-    let count = store.write(|tx| {
+    store.write(|tx| {
         let count = import(tx, kind, reader, name, size, ctx.clock.now().timestamp())?;
         record(
             ctx,
@@ -53,17 +167,105 @@ pub fn run(
             format!("{count} {} from {name}", kind.noun()),
         )?;
         Ok(count)
-    })?;
-    writeln!(
-        out,
-        "{}",
-        match ctx.out.lang {
-            crate::output::Lang::En => format!("Imported {count} {} from {name}.", kind.noun()),
-            crate::output::Lang::Ja =>
-                format!("{name} から{}を {count} 件取り込みました。", kind.noun_ja()),
+    })
+}
+
+/// Imports the keys of a PSKC container in one transaction, each through
+/// the same checks and insertion as a CSV row. The audit row says whether
+/// the container was encrypted and its MACs verified.
+fn import_pskc(
+    ctx: &Context,
+    store: &mut Store,
+    bytes: &[u8],
+    name: &str,
+    options: &PskcOptions,
+) -> Result<u64> {
+    let container = pskc::read(bytes, options).map_err(|e| Error::pskc(name, e))?;
+    store.prepare_for_bulk_writes()?;
+    store.write(|tx| {
+        let total = container.keys.len() as u64;
+        let bar = progress::bar(total, "importing", PROGRESS_KEYS);
+        for (done, key) in container.keys.iter().enumerate() {
+            let device = Delivered {
+                serial: &key.serial,
+                secret: key.secret.to_vec(),
+                expires: key.expires,
+                digits: key.digits,
+                period: key.period,
+                algorithm: key.algorithm,
+            };
+            add_device(tx, device).map_err(|e| match e {
+                RowError::Bad(message) => Error::Pskc {
+                    file: name.to_string(),
+                    key_id: Some(key.id.clone()),
+                    message,
+                },
+                RowError::Registry(e) => e,
+            })?;
+            if done % 4096 == 0 {
+                bar.set_position(done as u64);
+            }
         }
-    )
-    .map_err(crate::output::write_error)
+        bar.finish_and_clear();
+        let protection = match (container.encrypted, container.mac_verified) {
+            (true, true) => "encrypted, MAC verified",
+            (true, false) => "encrypted, no MAC",
+            (false, _) => "not encrypted, no MAC",
+        };
+        record(
+            ctx,
+            tx,
+            &admin_actor(),
+            Kind::Devices.action(),
+            &[],
+            "ok",
+            format!("{total} devices from {name} (PSKC key container, {protection})"),
+        )?;
+        Ok(total)
+    })
+}
+
+/// The pre-shared key of `--pskc-key-file`: hex (whitespace ignored), 128 or
+/// 256 bits. Messages never quote the file's contents.
+fn read_key_file(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
+    let shown = path.display();
+    let text = Zeroizing::new(
+        std::fs::read_to_string(path)
+            .map_err(|e| Error::usage(format!("cannot read the key file {shown}: {e}")))?,
+    );
+    let compact: Zeroizing<String> =
+        Zeroizing::new(text.chars().filter(|c| !c.is_ascii_whitespace()).collect());
+    let key = Zeroizing::new(hex::decode(compact.as_bytes()).map_err(|_| {
+        Error::usage(format!(
+            "the key file {shown} does not hold a key in hex (only 0-9 and a-f, an even number of them)"
+        ))
+    })?);
+    if !matches!(key.len(), 16 | 32) {
+        return Err(Error::usage(format!(
+            "the key in {shown} is {} bits; an AES key is 128 or 256 bits (32 or 64 hex digits)",
+            key.len() * 8
+        )));
+    }
+    Ok(key)
+}
+
+/// The passphrase of `--pskc-passphrase-file`, UTF-8, without one trailing
+/// newline (what an editor or `echo` leaves).
+fn read_passphrase_file(path: &Path) -> Result<Zeroizing<String>> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Error::usage(format!(
+            "cannot read the passphrase file {}: {e}",
+            path.display()
+        ))
+    })?;
+    let passphrase = Zeroizing::new(crate::prompt::strip_newline(text));
+    if passphrase.is_empty() {
+        return Err(Error::usage(format!(
+            "the passphrase file {} is empty",
+            path.display()
+        )));
+    }
+    Ok(passphrase)
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -329,14 +531,7 @@ fn import_user(conn: &Tx<'_>, fields: &Fields<'_>, now: i64) -> std::result::Res
 fn import_device(conn: &Tx<'_>, fields: &Fields<'_>) -> std::result::Result<(), RowError> {
     let field = |name: &str| fields.get(name);
     let serial = field("serial");
-    if serial.is_empty() {
-        return Err(RowError::Bad("serial is empty".into()));
-    }
-    if serial.len() > 64 || serial.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(RowError::Bad(format!(
-            "serial {serial:?} must be at most 64 characters without spaces"
-        )));
-    }
+    check_serial(serial)?;
     let secret = parse_secret(field("secret")).map_err(|m| format!("device {serial}: {m}"))?;
     let expires = parse_date(field("expires"))
         .ok_or_else(|| format!("expires {:?} is not a date YYYY-MM-DD", field("expires")))?;
@@ -348,26 +543,95 @@ fn import_device(conn: &Tx<'_>, fields: &Fields<'_>) -> std::result::Result<(), 
     let period = match field("period") {
         "" => 30,
         text => text
-            .parse::<u32>()
+            .parse::<u64>()
             .ok()
-            .filter(|p| (1..=3600).contains(p))
+            .filter(|p| (1..=MAX_PERIOD).contains(p))
             .ok_or_else(|| format!("period {text:?} is not a number of seconds from 1 to 3600"))?,
     };
     let algorithm = match field("algorithm") {
         "" => Algorithm::Sha1,
         text => text.parse::<Algorithm>()?,
     };
-    let device = NewDevice {
+    add_device(
+        conn,
+        Delivered {
+            serial,
+            secret,
+            expires,
+            digits,
+            period,
+            algorithm,
+        },
+    )
+}
+
+/// The longest time step accepted, in seconds.
+const MAX_PERIOD: u64 = 3600;
+
+/// One device of a delivery, whichever format it came in.
+struct Delivered<'a> {
+    serial: &'a str,
+    secret: Vec<u8>,
+    expires: NaiveDate,
+    digits: u32,
+    period: u64,
+    algorithm: Algorithm,
+}
+
+/// A serial as printed on a device: not empty, at most 64 characters, no
+/// spaces or control characters.
+fn check_serial(serial: &str) -> std::result::Result<(), RowError> {
+    if serial.is_empty() {
+        return Err(RowError::Bad("serial is empty".into()));
+    }
+    if serial.len() > 64 || serial.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(RowError::Bad(format!(
+            "serial {serial:?} must be at most 64 characters without spaces"
+        )));
+    }
+    Ok(())
+}
+
+/// The one way a delivered device enters the registry, from CSV or PSKC:
+/// the checks every device must pass, then the insertion (a serial already
+/// in the registry or earlier in the file is a duplicate). The secret is
+/// wiped from memory once inserted.
+fn add_device(conn: &Tx<'_>, device: Delivered<'_>) -> std::result::Result<(), RowError> {
+    let serial = device.serial;
+    check_serial(serial)?;
+    let secret = Zeroizing::new(device.secret);
+    if secret.len() < MIN_SECRET_BYTES {
+        return Err(RowError::Bad(format!(
+            "device {serial}: the secret is too short ({} bits; at least {} are needed)",
+            secret.len() * 8,
+            MIN_SECRET_BYTES * 8
+        )));
+    }
+    let digits = match device.digits {
+        6 => 6,
+        8 => 8,
+        other => return Err(RowError::Bad(format!("digits {other} is not 6 or 8"))),
+    };
+    let period = u32::try_from(device.period)
+        .ok()
+        .filter(|p| (1..=MAX_PERIOD as u32).contains(p))
+        .ok_or_else(|| {
+            format!(
+                "period {} is not a number of seconds from 1 to {MAX_PERIOD}",
+                device.period
+            )
+        })?;
+    let new = NewDevice {
         serial: serial.to_string(),
         key: DeviceKey {
-            secret: zeroize::Zeroizing::new(secret),
-            algorithm,
+            secret: Zeroizing::new(secret.to_vec()),
+            algorithm: device.algorithm,
             digits,
             period,
         },
-        expires,
+        expires: device.expires,
     };
-    insert_device(conn, &device).map_err(|e| {
+    insert_device(conn, &new).map_err(|e| {
         duplicate_or(
             e,
             format!("serial {serial} is already in the registry (or earlier in this file)"),
