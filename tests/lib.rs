@@ -18,3 +18,4 @@ mod otp;
 mod pskc;
 mod register;
 mod revoke;
+mod trust;

@@ -22,28 +22,56 @@ pub fn days_left(expires: NaiveDate, today: NaiveDate) -> i64 {
 /// its expiry date.
 pub fn expired_from(expires: NaiveDate) -> DateTime<Utc> {
     let next = expires.succ_opt().unwrap_or(expires);
-    JAPAN
-        .from_local_datetime(&next.and_hms_opt(0, 0, 0).expect("midnight"))
-        .single()
-        .expect("Japan time has no daylight saving gaps")
+    let midnight = next.and_hms_opt(0, 0, 0).expect("midnight");
+    // Japan kept daylight saving time in 1948–1951, when some midnights did
+    // not exist: a skipped time resolves to the first instant after the gap,
+    // a repeated one to the earlier instant.
+    (0..=180)
+        .find_map(|minutes| {
+            JAPAN
+                .from_local_datetime(&(midnight + Duration::minutes(minutes)))
+                .earliest()
+        })
+        .unwrap_or_else(|| JAPAN.from_utc_datetime(&midnight).with_timezone(&JAPAN))
         .with_timezone(&Utc)
 }
 
 /// A report window such as `30d` or `4w`, in days.
 pub fn parse_window(text: &str) -> Result<u32, String> {
-    let text = text.trim();
-    let bad = || format!("{text:?} is not a duration like 30d or 4w");
-    let (number, unit) = text.split_at(text.len().saturating_sub(1));
-    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+    // Full-width digits and units (typed with a Japanese input method) read
+    // as their ASCII forms; the text is split on characters, never bytes.
+    let text: String = text
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' | 'ａ'..='ｚ' | 'Ａ'..='Ｚ' => {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            }
+            c => c,
+        })
+        .collect();
+    let shown: String = text.chars().take(40).collect();
+    let bad = || format!("{shown:?} is not a duration like 30d, 4w, 30日 or 4週");
+    let digits: String = text.chars().take_while(char::is_ascii_digit).collect();
+    let unit = &text[digits.len()..];
+    if digits.is_empty() {
         return Err(bad());
     }
-    let n: u32 = number.parse().map_err(|_| bad())?;
-    let days = match unit {
-        "d" | "D" => Some(n),
-        "w" | "W" => n.checked_mul(7),
-        _ => None,
+    let per_unit = match unit {
+        "d" | "D" | "日" | "日間" => 1,
+        "w" | "W" | "週" | "週間" => 7,
+        _ => return Err(bad()),
     };
-    days.filter(|d| *d <= 36_500).ok_or_else(bad)
+    let days = digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(per_unit));
+    match days {
+        Some(d) if d <= 36_500 => Ok(d as u32),
+        _ => Err(format!(
+            "{shown:?} is too large: at most 36500 days (about 100 years)"
+        )),
+    }
 }
 
 /// The last expiry date inside a window of `days` from `today`.
@@ -94,6 +122,49 @@ mod tests {
             "99999999w",
         ] {
             assert!(parse_window(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    /// Regression: `--within 30日` panicked, splitting inside a character.
+    #[test]
+    fn japanese_and_full_width_durations_do_not_panic() {
+        assert_eq!(parse_window("30日"), Ok(30));
+        assert_eq!(parse_window("4週"), Ok(28));
+        assert_eq!(parse_window("4週間"), Ok(28));
+        assert_eq!(parse_window("３０ｄ"), Ok(30));
+        assert_eq!(
+            parse_window("30"),
+            Err("\"30\" is not a duration like 30d, 4w, 30日 or 4週".into())
+        );
+        assert!(parse_window("日").is_err());
+        assert!(parse_window("100000d").unwrap_err().contains("too large"));
+        assert!(
+            parse_window("99999999999999999999999d")
+                .unwrap_err()
+                .contains("too large")
+        );
+    }
+
+    /// Regression: a device expiring 1948-05-01 panicked: Japan's midnight
+    /// of 2 May 1948 did not exist (daylight saving time began then).
+    #[test]
+    fn expiry_across_a_1948_daylight_saving_gap_does_not_panic() {
+        for day in [
+            "1948-05-01",
+            "1949-04-02",
+            "1950-05-06",
+            "1951-05-05",
+            "1948-09-11",
+        ] {
+            let at = expired_from(d(day));
+            assert!(
+                at > JAPAN
+                    .from_local_datetime(&d(day).and_hms_opt(12, 0, 0).unwrap())
+                    .earliest()
+                    .unwrap()
+                    .with_timezone(&Utc),
+                "{day}"
+            );
         }
     }
 }

@@ -1,0 +1,284 @@
+//! Trust: sealed secrets under the key file, live registries on the real
+//! clock, the keyed audit chain and `check`, bank revocations.
+
+use crate::common::*;
+
+fn all_bytes(r: &Registry) -> Vec<u8> {
+    let mut bytes = std::fs::read(&r.path).unwrap();
+    let mut wal = r.path.as_os_str().to_owned();
+    wal.push("-wal");
+    bytes.extend(std::fs::read(std::path::Path::new(&wal)).unwrap_or_default());
+    bytes
+}
+
+#[test]
+fn device_secrets_never_reach_the_registry_file_in_the_clear() {
+    let r = Registry::demo();
+    let bytes = all_bytes(&r);
+    for (serial, secret) in [TARO_DEVICE, HAMAKO_DEVICE, NEW_DEVICE_1, NEW_DEVICE_2] {
+        let raw = base32(secret);
+        assert!(
+            !bytes.windows(raw.len()).any(|w| w == raw.as_slice()),
+            "secret of {serial} found in the registry"
+        );
+    }
+    // And the codes still come out right through the key.
+    let at = "2026-11-20T12:00:00+09:00";
+    let code = r.run(&["otp", TARO_DEVICE.0, "--at", at]).succeeds().stdout;
+    assert_eq!(code.trim(), code_at(TARO_DEVICE.1, at));
+}
+
+#[test]
+fn a_live_registry_refuses_a_fixed_clock_for_every_write_and_is_left_as_it_was() {
+    let r = Registry::live();
+    r.run(&["import", "devices", "-"])
+        .stdin("serial,secret,expires\n11111111,JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP,2031-01-01\n")
+        .succeeds();
+    let before = r.snapshot();
+    let at = "2026-11-20T12:00:00+09:00";
+    for args in [
+        &["import", "devices", "-"][..],
+        &["passwd", "nobody", "--password-stdin"],
+        &["revoke", "--as", "nobody", "x", "--yes"],
+        &[
+            "register", "--user", "x", "--serial", "11111111", "--otp", "123456",
+        ],
+        &["dispose-note", "--mark-disposed", "--all"],
+        &["unlock", "x", "--recovery", "--yes"],
+    ] {
+        r.run(args)
+            .stdin("serial,secret,expires\n")
+            .at(at)
+            .fails(2)
+            .stderr_has("TOKENCTL_NOW is set, but this registry uses the real clock");
+    }
+    assert_eq!(r.snapshot(), before);
+    // Reads honour it, and say so once.
+    let out = r.run(&["list"]).at(at).succeeds();
+    assert_eq!(out.fixed_clock_noted, 1);
+    r.run(&["expiring", "--within", "30d"]).at(at).succeeds();
+    // Codes come only from the device on a live registry.
+    r.run(&["otp", "11111111"])
+        .fails(7)
+        .stderr_has("live registry");
+    r.run(&["init", "--db", "other.db"])
+        .at(at)
+        .fails(2)
+        .stderr_has("TOKENCTL_NOW");
+}
+
+#[test]
+fn without_the_key_file_reads_work_and_everything_else_is_exit_8_naming_the_path() {
+    let r = Registry::demo();
+    let before = r.snapshot();
+    let missing = r.dir.path().join("elsewhere.key");
+    let run = |args: &[&str]| {
+        r.run(args)
+            .env("TOKENCTL_KEY_FILE", &missing)
+            .at(NOON_FRIDAY)
+    };
+    run(&["list"]).succeeds();
+    run(&["expiring"]).succeeds();
+    run(&["audit"]).succeeds();
+    run(&["dispose-note"]).succeeds();
+    run(&["otp", TARO_DEVICE.0])
+        .fails(8)
+        .stderr_has("elsewhere.key");
+    run(&["unlock", "hamako01", "--recovery", "--yes"])
+        .fails(8)
+        .stderr_has("elsewhere.key");
+    // A key that is not the registry's is refused too.
+    let other = Registry::empty();
+    other.run(&["init", "--simulation"]).succeeds();
+    r.run(&["otp", TARO_DEVICE.0])
+        .env("TOKENCTL_KEY_FILE", other.key_path())
+        .at(NOON_FRIDAY)
+        .fails(8)
+        .stderr_has("not the key of the registry");
+    assert_eq!(r.snapshot(), before);
+}
+
+fn head(r: &Registry) -> String {
+    let json = r.run(&["check", "--format", "json"]).succeeds().json();
+    assert_eq!(json["ok"], true);
+    assert_eq!(json["findings"], serde_json::json!([]));
+    json["audit_head"].as_str().unwrap().to_string()
+}
+
+/// The triggers can be dropped by anyone holding the file; the chain is
+/// what tells.
+fn tamper(r: &Registry, sql: &str) {
+    r.sql(&format!(
+        "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; {sql}"
+    ));
+}
+
+#[test]
+fn check_finds_an_edited_deleted_inserted_or_reordered_audit_row() {
+    for (what, sql) in [
+        (
+            "edited",
+            "UPDATE audit SET detail = 'nothing happened' WHERE id = 2;",
+        ),
+        ("deleted", "DELETE FROM audit WHERE id = 2;"),
+        (
+            "inserted",
+            "INSERT INTO audit (id, at, actor, action, targets, outcome, detail, clock_fixed, recorded_at, mac) \
+             SELECT 100, at, actor, action, targets, outcome, detail, clock_fixed, recorded_at, mac FROM audit WHERE id = 1;",
+        ),
+        (
+            "reordered",
+            "UPDATE audit SET id = -1 WHERE id = 1; UPDATE audit SET id = 1 WHERE id = 2; UPDATE audit SET id = 2 WHERE id = -1;",
+        ),
+    ] {
+        let r = Registry::demo();
+        r.run(&["unlock", "hamako01", "--recovery", "--yes"])
+            .at(NOON_FRIDAY)
+            .succeeds();
+        head(&r);
+        tamper(&r, sql);
+        let out = r.run(&["check"]).output();
+        assert_eq!(out.status, 9, "{what}: {out:#?}");
+        assert!(out.stderr.contains("check: audit: "), "{what}: {out:#?}");
+    }
+}
+
+#[test]
+fn check_with_expect_head_finds_a_truncated_tail() {
+    let r = Registry::demo();
+    r.run(&["unlock", "hamako01", "--recovery", "--yes"])
+        .at(NOON_FRIDAY)
+        .succeeds();
+    let recorded = head(&r);
+    r.run(&["check", "--expect-head", &recorded]).succeeds();
+    tamper(
+        &r,
+        "DELETE FROM audit WHERE id = (SELECT max(id) FROM audit);",
+    );
+    // The rest of the chain still verifies: only the expected head tells.
+    r.run(&["check"]).succeeds();
+    let out = r.run(&["check", "--expect-head", &recorded]).output();
+    assert_eq!(out.status, 9, "{out:#?}");
+    assert!(out.stderr.contains("expected head"), "{out:#?}");
+    r.run(&["check", "--expect-head", "xyz"]).fails(2);
+}
+
+#[test]
+fn check_finds_an_overwritten_index_page_and_changes_nothing() {
+    let r = Registry::demo();
+    head(&r);
+    let page_size = r.query_i64("PRAGMA page_size") as usize;
+    let root =
+        r.query_i64("SELECT rootpage FROM sqlite_master WHERE name = 'devices_by_expiry'") as usize;
+    let mut bytes = std::fs::read(&r.path).unwrap();
+    let start = (root - 1) * page_size;
+    for b in &mut bytes[start + 8..start + page_size] {
+        *b = 0x55;
+    }
+    std::fs::write(&r.path, &bytes).unwrap();
+    let before = r.snapshot();
+    let out = r.run(&["check"]).output();
+    assert_eq!(out.status, 9, "{out:#?}");
+    assert!(out.stderr.contains("check: integrity: "), "{out:#?}");
+    assert_eq!(r.snapshot(), before);
+}
+
+#[test]
+fn check_finds_a_secret_swapped_between_devices() {
+    let r = Registry::demo();
+    head(&r);
+    r.sql(&format!(
+        "UPDATE devices SET secret = (SELECT secret FROM devices WHERE serial = '{}') WHERE serial = '{}'",
+        TARO_DEVICE.0, HAMAKO_DEVICE.0
+    ));
+    let out = r.run(&["check"]).output();
+    assert_eq!(out.status, 9);
+    assert!(out.stderr.contains(HAMAKO_DEVICE.0), "{out:#?}");
+}
+
+/// A master whose own device expired records the bank's revocation of it
+/// with the password alone, then registers the new device.
+#[test]
+fn a_master_with_an_expired_device_records_the_banks_revocation_and_registers_again() {
+    let r = Registry::demo();
+    let expired_day = "2027-01-05T10:00:00+09:00";
+    // Plain revocation is refused: only the bank can revoke it now.
+    r.run(&[
+        "revoke",
+        "--as",
+        "taro01",
+        "taro01",
+        "--dry-run",
+        "--format",
+        "json",
+    ])
+    .at(expired_day)
+    .fails(7)
+    .stderr_has("expired");
+    let out = r
+        .run(&[
+            "revoke",
+            "--as",
+            "taro01",
+            "taro01",
+            "--bank-reference",
+            "BK-2027-0001",
+            "--revoked-at",
+            "2027-01-04T15:00:00+09:00",
+            "--password-stdin",
+            "--yes",
+            "--format",
+            "json",
+        ])
+        .stdin(DEMO_PASSWORD)
+        .at(expired_day)
+        .succeeds()
+        .json();
+    assert_eq!(out["bank_reference"], "BK-2027-0001");
+    assert_eq!(out["revoked"][0]["login_id"], "taro01");
+    assert_eq!(out["revoked"][0]["revoked_at"], "2027-01-04T15:00:00+09:00");
+    assert_eq!(
+        out["revoked"][0]["registrable_at"],
+        "2027-01-04T15:30:00+09:00"
+    );
+    let audit = r
+        .run(&["audit", "--format", "json", "--limit", "1"])
+        .succeeds()
+        .json();
+    assert_eq!(audit[0]["action"], "bank-revoke");
+    assert!(
+        audit[0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("BK-2027-0001")
+    );
+    r.run(&[
+        "revoke",
+        "--as",
+        "taro01",
+        "hamako01",
+        "--bank-reference",
+        "X",
+        "--revoked-at",
+        "2099-01-01T00:00:00+09:00",
+        "--password-stdin",
+        "--yes",
+    ])
+    .stdin(DEMO_PASSWORD)
+    .at(expired_day)
+    .fails(2)
+    .stderr_has("future");
+    let code = code_at(NEW_DEVICE_1.1, expired_day);
+    r.run(&[
+        "register",
+        "--user",
+        "taro01",
+        "--serial",
+        NEW_DEVICE_1.0,
+        "--otp",
+        &code,
+    ])
+    .at(expired_day)
+    .succeeds();
+    assert_eq!(r.listed("taro01")[0]["serial"], NEW_DEVICE_1.0);
+}
