@@ -1,4 +1,4 @@
-//! The command line, exactly as SPEC.md §2 defines it. Global options are
+//! The command line: every command and flag users script against. Global options are
 //! accepted before or after the subcommand.
 
 use std::path::PathBuf;
