@@ -137,7 +137,7 @@ _tokenctl() {
 
     case "${cmd}" in
         tokenctl)
-            opts="-h -V --db --format --lang --help --version init import passwd list revoke register expiring dispose-note otp audit unlock completions man demo help"
+            opts="-h -V --db --format --lang --excel --help --version init import passwd list revoke register expiring dispose-note otp audit unlock completions man demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -163,7 +163,7 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__audit)
-            opts="-h --limit --db --format --lang --help"
+            opts="-h --limit --db --format --lang --excel --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -193,7 +193,7 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__completions)
-            opts="-h --db --format --lang --help bash elvish fish powershell zsh"
+            opts="-h --db --format --lang --excel --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -219,7 +219,7 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__demo)
-            opts="-h --db --format --lang --help"
+            opts="-h --db --format --lang --excel --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -245,7 +245,7 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__dispose__subcmd__note)
-            opts="-h --mark-disposed --db --format --lang --help"
+            opts="-h --mark-disposed --db --format --lang --excel --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -271,7 +271,7 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__expiring)
-            opts="-h --within --exit-code --db --format --lang --help"
+            opts="-h --within --exit-code --db --format --lang --excel --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -553,7 +553,7 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__import)
-            opts="-h --db --format --lang --help users devices help"
+            opts="-h --db --format --lang --excel --help users devices help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -579,12 +579,16 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__import__subcmd__devices)
-            opts="-h --db --format --lang --help"
+            opts="-h --encoding --db --format --lang --excel --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --encoding)
+                    COMPREPLY=($(compgen -W "auto utf-8 cp932" -- "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -661,12 +665,16 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__import__subcmd__users)
-            opts="-h --db --format --lang --help"
+            opts="-h --encoding --db --format --lang --excel --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --encoding)
+                    COMPREPLY=($(compgen -W "auto utf-8 cp932" -- "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -687,7 +695,7 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__init)
-            opts="-h --demo --db --format --lang --help"
+            opts="-h --demo --db --format --lang --excel --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -713,7 +721,7 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__list)
-            opts="-h --status --role --user --serial --db --format --lang --help"
+            opts="-h --status --role --user --serial --db --format --lang --excel --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -755,7 +763,7 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__man)
-            opts="-h --db --format --lang --help"
+            opts="-h --db --format --lang --excel --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -781,7 +789,7 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__otp)
-            opts="-h --at --db --format --lang --help"
+            opts="-h --at --db --format --lang --excel --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -811,7 +819,7 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__passwd)
-            opts="-h --password-stdin --password-file --db --format --lang --help"
+            opts="-h --password-stdin --password-file --db --format --lang --excel --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -841,7 +849,7 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__register)
-            opts="-h --user --serial --otp --db --format --lang --help"
+            opts="-h --user --serial --otp --db --format --lang --excel --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -879,7 +887,7 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__revoke)
-            opts="-h --as --targets-file --expiring-within --otp --password-stdin --password-file --dry-run --yes --db --format --lang --help"
+            opts="-h --as --targets-file --encoding --expiring-within --otp --password-stdin --password-file --dry-run --yes --db --format --lang --excel --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -891,6 +899,10 @@ _tokenctl() {
                     ;;
                 --targets-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --encoding)
+                    COMPREPLY=($(compgen -W "auto utf-8 cp932" -- "${cur}"))
                     return 0
                     ;;
                 --expiring-within)
@@ -925,7 +937,7 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__unlock)
-            opts="-h --db --format --lang --help"
+            opts="-h --db --format --lang --excel --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

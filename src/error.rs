@@ -144,11 +144,13 @@ impl Error {
         }
     }
 
-    /// What stderr shows: one `error: ` line per cause, in `lang`.
+    /// What stderr shows: one `error: ` line per cause, in `lang`. Control
+    /// characters from inputs (a file name, a login ID) are escaped here, in
+    /// the one place every error passes, so none reaches the terminal raw.
     pub fn render(&self, lang: Lang) -> String {
         self.lines_in(lang)
             .iter()
-            .map(|line| format!("error: {line}\n"))
+            .map(|line| format!("error: {}\n", crate::text::escape_controls(line)))
             .collect()
     }
 

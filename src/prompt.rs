@@ -120,10 +120,11 @@ impl Terminal {
         Ok(password)
     }
 
-    /// The one-time code from `--otp`, or a prompt.
+    /// The one-time code from `--otp`, or a prompt. Full-width digits (an
+    /// input method's `６７０４３２`) are read as ASCII.
     pub fn code(&self, given: Option<&str>, prompt: &str) -> Result<String> {
         if let Some(code) = given {
-            return Ok(code.trim().to_string());
+            return Ok(crate::text::typed(code));
         }
         self.require("a one-time code", "pass it with --otp")?;
         let theme = theme();
@@ -132,7 +133,7 @@ impl Terminal {
                 .with_prompt(prompt)
                 .interact_text(),
         )?;
-        Ok(code.trim().to_string())
+        Ok(crate::text::typed(&code))
     }
 
     pub fn confirm(&self, prompt: &str) -> Result<bool> {
@@ -256,5 +257,6 @@ mod tests {
             Err(Error::Usage(_))
         ));
         assert_eq!(term.code(Some(" 123456 "), "code").unwrap(), "123456");
+        assert_eq!(term.code(Some("６７０４３２"), "code").unwrap(), "670432");
     }
 }

@@ -15,3 +15,4 @@ mod list;
 mod otp;
 mod register;
 mod revoke;
+mod text;

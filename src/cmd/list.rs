@@ -89,7 +89,7 @@ pub fn run(ctx: &Context, store: &mut Store, args: &ListArgs, out: &mut dyn Writ
             array.finish()
         }
         Format::Csv => {
-            let mut csv = csv_writer(out);
+            let mut csv = csv_writer(&ctx.out, out);
             csv.write_record(CSV_HEADER).map_err(csv_error)?;
             for_each_listed(&store.conn, &filter, |row| {
                 let json = ListJson::from(&row);

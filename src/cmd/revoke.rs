@@ -6,7 +6,7 @@
 //! re-registration time comes from `rules::schedule`.
 
 use std::collections::{HashMap, HashSet};
-use std::io::{BufRead, Write};
+use std::io::Write;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -21,7 +21,7 @@ use crate::output::{
 };
 use crate::prompt::{PasswordInput, code_prompt};
 use crate::rules::calendar::japan_date;
-use crate::rules::expiry::{parse_window, window_end};
+use crate::rules::expiry::window_end;
 use crate::rules::refusal::TargetRefusal;
 use crate::rules::revocation::{self, DeviceView};
 use crate::rules::schedule::registrable_at;
@@ -35,7 +35,9 @@ pub struct RevokeRequest {
     pub master: String,
     pub targets: Vec<String>,
     pub targets_file: Option<String>,
-    pub expiring_within: Option<String>,
+    pub encoding: crate::text::Encoding,
+    /// In days.
+    pub expiring_within: Option<u32>,
     pub otp: Option<String>,
     pub password: PasswordInput,
     pub dry_run: bool,
@@ -48,6 +50,7 @@ impl From<RevokeArgs> for RevokeRequest {
             master: a.master,
             targets: a.targets,
             targets_file: a.targets_file,
+            encoding: a.encoding,
             expiring_within: a.expiring_within,
             otp: a.otp,
             password: PasswordInput::from_flags(
@@ -91,12 +94,7 @@ pub fn run(
             "--targets-file - and --password-stdin both want stdin; use --password-file or a targets file",
         ));
     }
-    let window = req
-        .expiring_within
-        .as_deref()
-        .map(parse_window)
-        .transpose()
-        .map_err(|m| Error::usage(format!("--expiring-within: {m}")))?;
+    let window = req.expiring_within;
     // A first look at the clock, to check and show targets before asking
     // for anything; the action itself uses the instant pinned after the
     // last prompt.
@@ -107,7 +105,7 @@ pub fn run(
 
     let mut names = req.targets.clone();
     if let Some(file) = &req.targets_file {
-        names.extend(read_targets_file(file)?);
+        names.extend(crate::text::read_targets(file, req.encoding)?);
     }
     let explicit = !req.targets.is_empty() || req.targets_file.is_some() || window.is_some();
     if !explicit {
@@ -317,26 +315,6 @@ fn resolve_targets(
     }
 }
 
-fn read_targets_file(file: &str) -> Result<Vec<String>> {
-    let reader: Box<dyn BufRead> = if file == "-" {
-        Box::new(std::io::stdin().lock())
-    } else {
-        let f = std::fs::File::open(file)
-            .map_err(|e| Error::usage(format!("cannot read the targets file {file}: {e}")))?;
-        Box::new(std::io::BufReader::new(f))
-    };
-    let mut names = Vec::new();
-    for line in reader.lines() {
-        let line =
-            line.map_err(|e| Error::usage(format!("cannot read the targets file {file}: {e}")))?;
-        let line = line.trim();
-        if !line.is_empty() && !line.starts_with('#') {
-            names.push(line.to_string());
-        }
-    }
-    Ok(names)
-}
-
 /// The procedure's selection screen: a checkbox list of users in service.
 fn select_interactively(ctx: &Context, store: &Store) -> Result<Vec<String>> {
     if !ctx.term.interactive {
@@ -400,7 +378,7 @@ fn render(
             },
         ),
         Format::Csv => {
-            let mut csv = csv_writer(out);
+            let mut csv = csv_writer(o, out);
             csv.write_record([
                 "dry_run",
                 "login_id",

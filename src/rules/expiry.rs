@@ -4,9 +4,9 @@
 //! expired from the next day. Once expired it can no longer be revoked by
 //! the organisation; only the bank can act.
 
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 
-use super::calendar::JAPAN;
+use super::calendar::japan_instant;
 
 pub fn is_expired(expires: NaiveDate, today: NaiveDate) -> bool {
     today > expires
@@ -19,31 +19,11 @@ pub fn days_left(expires: NaiveDate, today: NaiveDate) -> i64 {
 }
 
 /// The first instant at which a device is expired: midnight in Japan after
-/// its expiry date.
+/// its expiry date (or, on a day whose midnight was skipped by daylight
+/// saving time, the first instant of that day).
 pub fn expired_from(expires: NaiveDate) -> DateTime<Utc> {
     let next = expires.succ_opt().unwrap_or(expires);
-    JAPAN
-        .from_local_datetime(&next.and_hms_opt(0, 0, 0).expect("midnight"))
-        .single()
-        .expect("Japan time has no daylight saving gaps")
-        .with_timezone(&Utc)
-}
-
-/// A report window such as `30d` or `4w`, in days.
-pub fn parse_window(text: &str) -> Result<u32, String> {
-    let text = text.trim();
-    let bad = || format!("{text:?} is not a duration like 30d or 4w");
-    let (number, unit) = text.split_at(text.len().saturating_sub(1));
-    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(bad());
-    }
-    let n: u32 = number.parse().map_err(|_| bad())?;
-    let days = match unit {
-        "d" | "D" => Some(n),
-        "w" | "W" => n.checked_mul(7),
-        _ => None,
-    };
-    days.filter(|d| *d <= 36_500).ok_or_else(bad)
+    japan_instant(next.and_time(NaiveTime::MIN))
 }
 
 /// The last expiry date inside a window of `days` from `today`.
@@ -76,24 +56,31 @@ mod tests {
         assert_eq!(t.to_rfc3339(), "2026-12-30T15:00:00+00:00");
     }
 
+    /// Regression: midnight after 1 May 1948 did not exist in Japan
+    /// (daylight saving time began), and `expired_from` panicked on it.
     #[test]
-    fn windows() {
-        assert_eq!(parse_window("30d"), Ok(30));
-        assert_eq!(parse_window("0d"), Ok(0));
-        assert_eq!(parse_window("4w"), Ok(28));
-        for bad in [
-            "",
-            "d",
-            "30",
-            "30 d",
-            "-3d",
-            "3.5d",
-            "30m",
-            "1y",
-            "+3d",
-            "99999999w",
+    fn a_device_expiring_1948_05_01_is_expired_from_the_first_instant_of_the_2nd() {
+        let t = expired_from(d("1948-05-01"));
+        assert_eq!(t.to_rfc3339(), "1948-05-01T15:00:00+00:00");
+        assert_eq!(
+            super::super::calendar::japan_date(t),
+            d("1948-05-02"),
+            "the first instant of the next day in Japan"
+        );
+        // The end of daylight time: midnight happened twice; the first.
+        let t = expired_from(d("1948-09-11"));
+        assert_eq!(t.to_rfc3339(), "1948-09-11T14:00:00+00:00");
+    }
+
+    #[test]
+    fn no_expiry_date_panics() {
+        for date in [
+            NaiveDate::MIN,
+            NaiveDate::MAX,
+            d("1951-05-05"),
+            d("1949-04-02"),
         ] {
-            assert!(parse_window(bad).is_err(), "{bad:?}");
+            let _ = expired_from(date);
         }
     }
 }
