@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tokenctl_global_optspecs
-    string join \n db= key-file= format= lang= h/help V/version
+    string join \n db= key-file= format= lang= excel h/help V/version
 end
 
 function __fish_tokenctl_needs_command
@@ -31,6 +31,7 @@ json\t''
 csv\t''"
 complete -c tokenctl -n "__fish_tokenctl_needs_command" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
 ja\t''"
+complete -c tokenctl -n "__fish_tokenctl_needs_command" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tokenctl -n "__fish_tokenctl_needs_command" -s V -l version -d 'Print version'
 complete -c tokenctl -n "__fish_tokenctl_needs_command" -f -a "init" -d 'Create the registry (refuses to overwrite one)'
@@ -58,6 +59,7 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand init" -l lang -d 'Lang
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand init" -l demo -d 'Load the sample organisation of the procedure (implies --simulation)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand init" -l simulation -d 'Mark the registry as a simulation: TOKENCTL_NOW governs every command and `otp` shows codes (training, tests, what-if)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand init" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand init" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and not __fish_seen_subcommand_from users devices help" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and not __fish_seen_subcommand_from users devices help" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
@@ -66,10 +68,14 @@ json\t''
 csv\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and not __fish_seen_subcommand_from users devices help" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
 ja\t''"
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and not __fish_seen_subcommand_from users devices help" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and not __fish_seen_subcommand_from users devices help" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and not __fish_seen_subcommand_from users devices help" -f -a "users" -d 'CSV login_id,name,role,otp_required[,serial]'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and not __fish_seen_subcommand_from users devices help" -f -a "devices" -d 'The bank\'s delivery: CSV serial,secret,expires[,digits,period,algorithm], or a PSKC key container (RFC 6030, recognised by its content)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and not __fish_seen_subcommand_from users devices help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from users" -l encoding -d 'The file\'s encoding: auto reads UTF-8, else Shift_JIS (CP932)' -r -f -a "auto\t'UTF-8 when the whole input is valid UTF-8, else Shift_JIS (CP932)'
+utf-8\t'UTF-8 only'
+cp932\t'Shift_JIS as Windows and Excel write it (CP932, windows-31j)'"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from users" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from users" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from users" -l format -d 'Output format' -r -f -a "table\t''
@@ -77,7 +83,11 @@ json\t''
 csv\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from users" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
 ja\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from users" -s h -l help -d 'Print help'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from users" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from users" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -l encoding -d 'The file\'s encoding: auto reads UTF-8, else Shift_JIS (CP932)' -r -f -a "auto\t'UTF-8 when the whole input is valid UTF-8, else Shift_JIS (CP932)'
+utf-8\t'UTF-8 only'
+cp932\t'Shift_JIS as Windows and Excel write it (CP932, windows-31j)'"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -l pskc-key-file -d 'PSKC: a file holding the pre-shared AES key (hex) the container\'s secrets are encrypted with' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -l pskc-passphrase-file -d 'PSKC: a file holding the passphrase the container\'s key is derived from (PBKDF2); one trailing newline is ignored' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -l expires -d 'PSKC: the expiry date of keys for which the container gives none' -r
@@ -88,7 +98,8 @@ json\t''
 csv\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
 ja\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -s h -l help -d 'Print help'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "users" -d 'CSV login_id,name,role,otp_required[,serial]'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "devices" -d 'The bank\'s delivery: CSV serial,secret,expires[,digits,period,algorithm], or a PSKC key container (RFC 6030, recognised by its content)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -105,6 +116,7 @@ csv\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l password-stdin -d 'Read the password from stdin'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l status -d 'Only users with this OTP status' -r -f -a "active\t''
 revoked\t''
@@ -120,10 +132,14 @@ json\t''
 csv\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
 ja\t''"
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l as -d 'The master user performing the revocation' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l targets-file -d 'Login IDs, one per line (# comments allowed); - for stdin' -r
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l expiring-within -d 'Every user whose in-service device expires within this window (e.g. 30d, 4w)' -r
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l encoding -d 'The targets file\'s encoding: auto reads UTF-8, else Shift_JIS (CP932)' -r -f -a "auto\t'UTF-8 when the whole input is valid UTF-8, else Shift_JIS (CP932)'
+utf-8\t'UTF-8 only'
+cp932\t'Shift_JIS as Windows and Excel write it (CP932, windows-31j)'"
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l expiring-within -d 'Every user whose in-service device expires within this window (30d, 4w, 30日, 4週, 4週間)' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l otp -d 'The current code of the master\'s device (prompted on a TTY when missing)' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l password-file -d 'Read the password from a file' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l bank-reference -d 'Record a revocation the bank carried out, with the bank\'s reference' -r
@@ -138,7 +154,8 @@ ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l password-stdin -d 'Read the password from stdin'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l dry-run -d 'Show what would be revoked; needs no credentials and changes nothing'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l yes -d 'Do not ask for confirmation'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -s h -l help -d 'Print help'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l user -d 'The user registering the device (each user registers for themselves)' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l serial -d 'The serial number printed on the new device' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l otp -d 'The code the device shows now (prompted on a TTY when missing)' -r
@@ -149,8 +166,9 @@ json\t''
 csv\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
 ja\t''"
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -s h -l help -d 'Print help'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l within -d 'The window, e.g. 30d or 4w' -r
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l within -d 'The window: 30d, 4w, 30日, 4週 or 4週間' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l format -d 'Output format' -r -f -a "table\t''
@@ -159,6 +177,7 @@ csv\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l exit-code -d 'Exit 10 when any device is reported'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
@@ -169,6 +188,7 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -l lang 
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -l mark-disposed -d 'Record the disposal of the devices listed'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -l all -d 'With --mark-disposed and no serials: every device out of use'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -l at -d 'The instant to compute the code for (RFC 3339)' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
@@ -178,6 +198,7 @@ json\t''
 csv\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
 ja\t''"
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l limit -d 'Show at most N rows' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l action -d 'Only rows of this action (e.g. revoke, register, unlock)' -r
@@ -190,6 +211,7 @@ json\t''
 csv\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
 ja\t''"
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l as -d 'The master who signs the unlock with their password and code' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l otp -d 'The current code of the signing master\'s device' -r
@@ -204,6 +226,7 @@ ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l password-stdin -d 'Read the password from stdin'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l recovery -d 'The way out when no master can sign: needs the key file and a confirmation; audited as a recovery'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l yes -d 'Do not ask for confirmation (with --recovery)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -l expect-head -d 'Also require this audit head (hex), recorded earlier, to be in the chain' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
@@ -213,6 +236,7 @@ json\t''
 csv\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
 ja\t''"
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand completions" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand completions" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
@@ -221,6 +245,7 @@ json\t''
 csv\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand completions" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
 ja\t''"
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand completions" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand man" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand man" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
@@ -229,6 +254,7 @@ json\t''
 csv\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand man" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
 ja\t''"
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand man" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand man" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand demo" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand demo" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
@@ -237,6 +263,7 @@ json\t''
 csv\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand demo" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
 ja\t''"
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand demo" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand demo" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock check completions man demo help" -f -a "init" -d 'Create the registry (refuses to overwrite one)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock check completions man demo help" -f -a "import" -d 'Import users (CSV) or the bank\'s delivery of devices (CSV or PSKC)'

@@ -1,5 +1,9 @@
 //! The command line: every command and flag users script against. Global options are
 //! accepted before or after the subcommand.
+//!
+//! Values people type are normalised here, at the edge: login IDs, serials,
+//! codes and windows typed with an input method's full-width forms
+//! (`６７０４３２`) are read as ASCII, so no command has to.
 
 use std::path::PathBuf;
 
@@ -8,6 +12,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::output::{Format, Lang};
 use crate::rules::status::{Role, Status};
 use crate::store::Access;
+use crate::text::{DurationError, Encoding};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -50,6 +55,11 @@ pub struct Cli {
     /// Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]
     #[arg(long, global = true, value_enum, help_heading = "Global options")]
     pub lang: Option<Lang>,
+
+    /// With --format csv: CSV for Excel, UTF-8 with a byte-order mark and
+    /// CRLF line ends (an error with any other format)
+    #[arg(long, global = true, help_heading = "Global options")]
+    pub excel: bool,
 
     #[command(subcommand)]
     pub command: Command,
@@ -107,12 +117,18 @@ pub enum ImportCommand {
     Users {
         /// The CSV file, or - for stdin
         file: String,
+        /// The file's encoding: auto reads UTF-8, else Shift_JIS (CP932)
+        #[arg(long, value_enum, default_value_t = Encoding::Auto)]
+        encoding: Encoding,
     },
     /// The bank's delivery: CSV serial,secret,expires[,digits,period,algorithm],
     /// or a PSKC key container (RFC 6030, recognised by its content)
     Devices {
         /// The CSV file or PSKC container, or - for stdin
         file: String,
+        /// The file's encoding: auto reads UTF-8, else Shift_JIS (CP932)
+        #[arg(long, value_enum, default_value_t = Encoding::Auto)]
+        encoding: Encoding,
         /// PSKC: a file holding the pre-shared AES key (hex) the container's
         /// secrets are encrypted with
         #[arg(long, value_name = "F", conflicts_with = "pskc_passphrase_file")]
@@ -140,6 +156,7 @@ pub struct PasswordArgs {
 #[derive(Debug, Args)]
 pub struct PasswdArgs {
     /// The master user whose confirmation password to set
+    #[arg(value_parser = typed)]
     pub login_id: String,
     #[command(flatten)]
     pub password: PasswordArgs,
@@ -183,29 +200,33 @@ pub struct ListArgs {
     #[arg(long, value_enum, value_name = "R")]
     pub role: Option<Role>,
     /// Only this login ID
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", value_parser = typed)]
     pub user: Option<String>,
     /// Only users of this device
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", value_parser = typed)]
     pub serial: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct RevokeArgs {
     /// The master user performing the revocation
-    #[arg(long = "as", value_name = "MASTER")]
+    #[arg(long = "as", value_name = "MASTER", value_parser = typed)]
     pub master: String,
     /// Login IDs to revoke
-    #[arg(value_name = "LOGIN_ID")]
+    #[arg(value_name = "LOGIN_ID", value_parser = typed)]
     pub targets: Vec<String>,
     /// Login IDs, one per line (# comments allowed); - for stdin
     #[arg(long, value_name = "F")]
     pub targets_file: Option<String>,
-    /// Every user whose in-service device expires within this window (e.g. 30d, 4w)
-    #[arg(long, value_name = "DUR")]
-    pub expiring_within: Option<String>,
+    /// The targets file's encoding: auto reads UTF-8, else Shift_JIS (CP932)
+    #[arg(long, value_enum, default_value_t = Encoding::Auto)]
+    pub encoding: Encoding,
+    /// Every user whose in-service device expires within this window
+    /// (30d, 4w, 30日, 4週, 4週間)
+    #[arg(long, value_name = "DUR", value_parser = window)]
+    pub expiring_within: Option<u32>,
     /// The current code of the master's device (prompted on a TTY when missing)
-    #[arg(long, value_name = "CODE")]
+    #[arg(long, value_name = "CODE", value_parser = typed)]
     pub otp: Option<String>,
     #[command(flatten)]
     pub password: PasswordArgs,
@@ -226,21 +247,21 @@ pub struct RevokeArgs {
 #[derive(Debug, Args)]
 pub struct RegisterArgs {
     /// The user registering the device (each user registers for themselves)
-    #[arg(long, value_name = "LOGIN_ID")]
+    #[arg(long, value_name = "LOGIN_ID", value_parser = typed)]
     pub user: String,
     /// The serial number printed on the new device
-    #[arg(long, value_name = "SERIAL")]
+    #[arg(long, value_name = "SERIAL", value_parser = typed)]
     pub serial: String,
     /// The code the device shows now (prompted on a TTY when missing)
-    #[arg(long, value_name = "CODE")]
+    #[arg(long, value_name = "CODE", value_parser = typed)]
     pub otp: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct ExpiringArgs {
-    /// The window, e.g. 30d or 4w
-    #[arg(long, default_value = "30d", value_name = "DUR")]
-    pub within: String,
+    /// The window: 30d, 4w, 30日, 4週 or 4週間
+    #[arg(long, default_value = "30d", value_name = "DUR", value_parser = window)]
+    pub within: u32,
     /// Exit 10 when any device is reported
     #[arg(long)]
     pub exit_code: bool,
@@ -249,6 +270,7 @@ pub struct ExpiringArgs {
 #[derive(Debug, Args)]
 pub struct DisposeNoteArgs {
     /// Serial numbers (default: every device out of use and not disposed)
+    #[arg(value_parser = typed)]
     pub serials: Vec<String>,
     /// Record the disposal of the devices listed
     #[arg(long)]
@@ -261,6 +283,7 @@ pub struct DisposeNoteArgs {
 #[derive(Debug, Args)]
 pub struct OtpArgs {
     /// The device's serial number
+    #[arg(value_parser = typed)]
     pub serial: String,
     /// The instant to compute the code for (RFC 3339)
     #[arg(long, value_name = "RFC3339")]
@@ -293,6 +316,7 @@ pub struct CheckArgs {
 #[derive(Debug, Args)]
 pub struct UnlockArgs {
     /// The locked login
+    #[arg(value_parser = typed)]
     pub login_id: String,
     /// The master who signs the unlock with their password and code
     #[arg(
@@ -353,4 +377,15 @@ pub struct CompletionsArgs {
     /// The shell to generate completions for
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// A login ID, serial or code as typed: full-width forms read as ASCII,
+/// surrounding spaces dropped.
+fn typed(text: &str) -> Result<String, std::convert::Infallible> {
+    Ok(crate::text::typed(text))
+}
+
+/// A report window, in days.
+fn window(text: &str) -> Result<u32, DurationError> {
+    crate::text::parse_window(text)
 }

@@ -92,6 +92,36 @@ mod tests {
         assert!(parse_instant("yesterday").is_err());
     }
 
+    mod properties {
+        use super::super::*;
+        use crate::rules::{calendar::japan_date, expiry::expired_from, schedule::registrable_at};
+        use proptest::prelude::*;
+
+        proptest! {
+            // Failures are reported, never saved beside the sources.
+            #![proptest_config(ProptestConfig {
+                cases: 256,
+                failure_persistence: None,
+                ..ProptestConfig::default()
+            })]
+
+            /// Any text, and anything shaped like an instant, parses or is
+            /// refused; what parses can be shown and reasoned about in
+            /// Japan time without a panic.
+            #[test]
+            fn any_text_as_an_instant_parses_or_is_refused(
+                text in "\\PC*|[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,12})?([Zz]|[+-][0-9]{2}:[0-9]{2})",
+            ) {
+                if let Ok(at) = parse_instant(&text) {
+                    let _ = crate::output::rfc3339(at);
+                    let _ = crate::output::Output::japanese().instant(at);
+                    let _ = registrable_at(at);
+                    let _ = expired_from(japan_date(at));
+                }
+            }
+        }
+    }
+
     #[test]
     fn a_pinned_clock_stands_still() {
         let clock = Clock::system();

@@ -19,6 +19,7 @@ pub mod pskc;
 pub mod rules;
 pub mod signed;
 pub mod store;
+pub mod text;
 
 use std::io::{BufWriter, Write};
 
@@ -43,7 +44,7 @@ pub fn run() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
+            print_clap_error(&e);
             return e.exit_code();
         }
     };
@@ -76,6 +77,27 @@ pub fn run() -> i32 {
     }
 }
 
+/// Prints clap's message (help and version on stdout, errors on stderr).
+/// An error quotes the argument it rejects; when an argument holds control
+/// characters the message is printed uncoloured, as clap renders it for a
+/// pipe (escape sequences dropped) and with any other control character
+/// escaped, so the argument cannot drive the terminal.
+fn print_clap_error(e: &clap::Error) {
+    let raw_argument =
+        std::env::args_os().any(|arg| arg.to_string_lossy().chars().any(|c| c.is_control()));
+    if !e.use_stderr() || !raw_argument {
+        let _ = e.print();
+        return;
+    }
+    let escaped: String = e
+        .render()
+        .to_string()
+        .lines()
+        .map(|line| format!("{}\n", text::escape_controls(line)))
+        .collect();
+    let _ = std::io::stderr().write_all(escaped.as_bytes());
+}
+
 /// `--lang`, else `TOKENCTL_LANG` (exit 2 when it is neither ja nor en),
 /// else the locale.
 fn resolve_lang(flag: Option<Lang>) -> Result<Lang> {
@@ -90,9 +112,16 @@ fn resolve_lang(flag: Option<Lang>) -> Result<Lang> {
 }
 
 fn execute(cli: Cli, lang: Lang, out: &mut dyn Write) -> Result<i32> {
+    if cli.excel && cli.format != output::Format::Csv {
+        // Quietly ignoring it would let a script believe it got Excel's CSV.
+        return Err(error::Error::usage(
+            "--excel shapes CSV for Excel; use it with --format csv",
+        ));
+    }
     let output = Output {
         format: cli.format,
         lang,
+        excel: cli.excel,
     };
     match cli.command {
         Command::Completions(args) => return cmd::completions::run(&args, out).map(|_| 0),

@@ -289,5 +289,9 @@ mod tests {
             Err(Error::Usage(_))
         ));
         assert_eq!(term.code(Some(" 123456 "), "code", 6).unwrap(), "123456");
+        assert_eq!(
+            term.code(Some("６７０４３２"), "code", 6).unwrap(),
+            "670432"
+        );
     }
 }

@@ -18,4 +18,5 @@ mod otp;
 mod pskc;
 mod register;
 mod revoke;
+mod text;
 mod trust;

@@ -249,13 +249,13 @@ fn refusals_import_nothing_and_name_the_key() {
             "refuse-duplicate-serial.pskcxml",
             vec![],
             2,
-            "key bad: serial 76000001 is already in the registry",
+            "key bad: serial \"76000001\" is already in the registry",
         ),
         (
             "refuse-short-secret.pskcxml",
             vec![],
             2,
-            "key bad: device 76000002: the secret is too short",
+            "key bad: device \"76000002\": the secret is too short",
         ),
         (
             "refuse-no-mac.pskcxml",
@@ -453,7 +453,7 @@ fn a_serial_already_delivered_is_a_duplicate() {
     let before = r.snapshot();
     import(&r, "plain.pskcxml", &[])
         .fails(2)
-        .stderr_has("key p1: serial 70000001 is already in the registry (or earlier in this file); nothing was imported");
+        .stderr_has("key p1: serial \"70000001\" is already in the registry (or earlier in this file); nothing was imported");
     assert_eq!(r.snapshot(), before);
 }
 

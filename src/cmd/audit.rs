@@ -64,7 +64,7 @@ pub fn run(ctx: &Context, store: &mut Store, args: &AuditArgs, out: &mut dyn Wri
     match ctx.out.format {
         Format::Json => write_json_array(out, &rows),
         Format::Csv => {
-            let mut csv = csv_writer(out);
+            let mut csv = csv_writer(&ctx.out, out);
             csv.write_record([
                 "at",
                 "recorded_at",

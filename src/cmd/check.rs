@@ -49,7 +49,7 @@ pub fn run(ctx: &Context, store: &mut Store, args: &CheckArgs, out: &mut dyn Wri
             },
         )?,
         Format::Csv => {
-            let mut csv = csv_writer(out);
+            let mut csv = csv_writer(&ctx.out, out);
             csv.write_record(["ok", "audit_rows", "audit_head", "findings"])?;
             csv.write_record([
                 ok.to_string(),

@@ -10,16 +10,26 @@ use crate::cli::{Cli, CompletionsArgs};
 use crate::error::Result;
 use crate::output::write_error;
 
+/// The script is generated in memory first: clap_complete panics when its
+/// writer fails, and a reader that stops early (`| head`) is not an error.
 pub fn run(args: &CompletionsArgs, out: &mut dyn Write) -> Result<()> {
     let mut command = Cli::command();
-    clap_complete::generate(args.shell, &mut command, "tokenctl", out);
-    Ok(())
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut command, "tokenctl", &mut script);
+    out.write_all(&script).map_err(write_error)
 }
 
 /// One man page for the whole tool: the top-level sections, then a COMMANDS
 /// section with each subcommand's synopsis, description and options
 /// (clap_mangen alone would point at per-command pages nobody installs).
+/// Rendered in memory, then written at once, as the completions are.
 pub fn man(out: &mut dyn Write) -> Result<()> {
+    let mut page_text = Vec::new();
+    render_man(&mut page_text)?;
+    out.write_all(&page_text).map_err(write_error)
+}
+
+fn render_man(out: &mut dyn Write) -> Result<()> {
     let command = Cli::command();
     let page = clap_mangen::Man::new(command.clone());
     page.render_title(out).map_err(write_error)?;

@@ -45,6 +45,7 @@ pub fn run(output: Output, out: &mut dyn Write) -> Result<()> {
             out: Output {
                 format: Format::Table,
                 lang: output.lang,
+                excel: false,
             },
             term: Terminal {
                 interactive: false,
@@ -159,6 +160,7 @@ impl Demo<'_> {
             master: DEMO_MASTER.into(),
             targets: vec!["hamako01".into()],
             targets_file: None,
+            encoding: Default::default(),
             expiring_within: None,
             otp: Some(master_code),
             password: PasswordInput::Given(DEMO_PASSWORD.into()),
@@ -235,7 +237,7 @@ impl Demo<'_> {
             &self.ctx,
             store,
             &ExpiringArgs {
-                within: "6w".into(),
+                within: 6 * 7,
                 exit_code: false,
             },
             self.out,

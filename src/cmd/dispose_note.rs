@@ -185,7 +185,7 @@ fn render(ctx: &Context, out: &mut dyn Write, notes: &[NoteJson]) -> Result<()> 
     match o.format {
         Format::Json => write_json_array(out, notes),
         Format::Csv => {
-            let mut csv = csv_writer(out);
+            let mut csv = csv_writer(&ctx.out, out);
             csv.write_record([
                 "serial",
                 "former_users",

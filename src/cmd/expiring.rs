@@ -12,13 +12,13 @@ use serde::Serialize;
 
 use crate::Context;
 use crate::cli::ExpiringArgs;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::output::{
-    Format, JsonArray, Output, csv_error, csv_writer, is_broken_pipe, labels, write_error,
-    write_table,
+    CsvWriter, Format, JsonArray, Output, csv_error, csv_writer, is_broken_pipe, labels,
+    write_error, write_table,
 };
 use crate::rules::calendar::japan_date;
-use crate::rules::expiry::{days_left, is_expired, parse_window, window_end};
+use crate::rules::expiry::{days_left, is_expired, window_end};
 use crate::store::Store;
 use crate::store::users::{ExpiringRow, for_each_expiring};
 
@@ -52,7 +52,7 @@ pub fn run(
     args: &ExpiringArgs,
     out: &mut dyn Write,
 ) -> Result<i32> {
-    let days = parse_window(&args.within).map_err(|m| Error::usage(format!("--within: {m}")))?;
+    let days = args.within;
     let today = japan_date(ctx.clock.now());
     let mut report = Report::new(ctx.out, out);
     let mut device: Vec<ExpiringRow> = Vec::new();
@@ -87,7 +87,7 @@ struct Report<'a> {
     o: Output,
     out: Option<&'a mut dyn Write>,
     json: Option<JsonArray<'a>>,
-    csv: Option<csv::Writer<&'a mut dyn Write>>,
+    csv: Option<CsvWriter<'a>>,
     table: Vec<Vec<String>>,
     any_expired: bool,
     any_due: bool,
@@ -143,7 +143,7 @@ impl<'a> Report<'a> {
             Format::Csv => {
                 if self.csv.is_none() {
                     let out = self.out.take().expect("the output before the first row");
-                    let mut csv = csv_writer(out);
+                    let mut csv = csv_writer(&self.o, out);
                     csv.write_record(CSV_HEADER).map_err(csv_error)?;
                     self.csv = Some(csv);
                 }

@@ -2,6 +2,13 @@
 //! also a PSKC key container, into the registry in one transaction. Any bad
 //! row or key stops the import, naming the file and the line or key, and
 //! nothing is imported.
+//!
+//! The file may be UTF-8 or Shift_JIS (CP932, as Excel saves CSV in Japan),
+//! with CRLF line ends and a byte-order mark or not (`text::open` decodes
+//! it). Login IDs and serials typed in full-width forms are read as ASCII.
+//! Each row is checked by a pure parser before anything is written, and an
+//! error quotes at most a short, single-line part of a field: never a secret,
+//! never the rest of the file after a quote left open.
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
@@ -15,12 +22,13 @@ use crate::cli::ImportCommand;
 use crate::cmd::{admin_actor, record};
 use crate::error::{Error, Result};
 use crate::output::progress;
-use crate::pskc::{self, PskcOptions};
+use crate::pskc::{self, PskcKey, PskcOptions};
 use crate::rules::otp::{Algorithm, DeviceKey, MIN_SECRET_BYTES, parse_secret};
 use crate::rules::status::Role;
 use crate::store::devices::{NewDevice, device_id_of, insert_device};
 use crate::store::users::{NewUser, insert_user};
 use crate::store::{Store, Tx, is_unique_violation};
+use crate::text::{self, decode_failure, escape_controls, quote_field};
 
 /// Imports larger than this (in bytes) get a progress bar on a terminal.
 const PROGRESS_BYTES: u64 = 1 << 20;
@@ -39,23 +47,18 @@ pub fn run(
     command: &ImportCommand,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let file = match command {
-        ImportCommand::Users { file } | ImportCommand::Devices { file, .. } => file,
+    let (kind, file, encoding) = match command {
+        ImportCommand::Users { file, encoding, .. } => (Kind::Users, file, *encoding),
+        ImportCommand::Devices { file, encoding, .. } => (Kind::Devices, file, *encoding),
     };
-    let (reader, size): (Box<dyn Read>, u64) = if file == "-" {
-        (Box::new(std::io::stdin()), 0)
-    } else {
-        let f = std::fs::File::open(file)
-            .map_err(|e| Error::usage(format!("cannot read {file}: {e}")))?;
-        let size = f.metadata().map(|m| m.len()).unwrap_or(0);
-        (Box::new(f), size)
-    };
+    let input =
+        text::open(file, encoding).map_err(|e| Error::usage(format!("cannot read {file}: {e}")))?;
     let name = if file == "-" { "stdin" } else { file.as_str() };
-    let (kind, count) = match command {
-        ImportCommand::Users { .. } => (
-            Kind::Users,
-            import_csv(ctx, store, Kind::Users, reader, name, size)?,
-        ),
+    let shown = escape_controls(name);
+    let count = match command {
+        ImportCommand::Users { .. } => {
+            import_csv(ctx, store, Kind::Users, input.reader, name, input.size)?
+        }
         ImportCommand::Devices {
             pskc_key_file,
             pskc_passphrase_file,
@@ -67,22 +70,21 @@ pub fn run(
                 passphrase_file: pskc_passphrase_file.as_deref(),
                 expires: expires.as_deref(),
             };
-            (
-                Kind::Devices,
-                import_devices(ctx, store, reader, name, size, &flags)?,
-            )
+            import_devices(ctx, store, input.reader, name, input.size, &flags)?
         }
     };
     writeln!(
         out,
         "{}",
         match ctx.out.lang {
-            crate::output::Lang::En => format!("Imported {count} {} from {name}.", kind.noun()),
-            crate::output::Lang::Ja =>
-                format!("{name} から{}を {count} 件取り込みました。", kind.noun_ja()),
+            crate::output::Lang::En => format!("Imported {count} {} from {shown}.", kind.noun()),
+            crate::output::Lang::Ja => format!(
+                "{shown} から{}を {count} 件取り込みました。",
+                kind.noun_ja()
+            ),
         }
-    )
-    .map_err(crate::output::write_error)
+    )?;
+    Ok(())
 }
 
 /// The `import devices` options that only a PSKC container takes.
@@ -164,7 +166,7 @@ fn import_csv(
             kind.action(),
             &[],
             "ok",
-            format!("{count} {} from {name}", kind.noun()),
+            format!("{count} {} from {}", kind.noun(), escape_controls(name)),
         )?;
         Ok(count)
     })
@@ -186,22 +188,17 @@ fn import_pskc(
         let total = container.keys.len() as u64;
         let bar = progress::bar(total, "importing", PROGRESS_KEYS);
         for (done, key) in container.keys.iter().enumerate() {
-            let device = Delivered {
-                serial: &key.serial,
-                secret: key.secret.to_vec(),
-                expires: key.expires,
-                digits: key.digits,
-                period: key.period,
-                algorithm: key.algorithm,
-            };
-            add_device(tx, device).map_err(|e| match e {
-                RowError::Bad(message) => Error::Pskc {
-                    file: name.to_string(),
-                    key_id: Some(key.id.clone()),
-                    message,
-                },
-                RowError::Registry(e) => e,
-            })?;
+            device_from_pskc(key)
+                .map_err(RowError::Bad)
+                .and_then(|device| insert_device_row(tx, &device))
+                .map_err(|e| match e {
+                    RowError::Bad(message) => Error::Pskc {
+                        file: name.to_string(),
+                        key_id: Some(key.id.clone()),
+                        message,
+                    },
+                    RowError::Registry(e) => e,
+                })?;
             if done % 4096 == 0 {
                 bar.set_position(done as u64);
             }
@@ -219,7 +216,10 @@ fn import_pskc(
             Kind::Devices.action(),
             &[],
             "ok",
-            format!("{total} devices from {name} (PSKC key container, {protection})"),
+            format!(
+                "{total} devices from {} (PSKC key container, {protection})",
+                escape_controls(name)
+            ),
         )?;
         Ok(total)
     })
@@ -307,8 +307,8 @@ impl Kind {
     }
 }
 
-/// Reads CSV from `reader` and inserts every row through `conn`, which the
-/// caller holds in a transaction. Returns the number of rows.
+/// Reads CSV (UTF-8) from `reader` and inserts every row through `conn`,
+/// which the caller holds in a transaction. Returns the number of rows.
 pub fn import(
     conn: &Tx<'_>,
     kind: Kind,
@@ -317,16 +317,51 @@ pub fn import(
     size: u64,
     now: i64,
 ) -> Result<u64> {
+    for_each_row(kind, reader, file, size, |row| match row {
+        Row::User(user) => insert_user_row(conn, user, now),
+        Row::Device(device) => insert_device_row(conn, &device),
+    })
+}
+
+/// One checked row of either file.
+enum Row {
+    User(UserIn),
+    Device(NewDevice),
+}
+
+/// Reads the header and every row of the CSV in `reader`, checks each row,
+/// and hands it to `each`. Returns the number of rows. Errors name `file`
+/// and the line.
+fn for_each_row(
+    kind: Kind,
+    reader: impl Read,
+    file: &str,
+    size: u64,
+    mut each: impl FnMut(Row) -> std::result::Result<(), RowError>,
+) -> Result<u64> {
     let bad = |line: u64, message: String| Error::BadRow {
         file: file.to_string(),
         line,
         message,
     };
+    // A line that is not valid in the file's encoding is named by the
+    // decoder, which counts lines as an editor does.
+    let read_error = |e: csv::Error, line: u64| {
+        let line = e.position().map_or(line, |p| p.line());
+        match e.kind() {
+            csv::ErrorKind::Io(io) => match decode_failure(io) {
+                Some(failure) => bad(failure.line, failure.to_string()),
+                None => bad(line, format!("cannot read: {io}")),
+            },
+            csv::ErrorKind::Utf8 { .. } => bad(line, "not valid UTF-8".to_string()),
+            _ => bad(line, e.to_string()),
+        }
+    };
     let mut csv = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .flexible(true)
         .from_reader(CrlfAsLf::new(reader));
-    let headers = csv.headers().map_err(|e| bad(1, csv_message(&e)))?.clone();
+    let headers = csv.headers().map_err(|e| read_error(e, 1))?.clone();
     if headers.is_empty() || headers.iter().all(str::is_empty) {
         return Err(bad(1, format!("no header; expected {}", expected(kind))));
     }
@@ -335,9 +370,7 @@ pub fn import(
     let mut record = csv::StringRecord::new();
     let mut count = 0u64;
     loop {
-        let more = csv
-            .read_record(&mut record)
-            .map_err(|e| bad(e.position().map_or(0, |p| p.line()), csv_message(&e)))?;
+        let more = csv.read_record(&mut record).map_err(|e| read_error(e, 0))?;
         if !more {
             break;
         }
@@ -356,9 +389,11 @@ pub fn import(
             columns: &columns,
         };
         match kind {
-            Kind::Users => import_user(conn, &fields, now),
-            Kind::Devices => import_device(conn, &fields),
+            Kind::Users => parse_user(&fields).map(Row::User),
+            Kind::Devices => parse_device(&fields).map(Row::Device),
         }
+        .map_err(RowError::Bad)
+        .and_then(&mut each)
         .map_err(|e| match e {
             RowError::Bad(message) => bad(line, message),
             RowError::Registry(e) => e,
@@ -387,12 +422,13 @@ fn column_map(
         let name = name.trim_start_matches('\u{feff}');
         if !kind.required().contains(&name) && !kind.optional().contains(&name) {
             return Err(format!(
-                "unknown column {name:?}; expected {}",
+                "unknown column {}; expected {}",
+                quote_field(name),
                 expected(kind)
             ));
         }
         if map.insert(name.to_string(), i).is_some() {
-            return Err(format!("column {name:?} appears twice"));
+            return Err(format!("column {} appears twice", quote_field(name)));
         }
     }
     if let Some(missing) = kind.required().iter().find(|c| !map.contains_key(**c)) {
@@ -404,14 +440,6 @@ fn column_map(
     Ok(map)
 }
 
-fn csv_message(e: &csv::Error) -> String {
-    match e.kind() {
-        csv::ErrorKind::Utf8 { .. } => "not valid UTF-8".to_string(),
-        csv::ErrorKind::Io(io) => format!("cannot read: {io}"),
-        _ => e.to_string(),
-    }
-}
-
 /// One CSV row, read by column name.
 struct Fields<'a> {
     record: &'a csv::StringRecord,
@@ -421,7 +449,15 @@ struct Fields<'a> {
 impl<'a> Fields<'a> {
     /// The value of `name`, or "" when the optional column is absent.
     fn get(&self, name: &str) -> &'a str {
-        self.columns.get(name).map_or("", |&i| &self.record[i])
+        self.columns
+            .get(name)
+            .and_then(|&i| self.record.get(i))
+            .unwrap_or("")
+    }
+
+    /// A login ID or serial, which people may type in full-width forms.
+    fn typed(&self, name: &str) -> String {
+        text::typed(self.get(name))
     }
 }
 
@@ -454,187 +490,216 @@ fn duplicate_or(e: Error, duplicate: String) -> RowError {
     }
 }
 
-fn import_user(conn: &Tx<'_>, fields: &Fields<'_>, now: i64) -> std::result::Result<(), RowError> {
-    let field = |name: &str| fields.get(name);
-    let login_id = field("login_id");
-    if login_id.is_empty() {
-        return Err(RowError::Bad("login_id is empty".into()));
+/// A row of the users file, checked but not yet looked up.
+struct UserIn {
+    user: NewUser,
+    /// The device the user already uses, when the row names one.
+    serial: Option<String>,
+}
+
+/// The longest login ID or serial, in bytes.
+const MAX_ID_BYTES: usize = 64;
+
+/// A login ID or serial: not empty, at most `MAX_ID_BYTES`, no spaces or
+/// control characters.
+fn check_id(what: &str, id: &str) -> std::result::Result<(), String> {
+    if id.is_empty() {
+        return Err(format!("{what} is empty"));
     }
-    if login_id.len() > 64
-        || login_id
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control())
-    {
-        return Err(RowError::Bad(format!(
-            "login_id {login_id:?} must be at most 64 characters without spaces"
-        )));
+    if id.len() > MAX_ID_BYTES || id.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!(
+            "{what} {} must be at most {MAX_ID_BYTES} characters without spaces",
+            quote_field(id)
+        ));
     }
-    let name = field("name");
+    Ok(())
+}
+
+fn parse_user(fields: &Fields<'_>) -> std::result::Result<UserIn, String> {
+    let login_id = fields.typed("login_id");
+    check_id("login_id", &login_id)?;
+    let name = fields.get("name");
     if name.is_empty() {
-        return Err(RowError::Bad(format!("name of {login_id} is empty")));
+        return Err(format!("name of {} is empty", quote_field(&login_id)));
     }
     if name.chars().any(char::is_control) {
         // Escape sequences or line breaks would garble every table.
-        return Err(RowError::Bad(format!(
-            "name of {login_id} contains control characters"
-        )));
+        return Err(format!(
+            "name of {} contains control characters",
+            quote_field(&login_id)
+        ));
     }
-    let role = Role::parse(field("role"))
-        .ok_or_else(|| format!("role {:?} is not master or general", field("role")))?;
-    let otp_required = match field("otp_required").to_ascii_lowercase().as_str() {
+    let role = Role::parse(fields.get("role")).ok_or_else(|| {
+        format!(
+            "role {} is not master or general",
+            quote_field(fields.get("role"))
+        )
+    })?;
+    let otp_required = match fields.get("otp_required").to_ascii_lowercase().as_str() {
         "true" => true,
         "false" => false,
-        other => {
-            return Err(RowError::Bad(format!(
-                "otp_required {other:?} is not true or false"
-            )));
+        _ => {
+            return Err(format!(
+                "otp_required {} is not true or false",
+                quote_field(fields.get("otp_required"))
+            ));
         }
     };
-    let serial = field("serial");
-    let device_id = if serial.is_empty() {
+    let serial = fields.typed("serial");
+    let serial = if serial.is_empty() {
         None
     } else {
+        check_id("serial", &serial)?;
         if !otp_required {
-            return Err(RowError::Bad(format!(
-                "{login_id} does not use OTP (otp_required false) but names device {serial}"
-            )));
+            return Err(format!(
+                "{} does not use OTP (otp_required false) but names device {}",
+                quote_field(&login_id),
+                quote_field(&serial)
+            ));
         }
-        match device_id_of(conn, serial)? {
+        Some(serial)
+    };
+    Ok(UserIn {
+        user: NewUser {
+            login_id,
+            name: name.to_string(),
+            role,
+            otp_required,
+        },
+        serial,
+    })
+}
+
+fn insert_user_row(conn: &Tx<'_>, row: UserIn, now: i64) -> std::result::Result<(), RowError> {
+    let device_id = match &row.serial {
+        None => None,
+        Some(serial) => match device_id_of(conn, serial)? {
             None => {
                 return Err(RowError::Bad(format!(
-                    "serial {serial} is not in any imported delivery; import the devices first"
+                    "serial {} is not in any imported delivery; import the devices first",
+                    quote_field(serial)
                 )));
             }
             Some((_, true)) => {
                 return Err(RowError::Bad(format!(
-                    "device {serial} has been disposed of"
+                    "device {} has been disposed of",
+                    quote_field(serial)
                 )));
             }
             Some((id, false)) => Some(id),
-        }
+        },
     };
-    let user = NewUser {
-        login_id: login_id.to_string(),
-        name: name.to_string(),
-        role,
-        otp_required,
-    };
-    insert_user(conn, &user, device_id, now).map_err(|e| {
+    insert_user(conn, &row.user, device_id, now).map_err(|e| {
         duplicate_or(
             e,
-            format!("login ID {login_id} is already in the registry (or earlier in this file)"),
+            format!(
+                "login ID {} is already in the registry (or earlier in this file)",
+                quote_field(&row.user.login_id)
+            ),
         )
     })?;
     Ok(())
 }
 
-fn import_device(conn: &Tx<'_>, fields: &Fields<'_>) -> std::result::Result<(), RowError> {
-    let field = |name: &str| fields.get(name);
-    let serial = field("serial");
-    check_serial(serial)?;
-    let secret = parse_secret(field("secret")).map_err(|m| format!("device {serial}: {m}"))?;
-    let expires = parse_date(field("expires"))
-        .ok_or_else(|| format!("expires {:?} is not a date YYYY-MM-DD", field("expires")))?;
-    let digits = match field("digits") {
+fn parse_device(fields: &Fields<'_>) -> std::result::Result<NewDevice, String> {
+    let serial = fields.typed("serial");
+    check_id("serial", &serial)?;
+    // Reported by position only: no part of a secret is ever echoed.
+    let secret = parse_secret(fields.get("secret"))
+        .map_err(|m| format!("device {}: {m}", quote_field(&serial)))?;
+    let expires = parse_date(fields.get("expires")).ok_or_else(|| {
+        format!(
+            "expires {} is not a date YYYY-MM-DD",
+            quote_field(fields.get("expires"))
+        )
+    })?;
+    let digits = match fields.get("digits") {
         "" | "6" => 6,
         "8" => 8,
-        other => return Err(RowError::Bad(format!("digits {other:?} is not 6 or 8"))),
+        other => return Err(format!("digits {} is not 6 or 8", quote_field(other))),
     };
-    let period = match field("period") {
+    let period = match fields.get("period") {
         "" => 30,
         text => text
-            .parse::<u64>()
+            .parse::<u32>()
             .ok()
-            .filter(|p| (1..=MAX_PERIOD).contains(p))
-            .ok_or_else(|| format!("period {text:?} is not a number of seconds from 1 to 3600"))?,
+            .filter(|p| (1..=3600).contains(p))
+            .ok_or_else(|| {
+                format!(
+                    "period {} is not a number of seconds from 1 to 3600",
+                    quote_field(text)
+                )
+            })?,
     };
-    let algorithm = match field("algorithm") {
+    let algorithm = match fields.get("algorithm") {
         "" => Algorithm::Sha1,
-        text => text.parse::<Algorithm>()?,
+        text => text.parse::<Algorithm>().map_err(|_| {
+            format!(
+                "unknown algorithm {} (expected SHA1, SHA256 or SHA512)",
+                quote_field(text)
+            )
+        })?,
     };
-    add_device(
-        conn,
-        Delivered {
-            serial,
-            secret,
-            expires,
+    Ok(NewDevice {
+        serial,
+        key: DeviceKey {
+            secret: Zeroizing::new(secret),
+            algorithm,
             digits,
             period,
-            algorithm,
         },
-    )
+        expires,
+    })
 }
 
-/// The longest time step accepted, in seconds.
-const MAX_PERIOD: u64 = 3600;
-
-/// One device of a delivery, whichever format it came in.
-struct Delivered<'a> {
-    serial: &'a str,
-    secret: Vec<u8>,
-    expires: NaiveDate,
-    digits: u32,
-    period: u64,
-    algorithm: Algorithm,
-}
-
-/// A serial as printed on a device: not empty, at most 64 characters, no
-/// spaces or control characters.
-fn check_serial(serial: &str) -> std::result::Result<(), RowError> {
-    if serial.is_empty() {
-        return Err(RowError::Bad("serial is empty".into()));
-    }
-    if serial.len() > 64 || serial.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(RowError::Bad(format!(
-            "serial {serial:?} must be at most 64 characters without spaces"
-        )));
-    }
-    Ok(())
-}
-
-/// The one way a delivered device enters the registry, from CSV or PSKC:
-/// the checks every device must pass, then the insertion (a serial already
-/// in the registry or earlier in the file is a duplicate). The secret is
-/// wiped from memory once inserted.
-fn add_device(conn: &Tx<'_>, device: Delivered<'_>) -> std::result::Result<(), RowError> {
-    let serial = device.serial;
-    check_serial(serial)?;
-    let secret = Zeroizing::new(device.secret);
-    if secret.len() < MIN_SECRET_BYTES {
-        return Err(RowError::Bad(format!(
-            "device {serial}: the secret is too short ({} bits; at least {} are needed)",
-            secret.len() * 8,
+/// A key of a PSKC container, through the checks a CSV row passes.
+fn device_from_pskc(key: &PskcKey) -> std::result::Result<NewDevice, String> {
+    let serial = text::typed(&key.serial);
+    check_id("serial", &serial)?;
+    if key.secret.len() < MIN_SECRET_BYTES {
+        return Err(format!(
+            "device {}: the secret is too short ({} bits; at least {} are needed)",
+            quote_field(&serial),
+            key.secret.len() * 8,
             MIN_SECRET_BYTES * 8
-        )));
+        ));
     }
-    let digits = match device.digits {
+    let digits = match key.digits {
         6 => 6,
         8 => 8,
-        other => return Err(RowError::Bad(format!("digits {other} is not 6 or 8"))),
+        other => return Err(format!("digits {other} is not 6 or 8")),
     };
-    let period = u32::try_from(device.period)
+    let period = u32::try_from(key.period)
         .ok()
-        .filter(|p| (1..=MAX_PERIOD as u32).contains(p))
+        .filter(|p| (1..=3600).contains(p))
         .ok_or_else(|| {
             format!(
-                "period {} is not a number of seconds from 1 to {MAX_PERIOD}",
-                device.period
+                "period {} is not a number of seconds from 1 to 3600",
+                key.period
             )
         })?;
-    let new = NewDevice {
-        serial: serial.to_string(),
+    Ok(NewDevice {
+        serial,
         key: DeviceKey {
-            secret: Zeroizing::new(secret.to_vec()),
-            algorithm: device.algorithm,
+            secret: key.secret.clone(),
+            algorithm: key.algorithm,
             digits,
             period,
         },
-        expires: device.expires,
-    };
-    insert_device(conn, &new).map_err(|e| {
+        expires: key.expires,
+    })
+}
+
+/// The one way a delivered device enters the registry, from CSV or PSKC (a
+/// serial already in the registry or earlier in the file is a duplicate).
+fn insert_device_row(conn: &Tx<'_>, device: &NewDevice) -> std::result::Result<(), RowError> {
+    insert_device(conn, device).map_err(|e| {
         duplicate_or(
             e,
-            format!("serial {serial} is already in the registry (or earlier in this file)"),
+            format!(
+                "serial {} is already in the registry (or earlier in this file)",
+                quote_field(&device.serial)
+            ),
         )
     })?;
     Ok(())
@@ -746,6 +811,154 @@ mod tests {
                 .read_to_end(&mut text)
                 .unwrap();
             assert_eq!(text, b"a,b\n1,2\nlone\rcr\nend\r", "chunk {chunk}");
+        }
+    }
+
+    /// Checks every row of `csv` without a registry; the rows that parsed.
+    fn parsed(kind: Kind, csv: &str) -> Result<u64> {
+        for_each_row(kind, csv.as_bytes(), "t.csv", 0, |_| Ok(()))
+    }
+
+    fn bad_message(result: Result<u64>) -> (u64, String) {
+        match result {
+            Err(Error::BadRow { line, message, .. }) => (line, message),
+            other => panic!("expected a bad row, got {other:?}"),
+        }
+    }
+
+    /// Regression: a stray quote in the header made the "unknown column"
+    /// error quote the rest of the file, every secret included.
+    #[test]
+    fn a_stray_quote_in_the_header_quotes_no_secret() {
+        let csv = "serial,\"secret,expires\n1,JBSWY3DPEHPK3PXP,2030-01-01\n2,KRAVEUSPEBMG6RCM,2030-01-01\n";
+        let (line, message) = bad_message(parsed(Kind::Devices, csv));
+        assert_eq!(line, 1);
+        assert!(message.contains("unknown column"), "{message}");
+        assert!(message.contains("quote left open"), "{message}");
+        assert!(
+            !message.contains("JBSW") && !message.contains("KRAV"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_stray_quote_in_a_row_quotes_no_secret() {
+        let csv = "serial,secret,expires\n1,JBSWY3DPEHPK3PXP,\"2030-01-01\n2,KRAVEUSPEBMG6RCM,2030-01-01\n";
+        let (_, message) = bad_message(parsed(Kind::Devices, csv));
+        assert!(
+            !message.contains("JBSW") && !message.contains("KRAV"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn long_fields_are_cut_in_errors() {
+        let role = "r".repeat(500);
+        let csv = format!("login_id,name,role,otp_required\na,A,{role},true\n");
+        let (line, message) = bad_message(parsed(Kind::Users, &csv));
+        assert_eq!(line, 2);
+        assert!(
+            message.contains(&format!("\"{}…\"", "r".repeat(40))),
+            "{message}"
+        );
+        assert!(!message.contains(&"r".repeat(41)), "{message}");
+    }
+
+    #[test]
+    fn full_width_login_ids_and_serials_are_read_as_ascii() {
+        let columns: HashMap<String, usize> =
+            ["login_id", "name", "role", "otp_required", "serial"]
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.to_string(), i))
+                .collect();
+        let record = csv::StringRecord::from(vec![
+            "ｙａｍａｄａ０１",
+            "山田 太郎",
+            "general",
+            "true",
+            "１２３４",
+        ]);
+        let user = parse_user(&Fields {
+            record: &record,
+            columns: &columns,
+        })
+        .unwrap_or_else(|m| panic!("{m}"));
+        assert_eq!(user.user.login_id, "yamada01");
+        assert_eq!(user.user.name, "山田 太郎", "names are kept as written");
+        assert_eq!(user.serial.as_deref(), Some("1234"));
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn fields_of(kind: Kind) -> HashMap<String, usize> {
+            kind.required()
+                .iter()
+                .chain(kind.optional())
+                .enumerate()
+                .map(|(i, c)| (c.to_string(), i))
+                .collect()
+        }
+
+        proptest! {
+            // Failures are reported, never saved beside the sources.
+            #![proptest_config(ProptestConfig {
+                cases: 256,
+                failure_persistence: None,
+                ..ProptestConfig::default()
+            })]
+
+            #[test]
+            fn any_user_row_parses_or_says_why(row in proptest::collection::vec("\\PC{0,20}|.{0,70}", 5)) {
+                let columns = fields_of(Kind::Users);
+                let record = csv::StringRecord::from(row);
+                if let Err(message) = parse_user(&Fields { record: &record, columns: &columns }) {
+                    prop_assert!(!message.is_empty());
+                }
+            }
+
+            #[test]
+            fn any_device_row_parses_or_says_why_without_its_secret(
+                row in proptest::collection::vec("\\PC{0,20}|[A-Z2-7]{0,40}|.{0,70}", 6),
+            ) {
+                let columns = fields_of(Kind::Devices);
+                let record = csv::StringRecord::from(row.clone());
+                if let Err(message) = parse_device(&Fields { record: &record, columns: &columns }) {
+                    prop_assert!(!message.is_empty());
+                    let secret = row[1].trim();
+                    let elsewhere = row.iter().enumerate().any(|(i, f)| i != 1 && f.contains(secret));
+                    if secret.len() >= 8 && !elsewhere {
+                        prop_assert!(!message.contains(secret), "{} leaks {}", message, secret);
+                    }
+                }
+            }
+
+            #[test]
+            fn any_bytes_as_either_file_import_or_name_a_line(
+                bytes in proptest::collection::vec(any::<u8>(), 0..300),
+                devices in any::<bool>(),
+            ) {
+                let kind = if devices { Kind::Devices } else { Kind::Users };
+                let header = if devices { "serial,secret,expires\n" } else { "login_id,name,role,otp_required,serial\n" };
+                let mut with_header = header.as_bytes().to_vec();
+                with_header.extend_from_slice(&bytes);
+                for input in [bytes.clone(), with_header] {
+                    let lines = input.iter().filter(|b| **b == b'\n').count() as u64 + 1;
+                    // Decoded as the importer decodes files, and raw.
+                    let decoded = text::decode(&input, text::Encoding::Auto);
+                    let raw = for_each_row(kind, input.as_slice(), "p.csv", 0, |_| Ok(()));
+                    for result in [decoded.map(|t| parsed(kind, &t).map(|_| ())).unwrap_or(Ok(())), raw.map(|_| ())] {
+                        if let Err(e) = result {
+                            match e {
+                                Error::BadRow { line, .. } => prop_assert!(line <= lines, "line {} of {}", line, lines),
+                                other => prop_assert!(false, "not a bad row: {:?}", other),
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -91,7 +91,7 @@ pub fn run(ctx: &Context, store: &mut Store, args: &ListArgs, out: &mut dyn Writ
             array.finish()
         }
         Format::Csv => {
-            let mut csv = csv_writer(out);
+            let mut csv = csv_writer(&ctx.out, out);
             csv.write_record(CSV_HEADER).map_err(csv_error)?;
             store.read(|tx| {
                 for_each_listed(tx, &filter, |row| {

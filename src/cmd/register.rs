@@ -155,7 +155,7 @@ fn render(
     match o.format {
         Format::Json => write_json(out, r),
         Format::Csv => {
-            let mut csv = csv_writer(out);
+            let mut csv = csv_writer(&ctx.out, out);
             csv.write_record([
                 "login_id",
                 "serial",

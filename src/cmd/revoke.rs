@@ -6,7 +6,7 @@
 //! re-registration time comes from `rules::schedule`.
 
 use std::collections::{HashMap, HashSet};
-use std::io::{BufRead, Write};
+use std::io::Write;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -21,7 +21,7 @@ use crate::output::{
 };
 use crate::prompt::PasswordInput;
 use crate::rules::calendar::japan_date;
-use crate::rules::expiry::{is_expired, parse_window, window_end};
+use crate::rules::expiry::{is_expired, window_end};
 use crate::rules::refusal::TargetRefusal;
 use crate::rules::revocation::{self, DeviceView};
 use crate::rules::schedule::registrable_at;
@@ -35,7 +35,9 @@ pub struct RevokeRequest {
     pub master: String,
     pub targets: Vec<String>,
     pub targets_file: Option<String>,
-    pub expiring_within: Option<String>,
+    pub encoding: crate::text::Encoding,
+    /// In days.
+    pub expiring_within: Option<u32>,
     pub otp: Option<String>,
     pub password: PasswordInput,
     pub dry_run: bool,
@@ -51,6 +53,7 @@ impl From<RevokeArgs> for RevokeRequest {
             master: a.master,
             targets: a.targets,
             targets_file: a.targets_file,
+            encoding: a.encoding,
             expiring_within: a.expiring_within,
             otp: a.otp,
             password: PasswordInput::from_flags(
@@ -135,18 +138,11 @@ pub fn run(
     if let Some(reference) = &req.bank_reference
         && (reference.trim().is_empty() || reference.chars().any(char::is_control))
     {
-        {
-            return Err(Error::usage(
-                "--bank-reference must be a non-empty reference without control characters",
-            ));
-        }
+        return Err(Error::usage(
+            "--bank-reference must be a non-empty reference without control characters",
+        ));
     }
-    let window = req
-        .expiring_within
-        .as_deref()
-        .map(parse_window)
-        .transpose()
-        .map_err(|m| Error::usage(format!("--expiring-within: {m}")))?;
+    let window = req.expiring_within;
     let bank_revoked_at = match &req.revoked_at {
         None => None,
         Some(text) => {
@@ -171,7 +167,7 @@ pub fn run(
     let today = japan_date(ctx.clock.now());
     let mut names = req.targets.clone();
     if let Some(file) = &req.targets_file {
-        names.extend(read_targets_file(file)?);
+        names.extend(crate::text::read_targets(file, req.encoding)?);
     }
     let explicit = !names.is_empty() || req.targets_file.is_some() || window.is_some();
     let master = store.read(|tx| require_user(tx, &req.master))?;
@@ -326,7 +322,7 @@ pub fn run(
         render(
             &Output {
                 format: Format::Table,
-                lang: ctx.out.lang,
+                ..ctx.out
             },
             &mut preview,
             &Preview {
@@ -489,26 +485,6 @@ fn resolve_targets(
     }
 }
 
-fn read_targets_file(file: &str) -> Result<Vec<String>> {
-    let reader: Box<dyn BufRead> = if file == "-" {
-        Box::new(std::io::stdin().lock())
-    } else {
-        let f = std::fs::File::open(file)
-            .map_err(|e| Error::usage(format!("cannot read the targets file {file}: {e}")))?;
-        Box::new(std::io::BufReader::new(f))
-    };
-    let mut names = Vec::new();
-    for line in reader.lines() {
-        let line =
-            line.map_err(|e| Error::usage(format!("cannot read the targets file {file}: {e}")))?;
-        let line = line.trim();
-        if !line.is_empty() && !line.starts_with('#') {
-            names.push(line.to_string());
-        }
-    }
-    Ok(names)
-}
-
 /// The procedure's selection screen: a checkbox list of users in service.
 fn select_interactively(ctx: &Context, store: &Store, today: NaiveDate) -> Result<Vec<String>> {
     let rows = store.read(users::in_service)?;
@@ -609,7 +585,7 @@ fn render(o: &Output, out: &mut dyn Write, p: &Preview<'_>) -> Result<()> {
             },
         ),
         Format::Csv => {
-            let mut csv = csv_writer(out);
+            let mut csv = csv_writer(o, out);
             csv.write_record([
                 "dry_run",
                 "login_id",

@@ -27,10 +27,13 @@ fn english_first_line(error: &Error) -> String {
 }
 
 /// What stderr shows: one `error: ` line per cause, in `lang`.
+/// What stderr shows: one `error: ` line per cause, in `lang`. Control
+/// characters from inputs (a file name, a login ID) are escaped here, in the
+/// one place every error passes, so none reaches the terminal raw.
 pub fn render(error: &Error, lang: Lang) -> String {
     lines_in(error, lang)
         .iter()
-        .map(|line| format!("error: {line}\n"))
+        .map(|line| format!("error: {}\n", crate::text::escape_controls(line)))
         .collect()
 }
 

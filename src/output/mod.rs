@@ -14,6 +14,7 @@ use comfy_table::{ContentArrangement, Table, presets};
 use crate::error::{Error, Result};
 use crate::rules::calendar::JAPAN;
 use crate::rules::status::{Role, Status};
+use crate::text::escape_controls;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -59,6 +60,9 @@ impl Lang {
 pub struct Output {
     pub format: Format,
     pub lang: Lang,
+    /// CSV for Excel (`--excel`): a byte-order mark, so Excel reads UTF-8
+    /// rather than the locale's code page, and CRLF line ends.
+    pub excel: bool,
 }
 
 impl Output {
@@ -66,6 +70,7 @@ impl Output {
         Output {
             format: Format::Table,
             lang: Lang::En,
+            excel: false,
         }
     }
 
@@ -73,6 +78,7 @@ impl Output {
         Output {
             format: Format::Table,
             lang: Lang::Ja,
+            excel: false,
         }
     }
 
@@ -205,7 +211,9 @@ impl Output {
     }
 }
 
-/// Renders rows as a bordered table. An empty table prints nothing.
+/// Renders rows as a bordered table. An empty table prints nothing. Control
+/// characters in a cell (an audit detail quoting a file name) are shown
+/// escaped: they would break the borders or drive the terminal.
 pub fn write_table(
     out: &mut dyn Write,
     headers: Vec<String>,
@@ -220,7 +228,8 @@ pub fn write_table(
         .set_content_arrangement(ContentArrangement::Disabled)
         .set_header(headers);
     for row in rows {
-        table.add_row(row);
+        let cells: Vec<_> = row.iter().map(|cell| escape_controls(cell)).collect();
+        table.add_row(cells);
     }
     writeln!(out, "{table}").map_err(write_error)
 }
@@ -273,10 +282,43 @@ fn json_error(e: serde_json::Error) -> Error {
     }
 }
 
-pub fn csv_writer(out: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
-    csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(out)
+/// The CSV writer every command writes its CSV through, plain or for
+/// Excel as `o` says.
+pub type CsvWriter<'a> = csv::Writer<CsvSink<'a>>;
+
+pub fn csv_writer<'a>(o: &Output, out: &'a mut dyn Write) -> CsvWriter<'a> {
+    let mut builder = csv::WriterBuilder::new();
+    builder.has_headers(false);
+    if o.excel {
+        builder.terminator(csv::Terminator::CRLF);
+    }
+    builder.from_writer(CsvSink {
+        out,
+        bom_pending: o.excel,
+    })
+}
+
+/// Where a `CsvWriter` writes: the command's output, preceded by a UTF-8
+/// byte-order mark for Excel. The mark goes out with the first byte, so a
+/// command that writes no CSV at all (an empty `expiring` report) still
+/// prints nothing.
+pub struct CsvSink<'a> {
+    out: &'a mut dyn Write,
+    bom_pending: bool,
+}
+
+impl Write for CsvSink<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bom_pending && !buf.is_empty() {
+            self.out.write_all("\u{feff}".as_bytes())?;
+            self.bom_pending = false;
+        }
+        self.out.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
 }
 
 pub fn csv_error(e: csv::Error) -> Error {
@@ -302,6 +344,7 @@ mod tests {
         let out = Output {
             format: Format::Table,
             lang: Lang::Ja,
+            excel: false,
         };
         let date = NaiveDate::from_ymd_opt(2023, 12, 30).unwrap();
         assert_eq!(out.date(date), "2023年12月30日");
@@ -315,6 +358,7 @@ mod tests {
         let en = Output {
             format: Format::Table,
             lang: Lang::En,
+            excel: false,
         };
         assert_eq!(en.instant(at), "2026-11-24 08:10:00 JST");
     }
@@ -336,6 +380,37 @@ mod tests {
             "22時間10分"
         );
         assert_eq!(duration(Lang::Ja, TimeDelta::seconds(1)), "1秒");
+    }
+
+    #[test]
+    fn excel_csv_has_a_bom_and_crlf_and_plain_csv_neither() {
+        let write = |excel: bool| {
+            let o = Output {
+                format: Format::Csv,
+                lang: Lang::En,
+                excel,
+            };
+            let mut buf = Vec::new();
+            let mut csv = csv_writer(&o, &mut buf);
+            csv.write_record(["a", "b"]).unwrap();
+            csv.write_record(["line\nbreak", "2"]).unwrap();
+            csv.flush().unwrap();
+            drop(csv);
+            buf
+        };
+        assert_eq!(write(false), b"a,b\n\"line\nbreak\",2\n");
+        assert_eq!(
+            write(true),
+            "\u{feff}a,b\r\n\"line\nbreak\",2\r\n".as_bytes()
+        );
+        let o = Output {
+            format: Format::Csv,
+            lang: Lang::En,
+            excel: true,
+        };
+        let mut nothing = Vec::new();
+        csv_writer(&o, &mut nothing).flush().unwrap();
+        assert!(nothing.is_empty(), "no CSV, no mark");
     }
 
     #[test]

@@ -5,9 +5,9 @@
 //! date (in Japan). The bank processes late revocations overnight, which is
 //! why the cut-off exists.
 
-use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveTime, Utc};
 
-use super::calendar::{JAPAN, japan_date, next_business_day_after};
+use super::calendar::{JAPAN, japan_date, japan_instant, next_business_day_after};
 
 /// Revocations at or after this Japan time wait for the next business day.
 pub const CUTOFF: NaiveTime = NaiveTime::from_hms_opt(20, 30, 0).unwrap();
@@ -22,11 +22,7 @@ pub fn registrable_at(revoked_at: DateTime<Utc>) -> DateTime<Utc> {
         return revoked_at + SHORT_WAIT;
     }
     let day = next_business_day_after(japan_date(revoked_at));
-    JAPAN
-        .from_local_datetime(&day.and_time(OPENING))
-        .single()
-        .expect("Japan time has no daylight saving gaps")
-        .with_timezone(&Utc)
+    japan_instant(day.and_time(OPENING))
 }
 
 #[cfg(test)]

@@ -1,0 +1,696 @@
+//! Text as people type it and files as people have them: the encodings
+//! files come in (UTF-8, or Shift_JIS as Excel saves CSV in Japan), the
+//! full-width forms a Japanese input method types, report windows written
+//! `30d` or `4週`, and how an input is echoed back in an error without
+//! flooding the terminal, leaking a secret or letting an escape sequence
+//! through.
+//!
+//! Everything here is pure except `open` and `read_targets`, which read a
+//! file or stdin.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::io::{self, BufRead, BufReader, Read, Seek};
+
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
+
+use crate::error::{Error, Result};
+
+/// The encoding of an input file, as `--encoding` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Encoding {
+    /// UTF-8 when the whole input is valid UTF-8, else Shift_JIS (CP932)
+    #[default]
+    Auto,
+    /// UTF-8 only
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
+    /// Shift_JIS as Windows and Excel write it (CP932, windows-31j)
+    #[value(alias = "shift_jis", alias = "sjis")]
+    Cp932,
+}
+
+/// How the bytes are being decoded, which decides what a failure says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Decoding {
+    Utf8,
+    Cp932,
+    /// `auto` found a line that is not UTF-8, and fell back to CP932.
+    Cp932AfterUtf8 {
+        not_utf8_line: u64,
+    },
+}
+
+impl Decoding {
+    fn decoder(self) -> encoding_rs::Decoder {
+        // BOM sniffing: a byte-order mark wins over the encoding asked for,
+        // and is never part of the text. encoding_rs's SHIFT_JIS is the
+        // WHATWG Shift_JIS, which is Microsoft's CP932 (windows-31j).
+        match self {
+            Decoding::Utf8 => encoding_rs::UTF_8.new_decoder(),
+            Decoding::Cp932 | Decoding::Cp932AfterUtf8 { .. } => {
+                encoding_rs::SHIFT_JIS.new_decoder()
+            }
+        }
+    }
+}
+
+/// A line of an input that is not valid in the encoding it was read in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    /// 1-based, counting the lines decoded before the bad bytes.
+    pub line: u64,
+    decoding: Decoding,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.decoding {
+            Decoding::Utf8 => {
+                f.write_str("not valid UTF-8; for a Shift_JIS (CP932) file, pass --encoding cp932")
+            }
+            Decoding::Cp932 => {
+                f.write_str("not valid Shift_JIS (CP932); for a UTF-8 file, pass --encoding utf-8")
+            }
+            Decoding::Cp932AfterUtf8 { not_utf8_line } => {
+                f.write_str("neither UTF-8 nor Shift_JIS (CP932)")?;
+                if not_utf8_line != self.line {
+                    write!(
+                        f,
+                        " (the first line that is not UTF-8 is line {not_utf8_line})"
+                    )?;
+                }
+                f.write_str("; save the file as UTF-8, or name its encoding with --encoding")
+            }
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// The decoding failure carried by an I/O error from a `Decoder`, if that
+/// is what it is.
+pub fn decode_failure(e: &io::Error) -> Option<&DecodeError> {
+    e.get_ref()?.downcast_ref::<DecodeError>()
+}
+
+/// Reads bytes in an encoding and yields them as UTF-8. Bytes that are not
+/// valid in the encoding end the input with an `InvalidData` error that
+/// carries a `DecodeError` naming the line; everything decoded before them
+/// is yielded first.
+pub struct Decoder<R> {
+    inner: R,
+    decoding: Decoding,
+    decoder: encoding_rs::Decoder,
+    out: Box<[u8]>,
+    start: usize,
+    end: usize,
+    /// Line breaks decoded so far.
+    lines: u64,
+    failure: Option<DecodeError>,
+    done: bool,
+}
+
+const DECODED_CHUNK: usize = 1 << 16;
+
+impl<R: BufRead> Decoder<R> {
+    fn new(inner: R, decoding: Decoding) -> Self {
+        Decoder {
+            inner,
+            decoding,
+            decoder: decoding.decoder(),
+            out: vec![0; DECODED_CHUNK].into_boxed_slice(),
+            start: 0,
+            end: 0,
+            lines: 0,
+            failure: None,
+            done: false,
+        }
+    }
+}
+
+impl<R: BufRead> Read for Decoder<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            if self.start < self.end {
+                let n = buf.len().min(self.end - self.start);
+                buf[..n].copy_from_slice(&self.out[self.start..self.start + n]);
+                self.start += n;
+                return Ok(n);
+            }
+            if let Some(failure) = &self.failure {
+                return Err(io::Error::new(io::ErrorKind::InvalidData, failure.clone()));
+            }
+            if self.done || buf.is_empty() {
+                return Ok(0);
+            }
+            let src = self.inner.fill_buf()?;
+            let last = src.is_empty();
+            let (result, read, written) =
+                self.decoder
+                    .decode_to_utf8_without_replacement(src, &mut self.out, last);
+            self.inner.consume(read);
+            self.start = 0;
+            self.end = written;
+            self.lines += bytecount(&self.out[..written], b'\n');
+            match result {
+                encoding_rs::DecoderResult::InputEmpty => self.done = last,
+                encoding_rs::DecoderResult::OutputFull => {}
+                encoding_rs::DecoderResult::Malformed(..) => {
+                    self.failure = Some(DecodeError {
+                        line: self.lines + 1,
+                        decoding: self.decoding,
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn bytecount(bytes: &[u8], byte: u8) -> u64 {
+    bytes.iter().filter(|b| **b == byte).count() as u64
+}
+
+/// The first line of `reader` that is not valid in `decoding`, or `None`
+/// when all of it is.
+fn first_bad_line(reader: impl BufRead, decoding: Decoding) -> io::Result<Option<u64>> {
+    match io::copy(&mut Decoder::new(reader, decoding), &mut io::sink()) {
+        Ok(_) => Ok(None),
+        Err(e) => match decode_failure(&e) {
+            Some(failure) => Ok(Some(failure.line)),
+            None => Err(e),
+        },
+    }
+}
+
+/// An input opened for reading as UTF-8 text.
+pub struct TextInput {
+    pub reader: Box<dyn Read>,
+    /// The size in bytes when known (a regular file), else 0.
+    pub size: u64,
+}
+
+/// Opens `source` (a path, or `-` for stdin) to be read as UTF-8 in
+/// `encoding`. `auto` reads a regular file twice (to check it is UTF-8,
+/// then to decode it) so a large import is never held in memory; stdin and
+/// pipes are read into memory first, since they cannot be read twice.
+pub fn open(source: &str, encoding: Encoding) -> io::Result<TextInput> {
+    const RAW_CHUNK: usize = 1 << 16;
+    if source == "-" {
+        return open_stream(Box::new(io::stdin()), encoding);
+    }
+    let mut file = std::fs::File::open(source)?;
+    let metadata = file.metadata()?;
+    if !metadata.is_file() {
+        return open_stream(Box::new(file), encoding);
+    }
+    let decoding = match encoding {
+        Encoding::Utf8 => Decoding::Utf8,
+        Encoding::Cp932 => Decoding::Cp932,
+        Encoding::Auto => {
+            let bad = first_bad_line(
+                BufReader::with_capacity(RAW_CHUNK, &mut file),
+                Decoding::Utf8,
+            )?;
+            file.rewind()?;
+            auto_fallback(bad)
+        }
+    };
+    Ok(TextInput {
+        reader: Box::new(Decoder::new(
+            BufReader::with_capacity(RAW_CHUNK, file),
+            decoding,
+        )),
+        size: metadata.len(),
+    })
+}
+
+/// What `auto` decodes in, given the first line that is not UTF-8.
+fn auto_fallback(not_utf8_line: Option<u64>) -> Decoding {
+    match not_utf8_line {
+        None => Decoding::Utf8,
+        Some(not_utf8_line) => Decoding::Cp932AfterUtf8 { not_utf8_line },
+    }
+}
+
+fn open_stream(mut reader: Box<dyn Read>, encoding: Encoding) -> io::Result<TextInput> {
+    let decoding = match encoding {
+        Encoding::Utf8 => Decoding::Utf8,
+        Encoding::Cp932 => Decoding::Cp932,
+        Encoding::Auto => {
+            let mut bytes = Vec::new();
+            reader.read_to_end(&mut bytes)?;
+            let decoding = auto_fallback(first_bad_line(bytes.as_slice(), Decoding::Utf8)?);
+            return Ok(TextInput {
+                reader: Box::new(Decoder::new(io::Cursor::new(bytes), decoding)),
+                size: 0,
+            });
+        }
+    };
+    Ok(TextInput {
+        reader: Box::new(Decoder::new(BufReader::new(reader), decoding)),
+        size: 0,
+    })
+}
+
+/// Decodes `bytes` whole, as `open` would decode a file holding them.
+pub fn decode(bytes: &[u8], encoding: Encoding) -> std::result::Result<String, DecodeError> {
+    let decoding = match encoding {
+        Encoding::Utf8 => Decoding::Utf8,
+        Encoding::Cp932 => Decoding::Cp932,
+        Encoding::Auto => {
+            auto_fallback(first_bad_line(bytes, Decoding::Utf8).expect("a slice reads"))
+        }
+    };
+    let mut text = String::new();
+    match Decoder::new(bytes, decoding).read_to_string(&mut text) {
+        Ok(_) => Ok(text),
+        Err(e) => Err(decode_failure(&e)
+            .cloned()
+            .expect("reading a slice fails only on bad bytes")),
+    }
+}
+
+/// The login IDs of a targets file (`-` for stdin): one a line, blank
+/// lines and `#` comments skipped, full-width forms read as ASCII.
+pub fn read_targets(source: &str, encoding: Encoding) -> Result<Vec<String>> {
+    let cannot = |e: io::Error| Error::usage(format!("cannot read the targets file {source}: {e}"));
+    let mut input = open(source, encoding).map_err(cannot)?;
+    let mut text = String::new();
+    input
+        .reader
+        .read_to_string(&mut text)
+        .map_err(|e| match decode_failure(&e) {
+            Some(failure) => Error::usage(format!(
+                "the targets file {}, line {}: {failure}",
+                if source == "-" { "stdin" } else { source },
+                failure.line
+            )),
+            None => cannot(e),
+        })?;
+    Ok(target_lines(&text))
+}
+
+/// The login IDs in the text of a targets file.
+pub fn target_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(typed)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .collect()
+}
+
+/// `text` in Unicode NFKC: full-width digits and letters (`６７０４３２`,
+/// `ｔａｒｏ０１`) become ASCII, the ideographic space a space. Borrowed
+/// when nothing changes, as for all ASCII.
+pub fn nfkc(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() || is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.nfkc().collect())
+    }
+}
+
+/// A value typed by a person (a login ID, serial, code or window): NFKC,
+/// without surrounding spaces.
+pub fn typed(text: &str) -> String {
+    nfkc(text).trim().to_string()
+}
+
+/// The longest report window accepted, in days (about a century).
+pub const MAX_WINDOW_DAYS: u32 = 36_500;
+
+/// Why a report window was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DurationError {
+    /// Not a number followed by a unit; holds the quoted input.
+    NotADuration(String),
+    /// A number and a unit, beyond `MAX_WINDOW_DAYS`; holds the quoted input.
+    TooLarge(String),
+}
+
+impl fmt::Display for DurationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DurationError::NotADuration(quoted) => {
+                write!(f, "{quoted} is not a duration like 30d, 4w, 30日 or 4週")
+            }
+            DurationError::TooLarge(quoted) => write!(
+                f,
+                "{quoted} is too large: at most {MAX_WINDOW_DAYS} days ({} weeks)",
+                MAX_WINDOW_DAYS / 7
+            ),
+        }
+    }
+}
+
+impl std::error::Error for DurationError {}
+
+/// Units of a window, longest first so `4週間` is not read as `4週` + `間`.
+const UNITS: [(&str, u32); 6] = [
+    ("週間", 7),
+    ("日間", 1),
+    ("週", 7),
+    ("日", 1),
+    ("d", 1),
+    ("w", 7),
+];
+
+/// A report window such as `30d`, `4w`, `30日`, `4週` or `4週間` (also
+/// `30日間`), in days. Full-width digits and letters are read as ASCII;
+/// `D` and `W` as `d` and `w`.
+pub fn parse_window(text: &str) -> std::result::Result<u32, DurationError> {
+    let normal = nfkc(text).trim().to_ascii_lowercase();
+    let not_a_duration = || DurationError::NotADuration(quote_field(text));
+    let (number, unit_days) = UNITS
+        .iter()
+        .find_map(|(unit, days)| normal.strip_suffix(unit).map(|n| (n, *days)))
+        .ok_or_else(not_a_duration)?;
+    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(not_a_duration());
+    }
+    number
+        .bytes()
+        .try_fold(0u32, |n, digit| {
+            n.checked_mul(10)?.checked_add(u32::from(digit - b'0'))
+        })
+        .and_then(|n| n.checked_mul(unit_days))
+        .filter(|days| *days <= MAX_WINDOW_DAYS)
+        .ok_or_else(|| DurationError::TooLarge(quote_field(text)))
+}
+
+/// The most characters of an input field an error message shows.
+pub const QUOTE_LIMIT: usize = 40;
+
+/// An input field as an error message shows it: in double quotes, at most
+/// `QUOTE_LIMIT` characters (`…` marks a cut), control characters escaped.
+/// A field that spans lines is not shown at all: it is almost always a
+/// quote left open, and would run on through the rows after it (secrets
+/// included).
+pub fn quote_field(field: &str) -> String {
+    if field.contains(['\n', '\r']) {
+        let lines = field.split('\n').count().max(2);
+        return format!("(a value spanning {lines} lines: is a quote left open?)");
+    }
+    let mut chars = field.chars();
+    let shown: String = chars.by_ref().take(QUOTE_LIMIT).collect();
+    let cut = if chars.next().is_some() { "…" } else { "" };
+    format!("\"{}{cut}\"", escape_controls(&shown))
+}
+
+/// `text` with control characters (and the invisible marks that reorder
+/// text on a terminal) written as Rust escapes, `\u{1b}`, `\n` or `\t`, so
+/// echoing a file name or a login ID cannot move the cursor, clear the
+/// screen or disguise itself.
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if needs_escape(c) {
+            escaped.extend(c.escape_default());
+        } else {
+            escaped.push(c);
+        }
+    }
+    Cow::Owned(escaped)
+}
+
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cp932(text: &str) -> Vec<u8> {
+        let (bytes, _, unmappable) = encoding_rs::SHIFT_JIS.encode(text);
+        assert!(!unmappable, "{text} has no CP932 form");
+        bytes.into_owned()
+    }
+
+    #[test]
+    fn auto_reads_utf8_and_cp932_alike() {
+        let text = "login_id,name\r\nyamada,山田 太郎\r\nsuzuki,鈴木 花子\r\n";
+        assert_eq!(decode(text.as_bytes(), Encoding::Auto).unwrap(), text);
+        assert_eq!(decode(&cp932(text), Encoding::Auto).unwrap(), text);
+        assert_eq!(decode(&cp932(text), Encoding::Cp932).unwrap(), text);
+        // CP932's own characters, beyond JIS X 0208: ① and ㈱.
+        assert_eq!(decode(&cp932("①㈱"), Encoding::Auto).unwrap(), "①㈱");
+    }
+
+    #[test]
+    fn a_bom_is_dropped_in_every_encoding() {
+        for encoding in [Encoding::Auto, Encoding::Utf8, Encoding::Cp932] {
+            let text = decode("\u{feff}a,b\n".as_bytes(), encoding).unwrap();
+            assert_eq!(text, "a,b\n", "{encoding:?}");
+        }
+    }
+
+    #[test]
+    fn a_utf16_bom_reads_as_utf16_as_excel_unicode_text_saves() {
+        let text = "login_id\r\nyamada01\r\n";
+        let mut bytes = vec![0xff, 0xfe];
+        bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        for encoding in [Encoding::Auto, Encoding::Utf8, Encoding::Cp932] {
+            assert_eq!(decode(&bytes, encoding).unwrap(), text, "{encoding:?}");
+        }
+    }
+
+    #[test]
+    fn forced_utf8_names_the_line_of_cp932_bytes() {
+        let mut bytes = b"a\nb\n".to_vec();
+        bytes.extend(cp932("山田\n"));
+        let e = decode(&bytes, Encoding::Utf8).unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.to_string().contains("--encoding cp932"), "{e}");
+    }
+
+    #[test]
+    fn forced_cp932_names_the_line_of_bad_bytes() {
+        // 0x82 starts a two-byte character; a line break cannot end it.
+        let e = decode(b"a\n\x82\nc\n", Encoding::Cp932).unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(e.to_string().contains("not valid Shift_JIS"), "{e}");
+    }
+
+    #[test]
+    fn auto_names_the_first_line_that_is_neither() {
+        // Latin-1 "é" (0xE9) followed by a comma: neither encoding.
+        let e = decode(b"header\nok\ncaf\xe9,x\n", Encoding::Auto).unwrap_err();
+        assert_eq!(e.line, 3);
+        let message = e.to_string();
+        assert!(message.contains("neither UTF-8 nor Shift_JIS"), "{message}");
+        assert!(
+            !message.contains("first line that is not UTF-8"),
+            "{message}"
+        );
+        // UTF-8 on line 2 (not CP932's bytes), CP932 on line 3: each line is
+        // one encoding, the file is neither.
+        let mut mixed = "a\n".as_bytes().to_vec();
+        mixed.extend("\u{1f600}\n".as_bytes());
+        mixed.extend(cp932("山田\n"));
+        let e = decode(&mixed, Encoding::Auto).unwrap_err();
+        assert_eq!(e.line, 2);
+    }
+
+    #[test]
+    fn the_decoder_yields_what_came_before_the_bad_bytes() {
+        let mut decoder = Decoder::new(&b"ok\nbad\xff\n"[..], Decoding::Utf8);
+        let mut text = String::new();
+        let e = decoder.read_to_string(&mut text).unwrap_err();
+        assert_eq!(decode_failure(&e).unwrap().line, 2);
+        // The error sticks: a reader is never told the input just ended.
+        let mut more = [0u8; 4];
+        assert!(decoder.read(&mut more).is_err());
+    }
+
+    #[test]
+    fn the_decoder_works_through_a_tiny_buffer() {
+        let text = "山田,ｔａｒｏ\n".repeat(5000);
+        let mut decoder = Decoder::new(
+            BufReader::with_capacity(3, io::Cursor::new(cp932(&text))),
+            Decoding::Cp932,
+        );
+        let mut out = Vec::new();
+        let mut buf = [0u8; 5];
+        loop {
+            let n = decoder.read(&mut buf).unwrap();
+            if n == 0 {
+                break;
+            }
+            out.extend_from_slice(&buf[..n]);
+        }
+        assert_eq!(String::from_utf8(out).unwrap(), text);
+    }
+
+    #[test]
+    fn targets_skip_blanks_and_comments_and_read_full_width() {
+        let text = "\u{feff}# the list\r\ntaro01\r\n\r\n  ｈａｍａｋｏ０１　\r\n＃ not me\r\n";
+        let decoded = decode(text.as_bytes(), Encoding::Auto).unwrap();
+        assert_eq!(target_lines(&decoded), ["taro01", "hamako01"]);
+    }
+
+    #[test]
+    fn full_width_is_read_as_ascii() {
+        assert_eq!(typed("６７０４３２"), "670432");
+        assert_eq!(typed("　ｔａｒｏ０１　"), "taro01");
+        assert!(matches!(nfkc("taro01"), Cow::Borrowed(_)));
+        assert!(matches!(nfkc("山田"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn windows_in_every_accepted_form() {
+        for (text, days) in [
+            ("30d", 30),
+            ("0d", 0),
+            ("30D", 30),
+            ("4w", 28),
+            ("4W", 28),
+            ("30日", 30),
+            ("30日間", 30),
+            ("4週", 28),
+            ("4週間", 28),
+            ("３０日", 30),
+            ("３０ｄ", 30),
+            ("４Ｗ", 28),
+            (" 30d ", 30),
+            ("36500d", 36_500),
+            ("5214w", 36_498),
+        ] {
+            assert_eq!(parse_window(text), Ok(days), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn bad_windows_say_why() {
+        for bad in [
+            "", "d", "日", "30", "30 d", "-3d", "+3d", "3.5d", "30m", "1y", "thirty", "30日日",
+            "d30", "週間",
+        ] {
+            assert!(
+                matches!(parse_window(bad), Err(DurationError::NotADuration(_))),
+                "{bad:?}"
+            );
+        }
+        for big in ["36501d", "5215w", "99999999w", "99999999999999999999999d"] {
+            let e = parse_window(big).unwrap_err();
+            assert!(matches!(e, DurationError::TooLarge(_)), "{big:?}");
+            assert!(e.to_string().contains("too large"), "{e}");
+        }
+    }
+
+    /// Regression: the window was split at a byte offset, which panicked
+    /// inside the last character when it was multi-byte (`30日`).
+    #[test]
+    fn expiring_within_30_days_in_japanese_does_not_panic() {
+        assert_eq!(parse_window("30日"), Ok(30));
+        assert!(parse_window("日").is_err());
+        assert!(parse_window("３").is_err());
+    }
+
+    #[test]
+    fn quoted_fields_are_short_and_single_line() {
+        assert_eq!(quote_field("colour"), "\"colour\"");
+        let long = "x".repeat(41);
+        assert_eq!(quote_field(&long), format!("\"{}…\"", "x".repeat(40)));
+        assert_eq!(
+            quote_field(&"山".repeat(40)),
+            format!("\"{}\"", "山".repeat(40))
+        );
+        let spanning = quote_field("secret,expires\n1,JBSWY3DPEHPK3PXP,2030-01-01\n");
+        assert!(!spanning.contains("JBSW") && !spanning.contains("secret"));
+        assert!(spanning.contains("quote"), "{spanning}");
+        assert_eq!(quote_field("\u{1b}[31mred"), "\"\\u{1b}[31mred\"");
+    }
+
+    #[test]
+    fn controls_are_escaped() {
+        assert_eq!(escape_controls("plain 山田"), "plain 山田");
+        assert!(matches!(escape_controls("plain"), Cow::Borrowed(_)));
+        assert_eq!(escape_controls("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(escape_controls("tab\there\n"), "tab\\there\\n");
+        assert_eq!(escape_controls("\u{202e}txt.exe"), "\\u{202e}txt.exe");
+        assert_eq!(escape_controls("\u{7f}\u{9b}"), "\\u{7f}\\u{9b}");
+    }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            // Failures are reported, never saved beside the sources.
+            #![proptest_config(ProptestConfig {
+                cases: 256,
+                failure_persistence: None,
+                ..ProptestConfig::default()
+            })]
+
+            #[test]
+            fn any_bytes_decode_or_name_a_line(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+                let lines = bytecount(&bytes, b'\n') + 1;
+                for encoding in [Encoding::Auto, Encoding::Utf8, Encoding::Cp932] {
+                    match decode(&bytes, encoding) {
+                        Ok(_) => {}
+                        Err(e) => prop_assert!((1..=lines).contains(&e.line), "{e:?} of {lines}"),
+                    }
+                }
+            }
+
+            #[test]
+            fn utf8_text_decodes_to_itself(text in "\\PC*") {
+                let expected = text.strip_prefix('\u{feff}').unwrap_or(&text);
+                prop_assert_eq!(decode(text.as_bytes(), Encoding::Auto).unwrap(), expected);
+            }
+
+            #[test]
+            fn any_bytes_as_a_targets_file_give_ids_or_a_line(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+                if let Ok(text) = decode(&bytes, Encoding::Auto) {
+                    for id in target_lines(&text) {
+                        prop_assert!(!id.is_empty() && !id.starts_with('#'));
+                        prop_assert_eq!(id.trim(), id.as_str());
+                    }
+                }
+            }
+
+            #[test]
+            fn any_text_as_a_window_parses_or_says_why(text in "\\PC*|[0-9０-９]{0,12}(d|w|D|W|日|週|週間|ｄ)?") {
+                match parse_window(&text) {
+                    Ok(days) => prop_assert!(days <= MAX_WINDOW_DAYS),
+                    Err(e) => prop_assert!(!e.to_string().is_empty()),
+                }
+            }
+
+            #[test]
+            fn full_width_digits_parse_like_ascii(n in 0u32..=MAX_WINDOW_DAYS, unit in "d|w|日|週|週間") {
+                let full: String = n
+                    .to_string()
+                    .chars()
+                    .map(|c| char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap())
+                    .collect();
+                // The same days, or the same reason (the error quotes what was typed).
+                let kind = |r: std::result::Result<u32, DurationError>| {
+                    r.map_err(|e| matches!(e, DurationError::TooLarge(_)))
+                };
+                prop_assert_eq!(
+                    kind(parse_window(&format!("{full}{unit}"))),
+                    kind(parse_window(&format!("{n}{unit}")))
+                );
+                prop_assert_eq!(typed(&full), n.to_string());
+            }
+
+            #[test]
+            fn a_quoted_field_is_short_and_never_spans_lines(field in "\\PC*|(.|\n){0,80}") {
+                let quoted = quote_field(&field);
+                prop_assert!(!quoted.contains('\n') && !quoted.contains('\r'));
+                prop_assert!(quoted.chars().count() <= 2 + 10 * QUOTE_LIMIT + 1);
+                prop_assert!(!quoted.chars().any(needs_escape));
+            }
+        }
+    }
+}

@@ -1,0 +1,376 @@
+//! Inputs people type and files people have: Shift_JIS (CP932) and UTF-8
+//! files with or without a byte-order mark and CRLF line ends, full-width
+//! forms typed with an input method, report windows in Japanese, CSV for
+//! Excel, and errors that echo nothing secret, long or raw.
+
+use serde_json::Value;
+
+use crate::common::*;
+
+/// `text` as Excel saves CSV in Japan: Shift_JIS (CP932).
+fn cp932(text: &str) -> Vec<u8> {
+    let (bytes, _, unmappable) = encoding_rs::SHIFT_JIS.encode(text);
+    assert!(!unmappable, "{text:?} has no CP932 form");
+    bytes.into_owned()
+}
+
+/// Writes `bytes` to `name` in the registry's temp dir; returns the path.
+fn bytes_file(r: &Registry, name: &str, bytes: &[u8]) -> String {
+    let path = r.dir.path().join(name);
+    std::fs::write(&path, bytes).expect("write file");
+    path.to_str().expect("a UTF-8 temp path").to_string()
+}
+
+/// ASCII digits and letters in their full-width forms, as an IME types them.
+fn full_width(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '!'..='~' => char::from_u32(c as u32 - 0x21 + 0xFF01).unwrap(),
+            other => other,
+        })
+        .collect()
+}
+
+const USERS: &str = "login_id,name,role,otp_required\r\n\
+yamada01,山田 太郎,general,true\r\n\
+suzuki01,鈴木 花子①,general,false\r\n\
+takahashi,髙橋 一郎,master,true\r\n";
+
+fn imported_users(encoding: &[&str], bytes: &[u8]) -> Value {
+    let r = Registry::init();
+    let path = bytes_file(&r, "users.csv", bytes);
+    let mut args = vec!["import", "users", path.as_str()];
+    args.extend_from_slice(encoding);
+    r.run(&args).succeeds().stdout_has("Imported 3 users");
+    r.run(&["list", "--format", "json"]).succeeds().json()
+}
+
+#[test]
+fn a_cp932_users_file_imports_as_its_utf8_twin() {
+    let utf8 = imported_users(&[], USERS.as_bytes());
+    assert_eq!(utf8[0]["name"], "山田 太郎");
+    assert_eq!(utf8[1]["name"], "鈴木 花子①");
+    assert_eq!(imported_users(&[], &cp932(USERS)), utf8, "auto");
+    assert_eq!(
+        imported_users(&["--encoding", "cp932"], &cp932(USERS)),
+        utf8,
+        "forced"
+    );
+    let mut bom = "\u{feff}".as_bytes().to_vec();
+    bom.extend_from_slice(USERS.as_bytes());
+    assert_eq!(imported_users(&["--encoding", "utf-8"], &bom), utf8, "BOM");
+}
+
+#[test]
+fn a_cp932_users_file_on_stdin_imports_too() {
+    let r = Registry::init();
+    let path = bytes_file(&r, "users.csv", &cp932(USERS));
+    let mut cmd = r.command();
+    cmd.args(["import", "users", "-"])
+        .stdin(std::fs::File::open(&path).unwrap());
+    let output = cmd.output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert_eq!(r.listed("yamada01")[0]["name"], "山田 太郎");
+}
+
+#[test]
+fn forced_utf8_on_a_cp932_file_names_the_line_and_imports_nothing() {
+    let r = Registry::demo();
+    let path = bytes_file(&r, "users.csv", &cp932(USERS));
+    let before = r.snapshot();
+    r.run(&["import", "users", &path, "--encoding", "utf-8"])
+        .fails(2)
+        .stderr_has("users.csv, line 2: not valid UTF-8")
+        .stderr_has("--encoding cp932")
+        .stderr_has("nothing was imported");
+    assert_eq!(r.snapshot(), before);
+}
+
+#[test]
+fn a_file_in_neither_encoding_names_its_line_and_suggests_encoding() {
+    let r = Registry::demo();
+    // Latin-1 "é" then a comma: neither UTF-8 nor CP932.
+    let mut bytes = b"login_id,name,role,otp_required\nx,X,general,false\ny,Y".to_vec();
+    bytes.extend_from_slice(b"\xe9,general,false\n");
+    let path = bytes_file(&r, "latin1.csv", &bytes);
+    let before = r.snapshot();
+    r.run(&["import", "users", &path])
+        .fails(2)
+        .stderr_has("latin1.csv, line 3: neither UTF-8 nor Shift_JIS (CP932)")
+        .stderr_has("--encoding");
+    r.run(&["import", "users", &path, "--encoding", "cp932"])
+        .fails(2)
+        .stderr_has("line 3: not valid Shift_JIS (CP932)");
+    assert_eq!(r.snapshot(), before);
+}
+
+#[test]
+fn a_cp932_devices_file_with_full_width_serials_imports() {
+    let r = Registry::init();
+    let csv = "serial,secret,expires\r\n１００１,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,2030-01-31\r\n";
+    let path = bytes_file(&r, "delivery.csv", &cp932(csv));
+    r.run(&["import", "devices", &path]).succeeds();
+    r.run(&["otp", "1001", "--at", NOON_FRIDAY]).succeeds();
+}
+
+/// `revoke --dry-run` selecting from a targets file in `bytes`.
+fn targets_selected(r: &Registry, bytes: &[u8], extra: &[&str]) -> Value {
+    let path = bytes_file(r, "targets.txt", bytes);
+    let mut args = vec![
+        "revoke",
+        "--as",
+        "taro01",
+        "--dry-run",
+        "--format",
+        "json",
+        "--targets-file",
+        path.as_str(),
+    ];
+    args.extend_from_slice(extra);
+    let json = r.run(&args).at(NOON_FRIDAY).succeeds().json();
+    json["revoked"].clone()
+}
+
+#[test]
+fn cp932_and_bom_crlf_targets_files_select_as_utf8_does() {
+    let r = Registry::demo();
+    let plain = targets_selected(&r, b"taro01\nhamako01\n", &[]);
+    assert_eq!(plain.as_array().unwrap().len(), 2);
+    // A comment in Japanese makes the CP932 file differ from UTF-8.
+    let commented = "# 失効する利用者\r\ntaro01\r\nhamako01\r\n";
+    assert_eq!(targets_selected(&r, &cp932(commented), &[]), plain);
+    assert_eq!(
+        targets_selected(&r, &cp932(commented), &["--encoding", "cp932"]),
+        plain
+    );
+    let mut bom_crlf = "\u{feff}".as_bytes().to_vec();
+    bom_crlf.extend_from_slice(commented.as_bytes());
+    assert_eq!(targets_selected(&r, &bom_crlf, &[]), plain);
+    // Full-width login IDs, as typed with an IME.
+    let typed = format!("{}\n{}\n", full_width("taro01"), full_width("hamako01"));
+    assert_eq!(targets_selected(&r, typed.as_bytes(), &[]), plain);
+}
+
+#[test]
+fn a_targets_file_forced_to_utf8_names_its_bad_line() {
+    let r = Registry::demo();
+    let path = bytes_file(&r, "targets.txt", &cp932("taro01\n# 失効\n"));
+    r.run(&[
+        "revoke",
+        "--as",
+        "taro01",
+        "--dry-run",
+        "--targets-file",
+        &path,
+        "--encoding",
+        "utf-8",
+    ])
+    .at(NOON_FRIDAY)
+    .fails(2)
+    .stderr_has("targets.txt, line 2: not valid UTF-8");
+}
+
+#[test]
+fn a_full_width_code_is_read_as_digits() {
+    let r = Registry::demo();
+    let code = full_width(&code_at(TARO_DEVICE.1, NOON_FRIDAY));
+    r.revoke_as_taro_with_code(&code, &["hamako01"])
+        .at(NOON_FRIDAY)
+        .succeeds();
+    assert_eq!(r.listed("hamako01")[0]["status"], "revoked");
+    // Full-width login IDs and serials on the command line, too.
+    let at = "2026-11-20T12:30:00+09:00";
+    let code = full_width(&code_at(NEW_DEVICE_1.1, at));
+    r.run(&[
+        "register",
+        "--user",
+        &full_width("hamako01"),
+        "--serial",
+        &full_width(NEW_DEVICE_1.0),
+        "--otp",
+        &code,
+    ])
+    .at(at)
+    .succeeds();
+    assert_eq!(r.listed("hamako01")[0]["serial"], NEW_DEVICE_1.0);
+}
+
+/// Regression: the window was split at a byte offset, and `30日` panicked
+/// inside its last character.
+#[test]
+fn expiring_within_30_days_in_japanese_does_not_panic() {
+    let r = Registry::demo();
+    let at = "2026-12-01T09:00:00+09:00";
+    let report = |within: &str| {
+        r.run(&["expiring", "--within", within, "--format", "json"])
+            .at(at)
+            .succeeds()
+            .stdout
+    };
+    let ascii = report("30d");
+    assert!(ascii.contains("taro01"), "{ascii}");
+    for within in ["30日", "３０日", "30日間", "３０ｄ", "30D"] {
+        assert_eq!(report(within), ascii, "{within}");
+    }
+    let weeks = report("4w");
+    for within in ["4週", "4週間", "４週間", "４Ｗ"] {
+        assert_eq!(report(within), weeks, "{within}");
+    }
+}
+
+#[test]
+fn a_window_too_large_says_so_not_that_it_is_malformed() {
+    let r = Registry::demo();
+    let out = r.run(&["expiring", "--within", "36501d"]).fails(2);
+    out.stderr_has("too large").stderr_has("36500 days");
+    let out = r
+        .run(&[
+            "revoke",
+            "--as",
+            "taro01",
+            "--dry-run",
+            "--expiring-within",
+            "９９９９９週",
+        ])
+        .fails(2);
+    out.stderr_has("too large");
+    let out = r.run(&["expiring", "--within", "30 days"]).fails(2);
+    out.stderr_has("not a duration");
+    assert!(!out.stderr.contains("too large"), "{}", out.stderr);
+}
+
+#[test]
+fn excel_csv_has_a_bom_and_crlf() {
+    let r = Registry::demo();
+    let out = r
+        .run(&["list", "--user", "taro01", "--format", "csv", "--excel"])
+        .at(NOON_FRIDAY)
+        .succeeds();
+    assert_eq!(
+        out.stdout,
+        "\u{feff}login_id,name,role,serial,status,expires,registrable_at,locked\r\n\
+         taro01,芳金 太郎,master,23456789,active,2026-12-30,,false\r\n"
+    );
+    // Streamed CSV (the expiring report) goes through the same writer.
+    let out = r
+        .run(&["expiring", "--format", "csv", "--excel"])
+        .at("2026-12-01T09:00:00+09:00")
+        .succeeds();
+    assert!(
+        out.stdout.starts_with("\u{feff}login_id,"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.ends_with("\r\n"));
+    assert_eq!(
+        out.stdout.matches('\n').count(),
+        out.stdout.matches("\r\n").count()
+    );
+    // Nothing to report: nothing at all, not even the mark.
+    let out = r
+        .run(&["expiring", "--within", "0d", "--format", "csv", "--excel"])
+        .at(NOON_FRIDAY)
+        .succeeds();
+    assert_eq!(out.stdout, "");
+    // Without --excel, plain CSV.
+    let plain = r
+        .run(&["list", "--user", "taro01", "--format", "csv"])
+        .succeeds();
+    assert!(plain.stdout.starts_with("login_id,") && !plain.stdout.contains('\r'));
+}
+
+#[test]
+fn excel_without_csv_is_a_usage_error() {
+    let r = Registry::demo();
+    r.run(&["list", "--excel"])
+        .fails(2)
+        .stderr_has("--format csv");
+    r.run(&["list", "--format", "json", "--excel"]).fails(2);
+}
+
+/// Regression: a stray quote in the header made the "unknown column" error
+/// quote the rest of the file, every device's secret included.
+#[test]
+fn a_stray_quote_in_the_header_echoes_no_secret() {
+    let r = Registry::init();
+    let csv = format!(
+        "serial,\"secret,expires\n1,{},2030-01-01\n2,{},2030-01-01\n",
+        TARO_DEVICE.1, HAMAKO_DEVICE.1
+    );
+    let out = r.run(&["import", "devices", "-"]).stdin(&csv).fails(2);
+    out.stderr_has("stdin, line 1: unknown column");
+    assert!(
+        !out.stderr.contains(&TARO_DEVICE.1[..8]) && !out.stderr.contains(&HAMAKO_DEVICE.1[..8]),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+}
+
+#[test]
+fn a_file_name_with_an_escape_sequence_is_echoed_escaped() {
+    let r = Registry::init();
+    let name = "red\u{1b}[31m.csv";
+    let out = r.run(&["import", "users", name]).fails(2);
+    out.stderr_has("red\\u{1b}[31m.csv");
+    assert!(!out.stderr.contains('\u{1b}'), "{:?}", out.stderr);
+    // An existing file: the summary and the audit log escape it too.
+    r.file(name, "login_id,name,role,otp_required\nx,X,general,false\n");
+    let out = r.run(&["import", "users", name]).succeeds();
+    out.stdout_has("red\\u{1b}[31m.csv");
+    assert!(!out.stdout.contains('\u{1b}'), "{:?}", out.stdout);
+    let audit = r.run(&["audit"]).succeeds();
+    assert!(!audit.stdout.contains('\u{1b}'), "{:?}", audit.stdout);
+    // A login ID typed with one.
+    let out = r.run(&["list", "--user", "x\u{1b}[2J"]).fails(6);
+    assert!(!out.stderr.contains('\u{1b}'), "{:?}", out.stderr);
+}
+
+/// Regression: midnight after 1 May 1948 never happened in Japan (daylight
+/// saving time began), and computing when such a device expired panicked.
+#[test]
+fn dispose_note_on_a_device_expiring_1948_05_01_does_not_panic() {
+    let r = Registry::init();
+    r.run(&["import", "devices", "-"])
+        .stdin("serial,secret,expires\nold48,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,1948-05-01\n")
+        .succeeds();
+    let notes = r
+        .run(&["dispose-note", "--format", "json"])
+        .at(NOON_FRIDAY)
+        .succeeds()
+        .json();
+    assert_eq!(notes[0]["serial"], "old48");
+    // 1 May 1948 24:00 was 2 May 01:00 daylight time (UTC+10).
+    assert_eq!(notes[0]["out_of_use_since"], "1948-05-02T01:00:00+10:00");
+    r.run(&["dispose-note"]).at(NOON_FRIDAY).succeeds();
+}
+
+/// Regression: `completions bash | head -c1` panicked inside clap_complete
+/// when the reader went away. A reader gone before the first byte is the
+/// sure way to see it; reading a little first is the `| head` of a shell.
+#[test]
+fn completions_and_man_into_a_closed_pipe_end_quietly() {
+    let r = Registry::empty();
+    for args in [
+        &["completions", "bash"][..],
+        &["completions", "zsh"],
+        &["completions", "fish"],
+        &["man"],
+    ] {
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        drop(reader);
+        let mut cmd = r.command();
+        let output = cmd.args(args).stdout(writer).output().expect("run");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            "",
+            "{args:?} into a closed pipe"
+        );
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        let mut cmd = r.command();
+        cmd.args(args);
+        let output = read_a_little_then_close(cmd);
+        assert_eq!(String::from_utf8_lossy(&output.stderr), "", "{args:?}");
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+    }
+}
