@@ -7,6 +7,7 @@
 
 use std::path::PathBuf;
 
+use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::output::{Format, Lang};
@@ -138,8 +139,8 @@ pub enum ImportCommand {
         #[arg(long, value_name = "F")]
         pskc_passphrase_file: Option<PathBuf>,
         /// PSKC: the expiry date of keys for which the container gives none
-        #[arg(long, value_name = "YYYY-MM-DD")]
-        expires: Option<String>,
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = date)]
+        expires: Option<NaiveDate>,
     },
 }
 
@@ -240,8 +241,8 @@ pub struct RevokeArgs {
     #[arg(long, value_name = "REF")]
     pub bank_reference: Option<String>,
     /// When the bank revoked (RFC 3339; default now; never in the future)
-    #[arg(long, value_name = "RFC3339", requires = "bank_reference")]
-    pub revoked_at: Option<String>,
+    #[arg(long, value_name = "RFC3339", requires = "bank_reference", value_parser = instant)]
+    pub revoked_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Args)]
@@ -286,8 +287,8 @@ pub struct OtpArgs {
     #[arg(value_parser = typed)]
     pub serial: String,
     /// The instant to compute the code for (RFC 3339)
-    #[arg(long, value_name = "RFC3339")]
-    pub at: Option<String>,
+    #[arg(long, value_name = "RFC3339", value_parser = instant)]
+    pub at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Args)]
@@ -302,8 +303,8 @@ pub struct AuditArgs {
     #[arg(long, value_name = "ACTOR")]
     pub actor: Option<String>,
     /// Only rows acting at or after this instant (RFC 3339)
-    #[arg(long, value_name = "RFC3339")]
-    pub since: Option<String>,
+    #[arg(long, value_name = "RFC3339", value_parser = instant)]
+    pub since: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Args)]
@@ -383,6 +384,17 @@ pub struct CompletionsArgs {
 /// surrounding spaces dropped.
 fn typed(text: &str) -> Result<String, std::convert::Infallible> {
     Ok(crate::text::typed(text))
+}
+
+/// An instant such as `2026-11-20T21:00:00+09:00`.
+fn instant(text: &str) -> Result<DateTime<Utc>, String> {
+    crate::clock::parse_instant(text)
+        .map_err(|_| "not an RFC 3339 instant such as 2026-11-20T21:00:00+09:00".to_string())
+}
+
+/// A calendar date written `YYYY-MM-DD`.
+fn date(text: &str) -> Result<NaiveDate, String> {
+    crate::rules::import::parse_date(text).ok_or_else(|| "not a date YYYY-MM-DD".to_string())
 }
 
 /// A report window, in days.

@@ -233,6 +233,20 @@ pub(crate) fn registry_unusable(e: &rusqlite::Error) -> bool {
     )
 }
 
+/// A rule's refusal is the error of the command it refuses (exit 7).
+impl From<Refusal> for Error {
+    fn from(refusal: Refusal) -> Self {
+        Error::Rule(refusal)
+    }
+}
+
+/// A file named on the command line that cannot be read (exit 2).
+impl From<crate::text::UnreadableInput> for Error {
+    fn from(e: crate::text::UnreadableInput) -> Self {
+        Error::Usage(e.0)
+    }
+}
+
 impl From<dialoguer::Error> for Error {
     fn from(e: dialoguer::Error) -> Self {
         Error::Prompt(e.to_string())

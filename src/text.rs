@@ -14,8 +14,6 @@ use std::io::{self, BufRead, BufReader, Read, Seek};
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
-use crate::error::{Error, Result};
-
 /// The encoding of an input file, as `--encoding` names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Encoding {
@@ -273,15 +271,16 @@ pub fn decode(bytes: &[u8], encoding: Encoding) -> std::result::Result<String, D
 
 /// The login IDs of a targets file (`-` for stdin): one a line, blank
 /// lines and `#` comments skipped, full-width forms read as ASCII.
-pub fn read_targets(source: &str, encoding: Encoding) -> Result<Vec<String>> {
-    let cannot = |e: io::Error| Error::usage(format!("cannot read the targets file {source}: {e}"));
+pub fn read_targets(source: &str, encoding: Encoding) -> Result<Vec<String>, UnreadableInput> {
+    let cannot =
+        |e: io::Error| UnreadableInput(format!("cannot read the targets file {source}: {e}"));
     let mut input = open(source, encoding).map_err(cannot)?;
     let mut text = String::new();
     input
         .reader
         .read_to_string(&mut text)
         .map_err(|e| match decode_failure(&e) {
-            Some(failure) => Error::usage(format!(
+            Some(failure) => UnreadableInput(format!(
                 "the targets file {}, line {}: {failure}",
                 if source == "-" { "stdin" } else { source },
                 failure.line
@@ -290,6 +289,19 @@ pub fn read_targets(source: &str, encoding: Encoding) -> Result<Vec<String>> {
         })?;
     Ok(target_lines(&text))
 }
+
+/// A file named on the command line that cannot be read or decoded: a
+/// usage error, with what to say about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadableInput(pub String);
+
+impl fmt::Display for UnreadableInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UnreadableInput {}
 
 /// The login IDs in the text of a targets file.
 pub fn target_lines(text: &str) -> Vec<String> {

@@ -418,7 +418,7 @@ fn expires_covers_keys_without_a_date_and_is_refused_for_csv() {
         &["--expires".into(), "2030-02-30".into()],
     )
     .fails(2)
-    .stderr_has("--expires \"2030-02-30\" is not a date YYYY-MM-DD");
+    .stderr_has("invalid value '2030-02-30' for '--expires <YYYY-MM-DD>': not a date YYYY-MM-DD");
     let csv = r.file(
         "delivery.csv",
         "serial,secret,expires\nd1,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,2030-01-01\n",

@@ -8,8 +8,7 @@ use serde::Serialize;
 
 use crate::Context;
 use crate::cli::AuditArgs;
-use crate::clock::parse_instant;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::output::{Format, csv_writer, rfc3339_unix, write_json_array, write_table};
 use crate::store::Store;
 use crate::store::audit::{AuditFilter, newest};
@@ -28,23 +27,11 @@ struct AuditJson {
 }
 
 pub fn run(ctx: &Context, store: &mut Store, args: &AuditArgs, out: &mut dyn Write) -> Result<()> {
-    let since = args
-        .since
-        .as_deref()
-        .map(|t| {
-            parse_instant(t).map_err(|_| {
-                Error::usage(format!(
-                    "--since {:?} is not an RFC 3339 instant",
-                    t.chars().take(40).collect::<String>()
-                ))
-            })
-        })
-        .transpose()?;
     let filter = AuditFilter {
         limit: args.limit,
         action: args.action.clone(),
         actor: args.actor.clone(),
-        since,
+        since: args.since,
     };
     let rows: Vec<AuditJson> = store
         .read(|tx| newest(tx, &filter))?

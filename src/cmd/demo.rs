@@ -14,7 +14,7 @@ use crate::cmd::revoke::RevokeRequest;
 use crate::cmd::{dispose_note, expiring, list, register, revoke};
 use crate::error::{Error, Result};
 use crate::key::RegistryKey;
-use crate::output::{Format, Output, write_error};
+use crate::output::{Format, Output};
 use crate::prompt::{PasswordInput, Terminal};
 use crate::store::devices::find_device;
 use crate::store::devices::open_key;
@@ -71,23 +71,22 @@ struct Demo<'a> {
 
 impl Demo<'_> {
     fn say(&mut self, en: &str, ja: &str) -> Result<()> {
-        writeln!(self.out, "{}", self.ctx.out.pick(en, ja)).map_err(write_error)
+        Ok(writeln!(self.out, "{}", self.ctx.out.pick(en, ja))?)
     }
 
     fn heading(&mut self, en: &str, ja: &str) -> Result<()> {
         self.step += 1;
         let now = self.ctx.out.instant(self.ctx.clock.now());
-        writeln!(
+        Ok(writeln!(
             self.out,
             "\n== {}. {}  [{now}]",
             self.step,
             self.ctx.out.pick(en, ja)
-        )
-        .map_err(write_error)
+        )?)
     }
 
     fn command(&mut self, line: &str) -> Result<()> {
-        writeln!(self.out, "$ tokenctl {line}").map_err(write_error)
+        Ok(writeln!(self.out, "$ tokenctl {line}")?)
     }
 
     fn set_clock(&mut self, at: &str) {
@@ -103,9 +102,8 @@ impl Demo<'_> {
             )),
             Err(e) => {
                 self.out
-                    .write_all(crate::output::errors::render(&e, self.ctx.out.lang).as_bytes())
-                    .map_err(write_error)?;
-                writeln!(self.out, "(exit {})", e.exit_code()).map_err(write_error)
+                    .write_all(crate::output::errors::render(&e, self.ctx.out.lang).as_bytes())?;
+                Ok(writeln!(self.out, "(exit {})", e.exit_code())?)
             }
         }
     }
@@ -259,7 +257,7 @@ impl Demo<'_> {
             self.out,
         )?;
 
-        writeln!(self.out).map_err(write_error)?;
+        writeln!(self.out)?;
         self.say(
             "Done. The demo registry has been deleted. Try it for real: tokenctl --db my.db init --demo (master password \"tokenctl-demo\").",
             "以上です。デモ用のレジストリは削除しました。実際に試すには：tokenctl --db my.db init --demo（マスターの確認用パスワードは \"tokenctl-demo\"）。",

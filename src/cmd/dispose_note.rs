@@ -11,9 +11,7 @@ use crate::Context;
 use crate::cli::DisposeNoteArgs;
 use crate::cmd::{admin_actor, record};
 use crate::error::{Error, Result};
-use crate::output::{
-    Format, csv_error, csv_writer, from_unix, rfc3339, rfc3339_unix, write_error, write_json_array,
-};
+use crate::output::{Format, csv_writer, from_unix, rfc3339, rfc3339_unix, write_json_array};
 use crate::rules::calendar::japan_date;
 use crate::rules::disposal;
 use crate::store::devices::{
@@ -132,8 +130,7 @@ fn choose(
             disposal::check_disposable(&state, today)
         } else {
             disposal::out_of_use_since(&state, today)
-        }
-        .map_err(Error::Rule)?;
+        }?;
         chosen.push((device.id, facts.note(&device, since)));
     }
     Ok(chosen)
@@ -192,8 +189,7 @@ fn render(ctx: &Context, out: &mut dyn Write, notes: &[NoteJson]) -> Result<()> 
                 "replaced_by",
                 "out_of_use_since",
                 "disposed_at",
-            ])
-            .map_err(csv_error)?;
+            ])?;
             for n in notes {
                 csv.write_record([
                     n.serial.as_str(),
@@ -201,17 +197,16 @@ fn render(ctx: &Context, out: &mut dyn Write, notes: &[NoteJson]) -> Result<()> 
                     n.replaced_by.as_deref().unwrap_or(""),
                     &n.out_of_use_since,
                     n.disposed_at.as_deref().unwrap_or(""),
-                ])
-                .map_err(csv_error)?;
+                ])?;
             }
-            csv.flush().map_err(write_error)
+            Ok(csv.flush()?)
         }
         Format::Table => {
             if notes.is_empty() {
                 return Ok(());
             }
             let w =
-                |out: &mut dyn Write, line: String| writeln!(out, "{line}").map_err(write_error);
+                |out: &mut dyn Write, line: String| -> Result<()> { Ok(writeln!(out, "{line}")?) };
             for n in notes {
                 let since = crate::clock::parse_instant(&n.out_of_use_since)
                     .map(|t| o.instant(t))

@@ -14,8 +14,7 @@ use crate::Context;
 use crate::cli::ExpiringArgs;
 use crate::error::Result;
 use crate::output::{
-    CsvWriter, Format, JsonArray, Output, csv_error, csv_writer, is_broken_pipe, labels,
-    write_error, write_table,
+    CsvWriter, Format, JsonArray, Output, csv_writer, is_broken_pipe, labels, write_table,
 };
 use crate::rules::calendar::japan_date;
 use crate::rules::expiry::{days_left, is_expired, window_end};
@@ -144,22 +143,18 @@ impl<'a> Report<'a> {
                 if self.csv.is_none() {
                     let out = self.out.take().expect("the output before the first row");
                     let mut csv = csv_writer(&self.o, out);
-                    csv.write_record(CSV_HEADER).map_err(csv_error)?;
+                    csv.write_record(CSV_HEADER)?;
                     self.csv = Some(csv);
                 }
-                self.csv
-                    .as_mut()
-                    .expect("started")
-                    .write_record([
-                        r.login_id.as_str(),
-                        &r.name,
-                        &r.serial,
-                        &r.expires,
-                        &r.days_left.to_string(),
-                        if r.expired { "true" } else { "false" },
-                        &r.shared_with.join(" "),
-                    ])
-                    .map_err(csv_error)
+                Ok(self.csv.as_mut().expect("started").write_record([
+                    r.login_id.as_str(),
+                    &r.name,
+                    &r.serial,
+                    &r.expires,
+                    &r.days_left.to_string(),
+                    if r.expired { "true" } else { "false" },
+                    &r.shared_with.join(" "),
+                ])?)
             }
             Format::Table => {
                 let o = self.o;
@@ -187,7 +182,7 @@ impl<'a> Report<'a> {
             json.finish()?;
         }
         if let Some(mut csv) = self.csv.take() {
-            csv.flush().map_err(write_error)?;
+            csv.flush()?;
         }
         if let (Format::Table, Some(out), true) = (self.o.format, self.out.take(), reported) {
             let o = self.o;
@@ -207,15 +202,13 @@ impl<'a> Report<'a> {
                 writeln!(out, "{}", o.pick(
                     "Expired devices can no longer be revoked by the organisation: contact the bank.",
                     "有効期限を過ぎたパスワード生成機は団体では失効できません。銀行にご連絡ください。",
-                ))
-                .map_err(write_error)?;
+                ))?;
             }
             if self.any_due {
                 writeln!(out, "{}", o.pick(
                     "Revoke these devices before they expire, then each user registers the new one.",
                     "有効期限までに失効し、各利用者が新しいパスワード生成機を利用登録してください。",
-                ))
-                .map_err(write_error)?;
+                ))?;
             }
         }
         Ok(reported)

@@ -11,7 +11,7 @@ use crate::cli::ListArgs;
 use crate::cmd::require_user;
 use crate::error::{Error, Result};
 use crate::output::stream_table::{StreamTable, Widths};
-use crate::output::{Format, JsonArray, Output, csv_error, csv_writer, labels, rfc3339_unix};
+use crate::output::{Format, JsonArray, Output, csv_writer, labels, rfc3339_unix};
 use crate::rules::calendar::japan_date;
 use crate::rules::expiry::is_expired;
 use crate::rules::status::{Role, Status};
@@ -92,11 +92,11 @@ pub fn run(ctx: &Context, store: &mut Store, args: &ListArgs, out: &mut dyn Writ
         }
         Format::Csv => {
             let mut csv = csv_writer(&ctx.out, out);
-            csv.write_record(CSV_HEADER).map_err(csv_error)?;
+            csv.write_record(CSV_HEADER)?;
             store.read(|tx| {
                 for_each_listed(tx, &filter, |row| {
                     let json = ListJson::from(&row);
-                    csv.write_record([
+                    Ok(csv.write_record([
                         json.login_id,
                         json.name,
                         json.role.as_str(),
@@ -105,11 +105,10 @@ pub fn run(ctx: &Context, store: &mut Store, args: &ListArgs, out: &mut dyn Writ
                         json.expires.unwrap_or(""),
                         json.registrable_at.as_deref().unwrap_or(""),
                         if json.locked { "true" } else { "false" },
-                    ])
-                    .map_err(csv_error)
+                    ])?)
                 })
             })?;
-            csv.flush().map_err(crate::output::write_error)
+            Ok(csv.flush()?)
         }
         Format::Table => {
             // Two passes over one read snapshot: measure, then print, so a
@@ -128,7 +127,8 @@ pub fn run(ctx: &Context, store: &mut Store, args: &ListArgs, out: &mut dyn Writ
                     let none = ctx
                         .out
                         .pick("No users match.", "該当する利用者はいません。");
-                    return writeln!(out, "{none}").map_err(crate::output::write_error);
+                    writeln!(out, "{none}")?;
+                    return Ok(());
                 }
                 let mut table = StreamTable::start(out, &headers, widths)?;
                 for_each_listed(snapshot, &filter, |row| {

@@ -55,8 +55,7 @@ pub fn master_factors(master: &UserRow, at: chrono::DateTime<chrono::Utc>) -> Re
         serial: &d.serial,
         expires: d.expires,
     });
-    revocation::check_master(&master.login_id, master.role, device, japan_date(at))
-        .map_err(Error::Rule)?;
+    revocation::check_master(&master.login_id, master.role, device, japan_date(at))?;
     Ok(Factors {
         password: true,
         device: master.device.clone(),

@@ -6,7 +6,6 @@ use std::io::Write;
 
 use crate::Context;
 use crate::cli::OtpArgs;
-use crate::clock::parse_instant;
 use crate::error::{Error, Result};
 use crate::store::Store;
 use crate::store::devices::{find_device, open_key};
@@ -16,15 +15,7 @@ pub fn run(ctx: &Context, store: &mut Store, args: &OtpArgs, out: &mut dyn Write
     if store.mode() == Mode::Live {
         return Err(Error::OtpOnLive);
     }
-    let at = match &args.at {
-        Some(text) => parse_instant(text).map_err(|_| {
-            Error::usage(format!(
-                "--at {:?} is not an RFC 3339 instant",
-                text.chars().take(40).collect::<String>()
-            ))
-        })?,
-        None => ctx.clock.now(),
-    };
+    let at = args.at.unwrap_or_else(|| ctx.clock.now());
     let key = store.read(|tx| {
         let device = find_device(tx, &args.serial)?
             .ok_or_else(|| Error::UnknownSerial(args.serial.clone()))?;

@@ -140,8 +140,8 @@ fn check_device(device: &DeviceRow, now: DateTime<Utc>) -> Result<()> {
         device.disposed_at.map(from_unix),
         device.expires,
         japan_date(now),
-    )
-    .map_err(Error::Rule)
+    )?;
+    Ok(())
 }
 
 fn render(

@@ -13,7 +13,6 @@ use serde::Serialize;
 
 use crate::Context;
 use crate::cli::RevokeArgs;
-use crate::clock::parse_instant;
 use crate::cmd::{master_factors, password_prompt, record, require_user};
 use crate::error::{Error, Result, TargetFailure};
 use crate::output::{
@@ -44,7 +43,7 @@ pub struct RevokeRequest {
     pub yes: bool,
     /// A revocation the bank carried out: its reference, and when.
     pub bank_reference: Option<String>,
-    pub revoked_at: Option<String>,
+    pub revoked_at: Option<DateTime<Utc>>,
 }
 
 impl From<RevokeArgs> for RevokeRequest {
@@ -143,15 +142,9 @@ pub fn run(
         ));
     }
     let window = req.expiring_within;
-    let bank_revoked_at = match &req.revoked_at {
+    let bank_revoked_at = match req.revoked_at {
         None => None,
-        Some(text) => {
-            let at = parse_instant(text).map_err(|_| {
-                Error::usage(format!(
-                    "--revoked-at {:?} is not an RFC 3339 instant",
-                    text.chars().take(40).collect::<String>()
-                ))
-            })?;
+        Some(at) => {
             if at > ctx.clock.now() {
                 return Err(Error::usage(format!(
                     "--revoked-at {} is in the future; the bank's revocation has happened already",
@@ -303,8 +296,7 @@ pub fn run(
                 &signer.login_id,
                 device,
                 japan_date(at),
-            )
-            .map_err(Error::Rule)?;
+            )?;
             Ok(Factors {
                 password: true,
                 device: if code { signer.device.clone() } else { None },

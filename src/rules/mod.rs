@@ -1,12 +1,13 @@
 //! The procedure's rules as pure functions over plain values: the business
 //! calendar, the earliest re-registration time, the OTP window and replay
-//! guard, device expiry, who may revoke whom, when a user may register,
+//! guard, device expiry, what an imported file may contain, who may revoke whom, when a user may register,
 //! when a device is out of use, and the lockout threshold. Nothing here touches
 //! SQLite, the terminal or the system clock.
 
 pub mod calendar;
 pub mod disposal;
 pub mod expiry;
+pub mod import;
 pub mod otp;
 pub mod refusal;
 pub mod registration;

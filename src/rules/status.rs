@@ -30,6 +30,40 @@ impl Status {
             (true, false) => Status::Revoked,
         }
     }
+
+    /// What a user's rows must say to have this status: the `list
+    /// --status` filter, which the store turns into SQL. It selects
+    /// exactly the users `Status::of` gives this status.
+    pub fn condition(self) -> Condition {
+        match self {
+            Status::Active => Condition {
+                otp_required: Some(true),
+                has_device: Some(true),
+            },
+            Status::Revoked => Condition {
+                otp_required: Some(true),
+                has_device: Some(false),
+            },
+            Status::NotRequired => Condition {
+                otp_required: Some(false),
+                has_device: None,
+            },
+        }
+    }
+}
+
+/// Which users a status filter selects: `None` accepts either value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Condition {
+    pub otp_required: Option<bool>,
+    pub has_device: Option<bool>,
+}
+
+impl Condition {
+    pub fn matches(self, otp_required: bool, has_device: bool) -> bool {
+        self.otp_required.is_none_or(|want| want == otp_required)
+            && self.has_device.is_none_or(|want| want == has_device)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
@@ -68,9 +102,25 @@ mod tests {
     }
 
     #[test]
+    fn a_status_filter_selects_exactly_the_users_of_that_status() {
+        for status in [Status::Active, Status::Revoked, Status::NotRequired] {
+            for otp_required in [false, true] {
+                for has_device in [false, true] {
+                    assert_eq!(
+                        status.condition().matches(otp_required, has_device),
+                        Status::of(otp_required, has_device) == status,
+                        "{status:?} otp_required {otp_required} device {has_device}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn status_follows_requirement_then_device() {
         assert_eq!(Status::of(true, true), Status::Active);
         assert_eq!(Status::of(true, false), Status::Revoked);
         assert_eq!(Status::of(false, false), Status::NotRequired);
+        assert_eq!(Status::of(false, true), Status::NotRequired);
     }
 }

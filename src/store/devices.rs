@@ -24,11 +24,7 @@ pub struct DeviceRow {
     pub disposed_at: Option<i64>,
 }
 
-pub struct NewDevice {
-    pub serial: String,
-    pub key: DeviceKey,
-    pub expires: NaiveDate,
-}
+pub use crate::rules::import::NewDevice;
 
 /// A sealed secret as stored; its `Debug` shows nothing of it.
 #[derive(Clone)]

@@ -42,6 +42,27 @@ pub const SCHEMA_VERSION: u32 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 /// How long a command waits for another process's write lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// A test hook, not a setting: the test suite shortens the wait for a lock
+/// held by another process with it, instead of sitting out five seconds.
+/// It can only shorten the wait, and anything but a number of milliseconds
+/// is ignored.
+pub const BUSY_TIMEOUT_ENV: &str = "TOKENCTL_BUSY_TIMEOUT_MS";
+
+/// The wait for another process's write lock: `BUSY_TIMEOUT`, or less when
+/// the test hook asks for less.
+fn busy_timeout() -> Duration {
+    let hook = std::env::var(BUSY_TIMEOUT_ENV)
+        .ok()
+        .and_then(|ms| ms.trim().parse::<u64>().ok())
+        .map(Duration::from_millis);
+    shortened(BUSY_TIMEOUT, hook)
+}
+
+/// `default`, or `asked` when it is shorter.
+fn shortened(default: Duration, asked: Option<Duration>) -> Duration {
+    asked.map_or(default, |asked| asked.min(default))
+}
+
 /// A temporary registry older than this is the leftover of an interrupted
 /// `init`, not one being built right now.
 const LEFTOVER_AGE: Duration = Duration::from_secs(15 * 60);
@@ -213,7 +234,7 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| unusable(format!("cannot open: {e}")))?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.busy_timeout(busy_timeout())?;
         let app_id: u32 = conn
             .query_row("PRAGMA application_id", [], |r| r.get::<_, i64>(0))
             .map(|v| v as u32)?;
@@ -314,7 +335,7 @@ impl Store {
     /// parser. Our queries are plain index lookups whose best plan does not
     /// change with the values.
     fn configure(&self, keep_journal_mode: bool) -> Result<()> {
-        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        self.conn.busy_timeout(busy_timeout())?;
         self.conn
             .set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
         if !keep_journal_mode {
@@ -540,6 +561,17 @@ mod tests {
         RegistryKey::load_or_create(&dir.path().join("registry.key"))
             .unwrap()
             .0
+    }
+
+    #[test]
+    fn the_busy_timeout_hook_only_shortens_the_wait() {
+        let five = Duration::from_secs(5);
+        assert_eq!(shortened(five, None), five);
+        assert_eq!(
+            shortened(five, Some(Duration::from_millis(50))),
+            Duration::from_millis(50)
+        );
+        assert_eq!(shortened(five, Some(Duration::from_secs(60))), five);
     }
 
     #[test]

@@ -49,12 +49,7 @@ impl UserRow {
     }
 }
 
-pub struct NewUser {
-    pub login_id: String,
-    pub name: String,
-    pub role: Role,
-    pub otp_required: bool,
-}
+pub use crate::rules::import::NewUser;
 
 /// One row of `list`, as cheap to read as the query allows.
 #[derive(Debug, Clone)]
@@ -184,11 +179,18 @@ pub fn for_each_listed(
          FROM users u LEFT JOIN devices d ON d.id = u.device_id WHERE 1 = 1",
     );
     let mut args: Vec<String> = Vec::new();
-    match filter.status {
-        Some(Status::Active) => sql.push_str(" AND u.device_id IS NOT NULL"),
-        Some(Status::Revoked) => sql.push_str(" AND u.otp_required = 1 AND u.device_id IS NULL"),
-        Some(Status::NotRequired) => sql.push_str(" AND u.otp_required = 0"),
-        None => {}
+    if let Some(status) = filter.status {
+        let condition = status.condition();
+        match condition.otp_required {
+            Some(true) => sql.push_str(" AND u.otp_required = 1"),
+            Some(false) => sql.push_str(" AND u.otp_required = 0"),
+            None => {}
+        }
+        match condition.has_device {
+            Some(true) => sql.push_str(" AND u.device_id IS NOT NULL"),
+            Some(false) => sql.push_str(" AND u.device_id IS NULL"),
+            None => {}
+        }
     }
     if let Some(role) = filter.role {
         args.push(role.as_str().to_string());

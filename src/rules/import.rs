@@ -1,0 +1,628 @@
+//! What an imported users file or device delivery may contain: the columns
+//! of each file, and the checks every row (and every key of a PSKC
+//! container) passes before anything is written. Pure: a row arrives as the
+//! text of its fields and leaves as the values the registry stores, or as
+//! the reason it was refused.
+//!
+//! A reason quotes at most a short, single-line part of a field
+//! (`text::quote_field`), and never any part of a secret: an error message
+//! is shown on a terminal and may be pasted into a ticket.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use zeroize::Zeroizing;
+
+use crate::rules::otp::{Algorithm, DeviceKey, MIN_SECRET_BYTES, parse_secret};
+use crate::rules::status::Role;
+use crate::text::{quote_field, typed};
+
+/// Which file is imported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Users,
+    Devices,
+}
+
+impl Kind {
+    /// The columns every file of this kind has.
+    pub fn required(self) -> &'static [&'static str] {
+        match self {
+            Kind::Users => &["login_id", "name", "role", "otp_required"],
+            Kind::Devices => &["serial", "secret", "expires"],
+        }
+    }
+
+    /// The columns a file may leave out.
+    pub fn optional(self) -> &'static [&'static str] {
+        match self {
+            Kind::Users => &["serial"],
+            Kind::Devices => &["digits", "period", "algorithm"],
+        }
+    }
+
+    /// Every column, in the order the messages name them.
+    pub fn expected(self) -> String {
+        let mut all: Vec<&str> = self.required().to_vec();
+        all.extend(self.optional().iter().copied());
+        all.join(",")
+    }
+}
+
+/// A user to insert.
+pub struct NewUser {
+    pub login_id: String,
+    pub name: String,
+    pub role: Role,
+    pub otp_required: bool,
+}
+
+/// A row of the users file, checked but not yet looked up: the device it
+/// names must already be in the registry.
+pub struct UserIn {
+    pub user: NewUser,
+    /// The device the user already uses, when the row names one.
+    pub serial: Option<String>,
+}
+
+/// A delivered device to insert.
+pub struct NewDevice {
+    pub serial: String,
+    pub key: DeviceKey,
+    pub expires: NaiveDate,
+}
+
+/// One row of a file, read by column name.
+pub trait Fields {
+    /// The text of `column` as the file has it, or "" when the optional
+    /// column is absent.
+    fn get(&self, column: &str) -> &str;
+}
+
+/// The columns of a header, by name. A byte-order mark before the first
+/// name is not part of it. Refuses unknown, repeated and missing columns.
+pub fn columns<'a>(
+    kind: Kind,
+    header: impl IntoIterator<Item = &'a str>,
+) -> Result<HashMap<String, usize>, String> {
+    let mut map = HashMap::new();
+    for (i, name) in header.into_iter().enumerate() {
+        let name = name.trim_start_matches('\u{feff}');
+        if !kind.required().contains(&name) && !kind.optional().contains(&name) {
+            return Err(format!(
+                "unknown column {}; expected {}",
+                quote_field(name),
+                kind.expected()
+            ));
+        }
+        if map.insert(name.to_string(), i).is_some() {
+            return Err(format!("column {} appears twice", quote_field(name)));
+        }
+    }
+    if let Some(missing) = kind.required().iter().find(|c| !map.contains_key(**c)) {
+        return Err(format!(
+            "missing column {missing:?}; expected {}",
+            kind.expected()
+        ));
+    }
+    Ok(map)
+}
+
+/// The longest login ID or serial, in bytes.
+pub const MAX_ID_BYTES: usize = 64;
+
+/// A login ID or serial: not empty, at most `MAX_ID_BYTES`, no spaces or
+/// control characters.
+pub fn check_id(what: &str, id: &str) -> Result<(), String> {
+    if id.is_empty() {
+        return Err(format!("{what} is empty"));
+    }
+    if id.len() > MAX_ID_BYTES || id.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!(
+            "{what} {} must be at most {MAX_ID_BYTES} characters without spaces",
+            quote_field(id)
+        ));
+    }
+    Ok(())
+}
+
+/// A row of the users file. Login IDs and serials may be typed in
+/// full-width forms; names are kept as written.
+pub fn user(fields: &impl Fields) -> Result<UserIn, String> {
+    let login_id = typed(fields.get("login_id"));
+    check_id("login_id", &login_id)?;
+    let name = fields.get("name");
+    if name.is_empty() {
+        return Err(format!("name of {} is empty", quote_field(&login_id)));
+    }
+    if name.chars().any(char::is_control) {
+        // Escape sequences or line breaks would garble every table.
+        return Err(format!(
+            "name of {} contains control characters",
+            quote_field(&login_id)
+        ));
+    }
+    let role = Role::parse(fields.get("role")).ok_or_else(|| {
+        format!(
+            "role {} is not master or general",
+            quote_field(fields.get("role"))
+        )
+    })?;
+    let otp_required = match fields.get("otp_required").to_ascii_lowercase().as_str() {
+        "true" => true,
+        "false" => false,
+        _ => {
+            return Err(format!(
+                "otp_required {} is not true or false",
+                quote_field(fields.get("otp_required"))
+            ));
+        }
+    };
+    let serial = typed(fields.get("serial"));
+    let serial = if serial.is_empty() {
+        None
+    } else {
+        check_id("serial", &serial)?;
+        if !otp_required {
+            return Err(format!(
+                "{} does not use OTP (otp_required false) but names device {}",
+                quote_field(&login_id),
+                quote_field(&serial)
+            ));
+        }
+        Some(serial)
+    };
+    Ok(UserIn {
+        user: NewUser {
+            login_id,
+            name: name.to_string(),
+            role,
+            otp_required,
+        },
+        serial,
+    })
+}
+
+/// A row of a CSV delivery. Digits, period and algorithm default to what
+/// most devices use (6, 30 s, SHA1). The secret is reported by position
+/// only: no part of it is ever echoed.
+pub fn device(fields: &impl Fields) -> Result<NewDevice, String> {
+    let serial = typed(fields.get("serial"));
+    check_id("serial", &serial)?;
+    let secret = parse_secret(fields.get("secret"))
+        .map_err(|reason| format!("device {}: {reason}", quote_field(&serial)))?;
+    let expires = parse_date(fields.get("expires")).ok_or_else(|| {
+        format!(
+            "expires {} is not a date YYYY-MM-DD",
+            quote_field(fields.get("expires"))
+        )
+    })?;
+    let digits = match fields.get("digits") {
+        "" | "6" => 6,
+        "8" => 8,
+        other => return Err(format!("digits {} is not 6 or 8", quote_field(other))),
+    };
+    let period = match fields.get("period") {
+        "" => 30,
+        text => text
+            .parse::<u32>()
+            .ok()
+            .filter(|p| (1..=3600).contains(p))
+            .ok_or_else(|| {
+                format!(
+                    "period {} is not a number of seconds from 1 to 3600",
+                    quote_field(text)
+                )
+            })?,
+    };
+    let algorithm = match fields.get("algorithm") {
+        "" => Algorithm::Sha1,
+        text => text.parse::<Algorithm>().map_err(|_| {
+            format!(
+                "unknown algorithm {} (expected SHA1, SHA256 or SHA512)",
+                quote_field(text)
+            )
+        })?,
+    };
+    Ok(NewDevice {
+        serial,
+        key: DeviceKey {
+            secret: Zeroizing::new(secret),
+            algorithm,
+            digits,
+            period,
+        },
+        expires,
+    })
+}
+
+/// A key of a PSKC container, as the container describes it.
+pub struct DeliveredKey<'a> {
+    pub serial: &'a str,
+    pub secret: &'a Zeroizing<Vec<u8>>,
+    pub digits: u32,
+    pub period: u64,
+    pub algorithm: Algorithm,
+    pub expires: NaiveDate,
+}
+
+/// A key of a PSKC container, through the checks a CSV row passes.
+pub fn delivered_device(key: &DeliveredKey<'_>) -> Result<NewDevice, String> {
+    let serial = typed(key.serial);
+    check_id("serial", &serial)?;
+    if key.secret.len() < MIN_SECRET_BYTES {
+        return Err(format!(
+            "device {}: the secret is too short ({} bits; at least {} are needed)",
+            quote_field(&serial),
+            key.secret.len() * 8,
+            MIN_SECRET_BYTES * 8
+        ));
+    }
+    let digits = match key.digits {
+        6 => 6,
+        8 => 8,
+        other => return Err(format!("digits {other} is not 6 or 8")),
+    };
+    let period = u32::try_from(key.period)
+        .ok()
+        .filter(|p| (1..=3600).contains(p))
+        .ok_or_else(|| {
+            format!(
+                "period {} is not a number of seconds from 1 to 3600",
+                key.period
+            )
+        })?;
+    Ok(NewDevice {
+        serial,
+        key: DeviceKey {
+            secret: key.secret.clone(),
+            algorithm: key.algorithm,
+            digits,
+            period,
+        },
+        expires: key.expires,
+    })
+}
+
+/// A strict `YYYY-MM-DD` date that exists on the calendar.
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    let shape = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape {
+        return None;
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A row given as (column, value) pairs.
+    struct Row<'a>(&'a [(&'a str, &'a str)]);
+
+    impl Fields for Row<'_> {
+        fn get(&self, column: &str) -> &str {
+            self.0
+                .iter()
+                .find(|(c, _)| *c == column)
+                .map_or("", |(_, v)| v)
+        }
+    }
+
+    const TARO: [(&str, &str); 5] = [
+        ("login_id", "taro01"),
+        ("name", "芳金 太郎"),
+        ("role", "master"),
+        ("otp_required", "true"),
+        ("serial", "23456789"),
+    ];
+
+    /// `TARO` with `column` set to `value`.
+    fn taro_with(column: &str, value: &str) -> Result<UserIn, String> {
+        let row: Vec<(&str, &str)> = TARO
+            .iter()
+            .map(|&(c, v)| if c == column { (c, value) } else { (c, v) })
+            .collect();
+        user(&Row(&row))
+    }
+
+    const DEVICE: [(&str, &str); 6] = [
+        ("serial", "23456789"),
+        ("secret", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"),
+        ("expires", "2026-12-30"),
+        ("digits", ""),
+        ("period", ""),
+        ("algorithm", ""),
+    ];
+
+    fn device_with(column: &str, value: &str) -> Result<NewDevice, String> {
+        let row: Vec<(&str, &str)> = DEVICE
+            .iter()
+            .map(|&(c, v)| if c == column { (c, value) } else { (c, v) })
+            .collect();
+        device(&Row(&row))
+    }
+
+    #[test]
+    fn a_complete_user_row_is_read_as_written() {
+        let row = user(&Row(&TARO)).unwrap();
+        assert_eq!(row.user.login_id, "taro01");
+        assert_eq!(row.user.name, "芳金 太郎");
+        assert_eq!(row.user.role, Role::Master);
+        assert!(row.user.otp_required);
+        assert_eq!(row.serial.as_deref(), Some("23456789"));
+        let general = taro_with("role", "general").unwrap();
+        assert_eq!(general.user.role, Role::General);
+        let no_device = taro_with("serial", "").unwrap();
+        assert_eq!(no_device.serial, None);
+    }
+
+    #[test]
+    fn otp_required_is_true_or_false_in_any_case() {
+        assert!(taro_with("otp_required", "TRUE").unwrap().user.otp_required);
+        let row: Vec<(&str, &str)> = vec![
+            ("login_id", "x"),
+            ("name", "X"),
+            ("role", "general"),
+            ("otp_required", "False"),
+        ];
+        assert!(!user(&Row(&row)).unwrap().user.otp_required);
+        assert_eq!(
+            taro_with("otp_required", "yes").err().unwrap(),
+            "otp_required \"yes\" is not true or false"
+        );
+    }
+
+    #[test]
+    fn user_rows_are_refused_with_the_reason() {
+        for (column, value, reason) in [
+            ("login_id", "", "login_id is empty"),
+            (
+                "login_id",
+                "a b",
+                "login_id \"a b\" must be at most 64 characters without spaces",
+            ),
+            ("name", "", "name of \"taro01\" is empty"),
+            (
+                "name",
+                "a\u{1b}[2J",
+                "name of \"taro01\" contains control characters",
+            ),
+            ("role", "admin", "role \"admin\" is not master or general"),
+            ("role", "Master", "role \"Master\" is not master or general"),
+            (
+                "serial",
+                "1 2",
+                "serial \"1 2\" must be at most 64 characters without spaces",
+            ),
+        ] {
+            assert_eq!(
+                taro_with(column, value).err().as_deref(),
+                Some(reason),
+                "{column} {value:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_user_without_otp_names_no_device() {
+        let row: Vec<(&str, &str)> = vec![
+            ("login_id", "jiro01"),
+            ("name", "J"),
+            ("role", "general"),
+            ("otp_required", "false"),
+            ("serial", "123"),
+        ];
+        assert_eq!(
+            user(&Row(&row)).err().as_deref(),
+            Some("\"jiro01\" does not use OTP (otp_required false) but names device \"123\"")
+        );
+    }
+
+    #[test]
+    fn full_width_login_ids_and_serials_are_read_as_ascii() {
+        let row = [
+            ("login_id", "ｙａｍａｄａ０１"),
+            ("name", "山田 太郎"),
+            ("role", "general"),
+            ("otp_required", "true"),
+            ("serial", "１２３４"),
+        ];
+        let user = user(&Row(&row)).unwrap();
+        assert_eq!(user.user.login_id, "yamada01");
+        assert_eq!(user.user.name, "山田 太郎", "names are kept as written");
+        assert_eq!(user.serial.as_deref(), Some("1234"));
+    }
+
+    #[test]
+    fn ids_are_limited_to_64_bytes() {
+        assert!(check_id("serial", &"9".repeat(MAX_ID_BYTES)).is_ok());
+        assert!(check_id("serial", &"9".repeat(MAX_ID_BYTES + 1)).is_err());
+        assert!(check_id("serial", "a\tb").is_err());
+        assert!(check_id("serial", "a\u{7}").is_err());
+        assert_eq!(check_id("serial", "").unwrap_err(), "serial is empty");
+    }
+
+    #[test]
+    fn a_device_row_takes_the_common_defaults() {
+        let d = device(&Row(&DEVICE)).unwrap();
+        assert_eq!(d.serial, "23456789");
+        assert_eq!(d.key.secret.as_slice(), b"12345678901234567890");
+        assert_eq!(d.key.digits, 6);
+        assert_eq!(d.key.period, 30);
+        assert_eq!(d.key.algorithm, Algorithm::Sha1);
+        assert_eq!(d.expires, NaiveDate::from_ymd_opt(2026, 12, 30).unwrap());
+    }
+
+    #[test]
+    fn a_device_row_gives_its_own_parameters() {
+        let row = [
+            ("serial", "１２"),
+            ("secret", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"),
+            ("expires", "2031-11-30"),
+            ("digits", "8"),
+            ("period", "3600"),
+            ("algorithm", "sha-256"),
+        ];
+        let d = device(&Row(&row)).unwrap();
+        assert_eq!(d.serial, "12");
+        assert_eq!(d.key.digits, 8);
+        assert_eq!(d.key.period, 3600);
+        assert_eq!(d.key.algorithm, Algorithm::Sha256);
+        assert_eq!(device_with("period", "1").unwrap().key.period, 1);
+        assert_eq!(device_with("digits", "6").unwrap().key.digits, 6);
+    }
+
+    #[test]
+    fn device_rows_are_refused_with_the_reason() {
+        for (column, value, reason) in [
+            ("serial", "", "serial is empty"),
+            (
+                "secret",
+                "GEZDGNBVGY3TQOJ1",
+                "device \"23456789\": the secret is not base32 (character 16 is not A-Z or 2-7)",
+            ),
+            (
+                "expires",
+                "2026-02-30",
+                "expires \"2026-02-30\" is not a date YYYY-MM-DD",
+            ),
+            ("digits", "7", "digits \"7\" is not 6 or 8"),
+            (
+                "period",
+                "0",
+                "period \"0\" is not a number of seconds from 1 to 3600",
+            ),
+            (
+                "period",
+                "3601",
+                "period \"3601\" is not a number of seconds from 1 to 3600",
+            ),
+            (
+                "algorithm",
+                "MD5",
+                "unknown algorithm \"MD5\" (expected SHA1, SHA256 or SHA512)",
+            ),
+        ] {
+            assert_eq!(
+                device_with(column, value).err().as_deref(),
+                Some(reason),
+                "{column} {value:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_pskc_key_passes_the_checks_of_a_csv_row() {
+        let secret = Zeroizing::new(b"12345678901234567890".to_vec());
+        let expires = NaiveDate::from_ymd_opt(2031, 11, 30).unwrap();
+        let key = |serial, digits, period| DeliveredKey {
+            serial,
+            secret: &secret,
+            digits,
+            period,
+            algorithm: Algorithm::Sha512,
+            expires,
+        };
+        let d = delivered_device(&key("１２３", 8, 60)).unwrap();
+        assert_eq!(d.serial, "123");
+        assert_eq!(
+            (d.key.digits, d.key.period, d.key.algorithm),
+            (8, 60, Algorithm::Sha512)
+        );
+        assert_eq!(d.key.secret.as_slice(), secret.as_slice());
+        assert_eq!(d.expires, expires);
+        assert_eq!(delivered_device(&key("1", 6, 1)).unwrap().key.digits, 6);
+        assert_eq!(
+            delivered_device(&key("1", 6, 3600)).unwrap().key.period,
+            3600
+        );
+        assert_eq!(
+            delivered_device(&key("1", 7, 30)).err().as_deref(),
+            Some("digits 7 is not 6 or 8")
+        );
+        for period in [0, 3601, u64::from(u32::MAX) + 30] {
+            assert_eq!(
+                delivered_device(&key("1", 6, period)).err(),
+                Some(format!(
+                    "period {period} is not a number of seconds from 1 to 3600"
+                ))
+            );
+        }
+        assert_eq!(
+            delivered_device(&key("", 6, 30)).err().as_deref(),
+            Some("serial is empty")
+        );
+        let short = Zeroizing::new(vec![0u8; MIN_SECRET_BYTES - 1]);
+        let short_key = DeliveredKey {
+            secret: &short,
+            ..key("9", 6, 30)
+        };
+        assert_eq!(
+            delivered_device(&short_key).err().as_deref(),
+            Some("device \"9\": the secret is too short (72 bits; at least 80 are needed)")
+        );
+        let enough = Zeroizing::new(vec![0u8; MIN_SECRET_BYTES]);
+        let enough_key = DeliveredKey {
+            secret: &enough,
+            ..key("9", 6, 30)
+        };
+        assert!(delivered_device(&enough_key).is_ok());
+    }
+
+    #[test]
+    fn headers_name_known_columns_once() {
+        let map = columns(Kind::Devices, ["\u{feff}serial", "expires", "secret"]).unwrap();
+        assert_eq!(map["serial"], 0);
+        assert_eq!(map["expires"], 1);
+        assert_eq!(map["secret"], 2);
+        assert_eq!(
+            columns(Kind::Devices, ["serial", "secret", "expires", "colour"]).unwrap_err(),
+            "unknown column \"colour\"; expected serial,secret,expires,digits,period,algorithm"
+        );
+        assert_eq!(
+            columns(Kind::Users, ["login_id", "name", "role", "role"]).unwrap_err(),
+            "column \"role\" appears twice"
+        );
+        assert_eq!(
+            columns(Kind::Users, ["login_id", "name", "role"]).unwrap_err(),
+            "missing column \"otp_required\"; expected login_id,name,role,otp_required,serial"
+        );
+        assert!(
+            columns(
+                Kind::Users,
+                ["login_id", "name", "role", "otp_required", "serial"]
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn dates_are_strict() {
+        assert_eq!(
+            parse_date("2026-12-30"),
+            NaiveDate::from_ymd_opt(2026, 12, 30)
+        );
+        assert!(parse_date("2028-02-29").is_some());
+        for bad in [
+            "2026-02-30",
+            "2027-02-29",
+            "2026-13-01",
+            "2026-1-05",
+            "26-01-05",
+            "2026/01/05",
+            "2026-01-051",
+            "2026-01x05",
+            "20a6-01-05",
+            "",
+        ] {
+            assert!(parse_date(bad).is_none(), "{bad}");
+        }
+    }
+}
