@@ -203,6 +203,8 @@ impl Pty {
                 "the password prompt never turned echo off: {settings}\n--- transcript ---\n{}",
                 self.transcript()
             );
+            // A poll, bounded by the deadline: nothing signals a change of
+            // a terminal's settings.
             std::thread::sleep(Duration::from_millis(10));
         }
     }
@@ -498,18 +500,22 @@ fn run_without_terminal(r: &Registry, args: &[&str]) -> Out {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn tokenctl");
+    // stdin stays open (and empty) until the command has ended: one that
+    // reads it would wait, and is caught by the timeout.
     let stdin = child.stdin.take();
-    let deadline = Instant::now() + TIMEOUT;
-    while child.try_wait().expect("try_wait").is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
+    let pid = child.id();
+    let (done, ended) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(child.wait_with_output());
+    });
+    let output = match ended.recv_timeout(TIMEOUT) {
+        Ok(output) => output.expect("wait"),
+        Err(_) => {
+            let _ = Command::new("kill").arg(pid.to_string()).status();
             panic!("tokenctl {args:?} waited for input without a terminal");
         }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    };
     drop(stdin);
-    let output = child.wait_with_output().expect("wait");
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     Out {
         status: output.status.code().unwrap_or(-1),

@@ -1,7 +1,9 @@
 //! The integration tests: one binary that runs the real `tokenctl` against a
 //! registry in a temp dir and asserts stdout, stderr and exit status.
-//! `common` holds the small builder every module uses; `holidays` checks
-//! the library's business calendar against a committed fixture instead.
+//! `common` holds the builders every module uses; `snapshot` pins what
+//! people read (tables, help, man page, errors) in `tests/snapshots/`;
+//! `holidays` checks the library's business calendar against a committed
+//! fixture; `races` drives two commands at once through the library.
 
 mod common;
 
@@ -16,7 +18,9 @@ mod interactive;
 mod list;
 mod otp;
 mod pskc;
+mod races;
 mod register;
 mod revoke;
+mod snapshot;
 mod text;
 mod trust;

@@ -1,5 +1,6 @@
 //! `otp`: the simulated device, checked against RFC 6238 Appendix B and an
-//! independent implementation (totp-lite).
+//! independent implementation (totp-lite). Every run is compared exactly
+//! (`Test`).
 
 use crate::common::*;
 
@@ -13,9 +14,11 @@ rfc-sha512,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDG
 #[test]
 fn otp_reproduces_rfc6238_appendix_b() {
     let r = Registry::init();
-    r.run(&["import", "devices", "-"])
+    Test::on(&r)
+        .args(["import", "devices", "-"])
         .stdin(RFC_DEVICES)
-        .succeeds();
+        .stdout("Imported 3 devices from stdin.\n")
+        .run();
     let vectors = [
         ("1970-01-01T00:00:59Z", "94287082", "46119246", "90693936"),
         ("2005-03-18T01:58:29Z", "07081804", "68084774", "25091201"),
@@ -30,8 +33,10 @@ fn otp_reproduces_rfc6238_appendix_b() {
             ("rfc-sha256", sha256),
             ("rfc-sha512", sha512),
         ] {
-            let out = r.run(&["otp", serial, "--at", at]).succeeds();
-            assert_eq!(out.stdout, format!("{expected}\n"), "{serial} at {at}");
+            Test::on(&r)
+                .args(["otp", serial, "--at", at])
+                .stdout(format!("{expected}\n"))
+                .run();
         }
     }
 }
@@ -41,8 +46,11 @@ fn otp_uses_the_fixed_clock_and_agrees_with_an_independent_implementation() {
     let r = Registry::demo();
     let mut at = NOON_FRIDAY.to_string();
     for _ in 0..20 {
-        let out = r.run(&["otp", TARO_DEVICE.0]).at(&at).succeeds();
-        assert_eq!(out.stdout.trim(), code_at(TARO_DEVICE.1, &at), "at {at}");
+        Test::on(&r)
+            .args(["otp", TARO_DEVICE.0])
+            .at(&at)
+            .stdout(format!("{}\n", code_at(TARO_DEVICE.1, &at)))
+            .run();
         at = plus(&at, 17);
     }
 }
@@ -62,7 +70,11 @@ fn otp_respects_each_devices_parameters() {
             "{alg}-{digits}-{period},{secret},2099-01-01,{digits},{period},{alg}\n"
         ));
     }
-    r.run(&["import", "devices", "-"]).stdin(&csv).succeeds();
+    Test::on(&r)
+        .args(["import", "devices", "-"])
+        .stdin(csv)
+        .stdout("Imported 4 devices from stdin.\n")
+        .run();
     for (alg, digits, period) in [
         ("SHA1", 6, 30),
         ("SHA256", 8, 60),
@@ -75,32 +87,41 @@ fn otp_respects_each_devices_parameters() {
             "2026-11-20T12:00:59+09:00",
             "2031-01-01T00:00:00Z",
         ] {
-            let out = r.run(&["otp", &serial, "--at", at]).succeeds();
-            assert_eq!(
-                out.stdout.trim(),
-                totp(secret, alg, digits, period, unix(at)),
-                "{serial} {at}"
-            );
+            Test::on(&r)
+                .args(["otp", &serial, "--at", at])
+                .stdout(format!("{}\n", totp(secret, alg, digits, period, unix(at))))
+                .run();
         }
     }
 }
 
 #[test]
 fn otp_of_an_unknown_serial_is_not_found() {
-    let r = Registry::demo();
-    r.run(&["otp", "99999999"]).fails(6).stderr_has("99999999");
+    Test::demo()
+        .args(["otp", "99999999"])
+        .stderr("error: unknown serial number: 99999999 (no delivery contains it)\n")
+        .status(6)
+        .run();
 }
 
 #[test]
 fn otp_with_a_bad_instant_is_a_usage_error() {
-    let r = Registry::demo();
-    r.run(&["otp", TARO_DEVICE.0, "--at", "tomorrow"]).fails(2);
+    Test::demo()
+        .args(["otp", TARO_DEVICE.0, "--at", "tomorrow"])
+        .stderr(
+            "error: invalid value 'tomorrow' for '--at <RFC3339>': \
+             not an RFC 3339 instant such as 2026-11-20T21:00:00+09:00\n\n\
+             For more information, try '--help'.\n",
+        )
+        .status(2)
+        .run();
 }
 
 #[test]
 fn otp_never_prints_the_secret() {
-    let r = Registry::demo();
-    let out = r.run(&["otp", TARO_DEVICE.0]).succeeds();
-    assert!(out.stdout.trim().bytes().all(|b| b.is_ascii_digit()));
-    assert_eq!(out.stdout.trim().len(), 6);
+    Test::demo()
+        .args(["otp", TARO_DEVICE.0])
+        .at(NOON_FRIDAY)
+        .stdout(format!("{}\n", code_at(TARO_DEVICE.1, NOON_FRIDAY)))
+        .run();
 }

@@ -319,9 +319,66 @@ mod tests {
         assert!(parse_secret("not*base32").is_err());
     }
 
+    /// Regression: this test passed on an empty `Debug`; it now pins what
+    /// is shown as well as what is not.
     #[test]
-    fn debug_never_shows_the_secret() {
+    fn debug_shows_the_parameters_and_never_the_secret() {
         let key = rfc_key(Algorithm::Sha1);
-        assert!(!format!("{key:?}").contains("1234567890"));
+        assert_eq!(
+            format!("{key:?}"),
+            "DeviceKey { secret: \"<redacted>\", algorithm: Sha1, digits: 8, period: 30 }"
+        );
+    }
+
+    #[test]
+    fn algorithms_are_shown_and_read_as_the_delivery_spells_them() {
+        for (algorithm, text) in [
+            (Algorithm::Sha1, "SHA1"),
+            (Algorithm::Sha256, "SHA256"),
+            (Algorithm::Sha512, "SHA512"),
+        ] {
+            assert_eq!(algorithm.to_string(), text);
+            assert_eq!(algorithm.as_str(), text);
+            assert_eq!(text.parse::<Algorithm>(), Ok(algorithm));
+            assert_eq!(text.to_lowercase().parse::<Algorithm>(), Ok(algorithm));
+        }
+        assert_eq!("sha-256".parse::<Algorithm>(), Ok(Algorithm::Sha256));
+        assert_eq!(
+            "MD5".parse::<Algorithm>(),
+            Err("unknown algorithm \"MD5\" (expected SHA1, SHA256 or SHA512)".to_string())
+        );
+    }
+
+    /// A wrong code typed just after an accepted one (while the accepted
+    /// step is still in the window) is wrong, not a replay: reporting it
+    /// as a replay would tell the user to wait when they mistyped, and
+    /// audit a mistake as an attack.
+    #[test]
+    fn a_wrong_code_after_an_accepted_one_is_wrong_not_replayed() {
+        let key = rfc_key(Algorithm::Sha1);
+        let now = 1_111_111_111;
+        let accepted = verify(&key, &key.code_at(now), now, None).unwrap();
+        let window: Vec<String> = (-1..=1).map(|s| key.code_at(now + s * 30)).collect();
+        let wrong = (0..100_000_000u32)
+            .map(|n| format!("{n:08}"))
+            .find(|c| !window.contains(c))
+            .unwrap();
+        for later in [now, now + 29, now + 30, now + 59] {
+            assert_eq!(
+                verify(&key, &wrong, later, Some(accepted)),
+                Err(Rejection::Wrong),
+                "{} s after",
+                later - now
+            );
+        }
+    }
+
+    #[test]
+    fn steps_and_codes_at_instants_before_1970_are_those_of_1970() {
+        let key = rfc_key(Algorithm::Sha1);
+        assert_eq!(key.step_at(-1), 0);
+        assert_eq!(key.step_at(29), 0);
+        assert_eq!(key.step_at(30), 1);
+        assert_eq!(key.code_at(-5), key.code_at(0));
     }
 }
