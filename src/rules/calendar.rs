@@ -58,9 +58,9 @@ pub fn is_bank_closing_day(date: NaiveDate) -> bool {
 /// 1973. Before 1986, 4 May was a holiday only as the substitute for a
 /// Constitution Day on Sunday.
 pub fn is_national_holiday(date: NaiveDate) -> bool {
-    let citizens_rule_from = NaiveDate::from_ymd_opt(1985, 12, 27).expect("a date");
     let substitutes_from = NaiveDate::from_ymd_opt(1973, 4, 12).expect("a date");
-    if date < citizens_rule_from && (date.month(), date.day()) == (5, 4) {
+    // Every 4 May up to 1985 came before the citizens' holiday rule.
+    if (date.month(), date.day()) == (5, 4) && date.year() <= 1985 {
         let constitution_day = date.pred_opt().expect("4 May has a day before");
         return date >= substitutes_from && constitution_day.weekday() == Weekday::Sun;
     }
@@ -162,6 +162,53 @@ mod tests {
         ];
         for (date, expected, why) in cases {
             assert_eq!(is_business_day(d(date)), expected, "{date}: {why}");
+        }
+    }
+
+    /// The corrections to yasumi for years before the amendments (the
+    /// integration tests check every day against an independent calendar;
+    /// these are the edges, for the unit tests alone).
+    #[test]
+    fn holidays_follow_the_law_in_force_on_the_day() {
+        let cases = [
+            ("1959-05-04", false, "3 May on a Sunday, before substitutes"),
+            ("1970-05-04", false, "3 May on a Sunday, before substitutes"),
+            ("1973-02-11", true, "Foundation Day on a Sunday"),
+            ("1973-02-12", false, "no substitute before 12 April 1973"),
+            (
+                "1976-05-04",
+                false,
+                "3 May on a Monday, before citizens' days",
+            ),
+            ("1981-05-04", true, "substitute for 3 May on a Sunday"),
+            (
+                "1985-05-04",
+                false,
+                "between holidays, before 27 December 1985",
+            ),
+            ("1985-05-06", true, "substitute for 5 May on a Sunday"),
+            ("1986-05-04", false, "a Sunday between holidays"),
+            ("1987-05-04", true, "substitute for 3 May on a Sunday"),
+            ("1988-05-04", true, "citizens' holiday between two holidays"),
+        ];
+        for (date, expected, why) in cases {
+            assert_eq!(is_national_holiday(d(date)), expected, "{date}: {why}");
+        }
+    }
+
+    #[test]
+    fn bank_closing_days_are_31_december_to_3_january() {
+        for (date, closed) in [
+            ("2026-12-30", false),
+            ("2026-12-31", true),
+            ("2027-01-01", true),
+            ("2027-01-03", true),
+            ("2027-01-04", false),
+            ("2027-12-01", false),
+            ("2027-11-30", false),
+            ("2027-01-31", false),
+        ] {
+            assert_eq!(is_bank_closing_day(d(date)), closed, "{date}");
         }
     }
 

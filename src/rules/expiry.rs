@@ -51,6 +51,13 @@ mod tests {
     }
 
     #[test]
+    fn a_window_of_days_ends_that_many_days_after_today() {
+        assert_eq!(window_end(d("2026-11-20"), 0), d("2026-11-20"));
+        assert_eq!(window_end(d("2026-11-20"), 30), d("2026-12-20"));
+        assert_eq!(window_end(d("2026-11-20"), 42), d("2027-01-01"));
+    }
+
+    #[test]
     fn expired_from_midnight_japan_time() {
         let t = expired_from(d("2026-12-30"));
         assert_eq!(t.to_rfc3339(), "2026-12-30T15:00:00+00:00");

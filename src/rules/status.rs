@@ -117,6 +117,17 @@ mod tests {
     }
 
     #[test]
+    fn roles_are_spelled_as_the_users_file_and_json_spell_them() {
+        for (role, text) in [(Role::Master, "master"), (Role::General, "general")] {
+            assert_eq!(role.as_str(), text);
+            assert_eq!(serde_json::to_value(role).unwrap(), text);
+            assert_eq!(Role::parse(text), Some(role));
+        }
+        assert_eq!(Role::parse("Master"), None);
+        assert_eq!(Role::parse(""), None);
+    }
+
+    #[test]
     fn status_follows_requirement_then_device() {
         assert_eq!(Status::of(true, true), Status::Active);
         assert_eq!(Status::of(true, false), Status::Revoked);
