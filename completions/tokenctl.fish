@@ -118,9 +118,9 @@ ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l password-stdin -d 'Read the password from stdin'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -s h -l help -d 'Print help'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l status -d 'Only users with this OTP status' -r -f -a "active\t''
-revoked\t''
-not-required\t''"
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l status -d 'Only users with this OTP status' -r -f -a "active\t'A device is registered (shown as "in service")'
+revoked\t'No device; a registration is due'
+not-required\t'The user does not use one-time passwords (shown as "-")'"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l role -d 'Only users with this role' -r -f -a "master\t''
 general\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l user -d 'Only this login ID' -r
@@ -133,7 +133,7 @@ csv\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -s h -l help -d 'Print help'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l as -d 'The master user performing the revocation' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l targets-file -d 'Login IDs, one per line (# comments allowed); - for stdin' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l encoding -d 'The targets file\'s encoding: auto reads UTF-8, else Shift_JIS (CP932)' -r -f -a "auto\t'UTF-8 when the whole input is valid UTF-8, else Shift_JIS (CP932)'

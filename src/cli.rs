@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 use crate::output::{Format, Lang};
 use crate::rules::status::{Role, Status};
@@ -116,7 +116,8 @@ pub enum ImportCommand {
     /// CSV login_id,name,role,otp_required[,serial]
     Users {
         /// The CSV file, or - for stdin
-        file: String,
+        #[arg(value_hint = ValueHint::FilePath)]
+        file: PathBuf,
         /// The file's encoding: auto reads UTF-8, else Shift_JIS (CP932)
         #[arg(long, value_enum, default_value_t = Encoding::Auto)]
         encoding: Encoding,
@@ -125,7 +126,8 @@ pub enum ImportCommand {
     /// or a PSKC key container (RFC 6030, recognised by its content)
     Devices {
         /// The CSV file or PSKC container, or - for stdin
-        file: String,
+        #[arg(value_hint = ValueHint::FilePath)]
+        file: PathBuf,
         /// The file's encoding: auto reads UTF-8, else Shift_JIS (CP932)
         #[arg(long, value_enum, default_value_t = Encoding::Auto)]
         encoding: Encoding,
@@ -174,10 +176,18 @@ pub struct PasswdArgs {
     pub master_password_file: Option<PathBuf>,
 }
 
+/// The OTP status to list. Each status is accepted as the table says it,
+/// as JSON and CSV spell it (`not_required`), and as a flag value would
+/// (`not-required`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum StatusFilter {
+    /// A device is registered (shown as "in service")
+    #[value(alias = "in-service", alias = "in_service")]
     Active,
+    /// No device; a registration is due
     Revoked,
+    /// The user does not use one-time passwords (shown as "-")
+    #[value(alias = "not_required")]
     NotRequired,
 }
 

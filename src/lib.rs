@@ -6,6 +6,7 @@
 //! code. The rules live in `rules` as pure functions; `store` and `prompt`
 //! are the edges.
 
+pub mod catalogue;
 pub mod cli;
 pub mod clock;
 pub mod cmd;
@@ -104,7 +105,11 @@ fn resolve_lang(flag: Option<Lang>) -> Result<Lang> {
     let explicit = match (flag, env_value("TOKENCTL_LANG")) {
         (Some(lang), _) => Some(lang),
         (None, Some(value)) => Some(<Lang as clap::ValueEnum>::from_str(&value, true).map_err(
-            |_| error::Error::usage(format!("TOKENCTL_LANG must be ja or en, not {value:?}")),
+            |_| {
+                error::Error::usage(catalogue::Msg::LangEnvInvalid {
+                    value: value.clone(),
+                })
+            },
         )?),
         (None, None) => None,
     };
@@ -114,9 +119,7 @@ fn resolve_lang(flag: Option<Lang>) -> Result<Lang> {
 fn execute(cli: Cli, lang: Lang, out: &mut dyn Write) -> Result<i32> {
     if cli.excel && cli.format != output::Format::Csv {
         // Quietly ignoring it would let a script believe it got Excel's CSV.
-        return Err(error::Error::usage(
-            "--excel shapes CSV for Excel; use it with --format csv",
-        ));
+        return Err(error::Error::usage(catalogue::Msg::ExcelNeedsCsv));
     }
     let output = Output {
         format: cli.format,
@@ -135,20 +138,8 @@ fn execute(cli: Cli, lang: Lang, out: &mut dyn Write) -> Result<i32> {
         term: Terminal::detect(output.lang),
     };
     if let Some(at) = ctx.clock.fixed_at() {
-        let _ = writeln!(
-            std::io::stderr(),
-            "{}",
-            match lang {
-                Lang::En => format!(
-                    "note: the clock is fixed at {} by TOKENCTL_NOW",
-                    output.instant(at)
-                ),
-                Lang::Ja => format!(
-                    "注意：TOKENCTL_NOW により時刻が {} に固定されています",
-                    output.instant(at)
-                ),
-            }
-        );
+        let note = catalogue::Msg::ClockFixedNote { at };
+        let _ = writeln!(std::io::stderr(), "{}", output.t(note));
     }
     let path = cli
         .db

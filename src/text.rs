@@ -14,6 +14,7 @@ use std::io::{self, BufRead, BufReader, Read, Seek};
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
+use crate::catalogue::{Msg, OsError};
 use crate::error::{Error, Result};
 
 /// The encoding of an input file, as `--encoding` names it.
@@ -63,26 +64,22 @@ pub struct DecodeError {
     decoding: Decoding,
 }
 
+impl DecodeError {
+    /// What is wrong with the line, and what to do about it.
+    pub fn message(&self) -> Msg {
+        match self.decoding {
+            Decoding::Utf8 => Msg::NotUtf8,
+            Decoding::Cp932 => Msg::NotCp932,
+            Decoding::Cp932AfterUtf8 { not_utf8_line } => Msg::NeitherEncoding {
+                first_not_utf8: (not_utf8_line != self.line).then_some(not_utf8_line),
+            },
+        }
+    }
+}
+
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.decoding {
-            Decoding::Utf8 => {
-                f.write_str("not valid UTF-8; for a Shift_JIS (CP932) file, pass --encoding cp932")
-            }
-            Decoding::Cp932 => {
-                f.write_str("not valid Shift_JIS (CP932); for a UTF-8 file, pass --encoding utf-8")
-            }
-            Decoding::Cp932AfterUtf8 { not_utf8_line } => {
-                f.write_str("neither UTF-8 nor Shift_JIS (CP932)")?;
-                if not_utf8_line != self.line {
-                    write!(
-                        f,
-                        " (the first line that is not UTF-8 is line {not_utf8_line})"
-                    )?;
-                }
-                f.write_str("; save the file as UTF-8, or name its encoding with --encoding")
-            }
-        }
+        f.write_str(&self.message().en())
     }
 }
 
@@ -274,18 +271,23 @@ pub fn decode(bytes: &[u8], encoding: Encoding) -> std::result::Result<String, D
 /// The login IDs of a targets file (`-` for stdin): one a line, blank
 /// lines and `#` comments skipped, full-width forms read as ASCII.
 pub fn read_targets(source: &str, encoding: Encoding) -> Result<Vec<String>> {
-    let cannot = |e: io::Error| Error::usage(format!("cannot read the targets file {source}: {e}"));
+    let cannot = |e: io::Error| {
+        Error::usage(Msg::CannotReadTargets {
+            file: source.to_string(),
+            error: OsError::from(&e),
+        })
+    };
     let mut input = open(source, encoding).map_err(cannot)?;
     let mut text = String::new();
     input
         .reader
         .read_to_string(&mut text)
         .map_err(|e| match decode_failure(&e) {
-            Some(failure) => Error::usage(format!(
-                "the targets file {}, line {}: {failure}",
-                if source == "-" { "stdin" } else { source },
-                failure.line
-            )),
+            Some(failure) => Error::usage(Msg::TargetsFileLine {
+                file: if source == "-" { "stdin" } else { source }.to_string(),
+                line: failure.line,
+                problem: Box::new(failure.message()),
+            }),
             None => cannot(e),
         })?;
     Ok(target_lines(&text))
@@ -328,18 +330,24 @@ pub enum DurationError {
     TooLarge(String),
 }
 
+impl DurationError {
+    pub fn message(&self) -> Msg {
+        match self {
+            DurationError::NotADuration(quoted) => Msg::NotADuration {
+                quoted: quoted.clone(),
+            },
+            DurationError::TooLarge(quoted) => Msg::DurationTooLarge {
+                quoted: quoted.clone(),
+                days: MAX_WINDOW_DAYS,
+                weeks: MAX_WINDOW_DAYS / 7,
+            },
+        }
+    }
+}
+
 impl fmt::Display for DurationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            DurationError::NotADuration(quoted) => {
-                write!(f, "{quoted} is not a duration like 30d, 4w, 30日 or 4週")
-            }
-            DurationError::TooLarge(quoted) => write!(
-                f,
-                "{quoted} is too large: at most {MAX_WINDOW_DAYS} days ({} weeks)",
-                MAX_WINDOW_DAYS / 7
-            ),
-        }
+        f.write_str(&self.message().en())
     }
 }
 

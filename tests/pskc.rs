@@ -141,7 +141,10 @@ fn containers_from_python_pskc_import_and_show_the_independent_codes() {
         let here: Vec<&Key> = keys.iter().filter(|k| k.file == file).collect();
         import(&r, file, &options(file))
             .succeeds()
-            .stdout_has(&format!("Imported {} devices", here.len()));
+            .stdout_has(&match here.len() {
+                1 => "Imported 1 device from".to_string(),
+                n => format!("Imported {n} devices from"),
+            });
         for key in here {
             let expires = if key.expires.is_empty() {
                 "2030-01-31"

@@ -7,6 +7,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::Context;
+use crate::catalogue::Msg;
 use crate::cli::AuditArgs;
 use crate::clock::parse_instant;
 use crate::error::{Error, Result};
@@ -33,10 +34,10 @@ pub fn run(ctx: &Context, store: &mut Store, args: &AuditArgs, out: &mut dyn Wri
         .as_deref()
         .map(|t| {
             parse_instant(t).map_err(|_| {
-                Error::usage(format!(
-                    "--since {:?} is not an RFC 3339 instant",
-                    t.chars().take(40).collect::<String>()
-                ))
+                Error::usage(Msg::NotAnInstant {
+                    flag: "--since".into(),
+                    text: t.chars().take(40).collect(),
+                })
             })
         })
         .transpose()?;
@@ -94,30 +95,31 @@ pub fn run(ctx: &Context, store: &mut Store, args: &AuditArgs, out: &mut dyn Wri
         Format::Table => {
             let o = &ctx.out;
             let headers = o.labels(&[
-                ("At", "日時"),
-                ("Actor", "操作者"),
-                ("Action", "操作"),
-                ("Targets", "対象"),
-                ("Outcome", "結果"),
-                ("Detail", "詳細"),
-                ("Clock", "時計"),
+                Msg::LabelAt,
+                Msg::LabelActor,
+                Msg::LabelAction,
+                Msg::LabelTargets,
+                Msg::LabelOutcome,
+                Msg::LabelDetail,
+                Msg::LabelClock,
             ]);
             let table = rows
                 .iter()
                 .map(|r| {
                     vec![
-                        r.at.clone(),
+                        parse_instant(&r.at)
+                            .map(|t| o.instant(t))
+                            .unwrap_or_else(|_| r.at.clone()),
                         r.actor.clone(),
-                        r.action.clone(),
+                        action_label(&r.action).map_or_else(|| r.action.clone(), |m| o.t(m)),
                         r.targets.join(" "),
-                        r.outcome.clone(),
+                        outcome_label(&r.outcome).map_or_else(|| r.outcome.clone(), |m| o.t(m)),
                         r.detail.clone(),
-                        if r.clock_fixed {
-                            o.pick("fixed", "固定")
+                        o.t(if r.clock_fixed {
+                            Msg::CellClockFixed
                         } else {
-                            o.pick("system", "システム")
-                        }
-                        .to_string(),
+                            Msg::CellClockSystem
+                        }),
                     ]
                     .into_iter()
                     .map(|cell| escape_controls(&cell))
@@ -127,6 +129,37 @@ pub fn run(ctx: &Context, store: &mut Store, args: &AuditArgs, out: &mut dyn Wri
             write_table(out, headers, table)
         }
     }
+}
+
+/// An action as the table shows it; `None` for a name this version does
+/// not know (shown as recorded).
+fn action_label(action: &str) -> Option<Msg> {
+    Some(match action {
+        "init" => Msg::ActionInit,
+        "init-demo" => Msg::ActionInitDemo,
+        "import-users" => Msg::ActionImportUsers,
+        "import-devices" => Msg::ActionImportDevices,
+        "passwd" => Msg::ActionPasswd,
+        "revoke" => Msg::ActionRevoke,
+        "bank-revoke" => Msg::ActionBankRevoke,
+        "register" => Msg::ActionRegister,
+        "lock" => Msg::ActionLock,
+        "unlock" => Msg::ActionUnlock,
+        "recovery" => Msg::ActionRecovery,
+        "dispose" => Msg::ActionDispose,
+        "seal" => Msg::ActionSeal,
+        _ => return None,
+    })
+}
+
+fn outcome_label(outcome: &str) -> Option<Msg> {
+    Some(match outcome {
+        "ok" => Msg::OutcomeOk,
+        "failed" => Msg::OutcomeFailed,
+        "refused" => Msg::OutcomeRefused,
+        "locked" => Msg::OutcomeLocked,
+        _ => return None,
+    })
 }
 
 /// Control characters in a logged value (a file name, a login ID) are shown

@@ -7,6 +7,7 @@ use std::io::Write;
 use chrono::{DateTime, Utc};
 
 use crate::Context;
+use crate::catalogue::Msg;
 use crate::cli::{DisposeNoteArgs, ExpiringArgs, ListArgs, RegisterArgs, StatusFilter};
 use crate::clock::{Clock, parse_instant};
 use crate::cmd::init::{DEMO_MASTER, DEMO_PASSWORD, load_demo};
@@ -32,8 +33,7 @@ const NEW_DEVICE: &str = "56789012";
 const MASTER_DEVICE: &str = "23456789";
 
 pub fn run(output: Output, out: &mut dyn Write) -> Result<()> {
-    let dir =
-        tempfile::tempdir().map_err(|e| Error::io("cannot create a temporary directory", e))?;
+    let dir = tempfile::tempdir().map_err(|e| Error::io(Msg::CannotCreateTempDir, e))?;
     let path = dir.path().join("demo-registry.db");
     // Never persisted: dropping it at the end deletes it.
     // A throw-away key beside it: the demo never touches the real key file.
@@ -70,18 +70,18 @@ struct Demo<'a> {
 }
 
 impl Demo<'_> {
-    fn say(&mut self, en: &str, ja: &str) -> Result<()> {
-        writeln!(self.out, "{}", self.ctx.out.pick(en, ja)).map_err(write_error)
+    fn say(&mut self, msg: Msg) -> Result<()> {
+        writeln!(self.out, "{}", self.ctx.out.t(msg)).map_err(write_error)
     }
 
-    fn heading(&mut self, en: &str, ja: &str) -> Result<()> {
+    fn heading(&mut self, msg: Msg) -> Result<()> {
         self.step += 1;
         let now = self.ctx.out.instant(self.ctx.clock.now());
         writeln!(
             self.out,
             "\n== {}. {}  [{now}]",
             self.step,
-            self.ctx.out.pick(en, ja)
+            self.ctx.out.t(msg)
         )
         .map_err(write_error)
     }
@@ -97,10 +97,7 @@ impl Demo<'_> {
     /// Shows an expected refusal the way the CLI prints it.
     fn refusal(&mut self, result: Result<()>) -> Result<()> {
         match result {
-            Ok(()) => Err(Error::io(
-                "the demo expected a refusal",
-                std::io::Error::other("the command succeeded"),
-            )),
+            Ok(()) => Err(Error::refused(Msg::DemoExpectedRefusal)),
             Err(e) => {
                 self.out
                     .write_all(crate::output::errors::render(&e, self.ctx.out.lang).as_bytes())
@@ -121,16 +118,10 @@ impl Demo<'_> {
     fn run(&mut self, store: &mut Store) -> Result<()> {
         let ctx = &self.ctx;
         store.write(|tx| load_demo(ctx, tx))?;
-        self.say(
-            "tokenctl demo: the device switch-over procedure on a throw-away registry, with a simulated clock.",
-            "tokenctl デモ：使い捨てのレジストリと模擬時計で、パスワード生成機の切替手順を通して実行します。",
-        )?;
+        self.say(Msg::DemoIntro)?;
 
-        self.heading("The organisation's users", "利用者一覧")?;
-        self.say(
-            "Devices 23456789 and 45678909 expire on 30 December; the bank has delivered new ones.",
-            "パスワード生成機 23456789 と 45678909 は12月30日に有効期限を迎えます。銀行から新しい生成機が届いています。",
-        )?;
+        self.heading(Msg::DemoUsersHeading)?;
+        self.say(Msg::DemoUsersNote)?;
         self.command("list")?;
         list::run(
             &self.ctx,
@@ -144,14 +135,8 @@ impl Demo<'_> {
             self.out,
         )?;
 
-        self.heading(
-            "Master taro01 revokes hamako01's device on Friday night",
-            "マスターユーザ taro01 が金曜日の夜に hamako01 のパスワード生成機を失効",
-        )?;
-        self.say(
-            "It is after 20:30, and Monday 23 November is Labour Thanksgiving Day, so hamako01 may register again from 08:10 on Tuesday.",
-            "20時30分を過ぎており、11月23日（月）は勤労感謝の日のため、hamako01 の利用登録は火曜日の8時10分からとなります。",
-        )?;
+        self.heading(Msg::DemoRevokeHeading)?;
+        self.say(Msg::DemoRevokeNote)?;
         let master_code = self.code(store, MASTER_DEVICE)?;
         self.command(&format!(
             "revoke --as {DEMO_MASTER} hamako01 --otp {master_code} --password-file master.txt --yes"
@@ -184,10 +169,7 @@ impl Demo<'_> {
         )?;
 
         self.set_clock(TOO_EARLY);
-        self.heading(
-            "hamako01 tries to register the new device on the holiday",
-            "hamako01 が祝日に新しいパスワード生成機の登録を試みる",
-        )?;
+        self.heading(Msg::DemoTooEarlyHeading)?;
         let early_code = self.code(store, NEW_DEVICE)?;
         self.command(&format!(
             "register --user hamako01 --serial {NEW_DEVICE} --otp {early_code}"
@@ -205,10 +187,7 @@ impl Demo<'_> {
         self.refusal(early)?;
 
         self.set_clock(OPENS_AT);
-        self.heading(
-            "At 08:10 on Tuesday the registration is accepted",
-            "火曜日の8時10分、利用登録が受け付けられる",
-        )?;
+        self.heading(Msg::DemoRegisterHeading)?;
         let code = self.code(store, NEW_DEVICE)?;
         self.command(&format!(
             "register --user hamako01 --serial {NEW_DEVICE} --otp {code}"
@@ -224,14 +203,8 @@ impl Demo<'_> {
             self.out,
         )?;
 
-        self.heading(
-            "The cron report of expiring devices",
-            "有効期限が近いパスワード生成機の報告（cron 用）",
-        )?;
-        self.say(
-            "taro01's own device still expires on 30 December: revoke it before then.",
-            "taro01 自身の生成機も12月30日に有効期限を迎えます。期限前に失効してください。",
-        )?;
+        self.heading(Msg::DemoExpiringHeading)?;
+        self.say(Msg::DemoExpiringNote)?;
         self.command("expiring --within 6w")?;
         expiring::run(
             &self.ctx,
@@ -243,10 +216,7 @@ impl Demo<'_> {
             self.out,
         )?;
 
-        self.heading(
-            "The disposal note for the old device",
-            "旧パスワード生成機の廃棄のご案内",
-        )?;
+        self.heading(Msg::DemoDisposalHeading)?;
         self.command(&format!("dispose-note {OLD_DEVICE}"))?;
         dispose_note::run(
             &self.ctx,
@@ -260,9 +230,6 @@ impl Demo<'_> {
         )?;
 
         writeln!(self.out).map_err(write_error)?;
-        self.say(
-            "Done. The demo registry has been deleted. Try it for real: tokenctl --db my.db init --demo (master password \"tokenctl-demo\").",
-            "以上です。デモ用のレジストリは削除しました。実際に試すには：tokenctl --db my.db init --demo（マスターの確認用パスワードは \"tokenctl-demo\"）。",
-        )
+        self.say(Msg::DemoDone)
     }
 }

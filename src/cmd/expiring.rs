@@ -11,11 +11,12 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::Context;
+use crate::catalogue::Msg;
 use crate::cli::ExpiringArgs;
 use crate::error::Result;
 use crate::output::{
-    CsvWriter, Format, JsonArray, Output, csv_error, csv_writer, is_broken_pipe, labels,
-    write_error, write_table,
+    CsvWriter, Format, JsonArray, Output, csv_error, csv_writer, is_broken_pipe, write_error,
+    write_table,
 };
 use crate::rules::calendar::japan_date;
 use crate::rules::expiry::{days_left, is_expired, window_end};
@@ -169,7 +170,7 @@ impl<'a> Report<'a> {
                     r.serial,
                     o.date_text(&r.expires),
                     if r.expired {
-                        o.pick("EXPIRED", "期限切れ").to_string()
+                        o.t(Msg::CellExpired)
                     } else {
                         r.days_left.to_string()
                     },
@@ -191,31 +192,20 @@ impl<'a> Report<'a> {
         }
         if let (Format::Table, Some(out), true) = (self.o.format, self.out.take(), reported) {
             let o = self.o;
-            let headers = {
-                use labels::*;
-                o.labels(&[
-                    LOGIN_ID,
-                    NAME,
-                    SERIAL,
-                    EXPIRES,
-                    ("Days left", "残り日数"),
-                    ("Shared with", "共有者"),
-                ])
-            };
+            let headers = o.labels(&[
+                Msg::LabelLoginId,
+                Msg::LabelName,
+                Msg::LabelSerial,
+                Msg::LabelExpires,
+                Msg::LabelDaysLeft,
+                Msg::LabelSharedWith,
+            ]);
             write_table(out, headers, std::mem::take(&mut self.table))?;
             if self.any_expired {
-                writeln!(out, "{}", o.pick(
-                    "Expired devices can no longer be revoked by the organisation: contact the bank.",
-                    "有効期限を過ぎたパスワード生成機は団体では失効できません。銀行にご連絡ください。",
-                ))
-                .map_err(write_error)?;
+                writeln!(out, "{}", o.t(Msg::ExpiringExpiredNote)).map_err(write_error)?;
             }
             if self.any_due {
-                writeln!(out, "{}", o.pick(
-                    "Revoke these devices before they expire, then each user registers the new one.",
-                    "有効期限までに失効し、各利用者が新しいパスワード生成機を利用登録してください。",
-                ))
-                .map_err(write_error)?;
+                writeln!(out, "{}", o.t(Msg::ExpiringDueNote)).map_err(write_error)?;
             }
         }
         Ok(reported)

@@ -15,13 +15,15 @@ use std::io::{Read, Write};
 use std::path::Path;
 
 use chrono::NaiveDate;
+use serde::Serialize;
 use zeroize::Zeroizing;
 
 use crate::Context;
+use crate::catalogue::{Msg, OsError};
 use crate::cli::ImportCommand;
 use crate::cmd::{admin_actor, record};
 use crate::error::{Error, Result};
-use crate::output::progress;
+use crate::output::{Format, Lang, csv_writer, progress, write_json};
 use crate::pskc::{self, PskcKey, PskcOptions};
 use crate::rules::otp::{Algorithm, DeviceKey, MIN_SECRET_BYTES, parse_secret};
 use crate::rules::status::Role;
@@ -51,10 +53,9 @@ pub fn run(
         ImportCommand::Users { file, encoding, .. } => (Kind::Users, file, *encoding),
         ImportCommand::Devices { file, encoding, .. } => (Kind::Devices, file, *encoding),
     };
-    let input =
-        text::open(file, encoding).map_err(|e| Error::usage(format!("cannot read {file}: {e}")))?;
-    let name = if file == "-" { "stdin" } else { file.as_str() };
-    let shown = escape_controls(name);
+    let file = file.to_string_lossy();
+    let input = text::open(&file, encoding).map_err(|e| cannot_read(&file, &e))?;
+    let name = if file == "-" { "stdin" } else { &*file };
     let count = match command {
         ImportCommand::Users { .. } => {
             import_csv(ctx, store, Kind::Users, input.reader, name, input.size)?
@@ -73,18 +74,47 @@ pub fn run(
             import_devices(ctx, store, input.reader, name, input.size, &flags)?
         }
     };
-    writeln!(
-        out,
-        "{}",
-        match ctx.out.lang {
-            crate::output::Lang::En => format!("Imported {count} {} from {shown}.", kind.noun()),
-            crate::output::Lang::Ja => format!(
-                "{shown} から{}を {count} 件取り込みました。",
-                kind.noun_ja()
-            ),
+    let report = ImportJson {
+        kind: kind.noun(),
+        imported: count,
+        file: name,
+    };
+    match ctx.out.format {
+        Format::Json => write_json(out, &report),
+        Format::Csv => {
+            let mut csv = csv_writer(&ctx.out, out);
+            csv.write_record(["kind", "imported", "file"])?;
+            csv.write_record([report.kind, &count.to_string(), name])?;
+            Ok(csv.flush()?)
         }
-    )?;
-    Ok(())
+        Format::Table => {
+            let file = escape_controls(name).into_owned();
+            let done = match kind {
+                Kind::Users => Msg::ImportedUsers { count, file },
+                Kind::Devices => Msg::ImportedDevices { count, file },
+            };
+            writeln!(out, "{}", ctx.out.t(done))?;
+            Ok(())
+        }
+    }
+}
+
+/// What `import --format json` prints.
+#[derive(Serialize)]
+struct ImportJson<'a> {
+    /// `users` or `devices`.
+    kind: &'a str,
+    imported: u64,
+    /// The file as named on the command line, `stdin` for `-`.
+    file: &'a str,
+}
+
+/// An input file that cannot be opened or read (exit 2).
+fn cannot_read(file: &str, e: &std::io::Error) -> Error {
+    Error::usage(Msg::CannotReadFile {
+        file: file.to_string(),
+        error: OsError::from(e),
+    })
 }
 
 /// The `import devices` options that only a PSKC container takes.
@@ -107,8 +137,12 @@ fn import_devices(
     let expires = flags
         .expires
         .map(|text| {
-            parse_date(text)
-                .ok_or_else(|| Error::usage(format!("--expires {text:?} is not a date YYYY-MM-DD")))
+            parse_date(text).ok_or_else(|| {
+                Error::usage(Msg::FlagNotADate {
+                    flag: "--expires".into(),
+                    text: text.chars().take(40).collect(),
+                })
+            })
         })
         .transpose()?;
     let mut head = Vec::new();
@@ -116,7 +150,7 @@ fn import_devices(
         .by_ref()
         .take(SNIFF_BYTES)
         .read_to_end(&mut head)
-        .map_err(|e| Error::usage(format!("cannot read {name}: {e}")))?;
+        .map_err(|e| cannot_read(name, &e))?;
     if !pskc::looks_like_pskc(&head) {
         let pskc_only = [
             (flags.key_file.is_some(), "--pskc-key-file"),
@@ -124,9 +158,10 @@ fn import_devices(
             (flags.expires.is_some(), "--expires"),
         ];
         if let Some((_, flag)) = pskc_only.iter().find(|(given, _)| *given) {
-            return Err(Error::usage(format!(
-                "{flag} applies to PSKC key containers, and {name} is CSV (its rows give their own keys and expiry dates)"
-            )));
+            return Err(Error::usage(Msg::PskcFlagOnCsv {
+                flag: flag.to_string(),
+                file: name.to_string(),
+            }));
         }
         let reader = std::io::Cursor::new(head).chain(reader);
         return import_csv(ctx, store, Kind::Devices, reader, name, size);
@@ -143,7 +178,7 @@ fn import_devices(
     let mut bytes = Zeroizing::new(head);
     reader
         .read_to_end(&mut bytes)
-        .map_err(|e| Error::usage(format!("cannot read {name}: {e}")))?;
+        .map_err(|e| cannot_read(name, &e))?;
     import_pskc(ctx, store, &bytes, name, &options)
 }
 
@@ -158,7 +193,15 @@ fn import_csv(
 ) -> Result<u64> {
     store.prepare_for_bulk_writes()?;
     store.write(|tx| {
-        let count = import(tx, kind, reader, name, size, ctx.clock.now().timestamp())?;
+        let count = import(
+            tx,
+            kind,
+            reader,
+            name,
+            size,
+            ctx.clock.now().timestamp(),
+            ctx.out.lang,
+        )?;
         record(
             ctx,
             tx,
@@ -186,7 +229,12 @@ fn import_pskc(
     store.prepare_for_bulk_writes()?;
     store.write(|tx| {
         let total = container.keys.len() as u64;
-        let bar = progress::bar(total, "importing", PROGRESS_KEYS);
+        let bar = progress::bar(
+            total,
+            ctx.out.t(Msg::ProgressImporting),
+            progress::Unit::Rows,
+            PROGRESS_KEYS,
+        );
         for (done, key) in container.keys.iter().enumerate() {
             device_from_pskc(key)
                 .map_err(RowError::Bad)
@@ -195,7 +243,7 @@ fn import_pskc(
                     RowError::Bad(message) => Error::Pskc {
                         file: name.to_string(),
                         key_id: Some(key.id.clone()),
-                        message,
+                        message: Box::new(message),
                     },
                     RowError::Registry(e) => e,
                 })?;
@@ -229,22 +277,24 @@ fn import_pskc(
 /// 256 bits. Messages never quote the file's contents.
 fn read_key_file(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
     let shown = path.display();
-    let text = Zeroizing::new(
-        std::fs::read_to_string(path)
-            .map_err(|e| Error::usage(format!("cannot read the key file {shown}: {e}")))?,
-    );
+    let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
+        Error::usage(Msg::CannotReadPskcKey {
+            path: shown.to_string(),
+            error: OsError::from(&e),
+        })
+    })?);
     let compact: Zeroizing<String> =
         Zeroizing::new(text.chars().filter(|c| !c.is_ascii_whitespace()).collect());
     let key = Zeroizing::new(hex::decode(compact.as_bytes()).map_err(|_| {
-        Error::usage(format!(
-            "the key file {shown} does not hold a key in hex (only 0-9 and a-f, an even number of them)"
-        ))
+        Error::usage(Msg::PskcKeyNotHex {
+            path: shown.to_string(),
+        })
     })?);
     if !matches!(key.len(), 16 | 32) {
-        return Err(Error::usage(format!(
-            "the key in {shown} is {} bits; an AES key is 128 or 256 bits (32 or 64 hex digits)",
-            key.len() * 8
-        )));
+        return Err(Error::usage(Msg::PskcKeyBits {
+            path: shown.to_string(),
+            bits: key.len() * 8,
+        }));
     }
     Ok(key)
 }
@@ -253,17 +303,16 @@ fn read_key_file(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
 /// newline (what an editor or `echo` leaves).
 fn read_passphrase_file(path: &Path) -> Result<Zeroizing<String>> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        Error::usage(format!(
-            "cannot read the passphrase file {}: {e}",
-            path.display()
-        ))
+        Error::usage(Msg::CannotReadPassphrase {
+            path: path.display().to_string(),
+            error: OsError::from(&e),
+        })
     })?;
     let passphrase = Zeroizing::new(crate::prompt::strip_newline(text));
     if passphrase.is_empty() {
-        return Err(Error::usage(format!(
-            "the passphrase file {} is empty",
-            path.display()
-        )));
+        return Err(Error::usage(Msg::PassphraseEmpty {
+            path: path.display().to_string(),
+        }));
     }
     Ok(passphrase)
 }
@@ -285,12 +334,6 @@ impl Kind {
         match self {
             Kind::Users => "users",
             Kind::Devices => "devices",
-        }
-    }
-    fn noun_ja(self) -> &'static str {
-        match self {
-            Kind::Users => "利用者",
-            Kind::Devices => "パスワード生成機",
         }
     }
     fn required(self) -> &'static [&'static str] {
@@ -316,8 +359,9 @@ pub fn import(
     file: &str,
     size: u64,
     now: i64,
+    lang: Lang,
 ) -> Result<u64> {
-    for_each_row(kind, reader, file, size, |row| match row {
+    for_each_row(kind, reader, file, size, lang, |row| match row {
         Row::User(user) => insert_user_row(conn, user, now),
         Row::Device(device) => insert_device_row(conn, &device),
     })
@@ -337,12 +381,13 @@ fn for_each_row(
     reader: impl Read,
     file: &str,
     size: u64,
+    lang: Lang,
     mut each: impl FnMut(Row) -> std::result::Result<(), RowError>,
 ) -> Result<u64> {
-    let bad = |line: u64, message: String| Error::BadRow {
+    let bad = |line: u64, message: Msg| Error::BadRow {
         file: file.to_string(),
         line,
-        message,
+        message: Box::new(message),
     };
     // A line that is not valid in the file's encoding is named by the
     // decoder, which counts lines as an editor does.
@@ -350,11 +395,21 @@ fn for_each_row(
         let line = e.position().map_or(line, |p| p.line());
         match e.kind() {
             csv::ErrorKind::Io(io) => match decode_failure(io) {
-                Some(failure) => bad(failure.line, failure.to_string()),
-                None => bad(line, format!("cannot read: {io}")),
+                Some(failure) => bad(failure.line, failure.message()),
+                None => bad(
+                    line,
+                    Msg::CannotReadWith {
+                        error: OsError::from(io),
+                    },
+                ),
             },
-            csv::ErrorKind::Utf8 { .. } => bad(line, "not valid UTF-8".to_string()),
-            _ => bad(line, e.to_string()),
+            csv::ErrorKind::Utf8 { .. } => bad(line, Msg::NotUtf8),
+            _ => bad(
+                line,
+                Msg::CsvProblem {
+                    detail: e.to_string(),
+                },
+            ),
         }
     };
     let mut csv = csv::ReaderBuilder::new()
@@ -363,10 +418,20 @@ fn for_each_row(
         .from_reader(CrlfAsLf::new(reader));
     let headers = csv.headers().map_err(|e| read_error(e, 1))?.clone();
     if headers.is_empty() || headers.iter().all(str::is_empty) {
-        return Err(bad(1, format!("no header; expected {}", expected(kind))));
+        return Err(bad(
+            1,
+            Msg::NoHeader {
+                expected: expected(kind),
+            },
+        ));
     }
     let columns = column_map(kind, &headers).map_err(|m| bad(1, m))?;
-    let bar = progress::bar(size, "importing", PROGRESS_BYTES);
+    let bar = progress::bar(
+        size,
+        Msg::ProgressImporting.text(lang),
+        progress::Unit::Bytes,
+        PROGRESS_BYTES,
+    );
     let mut record = csv::StringRecord::new();
     let mut count = 0u64;
     loop {
@@ -381,7 +446,10 @@ fn for_each_row(
         if record.len() != headers.len() {
             return Err(bad(
                 line,
-                format!("expected {} fields, found {}", headers.len(), record.len()),
+                Msg::FieldCount {
+                    expected: headers.len(),
+                    found: record.len(),
+                },
             ));
         }
         let fields = Fields {
@@ -416,26 +484,27 @@ fn expected(kind: Kind) -> String {
 fn column_map(
     kind: Kind,
     headers: &csv::StringRecord,
-) -> std::result::Result<HashMap<String, usize>, String> {
+) -> std::result::Result<HashMap<String, usize>, Msg> {
     let mut map = HashMap::new();
     for (i, name) in headers.iter().enumerate() {
         let name = name.trim_start_matches('\u{feff}');
         if !kind.required().contains(&name) && !kind.optional().contains(&name) {
-            return Err(format!(
-                "unknown column {}; expected {}",
-                quote_field(name),
-                expected(kind)
-            ));
+            return Err(Msg::UnknownColumn {
+                quoted: quote_field(name),
+                expected: expected(kind),
+            });
         }
         if map.insert(name.to_string(), i).is_some() {
-            return Err(format!("column {} appears twice", quote_field(name)));
+            return Err(Msg::ColumnTwice {
+                quoted: quote_field(name),
+            });
         }
     }
     if let Some(missing) = kind.required().iter().find(|c| !map.contains_key(**c)) {
-        return Err(format!(
-            "missing column {missing:?}; expected {}",
-            expected(kind)
-        ));
+        return Err(Msg::MissingColumn {
+            name: missing.to_string(),
+            expected: expected(kind),
+        });
     }
     Ok(map)
 }
@@ -464,12 +533,12 @@ impl<'a> Fields<'a> {
 /// Why a row was not imported: the row is bad (exit 2, naming the line), or
 /// the registry failed (a full disk is not a bad row).
 enum RowError {
-    Bad(String),
+    Bad(Msg),
     Registry(Error),
 }
 
-impl From<String> for RowError {
-    fn from(message: String) -> Self {
+impl From<Msg> for RowError {
+    fn from(message: Msg) -> Self {
         RowError::Bad(message)
     }
 }
@@ -482,7 +551,7 @@ impl From<Error> for RowError {
 
 /// An insert's error: a UNIQUE violation is a duplicate in the file or the
 /// registry; anything else is the registry's.
-fn duplicate_or(e: Error, duplicate: String) -> RowError {
+fn duplicate_or(e: Error, duplicate: Msg) -> RowError {
     if is_unique_violation(&e) {
         RowError::Bad(duplicate)
     } else {
@@ -502,47 +571,47 @@ const MAX_ID_BYTES: usize = 64;
 
 /// A login ID or serial: not empty, at most `MAX_ID_BYTES`, no spaces or
 /// control characters.
-fn check_id(what: &str, id: &str) -> std::result::Result<(), String> {
+fn check_id(what: &str, id: &str) -> std::result::Result<(), Msg> {
     if id.is_empty() {
-        return Err(format!("{what} is empty"));
+        return Err(Msg::IdEmpty {
+            column: what.to_string(),
+        });
     }
     if id.len() > MAX_ID_BYTES || id.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(format!(
-            "{what} {} must be at most {MAX_ID_BYTES} characters without spaces",
-            quote_field(id)
-        ));
+        return Err(Msg::IdMalformed {
+            column: what.to_string(),
+            quoted: quote_field(id),
+            max: MAX_ID_BYTES,
+        });
     }
     Ok(())
 }
 
-fn parse_user(fields: &Fields<'_>) -> std::result::Result<UserIn, String> {
+fn parse_user(fields: &Fields<'_>) -> std::result::Result<UserIn, Msg> {
     let login_id = fields.typed("login_id");
     check_id("login_id", &login_id)?;
     let name = fields.get("name");
     if name.is_empty() {
-        return Err(format!("name of {} is empty", quote_field(&login_id)));
+        return Err(Msg::NameEmpty {
+            login_id: quote_field(&login_id),
+        });
     }
     if name.chars().any(char::is_control) {
         // Escape sequences or line breaks would garble every table.
-        return Err(format!(
-            "name of {} contains control characters",
-            quote_field(&login_id)
-        ));
+        return Err(Msg::NameControls {
+            login_id: quote_field(&login_id),
+        });
     }
-    let role = Role::parse(fields.get("role")).ok_or_else(|| {
-        format!(
-            "role {} is not master or general",
-            quote_field(fields.get("role"))
-        )
+    let role = Role::parse(fields.get("role")).ok_or_else(|| Msg::RoleInvalid {
+        quoted: quote_field(fields.get("role")),
     })?;
     let otp_required = match fields.get("otp_required").to_ascii_lowercase().as_str() {
         "true" => true,
         "false" => false,
         _ => {
-            return Err(format!(
-                "otp_required {} is not true or false",
-                quote_field(fields.get("otp_required"))
-            ));
+            return Err(Msg::OtpRequiredInvalid {
+                quoted: quote_field(fields.get("otp_required")),
+            });
         }
     };
     let serial = fields.typed("serial");
@@ -551,11 +620,10 @@ fn parse_user(fields: &Fields<'_>) -> std::result::Result<UserIn, String> {
     } else {
         check_id("serial", &serial)?;
         if !otp_required {
-            return Err(format!(
-                "{} does not use OTP (otp_required false) but names device {}",
-                quote_field(&login_id),
-                quote_field(&serial)
-            ));
+            return Err(Msg::NoOtpButSerial {
+                login_id: quote_field(&login_id),
+                serial: quote_field(&serial),
+            });
         }
         Some(serial)
     };
@@ -575,16 +643,14 @@ fn insert_user_row(conn: &Tx<'_>, row: UserIn, now: i64) -> std::result::Result<
         None => None,
         Some(serial) => match device_id_of(conn, serial)? {
             None => {
-                return Err(RowError::Bad(format!(
-                    "serial {} is not in any imported delivery; import the devices first",
-                    quote_field(serial)
-                )));
+                return Err(RowError::Bad(Msg::SerialNotDelivered {
+                    serial: quote_field(serial),
+                }));
             }
             Some((_, true)) => {
-                return Err(RowError::Bad(format!(
-                    "device {} has been disposed of",
-                    quote_field(serial)
-                )));
+                return Err(RowError::Bad(Msg::SerialDisposed {
+                    serial: quote_field(serial),
+                }));
             }
             Some((id, false)) => Some(id),
         },
@@ -592,31 +658,33 @@ fn insert_user_row(conn: &Tx<'_>, row: UserIn, now: i64) -> std::result::Result<
     insert_user(conn, &row.user, device_id, now).map_err(|e| {
         duplicate_or(
             e,
-            format!(
-                "login ID {} is already in the registry (or earlier in this file)",
-                quote_field(&row.user.login_id)
-            ),
+            Msg::LoginIdDuplicate {
+                login_id: quote_field(&row.user.login_id),
+            },
         )
     })?;
     Ok(())
 }
 
-fn parse_device(fields: &Fields<'_>) -> std::result::Result<NewDevice, String> {
+fn parse_device(fields: &Fields<'_>) -> std::result::Result<NewDevice, Msg> {
     let serial = fields.typed("serial");
     check_id("serial", &serial)?;
     // Reported by position only: no part of a secret is ever echoed.
-    let secret = parse_secret(fields.get("secret"))
-        .map_err(|m| format!("device {}: {m}", quote_field(&serial)))?;
-    let expires = parse_date(fields.get("expires")).ok_or_else(|| {
-        format!(
-            "expires {} is not a date YYYY-MM-DD",
-            quote_field(fields.get("expires"))
-        )
+    let secret = parse_secret(fields.get("secret")).map_err(|m| Msg::DeviceSecret {
+        serial: quote_field(&serial),
+        problem: Box::new(m),
+    })?;
+    let expires = parse_date(fields.get("expires")).ok_or_else(|| Msg::ExpiresInvalid {
+        quoted: quote_field(fields.get("expires")),
     })?;
     let digits = match fields.get("digits") {
         "" | "6" => 6,
         "8" => 8,
-        other => return Err(format!("digits {} is not 6 or 8", quote_field(other))),
+        other => {
+            return Err(Msg::DigitsInvalid {
+                quoted: quote_field(other),
+            });
+        }
     };
     let period = match fields.get("period") {
         "" => 30,
@@ -624,21 +692,17 @@ fn parse_device(fields: &Fields<'_>) -> std::result::Result<NewDevice, String> {
             .parse::<u32>()
             .ok()
             .filter(|p| (1..=3600).contains(p))
-            .ok_or_else(|| {
-                format!(
-                    "period {} is not a number of seconds from 1 to 3600",
-                    quote_field(text)
-                )
+            .ok_or_else(|| Msg::PeriodInvalid {
+                quoted: quote_field(text),
             })?,
     };
     let algorithm = match fields.get("algorithm") {
         "" => Algorithm::Sha1,
-        text => text.parse::<Algorithm>().map_err(|_| {
-            format!(
-                "unknown algorithm {} (expected SHA1, SHA256 or SHA512)",
-                quote_field(text)
-            )
-        })?,
+        text => text
+            .parse::<Algorithm>()
+            .map_err(|_| Msg::AlgorithmUnknown {
+                quoted: quote_field(text),
+            })?,
     };
     Ok(NewDevice {
         serial,
@@ -653,30 +717,32 @@ fn parse_device(fields: &Fields<'_>) -> std::result::Result<NewDevice, String> {
 }
 
 /// A key of a PSKC container, through the checks a CSV row passes.
-fn device_from_pskc(key: &PskcKey) -> std::result::Result<NewDevice, String> {
+fn device_from_pskc(key: &PskcKey) -> std::result::Result<NewDevice, Msg> {
     let serial = text::typed(&key.serial);
     check_id("serial", &serial)?;
     if key.secret.len() < MIN_SECRET_BYTES {
-        return Err(format!(
-            "device {}: the secret is too short ({} bits; at least {} are needed)",
-            quote_field(&serial),
-            key.secret.len() * 8,
-            MIN_SECRET_BYTES * 8
-        ));
+        return Err(Msg::DeviceSecret {
+            serial: quote_field(&serial),
+            problem: Box::new(Msg::SecretTooShort {
+                bits: key.secret.len() * 8,
+                needed: MIN_SECRET_BYTES * 8,
+            }),
+        });
     }
     let digits = match key.digits {
         6 => 6,
         8 => 8,
-        other => return Err(format!("digits {other} is not 6 or 8")),
+        other => {
+            return Err(Msg::DigitsInvalid {
+                quoted: other.to_string(),
+            });
+        }
     };
     let period = u32::try_from(key.period)
         .ok()
         .filter(|p| (1..=3600).contains(p))
-        .ok_or_else(|| {
-            format!(
-                "period {} is not a number of seconds from 1 to 3600",
-                key.period
-            )
+        .ok_or_else(|| Msg::PeriodInvalid {
+            quoted: key.period.to_string(),
         })?;
     Ok(NewDevice {
         serial,
@@ -696,10 +762,9 @@ fn insert_device_row(conn: &Tx<'_>, device: &NewDevice) -> std::result::Result<(
     insert_device(conn, device).map_err(|e| {
         duplicate_or(
             e,
-            format!(
-                "serial {} is already in the registry (or earlier in this file)",
-                quote_field(&device.serial)
-            ),
+            Msg::SerialDuplicate {
+                serial: quote_field(&device.serial),
+            },
         )
     })?;
     Ok(())
@@ -816,12 +881,12 @@ mod tests {
 
     /// Checks every row of `csv` without a registry; the rows that parsed.
     fn parsed(kind: Kind, csv: &str) -> Result<u64> {
-        for_each_row(kind, csv.as_bytes(), "t.csv", 0, |_| Ok(()))
+        for_each_row(kind, csv.as_bytes(), "t.csv", 0, Lang::En, |_| Ok(()))
     }
 
     fn bad_message(result: Result<u64>) -> (u64, String) {
         match result {
-            Err(Error::BadRow { line, message, .. }) => (line, message),
+            Err(Error::BadRow { line, message, .. }) => (line, message.en()),
             other => panic!("expected a bad row, got {other:?}"),
         }
     }
@@ -883,7 +948,7 @@ mod tests {
             record: &record,
             columns: &columns,
         })
-        .unwrap_or_else(|m| panic!("{m}"));
+        .unwrap_or_else(|m| panic!("{}", m.en()));
         assert_eq!(user.user.login_id, "yamada01");
         assert_eq!(user.user.name, "山田 太郎", "names are kept as written");
         assert_eq!(user.serial.as_deref(), Some("1234"));
@@ -915,7 +980,7 @@ mod tests {
                 let columns = fields_of(Kind::Users);
                 let record = csv::StringRecord::from(row);
                 if let Err(message) = parse_user(&Fields { record: &record, columns: &columns }) {
-                    prop_assert!(!message.is_empty());
+                    prop_assert!(!message.en().is_empty() && !message.ja().is_empty());
                 }
             }
 
@@ -926,11 +991,13 @@ mod tests {
                 let columns = fields_of(Kind::Devices);
                 let record = csv::StringRecord::from(row.clone());
                 if let Err(message) = parse_device(&Fields { record: &record, columns: &columns }) {
-                    prop_assert!(!message.is_empty());
                     let secret = row[1].trim();
                     let elsewhere = row.iter().enumerate().any(|(i, f)| i != 1 && f.contains(secret));
-                    if secret.len() >= 8 && !elsewhere {
-                        prop_assert!(!message.contains(secret), "{} leaks {}", message, secret);
+                    for message in [message.en(), message.ja()] {
+                        prop_assert!(!message.is_empty());
+                        if secret.len() >= 8 && !elsewhere {
+                            prop_assert!(!message.contains(secret), "{} leaks {}", message, secret);
+                        }
                     }
                 }
             }
@@ -948,7 +1015,7 @@ mod tests {
                     let lines = input.iter().filter(|b| **b == b'\n').count() as u64 + 1;
                     // Decoded as the importer decodes files, and raw.
                     let decoded = text::decode(&input, text::Encoding::Auto);
-                    let raw = for_each_row(kind, input.as_slice(), "p.csv", 0, |_| Ok(()));
+                    let raw = for_each_row(kind, input.as_slice(), "p.csv", 0, Lang::En, |_| Ok(()));
                     for result in [decoded.map(|t| parsed(kind, &t).map(|_| ())).unwrap_or(Ok(())), raw.map(|_| ())] {
                         if let Err(e) = result {
                             match e {

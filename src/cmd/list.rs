@@ -7,11 +7,12 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::Context;
+use crate::catalogue::Msg;
 use crate::cli::ListArgs;
 use crate::cmd::require_user;
 use crate::error::{Error, Result};
 use crate::output::stream_table::{StreamTable, Widths};
-use crate::output::{Format, JsonArray, Output, csv_error, csv_writer, labels, rfc3339_unix};
+use crate::output::{Format, JsonArray, Output, USER_SCREEN, csv_error, csv_writer, rfc3339_unix};
 use crate::rules::calendar::japan_date;
 use crate::rules::expiry::is_expired;
 use crate::rules::status::{Role, Status};
@@ -125,9 +126,7 @@ pub fn run(ctx: &Context, store: &mut Store, args: &ListArgs, out: &mut dyn Writ
                     Ok(())
                 })?;
                 if !any {
-                    let none = ctx
-                        .out
-                        .pick("No users match.", "該当する利用者はいません。");
+                    let none = ctx.out.t(Msg::NoUsersMatch);
                     return writeln!(out, "{none}").map_err(crate::output::write_error);
                 }
                 let mut table = StreamTable::start(out, &headers, widths)?;
@@ -141,8 +140,8 @@ pub fn run(ctx: &Context, store: &mut Store, args: &ListArgs, out: &mut dyn Writ
 }
 
 pub fn table_headers(o: &Output) -> Vec<String> {
-    let mut headers = o.labels(&labels::USER_SCREEN);
-    headers.push(o.label(labels::LOCKED));
+    let mut headers = o.labels(&USER_SCREEN);
+    headers.push(o.t(Msg::LabelLocked));
     headers
 }
 
@@ -156,7 +155,7 @@ fn table_row(o: &Output, row: &ListRow, today: NaiveDate) -> Vec<String> {
                 .is_ok_and(|date| is_expired(date, today));
             let mut cell = o.date_text(text);
             if expired {
-                cell.push_str(o.pick(" (expired)", "（期限切れ）"));
+                cell.push_str(&o.t(Msg::CellExpiredSuffix));
             }
             cell
         }
@@ -164,18 +163,17 @@ fn table_row(o: &Output, row: &ListRow, today: NaiveDate) -> Vec<String> {
     vec![
         row.login_id.clone(),
         row.name.clone(),
-        o.role(row.role).to_string(),
+        o.role(row.role),
         row.serial.clone().unwrap_or_else(|| "-".into()),
-        o.status(row.status).to_string(),
+        o.status(row.status),
         expires,
         shown_registrable_at(row)
             .map(|t| o.instant_unix(t))
             .unwrap_or_else(|| "-".into()),
         if row.locked {
-            o.pick("locked", "ロック中")
+            o.t(Msg::CellLocked)
         } else {
-            ""
-        }
-        .to_string(),
+            String::new()
+        },
     ]
 }

@@ -46,10 +46,9 @@ pub fn open_key(tx: &Tx<'_>, device: &DeviceRow) -> Result<DeviceKey> {
         .key()?
         .open(&device.serial, &device.sealed.0)
         .map_err(|_| {
-            Error::Corrupt(format!(
-                "the secret of device {} does not open with the key: the registry was altered or the key is not its own; run `tokenctl check`",
-                device.serial
-            ))
+            Error::Corrupt(crate::catalogue::Msg::SecretDoesNotOpen {
+                serial: device.serial.clone(),
+            })
         })?;
     Ok(DeviceKey {
         secret,
