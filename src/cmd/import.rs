@@ -10,7 +10,7 @@
 //! error quotes at most a short, single-line part of a field: never a secret,
 //! never the rest of the file after a quote left open.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{Read, Write};
 use std::path::Path;
 
@@ -25,8 +25,9 @@ use crate::output::progress;
 use crate::pskc::{self, PskcKey, PskcOptions};
 use crate::rules::otp::{Algorithm, DeviceKey, MIN_SECRET_BYTES, parse_secret};
 use crate::rules::status::Role;
+use crate::rules::user_update::{self, Update};
 use crate::store::devices::{NewDevice, device_id_of, insert_device};
-use crate::store::users::{NewUser, insert_user};
+use crate::store::users::{NewUser, find_user, insert_user, update_user};
 use crate::store::{Store, Tx, is_unique_violation};
 use crate::text::{self, decode_failure, escape_controls, quote_field};
 
@@ -56,6 +57,23 @@ pub fn run(
     let name = if file == "-" { "stdin" } else { file.as_str() };
     let shown = escape_controls(name);
     let count = match command {
+        ImportCommand::Users { update: true, .. } => {
+            let counts = update_users(ctx, store, input.reader, name, input.size)?;
+            let (added, updated, unchanged) = (counts.added, counts.updated, counts.unchanged);
+            writeln!(
+                out,
+                "{}",
+                match ctx.out.lang {
+                    crate::output::Lang::En => format!(
+                        "Imported users from {shown}: {added} added, {updated} updated, {unchanged} unchanged."
+                    ),
+                    crate::output::Lang::Ja => format!(
+                        "{shown} から利用者を取り込みました：追加 {added} 件、更新 {updated} 件、変更なし {unchanged} 件。"
+                    ),
+                }
+            )?;
+            return Ok(());
+        }
         ImportCommand::Users { .. } => {
             import_csv(ctx, store, Kind::Users, input.reader, name, input.size)?
         }
@@ -170,6 +188,102 @@ fn import_csv(
         )?;
         Ok(count)
     })
+}
+
+/// What `import users --update` did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct UpdateCounts {
+    pub added: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+}
+
+/// `import users --update`: each row updates the user of its login ID (as
+/// `rules::user_update` allows) or adds a new one, in one transaction with
+/// its audit row. A row the rule refuses stops the import (exit 7) and
+/// nothing is imported.
+fn update_users(
+    ctx: &Context,
+    store: &mut Store,
+    reader: impl Read,
+    name: &str,
+    size: u64,
+) -> Result<UpdateCounts> {
+    store.prepare_for_bulk_writes()?;
+    store.write(|tx| {
+        let counts = update_or_add(tx, reader, name, size, ctx.clock.now().timestamp())?;
+        record(
+            ctx,
+            tx,
+            &admin_actor(),
+            Kind::Users.action(),
+            &[],
+            "ok",
+            format!(
+                "users from {} (--update): {} added, {} updated, {} unchanged",
+                escape_controls(name),
+                counts.added,
+                counts.updated,
+                counts.unchanged,
+            ),
+        )?;
+        Ok(counts)
+    })
+}
+
+/// Reads the users CSV in `reader` and updates or adds each row through
+/// `conn`, which the caller holds in a transaction.
+fn update_or_add(
+    conn: &Tx<'_>,
+    reader: impl Read,
+    file: &str,
+    size: u64,
+    now: i64,
+) -> Result<UpdateCounts> {
+    let mut counts = UpdateCounts::default();
+    // Two rows for one login ID would leave it to the order which one wins.
+    let mut seen = HashSet::new();
+    for_each_row(Kind::Users, reader, file, size, |row| {
+        let Row::User(row) = row else {
+            return Err(RowError::Bad("not a row of a users file".into()));
+        };
+        if !seen.insert(row.user.login_id.clone()) {
+            return Err(RowError::Bad(format!(
+                "login ID {} appears earlier in this file",
+                quote_field(&row.user.login_id)
+            )));
+        }
+        let Some(current) = find_user(conn, &row.user.login_id)? else {
+            insert_user_row(conn, row, now)?;
+            counts.added += 1;
+            return Ok(());
+        };
+        let decision = user_update::decide(
+            &current.login_id,
+            user_update::Current {
+                name: &current.name,
+                role: current.role,
+                otp_required: current.otp_required,
+                serial_in_service: current.device.as_ref().map(|d| d.serial.as_str()),
+            },
+            user_update::Wanted {
+                name: &row.user.name,
+                role: row.user.role,
+                otp_required: row.user.otp_required,
+                serial: row.serial.as_deref(),
+            },
+        )
+        .map_err(Error::Rule)?;
+        match decision {
+            Update::Unchanged => counts.unchanged += 1,
+            Update::Changed => {
+                update_user(conn, current.id, &row.user)?;
+                counts.updated += 1;
+            }
+        }
+        Ok(())
+    })?;
+    Ok(counts)
 }
 
 /// Imports the keys of a PSKC container in one transaction, each through
@@ -462,7 +576,8 @@ impl<'a> Fields<'a> {
 }
 
 /// Why a row was not imported: the row is bad (exit 2, naming the line), or
-/// the registry failed (a full disk is not a bad row).
+/// another error passed on as it is: the registry failed (a full disk is not
+/// a bad row), or a rule refused the row (exit 7).
 enum RowError {
     Bad(String),
     Registry(Error),

@@ -234,6 +234,42 @@ fn refusal_text(refusal: &Refusal, lang: Lang) -> String {
             "パスワード生成機 {serial} は{}に廃棄済みとして記録されています",
             o.instant(*at)
         ),
+        (
+            Refusal::ImportChangesDevice {
+                login_id,
+                in_service,
+                named,
+            },
+            Lang::En,
+        ) => match in_service {
+            Some(serial) => format!(
+                "the file names device {named} for {login_id}, who has device {serial} in service; an import does not change devices (a master revokes, then the user registers the new one); nothing was imported"
+            ),
+            None => format!(
+                "the file names device {named} for {login_id}, who has no device in service; an import does not change devices (the user registers it with `tokenctl register`); nothing was imported"
+            ),
+        },
+        (
+            Refusal::ImportChangesDevice {
+                login_id,
+                in_service,
+                named,
+            },
+            Lang::Ja,
+        ) => match in_service {
+            Some(serial) => format!(
+                "ファイルは {login_id} にパスワード生成機 {named} を指定していますが、{login_id} は {serial} を利用中です。取り込みでは生成機を変更できません（マスターユーザが失効し、利用者が新しい生成機を利用登録します）。何も取り込んでいません"
+            ),
+            None => format!(
+                "ファイルは {login_id} にパスワード生成機 {named} を指定していますが、{login_id} には利用中の生成機がありません。取り込みでは生成機を変更できません（利用者が `tokenctl register` で利用登録します）。何も取り込んでいません"
+            ),
+        },
+        (Refusal::ImportTurnsOtpOff { login_id, serial }, Lang::En) => format!(
+            "the file sets otp_required false for {login_id}, who has device {serial} in service; revoke it first; nothing was imported"
+        ),
+        (Refusal::ImportTurnsOtpOff { login_id, serial }, Lang::Ja) => format!(
+            "ファイルは {login_id} の otp_required を false にしていますが、{login_id} はパスワード生成機 {serial} を利用中です。先に失効してください。何も取り込んでいません"
+        ),
     }
 }
 
