@@ -119,27 +119,9 @@ pub fn run(ctx: &Context, store: &mut Store, args: &AuditArgs, out: &mut dyn Wri
                         }
                         .to_string(),
                     ]
-                    .into_iter()
-                    .map(|cell| escape_controls(&cell))
-                    .collect()
                 })
                 .collect();
             write_table(out, headers, table)
         }
     }
-}
-
-/// Control characters in a logged value (a file name, a login ID) are shown
-/// escaped, never sent raw to the terminal.
-fn escape_controls(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| {
-            let escaped: Vec<char> = if c.is_control() {
-                c.escape_default().collect()
-            } else {
-                vec![c]
-            };
-            escaped
-        })
-        .collect()
 }

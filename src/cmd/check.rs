@@ -91,18 +91,7 @@ pub fn run(ctx: &Context, store: &mut Store, args: &CheckArgs, out: &mut dyn Wri
     // One line per finding on stderr, as cron and scripts expect.
     let mut stderr = std::io::stderr().lock();
     for finding in &report.findings {
-        let detail: String = finding
-            .detail
-            .chars()
-            .flat_map(|c| {
-                let escaped: Vec<char> = if c.is_control() {
-                    c.escape_default().collect()
-                } else {
-                    vec![c]
-                };
-                escaped
-            })
-            .collect();
+        let detail = crate::text::escape_controls(&finding.detail);
         let _ = writeln!(stderr, "check: {}: {detail}", finding.kind);
     }
     Ok(FINDINGS_EXIT_CODE)
