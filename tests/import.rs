@@ -345,6 +345,17 @@ fn import_users_update_changes_name_role_and_otp_required_and_adds_new_login_ids
         audit[0]["detail"],
         "users from stdin (--update): 1 added, 2 updated, 2 unchanged"
     );
+    // A new master can sign revocations: the promotion has a row of its own.
+    let roles = r
+        .run(&["audit", "--action", "role", "--format", "json"])
+        .succeeds()
+        .json();
+    assert_eq!(roles.as_array().unwrap().len(), 1, "{roles:#}");
+    assert_eq!(roles[0]["targets"], serde_json::json!(["hamako01"]));
+    assert_eq!(
+        roles[0]["detail"],
+        "role general -> master (users file stdin)"
+    );
     r.run(&["check"]).succeeds();
     // The same file again changes nothing but is still recorded.
     r.run(&["--lang", "ja", "import", "users", "--update", "-"])

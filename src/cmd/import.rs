@@ -191,11 +191,14 @@ fn import_csv(
 }
 
 /// What `import users --update` did.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct UpdateCounts {
     pub added: u64,
     pub updated: u64,
     pub unchanged: u64,
+    /// Users whose role changed, from and to: a new master can sign
+    /// revocations, so each change gets an audit row of its own.
+    pub role_changes: Vec<(String, Role, Role)>,
 }
 
 /// `import users --update`: each row updates the user of its login ID (as
@@ -227,6 +230,22 @@ fn update_users(
                 counts.unchanged,
             ),
         )?;
+        for (login_id, from, to) in &counts.role_changes {
+            record(
+                ctx,
+                tx,
+                &admin_actor(),
+                "role",
+                std::slice::from_ref(login_id),
+                "ok",
+                format!(
+                    "role {} -> {} (users file {})",
+                    from.as_str(),
+                    to.as_str(),
+                    escape_controls(name)
+                ),
+            )?;
+        }
         Ok(counts)
     })
 }
@@ -279,6 +298,13 @@ fn update_or_add(
             Update::Changed => {
                 update_user(conn, current.id, &row.user)?;
                 counts.updated += 1;
+                if current.role != row.user.role {
+                    counts.role_changes.push((
+                        current.login_id.clone(),
+                        current.role,
+                        row.user.role,
+                    ));
+                }
             }
         }
         Ok(())
