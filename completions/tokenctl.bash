@@ -343,7 +343,7 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__expiring)
-            opts="-h --within --exit-code --db --key-file --format --lang --excel --help"
+            opts="-h --within --exit-code --summary --db --key-file --format --lang --excel --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -775,7 +775,7 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__import__subcmd__users)
-            opts="-h --encoding --db --key-file --format --lang --excel --help"
+            opts="-h --encoding --update --db --key-file --format --lang --excel --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -727,8 +727,14 @@ catalogue! {
     // ---- list, expiring ----
     NoUsersMatch => en: "No users match.", ja: "該当する利用者はいません。";
     ExpiringExpiredNote
-        => en: "Expired devices can no longer be revoked by the organisation: contact the bank.",
-           ja: "有効期限を過ぎたパスワード生成機は団体では失効できません。銀行にご連絡ください。";
+        => en: "Expired devices can no longer be revoked by the organisation: only the bank can revoke them. Contact the bank, then record its revocation with `tokenctl revoke --as MASTER LOGIN_ID --bank-reference REF`.",
+           ja: "有効期限を過ぎたパスワード生成機は団体では失効できません（失効できるのは銀行のみです）。銀行にご連絡のうえ、銀行による失効を `tokenctl revoke --as MASTER LOGIN_ID --bank-reference REF` で記録してください。";
+    CellExpiredMonth => en: "expired", ja: "期限切れ";
+    SummaryHeading
+        => en: "Devices in service by expiry month (expired: only the bank can revoke them):",
+           ja: "有効期限の月別の利用中パスワード生成機（期限切れは銀行のみが失効できます）：";
+    LabelMonth => en: "Month", ja: "月";
+    LabelDevices => en: "Devices", ja: "台数";
     ExpiringDueNote
         => en: "Revoke these devices before they expire, then each user registers the new one.",
            ja: "有効期限までに失効し、各利用者が新しいパスワード生成機を利用登録してください。";
@@ -855,13 +861,13 @@ catalogue! {
            ja: "{at} 以降に新しいパスワード生成機を利用登録できます。";
     RegistrableEvery { at: String }
         => en: "Every user may register a new device from {at}.",
-           ja: "各利用者は {at} 以降に新しいパスワード生成機を利用登録できます。";
+           ja: "{at} 以降に新しいパスワード生成機を利用登録できます。";
     RegistrableOneWould { at: String }
         => en: "The user would be able to register a new device from {at}.",
-           ja: "{at} 以降に新しいパスワード生成機を利用登録できるようになります。";
+           ja: "{at} 以降に新しいパスワード生成機を利用登録できます。";
     RegistrableEveryWould { at: String }
         => en: "Every user would be able to register a new device from {at}.",
-           ja: "各利用者は {at} 以降に新しいパスワード生成機を利用登録できるようになります。";
+           ja: "{at} 以降に新しいパスワード生成機を利用登録できます。";
     RevokesOwnDevice { master: String }
         => en: "Warning: {master} revokes their own device and cannot sign again until they register a new one.",
            ja: "注意：{master} は自身のパスワード生成機を失効します。新しい生成機を利用登録するまで署名できません。";
@@ -913,6 +919,45 @@ catalogue! {
     PreviousOutOfUse { serial: String }
         => en: "The previous device {serial} is now out of use: see `tokenctl dispose-note {serial}`.",
            ja: "旧パスワード生成機 {serial} は使用されなくなりました。`tokenctl dispose-note {serial}` をご覧ください。";
+    UsersUpdated { file: String, added: u64, updated: u64, unchanged: u64 }
+        => en: "Imported users from {file}: {added} added, {updated} updated, {unchanged} unchanged.",
+           ja: "{file} から利用者を取り込みました：追加 {added} 件、更新 {updated} 件、変更なし {unchanged} 件。";
+    FilterPrompt { count: usize }
+        => en: "{count} users are in service, more than fit on the screen. Filter by login ID, name, serial or expiry month (YYYY-MM); empty for all",
+           ja: "利用中の利用者が {count} 名で、画面に収まりません。ログインID、利用者名、シリアル番号、有効期限の月（YYYY-MM）で絞り込んでください（空欄ですべて）";
+    FilterMatchesNone { filter: String }
+        => en: "No user in service matches \"{filter}\"; try again.",
+           ja: "「{filter}」に一致する利用中の利用者はいません。もう一度入力してください。";
+    Selected { login_ids: Vec<String>, more: usize }
+        => en: { format!("Selected: {}{}", list(Lang::En, login_ids), if *more > 0 { format!(" and {more} more") } else { String::new() }) },
+           ja: { format!("選択した利用者：{}{}", list(Lang::Ja, login_ids), if *more > 0 { format!(" ほか {more} 名") } else { String::new() }) };
+    DemoExpiredHeading
+        => en: "After the New Year holidays, taro01's own device has expired",
+           ja: "年末年始の休業明け、taro01 自身のパスワード生成機の有効期限が切れている";
+    DemoExpiredNote
+        => en: "Nobody revoked device 23456789 before it expired on 30 December, and the New Year holidays (31 December to 3 January) followed. Only the bank can revoke it now.",
+           ja: "パスワード生成機 23456789 は12月30日の有効期限までに失効されず、そのまま年末年始の休業（12月31日〜1月3日）に入りました。いまは銀行しか失効できません。";
+    DemoBankHeading
+        => en: "The bank revokes the device; taro01 records the bank's revocation",
+           ja: "銀行がパスワード生成機を失効し、taro01 が銀行による失効を記録";
+    DemoBankNote
+        => en: "The bank revoked it at 20:40 on Monday 4 January, after the 20:30 cut-off, so taro01 may register again from 08:10 the next business morning. Recording it takes his password alone: his own device can no longer give a code.",
+           ja: "銀行は1月4日（月）20時40分に失効しました。20時30分以降のため、taro01 の利用登録は翌営業日の8時10分からとなります。自身の生成機はもうワンタイムパスワードを表示できないため、記録には確認用パスワードのみを使います。";
+    DemoMasterRegistersHeading
+        => en: "At 08:10 the next morning taro01 registers the new device",
+           ja: "翌朝8時10分、taro01 が新しいパスワード生成機を利用登録";
+    LoginIdTwice { login_id: String }
+        => en: "login ID {login_id} appears earlier in this file",
+           ja: "ログインID {login_id} はこのファイルの前の行にもあります";
+    ImportChangesDevice { login_id: String, serial: String, named: String }
+        => en: "the file names device {named} for {login_id}, who has device {serial} in service; an import does not change devices (a master revokes, then the user registers the new one); nothing was imported",
+           ja: "ファイルは {login_id} にパスワード生成機 {named} を指定していますが、{login_id} は {serial} を利用中です。取り込みでは生成機を変更できません（マスターユーザが失効し、利用者が新しい生成機を利用登録します）。何も取り込んでいません";
+    ImportNamesDevice { login_id: String, named: String }
+        => en: "the file names device {named} for {login_id}, who has no device in service; an import does not change devices (the user registers it with `tokenctl register`); nothing was imported",
+           ja: "ファイルは {login_id} にパスワード生成機 {named} を指定していますが、{login_id} には利用中の生成機がありません。取り込みでは生成機を変更できません（利用者が `tokenctl register` で利用登録します）。何も取り込んでいません";
+    ImportTurnsOtpOff { login_id: String, serial: String }
+        => en: "the file sets otp_required false for {login_id}, who has device {serial} in service; revoke it first; nothing was imported",
+           ja: "ファイルは {login_id} の otp_required を false にしていますが、{login_id} はパスワード生成機 {serial} を利用中です。先に失効してください。何も取り込んでいません";
 }
 
 #[cfg(test)]

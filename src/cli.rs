@@ -121,6 +121,10 @@ pub enum ImportCommand {
         /// The file's encoding: auto reads UTF-8, else Shift_JIS (CP932)
         #[arg(long, value_enum, default_value_t = Encoding::Auto)]
         encoding: Encoding,
+        /// Update users already in the registry (name, role, otp_required)
+        /// and add the others; a row may not change a user's device
+        #[arg(long)]
+        update: bool,
     },
     /// The bank's delivery: CSV serial,secret,expires[,digits,period,algorithm],
     /// or a PSKC key container (RFC 6030, recognised by its content)
@@ -275,6 +279,10 @@ pub struct ExpiringArgs {
     /// Exit 10 when any device is reported
     #[arg(long)]
     pub exit_code: bool,
+    /// Devices in service expiring per month, for the next 12 months (from
+    /// the current month in Japan), and those already expired
+    #[arg(long, conflicts_with_all = ["within", "exit_code"])]
+    pub summary: bool,
 }
 
 #[derive(Debug, Args)]

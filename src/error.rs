@@ -352,6 +352,27 @@ impl From<&Refusal> for Msg {
                 serial: s(serial),
                 at: *at,
             },
+            Refusal::ImportChangesDevice {
+                login_id,
+                in_service: Some(serial),
+                named,
+            } => Msg::ImportChangesDevice {
+                login_id: s(login_id),
+                serial: s(serial),
+                named: s(named),
+            },
+            Refusal::ImportChangesDevice {
+                login_id,
+                in_service: None,
+                named,
+            } => Msg::ImportNamesDevice {
+                login_id: s(login_id),
+                named: s(named),
+            },
+            Refusal::ImportTurnsOtpOff { login_id, serial } => Msg::ImportTurnsOtpOff {
+                login_id: s(login_id),
+                serial: s(serial),
+            },
         }
     }
 }

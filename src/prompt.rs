@@ -1,5 +1,5 @@
-//! The terminal at the edge: password, code, confirmation and checkbox
-//! prompts. Without a terminal every prompt is a usage error (exit 2), never
+//! The terminal at the edge: password, code, confirmation, text and
+//! checkbox prompts. Without a terminal every prompt is a usage error (exit 2), never
 //! a hang waiting on input that will not come.
 
 use std::io::{IsTerminal, Read};
@@ -330,16 +330,37 @@ impl Terminal {
         )
     }
 
-    /// A checkbox list; returns the indices chosen.
-    pub fn select(&self, prompt: &str, items: &[String]) -> Result<Vec<usize>> {
+    /// A checkbox list showing at most `page` items at a time; returns the
+    /// indices chosen. The list is cleared afterwards and the choice not
+    /// echoed: the caller says what was chosen, in fewer words than the rows.
+    pub fn select(&self, prompt: &str, items: &[String], page: usize) -> Result<Vec<usize>> {
         self.require(Msg::NeedTargets)?;
         let theme = theme(self.lang);
         answered(
             MultiSelect::with_theme(theme.as_ref())
                 .with_prompt(prompt)
                 .items(items)
+                .max_length(page)
+                .report(false)
                 .interact(),
         )
+    }
+
+    /// A line of text typed at a prompt (empty allowed).
+    pub fn text(&self, prompt: &str) -> Result<String> {
+        self.require(Msg::NeedTargets)?;
+        let theme = theme(self.lang);
+        answered(
+            Input::<String>::with_theme(theme.as_ref())
+                .with_prompt(prompt)
+                .allow_empty(true)
+                .interact_text(),
+        )
+    }
+
+    /// The terminal's height in lines (24 when it cannot be told).
+    pub fn height(&self) -> usize {
+        usize::from(dialoguer::console::Term::stderr().size().0)
     }
 }
 

@@ -174,9 +174,30 @@ fn demo_walks_the_whole_procedure_and_leaves_nothing_behind() {
         "expiring --within 6w",
         "Device 45678909: out of use since 2026-11-24 08:10:00 JST",
         "battery",
+        // The expired-device path: named by the report, refused to the
+        // organisation, recorded from the bank, registered next morning.
+        "[2027-01-04 09:00:00 JST]",
+        "EXPIRED",
+        "only the bank can revoke them",
+        "error: the device 23456789 of master taro01 expired on 2026-12-30",
+        "(exit 7)",
+        "revoke --as taro01 taro01 --bank-reference BK-20270104-001 --revoked-at 2027-01-04T20:40:00+09:00",
+        "Recorded the bank's revocation of the devices of the following users.",
+        "The user may register a new device from 2027-01-05 08:10:00 JST.",
+        "Registered device 34567891 for taro01 at 2027-01-05 08:10:00 JST",
     ] {
         out.stdout_has(expected);
     }
+    let bank_step = out.stdout.find("--bank-reference").expect("the bank step");
+    let registration = out
+        .stdout
+        .find("register --user taro01")
+        .expect("the registration");
+    assert!(
+        bank_step < registration,
+        "the bank's revocation is recorded before the registration:\n{}",
+        out.stdout
+    );
     assert_eq!(
         std::fs::read_dir(&tmp).unwrap().count(),
         0,
@@ -189,7 +210,12 @@ fn demo_walks_the_whole_procedure_and_leaves_nothing_behind() {
         .succeeds();
     ja.stdout_has("勤労感謝の日")
         .stdout_has("失効中")
-        .stdout_has("電池");
+        .stdout_has("電池")
+        .stdout_has("年末年始")
+        .stdout_has("銀行による失効を記録しました")
+        .stdout_has(
+            "taro01 のパスワード生成機 34567891 を 2027年1月5日 8時10分 に利用登録しました",
+        );
 }
 
 #[test]

@@ -121,9 +121,6 @@ pub fn run(ctx: &Context, store: &mut Store, args: &AuditArgs, out: &mut dyn Wri
                             Msg::CellClockSystem
                         }),
                     ]
-                    .into_iter()
-                    .map(|cell| escape_controls(&cell))
-                    .collect()
                 })
                 .collect();
             write_table(out, headers, table)
@@ -160,19 +157,4 @@ fn outcome_label(outcome: &str) -> Option<Msg> {
         "locked" => Msg::OutcomeLocked,
         _ => return None,
     })
-}
-
-/// Control characters in a logged value (a file name, a login ID) are shown
-/// escaped, never sent raw to the terminal.
-fn escape_controls(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| {
-            let escaped: Vec<char> = if c.is_control() {
-                c.escape_default().collect()
-            } else {
-                vec![c]
-            };
-            escaped
-        })
-        .collect()
 }

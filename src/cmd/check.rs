@@ -78,7 +78,7 @@ pub fn run(ctx: &Context, store: &mut Store, args: &CheckArgs, out: &mut dyn Wri
     // One line per finding on stderr, as cron and scripts expect.
     let mut stderr = std::io::stderr().lock();
     for finding in &report.findings {
-        let detail = crate::text::escape_controls(&finding.detail).into_owned();
+        let detail = crate::text::escape_controls(&finding.detail);
         let _ = writeln!(stderr, "check: {}: {detail}", finding.kind);
     }
     Ok(FINDINGS_EXIT_CODE)

@@ -31,6 +31,18 @@ const OPENS_AT: &str = "2026-11-24T08:10:00+09:00";
 const OLD_DEVICE: &str = "45678909";
 const NEW_DEVICE: &str = "56789012";
 const MASTER_DEVICE: &str = "23456789";
+/// Monday 4 January 2027, the first business day after the New Year
+/// holidays (31 December to 3 January): taro01's device, which expired on
+/// 30 December, is past the organisation's reach.
+const AFTER_HOLIDAYS: &str = "2027-01-04T09:00:00+09:00";
+/// When the bank revoked it (after the 20:30 cut-off), and when taro01
+/// records that revocation.
+const BANK_REVOKED_AT: &str = "2027-01-04T20:40:00+09:00";
+const BANK_RECORDED_AT: &str = "2027-01-04T21:00:00+09:00";
+const BANK_REFERENCE: &str = "BK-20270104-001";
+/// Tuesday 5 January, 08:10: the next business morning.
+const NEXT_MORNING: &str = "2027-01-05T08:10:00+09:00";
+const MASTER_NEW_DEVICE: &str = "34567891";
 
 pub fn run(output: Output, out: &mut dyn Write) -> Result<()> {
     let dir = tempfile::tempdir().map_err(|e| Error::io(Msg::CannotCreateTempDir, e))?;
@@ -212,6 +224,7 @@ impl Demo<'_> {
             &ExpiringArgs {
                 within: 6 * 7,
                 exit_code: false,
+                summary: false,
             },
             self.out,
         )?;
@@ -229,7 +242,94 @@ impl Demo<'_> {
             self.out,
         )?;
 
+        self.expired_over_the_holidays(store)?;
+
         writeln!(self.out).map_err(write_error)?;
         self.say(Msg::DemoDone)
+    }
+
+    /// The way out for a device that expired before it was revoked: the
+    /// bank revokes it, the master records that revocation, and the user
+    /// registers the new device once the rules allow.
+    fn expired_over_the_holidays(&mut self, store: &mut Store) -> Result<()> {
+        self.set_clock(AFTER_HOLIDAYS);
+        self.heading(Msg::DemoExpiredHeading)?;
+        self.say(Msg::DemoExpiredNote)?;
+        self.command("expiring")?;
+        expiring::run(
+            &self.ctx,
+            store,
+            &ExpiringArgs {
+                within: 30,
+                exit_code: false,
+                summary: false,
+            },
+            self.out,
+        )?;
+        let expired_code = self.code(store, MASTER_DEVICE)?;
+        self.command(&format!(
+            "revoke --as {DEMO_MASTER} {DEMO_MASTER} --otp {expired_code} --password-file master.txt --yes"
+        ))?;
+        let plain = revoke::run(
+            &self.ctx,
+            store,
+            &RevokeRequest {
+                otp: Some(expired_code),
+                ..self.master_revokes_own_device()
+            },
+            self.out,
+        );
+        self.refusal(plain)?;
+
+        self.set_clock(BANK_RECORDED_AT);
+        self.heading(Msg::DemoBankHeading)?;
+        self.say(Msg::DemoBankNote)?;
+        self.command(&format!(
+            "revoke --as {DEMO_MASTER} {DEMO_MASTER} --bank-reference {BANK_REFERENCE} --revoked-at {BANK_REVOKED_AT} --password-file master.txt --yes"
+        ))?;
+        revoke::run(
+            &self.ctx,
+            store,
+            &RevokeRequest {
+                bank_reference: Some(BANK_REFERENCE.into()),
+                revoked_at: Some(BANK_REVOKED_AT.into()),
+                ..self.master_revokes_own_device()
+            },
+            self.out,
+        )?;
+
+        self.set_clock(NEXT_MORNING);
+        self.heading(Msg::DemoMasterRegistersHeading)?;
+        let code = self.code(store, MASTER_NEW_DEVICE)?;
+        self.command(&format!(
+            "register --user {DEMO_MASTER} --serial {MASTER_NEW_DEVICE} --otp {code}"
+        ))?;
+        register::run(
+            &self.ctx,
+            store,
+            &RegisterArgs {
+                user: DEMO_MASTER.into(),
+                serial: MASTER_NEW_DEVICE.into(),
+                otp: Some(code),
+            },
+            self.out,
+        )
+    }
+
+    /// taro01 revoking his own device with his password, confirmed.
+    fn master_revokes_own_device(&self) -> RevokeRequest {
+        RevokeRequest {
+            master: DEMO_MASTER.into(),
+            targets: vec![DEMO_MASTER.into()],
+            targets_file: None,
+            encoding: Default::default(),
+            expiring_within: None,
+            otp: None,
+            password: PasswordInput::Given(DEMO_PASSWORD.into()),
+            dry_run: false,
+            yes: true,
+            bank_reference: None,
+            revoked_at: None,
+        }
     }
 }

@@ -10,7 +10,7 @@
 //! error quotes at most a short, single-line part of a field: never a secret,
 //! never the rest of the file after a quote left open.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{Read, Write};
 use std::path::Path;
 
@@ -27,8 +27,9 @@ use crate::output::{Format, Lang, csv_writer, progress, write_json};
 use crate::pskc::{self, PskcKey, PskcOptions};
 use crate::rules::otp::{Algorithm, DeviceKey, MIN_SECRET_BYTES, parse_secret};
 use crate::rules::status::Role;
+use crate::rules::user_update::{self, Update};
 use crate::store::devices::{NewDevice, device_id_of, insert_device};
-use crate::store::users::{NewUser, insert_user};
+use crate::store::users::{NewUser, find_user, insert_user, update_user};
 use crate::store::{Store, Tx, is_unique_violation};
 use crate::text::{self, decode_failure, escape_controls, quote_field};
 
@@ -57,6 +58,51 @@ pub fn run(
     let input = text::open(&file, encoding).map_err(|e| cannot_read(&file, &e))?;
     let name = if file == "-" { "stdin" } else { &*file };
     let count = match command {
+        ImportCommand::Users { update: true, .. } => {
+            let counts = update_users(ctx, store, input.reader, name, input.size)?;
+            let (added, updated, unchanged) = (counts.added, counts.updated, counts.unchanged);
+            let report = UpdateJson {
+                kind: Kind::Users.noun(),
+                imported: added + updated + unchanged,
+                added,
+                updated,
+                unchanged,
+                file: name,
+            };
+            return match ctx.out.format {
+                Format::Json => write_json(out, &report),
+                Format::Csv => {
+                    let mut csv = csv_writer(&ctx.out, out);
+                    csv.write_record([
+                        "kind",
+                        "imported",
+                        "added",
+                        "updated",
+                        "unchanged",
+                        "file",
+                    ])?;
+                    csv.write_record([
+                        report.kind,
+                        &report.imported.to_string(),
+                        &added.to_string(),
+                        &updated.to_string(),
+                        &unchanged.to_string(),
+                        name,
+                    ])?;
+                    Ok(csv.flush()?)
+                }
+                Format::Table => {
+                    let done = Msg::UsersUpdated {
+                        file: escape_controls(name).into_owned(),
+                        added,
+                        updated,
+                        unchanged,
+                    };
+                    writeln!(out, "{}", ctx.out.t(done))?;
+                    Ok(())
+                }
+            };
+        }
         ImportCommand::Users { .. } => {
             import_csv(ctx, store, Kind::Users, input.reader, name, input.size)?
         }
@@ -106,6 +152,19 @@ struct ImportJson<'a> {
     kind: &'a str,
     imported: u64,
     /// The file as named on the command line, `stdin` for `-`.
+    file: &'a str,
+}
+
+/// What `import users --update --format json` prints: `imported` rows,
+/// of which `added` were new, `updated` changed a user and `unchanged`
+/// changed nothing.
+#[derive(Serialize)]
+struct UpdateJson<'a> {
+    kind: &'a str,
+    imported: u64,
+    added: u64,
+    updated: u64,
+    unchanged: u64,
     file: &'a str,
 }
 
@@ -213,6 +272,129 @@ fn import_csv(
         )?;
         Ok(count)
     })
+}
+
+/// What `import users --update` did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct UpdateCounts {
+    pub added: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    /// Users whose role changed, from and to: a new master can sign
+    /// revocations, so each change gets an audit row of its own.
+    pub role_changes: Vec<(String, Role, Role)>,
+}
+
+/// `import users --update`: each row updates the user of its login ID (as
+/// `rules::user_update` allows) or adds a new one, in one transaction with
+/// its audit row. A row the rule refuses stops the import (exit 7) and
+/// nothing is imported.
+fn update_users(
+    ctx: &Context,
+    store: &mut Store,
+    reader: impl Read,
+    name: &str,
+    size: u64,
+) -> Result<UpdateCounts> {
+    store.prepare_for_bulk_writes()?;
+    store.write(|tx| {
+        let now = ctx.clock.now().timestamp();
+        let counts = update_or_add(tx, reader, name, size, now, ctx.out.lang)?;
+        record(
+            ctx,
+            tx,
+            &admin_actor(),
+            Kind::Users.action(),
+            &[],
+            "ok",
+            format!(
+                "users from {} (--update): {} added, {} updated, {} unchanged",
+                escape_controls(name),
+                counts.added,
+                counts.updated,
+                counts.unchanged,
+            ),
+        )?;
+        for (login_id, from, to) in &counts.role_changes {
+            record(
+                ctx,
+                tx,
+                &admin_actor(),
+                "role",
+                std::slice::from_ref(login_id),
+                "ok",
+                format!(
+                    "role {} -> {} (users file {})",
+                    from.as_str(),
+                    to.as_str(),
+                    escape_controls(name)
+                ),
+            )?;
+        }
+        Ok(counts)
+    })
+}
+
+/// Reads the users CSV in `reader` and updates or adds each row through
+/// `conn`, which the caller holds in a transaction.
+fn update_or_add(
+    conn: &Tx<'_>,
+    reader: impl Read,
+    file: &str,
+    size: u64,
+    now: i64,
+    lang: Lang,
+) -> Result<UpdateCounts> {
+    let mut counts = UpdateCounts::default();
+    // Two rows for one login ID would leave it to the order which one wins.
+    let mut seen = HashSet::new();
+    for_each_row(Kind::Users, reader, file, size, lang, |row| {
+        let Row::User(row) = row else {
+            unreachable!("a users file yields user rows");
+        };
+        if !seen.insert(row.user.login_id.clone()) {
+            return Err(RowError::Bad(Msg::LoginIdTwice {
+                login_id: quote_field(&row.user.login_id),
+            }));
+        }
+        let Some(current) = find_user(conn, &row.user.login_id)? else {
+            insert_user_row(conn, row, now)?;
+            counts.added += 1;
+            return Ok(());
+        };
+        let decision = user_update::decide(
+            &current.login_id,
+            user_update::Current {
+                name: &current.name,
+                role: current.role,
+                otp_required: current.otp_required,
+                serial_in_service: current.device.as_ref().map(|d| d.serial.as_str()),
+            },
+            user_update::Wanted {
+                name: &row.user.name,
+                role: row.user.role,
+                otp_required: row.user.otp_required,
+                serial: row.serial.as_deref(),
+            },
+        )
+        .map_err(Error::Rule)?;
+        match decision {
+            Update::Unchanged => counts.unchanged += 1,
+            Update::Changed => {
+                update_user(conn, current.id, &row.user)?;
+                counts.updated += 1;
+                if current.role != row.user.role {
+                    counts.role_changes.push((
+                        current.login_id.clone(),
+                        current.role,
+                        row.user.role,
+                    ));
+                }
+            }
+        }
+        Ok(())
+    })?;
+    Ok(counts)
 }
 
 /// Imports the keys of a PSKC container in one transaction, each through
@@ -531,7 +713,8 @@ impl<'a> Fields<'a> {
 }
 
 /// Why a row was not imported: the row is bad (exit 2, naming the line), or
-/// the registry failed (a full disk is not a bad row).
+/// another error passed on as it is: the registry failed (a full disk is not
+/// a bad row), or a rule refused the row (exit 7).
 enum RowError {
     Bad(Msg),
     Registry(Error),

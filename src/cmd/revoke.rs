@@ -459,7 +459,17 @@ fn resolve_targets(
     }
 }
 
+/// Lines of the terminal the checkbox list leaves to the rest: its prompt,
+/// dialoguer's page line, and the notes printed before it.
+const LINES_AROUND_THE_LIST: usize = 4;
+
+/// At most this many login IDs are echoed after the selection; the preview
+/// before the confirmation lists every one.
+const ECHOED_IDS: usize = 20;
+
 /// The procedure's selection screen: a checkbox list of users in service.
+/// When they are more than fit on the terminal, a filter is asked first,
+/// and the list is paged to the terminal's height.
 fn select_interactively(ctx: &Context, store: &Store, today: NaiveDate) -> Result<Vec<String>> {
     let rows = store.read(users::in_service)?;
     let o = &ctx.out;
@@ -489,13 +499,81 @@ fn select_interactively(ctx: &Context, store: &Store, today: NaiveDate) -> Resul
             ]
         })
         .collect();
-    let items = aligned(&cells);
+    let page = ctx
+        .term
+        .height()
+        .saturating_sub(LINES_AROUND_THE_LIST)
+        .max(3);
+    let shown: Vec<usize> = if offered.len() > page {
+        filtered(ctx, &offered)?
+    } else {
+        (0..offered.len()).collect()
+    };
+    let shown_cells: Vec<[String; 5]> = shown.iter().map(|&i| cells[i].clone()).collect();
+    let items = aligned(&shown_cells);
     let prompt = o.t(Msg::SelectTargets);
-    let chosen = ctx.term.select(&prompt, &items)?;
-    Ok(chosen
+    let chosen: Vec<String> = ctx
+        .term
+        .select(&prompt, &items, page)?
         .into_iter()
-        .map(|i| offered[i].login_id.clone())
-        .collect())
+        .map(|i| offered[shown[i]].login_id.clone())
+        .collect();
+    if !chosen.is_empty() {
+        eprintln!("{}", selected_line(o, &chosen));
+    }
+    Ok(chosen)
+}
+
+/// Asks for a filter until one matches a user; the indices of the users
+/// it matches, in order.
+fn filtered(ctx: &Context, offered: &[users::ListRow]) -> Result<Vec<usize>> {
+    let o = &ctx.out;
+    let prompt = o.t(Msg::FilterPrompt {
+        count: offered.len(),
+    });
+    loop {
+        let filter = ctx.term.text(&prompt)?;
+        let matched: Vec<usize> = offered
+            .iter()
+            .enumerate()
+            .filter(|(_, row)| matches_filter(row, &filter))
+            .map(|(i, _)| i)
+            .collect();
+        if !matched.is_empty() {
+            return Ok(matched);
+        }
+        let shown = crate::text::escape_controls(filter.trim());
+        let nothing = Msg::FilterMatchesNone {
+            filter: shown.into_owned(),
+        };
+        eprintln!("{}", o.t(nothing));
+    }
+}
+
+/// Whether a user of the selection matches a filter as typed: their login
+/// ID, name, serial or expiry date (`YYYY-MM-DD`, so `2026-12` finds the
+/// month) contains it, ignoring case and full-width forms. An empty filter
+/// matches everyone.
+fn matches_filter(row: &users::ListRow, filter: &str) -> bool {
+    let needle = crate::text::typed(filter).to_lowercase();
+    if needle.is_empty() {
+        return true;
+    }
+    let has = |field: &str| crate::text::typed(field).to_lowercase().contains(&needle);
+    has(&row.login_id)
+        || has(&row.name)
+        || row.serial.as_deref().is_some_and(has)
+        || row.expires.as_deref().is_some_and(has)
+}
+
+/// The echo of a selection: its login IDs, the first `ECHOED_IDS` of them.
+fn selected_line(o: &Output, ids: &[String]) -> String {
+    let shown = &ids[..ids.len().min(ECHOED_IDS)];
+    let more = ids.len() - shown.len();
+    o.t(Msg::Selected {
+        login_ids: shown.to_vec(),
+        more,
+    })
 }
 
 /// Rows whose columns line up on a terminal, measured in display columns
@@ -642,4 +720,58 @@ fn registration_rule(o: &Output) -> String {
         opening_h: oh,
         opening_m: om,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::status::Role;
+
+    fn row(login_id: &str, name: &str, serial: &str, expires: &str) -> users::ListRow {
+        users::ListRow {
+            login_id: login_id.into(),
+            name: name.into(),
+            role: Role::General,
+            serial: Some(serial.into()),
+            status: Status::Active,
+            expires: Some(expires.into()),
+            registrable_at: None,
+            locked: false,
+        }
+    }
+
+    #[test]
+    fn the_filter_matches_login_id_name_serial_or_expiry_month_ignoring_case() {
+        let hamako = row("Hamako01", "芳金 花子", "45678909", "2026-12-30");
+        for filter in [
+            "",
+            "  ",
+            "hamako",
+            "HAMAKO0",
+            "花子",
+            "4567",
+            "2026-12",
+            "ｈａｍａｋｏ",
+            "２０２６－１２",
+        ] {
+            assert!(matches_filter(&hamako, filter), "{filter:?}");
+        }
+        for filter in ["taro", "2027-01", "12345", "太郎"] {
+            assert!(!matches_filter(&hamako, filter), "{filter:?}");
+        }
+    }
+
+    #[test]
+    fn the_echo_of_a_selection_is_its_login_ids_and_a_count_of_the_rest() {
+        let en = Output::english();
+        let ids: Vec<String> = (1..=22).map(|i| format!("u{i:02}")).collect();
+        assert_eq!(selected_line(&en, &ids[..2]), "Selected: u01, u02");
+        let long = selected_line(&en, &ids);
+        assert!(long.ends_with("u20 and 2 more"), "{long}");
+        assert!(!long.contains("u21"), "{long}");
+        assert_eq!(
+            selected_line(&Output::japanese(), &ids[..2]),
+            "選択した利用者：u01、u02"
+        );
+    }
 }

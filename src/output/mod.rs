@@ -94,6 +94,14 @@ impl Output {
         }
     }
 
+    /// A month (the date's): `2026-06`, or `2026年6月`.
+    pub fn month(&self, date: NaiveDate) -> String {
+        match self.lang {
+            Lang::En => date.format("%Y-%m").to_string(),
+            Lang::Ja => date.format("%Y年%-m月").to_string(),
+        }
+    }
+
     /// A `YYYY-MM-DD` string from the registry, in the table's form.
     pub fn date_text(&self, text: &str) -> String {
         match NaiveDate::parse_from_str(text, "%Y-%m-%d") {

@@ -228,3 +228,26 @@ pub fn serial_of(conn: &Tx<'_>, device_id: i64) -> Result<Option<String>> {
         .query_row([device_id], |r| r.get(0))
         .optional()?)
 }
+
+/// How many devices in service (held by at least one user; a shared device
+/// counts once) expire on each date up to `last_day`, earliest first: what
+/// `expiring --summary` buckets by month.
+pub fn in_service_by_expiry(conn: &Tx<'_>, last_day: NaiveDate) -> Result<Vec<(NaiveDate, u64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.expires, count(*) FROM devices d \
+         WHERE d.expires <= ?1 AND EXISTS (SELECT 1 FROM users u WHERE u.device_id = d.id) \
+         GROUP BY d.expires ORDER BY d.expires",
+    )?;
+    let rows = stmt.query_map([last_day.to_string()], |r| {
+        let expires: String = r.get(0)?;
+        let date = NaiveDate::parse_from_str(&expires, "%Y-%m-%d").map_err(|_| {
+            rusqlite::Error::FromSqlConversionFailure(
+                0,
+                rusqlite::types::Type::Text,
+                format!("bad expiry date {expires:?} in registry").into(),
+            )
+        })?;
+        Ok((date, r.get::<_, i64>(1)?.unsigned_abs()))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
