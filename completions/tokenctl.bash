@@ -143,7 +143,7 @@ _tokenctl() {
 
     case "${cmd}" in
         tokenctl)
-            opts="-h -V --db --key-file --format --lang --excel --help --version init import passwd list revoke register expiring dispose-note otp audit unlock check completions man demo help"
+            opts="-h -V --db --key-file --format --lang --excel --wide --help --version init import passwd list revoke register expiring dispose-note otp audit unlock check completions man demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -173,7 +173,7 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__audit)
-            opts="-h --limit --action --actor --since --db --key-file --format --lang --excel --help"
+            opts="-h --limit --action --actor --since --db --key-file --format --lang --excel --wide --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -219,7 +219,7 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__check)
-            opts="-h --expect-head --db --key-file --format --lang --excel --help"
+            opts="-h --expect-head --db --key-file --format --lang --excel --wide --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -253,7 +253,7 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__completions)
-            opts="-h --db --key-file --format --lang --excel --help bash elvish fish powershell zsh"
+            opts="-h --db --key-file --format --lang --excel --wide --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -283,7 +283,7 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__demo)
-            opts="-h --db --key-file --format --lang --excel --help"
+            opts="-h --db --key-file --format --lang --excel --wide --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -313,7 +313,7 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__dispose__subcmd__note)
-            opts="-h --mark-disposed --all --db --key-file --format --lang --excel --help"
+            opts="-h --mark-disposed --all --db --key-file --format --lang --excel --wide --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -343,7 +343,7 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__expiring)
-            opts="-h --within --exit-code --summary --db --key-file --format --lang --excel --help"
+            opts="-h --within --exit-code --summary --db --key-file --format --lang --excel --wide --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -643,7 +643,7 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__import)
-            opts="-h --db --key-file --format --lang --excel --help users devices help"
+            opts="-h --db --key-file --format --lang --excel --wide --help users devices help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -673,7 +673,7 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__import__subcmd__devices)
-            opts="-h --encoding --pskc-key-file --pskc-passphrase-file --expires --db --key-file --format --lang --excel --help"
+            opts="-h --encoding --pskc-key-file --pskc-passphrase-file --expires --db --key-file --format --lang --excel --wide --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -775,7 +775,7 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__import__subcmd__users)
-            opts="-h --encoding --update --db --key-file --format --lang --excel --help"
+            opts="-h --encoding --update --db --key-file --format --lang --excel --wide --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -809,7 +809,7 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__init)
-            opts="-h --demo --simulation --db --key-file --format --lang --excel --help"
+            opts="-h --demo --simulation --db --key-file --format --lang --excel --wide --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -839,7 +839,7 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__list)
-            opts="-h --status --role --user --serial --db --key-file --format --lang --excel --help"
+            opts="-h --status --role --user --serial --db --key-file --format --lang --excel --wide --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -885,7 +885,7 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__man)
-            opts="-h --db --key-file --format --lang --excel --help"
+            opts="-h --db --key-file --format --lang --excel --wide --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -915,7 +915,7 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__otp)
-            opts="-h --at --db --key-file --format --lang --excel --help"
+            opts="-h --at --db --key-file --format --lang --excel --wide --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -949,7 +949,7 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__passwd)
-            opts="-h --password-stdin --password-file --current-password-file --as --otp --master-password-file --db --key-file --format --lang --excel --help"
+            opts="-h --password-stdin --password-file --current-password-file --as --otp --master-password-file --db --key-file --format --lang --excel --wide --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -999,7 +999,7 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__register)
-            opts="-h --user --serial --otp --db --key-file --format --lang --excel --help"
+            opts="-h --user --serial --otp --db --key-file --format --lang --excel --wide --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1041,7 +1041,7 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__revoke)
-            opts="-h --as --targets-file --encoding --expiring-within --otp --password-stdin --password-file --dry-run --yes --bank-reference --revoked-at --db --key-file --format --lang --excel --help"
+            opts="-h --as --targets-file --encoding --expiring-within --otp --password-stdin --password-file --dry-run --yes --bank-reference --revoked-at --db --key-file --format --lang --excel --wide --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1103,7 +1103,7 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__unlock)
-            opts="-h --as --otp --password-stdin --password-file --recovery --yes --db --key-file --format --lang --excel --help"
+            opts="-h --as --otp --password-stdin --password-file --recovery --yes --db --key-file --format --lang --excel --wide --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -958,6 +958,8 @@ catalogue! {
     ImportTurnsOtpOff { login_id: String, serial: String }
         => en: "the file sets otp_required false for {login_id}, who has device {serial} in service; revoke it first; nothing was imported",
            ja: "ファイルは {login_id} の otp_required を false にしていますが、{login_id} はパスワード生成機 {serial} を利用中です。先に失効してください。何も取り込んでいません";
+    BadFlagValue { flag: String, reason: Box<Msg> }
+        => en: { format!("{flag}: {}", reason.en()) }, ja: { format!("{flag}：{}", reason.ja()) };
 }
 
 #[cfg(test)]

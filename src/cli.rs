@@ -61,6 +61,11 @@ pub struct Cli {
     #[arg(long, global = true, help_heading = "Global options")]
     pub excel: bool,
 
+    /// Draw tables at full width on a terminal too, instead of fitting
+    /// them to its width (piped output is never cut)
+    #[arg(long, global = true, help_heading = "Global options")]
+    pub wide: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }

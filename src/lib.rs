@@ -84,6 +84,10 @@ pub fn run() -> i32 {
 /// pipe (escape sequences dropped) and with any other control character
 /// escaped, so the argument cannot drive the terminal.
 fn print_clap_error(e: &clap::Error) {
+    if let Some(lines) = translated_clap_error(e) {
+        let _ = std::io::stderr().write_all(lines.as_bytes());
+        return;
+    }
     let raw_argument =
         std::env::args_os().any(|arg| arg.to_string_lossy().chars().any(|c| c.is_control()));
     if !e.use_stderr() || !raw_argument {
@@ -97,6 +101,41 @@ fn print_clap_error(e: &clap::Error) {
         .map(|line| format!("{}\n", text::escape_controls(line)))
         .collect();
     let _ = std::io::stderr().write_all(escaped.as_bytes());
+}
+
+/// A value tokenctl's own parser refused (a report window), in Japanese
+/// when the command line asks for Japanese: clap words its own errors in
+/// English only, so those stay as clap prints them.
+fn translated_clap_error(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::ValueValidation || lang_before_parsing() != Lang::Ja {
+        return None;
+    }
+    let reason = std::error::Error::source(e)?.downcast_ref::<text::DurationError>()?;
+    let arg = match e.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(arg)) => arg.split(' ').next().unwrap_or(arg).to_string(),
+        _ => return None,
+    };
+    let line = catalogue::Msg::BadFlagValue {
+        flag: arg,
+        reason: Box::new(reason.message()),
+    };
+    Some(output::errors::render_lines(&[line.ja()]))
+}
+
+/// The language asked for, read before the command line is parsed (to word
+/// a parse error): `--lang ja` or `--lang=ja`, else as `resolve_lang`.
+fn lang_before_parsing() -> Lang {
+    let args: Vec<String> = std::env::args().collect();
+    let flag = args
+        .iter()
+        .enumerate()
+        .find_map(|(i, arg)| match arg.as_str() {
+            "--lang" => args.get(i + 1).cloned(),
+            other => other.strip_prefix("--lang=").map(str::to_string),
+        });
+    let flag = flag.and_then(|v| <Lang as clap::ValueEnum>::from_str(&v, true).ok());
+    resolve_lang(flag).unwrap_or(Lang::En)
 }
 
 /// `--lang`, else `TOKENCTL_LANG` (exit 2 when it is neither ja nor en),
@@ -125,6 +164,7 @@ fn execute(cli: Cli, lang: Lang, out: &mut dyn Write) -> Result<i32> {
         format: cli.format,
         lang,
         excel: cli.excel,
+        fit: Output::terminal_fit(cli.wide),
     };
     match cli.command {
         Command::Completions(args) => return cmd::completions::run(&args, out).map(|_| 0),

@@ -123,7 +123,7 @@ pub fn run(ctx: &Context, store: &mut Store, args: &AuditArgs, out: &mut dyn Wri
                     ]
                 })
                 .collect();
-            write_table(out, headers, table)
+            write_table(o, out, headers, table)
         }
     }
 }

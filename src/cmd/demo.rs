@@ -58,6 +58,7 @@ pub fn run(output: Output, out: &mut dyn Write) -> Result<()> {
                 format: Format::Table,
                 lang: output.lang,
                 excel: false,
+                fit: output.fit,
             },
             term: Terminal {
                 interactive: false,

@@ -211,7 +211,7 @@ impl<'a> Report<'a> {
                 Msg::LabelDaysLeft,
                 Msg::LabelSharedWith,
             ]);
-            write_table(out, headers, std::mem::take(&mut self.table))?;
+            write_table(&o, out, headers, std::mem::take(&mut self.table))?;
             if self.any_expired {
                 writeln!(out, "{}", o.t(Msg::ExpiringExpiredNote)).map_err(write_error)?;
             }
@@ -283,7 +283,7 @@ fn summary(ctx: &Context, store: &Store, out: &mut dyn Write) -> Result<()> {
                     .into_iter()
                     .map(|(label, n)| vec![label, n.to_string()])
                     .collect();
-                write_table(out, headers, rows)
+                write_table(&o, out, headers, rows)
             }
         }
     }

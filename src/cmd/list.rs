@@ -129,6 +129,11 @@ pub fn run(ctx: &Context, store: &mut Store, args: &ListArgs, out: &mut dyn Writ
                     let none = ctx.out.t(Msg::NoUsersMatch);
                     return writeln!(out, "{none}").map_err(crate::output::write_error);
                 }
+                if let Some(total) = ctx.out.fit {
+                    widths.keep(0); // login ID
+                    widths.keep(3); // serial
+                    widths.fit(total);
+                }
                 let mut table = StreamTable::start(out, &headers, widths)?;
                 for_each_listed(snapshot, &filter, |row| {
                     table.row(&table_row(&ctx.out, &row, today))

@@ -678,7 +678,7 @@ fn render_table(o: &Output, out: &mut dyn Write, p: &Preview<'_>) -> Result<()> 
                 ]
             })
             .collect();
-        write_table(out, headers, rows)?;
+        write_table(o, out, headers, rows)?;
         // One revocation gives every user the same instant: said once.
         let at = registrable_shown.clone();
         let line = match (p.dry_run, p.targets.len()) {

@@ -10,7 +10,13 @@ use crate::error::Error;
 /// characters from inputs (a file name, a login ID) are escaped here, in the
 /// one place every error passes, so none reaches the terminal raw.
 pub fn render(error: &Error, lang: Lang) -> String {
-    lines_in(error, lang)
+    render_lines(&lines_in(error, lang))
+}
+
+/// `lines` as stderr shows them: each after `error: `, control characters
+/// escaped.
+pub fn render_lines(lines: &[String]) -> String {
+    lines
         .iter()
         .map(|line| format!("error: {}\n", crate::text::escape_controls(line)))
         .collect()

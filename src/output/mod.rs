@@ -66,6 +66,10 @@ pub struct Output {
     /// CSV for Excel (`--excel`): a byte-order mark, so Excel reads UTF-8
     /// rather than the locale's code page, and CRLF line ends.
     pub excel: bool,
+    /// The width tables must fit in, in terminal cells: the terminal's when
+    /// stdout is one (and `--wide` is not given); `None` draws tables at
+    /// full width, as piped output always is.
+    pub fit: Option<usize>,
 }
 
 impl Output {
@@ -74,6 +78,7 @@ impl Output {
             format: Format::Table,
             lang: Lang::En,
             excel: false,
+            fit: None,
         }
     }
 
@@ -82,7 +87,19 @@ impl Output {
             format: Format::Table,
             lang: Lang::Ja,
             excel: false,
+            fit: None,
         }
+    }
+
+    /// The width of stdout's terminal, unless `wide` or stdout is not a
+    /// terminal (a pipe or a file is never cut).
+    pub fn terminal_fit(wide: bool) -> Option<usize> {
+        use std::io::IsTerminal;
+        if wide || !std::io::stdout().is_terminal() {
+            return None;
+        }
+        let (_, columns) = dialoguer::console::Term::stdout().size_checked()?;
+        (columns > 0).then_some(usize::from(columns))
     }
 
     /// A date: `2026-06-30`, or as the bank writes it, `2026年6月30日`
@@ -111,7 +128,8 @@ impl Output {
     }
 
     /// An instant in Japan time, in the table's form. Japanese writes it
-    /// as the bank does, `2026年11月24日 8時10分`: no leading zeros, and
+    /// as the bank does, `2026年11月24日 8時10分`: no leading zero in the
+    /// month, day and hour (minutes keep two digits, `21時00分`), and
     /// seconds only when there are any (a registrable-at instant 30 minutes
     /// after a revocation keeps the revocation's seconds, and dropping them
     /// would name a minute at which registration is still refused).
@@ -121,9 +139,9 @@ impl Output {
         match self.lang {
             Lang::En => local.format("%Y-%m-%d %H:%M:%S JST").to_string(),
             Lang::Ja if local.second() == 0 => {
-                local.format("%Y年%-m月%-d日 %-H時%-M分").to_string()
+                local.format("%Y年%-m月%-d日 %-H時%M分").to_string()
             }
-            Lang::Ja => local.format("%Y年%-m月%-d日 %-H時%-M分%-S秒").to_string(),
+            Lang::Ja => local.format("%Y年%-m月%-d日 %-H時%M分%S秒").to_string(),
         }
     }
 
@@ -188,10 +206,18 @@ pub const USER_SCREEN: [Msg; 7] = [
     Msg::LabelRegistrableAt,
 ];
 
+/// The longest a cell of a fitted table may run, in lines: a date and
+/// time wraps onto a second line; anything longer is cut with `…`.
+pub const FITTED_CELL_LINES: usize = 2;
+
 /// Renders rows as a bordered table. An empty table prints nothing. Control
 /// characters in a cell (an audit detail quoting a file name) are shown
-/// escaped: they would break the borders or drive the terminal.
+/// escaped: they would break the borders or drive the terminal. When `o`
+/// says the table must fit a terminal, comfy-table arranges it to that
+/// width: headers wrap, cells wrap onto at most `FITTED_CELL_LINES` lines
+/// and are cut with `…` beyond.
 pub fn write_table(
+    o: &Output,
     out: &mut dyn Write,
     headers: Vec<String>,
     rows: Vec<Vec<String>>,
@@ -204,9 +230,21 @@ pub fn write_table(
         .load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Disabled)
         .set_header(headers);
+    if let Some(width) = o.fit {
+        table
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(u16::try_from(width).unwrap_or(u16::MAX))
+            .set_truncation_indicator("…");
+    }
     for row in rows {
         let cells: Vec<_> = row.iter().map(|cell| escape_controls(cell)).collect();
         table.add_row(cells);
+        if o.fit.is_some() {
+            table
+                .row_mut(table.row_count() - 1)
+                .expect("the row just added")
+                .max_height(FITTED_CELL_LINES);
+        }
     }
     writeln!(out, "{table}").map_err(write_error)
 }
@@ -322,6 +360,7 @@ mod tests {
             format: Format::Table,
             lang: Lang::Ja,
             excel: false,
+            fit: None,
         };
         let date = NaiveDate::from_ymd_opt(2023, 12, 30).unwrap();
         assert_eq!(out.date(date), "2023年12月30日");
@@ -336,8 +375,15 @@ mod tests {
             format: Format::Table,
             lang: Lang::En,
             excel: false,
+            fit: None,
         };
         assert_eq!(en.instant(at), "2026-11-24 08:10:00 JST");
+        let ja = Output::japanese();
+        assert_eq!(ja.instant(at), "2026年11月24日 8時10分");
+        let evening = "2026-11-20T12:00:00Z".parse::<DateTime<Utc>>().unwrap();
+        assert_eq!(ja.instant(evening), "2026年11月20日 21時00分");
+        let odd = "2026-11-20T03:30:07Z".parse::<DateTime<Utc>>().unwrap();
+        assert_eq!(ja.instant(odd), "2026年11月20日 12時30分07秒");
     }
 
     #[test]
@@ -366,6 +412,7 @@ mod tests {
                 format: Format::Csv,
                 lang: Lang::En,
                 excel,
+                fit: None,
             };
             let mut buf = Vec::new();
             let mut csv = csv_writer(&o, &mut buf);
@@ -384,6 +431,7 @@ mod tests {
             format: Format::Csv,
             lang: Lang::En,
             excel: true,
+            fit: None,
         };
         let mut nothing = Vec::new();
         csv_writer(&o, &mut nothing).flush().unwrap();
