@@ -143,7 +143,7 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l excel -d 'Wit
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l as -d 'The master user performing the revocation' -r
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l targets-file -d 'Login IDs, one per line (# comments allowed); - for stdin' -r
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l targets-file -d 'Login IDs, one per line (# comments allowed); - for stdin' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l encoding -d 'The targets file\'s encoding: auto reads UTF-8, else Shift_JIS (CP932)' -r -f -a "auto\t'UTF-8 when the whole input is valid UTF-8, else Shift_JIS (CP932)'
 utf-8\t'UTF-8 only'
 cp932\t'Shift_JIS as Windows and Excel write it (CP932, windows-31j)'"

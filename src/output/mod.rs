@@ -138,9 +138,7 @@ impl Output {
         let local = at.with_timezone(&JAPAN);
         match self.lang {
             Lang::En => local.format("%Y-%m-%d %H:%M:%S JST").to_string(),
-            Lang::Ja if local.second() == 0 => {
-                local.format("%Y年%-m月%-d日 %-H時%M分").to_string()
-            }
+            Lang::Ja if local.second() == 0 => local.format("%Y年%-m月%-d日 %-H時%M分").to_string(),
             Lang::Ja => local.format("%Y年%-m月%-d日 %-H時%M分%S秒").to_string(),
         }
     }
