@@ -124,8 +124,7 @@ fn every_command_help_ends_with_examples() {
             "{command:?}: the examples end the help:\n{examples}"
         );
         assert!(
-            examples.contains(&format!("tokenctl {shown}"))
-                || examples.contains(&format!("tokenctl --")),
+            examples.contains(&format!("tokenctl {shown}")) || examples.contains("tokenctl --"),
             "{command:?}: the examples run the command:\n{examples}"
         );
     }
