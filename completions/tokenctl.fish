@@ -29,7 +29,7 @@ complete -c tokenctl -n "__fish_tokenctl_needs_command" -l key-file -d 'The regi
 complete -c tokenctl -n "__fish_tokenctl_needs_command" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c tokenctl -n "__fish_tokenctl_needs_command" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+complete -c tokenctl -n "__fish_tokenctl_needs_command" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_needs_command" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_needs_command" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
@@ -56,7 +56,7 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand init" -l key-file -d '
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand init" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand init" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand init" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand init" -l demo -d 'Load the sample organisation of the procedure (implies --simulation)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand init" -l simulation -d 'Mark the registry as a simulation: TOKENCTL_NOW governs every command and `otp` shows codes (training, tests, what-if)'
@@ -68,7 +68,7 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and not __fish
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and not __fish_seen_subcommand_from users devices help" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and not __fish_seen_subcommand_from users devices help" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and not __fish_seen_subcommand_from users devices help" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and not __fish_seen_subcommand_from users devices help" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and not __fish_seen_subcommand_from users devices help" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
@@ -84,7 +84,7 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_see
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from users" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from users" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from users" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from users" -l update -d 'Update users already in the registry (name, role, otp_required) and add the others; a row may not change a user\'s device'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from users" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
@@ -101,7 +101,7 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_see
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
@@ -119,7 +119,7 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l key-file -d
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l password-stdin -d 'Read the password from stdin'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
@@ -137,7 +137,7 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l key-file -d '
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
@@ -157,7 +157,7 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l key-file -d
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l password-stdin -d 'Read the password from stdin'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l dry-run -d 'Show what would be revoked; needs no credentials and changes nothing'
@@ -173,7 +173,7 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l key-file 
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
@@ -184,7 +184,7 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l key-file 
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l exit-code -d 'Exit 10 when any device is reported'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l summary -d 'Devices in service expiring per month, for the next 12 months (from the current month in Japan), and those already expired'
@@ -196,7 +196,7 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -l key-f
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -l mark-disposed -d 'Record the disposal of the devices listed'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -l all -d 'With --mark-disposed and no serials: every device out of use'
@@ -209,7 +209,7 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -l key-file -d 'T
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
@@ -223,7 +223,7 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l key-file -d 
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
@@ -236,7 +236,7 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l key-file -d
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l password-stdin -d 'Read the password from stdin'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l recovery -d 'The way out when no master can sign: needs the key file and a confirmation; audited as a recovery'
@@ -250,7 +250,7 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -l key-file -d 
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
@@ -260,7 +260,7 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand completions" -l key-fi
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand completions" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand completions" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand completions" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand completions" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand completions" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
@@ -270,7 +270,7 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand man" -l key-file -d 'T
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand man" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand man" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand man" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand man" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand man" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
@@ -280,7 +280,7 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand demo" -l key-file -d '
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand demo" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand demo" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand demo" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand demo" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand demo" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'

@@ -59,7 +59,8 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = Format::Table, help_heading = "Global options")]
     pub format: Format,
 
-    /// Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]
+    /// Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL,
+    /// LC_MESSAGES or LANG]
     #[arg(long, global = true, value_enum, help_heading = "Global options")]
     pub lang: Option<Lang>,
 
