@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_tokenctl_global_optspecs
-    string join \n db= key-file= format= lang= excel h/help V/version
+    string join \n db= key-file= format= lang= excel wide h/help V/version
 end
 
 function __fish_tokenctl_needs_command
@@ -29,9 +29,10 @@ complete -c tokenctl -n "__fish_tokenctl_needs_command" -l key-file -d 'The regi
 complete -c tokenctl -n "__fish_tokenctl_needs_command" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c tokenctl -n "__fish_tokenctl_needs_command" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+complete -c tokenctl -n "__fish_tokenctl_needs_command" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_needs_command" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
+complete -c tokenctl -n "__fish_tokenctl_needs_command" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tokenctl -n "__fish_tokenctl_needs_command" -s V -l version -d 'Print version'
 complete -c tokenctl -n "__fish_tokenctl_needs_command" -f -a "init" -d 'Create the registry (refuses to overwrite one)'
@@ -55,20 +56,22 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand init" -l key-file -d '
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand init" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand init" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand init" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand init" -l demo -d 'Load the sample organisation of the procedure (implies --simulation)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand init" -l simulation -d 'Mark the registry as a simulation: TOKENCTL_NOW governs every command and `otp` shows codes (training, tests, what-if)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand init" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand init" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand init" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and not __fish_seen_subcommand_from users devices help" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and not __fish_seen_subcommand_from users devices help" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and not __fish_seen_subcommand_from users devices help" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and not __fish_seen_subcommand_from users devices help" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and not __fish_seen_subcommand_from users devices help" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and not __fish_seen_subcommand_from users devices help" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and not __fish_seen_subcommand_from users devices help" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and not __fish_seen_subcommand_from users devices help" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and not __fish_seen_subcommand_from users devices help" -f -a "users" -d 'CSV login_id,name,role,otp_required[,serial]'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and not __fish_seen_subcommand_from users devices help" -f -a "devices" -d 'The bank\'s delivery: CSV serial,secret,expires[,digits,period,algorithm], or a PSKC key container (RFC 6030, recognised by its content)'
@@ -81,9 +84,11 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_see
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from users" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from users" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from users" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from users" -l update -d 'Update users already in the registry (name, role, otp_required) and add the others; a row may not change a user\'s device'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from users" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from users" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from users" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -l encoding -d 'The file\'s encoding: auto reads UTF-8, else Shift_JIS (CP932)' -r -f -a "auto\t'UTF-8 when the whole input is valid UTF-8, else Shift_JIS (CP932)'
 utf-8\t'UTF-8 only'
@@ -96,9 +101,10 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_see
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "users" -d 'CSV login_id,name,role,otp_required[,serial]'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "devices" -d 'The bank\'s delivery: CSV serial,secret,expires[,digits,period,algorithm], or a PSKC key container (RFC 6030, recognised by its content)'
@@ -113,14 +119,15 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l key-file -d
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l password-stdin -d 'Read the password from stdin'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -s h -l help -d 'Print help'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l status -d 'Only users with this OTP status' -r -f -a "active\t''
-revoked\t''
-not-required\t''"
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l status -d 'Only users with this OTP status' -r -f -a "active\t'A device is registered (shown as "in service")'
+revoked\t'No device; a registration is due'
+not-required\t'The user does not use one-time passwords (shown as "-")'"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l role -d 'Only users with this role' -r -f -a "master\t''
 general\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l user -d 'Only this login ID' -r
@@ -130,12 +137,13 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l key-file -d '
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -s h -l help -d 'Print help'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l as -d 'The master user performing the revocation' -r
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l targets-file -d 'Login IDs, one per line (# comments allowed); - for stdin' -r
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l targets-file -d 'Login IDs, one per line (# comments allowed); - for stdin' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l encoding -d 'The targets file\'s encoding: auto reads UTF-8, else Shift_JIS (CP932)' -r -f -a "auto\t'UTF-8 when the whole input is valid UTF-8, else Shift_JIS (CP932)'
 utf-8\t'UTF-8 only'
 cp932\t'Shift_JIS as Windows and Excel write it (CP932, windows-31j)'"
@@ -149,12 +157,13 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l key-file -d
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l password-stdin -d 'Read the password from stdin'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l dry-run -d 'Show what would be revoked; needs no credentials and changes nothing'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l yes -d 'Do not ask for confirmation'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l user -d 'The user registering the device (each user registers for themselves)' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l serial -d 'The serial number printed on the new device' -r
@@ -164,9 +173,10 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l key-file 
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l within -d 'The window: 30d, 4w, 30日, 4週 or 4週間' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
@@ -174,21 +184,24 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l key-file 
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l exit-code -d 'Exit 10 when any device is reported'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l summary -d 'Devices in service expiring per month, for the next 12 months (from the current month in Japan), and those already expired'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -l mark-disposed -d 'Record the disposal of the devices listed'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -l all -d 'With --mark-disposed and no serials: every device out of use'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -l at -d 'The instant to compute the code for (RFC 3339)' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
@@ -196,9 +209,10 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -l key-file -d 'T
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l limit -d 'Show at most N rows' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l action -d 'Only rows of this action (e.g. revoke, register, unlock)' -r
@@ -209,9 +223,10 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l key-file -d 
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l as -d 'The master who signs the unlock with their password and code' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l otp -d 'The current code of the signing master\'s device' -r
@@ -221,12 +236,13 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l key-file -d
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l password-stdin -d 'Read the password from stdin'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l recovery -d 'The way out when no master can sign: needs the key file and a confirmation; audited as a recovery'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l yes -d 'Do not ask for confirmation (with --recovery)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -l expect-head -d 'Also require this audit head (hex), recorded earlier, to be in the chain' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
@@ -234,36 +250,40 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -l key-file -d 
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand completions" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand completions" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand completions" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand completions" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand completions" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand completions" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand completions" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand man" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand man" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand man" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand man" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand man" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand man" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand man" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand man" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand demo" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand demo" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand demo" -l format -d 'Output format' -r -f -a "table\t''
 json\t''
 csv\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand demo" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]' -r -f -a "en\t''
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand demo" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand demo" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand demo" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand demo" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock check completions man demo help" -f -a "init" -d 'Create the registry (refuses to overwrite one)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring dispose-note otp audit unlock check completions man demo help" -f -a "import" -d 'Import users (CSV) or the bank\'s delivery of devices (CSV or PSKC)'

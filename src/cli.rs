@@ -8,12 +8,12 @@
 use std::path::PathBuf;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 use crate::output::{Format, Lang};
 use crate::rules::status::{Role, Status};
 use crate::store::Access;
-use crate::text::{DurationError, Encoding};
+use crate::text::{BadValue, DurationError, Encoding};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -26,7 +26,12 @@ new devices, report devices nearing expiry, and note the disposal of old ones.\n
 TOKENCTL_NOW (an RFC 3339 instant) fixes the clock for every command.",
     after_help = "Exit codes: 0 done, 1 other failure, 2 usage or malformed input, \
 3 verification failed, 4 locked, 5 too early, 6 not found, 7 refused by a rule, \
-8 registry unusable, 10 `expiring --exit-code` found devices."
+8 registry or key file unusable (or another writer won: try again), 9 `check` found \
+the registry altered, 10 `expiring --exit-code` found devices.\n\n\
+Examples:\n  tokenctl --db my.db init --demo\n  tokenctl list --status revoked\n  \
+tokenctl revoke --as taro01 --expiring-within 30d --dry-run\n  \
+tokenctl expiring --within 30d --exit-code\n\n\
+`tokenctl man` prints the manual: the rules, the environment, the files."
 )]
 pub struct Cli {
     /// The registry file [env: TOKENCTL_DB] [default: registry.db in the
@@ -35,6 +40,7 @@ pub struct Cli {
         long,
         global = true,
         value_name = "PATH",
+        value_hint = ValueHint::FilePath,
         help_heading = "Global options"
     )]
     pub db: Option<PathBuf>,
@@ -45,6 +51,7 @@ pub struct Cli {
         long,
         global = true,
         value_name = "PATH",
+        value_hint = ValueHint::FilePath,
         help_heading = "Global options"
     )]
     pub key_file: Option<PathBuf>,
@@ -53,7 +60,8 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = Format::Table, help_heading = "Global options")]
     pub format: Format,
 
-    /// Language of labels and messages [env: TOKENCTL_LANG] [default: from LANG]
+    /// Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL,
+    /// LC_MESSAGES or LANG]
     #[arg(long, global = true, value_enum, help_heading = "Global options")]
     pub lang: Option<Lang>,
 
@@ -62,6 +70,11 @@ pub struct Cli {
     #[arg(long, global = true, help_heading = "Global options")]
     pub excel: bool,
 
+    /// Draw tables at full width on a terminal too, instead of fitting
+    /// them to its width (piped output is never cut)
+    #[arg(long, global = true, help_heading = "Global options")]
+    pub wide: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -69,35 +82,94 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create the registry (refuses to overwrite one)
+    #[command(
+        after_help = "Examples:\n  tokenctl --db my.db init --demo      # the sample organisation, a simulation\n  tokenctl init                        # a live registry and its key file\n  tokenctl init --simulation --format json"
+    )]
     Init(InitArgs),
     /// Import users (CSV) or the bank's delivery of devices (CSV or PSKC)
+    #[command(
+        after_help = "Examples:\n  tokenctl import devices delivery.csv\n  tokenctl import users users.csv"
+    )]
     #[command(subcommand)]
     Import(ImportCommand),
     /// Set a master user's confirmation password
+    #[command(
+        after_help = "Examples:\n  tokenctl passwd taro01             # the first password, asked twice\n  tokenctl passwd taro01 --password-stdin < new.txt\n  tokenctl passwd taro01 --password-file new --current-password-file old\n  tokenctl passwd taro01 --as jiro02 --otp 123456 --master-password-file pw"
+    )]
     Passwd(PasswdArgs),
     /// List users with their device and OTP status
+    #[command(
+        after_help = "Examples:\n  tokenctl list\n  tokenctl list --status revoked --role general\n  tokenctl list --status not_required --format json\n  tokenctl --lang ja list --format csv --excel > users.csv"
+    )]
     List(ListArgs),
     /// Revoke the devices of one or many users, as a master user
+    ///
+    /// All or nothing: every target is checked before anything changes, and
+    /// the master signs with their confirmation password and the current
+    /// code of their own device. Targets are login IDs, a --targets-file, or
+    /// every user whose device expires within --expiring-within.
+    ///
+    /// Interactive mode: on a terminal with no targets, tokenctl offers the
+    /// users in service as a checkbox list, as the bank's screen does (with
+    /// a filter when they do not fit); without --yes it shows what will be
+    /// revoked and asks for confirmation; a missing password or code is
+    /// asked for without echo. Without a terminal, each of these is an error
+    /// (exit 2), never a wait.
+    ///
+    /// Bank revocations: a device past its expiry date cannot be revoked by
+    /// the organisation; the bank revokes it. --bank-reference REF (with
+    /// --revoked-at, when the bank did it) records that revocation, signed
+    /// by the master's password (and code while their device can give one),
+    /// so the user may register a new device.
+    #[command(
+        after_help = "Examples:\n  tokenctl revoke --as taro01       # on a terminal: choose, confirm, sign\n  tokenctl revoke --as taro01 hamako01 --password-file pw.txt --otp 123456\n  tokenctl revoke --as taro01 --expiring-within 30d --dry-run\n  tokenctl revoke --as taro01 --targets-file t.txt --password-file pw.txt --yes\n  tokenctl revoke --as taro01 taro01 --bank-reference BK-2027-0001   # expired"
+    )]
     Revoke(RevokeArgs),
     /// Register a device for a user, with its serial and current code
+    #[command(
+        after_help = "Examples:\n  tokenctl register --user hamako01 --serial 56789012   # asks the code\n  tokenctl register --user hamako01 --serial 56789012 --otp 654321"
+    )]
     Register(RegisterArgs),
     /// Report in-service devices expiring soon or already expired (for cron)
+    #[command(
+        after_help = "Examples:\n  tokenctl expiring --within 30d --exit-code   # cron: silent if none due\n  tokenctl expiring --within 4週 --format csv --excel > expiring.csv\n  tokenctl expiring --summary"
+    )]
     Expiring(ExpiringArgs),
     /// Disposal notice for devices out of use; optionally record disposal
+    #[command(
+        after_help = "Examples:\n  tokenctl dispose-note\n  tokenctl dispose-note 45678909 --mark-disposed\n  tokenctl dispose-note --mark-disposed --all --format json"
+    )]
     DisposeNote(DisposeNoteArgs),
     /// Print the code a (simulated) device shows now or at --at
+    #[command(
+        after_help = "Examples:\n  tokenctl otp 56789012\n  tokenctl otp 56789012 --at 2026-11-24T08:10:00+09:00 --format json"
+    )]
     Otp(OtpArgs),
     /// Show the append-only audit log, newest first
+    #[command(
+        after_help = "Examples:\n  tokenctl audit --limit 20\n  tokenctl audit --action revoke --since 2026-11-01T00:00:00+09:00\n  tokenctl --lang ja audit --actor taro01"
+    )]
     Audit(AuditArgs),
     /// Clear a login's lockout, signed by another master (or --recovery)
+    #[command(
+        after_help = "Examples:\n  tokenctl unlock hamako01 --as taro01 --otp 123456 --password-file pw\n  tokenctl unlock taro01 --recovery --yes --format json"
+    )]
     Unlock(UnlockArgs),
     /// Verify the registry: SQLite's checks, invariants, sealed secrets, audit chain
+    #[command(
+        after_help = "Examples:\n  tokenctl check\n  tokenctl check --expect-head HEX   # the head an earlier check printed\n  tokenctl check --format json"
+    )]
     Check(CheckArgs),
     /// Print shell completions
+    #[command(
+        after_help = "Examples:\n  tokenctl completions bash > /etc/bash_completion.d/tokenctl\n  tokenctl completions zsh > ~/.zfunc/_tokenctl\n  tokenctl completions fish > ~/.config/fish/completions/tokenctl.fish"
+    )]
     Completions(CompletionsArgs),
     /// Print the man page (roff)
+    #[command(after_help = "Examples:\n  tokenctl man > tokenctl.1 && man ./tokenctl.1")]
     Man,
     /// Walk through the whole procedure on a throw-away registry
+    #[command(after_help = "Examples:\n  tokenctl demo\n  tokenctl --lang ja demo")]
     Demo,
 }
 
@@ -115,28 +187,45 @@ pub struct InitArgs {
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
     /// CSV login_id,name,role,otp_required[,serial]
+    #[command(
+        after_help = "Examples:\n  tokenctl import users users.csv\n  tokenctl import users excel.csv --encoding cp932\n  tokenctl import users --update users.csv --format json\n  cat users.csv | tokenctl import users -"
+    )]
     Users {
         /// The CSV file, or - for stdin
-        file: String,
+        #[arg(value_hint = ValueHint::FilePath)]
+        file: PathBuf,
         /// The file's encoding: auto reads UTF-8, else Shift_JIS (CP932)
         #[arg(long, value_enum, default_value_t = Encoding::Auto)]
         encoding: Encoding,
+        /// Update users already in the registry (name, role, otp_required)
+        /// and add the others; a row may not change a user's device
+        #[arg(long)]
+        update: bool,
     },
     /// The bank's delivery: CSV serial,secret,expires[,digits,period,algorithm],
     /// or a PSKC key container (RFC 6030, recognised by its content)
+    #[command(
+        after_help = "Examples:\n  tokenctl import devices delivery.csv\n  tokenctl import devices d.pskcxml --pskc-key-file delivery.key\n  tokenctl import devices d.pskcxml --pskc-passphrase-file pass.txt"
+    )]
     Devices {
         /// The CSV file or PSKC container, or - for stdin
-        file: String,
+        #[arg(value_hint = ValueHint::FilePath)]
+        file: PathBuf,
         /// The file's encoding: auto reads UTF-8, else Shift_JIS (CP932)
         #[arg(long, value_enum, default_value_t = Encoding::Auto)]
         encoding: Encoding,
         /// PSKC: a file holding the pre-shared AES key (hex) the container's
         /// secrets are encrypted with
-        #[arg(long, value_name = "F", conflicts_with = "pskc_passphrase_file")]
+        #[arg(
+            long,
+            value_name = "F",
+            value_hint = ValueHint::FilePath,
+            conflicts_with = "pskc_passphrase_file"
+        )]
         pskc_key_file: Option<PathBuf>,
         /// PSKC: a file holding the passphrase the container's key is derived
         /// from (PBKDF2); one trailing newline is ignored
-        #[arg(long, value_name = "F")]
+        #[arg(long, value_name = "F", value_hint = ValueHint::FilePath)]
         pskc_passphrase_file: Option<PathBuf>,
         /// PSKC: the expiry date of keys for which the container gives none
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = date)]
@@ -150,7 +239,12 @@ pub struct PasswordArgs {
     #[arg(long)]
     pub password_stdin: bool,
     /// Read the password from a file
-    #[arg(long, value_name = "FILE", conflicts_with = "password_stdin")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        value_hint = ValueHint::FilePath,
+        conflicts_with = "password_stdin"
+    )]
     pub password_file: Option<PathBuf>,
 }
 
@@ -162,7 +256,7 @@ pub struct PasswdArgs {
     #[command(flatten)]
     pub password: PasswordArgs,
     /// Read the current password from a file (to change an existing one)
-    #[arg(long, value_name = "F", conflicts_with = "master")]
+    #[arg(long, value_name = "F", value_hint = ValueHint::FilePath, conflicts_with = "master")]
     pub current_password_file: Option<PathBuf>,
     /// Another master who signs the change with their password and code
     #[arg(long = "as", value_name = "MASTER")]
@@ -171,14 +265,22 @@ pub struct PasswdArgs {
     #[arg(long, value_name = "CODE", requires = "master")]
     pub otp: Option<String>,
     /// Read the signing master's password from a file (with --as)
-    #[arg(long, value_name = "F", requires = "master")]
+    #[arg(long, value_name = "F", value_hint = ValueHint::FilePath, requires = "master")]
     pub master_password_file: Option<PathBuf>,
 }
 
+/// The OTP status to list. Each status is accepted as the table says it,
+/// as JSON and CSV spell it (`not_required`), and as a flag value would
+/// (`not-required`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum StatusFilter {
+    /// A device is registered (shown as "in service")
+    #[value(alias = "in-service", alias = "in_service")]
     Active,
+    /// No device; a registration is due
     Revoked,
+    /// The user does not use one-time passwords (shown as "-")
+    #[value(alias = "not_required")]
     NotRequired,
 }
 
@@ -217,7 +319,7 @@ pub struct RevokeArgs {
     #[arg(value_name = "LOGIN_ID", value_parser = typed)]
     pub targets: Vec<String>,
     /// Login IDs, one per line (# comments allowed); - for stdin
-    #[arg(long, value_name = "F")]
+    #[arg(long, value_name = "F", value_hint = ValueHint::FilePath)]
     pub targets_file: Option<String>,
     /// The targets file's encoding: auto reads UTF-8, else Shift_JIS (CP932)
     #[arg(long, value_enum, default_value_t = Encoding::Auto)]
@@ -266,6 +368,10 @@ pub struct ExpiringArgs {
     /// Exit 10 when any device is reported
     #[arg(long)]
     pub exit_code: bool,
+    /// Devices in service expiring per month, for the next 12 months (from
+    /// the current month in Japan), and those already expired
+    #[arg(long, conflicts_with_all = ["within", "exit_code"])]
+    pub summary: bool,
 }
 
 #[derive(Debug, Args)]
@@ -386,15 +492,22 @@ fn typed(text: &str) -> Result<String, std::convert::Infallible> {
     Ok(crate::text::typed(text))
 }
 
-/// An instant such as `2026-11-20T21:00:00+09:00`.
-fn instant(text: &str) -> Result<DateTime<Utc>, String> {
-    crate::clock::parse_instant(text)
-        .map_err(|_| "not an RFC 3339 instant such as 2026-11-20T21:00:00+09:00".to_string())
+/// An instant such as `2026-11-24T08:10:00+09:00`.
+fn instant(text: &str) -> Result<DateTime<Utc>, BadValue> {
+    crate::clock::parse_instant(text).map_err(|_| {
+        BadValue(crate::catalogue::Msg::NotAnInstant {
+            quoted: crate::text::quote_field(text),
+        })
+    })
 }
 
 /// A calendar date written `YYYY-MM-DD`.
-fn date(text: &str) -> Result<NaiveDate, String> {
-    crate::rules::import::parse_date(text).ok_or_else(|| "not a date YYYY-MM-DD".to_string())
+fn date(text: &str) -> Result<NaiveDate, BadValue> {
+    crate::rules::import::parse_date(text).ok_or_else(|| {
+        BadValue(crate::catalogue::Msg::NotADate {
+            quoted: crate::text::quote_field(text),
+        })
+    })
 }
 
 /// A report window, in days.

@@ -11,6 +11,7 @@ use std::cell::Cell;
 
 use chrono::{DateTime, Utc};
 
+use crate::catalogue::Msg;
 use crate::error::{Error, Result};
 
 pub const NOW_ENV: &str = "TOKENCTL_NOW";
@@ -43,12 +44,12 @@ impl Clock {
         match std::env::var(NOW_ENV) {
             Ok(value) if value.trim().is_empty() => Ok(Clock::system()),
             Ok(value) => parse_instant(&value).map(Clock::fixed).map_err(|_| {
-                Error::usage(format!("{NOW_ENV} is not an RFC 3339 instant: {value:?}"))
+                Error::usage(Msg::NowNotInstant {
+                    value: value.clone(),
+                })
             }),
             Err(std::env::VarError::NotPresent) => Ok(Clock::system()),
-            Err(std::env::VarError::NotUnicode(_)) => {
-                Err(Error::usage(format!("{NOW_ENV} is not valid UTF-8")))
-            }
+            Err(std::env::VarError::NotUnicode(_)) => Err(Error::usage(Msg::NowNotUtf8)),
         }
     }
 

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use crate::catalogue::{Msg, OsError};
 use crate::rules::refusal::{Refusal, TargetRefusal};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -22,152 +23,227 @@ pub struct TargetFailure {
 }
 
 #[derive(Debug, thiserror::Error)]
+#[error("{}", self.message().en())]
 pub enum Error {
     /// A malformed flag value, a missing input without a TTY, and the like.
-    #[error("{0}")]
-    Usage(String),
+    Usage(Msg),
 
     /// A bad row or header in an imported CSV file. `line` is 1-based.
-    #[error("{file}, line {line}: {message}; nothing was imported")]
     BadRow {
         file: String,
         line: u64,
-        message: String,
+        message: Box<Msg>,
     },
 
     /// A PSKC container that cannot be imported (exit 2): malformed,
     /// unsupported or refused content, or a key option it needs is missing.
     /// `key_id` is the `Id` of the key at fault, if one is.
-    #[error("{}", pskc_text(file, key_id.as_deref(), message))]
     Pskc {
         file: String,
         key_id: Option<String>,
-        message: String,
+        message: Box<Msg>,
     },
 
     /// A PSKC container whose key or passphrase is wrong, or whose MAC does
     /// not match (exit 3).
-    #[error("{}", pskc_text(file, key_id.as_deref(), message))]
     PskcVerification {
         file: String,
         key_id: Option<String>,
-        message: String,
+        message: Box<Msg>,
     },
 
-    #[error("{reason}")]
     Verification {
         login_id: String,
-        reason: String,
+        reason: Msg,
         /// This failure was the one that locked the login.
         locked_now: bool,
     },
 
-    #[error(
-        "{login_id} is locked after repeated failed verifications; an administrator must run `tokenctl unlock {login_id}`"
-    )]
-    Locked { login_id: String },
+    Locked {
+        login_id: String,
+    },
 
-    #[error("too early: {login_id} may register a device from {registrable_at}")]
     TooEarly {
         login_id: String,
         registrable_at: DateTime<Utc>,
         remaining: TimeDelta,
     },
 
-    #[error("unknown login ID: {0}")]
     UnknownUser(String),
 
-    #[error("unknown serial number: {0} (no delivery contains it)")]
     UnknownSerial(String),
 
     /// A rule of the procedure forbids the action (exit 7).
-    #[error("refused by a rule: {0:?}")]
     Rule(Refusal),
 
     /// Refused for another reason than the procedure's rules (exit 7).
-    #[error("{0}")]
-    Refused(String),
+    Refused(Msg),
 
     /// A bulk revocation in which some targets cannot be revoked.
-    #[error("revocation refused for {} target(s); nothing was changed", failures.len())]
-    Targets { failures: Vec<TargetFailure> },
+    Targets {
+        failures: Vec<TargetFailure>,
+    },
 
     /// The registry file cannot be used (exit 8); it has not been written.
-    #[error("{}: {reason}", path.display())]
-    Registry { path: PathBuf, reason: String },
+    Registry {
+        path: PathBuf,
+        reason: Msg,
+    },
 
-    #[error("{} already exists; refusing to overwrite it", path.display())]
-    AlreadyExists { path: PathBuf },
+    AlreadyExists {
+        path: PathBuf,
+    },
 
-    #[error("{context}: {source}")]
+    /// An operating-system failure; `context` says what was being done and
+    /// holds the OS's reason.
     Io {
-        context: String,
+        context: Msg,
         #[source]
         source: std::io::Error,
     },
 
-    #[error("registry error: {0}")]
     Sqlite(#[from] rusqlite::Error),
 
-    #[error("terminal prompt failed: {0}")]
     Prompt(String),
 
-    #[error("cancelled; nothing was changed")]
     Cancelled,
 
     /// The key file is missing, unreadable, malformed, or not the
     /// registry's (exit 8); nothing was written.
-    #[error("{}: {reason}", path.display())]
-    KeyFile { path: PathBuf, reason: String },
+    KeyFile {
+        path: PathBuf,
+        reason: Msg,
+    },
 
     /// A value read from the registry is not one tokenctl writes: the file
     /// was altered or damaged (exit 8).
-    #[error("the registry is damaged or was altered: {0}")]
-    Corrupt(String),
+    Corrupt(Msg),
 
     /// Another command changed the rows this one was acting on (exit 8).
-    #[error("the registry changed while this command ran; nothing was changed, try again")]
     RaceLost,
 
     /// `TOKENCTL_NOW` on a command that would write to a live registry.
-    #[error(
-        "TOKENCTL_NOW is set, but this registry uses the real clock; unset it to change a live registry (nothing was changed)"
-    )]
     FixedClockOnLive,
 
     /// `otp` on a live registry: codes come only from the device there.
-    #[error(
-        "this is a live registry: codes come only from the device itself (otp works on simulation registries)"
-    )]
     OtpOnLive,
 }
 
 impl Error {
-    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
-        Error::Io {
-            context: context.into(),
-            source,
+    pub fn io(context: Msg, source: std::io::Error) -> Self {
+        Error::Io { context, source }
+    }
+
+    pub fn usage(message: Msg) -> Self {
+        Error::Usage(message)
+    }
+
+    pub fn refused(message: Msg) -> Self {
+        Error::Refused(message)
+    }
+
+    /// What the error says first, as a catalogue message (`output::errors`
+    /// adds the lines that follow it).
+    pub fn message(&self) -> Msg {
+        let path_problem = |path: &PathBuf, reason: &Msg| Msg::PathProblem {
+            path: path.display().to_string(),
+            reason: Box::new(reason.clone()),
+        };
+        match self {
+            Error::Usage(m) | Error::Refused(m) => m.clone(),
+            Error::Verification { reason, .. } => reason.clone(),
+            Error::BadRow {
+                file,
+                line,
+                message,
+            } => Msg::BadRow {
+                file: file.clone(),
+                line: *line,
+                message: message.clone(),
+            },
+            Error::Pskc {
+                file,
+                key_id,
+                message,
+            }
+            | Error::PskcVerification {
+                file,
+                key_id,
+                message,
+            } => match key_id {
+                Some(key_id) => Msg::PskcKeyProblem {
+                    file: file.clone(),
+                    key_id: key_id.clone(),
+                    message: message.clone(),
+                },
+                None => Msg::PskcProblem {
+                    file: file.clone(),
+                    message: message.clone(),
+                },
+            },
+            Error::Locked { login_id } => Msg::Locked {
+                login_id: login_id.clone(),
+            },
+            Error::TooEarly {
+                login_id,
+                registrable_at,
+                remaining,
+            } => Msg::TooEarly {
+                login_id: login_id.clone(),
+                at: *registrable_at,
+                wait: *remaining,
+            },
+            Error::UnknownUser(login_id) => Msg::UnknownUser {
+                login_id: login_id.clone(),
+            },
+            Error::UnknownSerial(serial) => Msg::UnknownSerial {
+                serial: serial.clone(),
+            },
+            Error::Rule(refusal) => Msg::from(refusal),
+            Error::Targets { failures } => Msg::TargetsRefused {
+                count: failures.len(),
+            },
+            Error::Registry { path, reason } | Error::KeyFile { path, reason } => {
+                path_problem(path, reason)
+            }
+            Error::AlreadyExists { path } => Msg::AlreadyExists {
+                path: path.display().to_string(),
+            },
+            Error::Io { context, source } => Msg::WithCause {
+                context: Box::new(context.clone()),
+                error: OsError::from(source),
+            },
+            Error::Sqlite(e) if is_busy(e) => Msg::RegistryBusy,
+            Error::Sqlite(e) if registry_unusable(e) => Msg::RegistryUnusable {
+                detail: e.to_string(),
+            },
+            Error::Sqlite(e) => Msg::RegistryError {
+                detail: e.to_string(),
+            },
+            Error::Prompt(detail) => Msg::PromptFailed {
+                detail: detail.clone(),
+            },
+            Error::Cancelled => Msg::Cancelled,
+            Error::Corrupt(detail) => Msg::RegistryDamaged {
+                detail: Box::new(detail.clone()),
+            },
+            Error::RaceLost => Msg::RaceLost,
+            Error::FixedClockOnLive => Msg::FixedClockOnLive,
+            Error::OtpOnLive => Msg::OtpOnLive,
         }
-    }
-
-    pub fn usage(message: impl Into<String>) -> Self {
-        Error::Usage(message.into())
-    }
-
-    pub fn refused(message: impl Into<String>) -> Self {
-        Error::Refused(message.into())
     }
 
     /// The error of the PSKC container read from `file`.
     pub fn pskc(file: &str, e: crate::pskc::PskcError) -> Self {
         use crate::pskc::PskcError;
+        let message = Box::new(e.message());
         match e {
-            PskcError::Invalid { key_id, message } => Error::Pskc {
+            PskcError::Invalid { key_id, .. } => Error::Pskc {
                 file: file.to_string(),
                 key_id,
                 message,
             },
-            PskcError::Verification { key_id, message } => Error::PskcVerification {
+            PskcError::Verification { key_id, .. } => Error::PskcVerification {
                 file: file.to_string(),
                 key_id,
                 message,
@@ -207,15 +283,6 @@ impl Error {
     }
 }
 
-/// `FILE: key ID: MESSAGE; nothing was imported`, the key left out when the
-/// fault is the container's.
-fn pskc_text(file: &str, key_id: Option<&str>, message: &str) -> String {
-    match key_id {
-        Some(id) => format!("{file}: key {id}: {message}; nothing was imported"),
-        None => format!("{file}: {message}; nothing was imported"),
-    }
-}
-
 pub(crate) fn is_busy(e: &rusqlite::Error) -> bool {
     use rusqlite::ErrorCode::*;
     matches!(e.sqlite_error_code(), Some(DatabaseBusy | DatabaseLocked))
@@ -240,10 +307,94 @@ impl From<Refusal> for Error {
     }
 }
 
-/// A file named on the command line that cannot be read (exit 2).
-impl From<crate::text::UnreadableInput> for Error {
-    fn from(e: crate::text::UnreadableInput) -> Self {
-        Error::Usage(e.0)
+impl From<&Refusal> for Msg {
+    fn from(refusal: &Refusal) -> Msg {
+        let s = |text: &String| text.clone();
+        match refusal {
+            Refusal::NotMaster { login_id } => Msg::NotMaster {
+                login_id: s(login_id),
+            },
+            Refusal::MasterWithoutDevice { login_id } => Msg::MasterWithoutDevice {
+                login_id: s(login_id),
+            },
+            Refusal::MasterDeviceExpired {
+                login_id,
+                serial,
+                expires,
+            } => Msg::MasterDeviceExpired {
+                login_id: s(login_id),
+                serial: s(serial),
+                expires: *expires,
+            },
+            Refusal::NoOtp { login_id } => Msg::NoOtp {
+                login_id: s(login_id),
+            },
+            Refusal::AlreadyInService { login_id, serial } => Msg::AlreadyInService {
+                login_id: s(login_id),
+                serial: s(serial),
+            },
+            Refusal::DeviceDisposed { serial, at } => Msg::DeviceDisposed {
+                serial: s(serial),
+                at: *at,
+            },
+            Refusal::DeviceExpired { serial, expires } => Msg::DeviceExpired {
+                serial: s(serial),
+                expires: *expires,
+            },
+            Refusal::StillInService { serial, holders } => Msg::StillInService {
+                serial: s(serial),
+                holders: holders.clone(),
+            },
+            Refusal::NotYetReplaced {
+                serial,
+                former_users,
+                expires,
+            } => Msg::NotYetReplaced {
+                serial: s(serial),
+                former_users: former_users.clone(),
+                expires: *expires,
+            },
+            Refusal::NeverUsed { serial } => Msg::NeverUsed { serial: s(serial) },
+            Refusal::AlreadyDisposed { serial, at } => Msg::AlreadyDisposed {
+                serial: s(serial),
+                at: *at,
+            },
+            Refusal::ImportChangesDevice {
+                login_id,
+                in_service: Some(serial),
+                named,
+            } => Msg::ImportChangesDevice {
+                login_id: s(login_id),
+                serial: s(serial),
+                named: s(named),
+            },
+            Refusal::ImportChangesDevice {
+                login_id,
+                in_service: None,
+                named,
+            } => Msg::ImportNamesDevice {
+                login_id: s(login_id),
+                named: s(named),
+            },
+            Refusal::ImportTurnsOtpOff { login_id, serial } => Msg::ImportTurnsOtpOff {
+                login_id: s(login_id),
+                serial: s(serial),
+            },
+        }
+    }
+}
+
+impl From<&TargetRefusal> for Msg {
+    fn from(refusal: &TargetRefusal) -> Msg {
+        match refusal {
+            TargetRefusal::Unknown => Msg::TargetUnknown,
+            TargetRefusal::NoOtp => Msg::TargetNoOtp,
+            TargetRefusal::NotInService => Msg::TargetNotInService,
+            TargetRefusal::DeviceExpired { serial, expires } => Msg::TargetDeviceExpired {
+                serial: serial.clone(),
+                expires: *expires,
+            },
+        }
     }
 }
 
@@ -257,7 +408,7 @@ impl From<dialoguer::Error> for Error {
 /// see `output::is_broken_pipe`).
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {
-        Error::io("cannot write output", e)
+        Error::io(Msg::CannotWriteOutput, e)
     }
 }
 
@@ -266,7 +417,7 @@ impl From<csv::Error> for Error {
         match e.into_kind() {
             csv::ErrorKind::Io(io) => io.into(),
             other => Error::io(
-                "cannot write CSV",
+                Msg::CannotWriteCsv,
                 std::io::Error::other(format!("{other:?}")),
             ),
         }

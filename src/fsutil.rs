@@ -16,9 +16,14 @@ pub fn create_private_dir(dir: &Path) -> Result<()> {
         use std::os::unix::fs::DirBuilderExt;
         builder.mode(0o700);
     }
-    builder
-        .create(dir)
-        .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))
+    builder.create(dir).map_err(|e| {
+        Error::io(
+            crate::catalogue::Msg::CannotCreate {
+                path: dir.display().to_string(),
+            },
+            e,
+        )
+    })
 }
 
 /// Creates a new file with mode 0600; fails if anything exists at `path`.

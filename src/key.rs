@@ -16,6 +16,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
+use crate::catalogue::{Msg, OsError};
 use crate::error::{Error, Result};
 
 pub const KEY_FILE_ENV: &str = "TOKENCTL_KEY_FILE";
@@ -71,19 +72,18 @@ impl RegistryKey {
     /// Reads the key file at `path`: 64 hex digits (a trailing newline is
     /// allowed). A missing or malformed file is exit 8, naming the path.
     pub fn load(path: &Path) -> Result<RegistryKey> {
-        let bad = |reason: String| Error::KeyFile {
+        let bad = |reason: Msg| Error::KeyFile {
             path: path.to_path_buf(),
             reason,
         };
         let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => bad(
-                "no key file here; the registry's secrets cannot be used without it (point --key-file or TOKENCTL_KEY_FILE at it)".into(),
-            ),
-            _ => bad(format!("cannot read the key file: {e}")),
+            std::io::ErrorKind::NotFound => bad(Msg::NoKeyFile),
+            _ => bad(Msg::CannotReadKeyFile {
+                error: OsError::from(&e),
+            }),
         })?);
         let mut bytes = Zeroizing::new([0u8; 32]);
-        hex::decode_to_slice(text.trim(), bytes.as_mut())
-            .map_err(|_| bad("not a tokenctl key file (expected 64 hex digits)".into()))?;
+        hex::decode_to_slice(text.trim(), bytes.as_mut()).map_err(|_| bad(Msg::NotAKeyFile))?;
         Ok(RegistryKey::from_bytes(path, &bytes))
     }
 
@@ -94,19 +94,17 @@ impl RegistryKey {
             return Ok((RegistryKey::load(path)?, false));
         }
         let mut bytes = Zeroizing::new([0u8; 32]);
-        getrandom::fill(bytes.as_mut()).map_err(|e| {
-            Error::io(
-                "cannot draw random bytes for the registry key",
-                std::io::Error::other(e.to_string()),
-            )
-        })?;
+        getrandom::fill(bytes.as_mut())
+            .map_err(|e| Error::io(Msg::CannotDrawRandom, std::io::Error::other(e.to_string())))?;
         let text = Zeroizing::new(format!("{}\n", hex::encode(bytes.as_ref())));
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             crate::fsutil::create_private_dir(parent)?;
         }
-        let cannot = |e| Error::KeyFile {
+        let cannot = |e: std::io::Error| Error::KeyFile {
             path: path.to_path_buf(),
-            reason: format!("cannot create the key file: {e}"),
+            reason: Msg::CannotCreateKeyFile {
+                error: OsError::from(&e),
+            },
         };
         let mut file = crate::fsutil::create_private_file(path).map_err(cannot)?;
         file.write_all(text.as_bytes())

@@ -6,6 +6,7 @@
 //! code. The rules live in `rules` as pure functions; `store` and `prompt`
 //! are the edges.
 
+pub mod catalogue;
 pub mod cli;
 pub mod clock;
 pub mod cmd;
@@ -83,6 +84,10 @@ pub fn run() -> i32 {
 /// pipe (escape sequences dropped) and with any other control character
 /// escaped, so the argument cannot drive the terminal.
 fn print_clap_error(e: &clap::Error) {
+    if let Some(lines) = translated_clap_error(e) {
+        let _ = std::io::stderr().write_all(lines.as_bytes());
+        return;
+    }
     let raw_argument =
         std::env::args_os().any(|arg| arg.to_string_lossy().chars().any(|c| c.is_control()));
     if !e.use_stderr() || !raw_argument {
@@ -98,13 +103,56 @@ fn print_clap_error(e: &clap::Error) {
     let _ = std::io::stderr().write_all(escaped.as_bytes());
 }
 
+/// A value tokenctl's own parser refused (a report window, an instant, a date), in Japanese
+/// when the command line asks for Japanese: clap words its own errors in
+/// English only, so those stay as clap prints them.
+fn translated_clap_error(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::ValueValidation || lang_before_parsing() != Lang::Ja {
+        return None;
+    }
+    let source = std::error::Error::source(e)?;
+    let reason = match source.downcast_ref::<text::DurationError>() {
+        Some(duration) => duration.message(),
+        None => source.downcast_ref::<text::BadValue>()?.message(),
+    };
+    let arg = match e.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(arg)) => arg.split(' ').next().unwrap_or(arg).to_string(),
+        _ => return None,
+    };
+    let line = catalogue::Msg::BadFlagValue {
+        flag: arg,
+        reason: Box::new(reason),
+    };
+    Some(output::errors::render_lines(&[line.ja()]))
+}
+
+/// The language asked for, read before the command line is parsed (to word
+/// a parse error): `--lang ja` or `--lang=ja`, else as `resolve_lang`.
+fn lang_before_parsing() -> Lang {
+    let args: Vec<String> = std::env::args().collect();
+    let flag = args
+        .iter()
+        .enumerate()
+        .find_map(|(i, arg)| match arg.as_str() {
+            "--lang" => args.get(i + 1).cloned(),
+            other => other.strip_prefix("--lang=").map(str::to_string),
+        });
+    let flag = flag.and_then(|v| <Lang as clap::ValueEnum>::from_str(&v, true).ok());
+    resolve_lang(flag).unwrap_or(Lang::En)
+}
+
 /// `--lang`, else `TOKENCTL_LANG` (exit 2 when it is neither ja nor en),
 /// else the locale.
 fn resolve_lang(flag: Option<Lang>) -> Result<Lang> {
     let explicit = match (flag, env_value("TOKENCTL_LANG")) {
         (Some(lang), _) => Some(lang),
         (None, Some(value)) => Some(<Lang as clap::ValueEnum>::from_str(&value, true).map_err(
-            |_| error::Error::usage(format!("TOKENCTL_LANG must be ja or en, not {value:?}")),
+            |_| {
+                error::Error::usage(catalogue::Msg::LangEnvInvalid {
+                    value: value.clone(),
+                })
+            },
         )?),
         (None, None) => None,
     };
@@ -114,14 +162,13 @@ fn resolve_lang(flag: Option<Lang>) -> Result<Lang> {
 fn execute(cli: Cli, lang: Lang, out: &mut dyn Write) -> Result<i32> {
     if cli.excel && cli.format != output::Format::Csv {
         // Quietly ignoring it would let a script believe it got Excel's CSV.
-        return Err(error::Error::usage(
-            "--excel shapes CSV for Excel; use it with --format csv",
-        ));
+        return Err(error::Error::usage(catalogue::Msg::ExcelNeedsCsv));
     }
     let output = Output {
         format: cli.format,
         lang,
         excel: cli.excel,
+        fit: Output::terminal_fit(cli.wide),
     };
     match cli.command {
         Command::Completions(args) => return cmd::completions::run(&args, out).map(|_| 0),
@@ -135,20 +182,8 @@ fn execute(cli: Cli, lang: Lang, out: &mut dyn Write) -> Result<i32> {
         term: Terminal::detect(output.lang),
     };
     if let Some(at) = ctx.clock.fixed_at() {
-        let _ = writeln!(
-            std::io::stderr(),
-            "{}",
-            match lang {
-                Lang::En => format!(
-                    "note: the clock is fixed at {} by TOKENCTL_NOW",
-                    output.instant(at)
-                ),
-                Lang::Ja => format!(
-                    "注意：TOKENCTL_NOW により時刻が {} に固定されています",
-                    output.instant(at)
-                ),
-            }
-        );
+        let note = catalogue::Msg::ClockFixedNote { at };
+        let _ = writeln!(std::io::stderr(), "{}", output.t(note));
     }
     let path = cli
         .db

@@ -13,7 +13,7 @@ pub fn hash(password: &str) -> Result<String> {
         .map(|h| h.to_string())
         .map_err(|e| {
             Error::io(
-                "cannot hash the password",
+                crate::catalogue::Msg::CannotHashPassword,
                 std::io::Error::other(e.to_string()),
             )
         })
@@ -56,17 +56,16 @@ pub const MIN_LENGTH: usize = 8;
 
 /// A new confirmation password must have at least `MIN_LENGTH` characters,
 /// not all whitespace, and must not be the login ID.
-pub fn check_new(login_id: &str, password: &str) -> std::result::Result<(), String> {
+pub fn check_new(login_id: &str, password: &str) -> std::result::Result<(), crate::catalogue::Msg> {
+    use crate::catalogue::Msg;
     if password.chars().count() < MIN_LENGTH {
-        return Err(format!(
-            "the new password is too short: at least {MIN_LENGTH} characters"
-        ));
+        return Err(Msg::PasswordTooShort { min: MIN_LENGTH });
     }
     if password.trim().is_empty() {
-        return Err("the new password is only whitespace".into());
+        return Err(Msg::PasswordOnlyWhitespace);
     }
     if password.trim() == login_id {
-        return Err("the new password must not be the login ID".into());
+        return Err(Msg::PasswordIsLoginId);
     }
     Ok(())
 }

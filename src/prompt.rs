@@ -1,5 +1,5 @@
-//! The terminal at the edge: password, code, confirmation and checkbox
-//! prompts. Without a terminal every prompt is a usage error (exit 2), never
+//! The terminal at the edge: password, code, confirmation, text and
+//! checkbox prompts. Without a terminal every prompt is a usage error (exit 2), never
 //! a hang waiting on input that will not come.
 
 use std::io::{IsTerminal, Read};
@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use dialoguer::{Confirm, Input, MultiSelect, Password};
 
+use crate::catalogue::{Msg, OsError};
 use crate::error::{Error, Result};
 use crate::output::Lang;
 use crate::rules::otp;
@@ -66,11 +67,162 @@ impl PasswordInput {
     }
 }
 
-fn theme() -> Box<dyn Theme> {
-    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+/// dialoguer's theme (plain under `NO_COLOR`), with the answer to a yes/no
+/// question worded in the user's language.
+fn theme(lang: Lang) -> Box<dyn Theme> {
+    let inner: Box<dyn Theme> = if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
         Box::new(SimpleTheme)
     } else {
         Box::new(ColorfulTheme::default())
+    };
+    Box::new(Localized { inner, lang })
+}
+
+/// A theme that draws as `inner` does, except that the yes/no answer of a
+/// confirmation (which dialoguer writes in English) comes from the
+/// catalogue.
+struct Localized {
+    inner: Box<dyn Theme>,
+    lang: Lang,
+}
+
+impl Localized {
+    /// `drawn` with its last English answer word replaced.
+    fn answer_in_lang(&self, drawn: String, answer: Option<bool>) -> String {
+        let Some(answer) = answer else {
+            return drawn;
+        };
+        let (english, msg) = if answer {
+            ("yes", Msg::AnswerYes)
+        } else {
+            ("no", Msg::AnswerNo)
+        };
+        match drawn.rfind(english) {
+            Some(at) => format!(
+                "{}{}{}",
+                &drawn[..at],
+                msg.text(self.lang),
+                &drawn[at + english.len()..]
+            ),
+            None => drawn,
+        }
+    }
+}
+
+type Draw<'a> = &'a mut dyn std::fmt::Write;
+
+impl Theme for Localized {
+    fn format_prompt(&self, f: Draw<'_>, prompt: &str) -> std::fmt::Result {
+        self.inner.format_prompt(f, prompt)
+    }
+    fn format_error(&self, f: Draw<'_>, err: &str) -> std::fmt::Result {
+        self.inner.format_error(f, err)
+    }
+    fn format_confirm_prompt(
+        &self,
+        f: Draw<'_>,
+        prompt: &str,
+        default: Option<bool>,
+    ) -> std::fmt::Result {
+        let mut drawn = String::new();
+        self.inner
+            .format_confirm_prompt(&mut drawn, prompt, default)?;
+        // The hint after the prompt names the default answer.
+        let default = match default {
+            Some(d) if drawn.ends_with(if d { "yes" } else { "no" }) => Some(d),
+            _ => None,
+        };
+        f.write_str(&self.answer_in_lang(drawn, default))
+    }
+    fn format_confirm_prompt_selection(
+        &self,
+        f: Draw<'_>,
+        prompt: &str,
+        selection: Option<bool>,
+    ) -> std::fmt::Result {
+        let mut drawn = String::new();
+        self.inner
+            .format_confirm_prompt_selection(&mut drawn, prompt, selection)?;
+        f.write_str(&self.answer_in_lang(drawn, selection))
+    }
+    fn format_input_prompt(
+        &self,
+        f: Draw<'_>,
+        prompt: &str,
+        default: Option<&str>,
+    ) -> std::fmt::Result {
+        self.inner.format_input_prompt(f, prompt, default)
+    }
+    fn format_input_prompt_selection(
+        &self,
+        f: Draw<'_>,
+        prompt: &str,
+        sel: &str,
+    ) -> std::fmt::Result {
+        self.inner.format_input_prompt_selection(f, prompt, sel)
+    }
+    fn format_password_prompt(&self, f: Draw<'_>, prompt: &str) -> std::fmt::Result {
+        self.inner.format_password_prompt(f, prompt)
+    }
+    fn format_password_prompt_selection(&self, f: Draw<'_>, prompt: &str) -> std::fmt::Result {
+        self.inner.format_password_prompt_selection(f, prompt)
+    }
+    fn format_select_prompt(&self, f: Draw<'_>, prompt: &str) -> std::fmt::Result {
+        self.inner.format_select_prompt(f, prompt)
+    }
+    fn format_select_prompt_selection(
+        &self,
+        f: Draw<'_>,
+        prompt: &str,
+        sel: &str,
+    ) -> std::fmt::Result {
+        self.inner.format_select_prompt_selection(f, prompt, sel)
+    }
+    fn format_multi_select_prompt(&self, f: Draw<'_>, prompt: &str) -> std::fmt::Result {
+        self.inner.format_multi_select_prompt(f, prompt)
+    }
+    fn format_sort_prompt(&self, f: Draw<'_>, prompt: &str) -> std::fmt::Result {
+        self.inner.format_sort_prompt(f, prompt)
+    }
+    fn format_multi_select_prompt_selection(
+        &self,
+        f: Draw<'_>,
+        prompt: &str,
+        selections: &[&str],
+    ) -> std::fmt::Result {
+        self.inner
+            .format_multi_select_prompt_selection(f, prompt, selections)
+    }
+    fn format_sort_prompt_selection(
+        &self,
+        f: Draw<'_>,
+        prompt: &str,
+        selections: &[&str],
+    ) -> std::fmt::Result {
+        self.inner
+            .format_sort_prompt_selection(f, prompt, selections)
+    }
+    fn format_select_prompt_item(&self, f: Draw<'_>, text: &str, active: bool) -> std::fmt::Result {
+        self.inner.format_select_prompt_item(f, text, active)
+    }
+    fn format_multi_select_prompt_item(
+        &self,
+        f: Draw<'_>,
+        text: &str,
+        checked: bool,
+        active: bool,
+    ) -> std::fmt::Result {
+        self.inner
+            .format_multi_select_prompt_item(f, text, checked, active)
+    }
+    fn format_sort_prompt_item(
+        &self,
+        f: Draw<'_>,
+        text: &str,
+        picked: bool,
+        active: bool,
+    ) -> std::fmt::Result {
+        self.inner.format_sort_prompt_item(f, text, picked, active)
     }
 }
 
@@ -81,15 +233,14 @@ impl Terminal {
     }
 
     /// Checks a prompt can be shown, and makes Ctrl-C at it restore the
-    /// terminal (only prompting commands take over Ctrl-C).
-    pub fn require(&self, what: &str, how: &str) -> Result<()> {
+    /// terminal (only prompting commands take over Ctrl-C). `missing` says
+    /// what is needed and how to give it without a terminal.
+    pub fn require(&self, missing: Msg) -> Result<()> {
         if self.interactive {
             restore_terminal_on_interrupt();
             Ok(())
         } else {
-            Err(Error::usage(format!(
-                "{what} is required and there is no terminal to ask on; {how}"
-            )))
+            Err(Error::usage(missing))
         }
     }
 
@@ -100,38 +251,38 @@ impl Terminal {
             PasswordInput::Stdin => {
                 if std::io::stdin().is_terminal() {
                     // Typed there, it would be echoed; the prompt hides it.
-                    return Err(Error::usage(
-                        "--password-stdin reads a pipe or file; on a terminal, leave it out to be asked without echo",
-                    ));
+                    return Err(Error::usage(Msg::PasswordStdinOnTerminal));
                 }
                 let mut text = String::new();
                 std::io::stdin()
                     .read_to_string(&mut text)
-                    .map_err(|e| Error::io("cannot read the password from stdin", e))?;
+                    .map_err(|e| Error::io(Msg::CannotReadPasswordStdin, e))?;
                 strip_newline(text)
             }
             PasswordInput::File(path) => {
                 let text = std::fs::read_to_string(path).map_err(|e| {
-                    Error::usage(format!(
-                        "cannot read the password file {}: {e}",
-                        path.display()
-                    ))
+                    Error::usage(Msg::CannotReadPasswordFile {
+                        path: path.display().to_string(),
+                        error: OsError::from(&e),
+                    })
                 })?;
                 strip_newline(text)
             }
             PasswordInput::Prompt => {
-                self.require("a password", "use --password-stdin or --password-file")?;
-                let theme = theme();
+                self.require(Msg::NeedPassword)?;
+                let theme = theme(self.lang);
                 let mut prompt = Password::with_theme(theme.as_ref()).with_prompt(prompt);
                 if confirm {
-                    prompt =
-                        prompt.with_confirmation("Repeat the password", "the passwords differ");
+                    prompt = prompt.with_confirmation(
+                        Msg::RepeatPassword.text(self.lang),
+                        Msg::PasswordsDiffer.text(self.lang),
+                    );
                 }
                 answered(prompt.interact())?
             }
         };
         if password.is_empty() {
-            return Err(Error::usage("the password is empty"));
+            return Err(Error::usage(Msg::PasswordEmpty));
         }
         Ok(password)
     }
@@ -146,9 +297,9 @@ impl Terminal {
             otp::check_format(&code, digits).map_err(Error::Usage)?;
             return Ok(code);
         }
-        self.require("a one-time code", "pass it with --otp")?;
-        let theme = theme();
-        let mut last_error = String::new();
+        self.require(Msg::NeedCode)?;
+        let theme = theme(self.lang);
+        let mut last_error = Msg::CodeDigitsOnly { digits };
         for _ in 0..CODE_ATTEMPTS {
             let typed: String = answered(
                 Input::with_theme(theme.as_ref())
@@ -160,7 +311,7 @@ impl Terminal {
             match otp::check_format(&code, digits) {
                 Ok(()) => return Ok(code),
                 Err(message) => {
-                    eprintln!("{message}");
+                    eprintln!("{}", message.text(self.lang));
                     last_error = message;
                 }
             }
@@ -169,8 +320,8 @@ impl Terminal {
     }
 
     pub fn confirm(&self, prompt: &str) -> Result<bool> {
-        self.require("a confirmation", "pass --yes to confirm")?;
-        let theme = theme();
+        self.require(Msg::NeedConfirmation)?;
+        let theme = theme(self.lang);
         answered(
             Confirm::with_theme(theme.as_ref())
                 .with_prompt(prompt)
@@ -179,19 +330,37 @@ impl Terminal {
         )
     }
 
-    /// A checkbox list; returns the indices chosen.
-    pub fn select(&self, prompt: &str, items: &[String]) -> Result<Vec<usize>> {
-        self.require(
-            "at least one target",
-            "name login IDs, or use --targets-file or --expiring-within",
-        )?;
-        let theme = theme();
+    /// A checkbox list showing at most `page` items at a time; returns the
+    /// indices chosen. The list is cleared afterwards and the choice not
+    /// echoed: the caller says what was chosen, in fewer words than the rows.
+    pub fn select(&self, prompt: &str, items: &[String], page: usize) -> Result<Vec<usize>> {
+        self.require(Msg::NeedTargets)?;
+        let theme = theme(self.lang);
         answered(
             MultiSelect::with_theme(theme.as_ref())
                 .with_prompt(prompt)
                 .items(items)
+                .max_length(page)
+                .report(false)
                 .interact(),
         )
+    }
+
+    /// A line of text typed at a prompt (empty allowed).
+    pub fn text(&self, prompt: &str) -> Result<String> {
+        self.require(Msg::NeedTargets)?;
+        let theme = theme(self.lang);
+        answered(
+            Input::<String>::with_theme(theme.as_ref())
+                .with_prompt(prompt)
+                .allow_empty(true)
+                .interact_text(),
+        )
+    }
+
+    /// The terminal's height in lines (24 when it cannot be told).
+    pub fn height(&self) -> usize {
+        usize::from(dialoguer::console::Term::stderr().size().0)
     }
 }
 
@@ -248,10 +417,10 @@ fn answered<T>(result: dialoguer::Result<T>) -> Result<T> {
 
 /// The prompt for the code a device shows, in the procedure's words.
 pub fn code_prompt(lang: Lang, serial: &str) -> String {
-    match lang {
-        Lang::En => format!("Code shown by device {serial}"),
-        Lang::Ja => format!("パスワード生成機 {serial} のワンタイムパスワード"),
+    Msg::CodePrompt {
+        serial: serial.to_string(),
     }
+    .text(lang)
 }
 
 /// Drops one trailing newline (as `echo` adds), keeping other whitespace.

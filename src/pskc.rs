@@ -30,6 +30,7 @@ use sha1::Sha1;
 use sha2::{Sha256, Sha512};
 use zeroize::Zeroizing;
 
+use crate::catalogue::Msg;
 use crate::rules::calendar::{JAPAN, japan_date};
 use crate::rules::otp::Algorithm;
 
@@ -139,6 +140,14 @@ impl PskcError {
         PskcError::Verification {
             key_id: key_id.map(str::to_string),
             message: message.into(),
+        }
+    }
+
+    /// The message as the catalogue words it.
+    pub fn message(&self) -> Msg {
+        let (PskcError::Invalid { message, .. } | PskcError::Verification { message, .. }) = self;
+        Msg::PskcDetail {
+            detail: message.clone(),
         }
     }
 }

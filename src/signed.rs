@@ -25,6 +25,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::Context;
+use crate::catalogue::Msg;
 use crate::error::{Error, Result};
 use crate::password;
 use crate::prompt::{PasswordInput, code_prompt};
@@ -104,16 +105,15 @@ impl Signature<'_> {
             return Err(locked(&signer));
         };
         if !first.password && first.device.is_none() {
-            return Err(Error::refused(format!(
-                "{} has no factor to sign {} with",
-                signer.login_id, self.action
-            )));
+            return Err(Error::refused(Msg::NoSignFactor {
+                login_id: signer.login_id.clone(),
+                action: self.action.to_string(),
+            }));
         }
         if first.password && signer.password_hash.is_none() {
-            return Err(Error::refused(format!(
-                "{0} has no confirmation password yet; set one with `tokenctl passwd {0}`",
-                signer.login_id
-            )));
+            return Err(Error::refused(Msg::NoPasswordYet {
+                login_id: signer.login_id.clone(),
+            }));
         }
 
         // 2. Confirmation and credentials.
@@ -175,11 +175,10 @@ impl Signature<'_> {
                 // the difference.
                 (ok, verdict) if first.password => Some((
                     if verdict.is_some() {
-                        WRONG_PASSWORD_OR_CODE
+                        Msg::WrongPasswordOrCode
                     } else {
-                        WRONG_PASSWORD
-                    }
-                    .to_string(),
+                        Msg::WrongPassword
+                    },
                     match (ok, verdict) {
                         (true, Some(Err(Rejection::Replayed))) => "replayed code",
                         (false, None) => "wrong password",
@@ -187,17 +186,15 @@ impl Signature<'_> {
                     },
                 )),
                 (_, Some(Err(Rejection::Replayed))) => Some((
-                    format!(
-                        "the one-time code was already used for device {}; wait for the device's next code and try again",
-                        device_serial(&now_factors)
-                    ),
+                    Msg::CodeReplayed {
+                        serial: device_serial(&now_factors).to_string(),
+                    },
                     "replayed code",
                 )),
                 _ => Some((
-                    format!(
-                        "the one-time code is wrong for device {}; enter the code the device shows now",
-                        device_serial(&now_factors)
-                    ),
+                    Msg::CodeWrong {
+                        serial: device_serial(&now_factors).to_string(),
+                    },
                     "wrong code",
                 )),
             };
@@ -265,9 +262,6 @@ impl Signature<'_> {
         )
     }
 }
-
-const WRONG_PASSWORD: &str = "the password is wrong";
-const WRONG_PASSWORD_OR_CODE: &str = "the confirmation password or the one-time code is wrong (a code is accepted once: if it was just used, wait for the next one)";
 
 fn device_serial(factors: &Factors) -> &str {
     factors.device.as_ref().map_or("", |d| d.serial.as_str())

@@ -14,6 +14,9 @@ use std::io::{self, BufRead, BufReader, Read, Seek};
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
+use crate::catalogue::{Msg, OsError};
+use crate::error::{Error, Result};
+
 /// The encoding of an input file, as `--encoding` names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Encoding {
@@ -61,26 +64,22 @@ pub struct DecodeError {
     decoding: Decoding,
 }
 
+impl DecodeError {
+    /// What is wrong with the line, and what to do about it.
+    pub fn message(&self) -> Msg {
+        match self.decoding {
+            Decoding::Utf8 => Msg::NotUtf8,
+            Decoding::Cp932 => Msg::NotCp932,
+            Decoding::Cp932AfterUtf8 { not_utf8_line } => Msg::NeitherEncoding {
+                first_not_utf8: (not_utf8_line != self.line).then_some(not_utf8_line),
+            },
+        }
+    }
+}
+
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.decoding {
-            Decoding::Utf8 => {
-                f.write_str("not valid UTF-8; for a Shift_JIS (CP932) file, pass --encoding cp932")
-            }
-            Decoding::Cp932 => {
-                f.write_str("not valid Shift_JIS (CP932); for a UTF-8 file, pass --encoding utf-8")
-            }
-            Decoding::Cp932AfterUtf8 { not_utf8_line } => {
-                f.write_str("neither UTF-8 nor Shift_JIS (CP932)")?;
-                if not_utf8_line != self.line {
-                    write!(
-                        f,
-                        " (the first line that is not UTF-8 is line {not_utf8_line})"
-                    )?;
-                }
-                f.write_str("; save the file as UTF-8, or name its encoding with --encoding")
-            }
-        }
+        f.write_str(&self.message().en())
     }
 }
 
@@ -271,37 +270,28 @@ pub fn decode(bytes: &[u8], encoding: Encoding) -> std::result::Result<String, D
 
 /// The login IDs of a targets file (`-` for stdin): one a line, blank
 /// lines and `#` comments skipped, full-width forms read as ASCII.
-pub fn read_targets(source: &str, encoding: Encoding) -> Result<Vec<String>, UnreadableInput> {
-    let cannot =
-        |e: io::Error| UnreadableInput(format!("cannot read the targets file {source}: {e}"));
+pub fn read_targets(source: &str, encoding: Encoding) -> Result<Vec<String>> {
+    let cannot = |e: io::Error| {
+        Error::usage(Msg::CannotReadTargets {
+            file: source.to_string(),
+            error: OsError::from(&e),
+        })
+    };
     let mut input = open(source, encoding).map_err(cannot)?;
     let mut text = String::new();
     input
         .reader
         .read_to_string(&mut text)
         .map_err(|e| match decode_failure(&e) {
-            Some(failure) => UnreadableInput(format!(
-                "the targets file {}, line {}: {failure}",
-                if source == "-" { "stdin" } else { source },
-                failure.line
-            )),
+            Some(failure) => Error::usage(Msg::TargetsFileLine {
+                file: if source == "-" { "stdin" } else { source }.to_string(),
+                line: failure.line,
+                problem: Box::new(failure.message()),
+            }),
             None => cannot(e),
         })?;
     Ok(target_lines(&text))
 }
-
-/// A file named on the command line that cannot be read or decoded: a
-/// usage error, with what to say about it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnreadableInput(pub String);
-
-impl fmt::Display for UnreadableInput {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for UnreadableInput {}
 
 /// The login IDs in the text of a targets file.
 pub fn target_lines(text: &str) -> Vec<String> {
@@ -340,22 +330,48 @@ pub enum DurationError {
     TooLarge(String),
 }
 
-impl fmt::Display for DurationError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl DurationError {
+    pub fn message(&self) -> Msg {
         match self {
-            DurationError::NotADuration(quoted) => {
-                write!(f, "{quoted} is not a duration like 30d, 4w, 30日 or 4週")
-            }
-            DurationError::TooLarge(quoted) => write!(
-                f,
-                "{quoted} is too large: at most {MAX_WINDOW_DAYS} days ({} weeks)",
-                MAX_WINDOW_DAYS / 7
-            ),
+            DurationError::NotADuration(quoted) => Msg::NotADuration {
+                quoted: quoted.clone(),
+            },
+            DurationError::TooLarge(quoted) => Msg::DurationTooLarge {
+                quoted: quoted.clone(),
+                days: MAX_WINDOW_DAYS,
+                weeks: MAX_WINDOW_DAYS / 7,
+            },
         }
     }
 }
 
+impl fmt::Display for DurationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message().en())
+    }
+}
+
 impl std::error::Error for DurationError {}
+
+/// A flag's value that tokenctl's own parser refused, with the reason in
+/// the catalogue (clap shows it after its `invalid value` line; `run`
+/// words it in Japanese when asked to).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BadValue(pub Msg);
+
+impl BadValue {
+    pub fn message(&self) -> Msg {
+        self.0.clone()
+    }
+}
+
+impl fmt::Display for BadValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.en())
+    }
+}
+
+impl std::error::Error for BadValue {}
 
 /// Units of a window, longest first so `4週間` is not read as `4週` + `間`.
 const UNITS: [(&str, u32); 6] = [

@@ -1,5 +1,6 @@
-//! Shell completions and the man page. The committed copies under
-//! `completions/` must match what the binary generates; regenerate them with
+//! Shell completions, the man page and `--help`. The committed copies under
+//! `completions/` (the man page `tokenctl.1` too) must match what the binary
+//! generates; regenerate them with
 //! `TOKENCTL_UPDATE_COMPLETIONS=1 cargo test completions`.
 
 use crate::common::*;
@@ -9,16 +10,14 @@ fn committed_completions_are_up_to_date() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
     let update = std::env::var_os("TOKENCTL_UPDATE_COMPLETIONS").is_some();
     let r = Registry::empty();
-    for (shell, file) in [
-        ("bash", "tokenctl.bash"),
-        ("zsh", "_tokenctl"),
-        ("fish", "tokenctl.fish"),
+    for (args, file) in [
+        (&["completions", "bash"][..], "tokenctl.bash"),
+        (&["completions", "zsh"], "_tokenctl"),
+        (&["completions", "fish"], "tokenctl.fish"),
+        (&["man"], "tokenctl.1"),
     ] {
-        let generated = r.run(&["completions", shell]).succeeds().stdout;
-        assert!(
-            generated.contains("revoke"),
-            "{shell} completions name the commands"
-        );
+        let generated = r.run(args).succeeds().stdout;
+        assert!(generated.contains("revoke"), "{file} names the commands");
         let path = dir.join(file);
         if update {
             std::fs::write(&path, &generated).unwrap();
@@ -29,6 +28,139 @@ fn committed_completions_are_up_to_date() {
             "completions/{file} is stale: run TOKENCTL_UPDATE_COMPLETIONS=1 cargo test completions"
         );
     }
+}
+
+#[test]
+fn the_man_page_has_every_section_and_the_synopsis_gives_values() {
+    let r = Registry::empty();
+    let man = r.run(&["man"]).succeeds().stdout;
+    for section in [
+        ".SH NAME",
+        ".SH SYNOPSIS",
+        ".SH DESCRIPTION",
+        ".SH COMMANDS",
+        ".SH OPTIONS",
+        ".SH ENVIRONMENT",
+        ".SH FILES",
+        ".SH EXIT STATUS",
+        ".SH RULES",
+        ".SH EXAMPLES",
+    ] {
+        assert!(man.contains(section), "the man page lacks {section}");
+    }
+    let synopsis = man
+        .split(".SH SYNOPSIS\n")
+        .nth(1)
+        .and_then(|rest| rest.lines().next())
+        .expect("a synopsis line");
+    assert!(
+        synopsis.contains(r"\fB\-\-format\fR table|json|csv")
+            && synopsis.contains(r"\fB\-\-db\fR \fIPATH\fR"),
+        "{synopsis}"
+    );
+    let environment = man
+        .split(".SH ENVIRONMENT\n")
+        .nth(1)
+        .and_then(|rest| rest.split(".SH ").next())
+        .expect("an ENVIRONMENT section");
+    for variable in [
+        "TOKENCTL_DB",
+        "TOKENCTL_KEY_FILE",
+        "TOKENCTL_LANG",
+        "TOKENCTL_NOW",
+        "NO_COLOR",
+        "LC_ALL, LC_MESSAGES, LANG",
+    ] {
+        assert!(
+            environment.contains(&format!(".TP\n\\fB{variable}\\fR")),
+            "ENVIRONMENT lacks {variable}"
+        );
+    }
+    for code in 0..=10 {
+        assert!(
+            man.contains(&format!(".TP\n\\fB{code}\\fR\n")),
+            "EXIT STATUS lacks {code}"
+        );
+    }
+    assert!(man.contains("03:00"), "the 20:30 rule is read literally");
+}
+
+#[test]
+fn every_command_help_ends_with_examples() {
+    let r = Registry::empty();
+    for command in [
+        &["init"][..],
+        &["import", "users"],
+        &["import", "devices"],
+        &["passwd"],
+        &["list"],
+        &["revoke"],
+        &["register"],
+        &["expiring"],
+        &["dispose-note"],
+        &["otp"],
+        &["audit"],
+        &["unlock"],
+        &["check"],
+        &["completions"],
+        &["man"],
+        &["demo"],
+    ] {
+        let mut args = command.to_vec();
+        args.push("--help");
+        let help = r.run(&args).succeeds().stdout;
+        let examples = help
+            .rsplit_once("Examples:\n")
+            .map(|(_, tail)| tail)
+            .unwrap_or_else(|| panic!("{command:?} --help has no examples:\n{help}"));
+        let mut shown = command.join(" ");
+        if command == ["import", "users"] || command == ["import", "devices"] {
+            shown = command[..2].join(" ");
+        }
+        assert!(
+            examples
+                .lines()
+                .all(|l| l.trim().is_empty() || l.contains("tokenctl")),
+            "{command:?}: the examples end the help:\n{examples}"
+        );
+        assert!(
+            examples.contains(&format!("tokenctl {shown}")) || examples.contains("tokenctl --"),
+            "{command:?}: the examples run the command:\n{examples}"
+        );
+    }
+    let revoke = r.run(&["revoke", "--help"]).succeeds().stdout;
+    assert!(revoke.contains("Interactive mode"), "{revoke}");
+    assert!(revoke.contains("Bank revocations"), "{revoke}");
+}
+
+/// Regression: completing `tokenctl import users <TAB>` inserted `-` (the
+/// options' common prefix) instead of listing files.
+#[test]
+fn bash_completes_file_names_for_import() {
+    let r = Registry::empty();
+    let script = r.run(&["completions", "bash"]).succeeds().stdout;
+    let path = r.file("tokenctl.bash", &script);
+    r.file("users.csv", "");
+    let complete = |words: &str, cword: usize| {
+        let out = std::process::Command::new("bash")
+            .current_dir(r.dir.path())
+            .arg("-c")
+            .arg(format!(
+                r#"source "{}"; COMP_WORDS=({words}); COMP_CWORD={cword}; _tokenctl tokenctl "${{COMP_WORDS[$COMP_CWORD]}}" "${{COMP_WORDS[$COMP_CWORD-1]}}"; echo "${{COMPREPLY[@]}}""#,
+                path.display()
+            ))
+            .output()
+            .expect("run bash");
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    assert!(
+        complete(r#"tokenctl import users """#, 3)
+            .split(' ')
+            .any(|w| w == "users.csv"),
+        "files are listed"
+    );
+    assert!(complete(r#"tokenctl import users --encoding """#, 4).contains("cp932"));
+    assert!(complete("tokenctl import devices -", 3).contains("--encoding"));
 }
 
 #[test]

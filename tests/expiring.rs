@@ -115,7 +115,7 @@ fn the_window_opens_at_midnight_japan_time() {
     let r = one_device();
     for at in ["2026-11-29T23:59:59+09:00", "2026-11-29T14:59:59Z"] {
         let out = r.run(&["expiring", "--format", "json"]).at(at).succeeds();
-        assert_eq!(out.stdout, "", "31 days left at {at}");
+        assert_eq!(out.stdout, "[]\n", "31 days left at {at}");
     }
     // 15:00 UTC on the 29th is already the 30th in Japan.
     for at in ["2026-11-30T00:00:00+09:00", "2026-11-29T15:00:00Z"] {
@@ -232,11 +232,14 @@ fn a_malformed_window_is_a_usage_error_that_prints_nothing() {
     assert_eq!(r.snapshot(), before);
 }
 
+/// Cron mails nothing when nothing is due (table, CSV), and a script
+/// reading JSON still gets a document: `[]` (it used to get nothing).
 #[test]
-fn nothing_due_prints_nothing_at_all_in_every_format() {
+fn nothing_due_prints_nothing_as_table_or_csv_and_an_empty_array_as_json() {
     let r = org();
     // 1004, the first to expire, still has 31 days left.
     let at = "2026-10-30T12:00:00+09:00";
+    let expected = |format: &str| if format == "json" { "[]\n" } else { "" };
     for format in ["table", "csv", "json"] {
         for lang in ["en", "ja"] {
             for exit_code in [false, true] {
@@ -245,19 +248,24 @@ fn nothing_due_prints_nothing_at_all_in_every_format() {
                     args.push("--exit-code");
                 }
                 let out = r.run(&args).at(at).succeeds();
-                assert_eq!(out.stdout, "", "{args:?}");
+                assert_eq!(out.stdout, expected(format), "{args:?}");
             }
         }
     }
-    // An empty registry, too.
+    // An empty registry, too; Excel's CSV gets no byte-order mark alone.
     let empty = Registry::init();
     for format in ["table", "csv", "json"] {
         let out = empty
             .run(&["expiring", "--format", format, "--exit-code"])
             .at(at)
             .succeeds();
-        assert_eq!(out.stdout, "", "{format}");
+        assert_eq!(out.stdout, expected(format), "{format}");
     }
+    let out = empty
+        .run(&["expiring", "--format", "csv", "--excel"])
+        .at(at)
+        .succeeds();
+    assert_eq!(out.stdout, "");
 }
 
 #[test]
@@ -395,20 +403,132 @@ fn the_table_gives_the_advice_for_expired_and_expiring_devices() {
     en.stdout_has("frank")
         .stdout_has("1004")
         .stdout_has("EXPIRED")
-        .stdout_has("contact the bank")
+        .stdout_has("only the bank can revoke them")
+        .stdout_has("Contact the bank")
+        .stdout_has("--bank-reference REF")
         .stdout_has("no longer be revoked");
     let ja = r.run(&["expiring", "--lang", "ja"]).at(at).succeeds();
     ja.stdout_has("シリアル番号")
         .stdout_has("パスワード生成機有効期限")
         .stdout_has("2026年11月30日")
         .stdout_has("期限切れ")
-        .stdout_has("銀行");
+        .stdout_has("失効できるのは銀行のみです")
+        .stdout_has("--bank-reference");
     // Nothing expired yet: no advice about the bank.
     let ahead = r
         .run(&["expiring"])
         .at("2026-11-21T12:00:00+09:00")
         .succeeds();
     ahead.stdout_has("1004");
-    assert!(!ahead.stdout.contains("contact the bank"), "{ahead:#?}");
+    assert!(!ahead.stdout.contains("Contact the bank"), "{ahead:#?}");
+    assert!(!ahead.stdout.contains("--bank-reference"), "{ahead:#?}");
     assert!(!ahead.stdout.contains("EXPIRED"), "{ahead:#?}");
+}
+
+/// The forecast of `org()` on 1 December 2026: 1001 (its last day) and
+/// 1002 (shared, counted once) and 1003 in December, 1006 in March, 1004
+/// expired; 1005 is held by no one.
+fn org_forecast() -> Value {
+    let mut months: Vec<Value> = (0..12)
+        .map(|i| {
+            let (year, month) = if i == 0 { (2026, 12) } else { (2027, i) };
+            let devices = match (year, month) {
+                (2026, 12) => 3,
+                (2027, 3) => 1,
+                _ => 0,
+            };
+            json!({"month": format!("{year}-{month:02}"), "devices": devices})
+        })
+        .collect();
+    months.push(json!({"month": "expired", "devices": 1}));
+    Value::Array(months)
+}
+
+#[test]
+fn summary_counts_devices_in_service_per_month_for_twelve_months_then_the_expired() {
+    let r = org();
+    let at = "2026-12-01T09:00:00+09:00";
+    let out = r
+        .run(&["expiring", "--summary", "--format", "json"])
+        .at(at)
+        .succeeds();
+    assert_eq!(out.json(), org_forecast());
+    // The month turns at midnight in Japan: 15:00 UTC on 30 November is
+    // already 1 December there.
+    let out = r
+        .run(&["expiring", "--summary", "--format", "json"])
+        .at("2026-11-30T15:00:00Z")
+        .succeeds();
+    assert_eq!(out.json(), org_forecast());
+    let earlier = r
+        .run(&["expiring", "--summary", "--format", "json"])
+        .at("2026-11-30T14:59:59Z")
+        .succeeds()
+        .json();
+    assert_eq!(earlier[0], json!({"month": "2026-11", "devices": 1}));
+    assert_eq!(earlier[12], json!({"month": "expired", "devices": 0}));
+}
+
+#[test]
+fn summary_lists_every_month_with_zero_even_in_an_empty_registry() {
+    let empty = Registry::init();
+    let json = empty
+        .run(&["expiring", "--summary", "--format", "json"])
+        .at("2026-01-31T12:00:00+09:00")
+        .succeeds()
+        .json();
+    let rows = json.as_array().unwrap();
+    assert_eq!(rows.len(), 13);
+    assert_eq!(rows[0], json!({"month": "2026-01", "devices": 0}));
+    assert_eq!(rows[1], json!({"month": "2026-02", "devices": 0}));
+    assert_eq!(rows[11], json!({"month": "2026-12", "devices": 0}));
+    assert_eq!(rows[12], json!({"month": "expired", "devices": 0}));
+}
+
+#[test]
+fn summary_as_csv_and_as_a_piped_table_in_both_languages() {
+    let r = org();
+    let at = "2026-12-01T09:00:00+09:00";
+    let csv = r
+        .run(&["expiring", "--summary", "--format", "csv"])
+        .at(at)
+        .succeeds()
+        .stdout;
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 14, "{csv}");
+    assert_eq!(lines[0], "month,devices");
+    assert_eq!(lines[1], "2026-12,3");
+    assert_eq!(lines[4], "2027-03,1");
+    assert_eq!(lines[13], "expired,1");
+    // Piped, the table is plain: two columns, no bars.
+    let table = r.run(&["expiring", "--summary"]).at(at).succeeds();
+    table
+        .stdout_has("Month")
+        .stdout_has("Devices")
+        .stdout_has("│ 2026-12 ┆ 3 ")
+        .stdout_has("│ expired ┆ 1 ");
+    assert!(!table.stdout.contains('█'), "{}", table.stdout);
+    let ja = r
+        .run(&["expiring", "--summary", "--lang", "ja"])
+        .at(at)
+        .succeeds();
+    ja.stdout_has("台数")
+        .stdout_has("│ 2026年12月 ┆ 3 ")
+        .stdout_has("│ 期限切れ   ┆ 1 ");
+}
+
+#[test]
+fn summary_needs_no_key_file_and_takes_neither_a_window_nor_exit_code() {
+    let r = org();
+    let at = "2026-12-01T09:00:00+09:00";
+    r.run(&["expiring", "--summary", "--format", "json"])
+        .env("TOKENCTL_KEY_FILE", r.dir.path().join("no-such.key"))
+        .at(at)
+        .succeeds();
+    assert!(!r.dir.path().join("no-such.key").exists());
+    for extra in [&["--within", "10d"][..], &["--exit-code"][..]] {
+        let mut args = vec!["expiring", "--summary"];
+        args.extend_from_slice(extra);
+        r.run(&args).at(at).fails(2).stderr_has("--summary");
+    }
 }

@@ -304,3 +304,129 @@ fn a_bad_secret_is_reported_by_position_never_by_content() {
         out.stderr
     );
 }
+
+/// The demo's users, as a re-import would give them: hamako01 renamed and
+/// made a master, shiro01 no longer using OTP, ichiro01 as before, taro01
+/// with the serial of the device he holds, and one new user.
+const UPDATED_USERS: &str = "login_id,name,role,otp_required,serial
+taro01,芳金 太郎,master,true,23456789
+hamako01,山田 花子,master,true,
+shiro01,芳金 次郎,general,false,
+ichiro01,芳金 一郎,general,true,
+saburo01,芳金 三郎,general,true,
+";
+
+#[test]
+fn import_users_update_changes_name_role_and_otp_required_and_adds_new_login_ids() {
+    let r = Registry::demo();
+    let out = r
+        .run(&["import", "users", "--update", "-"])
+        .stdin(UPDATED_USERS)
+        .succeeds();
+    assert_eq!(
+        out.stdout,
+        "Imported users from stdin: 1 added, 2 updated, 2 unchanged.\n"
+    );
+    let hamako = &r.listed("hamako01")[0];
+    assert_eq!(hamako["name"], "山田 花子");
+    assert_eq!(hamako["role"], "master");
+    assert_eq!(hamako["serial"], HAMAKO_DEVICE.0, "the device is kept");
+    assert_eq!(hamako["status"], "active");
+    assert_eq!(r.listed("shiro01")[0]["status"], "not_required");
+    assert_eq!(r.listed("saburo01")[0]["status"], "revoked");
+    assert_eq!(r.listed("taro01")[0]["serial"], TARO_DEVICE.0);
+    // One audited transaction, saying what it did.
+    let audit = r
+        .run(&["audit", "--action", "import-users", "--format", "json"])
+        .succeeds()
+        .json();
+    assert_eq!(audit.as_array().unwrap().len(), 1, "{audit:#}");
+    assert_eq!(
+        audit[0]["detail"],
+        "users from stdin (--update): 1 added, 2 updated, 2 unchanged"
+    );
+    // A new master can sign revocations: the promotion has a row of its own.
+    let roles = r
+        .run(&["audit", "--action", "role", "--format", "json"])
+        .succeeds()
+        .json();
+    assert_eq!(roles.as_array().unwrap().len(), 1, "{roles:#}");
+    assert_eq!(roles[0]["targets"], serde_json::json!(["hamako01"]));
+    assert_eq!(
+        roles[0]["detail"],
+        "role general -> master (users file stdin)"
+    );
+    r.run(&["check"]).succeeds();
+    // The same file again changes nothing but is still recorded.
+    r.run(&["--lang", "ja", "import", "users", "--update", "-"])
+        .stdin(UPDATED_USERS)
+        .succeeds()
+        .stdout_has("追加 0 件、更新 0 件、変更なし 5 件");
+}
+
+#[test]
+fn without_update_an_existing_login_id_is_still_a_bad_row() {
+    let r = Registry::demo();
+    let before = r.snapshot();
+    r.run(&["import", "users", "-"])
+        .stdin(UPDATED_USERS)
+        .fails(2)
+        .stderr_has("stdin, line 2:")
+        .stderr_has("login ID \"taro01\" is already in the registry");
+    assert_eq!(r.snapshot(), before);
+}
+
+/// Rows `import users --update` refuses (exit 7): each file starts with a
+/// good update and a new user, so "nothing imported" is seen.
+const REFUSED_UPDATES: &[(&str, &str, &str)] = &[
+    (
+        "another serial than the device in service",
+        "hamako01,芳金 花子,general,true,56789012",
+        "the file names device 56789012 for hamako01, who has device 45678909 in service",
+    ),
+    (
+        "a serial for a user with no device in service",
+        "shiro01,芳金 次郎,general,true,56789012",
+        "the file names device 56789012 for shiro01, who has no device in service",
+    ),
+    (
+        "otp_required turned off with a device in service",
+        "hamako01,芳金 花子,general,false,",
+        "the file sets otp_required false for hamako01, who has device 45678909 in service",
+    ),
+];
+
+#[test]
+fn import_users_update_refuses_a_change_of_device_or_otp_off_in_service_and_imports_nothing() {
+    let r = Registry::demo();
+    for (what, row, message) in REFUSED_UPDATES {
+        let csv = format!(
+            "login_id,name,role,otp_required,serial\nichiro01,Ichiro Renamed,master,true,\nnew01,New One,general,true,\n{row}\n"
+        );
+        let before = r.snapshot();
+        r.run(&["import", "users", "--update", "-"])
+            .stdin(&csv)
+            .fails(7)
+            .stderr_has(message)
+            .stderr_has("nothing was imported");
+        assert_eq!(r.snapshot(), before, "{what}: the registry changed");
+    }
+    assert_eq!(r.listed("ichiro01")[0]["name"], "芳金 一郎");
+    r.run(&["--lang", "ja", "import", "users", "--update", "-"])
+        .stdin("login_id,name,role,otp_required\nhamako01,芳金 花子,general,false\n")
+        .fails(7)
+        .stderr_has("otp_required を false にしていますが")
+        .stderr_has("何も取り込んでいません");
+}
+
+#[test]
+fn import_users_update_refuses_two_rows_for_one_login_id() {
+    let r = Registry::demo();
+    let before = r.snapshot();
+    r.run(&["import", "users", "--update", "-"])
+        .stdin("login_id,name,role,otp_required\nhamako01,A,general,true\nhamako01,B,master,true\n")
+        .fails(2)
+        .stderr_has("stdin, line 3:")
+        .stderr_has("appears earlier in this file");
+    assert_eq!(r.snapshot(), before);
+}

@@ -74,6 +74,8 @@ struct Spawn<'a> {
     keep_escapes: bool,
     /// Send stdout to this file instead of the terminal.
     stdout: Option<&'a Path>,
+    /// The terminal's height in lines (else the pty's default).
+    rows: Option<u16>,
 }
 
 /// The pty's settings as `stty -a` prints them: asked on the master side,
@@ -117,7 +119,12 @@ impl Pty {
     fn spawn_with(r: &Registry, at: &str, args: &[&str], how: Spawn<'_>) -> Pty {
         // sh turns echo back on, then becomes tokenctl ("$0"), with stdout
         // sent to "$1" when it is not "-".
-        let script = r#"stty echo && out="$1" && shift && if [ "$out" = - ]; then exec "$0" "$@"; else exec "$0" "$@" >"$out"; fi"#;
+        let size = how
+            .rows
+            .map_or_else(String::new, |rows| format!(" rows {rows} cols 120"));
+        let script = format!(
+            r#"stty echo{size} && out="$1" && shift && if [ "$out" = - ]; then exec "$0" "$@"; else exec "$0" "$@" >"$out"; fi"#
+        );
         let stdout = how
             .stdout
             .map_or_else(|| "-".into(), |p| p.as_os_str().to_owned());
@@ -291,14 +298,8 @@ fn revoke_with_no_targets_offers_a_checkbox_list_of_the_users_in_service() {
     pty.keys(" ");
     pty.expect("> [x] hamako01");
     pty.keys("\r");
-    // dialoguer reports the choice after the prompt, on one line.
-    let redrawn = pty.expect("Revoke the devices of 1 user?");
-    let report = redrawn
-        .split_once("enter to confirm): ")
-        .and_then(|(_, rest)| rest.lines().next())
-        .unwrap_or_else(|| panic!("no report of the choice: {redrawn:?}"));
-    assert!(report.starts_with("hamako01  "), "{report:?}");
-    assert!(!report.contains("taro01"), "{report:?}");
+    // The choice is echoed as its login IDs alone, not the rows.
+    pty.expect("Selected: hamako01\r\n");
     confirm_and_authenticate(&mut pty, DEMO_PASSWORD, FRIDAY_NIGHT);
     let (code, transcript) = pty.finish();
     assert_eq!(code, 0, "{transcript}");
@@ -699,5 +700,311 @@ fn ctrl_c_at_the_password_prompt_changes_nothing_and_leaves_echo_on() {
     assert!(
         has_flag(&settings, "echo"),
         "tokenctl ended ({exit:?}) leaving the terminal's echo off: {settings}"
+    );
+}
+
+/// The demo organisation plus 16 users in service (u01–u16), whose devices
+/// expire in March 2027 (u01–u03) or November 2031: 18 users in service,
+/// more than a terminal of 12 lines shows at once.
+fn crowded() -> Registry {
+    let r = Registry::demo();
+    let mut devices = String::from("serial,secret,expires\n");
+    let mut users = String::from("login_id,name,role,otp_required,serial\n");
+    for i in 1..=16 {
+        let expires = if i <= 3 { "2027-03-31" } else { "2031-11-30" };
+        devices.push_str(&format!(
+            "{},GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,{expires}\n",
+            90_000_000 + i
+        ));
+        users.push_str(&format!(
+            "u{i:02},試験 利用者{i},general,true,{}\n",
+            90_000_000 + i
+        ));
+    }
+    r.run(&["import", "devices", "-"])
+        .stdin(&devices)
+        .succeeds();
+    r.run(&["import", "users", "-"]).stdin(&users).succeeds();
+    r
+}
+
+const CROWDED_FILTER_PROMPT: &str = "18 users are in service, more than fit on the screen. Filter by login ID, name, serial or expiry month (YYYY-MM); empty for all: ";
+
+#[test]
+fn more_users_than_fit_on_the_terminal_are_filtered_first_then_paged() {
+    let r = crowded();
+    let mut pty = Pty::spawn_with(
+        &r,
+        FRIDAY_NIGHT,
+        &["revoke", "--as", "taro01"],
+        Spawn {
+            rows: Some(12),
+            ..Spawn::default()
+        },
+    );
+    pty.expect(CROWDED_FILTER_PROMPT);
+    pty.line("nobody-like-this");
+    pty.expect("No user in service matches \"nobody-like-this\"; try again.");
+    // The expiry month finds the three devices of March 2027.
+    pty.expect(CROWDED_FILTER_PROMPT);
+    pty.line("2027-03");
+    pty.expect(SELECT_PROMPT);
+    pty.expect("> [ ] u01");
+    pty.expect("  [ ] u02");
+    let drawing = pty.expect("  [ ] u03");
+    assert!(
+        !drawing.contains("Page"),
+        "three users fit on one page: {drawing}"
+    );
+    pty.keys(DOWN);
+    pty.expect("> [ ] u02");
+    pty.keys(" ");
+    pty.expect("> [x] u02");
+    pty.keys("\r");
+    pty.expect("Selected: u02\r\n");
+    // The preview, before the confirmation.
+    pty.expect("About to revoke the devices of these users:");
+    pty.expect("│ u02 ");
+    pty.expect("The user would be able to register a new device from 2026-11-24 08:10:00 JST.");
+    confirm_and_authenticate(&mut pty, DEMO_PASSWORD, FRIDAY_NIGHT);
+    let (code, transcript) = pty.finish();
+    assert_eq!(code, 0, "{transcript}");
+    let list = transcript
+        .split_once(SELECT_PROMPT)
+        .and_then(|(_, rest)| rest.split_once("Selected: u02"))
+        .map(|(list, _)| list.to_string())
+        .unwrap_or_else(|| panic!("no list:\n{transcript}"));
+    for not_matched in ["hamako01", "u04", "u16"] {
+        assert!(
+            !list.contains(not_matched),
+            "{not_matched} does not match the filter:\n{list}"
+        );
+    }
+    assert_eq!(user(&r, "u02")["status"], "revoked");
+    assert_eq!(user(&r, "u01")["status"], "active");
+}
+
+#[test]
+fn with_lang_ja_the_filter_is_asked_in_japanese_and_an_empty_filter_pages_everyone() {
+    let r = crowded();
+    let before = r.snapshot();
+    let mut pty = Pty::spawn_with(
+        &r,
+        FRIDAY_NIGHT,
+        &["--lang", "ja", "revoke", "--as", "taro01"],
+        Spawn {
+            rows: Some(12),
+            ..Spawn::default()
+        },
+    );
+    let filter_prompt = "利用中の利用者が 18 名で、画面に収まりません。ログインID、利用者名、シリアル番号、有効期限の月（YYYY-MM）で絞り込んでください（空欄ですべて）: ";
+    pty.expect(filter_prompt);
+    pty.line("該当なし");
+    pty.expect("「該当なし」に一致する利用中の利用者はいません。もう一度入力してください。");
+    pty.expect(filter_prompt);
+    pty.line("");
+    // Eight rows a page on twelve lines: 18 users make three pages.
+    pty.expect("失効する利用者を選択してください");
+    pty.expect("[Page 1/3]");
+    pty.expect("> [ ] taro01");
+    pty.expect("  [ ] u06");
+    pty.keys(" ");
+    pty.expect("> [x] taro01");
+    pty.keys("\r");
+    pty.expect("選択した利用者：taro01\r\n");
+    pty.expect("以下の利用者のパスワード生成機を失効します。");
+    pty.expect("注意：taro01 は自身のパスワード生成機を失効します。");
+    pty.expect("1 名の利用者のパスワード生成機を失効しますか？元に戻せません [y/N]");
+    pty.keys("n");
+    let (code, transcript) = pty.finish();
+    assert_eq!(code, 1, "{transcript}");
+    assert!(transcript.contains("取り消しました"), "{transcript}");
+    assert_eq!(r.snapshot(), before);
+}
+
+#[test]
+fn the_preview_before_the_confirmation_shows_who_and_when_and_warns_a_master_revoking_themselves() {
+    let r = Registry::demo();
+    let before = r.snapshot();
+    let mut pty = Pty::spawn(
+        &r,
+        FRIDAY_NIGHT,
+        &["revoke", "--as", "taro01", "hamako01", "taro01"],
+    );
+    pty.expect("About to revoke the devices of these users:");
+    pty.expect("│ hamako01 ┆ 芳金 花子 ┆ general ┆ 45678909 ┆");
+    pty.expect("│ taro01   ┆ 芳金 太郎 ┆ master  ┆ 23456789 ┆");
+    pty.expect("Every user would be able to register a new device from 2026-11-24 08:10:00 JST.");
+    pty.expect("Warning: taro01 revokes their own device and cannot sign again until they register a new one.");
+    pty.expect("Revoke the devices of 2 users? This cannot be undone [y/N]");
+    pty.keys("n");
+    let (code, transcript) = pty.finish();
+    assert_eq!(code, 1, "{transcript}");
+    assert_eq!(
+        transcript.matches("register a new device from").count(),
+        1,
+        "one registrable-at line for one instant:\n{transcript}"
+    );
+    assert_eq!(r.snapshot(), before);
+
+    let mut pty = Pty::spawn(
+        &r,
+        FRIDAY_NIGHT,
+        &["--lang", "ja", "revoke", "--as", "taro01", "hamako01"],
+    );
+    pty.expect("以下の利用者のパスワード生成機を失効します。");
+    pty.expect("│ hamako01   ┆ 芳金 花子 ┆ 一般ユーザ");
+    pty.expect("2026年11月24日 8時10分 以降に新しいパスワード生成機を利用登録できます。");
+    pty.expect("1 名の利用者のパスワード生成機を失効しますか？元に戻せません [y/N]");
+    pty.keys("n");
+    let (code, transcript) = pty.finish();
+    assert_eq!(code, 1, "{transcript}");
+    assert!(
+        !transcript.contains("自身のパスワード生成機を失効します"),
+        "no warning when the master is not a target:\n{transcript}"
+    );
+    assert_eq!(r.snapshot(), before);
+}
+
+#[test]
+fn a_malformed_code_at_the_prompt_is_asked_again_and_is_not_a_failed_attempt() {
+    let r = Registry::demo();
+    let mut pty = Pty::spawn(&r, FRIDAY_NIGHT, &["revoke", "--as", "taro01", "hamako01"]);
+    pty.expect("This cannot be undone [y/N]");
+    pty.keys("y");
+    pty.secret(PASSWORD_PROMPT, DEMO_PASSWORD);
+    pty.expect(TARO_CODE_PROMPT);
+    pty.line("12ab");
+    pty.expect("the one-time code must be 6 digits only");
+    pty.expect(TARO_CODE_PROMPT);
+    pty.line(&code_at(TARO_DEVICE.1, FRIDAY_NIGHT));
+    let (code, transcript) = pty.finish();
+    assert_eq!(code, 0, "{transcript}");
+    assert!(
+        transcript.contains("Revoked the devices of the following users."),
+        "{transcript}"
+    );
+    assert_eq!(user(&r, "hamako01")["status"], "revoked");
+    assert_eq!(
+        r.query_i64("SELECT failed_attempts FROM users WHERE login_id = 'taro01'"),
+        0,
+        "a malformed code is not a verification attempt"
+    );
+}
+
+#[test]
+fn with_lang_ja_a_malformed_code_is_asked_again_up_to_three_times() {
+    let r = Registry::demo();
+    let (serial, secret) = NEW_DEVICE_3;
+    let mut pty = Pty::spawn(
+        &r,
+        FRIDAY_NIGHT,
+        &[
+            "--lang", "ja", "register", "--user", "shiro01", "--serial", serial,
+        ],
+    );
+    let prompt = "パスワード生成機 67890123 のワンタイムパスワード: ";
+    pty.expect(prompt);
+    pty.line("12ab");
+    pty.expect(prompt);
+    // Full-width digits are read as ASCII: three of them are too few.
+    pty.line("１２３");
+    pty.expect("入力は 3 桁");
+    pty.expect(prompt);
+    pty.line(&code_at(secret, FRIDAY_NIGHT));
+    let (code, transcript) = pty.finish();
+    assert_eq!(code, 0, "{transcript}");
+    assert!(
+        transcript.contains("shiro01 のパスワード生成機 67890123 を"),
+        "{transcript}"
+    );
+
+    // Three malformed codes end the run: exit 2, nothing registered.
+    let r = Registry::demo();
+    let before = r.snapshot();
+    let mut pty = Pty::spawn(
+        &r,
+        FRIDAY_NIGHT,
+        &["register", "--user", "shiro01", "--serial", serial],
+    );
+    for typed in ["12ab", "", "1234567"] {
+        pty.expect("Code shown by device 67890123: ");
+        pty.line(typed);
+    }
+    let (code, transcript) = pty.finish();
+    assert_eq!(code, 2, "{transcript}");
+    assert!(transcript.contains("error: "), "{transcript}");
+    assert_eq!(r.snapshot(), before);
+}
+
+/// The demo after taro01 moved to a new device (34567891, 2031) on the
+/// demo Friday: on 5 January 2027 hamako01's device (30 December) has
+/// expired, taro01's has not.
+fn hamako_expired() -> (Registry, &'static str) {
+    let r = Registry::demo();
+    let out = r.revoke_as_taro(&["taro01"], NOON_FRIDAY);
+    assert_eq!(out.status, 0, "{out:#?}");
+    let at = "2026-11-20T12:30:00+09:00";
+    r.run(&[
+        "register",
+        "--user",
+        "taro01",
+        "--serial",
+        NEW_DEVICE_1.0,
+        "--otp",
+        &code_at(NEW_DEVICE_1.1, at),
+    ])
+    .at(at)
+    .succeeds();
+    (r, "2027-01-05T10:00:00+09:00")
+}
+
+#[test]
+fn a_user_whose_device_expired_is_named_in_a_note_and_never_offered() {
+    let (r, at) = hamako_expired();
+    let before = r.snapshot();
+    for (lang, note) in [
+        (
+            "en",
+            "Not offered, their device has expired (contact the bank, then record its revocation with --bank-reference): hamako01",
+        ),
+        (
+            "ja",
+            "有効期限切れのため選択できません（銀行に連絡し、--bank-reference で銀行の失効を記録してください）：hamako01",
+        ),
+    ] {
+        let mut pty = Pty::spawn(&r, at, &["--lang", lang, "revoke", "--as", "taro01"]);
+        pty.expect(note);
+        pty.expect("> [ ] taro01  芳金 太郎");
+        pty.keys("\r");
+        let (code, transcript) = pty.finish();
+        assert_eq!(code, 1, "nothing chosen is a cancel:\n{transcript}");
+        let list = transcript
+            .split_once(note)
+            .map(|(_, rest)| rest.to_string())
+            .unwrap_or_default();
+        assert!(
+            !list.contains("hamako01"),
+            "an expired device is never offered:\n{transcript}"
+        );
+    }
+    assert_eq!(r.snapshot(), before);
+}
+
+#[test]
+fn expiring_summary_on_a_terminal_draws_bars_scaled_to_the_largest_month() {
+    let r = Registry::demo();
+    let mut pty = Pty::spawn(&r, NOON_FRIDAY, &["expiring", "--summary"]);
+    pty.expect("Devices in service by expiry month");
+    pty.expect("2026-11  0\r\n");
+    let bar = format!("2026-12  {} 2\r\n", "█".repeat(50));
+    pty.expect(&bar);
+    pty.expect("2027-10  0\r\n");
+    pty.expect("expired  0\r\n");
+    let (code, transcript) = pty.finish();
+    assert_eq!(code, 0, "{transcript}");
+    assert!(
+        !transcript.contains('│'),
+        "a chart, not a table:\n{transcript}"
     );
 }

@@ -15,6 +15,7 @@ mod holidays;
 mod import;
 mod init;
 mod interactive;
+mod lang;
 mod list;
 mod otp;
 mod pskc;

@@ -77,7 +77,7 @@ fn a_revoked_user_shows_when_it_may_register() {
         .stdout_has("2026-11-24 08:10:00 JST");
     r.run(&["list", "--user", "hamako01", "--lang", "ja"])
         .succeeds()
-        .stdout_has("2026年11月24日 08時10分");
+        .stdout_has("2026年11月24日 8時10分");
 }
 
 #[test]

@@ -110,8 +110,18 @@ fn otp_with_a_bad_instant_is_a_usage_error() {
         .args(["otp", TARO_DEVICE.0, "--at", "tomorrow"])
         .stderr(
             "error: invalid value 'tomorrow' for '--at <RFC3339>': \
-             not an RFC 3339 instant such as 2026-11-20T21:00:00+09:00\n\n\
+             \"tomorrow\" is not an RFC 3339 instant like 2026-11-24T08:10:00+09:00\n\n\
              For more information, try '--help'.\n",
+        )
+        .status(2)
+        .run();
+    // clap words its errors in English; tokenctl's own reason is worded
+    // in the language asked for.
+    Test::demo()
+        .args(["--lang", "ja", "otp", TARO_DEVICE.0, "--at", "tomorrow"])
+        .stderr(
+            "error: --at：\"tomorrow\" は RFC 3339 形式の日時ではありません\
+             （例：2026-11-24T08:10:00+09:00）\n",
         )
         .status(2)
         .run();

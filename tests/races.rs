@@ -10,6 +10,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Duration;
 
 use tokenctl::Context;
+use tokenctl::catalogue::Msg;
 use tokenctl::clock::{Clock, parse_instant};
 use tokenctl::error::Error;
 use tokenctl::output::{Lang, Output};
@@ -102,9 +103,12 @@ fn holders(r: &Registry, serial: &str) -> i64 {
 #[track_caller]
 fn assert_replayed(result: &Result<(), Error>) {
     match result {
-        Err(Error::Verification { reason, .. }) => {
-            assert!(reason.contains("already used"), "{reason}")
-        }
+        Err(Error::Verification { reason, .. }) => assert_eq!(
+            reason,
+            &Msg::CodeReplayed {
+                serial: NEW_DEVICE_1.0.into()
+            }
+        ),
         other => panic!("expected the replay guard's refusal, got {other:?}"),
     }
 }

@@ -366,7 +366,7 @@ fn the_too_early_message_is_japanese_with_lang_ja() {
         ])
         .at(at)
         .fails(5);
-    out.stderr_has("2026年11月24日 08時10分00秒 以降")
+    out.stderr_has("2026年11月24日 8時10分 以降")
         .stderr_has("あと10分");
     r.run(&[
         "register",

@@ -119,7 +119,7 @@ fn the_table_tells_each_user_when_to_register() {
         .stdin(DEMO_PASSWORD)
         .succeeds();
     ja.stdout_has("失効中")
-        .stdout_has("2026年11月24日 08時10分")
+        .stdout_has("2026年11月24日 8時10分")
         .stdout_has("2026年12月30日");
 }
 

@@ -282,3 +282,205 @@ fn a_master_with_an_expired_device_records_the_banks_revocation_and_registers_ag
     .succeeds();
     assert_eq!(r.listed("taro01")[0]["serial"], NEW_DEVICE_1.0);
 }
+
+fn file_arg(r: &Registry, name: &str, contents: &str) -> String {
+    r.file(name, contents).to_str().unwrap().to_string()
+}
+
+#[test]
+fn passwd_changes_need_the_current_password_or_another_masters_signature() {
+    let r = Registry::demo();
+    // A second master, with a device of their own and a first password.
+    r.run(&["import", "users", "-"])
+        .stdin("login_id,name,role,otp_required,serial\njiro01,Jiro,master,true,67890123\n")
+        .at(NOON_FRIDAY)
+        .succeeds();
+    let jiro_pw = file_arg(&r, "jiro.txt", "jiro's own phrase");
+    r.run(&["passwd", "jiro01", "--password-file", &jiro_pw])
+        .at(NOON_FRIDAY)
+        .succeeds()
+        .stdout_has("Confirmation password set for jiro01.");
+    // A wrong current password is a failed verification, counted.
+    let wrong = file_arg(&r, "wrong.txt", "not the password");
+    r.run(&[
+        "passwd",
+        "taro01",
+        "--password-stdin",
+        "--current-password-file",
+        &wrong,
+    ])
+    .stdin("a brand new phrase")
+    .at(NOON_FRIDAY)
+    .fails(3)
+    .stderr_has("the password is wrong");
+    assert_eq!(
+        r.query_i64("SELECT failed_attempts FROM users WHERE login_id = 'taro01'"),
+        1
+    );
+    // Another master signs with password and code.
+    let code = code_at(NEW_DEVICE_3.1, NOON_FRIDAY);
+    r.run(&[
+        "passwd",
+        "taro01",
+        "--password-stdin",
+        "--as",
+        "jiro01",
+        "--otp",
+        &code,
+        "--master-password-file",
+        &jiro_pw,
+    ])
+    .stdin("a brand new phrase")
+    .at(NOON_FRIDAY)
+    .succeeds();
+    let audit = r
+        .run(&["audit", "--format", "json", "--limit", "1"])
+        .succeeds()
+        .json();
+    assert_eq!(audit[0]["actor"], "jiro01");
+    assert_eq!(audit[0]["action"], "passwd");
+    // The same code again is a replay: refused, nothing changed.
+    let before = r.snapshot();
+    r.run(&[
+        "passwd",
+        "taro01",
+        "--password-stdin",
+        "--as",
+        "jiro01",
+        "--otp",
+        &code,
+        "--master-password-file",
+        &jiro_pw,
+    ])
+    .stdin("yet another phrase")
+    .at(NOON_FRIDAY)
+    .fails(3);
+    assert_ne!(r.snapshot(), before, "the failure is counted and audited");
+    assert_eq!(
+        r.query_i64("SELECT failed_attempts FROM users WHERE login_id = 'jiro01'"),
+        1
+    );
+}
+
+#[test]
+fn unlock_is_signed_by_another_master_or_a_recorded_recovery() {
+    let r = Registry::demo();
+    r.sql("UPDATE users SET failed_attempts = 5, locked_at = 1 WHERE login_id = 'taro01'");
+    // A master cannot unlock themself.
+    r.run(&[
+        "unlock",
+        "taro01",
+        "--as",
+        "taro01",
+        "--otp",
+        "123456",
+        "--password-stdin",
+    ])
+    .stdin(DEMO_PASSWORD)
+    .at(NOON_FRIDAY)
+    .fails(7)
+    .stderr_has("cannot unlock themself");
+    // A general user cannot sign.
+    r.run(&[
+        "unlock",
+        "taro01",
+        "--as",
+        "hamako01",
+        "--otp",
+        "123456",
+        "--password-stdin",
+    ])
+    .stdin(DEMO_PASSWORD)
+    .at(NOON_FRIDAY)
+    .fails(7)
+    .stderr_has("not a master");
+    // Neither --as nor --recovery: a usage error.
+    r.run(&["unlock", "taro01"]).at(NOON_FRIDAY).fails(2);
+    // Recovery without a terminal needs --yes.
+    r.run(&["unlock", "taro01", "--recovery"])
+        .at(NOON_FRIDAY)
+        .fails(2)
+        .stderr_has("--yes");
+    r.run(&["unlock", "taro01", "--recovery", "--yes"])
+        .at(NOON_FRIDAY)
+        .succeeds()
+        .stdout_has("Unlocked taro01");
+    let audit = r
+        .run(&["audit", "--format", "json", "--limit", "1"])
+        .succeeds()
+        .json();
+    assert_eq!(audit[0]["action"], "recovery");
+    assert!(audit[0]["actor"].as_str().unwrap().starts_with("os:"));
+}
+
+/// Regression: a registry whose newer schema version sat in its WAL was
+/// refused only after its main file had been rewritten.
+#[test]
+fn a_newer_schema_in_the_wal_is_refused_before_anything_is_written() {
+    let r = Registry::demo();
+    let writer = rusqlite::Connection::open(&r.path).unwrap();
+    writer
+        .execute_batch("PRAGMA wal_autocheckpoint = 0; PRAGMA user_version = 99;")
+        .unwrap();
+    let main_file = std::fs::read(&r.path).unwrap();
+    for args in [
+        &["list"][..],
+        &["unlock", "hamako01", "--recovery", "--yes"],
+    ] {
+        r.run(args)
+            .at(NOON_FRIDAY)
+            .fails(8)
+            .stderr_has("newer than this tokenctl understands");
+    }
+    assert_eq!(std::fs::read(&r.path).unwrap(), main_file);
+    drop(writer);
+}
+
+/// Regression: an interrupted `init` left `.tokenctl-new-*.db` files forever.
+#[test]
+fn init_removes_what_an_interrupted_init_left() {
+    let r = Registry::empty();
+    let leftover = r.dir.path().join(".tokenctl-new-abc123.db");
+    std::fs::write(&leftover, b"half-built").unwrap();
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&leftover)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    r.run(&["init", "--simulation"]).succeeds();
+    assert!(!leftover.exists());
+}
+
+/// Regression: directories tokenctl created were 0777 under umask 000.
+#[cfg(unix)]
+#[test]
+fn created_directories_are_private_whatever_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let r = Registry::empty();
+    let db = r.dir.path().join("data").join("registry.db");
+    let key = r.dir.path().join("conf").join("registry.key");
+    let mut cmd = r.command();
+    cmd.arg("-c")
+        .arg(r#"umask 000; exec "$0" "$@""#)
+        .arg(bin())
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "--key-file",
+            key.to_str().unwrap(),
+        ])
+        .args(["init"]);
+    let mut sh = std::process::Command::new("sh");
+    sh.args(cmd.get_args())
+        .envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))));
+    sh.current_dir(r.dir.path());
+    let status = sh.status().unwrap();
+    assert!(status.success());
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(db.parent().unwrap()), 0o700);
+    assert_eq!(mode(key.parent().unwrap()), 0o700);
+    assert_eq!(mode(&db), 0o600);
+    assert_eq!(mode(&key), 0o600);
+}

@@ -7,7 +7,9 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::Context;
+use crate::catalogue::Msg;
 use crate::cli::AuditArgs;
+use crate::clock::parse_instant;
 use crate::error::Result;
 use crate::output::{Format, csv_writer, rfc3339_unix, write_json_array, write_table};
 use crate::store::Store;
@@ -27,11 +29,12 @@ struct AuditJson {
 }
 
 pub fn run(ctx: &Context, store: &mut Store, args: &AuditArgs, out: &mut dyn Write) -> Result<()> {
+    let since = args.since;
     let filter = AuditFilter {
         limit: args.limit,
         action: args.action.clone(),
         actor: args.actor.clone(),
-        since: args.since,
+        since,
     };
     let rows: Vec<AuditJson> = store
         .read(|tx| newest(tx, &filter))?
@@ -81,52 +84,66 @@ pub fn run(ctx: &Context, store: &mut Store, args: &AuditArgs, out: &mut dyn Wri
         Format::Table => {
             let o = &ctx.out;
             let headers = o.labels(&[
-                ("At", "日時"),
-                ("Actor", "操作者"),
-                ("Action", "操作"),
-                ("Targets", "対象"),
-                ("Outcome", "結果"),
-                ("Detail", "詳細"),
-                ("Clock", "時計"),
+                Msg::LabelAt,
+                Msg::LabelActor,
+                Msg::LabelAction,
+                Msg::LabelTargets,
+                Msg::LabelOutcome,
+                Msg::LabelDetail,
+                Msg::LabelClock,
             ]);
             let table = rows
                 .iter()
                 .map(|r| {
                     vec![
-                        r.at.clone(),
+                        parse_instant(&r.at)
+                            .map(|t| o.instant(t))
+                            .unwrap_or_else(|_| r.at.clone()),
                         r.actor.clone(),
-                        r.action.clone(),
+                        action_label(&r.action).map_or_else(|| r.action.clone(), |m| o.t(m)),
                         r.targets.join(" "),
-                        r.outcome.clone(),
+                        outcome_label(&r.outcome).map_or_else(|| r.outcome.clone(), |m| o.t(m)),
                         r.detail.clone(),
-                        if r.clock_fixed {
-                            o.pick("fixed", "固定")
+                        o.t(if r.clock_fixed {
+                            Msg::CellClockFixed
                         } else {
-                            o.pick("system", "システム")
-                        }
-                        .to_string(),
+                            Msg::CellClockSystem
+                        }),
                     ]
-                    .into_iter()
-                    .map(|cell| escape_controls(&cell))
-                    .collect()
                 })
                 .collect();
-            write_table(out, headers, table)
+            write_table(o, out, headers, table)
         }
     }
 }
 
-/// Control characters in a logged value (a file name, a login ID) are shown
-/// escaped, never sent raw to the terminal.
-fn escape_controls(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| {
-            let escaped: Vec<char> = if c.is_control() {
-                c.escape_default().collect()
-            } else {
-                vec![c]
-            };
-            escaped
-        })
-        .collect()
+/// An action as the table shows it; `None` for a name this version does
+/// not know (shown as recorded).
+fn action_label(action: &str) -> Option<Msg> {
+    Some(match action {
+        "init" => Msg::ActionInit,
+        "init-demo" => Msg::ActionInitDemo,
+        "import-users" => Msg::ActionImportUsers,
+        "import-devices" => Msg::ActionImportDevices,
+        "passwd" => Msg::ActionPasswd,
+        "revoke" => Msg::ActionRevoke,
+        "bank-revoke" => Msg::ActionBankRevoke,
+        "register" => Msg::ActionRegister,
+        "lock" => Msg::ActionLock,
+        "unlock" => Msg::ActionUnlock,
+        "recovery" => Msg::ActionRecovery,
+        "dispose" => Msg::ActionDispose,
+        "seal" => Msg::ActionSeal,
+        _ => return None,
+    })
+}
+
+fn outcome_label(outcome: &str) -> Option<Msg> {
+    Some(match outcome {
+        "ok" => Msg::OutcomeOk,
+        "failed" => Msg::OutcomeFailed,
+        "refused" => Msg::OutcomeRefused,
+        "locked" => Msg::OutcomeLocked,
+        _ => return None,
+    })
 }

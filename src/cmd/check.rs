@@ -7,9 +7,10 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::Context;
+use crate::catalogue::Msg;
 use crate::cli::CheckArgs;
 use crate::error::{Error, Result};
-use crate::output::{Format, Lang, csv_writer, write_json};
+use crate::output::{Format, csv_writer, write_json};
 use crate::store::Store;
 use crate::store::check::{self, Finding};
 
@@ -32,7 +33,7 @@ pub fn run(ctx: &Context, store: &mut Store, args: &CheckArgs, out: &mut dyn Wri
             hex::decode(h.trim())
                 .ok()
                 .filter(|b| b.len() == 32)
-                .ok_or_else(|| Error::usage("--expect-head must be 64 hex digits (an audit head printed by `tokenctl check`)"))
+                .ok_or_else(|| Error::usage(Msg::ExpectHeadInvalid))
         })
         .transpose()?;
     let report = store.read(|tx| check::run(tx, expect_head.as_deref()))?;
@@ -60,29 +61,15 @@ pub fn run(ctx: &Context, store: &mut Store, args: &CheckArgs, out: &mut dyn Wri
             csv.flush()?;
         }
         Format::Table => {
-            let (verdict, rows, head_label) = match ctx.out.lang {
-                Lang::En => (
-                    if ok {
-                        "The registry is intact: SQLite's checks, the invariants, every sealed secret and the audit chain verify."
-                    } else {
-                        "The registry was altered or is damaged."
-                    },
-                    "audit rows",
-                    "audit head",
-                ),
-                Lang::Ja => (
-                    if ok {
-                        "レジストリに異常はありません（SQLite の検査、不変条件、暗号化された秘密鍵、監査ログの連鎖をすべて確認しました）。"
-                    } else {
-                        "レジストリが改ざんされているか、破損しています。"
-                    },
-                    "監査ログの行数",
-                    "監査ログの先頭",
-                ),
+            let o = &ctx.out;
+            let verdict = if ok {
+                Msg::CheckIntact
+            } else {
+                Msg::CheckAltered
             };
-            writeln!(out, "{verdict}")?;
-            writeln!(out, "{rows}: {}", report.audit_rows)?;
-            writeln!(out, "{head_label}: {head}")?;
+            writeln!(out, "{}", o.t(verdict))?;
+            writeln!(out, "{}: {}", o.t(Msg::CheckAuditRows), report.audit_rows)?;
+            writeln!(out, "{}: {head}", o.t(Msg::CheckAuditHead))?;
         }
     }
     if ok {
@@ -91,18 +78,7 @@ pub fn run(ctx: &Context, store: &mut Store, args: &CheckArgs, out: &mut dyn Wri
     // One line per finding on stderr, as cron and scripts expect.
     let mut stderr = std::io::stderr().lock();
     for finding in &report.findings {
-        let detail: String = finding
-            .detail
-            .chars()
-            .flat_map(|c| {
-                let escaped: Vec<char> = if c.is_control() {
-                    c.escape_default().collect()
-                } else {
-                    vec![c]
-                };
-                escaped
-            })
-            .collect();
+        let detail = crate::text::escape_controls(&finding.detail);
         let _ = writeln!(stderr, "check: {}: {detail}", finding.kind);
     }
     Ok(FINDINGS_EXIT_CODE)

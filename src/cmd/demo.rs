@@ -7,6 +7,7 @@ use std::io::Write;
 use chrono::{DateTime, Utc};
 
 use crate::Context;
+use crate::catalogue::Msg;
 use crate::cli::{DisposeNoteArgs, ExpiringArgs, ListArgs, RegisterArgs, StatusFilter};
 use crate::clock::{Clock, parse_instant};
 use crate::cmd::init::{DEMO_MASTER, DEMO_PASSWORD, load_demo};
@@ -30,10 +31,21 @@ const OPENS_AT: &str = "2026-11-24T08:10:00+09:00";
 const OLD_DEVICE: &str = "45678909";
 const NEW_DEVICE: &str = "56789012";
 const MASTER_DEVICE: &str = "23456789";
+/// Monday 4 January 2027, the first business day after the New Year
+/// holidays (31 December to 3 January): taro01's device, which expired on
+/// 30 December, is past the organisation's reach.
+const AFTER_HOLIDAYS: &str = "2027-01-04T09:00:00+09:00";
+/// When the bank revoked it (after the 20:30 cut-off), and when taro01
+/// records that revocation.
+const BANK_REVOKED_AT: &str = "2027-01-04T20:40:00+09:00";
+const BANK_RECORDED_AT: &str = "2027-01-04T21:00:00+09:00";
+const BANK_REFERENCE: &str = "BK-20270104-001";
+/// Tuesday 5 January, 08:10: the next business morning.
+const NEXT_MORNING: &str = "2027-01-05T08:10:00+09:00";
+const MASTER_NEW_DEVICE: &str = "34567891";
 
 pub fn run(output: Output, out: &mut dyn Write) -> Result<()> {
-    let dir =
-        tempfile::tempdir().map_err(|e| Error::io("cannot create a temporary directory", e))?;
+    let dir = tempfile::tempdir().map_err(|e| Error::io(Msg::CannotCreateTempDir, e))?;
     let path = dir.path().join("demo-registry.db");
     // Never persisted: dropping it at the end deletes it.
     // A throw-away key beside it: the demo never touches the real key file.
@@ -46,6 +58,7 @@ pub fn run(output: Output, out: &mut dyn Write) -> Result<()> {
                 format: Format::Table,
                 lang: output.lang,
                 excel: false,
+                fit: output.fit,
             },
             term: Terminal {
                 interactive: false,
@@ -70,19 +83,20 @@ struct Demo<'a> {
 }
 
 impl Demo<'_> {
-    fn say(&mut self, en: &str, ja: &str) -> Result<()> {
-        Ok(writeln!(self.out, "{}", self.ctx.out.pick(en, ja))?)
+    fn say(&mut self, msg: Msg) -> Result<()> {
+        Ok(writeln!(self.out, "{}", self.ctx.out.t(msg))?)
     }
 
-    fn heading(&mut self, en: &str, ja: &str) -> Result<()> {
+    fn heading(&mut self, msg: Msg) -> Result<()> {
         self.step += 1;
         let now = self.ctx.out.instant(self.ctx.clock.now());
-        Ok(writeln!(
+        writeln!(
             self.out,
             "\n== {}. {}  [{now}]",
             self.step,
-            self.ctx.out.pick(en, ja)
-        )?)
+            self.ctx.out.t(msg)
+        )?;
+        Ok(())
     }
 
     fn command(&mut self, line: &str) -> Result<()> {
@@ -96,10 +110,7 @@ impl Demo<'_> {
     /// Shows an expected refusal the way the CLI prints it.
     fn refusal(&mut self, result: Result<()>) -> Result<()> {
         match result {
-            Ok(()) => Err(Error::io(
-                "the demo expected a refusal",
-                std::io::Error::other("the command succeeded"),
-            )),
+            Ok(()) => Err(Error::refused(Msg::DemoExpectedRefusal)),
             Err(e) => {
                 self.out
                     .write_all(crate::output::errors::render(&e, self.ctx.out.lang).as_bytes())?;
@@ -119,16 +130,10 @@ impl Demo<'_> {
     fn run(&mut self, store: &mut Store) -> Result<()> {
         let ctx = &self.ctx;
         store.write(|tx| load_demo(ctx, tx))?;
-        self.say(
-            "tokenctl demo: the device switch-over procedure on a throw-away registry, with a simulated clock.",
-            "tokenctl デモ：使い捨てのレジストリと模擬時計で、パスワード生成機の切替手順を通して実行します。",
-        )?;
+        self.say(Msg::DemoIntro)?;
 
-        self.heading("The organisation's users", "利用者一覧")?;
-        self.say(
-            "Devices 23456789 and 45678909 expire on 30 December; the bank has delivered new ones.",
-            "パスワード生成機 23456789 と 45678909 は12月30日に有効期限を迎えます。銀行から新しい生成機が届いています。",
-        )?;
+        self.heading(Msg::DemoUsersHeading)?;
+        self.say(Msg::DemoUsersNote)?;
         self.command("list")?;
         list::run(
             &self.ctx,
@@ -142,14 +147,8 @@ impl Demo<'_> {
             self.out,
         )?;
 
-        self.heading(
-            "Master taro01 revokes hamako01's device on Friday night",
-            "マスターユーザ taro01 が金曜日の夜に hamako01 のパスワード生成機を失効",
-        )?;
-        self.say(
-            "It is after 20:30, and Monday 23 November is Labour Thanksgiving Day, so hamako01 may register again from 08:10 on Tuesday.",
-            "20時30分を過ぎており、11月23日（月）は勤労感謝の日のため、hamako01 の利用登録は火曜日の8時10分からとなります。",
-        )?;
+        self.heading(Msg::DemoRevokeHeading)?;
+        self.say(Msg::DemoRevokeNote)?;
         let master_code = self.code(store, MASTER_DEVICE)?;
         self.command(&format!(
             "revoke --as {DEMO_MASTER} hamako01 --otp {master_code} --password-file master.txt --yes"
@@ -182,10 +181,7 @@ impl Demo<'_> {
         )?;
 
         self.set_clock(TOO_EARLY);
-        self.heading(
-            "hamako01 tries to register the new device on the holiday",
-            "hamako01 が祝日に新しいパスワード生成機の登録を試みる",
-        )?;
+        self.heading(Msg::DemoTooEarlyHeading)?;
         let early_code = self.code(store, NEW_DEVICE)?;
         self.command(&format!(
             "register --user hamako01 --serial {NEW_DEVICE} --otp {early_code}"
@@ -203,10 +199,7 @@ impl Demo<'_> {
         self.refusal(early)?;
 
         self.set_clock(OPENS_AT);
-        self.heading(
-            "At 08:10 on Tuesday the registration is accepted",
-            "火曜日の8時10分、利用登録が受け付けられる",
-        )?;
+        self.heading(Msg::DemoRegisterHeading)?;
         let code = self.code(store, NEW_DEVICE)?;
         self.command(&format!(
             "register --user hamako01 --serial {NEW_DEVICE} --otp {code}"
@@ -222,14 +215,8 @@ impl Demo<'_> {
             self.out,
         )?;
 
-        self.heading(
-            "The cron report of expiring devices",
-            "有効期限が近いパスワード生成機の報告（cron 用）",
-        )?;
-        self.say(
-            "taro01's own device still expires on 30 December: revoke it before then.",
-            "taro01 自身の生成機も12月30日に有効期限を迎えます。期限前に失効してください。",
-        )?;
+        self.heading(Msg::DemoExpiringHeading)?;
+        self.say(Msg::DemoExpiringNote)?;
         self.command("expiring --within 6w")?;
         expiring::run(
             &self.ctx,
@@ -237,14 +224,12 @@ impl Demo<'_> {
             &ExpiringArgs {
                 within: 6 * 7,
                 exit_code: false,
+                summary: false,
             },
             self.out,
         )?;
 
-        self.heading(
-            "The disposal note for the old device",
-            "旧パスワード生成機の廃棄のご案内",
-        )?;
+        self.heading(Msg::DemoDisposalHeading)?;
         self.command(&format!("dispose-note {OLD_DEVICE}"))?;
         dispose_note::run(
             &self.ctx,
@@ -257,10 +242,94 @@ impl Demo<'_> {
             self.out,
         )?;
 
+        self.expired_over_the_holidays(store)?;
+
         writeln!(self.out)?;
-        self.say(
-            "Done. The demo registry has been deleted. Try it for real: tokenctl --db my.db init --demo (master password \"tokenctl-demo\").",
-            "以上です。デモ用のレジストリは削除しました。実際に試すには：tokenctl --db my.db init --demo（マスターの確認用パスワードは \"tokenctl-demo\"）。",
+        self.say(Msg::DemoDone)
+    }
+
+    /// The way out for a device that expired before it was revoked: the
+    /// bank revokes it, the master records that revocation, and the user
+    /// registers the new device once the rules allow.
+    fn expired_over_the_holidays(&mut self, store: &mut Store) -> Result<()> {
+        self.set_clock(AFTER_HOLIDAYS);
+        self.heading(Msg::DemoExpiredHeading)?;
+        self.say(Msg::DemoExpiredNote)?;
+        self.command("expiring")?;
+        expiring::run(
+            &self.ctx,
+            store,
+            &ExpiringArgs {
+                within: 30,
+                exit_code: false,
+                summary: false,
+            },
+            self.out,
+        )?;
+        let expired_code = self.code(store, MASTER_DEVICE)?;
+        self.command(&format!(
+            "revoke --as {DEMO_MASTER} {DEMO_MASTER} --otp {expired_code} --password-file master.txt --yes"
+        ))?;
+        let plain = revoke::run(
+            &self.ctx,
+            store,
+            &RevokeRequest {
+                otp: Some(expired_code),
+                ..self.master_revokes_own_device()
+            },
+            self.out,
+        );
+        self.refusal(plain)?;
+
+        self.set_clock(BANK_RECORDED_AT);
+        self.heading(Msg::DemoBankHeading)?;
+        self.say(Msg::DemoBankNote)?;
+        self.command(&format!(
+            "revoke --as {DEMO_MASTER} {DEMO_MASTER} --bank-reference {BANK_REFERENCE} --revoked-at {BANK_REVOKED_AT} --password-file master.txt --yes"
+        ))?;
+        revoke::run(
+            &self.ctx,
+            store,
+            &RevokeRequest {
+                bank_reference: Some(BANK_REFERENCE.into()),
+                revoked_at: Some(instant(BANK_REVOKED_AT)),
+                ..self.master_revokes_own_device()
+            },
+            self.out,
+        )?;
+
+        self.set_clock(NEXT_MORNING);
+        self.heading(Msg::DemoMasterRegistersHeading)?;
+        let code = self.code(store, MASTER_NEW_DEVICE)?;
+        self.command(&format!(
+            "register --user {DEMO_MASTER} --serial {MASTER_NEW_DEVICE} --otp {code}"
+        ))?;
+        register::run(
+            &self.ctx,
+            store,
+            &RegisterArgs {
+                user: DEMO_MASTER.into(),
+                serial: MASTER_NEW_DEVICE.into(),
+                otp: Some(code),
+            },
+            self.out,
         )
+    }
+
+    /// taro01 revoking his own device with his password, confirmed.
+    fn master_revokes_own_device(&self) -> RevokeRequest {
+        RevokeRequest {
+            master: DEMO_MASTER.into(),
+            targets: vec![DEMO_MASTER.into()],
+            targets_file: None,
+            encoding: Default::default(),
+            expiring_within: None,
+            otp: None,
+            password: PasswordInput::Given(DEMO_PASSWORD.into()),
+            dry_run: false,
+            yes: true,
+            bank_reference: None,
+            revoked_at: None,
+        }
     }
 }

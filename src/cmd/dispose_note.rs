@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::Context;
+use crate::catalogue::Msg;
 use crate::cli::DisposeNoteArgs;
 use crate::cmd::{admin_actor, record};
 use crate::error::{Error, Result};
@@ -39,9 +40,7 @@ pub fn run(
     let today = japan_date(now);
     if args.mark_disposed && args.serials.is_empty() {
         if !args.all {
-            return Err(Error::usage(
-                "--mark-disposed needs the serials to mark, or --all for every device out of use",
-            ));
+            return Err(Error::usage(Msg::MarkDisposedNeedsSerials));
         }
         if ctx.term.interactive {
             let preview = store.read(|tx| choose(tx, &[], today, false))?;
@@ -49,18 +48,9 @@ pub fn run(
                 return render(ctx, out, &[]);
             }
             let serials: Vec<&str> = preview.iter().map(|(_, n)| n.serial.as_str()).collect();
-            let prompt = match ctx.out.lang {
-                crate::output::Lang::En => format!(
-                    "Record the disposal of {} device(s): {}?",
-                    serials.len(),
-                    serials.join(", ")
-                ),
-                crate::output::Lang::Ja => format!(
-                    "パスワード生成機 {} 台（{}）の廃棄を記録しますか？",
-                    serials.len(),
-                    serials.join("、")
-                ),
-            };
+            let prompt = ctx.out.t(Msg::ConfirmDisposal {
+                serials: serials.iter().map(|s| s.to_string()).collect(),
+            });
             if !ctx.term.confirm(&prompt)? {
                 return Err(Error::Cancelled);
             }
@@ -219,44 +209,26 @@ fn render(ctx: &Context, out: &mut dyn Write, notes: &[NoteJson]) -> Result<()> 
                 let replaced = n
                     .replaced_by
                     .clone()
-                    .unwrap_or_else(|| o.pick("- (expired)", "-（有効期限切れ）").to_string());
+                    .unwrap_or_else(|| o.t(Msg::CellReplacedNone));
                 let disposed = n
                     .disposed_at
                     .as_deref()
                     .and_then(|d| crate::clock::parse_instant(d).ok())
                     .map(|t| o.instant(t))
-                    .unwrap_or_else(|| o.pick("not yet", "未").to_string());
-                match o.lang {
-                    crate::output::Lang::En => {
-                        w(
-                            out,
-                            format!("Device {}: out of use since {since}", n.serial),
-                        )?;
-                        w(out, format!("  former users: {users}"))?;
-                        w(out, format!("  replaced by:  {replaced}"))?;
-                        w(out, format!("  disposed of:  {disposed}"))?;
-                    }
-                    crate::output::Lang::Ja => {
-                        w(
-                            out,
-                            format!(
-                                "パスワード生成機 {}：{since} から使用されていません",
-                                n.serial
-                            ),
-                        )?;
-                        w(out, format!("  これまでの利用者：{users}"))?;
-                        w(out, format!("  後継の生成機：　　{replaced}"))?;
-                        w(out, format!("  廃棄：　　　　　　{disposed}"))?;
-                    }
-                }
+                    .unwrap_or_else(|| o.t(Msg::CellNotYet));
+                w(
+                    out,
+                    o.t(Msg::NoteOutOfUse {
+                        serial: n.serial.clone(),
+                        since,
+                    }),
+                )?;
+                w(out, o.t(Msg::NoteFormerUsers { users }))?;
+                w(out, o.t(Msg::NoteReplacedBy { replaced }))?;
+                w(out, o.t(Msg::NoteDisposedOf { disposed }))?;
             }
             w(out, String::new())?;
-            w(out, o.pick(
-                "The organisation disposes of devices that are out of use itself; the bank does not collect them. \
-Each device has a built-in battery, so put it out as your municipality's rules for battery-containing waste require.",
-                "使用を終えたパスワード生成機は、銀行への返却ではなく団体で処分します。\
-本体に電池が入っているため、所在地の市区町村が定める分別・回収の方法に従って出してください。",
-            ).to_string())
+            w(out, o.t(Msg::DisposalRule))
         }
     }
 }

@@ -6,27 +6,32 @@
 //! The file may be UTF-8 or Shift_JIS (CP932, as Excel saves CSV in Japan),
 //! with CRLF line ends and a byte-order mark or not (`text::open` decodes
 //! it). Login IDs and serials typed in full-width forms are read as ASCII.
-//! Each row is checked by `rules::import` before anything is written, and
-//! an error quotes at most a short, single-line part of a field: never a
-//! secret, never the rest of the file after a quote left open.
+//! Each row is checked by a pure parser before anything is written, and an
+//! error quotes at most a short, single-line part of a field: never a secret,
+//! never the rest of the file after a quote left open.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{Read, Write};
 use std::path::Path;
 
 use chrono::NaiveDate;
+use serde::Serialize;
 use zeroize::Zeroizing;
 
 use crate::Context;
+use crate::catalogue::{Msg, OsError};
 use crate::cli::ImportCommand;
 use crate::cmd::{admin_actor, record};
 use crate::error::{Error, Result};
-use crate::output::progress;
+use crate::output::{Format, Lang, csv_writer, progress, write_json};
 use crate::pskc::{self, PskcKey, PskcOptions};
 pub use crate::rules::import::Kind;
 use crate::rules::import::{self as rules, DeliveredKey, NewDevice, UserIn};
+use crate::rules::refusal::Refusal;
+use crate::rules::status::Role;
+use crate::rules::user_update::{self, Update};
 use crate::store::devices::{device_id_of, insert_device};
-use crate::store::users::insert_user;
+use crate::store::users::{find_user, insert_user, update_user};
 use crate::store::{Store, Tx, is_unique_violation};
 use crate::text::{self, decode_failure, escape_controls, quote_field};
 
@@ -51,11 +56,55 @@ pub fn run(
         ImportCommand::Users { file, encoding, .. } => (Kind::Users, file, *encoding),
         ImportCommand::Devices { file, encoding, .. } => (Kind::Devices, file, *encoding),
     };
-    let input =
-        text::open(file, encoding).map_err(|e| Error::usage(format!("cannot read {file}: {e}")))?;
-    let name = if file == "-" { "stdin" } else { file.as_str() };
-    let shown = escape_controls(name);
+    let file = file.to_string_lossy();
+    let input = text::open(&file, encoding).map_err(|e| cannot_read(&file, &e))?;
+    let name = if file == "-" { "stdin" } else { &*file };
     let count = match command {
+        ImportCommand::Users { update: true, .. } => {
+            let counts = update_users(ctx, store, input.reader, name, input.size)?;
+            let (added, updated, unchanged) = (counts.added, counts.updated, counts.unchanged);
+            let report = UpdateJson {
+                kind: noun(Kind::Users),
+                imported: added + updated + unchanged,
+                added,
+                updated,
+                unchanged,
+                file: name,
+            };
+            return match ctx.out.format {
+                Format::Json => write_json(out, &report),
+                Format::Csv => {
+                    let mut csv = csv_writer(&ctx.out, out);
+                    csv.write_record([
+                        "kind",
+                        "imported",
+                        "added",
+                        "updated",
+                        "unchanged",
+                        "file",
+                    ])?;
+                    csv.write_record([
+                        report.kind,
+                        &report.imported.to_string(),
+                        &added.to_string(),
+                        &updated.to_string(),
+                        &unchanged.to_string(),
+                        name,
+                    ])?;
+                    Ok(csv.flush()?)
+                }
+                Format::Table => {
+                    let done = Msg::UsersUpdated {
+                        file: escape_controls(name).into_owned(),
+                        added,
+                        updated,
+                        unchanged,
+                    };
+                    writeln!(out, "{}", ctx.out.t(done))?;
+                    Ok(())
+                }
+            };
+        }
         ImportCommand::Users { .. } => {
             import_csv(ctx, store, Kind::Users, input.reader, name, input.size)?
         }
@@ -73,16 +122,60 @@ pub fn run(
             import_devices(ctx, store, input.reader, name, input.size, &flags)?
         }
     };
-    writeln!(
-        out,
-        "{}",
-        match ctx.out.lang {
-            crate::output::Lang::En => format!("Imported {count} {} from {shown}.", noun(kind)),
-            crate::output::Lang::Ja =>
-                format!("{shown} から{}を {count} 件取り込みました。", noun_ja(kind)),
+    let report = ImportJson {
+        kind: noun(kind),
+        imported: count,
+        file: name,
+    };
+    match ctx.out.format {
+        Format::Json => write_json(out, &report),
+        Format::Csv => {
+            let mut csv = csv_writer(&ctx.out, out);
+            csv.write_record(["kind", "imported", "file"])?;
+            csv.write_record([report.kind, &count.to_string(), name])?;
+            Ok(csv.flush()?)
         }
-    )?;
-    Ok(())
+        Format::Table => {
+            let file = escape_controls(name).into_owned();
+            let done = match kind {
+                Kind::Users => Msg::ImportedUsers { count, file },
+                Kind::Devices => Msg::ImportedDevices { count, file },
+            };
+            writeln!(out, "{}", ctx.out.t(done))?;
+            Ok(())
+        }
+    }
+}
+
+/// What `import --format json` prints.
+#[derive(Serialize)]
+struct ImportJson<'a> {
+    /// `users` or `devices`.
+    kind: &'a str,
+    imported: u64,
+    /// The file as named on the command line, `stdin` for `-`.
+    file: &'a str,
+}
+
+/// What `import users --update --format json` prints: `imported` rows,
+/// of which `added` were new, `updated` changed a user and `unchanged`
+/// changed nothing.
+#[derive(Serialize)]
+struct UpdateJson<'a> {
+    kind: &'a str,
+    imported: u64,
+    added: u64,
+    updated: u64,
+    unchanged: u64,
+    file: &'a str,
+}
+
+/// An input file that cannot be opened or read (exit 2).
+fn cannot_read(file: &str, e: &std::io::Error) -> Error {
+    Error::usage(Msg::CannotReadFile {
+        file: file.to_string(),
+        error: OsError::from(e),
+    })
 }
 
 /// The `import devices` options that only a PSKC container takes.
@@ -107,7 +200,7 @@ fn import_devices(
         .by_ref()
         .take(SNIFF_BYTES)
         .read_to_end(&mut head)
-        .map_err(|e| Error::usage(format!("cannot read {name}: {e}")))?;
+        .map_err(|e| cannot_read(name, &e))?;
     if !pskc::looks_like_pskc(&head) {
         let pskc_only = [
             (flags.key_file.is_some(), "--pskc-key-file"),
@@ -115,9 +208,10 @@ fn import_devices(
             (flags.expires.is_some(), "--expires"),
         ];
         if let Some((_, flag)) = pskc_only.iter().find(|(given, _)| *given) {
-            return Err(Error::usage(format!(
-                "{flag} applies to PSKC key containers, and {name} is CSV (its rows give their own keys and expiry dates)"
-            )));
+            return Err(Error::usage(Msg::PskcFlagOnCsv {
+                flag: flag.to_string(),
+                file: name.to_string(),
+            }));
         }
         let reader = std::io::Cursor::new(head).chain(reader);
         return import_csv(ctx, store, Kind::Devices, reader, name, size);
@@ -134,7 +228,7 @@ fn import_devices(
     let mut bytes = Zeroizing::new(head);
     reader
         .read_to_end(&mut bytes)
-        .map_err(|e| Error::usage(format!("cannot read {name}: {e}")))?;
+        .map_err(|e| cannot_read(name, &e))?;
     import_pskc(ctx, store, &bytes, name, &options)
 }
 
@@ -149,7 +243,15 @@ fn import_csv(
 ) -> Result<u64> {
     store.prepare_for_bulk_writes()?;
     store.write(|tx| {
-        let count = import(tx, kind, reader, name, size, ctx.clock.now().timestamp())?;
+        let count = import(
+            tx,
+            kind,
+            reader,
+            name,
+            size,
+            ctx.clock.now().timestamp(),
+            ctx.out.lang,
+        )?;
         record(
             ctx,
             tx,
@@ -161,6 +263,128 @@ fn import_csv(
         )?;
         Ok(count)
     })
+}
+
+/// What `import users --update` did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct UpdateCounts {
+    pub added: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    /// Users whose role changed, from and to: a new master can sign
+    /// revocations, so each change gets an audit row of its own.
+    pub role_changes: Vec<(String, Role, Role)>,
+}
+
+/// `import users --update`: each row updates the user of its login ID (as
+/// `rules::user_update` allows) or adds a new one, in one transaction with
+/// its audit row. A row the rule refuses stops the import (exit 7) and
+/// nothing is imported.
+fn update_users(
+    ctx: &Context,
+    store: &mut Store,
+    reader: impl Read,
+    name: &str,
+    size: u64,
+) -> Result<UpdateCounts> {
+    store.prepare_for_bulk_writes()?;
+    store.write(|tx| {
+        let now = ctx.clock.now().timestamp();
+        let counts = update_or_add(tx, reader, name, size, now, ctx.out.lang)?;
+        record(
+            ctx,
+            tx,
+            &admin_actor(),
+            action(Kind::Users),
+            &[],
+            "ok",
+            format!(
+                "users from {} (--update): {} added, {} updated, {} unchanged",
+                escape_controls(name),
+                counts.added,
+                counts.updated,
+                counts.unchanged,
+            ),
+        )?;
+        for (login_id, from, to) in &counts.role_changes {
+            record(
+                ctx,
+                tx,
+                &admin_actor(),
+                "role",
+                std::slice::from_ref(login_id),
+                "ok",
+                format!(
+                    "role {} -> {} (users file {})",
+                    from.as_str(),
+                    to.as_str(),
+                    escape_controls(name)
+                ),
+            )?;
+        }
+        Ok(counts)
+    })
+}
+
+/// Reads the users CSV in `reader` and updates or adds each row through
+/// `conn`, which the caller holds in a transaction.
+fn update_or_add(
+    conn: &Tx<'_>,
+    reader: impl Read,
+    file: &str,
+    size: u64,
+    now: i64,
+    lang: Lang,
+) -> Result<UpdateCounts> {
+    let mut counts = UpdateCounts::default();
+    // Two rows for one login ID would leave it to the order which one wins.
+    let mut seen = HashSet::new();
+    for_each_row(Kind::Users, reader, file, size, lang, |row| {
+        let Row::User(row) = row else {
+            unreachable!("a users file yields user rows");
+        };
+        if !seen.insert(row.user.login_id.clone()) {
+            return Err(RowError::Bad(Msg::LoginIdTwice {
+                login_id: quote_field(&row.user.login_id),
+            }));
+        }
+        let Some(current) = find_user(conn, &row.user.login_id)? else {
+            insert_user_row(conn, row, now)?;
+            counts.added += 1;
+            return Ok(());
+        };
+        let decision = user_update::decide(
+            &current.login_id,
+            user_update::Current {
+                name: &current.name,
+                role: current.role,
+                otp_required: current.otp_required,
+                serial_in_service: current.device.as_ref().map(|d| d.serial.as_str()),
+            },
+            user_update::Wanted {
+                name: &row.user.name,
+                role: row.user.role,
+                otp_required: row.user.otp_required,
+                serial: row.serial.as_deref(),
+            },
+        )?;
+        match decision {
+            Update::Unchanged => counts.unchanged += 1,
+            Update::Changed => {
+                update_user(conn, current.id, &row.user)?;
+                counts.updated += 1;
+                if current.role != row.user.role {
+                    counts.role_changes.push((
+                        current.login_id.clone(),
+                        current.role,
+                        row.user.role,
+                    ));
+                }
+            }
+        }
+        Ok(())
+    })?;
+    Ok(counts)
 }
 
 /// Imports the keys of a PSKC container in one transaction, each through
@@ -177,16 +401,20 @@ fn import_pskc(
     store.prepare_for_bulk_writes()?;
     store.write(|tx| {
         let total = container.keys.len() as u64;
-        let bar = progress::bar(total, "importing", PROGRESS_KEYS);
+        let bar = progress::bar(
+            total,
+            ctx.out.t(Msg::ProgressImporting),
+            progress::Unit::Rows,
+            PROGRESS_KEYS,
+        );
         for (done, key) in container.keys.iter().enumerate() {
-            let inserted = device_from_pskc(key).and_then(|device| insert_device_row(tx, &device));
-            match inserted {
+            match device_from_pskc(key).and_then(|device| insert_device_row(tx, &device)) {
                 Ok(()) => {}
                 Err(RowError::Bad(message)) => {
                     return Err(Error::Pskc {
                         file: name.to_string(),
                         key_id: Some(key.id.clone()),
-                        message,
+                        message: Box::new(message),
                     });
                 }
                 Err(RowError::Registry(e)) => return Err(e),
@@ -221,22 +449,24 @@ fn import_pskc(
 /// 256 bits. Messages never quote the file's contents.
 fn read_key_file(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
     let shown = path.display();
-    let text = Zeroizing::new(
-        std::fs::read_to_string(path)
-            .map_err(|e| Error::usage(format!("cannot read the key file {shown}: {e}")))?,
-    );
+    let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
+        Error::usage(Msg::CannotReadPskcKey {
+            path: shown.to_string(),
+            error: OsError::from(&e),
+        })
+    })?);
     let compact: Zeroizing<String> =
         Zeroizing::new(text.chars().filter(|c| !c.is_ascii_whitespace()).collect());
     let key = Zeroizing::new(hex::decode(compact.as_bytes()).map_err(|_| {
-        Error::usage(format!(
-            "the key file {shown} does not hold a key in hex (only 0-9 and a-f, an even number of them)"
-        ))
+        Error::usage(Msg::PskcKeyNotHex {
+            path: shown.to_string(),
+        })
     })?);
     if !matches!(key.len(), 16 | 32) {
-        return Err(Error::usage(format!(
-            "the key in {shown} is {} bits; an AES key is 128 or 256 bits (32 or 64 hex digits)",
-            key.len() * 8
-        )));
+        return Err(Error::usage(Msg::PskcKeyBits {
+            path: shown.to_string(),
+            bits: key.len() * 8,
+        }));
     }
     Ok(key)
 }
@@ -245,17 +475,16 @@ fn read_key_file(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
 /// newline (what an editor or `echo` leaves).
 fn read_passphrase_file(path: &Path) -> Result<Zeroizing<String>> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        Error::usage(format!(
-            "cannot read the passphrase file {}: {e}",
-            path.display()
-        ))
+        Error::usage(Msg::CannotReadPassphrase {
+            path: path.display().to_string(),
+            error: OsError::from(&e),
+        })
     })?;
     let passphrase = Zeroizing::new(crate::prompt::strip_newline(text));
     if passphrase.is_empty() {
-        return Err(Error::usage(format!(
-            "the passphrase file {} is empty",
-            path.display()
-        )));
+        return Err(Error::usage(Msg::PassphraseEmpty {
+            path: path.display().to_string(),
+        }));
     }
     Ok(passphrase)
 }
@@ -275,13 +504,6 @@ fn noun(kind: Kind) -> &'static str {
     }
 }
 
-fn noun_ja(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Users => "利用者",
-        Kind::Devices => "パスワード生成機",
-    }
-}
-
 /// Reads CSV (UTF-8) from `reader` and inserts every row through `conn`,
 /// which the caller holds in a transaction. Returns the number of rows.
 pub fn import(
@@ -291,8 +513,9 @@ pub fn import(
     file: &str,
     size: u64,
     now: i64,
+    lang: Lang,
 ) -> Result<u64> {
-    for_each_row(kind, reader, file, size, |row| match row {
+    for_each_row(kind, reader, file, size, lang, |row| match row {
         Row::User(user) => insert_user_row(conn, user, now),
         Row::Device(device) => insert_device_row(conn, &device),
     })
@@ -319,12 +542,13 @@ fn for_each_row(
     reader: impl Read,
     file: &str,
     size: u64,
+    lang: Lang,
     mut each: impl FnMut(Row) -> std::result::Result<(), RowError>,
 ) -> Result<u64> {
-    let bad = |line: u64, message: String| Error::BadRow {
+    let bad = |line: u64, message: Msg| Error::BadRow {
         file: file.to_string(),
         line,
-        message,
+        message: Box::new(message),
     };
     // A line that is not valid in the file's encoding is named by the
     // decoder, which counts lines as an editor does.
@@ -332,11 +556,21 @@ fn for_each_row(
         let line = e.position().map_or(line, |p| p.line());
         match e.kind() {
             csv::ErrorKind::Io(io) => match decode_failure(io) {
-                Some(failure) => bad(failure.line, failure.to_string()),
-                None => bad(line, format!("cannot read: {io}")),
+                Some(failure) => bad(failure.line, failure.message()),
+                None => bad(
+                    line,
+                    Msg::CannotReadWith {
+                        error: OsError::from(io),
+                    },
+                ),
             },
-            csv::ErrorKind::Utf8 { .. } => bad(line, "not valid UTF-8".to_string()),
-            _ => bad(line, e.to_string()),
+            csv::ErrorKind::Utf8 { .. } => bad(line, Msg::NotUtf8),
+            _ => bad(
+                line,
+                Msg::CsvProblem {
+                    detail: e.to_string(),
+                },
+            ),
         }
     };
     let mut csv = csv::ReaderBuilder::new()
@@ -345,10 +579,20 @@ fn for_each_row(
         .from_reader(CrlfAsLf::new(reader));
     let headers = csv.headers().map_err(|e| read_error(e, 1))?.clone();
     if headers.is_empty() || headers.iter().all(str::is_empty) {
-        return Err(bad(1, format!("no header; expected {}", kind.expected())));
+        return Err(bad(
+            1,
+            Msg::NoHeader {
+                expected: kind.expected(),
+            },
+        ));
     }
     let columns = rules::columns(kind, &headers).map_err(|m| bad(1, m))?;
-    let bar = progress::bar(size, "importing", PROGRESS_BYTES);
+    let bar = progress::bar(
+        size,
+        Msg::ProgressImporting.text(lang),
+        progress::Unit::Bytes,
+        PROGRESS_BYTES,
+    );
     let mut record = csv::StringRecord::new();
     let mut count = 0u64;
     loop {
@@ -363,7 +607,10 @@ fn for_each_row(
         if record.len() != headers.len() {
             return Err(bad(
                 line,
-                format!("expected {} fields, found {}", headers.len(), record.len()),
+                Msg::FieldCount {
+                    expected: headers.len(),
+                    found: record.len(),
+                },
             ));
         }
         let fields = Fields {
@@ -400,14 +647,15 @@ impl rules::Fields for Fields<'_> {
 }
 
 /// Why a row was not imported: the row is bad (exit 2, naming the line), or
-/// the registry failed (a full disk is not a bad row).
+/// another error passed on as it is: the registry failed (a full disk is not
+/// a bad row), or a rule refused the row (exit 7).
 enum RowError {
-    Bad(String),
+    Bad(Msg),
     Registry(Error),
 }
 
-impl From<String> for RowError {
-    fn from(message: String) -> Self {
+impl From<Msg> for RowError {
+    fn from(message: Msg) -> Self {
         RowError::Bad(message)
     }
 }
@@ -418,11 +666,17 @@ impl From<Error> for RowError {
     }
 }
 
+impl From<Refusal> for RowError {
+    fn from(refusal: Refusal) -> Self {
+        RowError::Registry(refusal.into())
+    }
+}
+
 /// An insert's outcome: a UNIQUE violation is a duplicate in the file or
 /// the registry; any other failure is the registry's.
 fn unless_duplicate<T>(
     inserted: Result<T>,
-    duplicate: impl FnOnce() -> String,
+    duplicate: impl FnOnce() -> Msg,
 ) -> std::result::Result<T, RowError> {
     match inserted {
         Ok(value) => Ok(value),
@@ -436,25 +690,22 @@ fn insert_user_row(conn: &Tx<'_>, row: UserIn, now: i64) -> std::result::Result<
         None => None,
         Some(serial) => match device_id_of(conn, serial)? {
             None => {
-                return Err(RowError::Bad(format!(
-                    "serial {} is not in any imported delivery; import the devices first",
-                    quote_field(serial)
-                )));
+                return Err(RowError::Bad(Msg::SerialNotDelivered {
+                    serial: quote_field(serial),
+                }));
             }
             Some((_, true)) => {
-                return Err(RowError::Bad(format!(
-                    "device {} has been disposed of",
-                    quote_field(serial)
-                )));
+                return Err(RowError::Bad(Msg::SerialDisposed {
+                    serial: quote_field(serial),
+                }));
             }
             Some((id, false)) => Some(id),
         },
     };
     unless_duplicate(insert_user(conn, &row.user, device_id, now), || {
-        format!(
-            "login ID {} is already in the registry (or earlier in this file)",
-            quote_field(&row.user.login_id)
-        )
+        Msg::LoginIdDuplicate {
+            login_id: quote_field(&row.user.login_id),
+        }
     })?;
     Ok(())
 }
@@ -474,11 +725,8 @@ fn device_from_pskc(key: &PskcKey) -> std::result::Result<NewDevice, RowError> {
 /// The one way a delivered device enters the registry, from CSV or PSKC (a
 /// serial already in the registry or earlier in the file is a duplicate).
 fn insert_device_row(conn: &Tx<'_>, device: &NewDevice) -> std::result::Result<(), RowError> {
-    unless_duplicate(insert_device(conn, device), || {
-        format!(
-            "serial {} is already in the registry (or earlier in this file)",
-            quote_field(&device.serial)
-        )
+    unless_duplicate(insert_device(conn, device), || Msg::SerialDuplicate {
+        serial: quote_field(&device.serial),
     })?;
     Ok(())
 }
@@ -579,12 +827,12 @@ mod tests {
 
     /// Checks every row of `csv` without a registry; the rows that parsed.
     fn parsed(kind: Kind, csv: &str) -> Result<u64> {
-        for_each_row(kind, csv.as_bytes(), "t.csv", 0, |_| Ok(()))
+        for_each_row(kind, csv.as_bytes(), "t.csv", 0, Lang::En, |_| Ok(()))
     }
 
     fn bad_message(result: Result<u64>) -> (u64, String) {
         match result {
-            Err(Error::BadRow { line, message, .. }) => (line, message),
+            Err(Error::BadRow { line, message, .. }) => (line, message.en()),
             other => panic!("expected a bad row, got {other:?}"),
         }
     }
@@ -627,7 +875,6 @@ mod tests {
         assert!(!message.contains(&"r".repeat(41)), "{message}");
     }
 
-    /// The CSV adapter hands `rules::import` the fields by column name.
     #[test]
     fn full_width_login_ids_and_serials_are_read_as_ascii() {
         let columns: HashMap<String, usize> =
@@ -647,7 +894,7 @@ mod tests {
             record: &record,
             columns: &columns,
         })
-        .unwrap_or_else(|m| panic!("{m}"));
+        .unwrap_or_else(|m| panic!("{}", m.en()));
         assert_eq!(user.user.login_id, "yamada01");
         assert_eq!(user.user.name, "山田 太郎", "names are kept as written");
         assert_eq!(user.serial.as_deref(), Some("1234"));
@@ -679,7 +926,7 @@ mod tests {
                 let columns = fields_of(Kind::Users);
                 let record = csv::StringRecord::from(row);
                 if let Err(message) = rules::user(&Fields { record: &record, columns: &columns }) {
-                    prop_assert!(!message.is_empty());
+                    prop_assert!(!message.en().is_empty() && !message.ja().is_empty());
                 }
             }
 
@@ -690,11 +937,13 @@ mod tests {
                 let columns = fields_of(Kind::Devices);
                 let record = csv::StringRecord::from(row.clone());
                 if let Err(message) = rules::device(&Fields { record: &record, columns: &columns }) {
-                    prop_assert!(!message.is_empty());
                     let secret = row[1].trim();
                     let elsewhere = row.iter().enumerate().any(|(i, f)| i != 1 && f.contains(secret));
-                    if secret.len() >= 8 && !elsewhere {
-                        prop_assert!(!message.contains(secret), "{} leaks {}", message, secret);
+                    for message in [message.en(), message.ja()] {
+                        prop_assert!(!message.is_empty());
+                        if secret.len() >= 8 && !elsewhere {
+                            prop_assert!(!message.contains(secret), "{} leaks {}", message, secret);
+                        }
                     }
                 }
             }
@@ -712,7 +961,7 @@ mod tests {
                     let lines = input.iter().filter(|b| **b == b'\n').count() as u64 + 1;
                     // Decoded as the importer decodes files, and raw.
                     let decoded = text::decode(&input, text::Encoding::Auto);
-                    let raw = for_each_row(kind, input.as_slice(), "p.csv", 0, |_| Ok(()));
+                    let raw = for_each_row(kind, input.as_slice(), "p.csv", 0, Lang::En, |_| Ok(()));
                     for result in [decoded.map(|t| parsed(kind, &t).map(|_| ())).unwrap_or(Ok(())), raw.map(|_| ())] {
                         if let Err(e) = result {
                             match e {

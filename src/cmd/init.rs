@@ -8,8 +8,12 @@ use crate::Context;
 use crate::cli::InitArgs;
 use crate::cmd::import::{Kind, import};
 use crate::cmd::{admin_actor, record};
+use serde::Serialize;
+
+use crate::catalogue::Msg;
 use crate::error::{Error, Result};
 use crate::key::RegistryKey;
+use crate::output::{Format, Output, csv_writer, write_json};
 use crate::password;
 use crate::store::users::{find_user, set_password_hash};
 use crate::store::{Mode, Store, Tx};
@@ -64,51 +68,77 @@ pub fn run(
         Ok(())
     })?;
     new.persist()?;
-    let lang = ctx.out.lang;
-    let kind = match (mode, lang) {
-        (Mode::Live, crate::output::Lang::En) => "live: the real clock only",
-        (Mode::Simulation, crate::output::Lang::En) => "simulation: TOKENCTL_NOW may set its clock",
-        (Mode::Live, crate::output::Lang::Ja) => "本番用：実時刻のみ",
-        (Mode::Simulation, crate::output::Lang::Ja) => {
-            "シミュレーション用：TOKENCTL_NOW で時刻を設定可能"
+    let report = InitJson {
+        path: path.display().to_string(),
+        mode: mode.as_str(),
+        key_file: key_path.display().to_string(),
+        key_created,
+        key_fingerprint: fingerprint,
+        demo: args.demo,
+    };
+    match ctx.out.format {
+        Format::Json => write_json(out, &report),
+        Format::Csv => {
+            let mut csv = csv_writer(&ctx.out, out);
+            csv.write_record([
+                "path",
+                "mode",
+                "key_file",
+                "key_created",
+                "key_fingerprint",
+                "demo",
+            ])?;
+            csv.write_record([
+                report.path.as_str(),
+                report.mode,
+                &report.key_file,
+                if key_created { "true" } else { "false" },
+                &report.key_fingerprint,
+                if args.demo { "true" } else { "false" },
+            ])?;
+            Ok(csv.flush()?)
+        }
+        Format::Table => render(&ctx.out, out, &report),
+    }
+}
+
+/// What `init --format json` prints.
+#[derive(Serialize)]
+struct InitJson {
+    path: String,
+    /// `live` or `simulation`.
+    mode: &'static str,
+    key_file: String,
+    /// The key file was created now (else an existing one is used).
+    key_created: bool,
+    key_fingerprint: String,
+    demo: bool,
+}
+
+fn render(o: &Output, out: &mut dyn Write, r: &InitJson) -> Result<()> {
+    let created = if r.mode == Mode::Live.as_str() {
+        Msg::CreatedLive {
+            path: r.path.clone(),
+        }
+    } else {
+        Msg::CreatedSimulation {
+            path: r.path.clone(),
         }
     };
-    writeln!(
-        out,
-        "{}",
-        lang.pick(
-            &format!("Created registry {} ({kind})", path.display()),
-            &format!("レジストリを作成しました: {}（{kind}）", path.display())
-        )
-    )?;
-    let key_line = match (key_created, lang) {
-        (true, crate::output::Lang::En) => format!(
-            "Created the key file {} (fingerprint {fingerprint}). Back it up apart from the registry: without it the device secrets cannot be used.",
-            key_path.display()
-        ),
-        (false, crate::output::Lang::En) => format!(
-            "Secrets are sealed under the existing key file {} (fingerprint {fingerprint}).",
-            key_path.display()
-        ),
-        (true, crate::output::Lang::Ja) => format!(
-            "鍵ファイル {} を作成しました（フィンガープリント {fingerprint}）。レジストリとは別にバックアップしてください。鍵がなければパスワード生成機の秘密鍵は使えません。",
-            key_path.display()
-        ),
-        (false, crate::output::Lang::Ja) => format!(
-            "秘密鍵は既存の鍵ファイル {} で暗号化されます（フィンガープリント {fingerprint}）。",
-            key_path.display()
-        ),
+    writeln!(out, "{}", o.t(created))?;
+    let (path, fingerprint) = (r.key_file.clone(), r.key_fingerprint.clone());
+    let key = if r.key_created {
+        Msg::KeyCreated { path, fingerprint }
+    } else {
+        Msg::KeyReused { path, fingerprint }
     };
-    writeln!(out, "{key_line}")?;
-    if args.demo {
-        writeln!(
-            out,
-            "{}",
-            lang.pick(
-                &format!("Loaded the sample organisation: 4 users, 6 devices. Master {DEMO_MASTER}'s confirmation password is {DEMO_PASSWORD:?}."),
-                &format!("サンプルの団体を読み込みました（利用者4名、パスワード生成機6台）。マスターユーザ {DEMO_MASTER} の確認用パスワードは {DEMO_PASSWORD:?} です。")
-            )
-        )?;
+    writeln!(out, "{}", o.t(key))?;
+    if r.demo {
+        let loaded = Msg::DemoLoaded {
+            master: DEMO_MASTER.to_string(),
+            password: DEMO_PASSWORD.to_string(),
+        };
+        writeln!(out, "{}", o.t(loaded))?;
     }
     Ok(())
 }
@@ -123,6 +153,7 @@ pub fn load_demo(ctx: &Context, conn: &Tx<'_>) -> Result<()> {
         "fixtures/devices.csv",
         0,
         now,
+        ctx.out.lang,
     )?;
     import(
         conn,
@@ -131,6 +162,7 @@ pub fn load_demo(ctx: &Context, conn: &Tx<'_>) -> Result<()> {
         "fixtures/delivery.csv",
         0,
         now,
+        ctx.out.lang,
     )?;
     import(
         conn,
@@ -139,6 +171,7 @@ pub fn load_demo(ctx: &Context, conn: &Tx<'_>) -> Result<()> {
         "fixtures/users.csv",
         0,
         now,
+        ctx.out.lang,
     )?;
     let master = find_user(conn, DEMO_MASTER)?.expect("the fixtures name the demo master");
     set_password_hash(conn, master.id, &password::hash(DEMO_PASSWORD)?)?;

@@ -7,11 +7,12 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::Context;
+use crate::catalogue::Msg;
 use crate::cli::ListArgs;
 use crate::cmd::require_user;
 use crate::error::{Error, Result};
 use crate::output::stream_table::{StreamTable, Widths};
-use crate::output::{Format, JsonArray, Output, csv_writer, labels, rfc3339_unix};
+use crate::output::{Format, JsonArray, Output, USER_SCREEN, csv_writer, rfc3339_unix};
 use crate::rules::calendar::japan_date;
 use crate::rules::expiry::is_expired;
 use crate::rules::status::{Role, Status};
@@ -96,7 +97,7 @@ pub fn run(ctx: &Context, store: &mut Store, args: &ListArgs, out: &mut dyn Writ
             store.read(|tx| {
                 for_each_listed(tx, &filter, |row| {
                     let json = ListJson::from(&row);
-                    Ok(csv.write_record([
+                    csv.write_record([
                         json.login_id,
                         json.name,
                         json.role.as_str(),
@@ -105,7 +106,8 @@ pub fn run(ctx: &Context, store: &mut Store, args: &ListArgs, out: &mut dyn Writ
                         json.expires.unwrap_or(""),
                         json.registrable_at.as_deref().unwrap_or(""),
                         if json.locked { "true" } else { "false" },
-                    ])?)
+                    ])?;
+                    Ok(())
                 })
             })?;
             Ok(csv.flush()?)
@@ -124,11 +126,13 @@ pub fn run(ctx: &Context, store: &mut Store, args: &ListArgs, out: &mut dyn Writ
                     Ok(())
                 })?;
                 if !any {
-                    let none = ctx
-                        .out
-                        .pick("No users match.", "該当する利用者はいません。");
-                    writeln!(out, "{none}")?;
-                    return Ok(());
+                    let none = ctx.out.t(Msg::NoUsersMatch);
+                    return Ok(writeln!(out, "{none}")?);
+                }
+                if let Some(total) = ctx.out.fit {
+                    widths.keep(0); // login ID
+                    widths.keep(3); // serial
+                    widths.fit(total);
                 }
                 let mut table = StreamTable::start(out, &headers, widths)?;
                 for_each_listed(snapshot, &filter, |row| {
@@ -141,8 +145,8 @@ pub fn run(ctx: &Context, store: &mut Store, args: &ListArgs, out: &mut dyn Writ
 }
 
 pub fn table_headers(o: &Output) -> Vec<String> {
-    let mut headers = o.labels(&labels::USER_SCREEN);
-    headers.push(o.label(labels::LOCKED));
+    let mut headers = o.labels(&USER_SCREEN);
+    headers.push(o.t(Msg::LabelLocked));
     headers
 }
 
@@ -156,7 +160,7 @@ fn table_row(o: &Output, row: &ListRow, today: NaiveDate) -> Vec<String> {
                 .is_ok_and(|date| is_expired(date, today));
             let mut cell = o.date_text(text);
             if expired {
-                cell.push_str(o.pick(" (expired)", "（期限切れ）"));
+                cell.push_str(&o.t(Msg::CellExpiredSuffix));
             }
             cell
         }
@@ -164,18 +168,17 @@ fn table_row(o: &Output, row: &ListRow, today: NaiveDate) -> Vec<String> {
     vec![
         row.login_id.clone(),
         row.name.clone(),
-        o.role(row.role).to_string(),
+        o.role(row.role),
         row.serial.clone().unwrap_or_else(|| "-".into()),
-        o.status(row.status).to_string(),
+        o.status(row.status),
         expires,
         shown_registrable_at(row)
             .map(|t| o.instant_unix(t))
             .unwrap_or_else(|| "-".into()),
         if row.locked {
-            o.pick("locked", "ロック中")
+            o.t(Msg::CellLocked)
         } else {
-            ""
-        }
-        .to_string(),
+            String::new()
+        },
     ]
 }

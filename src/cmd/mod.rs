@@ -18,8 +18,8 @@ pub mod revoke;
 pub mod unlock;
 
 use crate::Context;
+use crate::catalogue::Msg;
 use crate::error::{Error, Result};
-use crate::output::Lang;
 use crate::rules::calendar::japan_date;
 use crate::rules::revocation::{self, DeviceView};
 use crate::signed::Factors;
@@ -64,8 +64,7 @@ pub fn master_factors(master: &UserRow, at: chrono::DateTime<chrono::Utc>) -> Re
 
 /// The prompt for a master's confirmation password.
 pub fn password_prompt(ctx: &Context, login_id: &str) -> String {
-    match ctx.out.lang {
-        Lang::En => format!("Confirmation password of {login_id}"),
-        Lang::Ja => format!("{login_id} の確認用パスワード"),
-    }
+    ctx.out.t(Msg::PasswordPrompt {
+        login_id: login_id.to_string(),
+    })
 }

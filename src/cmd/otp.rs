@@ -6,7 +6,10 @@ use std::io::Write;
 
 use crate::Context;
 use crate::cli::OtpArgs;
+use serde::Serialize;
+
 use crate::error::{Error, Result};
+use crate::output::{Format, csv_writer, rfc3339, write_json};
 use crate::store::Store;
 use crate::store::devices::{find_device, open_key};
 use crate::store::meta::Mode;
@@ -21,6 +24,33 @@ pub fn run(ctx: &Context, store: &mut Store, args: &OtpArgs, out: &mut dyn Write
             .ok_or_else(|| Error::UnknownSerial(args.serial.clone()))?;
         open_key(tx, &device)
     })?;
-    writeln!(out, "{}", key.code_at(at.timestamp()))?;
+    let code = key.code_at(at.timestamp());
+    match ctx.out.format {
+        // Digits only: what a script reads, and what the device shows.
+        Format::Table => writeln!(out, "{code}")?,
+        Format::Json => write_json(
+            out,
+            &OtpJson {
+                serial: &args.serial,
+                code: &code,
+                at: rfc3339(at),
+            },
+        )?,
+        Format::Csv => {
+            let mut csv = csv_writer(&ctx.out, out);
+            csv.write_record(["serial", "code", "at"])?;
+            csv.write_record([args.serial.as_str(), &code, &rfc3339(at)])?;
+            csv.flush()?;
+        }
+    }
     Ok(())
+}
+
+/// What `otp --format json` prints.
+#[derive(Serialize)]
+struct OtpJson<'a> {
+    serial: &'a str,
+    code: &'a str,
+    /// The instant the code is for (RFC 3339, Japan offset).
+    at: String,
 }

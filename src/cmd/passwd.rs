@@ -8,7 +8,11 @@ use std::io::Write;
 use crate::Context;
 use crate::cli::PasswdArgs;
 use crate::cmd::{admin_actor, master_factors, password_prompt, record, require_user};
+use serde::Serialize;
+
+use crate::catalogue::Msg;
 use crate::error::{Error, Result};
+use crate::output::{Format, csv_writer, write_json};
 use crate::password;
 use crate::prompt::PasswordInput;
 use crate::rules::status::Role;
@@ -19,29 +23,21 @@ use crate::store::users::set_password_hash;
 pub fn run(ctx: &Context, store: &mut Store, args: &PasswdArgs, out: &mut dyn Write) -> Result<()> {
     let user = store.read(|tx| require_user(tx, &args.login_id))?;
     if user.role != Role::Master {
-        return Err(Error::refused(format!(
-            "{} is not a master user; only master users have a confirmation password",
-            user.login_id
-        )));
+        return Err(Error::refused(Msg::PasswdNotMaster {
+            login_id: user.login_id.clone(),
+        }));
     }
     let first = user.password_hash.is_none();
     if !first && args.master.is_none() && args.current_password_file.is_none() {
-        ctx.term.require(
-            "the current password",
-            "pass --current-password-file, or --as MASTER to have another master sign",
-        )?;
+        ctx.term.require(Msg::NeedCurrentPassword)?;
     }
     let input = PasswordInput::from_flags(
         args.password.password_stdin,
         args.password.password_file.clone(),
     );
-    let prompt = ctx
-        .out
-        .pick(
-            &format!("New confirmation password for {}", user.login_id),
-            &format!("{} の新しい確認用パスワード", user.login_id),
-        )
-        .to_string();
+    let prompt = ctx.out.t(Msg::NewPasswordPrompt {
+        login_id: user.login_id.clone(),
+    });
     let new_password = ctx.term.password(&input, &prompt, true)?;
     password::check_new(&user.login_id, &new_password).map_err(Error::Usage)?;
     let hash = password::hash(&new_password)?;
@@ -68,9 +64,7 @@ pub fn run(ctx: &Context, store: &mut Store, args: &PasswdArgs, out: &mut dyn Wr
         let (signer, password_input, how) = match &args.master {
             Some(master) => {
                 if *master == user.login_id {
-                    return Err(Error::usage(
-                        "--as names another master; to change your own password, give the current one",
-                    ));
+                    return Err(Error::usage(Msg::PasswdAsSelf));
                 }
                 let input = match &args.master_password_file {
                     Some(f) => PasswordInput::File(f.clone()),
@@ -96,12 +90,9 @@ pub fn run(ctx: &Context, store: &mut Store, args: &PasswdArgs, out: &mut dyn Wr
             password_prompt: if args.master.is_some() {
                 password_prompt(ctx, &signer)
             } else {
-                ctx.out
-                    .pick(
-                        &format!("Current confirmation password of {signer}"),
-                        &format!("{signer} の現在の確認用パスワード"),
-                    )
-                    .to_string()
+                ctx.out.t(Msg::CurrentPasswordPrompt {
+                    login_id: signer.clone(),
+                })
             },
         };
         let own = args.master.is_none();
@@ -134,13 +125,32 @@ pub fn run(ctx: &Context, store: &mut Store, args: &PasswdArgs, out: &mut dyn Wr
             },
         )?;
     }
-    writeln!(
-        out,
-        "{}",
-        ctx.out.pick(
-            &format!("Confirmation password set for {}.", user.login_id),
-            &format!("{} の確認用パスワードを設定しました。", user.login_id)
-        )
-    )?;
-    Ok(())
+    let report = PasswdJson {
+        login_id: &user.login_id,
+        changed: !first,
+    };
+    match ctx.out.format {
+        Format::Json => write_json(out, &report),
+        Format::Csv => {
+            let mut csv = csv_writer(&ctx.out, out);
+            csv.write_record(["login_id", "changed"])?;
+            csv.write_record([report.login_id, if first { "false" } else { "true" }])?;
+            Ok(csv.flush()?)
+        }
+        Format::Table => {
+            let done = Msg::PasswordSet {
+                login_id: user.login_id.clone(),
+            };
+            writeln!(out, "{}", ctx.out.t(done))?;
+            Ok(())
+        }
+    }
+}
+
+/// What `passwd --format json` prints.
+#[derive(Serialize)]
+struct PasswdJson<'a> {
+    login_id: &'a str,
+    /// An existing password was replaced (false: the first one was set).
+    changed: bool,
 }

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::Context;
+use crate::catalogue::Msg;
 use crate::cli::RegisterArgs;
 use crate::cmd::record;
 use crate::error::{Error, Result};
@@ -173,32 +174,18 @@ fn render(
             Ok(csv.flush()?)
         }
         Format::Table => {
-            let expires = o.date_text(&r.expires);
-            let line = match o.lang {
-                crate::output::Lang::En => format!(
-                    "Registered device {} for {} at {} (usable through {expires}).",
-                    r.serial,
-                    r.login_id,
-                    o.instant(now)
-                ),
-                crate::output::Lang::Ja => format!(
-                    "{} のパスワード生成機 {} を {} に利用登録しました（有効期限 {expires}）。",
-                    r.login_id,
-                    r.serial,
-                    o.instant(now)
-                ),
+            let done = Msg::Registered {
+                login_id: r.login_id.clone(),
+                serial: r.serial.clone(),
+                at: now,
+                expires: o.date_text(&r.expires),
             };
-            writeln!(out, "{line}")?;
+            writeln!(out, "{}", o.t(done))?;
             if let (Some(previous), true) = (&r.previous_serial, retired) {
-                let line = match o.lang {
-                    crate::output::Lang::En => format!(
-                        "The previous device {previous} is now out of use: see `tokenctl dispose-note {previous}`."
-                    ),
-                    crate::output::Lang::Ja => format!(
-                        "旧パスワード生成機 {previous} は使用されなくなりました。`tokenctl dispose-note {previous}` をご覧ください。"
-                    ),
+                let note = Msg::PreviousOutOfUse {
+                    serial: previous.clone(),
                 };
-                writeln!(out, "{line}")?;
+                writeln!(out, "{}", o.t(note))?;
             }
             Ok(())
         }

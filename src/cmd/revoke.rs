@@ -12,11 +12,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::Context;
+use crate::catalogue::Msg;
 use crate::cli::RevokeArgs;
 use crate::cmd::{master_factors, password_prompt, record, require_user};
 use crate::error::{Error, Result, TargetFailure};
 use crate::output::{
-    Format, Lang, Output, csv_writer, labels, progress, rfc3339, write_json, write_table,
+    Format, Output, USER_SCREEN, csv_writer, progress, rfc3339, write_json, write_table,
 };
 use crate::prompt::PasswordInput;
 use crate::rules::calendar::japan_date;
@@ -120,9 +121,7 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<()> {
     if req.targets_file.as_deref() == Some("-") && matches!(req.password, PasswordInput::Stdin) {
-        return Err(Error::usage(
-            "--targets-file - and --password-stdin both want stdin; use --password-file or a targets file",
-        ));
+        return Err(Error::usage(Msg::StdinTwice));
     }
     let kind = if req.bank_reference.is_some() {
         Kind::Bank
@@ -130,26 +129,19 @@ pub fn run(
         Kind::Plain
     };
     if kind == Kind::Bank && req.expiring_within.is_some() {
-        return Err(Error::usage(
-            "--bank-reference records the bank's revocation of named users; name them (not --expiring-within)",
-        ));
+        return Err(Error::usage(Msg::BankNeedsNames));
     }
     if let Some(reference) = &req.bank_reference
         && (reference.trim().is_empty() || reference.chars().any(char::is_control))
     {
-        return Err(Error::usage(
-            "--bank-reference must be a non-empty reference without control characters",
-        ));
+        return Err(Error::usage(Msg::BankReferenceInvalid));
     }
     let window = req.expiring_within;
     let bank_revoked_at = match req.revoked_at {
         None => None,
         Some(at) => {
             if at > ctx.clock.now() {
-                return Err(Error::usage(format!(
-                    "--revoked-at {} is in the future; the bank's revocation has happened already",
-                    rfc3339(at)
-                )));
+                return Err(Error::usage(Msg::RevokedAtInFuture { at: rfc3339(at) }));
             }
             Some(at)
         }
@@ -169,9 +161,7 @@ pub fn run(
     }
     if !explicit {
         if kind == Kind::Bank || req.dry_run || !ctx.term.interactive {
-            return Err(Error::usage(
-                "no targets: name login IDs, or use --targets-file or --expiring-within",
-            ));
+            return Err(Error::usage(Msg::NoTargets));
         }
         if master.locked {
             // No point in choosing targets for a login that cannot sign; the
@@ -229,15 +219,10 @@ pub fn run(
     })?;
     if targets.is_empty() && !master.locked {
         if window.is_none() && skipped_expired.is_empty() {
-            return Err(Error::usage(
-                "no targets: name login IDs, or use --targets-file or --expiring-within",
-            ));
+            return Err(Error::usage(Msg::NoTargets));
         }
         if ctx.out.format == Format::Table && skipped_expired.is_empty() {
-            writeln!(out, "{}", ctx.out.pick(
-                "No in-service device expires within the window; nothing to revoke.",
-                "期間内に有効期限を迎える利用中のパスワード生成機はありません。失効の対象はありません。",
-            ))?;
+            writeln!(out, "{}", ctx.out.t(Msg::NothingExpiresInWindow))?;
             return Ok(());
         }
         let now = ctx.clock.now();
@@ -307,8 +292,7 @@ pub fn run(
         if req.yes {
             return Ok(());
         }
-        ctx.term
-            .require("a confirmation", "pass --yes to confirm")?;
+        ctx.term.require(Msg::NeedConfirmation)?;
         let at = bank_revoked_at.unwrap_or_else(|| ctx.clock.now());
         let mut preview = Vec::new();
         render(
@@ -329,23 +313,21 @@ pub fn run(
             },
         )?;
         let _ = std::io::stderr().write_all(&preview);
-        let prompt = match ctx.out.lang {
-            Lang::En => format!(
-                "Revoke the devices of {}? This cannot be undone",
-                plural_users(targets.len())
-            ),
-            Lang::Ja => format!(
-                "{} 名の利用者のパスワード生成機を失効しますか？元に戻せません",
-                targets.len()
-            ),
-        };
+        let prompt = ctx.out.t(Msg::ConfirmRevoke {
+            count: targets.len(),
+        });
         if ctx.term.confirm(&prompt)? {
             Ok(())
         } else {
             Err(Error::Cancelled)
         }
     };
-    let bar = progress::bar(targets.len() as u64, "revoking", 1_000);
+    let bar = progress::bar(
+        targets.len() as u64,
+        ctx.out.t(Msg::ProgressRevoking),
+        progress::Unit::Rows,
+        1_000,
+    );
     let (revoked, revoked_at, registrable) = signature.run(ctx, store, factors, confirm, |tx, signed| {
         let revoked_at = bank_revoked_at.unwrap_or(signed.at);
         let registrable = registrable_at(revoked_at);
@@ -413,14 +395,6 @@ fn dedup(names: &mut Vec<String>) {
     names.retain(|n| seen.insert(n.clone()));
 }
 
-fn plural_users(n: usize) -> String {
-    if n == 1 {
-        "1 user".into()
-    } else {
-        format!("{n} users")
-    }
-}
-
 fn device_view(device: &DeviceRow) -> DeviceView<'_> {
     DeviceView {
         serial: &device.serial,
@@ -477,7 +451,17 @@ fn resolve_targets(
     }
 }
 
+/// Lines of the terminal the checkbox list leaves to the rest: its prompt,
+/// dialoguer's page line, and the notes printed before it.
+const LINES_AROUND_THE_LIST: usize = 4;
+
+/// At most this many login IDs are echoed after the selection; the preview
+/// before the confirmation lists every one.
+const ECHOED_IDS: usize = 20;
+
 /// The procedure's selection screen: a checkbox list of users in service.
+/// When they are more than fit on the terminal, a filter is asked first,
+/// and the list is paged to the terminal's height.
 fn select_interactively(ctx: &Context, store: &Store, today: NaiveDate) -> Result<Vec<String>> {
     let rows = store.read(users::in_service)?;
     let o = &ctx.out;
@@ -489,18 +473,8 @@ fn select_interactively(ctx: &Context, store: &Store, today: NaiveDate) -> Resul
     });
     if !expired.is_empty() {
         // Never offered: only the bank can revoke an expired device.
-        let ids: Vec<&str> = expired.iter().map(|r| r.login_id.as_str()).collect();
-        let note = match o.lang {
-            Lang::En => format!(
-                "Not offered, their device has expired (contact the bank, then record its revocation with --bank-reference): {}",
-                ids.join(", ")
-            ),
-            Lang::Ja => format!(
-                "有効期限切れのため選択できません（銀行に連絡し、--bank-reference で銀行の失効を記録してください）：{}",
-                ids.join("、")
-            ),
-        };
-        eprintln!("{note}");
+        let ids: Vec<String> = expired.iter().map(|r| r.login_id.clone()).collect();
+        eprintln!("{}", o.t(Msg::NotOfferedExpired { login_ids: ids }));
     }
     let cells: Vec<[String; 5]> = offered
         .iter()
@@ -508,7 +482,7 @@ fn select_interactively(ctx: &Context, store: &Store, today: NaiveDate) -> Resul
             [
                 r.login_id.clone(),
                 r.name.clone(),
-                o.role(r.role).to_string(),
+                o.role(r.role),
                 r.serial.clone().unwrap_or_else(|| "-".into()),
                 r.expires
                     .as_deref()
@@ -517,16 +491,81 @@ fn select_interactively(ctx: &Context, store: &Store, today: NaiveDate) -> Resul
             ]
         })
         .collect();
-    let items = aligned(&cells);
-    let prompt = o.pick(
-        "Select the users whose device to revoke (space to select, enter to confirm)",
-        "失効する利用者を選択してください（スペースで選択、Enterで確定）",
-    );
-    let chosen = ctx.term.select(prompt, &items)?;
-    Ok(chosen
+    let page = ctx
+        .term
+        .height()
+        .saturating_sub(LINES_AROUND_THE_LIST)
+        .max(3);
+    let shown: Vec<usize> = if offered.len() > page {
+        filtered(ctx, &offered)?
+    } else {
+        (0..offered.len()).collect()
+    };
+    let shown_cells: Vec<[String; 5]> = shown.iter().map(|&i| cells[i].clone()).collect();
+    let items = aligned(&shown_cells);
+    let prompt = o.t(Msg::SelectTargets);
+    let chosen: Vec<String> = ctx
+        .term
+        .select(&prompt, &items, page)?
         .into_iter()
-        .map(|i| offered[i].login_id.clone())
-        .collect())
+        .map(|i| offered[shown[i]].login_id.clone())
+        .collect();
+    if !chosen.is_empty() {
+        eprintln!("{}", selected_line(o, &chosen));
+    }
+    Ok(chosen)
+}
+
+/// Asks for a filter until one matches a user; the indices of the users
+/// it matches, in order.
+fn filtered(ctx: &Context, offered: &[users::ListRow]) -> Result<Vec<usize>> {
+    let o = &ctx.out;
+    let prompt = o.t(Msg::FilterPrompt {
+        count: offered.len(),
+    });
+    loop {
+        let filter = ctx.term.text(&prompt)?;
+        let matched: Vec<usize> = offered
+            .iter()
+            .enumerate()
+            .filter(|(_, row)| matches_filter(row, &filter))
+            .map(|(i, _)| i)
+            .collect();
+        if !matched.is_empty() {
+            return Ok(matched);
+        }
+        let shown = crate::text::escape_controls(filter.trim());
+        let nothing = Msg::FilterMatchesNone {
+            filter: shown.into_owned(),
+        };
+        eprintln!("{}", o.t(nothing));
+    }
+}
+
+/// Whether a user of the selection matches a filter as typed: their login
+/// ID, name, serial or expiry date (`YYYY-MM-DD`, so `2026-12` finds the
+/// month) contains it, ignoring case and full-width forms. An empty filter
+/// matches everyone.
+fn matches_filter(row: &users::ListRow, filter: &str) -> bool {
+    let needle = crate::text::typed(filter).to_lowercase();
+    if needle.is_empty() {
+        return true;
+    }
+    let has = |field: &str| crate::text::typed(field).to_lowercase().contains(&needle);
+    has(&row.login_id)
+        || has(&row.name)
+        || row.serial.as_deref().is_some_and(has)
+        || row.expires.as_deref().is_some_and(has)
+}
+
+/// The echo of a selection: its login IDs, the first `ECHOED_IDS` of them.
+fn selected_line(o: &Output, ids: &[String]) -> String {
+    let shown = &ids[..ids.len().min(ECHOED_IDS)];
+    let more = ids.len() - shown.len();
+    o.t(Msg::Selected {
+        login_ids: shown.to_vec(),
+        more,
+    })
 }
 
 /// Rows whose columns line up on a terminal, measured in display columns
@@ -603,29 +642,14 @@ fn render(o: &Output, out: &mut dyn Write, p: &Preview<'_>) -> Result<()> {
 fn render_table(o: &Output, out: &mut dyn Write, p: &Preview<'_>) -> Result<()> {
     if !p.targets.is_empty() {
         let title = match (p.dry_run, p.bank_reference) {
-            _ if p.confirming => o.pick(
-                "About to revoke the devices of these users:",
-                "以下の利用者のパスワード生成機を失効します。",
-            ),
-            (true, None) => o.pick(
-                "Dry run: nothing was changed. These devices would be revoked:",
-                "確認のみ（変更はしていません）。以下の利用者のパスワード生成機が失効されます。",
-            ),
-            (true, Some(_)) => o.pick(
-                "Dry run: nothing was changed. The bank's revocation would be recorded for:",
-                "確認のみ（変更はしていません）。以下の利用者について銀行による失効を記録します。",
-            ),
-            (false, None) => o.pick(
-                "Revoked the devices of the following users.",
-                "以下の利用者が登録しているパスワード生成機の情報を失効しました。",
-            ),
-            (false, Some(_)) => o.pick(
-                "Recorded the bank's revocation of the devices of the following users.",
-                "以下の利用者のパスワード生成機について、銀行による失効を記録しました。",
-            ),
+            _ if p.confirming => Msg::RevokeTitleConfirming,
+            (true, None) => Msg::RevokeTitleDryRun,
+            (true, Some(_)) => Msg::RevokeTitleBankDryRun,
+            (false, None) => Msg::RevokeTitleDone,
+            (false, Some(_)) => Msg::RevokeTitleBankDone,
         };
-        writeln!(out, "{title}")?;
-        let headers = o.labels(&labels::USER_SCREEN);
+        writeln!(out, "{}", o.t(title))?;
+        let headers = o.labels(&USER_SCREEN);
         let registrable_shown = o.instant(p.registrable);
         let rows = p
             .targets
@@ -634,9 +658,9 @@ fn render_table(o: &Output, out: &mut dyn Write, p: &Preview<'_>) -> Result<()> 
                 vec![
                     t.user.login_id.clone(),
                     t.user.name.clone(),
-                    o.role(t.user.role).to_string(),
+                    o.role(t.user.role),
                     t.serial.clone(),
-                    o.status(Status::Revoked).to_string(),
+                    o.status(Status::Revoked),
                     t.user
                         .device
                         .as_ref()
@@ -646,53 +670,29 @@ fn render_table(o: &Output, out: &mut dyn Write, p: &Preview<'_>) -> Result<()> 
                 ]
             })
             .collect();
-        write_table(out, headers, rows)?;
+        write_table(o, out, headers, rows)?;
         // One revocation gives every user the same instant: said once.
-        let line = match o.lang {
-            Lang::En => format!(
-                "{} {} register a new device from {registrable_shown}.",
-                if p.targets.len() == 1 {
-                    "The user"
-                } else {
-                    "Every user"
-                },
-                if p.dry_run { "would be able to" } else { "may" },
-            ),
-            Lang::Ja => {
-                format!("{registrable_shown} 以降に新しいパスワード生成機を利用登録できます。")
-            }
+        let at = registrable_shown.clone();
+        let line = match (p.dry_run, p.targets.len()) {
+            (true, 1) => Msg::RegistrableOneWould { at },
+            (true, _) => Msg::RegistrableEveryWould { at },
+            (false, 1) => Msg::RegistrableOne { at },
+            (false, _) => Msg::RegistrableEvery { at },
         };
-        writeln!(out, "{line}")?;
+        writeln!(out, "{}", o.t(line))?;
         if p.targets.iter().any(|t| t.user.login_id == p.master) && p.bank_reference.is_none() {
-            writeln!(
-                out,
-                "{}",
-                match o.lang {
-                    Lang::En => format!(
-                        "Warning: {} revokes their own device and cannot sign again until they register a new one.",
-                        p.master
-                    ),
-                    Lang::Ja => format!(
-                        "注意：{} は自身のパスワード生成機を失効します。新しい生成機を利用登録するまで署名できません。",
-                        p.master
-                    ),
-                }
-            )?;
+            let warning = Msg::RevokesOwnDevice {
+                master: p.master.to_string(),
+            };
+            writeln!(out, "{}", o.t(warning))?;
         }
         writeln!(out, "{}", registration_rule(o))?;
     }
     if !p.skipped_expired.is_empty() {
-        let line = match o.lang {
-            Lang::En => format!(
-                "Not revoked, their device has expired: {}. The organisation cannot revoke an expired device: contact the bank, then record its revocation with --bank-reference.",
-                p.skipped_expired.join(", ")
-            ),
-            Lang::Ja => format!(
-                "有効期限切れのため失効しません：{}。期限切れのパスワード生成機は団体では失効できません。銀行に連絡し、--bank-reference で銀行の失効を記録してください。",
-                p.skipped_expired.join("、")
-            ),
+        let line = Msg::SkippedExpired {
+            login_ids: p.skipped_expired.to_vec(),
         };
-        writeln!(out, "{line}")?;
+        writeln!(out, "{}", o.t(line))?;
     }
     Ok(())
 }
@@ -705,12 +705,65 @@ fn registration_rule(o: &Output) -> String {
     let (ch, cm) = (CUTOFF.hour(), CUTOFF.minute());
     let (oh, om) = (OPENING.hour(), OPENING.minute());
     let wait = SHORT_WAIT.num_minutes();
-    match o.lang {
-        Lang::En => format!(
-            "Registration opens {wait} minutes after a revocation; after one at or after {ch:02}:{cm:02} Japan time, at {oh:02}:{om:02} on the next business day."
-        ),
-        Lang::Ja => format!(
-            "ワンタイムパスワードの利用登録は失効の{wait}分後から可能です。{ch}時{cm}分以降の失効は、翌営業日の{oh}時{om}分以降に利用登録できます。"
-        ),
+    o.t(Msg::RegistrationRule {
+        wait,
+        cutoff_h: ch,
+        cutoff_m: cm,
+        opening_h: oh,
+        opening_m: om,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::status::Role;
+
+    fn row(login_id: &str, name: &str, serial: &str, expires: &str) -> users::ListRow {
+        users::ListRow {
+            login_id: login_id.into(),
+            name: name.into(),
+            role: Role::General,
+            serial: Some(serial.into()),
+            status: Status::Active,
+            expires: Some(expires.into()),
+            registrable_at: None,
+            locked: false,
+        }
+    }
+
+    #[test]
+    fn the_filter_matches_login_id_name_serial_or_expiry_month_ignoring_case() {
+        let hamako = row("Hamako01", "芳金 花子", "45678909", "2026-12-30");
+        for filter in [
+            "",
+            "  ",
+            "hamako",
+            "HAMAKO0",
+            "花子",
+            "4567",
+            "2026-12",
+            "ｈａｍａｋｏ",
+            "２０２６－１２",
+        ] {
+            assert!(matches_filter(&hamako, filter), "{filter:?}");
+        }
+        for filter in ["taro", "2027-01", "12345", "太郎"] {
+            assert!(!matches_filter(&hamako, filter), "{filter:?}");
+        }
+    }
+
+    #[test]
+    fn the_echo_of_a_selection_is_its_login_ids_and_a_count_of_the_rest() {
+        let en = Output::english();
+        let ids: Vec<String> = (1..=22).map(|i| format!("u{i:02}")).collect();
+        assert_eq!(selected_line(&en, &ids[..2]), "Selected: u01, u02");
+        let long = selected_line(&en, &ids);
+        assert!(long.ends_with("u20 and 2 more"), "{long}");
+        assert!(!long.contains("u21"), "{long}");
+        assert_eq!(
+            selected_line(&Output::japanese(), &ids[..2]),
+            "選択した利用者：u01、u02"
+        );
     }
 }

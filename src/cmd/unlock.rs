@@ -8,7 +8,11 @@ use std::io::Write;
 use crate::Context;
 use crate::cli::UnlockArgs;
 use crate::cmd::{admin_actor, master_factors, password_prompt, record, require_user};
+use serde::Serialize;
+
+use crate::catalogue::Msg;
 use crate::error::{Error, Result};
+use crate::output::{Format, csv_writer, write_json};
 use crate::prompt::PasswordInput;
 use crate::signed::Signature;
 use crate::store::Store;
@@ -19,9 +23,9 @@ pub fn run(ctx: &Context, store: &mut Store, args: &UnlockArgs, out: &mut dyn Wr
     let (before, actor) = match &args.master {
         Some(master) => {
             if *master == target.login_id {
-                return Err(Error::refused(format!(
-                    "{master} cannot unlock themself; another master must sign, or use --recovery"
-                )));
+                return Err(Error::refused(Msg::UnlockSelf {
+                    login_id: master.clone(),
+                }));
             }
             let targets = [target.login_id.clone()];
             let password = PasswordInput::from_flags(
@@ -60,19 +64,9 @@ pub fn run(ctx: &Context, store: &mut Store, args: &UnlockArgs, out: &mut dyn Wr
         }
         None => {
             if !args.yes {
-                let prompt = ctx
-                    .out
-                    .pick(
-                        &format!(
-                            "Clear the lockout of {} without a master's signature (recorded as a recovery)?",
-                            target.login_id
-                        ),
-                        &format!(
-                            "マスターユーザの署名なしで {} のロックを解除しますか（復旧として記録されます）？",
-                            target.login_id
-                        ),
-                    )
-                    .to_string();
+                let prompt = ctx.out.t(Msg::ConfirmRecovery {
+                    login_id: target.login_id.clone(),
+                });
                 if !ctx.term.confirm(&prompt)? {
                     return Err(Error::Cancelled);
                 }
@@ -95,23 +89,44 @@ pub fn run(ctx: &Context, store: &mut Store, args: &UnlockArgs, out: &mut dyn Wr
             (before, actor)
         }
     };
-    let message = if before.locked {
-        ctx.out
-            .pick(
-                &format!("Unlocked {} ({actor}).", before.login_id),
-                &format!("{} のロックを解除しました（{actor}）。", before.login_id),
-            )
-            .to_string()
-    } else {
-        ctx.out
-            .pick(
-                &format!("{} was not locked.", before.login_id),
-                &format!("{} はロックされていません。", before.login_id),
-            )
-            .to_string()
+    let report = UnlockJson {
+        login_id: &before.login_id,
+        was_locked: before.locked,
+        by: &actor,
     };
-    writeln!(out, "{message}")?;
-    Ok(())
+    match ctx.out.format {
+        Format::Json => write_json(out, &report),
+        Format::Csv => {
+            let mut csv = csv_writer(&ctx.out, out);
+            csv.write_record(["login_id", "was_locked", "by"])?;
+            csv.write_record([
+                report.login_id,
+                if report.was_locked { "true" } else { "false" },
+                report.by,
+            ])?;
+            Ok(csv.flush()?)
+        }
+        Format::Table => {
+            let login_id = before.login_id.clone();
+            let message = if before.locked {
+                Msg::Unlocked { login_id, actor }
+            } else {
+                Msg::WasNotLocked { login_id }
+            };
+            writeln!(out, "{}", ctx.out.t(message))?;
+            Ok(())
+        }
+    }
+}
+
+/// What `unlock --format json` prints.
+#[derive(Serialize)]
+struct UnlockJson<'a> {
+    login_id: &'a str,
+    /// Whether the login was locked (else only its failure count was reset).
+    was_locked: bool,
+    /// Who cleared it: the signing master, or `os:ACCOUNT` for a recovery.
+    by: &'a str,
 }
 
 /// The audit detail, from the target's rows as read in the transaction.

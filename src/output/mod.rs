@@ -11,6 +11,7 @@ use std::io::Write;
 use chrono::{DateTime, NaiveDate, Utc};
 use comfy_table::{ContentArrangement, Table, presets};
 
+use crate::catalogue::Msg;
 use crate::error::{Error, Result};
 use crate::rules::calendar::JAPAN;
 use crate::rules::status::{Role, Status};
@@ -47,6 +48,8 @@ impl Lang {
         })
     }
 
+    /// One of two forms that differ only in punctuation (`, ` or `、`);
+    /// words come from the catalogue.
     pub fn pick<'a>(self, en: &'a str, ja: &'a str) -> &'a str {
         match self {
             Lang::En => en,
@@ -63,6 +66,10 @@ pub struct Output {
     /// CSV for Excel (`--excel`): a byte-order mark, so Excel reads UTF-8
     /// rather than the locale's code page, and CRLF line ends.
     pub excel: bool,
+    /// The width tables must fit in, in terminal cells: the terminal's when
+    /// stdout is one (and `--wide` is not given); `None` draws tables at
+    /// full width, as piped output always is.
+    pub fit: Option<usize>,
 }
 
 impl Output {
@@ -71,6 +78,7 @@ impl Output {
             format: Format::Table,
             lang: Lang::En,
             excel: false,
+            fit: None,
         }
     }
 
@@ -79,13 +87,35 @@ impl Output {
             format: Format::Table,
             lang: Lang::Ja,
             excel: false,
+            fit: None,
         }
     }
 
+    /// The width of stdout's terminal, unless `wide` or stdout is not a
+    /// terminal (a pipe or a file is never cut).
+    pub fn terminal_fit(wide: bool) -> Option<usize> {
+        use std::io::IsTerminal;
+        if wide || !std::io::stdout().is_terminal() {
+            return None;
+        }
+        let (_, columns) = dialoguer::console::Term::stdout().size_checked()?;
+        (columns > 0).then_some(usize::from(columns))
+    }
+
+    /// A date: `2026-06-30`, or as the bank writes it, `2026年6月30日`
+    /// (month and day without a leading zero).
     pub fn date(&self, date: NaiveDate) -> String {
         match self.lang {
             Lang::En => date.format("%Y-%m-%d").to_string(),
-            Lang::Ja => date.format("%Y年%m月%d日").to_string(),
+            Lang::Ja => date.format("%Y年%-m月%-d日").to_string(),
+        }
+    }
+
+    /// A month (the date's): `2026-06`, or `2026年6月`.
+    pub fn month(&self, date: NaiveDate) -> String {
+        match self.lang {
+            Lang::En => date.format("%Y-%m").to_string(),
+            Lang::Ja => date.format("%Y年%-m月").to_string(),
         }
     }
 
@@ -97,12 +127,19 @@ impl Output {
         }
     }
 
-    /// An instant in Japan time, in the table's form.
+    /// An instant in Japan time, in the table's form. Japanese writes it
+    /// as the bank does, `2026年11月24日 8時10分`: no leading zero in the
+    /// month, day and hour (minutes keep two digits, `21時00分`), and
+    /// seconds only when there are any (a registrable-at instant 30 minutes
+    /// after a revocation keeps the revocation's seconds, and dropping them
+    /// would name a minute at which registration is still refused).
     pub fn instant(&self, at: DateTime<Utc>) -> String {
+        use chrono::Timelike;
         let local = at.with_timezone(&JAPAN);
         match self.lang {
             Lang::En => local.format("%Y-%m-%d %H:%M:%S JST").to_string(),
-            Lang::Ja => local.format("%Y年%m月%d日 %H時%M分%S秒").to_string(),
+            Lang::Ja if local.second() == 0 => local.format("%Y年%-m月%-d日 %-H時%M分").to_string(),
+            Lang::Ja => local.format("%Y年%-m月%-d日 %-H時%M分%S秒").to_string(),
         }
     }
 
@@ -110,56 +147,35 @@ impl Output {
         self.instant(from_unix(unix))
     }
 
-    pub fn status(&self, status: Status) -> &'static str {
+    /// A catalogue message in this output's language.
+    pub fn t(&self, msg: Msg) -> String {
+        msg.text(self.lang)
+    }
+
+    /// The OTP status as the procedure's screen shows it (`-` for a user
+    /// without OTP, in both languages).
+    pub fn status(&self, status: Status) -> String {
         match status {
-            Status::Active => self.lang.pick("in service", "サービス利用中"),
-            Status::Revoked => self.lang.pick("revoked", "失効中"),
-            Status::NotRequired => "-",
+            Status::Active => self.t(Msg::StatusActive),
+            Status::Revoked => self.t(Msg::StatusRevoked),
+            Status::NotRequired => "-".to_string(),
         }
     }
 
-    pub fn role(&self, role: Role) -> &'static str {
+    pub fn role(&self, role: Role) -> String {
         match role {
-            Role::Master => self.lang.pick("master", "マスターユーザ"),
-            Role::General => self.lang.pick("general", "一般ユーザ"),
+            Role::Master => self.t(Msg::RoleMaster),
+            Role::General => self.t(Msg::RoleGeneral),
         }
     }
 
-    pub fn pick<'a>(&self, en: &'a str, ja: &'a str) -> &'a str {
-        self.lang.pick(en, ja)
+    /// Table headers in this language.
+    pub fn labels(&self, labels: &[Msg]) -> Vec<String> {
+        labels.iter().map(|l| self.t(l.clone())).collect()
     }
 }
 
-/// A time to wait, rounded up to the minute: "2 days 3 hours 5 minutes" or
-/// "2日3時間5分"; seconds when under a minute.
-pub fn duration(lang: Lang, d: chrono::TimeDelta) -> String {
-    let total = d.num_seconds().max(1);
-    let (en, ja) = match lang {
-        Lang::En => (true, false),
-        Lang::Ja => (false, true),
-    };
-    if total < 60 {
-        return match (en, ja) {
-            (true, _) => format!("{total} second{}", if total == 1 { "" } else { "s" }),
-            _ => format!("{total}秒"),
-        };
-    }
-    let minutes_total = (total + 59) / 60;
-    let parts = [
-        (minutes_total / 1440, "day", "日"),
-        (minutes_total / 60 % 24, "hour", "時間"),
-        (minutes_total % 60, "minute", "分"),
-    ];
-    let shown = parts.iter().filter(|(n, _, _)| *n > 0);
-    if en {
-        shown
-            .map(|(n, unit, _)| format!("{n} {unit}{}", if *n == 1 { "" } else { "s" }))
-            .collect::<Vec<_>>()
-            .join(" ")
-    } else {
-        shown.map(|(n, _, unit)| format!("{n}{unit}")).collect()
-    }
-}
+pub use crate::catalogue::duration;
 
 pub fn from_unix(unix: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(unix, 0).unwrap_or_default()
@@ -177,44 +193,29 @@ pub fn rfc3339_unix(unix: i64) -> String {
     rfc3339(from_unix(unix))
 }
 
-/// Column labels of the procedure's screen, in both languages.
-pub mod labels {
-    pub const LOGIN_ID: (&str, &str) = ("Login ID", "ログインID");
-    pub const NAME: (&str, &str) = ("User name", "利用者名");
-    pub const ROLE: (&str, &str) = ("Role", "利用者区分");
-    pub const SERIAL: (&str, &str) = ("Serial", "シリアル番号");
-    pub const STATUS: (&str, &str) = ("OTP status", "ワンタイムパスワード状態");
-    pub const EXPIRES: (&str, &str) = ("Device expires", "パスワード生成機有効期限");
-    pub const REGISTRABLE_AT: (&str, &str) = ("Registrable at", "利用登録可能日時");
-    pub const LOCKED: (&str, &str) = ("Locked", "ロック");
+/// The columns of the procedure's user screen, plus registrable-at.
+pub const USER_SCREEN: [Msg; 7] = [
+    Msg::LabelLoginId,
+    Msg::LabelName,
+    Msg::LabelRole,
+    Msg::LabelSerial,
+    Msg::LabelStatus,
+    Msg::LabelExpires,
+    Msg::LabelRegistrableAt,
+];
 
-    /// The columns of the procedure's user screen, plus registrable-at.
-    pub const USER_SCREEN: [(&str, &str); 7] = [
-        LOGIN_ID,
-        NAME,
-        ROLE,
-        SERIAL,
-        STATUS,
-        EXPIRES,
-        REGISTRABLE_AT,
-    ];
-}
-
-impl Output {
-    pub fn label(&self, label: (&'static str, &'static str)) -> String {
-        self.lang.pick(label.0, label.1).to_string()
-    }
-
-    /// Table headers in this language.
-    pub fn labels(&self, labels: &[(&'static str, &'static str)]) -> Vec<String> {
-        labels.iter().map(|l| self.label(*l)).collect()
-    }
-}
+/// The longest a cell of a fitted table may run, in lines: a date and
+/// time wraps onto a second line; anything longer is cut with `…`.
+pub const FITTED_CELL_LINES: usize = 2;
 
 /// Renders rows as a bordered table. An empty table prints nothing. Control
 /// characters in a cell (an audit detail quoting a file name) are shown
-/// escaped: they would break the borders or drive the terminal.
+/// escaped: they would break the borders or drive the terminal. When `o`
+/// says the table must fit a terminal, comfy-table arranges it to that
+/// width: headers wrap, cells wrap onto at most `FITTED_CELL_LINES` lines
+/// and are cut with `…` beyond.
 pub fn write_table(
+    o: &Output,
     out: &mut dyn Write,
     headers: Vec<String>,
     rows: Vec<Vec<String>>,
@@ -227,9 +228,21 @@ pub fn write_table(
         .load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Disabled)
         .set_header(headers);
+    if let Some(width) = o.fit {
+        table
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(u16::try_from(width).unwrap_or(u16::MAX))
+            .set_truncation_indicator("…");
+    }
     for row in rows {
         let cells: Vec<_> = row.iter().map(|cell| escape_controls(cell)).collect();
         table.add_row(cells);
+        if o.fit.is_some() {
+            table
+                .row_mut(table.row_count() - 1)
+                .expect("the row just added")
+                .max_height(FITTED_CELL_LINES);
+        }
     }
     writeln!(out, "{table}").map_err(write_error)
 }
@@ -278,7 +291,7 @@ pub fn write_json<T: serde::Serialize>(out: &mut dyn Write, value: &T) -> Result
 fn json_error(e: serde_json::Error) -> Error {
     match e.io_error_kind() {
         Some(kind) => write_error(std::io::Error::from(kind)),
-        None => Error::io("cannot write JSON", std::io::Error::other(e)),
+        None => Error::io(Msg::CannotWriteJson, std::io::Error::other(e)),
     }
 }
 
@@ -326,7 +339,7 @@ pub fn csv_error(e: csv::Error) -> Error {
 }
 
 pub fn write_error(e: std::io::Error) -> Error {
-    Error::io("cannot write output", e)
+    Error::io(Msg::CannotWriteOutput, e)
 }
 
 /// A write to a closed pipe (`tokenctl list | head`) ends the command
@@ -345,10 +358,11 @@ mod tests {
             format: Format::Table,
             lang: Lang::Ja,
             excel: false,
+            fit: None,
         };
         let date = NaiveDate::from_ymd_opt(2023, 12, 30).unwrap();
         assert_eq!(out.date(date), "2023年12月30日");
-        assert_eq!(out.date_text("2017-06-02"), "2017年06月02日");
+        assert_eq!(out.date_text("2017-06-02"), "2017年6月2日");
     }
 
     #[test]
@@ -359,8 +373,15 @@ mod tests {
             format: Format::Table,
             lang: Lang::En,
             excel: false,
+            fit: None,
         };
         assert_eq!(en.instant(at), "2026-11-24 08:10:00 JST");
+        let ja = Output::japanese();
+        assert_eq!(ja.instant(at), "2026年11月24日 8時10分");
+        let evening = "2026-11-20T12:00:00Z".parse::<DateTime<Utc>>().unwrap();
+        assert_eq!(ja.instant(evening), "2026年11月20日 21時00分");
+        let odd = "2026-11-20T03:30:07Z".parse::<DateTime<Utc>>().unwrap();
+        assert_eq!(ja.instant(odd), "2026年11月20日 12時30分07秒");
     }
 
     #[test]
@@ -389,6 +410,7 @@ mod tests {
                 format: Format::Csv,
                 lang: Lang::En,
                 excel,
+                fit: None,
             };
             let mut buf = Vec::new();
             let mut csv = csv_writer(&o, &mut buf);
@@ -407,6 +429,7 @@ mod tests {
             format: Format::Csv,
             lang: Lang::En,
             excel: true,
+            fit: None,
         };
         let mut nothing = Vec::new();
         csv_writer(&o, &mut nothing).flush().unwrap();

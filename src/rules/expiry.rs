@@ -1,10 +1,10 @@
-//! Device expiry and report windows.
+//! Device expiry, report windows, and the monthly forecast of expiries.
 //!
 //! A device is usable through the whole of its expiry date in Japan and
 //! expired from the next day. Once expired it can no longer be revoked by
 //! the organisation; only the bank can act.
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, NaiveTime, Utc};
 
 use super::calendar::japan_instant;
 
@@ -29,6 +29,64 @@ pub fn expired_from(expires: NaiveDate) -> DateTime<Utc> {
 /// The last expiry date inside a window of `days` from `today`.
 pub fn window_end(today: NaiveDate, days: u32) -> NaiveDate {
     today + Duration::days(i64::from(days))
+}
+
+/// How many months `expiring --summary` looks ahead, the current one included.
+pub const FORECAST_MONTHS: u32 = 12;
+
+/// One month of the forecast.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MonthCount {
+    /// The month's first day.
+    pub month: NaiveDate,
+    pub devices: u64,
+}
+
+/// Devices expiring in each of the `FORECAST_MONTHS` months from today's
+/// (zero included, so the months are always all there), and those already
+/// expired.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Forecast {
+    pub months: Vec<MonthCount>,
+    pub expired: u64,
+}
+
+/// The first day of the month of `date`.
+fn first_of_month(date: NaiveDate) -> NaiveDate {
+    date.with_day(1).unwrap_or(date)
+}
+
+/// The last expiry date the forecast from `today` counts: the last day of
+/// its last month.
+pub fn forecast_end(today: NaiveDate) -> NaiveDate {
+    let after = first_of_month(today)
+        .checked_add_months(Months::new(FORECAST_MONTHS))
+        .unwrap_or(NaiveDate::MAX);
+    after.pred_opt().unwrap_or(after)
+}
+
+/// Buckets devices by expiry month from `today`'s month: `by_date` gives
+/// how many devices expire on each date (in any order). A device whose
+/// date has passed is expired, even if its month is the current one.
+pub fn forecast(today: NaiveDate, by_date: impl IntoIterator<Item = (NaiveDate, u64)>) -> Forecast {
+    let start = first_of_month(today);
+    let mut months: Vec<MonthCount> = (0..FORECAST_MONTHS)
+        .map_while(|i| start.checked_add_months(Months::new(i)))
+        .map(|month| MonthCount { month, devices: 0 })
+        .collect();
+    let mut expired = 0;
+    for (expires, devices) in by_date {
+        if is_expired(expires, today) {
+            expired += devices;
+            continue;
+        }
+        let index =
+            (expires.year() - today.year()) * 12 + expires.month() as i32 - today.month() as i32;
+        if let Some(slot) = usize::try_from(index).ok().and_then(|i| months.get_mut(i)) {
+            slot.devices += devices;
+        }
+    }
+    Forecast { months, expired }
 }
 
 #[cfg(test)]
@@ -77,6 +135,39 @@ mod tests {
         // The end of daylight time: midnight happened twice; the first.
         let t = expired_from(d("1948-09-11"));
         assert_eq!(t.to_rfc3339(), "1948-09-11T14:00:00+00:00");
+    }
+
+    #[test]
+    fn the_forecast_runs_twelve_months_from_the_current_one_and_counts_the_expired_apart() {
+        let today = d("2026-11-20");
+        assert_eq!(forecast_end(today), d("2027-10-31"));
+        let f = forecast(
+            today,
+            [
+                (d("2026-11-19"), 2), // expired yesterday
+                (d("2025-01-01"), 1), // long expired
+                (d("2026-11-20"), 3), // its last day: November
+                (d("2026-11-30"), 1),
+                (d("2026-12-30"), 4),
+                (d("2027-10-31"), 5), // the last day counted
+                (d("2027-11-01"), 7), // beyond the forecast
+            ],
+        );
+        assert_eq!(f.expired, 3);
+        assert_eq!(f.months.len(), 12);
+        assert_eq!(f.months[0].month, d("2026-11-01"));
+        assert_eq!(f.months[11].month, d("2027-10-01"));
+        let counts: Vec<u64> = f.months.iter().map(|m| m.devices).collect();
+        assert_eq!(counts, [4, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5]);
+    }
+
+    #[test]
+    fn an_empty_forecast_lists_every_month_with_zero() {
+        let f = forecast(d("2026-01-31"), []);
+        assert_eq!(f.expired, 0);
+        assert_eq!(f.months.len(), 12);
+        assert_eq!(f.months[1].month, d("2026-02-01"));
+        assert!(f.months.iter().all(|m| m.devices == 0));
     }
 
     #[test]

@@ -4,15 +4,17 @@
 //! text of its fields and leaves as the values the registry stores, or as
 //! the reason it was refused.
 //!
-//! A reason quotes at most a short, single-line part of a field
-//! (`text::quote_field`), and never any part of a secret: an error message
-//! is shown on a terminal and may be pasted into a ticket.
+//! A reason is a message of the catalogue that quotes at most a short,
+//! single-line part of a field (`text::quote_field`), and never any part of
+//! a secret: an error message is shown on a terminal and may be pasted into
+//! a ticket.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use zeroize::Zeroizing;
 
+use crate::catalogue::Msg;
 use crate::rules::otp::{Algorithm, DeviceKey, MIN_SECRET_BYTES, parse_secret};
 use crate::rules::status::Role;
 use crate::text::{quote_field, typed};
@@ -84,26 +86,27 @@ pub trait Fields {
 pub fn columns<'a>(
     kind: Kind,
     header: impl IntoIterator<Item = &'a str>,
-) -> Result<HashMap<String, usize>, String> {
+) -> Result<HashMap<String, usize>, Msg> {
     let mut map = HashMap::new();
     for (i, name) in header.into_iter().enumerate() {
         let name = name.trim_start_matches('\u{feff}');
         if !kind.required().contains(&name) && !kind.optional().contains(&name) {
-            return Err(format!(
-                "unknown column {}; expected {}",
-                quote_field(name),
-                kind.expected()
-            ));
+            return Err(Msg::UnknownColumn {
+                quoted: quote_field(name),
+                expected: kind.expected(),
+            });
         }
         if map.insert(name.to_string(), i).is_some() {
-            return Err(format!("column {} appears twice", quote_field(name)));
+            return Err(Msg::ColumnTwice {
+                quoted: quote_field(name),
+            });
         }
     }
     if let Some(missing) = kind.required().iter().find(|c| !map.contains_key(**c)) {
-        return Err(format!(
-            "missing column {missing:?}; expected {}",
-            kind.expected()
-        ));
+        return Err(Msg::MissingColumn {
+            name: missing.to_string(),
+            expected: kind.expected(),
+        });
     }
     Ok(map)
 }
@@ -113,49 +116,49 @@ pub const MAX_ID_BYTES: usize = 64;
 
 /// A login ID or serial: not empty, at most `MAX_ID_BYTES`, no spaces or
 /// control characters.
-pub fn check_id(what: &str, id: &str) -> Result<(), String> {
+pub fn check_id(what: &str, id: &str) -> Result<(), Msg> {
     if id.is_empty() {
-        return Err(format!("{what} is empty"));
+        return Err(Msg::IdEmpty {
+            column: what.to_string(),
+        });
     }
     if id.len() > MAX_ID_BYTES || id.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(format!(
-            "{what} {} must be at most {MAX_ID_BYTES} characters without spaces",
-            quote_field(id)
-        ));
+        return Err(Msg::IdMalformed {
+            column: what.to_string(),
+            quoted: quote_field(id),
+            max: MAX_ID_BYTES,
+        });
     }
     Ok(())
 }
 
 /// A row of the users file. Login IDs and serials may be typed in
 /// full-width forms; names are kept as written.
-pub fn user(fields: &impl Fields) -> Result<UserIn, String> {
+pub fn user(fields: &impl Fields) -> Result<UserIn, Msg> {
     let login_id = typed(fields.get("login_id"));
     check_id("login_id", &login_id)?;
     let name = fields.get("name");
     if name.is_empty() {
-        return Err(format!("name of {} is empty", quote_field(&login_id)));
+        return Err(Msg::NameEmpty {
+            login_id: quote_field(&login_id),
+        });
     }
     if name.chars().any(char::is_control) {
         // Escape sequences or line breaks would garble every table.
-        return Err(format!(
-            "name of {} contains control characters",
-            quote_field(&login_id)
-        ));
+        return Err(Msg::NameControls {
+            login_id: quote_field(&login_id),
+        });
     }
-    let role = Role::parse(fields.get("role")).ok_or_else(|| {
-        format!(
-            "role {} is not master or general",
-            quote_field(fields.get("role"))
-        )
+    let role = Role::parse(fields.get("role")).ok_or_else(|| Msg::RoleInvalid {
+        quoted: quote_field(fields.get("role")),
     })?;
     let otp_required = match fields.get("otp_required").to_ascii_lowercase().as_str() {
         "true" => true,
         "false" => false,
         _ => {
-            return Err(format!(
-                "otp_required {} is not true or false",
-                quote_field(fields.get("otp_required"))
-            ));
+            return Err(Msg::OtpRequiredInvalid {
+                quoted: quote_field(fields.get("otp_required")),
+            });
         }
     };
     let serial = typed(fields.get("serial"));
@@ -164,11 +167,10 @@ pub fn user(fields: &impl Fields) -> Result<UserIn, String> {
     } else {
         check_id("serial", &serial)?;
         if !otp_required {
-            return Err(format!(
-                "{} does not use OTP (otp_required false) but names device {}",
-                quote_field(&login_id),
-                quote_field(&serial)
-            ));
+            return Err(Msg::NoOtpButSerial {
+                login_id: quote_field(&login_id),
+                serial: quote_field(&serial),
+            });
         }
         Some(serial)
     };
@@ -186,21 +188,24 @@ pub fn user(fields: &impl Fields) -> Result<UserIn, String> {
 /// A row of a CSV delivery. Digits, period and algorithm default to what
 /// most devices use (6, 30 s, SHA1). The secret is reported by position
 /// only: no part of it is ever echoed.
-pub fn device(fields: &impl Fields) -> Result<NewDevice, String> {
+pub fn device(fields: &impl Fields) -> Result<NewDevice, Msg> {
     let serial = typed(fields.get("serial"));
     check_id("serial", &serial)?;
-    let secret = parse_secret(fields.get("secret"))
-        .map_err(|reason| format!("device {}: {reason}", quote_field(&serial)))?;
-    let expires = parse_date(fields.get("expires")).ok_or_else(|| {
-        format!(
-            "expires {} is not a date YYYY-MM-DD",
-            quote_field(fields.get("expires"))
-        )
+    let secret = parse_secret(fields.get("secret")).map_err(|problem| Msg::DeviceSecret {
+        serial: quote_field(&serial),
+        problem: Box::new(problem),
+    })?;
+    let expires = parse_date(fields.get("expires")).ok_or_else(|| Msg::ExpiresInvalid {
+        quoted: quote_field(fields.get("expires")),
     })?;
     let digits = match fields.get("digits") {
         "" | "6" => 6,
         "8" => 8,
-        other => return Err(format!("digits {} is not 6 or 8", quote_field(other))),
+        other => {
+            return Err(Msg::DigitsInvalid {
+                quoted: quote_field(other),
+            });
+        }
     };
     let period = match fields.get("period") {
         "" => 30,
@@ -208,21 +213,17 @@ pub fn device(fields: &impl Fields) -> Result<NewDevice, String> {
             .parse::<u32>()
             .ok()
             .filter(|p| (1..=3600).contains(p))
-            .ok_or_else(|| {
-                format!(
-                    "period {} is not a number of seconds from 1 to 3600",
-                    quote_field(text)
-                )
+            .ok_or_else(|| Msg::PeriodInvalid {
+                quoted: quote_field(text),
             })?,
     };
     let algorithm = match fields.get("algorithm") {
         "" => Algorithm::Sha1,
-        text => text.parse::<Algorithm>().map_err(|_| {
-            format!(
-                "unknown algorithm {} (expected SHA1, SHA256 or SHA512)",
-                quote_field(text)
-            )
-        })?,
+        text => text
+            .parse::<Algorithm>()
+            .map_err(|_| Msg::AlgorithmUnknown {
+                quoted: quote_field(text),
+            })?,
     };
     Ok(NewDevice {
         serial,
@@ -247,30 +248,32 @@ pub struct DeliveredKey<'a> {
 }
 
 /// A key of a PSKC container, through the checks a CSV row passes.
-pub fn delivered_device(key: &DeliveredKey<'_>) -> Result<NewDevice, String> {
+pub fn delivered_device(key: &DeliveredKey<'_>) -> Result<NewDevice, Msg> {
     let serial = typed(key.serial);
     check_id("serial", &serial)?;
     if key.secret.len() < MIN_SECRET_BYTES {
-        return Err(format!(
-            "device {}: the secret is too short ({} bits; at least {} are needed)",
-            quote_field(&serial),
-            key.secret.len() * 8,
-            MIN_SECRET_BYTES * 8
-        ));
+        return Err(Msg::DeviceSecret {
+            serial: quote_field(&serial),
+            problem: Box::new(Msg::SecretTooShort {
+                bits: key.secret.len() * 8,
+                needed: MIN_SECRET_BYTES * 8,
+            }),
+        });
     }
     let digits = match key.digits {
         6 => 6,
         8 => 8,
-        other => return Err(format!("digits {other} is not 6 or 8")),
+        other => {
+            return Err(Msg::DigitsInvalid {
+                quoted: other.to_string(),
+            });
+        }
     };
     let period = u32::try_from(key.period)
         .ok()
         .filter(|p| (1..=3600).contains(p))
-        .ok_or_else(|| {
-            format!(
-                "period {} is not a number of seconds from 1 to 3600",
-                key.period
-            )
+        .ok_or_else(|| Msg::PeriodInvalid {
+            quoted: key.period.to_string(),
         })?;
     Ok(NewDevice {
         serial,
@@ -323,8 +326,13 @@ mod tests {
         ("serial", "23456789"),
     ];
 
+    /// A refusal in English, as the tests compare it.
+    fn reason<T>(result: Result<T, Msg>) -> Option<String> {
+        result.err().map(|m| m.en())
+    }
+
     /// `TARO` with `column` set to `value`.
-    fn taro_with(column: &str, value: &str) -> Result<UserIn, String> {
+    fn taro_with(column: &str, value: &str) -> Result<UserIn, Msg> {
         let row: Vec<(&str, &str)> = TARO
             .iter()
             .map(|&(c, v)| if c == column { (c, value) } else { (c, v) })
@@ -341,7 +349,7 @@ mod tests {
         ("algorithm", ""),
     ];
 
-    fn device_with(column: &str, value: &str) -> Result<NewDevice, String> {
+    fn device_with(column: &str, value: &str) -> Result<NewDevice, Msg> {
         let row: Vec<(&str, &str)> = DEVICE
             .iter()
             .map(|&(c, v)| if c == column { (c, value) } else { (c, v) })
@@ -374,14 +382,14 @@ mod tests {
         ];
         assert!(!user(&Row(&row)).unwrap().user.otp_required);
         assert_eq!(
-            taro_with("otp_required", "yes").err().unwrap(),
+            reason(taro_with("otp_required", "yes")).unwrap(),
             "otp_required \"yes\" is not true or false"
         );
     }
 
     #[test]
     fn user_rows_are_refused_with_the_reason() {
-        for (column, value, reason) in [
+        for (column, value, expected) in [
             ("login_id", "", "login_id is empty"),
             (
                 "login_id",
@@ -403,8 +411,8 @@ mod tests {
             ),
         ] {
             assert_eq!(
-                taro_with(column, value).err().as_deref(),
-                Some(reason),
+                reason(taro_with(column, value)).as_deref(),
+                Some(expected),
                 "{column} {value:?}"
             );
         }
@@ -420,7 +428,7 @@ mod tests {
             ("serial", "123"),
         ];
         assert_eq!(
-            user(&Row(&row)).err().as_deref(),
+            reason(user(&Row(&row))).as_deref(),
             Some("\"jiro01\" does not use OTP (otp_required false) but names device \"123\"")
         );
     }
@@ -446,7 +454,7 @@ mod tests {
         assert!(check_id("serial", &"9".repeat(MAX_ID_BYTES + 1)).is_err());
         assert!(check_id("serial", "a\tb").is_err());
         assert!(check_id("serial", "a\u{7}").is_err());
-        assert_eq!(check_id("serial", "").unwrap_err(), "serial is empty");
+        assert_eq!(reason(check_id("serial", "")).unwrap(), "serial is empty");
     }
 
     #[test]
@@ -481,7 +489,7 @@ mod tests {
 
     #[test]
     fn device_rows_are_refused_with_the_reason() {
-        for (column, value, reason) in [
+        for (column, value, expected) in [
             ("serial", "", "serial is empty"),
             (
                 "secret",
@@ -511,8 +519,8 @@ mod tests {
             ),
         ] {
             assert_eq!(
-                device_with(column, value).err().as_deref(),
-                Some(reason),
+                reason(device_with(column, value)).as_deref(),
+                Some(expected),
                 "{column} {value:?}"
             );
         }
@@ -544,19 +552,19 @@ mod tests {
             3600
         );
         assert_eq!(
-            delivered_device(&key("1", 7, 30)).err().as_deref(),
+            reason(delivered_device(&key("1", 7, 30))).as_deref(),
             Some("digits 7 is not 6 or 8")
         );
         for period in [0, 3601, u64::from(u32::MAX) + 30] {
             assert_eq!(
-                delivered_device(&key("1", 6, period)).err(),
+                reason(delivered_device(&key("1", 6, period))),
                 Some(format!(
                     "period {period} is not a number of seconds from 1 to 3600"
                 ))
             );
         }
         assert_eq!(
-            delivered_device(&key("", 6, 30)).err().as_deref(),
+            reason(delivered_device(&key("", 6, 30))).as_deref(),
             Some("serial is empty")
         );
         let short = Zeroizing::new(vec![0u8; MIN_SECRET_BYTES - 1]);
@@ -565,7 +573,7 @@ mod tests {
             ..key("9", 6, 30)
         };
         assert_eq!(
-            delivered_device(&short_key).err().as_deref(),
+            reason(delivered_device(&short_key)).as_deref(),
             Some("device \"9\": the secret is too short (72 bits; at least 80 are needed)")
         );
         let enough = Zeroizing::new(vec![0u8; MIN_SECRET_BYTES]);
@@ -583,15 +591,19 @@ mod tests {
         assert_eq!(map["expires"], 1);
         assert_eq!(map["secret"], 2);
         assert_eq!(
-            columns(Kind::Devices, ["serial", "secret", "expires", "colour"]).unwrap_err(),
+            reason(columns(
+                Kind::Devices,
+                ["serial", "secret", "expires", "colour"]
+            ))
+            .unwrap(),
             "unknown column \"colour\"; expected serial,secret,expires,digits,period,algorithm"
         );
         assert_eq!(
-            columns(Kind::Users, ["login_id", "name", "role", "role"]).unwrap_err(),
+            reason(columns(Kind::Users, ["login_id", "name", "role", "role"])).unwrap(),
             "column \"role\" appears twice"
         );
         assert_eq!(
-            columns(Kind::Users, ["login_id", "name", "role"]).unwrap_err(),
+            reason(columns(Kind::Users, ["login_id", "name", "role"])).unwrap(),
             "missing column \"otp_required\"; expected login_id,name,role,otp_required,serial"
         );
         assert!(

@@ -1,8 +1,9 @@
 //! The procedure's rules as pure functions over plain values: the business
 //! calendar, the earliest re-registration time, the OTP window and replay
 //! guard, device expiry, what an imported file may contain, who may revoke whom, when a user may register,
-//! when a device is out of use, and the lockout threshold. Nothing here touches
-//! SQLite, the terminal or the system clock.
+//! when a device is out of use, what a users file may update, and the
+//! lockout threshold. Nothing here touches SQLite, the terminal or the
+//! system clock.
 
 pub mod calendar;
 pub mod disposal;
@@ -14,6 +15,7 @@ pub mod registration;
 pub mod revocation;
 pub mod schedule;
 pub mod status;
+pub mod user_update;
 
 /// Consecutive failed verifications (password or code) that lock a login.
 pub const MAX_CONSECUTIVE_FAILURES: u32 = 5;

@@ -11,6 +11,7 @@ use std::fmt;
 use std::str::FromStr;
 use zeroize::Zeroizing;
 
+use crate::catalogue::Msg;
 use totp_rs::{Builder, Totp};
 
 /// Steps either side of the current one that are still accepted.
@@ -117,15 +118,15 @@ pub enum Rejection {
 }
 
 /// Checks the shape of a typed code: all digits, the device's length.
-pub fn check_format(code: &str, digits: u8) -> Result<(), String> {
+pub fn check_format(code: &str, digits: u8) -> Result<(), Msg> {
     if code.is_empty() || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("the one-time code must be {digits} digits only"));
+        return Err(Msg::CodeDigitsOnly { digits });
     }
     if code.len() != usize::from(digits) {
-        return Err(format!(
-            "the one-time code must have {digits} digits, got {}",
-            code.len()
-        ));
+        return Err(Msg::CodeLength {
+            digits,
+            got: code.len(),
+        });
     }
     Ok(())
 }
@@ -168,7 +169,7 @@ pub fn verify(
 pub const MIN_SECRET_BYTES: usize = 10;
 
 /// Decodes an RFC 4648 base32 secret, forgiving case, spaces and padding.
-pub fn parse_secret(text: &str) -> Result<Vec<u8>, String> {
+pub fn parse_secret(text: &str) -> Result<Vec<u8>, Msg> {
     let cleaned: String = text
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')
@@ -176,7 +177,7 @@ pub fn parse_secret(text: &str) -> Result<Vec<u8>, String> {
         .trim_end_matches('=')
         .to_ascii_uppercase();
     if cleaned.is_empty() {
-        return Err("the secret is empty".into());
+        return Err(Msg::SecretEmpty);
     }
     // The position, never the character: error messages must not leak
     // any part of a secret.
@@ -184,21 +185,19 @@ pub fn parse_secret(text: &str) -> Result<Vec<u8>, String> {
         .chars()
         .position(|c| !matches!(c, 'A'..='Z' | '2'..='7'))
     {
-        return Err(format!(
-            "the secret is not base32 (character {} is not A-Z or 2-7)",
-            position + 1
-        ));
+        return Err(Msg::SecretNotBase32 {
+            position: position + 1,
+        });
     }
     totp_rs::Secret::try_from_base32(&cleaned)
         .map(|s| s.as_bytes().to_vec())
-        .map_err(|_| "the secret is not valid base32".to_string())
+        .map_err(|_| Msg::SecretInvalidBase32)
         .and_then(|bytes| {
             if bytes.len() < MIN_SECRET_BYTES {
-                Err(format!(
-                    "the secret is too short ({} bits; at least {} are needed)",
-                    bytes.len() * 8,
-                    MIN_SECRET_BYTES * 8
-                ))
+                Err(Msg::SecretTooShort {
+                    bits: bytes.len() * 8,
+                    needed: MIN_SECRET_BYTES * 8,
+                })
             } else {
                 Ok(bytes)
             }

@@ -54,6 +54,20 @@ pub enum Refusal {
         serial: String,
         at: DateTime<Utc>,
     },
+    /// `import users --update`: a row names another device than the one in
+    /// service (or one for a user with none); devices change only by revoke
+    /// and register. Nothing was imported.
+    ImportChangesDevice {
+        login_id: String,
+        in_service: Option<String>,
+        named: String,
+    },
+    /// `import users --update`: a row turns one-time passwords off for a
+    /// user whose device is in service. Nothing was imported.
+    ImportTurnsOtpOff {
+        login_id: String,
+        serial: String,
+    },
 }
 
 /// Why one target of a bulk revocation cannot be revoked.

@@ -150,9 +150,7 @@ fn last_link(tx: &Tx<'_>) -> Result<(i64, [u8; 32])> {
 }
 
 fn corrupt(id: i64) -> Error {
-    Error::Corrupt(format!(
-        "audit row {id} has no valid MAC; run `tokenctl check`"
-    ))
+    Error::Corrupt(crate::catalogue::Msg::AuditRowNoMac { id })
 }
 
 fn mac_array(bytes: &[u8]) -> Option<[u8; 32]> {

@@ -42,10 +42,9 @@ pub fn open_key(tx: &Tx<'_>, device: &DeviceRow) -> Result<DeviceKey> {
         .key()?
         .open(&device.serial, &device.sealed.0)
         .map_err(|_| {
-            Error::Corrupt(format!(
-                "the secret of device {} does not open with the key: the registry was altered or the key is not its own; run `tokenctl check`",
-                device.serial
-            ))
+            Error::Corrupt(crate::catalogue::Msg::SecretDoesNotOpen {
+                serial: device.serial.clone(),
+            })
         })?;
     Ok(DeviceKey {
         secret,
@@ -224,4 +223,27 @@ pub fn serial_of(conn: &Tx<'_>, device_id: i64) -> Result<Option<String>> {
         .prepare_cached("SELECT serial FROM devices WHERE id = ?1")?
         .query_row([device_id], |r| r.get(0))
         .optional()?)
+}
+
+/// How many devices in service (held by at least one user; a shared device
+/// counts once) expire on each date up to `last_day`, earliest first: what
+/// `expiring --summary` buckets by month.
+pub fn in_service_by_expiry(conn: &Tx<'_>, last_day: NaiveDate) -> Result<Vec<(NaiveDate, u64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.expires, count(*) FROM devices d \
+         WHERE d.expires <= ?1 AND EXISTS (SELECT 1 FROM users u WHERE u.device_id = d.id) \
+         GROUP BY d.expires ORDER BY d.expires",
+    )?;
+    let rows = stmt.query_map([last_day.to_string()], |r| {
+        let expires: String = r.get(0)?;
+        let date = NaiveDate::parse_from_str(&expires, "%Y-%m-%d").map_err(|_| {
+            rusqlite::Error::FromSqlConversionFailure(
+                0,
+                rusqlite::types::Type::Text,
+                format!("bad expiry date {expires:?} in registry").into(),
+            )
+        })?;
+        Ok((date, r.get::<_, i64>(1)?.unsigned_abs()))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }

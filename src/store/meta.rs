@@ -7,6 +7,7 @@
 use rusqlite::OptionalExtension;
 
 use super::Tx;
+use crate::catalogue::Msg;
 use crate::error::{Error, Result};
 use crate::key::RegistryKey;
 
@@ -49,10 +50,9 @@ pub fn mode(tx: &Tx<'_>) -> Result<Mode> {
     match get(tx, "mode")?.as_deref() {
         Some("simulation") => Ok(Mode::Simulation),
         Some("live") | None => Ok(Mode::Live),
-        Some(other) => Err(Error::Corrupt(format!(
-            "the registry's mode is {:?}, neither live nor simulation",
-            other.chars().take(40).collect::<String>()
-        ))),
+        Some(other) => Err(Error::Corrupt(Msg::BadModeValue {
+            value: other.chars().take(40).collect(),
+        })),
     }
 }
 
@@ -77,10 +77,9 @@ pub fn verified_mode(tx: &Tx<'_>) -> Result<Mode> {
     if same {
         Ok(mode)
     } else {
-        Err(Error::Corrupt(format!(
-            "the registry's {} mark does not verify with the key: it was altered; run `tokenctl check`",
-            mode.as_str()
-        )))
+        Err(Error::Corrupt(Msg::ModeMarkAltered {
+            mode: mode.as_str().to_string(),
+        }))
     }
 }
 

@@ -24,6 +24,7 @@ pub use devices::{DeviceRow, NewDevice};
 pub use meta::Mode;
 pub use users::{ExpiringRow, ListFilter, ListRow, NewUser, UserRow};
 
+use crate::catalogue::{Msg, OsError};
 use crate::error::{Error, Result};
 use crate::key::RegistryKey;
 
@@ -107,7 +108,7 @@ impl<'s> Tx<'s> {
     pub fn key(&self) -> Result<&'s RegistryKey> {
         self.store.key.as_ref().ok_or_else(|| Error::KeyFile {
             path: crate::key::default_path(),
-            reason: "this command needs the registry key".into(),
+            reason: Msg::KeyNeeded,
         })
     }
 
@@ -154,7 +155,12 @@ impl NewRegistry {
                     path: target.clone(),
                 }
             } else {
-                Error::io(format!("cannot create {}", target.display()), e.error)
+                Error::io(
+                    Msg::CannotCreate {
+                        path: target.display().to_string(),
+                    },
+                    e.error,
+                )
             }
         })?;
         Ok(())
@@ -188,7 +194,9 @@ impl Store {
             .tempfile_in(parent)
             .map_err(|e| {
                 Error::io(
-                    format!("cannot create a registry in {}", parent.display()),
+                    Msg::CannotCreateRegistryIn {
+                        dir: parent.display().to_string(),
+                    },
                     e,
                 )
             })?;
@@ -220,7 +228,7 @@ impl Store {
         key_file: Option<&Path>,
         clock_fixed: bool,
     ) -> Result<Store> {
-        let unusable = |reason: String| Error::Registry {
+        let unusable = |reason: Msg| Error::Registry {
             path: path.to_path_buf(),
             reason,
         };
@@ -233,13 +241,17 @@ impl Store {
             path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
-        .map_err(|e| unusable(format!("cannot open: {e}")))?;
+        .map_err(|e| {
+            unusable(Msg::CannotOpen {
+                detail: e.to_string(),
+            })
+        })?;
         conn.busy_timeout(busy_timeout())?;
         let app_id: u32 = conn
             .query_row("PRAGMA application_id", [], |r| r.get::<_, i64>(0))
             .map(|v| v as u32)?;
         if app_id != APPLICATION_ID {
-            return Err(unusable(NOT_OURS.into()));
+            return Err(unusable(Msg::NotARegistry));
         }
         let version = schema_version(&conn)?;
         refuse_version(version).map_err(unusable)?;
@@ -269,7 +281,11 @@ impl Store {
                     path,
                     OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
                 )
-                .map_err(|e| unusable(format!("cannot open: {e}")))?
+                .map_err(|e| {
+                    unusable(Msg::CannotOpen {
+                        detail: e.to_string(),
+                    })
+                })?
             }
         };
         let mut store = Store {
@@ -303,14 +319,13 @@ impl Store {
             Some(_) => {
                 return Err(Error::KeyFile {
                     path: key.path().to_path_buf(),
-                    reason: "this key file is not the key of the registry (its fingerprint differs); nothing was written".into(),
+                    reason: Msg::KeyNotTheRegistrys,
                 });
             }
             None if access == Access::ReadOnly => {
                 return Err(Error::KeyFile {
                     path: key.path().to_path_buf(),
-                    reason: "the registry must be opened for writing once to seal its secrets"
-                        .into(),
+                    reason: Msg::MustSealFirst,
                 });
             }
             None => {
@@ -447,12 +462,17 @@ fn schema_version(conn: &Connection) -> Result<u32> {
     Ok(conn.query_row("PRAGMA user_version", [], |r| r.get::<_, u32>(0))?)
 }
 
-fn refuse_version(version: u32) -> std::result::Result<(), String> {
+fn refuse_version(version: u32) -> std::result::Result<(), Msg> {
     if version > SCHEMA_VERSION {
-        return Err(newer_schema(version));
+        return Err(Msg::NewerSchema {
+            version,
+            supported: SCHEMA_VERSION,
+        });
     }
     if version == 0 {
-        return Err(NO_VERSION.into());
+        // `create` records the version in the same transaction as the
+        // schema, so a marked file without one is damaged or not ours.
+        return Err(Msg::NoSchemaVersion);
     }
     Ok(())
 }
@@ -484,19 +504,6 @@ fn remove_leftovers(dir: &Path) {
     }
 }
 
-/// `create` records the version in the same transaction as the schema, so
-/// a marked file without one is damaged or was not made by tokenctl.
-const NO_VERSION: &str =
-    "marked as a tokenctl registry but records no schema version (damaged?); it was left untouched";
-
-const NOT_OURS: &str = "not a tokenctl registry; it was left untouched";
-
-fn newer_schema(version: u32) -> String {
-    format!(
-        "the registry has schema version {version}, newer than this tokenctl understands ({SCHEMA_VERSION}); upgrade tokenctl. The file was left untouched"
-    )
-}
-
 /// What the first 100 bytes of a tokenctl registry say.
 #[derive(Debug, PartialEq, Eq)]
 struct Header {
@@ -506,26 +513,26 @@ struct Header {
 
 /// Reads the SQLite header of `path` without opening it for writing and
 /// returns what it records, or why the file is not ours.
-fn check_header(path: &Path) -> std::result::Result<Header, String> {
+fn check_header(path: &Path) -> std::result::Result<Header, Msg> {
+    let cannot_read = |e: std::io::Error| Msg::CannotReadWith {
+        error: OsError::from(&e),
+    };
     let metadata = std::fs::metadata(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => {
-            "no registry here; create one with `tokenctl init` (or point --db / TOKENCTL_DB at one)"
-                .to_string()
-        }
-        _ => format!("cannot read: {e}"),
+        std::io::ErrorKind::NotFound => Msg::NoRegistryHere,
+        _ => cannot_read(e),
     })?;
     if metadata.is_dir() {
-        return Err("is a directory, not a registry file".into());
+        return Err(Msg::IsADirectory);
     }
     let mut header = [0u8; 100];
-    let mut file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
-    let read = read_up_to(&mut file, &mut header).map_err(|e| format!("cannot read: {e}"))?;
+    let mut file = std::fs::File::open(path).map_err(cannot_read)?;
+    let read = read_up_to(&mut file, &mut header).map_err(cannot_read)?;
     if read < header.len() || &header[..16] != SQLITE_MAGIC {
-        return Err(NOT_OURS.into());
+        return Err(Msg::NotARegistry);
     }
     let application_id = u32::from_be_bytes(header[68..72].try_into().expect("4 bytes"));
     if application_id != APPLICATION_ID {
-        return Err(NOT_OURS.into());
+        return Err(Msg::NotARegistry);
     }
     Ok(Header {
         version: u32::from_be_bytes(header[60..64].try_into().expect("4 bytes")),

@@ -167,6 +167,20 @@ pub fn insert_user(conn: &Tx<'_>, user: &NewUser, device_id: Option<i64>, now: i
     Ok(user_id)
 }
 
+/// Changes a user's name, role and `otp_required`; the device and the
+/// history are left as they are (`rules::user_update` decides what may
+/// change).
+pub fn update_user(conn: &Tx<'_>, user_id: i64, user: &NewUser) -> Result<()> {
+    conn.prepare_cached("UPDATE users SET name = ?2, role = ?3, otp_required = ?4 WHERE id = ?1")?
+        .execute(params![
+            user_id,
+            user.name,
+            user.role.as_str(),
+            user.otp_required
+        ])?;
+    Ok(())
+}
+
 /// Streams the users matching `filter`, in registry order, to `each`.
 pub fn for_each_listed(
     conn: &Tx<'_>,

@@ -1,0 +1,1055 @@
+//! The message catalogue: every sentence, label, prompt and note tokenctl
+//! shows a person, in English and Japanese, side by side in one place.
+//!
+//! Each message is a variant of `Msg` carrying the values it mentions, with
+//! its English and its Japanese text written next to each other. The
+//! `catalogue!` macro makes one `match` per language out of them, so a
+//! message without either language does not compile, and a message cannot
+//! name a value it was not given. Counts are worded here too (`1 device`,
+//! `2 devices`; Japanese counts with 件, 名, 台 and needs no plural).
+//!
+//! Why not an i18n crate: `rust-i18n` and `fluent-bundle` both build here,
+//! but both look messages up by string key at run time and take their
+//! arguments untyped, so a missing translation or a misspelt argument shows
+//! up as a raw key on a user's screen, not as a build error. Instants,
+//! dates and waits are formatted by `output` in either case.
+//!
+//! What is not here, on purpose: JSON keys and CSV headers (never
+//! translated, scripts rely on them); clap's `--help` texts and its own
+//! argument errors (English; the man page is generated from them); audit
+//! details, which are recorded in English as part of the chained log and
+//! shown as recorded.
+
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+
+use crate::output::{Lang, Output};
+
+/// The text of one language's side of an entry: a string literal is a
+/// `format!` string over the entry's fields; a block computes the text.
+macro_rules! text {
+    ($lit:literal) => {
+        format!($lit)
+    };
+    ({ $($body:tt)* }) => {
+        { $($body)* }
+    };
+}
+
+/// Builds `Msg` from entries `Name { field: Type, … } => en: …, ja: …;`.
+macro_rules! catalogue {
+    ($(
+        $(#[$doc:meta])*
+        $name:ident $({ $($field:ident : $ty:ty),* $(,)? })?
+            => en: $en:tt, ja: $ja:tt;
+    )*) => {
+        /// One message of the catalogue, with the values it mentions.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum Msg {
+            $( $(#[$doc])* $name $({ $($field: $ty),* })?, )*
+        }
+
+        impl Msg {
+            /// The message in English.
+            #[allow(unused_variables, clippy::useless_format)]
+            pub fn en(&self) -> String {
+                match self {
+                    $( Msg::$name $({ $($field),* })? => text!($en), )*
+                }
+            }
+
+            /// The message in Japanese.
+            #[allow(unused_variables, clippy::useless_format)]
+            pub fn ja(&self) -> String {
+                match self {
+                    $( Msg::$name $({ $($field),* })? => text!($ja), )*
+                }
+            }
+
+            /// Every entry's name, in the catalogue's order.
+            pub const KEYS: &'static [&'static str] = &[$(stringify!($name)),*];
+
+            /// The entry's name.
+            pub fn key(&self) -> &'static str {
+                match self {
+                    $( Msg::$name { .. } => stringify!($name), )*
+                }
+            }
+
+            /// One message of every entry, with sample values: what the
+            /// completeness tests read.
+            pub fn samples() -> Vec<Msg> {
+                vec![$( Msg::$name $({ $($field: Sample::sample()),* })?, )*]
+            }
+        }
+    };
+}
+
+impl Msg {
+    /// The message in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.en(),
+            Lang::Ja => self.ja(),
+        }
+    }
+}
+
+/// A value for every type an entry's field may have, for `Msg::samples`.
+/// Text samples are `〇`, which no check for English words can mistake for
+/// a word.
+pub trait Sample {
+    fn sample() -> Self;
+}
+
+impl Sample for String {
+    fn sample() -> Self {
+        "〇".to_string()
+    }
+}
+
+impl Sample for Option<String> {
+    fn sample() -> Self {
+        Some(String::sample())
+    }
+}
+
+macro_rules! sample_numbers {
+    ($($t:ty),*) => { $( impl Sample for $t { fn sample() -> Self { 2 } } )* };
+}
+sample_numbers!(u8, u32, u64, usize, i64);
+
+impl Sample for Option<u64> {
+    fn sample() -> Self {
+        Some(3)
+    }
+}
+
+impl Sample for Box<Msg> {
+    fn sample() -> Self {
+        Box::new(Msg::Cancelled)
+    }
+}
+
+impl Sample for Vec<String> {
+    fn sample() -> Self {
+        vec![String::sample(), String::sample()]
+    }
+}
+
+impl Sample for DateTime<Utc> {
+    fn sample() -> Self {
+        DateTime::from_timestamp(1_795_650_600, 0).expect("a valid instant")
+    }
+}
+
+impl Sample for NaiveDate {
+    fn sample() -> Self {
+        NaiveDate::from_ymd_opt(2026, 12, 30).expect("a valid date")
+    }
+}
+
+impl Sample for TimeDelta {
+    fn sample() -> Self {
+        TimeDelta::minutes(90)
+    }
+}
+
+impl Sample for OsError {
+    fn sample() -> Self {
+        OsError::from(&std::io::Error::from(std::io::ErrorKind::NotFound))
+    }
+}
+
+/// An operating-system error (a file not found, a permission denied) as a
+/// message shows it: the common kinds in the user's language, the rest as
+/// the OS words it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OsError {
+    kind: std::io::ErrorKind,
+    text: String,
+}
+
+impl From<&std::io::Error> for OsError {
+    fn from(e: &std::io::Error) -> Self {
+        OsError {
+            kind: e.kind(),
+            text: e.to_string(),
+        }
+    }
+}
+
+impl OsError {
+    pub fn text(&self, lang: Lang) -> String {
+        use std::io::ErrorKind::*;
+        let ja = match self.kind {
+            NotFound => "ファイルがありません",
+            PermissionDenied => "アクセスが許可されていません",
+            AlreadyExists => "すでに存在します",
+            IsADirectory => "ディレクトリです",
+            NotADirectory => "途中のパスがディレクトリではありません",
+            ReadOnlyFilesystem => "読み取り専用のファイルシステムです",
+            StorageFull => "ディスクの空きがありません",
+            InvalidData => "内容が正しくありません",
+            _ => return self.text.clone(),
+        };
+        match lang {
+            Lang::En => self.text.clone(),
+            Lang::Ja => ja.to_string(),
+        }
+    }
+}
+
+/// A time to wait, rounded up to the minute: "2 days 3 hours 5 minutes" or
+/// "2日3時間5分"; seconds when under a minute.
+pub fn duration(lang: Lang, d: TimeDelta) -> String {
+    let total = d.num_seconds().max(1);
+    let (en, ja) = match lang {
+        Lang::En => (true, false),
+        Lang::Ja => (false, true),
+    };
+    if total < 60 {
+        return match (en, ja) {
+            (true, _) => format!("{total} second{}", if total == 1 { "" } else { "s" }),
+            _ => format!("{total}秒"),
+        };
+    }
+    let minutes_total = (total + 59) / 60;
+    let parts = [
+        (minutes_total / 1440, "day", "日"),
+        (minutes_total / 60 % 24, "hour", "時間"),
+        (minutes_total % 60, "minute", "分"),
+    ];
+    let shown = parts.iter().filter(|(n, _, _)| *n > 0);
+    if en {
+        shown
+            .map(|(n, unit, _)| format!("{n} {unit}{}", if *n == 1 { "" } else { "s" }))
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else {
+        shown.map(|(n, _, unit)| format!("{n}{unit}")).collect()
+    }
+}
+
+/// `1 device`, `2 devices`: an English count with its noun.
+pub fn count_en(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// A list of names as a sentence shows it: `a, b` or `a、b`.
+pub fn list(lang: Lang, names: &[String]) -> String {
+    names.join(lang.pick(", ", "、"))
+}
+
+fn en_date(d: &NaiveDate) -> String {
+    Output::english().date(*d)
+}
+fn ja_date(d: &NaiveDate) -> String {
+    Output::japanese().date(*d)
+}
+fn en_instant(t: &DateTime<Utc>) -> String {
+    Output::english().instant(*t)
+}
+fn ja_instant(t: &DateTime<Utc>) -> String {
+    Output::japanese().instant(*t)
+}
+
+/// Three or more English words in a row (`the code is`), the mark of an
+/// English sentence, in `text`; ignored: commands in backticks, flags
+/// (`--password-stdin`), environment variables and names in capitals
+/// (`TOKENCTL_NOW`, `SHA1`). Japanese messages must never have one; the
+/// tests check every entry and every command's Japanese output with this.
+pub fn english_run(text: &str) -> Option<String> {
+    let mut outside_code = String::new();
+    for (i, part) in text.split('`').enumerate() {
+        if i % 2 == 0 {
+            outside_code.push_str(part);
+        }
+        outside_code.push(' ');
+    }
+    let mut run: Vec<&str> = Vec::new();
+    for token in outside_code.split_whitespace() {
+        let word = token.trim_matches(|c: char| c.is_ascii_punctuation());
+        let is_word = word.len() >= 2
+            && !token.starts_with('-')
+            && word.chars().any(|c| c.is_ascii_lowercase())
+            && word.chars().all(|c| c.is_ascii_alphabetic() || c == '\'');
+        if is_word {
+            run.push(word);
+            if run.len() >= 3 {
+                return Some(run.join(" "));
+            }
+        } else {
+            run.clear();
+        }
+    }
+    None
+}
+
+catalogue! {
+    // ---- Table labels of the procedure's screens ----
+    LabelLoginId => en: "Login ID", ja: "ログインID";
+    LabelName => en: "User name", ja: "利用者名";
+    LabelRole => en: "Role", ja: "利用者区分";
+    LabelSerial => en: "Serial", ja: "シリアル番号";
+    LabelStatus => en: "OTP status", ja: "ワンタイムパスワード状態";
+    LabelExpires => en: "Device expires", ja: "パスワード生成機有効期限";
+    LabelRegistrableAt => en: "Registrable at", ja: "利用登録可能日時";
+    LabelLocked => en: "Locked", ja: "ロック";
+    LabelDaysLeft => en: "Days left", ja: "残り日数";
+    LabelSharedWith => en: "Shared with", ja: "共有者";
+    LabelAt => en: "At", ja: "日時";
+    LabelActor => en: "Actor", ja: "操作者";
+    LabelAction => en: "Action", ja: "操作";
+    LabelTargets => en: "Targets", ja: "対象";
+    LabelOutcome => en: "Outcome", ja: "結果";
+    LabelDetail => en: "Detail", ja: "詳細";
+    LabelClock => en: "Clock", ja: "時計";
+
+    // ---- Cells ----
+    StatusActive => en: "in service", ja: "サービス利用中";
+    StatusRevoked => en: "revoked", ja: "失効中";
+    RoleMaster => en: "master", ja: "マスターユーザ";
+    RoleGeneral => en: "general", ja: "一般ユーザ";
+    CellLocked => en: "locked", ja: "ロック中";
+    CellExpiredSuffix => en: " (expired)", ja: "（期限切れ）";
+    CellExpired => en: "EXPIRED", ja: "期限切れ";
+    CellClockFixed => en: "fixed", ja: "固定";
+    CellClockSystem => en: "system", ja: "システム";
+    CellNotYet => en: "not yet", ja: "未";
+    CellReplacedNone => en: "- (expired)", ja: "-（有効期限切れ）";
+
+    // ---- Audit actions and outcomes as the table shows them (English
+    // shows the recorded names, which `audit --action` takes) ----
+    ActionInit => en: "init", ja: "作成";
+    ActionInitDemo => en: "init-demo", ja: "サンプル読込";
+    ActionImportUsers => en: "import-users", ja: "利用者取込";
+    ActionImportDevices => en: "import-devices", ja: "生成機取込";
+    ActionPasswd => en: "passwd", ja: "確認用パスワード設定";
+    ActionRevoke => en: "revoke", ja: "失効";
+    ActionBankRevoke => en: "bank-revoke", ja: "銀行による失効";
+    ActionRegister => en: "register", ja: "利用登録";
+    ActionLock => en: "lock", ja: "ロック";
+    ActionUnlock => en: "unlock", ja: "ロック解除";
+    ActionRecovery => en: "recovery", ja: "復旧";
+    ActionDispose => en: "dispose", ja: "廃棄";
+    ActionSeal => en: "seal", ja: "秘密鍵の暗号化";
+    OutcomeOk => en: "ok", ja: "成功";
+    OutcomeFailed => en: "failed", ja: "失敗";
+    OutcomeRefused => en: "refused", ja: "拒否";
+    OutcomeLocked => en: "locked", ja: "ロック";
+
+    // ---- Notes and general errors ----
+    ClockFixedNote { at: DateTime<Utc> }
+        => en: { format!("note: the clock is fixed at {} by TOKENCTL_NOW", en_instant(at)) },
+           ja: { format!("注意：TOKENCTL_NOW により時刻が {} に固定されています", ja_instant(at)) };
+    LangEnvInvalid { value: String }
+        => en: "TOKENCTL_LANG must be ja or en, not {value:?}",
+           ja: "TOKENCTL_LANG には ja か en を指定してください（{value:?} は使えません）";
+    ExcelNeedsCsv
+        => en: "--excel shapes CSV for Excel; use it with --format csv",
+           ja: "--excel は Excel 用の CSV を出力するためのものです。--format csv と一緒に指定してください";
+    NowNotInstant { value: String }
+        => en: "TOKENCTL_NOW is not an RFC 3339 instant: {value:?}",
+           ja: "TOKENCTL_NOW が RFC 3339 形式の日時ではありません：{value:?}";
+    NowNotUtf8
+        => en: "TOKENCTL_NOW is not valid UTF-8",
+           ja: "TOKENCTL_NOW が UTF-8 として正しくありません";
+    NotAnInstant { quoted: String }
+        => en: "{quoted} is not an RFC 3339 instant like 2026-11-24T08:10:00+09:00",
+           ja: "{quoted} は RFC 3339 形式の日時ではありません（例：2026-11-24T08:10:00+09:00）";
+    CausedBy { cause: String } => en: "caused by: {cause}", ja: "原因：{cause}";
+    Cancelled => en: "cancelled; nothing was changed", ja: "取り消しました。何も変更していません";
+    PromptFailed { detail: String }
+        => en: "terminal prompt failed: {detail}", ja: "端末での入力に失敗しました：{detail}";
+    CannotWriteOutput => en: "cannot write output", ja: "出力を書き込めません";
+    CannotWriteJson => en: "cannot write JSON", ja: "JSON を書き込めません";
+    CannotWriteCsv => en: "cannot write CSV", ja: "CSV を書き込めません";
+    CannotCreate { path: String } => en: "cannot create {path}", ja: "{path} を作成できません";
+    CannotCreateTempDir
+        => en: "cannot create a temporary directory", ja: "一時ディレクトリを作成できません";
+    DemoExpectedRefusal
+        => en: "the demo expected a refusal, but the command succeeded",
+           ja: "デモでは拒否されるはずの操作が成功しました";
+
+    // ---- Verification, lockout, timing ----
+    WrongPassword
+        => en: "the password is wrong",
+           ja: "パスワードが正しくありません";
+    WrongPasswordOrCode
+        => en: "the confirmation password or the one-time code is wrong (a code is accepted once: if it was just used, wait for the next one)",
+           ja: "確認用パスワードまたはワンタイムパスワードが正しくありません（同じワンタイムパスワードは一度しか使えません。使った直後なら次の表示を待ってください）";
+    CodeReplayed { serial: String }
+        => en: "the one-time code was already used for device {serial}; wait for the device's next code and try again",
+           ja: "このワンタイムパスワードはパスワード生成機 {serial} で使用済みです。次に表示される値でやり直してください";
+    CodeWrong { serial: String }
+        => en: "the one-time code is wrong for device {serial}; enter the code the device shows now",
+           ja: "パスワード生成機 {serial} のワンタイムパスワードが正しくありません。いま表示されている値を入力してください";
+    Locked { login_id: String }
+        => en: "{login_id} is locked after repeated failed verifications; an administrator must run `tokenctl unlock {login_id}`",
+           ja: "{login_id} は認証の失敗が続いたためロックされています。管理者が `tokenctl unlock {login_id}` を実行してください";
+    LockedNow { login_id: String }
+        => en: "{login_id} is now locked; an administrator must run `tokenctl unlock {login_id}`",
+           ja: "{login_id} はロックされました。管理者が `tokenctl unlock {login_id}` を実行してください";
+    TooEarly { login_id: String, at: DateTime<Utc>, wait: TimeDelta }
+        => en: { format!("too early: {login_id} may register a device from {}, {} from now", en_instant(at), duration(Lang::En, *wait)) },
+           ja: { format!("まだ登録できません：{login_id} の利用登録は {} 以降に可能です（あと{}）", ja_instant(at), duration(Lang::Ja, *wait)) };
+    NoSignFactor { login_id: String, action: String }
+        => en: "{login_id} has no factor to sign {action} with",
+           ja: "{login_id} には {action} に署名する手段がありません";
+    NoPasswordYet { login_id: String }
+        => en: "{login_id} has no confirmation password yet; set one with `tokenctl passwd {login_id}`",
+           ja: "{login_id} にはまだ確認用パスワードがありません。`tokenctl passwd {login_id}` で設定してください";
+
+    // ---- Not found ----
+    UnknownUser { login_id: String }
+        => en: "unknown login ID: {login_id}", ja: "ログインIDが見つかりません：{login_id}";
+    UnknownSerial { serial: String }
+        => en: "unknown serial number: {serial} (no delivery contains it)",
+           ja: "シリアル番号が見つかりません：{serial}（どの納品にも含まれていません）";
+
+    // ---- The procedure's rules ----
+    NotMaster { login_id: String }
+        => en: "{login_id} is not a master user; only a master user can revoke devices",
+           ja: "{login_id} はマスターユーザではありません。失効はマスターユーザのみが行えます";
+    MasterWithoutDevice { login_id: String }
+        => en: "master {login_id} has no device in service; register one before revoking others",
+           ja: "マスターユーザ {login_id} には利用中のパスワード生成機がありません。先に利用登録してください";
+    MasterDeviceExpired { login_id: String, serial: String, expires: NaiveDate }
+        => en: { format!("the device {serial} of master {login_id} expired on {}; it cannot confirm a revocation. Contact the bank", en_date(expires)) },
+           ja: { format!("マスターユーザ {login_id} のパスワード生成機 {serial} は{}に有効期限が切れています。失効の確認に使えません。銀行にご連絡ください", ja_date(expires)) };
+    NoOtp { login_id: String }
+        => en: "{login_id} does not use one-time passwords; there is nothing to register",
+           ja: "{login_id} はワンタイムパスワードを利用しない利用者です";
+    AlreadyInService { login_id: String, serial: String }
+        => en: "{login_id} already has device {serial} in service; a master user must revoke it first",
+           ja: "{login_id} はパスワード生成機 {serial} を利用中です。先にマスターユーザが失効してください";
+    DeviceDisposed { serial: String, at: DateTime<Utc> }
+        => en: { format!("device {serial} was disposed of on {}; it can never be registered again", en_instant(at)) },
+           ja: { format!("パスワード生成機 {serial} は{}に廃棄済みです。再び登録することはできません", ja_instant(at)) };
+    DeviceExpired { serial: String, expires: NaiveDate }
+        => en: { format!("device {serial} expired on {}; register the new device the bank delivered", en_date(expires)) },
+           ja: { format!("パスワード生成機 {serial} は{}に有効期限が切れています。銀行から届いた新しい生成機を登録してください", ja_date(expires)) };
+    StillInService { serial: String, holders: Vec<String> }
+        => en: { format!("device {serial} is still in service with {}; it cannot be disposed of", list(Lang::En, holders)) },
+           ja: { format!("パスワード生成機 {serial} は {} が利用中のため廃棄できません", list(Lang::Ja, holders)) };
+    NotYetReplaced { serial: String, former_users: Vec<String>, expires: NaiveDate }
+        => en: { format!("device {serial} is not out of use yet: {} revoked it but has not registered a new device; it goes out of use once replaced, or after it expires on {}", list(Lang::En, former_users), en_date(expires)) },
+           ja: { format!("パスワード生成機 {serial} はまだ使用終了ではありません：{} が失効後、新しい生成機を登録していません（登録後、または{}の有効期限後に使用終了になります）", list(Lang::Ja, former_users), ja_date(expires)) };
+    NeverUsed { serial: String }
+        => en: "device {serial} is not out of use: it has never been registered and has not expired",
+           ja: "パスワード生成機 {serial} は未使用で、有効期限も切れていません";
+    AlreadyDisposed { serial: String, at: DateTime<Utc> }
+        => en: { format!("device {serial} was already recorded as disposed of on {}", en_instant(at)) },
+           ja: { format!("パスワード生成機 {serial} は{}に廃棄済みとして記録されています", ja_instant(at)) };
+    TargetsRefused { count: usize }
+        => en: { format!("revocation refused for {}; nothing was changed", count_en(*count as u64, "target", "targets")) },
+           ja: "{count} 名の対象を失効できないため、失効しませんでした（何も変更していません）";
+    TargetLine { login_id: String, reason: String }
+        => en: "{login_id}: {reason}", ja: "{login_id}: {reason}";
+    TargetUnknown => en: "unknown login ID", ja: "ログインIDが見つかりません";
+    TargetNoOtp => en: "does not use one-time passwords", ja: "ワンタイムパスワードを利用しない利用者です";
+    TargetNotInService
+        => en: "not in service: already revoked, no device registered",
+           ja: "失効中です（利用中のパスワード生成機がありません）";
+    TargetDeviceExpired { serial: String, expires: NaiveDate }
+        => en: { format!("device {serial} expired on {}; an expired device cannot be revoked by the organisation. Contact the bank", en_date(expires)) },
+           ja: { format!("パスワード生成機 {serial} は{}に有効期限が切れています。団体では失効できません。銀行にご連絡ください", ja_date(expires)) };
+
+    // ---- The registry and the key file ----
+    PathProblem { path: String, reason: Box<Msg> }
+        => en: { format!("{path}: {}", reason.en()) }, ja: { format!("{path}：{}", reason.ja()) };
+    WithCause { context: Box<Msg>, error: OsError }
+        => en: { format!("{}: {}", context.en(), error.text(Lang::En)) },
+           ja: { format!("{}：{}", context.ja(), error.text(Lang::Ja)) };
+    AlreadyExists { path: String }
+        => en: "{path} already exists; refusing to overwrite it",
+           ja: "{path} はすでに存在します。上書きはしません";
+    RegistryError { detail: String } => en: "registry error: {detail}", ja: "レジストリのエラー：{detail}";
+    RegistryBusy
+        => en: "the registry is locked by another tokenctl or program and stayed locked past the timeout; nothing was changed, try again",
+           ja: "レジストリが他の tokenctl またはプログラムにロックされたまま時間切れになりました。何も変更していません。もう一度実行してください";
+    RegistryUnusable { detail: String }
+        => en: "the registry is unusable: {detail}", ja: "レジストリを使用できません：{detail}";
+    RegistryDamaged { detail: Box<Msg> }
+        => en: { format!("the registry is damaged or was altered: {}", detail.en()) },
+           ja: { format!("レジストリが破損しているか、改変されています：{}", detail.ja()) };
+    RaceLost
+        => en: "the registry changed while this command ran; nothing was changed, try again",
+           ja: "実行中に他の操作がレジストリを変更しました。何も変更していません。もう一度実行してください";
+    FixedClockOnLive
+        => en: "TOKENCTL_NOW is set, but this registry uses the real clock; unset it to change a live registry (nothing was changed)",
+           ja: "TOKENCTL_NOW が設定されていますが、このレジストリは実時刻で動く本番用です。変更するには TOKENCTL_NOW を外してください（何も変更していません）";
+    OtpOnLive
+        => en: "this is a live registry: codes come only from the device itself (otp works on simulation registries)",
+           ja: "本番用のレジストリです。ワンタイムパスワードはパスワード生成機本体にのみ表示されます（otp はシミュレーション用のレジストリでのみ使えます）";
+    KeyNeeded => en: "this command needs the registry key", ja: "このコマンドにはレジストリの鍵が必要です";
+    KeyNotTheRegistrys
+        => en: "this key file is not the key of the registry (its fingerprint differs); nothing was written",
+           ja: "この鍵ファイルはこのレジストリの鍵ではありません（フィンガープリントが異なります）。何も書き込んでいません";
+    MustSealFirst
+        => en: "the registry must be opened for writing once to seal its secrets",
+           ja: "秘密鍵を暗号化するため、一度書き込み可能な操作でレジストリを開く必要があります";
+    CannotCreateRegistryIn { dir: String }
+        => en: "cannot create a registry in {dir}", ja: "{dir} にレジストリを作成できません";
+    CannotOpen { detail: String } => en: "cannot open: {detail}", ja: "開けません：{detail}";
+    CannotReadWith { error: OsError }
+        => en: { format!("cannot read: {}", error.text(Lang::En)) },
+           ja: { format!("読み込めません：{}", error.text(Lang::Ja)) };
+    NotARegistry
+        => en: "not a tokenctl registry; it was left untouched",
+           ja: "tokenctl のレジストリではありません。変更していません";
+    NoSchemaVersion
+        => en: "marked as a tokenctl registry but records no schema version (damaged?); it was left untouched",
+           ja: "tokenctl のレジストリの印がありますが、スキーマのバージョンがありません（破損？）。変更していません";
+    NewerSchema { version: u32, supported: u32 }
+        => en: "the registry has schema version {version}, newer than this tokenctl understands ({supported}); upgrade tokenctl. The file was left untouched",
+           ja: "レジストリのスキーマはバージョン {version} で、この tokenctl が扱えるもの（{supported}）より新しいものです。tokenctl を更新してください。ファイルは変更していません";
+    NoRegistryHere
+        => en: "no registry here; create one with `tokenctl init` (or point --db / TOKENCTL_DB at one)",
+           ja: "レジストリがありません。`tokenctl init` で作成するか、--db / TOKENCTL_DB でレジストリを指定してください";
+    IsADirectory
+        => en: "is a directory, not a registry file",
+           ja: "ディレクトリです。レジストリのファイルではありません";
+    NoKeyFile
+        => en: "no key file here; the registry's secrets cannot be used without it (point --key-file or TOKENCTL_KEY_FILE at it)",
+           ja: "鍵ファイルがありません。鍵がなければレジストリの秘密鍵は使えません（--key-file または TOKENCTL_KEY_FILE で指定してください）";
+    CannotReadKeyFile { error: OsError }
+        => en: { format!("cannot read the key file: {}", error.text(Lang::En)) },
+           ja: { format!("鍵ファイルを読み込めません：{}", error.text(Lang::Ja)) };
+    NotAKeyFile
+        => en: "not a tokenctl key file (expected 64 hex digits)",
+           ja: "tokenctl の鍵ファイルではありません（16進数64桁のはずです）";
+    CannotDrawRandom
+        => en: "cannot draw random bytes for the registry key",
+           ja: "レジストリの鍵に使う乱数を取得できません";
+    CannotCreateKeyFile { error: OsError }
+        => en: { format!("cannot create the key file: {}", error.text(Lang::En)) },
+           ja: { format!("鍵ファイルを作成できません：{}", error.text(Lang::Ja)) };
+    SecretDoesNotOpen { serial: String }
+        => en: "the secret of device {serial} does not open with the key: the registry was altered or the key is not its own; run `tokenctl check`",
+           ja: "パスワード生成機 {serial} の秘密鍵をこの鍵で復号できません。レジストリが改変されたか、鍵が別のレジストリのものです。`tokenctl check` を実行してください";
+    AuditRowNoMac { id: i64 }
+        => en: "audit row {id} has no valid MAC; run `tokenctl check`",
+           ja: "監査ログの {id} 行目に正しい MAC がありません。`tokenctl check` を実行してください";
+    BadModeValue { value: String }
+        => en: "the registry's mode is {value:?}, neither live nor simulation",
+           ja: "レジストリのモードが {value:?} です（本番用でもシミュレーション用でもありません）";
+    ModeMarkAltered { mode: String }
+        => en: "the registry's {mode} mark does not verify with the key: it was altered; run `tokenctl check`",
+           ja: "レジストリのモード（{mode}）の印が鍵で検証できません。改変されています。`tokenctl check` を実行してください";
+    CannotHashPassword => en: "cannot hash the password", ja: "パスワードをハッシュ化できません";
+
+    // ---- Imports ----
+    BadRow { file: String, line: u64, message: Box<Msg> }
+        => en: { format!("{file}, line {line}: {}; nothing was imported", message.en()) },
+           ja: { format!("{file} の {line} 行目：{}。何も取り込んでいません", message.ja()) };
+    PskcProblem { file: String, message: Box<Msg> }
+        => en: { format!("{file}: {}; nothing was imported", message.en()) },
+           ja: { format!("{file}：{}。何も取り込んでいません", message.ja()) };
+    PskcKeyProblem { file: String, key_id: String, message: Box<Msg> }
+        => en: { format!("{file}: key {key_id}: {}; nothing was imported", message.en()) },
+           ja: { format!("{file}：キー {key_id}：{}。何も取り込んでいません", message.ja()) };
+
+    // ---- Prompts and what replaces them without a terminal ----
+    AnswerYes => en: "yes", ja: "はい";
+    AnswerNo => en: "no", ja: "いいえ";
+    NeedPassword
+        => en: "a password is required and there is no terminal to ask on; use --password-stdin or --password-file",
+           ja: "パスワードが必要ですが、入力を求める端末がありません。--password-stdin か --password-file を使ってください";
+    NeedCode
+        => en: "a one-time code is required and there is no terminal to ask on; pass it with --otp",
+           ja: "ワンタイムパスワードが必要ですが、入力を求める端末がありません。--otp で指定してください";
+    NeedConfirmation
+        => en: "a confirmation is required and there is no terminal to ask on; pass --yes to confirm",
+           ja: "確認が必要ですが、確認を求める端末がありません。--yes で確認済みとしてください";
+    NeedTargets
+        => en: "at least one target is required and there is no terminal to ask on; name login IDs, or use --targets-file or --expiring-within",
+           ja: "対象が必要ですが、選択を求める端末がありません。ログインIDを指定するか、--targets-file か --expiring-within を使ってください";
+    NeedCurrentPassword
+        => en: "the current password is required and there is no terminal to ask on; pass --current-password-file, or --as MASTER to have another master sign",
+           ja: "現在のパスワードが必要ですが、入力を求める端末がありません。--current-password-file を指定するか、--as MASTER で他のマスターユーザが署名してください";
+    PasswordStdinOnTerminal
+        => en: "--password-stdin reads a pipe or file; on a terminal, leave it out to be asked without echo",
+           ja: "--password-stdin はパイプかファイルから読み込みます。端末では指定せずに実行すると、画面に表示せずに入力できます";
+    CannotReadPasswordStdin
+        => en: "cannot read the password from stdin", ja: "標準入力からパスワードを読み込めません";
+    CannotReadPasswordFile { path: String, error: OsError }
+        => en: { format!("cannot read the password file {path}: {}", error.text(Lang::En)) },
+           ja: { format!("パスワードファイル {path} を読み込めません：{}", error.text(Lang::Ja)) };
+    RepeatPassword => en: "Repeat the password", ja: "確認のため、もう一度入力してください";
+    PasswordsDiffer => en: "the passwords differ", ja: "パスワードが一致しません";
+    PasswordEmpty => en: "the password is empty", ja: "パスワードが空です";
+    PasswordTooShort { min: usize }
+        => en: "the new password is too short: at least {min} characters",
+           ja: "新しいパスワードが短すぎます。{min} 文字以上にしてください";
+    PasswordOnlyWhitespace
+        => en: "the new password is only whitespace", ja: "新しいパスワードが空白だけです";
+    PasswordIsLoginId
+        => en: "the new password must not be the login ID",
+           ja: "新しいパスワードにログインIDは使えません";
+    CodePrompt { serial: String }
+        => en: "Code shown by device {serial}", ja: "パスワード生成機 {serial} のワンタイムパスワード";
+    PasswordPrompt { login_id: String }
+        => en: "Confirmation password of {login_id}", ja: "{login_id} の確認用パスワード";
+    CodeDigitsOnly { digits: u8 }
+        => en: "the one-time code must be {digits} digits only",
+           ja: "ワンタイムパスワードは {digits} 桁の数字のみで入力してください";
+    CodeLength { digits: u8, got: usize }
+        => en: "the one-time code must have {digits} digits, got {got}",
+           ja: "ワンタイムパスワードは {digits} 桁です（入力は {got} 桁）";
+
+    // ---- Secrets ----
+    SecretEmpty => en: "the secret is empty", ja: "秘密鍵が空です";
+    SecretNotBase32 { position: usize }
+        => en: "the secret is not base32 (character {position} is not A-Z or 2-7)",
+           ja: "秘密鍵が base32 ではありません（{position} 文字目が A-Z・2-7 以外です）";
+    SecretInvalidBase32 => en: "the secret is not valid base32", ja: "秘密鍵が正しい base32 ではありません";
+    SecretTooShort { bits: usize, needed: usize }
+        => en: "the secret is too short ({bits} bits; at least {needed} are needed)",
+           ja: "秘密鍵が短すぎます（{bits} ビット。{needed} ビット以上が必要です）";
+
+    // ---- Input files, encodings and typed values ----
+    NotUtf8
+        => en: "not valid UTF-8; for a Shift_JIS (CP932) file, pass --encoding cp932",
+           ja: "UTF-8 として正しくありません。Shift_JIS（CP932）のファイルなら --encoding cp932 を指定してください";
+    NotCp932
+        => en: "not valid Shift_JIS (CP932); for a UTF-8 file, pass --encoding utf-8",
+           ja: "Shift_JIS（CP932）として正しくありません。UTF-8 のファイルなら --encoding utf-8 を指定してください";
+    NeitherEncoding { first_not_utf8: Option<u64> }
+        => en: { format!("neither UTF-8 nor Shift_JIS (CP932){}; save the file as UTF-8, or name its encoding with --encoding", first_not_utf8.map(|l| format!(" (the first line that is not UTF-8 is line {l})")).unwrap_or_default()) },
+           ja: { format!("UTF-8 でも Shift_JIS（CP932）でもありません{}。UTF-8 で保存し直すか、--encoding で文字コードを指定してください", first_not_utf8.map(|l| format!("（UTF-8 として正しくない最初の行は {l} 行目）")).unwrap_or_default()) };
+    CannotReadTargets { file: String, error: OsError }
+        => en: { format!("cannot read the targets file {file}: {}", error.text(Lang::En)) },
+           ja: { format!("対象ファイル {file} を読み込めません：{}", error.text(Lang::Ja)) };
+    TargetsFileLine { file: String, line: u64, problem: Box<Msg> }
+        => en: { format!("the targets file {file}, line {line}: {}", problem.en()) },
+           ja: { format!("対象ファイル {file} の {line} 行目：{}", problem.ja()) };
+    NotADuration { quoted: String }
+        => en: "{quoted} is not a duration like 30d, 4w, 30日 or 4週",
+           ja: "{quoted} は期間として読めません（30d、4w、30日、4週 のように指定してください）";
+    DurationTooLarge { quoted: String, days: u32, weeks: u32 }
+        => en: "{quoted} is too large: at most {days} days ({weeks} weeks)",
+           ja: "{quoted} は長すぎます。最長 {days} 日（{weeks} 週）です";
+    ImportedUsers { count: u64, file: String }
+        => en: { format!("Imported {} from {file}.", count_en(*count, "user", "users")) },
+           ja: "{file} から利用者を {count} 名取り込みました。";
+    ImportedDevices { count: u64, file: String }
+        => en: { format!("Imported {} from {file}.", count_en(*count, "device", "devices")) },
+           ja: "{file} からパスワード生成機を {count} 台取り込みました。";
+    ProgressImporting => en: "importing", ja: "取り込み中";
+    ProgressRevoking => en: "revoking", ja: "失効中";
+    CannotReadFile { file: String, error: OsError }
+        => en: { format!("cannot read {file}: {}", error.text(Lang::En)) },
+           ja: { format!("{file} を読み込めません：{}", error.text(Lang::Ja)) };
+    NotADate { quoted: String }
+        => en: "{quoted} is not a date YYYY-MM-DD",
+           ja: "{quoted} は YYYY-MM-DD 形式の日付ではありません";
+    PskcFlagOnCsv { flag: String, file: String }
+        => en: "{flag} applies to PSKC key containers, and {file} is CSV (its rows give their own keys and expiry dates)",
+           ja: "{flag} は PSKC のキーコンテナ用です。{file} は CSV です（CSV では各行が秘密鍵と有効期限を持ちます）";
+    CannotReadPskcKey { path: String, error: OsError }
+        => en: { format!("cannot read the key file {path}: {}", error.text(Lang::En)) },
+           ja: { format!("鍵ファイル {path} を読み込めません：{}", error.text(Lang::Ja)) };
+    PskcKeyNotHex { path: String }
+        => en: "the key file {path} does not hold a key in hex (only 0-9 and a-f, an even number of them)",
+           ja: "鍵ファイル {path} の中身が16進数の鍵ではありません（0-9 と a-f を偶数個）";
+    PskcKeyBits { path: String, bits: usize }
+        => en: "the key in {path} is {bits} bits; an AES key is 128 or 256 bits (32 or 64 hex digits)",
+           ja: "{path} の鍵は {bits} ビットです。AES の鍵は 128 か 256 ビット（16進数32桁か64桁）です";
+    CannotReadPassphrase { path: String, error: OsError }
+        => en: { format!("cannot read the passphrase file {path}: {}", error.text(Lang::En)) },
+           ja: { format!("パスフレーズのファイル {path} を読み込めません：{}", error.text(Lang::Ja)) };
+    PassphraseEmpty { path: String }
+        => en: "the passphrase file {path} is empty", ja: "パスフレーズのファイル {path} が空です";
+    CsvProblem { detail: String } => en: "{detail}", ja: "CSV として読めません（{detail}）";
+    NoHeader { expected: String }
+        => en: "no header; expected {expected}", ja: "見出し行がありません。見出しは {expected} です";
+    UnknownColumn { quoted: String, expected: String }
+        => en: "unknown column {quoted}; expected {expected}",
+           ja: "不明な列 {quoted} があります。列は {expected} です";
+    ColumnTwice { quoted: String }
+        => en: "column {quoted} appears twice", ja: "列 {quoted} が2回あります";
+    MissingColumn { name: String, expected: String }
+        => en: "missing column {name:?}; expected {expected}",
+           ja: "列 {name:?} がありません。列は {expected} です";
+    FieldCount { expected: usize, found: usize }
+        => en: "expected {expected} fields, found {found}",
+           ja: "項目数が {found} です（見出しは {expected} 項目）";
+    IdEmpty { column: String } => en: "{column} is empty", ja: "{column} が空です";
+    IdMalformed { column: String, quoted: String, max: usize }
+        => en: "{column} {quoted} must be at most {max} characters without spaces",
+           ja: "{column} {quoted} は空白を含まない {max} 文字以内にしてください";
+    NameEmpty { login_id: String }
+        => en: "name of {login_id} is empty", ja: "{login_id} の name（利用者名）が空です";
+    NameControls { login_id: String }
+        => en: "name of {login_id} contains control characters",
+           ja: "{login_id} の name（利用者名）に制御文字が含まれています";
+    RoleInvalid { quoted: String }
+        => en: "role {quoted} is not master or general",
+           ja: "role {quoted} は master（マスターユーザ）か general（一般ユーザ）にしてください";
+    OtpRequiredInvalid { quoted: String }
+        => en: "otp_required {quoted} is not true or false",
+           ja: "otp_required {quoted} は true か false にしてください";
+    NoOtpButSerial { login_id: String, serial: String }
+        => en: "{login_id} does not use OTP (otp_required false) but names device {serial}",
+           ja: "{login_id} はワンタイムパスワードを利用しない（otp_required が false）のに、パスワード生成機 {serial} が指定されています";
+    SerialNotDelivered { serial: String }
+        => en: "serial {serial} is not in any imported delivery; import the devices first",
+           ja: "シリアル番号 {serial} はどの納品にもありません。先にパスワード生成機を取り込んでください";
+    SerialDisposed { serial: String }
+        => en: "device {serial} has been disposed of", ja: "パスワード生成機 {serial} は廃棄済みです";
+    LoginIdDuplicate { login_id: String }
+        => en: "login ID {login_id} is already in the registry (or earlier in this file)",
+           ja: "ログインID {login_id} はすでにレジストリにあります（またはこのファイルの前の行にあります）";
+    SerialDuplicate { serial: String }
+        => en: "serial {serial} is already in the registry (or earlier in this file)",
+           ja: "シリアル番号 {serial} はすでにレジストリにあります（またはこのファイルの前の行にあります）";
+    DeviceSecret { serial: String, problem: Box<Msg> }
+        => en: { format!("device {serial}: {}", problem.en()) },
+           ja: { format!("パスワード生成機 {serial}：{}", problem.ja()) };
+    ExpiresInvalid { quoted: String }
+        => en: "expires {quoted} is not a date YYYY-MM-DD",
+           ja: "expires {quoted} は YYYY-MM-DD 形式の日付ではありません";
+    DigitsInvalid { quoted: String }
+        => en: "digits {quoted} is not 6 or 8", ja: "digits {quoted} は 6 か 8 にしてください";
+    PeriodInvalid { quoted: String }
+        => en: "period {quoted} is not a number of seconds from 1 to 3600",
+           ja: "period {quoted} は 1 から 3600 までの秒数にしてください";
+    AlgorithmUnknown { quoted: String }
+        => en: "unknown algorithm {quoted} (expected SHA1, SHA256 or SHA512)",
+           ja: "不明なアルゴリズム {quoted} です（SHA1、SHA256、SHA512 のいずれか）";
+
+    // ---- list, expiring ----
+    NoUsersMatch => en: "No users match.", ja: "該当する利用者はいません。";
+    ExpiringExpiredNote
+        => en: "Expired devices can no longer be revoked by the organisation: only the bank can revoke them. Contact the bank, then record its revocation with `tokenctl revoke --as MASTER LOGIN_ID --bank-reference REF`.",
+           ja: "有効期限を過ぎたパスワード生成機は団体では失効できません（失効できるのは銀行のみです）。銀行にご連絡のうえ、銀行による失効を `tokenctl revoke --as MASTER LOGIN_ID --bank-reference REF` で記録してください。";
+    CellExpiredMonth => en: "expired", ja: "期限切れ";
+    SummaryHeading
+        => en: "Devices in service by expiry month (expired: only the bank can revoke them):",
+           ja: "有効期限の月別の利用中パスワード生成機（期限切れは銀行のみが失効できます）：";
+    LabelMonth => en: "Month", ja: "月";
+    LabelDevices => en: "Devices", ja: "台数";
+    ExpiringDueNote
+        => en: "Revoke these devices before they expire, then each user registers the new one.",
+           ja: "有効期限までに失効し、各利用者が新しいパスワード生成機を利用登録してください。";
+
+    // ---- check ----
+    ExpectHeadInvalid
+        => en: "--expect-head must be 64 hex digits (an audit head printed by `tokenctl check`)",
+           ja: "--expect-head には16進数64桁（`tokenctl check` が表示した監査ログの先頭）を指定してください";
+    CheckIntact
+        => en: "The registry is intact: SQLite's checks, the invariants, every sealed secret and the audit chain verify.",
+           ja: "レジストリに異常はありません（SQLite の検査、不変条件、暗号化された秘密鍵、監査ログの連鎖をすべて確認しました）。";
+    CheckAltered
+        => en: "The registry was altered or is damaged.",
+           ja: "レジストリが改ざんされているか、破損しています。";
+    CheckAuditRows => en: "audit rows", ja: "監査ログの行数";
+    CheckAuditHead => en: "audit head", ja: "監査ログの先頭";
+
+    // ---- dispose-note ----
+    MarkDisposedNeedsSerials
+        => en: "--mark-disposed needs the serials to mark, or --all for every device out of use",
+           ja: "--mark-disposed には記録するシリアル番号か、使用終了のすべての生成機を対象にする --all を指定してください";
+    ConfirmDisposal { serials: Vec<String> }
+        => en: { format!("Record the disposal of {}: {}?", count_en(serials.len() as u64, "device", "devices"), list(Lang::En, serials)) },
+           ja: { format!("パスワード生成機 {} 台（{}）の廃棄を記録しますか？", serials.len(), list(Lang::Ja, serials)) };
+    NoteOutOfUse { serial: String, since: String }
+        => en: "Device {serial}: out of use since {since}",
+           ja: "パスワード生成機 {serial}：{since} から使用されていません";
+    NoteFormerUsers { users: String }
+        => en: "  former users: {users}", ja: "  これまでの利用者：{users}";
+    NoteReplacedBy { replaced: String }
+        => en: "  replaced by:  {replaced}", ja: "  後継の生成機：　　{replaced}";
+    NoteDisposedOf { disposed: String }
+        => en: "  disposed of:  {disposed}", ja: "  廃棄：　　　　　　{disposed}";
+    DisposalRule
+        => en: "The organisation disposes of devices that are out of use itself; the bank does not collect them. Each device has a built-in battery, so put it out as your municipality's rules for battery-containing waste require.",
+           ja: "使用を終えたパスワード生成機は、銀行への返却ではなく団体で処分します。本体に電池が入っているため、所在地の市区町村が定める分別・回収の方法に従って出してください。";
+
+    // ---- unlock, passwd ----
+    UnlockSelf { login_id: String }
+        => en: "{login_id} cannot unlock themself; another master must sign, or use --recovery",
+           ja: "{login_id} は自分のロックを解除できません。他のマスターユーザが署名するか、--recovery を使ってください";
+    ConfirmRecovery { login_id: String }
+        => en: "Clear the lockout of {login_id} without a master's signature (recorded as a recovery)?",
+           ja: "マスターユーザの署名なしで {login_id} のロックを解除しますか（復旧として記録されます）？";
+    Unlocked { login_id: String, actor: String }
+        => en: "Unlocked {login_id} ({actor}).", ja: "{login_id} のロックを解除しました（{actor}）。";
+    WasNotLocked { login_id: String }
+        => en: "{login_id} was not locked.", ja: "{login_id} はロックされていません。";
+    PasswdNotMaster { login_id: String }
+        => en: "{login_id} is not a master user; only master users have a confirmation password",
+           ja: "{login_id} はマスターユーザではありません。確認用パスワードはマスターユーザだけが持ちます";
+    PasswdAsSelf
+        => en: "--as names another master; to change your own password, give the current one",
+           ja: "--as には他のマスターユーザを指定します。自分のパスワードを変更するには現在のパスワードを入力してください";
+    NewPasswordPrompt { login_id: String }
+        => en: "New confirmation password for {login_id}", ja: "{login_id} の新しい確認用パスワード";
+    CurrentPasswordPrompt { login_id: String }
+        => en: "Current confirmation password of {login_id}", ja: "{login_id} の現在の確認用パスワード";
+    PasswordSet { login_id: String }
+        => en: "Confirmation password set for {login_id}.", ja: "{login_id} の確認用パスワードを設定しました。";
+
+    // ---- init ----
+    CreatedLive { path: String }
+        => en: "Created registry {path} (live: the real clock only)",
+           ja: "レジストリを作成しました：{path}（本番用：実時刻のみ）";
+    CreatedSimulation { path: String }
+        => en: "Created registry {path} (simulation: TOKENCTL_NOW may set its clock)",
+           ja: "レジストリを作成しました：{path}（シミュレーション用：TOKENCTL_NOW で時刻を設定可能）";
+    KeyCreated { path: String, fingerprint: String }
+        => en: "Created the key file {path} (fingerprint {fingerprint}). Back it up apart from the registry: without it the device secrets cannot be used.",
+           ja: "鍵ファイル {path} を作成しました（フィンガープリント {fingerprint}）。レジストリとは別にバックアップしてください。鍵がなければパスワード生成機の秘密鍵は使えません。";
+    KeyReused { path: String, fingerprint: String }
+        => en: "Secrets are sealed under the existing key file {path} (fingerprint {fingerprint}).",
+           ja: "秘密鍵は既存の鍵ファイル {path} で暗号化されます（フィンガープリント {fingerprint}）。";
+    DemoLoaded { master: String, password: String }
+        => en: "Loaded the sample organisation: 4 users, 6 devices. Master {master}'s confirmation password is {password:?}.",
+           ja: "サンプルの団体を読み込みました（利用者4名、パスワード生成機6台）。マスターユーザ {master} の確認用パスワードは {password:?} です。";
+
+    // ---- revoke ----
+    StdinTwice
+        => en: "--targets-file - and --password-stdin both want stdin; use --password-file or a targets file",
+           ja: "--targets-file - と --password-stdin の両方が標準入力を使おうとしています。--password-file か対象ファイルを使ってください";
+    BankNeedsNames
+        => en: "--bank-reference records the bank's revocation of named users; name them (not --expiring-within)",
+           ja: "--bank-reference は指定した利用者について銀行による失効を記録します。利用者を指定してください（--expiring-within は使えません）";
+    BankReferenceInvalid
+        => en: "--bank-reference must be a non-empty reference without control characters",
+           ja: "--bank-reference には制御文字を含まない、空でない受付番号を指定してください";
+    RevokedAtInFuture { at: String }
+        => en: "--revoked-at {at} is in the future; the bank's revocation has happened already",
+           ja: "--revoked-at {at} は未来の日時です。銀行による失効はすでに行われたもののはずです";
+    NoTargets
+        => en: "no targets: name login IDs, or use --targets-file or --expiring-within",
+           ja: "対象がありません。ログインIDを指定するか、--targets-file か --expiring-within を使ってください";
+    NothingExpiresInWindow
+        => en: "No in-service device expires within the window; nothing to revoke.",
+           ja: "期間内に有効期限を迎える利用中のパスワード生成機はありません。失効の対象はありません。";
+    ConfirmRevoke { count: usize }
+        => en: { format!("Revoke the devices of {}? This cannot be undone", count_en(*count as u64, "user", "users")) },
+           ja: "{count} 名の利用者のパスワード生成機を失効しますか？元に戻せません";
+    NotOfferedExpired { login_ids: Vec<String> }
+        => en: { format!("Not offered, their device has expired (contact the bank, then record its revocation with --bank-reference): {}", list(Lang::En, login_ids)) },
+           ja: { format!("有効期限切れのため選択できません（銀行に連絡し、--bank-reference で銀行の失効を記録してください）：{}", list(Lang::Ja, login_ids)) };
+    SelectTargets
+        => en: "Select the users whose device to revoke (space to select, enter to confirm)",
+           ja: "失効する利用者を選択してください（スペースで選択、Enterで確定）";
+    RevokeTitleConfirming
+        => en: "About to revoke the devices of these users:",
+           ja: "以下の利用者のパスワード生成機を失効します。";
+    RevokeTitleDryRun
+        => en: "Dry run: nothing was changed. These devices would be revoked:",
+           ja: "確認のみ（変更はしていません）。以下の利用者のパスワード生成機が失効されます。";
+    RevokeTitleBankDryRun
+        => en: "Dry run: nothing was changed. The bank's revocation would be recorded for:",
+           ja: "確認のみ（変更はしていません）。以下の利用者について銀行による失効を記録します。";
+    RevokeTitleDone
+        => en: "Revoked the devices of the following users.",
+           ja: "以下の利用者が登録しているパスワード生成機の情報を失効しました。";
+    RevokeTitleBankDone
+        => en: "Recorded the bank's revocation of the devices of the following users.",
+           ja: "以下の利用者のパスワード生成機について、銀行による失効を記録しました。";
+    RegistrableOne { at: String }
+        => en: "The user may register a new device from {at}.",
+           ja: "{at} 以降に新しいパスワード生成機を利用登録できます。";
+    RegistrableEvery { at: String }
+        => en: "Every user may register a new device from {at}.",
+           ja: "{at} 以降に新しいパスワード生成機を利用登録できます。";
+    RegistrableOneWould { at: String }
+        => en: "The user would be able to register a new device from {at}.",
+           ja: "{at} 以降に新しいパスワード生成機を利用登録できます。";
+    RegistrableEveryWould { at: String }
+        => en: "Every user would be able to register a new device from {at}.",
+           ja: "{at} 以降に新しいパスワード生成機を利用登録できます。";
+    RevokesOwnDevice { master: String }
+        => en: "Warning: {master} revokes their own device and cannot sign again until they register a new one.",
+           ja: "注意：{master} は自身のパスワード生成機を失効します。新しい生成機を利用登録するまで署名できません。";
+    RegistrationRule { wait: i64, cutoff_h: u32, cutoff_m: u32, opening_h: u32, opening_m: u32 }
+        => en: "Registration opens {wait} minutes after a revocation; after one at or after {cutoff_h:02}:{cutoff_m:02} Japan time, at {opening_h:02}:{opening_m:02} on the next business day.",
+           ja: "ワンタイムパスワードの利用登録は失効の{wait}分後から可能です。{cutoff_h}時{cutoff_m}分以降の失効は、翌営業日の{opening_h}時{opening_m}分以降に利用登録できます。";
+    SkippedExpired { login_ids: Vec<String> }
+        => en: { format!("Not revoked, their device has expired: {}. The organisation cannot revoke an expired device: contact the bank, then record its revocation with --bank-reference.", list(Lang::En, login_ids)) },
+           ja: { format!("有効期限切れのため失効しません：{}。期限切れのパスワード生成機は団体では失効できません。銀行に連絡し、--bank-reference で銀行の失効を記録してください。", list(Lang::Ja, login_ids)) };
+
+    // ---- demo ----
+    DemoIntro
+        => en: "tokenctl demo: the device switch-over procedure on a throw-away registry, with a simulated clock.",
+           ja: "tokenctl デモ：使い捨てのレジストリと模擬時計で、パスワード生成機の切替手順を通して実行します。";
+    DemoUsersHeading => en: "The organisation's users", ja: "利用者一覧";
+    DemoUsersNote
+        => en: "Devices 23456789 and 45678909 expire on 30 December; the bank has delivered new ones.",
+           ja: "パスワード生成機 23456789 と 45678909 は12月30日に有効期限を迎えます。銀行から新しい生成機が届いています。";
+    DemoRevokeHeading
+        => en: "Master taro01 revokes hamako01's device on Friday night",
+           ja: "マスターユーザ taro01 が金曜日の夜に hamako01 のパスワード生成機を失効";
+    DemoRevokeNote
+        => en: "It is after 20:30, and Monday 23 November is Labour Thanksgiving Day, so hamako01 may register again from 08:10 on Tuesday.",
+           ja: "20時30分を過ぎており、11月23日（月）は勤労感謝の日のため、hamako01 の利用登録は火曜日の8時10分からとなります。";
+    DemoTooEarlyHeading
+        => en: "hamako01 tries to register the new device on the holiday",
+           ja: "hamako01 が祝日に新しいパスワード生成機の登録を試みる";
+    DemoRegisterHeading
+        => en: "At 08:10 on Tuesday the registration is accepted",
+           ja: "火曜日の8時10分、利用登録が受け付けられる";
+    DemoExpiringHeading
+        => en: "The cron report of expiring devices",
+           ja: "有効期限が近いパスワード生成機の報告（cron 用）";
+    DemoExpiringNote
+        => en: "taro01's own device still expires on 30 December: revoke it before then.",
+           ja: "taro01 自身の生成機も12月30日に有効期限を迎えます。期限前に失効してください。";
+    DemoDisposalHeading
+        => en: "The disposal note for the old device", ja: "旧パスワード生成機の廃棄のご案内";
+    DemoDone
+        => en: "Done. The demo registry has been deleted. Try it for real: tokenctl --db my.db init --demo (master password \"tokenctl-demo\").",
+           ja: "以上です。デモ用のレジストリは削除しました。実際に試すには：`tokenctl --db my.db init --demo`（マスターの確認用パスワードは \"tokenctl-demo\"）。";
+    PskcDetail { detail: String }
+        => en: "{detail}", ja: "PSKC のキーコンテナを読み込めません（{detail}）";
+
+    // ---- register ----
+    Registered { login_id: String, serial: String, at: DateTime<Utc>, expires: String }
+        => en: { format!("Registered device {serial} for {login_id} at {} (usable through {expires}).", en_instant(at)) },
+           ja: { format!("{login_id} のパスワード生成機 {serial} を {} に利用登録しました（有効期限 {expires}）。", ja_instant(at)) };
+    PreviousOutOfUse { serial: String }
+        => en: "The previous device {serial} is now out of use: see `tokenctl dispose-note {serial}`.",
+           ja: "旧パスワード生成機 {serial} は使用されなくなりました。`tokenctl dispose-note {serial}` をご覧ください。";
+    UsersUpdated { file: String, added: u64, updated: u64, unchanged: u64 }
+        => en: "Imported users from {file}: {added} added, {updated} updated, {unchanged} unchanged.",
+           ja: "{file} から利用者を取り込みました：追加 {added} 件、更新 {updated} 件、変更なし {unchanged} 件。";
+    FilterPrompt { count: usize }
+        => en: "{count} users are in service, more than fit on the screen. Filter by login ID, name, serial or expiry month (YYYY-MM); empty for all",
+           ja: "利用中の利用者が {count} 名で、画面に収まりません。ログインID、利用者名、シリアル番号、有効期限の月（YYYY-MM）で絞り込んでください（空欄ですべて）";
+    FilterMatchesNone { filter: String }
+        => en: "No user in service matches \"{filter}\"; try again.",
+           ja: "「{filter}」に一致する利用中の利用者はいません。もう一度入力してください。";
+    Selected { login_ids: Vec<String>, more: usize }
+        => en: { format!("Selected: {}{}", list(Lang::En, login_ids), if *more > 0 { format!(" and {more} more") } else { String::new() }) },
+           ja: { format!("選択した利用者：{}{}", list(Lang::Ja, login_ids), if *more > 0 { format!(" ほか {more} 名") } else { String::new() }) };
+    DemoExpiredHeading
+        => en: "After the New Year holidays, taro01's own device has expired",
+           ja: "年末年始の休業明け、taro01 自身のパスワード生成機の有効期限が切れている";
+    DemoExpiredNote
+        => en: "Nobody revoked device 23456789 before it expired on 30 December, and the New Year holidays (31 December to 3 January) followed. Only the bank can revoke it now.",
+           ja: "パスワード生成機 23456789 は12月30日の有効期限までに失効されず、そのまま年末年始の休業（12月31日〜1月3日）に入りました。いまは銀行しか失効できません。";
+    DemoBankHeading
+        => en: "The bank revokes the device; taro01 records the bank's revocation",
+           ja: "銀行がパスワード生成機を失効し、taro01 が銀行による失効を記録";
+    DemoBankNote
+        => en: "The bank revoked it at 20:40 on Monday 4 January, after the 20:30 cut-off, so taro01 may register again from 08:10 the next business morning. Recording it takes his password alone: his own device can no longer give a code.",
+           ja: "銀行は1月4日（月）20時40分に失効しました。20時30分以降のため、taro01 の利用登録は翌営業日の8時10分からとなります。自身の生成機はもうワンタイムパスワードを表示できないため、記録には確認用パスワードのみを使います。";
+    DemoMasterRegistersHeading
+        => en: "At 08:10 the next morning taro01 registers the new device",
+           ja: "翌朝8時10分、taro01 が新しいパスワード生成機を利用登録";
+    LoginIdTwice { login_id: String }
+        => en: "login ID {login_id} appears earlier in this file",
+           ja: "ログインID {login_id} はこのファイルの前の行にもあります";
+    ImportChangesDevice { login_id: String, serial: String, named: String }
+        => en: "the file names device {named} for {login_id}, who has device {serial} in service; an import does not change devices (a master revokes, then the user registers the new one); nothing was imported",
+           ja: "ファイルは {login_id} にパスワード生成機 {named} を指定していますが、{login_id} は {serial} を利用中です。取り込みでは生成機を変更できません（マスターユーザが失効し、利用者が新しい生成機を利用登録します）。何も取り込んでいません";
+    ImportNamesDevice { login_id: String, named: String }
+        => en: "the file names device {named} for {login_id}, who has no device in service; an import does not change devices (the user registers it with `tokenctl register`); nothing was imported",
+           ja: "ファイルは {login_id} にパスワード生成機 {named} を指定していますが、{login_id} には利用中の生成機がありません。取り込みでは生成機を変更できません（利用者が `tokenctl register` で利用登録します）。何も取り込んでいません";
+    ImportTurnsOtpOff { login_id: String, serial: String }
+        => en: "the file sets otp_required false for {login_id}, who has device {serial} in service; revoke it first; nothing was imported",
+           ja: "ファイルは {login_id} の otp_required を false にしていますが、{login_id} はパスワード生成機 {serial} を利用中です。先に失効してください。何も取り込んでいません";
+    BadFlagValue { flag: String, reason: Box<Msg> }
+        => en: { format!("{flag}: {}", reason.en()) }, ja: { format!("{flag}：{}", reason.ja()) };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Entries whose two sides are the same on purpose: they only join
+    /// texts that are already in the user's language.
+    const SAME_IN_BOTH: &[&str] = &["TargetLine"];
+
+    #[test]
+    fn every_entry_has_both_languages_and_the_japanese_has_no_english_sentence() {
+        let samples = Msg::samples();
+        assert_eq!(samples.len(), Msg::KEYS.len(), "one sample per entry");
+        for msg in &samples {
+            let (key, en, ja) = (msg.key(), msg.en(), msg.ja());
+            assert!(!en.trim().is_empty(), "{key}: no English");
+            assert!(!ja.trim().is_empty(), "{key}: no Japanese");
+            if !SAME_IN_BOTH.contains(&key) {
+                assert_ne!(en, ja, "{key}: the Japanese is the English");
+            }
+            assert_eq!(english_run(&ja), None, "{key}: English in {ja:?}");
+        }
+    }
+
+    #[test]
+    fn keys_are_unique() {
+        let mut keys = Msg::KEYS.to_vec();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), Msg::KEYS.len());
+    }
+
+    #[test]
+    fn english_runs_are_found_and_names_flags_and_commands_are_not() {
+        assert_eq!(
+            english_run("error: the code is wrong").as_deref(),
+            Some("error the code")
+        );
+        assert_eq!(
+            english_run("まだ登録できません：taro01 の利用登録").as_deref(),
+            None
+        );
+        assert_eq!(
+            english_run("`tokenctl unlock taro01` を実行。--password-stdin か --password-file")
+                .as_deref(),
+            None
+        );
+        assert_eq!(
+            english_run("HMAC-SHA1 TOKENCTL_NOW RFC 3339 PSKC CSV"),
+            None
+        );
+        assert_eq!(
+            english_run("(y/n) › no"),
+            None,
+            "one word is not a sentence"
+        );
+    }
+
+    #[test]
+    fn counts_are_worded_in_both_languages() {
+        let one = Msg::ImportedDevices {
+            count: 1,
+            file: "d.csv".into(),
+        };
+        assert_eq!(one.en(), "Imported 1 device from d.csv.");
+        let two = Msg::ImportedUsers {
+            count: 2,
+            file: "u.csv".into(),
+        };
+        assert_eq!(two.en(), "Imported 2 users from u.csv.");
+        assert_eq!(two.ja(), "u.csv から利用者を 2 名取り込みました。");
+        assert_eq!(
+            Msg::TargetsRefused { count: 1 }.en(),
+            "revocation refused for 1 target; nothing was changed"
+        );
+        assert_eq!(
+            Msg::ConfirmRevoke { count: 1 }.en(),
+            "Revoke the devices of 1 user? This cannot be undone"
+        );
+    }
+
+    #[test]
+    fn os_errors_are_worded_in_japanese_when_common() {
+        let e = OsError::from(&std::io::Error::from(std::io::ErrorKind::PermissionDenied));
+        assert_eq!(e.text(Lang::Ja), "アクセスが許可されていません");
+        assert!(
+            e.text(Lang::En).contains("ermission denied"),
+            "{}",
+            e.text(Lang::En)
+        );
+    }
+}
