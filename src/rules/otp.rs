@@ -312,7 +312,14 @@ mod tests {
         assert_eq!(parse_secret("gezd gnbv gy3t qojq").unwrap(), b"1234567890");
         assert_eq!(parse_secret("GEZDGNBVGY3TQOJQ====").unwrap(), b"1234567890");
         assert!(parse_secret("").is_err());
-        assert!(parse_secret("JBSW").is_err(), "16 bits is too short");
+        assert_eq!(
+            parse_secret("JBSW"),
+            Err(Msg::SecretTooShort {
+                bits: 16,
+                needed: 80
+            }),
+            "16 bits is too short, and the message says how short"
+        );
         assert_eq!(parse_secret("JBSWY3DPEHPK3PXP").unwrap().len(), 10);
         assert!(parse_secret("GEZDGNBVGY3TQOJ1").is_err());
         assert!(parse_secret("not*base32").is_err());
