@@ -31,7 +31,7 @@ use crate::rules::user_update::{self, Update};
 use crate::store::devices::{NewDevice, device_id_of, insert_device};
 use crate::store::users::{NewUser, find_user, insert_user, update_user};
 use crate::store::{Store, Tx, is_unique_violation};
-use crate::text::{self, decode_failure, escape_controls, quote_field};
+use crate::text::{self, Quoted, decode_failure, escape_controls, quote_field};
 
 /// Imports larger than this (in bytes) get a progress bar on a terminal.
 const PROGRESS_BYTES: u64 = 1 << 20;
@@ -917,7 +917,7 @@ fn device_from_pskc(key: &PskcKey) -> std::result::Result<NewDevice, Msg> {
         8 => 8,
         other => {
             return Err(Msg::DigitsInvalid {
-                quoted: other.to_string(),
+                quoted: Quoted::Shown(other.to_string()),
             });
         }
     };
@@ -925,7 +925,7 @@ fn device_from_pskc(key: &PskcKey) -> std::result::Result<NewDevice, Msg> {
         .ok()
         .filter(|p| (1..=3600).contains(p))
         .ok_or_else(|| Msg::PeriodInvalid {
-            quoted: key.period.to_string(),
+            quoted: Quoted::Shown(key.period.to_string()),
         })?;
     Ok(NewDevice {
         serial,
