@@ -1044,6 +1044,9 @@ catalogue! {
     KeyCreated { path: String, fingerprint: String }
         => en: "Created the key file {path} (fingerprint {fingerprint}). Back it up apart from the registry: without it the device secrets cannot be used.",
            ja: "鍵ファイル {path} を作成しました（フィンガープリント {fingerprint}）。レジストリとは別にバックアップしてください。鍵がなければパスワード生成機の秘密鍵は使えません。";
+    KeyCreatedToSeal { path: String }
+        => en: "note: this registry's device secrets are now sealed under a new key file, {path}. Back it up apart from the registry: without it the device secrets cannot be used.",
+           ja: "注意：このレジストリのパスワード生成機の秘密鍵を、新しい鍵ファイル {path} で暗号化しました。レジストリとは別にバックアップしてください。鍵がなければ秘密鍵は使えません。";
     KeyReused { path: String, fingerprint: String }
         => en: "Secrets are sealed under the existing key file {path} (fingerprint {fingerprint}).",
            ja: "秘密鍵は既存の鍵ファイル {path} で暗号化されます（フィンガープリント {fingerprint}）。";
