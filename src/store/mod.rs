@@ -245,8 +245,9 @@ impl Store {
             key: None,
             key_created: false,
         };
-        let recorded_mode = first_look.read(meta::mode)?;
-        let never_sealed = first_look.read(meta::fingerprint)?.is_none();
+        let marks = first_look.read(meta::marks)?;
+        let recorded_mode = marks.mode;
+        let never_sealed = marks.fingerprint.is_none();
         // The key is read once the file is known to be a registry: a file
         // that is not one is reported as such, key or no key. A registry
         // from before sealed secrets has no key yet: its first use with a
@@ -292,12 +293,18 @@ impl Store {
             key_created,
         };
         store.configure(wal || access == Access::ReadOnly)?;
-        if access == Access::ReadWrite {
-            store.migrate()?;
-        }
-        store.mode = store.read(meta::mode)?;
+        // A read-only open keeps the first look's marks; a writer reads them
+        // again under its own connection, after any migration.
+        let marks = match access {
+            Access::ReadOnly => marks,
+            Access::ReadWrite => {
+                store.migrate()?;
+                store.read(meta::marks)?
+            }
+        };
+        store.mode = marks.mode;
         if store.key.is_some() {
-            store.bind_key(access)?;
+            store.bind_key(access, &marks)?;
         }
         if clock_fixed && access == Access::ReadWrite && store.mode == Mode::Live {
             return Err(Error::FixedClockOnLive);
@@ -307,11 +314,13 @@ impl Store {
 
     /// Checks that the key is this registry's, sealing a registry that
     /// predates sealed secrets. Refuses a foreign key (exit 8).
-    fn bind_key(&mut self, access: Access) -> Result<()> {
-        let recorded = self.read(meta::fingerprint)?;
+    fn bind_key(&mut self, access: Access, marks: &meta::Marks) -> Result<()> {
         let key = self.key.as_ref().expect("called with a key");
-        match recorded {
-            Some(fp) if fp == key.fingerprint() => {}
+        match &marks.fingerprint {
+            Some(fp) if fp == key.fingerprint() => {
+                self.mode = marks.verified_mode(key)?;
+                return Ok(());
+            }
             Some(_) => {
                 return Err(Error::KeyFile {
                     path: key.path().to_path_buf(),
