@@ -15,7 +15,8 @@
 //! dates and waits are formatted by `output` in either case.
 //!
 //! What is not here, on purpose: JSON keys and CSV headers (never
-//! translated, scripts rely on them); clap's `--help` texts and its own
+//! translated, scripts rely on them; JSON that carries a sentence, such as
+//! `check`'s `findings[].detail`, takes an entry's English side); clap's `--help` texts and its own
 //! argument errors (English; the man page is generated from them); audit
 //! details, which are recorded in English as part of the chained log and
 //! shown as recorded.
@@ -23,6 +24,7 @@
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 
 use crate::output::{Lang, Output};
+use crate::text::Quoted;
 
 /// The text of one language's side of an entry: a string literal is a
 /// `format!` string over the entry's fields; a block computes the text.
@@ -121,6 +123,14 @@ sample_numbers!(u8, u32, u64, usize, i64);
 impl Sample for Option<u64> {
     fn sample() -> Self {
         Some(3)
+    }
+}
+
+/// A field spanning lines: the one form of `Quoted` whose two languages
+/// differ, so a Japanese entry showing the English note is caught.
+impl Sample for Quoted {
+    fn sample() -> Self {
+        Quoted::Spanning { lines: 2 }
     }
 }
 
@@ -359,9 +369,9 @@ catalogue! {
     NowNotUtf8
         => en: "TOKENCTL_NOW is not valid UTF-8",
            ja: "TOKENCTL_NOW が UTF-8 として正しくありません";
-    NotAnInstant { quoted: String }
-        => en: "{quoted} is not an RFC 3339 instant like 2026-11-24T08:10:00+09:00",
-           ja: "{quoted} は RFC 3339 形式の日時ではありません（例：2026-11-24T08:10:00+09:00）";
+    NotAnInstant { quoted: Quoted }
+        => en: { format!("{} is not an RFC 3339 instant like 2026-11-24T08:10:00+09:00", quoted.en()) },
+           ja: { format!("{} は RFC 3339 形式の日時ではありません（例：2026-11-24T08:10:00+09:00）", quoted.ja()) };
     CausedBy { cause: String } => en: "caused by: {cause}", ja: "原因：{cause}";
     Cancelled => en: "cancelled; nothing was changed", ja: "取り消しました。何も変更していません";
     PromptFailed { detail: String }
@@ -555,6 +565,184 @@ catalogue! {
         => en: { format!("{file}: key {key_id}: {}; nothing was imported", message.en()) },
            ja: { format!("{file}：キー {key_id}：{}。何も取り込んでいません", message.ja()) };
 
+    // ---- Why a PSKC key container is refused: element, attribute and
+    // algorithm names are the container's own and stay as written; no
+    // entry takes a secret, a key, a passphrase or a MAC ----
+    PskcNotUtf8 { byte: usize }
+        => en: "the container is not UTF-8 (byte {byte} is not); save it as UTF-8",
+           ja: "キーコンテナが UTF-8 ではありません（{byte} バイト目）。UTF-8 で保存し直してください";
+    PskcNotXmlAt { detail: String, line: u32, column: u32 }
+        => en: "not well-formed XML: {detail}",
+           ja: "XML の書式が正しくありません（{line} 行目の {column} 文字目）";
+    PskcXmlEnds { detail: String }
+        => en: "not well-formed XML: {detail}",
+           ja: "XML が途中で終わっています（ファイルの末尾が欠けていないか確認してください）";
+    PskcXmlNoRoot { detail: String }
+        => en: "not well-formed XML: {detail}",
+           ja: "XML の要素がひとつもありません";
+    PskcXmlDtd { detail: String }
+        => en: "not well-formed XML: {detail}",
+           ja: "DTD（文書型宣言）を含む XML は受け付けません";
+    PskcXmlTooLarge { detail: String }
+        => en: "not well-formed XML: {detail}",
+           ja: "XML の要素、属性または名前空間の数が多すぎます";
+    PskcNotKeyContainer { namespace: String }
+        => en: "the root element is not a PSKC KeyContainer (namespace {namespace})",
+           ja: "PSKC のキーコンテナではありません（ルート要素が名前空間 {namespace} の KeyContainer ではありません）";
+    PskcVersion { version: String }
+        => en: "PSKC version {version:?} is not supported (only 1.0)",
+           ja: "PSKC のバージョン {version:?} には対応していません（1.0 のみ）";
+    PskcNoKeys
+        => en: "the container holds no keys",
+           ja: "キーコンテナにキーがひとつもありません";
+    PskcKeyWithoutId { number: usize }
+        => en: "key number {number} has no Id attribute (every PSKC key must have one)",
+           ja: "{number} 番目のキーに Id 属性がありません（PSKC のキーには必ず必要です）";
+    PskcNotTotp { algorithm: Option<String> }
+        => en: { format!("it has {}; only TOTP keys ({}) can be imported", match algorithm { Some(uri) => format!("algorithm {uri}"), None => "no algorithm".to_string() }, crate::pskc::TOTP_URI) },
+           ja: { format!("{}。取り込めるのは TOTP のキー（{}）だけです", match algorithm { Some(uri) => format!("アルゴリズムが {uri} です"), None => "アルゴリズムの指定がありません".to_string() }, crate::pskc::TOTP_URI) };
+    PskcNoSerial
+        => en: "its device has no serial number (DeviceInfo/SerialNo)",
+           ja: "パスワード生成機のシリアル番号（DeviceInfo/SerialNo）がありません";
+    PskcNoResponseFormat
+        => en: "it has no AlgorithmParameters/ResponseFormat: the number of digits is unknown",
+           ja: "AlgorithmParameters/ResponseFormat がないため、ワンタイムパスワードの桁数がわかりません";
+    PskcNotDecimal { encoding: String }
+        => en: "its codes are {encoding}; only DECIMAL codes are supported",
+           ja: "ワンタイムパスワードの形式が {encoding} です。対応しているのは DECIMAL（数字のみ）だけです";
+    PskcDigits { length: String }
+        => en: "ResponseFormat Length {length:?} is not 6 or 8 digits",
+           ja: "ResponseFormat の Length {length:?} が 6 桁でも 8 桁でもありません";
+    PskcSuite { suite: String }
+        => en: "Suite {suite:?} is not HMAC-SHA1, HMAC-SHA256 or HMAC-SHA512",
+           ja: "Suite {suite:?} には対応していません（HMAC-SHA1、HMAC-SHA256、HMAC-SHA512 のいずれか）";
+    PskcNoData
+        => en: "it has no Data element, so no secret",
+           ja: "Data 要素がないため、秘密鍵がありません";
+    PskcTimeOrigin { origin: i64 }
+        => en: "its Time (the TOTP time origin T0) is {origin}, not 0; only keys counting from the Unix epoch are supported",
+           ja: "Time（TOTP の起点時刻 T0）が 0 ではなく {origin} です。対応しているのは Unix 時刻の起点（1970年1月1日）から数えるキーだけです";
+    PskcTimeDrift { drift: i64 }
+        => en: "its TimeDrift is {drift} steps, not 0; a drifting device is not supported",
+           ja: "TimeDrift（時刻のずれ）が 0 ではなく {drift} ステップです。時刻のずれたパスワード生成機には対応していません";
+    PskcIntervalNotPositive { seconds: i64 }
+        => en: "its TimeInterval {seconds} is not positive",
+           ja: "TimeInterval（表示が変わる間隔）の {seconds} が正の数ではありません";
+    PskcNoSecret
+        => en: "it has no Secret",
+           ja: "Secret（秘密鍵）がありません";
+    PskcSecretNotBase64
+        => en: "its Secret PlainValue is not valid base64",
+           ja: "Secret の PlainValue が正しい Base64 ではありません";
+    PskcSecretEmpty
+        => en: "its Secret is empty",
+           ja: "Secret（秘密鍵）が空です";
+    PskcExpiryInvalid { when: String }
+        => en: "ExpiryDate {when:?} is not an XML date-time such as 2027-06-14T00:00:00+09:00",
+           ja: "有効期限 ExpiryDate の {when:?} が XML の日時として読めません（例：2027-06-14T00:00:00+09:00）";
+    PskcNoExpiry
+        => en: "neither its Policy nor its DeviceInfo gives an ExpiryDate; give one for the whole file with --expires YYYY-MM-DD",
+           ja: "Policy にも DeviceInfo にも有効期限（ExpiryDate）がありません。ファイル全体の有効期限を --expires YYYY-MM-DD で指定してください";
+    PskcNoValue { what: String }
+        => en: "its {what} has neither a PlainValue nor an EncryptedValue",
+           ja: "{what} に PlainValue も EncryptedValue もありません";
+    PskcEncryptedOutsideNamespace { what: String }
+        => en: "its {what} is encrypted outside the PSKC namespace",
+           ja: "{what} が PSKC の名前空間の外で暗号化されています";
+    PskcNoValueMac { what: String }
+        => en: "its encrypted {what} has no ValueMAC; without one a wrong key could not be told from the right one",
+           ja: "暗号化された {what} に ValueMAC がありません。ValueMAC がなければ、鍵が正しいかどうかを確かめられません";
+    PskcValueMacNotBase64 { what: String }
+        => en: "the ValueMAC of its {what} is not base64",
+           ja: "{what} の ValueMAC が Base64 ではありません";
+    PskcDecryptsBadly { what: String }
+        => en: "its {what} does not decrypt although its MAC matches",
+           ja: "{what} の MAC は一致しましたが、復号できません";
+    PskcNotInteger { what: String, text: String }
+        => en: "its {what} {text:?} is not an integer",
+           ja: "{what} の値 {text:?} が整数ではありません";
+    PskcEncryptedNotInteger { what: String }
+        => en: "its encrypted {what} is not an integer",
+           ja: "暗号化された {what} の値が整数ではありません";
+    PskcAsymmetric
+        => en: "the container is encrypted to a certificate (asymmetric); only a pre-shared key or a passphrase is supported",
+           ja: "キーコンテナが証明書（公開鍵暗号）で暗号化されています。対応しているのは事前共有鍵かパスフレーズによる暗号化だけです";
+    PskcNeedsPassphrase
+        => en: "the container is encrypted under a passphrase (a PBKDF2 DerivedKey); give it with --pskc-passphrase-file",
+           ja: "キーコンテナはパスフレーズで暗号化されています（PBKDF2 の DerivedKey）。パスフレーズを --pskc-passphrase-file で指定してください";
+    PskcNeedsKey
+        => en: "the container is encrypted with a pre-shared key; give it (hex) with --pskc-key-file",
+           ja: "キーコンテナは事前共有鍵で暗号化されています。鍵（16進数）を --pskc-key-file で指定してください";
+    PskcNoMacMethod
+        => en: "the container has encrypted values but no MACMethod; without a MAC a wrong key could not be told from the right one",
+           ja: "キーコンテナに暗号化された値がありますが、MACMethod がありません。MAC がなければ、鍵が正しいかどうかを確かめられません";
+    PskcMacMethod { uri: String }
+        => en: "MACMethod {uri:?} is not supported (HMAC-SHA1 or HMAC-SHA256)",
+           ja: "MACMethod {uri:?} には対応していません（HMAC-SHA1 か HMAC-SHA256）";
+    PskcMacKeyDoesNotDecrypt { reason: Box<Msg> }
+        => en: { format!("the MAC key does not decrypt: {}", reason.en()) },
+           ja: { format!("MAC 鍵を復号できません：{}", reason.ja()) };
+    PskcMacKeyEmpty
+        => en: "the MAC key is empty",
+           ja: "MAC 鍵が空です";
+    PskcValueMacMismatchKey { what: String }
+        => en: "the ValueMAC of its {what} does not match: the pre-shared key is wrong, or the file was altered",
+           ja: "{what} の ValueMAC が一致しません。事前共有鍵が正しくないか、ファイルが改変されています";
+    PskcValueMacMismatchPassphrase { what: String }
+        => en: "the ValueMAC of its {what} does not match: the passphrase is wrong, or the file was altered",
+           ja: "{what} の ValueMAC が一致しません。パスフレーズが正しくないか、ファイルが改変されています";
+    PskcKeyBitsWrong { bits: usize, cipher: String }
+        => en: "the pre-shared key is {bits} bits but the container uses {cipher}: the key is wrong",
+           ja: "事前共有鍵は {bits} ビットですが、キーコンテナは {cipher} で暗号化されています。鍵が正しくありません";
+    PskcDerivedKeyBits { bits: usize, cipher: String }
+        => en: "the derived key is {bits} bits but the container uses {cipher}",
+           ja: "パスフレーズから導出した鍵は {bits} ビットですが、キーコンテナは {cipher} で暗号化されています";
+    PskcKeyWrong
+        => en: "the pre-shared key is wrong",
+           ja: "事前共有鍵が正しくありません";
+    PskcPassphraseWrong
+        => en: "the passphrase is wrong",
+           ja: "パスフレーズが正しくありません";
+    PskcNoEncryptionMethod { what: String }
+        => en: "its {what} has no EncryptionMethod",
+           ja: "{what} に EncryptionMethod がありません";
+    PskcEncryption { uri: String }
+        => en: "encryption {uri:?} is not supported (xmlenc aes128-cbc or aes256-cbc)",
+           ja: "暗号方式 {uri:?} には対応していません（xmlenc の aes128-cbc か aes256-cbc）";
+    PskcNoCipherValue { what: String }
+        => en: "its {what} has no CipherValue",
+           ja: "{what} に CipherValue がありません";
+    PskcCipherValueNotBase64 { what: String }
+        => en: "the CipherValue of its {what} is not base64",
+           ja: "{what} の CipherValue が Base64 ではありません";
+    PskcCipherValueBlocks { what: String }
+        => en: "the CipherValue of its {what} is not an IV and whole AES blocks",
+           ja: "{what} の CipherValue が IV と AES のブロックの並びになっていません";
+    PskcNoDerivationMethod
+        => en: "the DerivedKey has no KeyDerivationMethod",
+           ja: "DerivedKey に KeyDerivationMethod がありません";
+    PskcDerivation { uri: String }
+        => en: "key derivation {uri:?} is not supported (only PBKDF2)",
+           ja: "鍵の導出方式 {uri:?} には対応していません（PBKDF2 のみ）";
+    PskcNoPbkdf2Params
+        => en: "the DerivedKey has no PBKDF2-params",
+           ja: "DerivedKey に PBKDF2-params がありません";
+    PskcNoSalt
+        => en: "the PBKDF2 parameters have no Salt/Specified",
+           ja: "PBKDF2 のパラメータに Salt/Specified がありません";
+    PskcSaltNotBase64
+        => en: "the PBKDF2 salt is not base64",
+           ja: "PBKDF2 のソルト（Salt）が Base64 ではありません";
+    PskcIterations { count: String, max: u32 }
+        => en: "the PBKDF2 IterationCount {count:?} is not a number from 1 to {max}",
+           ja: "PBKDF2 の IterationCount {count:?} が 1 から {max} までの数ではありません";
+    PskcPbkdf2KeyLength { length: String }
+        => en: "the PBKDF2 KeyLength {length:?} is not 16 or 32 (AES-128 or AES-256)",
+           ja: "PBKDF2 の KeyLength {length:?} が 16 でも 32 でもありません（AES-128 か AES-256）";
+    PskcPrf { prf: String }
+        => en: "the PBKDF2 PRF {prf:?} is not supported (HMAC-SHA1, HMAC-SHA256 or HMAC-SHA512)",
+           ja: "PBKDF2 の PRF {prf:?} には対応していません（HMAC-SHA1、HMAC-SHA256、HMAC-SHA512 のいずれか）";
+
     // ---- Prompts and what replaces them without a terminal ----
     AnswerYes => en: "yes", ja: "はい";
     AnswerNo => en: "no", ja: "いいえ";
@@ -629,12 +817,12 @@ catalogue! {
     TargetsFileLine { file: String, line: u64, problem: Box<Msg> }
         => en: { format!("the targets file {file}, line {line}: {}", problem.en()) },
            ja: { format!("対象ファイル {file} の {line} 行目：{}", problem.ja()) };
-    NotADuration { quoted: String }
-        => en: "{quoted} is not a duration like 30d, 4w, 30日 or 4週",
-           ja: "{quoted} は期間として読めません（30d、4w、30日、4週 のように指定してください）";
-    DurationTooLarge { quoted: String, days: u32, weeks: u32 }
-        => en: "{quoted} is too large: at most {days} days ({weeks} weeks)",
-           ja: "{quoted} は長すぎます。最長 {days} 日（{weeks} 週）です";
+    NotADuration { quoted: Quoted }
+        => en: { format!("{} is not a duration like 30d, 4w, 30日 or 4週", quoted.en()) },
+           ja: { format!("{} は期間として読めません（30d、4w、30日、4週 のように指定してください）", quoted.ja()) };
+    DurationTooLarge { quoted: Quoted, days: u32, weeks: u32 }
+        => en: { format!("{} is too large: at most {days} days ({weeks} weeks)", quoted.en()) },
+           ja: { format!("{} は長すぎます。最長 {days} 日（{weeks} 週）です", quoted.ja()) };
     ImportedUsers { count: u64, file: String }
         => en: { format!("Imported {} from {file}.", count_en(*count, "user", "users")) },
            ja: "{file} から利用者を {count} 名取り込みました。";
@@ -646,9 +834,9 @@ catalogue! {
     CannotReadFile { file: String, error: OsError }
         => en: { format!("cannot read {file}: {}", error.text(Lang::En)) },
            ja: { format!("{file} を読み込めません：{}", error.text(Lang::Ja)) };
-    NotADate { quoted: String }
-        => en: "{quoted} is not a date YYYY-MM-DD",
-           ja: "{quoted} は YYYY-MM-DD 形式の日付ではありません";
+    NotADate { quoted: Quoted }
+        => en: { format!("{} is not a date YYYY-MM-DD", quoted.en()) },
+           ja: { format!("{} は YYYY-MM-DD 形式の日付ではありません", quoted.ja()) };
     PskcFlagOnCsv { flag: String, file: String }
         => en: "{flag} applies to PSKC key containers, and {file} is CSV (its rows give their own keys and expiry dates)",
            ja: "{flag} は PSKC のキーコンテナ用です。{file} は CSV です（CSV では各行が秘密鍵と有効期限を持ちます）";
@@ -669,11 +857,12 @@ catalogue! {
     CsvProblem { detail: String } => en: "{detail}", ja: "CSV として読めません（{detail}）";
     NoHeader { expected: String }
         => en: "no header; expected {expected}", ja: "見出し行がありません。見出しは {expected} です";
-    UnknownColumn { quoted: String, expected: String }
-        => en: "unknown column {quoted}; expected {expected}",
-           ja: "不明な列 {quoted} があります。列は {expected} です";
-    ColumnTwice { quoted: String }
-        => en: "column {quoted} appears twice", ja: "列 {quoted} が2回あります";
+    UnknownColumn { quoted: Quoted, expected: String }
+        => en: { format!("unknown column {}; expected {expected}", quoted.en()) },
+           ja: { format!("不明な列 {} があります。列は {expected} です", quoted.ja()) };
+    ColumnTwice { quoted: Quoted }
+        => en: { format!("column {} appears twice", quoted.en()) },
+           ja: { format!("列 {} が2回あります", quoted.ja()) };
     MissingColumn { name: String, expected: String }
         => en: "missing column {name:?}; expected {expected}",
            ja: "列 {name:?} がありません。列は {expected} です";
@@ -681,48 +870,51 @@ catalogue! {
         => en: "expected {expected} fields, found {found}",
            ja: "項目数が {found} です（見出しは {expected} 項目）";
     IdEmpty { column: String } => en: "{column} is empty", ja: "{column} が空です";
-    IdMalformed { column: String, quoted: String, max: usize }
-        => en: "{column} {quoted} must be at most {max} characters without spaces",
-           ja: "{column} {quoted} は空白を含まない {max} 文字以内にしてください";
-    NameEmpty { login_id: String }
-        => en: "name of {login_id} is empty", ja: "{login_id} の name（利用者名）が空です";
-    NameControls { login_id: String }
-        => en: "name of {login_id} contains control characters",
-           ja: "{login_id} の name（利用者名）に制御文字が含まれています";
-    RoleInvalid { quoted: String }
-        => en: "role {quoted} is not master or general",
-           ja: "role {quoted} は master（マスターユーザ）か general（一般ユーザ）にしてください";
-    OtpRequiredInvalid { quoted: String }
-        => en: "otp_required {quoted} is not true or false",
-           ja: "otp_required {quoted} は true か false にしてください";
-    NoOtpButSerial { login_id: String, serial: String }
-        => en: "{login_id} does not use OTP (otp_required false) but names device {serial}",
-           ja: "{login_id} はワンタイムパスワードを利用しない（otp_required が false）のに、パスワード生成機 {serial} が指定されています";
-    SerialNotDelivered { serial: String }
-        => en: "serial {serial} is not in any imported delivery; import the devices first",
-           ja: "シリアル番号 {serial} はどの納品にもありません。先にパスワード生成機を取り込んでください";
-    SerialDisposed { serial: String }
-        => en: "device {serial} has been disposed of", ja: "パスワード生成機 {serial} は廃棄済みです";
-    LoginIdDuplicate { login_id: String }
-        => en: "login ID {login_id} is already in the registry (or earlier in this file)",
-           ja: "ログインID {login_id} はすでにレジストリにあります（またはこのファイルの前の行にあります）";
-    SerialDuplicate { serial: String }
-        => en: "serial {serial} is already in the registry (or earlier in this file)",
-           ja: "シリアル番号 {serial} はすでにレジストリにあります（またはこのファイルの前の行にあります）";
-    DeviceSecret { serial: String, problem: Box<Msg> }
-        => en: { format!("device {serial}: {}", problem.en()) },
-           ja: { format!("パスワード生成機 {serial}：{}", problem.ja()) };
-    ExpiresInvalid { quoted: String }
-        => en: "expires {quoted} is not a date YYYY-MM-DD",
-           ja: "expires {quoted} は YYYY-MM-DD 形式の日付ではありません";
-    DigitsInvalid { quoted: String }
-        => en: "digits {quoted} is not 6 or 8", ja: "digits {quoted} は 6 か 8 にしてください";
-    PeriodInvalid { quoted: String }
-        => en: "period {quoted} is not a number of seconds from 1 to 3600",
-           ja: "period {quoted} は 1 から 3600 までの秒数にしてください";
-    AlgorithmUnknown { quoted: String }
-        => en: "unknown algorithm {quoted} (expected SHA1, SHA256 or SHA512)",
-           ja: "不明なアルゴリズム {quoted} です（SHA1、SHA256、SHA512 のいずれか）";
+    IdMalformed { column: String, quoted: Quoted, max: usize }
+        => en: { format!("{column} {} must be at most {max} characters without spaces", quoted.en()) },
+           ja: { format!("{column} {} は空白を含まない {max} 文字以内にしてください", quoted.ja()) };
+    NameEmpty { login_id: Quoted }
+        => en: { format!("name of {} is empty", login_id.en()) },
+           ja: { format!("{} の name（利用者名）が空です", login_id.ja()) };
+    NameControls { login_id: Quoted }
+        => en: { format!("name of {} contains control characters", login_id.en()) },
+           ja: { format!("{} の name（利用者名）に制御文字が含まれています", login_id.ja()) };
+    RoleInvalid { quoted: Quoted }
+        => en: { format!("role {} is not master or general", quoted.en()) },
+           ja: { format!("role {} は master（マスターユーザ）か general（一般ユーザ）にしてください", quoted.ja()) };
+    OtpRequiredInvalid { quoted: Quoted }
+        => en: { format!("otp_required {} is not true or false", quoted.en()) },
+           ja: { format!("otp_required {} は true か false にしてください", quoted.ja()) };
+    NoOtpButSerial { login_id: Quoted, serial: Quoted }
+        => en: { format!("{} does not use OTP (otp_required false) but names device {}", login_id.en(), serial.en()) },
+           ja: { format!("{} はワンタイムパスワードを利用しない（otp_required が false）のに、パスワード生成機 {} が指定されています", login_id.ja(), serial.ja()) };
+    SerialNotDelivered { serial: Quoted }
+        => en: { format!("serial {} is not in any imported delivery; import the devices first", serial.en()) },
+           ja: { format!("シリアル番号 {} はどの納品にもありません。先にパスワード生成機を取り込んでください", serial.ja()) };
+    SerialDisposed { serial: Quoted }
+        => en: { format!("device {} has been disposed of", serial.en()) },
+           ja: { format!("パスワード生成機 {} は廃棄済みです", serial.ja()) };
+    LoginIdDuplicate { login_id: Quoted }
+        => en: { format!("login ID {} is already in the registry (or earlier in this file)", login_id.en()) },
+           ja: { format!("ログインID {} はすでにレジストリにあります（またはこのファイルの前の行にあります）", login_id.ja()) };
+    SerialDuplicate { serial: Quoted }
+        => en: { format!("serial {} is already in the registry (or earlier in this file)", serial.en()) },
+           ja: { format!("シリアル番号 {} はすでにレジストリにあります（またはこのファイルの前の行にあります）", serial.ja()) };
+    DeviceSecret { serial: Quoted, problem: Box<Msg> }
+        => en: { format!("device {}: {}", serial.en(), problem.en()) },
+           ja: { format!("パスワード生成機 {}：{}", serial.ja(), problem.ja()) };
+    ExpiresInvalid { quoted: Quoted }
+        => en: { format!("expires {} is not a date YYYY-MM-DD", quoted.en()) },
+           ja: { format!("expires {} は YYYY-MM-DD 形式の日付ではありません", quoted.ja()) };
+    DigitsInvalid { quoted: Quoted }
+        => en: { format!("digits {} is not 6 or 8", quoted.en()) },
+           ja: { format!("digits {} は 6 か 8 にしてください", quoted.ja()) };
+    PeriodInvalid { quoted: Quoted }
+        => en: { format!("period {} is not a number of seconds from 1 to 3600", quoted.en()) },
+           ja: { format!("period {} は 1 から 3600 までの秒数にしてください", quoted.ja()) };
+    AlgorithmUnknown { quoted: Quoted }
+        => en: { format!("unknown algorithm {} (expected SHA1, SHA256 or SHA512)", quoted.en()) },
+           ja: { format!("不明なアルゴリズム {} です（SHA1、SHA256、SHA512 のいずれか）", quoted.ja()) };
 
     // ---- list, expiring ----
     NoUsersMatch => en: "No users match.", ja: "該当する利用者はいません。";
@@ -751,6 +943,52 @@ catalogue! {
            ja: "レジストリが改ざんされているか、破損しています。";
     CheckAuditRows => en: "audit rows", ja: "監査ログの行数";
     CheckAuditHead => en: "audit head", ja: "監査ログの先頭";
+
+    // ---- What `check` found, one line each on stderr. The JSON report
+    // gives the English (`findings[].detail`), which scripts read ----
+    FindingIntegrity { detail: String }
+        => en: "{detail}", ja: "SQLite の整合性検査：{detail}";
+    FindingQueryFailed { detail: String }
+        => en: "{detail}", ja: "検査のための読み込みに失敗しました：{detail}";
+    FindingForeignKey { table: String, row: i64, parent: String }
+        => en: "{table} row {row} refers to a missing {parent} row",
+           ja: "{table} の行 {row} が参照している {parent} の行がありません";
+    FindingHoldsDisposed { login_id: String, serial: String }
+        => en: "user {login_id} holds device {serial}, which was disposed of",
+           ja: "利用者 {login_id} が廃棄済みのパスワード生成機 {serial} を保有しています";
+    FindingHoldsMissingDevice { login_id: String }
+        => en: "user {login_id} holds a device that is not in the registry",
+           ja: "利用者 {login_id} が保有するパスワード生成機がレジストリにありません";
+    FindingNoOtpHoldsDevice { login_id: String }
+        => en: "user {login_id} does not use one-time passwords but holds a device",
+           ja: "利用者 {login_id} はワンタイムパスワードを利用しない設定なのに、パスワード生成機を保有しています";
+    FindingOpenRegistrations { login_id: String, count: i64 }
+        => en: "user {login_id} has {count} open registrations",
+           ja: "利用者 {login_id} に利用中の利用登録が {count} 件あります（1 件のはずです）";
+    FindingHoldsUnregistered { login_id: String }
+        => en: "user {login_id} holds a device without an open registration of it",
+           ja: "利用者 {login_id} が保有するパスワード生成機に、利用中の利用登録がありません";
+    FindingMalformedExpiry { serial: String }
+        => en: "device {serial} has a malformed expiry date",
+           ja: "パスワード生成機 {serial} の有効期限の日付が正しくありません";
+    FindingUnknownRole { login_id: String }
+        => en: "user {login_id} has an unknown role",
+           ja: "利用者 {login_id} の利用者区分が不明です";
+    FindingSecretDoesNotOpen { serial: String }
+        => en: "the secret of device {serial} does not open with the key",
+           ja: "パスワード生成機 {serial} の秘密鍵をこの鍵で復号できません";
+    FindingAuditRowMissing { id: i64, next: i64 }
+        => en: "audit row {id} is missing (the next row is {next})",
+           ja: "監査ログの {id} 行目がありません（次は {next} 行目です）";
+    FindingAuditRowAltered { id: i64 }
+        => en: "audit row {id} does not verify: it was changed, inserted or moved, or a row before it was removed",
+           ja: "監査ログの {id} 行目を検証できません。変更、挿入、移動されたか、その前の行が削除されています";
+    FindingAuditRowNoMac { id: i64 }
+        => en: "audit row {id} has no MAC",
+           ja: "監査ログの {id} 行目に MAC がありません";
+    FindingHeadMissing
+        => en: "the expected head is not in the audit chain: rows were removed from its end, or the head belongs to another registry",
+           ja: "指定された監査ログの先頭（--expect-head）が監査ログの連鎖にありません。末尾の行が削除されたか、別のレジストリの値です";
 
     // ---- dispose-note ----
     MarkDisposedNeedsSerials
@@ -806,6 +1044,9 @@ catalogue! {
     KeyCreated { path: String, fingerprint: String }
         => en: "Created the key file {path} (fingerprint {fingerprint}). Back it up apart from the registry: without it the device secrets cannot be used.",
            ja: "鍵ファイル {path} を作成しました（フィンガープリント {fingerprint}）。レジストリとは別にバックアップしてください。鍵がなければパスワード生成機の秘密鍵は使えません。";
+    KeyCreatedToSeal { path: String }
+        => en: "note: this registry's device secrets are now sealed under a new key file, {path}. Back it up apart from the registry: without it the device secrets cannot be used.",
+           ja: "注意：このレジストリのパスワード生成機の秘密鍵を、新しい鍵ファイル {path} で暗号化しました。レジストリとは別にバックアップしてください。鍵がなければ秘密鍵は使えません。";
     KeyReused { path: String, fingerprint: String }
         => en: "Secrets are sealed under the existing key file {path} (fingerprint {fingerprint}).",
            ja: "秘密鍵は既存の鍵ファイル {path} で暗号化されます（フィンガープリント {fingerprint}）。";
@@ -909,8 +1150,6 @@ catalogue! {
     DemoDone
         => en: "Done. The demo registry has been deleted. Try it for real: tokenctl --db my.db init --demo (master password \"tokenctl-demo\").",
            ja: "以上です。デモ用のレジストリは削除しました。実際に試すには：`tokenctl --db my.db init --demo`（マスターの確認用パスワードは \"tokenctl-demo\"）。";
-    PskcDetail { detail: String }
-        => en: "{detail}", ja: "PSKC のキーコンテナを読み込めません（{detail}）";
 
     // ---- register ----
     Registered { login_id: String, serial: String, at: DateTime<Utc>, expires: String }
@@ -946,9 +1185,9 @@ catalogue! {
     DemoMasterRegistersHeading
         => en: "At 08:10 the next morning taro01 registers the new device",
            ja: "翌朝8時10分、taro01 が新しいパスワード生成機を利用登録";
-    LoginIdTwice { login_id: String }
-        => en: "login ID {login_id} appears earlier in this file",
-           ja: "ログインID {login_id} はこのファイルの前の行にもあります";
+    LoginIdTwice { login_id: Quoted }
+        => en: { format!("login ID {} appears earlier in this file", login_id.en()) },
+           ja: { format!("ログインID {} はこのファイルの前の行にもあります", login_id.ja()) };
     ImportChangesDevice { login_id: String, serial: String, named: String }
         => en: "the file names device {named} for {login_id}, who has device {serial} in service; an import does not change devices (a master revokes, then the user registers the new one); nothing was imported",
            ja: "ファイルは {login_id} にパスワード生成機 {named} を指定していますが、{login_id} は {serial} を利用中です。取り込みでは生成機を変更できません（マスターユーザが失効し、利用者が新しい生成機を利用登録します）。何も取り込んでいません";

@@ -199,6 +199,12 @@ fn execute(cli: Cli, lang: Lang, out: &mut dyn Write) -> Result<i32> {
     let needs = cli.command.needs();
     let key = needs.key.then_some(key_path.as_path());
     let mut store = Store::open(&path, needs.access, key, ctx.clock.is_fixed())?;
+    if let Some(created) = store.created_key_file() {
+        let note = catalogue::Msg::KeyCreatedToSeal {
+            path: created.display().to_string(),
+        };
+        let _ = writeln!(std::io::stderr(), "{}", output.t(note));
+    }
     dispatch(&ctx, &mut store, cli.command, out)
 }
 

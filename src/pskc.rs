@@ -12,9 +12,10 @@
 //! other than the Unix epoch, a recorded drift) is refused rather than
 //! imported wrong: no device can be removed from a delivery once imported.
 //!
-//! Every refusal names the key's `Id`; no message quotes a secret, a key, a
-//! passphrase or a MAC, and secrets, keys and MAC keys are wiped from memory
-//! when dropped.
+//! Every refusal names the key's `Id` and says why as a catalogue message
+//! (`Msg::Pskc…`), worded in the user's language; no message quotes a
+//! secret, a key, a passphrase or a MAC (no entry takes one), and secrets,
+//! keys and MAC keys are wiped from memory when dropped.
 
 use std::fmt;
 
@@ -113,42 +114,41 @@ impl fmt::Debug for PskcKey {
 }
 
 /// Why a container was not read. `key_id` is the `Id` of the key at fault,
-/// `None` when the fault is the container's.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `None` when the fault is the container's; `message` says why, as the
+/// catalogue words it in either language.
+#[derive(Debug, Clone, PartialEq)]
 pub enum PskcError {
     /// Malformed, unsupported or refused content, or a missing option.
     Invalid {
         key_id: Option<String>,
-        message: String,
+        message: Msg,
     },
     /// The key or passphrase is wrong, or a MAC does not match.
     Verification {
         key_id: Option<String>,
-        message: String,
+        message: Msg,
     },
 }
 
 impl PskcError {
-    fn invalid(key_id: Option<&str>, message: impl Into<String>) -> Self {
+    fn invalid(key_id: Option<&str>, message: Msg) -> Self {
         PskcError::Invalid {
             key_id: key_id.map(str::to_string),
-            message: message.into(),
+            message,
         }
     }
 
-    fn verification(key_id: Option<&str>, message: impl Into<String>) -> Self {
+    fn verification(key_id: Option<&str>, message: Msg) -> Self {
         PskcError::Verification {
             key_id: key_id.map(str::to_string),
-            message: message.into(),
+            message,
         }
     }
 
-    /// The message as the catalogue words it.
+    /// Why, as the catalogue words it.
     pub fn message(&self) -> Msg {
         let (PskcError::Invalid { message, .. } | PskcError::Verification { message, .. }) = self;
-        Msg::PskcDetail {
-            detail: message.clone(),
-        }
+        message.clone()
     }
 }
 
@@ -202,10 +202,9 @@ pub fn read(bytes: &[u8], opts: &PskcOptions) -> Result<Container> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         PskcError::invalid(
             None,
-            format!(
-                "the container is not UTF-8 (byte {} is not); save it as UTF-8",
-                e.valid_up_to() + 1
-            ),
+            Msg::PskcNotUtf8 {
+                byte: e.valid_up_to() + 1,
+            },
         )
     })?;
     let options = ParsingOptions {
@@ -213,12 +212,14 @@ pub fn read(bytes: &[u8], opts: &PskcOptions) -> Result<Container> {
         ..ParsingOptions::default()
     };
     let doc = Document::parse_with_options(text, options)
-        .map_err(|e| PskcError::invalid(None, format!("not well-formed XML: {}", xml_error(e))))?;
+        .map_err(|e| PskcError::invalid(None, xml_error(e)))?;
     let root = doc.root_element();
     if root.tag_name().name() != "KeyContainer" || root.tag_name().namespace() != Some(PSKC_NS) {
         return Err(PskcError::invalid(
             None,
-            format!("the root element is not a PSKC KeyContainer (namespace {PSKC_NS})"),
+            Msg::PskcNotKeyContainer {
+                namespace: PSKC_NS.to_string(),
+            },
         ));
     }
     if let Some(version) = root.attribute("Version")
@@ -226,7 +227,9 @@ pub fn read(bytes: &[u8], opts: &PskcOptions) -> Result<Container> {
     {
         return Err(PskcError::invalid(
             None,
-            format!("PSKC version {version:?} is not supported (only 1.0)"),
+            Msg::PskcVersion {
+                version: version.to_string(),
+            },
         ));
     }
     let encrypted = root
@@ -246,7 +249,7 @@ pub fn read(bytes: &[u8], opts: &PskcOptions) -> Result<Container> {
         }
     }
     if keys.is_empty() {
-        return Err(PskcError::invalid(None, "the container holds no keys"));
+        return Err(PskcError::invalid(None, Msg::PskcNoKeys));
     }
     Ok(Container {
         keys,
@@ -255,15 +258,30 @@ pub fn read(bytes: &[u8], opts: &PskcOptions) -> Result<Container> {
     })
 }
 
-/// The parser's message, except that a stray character is located but not
-/// quoted: it may be a character of a secret.
-fn xml_error(e: roxmltree::Error) -> String {
+/// Why the parser stopped. English gives the parser's own words, except
+/// that a stray character is located but not quoted: it may be a character
+/// of a secret. Japanese says where, or what kind of fault it is.
+fn xml_error(e: roxmltree::Error) -> Msg {
     use roxmltree::Error as X;
-    match e {
+    let pos = e.pos();
+    let detail = match e {
         X::NonXmlChar(_, pos) | X::InvalidChar(.., pos) | X::InvalidChar2(.., pos) => {
             format!("an unexpected character at {pos}")
         }
-        other => other.to_string(),
+        ref other => other.to_string(),
+    };
+    match e {
+        X::UnexpectedEndOfStream | X::UnclosedRootNode => Msg::PskcXmlEnds { detail },
+        X::NoRootNode => Msg::PskcXmlNoRoot { detail },
+        X::DtdDetected => Msg::PskcXmlDtd { detail },
+        X::NodesLimitReached | X::AttributesLimitReached | X::NamespacesLimitReached => {
+            Msg::PskcXmlTooLarge { detail }
+        }
+        _ => Msg::PskcNotXmlAt {
+            detail,
+            line: pos.row,
+            column: pos.col,
+        },
     }
 }
 
@@ -278,83 +296,63 @@ fn read_key(
         .attribute("Id")
         .map(str::trim)
         .filter(|id| !id.is_empty())
-        .ok_or_else(|| {
-            PskcError::invalid(
-                None,
-                format!("key number {number} has no Id attribute (every PSKC key must have one)"),
-            )
-        })?;
-    let fail = |message: String| PskcError::invalid(Some(id), message);
+        .ok_or_else(|| PskcError::invalid(None, Msg::PskcKeyWithoutId { number }))?;
+    let fail = |message: Msg| PskcError::invalid(Some(id), message);
 
     let uri = key.attribute("Algorithm").unwrap_or("").trim();
     if uri != TOTP_URI && uri != TOTP_URI_DRAFT {
-        let named = if uri.is_empty() {
-            "no algorithm".to_string()
-        } else {
-            format!("algorithm {uri}")
-        };
-        return Err(fail(format!(
-            "it has {named}; only TOTP keys ({TOTP_URI}) can be imported"
-        )));
+        return Err(fail(Msg::PskcNotTotp {
+            algorithm: (!uri.is_empty()).then(|| uri.to_string()),
+        }));
     }
 
     let serial = pskc_child(package, "DeviceInfo")
         .and_then(|info| pskc_child(info, "SerialNo"))
         .map(text)
         .filter(|s| !s.is_empty())
-        .ok_or_else(|| fail("its device has no serial number (DeviceInfo/SerialNo)".into()))?;
+        .ok_or_else(|| fail(Msg::PskcNoSerial))?;
 
     let params = pskc_child(key, "AlgorithmParameters");
     let format = params
         .and_then(|p| pskc_child(p, "ResponseFormat"))
-        .ok_or_else(|| {
-            fail(
-                "it has no AlgorithmParameters/ResponseFormat: the number of digits is unknown"
-                    .into(),
-            )
-        })?;
+        .ok_or_else(|| fail(Msg::PskcNoResponseFormat))?;
     if let Some(encoding) = format.attribute("Encoding")
         && encoding.trim() != "DECIMAL"
     {
-        return Err(fail(format!(
-            "its codes are {encoding}; only DECIMAL codes are supported"
-        )));
+        return Err(fail(Msg::PskcNotDecimal {
+            encoding: encoding.to_string(),
+        }));
     }
     let length = format.attribute("Length").unwrap_or("").trim();
     let digits = match length.parse::<u32>() {
         Ok(d @ (6 | 8)) => d,
         _ => {
-            return Err(fail(format!(
-                "ResponseFormat Length {length:?} is not 6 or 8 digits"
-            )));
+            return Err(fail(Msg::PskcDigits {
+                length: length.to_string(),
+            }));
         }
     };
     let algorithm = match params.and_then(|p| pskc_child(p, "Suite")).map(text) {
         None | Some("") => Algorithm::Sha1,
         Some(suite) => suite_algorithm(suite).ok_or_else(|| {
-            fail(format!(
-                "Suite {suite:?} is not HMAC-SHA1, HMAC-SHA256 or HMAC-SHA512"
-            ))
+            fail(Msg::PskcSuite {
+                suite: suite.to_string(),
+            })
         })?,
     };
 
-    let data = pskc_child(key, "Data")
-        .ok_or_else(|| fail("it has no Data element, so no secret".into()))?;
+    let data = pskc_child(key, "Data").ok_or_else(|| fail(Msg::PskcNoData))?;
     let value_of = |name: &str| pskc_child(data, name);
     if let Some(time) = value_of("Time") {
         let origin = integer(time, crypto, id, "Time")?;
         if origin != 0 {
-            return Err(fail(format!(
-                "its Time (the TOTP time origin T0) is {origin}, not 0; only keys counting from the Unix epoch are supported"
-            )));
+            return Err(fail(Msg::PskcTimeOrigin { origin }));
         }
     }
     if let Some(drift) = value_of("TimeDrift") {
         let drift = integer(drift, crypto, id, "TimeDrift")?;
         if drift != 0 {
-            return Err(fail(format!(
-                "its TimeDrift is {drift} steps, not 0; a drifting device is not supported"
-            )));
+            return Err(fail(Msg::PskcTimeDrift { drift }));
         }
     }
     let period = match value_of("TimeInterval") {
@@ -364,21 +362,20 @@ fn read_key(
             u64::try_from(seconds)
                 .ok()
                 .filter(|s| *s > 0)
-                .ok_or_else(|| fail(format!("its TimeInterval {seconds} is not positive")))?
+                .ok_or_else(|| fail(Msg::PskcIntervalNotPositive { seconds }))?
         }
     };
     let secret = match value_of("Secret") {
-        None => return Err(fail("it has no Secret".into())),
+        None => return Err(fail(Msg::PskcNoSecret)),
         Some(secret) => match value(secret, crypto, id, "Secret")? {
-            Value::Plain(text) => Zeroizing::new(
-                decode_base64(text)
-                    .ok_or_else(|| fail("its Secret PlainValue is not valid base64".into()))?,
-            ),
+            Value::Plain(text) => {
+                Zeroizing::new(decode_base64(text).ok_or_else(|| fail(Msg::PskcSecretNotBase64))?)
+            }
             Value::Decrypted(bytes) => bytes,
         },
     };
     if secret.is_empty() {
-        return Err(fail("its Secret is empty".into()));
+        return Err(fail(Msg::PskcSecretEmpty));
     }
 
     let expiry = pskc_child(key, "Policy")
@@ -386,16 +383,13 @@ fn read_key(
         .or_else(|| pskc_child(package, "DeviceInfo").and_then(|i| pskc_child(i, "ExpiryDate")));
     let expires = match expiry.map(text) {
         Some(when) => japan_date_of(when).ok_or_else(|| {
-            fail(format!(
-                "ExpiryDate {when:?} is not an XML date-time such as 2027-06-14T00:00:00+09:00"
-            ))
+            fail(Msg::PskcExpiryInvalid {
+                when: when.to_string(),
+            })
         })?,
-        None => opts.default_expires.ok_or_else(|| {
-            fail(
-                "neither its Policy nor its DeviceInfo gives an ExpiryDate; give one for the whole file with --expires YYYY-MM-DD"
-                    .into(),
-            )
-        })?,
+        None => opts
+            .default_expires
+            .ok_or_else(|| fail(Msg::PskcNoExpiry))?,
     };
 
     Ok(PskcKey {
@@ -455,32 +449,24 @@ fn value<'a>(
     if let Some(plain) = pskc_child(element, "PlainValue") {
         return Ok(Value::Plain(text(plain)));
     }
+    let what_s = || what.to_string();
     let Some(encrypted) = pskc_child(element, "EncryptedValue") else {
         return Err(PskcError::invalid(
             Some(id),
-            format!("its {what} has neither a PlainValue nor an EncryptedValue"),
+            Msg::PskcNoValue { what: what_s() },
         ));
     };
     let Some(crypto) = crypto else {
         return Err(PskcError::invalid(
             Some(id),
-            format!("its {what} is encrypted outside the PSKC namespace"),
+            Msg::PskcEncryptedOutsideNamespace { what: what_s() },
         ));
     };
     let cipher = Cipher::of(encrypted, Some(id))?;
-    let mac = pskc_child(element, "ValueMAC").ok_or_else(|| {
-        PskcError::invalid(
-            Some(id),
-            format!(
-                "its encrypted {what} has no ValueMAC; without one a wrong key could not be told from the right one"
-            ),
-        )
-    })?;
+    let mac = pskc_child(element, "ValueMAC")
+        .ok_or_else(|| PskcError::invalid(Some(id), Msg::PskcNoValueMac { what: what_s() }))?;
     let mac = decode_base64(text(mac)).ok_or_else(|| {
-        PskcError::invalid(
-            Some(id),
-            format!("the ValueMAC of its {what} is not base64"),
-        )
+        PskcError::invalid(Some(id), Msg::PskcValueMacNotBase64 { what: what_s() })
     })?;
     crypto.verify_mac(&cipher.value, &mac, id, what)?;
     crypto
@@ -488,10 +474,9 @@ fn value<'a>(
         .map(Value::Decrypted)
         .map_err(|e| match e {
             // The MAC matched, so the key did: the value itself is bad.
-            PskcError::Verification { .. } => PskcError::invalid(
-                Some(id),
-                format!("its {what} does not decrypt although its MAC matches"),
-            ),
+            PskcError::Verification { .. } => {
+                PskcError::invalid(Some(id), Msg::PskcDecryptsBadly { what: what_s() })
+            }
             other => other,
         })
 }
@@ -501,13 +486,21 @@ fn value<'a>(
 fn integer(element: Node<'_, '_>, crypto: Option<&Crypto>, id: &str, what: &str) -> Result<i64> {
     match value(element, crypto, id, what)? {
         Value::Plain(text) => text.parse::<i64>().map_err(|_| {
-            PskcError::invalid(Some(id), format!("its {what} {text:?} is not an integer"))
+            PskcError::invalid(
+                Some(id),
+                Msg::PskcNotInteger {
+                    what: what.to_string(),
+                    text: text.to_string(),
+                },
+            )
         }),
         Value::Decrypted(bytes) => {
             if bytes.is_empty() || bytes.len() > 8 {
                 return Err(PskcError::invalid(
                     Some(id),
-                    format!("its encrypted {what} is not an integer"),
+                    Msg::PskcEncryptedNotInteger {
+                        what: what.to_string(),
+                    },
                 ));
             }
             let mut be = [0u8; 8];
@@ -532,10 +525,10 @@ enum KeySource {
 }
 
 impl KeySource {
-    fn wrong(self) -> &'static str {
+    fn wrong(self) -> Msg {
         match self {
-            KeySource::PreShared => "the pre-shared key is wrong",
-            KeySource::Passphrase => "the passphrase is wrong",
+            KeySource::PreShared => Msg::PskcKeyWrong,
+            KeySource::Passphrase => Msg::PskcPassphraseWrong,
         }
     }
 }
@@ -558,19 +551,13 @@ impl Crypto {
     fn from_container(root: Node<'_, '_>, opts: &PskcOptions) -> Result<Crypto> {
         let encryption_key = pskc_child(root, "EncryptionKey");
         if encryption_key.is_some_and(|k| any_child(k, "X509Data").is_some()) {
-            return Err(PskcError::invalid(
-                None,
-                "the container is encrypted to a certificate (asymmetric); only a pre-shared key or a passphrase is supported",
-            ));
+            return Err(PskcError::invalid(None, Msg::PskcAsymmetric));
         }
         let derived = encryption_key.and_then(|k| any_child(k, "DerivedKey"));
         let (source, key) = match derived {
             Some(derived) => {
                 let Some(passphrase) = &opts.passphrase else {
-                    return Err(PskcError::invalid(
-                        None,
-                        "the container is encrypted under a passphrase (a PBKDF2 DerivedKey); give it with --pskc-passphrase-file",
-                    ));
+                    return Err(PskcError::invalid(None, Msg::PskcNeedsPassphrase));
                 };
                 (
                     KeySource::Passphrase,
@@ -579,20 +566,13 @@ impl Crypto {
             }
             None => {
                 let Some(key) = &opts.key else {
-                    return Err(PskcError::invalid(
-                        None,
-                        "the container is encrypted with a pre-shared key; give it (hex) with --pskc-key-file",
-                    ));
+                    return Err(PskcError::invalid(None, Msg::PskcNeedsKey));
                 };
                 (KeySource::PreShared, key.clone())
             }
         };
-        let method = pskc_child(root, "MACMethod").ok_or_else(|| {
-            PskcError::invalid(
-                None,
-                "the container has encrypted values but no MACMethod; without a MAC a wrong key could not be told from the right one",
-            )
-        })?;
+        let method = pskc_child(root, "MACMethod")
+            .ok_or_else(|| PskcError::invalid(None, Msg::PskcNoMacMethod))?;
         let uri = method.attribute("Algorithm").unwrap_or("").trim();
         let mac = match uri.rsplit('#').next().unwrap_or("") {
             "hmac-sha1" => MacAlgorithm::Sha1,
@@ -600,7 +580,9 @@ impl Crypto {
             _ => {
                 return Err(PskcError::invalid(
                     None,
-                    format!("MACMethod {uri:?} is not supported (HMAC-SHA1 or HMAC-SHA256)"),
+                    Msg::PskcMacMethod {
+                        uri: uri.to_string(),
+                    },
                 ));
             }
         };
@@ -617,12 +599,14 @@ impl Crypto {
             crypto.mac_key = crypto.decrypt(&cipher, None).map_err(|e| match e {
                 PskcError::Verification { message, .. } => PskcError::verification(
                     None,
-                    format!("the MAC key does not decrypt: {message}"),
+                    Msg::PskcMacKeyDoesNotDecrypt {
+                        reason: Box::new(message),
+                    },
                 ),
                 other => other,
             })?;
             if crypto.mac_key.is_empty() {
-                return Err(PskcError::invalid(None, "the MAC key is empty"));
+                return Err(PskcError::invalid(None, Msg::PskcMacKeyEmpty));
             }
         }
         Ok(crypto)
@@ -638,12 +622,13 @@ impl Crypto {
         if verified {
             Ok(())
         } else {
+            let what = what.to_string();
             Err(PskcError::verification(
                 Some(id),
-                format!(
-                    "the ValueMAC of its {what} does not match: {}, or the file was altered",
-                    self.source.wrong()
-                ),
+                match self.source {
+                    KeySource::PreShared => Msg::PskcValueMacMismatchKey { what },
+                    KeySource::Passphrase => Msg::PskcValueMacMismatchPassphrase { what },
+                },
             ))
         }
     }
@@ -654,17 +639,10 @@ impl Crypto {
     fn decrypt(&self, cipher: &Cipher, id: Option<&str>) -> Result<Zeroizing<Vec<u8>>> {
         let needed = cipher.kind.key_len();
         if self.key.len() != needed {
+            let (bits, cipher) = (self.key.len() * 8, cipher.kind.name().to_string());
             let message = match self.source {
-                KeySource::PreShared => format!(
-                    "the pre-shared key is {} bits but the container uses {}: the key is wrong",
-                    self.key.len() * 8,
-                    cipher.kind.name()
-                ),
-                KeySource::Passphrase => format!(
-                    "the derived key is {} bits but the container uses {}",
-                    self.key.len() * 8,
-                    cipher.kind.name()
-                ),
+                KeySource::PreShared => Msg::PskcKeyBitsWrong { bits, cipher },
+                KeySource::Passphrase => Msg::PskcDerivedKeyBits { bits, cipher },
             };
             return Err(match self.source {
                 KeySource::PreShared => PskcError::verification(id, message),
@@ -734,27 +712,29 @@ struct Cipher {
 
 impl Cipher {
     fn of(element: Node<'_, '_>, id: Option<&str>) -> Result<Cipher> {
-        let what = element.tag_name().name();
+        let what = || element.tag_name().name().to_string();
         let uri = any_child(element, "EncryptionMethod")
             .and_then(|m| m.attribute("Algorithm"))
-            .ok_or_else(|| PskcError::invalid(id, format!("its {what} has no EncryptionMethod")))?;
+            .ok_or_else(|| PskcError::invalid(id, Msg::PskcNoEncryptionMethod { what: what() }))?;
         let kind = CipherKind::from_uri(uri).ok_or_else(|| {
             PskcError::invalid(
                 id,
-                format!("encryption {uri:?} is not supported (xmlenc aes128-cbc or aes256-cbc)"),
+                Msg::PskcEncryption {
+                    uri: uri.to_string(),
+                },
             )
         })?;
         let value = any_child(element, "CipherData")
             .and_then(|d| any_child(d, "CipherValue"))
-            .ok_or_else(|| PskcError::invalid(id, format!("its {what} has no CipherValue")))?;
+            .ok_or_else(|| PskcError::invalid(id, Msg::PskcNoCipherValue { what: what() }))?;
         let value = decode_base64(text(value)).ok_or_else(|| {
-            PskcError::invalid(id, format!("the CipherValue of its {what} is not base64"))
+            PskcError::invalid(id, Msg::PskcCipherValueNotBase64 { what: what() })
         })?;
         // The IV and at least one block, whole blocks only.
         if value.len() < 32 || !value.len().is_multiple_of(16) {
             return Err(PskcError::invalid(
                 id,
-                format!("the CipherValue of its {what} is not an IV and whole AES blocks"),
+                Msg::PskcCipherValueBlocks { what: what() },
             ));
         }
         Ok(Cipher { kind, value })
@@ -770,31 +750,31 @@ fn derive_key(
     derived: Node<'_, '_>,
     passphrase: &str,
 ) -> Result<Zeroizing<Vec<u8>>> {
-    let bad = |message: String| PskcError::invalid(None, message);
+    let bad = |message: Msg| PskcError::invalid(None, message);
     let method = any_child(derived, "KeyDerivationMethod")
-        .ok_or_else(|| bad("the DerivedKey has no KeyDerivationMethod".into()))?;
+        .ok_or_else(|| bad(Msg::PskcNoDerivationMethod))?;
     let uri = method.attribute("Algorithm").unwrap_or("").trim();
     if !uri.ends_with("#pbkdf2") {
-        return Err(bad(format!(
-            "key derivation {uri:?} is not supported (only PBKDF2)"
-        )));
+        return Err(bad(Msg::PskcDerivation {
+            uri: uri.to_string(),
+        }));
     }
-    let params = any_child(method, "PBKDF2-params")
-        .ok_or_else(|| bad("the DerivedKey has no PBKDF2-params".into()))?;
+    let params = any_child(method, "PBKDF2-params").ok_or_else(|| bad(Msg::PskcNoPbkdf2Params))?;
     let salt = any_child(params, "Salt")
         .and_then(|s| any_child(s, "Specified"))
         .map(text)
-        .ok_or_else(|| bad("the PBKDF2 parameters have no Salt/Specified".into()))?;
-    let salt = decode_base64(salt).ok_or_else(|| bad("the PBKDF2 salt is not base64".into()))?;
+        .ok_or_else(|| bad(Msg::PskcNoSalt))?;
+    let salt = decode_base64(salt).ok_or_else(|| bad(Msg::PskcSaltNotBase64))?;
     let iterations = any_child(params, "IterationCount").map(text).unwrap_or("");
     let iterations = iterations
         .parse::<u32>()
         .ok()
         .filter(|n| (1..=MAX_PBKDF2_ITERATIONS).contains(n))
         .ok_or_else(|| {
-            bad(format!(
-                "the PBKDF2 IterationCount {iterations:?} is not a number from 1 to {MAX_PBKDF2_ITERATIONS}"
-            ))
+            bad(Msg::PskcIterations {
+                count: iterations.to_string(),
+                max: MAX_PBKDF2_ITERATIONS,
+            })
         })?;
     let key_len = match any_child(params, "KeyLength").map(text) {
         Some(length) => length
@@ -802,9 +782,9 @@ fn derive_key(
             .ok()
             .filter(|l| matches!(l, 16 | 32))
             .ok_or_else(|| {
-                bad(format!(
-                    "the PBKDF2 KeyLength {length:?} is not 16 or 32 (AES-128 or AES-256)"
-                ))
+                bad(Msg::PskcPbkdf2KeyLength {
+                    length: length.to_string(),
+                })
             })?,
         // PKCS #5 lets the cipher imply the length: the first one named.
         None => root
@@ -824,9 +804,9 @@ fn derive_key(
         "hmac-sha256" => pbkdf2::pbkdf2_hmac::<Sha256>(password, &salt, iterations, &mut key),
         "hmac-sha512" => pbkdf2::pbkdf2_hmac::<Sha512>(password, &salt, iterations, &mut key),
         _ => {
-            return Err(bad(format!(
-                "the PBKDF2 PRF {prf:?} is not supported (HMAC-SHA1, HMAC-SHA256 or HMAC-SHA512)"
-            )));
+            return Err(bad(Msg::PskcPrf {
+                prf: prf.to_string(),
+            }));
         }
     }
     Ok(key)
@@ -955,7 +935,16 @@ mod tests {
         let Err(PskcError::Verification { message, .. }) = first_secret(&xml, &aes256) else {
             panic!("a 256-bit key for AES-128 is the wrong key");
         };
-        assert!(message.contains("256 bits"), "{message}");
+        assert_eq!(
+            message,
+            Msg::PskcMacKeyDoesNotDecrypt {
+                reason: Box::new(Msg::PskcKeyBitsWrong {
+                    bits: 256,
+                    cipher: "AES-128-CBC".into()
+                })
+            }
+        );
+        assert!(message.en().contains("256 bits"), "{}", message.en());
     }
 
     #[test]
@@ -964,12 +953,19 @@ mod tests {
             "Su+NvtQfmvfJzF6bmQiJqoLRExc=",
             "Tu+NvtQfmvfJzF6bmQiJqoLRExc=",
         );
+        let refused = first_secret(&xml, &with_key(FIGURE6_KEY));
         assert_eq!(
-            first_secret(&xml, &with_key(FIGURE6_KEY)),
+            refused,
             Err(PskcError::Verification {
                 key_id: Some("12345678".into()),
-                message: "the ValueMAC of its Secret does not match: the pre-shared key is wrong, or the file was altered".into(),
+                message: Msg::PskcValueMacMismatchKey {
+                    what: "Secret".into()
+                },
             })
+        );
+        assert_eq!(
+            refused.unwrap_err().message().en(),
+            "the ValueMAC of its Secret does not match: the pre-shared key is wrong, or the file was altered"
         );
     }
 
@@ -1003,7 +999,13 @@ mod tests {
                 panic!("{name} is HOTP");
             };
             assert_eq!(key_id.as_deref(), Some("12345678"), "{name}");
-            assert!(message.contains("only TOTP keys"), "{name}: {message}");
+            assert_eq!(
+                message,
+                Msg::PskcNotTotp {
+                    algorithm: Some("urn:ietf:params:xml:ns:keyprov:pskc:hotp".into())
+                },
+                "{name}"
+            );
         }
     }
 
@@ -1016,10 +1018,17 @@ mod tests {
             }) => message,
             other => panic!("{name}: {other:?}"),
         };
-        assert!(need("rfc6030-figure6.pskcxml").contains("--pskc-key-file"));
-        assert!(need("aes256.pskcxml").contains("--pskc-key-file"));
-        assert!(need("rfc6030-figure7.pskcxml").contains("--pskc-passphrase-file"));
-        assert!(need("pbkdf2-ja.pskcxml").contains("--pskc-passphrase-file"));
+        assert_eq!(need("rfc6030-figure6.pskcxml"), Msg::PskcNeedsKey);
+        assert_eq!(need("aes256.pskcxml"), Msg::PskcNeedsKey);
+        assert_eq!(need("rfc6030-figure7.pskcxml"), Msg::PskcNeedsPassphrase);
+        assert_eq!(need("pbkdf2-ja.pskcxml"), Msg::PskcNeedsPassphrase);
+        assert!(Msg::PskcNeedsKey.en().contains("--pskc-key-file"));
+        assert!(Msg::PskcNeedsKey.ja().contains("--pskc-key-file"));
+        assert!(
+            Msg::PskcNeedsPassphrase
+                .ja()
+                .contains("--pskc-passphrase-file")
+        );
     }
 
     /// One row of keys.csv, written by make.py from what it gave python-pskc.
@@ -1123,7 +1132,8 @@ mod tests {
             match read(&fixture(file), &PskcOptions::default()) {
                 Err(PskcError::Invalid { key_id, message }) => {
                     assert_eq!(key_id.as_deref(), Some("bad"), "{file}");
-                    assert!(message.contains(needle), "{file}: {message}");
+                    let text = message.en();
+                    assert!(text.contains(needle), "{file}: {text}");
                 }
                 other => panic!("{file}: {other:?}"),
             }
@@ -1131,7 +1141,7 @@ mod tests {
         let aes128 = options_for("aes128.pskcxml");
         assert!(matches!(
             read(&fixture("refuse-no-mac.pskcxml"), &aes128),
-            Err(PskcError::Invalid { key_id: Some(id), message }) if id == "bad" && message.contains("no ValueMAC")
+            Err(PskcError::Invalid { key_id: Some(id), message: Msg::PskcNoValueMac { what } }) if id == "bad" && what == "Secret"
         ));
         assert!(matches!(
             read(&fixture("refuse-tampered.pskcxml"), &aes128),
@@ -1186,9 +1196,13 @@ mod tests {
         else {
             panic!("a control character is not XML");
         };
-        assert!(
-            message.contains("an unexpected character at 16:25"),
-            "{message}"
+        assert_eq!(
+            message,
+            Msg::PskcNotXmlAt {
+                detail: "an unexpected character at 16:25".into(),
+                line: 16,
+                column: 25
+            }
         );
     }
 
@@ -1201,7 +1215,13 @@ mod tests {
         else {
             panic!("refused");
         };
-        assert!(message.contains("IterationCount"), "{message}");
+        assert_eq!(
+            message,
+            Msg::PskcIterations {
+                count: "4000000000".into(),
+                max: MAX_PBKDF2_ITERATIONS
+            }
+        );
     }
 
     #[test]

@@ -325,9 +325,9 @@ pub const MAX_WINDOW_DAYS: u32 = 36_500;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DurationError {
     /// Not a number followed by a unit; holds the quoted input.
-    NotADuration(String),
+    NotADuration(Quoted),
     /// A number and a unit, beyond `MAX_WINDOW_DAYS`; holds the quoted input.
-    TooLarge(String),
+    TooLarge(Quoted),
 }
 
 impl DurationError {
@@ -413,16 +413,48 @@ pub const QUOTE_LIMIT: usize = 40;
 /// `QUOTE_LIMIT` characters (`…` marks a cut), control characters escaped.
 /// A field that spans lines is not shown at all: it is almost always a
 /// quote left open, and would run on through the rows after it (secrets
-/// included).
-pub fn quote_field(field: &str) -> String {
+/// included). What is said instead is worded in the message's language.
+pub fn quote_field(field: &str) -> Quoted {
     if field.contains(['\n', '\r']) {
         let lines = field.split('\n').count().max(2);
-        return format!("(a value spanning {lines} lines: is a quote left open?)");
+        return Quoted::Spanning { lines };
     }
     let mut chars = field.chars();
     let shown: String = chars.by_ref().take(QUOTE_LIMIT).collect();
     let cut = if chars.next().is_some() { "…" } else { "" };
-    format!("\"{}{cut}\"", escape_controls(&shown))
+    Quoted::Shown(format!("\"{}{cut}\"", escape_controls(&shown)))
+}
+
+/// An input as a message shows it, made by `quote_field`. It has no
+/// `Display` on purpose: a catalogue entry must render it in its own
+/// language (`en` or `ja`), so a Japanese message cannot show the English
+/// note by writing `{quoted}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Quoted {
+    /// Text shown as it is: a field in quotes, or a number read from a file.
+    Shown(String),
+    /// A field spanning `lines` lines, not shown.
+    Spanning { lines: usize },
+}
+
+impl Quoted {
+    pub fn en(&self) -> String {
+        match self {
+            Quoted::Shown(text) => text.clone(),
+            Quoted::Spanning { lines } => {
+                format!("(a value spanning {lines} lines: is a quote left open?)")
+            }
+        }
+    }
+
+    pub fn ja(&self) -> String {
+        match self {
+            Quoted::Shown(text) => text.clone(),
+            Quoted::Spanning { lines } => {
+                format!("（{lines} 行にまたがる値です。引用符 \" の閉じ忘れではありませんか？）")
+            }
+        }
+    }
 }
 
 /// `text` with control characters (and the invisible marks that reorder
@@ -624,17 +656,35 @@ mod tests {
 
     #[test]
     fn quoted_fields_are_short_and_single_line() {
-        assert_eq!(quote_field("colour"), "\"colour\"");
+        let shown = |field: &str| quote_field(field).en();
+        assert_eq!(shown("colour"), "\"colour\"");
         let long = "x".repeat(41);
-        assert_eq!(quote_field(&long), format!("\"{}…\"", "x".repeat(40)));
-        assert_eq!(
-            quote_field(&"山".repeat(40)),
-            format!("\"{}\"", "山".repeat(40))
-        );
+        assert_eq!(shown(&long), format!("\"{}…\"", "x".repeat(40)));
+        assert_eq!(shown(&"山".repeat(40)), format!("\"{}\"", "山".repeat(40)));
         let spanning = quote_field("secret,expires\n1,JBSWY3DPEHPK3PXP,2030-01-01\n");
-        assert!(!spanning.contains("JBSW") && !spanning.contains("secret"));
-        assert!(spanning.contains("quote"), "{spanning}");
-        assert_eq!(quote_field("\u{1b}[31mred"), "\"\\u{1b}[31mred\"");
+        for text in [spanning.en(), spanning.ja()] {
+            assert!(!text.contains("JBSW") && !text.contains("secret"), "{text}");
+        }
+        assert!(spanning.en().contains("quote"), "{}", spanning.en());
+        assert_eq!(shown("\u{1b}[31mred"), "\"\\u{1b}[31mred\"");
+    }
+
+    #[test]
+    fn a_value_spanning_lines_is_noted_in_the_language_of_the_message() {
+        let spanning = quote_field("a\nb\nc");
+        assert_eq!(spanning, Quoted::Spanning { lines: 3 });
+        assert_eq!(
+            spanning.en(),
+            "(a value spanning 3 lines: is a quote left open?)"
+        );
+        assert!(
+            spanning.ja().contains("3 行にまたがる値"),
+            "{}",
+            spanning.ja()
+        );
+        assert_eq!(crate::catalogue::english_run(&spanning.ja()), None);
+        // A value already quoted is the same in both languages.
+        assert_eq!(quote_field("x").ja(), quote_field("x").en());
     }
 
     #[test]
@@ -715,9 +765,11 @@ mod tests {
             #[test]
             fn a_quoted_field_is_short_and_never_spans_lines(field in "\\PC*|(.|\n){0,80}") {
                 let quoted = quote_field(&field);
-                prop_assert!(!quoted.contains('\n') && !quoted.contains('\r'));
-                prop_assert!(quoted.chars().count() <= 2 + 10 * QUOTE_LIMIT + 1);
-                prop_assert!(!quoted.chars().any(needs_escape));
+                for shown in [quoted.en(), quoted.ja()] {
+                    prop_assert!(!shown.contains('\n') && !shown.contains('\r'));
+                    prop_assert!(shown.chars().count() <= 2 + 10 * QUOTE_LIMIT + 1);
+                    prop_assert!(!shown.chars().any(needs_escape));
+                }
             }
         }
     }

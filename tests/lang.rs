@@ -28,6 +28,11 @@ fn audit_details(r: &Registry) -> Vec<String> {
         .collect()
 }
 
+/// The path of a PSKC container of fixtures/pskc/.
+fn pskc_fixture(name: &str) -> String {
+    format!("{}/fixtures/pskc/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
 /// Fails when a line of `out`, audit details aside, holds an English
 /// sentence.
 #[track_caller]
@@ -199,6 +204,48 @@ fn with_lang_ja_no_command_speaks_english() {
         "missing file",
         ja(&["import", "devices", "missing.csv"]).fails(2),
     );
+    // PSKC refusals: the reason in Japanese, the key's Id and the
+    // container's element names as written, no passphrase quoted.
+    let wrong = r.file("wrong.passphrase", "かきくけこ-2026\n");
+    let wrong = wrong.to_str().expect("UTF-8 path");
+    for (what, file, extra, code, says) in [
+        (
+            "pskc wrong passphrase",
+            "pbkdf2.pskcxml",
+            vec!["--pskc-passphrase-file", wrong],
+            3,
+            "パスフレーズが正しくありません",
+        ),
+        (
+            "pskc hotp key",
+            "refuse-hotp.pskcxml",
+            vec![],
+            2,
+            "キー bad：アルゴリズムが urn:ietf:params:xml:ns:keyprov:pskc:hotp です",
+        ),
+        (
+            "pskc no serial",
+            "refuse-no-serial.pskcxml",
+            vec![],
+            2,
+            "キー bad：パスワード生成機のシリアル番号（DeviceInfo/SerialNo）がありません",
+        ),
+        (
+            "pskc no key option",
+            "aes128.pskcxml",
+            vec![],
+            2,
+            "事前共有鍵で暗号化されています。鍵（16進数）を --pskc-key-file で指定してください",
+        ),
+    ] {
+        let path = pskc_fixture(file);
+        let mut args = vec!["import", "devices", path.as_str()];
+        args.extend(extra);
+        let out = ja(&args).fails(code);
+        out.stderr_has(says).stderr_has("何も取り込んでいません");
+        assert!(!out.stderr.contains("かきくけこ"), "{what}: {out:#?}");
+        keep(what, out);
+    }
     keep("otp", ja(&["otp", serial]).at(MONDAY).succeeds());
     keep(
         "recovery",
@@ -232,6 +279,63 @@ fn with_lang_ja_no_command_speaks_english() {
     // The check has teeth: the same commands in English are caught.
     let english = r.run(&["list", "--user", "nobody"]).fails(6);
     assert!(english_run(&english.stderr).is_some(), "{english:?}");
+}
+
+#[test]
+fn check_reports_an_edited_audit_row_in_japanese_and_its_json_in_english() {
+    let r = Registry::demo();
+    r.sql(
+        "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; \
+         UPDATE audit SET detail = 'nothing happened' WHERE id = 1;",
+    );
+    let out = r.run(&["--lang", "ja", "check"]).output();
+    assert_eq!(out.status, 9, "{out:#?}");
+    out.stderr_has("check: audit: 監査ログの 1 行目を検証できません")
+        .stdout_has("レジストリが改ざんされているか、破損しています。");
+    japanese_only("check finding", &out, &[]);
+    // The JSON report is for scripts: the kind and the detail as in English.
+    let json = r
+        .run(&["--lang", "ja", "check", "--format", "json"])
+        .output();
+    assert_eq!(json.status, 9, "{json:#?}");
+    let json = json.json();
+    assert_eq!(json["ok"], false);
+    assert_eq!(json["findings"][0]["kind"], "audit");
+    assert_eq!(
+        json["findings"][0]["detail"],
+        "audit row 1 does not verify: it was changed, inserted or moved, or a row before it was removed"
+    );
+    // And stderr in English says the same as the JSON.
+    let english = r.run(&["--lang", "en", "check"]).output();
+    assert_eq!(english.status, 9, "{english:#?}");
+    english.stderr_has("check: audit: audit row 1 does not verify: it was changed");
+}
+
+/// A quote left open runs a field on through the rows after it: the note
+/// that replaces the field is in the user's language, and shows none of
+/// the rows it swallowed.
+#[test]
+fn a_field_spanning_lines_is_noted_in_japanese() {
+    let r = Registry::demo();
+    let (serial, secret) = NEW_DEVICE_3;
+    r.file(
+        "open-quote.csv",
+        &format!(
+            "serial,secret,expires\nd1,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,\"2030-01-01\n{serial},{secret},2030-01-01\n"
+        ),
+    );
+    let before = r.snapshot();
+    let out = r
+        .run(&["--lang", "ja", "import", "devices", "open-quote.csv"])
+        .fails(2);
+    out.stderr_has("引用符 \" の閉じ忘れではありませんか")
+        .stderr_has("何も取り込んでいません");
+    japanese_only("open quote", &out, &[]);
+    assert!(!out.stderr.contains(secret), "{out:#?}");
+    r.run(&["import", "devices", "open-quote.csv"])
+        .fails(2)
+        .stderr_has("is a quote left open?");
+    assert_eq!(r.snapshot(), before);
 }
 
 /// Runs tokenctl on a pseudo-terminal `columns` wide and returns what it

@@ -793,3 +793,50 @@ fn a_device_can_be_revoked_until_midnight_japan_time_on_its_expiry_date() {
         serde_json::json!(["hamako01"])
     );
 }
+
+/// Regression: `--expiring-within 30d --dry-run` left users whose device had
+/// already expired out without a word, so the admin was never told to call
+/// the bank.
+#[test]
+fn the_window_dry_run_names_users_whose_device_already_expired() {
+    let r = Registry::demo();
+    r.run(&["import", "devices", "-"])
+        .stdin("serial,secret,expires\nold1,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,2026-11-19\n")
+        .succeeds();
+    r.run(&["import", "users", "-"])
+        .stdin("login_id,name,role,otp_required,serial\nlate01,Late,general,true,old1\n")
+        .succeeds();
+    let json = r
+        .run(&[
+            "revoke",
+            "--as",
+            "taro01",
+            "--expiring-within",
+            "60d",
+            "--dry-run",
+            "--format",
+            "json",
+        ])
+        .at(FRIDAY_NIGHT)
+        .succeeds()
+        .json();
+    assert_eq!(json["skipped_expired"], serde_json::json!(["late01"]));
+    let revoked: Vec<_> = json["revoked"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["login_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(revoked, ["taro01", "hamako01"]);
+    r.run(&[
+        "revoke",
+        "--as",
+        "taro01",
+        "--expiring-within",
+        "60d",
+        "--dry-run",
+    ])
+    .at(FRIDAY_NIGHT)
+    .succeeds()
+    .stdout_has("late01");
+}

@@ -484,3 +484,56 @@ fn created_directories_are_private_whatever_the_umask() {
     assert_eq!(mode(&db), 0o600);
     assert_eq!(mode(&key), 0o600);
 }
+
+/// A registry made before sealed secrets (schema 1, plaintext secrets, audit
+/// rows without MACs) is migrated on first use with a key file path: the key
+/// is created, the secrets sealed, the audit rows chained, in one step.
+#[test]
+fn a_registry_from_before_sealing_is_sealed_on_first_use() {
+    let r = Registry::empty();
+    let secret = base32(TARO_DEVICE.1);
+    {
+        let conn = rusqlite::Connection::open(&r.path).unwrap();
+        conn.execute_batch("PRAGMA journal_mode = WAL;").unwrap();
+        conn.execute_batch(include_str!("../migrations/0001_init.sql"))
+            .unwrap();
+        conn.execute_batch("PRAGMA user_version = 1;").unwrap();
+        conn.execute(
+            "INSERT INTO devices (id, serial, secret, algorithm, digits, period, expires, replaced_by) \
+             VALUES (1, ?1, ?2, 'SHA1', 6, 30, '2030-01-01', 2), \
+                    (2, 'spare', ?2, 'SHA1', 6, 30, '2031-01-01', NULL)",
+            rusqlite::params![TARO_DEVICE.0, secret],
+        )
+        .unwrap();
+        conn.execute_batch(
+            "INSERT INTO users (login_id, name, role, otp_required, device_id) \
+                 VALUES ('taro01', 'Taro', 'master', 1, 1);
+             INSERT INTO registrations (user_id, device_id, registered_at) VALUES (1, 1, 0);
+             INSERT INTO audit (at, actor, action, targets, outcome, detail, clock_fixed) \
+                 VALUES (0, 'os:x', 'init', '[]', 'ok', 'created', 0);",
+        )
+        .unwrap();
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .unwrap();
+    }
+    assert!(!r.key_path().exists());
+    let out = r.run(&["unlock", "taro01", "--recovery", "--yes"]).output();
+    assert_eq!(out.status, 0, "{out:#?}");
+    assert!(
+        out.stderr.contains("now sealed under a new key file"),
+        "{out:#?}"
+    );
+    assert!(r.key_path().exists());
+    let bytes = all_bytes(&r);
+    assert!(!bytes.windows(secret.len()).any(|w| w == secret.as_slice()));
+    let json = r.run(&["check", "--format", "json"]).succeeds().json();
+    assert_eq!(json["ok"], true, "{json:#}");
+    assert_eq!(json["audit_rows"], 3, "init, seal, recovery");
+    assert_eq!(r.query_i64("PRAGMA user_version"), 2);
+    // The expiry format is a CHECK of the rebuilt table now.
+    let conn = rusqlite::Connection::open(&r.path).unwrap();
+    assert!(
+        conn.execute("UPDATE devices SET expires = '2030-1-1' WHERE id = 1", [])
+            .is_err()
+    );
+}

@@ -22,6 +22,8 @@ struct CheckJson<'a> {
     ok: bool,
     audit_rows: u64,
     audit_head: String,
+    /// Each `{kind, detail}`, the detail in English whatever `--lang` says:
+    /// scripts read it (see `Finding`'s `Serialize`).
     findings: &'a [Finding],
 }
 
@@ -75,10 +77,13 @@ pub fn run(ctx: &Context, store: &mut Store, args: &CheckArgs, out: &mut dyn Wri
     if ok {
         return Ok(0);
     }
-    // One line per finding on stderr, as cron and scripts expect.
+    // One line per finding on stderr, as cron and scripts expect: the kind
+    // as it is, what was found in the user's language (the JSON report
+    // keeps the English).
     let mut stderr = std::io::stderr().lock();
     for finding in &report.findings {
-        let detail = crate::text::escape_controls(&finding.detail);
+        let text = finding.message.text(ctx.out.lang);
+        let detail = crate::text::escape_controls(&text);
         let _ = writeln!(stderr, "check: {}: {detail}", finding.kind);
     }
     Ok(FINDINGS_EXIT_CODE)

@@ -156,9 +156,9 @@ fn table_row(o: &Output, row: &ListRow, today: NaiveDate) -> Vec<String> {
     let expires = match row.expires.as_deref() {
         None => "-".to_string(),
         Some(text) => {
-            let expired = NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .is_ok_and(|date| is_expired(date, today));
-            let mut cell = o.date_text(text);
+            let date = crate::output::parse_ymd(text);
+            let expired = date.is_some_and(|date| is_expired(date, today));
+            let mut cell = date.map_or_else(|| text.to_string(), |d| o.date(d));
             if expired {
                 cell.push_str(&o.t(Msg::CellExpiredSuffix));
             }

@@ -180,32 +180,25 @@ pub fn run(
         let mut prefetched = HashMap::new();
         let mut skipped = Vec::new();
         if let Some(days) = window {
-            for user in users::expiring_users(tx, NaiveDate::MIN, window_end(today, days))? {
-                let expired = user
-                    .device
-                    .as_ref()
-                    .is_some_and(|d| is_expired(d.expires, today));
-                if expired {
-                    skipped.push(user.login_id.clone());
-                } else {
-                    names.push(user.login_id.clone());
-                    prefetched.insert(user.login_id.clone(), user);
-                }
+            // Devices already expired are named, never offered: only the
+            // bank can revoke them. Their login IDs are all that is read.
+            skipped.extend(users::expired_in_service(tx, today)?);
+            for user in users::expiring_users(tx, today, window_end(today, days))? {
+                names.push(user.login_id.clone());
+                prefetched.insert(user.login_id.clone(), user);
             }
         }
         dedup(&mut names);
         if req.dry_run && kind == Kind::Plain {
             // The dry run names expired devices instead of failing on them.
-            let mut kept = Vec::new();
+            // (The window's users expire today or later.)
+            let mut kept = Vec::with_capacity(names.len());
             for name in std::mem::take(&mut names) {
-                let user = match prefetched.get(&name) {
-                    Some(u) => Some(u.clone()),
-                    None => find_user(tx, &name)?,
-                };
-                if user
-                    .and_then(|u| u.device)
-                    .is_some_and(|d| is_expired(d.expires, today))
-                {
+                let expired = !prefetched.contains_key(&name)
+                    && find_user(tx, &name)?
+                        .and_then(|u| u.device)
+                        .is_some_and(|d| is_expired(d.expires, today));
+                if expired {
                     skipped.push(name);
                 } else {
                     kept.push(name);

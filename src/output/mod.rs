@@ -105,7 +105,13 @@ impl Output {
     /// A date: `2026-06-30`, or as the bank writes it, `2026年6月30日`
     /// (month and day without a leading zero).
     pub fn date(&self, date: NaiveDate) -> String {
+        use chrono::Datelike;
+        // Written out directly: chrono's formatter was a tenth of a million-
+        // row `list`.
+        let (y, m, d) = (date.year(), date.month(), date.day());
         match self.lang {
+            Lang::En if (0..=9999).contains(&y) => format!("{y:04}-{m:02}-{d:02}"),
+            Lang::Ja if (0..=9999).contains(&y) => format!("{y:04}年{m}月{d}日"),
             Lang::En => date.format("%Y-%m-%d").to_string(),
             Lang::Ja => date.format("%Y年%-m月%-d日").to_string(),
         }
@@ -121,9 +127,9 @@ impl Output {
 
     /// A `YYYY-MM-DD` string from the registry, in the table's form.
     pub fn date_text(&self, text: &str) -> String {
-        match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-            Ok(date) => self.date(date),
-            Err(_) => text.to_string(),
+        match parse_ymd(text) {
+            Some(date) => self.date(date),
+            None => text.to_string(),
         }
     }
 
@@ -176,6 +182,21 @@ impl Output {
 }
 
 pub use crate::catalogue::duration;
+
+/// A stored `YYYY-MM-DD` date, read without chrono's general parser (a
+/// million-row `list` reads one per row).
+pub fn parse_ymd(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        b[range].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(number(0..4)? as i32, number(5..7)?, number(8..10)?)
+}
 
 pub fn from_unix(unix: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(unix, 0).unwrap_or_default()
@@ -351,6 +372,31 @@ pub fn is_broken_pipe(error: &Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_dates_are_read_strictly_and_written_as_before() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);
+        assert_eq!(parse_ymd("2026-12-30"), d(2026, 12, 30));
+        assert_eq!(parse_ymd("0999-01-02"), d(999, 1, 2));
+        for bad in [
+            "2026-02-30",
+            "2026-1-01",
+            "2026/01/01",
+            "２０２６-01-01",
+            "",
+            "2026-01-011",
+        ] {
+            assert_eq!(parse_ymd(bad), None, "{bad}");
+        }
+        let en = Output::english();
+        let ja = Output::japanese();
+        for text in ["2026-12-30", "0999-01-02", "9999-12-31"] {
+            let date = parse_ymd(text).unwrap();
+            assert_eq!(en.date(date), date.format("%Y-%m-%d").to_string());
+            assert_eq!(ja.date(date), date.format("%Y年%-m月%-d日").to_string());
+        }
+        assert_eq!(en.date_text("not a date"), "not a date");
+    }
 
     #[test]
     fn japanese_dates_follow_the_procedure_screen() {

@@ -245,6 +245,15 @@ impl<'a> StreamTable<'a> {
 
     /// One row, each cell wrapped to its column (one line when it fits).
     fn wrapped(&mut self, cells: &[String], max_lines: usize) -> Result<()> {
+        // Piped, and on a wide enough terminal, every cell fits: one line,
+        // written without splitting (the common case, a million times).
+        if cells
+            .iter()
+            .zip(self.widths.columns())
+            .all(|(cell, width)| cell.width() <= width)
+        {
+            return self.row_with(cells, '┆');
+        }
         let columns: Vec<Vec<String>> = cells
             .iter()
             .zip(self.widths.columns())

@@ -17,7 +17,7 @@ use zeroize::Zeroizing;
 use crate::catalogue::Msg;
 use crate::rules::otp::{Algorithm, DeviceKey, MIN_SECRET_BYTES, parse_secret};
 use crate::rules::status::Role;
-use crate::text::{quote_field, typed};
+use crate::text::{Quoted, quote_field, typed};
 
 /// Which file is imported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -265,7 +265,7 @@ pub fn delivered_device(key: &DeliveredKey<'_>) -> Result<NewDevice, Msg> {
         8 => 8,
         other => {
             return Err(Msg::DigitsInvalid {
-                quoted: other.to_string(),
+                quoted: Quoted::Shown(other.to_string()),
             });
         }
     };
@@ -273,7 +273,7 @@ pub fn delivered_device(key: &DeliveredKey<'_>) -> Result<NewDevice, Msg> {
         .ok()
         .filter(|p| (1..=3600).contains(p))
         .ok_or_else(|| Msg::PeriodInvalid {
-            quoted: key.period.to_string(),
+            quoted: Quoted::Shown(key.period.to_string()),
         })?;
     Ok(NewDevice {
         serial,

@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Row, params};
 
 use super::Tx;
+use crate::catalogue::Msg;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::key::RegistryKey;
@@ -246,7 +247,8 @@ pub struct ChainReport {
     pub rows: u64,
     /// The last row's MAC: what an operator records to detect a cut tail.
     pub head: Option<[u8; 32]>,
-    pub findings: Vec<String>,
+    /// What is wrong, row by row (`check` reports them).
+    pub findings: Vec<Msg>,
     /// Whether the expected head (if any) is a MAC the chain passed through.
     pub expected_head_seen: bool,
 }
@@ -268,32 +270,33 @@ pub fn verify_chain(
         let row = match row_from(r) {
             Ok(row) => row,
             Err(e) => {
-                report.findings.push(e.to_string());
+                report.findings.push(Msg::FindingQueryFailed {
+                    detail: e.to_string(),
+                });
                 continue;
             }
         };
         report.rows += 1;
         if row.id != expected_id {
-            report.findings.push(format!(
-                "audit row {expected_id} is missing (the next row is {})",
-                row.id
-            ));
+            report.findings.push(Msg::FindingAuditRowMissing {
+                id: expected_id,
+                next: row.id,
+            });
         }
         expected_id = row.id + 1;
         let stored = row.mac.as_deref().and_then(mac_array);
         match stored {
             Some(mac) if key.audit_mac_matches(&canonical(&prev, &row), &mac) => prev = mac,
             Some(mac) => {
-                report.findings.push(format!(
-                    "audit row {} does not verify: it was changed, inserted or moved, or a row before it was removed",
-                    row.id
-                ));
+                report
+                    .findings
+                    .push(Msg::FindingAuditRowAltered { id: row.id });
                 prev = mac;
             }
             None => {
                 report
                     .findings
-                    .push(format!("audit row {} has no MAC", row.id));
+                    .push(Msg::FindingAuditRowNoMac { id: row.id });
             }
         }
         if expect_head.is_some_and(|h| stored.is_some_and(|m| m.as_slice() == h)) {

@@ -44,15 +44,66 @@ fn set(tx: &Tx<'_>, name: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
-/// The mode as recorded, before its MAC is checked. A registry without a
-/// mark (made before the mark existed) is live.
-pub fn mode(tx: &Tx<'_>) -> Result<Mode> {
-    match get(tx, "mode")?.as_deref() {
-        Some("simulation") => Ok(Mode::Simulation),
-        Some("live") | None => Ok(Mode::Live),
-        Some(other) => Err(Error::Corrupt(Msg::BadModeValue {
-            value: other.chars().take(40).collect(),
-        })),
+/// The registry's marks, read in one query (every command reads them at
+/// open, `otp` included, which has a millisecond to spend).
+#[derive(Debug, Clone)]
+pub struct Marks {
+    /// The mode as recorded, before its MAC is checked. A registry without
+    /// a mark (made before the mark existed) is live.
+    pub mode: Mode,
+    /// The fingerprint of the key the secrets are sealed under; none while
+    /// the registry still holds plaintext secrets.
+    pub fingerprint: Option<String>,
+    mode_mac: Option<String>,
+}
+
+pub fn marks(tx: &Tx<'_>) -> Result<Marks> {
+    let mut marks = Marks {
+        mode: Mode::Live,
+        fingerprint: None,
+        mode_mac: None,
+    };
+    if tx.version() < 2 {
+        return Ok(marks);
+    }
+    let mut stmt = tx.prepare_cached("SELECT name, value FROM meta")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let value: String = row.get(1)?;
+        match row.get_ref(0)?.as_str().unwrap_or("") {
+            "mode" => {
+                marks.mode = match value.as_str() {
+                    "simulation" => Mode::Simulation,
+                    "live" => Mode::Live,
+                    other => {
+                        return Err(Error::Corrupt(Msg::BadModeValue {
+                            value: other.chars().take(40).collect(),
+                        }));
+                    }
+                }
+            }
+            "key_fingerprint" => marks.fingerprint = Some(value),
+            "mode_mac" => marks.mode_mac = Some(value),
+            _ => {}
+        }
+    }
+    Ok(marks)
+}
+
+impl Marks {
+    /// The mode, after checking its MAC under the key (exit 8 when altered).
+    pub fn verified_mode(&self, key: &RegistryKey) -> Result<Mode> {
+        let recorded = self.mode_mac.as_deref().unwrap_or_default();
+        let expected = mode_mac(key, self.mode);
+        let same: bool =
+            subtle::ConstantTimeEq::ct_eq(recorded.as_bytes(), expected.as_bytes()).into();
+        if same {
+            Ok(self.mode)
+        } else {
+            Err(Error::Corrupt(Msg::ModeMarkAltered {
+                mode: self.mode.as_str().to_string(),
+            }))
+        }
     }
 }
 
@@ -69,18 +120,7 @@ fn mode_mac(key: &RegistryKey, mode: Mode) -> String {
 
 /// The mode, after checking its MAC under the key (exit 8 when altered).
 pub fn verified_mode(tx: &Tx<'_>) -> Result<Mode> {
-    let key = tx.key()?;
-    let mode = mode(tx)?;
-    let recorded = get(tx, "mode_mac")?.unwrap_or_default();
-    let expected = mode_mac(key, mode);
-    let same: bool = subtle::ConstantTimeEq::ct_eq(recorded.as_bytes(), expected.as_bytes()).into();
-    if same {
-        Ok(mode)
-    } else {
-        Err(Error::Corrupt(Msg::ModeMarkAltered {
-            mode: mode.as_str().to_string(),
-        }))
-    }
+    marks(tx)?.verified_mode(tx.key()?)
 }
 
 /// The marks of a new registry.

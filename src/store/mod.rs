@@ -86,6 +86,8 @@ pub struct Store {
     version: u32,
     mode: Mode,
     key: Option<RegistryKey>,
+    /// The key file was created by this open (a registry sealed now).
+    key_created: bool,
 }
 
 /// A transaction on the registry: a read snapshot or a write under the
@@ -206,6 +208,7 @@ impl Store {
             version: 0,
             mode,
             key: Some(key),
+            key_created: false,
         };
         store.configure(false)?;
         store.migrate()?;
@@ -255,19 +258,33 @@ impl Store {
         }
         let version = schema_version(&conn)?;
         refuse_version(version).map_err(unusable)?;
-        // The key is read once the file is known to be a registry: a file
-        // that is not one is reported as such, key or no key.
-        let key = key_file.map(RegistryKey::load).transpose()?;
         let first_look = Store {
             conn,
             path: path.to_path_buf(),
             version,
             mode: Mode::Live,
             key: None,
+            key_created: false,
         };
-        let recorded_mode = first_look.read(meta::mode)?;
-        let unsealed = key.is_some()
-            && (version < SCHEMA_VERSION || first_look.read(meta::fingerprint)?.is_none());
+        let marks = first_look.read(meta::marks)?;
+        let recorded_mode = marks.mode;
+        let never_sealed = marks.fingerprint.is_none();
+        // The key is read once the file is known to be a registry: a file
+        // that is not one is reported as such, key or no key. A registry
+        // from before sealed secrets has no key yet: its first use with a
+        // key file path creates the key there (unless a fixed clock forbids
+        // the write that sealing is).
+        let mut key_created = false;
+        let key = match key_file {
+            None => None,
+            Some(file) if never_sealed && !clock_fixed => {
+                let (key, created) = RegistryKey::load_or_create(file)?;
+                key_created = created;
+                Some(key)
+            }
+            Some(file) => Some(RegistryKey::load(file)?),
+        };
+        let unsealed = key.is_some() && (version < SCHEMA_VERSION || never_sealed);
         let conn = first_look.conn;
         let access = if unsealed { Access::ReadWrite } else { access };
         if clock_fixed && access == Access::ReadWrite && recorded_mode == Mode::Live {
@@ -294,14 +311,21 @@ impl Store {
             version,
             mode: Mode::Live,
             key,
+            key_created,
         };
         store.configure(wal || access == Access::ReadOnly)?;
-        if access == Access::ReadWrite {
-            store.migrate()?;
-        }
-        store.mode = store.read(meta::mode)?;
+        // A read-only open keeps the first look's marks; a writer reads them
+        // again under its own connection, after any migration.
+        let marks = match access {
+            Access::ReadOnly => marks,
+            Access::ReadWrite => {
+                store.migrate()?;
+                store.read(meta::marks)?
+            }
+        };
+        store.mode = marks.mode;
         if store.key.is_some() {
-            store.bind_key(access)?;
+            store.bind_key(access, &marks)?;
         }
         if clock_fixed && access == Access::ReadWrite && store.mode == Mode::Live {
             return Err(Error::FixedClockOnLive);
@@ -311,11 +335,13 @@ impl Store {
 
     /// Checks that the key is this registry's, sealing a registry that
     /// predates sealed secrets. Refuses a foreign key (exit 8).
-    fn bind_key(&mut self, access: Access) -> Result<()> {
-        let recorded = self.read(meta::fingerprint)?;
+    fn bind_key(&mut self, access: Access, marks: &meta::Marks) -> Result<()> {
         let key = self.key.as_ref().expect("called with a key");
-        match recorded {
-            Some(fp) if fp == key.fingerprint() => {}
+        match &marks.fingerprint {
+            Some(fp) if fp == key.fingerprint() => {
+                self.mode = marks.verified_mode(key)?;
+                return Ok(());
+            }
             Some(_) => {
                 return Err(Error::KeyFile {
                     path: key.path().to_path_buf(),
@@ -373,6 +399,15 @@ impl Store {
 
     pub fn mode(&self) -> Mode {
         self.mode
+    }
+
+    /// The path of a key file created by this open, to tell the user to
+    /// back it up.
+    pub fn created_key_file(&self) -> Option<&Path> {
+        self.key
+            .as_ref()
+            .filter(|_| self.key_created)
+            .map(RegistryKey::path)
     }
 
     pub fn path(&self) -> &Path {

@@ -237,6 +237,19 @@ pub fn for_each_listed(
     Ok(())
 }
 
+/// Login IDs of the users whose device in service expired before `today`,
+/// in the order of the expiring report: the ones only the bank can help.
+pub fn expired_in_service(conn: &Tx<'_>, today: NaiveDate) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT u.login_id FROM devices d JOIN users u ON u.device_id = d.id \
+         WHERE d.expires < ?1 ORDER BY d.expires, d.serial, u.login_id",
+    )?;
+    let rows = stmt
+        .query_map([today.to_string()], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(rows)
+}
+
 /// Streams what `expiring` returns. The order keeps each device's holders
 /// next to each other.
 pub fn for_each_expiring(
