@@ -23,8 +23,12 @@
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 
-use crate::output::{Lang, Output};
-use crate::text::Quoted;
+use crate::lang::{self, Lang};
+
+/// The algorithm URI of a TOTP key in a PSKC container (RFC 6030), named in
+/// the refusal of any other; the PSKC reader checks against the same text.
+pub const TOTP_URI: &str = "urn:ietf:params:xml:ns:keyprov:pskc:totp";
+use crate::input::Quoted;
 
 /// The text of one language's side of an entry: a string literal is a
 /// `format!` string over the entry's fields; a block computes the text.
@@ -256,16 +260,16 @@ pub fn list(lang: Lang, names: &[String]) -> String {
 }
 
 fn en_date(d: &NaiveDate) -> String {
-    Output::english().date(*d)
+    lang::date(Lang::En, *d)
 }
 fn ja_date(d: &NaiveDate) -> String {
-    Output::japanese().date(*d)
+    lang::date(Lang::Ja, *d)
 }
 fn en_instant(t: &DateTime<Utc>) -> String {
-    Output::english().instant(*t)
+    lang::instant(Lang::En, *t)
 }
 fn ja_instant(t: &DateTime<Utc>) -> String {
-    Output::japanese().instant(*t)
+    lang::instant(Lang::Ja, *t)
 }
 
 /// Three or more English words in a row (`the code is`), the mark of an
@@ -599,8 +603,8 @@ catalogue! {
         => en: "key number {number} has no Id attribute (every PSKC key must have one)",
            ja: "{number} 番目のキーに Id 属性がありません（PSKC のキーには必ず必要です）";
     PskcNotTotp { algorithm: Option<String> }
-        => en: { format!("it has {}; only TOTP keys ({}) can be imported", match algorithm { Some(uri) => format!("algorithm {uri}"), None => "no algorithm".to_string() }, crate::pskc::TOTP_URI) },
-           ja: { format!("{}。取り込めるのは TOTP のキー（{}）だけです", match algorithm { Some(uri) => format!("アルゴリズムが {uri} です"), None => "アルゴリズムの指定がありません".to_string() }, crate::pskc::TOTP_URI) };
+        => en: { format!("it has {}; only TOTP keys ({}) can be imported", match algorithm { Some(uri) => format!("algorithm {uri}"), None => "no algorithm".to_string() }, TOTP_URI) },
+           ja: { format!("{}。取り込めるのは TOTP のキー（{}）だけです", match algorithm { Some(uri) => format!("アルゴリズムが {uri} です"), None => "アルゴリズムの指定がありません".to_string() }, TOTP_URI) };
     PskcNoSerial
         => en: "its device has no serial number (DeviceInfo/SerialNo)",
            ja: "パスワード生成機のシリアル番号（DeviceInfo/SerialNo）がありません";

@@ -233,24 +233,6 @@ impl Error {
         }
     }
 
-    /// The error of the PSKC container read from `file`.
-    pub fn pskc(file: &str, e: crate::pskc::PskcError) -> Self {
-        use crate::pskc::PskcError;
-        let message = Box::new(e.message());
-        match e {
-            PskcError::Invalid { key_id, .. } => Error::Pskc {
-                file: file.to_string(),
-                key_id,
-                message,
-            },
-            PskcError::Verification { key_id, .. } => Error::PskcVerification {
-                file: file.to_string(),
-                key_id,
-                message,
-            },
-        }
-    }
-
     /// The documented exit code of this error.
     pub fn exit_code(&self) -> i32 {
         match self {

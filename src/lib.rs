@@ -10,9 +10,12 @@ pub mod catalogue;
 pub mod cli;
 pub mod clock;
 pub mod cmd;
+pub mod context;
 pub mod error;
 pub mod fsutil;
+pub mod input;
 pub mod key;
+pub mod lang;
 pub mod output;
 pub mod password;
 pub mod prompt;
@@ -33,12 +36,7 @@ use crate::output::{Lang, Output, is_broken_pipe};
 use crate::prompt::Terminal;
 use crate::store::Store;
 
-/// What every command is handed besides the registry.
-pub struct Context {
-    pub clock: Clock,
-    pub out: Output,
-    pub term: Terminal,
-}
+pub use crate::context::Context;
 
 /// Runs tokenctl with the process's arguments; returns the exit code.
 pub fn run() -> i32 {

@@ -32,13 +32,14 @@ use sha2::{Sha256, Sha512};
 use zeroize::Zeroizing;
 
 use crate::catalogue::Msg;
+use crate::error::Error;
 use crate::rules::calendar::{JAPAN, japan_date};
 use crate::rules::otp::Algorithm;
 
 /// The namespace of every PSKC element.
 pub const PSKC_NS: &str = "urn:ietf:params:xml:ns:keyprov:pskc";
 /// The algorithm URI of a TOTP key, the only kind a device of ours can be.
-pub const TOTP_URI: &str = "urn:ietf:params:xml:ns:keyprov:pskc:totp";
+pub use crate::catalogue::TOTP_URI;
 /// Early drafts of the TOTP profile spelled the URI with a `#`.
 const TOTP_URI_DRAFT: &str = "urn:ietf:params:xml:ns:keyprov:pskc#totp";
 
@@ -128,6 +129,26 @@ pub enum PskcError {
         key_id: Option<String>,
         message: Msg,
     },
+}
+
+impl PskcError {
+    /// The registry error of this refusal of the container read from `file`
+    /// (exit 2, or 3 for a wrong key or passphrase and a MAC that differs).
+    pub fn into_error(self, file: &str) -> Error {
+        let message = Box::new(self.message());
+        match self {
+            PskcError::Invalid { key_id, .. } => Error::Pskc {
+                file: file.to_string(),
+                key_id,
+                message,
+            },
+            PskcError::Verification { key_id, .. } => Error::PskcVerification {
+                file: file.to_string(),
+                key_id,
+                message,
+            },
+        }
+    }
 }
 
 impl PskcError {

@@ -24,8 +24,8 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::Context;
 use crate::catalogue::Msg;
+use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::password;
 use crate::prompt::{PasswordInput, code_prompt};

@@ -8,6 +8,7 @@
 mod common;
 
 mod admin;
+mod architecture;
 mod completions;
 mod dispose;
 mod expiring;

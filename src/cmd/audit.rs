@@ -6,10 +6,10 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::Context;
 use crate::catalogue::Msg;
 use crate::cli::AuditArgs;
 use crate::clock::parse_instant;
+use crate::context::Context;
 use crate::error::Result;
 use crate::output::{Format, csv_writer, rfc3339_unix, write_json_array, write_table};
 use crate::store::Store;

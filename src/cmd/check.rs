@@ -6,9 +6,9 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::Context;
 use crate::catalogue::Msg;
 use crate::cli::CheckArgs;
+use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::output::{Format, csv_writer, write_json};
 use crate::store::Store;

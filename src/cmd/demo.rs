@@ -6,13 +6,13 @@ use std::io::Write;
 
 use chrono::{DateTime, Utc};
 
-use crate::Context;
 use crate::catalogue::Msg;
 use crate::cli::{DisposeNoteArgs, ExpiringArgs, ListArgs, RegisterArgs, StatusFilter};
 use crate::clock::{Clock, parse_instant};
 use crate::cmd::init::{DEMO_MASTER, DEMO_PASSWORD, load_demo};
 use crate::cmd::revoke::RevokeRequest;
 use crate::cmd::{dispose_note, expiring, list, register, revoke};
+use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::key::RegistryKey;
 use crate::output::{Format, Output};

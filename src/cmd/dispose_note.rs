@@ -7,10 +7,10 @@ use std::io::Write;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use crate::Context;
 use crate::catalogue::Msg;
 use crate::cli::DisposeNoteArgs;
 use crate::cmd::{admin_actor, record};
+use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::output::{Format, csv_writer, from_unix, rfc3339, rfc3339_unix, write_json_array};
 use crate::rules::calendar::japan_date;

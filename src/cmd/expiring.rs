@@ -15,9 +15,9 @@ use std::io::{IsTerminal, Write};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::Context;
 use crate::catalogue::Msg;
 use crate::cli::ExpiringArgs;
+use crate::context::Context;
 use crate::error::Result;
 use crate::output::{
     CsvWriter, Format, JsonArray, Output, csv_writer, is_broken_pipe, write_json_array, write_table,

@@ -18,10 +18,10 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use zeroize::Zeroizing;
 
-use crate::Context;
 use crate::catalogue::{Msg, OsError};
 use crate::cli::ImportCommand;
 use crate::cmd::{admin_actor, record};
+use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::output::{Format, Lang, csv_writer, progress, write_json};
 use crate::pskc::{self, PskcKey, PskcOptions};
@@ -397,7 +397,7 @@ fn import_pskc(
     name: &str,
     options: &PskcOptions,
 ) -> Result<u64> {
-    let container = pskc::read(bytes, options).map_err(|e| Error::pskc(name, e))?;
+    let container = pskc::read(bytes, options).map_err(|e| e.into_error(name))?;
     store.prepare_for_bulk_writes()?;
     store.write(|tx| {
         let total = container.keys.len() as u64;

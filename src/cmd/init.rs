@@ -4,10 +4,10 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::Context;
 use crate::cli::InitArgs;
 use crate::cmd::import::{Kind, import};
 use crate::cmd::{admin_actor, record};
+use crate::context::Context;
 use serde::Serialize;
 
 use crate::catalogue::Msg;

@@ -6,10 +6,10 @@ use std::io::Write;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::Context;
 use crate::catalogue::Msg;
 use crate::cli::ListArgs;
 use crate::cmd::require_user;
+use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::output::stream_table::{StreamTable, Widths};
 use crate::output::{Format, JsonArray, Output, USER_SCREEN, csv_writer, rfc3339_unix};

@@ -17,8 +17,8 @@ pub mod register;
 pub mod revoke;
 pub mod unlock;
 
-use crate::Context;
 use crate::catalogue::Msg;
+use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::rules::calendar::japan_date;
 use crate::rules::revocation::{self, DeviceView};

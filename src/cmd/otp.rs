@@ -4,8 +4,8 @@
 
 use std::io::Write;
 
-use crate::Context;
 use crate::cli::OtpArgs;
+use crate::context::Context;
 use serde::Serialize;
 
 use crate::error::{Error, Result};

@@ -6,10 +6,10 @@ use std::io::Write;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::Context;
 use crate::catalogue::Msg;
 use crate::cli::RegisterArgs;
 use crate::cmd::record;
+use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::output::{Format, csv_writer, from_unix, rfc3339, write_json};
 use crate::prompt::PasswordInput;

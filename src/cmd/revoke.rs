@@ -11,10 +11,10 @@ use std::io::Write;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use crate::Context;
 use crate::catalogue::Msg;
 use crate::cli::RevokeArgs;
 use crate::cmd::{master_factors, password_prompt, record, require_user};
+use crate::context::Context;
 use crate::error::{Error, Result, TargetFailure};
 use crate::output::{
     Format, Output, USER_SCREEN, csv_writer, progress, rfc3339, write_json, write_table,

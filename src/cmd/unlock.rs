@@ -5,9 +5,9 @@
 
 use std::io::Write;
 
-use crate::Context;
 use crate::cli::UnlockArgs;
 use crate::cmd::{admin_actor, master_factors, password_prompt, record, require_user};
+use crate::context::Context;
 use serde::Serialize;
 
 use crate::catalogue::Msg;

@@ -13,6 +13,7 @@ use comfy_table::{ContentArrangement, Table, presets};
 
 use crate::catalogue::Msg;
 use crate::error::{Error, Result};
+pub use crate::lang::{Lang, parse_ymd};
 use crate::rules::calendar::JAPAN;
 use crate::rules::status::{Role, Status};
 use crate::text::escape_controls;
@@ -22,40 +23,6 @@ pub enum Format {
     Table,
     Json,
     Csv,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Lang {
-    En,
-    Ja,
-}
-
-impl Lang {
-    /// `--lang`/`TOKENCTL_LANG` when given, else Japanese when `LANG` (or
-    /// `LC_ALL`/`LC_MESSAGES`) names a Japanese locale.
-    pub fn resolve(explicit: Option<Lang>) -> Lang {
-        explicit.unwrap_or_else(|| {
-            let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
-                .iter()
-                .filter_map(|k| std::env::var(k).ok())
-                .find(|v| !v.is_empty())
-                .unwrap_or_default();
-            if locale.starts_with("ja") {
-                Lang::Ja
-            } else {
-                Lang::En
-            }
-        })
-    }
-
-    /// One of two forms that differ only in punctuation (`, ` or `、`);
-    /// words come from the catalogue.
-    pub fn pick<'a>(self, en: &'a str, ja: &'a str) -> &'a str {
-        match self {
-            Lang::En => en,
-            Lang::Ja => ja,
-        }
-    }
 }
 
 /// The output settings handed to every command.
@@ -105,16 +72,7 @@ impl Output {
     /// A date: `2026-06-30`, or as the bank writes it, `2026年6月30日`
     /// (month and day without a leading zero).
     pub fn date(&self, date: NaiveDate) -> String {
-        use chrono::Datelike;
-        // Written out directly: chrono's formatter was a tenth of a million-
-        // row `list`.
-        let (y, m, d) = (date.year(), date.month(), date.day());
-        match self.lang {
-            Lang::En if (0..=9999).contains(&y) => format!("{y:04}-{m:02}-{d:02}"),
-            Lang::Ja if (0..=9999).contains(&y) => format!("{y:04}年{m}月{d}日"),
-            Lang::En => date.format("%Y-%m-%d").to_string(),
-            Lang::Ja => date.format("%Y年%-m月%-d日").to_string(),
-        }
+        crate::lang::date(self.lang, date)
     }
 
     /// A month (the date's): `2026-06`, or `2026年6月`.
@@ -140,13 +98,7 @@ impl Output {
     /// after a revocation keeps the revocation's seconds, and dropping them
     /// would name a minute at which registration is still refused).
     pub fn instant(&self, at: DateTime<Utc>) -> String {
-        use chrono::Timelike;
-        let local = at.with_timezone(&JAPAN);
-        match self.lang {
-            Lang::En => local.format("%Y-%m-%d %H:%M:%S JST").to_string(),
-            Lang::Ja if local.second() == 0 => local.format("%Y年%-m月%-d日 %-H時%M分").to_string(),
-            Lang::Ja => local.format("%Y年%-m月%-d日 %-H時%M分%S秒").to_string(),
-        }
+        crate::lang::instant(self.lang, at)
     }
 
     pub fn instant_unix(&self, unix: i64) -> String {
@@ -182,21 +134,6 @@ impl Output {
 }
 
 pub use crate::catalogue::duration;
-
-/// A stored `YYYY-MM-DD` date, read without chrono's general parser (a
-/// million-row `list` reads one per row).
-pub fn parse_ymd(text: &str) -> Option<NaiveDate> {
-    let b = text.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let number = |range: std::ops::Range<usize>| -> Option<u32> {
-        b[range].iter().try_fold(0u32, |n, &c| {
-            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
-        })
-    };
-    NaiveDate::from_ymd_opt(number(0..4)? as i32, number(5..7)?, number(8..10)?)
-}
 
 pub fn from_unix(unix: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(unix, 0).unwrap_or_default()

@@ -15,9 +15,9 @@ use chrono::NaiveDate;
 use zeroize::Zeroizing;
 
 use crate::catalogue::Msg;
+use crate::input::{Quoted, quote_field, typed};
 use crate::rules::otp::{Algorithm, DeviceKey, MIN_SECRET_BYTES, parse_secret};
 use crate::rules::status::Role;
-use crate::text::{Quoted, quote_field, typed};
 
 /// Which file is imported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,124 @@
+//! The shape of the source tree, checked: modules import each other in one
+//! direction only, commands never reach SQLite, and errors convert by
+//! `From` rather than by hand.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Every `.rs` file under `dir`, with its path relative to `src/`.
+fn sources(dir: &Path, out: &mut Vec<(String, String)>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            sources(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let rel = path
+                .strip_prefix(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            out.push((rel, std::fs::read_to_string(&path).unwrap()));
+        }
+    }
+}
+
+fn src() -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    sources(
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")),
+        &mut files,
+    );
+    files
+}
+
+/// The top-level module a file belongs to (`lib.rs` and `main.rs` are the root).
+fn module_of(rel: &str) -> String {
+    let first = rel.split('/').next().unwrap().trim_end_matches(".rs");
+    match first {
+        "lib" | "main" => "crate".into(),
+        other => other.into(),
+    }
+}
+
+/// Top-level modules named after `crate::` in `text`.
+fn imports(text: &str, modules: &BTreeSet<String>) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    for (i, _) in text.match_indices("crate::") {
+        let rest = &text[i + "crate::".len()..];
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        found.insert(if modules.contains(&name) {
+            name
+        } else {
+            "crate".into()
+        });
+    }
+    found
+}
+
+#[test]
+fn no_module_is_imported_back_by_a_module_it_imports() {
+    let files = src();
+    let modules: BTreeSet<String> = files.iter().map(|(rel, _)| module_of(rel)).collect();
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (rel, text) in &files {
+        let from = module_of(rel);
+        let mut to = imports(text, &modules);
+        to.remove(&from);
+        graph.entry(from).or_default().extend(to);
+    }
+    // The root declares every module; nothing may import the root back.
+    for (from, to) in &graph {
+        assert!(
+            from == "crate" || !to.contains("crate"),
+            "{from} imports the crate root (`crate::Name`): import the module that defines it"
+        );
+    }
+    // A depth-first search for a cycle among the rest.
+    fn visit(
+        node: &str,
+        graph: &BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) {
+        if let Some(at) = path.iter().position(|n| n == node) {
+            panic!("import cycle: {} -> {node}", path[at..].join(" -> "));
+        }
+        if done.contains(node) {
+            return;
+        }
+        path.push(node.to_string());
+        for next in graph.get(node).into_iter().flatten() {
+            if next != "crate" {
+                visit(next, graph, path, done);
+            }
+        }
+        path.pop();
+        done.insert(node.to_string());
+    }
+    let mut done = BTreeSet::new();
+    for node in graph.keys().filter(|n| *n != "crate") {
+        visit(node, &graph, &mut Vec::new(), &mut done);
+    }
+}
+
+#[test]
+fn commands_reach_the_registry_only_through_the_store() {
+    for (rel, text) in src().iter().filter(|(rel, _)| rel.starts_with("cmd/")) {
+        for needle in ["rusqlite", "unchecked_transaction", ".conn "] {
+            assert!(!text.contains(needle), "{rel} names {needle:?}");
+        }
+    }
+}
+
+#[test]
+fn commands_convert_errors_by_from_not_by_hand() {
+    let count: usize = src()
+        .iter()
+        .filter(|(rel, _)| rel.starts_with("cmd/"))
+        .map(|(_, text)| text.matches("map_err(").count())
+        .sum();
+    assert!(count <= 15, "{count} map_err( calls in src/cmd");
+}
