@@ -76,7 +76,19 @@ impl Registry {
     /// The binary with the tests' clean environment, for tests that need to
     /// drive the process themselves (closed pipes, terminals).
     pub fn command(&self) -> Command {
-        let mut cmd = Command::new(bin());
+        self.in_clean_env(Command::new(bin()))
+    }
+
+    /// `sh -c SCRIPT tokenctl …` in the same clean environment, for tests
+    /// that set a terminal up or a umask first (`"$0"` is tokenctl); the
+    /// caller adds the arguments.
+    pub fn shell(&self, script: &str) -> Command {
+        let mut cmd = self.in_clean_env(Command::new("sh"));
+        cmd.arg("-c").arg(script).arg(bin());
+        cmd
+    }
+
+    fn in_clean_env(&self, mut cmd: Command) -> Command {
         cmd.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", self.dir.path())

@@ -128,21 +128,10 @@ impl Pty {
         let stdout = how
             .stdout
             .map_or_else(|| "-".into(), |p| p.as_os_str().to_owned());
-        let mut cmd = Command::new("sh");
-        cmd.env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", r.dir.path())
-            .env("USER", "tester")
-            .env("LANG", "C")
-            .env("TERM", "xterm")
+        let mut cmd = r.shell(&script);
+        cmd.env("TERM", "xterm")
             .env("NO_COLOR", "1")
-            .env("TOKENCTL_DB", &r.path)
-            .env("TOKENCTL_KEY_FILE", r.key_path())
             .env("TOKENCTL_NOW", at)
-            .current_dir(r.dir.path())
-            .arg("-c")
-            .arg(script)
-            .arg(bin())
             .arg(stdout)
             .args(args);
         let options = Options::new()

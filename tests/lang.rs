@@ -4,7 +4,6 @@
 //! most 80 columns wide in both languages (display width, a Japanese
 //! character taking two), while piped output is never cut.
 
-use std::process::Command;
 use std::time::Duration;
 
 use rexpect::session::{Options, spawn_with_options};
@@ -341,21 +340,10 @@ fn a_field_spanning_lines_is_noted_in_japanese() {
 /// Runs tokenctl on a pseudo-terminal `columns` wide and returns what it
 /// drew.
 fn on_terminal(r: &Registry, columns: u16, at: &str, args: &[&str]) -> String {
-    let mut cmd = Command::new("sh");
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", r.dir.path())
-        .env("USER", "tester")
-        .env("LANG", "C")
-        .env("TERM", "xterm")
+    let mut cmd = r.shell(&format!(r#"stty cols {columns} rows 50 && exec "$0" "$@""#));
+    cmd.env("TERM", "xterm")
         .env("NO_COLOR", "1")
-        .env("TOKENCTL_DB", &r.path)
-        .env("TOKENCTL_KEY_FILE", r.key_path())
         .env("TOKENCTL_NOW", at)
-        .current_dir(r.dir.path())
-        .arg("-c")
-        .arg(format!(r#"stty cols {columns} rows 50 && exec "$0" "$@""#))
-        .arg(bin())
         .args(args);
     let options = Options::new()
         .timeout_ms(Some(Duration::from_secs(10).as_millis() as u64))

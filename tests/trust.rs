@@ -461,22 +461,17 @@ fn created_directories_are_private_whatever_the_umask() {
     let r = Registry::empty();
     let db = r.dir.path().join("data").join("registry.db");
     let key = r.dir.path().join("conf").join("registry.key");
-    let mut cmd = r.command();
-    cmd.arg("-c")
-        .arg(r#"umask 000; exec "$0" "$@""#)
-        .arg(bin())
+    let status = r
+        .shell(r#"umask 000; exec "$0" "$@""#)
         .args([
             "--db",
             db.to_str().unwrap(),
             "--key-file",
             key.to_str().unwrap(),
         ])
-        .args(["init"]);
-    let mut sh = std::process::Command::new("sh");
-    sh.args(cmd.get_args())
-        .envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))));
-    sh.current_dir(r.dir.path());
-    let status = sh.status().unwrap();
+        .arg("init")
+        .status()
+        .unwrap();
     assert!(status.success());
     let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(db.parent().unwrap()), 0o700);
