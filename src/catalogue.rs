@@ -502,12 +502,63 @@ catalogue! {
         => en: "this is a live registry: codes come only from the device itself (otp works on simulation registries)",
            ja: "本番用のレジストリです。ワンタイムパスワードはパスワード生成機本体にのみ表示されます（otp はシミュレーション用のレジストリでのみ使えます）";
     KeyNeeded => en: "this command needs the registry key", ja: "このコマンドにはレジストリの鍵が必要です";
-    KeyNotTheRegistrys
-        => en: "this key file is not the key of the registry (its fingerprint differs); nothing was written",
-           ja: "この鍵ファイルはこのレジストリの鍵ではありません（フィンガープリントが異なります）。何も書き込んでいません";
-    MustSealFirst
-        => en: "the registry must be opened for writing once to seal its secrets",
-           ja: "秘密鍵を暗号化するため、一度書き込み可能な操作でレジストリを開く必要があります";
+    KeyNotTheRegistrys { expected: String, found: String }
+        => en: "this key file is not the key of the registry (the registry expects key {expected}, this file holds key {found}); nothing was written. Use the registry's own key file, or restore it from your backup",
+           ja: "この鍵ファイルはこのレジストリの鍵ではありません（レジストリが求める鍵は {expected}、このファイルの鍵は {found}）。何も書き込んでいません。レジストリ自身の鍵ファイルを指定するか、バックアップから戻してください";
+    KeyFileNotRegular
+        => en: "not a regular file; a key file is a plain file of 64 hex digits",
+           ja: "通常のファイルではありません。鍵ファイルは16進数64桁を記した通常のファイルです";
+    KeyFileNotYours { owner: u32 }
+        => en: "the key file belongs to another user (uid {owner}); it must belong to the user running tokenctl",
+           ja: "鍵ファイルの所有者が別の利用者（uid {owner}）です。tokenctl を実行する利用者の所有でなければなりません";
+    KeyFileExposed { mode: String, path: String }
+        => en: "the key file has mode {mode}: others may read or change it; run `chmod 600 {path}`",
+           ja: "鍵ファイルの権限が {mode} で、他の利用者が読み書きできます。`chmod 600 {path}` を実行してください";
+    KeyDirWritable { dir: String, mode: String }
+        => en: "the key file's directory {dir} has mode {mode}: others can replace the key; run `chmod 700 {dir}`",
+           ja: "鍵ファイルのディレクトリ {dir} の権限が {mode} で、他の利用者が鍵を差し替えられます。`chmod 700 {dir}` を実行してください";
+    RegistryAltered { detail: Box<Msg> }
+        => en: { format!("the registry was altered outside tokenctl ({}); nothing was written; run `tokenctl check`", detail.en()) },
+           ja: { format!("レジストリが tokenctl の外で改変されています（{}）。何も書き込んでいません。`tokenctl check` を実行してください", detail.ja()) };
+    RowAltered { table: String, id: i64 }
+        => en: "{table} row {id} does not verify with the key",
+           ja: "{table} の行 {id} が鍵で検証できません";
+    RowMissing { table: String, id: i64 }
+        => en: "{table} row {id} is missing",
+           ja: "{table} の行 {id} がありません";
+    RowRolledBack { table: String, id: i64 }
+        => en: "{table} row {id} is an earlier version of itself, not the one tokenctl last wrote",
+           ja: "{table} の行 {id} が、tokenctl が最後に書き込んだものではなく、以前の版に戻されています";
+    TreeAltered
+        => en: "the state tree does not match the registry's state mark",
+           ja: "状態の木がレジストリの状態の印と一致しません";
+    MarkMissing { name: String }
+        => en: "the registry's {name} mark is missing",
+           ja: "レジストリの印 {name} がありません";
+    MarkAltered { name: String }
+        => en: "the registry's {name} mark does not verify with the key",
+           ja: "レジストリの印 {name} が鍵で検証できません";
+    RegistryBehindWitness { registry: String, witness: String }
+        => en: "the registry is behind its witness: the file is at {registry}, the witness beside the key file recorded {witness}; an older copy was put back (use `tokenctl restore` to go back on purpose)",
+           ja: "レジストリが証人ファイルより古い状態です。ファイルは {registry}、鍵ファイルの隣の証人ファイルの記録は {witness} です。古い複製が戻されています（意図して戻すには `tokenctl restore` を使います）";
+    RegistryDivergedFromWitness { registry: String, witness: String }
+        => en: "the registry diverged from its witness: the file is at {registry}, the witness beside the key file recorded {witness}",
+           ja: "レジストリが証人ファイルの記録と食い違っています。ファイルは {registry}、鍵ファイルの隣の証人ファイルの記録は {witness} です";
+    WitnessAltered { path: String }
+        => en: "the witness {path} does not verify with the key",
+           ja: "証人ファイル {path} が鍵で検証できません";
+    CannotWriteWitness { path: String }
+        => en: "cannot write the witness {path}",
+           ja: "証人ファイル {path} を書き込めません";
+    RegistryUpgraded { from: u32, to: u32 }
+        => en: "note: the registry was upgraded from schema {from} to {to}: every secret sealed and every row authenticated under the key",
+           ja: "注意：レジストリをスキーマ {from} から {to} に更新しました。秘密情報をすべて暗号化し、すべての行を鍵で認証しました";
+    RegistryFull { table: String }
+        => en: "the {table} table has reached the largest id tokenctl can authenticate",
+           ja: "{table} の行番号が tokenctl で認証できる上限に達しました";
+    UpgradeForeignKeys { count: i64 }
+        => en: "the registry holds {count} reference(s) to missing rows; it was not upgraded",
+           ja: "レジストリに存在しない行への参照が {count} 件あります。更新していません";
     CannotCreateRegistryIn { dir: String }
         => en: "cannot create a registry in {dir}", ja: "{dir} にレジストリを作成できません";
     CannotOpen { detail: String } => en: "cannot open: {detail}", ja: "開けません：{detail}";
@@ -990,6 +1041,27 @@ catalogue! {
     FindingAuditRowNoMac { id: i64 }
         => en: "audit row {id} has no MAC",
            ja: "監査ログの {id} 行目に MAC がありません";
+    FindingRowAltered { table: String, id: i64, name: String }
+        => en: "{table} row {id}{name} was changed or inserted outside tokenctl: its MAC does not verify",
+           ja: "{table} の行 {id}{name} が tokenctl の外で変更または挿入されています（MAC が一致しません）";
+    FindingRowInserted { table: String, id: i64, name: String }
+        => en: "{table} row {id}{name} was inserted outside tokenctl",
+           ja: "{table} の行 {id}{name} が tokenctl の外で挿入されています";
+    FindingRowDeleted { table: String, id: i64 }
+        => en: "{table} row {id} was deleted",
+           ja: "{table} の行 {id} が削除されています";
+    FindingRowRolledBack { table: String, id: i64, name: String }
+        => en: "{table} row {id}{name} was put back to an earlier version of itself",
+           ja: "{table} の行 {id}{name} が以前の版に戻されています";
+    FindingTreeAltered
+        => en: "the state tree was changed: it does not hash to the root in the registry's state mark",
+           ja: "状態の木が変更されています（レジストリの状態の印にある根と一致しません）";
+    FindingUnknownTable { table: String }
+        => en: "table {table} is not one of tokenctl's",
+           ja: "テーブル {table} は tokenctl のものではありません";
+    FindingOldSchema { version: u32 }
+        => en: "schema {version}: rows are not authenticated yet; the next command that writes upgrades the registry",
+           ja: "スキーマ {version}：行はまだ認証されていません。次に書き込むコマンドがレジストリを更新します";
     FindingHeadMissing
         => en: "the expected head is not in the audit chain: rows were removed from its end, or the head belongs to another registry",
            ja: "指定された監査ログの先頭（--expect-head）が監査ログの連鎖にありません。末尾の行が削除されたか、別のレジストリの値です";

@@ -473,7 +473,11 @@ impl Command {
             Command::List(_) | Command::Expiring(_) | Command::Audit(_) => read_only,
             Command::DisposeNote(a) if !a.mark_disposed => read_only,
             Command::Revoke(a) if a.dry_run => read_with_key,
-            Command::Otp(_) | Command::Check(_) => read_with_key,
+            Command::Otp(_) => read_with_key,
+            Command::Check(_) => Needs {
+                access: Access::Inspect,
+                key: true,
+            },
             _ => write,
         }
     }

@@ -119,6 +119,11 @@ pub enum Error {
     /// was altered or damaged (exit 8).
     Corrupt(Msg),
 
+    /// The registry was altered outside tokenctl: a row, mark, sealed
+    /// secret or the witness does not verify under the key, or the file is
+    /// behind its witness (exit 9); nothing was written.
+    Altered(Msg),
+
     /// Another command changed the rows this one was acting on (exit 8).
     RaceLost,
 
@@ -227,6 +232,9 @@ impl Error {
             Error::Corrupt(detail) => Msg::RegistryDamaged {
                 detail: Box::new(detail.clone()),
             },
+            Error::Altered(detail) => Msg::RegistryAltered {
+                detail: Box::new(detail.clone()),
+            },
             Error::RaceLost => Msg::RaceLost,
             Error::FixedClockOnLive => Msg::FixedClockOnLive,
             Error::OtpOnLive => Msg::OtpOnLive,
@@ -253,6 +261,7 @@ impl Error {
             | Error::KeyFile { .. }
             | Error::Corrupt(_)
             | Error::RaceLost => 8,
+            Error::Altered(_) => 9,
             Error::FixedClockOnLive => 2,
             Error::OtpOnLive => 7,
             Error::Sqlite(e) if registry_unusable(e) => 8,

@@ -37,3 +37,43 @@ pub fn create_private_file(path: &Path) -> std::io::Result<File> {
     }
     options.open(path)
 }
+
+/// Writes `bytes` to a new private file at `path`, whole or not at all: the
+/// bytes go to a temporary file beside it, which is then hard-linked to
+/// `path` (atomic, and never over an existing file). Returns false when
+/// something exists at `path` already (another process won), leaving it as
+/// it is.
+pub fn write_private_new(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut temp = tempfile::Builder::new()
+        .prefix(".tokenctl-key-")
+        .tempfile_in(dir)?;
+    temp.write_all(bytes)?;
+    temp.as_file().sync_all()?;
+    match std::fs::hard_link(temp.path(), path) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Replaces the file at `path` with `bytes` atomically (a temporary file
+/// beside it, synced, then renamed over it), private to its owner.
+pub fn replace_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut temp = tempfile::Builder::new()
+        .prefix(".tokenctl-witness-")
+        .tempfile_in(dir)?;
+    temp.write_all(bytes)?;
+    temp.as_file().sync_all()?;
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}

@@ -203,7 +203,11 @@ fn execute(cli: Cli, lang: Lang, out: &mut dyn Write) -> Result<i32> {
         };
         let _ = writeln!(std::io::stderr(), "{}", output.t(note));
     }
-    dispatch(&ctx, &mut store, cli.command, out)
+    let result = dispatch(&ctx, &mut store, cli.command, out);
+    for note in store.take_notes() {
+        let _ = writeln!(std::io::stderr(), "{}", output.t(note));
+    }
+    result
 }
 
 /// An environment variable's value; set but empty counts as unset, as a

@@ -14,7 +14,7 @@ use crate::cmd::revoke::RevokeRequest;
 use crate::cmd::{dispose_note, expiring, list, register, revoke};
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::key::RegistryKey;
+use crate::key::KeyFile;
 use crate::output::{Format, Output};
 use crate::prompt::{PasswordInput, Terminal};
 use crate::store::devices::find_device;
@@ -49,7 +49,7 @@ pub fn run(output: Output, out: &mut dyn Write) -> Result<()> {
     let path = dir.path().join("demo-registry.db");
     // Never persisted: dropping it at the end deletes it.
     // A throw-away key beside it: the demo never touches the real key file.
-    let (key, _) = RegistryKey::load_or_create(&dir.path().join("demo-registry.key"))?;
+    let (key, _) = KeyFile::load_or_create(&dir.path().join("demo-registry.key"))?;
     let mut registry = Store::create(&path, key, Mode::Simulation)?;
     let mut demo = Demo {
         ctx: Context {

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::catalogue::Msg;
 use crate::error::{Error, Result};
-use crate::key::RegistryKey;
+use crate::key::KeyFile;
 use crate::output::{Format, Output, csv_writer, write_json};
 use crate::password;
 use crate::store::users::{find_user, set_password_hash};
@@ -45,29 +45,15 @@ pub fn run(
             path: path.to_path_buf(),
         });
     }
-    let (key, key_created) = RegistryKey::load_or_create(key_path)?;
+    let (key, key_created) = KeyFile::load_or_create(key_path)?;
     let fingerprint = key.fingerprint().to_string();
-    let mut new = Store::create(path, key, mode)?;
-    new.store.write(|tx| {
-        record(
-            ctx,
-            tx,
-            &admin_actor(),
-            "init",
-            &[],
-            "ok",
-            format!(
-                "created a {} registry {} under key {fingerprint}",
-                mode.as_str(),
-                path.display()
-            ),
-        )?;
-        if args.demo {
-            load_demo(ctx, tx)?;
-        }
-        Ok(())
-    })?;
-    new.persist()?;
+    let created = create(ctx, path, key, mode, args, &fingerprint);
+    if created.is_err() && key_created {
+        // A key file without its registry helps nobody.
+        let _ = std::fs::remove_file(key_path);
+        let _ = std::fs::remove_file(crate::store::witness::path_for(key_path));
+    }
+    created?;
     let report = InitJson {
         path: path.display().to_string(),
         mode: mode.as_str(),
@@ -100,6 +86,38 @@ pub fn run(
         }
         Format::Table => render(&ctx.out, out, &report),
     }
+}
+
+/// Builds the registry under a temporary name and moves it into place.
+fn create(
+    ctx: &Context,
+    path: &Path,
+    key: KeyFile,
+    mode: Mode,
+    args: &InitArgs,
+    fingerprint: &str,
+) -> Result<()> {
+    let mut new = Store::create(path, key, mode)?;
+    new.store.write(|tx| {
+        record(
+            ctx,
+            tx,
+            &admin_actor(),
+            "init",
+            &[],
+            "ok",
+            format!(
+                "created a {} registry {} under key {fingerprint}",
+                mode.as_str(),
+                path.display()
+            ),
+        )?;
+        if args.demo {
+            load_demo(ctx, tx)?;
+        }
+        Ok(())
+    })?;
+    new.persist()
 }
 
 /// What `init --format json` prints.

@@ -114,28 +114,30 @@ pub fn append(tx: &Tx<'_>, entry: &AuditEntry<'_>) -> Result<()> {
     };
     let mac = key.audit_mac(&canonical(&prev, &row));
     let targets = serde_json::to_string(entry.targets).expect("strings serialise");
-    tx.prepare_cached(
-        "INSERT INTO audit (id, at, actor, action, targets, outcome, detail, clock_fixed, \
+    tx.conn
+        .prepare_cached(
+            "INSERT INTO audit (id, at, actor, action, targets, outcome, detail, clock_fixed, \
          recorded_at, mac) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?
-    .execute(params![
-        row.id,
-        row.at,
-        row.actor,
-        row.action,
-        targets,
-        row.outcome,
-        row.detail,
-        row.clock_fixed,
-        row.recorded_at,
-        mac.as_slice(),
-    ])?;
+        )?
+        .execute(params![
+            row.id,
+            row.at,
+            row.actor,
+            row.action,
+            targets,
+            row.outcome,
+            row.detail,
+            row.clock_fixed,
+            row.recorded_at,
+            mac.as_slice(),
+        ])?;
     Ok(())
 }
 
 /// The id and MAC of the last row (0 and the genesis value when empty).
 fn last_link(tx: &Tx<'_>) -> Result<(i64, [u8; 32])> {
     let last: Option<(i64, Option<Vec<u8>>)> = tx
+        .conn
         .prepare_cached("SELECT id, mac FROM audit ORDER BY id DESC LIMIT 1")?
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .map(Some)
@@ -220,7 +222,7 @@ pub fn newest(tx: &Tx<'_>, filter: &AuditFilter) -> Result<Vec<AuditRow>> {
         .limit
         .map(|l| l.min(i64::MAX as u64) as i64)
         .unwrap_or(-1);
-    let mut stmt = tx.prepare(&format!(
+    let mut stmt = tx.conn.prepare(&format!(
         "SELECT {} FROM audit \
          WHERE (?2 IS NULL OR action = ?2) AND (?3 IS NULL OR actor = ?3) \
            AND (?4 IS NULL OR at >= ?4) \
@@ -264,7 +266,9 @@ pub fn verify_chain(
     let mut report = ChainReport::default();
     let mut prev = GENESIS;
     let mut expected_id = 1;
-    let mut stmt = tx.prepare(&format!("SELECT {} FROM audit ORDER BY id", columns(tx)))?;
+    let mut stmt = tx
+        .conn
+        .prepare(&format!("SELECT {} FROM audit ORDER BY id", columns(tx)))?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let row = match row_from(r) {
@@ -307,30 +311,33 @@ pub fn verify_chain(
     Ok(report)
 }
 
-/// Gives rows written before the chain existed their MACs, in order (when a
-/// registry is first used with its key).
-pub fn chain_legacy_rows(tx: &Tx<'_>, key: &RegistryKey) -> Result<u64> {
+/// The trigger that keeps audit rows as written (as migration 0003 creates it).
+const APPEND_ONLY: &str = "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit \
+     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;";
+
+/// Chains every row anew, from the first, under `key`: the upgrade of an
+/// older registry, after its old chain verified (or, for schema 1, where
+/// there was none).
+pub(super) fn rewrite_chain(tx: &Tx<'_>, key: &RegistryKey) -> Result<u64> {
     let rows: Vec<AuditRow> = {
-        let mut stmt = tx.prepare(&format!("SELECT {} FROM audit ORDER BY id", columns(tx)))?;
+        let mut stmt = tx.conn.prepare(
+            "SELECT id, at, actor, action, targets, outcome, detail, clock_fixed, recorded_at, mac \
+             FROM audit ORDER BY id",
+        )?;
         stmt.query_map([], row_from)?
             .collect::<rusqlite::Result<Vec<_>>>()?
     };
+    tx.conn
+        .execute_batch("DROP TRIGGER IF EXISTS audit_no_update")?;
     let mut prev = GENESIS;
-    let mut chained = 0;
+    let mut update = tx.conn.prepare("UPDATE audit SET mac = ?2 WHERE id = ?1")?;
     for row in &rows {
-        if let Some(mac) = row.mac.as_deref().and_then(mac_array) {
-            prev = mac;
-            continue;
-        }
         let mac = key.audit_mac(&canonical(&prev, row));
-        tx.execute(
-            "UPDATE audit SET mac = ?2 WHERE id = ?1",
-            params![row.id, mac.as_slice()],
-        )?;
+        update.execute(params![row.id, mac.as_slice()])?;
         prev = mac;
-        chained += 1;
     }
-    Ok(chained)
+    tx.conn.execute_batch(APPEND_ONLY)?;
+    Ok(rows.len() as u64)
 }
 
 #[cfg(test)]

@@ -2,15 +2,19 @@
 //! damaged, read without changing anything: SQLite's own checks, the
 //! registry's invariants, every sealed secret, and the audit chain.
 
-use rusqlite::Row;
+use std::collections::{BTreeMap, HashMap};
 
-use super::Tx;
+use rusqlite::Row;
+use rusqlite::types::ValueRef;
+
 use super::audit::verify_chain;
+use super::{Tx, auth, meta, tree};
 use crate::catalogue::Msg;
 use crate::error::Result;
 
 /// One thing found wrong: its kind (`integrity`, `foreign-key`,
-/// `invariant`, `mode`, `secret`, `audit`: a fixed word scripts match on)
+/// `invariant`, `row`, `secret`, `audit`, `mode`, `rollback`, `key`: a
+/// fixed word scripts match on)
 /// and what is wrong, which stderr shows in the user's language.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
@@ -109,16 +113,68 @@ const INVARIANTS: &[(&str, Breach)] = &[
 ];
 
 /// Runs every check on one snapshot. `expect_head`, when given, must be a
-/// MAC the audit chain passed through.
+/// MAC the audit chain passed through. `found_at_open` are the problems the
+/// open found in the marks or against the witness.
 pub fn run(tx: &Tx<'_>, expect_head: Option<&[u8]>) -> Result<CheckReport> {
-    let mut findings = Vec::new();
-    let mut push = |kind: &'static str, message: Msg| findings.push(Finding { kind, message });
-    let failed = |e: rusqlite::Error| Msg::FindingQueryFailed {
-        detail: e.to_string(),
-    };
+    let mut findings: Vec<Finding> = tx
+        .store
+        .open_findings()
+        .iter()
+        .map(|f| Finding {
+            kind: f.kind,
+            message: f.message.clone(),
+        })
+        .collect();
+    sqlite_checks(tx, &mut findings);
+    unknown_tables(tx, &mut findings);
+    if tx.version() >= super::SCHEMA_VERSION {
+        marks(tx, &mut findings)?;
+    }
+    if tx.store.key.is_none() {
+        // Without a verified binding there is nothing to check MACs with;
+        // what the open found says why.
+        return Ok(CheckReport {
+            audit_rows: 0,
+            audit_head: None,
+            findings,
+        });
+    }
+    if tx.authenticated() {
+        rows_and_tree(tx, &mut findings)?;
+    }
+    secrets(tx, &mut findings)?;
+    let key = tx.key()?;
+    let chain = verify_chain(tx, key, expect_head)?;
+    for message in chain.findings {
+        findings.push(Finding {
+            kind: "audit",
+            message,
+        });
+    }
+    if expect_head.is_some() && !chain.expected_head_seen {
+        findings.push(Finding {
+            kind: "audit",
+            message: Msg::FindingHeadMissing,
+        });
+    }
+    Ok(CheckReport {
+        audit_rows: chain.rows,
+        audit_head: chain.head,
+        findings,
+    })
+}
 
-    // SQLite's own structure: a damaged page or index shows here.
-    match tx.prepare("PRAGMA integrity_check").and_then(|mut s| {
+fn query_failed(e: &rusqlite::Error) -> Msg {
+    Msg::FindingQueryFailed {
+        detail: e.to_string(),
+    }
+}
+
+/// SQLite's own structure, its foreign keys, and the registry's invariants.
+fn sqlite_checks(tx: &Tx<'_>, findings: &mut Vec<Finding>) {
+    let mut push = |kind: &'static str, message: Msg| findings.push(Finding { kind, message });
+    // A damaged page or index shows here.
+    match tx.conn.prepare("PRAGMA integrity_check").and_then(|mut s| {
         s.query_map([], |r| r.get::<_, String>(0))?
             .collect::<rusqlite::Result<Vec<_>>>()
     }) {
@@ -127,38 +183,109 @@ pub fn run(tx: &Tx<'_>, expect_head: Option<&[u8]>) -> Result<CheckReport> {
                 push("integrity", Msg::FindingIntegrity { detail });
             }
         }
-        Err(e) => push("integrity", failed(e)),
+        Err(e) => push("integrity", query_failed(&e)),
     }
     // When the structure is damaged the other queries may read garbage or
     // fail; report what they can.
-    match tx.prepare("PRAGMA foreign_key_check").and_then(|mut s| {
-        s.query_map([], |r| {
-            Ok(Msg::FindingForeignKey {
-                table: r.get(0)?,
-                row: r.get::<_, Option<i64>>(1)?.unwrap_or_default(),
-                parent: r.get(2)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()
-    }) {
+    match tx
+        .conn
+        .prepare("PRAGMA foreign_key_check")
+        .and_then(|mut s| {
+            s.query_map([], |r| {
+                Ok(Msg::FindingForeignKey {
+                    table: r.get(0)?,
+                    row: r.get::<_, Option<i64>>(1)?.unwrap_or_default(),
+                    parent: r.get(2)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()
+        }) {
         Ok(found) => found.into_iter().for_each(|m| push("foreign-key", m)),
-        Err(e) => push("foreign-key", failed(e)),
+        Err(e) => push("foreign-key", query_failed(&e)),
     }
     for (sql, breach) in INVARIANTS {
-        match tx.prepare(sql).and_then(|mut s| {
+        match tx.conn.prepare(sql).and_then(|mut s| {
             s.query_map([], breach)?
                 .collect::<rusqlite::Result<Vec<_>>>()
         }) {
             Ok(found) => found.into_iter().for_each(|m| push("invariant", m)),
-            Err(e) => push("invariant", failed(e)),
+            Err(e) => push("invariant", query_failed(&e)),
         }
     }
+}
 
-    let key = tx.key()?;
-    if let Err(e) = super::meta::verified_mode(tx) {
-        push("mode", e.message());
+/// A table that is not tokenctl's was added to the file.
+fn unknown_tables(tx: &Tx<'_>, findings: &mut Vec<Finding>) {
+    let names = tx
+        .conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        .and_then(|mut s| {
+            s.query_map([], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .unwrap_or_default();
+    for table in names {
+        if !auth::KNOWN_TABLES.contains(&table.as_str()) {
+            findings.push(Finding {
+                kind: "row",
+                message: Msg::FindingUnknownTable { table },
+            });
+        }
     }
-    match tx
+}
+
+/// Every mark present, known and verified. The finding's kind says what the
+/// mark guards.
+fn marks(tx: &Tx<'_>, findings: &mut Vec<Finding>) -> Result<()> {
+    let Ok(key) = tx.key() else { return Ok(()) };
+    let marks = meta::read_marks(tx.conn, tx.version())?;
+    let kind_of = |name: &str| match name {
+        meta::MODE => "mode",
+        meta::STATE => "rollback",
+        _ => "key",
+    };
+    for name in meta::MARKS {
+        if marks.get(name).is_none() {
+            findings.push(Finding {
+                kind: kind_of(name),
+                message: Msg::MarkMissing {
+                    name: name.to_string(),
+                },
+            });
+        }
+    }
+    for mark in marks.rows() {
+        let name: String = mark.name.chars().take(40).collect();
+        if !meta::MARKS.contains(&mark.name.as_str()) {
+            findings.push(Finding {
+                kind: "row",
+                message: Msg::FindingRowInserted {
+                    table: "meta".to_string(),
+                    id: 0,
+                    name: format!(" ({name})"),
+                },
+            });
+            continue;
+        }
+        let expected = auth::mark_mac(key, &mark.name, &mark.value);
+        if mark.mac.as_deref() != Some(expected.as_slice()) {
+            findings.push(Finding {
+                kind: kind_of(&mark.name),
+                message: Msg::MarkAltered { name },
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Every sealed secret opens with the key.
+fn secrets(tx: &Tx<'_>, findings: &mut Vec<Finding>) -> Result<()> {
+    if tx.version() < 2 {
+        return Ok(());
+    }
+    let key = tx.key()?;
+    let found = tx
+        .conn
         .prepare("SELECT serial, secret FROM devices ORDER BY id")
         .and_then(|mut s| {
             let mut broken = Vec::new();
@@ -171,21 +298,152 @@ pub fn run(tx: &Tx<'_>, expect_head: Option<&[u8]>) -> Result<CheckReport> {
                 }
             }
             Ok(broken)
-        }) {
-        Ok(found) => found.into_iter().for_each(|m| push("secret", m)),
-        Err(e) => push("secret", failed(e)),
+        });
+    match found {
+        Ok(found) => found.into_iter().for_each(|message| {
+            findings.push(Finding {
+                kind: "secret",
+                message,
+            })
+        }),
+        Err(e) => findings.push(Finding {
+            kind: "secret",
+            message: query_failed(&e),
+        }),
     }
+    Ok(())
+}
 
-    let chain = verify_chain(tx, key, expect_head)?;
-    for message in chain.findings {
-        push("audit", message);
+/// Every row's MAC, every row against its leaf (changed, inserted, deleted,
+/// put back), and the tree against the state mark's root.
+fn rows_and_tree(tx: &Tx<'_>, findings: &mut Vec<Finding>) -> Result<()> {
+    let key = tx.key()?;
+    let mut leaf_nodes: BTreeMap<u64, tree::Node> = BTreeMap::new();
+    for table in auth::TABLES {
+        let nodes = stored_leaf_nodes(tx, table)?;
+        let mut seen: HashMap<u64, u16> = HashMap::new();
+        auth::for_each_row(tx, table, |id, values, stored| {
+            let pos = tree::position(table.code, id);
+            *seen.entry(pos >> 4).or_default() |= 1 << (pos & 15);
+            let leaf = nodes
+                .get(&(pos >> 4))
+                .map_or(tree::EMPTY, |n| tree::slot(n, pos));
+            let name = row_name(table, values);
+            let computed = auth::row_mac(key, table, values);
+            let table = table.name.to_string();
+            let finding = if stored != Some(computed.as_slice()) {
+                Some(("row", Msg::FindingRowAltered { table, id, name }))
+            } else if leaf == tree::EMPTY {
+                Some(("row", Msg::FindingRowInserted { table, id, name }))
+            } else if leaf != computed {
+                Some(("rollback", Msg::FindingRowRolledBack { table, id, name }))
+            } else {
+                None
+            };
+            if let Some((kind, message)) = finding {
+                findings.push(Finding { kind, message });
+            }
+            Ok(())
+        })?;
+        for (index, node) in &nodes {
+            let seen = seen.get(index).copied().unwrap_or(0);
+            for slot in 0..16u64 {
+                let pos = (index << 4) | slot;
+                if seen & (1 << slot) == 0 && tree::slot(node, pos) != tree::EMPTY {
+                    findings.push(Finding {
+                        kind: "row",
+                        message: Msg::FindingRowDeleted {
+                            table: table.name.to_string(),
+                            id: (pos & 0xffff_ffff) as i64,
+                        },
+                    });
+                }
+            }
+        }
+        leaf_nodes.extend(nodes);
     }
-    if expect_head.is_some() && !chain.expected_head_seen {
-        push("audit", Msg::FindingHeadMissing);
+    if !tree_matches(tx, leaf_nodes)? {
+        findings.push(Finding {
+            kind: "rollback",
+            message: Msg::FindingTreeAltered,
+        });
     }
-    Ok(CheckReport {
-        audit_rows: chain.rows,
-        audit_head: chain.head,
-        findings,
-    })
+    Ok(())
+}
+
+/// " (login ID)" or " (serial)" for a finding about a user or a device.
+fn row_name(table: &auth::Table, values: &[ValueRef<'_>]) -> String {
+    if table.code == auth::REGISTRATIONS.code {
+        return String::new();
+    }
+    match values.get(1) {
+        Some(ValueRef::Text(t)) => {
+            let text: String = String::from_utf8_lossy(t).chars().take(40).collect();
+            format!(" ({})", crate::text::escape_controls(&text))
+        }
+        _ => String::new(),
+    }
+}
+
+/// The level-0 nodes holding `table`'s leaves, by index.
+fn stored_leaf_nodes(tx: &Tx<'_>, table: &auth::Table) -> Result<BTreeMap<u64, tree::Node>> {
+    let (first, last) = tree::leaf_range(table.code);
+    nodes_between(tx, first, last)
+}
+
+fn nodes_between(tx: &Tx<'_>, first: i64, last: i64) -> Result<BTreeMap<u64, tree::Node>> {
+    let mut stmt = tx
+        .conn
+        .prepare("SELECT node, hashes FROM tree WHERE node BETWEEN ?1 AND ?2 ORDER BY node")?;
+    let mut rows = stmt.query([first, last])?;
+    let mut out = BTreeMap::new();
+    while let Some(r) = rows.next()? {
+        let (_, index) = tree::split_node_id(r.get(0)?);
+        let blob: Vec<u8> = r.get(1)?;
+        let mut node = [0u8; tree::NODE_BYTES];
+        if blob.len() == tree::NODE_BYTES {
+            node.copy_from_slice(&blob);
+        }
+        out.insert(index, node);
+    }
+    Ok(out)
+}
+
+/// Recomputes every node above the stored leaves: each must be stored as
+/// computed, and the top must hash to the state mark's root.
+fn tree_matches(tx: &Tx<'_>, leaves: BTreeMap<u64, tree::Node>) -> Result<bool> {
+    let mut level_nodes = leaves;
+    let mut matches = true;
+    for level in 0..tree::LEVELS {
+        let (first, last) = tree::level_range(level);
+        if level > 0 {
+            let stored = nodes_between(tx, first, last)?;
+            matches &= stored == level_nodes;
+        }
+        if level == tree::LEVELS - 1 {
+            let top = level_nodes
+                .get(&0)
+                .copied()
+                .unwrap_or([0; tree::NODE_BYTES]);
+            let root = tree::node_hash(level, 0, &top);
+            let state = match meta::read_state(tx) {
+                Ok(state) => state,
+                // The state mark's own finding says why.
+                Err(_) => return Ok(matches),
+            };
+            return Ok(matches && root == state.root);
+        }
+        let mut parents: BTreeMap<u64, tree::Node> = BTreeMap::new();
+        for (index, node) in &level_nodes {
+            let hash = tree::node_hash(level, *index, node);
+            if hash == tree::EMPTY {
+                continue;
+            }
+            let parent = parents.entry(index >> 4).or_insert([0; tree::NODE_BYTES]);
+            let at = (*index as usize & 15) * tree::EMPTY.len();
+            parent[at..at + tree::EMPTY.len()].copy_from_slice(&hash);
+        }
+        level_nodes = parents;
+    }
+    Ok(matches)
 }

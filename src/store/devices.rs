@@ -4,7 +4,10 @@
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, params};
 
+use rusqlite::types::ValueRef;
+
 use super::Tx;
+use super::auth::{DEVICES, insert_row};
 use crate::error::{Error, Result};
 use crate::rules::otp::{Algorithm, DeviceKey};
 
@@ -38,14 +41,18 @@ impl std::fmt::Debug for SealedSecret {
 
 /// The device's key with its secret opened (zeroized when dropped).
 pub fn open_key(tx: &Tx<'_>, device: &DeviceRow) -> Result<DeviceKey> {
-    let secret = tx
-        .key()?
-        .open(&device.serial, &device.sealed.0)
-        .map_err(|_| {
-            Error::Corrupt(crate::catalogue::Msg::SecretDoesNotOpen {
-                serial: device.serial.clone(),
-            })
-        })?;
+    let secret = if tx.version() < 2 {
+        // Schema 1 kept secrets in plaintext until the upgrade seals them.
+        zeroize::Zeroizing::new(device.sealed.0.clone())
+    } else {
+        tx.key()?
+            .open(&device.serial, &device.sealed.0)
+            .map_err(|_| {
+                Error::Altered(crate::catalogue::Msg::SecretDoesNotOpen {
+                    serial: device.serial.clone(),
+                })
+            })?
+    };
     Ok(DeviceKey {
         secret,
         algorithm: device.algorithm,
@@ -104,55 +111,78 @@ fn device_from_columns(row: &Row<'_>, at: usize) -> rusqlite::Result<DeviceRow> 
 }
 
 pub fn find_device(conn: &Tx<'_>, serial: &str) -> Result<Option<DeviceRow>> {
-    Ok(conn
+    let device = conn
+        .conn
         .prepare_cached(&format!(
             "SELECT {DEVICE_COLUMNS} FROM devices WHERE serial = ?1"
         ))?
         .query_row([serial], device_from_row)
-        .optional()?)
+        .optional()?;
+    if let Some(device) = &device {
+        conn.verify(&DEVICES, device.id)?;
+    }
+    Ok(device)
 }
 
 /// The id and disposal instant of `serial`, for binding users at import.
 pub fn device_id_of(conn: &Tx<'_>, serial: &str) -> Result<Option<(i64, bool)>> {
-    Ok(conn
+    let found: Option<(i64, bool)> = conn
+        .conn
         .prepare_cached("SELECT id, disposed_at IS NOT NULL FROM devices WHERE serial = ?1")?
         .query_row([serial], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?)
+        .optional()?;
+    if let Some((id, _)) = found {
+        conn.verify(&DEVICES, id)?;
+    }
+    Ok(found)
 }
 
 /// Inserts a device of a delivery, its secret sealed under the registry key.
 pub fn insert_device(conn: &Tx<'_>, device: &NewDevice) -> Result<i64> {
     let sealed = conn.key()?.seal(&device.serial, &device.key.secret);
-    conn.prepare_cached(
-        "INSERT INTO devices (serial, secret, algorithm, digits, period, expires) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(params![
-        device.serial,
-        sealed,
-        device.key.algorithm.as_str(),
-        device.key.digits,
-        device.key.period,
-        device.expires.to_string(),
-    ])?;
-    Ok(conn.last_insert_rowid())
+    let id = conn.next_id(&DEVICES)?;
+    let expires = device.expires.to_string();
+    insert_row(
+        conn,
+        &DEVICES,
+        &[
+            ValueRef::Integer(id),
+            ValueRef::Text(device.serial.as_bytes()),
+            ValueRef::Blob(&sealed),
+            ValueRef::Text(device.key.algorithm.as_str().as_bytes()),
+            ValueRef::Integer(i64::from(device.key.digits)),
+            ValueRef::Integer(i64::from(device.key.period)),
+            ValueRef::Text(expires.as_bytes()),
+            ValueRef::Null,
+            ValueRef::Null,
+            ValueRef::Null,
+            ValueRef::Null,
+        ],
+    )?;
+    Ok(id)
 }
 
 /// Records the step of a code just accepted for the device, unless a step
 /// as new or newer was recorded meanwhile (then returns false: a replay).
 pub fn accept_step(conn: &Tx<'_>, device_id: i64, step: u64) -> Result<bool> {
     let changed = conn
+        .conn
         .prepare_cached(
             "UPDATE devices SET last_step = ?2 \
              WHERE id = ?1 AND (last_step IS NULL OR last_step < ?2)",
         )?
         .execute(params![device_id, step as i64])?;
+    if changed == 1 {
+        conn.reseal(&DEVICES, device_id)?;
+    }
     Ok(changed == 1)
 }
 
 /// The last step accepted for the device, read fresh (the replay guard).
 pub fn last_step(conn: &Tx<'_>, device_id: i64) -> Result<Option<u64>> {
+    conn.verify(&DEVICES, device_id)?;
     Ok(conn
+        .conn
         .prepare_cached("SELECT last_step FROM devices WHERE id = ?1")?
         .query_row([device_id], |r| r.get::<_, Option<i64>>(0))?
         .map(|s| s as u64))
@@ -162,38 +192,45 @@ pub fn last_step(conn: &Tx<'_>, device_id: i64) -> Result<Option<u64>> {
 /// unless it already is: the first replacement is the one that retired it.
 /// Returns whether it was marked now.
 pub fn mark_out_of_use(conn: &Tx<'_>, device_id: i64, replaced_by: i64, now: i64) -> Result<bool> {
-    let changed = conn.execute(
+    let changed = conn.conn.execute(
         "UPDATE devices SET out_of_use_since = ?2, replaced_by = ?3 \
          WHERE id = ?1 AND out_of_use_since IS NULL",
         params![device_id, now, replaced_by],
     )?;
+    if changed == 1 {
+        conn.reseal(&DEVICES, device_id)?;
+    }
     Ok(changed == 1)
 }
 
 /// A device registered again is back in use.
 pub fn clear_out_of_use(conn: &Tx<'_>, device_id: i64) -> Result<()> {
-    conn.execute(
+    conn.conn.execute(
         "UPDATE devices SET out_of_use_since = NULL, replaced_by = NULL WHERE id = ?1",
         params![device_id],
     )?;
-    Ok(())
+    conn.reseal(&DEVICES, device_id)
 }
 
 /// Records the disposal; refuses (returns false) if the device was
 /// disposed of already or someone holds it in service.
 pub fn mark_disposed(conn: &Tx<'_>, device_id: i64, now: i64) -> Result<bool> {
-    let changed = conn.execute(
+    conn.verify(&DEVICES, device_id)?;
+    let changed = conn.conn.execute(
         "UPDATE devices SET disposed_at = ?2 WHERE id = ?1 AND disposed_at IS NULL \
          AND NOT EXISTS (SELECT 1 FROM users WHERE device_id = ?1)",
         params![device_id, now],
     )?;
+    if changed == 1 {
+        conn.reseal(&DEVICES, device_id)?;
+    }
     Ok(changed == 1)
 }
 
 /// Devices with no holder in service that were either replaced or have
 /// expired by `today`, not yet disposed: the candidates for a disposal note.
 pub fn out_of_use_candidates(conn: &Tx<'_>, today: NaiveDate) -> Result<Vec<DeviceRow>> {
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.conn.prepare(&format!(
         "SELECT {DEVICE_COLUMNS} FROM devices d \
          WHERE d.disposed_at IS NULL \
            AND (d.out_of_use_since IS NOT NULL OR d.expires < ?1) \
@@ -203,12 +240,15 @@ pub fn out_of_use_candidates(conn: &Tx<'_>, today: NaiveDate) -> Result<Vec<Devi
     let rows = stmt
         .query_map([today.to_string()], device_from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    for device in &rows {
+        conn.verify(&DEVICES, device.id)?;
+    }
     Ok(rows)
 }
 
 /// Login IDs of everyone who ever registered `device_id`, oldest first.
 pub fn former_users(conn: &Tx<'_>, device_id: i64) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.conn.prepare_cached(
         "SELECT u.login_id FROM registrations r JOIN users u ON u.id = r.user_id \
          WHERE r.device_id = ?1 GROUP BY u.id ORDER BY min(r.id)",
     )?;
@@ -220,6 +260,7 @@ pub fn former_users(conn: &Tx<'_>, device_id: i64) -> Result<Vec<String>> {
 
 pub fn serial_of(conn: &Tx<'_>, device_id: i64) -> Result<Option<String>> {
     Ok(conn
+        .conn
         .prepare_cached("SELECT serial FROM devices WHERE id = ?1")?
         .query_row([device_id], |r| r.get(0))
         .optional()?)
@@ -229,7 +270,7 @@ pub fn serial_of(conn: &Tx<'_>, device_id: i64) -> Result<Option<String>> {
 /// counts once) expire on each date up to `last_day`, earliest first: what
 /// `expiring --summary` buckets by month.
 pub fn in_service_by_expiry(conn: &Tx<'_>, last_day: NaiveDate) -> Result<Vec<(NaiveDate, u64)>> {
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.conn.prepare_cached(
         "SELECT d.expires, count(*) FROM devices d \
          WHERE d.expires <= ?1 AND EXISTS (SELECT 1 FROM users u WHERE u.device_id = d.id) \
          GROUP BY d.expires ORDER BY d.expires",

@@ -1,15 +1,18 @@
-//! Facts about the registry itself: live or simulation, and the key its
-//! secrets are sealed under.
-//!
-//! The mode carries a MAC under the registry key, so that turning a live
-//! registry into a simulation (whose clock anyone may set) needs the key.
+//! The registry's marks, the rows of `meta`: its random ID, the fingerprint
+//! of its key, its mode (live or simulation), and its state (the count of
+//! writes and the state tree's root). Each mark carries a MAC under the
+//! registry's row key, so that turning a live registry into a simulation
+//! (whose clock anyone may set), or putting back an older state, needs the
+//! key. Schema 2 kept only the mode's MAC (`mode_mac`), under the legacy
+//! subkey.
 
-use rusqlite::OptionalExtension;
+use rusqlite::{Connection, OptionalExtension};
 
 use super::Tx;
+use super::auth::{State, altered, mark_mac};
 use crate::catalogue::Msg;
 use crate::error::{Error, Result};
-use crate::key::RegistryKey;
+use crate::key::{RegistryId, RegistryKey};
 
 /// A live registry runs on the real clock; a simulation (training, tests,
 /// what-if) lets `TOKENCTL_NOW` govern every command and shows codes.
@@ -26,145 +29,206 @@ impl Mode {
             Mode::Simulation => "simulation",
         }
     }
-}
 
-fn get(tx: &Tx<'_>, name: &str) -> Result<Option<String>> {
-    if tx.version() < 2 {
-        return Ok(None);
-    }
-    Ok(tx
-        .prepare_cached("SELECT value FROM meta WHERE name = ?1")?
-        .query_row([name], |r| r.get(0))
-        .optional()?)
-}
-
-fn set(tx: &Tx<'_>, name: &str, value: &str) -> Result<()> {
-    tx.prepare_cached("INSERT OR REPLACE INTO meta (name, value) VALUES (?1, ?2)")?
-        .execute([name, value])?;
-    Ok(())
-}
-
-/// The registry's marks, read in one query (every command reads them at
-/// open, `otp` included, which has a millisecond to spend).
-#[derive(Debug, Clone)]
-pub struct Marks {
-    /// The mode as recorded, before its MAC is checked. A registry without
-    /// a mark (made before the mark existed) is live.
-    pub mode: Mode,
-    /// The fingerprint of the key the secrets are sealed under; none while
-    /// the registry still holds plaintext secrets.
-    pub fingerprint: Option<String>,
-    mode_mac: Option<String>,
-}
-
-pub fn marks(tx: &Tx<'_>) -> Result<Marks> {
-    let mut marks = Marks {
-        mode: Mode::Live,
-        fingerprint: None,
-        mode_mac: None,
-    };
-    if tx.version() < 2 {
-        return Ok(marks);
-    }
-    let mut stmt = tx.prepare_cached("SELECT name, value FROM meta")?;
-    let mut rows = stmt.query([])?;
-    while let Some(row) = rows.next()? {
-        let value: String = row.get(1)?;
-        match row.get_ref(0)?.as_str().unwrap_or("") {
-            "mode" => {
-                marks.mode = match value.as_str() {
-                    "simulation" => Mode::Simulation,
-                    "live" => Mode::Live,
-                    other => {
-                        return Err(Error::Corrupt(Msg::BadModeValue {
-                            value: other.chars().take(40).collect(),
-                        }));
-                    }
-                }
-            }
-            "key_fingerprint" => marks.fingerprint = Some(value),
-            "mode_mac" => marks.mode_mac = Some(value),
-            _ => {}
+    fn parse(text: &str) -> Option<Mode> {
+        match text {
+            "live" => Some(Mode::Live),
+            "simulation" => Some(Mode::Simulation),
+            _ => None,
         }
     }
-    Ok(marks)
+}
+
+pub(crate) const REGISTRY_ID: &str = "registry_id";
+pub(crate) const FINGERPRINT: &str = "key_fingerprint";
+pub(crate) const MODE: &str = "mode";
+pub(crate) const STATE: &str = "state";
+/// Schema 2's MAC of the mode, replaced by the marks' own MACs.
+const LEGACY_MODE_MAC: &str = "mode_mac";
+/// Every mark a registry of the current schema has.
+pub(crate) const MARKS: [&str; 4] = [REGISTRY_ID, FINGERPRINT, MODE, STATE];
+
+/// One row of `meta` as stored.
+#[derive(Debug, Clone)]
+pub(crate) struct Mark {
+    pub name: String,
+    pub value: String,
+    pub mac: Option<Vec<u8>>,
+}
+
+/// The registry's marks as read at open, before any is verified (every
+/// command reads them, `otp` included, which has a millisecond to spend).
+#[derive(Debug, Clone, Default)]
+pub struct Marks {
+    rows: Vec<Mark>,
+}
+
+/// The marks after their MACs were checked.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct VerifiedMarks {
+    pub mode: Mode,
+    pub state: State,
+}
+
+pub(crate) fn read_marks(conn: &Connection, version: u32) -> Result<Marks> {
+    if version < 2 {
+        return Ok(Marks::default());
+    }
+    let sql = if version >= 3 {
+        "SELECT name, value, mac FROM meta ORDER BY name"
+    } else {
+        "SELECT name, value, NULL FROM meta ORDER BY name"
+    };
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(Mark {
+                name: r.get(0)?,
+                value: r.get(1)?,
+                mac: r.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(Marks { rows })
 }
 
 impl Marks {
-    /// The mode, after checking its MAC under the key (exit 8 when altered).
-    pub fn verified_mode(&self, key: &RegistryKey) -> Result<Mode> {
-        let recorded = self.mode_mac.as_deref().unwrap_or_default();
-        let expected = mode_mac(key, self.mode);
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
+        self.rows
+            .iter()
+            .find(|m| m.name == name)
+            .map(|m| m.value.as_str())
+    }
+
+    pub(crate) fn rows(&self) -> &[Mark] {
+        &self.rows
+    }
+
+    /// The mode as recorded, unverified: what a command without the key
+    /// shows. A registry without a mark (schema 1) is live.
+    pub fn recorded_mode(&self) -> Result<Mode> {
+        match self.get(MODE) {
+            None => Ok(Mode::Live),
+            Some(text) => Mode::parse(text).ok_or_else(|| {
+                Error::Corrupt(Msg::BadModeValue {
+                    value: text.chars().take(40).collect(),
+                })
+            }),
+        }
+    }
+
+    pub fn fingerprint(&self) -> Option<&str> {
+        self.get(FINGERPRINT)
+    }
+
+    /// The registry ID; `Ok(None)` when no mark records one.
+    pub(crate) fn registry_id(&self) -> Result<Option<RegistryId>> {
+        let Some(text) = self.get(REGISTRY_ID) else {
+            return Ok(None);
+        };
+        let mut id = [0u8; 16];
+        hex::decode_to_slice(text, &mut id).map_err(|_| {
+            altered(Msg::MarkAltered {
+                name: REGISTRY_ID.to_string(),
+            })
+        })?;
+        Ok(Some(id))
+    }
+
+    /// Checks every mark of a current-schema registry under its key: all
+    /// present, none unknown, every MAC right (exit 9 otherwise).
+    pub(crate) fn verify(&self, key: &RegistryKey) -> Result<VerifiedMarks> {
+        for name in MARKS {
+            if self.get(name).is_none() {
+                return Err(altered(Msg::MarkMissing {
+                    name: name.to_string(),
+                }));
+            }
+        }
+        for mark in &self.rows {
+            let known = MARKS.contains(&mark.name.as_str());
+            let expected = mark_mac(key, &mark.name, &mark.value);
+            if !known || mark.mac.as_deref() != Some(expected.as_slice()) {
+                return Err(altered(Msg::MarkAltered {
+                    name: mark.name.chars().take(40).collect(),
+                }));
+            }
+        }
+        let mode = self.recorded_mode()?;
+        let state = State::decode(self.get(STATE).unwrap_or_default()).ok_or_else(|| {
+            altered(Msg::MarkAltered {
+                name: STATE.to_string(),
+            })
+        })?;
+        Ok(VerifiedMarks { mode, state })
+    }
+
+    /// Schema 2: the mode, after checking its MAC under the legacy subkey.
+    pub(crate) fn verified_legacy_mode(&self, key: &RegistryKey) -> Result<Mode> {
+        let mode = self.recorded_mode()?;
+        let recorded = self.get(LEGACY_MODE_MAC).unwrap_or_default();
+        let expected = legacy_mode_mac(key, mode);
         let same: bool =
             subtle::ConstantTimeEq::ct_eq(recorded.as_bytes(), expected.as_bytes()).into();
         if same {
-            Ok(self.mode)
+            Ok(mode)
         } else {
-            Err(Error::Corrupt(Msg::ModeMarkAltered {
-                mode: self.mode.as_str().to_string(),
+            Err(altered(Msg::ModeMarkAltered {
+                mode: mode.as_str().to_string(),
             }))
         }
     }
 }
 
-/// The fingerprint of the key the secrets are sealed under; none while the
-/// registry still holds plaintext secrets.
-pub fn fingerprint(tx: &Tx<'_>) -> Result<Option<String>> {
-    get(tx, "key_fingerprint")
-}
-
-fn mode_mac(key: &RegistryKey, mode: Mode) -> String {
+fn legacy_mode_mac(key: &RegistryKey, mode: Mode) -> String {
     let message = format!("tokenctl mode\0{}\0{}", mode.as_str(), key.fingerprint());
     hex::encode(key.audit_mac(message.as_bytes()))
 }
 
-/// The mode, after checking its MAC under the key (exit 8 when altered).
-pub fn verified_mode(tx: &Tx<'_>) -> Result<Mode> {
-    marks(tx)?.verified_mode(tx.key()?)
+/// Writes (or replaces) a mark with its MAC.
+pub(crate) fn write_mark(tx: &Tx<'_>, name: &str, value: &str) -> Result<()> {
+    let mac = mark_mac(tx.key()?, name, value);
+    tx.conn
+        .prepare_cached("INSERT OR REPLACE INTO meta (name, value, mac) VALUES (?1, ?2, ?3)")?
+        .execute(rusqlite::params![name, value, mac.as_slice()])?;
+    Ok(())
 }
 
-/// The marks of a new registry.
-pub fn initialise(tx: &Tx<'_>, mode: Mode) -> Result<()> {
-    let key = tx.key()?;
-    set(tx, "key_fingerprint", key.fingerprint())?;
-    set(tx, "mode", mode.as_str())?;
-    set(tx, "mode_mac", &mode_mac(key, mode))
-}
-
-/// Seals the plaintext secrets of a registry made before sealing existed,
-/// chains its audit rows, and marks it live, in one transaction.
-pub fn seal_legacy(tx: &Tx<'_>) -> Result<()> {
-    if fingerprint(tx)?.is_some() {
-        // Another process sealed it while this one waited for the lock.
-        return Ok(());
-    }
-    let key = tx.key()?;
-    let devices: Vec<(i64, String, Vec<u8>)> = {
-        let mut stmt = tx.prepare("SELECT id, serial, secret FROM devices ORDER BY id")?;
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<rusqlite::Result<_>>()?
+/// The state mark, verified, read inside the caller's transaction.
+pub(crate) fn read_state(tx: &Tx<'_>) -> Result<State> {
+    let row: Option<(String, Option<Vec<u8>>)> = tx
+        .conn
+        .prepare_cached("SELECT value, mac FROM meta WHERE name = 'state'")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let state_altered = || {
+        altered(Msg::MarkAltered {
+            name: STATE.to_string(),
+        })
     };
-    for (id, serial, secret) in &devices {
-        let secret = zeroize::Zeroizing::new(secret.clone());
-        tx.prepare_cached("UPDATE devices SET secret = ?2 WHERE id = ?1")?
-            .execute(rusqlite::params![id, key.seal(serial, &secret)])?;
+    let Some((value, mac)) = row else {
+        return Err(altered(Msg::MarkMissing {
+            name: STATE.to_string(),
+        }));
+    };
+    let expected = mark_mac(tx.key()?, STATE, &value);
+    if mac.as_deref() != Some(expected.as_slice()) {
+        return Err(state_altered());
     }
-    super::audit::chain_legacy_rows(tx, key)?;
-    initialise(tx, Mode::Live)?;
-    super::audit::append(
-        tx,
-        &super::audit::AuditEntry {
-            at: chrono::Utc::now().timestamp(),
-            actor: &super::audit::os_actor(),
-            action: "seal",
-            targets: &[],
-            outcome: "ok",
-            detail: format!(
-                "{} device secret(s) sealed under key {}",
-                devices.len(),
-                key.fingerprint()
-            ),
-            clock_fixed: false,
-        },
-    )
+    State::decode(&value).ok_or_else(state_altered)
+}
+
+pub(crate) fn write_state(tx: &Tx<'_>, state: &State) -> Result<()> {
+    write_mark(tx, STATE, &state.encode())
+}
+
+/// The marks of a registry at the current schema: a new one, or one just
+/// upgraded (whose schema-2 mode MAC is dropped).
+pub(crate) fn initialise(tx: &Tx<'_>, id: &RegistryId, mode: Mode, state: State) -> Result<()> {
+    tx.conn
+        .execute("DELETE FROM meta WHERE name = ?1", [LEGACY_MODE_MAC])?;
+    write_mark(tx, REGISTRY_ID, &hex::encode(id))?;
+    write_mark(tx, FINGERPRINT, tx.key()?.fingerprint())?;
+    write_mark(tx, MODE, mode.as_str())?;
+    write_state(tx, &state)
 }

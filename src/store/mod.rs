@@ -1,23 +1,38 @@
 //! The SQLite registry: the one way a file is created or opened, its
 //! numbered migrations, and the queries commands run.
 //!
-//! A path is read as raw bytes before SQLite ever touches it: a file that is
-//! not a tokenctl registry (or one from a newer tokenctl) is refused without
-//! being opened for writing, so it stays byte-for-byte as it was.
+//! `Store::open` takes five steps, each its own function:
+//! 1. *sniff*: the file's first 100 bytes, read as raw bytes before SQLite
+//!    touches it: a file that is not a tokenctl registry (or one from a
+//!    newer tokenctl) is refused without being opened for writing;
+//! 2. *first look*: a read-only connection reads the schema version, the
+//!    registry's marks and its audit position;
+//! 3. *bind the key*: the key file (when the command needs it) must be the
+//!    registry's; its marks must verify, and the registry must not be
+//!    behind or beside its witness (`witness`);
+//! 4. *connect*: writers reopen read-write; read-only commands keep the
+//!    first look's connection, so they never write;
+//! 5. *upgrade*: an older schema is upgraded, in one transaction, by the
+//!    first command that writes (`upgrade`); nothing else ever repairs or
+//!    seals a registry on its own.
 
 pub mod audit;
+mod auth;
 pub mod check;
 pub mod devices;
 pub mod meta;
+mod tree;
+mod upgrade;
 pub mod users;
+pub mod witness;
 
+use std::cell::RefCell;
 use std::io::Read;
-use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use rusqlite::config::DbConfig;
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 
 pub use audit::{AuditFilter, AuditRow};
 pub use devices::{DeviceRow, NewDevice};
@@ -26,16 +41,19 @@ pub use users::{ExpiringRow, ListFilter, ListRow, NewUser, UserRow};
 
 use crate::catalogue::{Msg, OsError};
 use crate::error::{Error, Result};
-use crate::key::RegistryKey;
+use crate::key::{Binding, KeyFile, RegistryId, RegistryKey};
+use auth::{State, TxAuth};
+use witness::{Position, Standing};
 
 /// "tknc": the SQLite application_id of a tokenctl registry.
 pub const APPLICATION_ID: u32 = 0x746b_6e63;
 
-/// Numbered migrations, applied in order at open. The schema version stored
-/// in the file (`PRAGMA user_version`) is the number of the last one applied.
+/// Numbered migrations, applied in order. The schema version stored in the
+/// file (`PRAGMA user_version`) is the number of the last one applied.
 const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("../../migrations/0001_init.sql")),
     (2, include_str!("../../migrations/0002_trust.sql")),
+    (3, include_str!("../../migrations/0003_authenticated.sql")),
 ];
 
 pub const SCHEMA_VERSION: u32 = MIGRATIONS[MIGRATIONS.len() - 1].0;
@@ -75,7 +93,17 @@ const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 pub enum Access {
     /// Opened read-only: no migration, no journal-mode switch, no write.
     ReadOnly,
+    /// Read-only, and what is found altered is reported, not refused:
+    /// `check`.
+    Inspect,
     ReadWrite,
+}
+
+/// Something `check` must report that was found while opening.
+#[derive(Debug, Clone)]
+pub(crate) struct OpenFinding {
+    pub kind: &'static str,
+    pub message: Msg,
 }
 
 /// An open registry, handed to commands. The connection is private: commands
@@ -85,23 +113,25 @@ pub struct Store {
     path: PathBuf,
     version: u32,
     mode: Mode,
+    key_file: Option<KeyFile>,
     key: Option<RegistryKey>,
-    /// The key file was created by this open (a registry sealed now).
+    /// The key file was created by this open (a schema-1 registry upgraded).
     key_created: bool,
+    registry_id: Option<RegistryId>,
+    /// What `check` reports that was found at open.
+    open_findings: Vec<OpenFinding>,
+    /// Notes for stderr: an upgrade done, a witness that could not be written.
+    notes: RefCell<Vec<Msg>>,
 }
 
 /// A transaction on the registry: a read snapshot or a write under the
-/// write lock. Typed queries in `store::*` take it.
+/// write lock. Typed queries in `store::*` take it; it gives out no
+/// connection.
 pub struct Tx<'s> {
     conn: &'s Connection,
     store: &'s Store,
-}
-
-impl Deref for Tx<'_> {
-    type Target = Connection;
-    fn deref(&self) -> &Connection {
-        self.conn
-    }
+    /// Present when rows are verified and MAC'd (see `auth`).
+    auth: Option<TxAuth>,
 }
 
 impl<'s> Tx<'s> {
@@ -169,19 +199,25 @@ impl NewRegistry {
     }
 }
 
+/// What the first, read-only look at a registry found.
+struct FirstLook {
+    conn: Connection,
+    version: u32,
+    marks: meta::Marks,
+}
+
 impl Store {
     /// Creates a new registry for `path`, readable by its owner only, with
-    /// its secrets sealed under `key`. It is built under a temporary name
-    /// beside `path` and only appears there when `NewRegistry::persist`
-    /// moves it into place, never over an existing file: an interrupted
-    /// `init` leaves no half-built registry (and the next `init` removes
-    /// what an interrupted one left).
-    pub fn create(path: &Path, key: RegistryKey, mode: Mode) -> Result<NewRegistry> {
-        let exists = || Error::AlreadyExists {
-            path: path.to_path_buf(),
-        };
+    /// a new registry ID and every seal and MAC under `key_file`. It is
+    /// built under a temporary name beside `path` and only appears there
+    /// when `NewRegistry::persist` moves it into place, never over an
+    /// existing file: an interrupted `init` leaves no half-built registry
+    /// (and the next `init` removes what an interrupted one left).
+    pub fn create(path: &Path, key_file: KeyFile, mode: Mode) -> Result<NewRegistry> {
         if std::fs::symlink_metadata(path).is_ok() {
-            return Err(exists());
+            return Err(Error::AlreadyExists {
+                path: path.to_path_buf(),
+            });
         }
         let parent = path
             .parent()
@@ -202,17 +238,14 @@ impl Store {
                     e,
                 )
             })?;
-        let mut store = Store {
-            conn: Connection::open(file.path())?,
-            path: path.to_path_buf(),
-            version: 0,
-            mode,
-            key: Some(key),
-            key_created: false,
-        };
+        let id = crate::key::new_registry_id()?;
+        let mut store = Store::bare(Connection::open(file.path())?, path, 0);
+        store.key = Some(key_file.bind(Binding::Registry(id)));
+        store.key_file = Some(key_file);
+        store.registry_id = Some(id);
+        store.mode = mode;
         store.configure(false)?;
-        store.migrate()?;
-        store.write(|tx| meta::initialise(tx, mode))?;
+        upgrade::create_schema(&mut store, id, mode)?;
         Ok(NewRegistry {
             store,
             file,
@@ -220,145 +253,195 @@ impl Store {
         })
     }
 
-    /// Opens an existing registry. `ReadOnly` changes nothing in the file;
-    /// `ReadWrite` applies pending migrations. With a key, the key must be
-    /// the registry's (a registry from before sealing is sealed now, which
-    /// is a write even for a command that only reads). With `clock_fixed`,
-    /// a write to a live registry is refused before anything is written.
+    fn bare(conn: Connection, path: &Path, version: u32) -> Store {
+        Store {
+            conn,
+            path: path.to_path_buf(),
+            version,
+            mode: Mode::Live,
+            key_file: None,
+            key: None,
+            key_created: false,
+            registry_id: None,
+            open_findings: Vec::new(),
+            notes: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Opens an existing registry (the module's doc gives the steps).
+    /// `ReadOnly` and `Inspect` change nothing in the file; `ReadWrite`
+    /// upgrades an older schema. With a key, the key must be the
+    /// registry's. With `clock_fixed`, a write to a live registry is
+    /// refused before anything is written.
     pub fn open(
         path: &Path,
         access: Access,
         key_file: Option<&Path>,
         clock_fixed: bool,
     ) -> Result<Store> {
-        let unusable = |reason: Msg| Error::Registry {
-            path: path.to_path_buf(),
-            reason,
-        };
-        let Header { version, wal } = check_header(path).map_err(unusable)?;
-        refuse_version(version).map_err(unusable)?;
-        // A first, read-only look: the header may predate a write still in
-        // the WAL, and the pragmas are authoritative. A read-only connection
-        // never checkpoints, so a refused file stays as it was.
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| {
-            unusable(Msg::CannotOpen {
-                detail: e.to_string(),
-            })
-        })?;
-        conn.busy_timeout(busy_timeout())?;
-        let app_id: u32 = conn
-            .query_row("PRAGMA application_id", [], |r| r.get::<_, i64>(0))
-            .map(|v| v as u32)?;
-        if app_id != APPLICATION_ID {
-            return Err(unusable(Msg::NotARegistry));
-        }
-        let version = schema_version(&conn)?;
-        refuse_version(version).map_err(unusable)?;
-        let first_look = Store {
-            conn,
-            path: path.to_path_buf(),
-            version,
-            mode: Mode::Live,
-            key: None,
-            key_created: false,
-        };
-        let marks = first_look.read(meta::marks)?;
-        let recorded_mode = marks.mode;
-        let never_sealed = marks.fingerprint.is_none();
-        // The key is read once the file is known to be a registry: a file
-        // that is not one is reported as such, key or no key. A registry
-        // from before sealed secrets has no key yet: its first use with a
-        // key file path creates the key there (unless a fixed clock forbids
-        // the write that sealing is).
-        let mut key_created = false;
-        let key = match key_file {
-            None => None,
-            Some(file) if never_sealed && !clock_fixed => {
-                let (key, created) = RegistryKey::load_or_create(file)?;
-                key_created = created;
-                Some(key)
-            }
-            Some(file) => Some(RegistryKey::load(file)?),
-        };
-        let unsealed = key.is_some() && (version < SCHEMA_VERSION || never_sealed);
-        let conn = first_look.conn;
-        let access = if unsealed { Access::ReadWrite } else { access };
-        if clock_fixed && access == Access::ReadWrite && recorded_mode == Mode::Live {
+        let wal = sniff(path)?;
+        let look = first_look(path)?;
+        let mut store = Store::bare(look.conn, path, look.version);
+        store.mode = look.marks.recorded_mode()?;
+        let writes = access == Access::ReadWrite;
+        if writes && clock_fixed && store.mode == Mode::Live {
             return Err(Error::FixedClockOnLive);
         }
-        let conn = match access {
-            Access::ReadOnly => conn,
-            Access::ReadWrite => {
-                drop(conn);
-                Connection::open_with_flags(
-                    path,
-                    OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-                )
-                .map_err(|e| {
-                    unusable(Msg::CannotOpen {
-                        detail: e.to_string(),
-                    })
-                })?
-            }
-        };
-        let mut store = Store {
-            conn,
-            path: path.to_path_buf(),
-            version,
-            mode: Mode::Live,
-            key,
-            key_created,
-        };
-        store.configure(wal || access == Access::ReadOnly)?;
-        // A read-only open keeps the first look's marks; a writer reads them
-        // again under its own connection, after any migration.
-        let marks = match access {
-            Access::ReadOnly => marks,
-            Access::ReadWrite => {
-                store.migrate()?;
-                store.read(meta::marks)?
-            }
-        };
-        store.mode = marks.mode;
-        if store.key.is_some() {
-            store.bind_key(access, &marks)?;
+        if let Some(key_path) = key_file {
+            store.bind_key(key_path, &look.marks, access, clock_fixed)?;
         }
-        if clock_fixed && access == Access::ReadWrite && store.mode == Mode::Live {
+        if writes && clock_fixed && store.mode == Mode::Live {
             return Err(Error::FixedClockOnLive);
+        }
+        if writes {
+            store.reconnect_for_writing()?;
+        }
+        store.configure(wal || !writes)?;
+        if writes && store.version < SCHEMA_VERSION {
+            upgrade::upgrade(&mut store)?;
         }
         Ok(store)
     }
 
-    /// Checks that the key is this registry's, sealing a registry that
-    /// predates sealed secrets. Refuses a foreign key (exit 8).
-    fn bind_key(&mut self, access: Access, marks: &meta::Marks) -> Result<()> {
-        let key = self.key.as_ref().expect("called with a key");
-        match &marks.fingerprint {
-            Some(fp) if fp == key.fingerprint() => {
-                self.mode = marks.verified_mode(key)?;
-                return Ok(());
-            }
-            Some(_) => {
-                return Err(Error::KeyFile {
-                    path: key.path().to_path_buf(),
-                    reason: Msg::KeyNotTheRegistrys,
-                });
-            }
-            None if access == Access::ReadOnly => {
-                return Err(Error::KeyFile {
-                    path: key.path().to_path_buf(),
-                    reason: Msg::MustSealFirst,
-                });
-            }
-            None => {
-                self.write(meta::seal_legacy)?;
-            }
+    /// Step 3: the key file must be the registry's key, its marks must
+    /// verify, and it must stand where its witness says.
+    fn bind_key(
+        &mut self,
+        key_path: &Path,
+        marks: &meta::Marks,
+        access: Access,
+        clock_fixed: bool,
+    ) -> Result<()> {
+        if self.version < 2 {
+            // Schema 1 predates the key: a writer creates the key file if
+            // there is none (the upgrade seals under it).
+            let (file, created) = if access == Access::ReadWrite && !clock_fixed {
+                KeyFile::load_or_create(key_path)?
+            } else {
+                (KeyFile::load(key_path)?, false)
+            };
+            self.key_created = created;
+            self.key = Some(file.bind(Binding::Legacy));
+            self.key_file = Some(file);
+            return Ok(());
         }
-        self.mode = self.read(meta::verified_mode)?;
+        let file = KeyFile::load(key_path)?;
+        let Some(recorded) = marks.fingerprint() else {
+            return Err(auth::altered(Msg::MarkMissing {
+                name: meta::FINGERPRINT.to_string(),
+            }));
+        };
+        if recorded != file.fingerprint() {
+            return Err(Error::KeyFile {
+                path: key_path.to_path_buf(),
+                reason: Msg::KeyNotTheRegistrys {
+                    expected: recorded.chars().take(40).collect(),
+                    found: file.fingerprint().to_string(),
+                },
+            });
+        }
+        let inspect = access == Access::Inspect;
+        let verdict = if self.version < SCHEMA_VERSION {
+            self.bind_legacy(&file, marks)
+        } else {
+            self.bind_current(&file, marks, inspect)
+        };
+        self.key_file = Some(file);
+        match verdict {
+            // `check` reports what is altered instead of refusing it.
+            Err(Error::Altered(message)) if inspect => {
+                let kind = match message {
+                    Msg::ModeMarkAltered { .. } => "mode",
+                    Msg::MarkMissing { .. } | Msg::MarkAltered { .. } => "key",
+                    _ => "rollback",
+                };
+                self.open_findings.push(OpenFinding { kind, message });
+                Ok(())
+            }
+            other => other,
+        }
+    }
+
+    /// Schema 2: sealed and chained under the legacy subkeys.
+    fn bind_legacy(&mut self, file: &KeyFile, marks: &meta::Marks) -> Result<()> {
+        let key = file.bind(Binding::Legacy);
+        let mode = marks.verified_legacy_mode(&key);
+        self.key = Some(key);
+        self.mode = mode?;
+        Ok(())
+    }
+
+    /// The current schema: the subkeys bound to the registry's ID, every
+    /// mark verified (`check` verifies them itself, `inspect`), and the
+    /// registry where its witness says.
+    fn bind_current(&mut self, file: &KeyFile, marks: &meta::Marks, inspect: bool) -> Result<()> {
+        let Some(id) = marks.registry_id()? else {
+            return Err(auth::altered(Msg::MarkMissing {
+                name: meta::REGISTRY_ID.to_string(),
+            }));
+        };
+        self.registry_id = Some(id);
+        self.key = Some(file.bind(Binding::Registry(id)));
+        let key = self.key.as_ref().expect("just bound");
+        match marks.verify(key) {
+            Ok(verified) => {
+                self.mode = verified.mode;
+                self.check_witness(&verified.state)
+            }
+            Err(_) if inspect => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Refuses a registry behind or beside its witness (exit 9).
+    fn check_witness(&self, state: &State) -> Result<()> {
+        let key = self.key.as_ref().expect("bound");
+        let id = self.registry_id.expect("bound");
+        let Some(recorded) = witness::recorded(key, &id)? else {
+            return Ok(());
+        };
+        let now = self.position_in(&self.conn, state)?;
+        let standing = witness::standing(&now, &recorded, |n| audit_mac_at(&self.conn, n))?;
+        match standing {
+            Standing::Current => Ok(()),
+            Standing::Behind => Err(Error::Altered(Msg::RegistryBehindWitness {
+                registry: now.describe(),
+                witness: recorded.describe(),
+            })),
+            Standing::Diverged => Err(Error::Altered(Msg::RegistryDivergedFromWitness {
+                registry: now.describe(),
+                witness: recorded.describe(),
+            })),
+        }
+    }
+
+    /// The registry's position: its state and its audit chain's end, read
+    /// on `conn` (inside the caller's transaction, if any).
+    fn position_in(&self, conn: &Connection, state: &State) -> Result<Position> {
+        let (audit_len, audit_head) = audit_end(conn)?;
+        Ok(Position {
+            registry_id: self.registry_id.unwrap_or_default(),
+            seq: state.seq,
+            audit_len,
+            audit_head,
+            root: state.root,
+        })
+    }
+
+    /// Step 4 for writers: a read-write connection in place of the first
+    /// look's.
+    fn reconnect_for_writing(&mut self) -> Result<()> {
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| Error::Registry {
+            path: self.path.clone(),
+            reason: Msg::CannotOpen {
+                detail: e.to_string(),
+            },
+        })?;
+        self.conn = conn;
         Ok(())
     }
 
@@ -410,6 +493,20 @@ impl Store {
             .map(RegistryKey::path)
     }
 
+    /// Notes for stderr gathered while the registry was used: an upgrade, a
+    /// witness that could not be written.
+    pub fn take_notes(&self) -> Vec<Msg> {
+        self.notes.take()
+    }
+
+    pub(crate) fn open_findings(&self) -> &[OpenFinding] {
+        &self.open_findings
+    }
+
+    pub fn registry_id(&self) -> Option<RegistryId> {
+        self.registry_id
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -418,33 +515,23 @@ impl Store {
         schema_version(&self.conn)
     }
 
-    /// Applies pending migrations under the write lock, re-reading the
-    /// version inside it: two processes opening an old registry at once
-    /// apply each migration once.
-    fn migrate(&mut self) -> Result<()> {
-        if self.version == SCHEMA_VERSION {
-            return Ok(());
+    fn tx<'s>(&'s self, conn: &'s Connection) -> Tx<'s> {
+        let authenticated = self.version == SCHEMA_VERSION
+            && self
+                .key
+                .as_ref()
+                .is_some_and(|k| matches!(k.binding(), Binding::Registry(_)));
+        Tx {
+            conn,
+            store: self,
+            auth: authenticated.then(TxAuth::default),
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let from = schema_version(&tx)?;
-        for (number, sql) in MIGRATIONS.iter().filter(|(n, _)| *n > from) {
-            tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", number)?;
-        }
-        tx.commit()?;
-        self.version = SCHEMA_VERSION;
-        Ok(())
     }
 
     /// Runs `f` on one consistent read snapshot.
     pub fn read<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
         let tx = self.conn.unchecked_transaction()?;
-        let value = f(&Tx {
-            conn: &tx,
-            store: self,
-        })?;
+        let value = f(&self.tx(&tx))?;
         tx.finish()?;
         Ok(value)
     }
@@ -452,29 +539,110 @@ impl Store {
     /// Runs `f` in one IMMEDIATE transaction: it commits only if `f`
     /// succeeds, and every decision `f` takes reads rows under the write lock.
     pub fn write<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
-        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
-        let value = f(&Tx {
-            conn: &tx,
-            store: self,
-        })?;
-        tx.commit()?;
-        Ok(value)
+        self.write_then(|tx| f(tx).map(|value| (Commit::Yes, value)))
     }
 
     /// Like `write`, but `f` decides whether to commit: a verification that
     /// fails commits its failure count and audit row, and nothing else.
     pub fn write_then<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<(Commit, T)>) -> Result<T> {
         let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
-        let (commit, value) = f(&Tx {
-            conn: &tx,
-            store: self,
-        })?;
-        match commit {
-            Commit::Yes => tx.commit()?,
-            Commit::No => tx.rollback()?,
+        let t = self.tx(&tx);
+        let (commit, value) = f(&t)?;
+        if commit == Commit::No {
+            drop(t);
+            tx.rollback()?;
+            return Ok(value);
+        }
+        let position = match t.finish()? {
+            Some(state) => Some(self.position_in(&tx, &state)?),
+            None => None,
+        };
+        drop(t);
+        tx.commit()?;
+        if let Some(position) = position {
+            self.record_witness(&position, false);
         }
         Ok(value)
     }
+
+    /// Records where the registry now stands; a failure to is a note (the
+    /// write itself is done).
+    fn record_witness(&self, position: &Position, force: bool) {
+        let Some(key) = &self.key else { return };
+        if let Err(e) = witness::record(key, position, force) {
+            self.notes.borrow_mut().push(e.message());
+        }
+    }
+}
+
+/// Step 1: the file's header, read as bytes. Returns whether it is in WAL
+/// mode.
+fn sniff(path: &Path) -> Result<bool> {
+    let unusable = |reason: Msg| Error::Registry {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let header = check_header(path).map_err(unusable)?;
+    refuse_version(header.version).map_err(unusable)?;
+    Ok(header.wal)
+}
+
+/// Step 2: a first, read-only look. The header may predate a write still in
+/// the WAL, and the pragmas are authoritative. A read-only connection never
+/// checkpoints, so a refused file stays as it was.
+fn first_look(path: &Path) -> Result<FirstLook> {
+    let unusable = |reason: Msg| Error::Registry {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| {
+        unusable(Msg::CannotOpen {
+            detail: e.to_string(),
+        })
+    })?;
+    conn.busy_timeout(busy_timeout())?;
+    let app_id: u32 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get::<_, i64>(0))
+        .map(|v| v as u32)?;
+    if app_id != APPLICATION_ID {
+        return Err(unusable(Msg::NotARegistry));
+    }
+    let version = schema_version(&conn)?;
+    refuse_version(version).map_err(unusable)?;
+    let marks = meta::read_marks(&conn, version)?;
+    Ok(FirstLook {
+        conn,
+        version,
+        marks,
+    })
+}
+
+/// The audit chain's length (its last row's id) and head (that row's MAC).
+fn audit_end(conn: &Connection) -> Result<(u64, [u8; 32])> {
+    let last: Option<(i64, Option<Vec<u8>>)> = conn
+        .prepare_cached("SELECT id, mac FROM audit ORDER BY id DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(match last {
+        None => (0, [0; 32]),
+        Some((id, mac)) => (
+            id.max(0) as u64,
+            mac.and_then(|m| m.try_into().ok()).unwrap_or([0; 32]),
+        ),
+    })
+}
+
+/// The MAC of audit row `n`, if there is one.
+fn audit_mac_at(conn: &Connection, n: u64) -> Result<Option<[u8; 32]>> {
+    let mac: Option<Option<Vec<u8>>> = conn
+        .prepare_cached("SELECT mac FROM audit WHERE id = ?1")?
+        .query_row([n as i64], |r| r.get(0))
+        .optional()?;
+    Ok(mac.flatten().and_then(|m| m.try_into().ok()))
 }
 
 /// Whether an insert failed on a UNIQUE constraint (a duplicate).
@@ -599,8 +767,8 @@ pub fn default_path() -> PathBuf {
 mod tests {
     use super::*;
 
-    fn test_key(dir: &tempfile::TempDir) -> RegistryKey {
-        RegistryKey::load_or_create(&dir.path().join("registry.key"))
+    fn test_key(dir: &tempfile::TempDir) -> KeyFile {
+        KeyFile::load_or_create(&dir.path().join("registry.key"))
             .unwrap()
             .0
     }

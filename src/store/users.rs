@@ -4,7 +4,10 @@
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, params};
 
+use rusqlite::types::ValueRef;
+
 use super::Tx;
+use super::auth::{DEVICES, REGISTRATIONS, USERS, insert_row};
 use super::devices::{DeviceRow, JOINED_DEVICE_COLUMNS, joined_device};
 use crate::error::Result;
 use crate::rules::status::{Role, Status};
@@ -122,9 +125,22 @@ fn user_from_row(row: &Row<'_>) -> rusqlite::Result<UserRow> {
     })
 }
 
+/// Verifies a user and their device in service before a decision rests on
+/// them (nothing on a transaction that is not authenticated).
+fn verified(tx: &Tx<'_>, user: UserRow) -> Result<UserRow> {
+    tx.verify(&USERS, user.id)?;
+    if let Some(device) = &user.device {
+        tx.verify(&DEVICES, device.id)?;
+    }
+    Ok(user)
+}
+
 pub fn find_user(conn: &Tx<'_>, login_id: &str) -> Result<Option<UserRow>> {
-    let mut stmt = conn.prepare_cached(&select_users("WHERE u.login_id = ?1"))?;
-    Ok(stmt.query_row([login_id], user_from_row).optional()?)
+    let mut stmt = conn
+        .conn
+        .prepare_cached(&select_users("WHERE u.login_id = ?1"))?;
+    let user = stmt.query_row([login_id], user_from_row).optional()?;
+    user.map(|u| verified(conn, u)).transpose()
 }
 
 /// Users whose device in service expires between `first_day` and
@@ -134,7 +150,7 @@ pub fn expiring_users(
     first_day: NaiveDate,
     last_day: NaiveDate,
 ) -> Result<Vec<UserRow>> {
-    let mut stmt = conn.prepare_cached(&select_users(
+    let mut stmt = conn.conn.prepare_cached(&select_users(
         "WHERE d.expires >= ?1 AND d.expires <= ?2 ORDER BY d.expires, d.serial, u.login_id",
     ))?;
     let rows = stmt
@@ -143,42 +159,66 @@ pub fn expiring_users(
             user_from_row,
         )?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+    rows.into_iter().map(|u| verified(conn, u)).collect()
 }
 
 pub fn insert_user(conn: &Tx<'_>, user: &NewUser, device_id: Option<i64>, now: i64) -> Result<i64> {
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO users (login_id, name, role, otp_required, device_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+    let user_id = conn.next_id(&USERS)?;
+    let optional = |v: Option<i64>| v.map_or(ValueRef::Null, ValueRef::Integer);
+    insert_row(
+        conn,
+        &USERS,
+        &[
+            ValueRef::Integer(user_id),
+            ValueRef::Text(user.login_id.as_bytes()),
+            ValueRef::Text(user.name.as_bytes()),
+            ValueRef::Text(user.role.as_str().as_bytes()),
+            ValueRef::Integer(i64::from(user.otp_required)),
+            optional(device_id),
+            ValueRef::Null,
+            ValueRef::Null,
+            ValueRef::Integer(0),
+            ValueRef::Null,
+        ],
     )?;
-    stmt.execute(params![
-        user.login_id,
-        user.name,
-        user.role.as_str(),
-        user.otp_required,
-        device_id
-    ])?;
-    let user_id = conn.last_insert_rowid();
     if let Some(device_id) = device_id {
-        let mut reg = conn.prepare_cached(
-            "INSERT INTO registrations (user_id, device_id, registered_at) VALUES (?1, ?2, ?3)",
-        )?;
-        reg.execute(params![user_id, device_id, now])?;
+        insert_registration(conn, user_id, device_id, now)?;
     }
     Ok(user_id)
+}
+
+/// A new, open registration of `device_id` by `user_id`.
+fn insert_registration(conn: &Tx<'_>, user_id: i64, device_id: i64, now: i64) -> Result<()> {
+    let id = conn.next_id(&REGISTRATIONS)?;
+    insert_row(
+        conn,
+        &REGISTRATIONS,
+        &[
+            ValueRef::Integer(id),
+            ValueRef::Integer(user_id),
+            ValueRef::Integer(device_id),
+            ValueRef::Integer(now),
+            ValueRef::Null,
+            ValueRef::Null,
+            ValueRef::Null,
+            ValueRef::Null,
+        ],
+    )
 }
 
 /// Changes a user's name, role and `otp_required`; the device and the
 /// history are left as they are (`rules::user_update` decides what may
 /// change).
 pub fn update_user(conn: &Tx<'_>, user_id: i64, user: &NewUser) -> Result<()> {
-    conn.prepare_cached("UPDATE users SET name = ?2, role = ?3, otp_required = ?4 WHERE id = ?1")?
+    conn.conn
+        .prepare_cached("UPDATE users SET name = ?2, role = ?3, otp_required = ?4 WHERE id = ?1")?
         .execute(params![
             user_id,
             user.name,
             user.role.as_str(),
             user.otp_required
         ])?;
-    Ok(())
+    conn.reseal(&USERS, user_id)
 }
 
 /// Streams the users matching `filter`, in registry order, to `each`.
@@ -219,7 +259,7 @@ pub fn for_each_listed(
         sql.push_str(&format!(" AND d.serial = ?{}", args.len()));
     }
     sql.push_str(" ORDER BY u.id");
-    let mut stmt = conn.prepare(&sql)?;
+    let mut stmt = conn.conn.prepare(&sql)?;
     let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
     while let Some(row) = rows.next()? {
         let serial: Option<String> = row.get(4)?;
@@ -240,7 +280,7 @@ pub fn for_each_listed(
 /// Login IDs of the users whose device in service expired before `today`,
 /// in the order of the expiring report: the ones only the bank can help.
 pub fn expired_in_service(conn: &Tx<'_>, today: NaiveDate) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.conn.prepare_cached(
         "SELECT u.login_id FROM devices d JOIN users u ON u.device_id = d.id \
          WHERE d.expires < ?1 ORDER BY d.expires, d.serial, u.login_id",
     )?;
@@ -259,7 +299,7 @@ pub fn for_each_expiring(
     mut each: impl FnMut(ExpiringRow) -> Result<()>,
 ) -> Result<()> {
     let first = first_day.map(|d| d.to_string()).unwrap_or_default();
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.conn.prepare_cached(
         "SELECT u.login_id, u.name, d.id, d.serial, d.expires \
          FROM devices d JOIN users u ON u.device_id = d.id \
          WHERE d.expires >= ?1 AND d.expires <= ?2 \
@@ -280,12 +320,15 @@ pub fn for_each_expiring(
 
 /// Login IDs of the users holding `device_id` in service.
 pub fn holders(conn: &Tx<'_>, device_id: i64) -> Result<Vec<String>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT login_id FROM users WHERE device_id = ?1 ORDER BY login_id")?;
+    let mut stmt = conn
+        .conn
+        .prepare_cached("SELECT id, login_id FROM users WHERE device_id = ?1 ORDER BY login_id")?;
     let rows = stmt
-        .query_map([device_id], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<String>>>()?;
-    Ok(rows)
+        .query_map([device_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<(i64, String)>>>()?;
+    rows.into_iter()
+        .map(|(id, login_id)| conn.verify(&USERS, id).map(|()| login_id))
+        .collect()
 }
 
 /// Users with a device in service, for the interactive selection.
@@ -305,35 +348,43 @@ pub fn in_service(conn: &Tx<'_>) -> Result<Vec<ListRow>> {
 /// The consecutive failure count and whether the login is locked, read
 /// fresh inside the caller's transaction.
 pub fn lock_state(conn: &Tx<'_>, user_id: i64) -> Result<(u32, bool)> {
+    conn.verify(&USERS, user_id)?;
     Ok(conn
+        .conn
         .prepare_cached("SELECT failed_attempts, locked_at IS NOT NULL FROM users WHERE id = ?1")?
         .query_row([user_id], |r| Ok((r.get(0)?, r.get(1)?)))?)
 }
 
 /// Records a failed verification, locking the login when `lock` is set.
 pub fn record_failure(conn: &Tx<'_>, user_id: i64, now: i64, lock: bool) -> Result<()> {
-    conn.execute(
+    conn.conn.execute(
         "UPDATE users SET failed_attempts = failed_attempts + 1, \
          locked_at = CASE WHEN ?2 THEN COALESCE(locked_at, ?3) ELSE locked_at END WHERE id = ?1",
         params![user_id, lock, now],
     )?;
-    Ok(())
+    conn.reseal(&USERS, user_id)
 }
 
 pub fn reset_failures(conn: &Tx<'_>, user_id: i64) -> Result<()> {
-    conn.prepare_cached(
-        "UPDATE users SET failed_attempts = 0, locked_at = NULL WHERE id = ?1 AND (failed_attempts <> 0 OR locked_at IS NOT NULL)",
-    )?
-    .execute([user_id])?;
+    let changed = conn
+        .conn
+        .prepare_cached(
+            "UPDATE users SET failed_attempts = 0, locked_at = NULL \
+             WHERE id = ?1 AND (failed_attempts <> 0 OR locked_at IS NOT NULL)",
+        )?
+        .execute([user_id])?;
+    if changed > 0 {
+        conn.reseal(&USERS, user_id)?;
+    }
     Ok(())
 }
 
 pub fn set_password_hash(conn: &Tx<'_>, user_id: i64, hash: &str) -> Result<()> {
-    conn.execute(
+    conn.conn.execute(
         "UPDATE users SET password_hash = ?2 WHERE id = ?1",
         params![user_id, hash],
     )?;
-    Ok(())
+    conn.reseal(&USERS, user_id)
 }
 
 /// Ends `user`'s registration of `device_id` and records when it may
@@ -349,6 +400,7 @@ pub fn revoke(
     bank_reference: Option<&str>,
 ) -> Result<()> {
     let changed = conn
+        .conn
         .prepare_cached(
             "UPDATE users SET device_id = NULL, registrable_at = ?3 WHERE id = ?1 AND device_id = ?2",
         )?
@@ -356,34 +408,46 @@ pub fn revoke(
     if changed != 1 {
         return Err(crate::error::Error::RaceLost);
     }
-    conn.prepare_cached(
-        "UPDATE registrations SET revoked_at = ?2, revoked_by = ?3, registrable_at = ?4, \
-         bank_reference = ?5 WHERE user_id = ?1 AND revoked_at IS NULL",
-    )?
-    .execute(params![
-        user_id,
-        now,
-        revoked_by,
-        registrable_at,
-        bank_reference
-    ])?;
+    conn.reseal(&USERS, user_id)?;
+    let ended: Vec<i64> = conn
+        .conn
+        .prepare_cached(
+            "UPDATE registrations SET revoked_at = ?2, revoked_by = ?3, registrable_at = ?4, \
+             bank_reference = ?5 WHERE user_id = ?1 AND revoked_at IS NULL RETURNING id",
+        )?
+        .query_map(
+            params![user_id, now, revoked_by, registrable_at, bank_reference],
+            |r| r.get(0),
+        )?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in ended {
+        conn.reseal(&REGISTRATIONS, id)?;
+    }
     Ok(())
 }
 
 /// The device of `user`'s latest registration, in service or not.
 pub fn previous_device_id(conn: &Tx<'_>, user_id: i64) -> Result<Option<i64>> {
-    Ok(conn
+    let latest: Option<(i64, i64)> = conn
+        .conn
         .prepare_cached(
-            "SELECT device_id FROM registrations WHERE user_id = ?1 ORDER BY id DESC LIMIT 1",
+            "SELECT id, device_id FROM registrations WHERE user_id = ?1 ORDER BY id DESC LIMIT 1",
         )?
-        .query_row([user_id], |r| r.get(0))
-        .optional()?)
+        .query_row([user_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    match latest {
+        Some((id, device_id)) => {
+            conn.verify(&REGISTRATIONS, id)?;
+            Ok(Some(device_id))
+        }
+        None => Ok(None),
+    }
 }
 
 /// Registers `device_id` for a user without a device in service; refuses if
 /// the user gained one meanwhile, so the caller's transaction rolls back.
 pub fn register(conn: &Tx<'_>, user_id: i64, device_id: i64, now: i64) -> Result<()> {
-    let changed = conn.execute(
+    let changed = conn.conn.execute(
         "UPDATE users SET device_id = ?2, registrable_at = NULL \
          WHERE id = ?1 AND device_id IS NULL AND otp_required = 1",
         params![user_id, device_id],
@@ -391,9 +455,6 @@ pub fn register(conn: &Tx<'_>, user_id: i64, device_id: i64, now: i64) -> Result
     if changed != 1 {
         return Err(crate::error::Error::RaceLost);
     }
-    conn.execute(
-        "INSERT INTO registrations (user_id, device_id, registered_at) VALUES (?1, ?2, ?3)",
-        params![user_id, device_id, now],
-    )?;
-    Ok(())
+    conn.reseal(&USERS, user_id)?;
+    insert_registration(conn, user_id, device_id, now)
 }

@@ -1,0 +1,535 @@
+//! Row authentication: every row of `users`, `devices` and `registrations`
+//! carries a MAC over its table and all of its columns, under a key bound to
+//! the registry (see `key`), and its current MAC sits in the state tree
+//! (see `tree`), whose root the state mark carries under a MAC.
+//!
+//! The argument, for someone who can write the file but not read the key:
+//! - *Changing* a row breaks its MAC.
+//! - *Copying* a row (to another id, table or registry) breaks its MAC: the
+//!   MAC covers the table, the id and the registry's subkey.
+//! - *Putting a row back* to an earlier version of itself, MAC and all,
+//!   leaves a MAC that is not the one in its leaf of the tree; changing the
+//!   tree to match breaks a hash above it, and the root is MAC'd.
+//! - *Putting the state mark back* too (the whole file from yesterday) gives
+//!   a state behind the witness beside the key file (`witness`).
+//! - *Deleting or inserting* a row leaves a leaf without a row or a row
+//!   without a leaf, which `check` finds; a command looking a row up by key
+//!   finds nothing (exit 6) or a row it cannot verify (exit 9).
+//!
+//! Commands that need the key verify every row they read through the typed
+//! queries of `store::*` (`Tx::verify`) before acting on it, and every write
+//! re-MACs the rows it changed (`Tx::reseal`) and records their new leaves,
+//! which `Tx::finish` writes into the tree before the commit. Read-only
+//! listings that run without the key verify nothing; `check` verifies all.
+//! What the key does not protect: someone who can read the key file can do
+//! anything tokenctl can.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use rusqlite::types::ValueRef;
+use rusqlite::{OptionalExtension, params_from_iter};
+
+use super::Tx;
+use super::tree::{self, PathBreak};
+use crate::catalogue::Msg;
+use crate::error::{Error, Result};
+use crate::key::{RegistryKey, RowMac};
+
+/// A table whose rows are authenticated: its name, its code in the tree's
+/// positions, and its columns in schema order (all but `mac`).
+#[derive(Debug)]
+pub(crate) struct Table {
+    pub name: &'static str,
+    pub code: u8,
+    pub columns: &'static [&'static str],
+    sql: Sql,
+}
+
+/// A table's statements, written once.
+#[derive(Debug)]
+struct Sql {
+    select_by_id: OnceLock<String>,
+    insert: OnceLock<String>,
+    update_mac: OnceLock<String>,
+}
+
+impl Sql {
+    const fn new() -> Sql {
+        Sql {
+            select_by_id: OnceLock::new(),
+            insert: OnceLock::new(),
+            update_mac: OnceLock::new(),
+        }
+    }
+}
+
+pub(crate) static USERS: Table = Table {
+    name: "users",
+    code: 1,
+    columns: &[
+        "id",
+        "login_id",
+        "name",
+        "role",
+        "otp_required",
+        "device_id",
+        "registrable_at",
+        "password_hash",
+        "failed_attempts",
+        "locked_at",
+    ],
+    sql: Sql::new(),
+};
+
+pub(crate) static DEVICES: Table = Table {
+    name: "devices",
+    code: 2,
+    columns: &[
+        "id",
+        "serial",
+        "secret",
+        "algorithm",
+        "digits",
+        "period",
+        "expires",
+        "last_step",
+        "out_of_use_since",
+        "replaced_by",
+        "disposed_at",
+    ],
+    sql: Sql::new(),
+};
+
+pub(crate) static REGISTRATIONS: Table = Table {
+    name: "registrations",
+    code: 3,
+    columns: &[
+        "id",
+        "user_id",
+        "device_id",
+        "registered_at",
+        "revoked_at",
+        "revoked_by",
+        "registrable_at",
+        "bank_reference",
+    ],
+    sql: Sql::new(),
+};
+
+/// Every authenticated table, in the order `check` reads them.
+pub(crate) static TABLES: [&Table; 3] = [&USERS, &DEVICES, &REGISTRATIONS];
+
+/// Tables tokenctl knows; `check` reports any other as inserted.
+pub(crate) const KNOWN_TABLES: [&str; 6] =
+    ["users", "devices", "registrations", "audit", "meta", "tree"];
+
+impl Table {
+    /// `SELECT <columns>, mac FROM <table>` with `rest` appended.
+    pub(crate) fn select(&self, rest: &str) -> String {
+        format!(
+            "SELECT {}, mac FROM {} {rest}",
+            self.columns.join(", "),
+            self.name
+        )
+    }
+
+    fn select_by_id(&self) -> &str {
+        self.sql
+            .select_by_id
+            .get_or_init(|| self.select("WHERE id = ?1"))
+    }
+
+    fn update_mac(&self) -> &str {
+        self.sql
+            .update_mac
+            .get_or_init(|| format!("UPDATE {} SET mac = ?2 WHERE id = ?1", self.name))
+    }
+
+    /// An INSERT of all columns and the MAC.
+    fn insert(&self) -> &str {
+        self.sql.insert.get_or_init(|| {
+            let marks: Vec<String> = (1..=self.columns.len() + 1)
+                .map(|i| format!("?{i}"))
+                .collect();
+            format!(
+                "INSERT INTO {} ({}, mac) VALUES ({})",
+                self.name,
+                self.columns.join(", "),
+                marks.join(", ")
+            )
+        })
+    }
+}
+
+/// The bytes a row's MAC covers: the table, then each column's name and
+/// typed value, each length-prefixed so no two rows share an encoding.
+pub(crate) fn canonical(table: &Table, values: &[ValueRef<'_>]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(160);
+    out.extend_from_slice(b"tokenctl row v1\0");
+    put(&mut out, table.name.as_bytes());
+    for (column, value) in table.columns.iter().zip(values) {
+        put(&mut out, column.as_bytes());
+        match value {
+            ValueRef::Null => out.push(0),
+            ValueRef::Integer(i) => {
+                out.push(1);
+                out.extend_from_slice(&i.to_be_bytes());
+            }
+            ValueRef::Real(r) => {
+                out.push(2);
+                out.extend_from_slice(&r.to_bits().to_be_bytes());
+            }
+            ValueRef::Text(t) => {
+                out.push(3);
+                put(&mut out, t);
+            }
+            ValueRef::Blob(b) => {
+                out.push(4);
+                put(&mut out, b);
+            }
+        }
+    }
+    out
+}
+
+fn put(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.extend_from_slice(&(bytes.len() as u64).to_be_bytes());
+    out.extend_from_slice(bytes);
+}
+
+pub(crate) fn row_mac(key: &RegistryKey, table: &Table, values: &[ValueRef<'_>]) -> RowMac {
+    key.row_mac(&canonical(table, values))
+}
+
+/// The MAC of a registry mark (a row of `meta`).
+pub(crate) fn mark_mac(key: &RegistryKey, name: &str, value: &str) -> RowMac {
+    let mut bytes = b"tokenctl mark v1\0".to_vec();
+    put(&mut bytes, name.as_bytes());
+    put(&mut bytes, value.as_bytes());
+    key.row_mac(&bytes)
+}
+
+/// The registry's state: how many writes it has seen and the tree's root.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct State {
+    pub seq: u64,
+    pub root: RowMac,
+}
+
+impl State {
+    pub(crate) fn encode(&self) -> String {
+        format!("{} {}", self.seq, hex::encode(self.root))
+    }
+
+    pub(crate) fn decode(text: &str) -> Option<State> {
+        let (seq, root) = text.split_once(' ')?;
+        let mut bytes = tree::EMPTY;
+        hex::decode_to_slice(root, &mut bytes).ok()?;
+        Some(State {
+            seq: seq.parse().ok()?,
+            root: bytes,
+        })
+    }
+}
+
+/// What a transaction on an authenticated registry keeps: the leaves it
+/// changed, the tree nodes it verified, the state it read, and the next
+/// free id of each table it inserted into.
+#[derive(Default)]
+pub(crate) struct TxAuth {
+    pub(super) dirty: RefCell<HashMap<u64, RowMac>>,
+    verified: RefCell<HashMap<(u32, u64), RowMac>>,
+    state: Cell<Option<State>>,
+    next_ids: RefCell<HashMap<u8, i64>>,
+}
+
+/// The registry was altered outside tokenctl.
+pub(crate) fn altered(detail: Msg) -> Error {
+    Error::Altered(detail)
+}
+
+impl Tx<'_> {
+    /// Whether this transaction verifies and MACs rows: the registry is at
+    /// the current schema and was opened with its key.
+    pub(crate) fn authenticated(&self) -> bool {
+        self.auth.is_some()
+    }
+
+    /// The state mark, read and verified once per transaction.
+    pub(crate) fn state(&self) -> Result<State> {
+        let auth = self.auth.as_ref().expect("an authenticated transaction");
+        if let Some(state) = auth.state.get() {
+            return Ok(state);
+        }
+        let state = super::meta::read_state(self)?;
+        auth.state.set(Some(state));
+        Ok(state)
+    }
+
+    /// Verifies row `id` of `table` before a decision rests on it: its MAC,
+    /// and that it is the version tokenctl last wrote (exit 9 otherwise).
+    /// Does nothing on a transaction that is not authenticated.
+    pub(crate) fn verify(&self, table: &Table, id: i64) -> Result<()> {
+        let Some(auth) = &self.auth else {
+            return Ok(());
+        };
+        let key = self.key()?;
+        let mut stmt = self.conn.prepare_cached(table.select_by_id())?;
+        let found = stmt
+            .query_row([id], |r| {
+                let n = table.columns.len();
+                let values: Vec<ValueRef<'_>> = (0..n)
+                    .map(|i| r.get_ref(i))
+                    .collect::<rusqlite::Result<_>>()?;
+                let stored: Option<Vec<u8>> = r.get(n)?;
+                Ok((row_mac(key, table, &values), stored))
+            })
+            .optional()?;
+        let Some((mac, stored)) = found else {
+            return Err(altered(Msg::RowMissing {
+                table: table.name.to_string(),
+                id,
+            }));
+        };
+        if stored.as_deref() != Some(mac.as_slice()) {
+            return Err(altered(Msg::RowAltered {
+                table: table.name.to_string(),
+                id,
+            }));
+        }
+        let pos = tree::position(table.code, id);
+        if let Some(written) = auth.dirty.borrow().get(&pos) {
+            return if *written == mac {
+                Ok(())
+            } else {
+                Err(altered(Msg::RowAltered {
+                    table: table.name.to_string(),
+                    id,
+                }))
+            };
+        }
+        let root = self.state()?.root;
+        let path = tree::verify_path(self.conn, pos, &mac, &root, &mut auth.verified.borrow_mut())?;
+        match path {
+            Ok(()) => Ok(()),
+            Err(PathBreak::Leaf) => Err(altered(Msg::RowRolledBack {
+                table: table.name.to_string(),
+                id,
+            })),
+            Err(PathBreak::Node) => Err(altered(Msg::TreeAltered)),
+        }
+    }
+
+    /// Re-MACs row `id` of `table` after a write changed it.
+    pub(crate) fn reseal(&self, table: &Table, id: i64) -> Result<()> {
+        let Some(auth) = &self.auth else {
+            return Ok(());
+        };
+        let key = self.key()?;
+        let mac = self
+            .conn
+            .prepare_cached(table.select_by_id())?
+            .query_row([id], |r| {
+                let values: Vec<ValueRef<'_>> = (0..table.columns.len())
+                    .map(|i| r.get_ref(i))
+                    .collect::<rusqlite::Result<_>>()?;
+                Ok(row_mac(key, table, &values))
+            })?;
+        self.conn
+            .prepare_cached(table.update_mac())?
+            .execute(rusqlite::params![id, mac.as_slice()])?;
+        auth.dirty
+            .borrow_mut()
+            .insert(tree::position(table.code, id), mac);
+        Ok(())
+    }
+
+    /// The MAC of a row about to be inserted with these values (none on a
+    /// transaction that is not authenticated), recorded as its leaf.
+    pub(crate) fn mac_new_row(
+        &self,
+        table: &Table,
+        values: &[ValueRef<'_>],
+    ) -> Result<Option<RowMac>> {
+        let Some(auth) = &self.auth else {
+            return Ok(None);
+        };
+        let ValueRef::Integer(id) = values[0] else {
+            unreachable!("the first column is the id");
+        };
+        let mac = row_mac(self.key()?, table, values);
+        auth.dirty
+            .borrow_mut()
+            .insert(tree::position(table.code, id), mac);
+        Ok(Some(mac))
+    }
+
+    /// The id the next row inserted into `table` gets (ids are assigned
+    /// here, so that a row's MAC, which covers its id, is written with it).
+    pub(crate) fn next_id(&self, table: &Table) -> Result<i64> {
+        let Some(auth) = &self.auth else {
+            let max: Option<i64> = self
+                .conn
+                .prepare_cached(&format!("SELECT max(id) FROM {}", table.name))?
+                .query_row([], |r| r.get(0))?;
+            return Ok(max.unwrap_or(0) + 1);
+        };
+        let mut ids = auth.next_ids.borrow_mut();
+        let next = match ids.get(&table.code) {
+            Some(next) => *next,
+            None => {
+                let max: Option<i64> = self
+                    .conn
+                    .prepare_cached(&format!("SELECT max(id) FROM {}", table.name))?
+                    .query_row([], |r| r.get(0))?;
+                max.unwrap_or(0) + 1
+            }
+        };
+        if next > tree::MAX_ROWID {
+            return Err(Error::Corrupt(Msg::RegistryFull {
+                table: table.name.to_string(),
+            }));
+        }
+        ids.insert(table.code, next + 1);
+        Ok(next)
+    }
+
+    /// Writes the changed leaves into the tree and the new state mark; the
+    /// caller commits. Returns the new state (none when not authenticated).
+    pub(crate) fn finish(&self) -> Result<Option<State>> {
+        let Some(auth) = &self.auth else {
+            return Ok(None);
+        };
+        let before = self.state()?;
+        let dirty = auth.dirty.take();
+        let root = if dirty.is_empty() {
+            before.root
+        } else {
+            tree::apply(self.conn, &dirty)?
+        };
+        let state = State {
+            seq: before.seq + 1,
+            root,
+        };
+        super::meta::write_state(self, &state)?;
+        Ok(Some(state))
+    }
+}
+
+/// Runs `each` over the values of every row of `table`, in id order.
+pub(crate) fn for_each_row(
+    tx: &Tx<'_>,
+    table: &Table,
+    mut each: impl FnMut(i64, &[ValueRef<'_>], Option<&[u8]>) -> Result<()>,
+) -> Result<()> {
+    let mut stmt = tx.conn.prepare(&table.select("ORDER BY id"))?;
+    let mut rows = stmt.query([])?;
+    let n = table.columns.len();
+    while let Some(r) = rows.next()? {
+        let values: Vec<ValueRef<'_>> = (0..n)
+            .map(|i| r.get_ref(i))
+            .collect::<rusqlite::Result<_>>()?;
+        let id = values[0].as_i64().unwrap_or(0);
+        let stored = match r.get_ref(n)? {
+            ValueRef::Blob(b) => Some(b),
+            _ => None,
+        };
+        each(id, &values, stored)?;
+    }
+    Ok(())
+}
+
+/// MACs every row of every table and builds the tree from nothing: the
+/// upgrade of an older registry and a re-key. Returns the root.
+pub(crate) fn authenticate_all(tx: &Tx<'_>, key: &RegistryKey) -> Result<RowMac> {
+    tx.conn.execute("DELETE FROM tree", [])?;
+    let mut leaves = HashMap::new();
+    for table in TABLES {
+        let mut macs = Vec::new();
+        for_each_row(tx, table, |id, values, _| {
+            macs.push((id, row_mac(key, table, values)));
+            Ok(())
+        })?;
+        let mut update = tx.conn.prepare(table.update_mac())?;
+        for (id, mac) in macs {
+            if !(1..=tree::MAX_ROWID).contains(&id) {
+                return Err(Error::Corrupt(Msg::RegistryFull {
+                    table: table.name.to_string(),
+                }));
+            }
+            update.execute(rusqlite::params![id, mac.as_slice()])?;
+            leaves.insert(tree::position(table.code, id), mac);
+        }
+    }
+    Ok(tree::apply(tx.conn, &leaves)?)
+}
+
+/// Inserts a row of `table` with all its columns and its MAC.
+pub(crate) fn insert_row(tx: &Tx<'_>, table: &Table, values: &[ValueRef<'_>]) -> Result<()> {
+    let mac = tx.mac_new_row(table, values)?;
+    let mac_value = match &mac {
+        Some(m) => ValueRef::Blob(m.as_slice()),
+        None => ValueRef::Null,
+    };
+    let all = values
+        .iter()
+        .copied()
+        .chain(std::iter::once(mac_value))
+        .map(rusqlite::types::ToSqlOutput::Borrowed);
+    tx.conn
+        .prepare_cached(table.insert())?
+        .execute(params_from_iter(all))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::key::Binding;
+
+    #[test]
+    fn the_encoding_changes_with_every_column_and_the_table() {
+        let base = [ValueRef::Integer(1), ValueRef::Text(b"a"), ValueRef::Null];
+        let encoded = canonical(&USERS, &base);
+        for changed in [
+            [ValueRef::Integer(2), ValueRef::Text(b"a"), ValueRef::Null],
+            [ValueRef::Integer(1), ValueRef::Text(b"b"), ValueRef::Null],
+            [ValueRef::Integer(1), ValueRef::Blob(b"a"), ValueRef::Null],
+            [
+                ValueRef::Integer(1),
+                ValueRef::Text(b"a"),
+                ValueRef::Integer(0),
+            ],
+            [ValueRef::Integer(1), ValueRef::Null, ValueRef::Text(b"a")],
+        ] {
+            assert_ne!(canonical(&USERS, &changed), encoded);
+        }
+        assert_ne!(canonical(&DEVICES, &base), encoded);
+    }
+
+    #[test]
+    fn a_row_mac_is_bound_to_the_registry() {
+        let values = [ValueRef::Integer(1), ValueRef::Text(b"u1")];
+        let a = RegistryKey::for_tests(1, Binding::Registry([1; 16]));
+        let b = RegistryKey::for_tests(1, Binding::Registry([2; 16]));
+        assert_ne!(row_mac(&a, &USERS, &values), row_mac(&b, &USERS, &values));
+        assert_ne!(mark_mac(&a, "mode", "live"), mark_mac(&b, "mode", "live"));
+        assert_ne!(
+            mark_mac(&a, "mode", "live"),
+            mark_mac(&a, "mode", "simulation")
+        );
+    }
+
+    #[test]
+    fn the_state_mark_round_trips() {
+        let state = State {
+            seq: 42,
+            root: [7; 16],
+        };
+        assert_eq!(State::decode(&state.encode()), Some(state));
+        assert_eq!(State::decode("42"), None);
+        assert_eq!(State::decode("x 00"), None);
+    }
+}

@@ -1,0 +1,306 @@
+//! The state tree: a sparse Merkle tree over every row's MAC, whose root the
+//! registry's state mark carries (under a MAC) and the witness records.
+//!
+//! Why a tree. A row MAC proves that tokenctl wrote a row once; it cannot
+//! prove that the row is the *latest* version tokenctl wrote. Someone who
+//! can write the file could put back yesterday's copy of one row (a replay
+//! guard from before a code was used, a failure count from before a
+//! lockout), MAC and all. The tree makes "latest" checkable in a few reads:
+//! each row's current MAC sits in a leaf; each node holds the hashes of its
+//! 16 children; the root, authenticated, pins every leaf at once. A command
+//! that bases a decision on a row checks the row's MAC, finds the same MAC
+//! in its leaf, and hashes its way up to the root (nine small reads, fewer
+//! once a node is verified in the same transaction). An old version of a row
+//! has a MAC that is not in its leaf; a tree node changed to match it has a
+//! hash its parent does not hold; and the root cannot be changed without
+//! the key. A row deleted leaves a leaf with no row; a row inserted has no
+//! leaf. `check` recomputes the whole tree from the rows and names each.
+//!
+//! Layout. A row's position is its table's code in the bits above 32 and
+//! its rowid below. Level 0 nodes hold 16 leaves; a node at level `L` with
+//! index `i` covers positions `i << 4(L+1)` onwards; the single node of
+//! level 8 is the top, and its hash is the root. A node whose children are
+//! all empty is absent and hashes to zero, so the tree stores only what
+//! rows exist. Nodes are not MAC'd one by one: the root is.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+
+use crate::key::{ROW_MAC_LEN, RowMac};
+
+/// Children per node, as a shift.
+const FANOUT_BITS: u32 = 4;
+const FANOUT: usize = 1 << FANOUT_BITS;
+/// Levels 0 (leaves' nodes) to 8 (the top): positions have 36 bits.
+pub(crate) const LEVELS: u32 = 9;
+pub(crate) const NODE_BYTES: usize = FANOUT * ROW_MAC_LEN;
+pub(crate) const EMPTY: RowMac = [0; ROW_MAC_LEN];
+
+pub(crate) type Node = [u8; NODE_BYTES];
+
+/// The position of row `rowid` of the table with code `table`.
+pub(crate) fn position(table: u8, rowid: i64) -> u64 {
+    (u64::from(table) << 32) | (rowid as u64 & 0xffff_ffff)
+}
+
+/// The largest rowid the tree can place.
+pub(crate) const MAX_ROWID: i64 = 0xffff_ffff;
+
+fn node_id(level: u32, index: u64) -> i64 {
+    ((u64::from(level) << 40) | index) as i64
+}
+
+/// The first and last node ids of `level`, for range scans.
+pub(crate) fn level_range(level: u32) -> (i64, i64) {
+    (node_id(level, 0), node_id(level, (1 << 40) - 1))
+}
+
+/// The level-0 node ids that hold the leaves of table `table`.
+pub(crate) fn leaf_range(table: u8) -> (i64, i64) {
+    let first = position(table, 0) >> FANOUT_BITS;
+    let last = position(table, MAX_ROWID) >> FANOUT_BITS;
+    (node_id(0, first), node_id(0, last))
+}
+
+pub(crate) fn split_node_id(id: i64) -> (u32, u64) {
+    let id = id as u64;
+    ((id >> 40) as u32, id & ((1 << 40) - 1))
+}
+
+/// The hash of a node; zero for a node with no child.
+pub(crate) fn node_hash(level: u32, index: u64, node: &Node) -> RowMac {
+    if node.iter().all(|&b| b == 0) {
+        return EMPTY;
+    }
+    let mut h = Sha256::new();
+    h.update(b"tokenctl state tree v1\0");
+    h.update([level as u8]);
+    h.update(index.to_be_bytes());
+    h.update(node);
+    let full = h.finalize();
+    let mut out = EMPTY;
+    out.copy_from_slice(&full[..ROW_MAC_LEN]);
+    out
+}
+
+pub(crate) fn slot(node: &Node, child: u64) -> RowMac {
+    let at = (child as usize & (FANOUT - 1)) * ROW_MAC_LEN;
+    node[at..at + ROW_MAC_LEN].try_into().expect("slot length")
+}
+
+fn set_slot(node: &mut Node, child: u64, value: &RowMac) {
+    let at = (child as usize & (FANOUT - 1)) * ROW_MAC_LEN;
+    node[at..at + ROW_MAC_LEN].copy_from_slice(value);
+}
+
+pub(crate) fn read_node(conn: &Connection, level: u32, index: u64) -> rusqlite::Result<Node> {
+    let blob: Option<Vec<u8>> = conn
+        .prepare_cached("SELECT hashes FROM tree WHERE node = ?1")?
+        .query_row([node_id(level, index)], |r| r.get(0))
+        .optional()?;
+    let mut node = [0u8; NODE_BYTES];
+    if let Some(blob) = blob
+        && blob.len() == NODE_BYTES
+    {
+        node.copy_from_slice(&blob);
+    }
+    Ok(node)
+}
+
+fn write_node(conn: &Connection, level: u32, index: u64, node: &Node) -> rusqlite::Result<()> {
+    let id = node_id(level, index);
+    if node.iter().all(|&b| b == 0) {
+        conn.prepare_cached("DELETE FROM tree WHERE node = ?1")?
+            .execute([id])?;
+    } else {
+        conn.prepare_cached("INSERT OR REPLACE INTO tree (node, hashes) VALUES (?1, ?2)")?
+            .execute(params![id, node.as_slice()])?;
+    }
+    Ok(())
+}
+
+/// Writes changed leaves (`EMPTY` for a removed row) and every node above
+/// them; returns the new root.
+pub(crate) fn apply(conn: &Connection, leaves: &HashMap<u64, RowMac>) -> rusqlite::Result<RowMac> {
+    let mut changed: BTreeMap<u64, RowMac> = leaves.iter().map(|(p, m)| (*p, *m)).collect();
+    for level in 0..LEVELS {
+        let mut parents = BTreeMap::new();
+        let mut group: Option<(u64, Node)> = None;
+        for (child, value) in changed {
+            let index = child >> FANOUT_BITS;
+            if group.as_ref().is_some_and(|(i, _)| *i != index) {
+                let (i, node) = group.take().expect("checked");
+                write_node(conn, level, i, &node)?;
+                parents.insert(i, node_hash(level, i, &node));
+            }
+            if group.is_none() {
+                group = Some((index, read_node(conn, level, index)?));
+            }
+            set_slot(&mut group.as_mut().expect("set").1, child, &value);
+        }
+        if let Some((i, node)) = group {
+            write_node(conn, level, i, &node)?;
+            parents.insert(i, node_hash(level, i, &node));
+        }
+        changed = parents;
+    }
+    Ok(match changed.get(&0) {
+        Some(root) => *root,
+        None => root(conn)?,
+    })
+}
+
+/// The root as the stored nodes give it.
+pub(crate) fn root(conn: &Connection) -> rusqlite::Result<RowMac> {
+    let top = LEVELS - 1;
+    Ok(node_hash(top, 0, &read_node(conn, top, 0)?))
+}
+
+/// Where a path from a leaf to the root broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PathBreak {
+    /// The leaf holds another MAC: the row is not the version tokenctl last
+    /// wrote (put back, or its leaf changed).
+    Leaf,
+    /// A node above the leaf does not hash to what its parent holds, or the
+    /// top does not hash to the root.
+    Node,
+}
+
+/// Checks that `leaf` is the value at `pos` under `root`. `verified` holds
+/// nodes already proved under the same root in this transaction: a path
+/// stops at the first of them.
+pub(crate) fn verify_path(
+    conn: &Connection,
+    pos: u64,
+    leaf: &RowMac,
+    root: &RowMac,
+    verified: &mut HashMap<(u32, u64), RowMac>,
+) -> rusqlite::Result<Result<(), PathBreak>> {
+    let mut child = pos;
+    let mut value = *leaf;
+    let mut path = Vec::with_capacity(LEVELS as usize);
+    for level in 0..LEVELS {
+        let index = child >> FANOUT_BITS;
+        let node = read_node(conn, level, index)?;
+        if slot(&node, child) != value {
+            let at = if level == 0 {
+                PathBreak::Leaf
+            } else {
+                PathBreak::Node
+            };
+            return Ok(Err(at));
+        }
+        let hash = node_hash(level, index, &node);
+        if verified.get(&(level, index)) == Some(&hash) {
+            verified.extend(path);
+            return Ok(Ok(()));
+        }
+        path.push(((level, index), hash));
+        child = index;
+        value = hash;
+    }
+    if value != *root {
+        return Ok(Err(PathBreak::Node));
+    }
+    verified.extend(path);
+    Ok(Ok(()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conn() -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE tree (node INTEGER PRIMARY KEY, hashes BLOB NOT NULL)")
+            .unwrap();
+        conn
+    }
+
+    fn leaf(byte: u8) -> RowMac {
+        [byte; ROW_MAC_LEN]
+    }
+
+    #[test]
+    fn an_empty_tree_has_the_zero_root_and_stores_nothing() {
+        let c = conn();
+        assert_eq!(root(&c).unwrap(), EMPTY);
+        let root = apply(&c, &HashMap::from([(position(1, 5), EMPTY)])).unwrap();
+        assert_eq!(root, EMPTY);
+        let count: i64 = c
+            .query_row("SELECT count(*) FROM tree", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(count, 0);
+    }
+
+    #[test]
+    fn every_leaf_verifies_and_an_old_or_foreign_value_does_not() {
+        let c = conn();
+        let mut leaves = HashMap::new();
+        for (table, rowid) in [(1, 1), (1, 2), (1, 17), (2, 1), (3, MAX_ROWID)] {
+            leaves.insert(position(table, rowid), leaf(rowid as u8 ^ table));
+        }
+        let root = apply(&c, &leaves).unwrap();
+        assert_ne!(root, EMPTY);
+        assert_eq!(super::root(&c).unwrap(), root);
+        let mut verified = HashMap::new();
+        for (pos, value) in &leaves {
+            assert_eq!(
+                verify_path(&c, *pos, value, &root, &mut verified).unwrap(),
+                Ok(())
+            );
+            assert_eq!(
+                verify_path(&c, *pos, &leaf(0xee), &root, &mut HashMap::new()).unwrap(),
+                Err(PathBreak::Leaf)
+            );
+        }
+        // Changing one leaf changes the root; the old root no longer
+        // verifies the new value, nor the new root the old one.
+        let old_root = root;
+        let pos = position(1, 2);
+        let new_root = apply(&c, &HashMap::from([(pos, leaf(0x42))])).unwrap();
+        assert_ne!(new_root, old_root);
+        let mut none = HashMap::new();
+        assert_eq!(
+            verify_path(&c, pos, &leaf(0x42), &old_root, &mut none).unwrap(),
+            Err(PathBreak::Node)
+        );
+        assert_eq!(
+            verify_path(&c, pos, &leaves[&pos], &new_root, &mut none).unwrap(),
+            Err(PathBreak::Leaf)
+        );
+    }
+
+    #[test]
+    fn a_node_changed_to_match_an_old_leaf_breaks_above_it() {
+        let c = conn();
+        let pos = position(2, 3);
+        apply(&c, &HashMap::from([(pos, leaf(1))])).unwrap();
+        let (old_node, old_root) = (read_node(&c, 0, pos >> 4).unwrap(), root(&c).unwrap());
+        let new_root = apply(&c, &HashMap::from([(pos, leaf(2))])).unwrap();
+        assert_ne!(old_root, new_root);
+        // Put the old leaf node back (what someone without the key can do).
+        write_node(&c, 0, pos >> 4, &old_node).unwrap();
+        assert_eq!(
+            verify_path(&c, pos, &leaf(1), &new_root, &mut HashMap::new()).unwrap(),
+            Err(PathBreak::Node)
+        );
+    }
+
+    #[test]
+    fn removing_every_leaf_empties_the_tree() {
+        let c = conn();
+        let leaves: HashMap<u64, RowMac> =
+            (1..100).map(|r| (position(1, r), leaf(r as u8))).collect();
+        apply(&c, &leaves).unwrap();
+        let gone: HashMap<u64, RowMac> = leaves.keys().map(|p| (*p, EMPTY)).collect();
+        assert_eq!(apply(&c, &gone).unwrap(), EMPTY);
+        let count: i64 = c
+            .query_row("SELECT count(*) FROM tree", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(count, 0);
+    }
+}

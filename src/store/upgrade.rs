@@ -1,0 +1,205 @@
+//! Making a registry current: the schema of a new one, and the upgrade of
+//! an older one, which the first command that writes does in one
+//! transaction (never a read-only command, never `check`).
+//!
+//! Schema 1 held plaintext secrets and an unchained audit log: it is sealed
+//! and chained as it is (there is nothing to verify it against). Schema 2
+//! was sealed and chained under subkeys not yet bound to a registry ID: its
+//! mode mark, every secret and the whole audit chain must verify under
+//! those before anything is rewritten, so that the upgrade never launders
+//! what someone changed (exit 9 and nothing written otherwise). Then, in the
+//! same transaction: the schema migrated, a registry ID drawn, every secret
+//! sealed and every audit row chained under the bound subkeys, every row
+//! MAC'd, the state tree built, the marks written.
+//!
+//! Foreign keys are off while the migrations rebuild tables (SQLite's own
+//! procedure for schema changes; with them on, dropping the old `devices`
+//! table checked every self-reference through an unindexed column, and the
+//! upgrade took quadratic time) and checked whole before the commit.
+//! `secure_delete` is on throughout, and the WAL is truncated afterwards, so
+//! no plaintext secret is left in the file's free space.
+
+use rusqlite::{Transaction, TransactionBehavior};
+
+use super::auth::{self, State};
+use super::{MIGRATIONS, SCHEMA_VERSION, Store, audit, meta, schema_version};
+use crate::catalogue::Msg;
+use crate::error::{Error, Result};
+use crate::key::{Binding, RegistryId, RegistryKey};
+use crate::store::meta::Mode;
+
+/// Builds the current schema in a new, empty registry and writes its marks.
+pub(super) fn create_schema(store: &mut Store, id: RegistryId, mode: Mode) -> Result<()> {
+    let tx = Transaction::new_unchecked(&store.conn, TransactionBehavior::Immediate)?;
+    for (number, sql) in MIGRATIONS {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", number)?;
+    }
+    tx.commit()?;
+    store.version = SCHEMA_VERSION;
+    store.write(|tx| {
+        let empty = State {
+            seq: 0,
+            root: super::tree::EMPTY,
+        };
+        meta::initialise(tx, &id, mode, empty)
+    })
+}
+
+/// Upgrades an older registry to the current schema (the module's doc says
+/// how), then records it in the witness and leaves a note for stderr.
+pub(super) fn upgrade(store: &mut Store) -> Result<()> {
+    let from = store.version;
+    store
+        .conn
+        .execute_batch("PRAGMA foreign_keys = OFF; PRAGMA secure_delete = ON;")?;
+    let result = upgrade_in_one_transaction(store);
+    store
+        .conn
+        .execute_batch("PRAGMA foreign_keys = ON; PRAGMA secure_delete = OFF;")?;
+    let upgraded = result?;
+    // The pages that held plaintext go from the WAL too.
+    let _ = store
+        .conn
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+    if let Some(state) = upgraded {
+        store.notes.borrow_mut().push(Msg::RegistryUpgraded {
+            from,
+            to: SCHEMA_VERSION,
+        });
+        let position = store.position_in(&store.conn, &state)?;
+        store.record_witness(&position, false);
+    }
+    Ok(())
+}
+
+/// The upgrade's one transaction. `None` when another process upgraded the
+/// registry while this one waited for the lock (it is then bound anew).
+fn upgrade_in_one_transaction(store: &mut Store) -> Result<Option<State>> {
+    let file = store.key_file.take().ok_or_else(|| Error::KeyFile {
+        path: crate::key::default_path(),
+        reason: Msg::KeyNeeded,
+    })?;
+    let legacy = file.bind(Binding::Legacy);
+    let id = crate::key::new_registry_id()?;
+    let mode = store.mode;
+    store.key = Some(file.bind(Binding::Registry(id)));
+    let outcome = {
+        let tx = Transaction::new_unchecked(&store.conn, TransactionBehavior::Immediate)?;
+        let from = schema_version(&tx)?;
+        if from == SCHEMA_VERSION {
+            None
+        } else {
+            let t = store.tx(&tx);
+            let state = rewrite(&t, &legacy, from, &id, mode)?;
+            drop(t);
+            tx.commit()?;
+            Some(state)
+        }
+    };
+    match outcome {
+        Some(state) => {
+            store.version = SCHEMA_VERSION;
+            store.registry_id = Some(id);
+            store.key_file = Some(file);
+            Ok(Some(state))
+        }
+        None => {
+            // Another process upgraded it first: use what it wrote.
+            store.version = SCHEMA_VERSION;
+            let marks = meta::read_marks(&store.conn, SCHEMA_VERSION)?;
+            store.bind_current(&file, &marks, false)?;
+            store.key_file = Some(file);
+            Ok(None)
+        }
+    }
+}
+
+/// Everything the upgrade writes, inside its transaction.
+fn rewrite(
+    tx: &super::Tx<'_>,
+    legacy: &RegistryKey,
+    from: u32,
+    id: &RegistryId,
+    mode: Mode,
+) -> Result<State> {
+    let key = tx.key()?;
+    if from >= 2 {
+        let chain = audit::verify_chain(tx, legacy, None)?;
+        if let Some(first) = chain.findings.into_iter().next() {
+            return Err(auth::altered(first));
+        }
+    }
+    let secrets = read_secrets(tx, legacy, from)?;
+    for (number, sql) in MIGRATIONS.iter().filter(|(n, _)| *n > from) {
+        tx.conn.execute_batch(sql)?;
+        tx.conn.pragma_update(None, "user_version", number)?;
+    }
+    {
+        let mut update = tx
+            .conn
+            .prepare("UPDATE devices SET secret = ?2 WHERE id = ?1")?;
+        for (device_id, serial, secret) in &secrets {
+            update.execute(rusqlite::params![device_id, key.seal(serial, secret)])?;
+        }
+    }
+    audit::rewrite_chain(tx, key)?;
+    let root = auth::authenticate_all(tx, key)?;
+    let state = State { seq: 1, root };
+    meta::initialise(tx, id, mode, state)?;
+    audit::append(
+        tx,
+        &audit::AuditEntry {
+            at: chrono::Utc::now().timestamp(),
+            actor: &audit::os_actor(),
+            action: "upgrade",
+            targets: &[],
+            outcome: "ok",
+            detail: format!(
+                "schema {from} upgraded to {SCHEMA_VERSION}: {} device secret(s) sealed, every row authenticated under key {}",
+                secrets.len(),
+                key.fingerprint()
+            ),
+            clock_fixed: false,
+        },
+    )?;
+    let broken: i64 =
+        tx.conn
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })?;
+    if broken > 0 {
+        return Err(Error::Corrupt(Msg::UpgradeForeignKeys { count: broken }));
+    }
+    Ok(state)
+}
+
+/// Every device's secret in plaintext: schema 1 stored it so; schema 2
+/// sealed it under the legacy subkey, and it must open.
+fn read_secrets(
+    tx: &super::Tx<'_>,
+    legacy: &RegistryKey,
+    from: u32,
+) -> Result<Vec<(i64, String, zeroize::Zeroizing<Vec<u8>>)>> {
+    let mut stmt = tx
+        .conn
+        .prepare("SELECT id, serial, secret FROM devices ORDER BY id")?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let serial: String = r.get(1)?;
+        let stored = zeroize::Zeroizing::new(r.get::<_, Vec<u8>>(2)?);
+        let secret = if from < 2 {
+            stored
+        } else {
+            legacy.open(&serial, &stored).map_err(|_| {
+                auth::altered(Msg::SecretDoesNotOpen {
+                    serial: serial.clone(),
+                })
+            })?
+        };
+        out.push((id, serial, secret));
+    }
+    Ok(out)
+}

@@ -1,0 +1,279 @@
+//! The witness: where each registry stood after its last write, kept beside
+//! the key file (`KEY.witness`, mode 0600), out of reach of whoever can
+//! write the registry but not the key's directory.
+//!
+//! A whole registry file put back from yesterday carries MACs that all
+//! verify, because tokenctl made them; only something outside the file can
+//! tell that it is old. After every write, tokenctl records the registry's
+//! position here: its ID, its count of writes (`seq`), its audit chain's
+//! length and head, and its state tree's root, under a MAC. A command that
+//! needs the key compares the registry with it before anything else:
+//! - behind (fewer writes, or a shorter chain): refused, exit 9;
+//! - same count of writes but another root or head: diverged, exit 9;
+//! - ahead, with the chain passing through the recorded head: fine (a write
+//!   that committed while its witness update was lost to a crash, or two
+//!   writers finishing in the other order).
+//!
+//! One file serves every registry that uses the key file: one line each,
+//! keyed by registry ID. Updates hold an exclusive lock on the key file and
+//! replace the witness atomically, and only ever move a line forward
+//! (`restore` is the one way back).
+
+use std::path::{Path, PathBuf};
+
+use crate::catalogue::Msg;
+use crate::error::{Error, Result};
+use crate::key::{RegistryId, RegistryKey, RowMac};
+
+/// Where a registry stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub registry_id: RegistryId,
+    pub seq: u64,
+    pub audit_len: u64,
+    pub audit_head: [u8; 32],
+    pub root: RowMac,
+}
+
+impl Position {
+    fn encode(&self, key: &RegistryKey) -> String {
+        let body = format!(
+            "v1 {} {} {} {} {}",
+            hex::encode(self.registry_id),
+            self.seq,
+            self.audit_len,
+            hex::encode(self.audit_head),
+            hex::encode(self.root)
+        );
+        let mac = key.row_mac(format!("tokenctl witness\0{body}").as_bytes());
+        format!("{body} {}", hex::encode(mac))
+    }
+
+    /// Reads a line; `None` when it is not a witness line at all.
+    fn decode(line: &str) -> Option<(Position, String, Vec<u8>)> {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let ["v1", id, seq, len, head, root, mac] = fields.as_slice() else {
+            return None;
+        };
+        let mut position = Position {
+            registry_id: [0; 16],
+            seq: seq.parse().ok()?,
+            audit_len: len.parse().ok()?,
+            audit_head: [0; 32],
+            root: [0; 16],
+        };
+        hex::decode_to_slice(id, &mut position.registry_id).ok()?;
+        hex::decode_to_slice(head, &mut position.audit_head).ok()?;
+        hex::decode_to_slice(root, &mut position.root).ok()?;
+        let body = line[..line.rfind(' ')?].to_string();
+        Some((position, body, hex::decode(mac).ok()?))
+    }
+
+    /// Short text naming a position, for messages: writes, audit rows, head.
+    pub fn describe(&self) -> String {
+        format!(
+            "write {}, audit row {} (head {}…)",
+            self.seq,
+            self.audit_len,
+            &hex::encode(self.audit_head)[..16]
+        )
+    }
+}
+
+/// The witness file of key file `key_path`.
+pub fn path_for(key_path: &Path) -> PathBuf {
+    let mut name = key_path.as_os_str().to_os_string();
+    name.push(".witness");
+    PathBuf::from(name)
+}
+
+fn cannot(path: &Path, e: std::io::Error) -> Error {
+    Error::io(
+        Msg::CannotWriteWitness {
+            path: path.display().to_string(),
+        },
+        e,
+    )
+}
+
+/// The recorded position of `id`, verified under `key`; `None` when the
+/// witness has no line for it (or does not exist yet).
+pub fn recorded(key: &RegistryKey, id: &RegistryId) -> Result<Option<Position>> {
+    let path = path_for(key.path());
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(cannot(&path, e)),
+    };
+    for line in text.lines() {
+        let Some((position, body, mac)) = Position::decode(line) else {
+            continue;
+        };
+        if position.registry_id != *id {
+            continue;
+        }
+        if !key.row_mac_matches(format!("tokenctl witness\0{body}").as_bytes(), &mac) {
+            return Err(Error::Altered(Msg::WitnessAltered {
+                path: path.display().to_string(),
+            }));
+        }
+        return Ok(Some(position));
+    }
+    Ok(None)
+}
+
+/// How a registry compares with its witness.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// At the witness's position, or ahead of it on the same history.
+    Current,
+    Behind,
+    Diverged,
+}
+
+/// Compares the registry's position with the witness's. `head_at` gives
+/// the MAC of audit row N of the registry (to see that its chain passes
+/// through the witness's head).
+pub fn standing(
+    now: &Position,
+    witness: &Position,
+    head_at: impl FnOnce(u64) -> Result<Option<[u8; 32]>>,
+) -> Result<Standing> {
+    if now.seq < witness.seq || now.audit_len < witness.audit_len {
+        return Ok(Standing::Behind);
+    }
+    if now.seq == witness.seq {
+        return Ok(if now == witness {
+            Standing::Current
+        } else {
+            Standing::Diverged
+        });
+    }
+    if witness.audit_len == 0 {
+        return Ok(Standing::Current);
+    }
+    Ok(match head_at(witness.audit_len)? {
+        Some(head) if head == witness.audit_head => Standing::Current,
+        _ => Standing::Diverged,
+    })
+}
+
+/// Records `position`, unless the witness holds a later one for the same
+/// registry (two writers finishing in the other order). `force` records it
+/// even then: a restore going back on purpose.
+pub fn record(key: &RegistryKey, position: &Position, force: bool) -> Result<()> {
+    let path = path_for(key.path());
+    let lock = std::fs::File::open(key.path()).map_err(|e| cannot(&path, e))?;
+    lock.lock().map_err(|e| cannot(&path, e))?;
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(cannot(&path, e)),
+    };
+    let mut lines: Vec<String> = Vec::new();
+    let mut replaced = false;
+    for line in text.lines() {
+        match Position::decode(line) {
+            Some((old, _, _)) if old.registry_id == position.registry_id => {
+                if !force && old.seq > position.seq {
+                    return Ok(());
+                }
+                if !replaced {
+                    lines.push(position.encode(key));
+                    replaced = true;
+                }
+            }
+            _ => lines.push(line.to_string()),
+        }
+    }
+    if !replaced {
+        lines.push(position.encode(key));
+    }
+    let mut out = lines.join("\n");
+    out.push('\n');
+    crate::fsutil::replace_private(&path, out.as_bytes()).map_err(|e| cannot(&path, e))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::key::Binding;
+
+    fn position(seq: u64, len: u64, head: u8) -> Position {
+        Position {
+            registry_id: [9; 16],
+            seq,
+            audit_len: len,
+            audit_head: [head; 32],
+            root: [seq as u8; 16],
+        }
+    }
+
+    #[test]
+    fn a_position_round_trips_and_a_changed_line_does_not_verify() {
+        let key = RegistryKey::for_tests(1, Binding::Registry([9; 16]));
+        let p = position(3, 4, 5);
+        let line = p.encode(&key);
+        let (back, body, mac) = Position::decode(&line).unwrap();
+        assert_eq!(back, p);
+        assert!(key.row_mac_matches(format!("tokenctl witness\0{body}").as_bytes(), &mac));
+        let changed = line.replacen(" 3 ", " 4 ", 1);
+        let (_, body, mac) = Position::decode(&changed).unwrap();
+        assert!(!key.row_mac_matches(format!("tokenctl witness\0{body}").as_bytes(), &mac));
+    }
+
+    #[test]
+    fn behind_diverged_and_ahead_are_told_apart() {
+        let w = position(5, 10, 1);
+        let none = |_| Ok(None);
+        assert_eq!(standing(&w, &w, none).unwrap(), Standing::Current);
+        assert_eq!(
+            standing(&position(4, 10, 1), &w, none).unwrap(),
+            Standing::Behind
+        );
+        assert_eq!(
+            standing(&position(6, 9, 1), &w, none).unwrap(),
+            Standing::Behind
+        );
+        assert_eq!(
+            standing(&position(5, 10, 2), &w, none).unwrap(),
+            Standing::Diverged
+        );
+        let through = |n| Ok((n == 10).then_some([1; 32]));
+        assert_eq!(
+            standing(&position(7, 12, 3), &w, through).unwrap(),
+            Standing::Current
+        );
+        let elsewhere = |_| Ok(Some([2; 32]));
+        assert_eq!(
+            standing(&position(7, 12, 3), &w, elsewhere).unwrap(),
+            Standing::Diverged
+        );
+    }
+
+    #[test]
+    fn the_witness_only_moves_forward_unless_forced_and_keeps_other_registries() {
+        let dir = tempfile::tempdir().unwrap();
+        let key_path = dir.path().join("registry.key");
+        let (file, _) = crate::key::KeyFile::load_or_create(&key_path).unwrap();
+        let key = file.bind(Binding::Registry([9; 16]));
+        let other = file.bind(Binding::Registry([8; 16]));
+        let mut theirs = position(1, 1, 1);
+        theirs.registry_id = [8; 16];
+        record(&other, &theirs, false).unwrap();
+        record(&key, &position(5, 10, 1), false).unwrap();
+        record(&key, &position(4, 9, 1), false).unwrap();
+        assert_eq!(recorded(&key, &[9; 16]).unwrap(), Some(position(5, 10, 1)));
+        record(&key, &position(4, 9, 1), true).unwrap();
+        assert_eq!(recorded(&key, &[9; 16]).unwrap(), Some(position(4, 9, 1)));
+        assert_eq!(recorded(&other, &[8; 16]).unwrap(), Some(theirs));
+        assert_eq!(recorded(&key, &[7; 16]).unwrap(), None);
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path_for(&key_path))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}
