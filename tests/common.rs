@@ -67,6 +67,51 @@ impl Registry {
         r
     }
 
+    /// The sample organisation imported without the demo's password: its
+    /// master taro01 has none yet.
+    pub fn demo_without_password() -> Registry {
+        let r = Registry::init();
+        for (kind, csv) in [
+            ("devices", include_str!("../fixtures/devices.csv")),
+            ("devices", include_str!("../fixtures/delivery.csv")),
+            ("users", include_str!("../fixtures/users.csv")),
+        ] {
+            r.run(&["import", kind, "-"])
+                .stdin(csv)
+                .at(NOON_FRIDAY)
+                .succeeds();
+        }
+        r
+    }
+
+    /// Locks the demo master taro01 the way it happens: signatures with a
+    /// wrong code at `at`, until a further one is refused as locked.
+    pub fn lock_taro(&self, at: &str) {
+        for _ in 0..6 {
+            let out = self
+                .revoke_as_taro_with_code("000000", &["hamako01"])
+                .at(at)
+                .output();
+            match out.status {
+                3 => continue,
+                4 => return,
+                _ => panic!("locking taro01: {out:#?}"),
+            }
+        }
+        panic!("taro01 was not locked after six wrong codes");
+    }
+
+    /// Runs SQL with the sqlite3 CLI, as someone who can write the file
+    /// but not read the key file would.
+    pub fn sqlite3(&self, sql: &str) {
+        let out = Command::new("sqlite3")
+            .arg(&self.path)
+            .arg(sql)
+            .output()
+            .expect("the sqlite3 CLI (the README's test command installs it)");
+        assert!(out.status.success(), "sqlite3: {out:#?}");
+    }
+
     pub fn run(&self, args: &[&str]) -> Run {
         let mut cmd = self.command();
         cmd.args(args);

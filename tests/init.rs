@@ -22,7 +22,7 @@ fn init_creates_a_registry_readable_by_its_owner_only() {
     names.sort();
     assert_eq!(
         names,
-        ["registry.db", "registry.key"],
+        ["registry.db", "registry.key", "registry.key.witness"],
         "no temporary or WAL files left beside it"
     );
     assert_eq!(

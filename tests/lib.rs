@@ -24,5 +24,6 @@ mod races;
 mod register;
 mod revoke;
 mod snapshot;
+mod tampering;
 mod text;
 mod trust;

@@ -722,8 +722,7 @@ fn parallel_failures_all_count_toward_the_lockout() {
 
 #[test]
 fn a_master_without_a_password_is_told_to_set_one() {
-    let r = Registry::demo();
-    r.sql("UPDATE users SET password_hash = NULL WHERE login_id = 'taro01';");
+    let r = Registry::demo_without_password();
     let before = r.snapshot();
     let code = code_at(TARO_DEVICE.1, FRIDAY_NIGHT);
     r.revoke_as_taro_with_code(&code, &["hamako01"])

@@ -321,7 +321,7 @@ fn main_errors() {
         let shown = |(what, run): (&str, Run)| format!("=== {what}\n{}\n", transcript(run));
         let mut text: String = runs.into_iter().map(shown).collect();
         // Locked last: it locks taro01 (after the runs above have run).
-        demo.sql("UPDATE users SET failed_attempts = 5, locked_at = 0 WHERE login_id = 'taro01'");
+        demo.lock_taro(FRIDAY_NIGHT);
         let code = code_at(TARO_DEVICE.1, FRIDAY_NIGHT);
         text.push_str(&shown((
             "locked",

@@ -155,11 +155,18 @@ fn check_with_expect_head_finds_a_truncated_tail() {
         &r,
         "DELETE FROM audit WHERE id = (SELECT max(id) FROM audit);",
     );
-    // The rest of the chain still verifies: only the expected head tells.
-    r.run(&["check"]).succeeds();
+    // The rest of the chain still verifies; the expected head tells, and
+    // so does the witness beside the key file, without one.
     let out = r.run(&["check", "--expect-head", &recorded]).output();
     assert_eq!(out.status, 9, "{out:#?}");
     assert!(out.stderr.contains("expected head"), "{out:#?}");
+    let out = r.run(&["check"]).output();
+    assert_eq!(out.status, 9, "{out:#?}");
+    assert!(
+        out.stderr
+            .starts_with("check: rollback: the registry is behind its witness"),
+        "{out:#?}"
+    );
     r.run(&["check", "--expect-head", "xyz"]).fails(2);
 }
 
@@ -365,7 +372,7 @@ fn passwd_changes_need_the_current_password_or_another_masters_signature() {
 #[test]
 fn unlock_is_signed_by_another_master_or_a_recorded_recovery() {
     let r = Registry::demo();
-    r.sql("UPDATE users SET failed_attempts = 5, locked_at = 1 WHERE login_id = 'taro01'");
+    r.lock_taro(NOON_FRIDAY);
     // A master cannot unlock themself.
     r.run(&[
         "unlock",
@@ -481,10 +488,12 @@ fn created_directories_are_private_whatever_the_umask() {
 }
 
 /// A registry made before sealed secrets (schema 1, plaintext secrets, audit
-/// rows without MACs) is migrated on first use with a key file path: the key
-/// is created, the secrets sealed, the audit rows chained, in one step.
+/// rows without MACs) is upgraded by the first command that writes: the key
+/// is created, the secrets sealed, the audit rows chained and every row
+/// authenticated, in one transaction, with a note; no plaintext is left in
+/// the file.
 #[test]
-fn a_registry_from_before_sealing_is_sealed_on_first_use() {
+fn a_registry_from_before_sealing_is_upgraded_by_the_first_write() {
     let r = Registry::empty();
     let secret = base32(TARO_DEVICE.1);
     {
@@ -512,10 +521,21 @@ fn a_registry_from_before_sealing_is_sealed_on_first_use() {
             .unwrap();
     }
     assert!(!r.key_path().exists());
+    // Reading changes nothing, even with the key file named.
+    let before = r.snapshot();
+    r.run(&["list"]).succeeds();
+    r.run(&["check"]).fails(8).stderr_has("no key file here");
+    assert_eq!(r.snapshot(), before);
     let out = r.run(&["unlock", "taro01", "--recovery", "--yes"]).output();
     assert_eq!(out.status, 0, "{out:#?}");
     assert!(
         out.stderr.contains("now sealed under a new key file"),
+        "{out:#?}"
+    );
+    assert!(
+        out.stderr.contains(
+            "note: the registry was upgraded from schema 1 to 3: every secret sealed and every row authenticated under the key"
+        ),
         "{out:#?}"
     );
     assert!(r.key_path().exists());
@@ -523,8 +543,8 @@ fn a_registry_from_before_sealing_is_sealed_on_first_use() {
     assert!(!bytes.windows(secret.len()).any(|w| w == secret.as_slice()));
     let json = r.run(&["check", "--format", "json"]).succeeds().json();
     assert_eq!(json["ok"], true, "{json:#}");
-    assert_eq!(json["audit_rows"], 3, "init, seal, recovery");
-    assert_eq!(r.query_i64("PRAGMA user_version"), 2);
+    assert_eq!(json["audit_rows"], 3, "init, upgrade, recovery");
+    assert_eq!(r.query_i64("PRAGMA user_version"), 3);
     // The expiry format is a CHECK of the rebuilt table now.
     let conn = rusqlite::Connection::open(&r.path).unwrap();
     assert!(

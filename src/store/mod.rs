@@ -122,6 +122,8 @@ pub struct Store {
     open_findings: Vec<OpenFinding>,
     /// Notes for stderr: an upgrade done, a witness that could not be written.
     notes: RefCell<Vec<Msg>>,
+    /// Whether writes move the witness (not while `init` builds the file).
+    witnessed: bool,
 }
 
 /// A transaction on the registry: a read snapshot or a write under the
@@ -171,7 +173,7 @@ impl NewRegistry {
     /// there meanwhile.
     pub fn persist(self) -> Result<()> {
         let NewRegistry {
-            store,
+            mut store,
             file,
             target,
         } = self;
@@ -180,6 +182,11 @@ impl NewRegistry {
         store
             .conn
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        let position = store.read(|tx| {
+            let state = tx.state()?;
+            store.position_in(tx.conn, &state)
+        })?;
+        let key = store.key.take();
         drop(store);
         file.persist_noclobber(&target).map_err(|e| {
             if e.error.kind() == std::io::ErrorKind::AlreadyExists {
@@ -195,6 +202,10 @@ impl NewRegistry {
                 )
             }
         })?;
+        // Only a registry that exists has a position to witness.
+        if let Some(key) = &key {
+            witness::record(key, &position, false)?;
+        }
         Ok(())
     }
 }
@@ -244,6 +255,7 @@ impl Store {
         store.key_file = Some(key_file);
         store.registry_id = Some(id);
         store.mode = mode;
+        store.witnessed = false;
         store.configure(false)?;
         upgrade::create_schema(&mut store, id, mode)?;
         Ok(NewRegistry {
@@ -265,6 +277,7 @@ impl Store {
             registry_id: None,
             open_findings: Vec::new(),
             notes: RefCell::new(Vec::new()),
+            witnessed: true,
         }
     }
 
@@ -326,21 +339,26 @@ impl Store {
             return Ok(());
         }
         let file = KeyFile::load(key_path)?;
-        let Some(recorded) = marks.fingerprint() else {
-            return Err(auth::altered(Msg::MarkMissing {
-                name: meta::FINGERPRINT.to_string(),
-            }));
-        };
-        if recorded != file.fingerprint() {
-            return Err(Error::KeyFile {
-                path: key_path.to_path_buf(),
-                reason: Msg::KeyNotTheRegistrys {
-                    expected: recorded.chars().take(40).collect(),
-                    found: file.fingerprint().to_string(),
-                },
-            });
-        }
         let inspect = access == Access::Inspect;
+        match marks.fingerprint() {
+            // `check` reports the missing mark with the others.
+            None if inspect => {}
+            None => {
+                return Err(auth::altered(Msg::MarkMissing {
+                    name: meta::FINGERPRINT.to_string(),
+                }));
+            }
+            Some(recorded) if recorded != file.fingerprint() => {
+                return Err(Error::KeyFile {
+                    path: key_path.to_path_buf(),
+                    reason: Msg::KeyNotTheRegistrys {
+                        expected: recorded.chars().take(40).collect(),
+                        found: file.fingerprint().to_string(),
+                    },
+                });
+            }
+            Some(_) => {}
+        }
         let verdict = if self.version < SCHEMA_VERSION {
             self.bind_legacy(&file, marks)
         } else {
@@ -386,22 +404,30 @@ impl Store {
         match marks.verify(key) {
             Ok(verified) => {
                 self.mode = verified.mode;
-                self.check_witness(&verified.state)
+                self.check_witness()
             }
             Err(_) if inspect => Ok(()),
             Err(e) => Err(e),
         }
     }
 
-    /// Refuses a registry behind or beside its witness (exit 9).
-    fn check_witness(&self, state: &State) -> Result<()> {
+    /// Refuses a registry behind or beside its witness (exit 9). The witness
+    /// is read first and the registry after it, in one snapshot: another
+    /// process committing in between leaves the registry ahead of what was
+    /// read, never behind it.
+    fn check_witness(&self) -> Result<()> {
         let key = self.key.as_ref().expect("bound");
         let id = self.registry_id.expect("bound");
         let Some(recorded) = witness::recorded(key, &id)? else {
             return Ok(());
         };
-        let now = self.position_in(&self.conn, state)?;
-        let standing = witness::standing(&now, &recorded, |n| audit_mac_at(&self.conn, n))?;
+        let snapshot = self.conn.unchecked_transaction()?;
+        let state = meta::read_marks(&snapshot, self.version)?
+            .verify(key)?
+            .state;
+        let now = self.position_in(&snapshot, &state)?;
+        let standing = witness::standing(&now, &recorded, |n| audit_mac_at(&snapshot, n))?;
+        drop(snapshot);
         match standing {
             Standing::Current => Ok(()),
             Standing::Behind => Err(Error::Altered(Msg::RegistryBehindWitness {
@@ -546,8 +572,16 @@ impl Store {
     /// fails commits its failure count and audit row, and nothing else.
     pub fn write_then<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<(Commit, T)>) -> Result<T> {
         let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        let changes_before = tx.total_changes();
         let t = self.tx(&tx);
         let (commit, value) = f(&t)?;
+        // A write that changed nothing leaves the file, state and witness
+        // as they were.
+        let commit = if tx.total_changes() == changes_before {
+            Commit::No
+        } else {
+            commit
+        };
         if commit == Commit::No {
             drop(t);
             tx.rollback()?;
@@ -568,7 +602,9 @@ impl Store {
     /// Records where the registry now stands; a failure to is a note (the
     /// write itself is done).
     fn record_witness(&self, position: &Position, force: bool) {
-        let Some(key) = &self.key else { return };
+        let Some(key) = self.key.as_ref().filter(|_| self.witnessed) else {
+            return;
+        };
         if let Err(e) = witness::record(key, position, force) {
             self.notes.borrow_mut().push(e.message());
         }

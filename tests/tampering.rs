@@ -1,0 +1,575 @@
+//! The attacker's view: someone who can write the registry file, here with
+//! the sqlite3 CLI, but cannot read the key file (a shared drive, a backup
+//! operator, a compromised account). For each attack, the command that
+//! would have acted on the altered row exits 9 and leaves the file
+//! byte-for-byte as it was, and `check` names the alteration, one exact
+//! line per finding, without `--expect-head`, and changes nothing either.
+
+use crate::common::*;
+
+/// The demo's rows: users 1 taro01 (master), 2 hamako01, 3 shiro01,
+/// 4 ichiro01; devices 1 23456789 (taro01's), 2 45678909 (hamako01's),
+/// 3–6 the spares of the delivery.
+const SPARE: &str = "56789012";
+
+fn altered(detail: &str) -> String {
+    format!(
+        "error: the registry was altered outside tokenctl ({detail}); nothing was written; run `tokenctl check`\n"
+    )
+}
+
+/// `check` exits 9 printing exactly `findings` (one per line) and leaves the
+/// file as it was.
+#[track_caller]
+fn check_finds(r: &Registry, findings: &[&str]) {
+    let before = r.snapshot();
+    let out = r.run(&["check"]).output();
+    let expected: String = findings.iter().map(|f| format!("check: {f}\n")).collect();
+    assert_eq!(out.stderr, expected, "{out:#?}");
+    assert_eq!(out.status, 9, "{out:#?}");
+    assert_eq!(r.snapshot(), before, "check never writes");
+}
+
+/// `args` (at `NOON_FRIDAY`, with `stdin`) exits 9 with `detail` and leaves
+/// the file as it was.
+#[track_caller]
+fn refused(r: &Registry, args: &[&str], stdin: &str, detail: &str) {
+    let before = r.snapshot();
+    Test::on(r)
+        .args(args.iter().copied())
+        .stdin(stdin)
+        .at(NOON_FRIDAY)
+        .stderr(altered(detail))
+        .status(9)
+        .run();
+    assert_eq!(r.snapshot(), before, "nothing written");
+}
+
+fn taro_code() -> String {
+    code_at(TARO_DEVICE.1, NOON_FRIDAY)
+}
+
+/// A consistent copy of the registry as it is now (`yesterday.db` beside it).
+fn keep_a_copy(r: &Registry) -> std::path::PathBuf {
+    let copy = r.dir.path().join("yesterday.db");
+    r.sqlite3(&format!(".backup '{}'", copy.display()));
+    copy
+}
+
+fn revoke_args(code: &str, targets: &[&'static str]) -> Vec<String> {
+    let mut args: Vec<String> = [
+        "revoke",
+        "--as",
+        "taro01",
+        "--otp",
+        code,
+        "--password-stdin",
+        "--yes",
+    ]
+    .map(String::from)
+    .to_vec();
+    args.extend(targets.iter().map(|t| t.to_string()));
+    args
+}
+
+fn strs(args: &[String]) -> Vec<&str> {
+    args.iter().map(String::as_str).collect()
+}
+
+#[test]
+fn a_user_made_master_outside_tokenctl_cannot_sign() {
+    let r = Registry::demo();
+    r.sqlite3(
+        "UPDATE users SET role = 'master', \
+         password_hash = (SELECT password_hash FROM users WHERE login_id = 'taro01') \
+         WHERE login_id = 'hamako01'",
+    );
+    let code = code_at(HAMAKO_DEVICE.1, NOON_FRIDAY);
+    refused(
+        &r,
+        &[
+            "revoke",
+            "--as",
+            "hamako01",
+            "--otp",
+            &code,
+            "--password-stdin",
+            "--yes",
+            "taro01",
+        ],
+        DEMO_PASSWORD,
+        "users row 2 does not verify with the key",
+    );
+    check_finds(
+        &r,
+        &[
+            "row: users row 2 (hamako01) was changed or inserted outside tokenctl: its MAC does not verify",
+        ],
+    );
+}
+
+#[test]
+fn a_device_less_master_inserted_outside_tokenctl_cannot_record_a_bank_revocation() {
+    let r = Registry::demo();
+    r.sqlite3(
+        "INSERT INTO users (id, login_id, name, role, otp_required, password_hash) \
+         SELECT 5, 'mallory', 'Mallory', 'master', 1, password_hash FROM users WHERE id = 1",
+    );
+    refused(
+        &r,
+        &[
+            "revoke",
+            "--as",
+            "mallory",
+            "--bank-reference",
+            "BK-1",
+            "--password-stdin",
+            "--yes",
+            "hamako01",
+        ],
+        DEMO_PASSWORD,
+        "users row 5 does not verify with the key",
+    );
+    check_finds(
+        &r,
+        &[
+            "row: users row 5 (mallory) was changed or inserted outside tokenctl: its MAC does not verify",
+        ],
+    );
+}
+
+#[test]
+fn a_master_password_nulled_outside_tokenctl_cannot_be_set_unsigned() {
+    let r = Registry::demo();
+    r.sqlite3("UPDATE users SET password_hash = NULL WHERE login_id = 'taro01'");
+    refused(
+        &r,
+        &["passwd", "taro01", "--password-stdin"],
+        "a-new-password",
+        "users row 1 does not verify with the key",
+    );
+}
+
+#[test]
+fn a_device_attached_to_a_master_outside_tokenctl_signs_nothing() {
+    let r = Registry::demo();
+    // hamako01's device moved to taro01: hamako01's code would sign as taro01.
+    r.sqlite3("UPDATE users SET device_id = 2 WHERE login_id = 'taro01'");
+    let code = code_at(HAMAKO_DEVICE.1, NOON_FRIDAY);
+    refused(
+        &r,
+        &strs(&revoke_args(&code, &["shiro01"])),
+        DEMO_PASSWORD,
+        "users row 1 does not verify with the key",
+    );
+}
+
+/// `check` used to take a registry without its fingerprint for one from
+/// before sealing, seal the planted secret, chain the forged audit row and
+/// call it intact. Now it reports, and writes nothing; and a wrong key path
+/// creates no new key.
+#[test]
+fn check_launders_nothing_a_deleted_fingerprint_a_planted_secret_and_an_unchained_audit_row() {
+    let r = Registry::demo();
+    r.sqlite3(&format!(
+        "DELETE FROM meta WHERE name = 'key_fingerprint'; \
+         UPDATE devices SET secret = CAST('{}' AS BLOB) WHERE id = 1; \
+         DROP TRIGGER audit_no_update; \
+         UPDATE audit SET detail = 'nothing happened', mac = NULL WHERE id = 1;",
+        TARO_DEVICE.1
+    ));
+    let findings = [
+        "key: the registry's key_fingerprint mark is missing",
+        "row: devices row 1 (23456789) was changed or inserted outside tokenctl: its MAC does not verify",
+        "secret: the secret of device 23456789 does not open with the key",
+        "audit: audit row 1 has no MAC",
+        "audit: audit row 2 does not verify: it was changed, inserted or moved, or a row before it was removed",
+    ];
+    check_finds(&r, &findings);
+    check_finds(&r, &findings);
+    refused(
+        &r,
+        &["otp", TARO_DEVICE.0],
+        "",
+        "the registry's key_fingerprint mark is missing",
+    );
+    let before = r.snapshot();
+    let elsewhere = r.dir.path().join("elsewhere.key");
+    r.run(&["check"])
+        .env("TOKENCTL_KEY_FILE", &elsewhere)
+        .fails(8)
+        .stderr_has("no key file here");
+    assert!(!elsewhere.exists(), "no key created");
+    assert_eq!(r.snapshot(), before);
+}
+
+#[test]
+fn a_replay_guard_reset_outside_tokenctl_lets_no_code_be_replayed() {
+    let r = Registry::demo();
+    let code = taro_code();
+    r.revoke_as_taro_with_code(&code, &["hamako01"])
+        .at(NOON_FRIDAY)
+        .succeeds();
+    r.sqlite3("UPDATE devices SET last_step = NULL WHERE id = 1");
+    refused(
+        &r,
+        &strs(&revoke_args(&code, &["taro01"])),
+        DEMO_PASSWORD,
+        "devices row 1 does not verify with the key",
+    );
+    check_finds(
+        &r,
+        &[
+            "row: devices row 1 (23456789) was changed or inserted outside tokenctl: its MAC does not verify",
+        ],
+    );
+}
+
+#[test]
+fn a_replay_guard_put_back_with_its_old_mac_is_refused_as_a_rollback() {
+    let r = Registry::demo();
+    let copy = keep_a_copy(&r);
+    let code = taro_code();
+    r.revoke_as_taro_with_code(&code, &["hamako01"])
+        .at(NOON_FRIDAY)
+        .succeeds();
+    r.sqlite3(&format!(
+        "ATTACH '{}' AS yesterday; \
+         UPDATE devices SET \
+           last_step = (SELECT last_step FROM yesterday.devices WHERE id = 1), \
+           mac = (SELECT mac FROM yesterday.devices WHERE id = 1) \
+         WHERE id = 1;",
+        copy.display()
+    ));
+    refused(
+        &r,
+        &strs(&revoke_args(&code, &["taro01"])),
+        DEMO_PASSWORD,
+        "devices row 1 is an earlier version of itself, not the one tokenctl last wrote",
+    );
+    check_finds(
+        &r,
+        &["rollback: devices row 1 (23456789) was put back to an earlier version of itself"],
+    );
+}
+
+#[test]
+fn a_lockout_cleared_outside_tokenctl_gives_no_more_guesses() {
+    let r = Registry::demo();
+    r.lock_taro(NOON_FRIDAY);
+    r.sqlite3("UPDATE users SET failed_attempts = 0, locked_at = NULL WHERE id = 1");
+    refused(
+        &r,
+        &strs(&revoke_args("000000", &["hamako01"])),
+        DEMO_PASSWORD,
+        "users row 1 does not verify with the key",
+    );
+}
+
+#[test]
+fn a_failure_count_put_back_to_before_the_lockout_is_refused_as_a_rollback() {
+    let r = Registry::demo();
+    let copy = keep_a_copy(&r);
+    r.lock_taro(NOON_FRIDAY);
+    r.sqlite3(&format!(
+        "ATTACH '{}' AS yesterday; \
+         UPDATE users SET \
+           failed_attempts = (SELECT failed_attempts FROM yesterday.users WHERE id = 1), \
+           locked_at = (SELECT locked_at FROM yesterday.users WHERE id = 1), \
+           mac = (SELECT mac FROM yesterday.users WHERE id = 1) \
+         WHERE id = 1;",
+        copy.display()
+    ));
+    refused(
+        &r,
+        &strs(&revoke_args("000000", &["hamako01"])),
+        DEMO_PASSWORD,
+        "users row 1 is an earlier version of itself, not the one tokenctl last wrote",
+    );
+    check_finds(
+        &r,
+        &["rollback: users row 1 (taro01) was put back to an earlier version of itself"],
+    );
+}
+
+#[test]
+fn schedule_columns_changed_outside_tokenctl_are_refused_and_found() {
+    let new_code = code_at(NEW_DEVICE_1.1, NOON_FRIDAY);
+    let register = [
+        "register",
+        "--user",
+        "shiro01",
+        "--serial",
+        NEW_DEVICE_1.0,
+        "--otp",
+    ];
+    for (sql, args, detail, finding) in [
+        (
+            "UPDATE users SET registrable_at = 0 WHERE id = 3",
+            register.to_vec(),
+            "users row 3 does not verify with the key",
+            "row: users row 3 (shiro01) was changed or inserted outside tokenctl: its MAC does not verify",
+        ),
+        (
+            "UPDATE devices SET expires = '2099-12-31' WHERE id = 1",
+            vec!["otp", TARO_DEVICE.0],
+            "devices row 1 does not verify with the key",
+            "row: devices row 1 (23456789) was changed or inserted outside tokenctl: its MAC does not verify",
+        ),
+        (
+            "UPDATE devices SET period = 60 WHERE id = 1",
+            vec!["otp", TARO_DEVICE.0],
+            "devices row 1 does not verify with the key",
+            "row: devices row 1 (23456789) was changed or inserted outside tokenctl: its MAC does not verify",
+        ),
+        (
+            "UPDATE devices SET disposed_at = NULL, out_of_use_since = 0 WHERE id = 3",
+            register.to_vec(),
+            "devices row 3 does not verify with the key",
+            "row: devices row 3 (34567891) was changed or inserted outside tokenctl: its MAC does not verify",
+        ),
+    ] {
+        let r = Registry::demo();
+        r.sqlite3(sql);
+        let mut args = args.clone();
+        if args[0] == "register" {
+            args.push(&new_code);
+        }
+        refused(&r, &args, "", detail);
+        check_finds(&r, &[finding]);
+    }
+}
+
+#[test]
+fn a_whole_registry_put_back_from_yesterday_is_refused() {
+    let r = Registry::demo();
+    let yesterday = head_of(&r);
+    let copy = keep_a_copy(&r);
+    let code = taro_code();
+    r.revoke_as_taro_with_code(&code, &["hamako01"])
+        .at(NOON_FRIDAY)
+        .succeeds();
+    let today = head_of(&r);
+    std::fs::copy(&copy, &r.path).unwrap();
+    for suffix in ["-wal", "-shm"] {
+        let mut side = r.path.as_os_str().to_owned();
+        side.push(suffix);
+        let _ = std::fs::remove_file(std::path::PathBuf::from(side));
+    }
+    let behind = format!(
+        "the registry is behind its witness: the file is at write 2, audit row 2 (head {}…), \
+         the witness beside the key file recorded write 3, audit row 3 (head {}…); \
+         an older copy was put back (use `tokenctl restore` to go back on purpose)",
+        &yesterday[..16],
+        &today[..16]
+    );
+    refused(
+        &r,
+        &strs(&revoke_args(&code, &["hamako01"])),
+        DEMO_PASSWORD,
+        &behind,
+    );
+    refused(&r, &["otp", TARO_DEVICE.0], "", &behind);
+    check_finds(&r, &[&format!("rollback: {behind}")]);
+    // Reading without the key still works: it decides nothing.
+    r.run(&["list"]).succeeds();
+}
+
+fn head_of(r: &Registry) -> String {
+    let json = r.run(&["check", "--format", "json"]).succeeds().json();
+    json["audit_head"].as_str().unwrap().to_string()
+}
+
+/// A live and a training registry commonly share the default key file.
+/// Their marks and rows are bound to their own IDs all the same.
+#[test]
+fn marks_and_rows_copied_from_a_registry_sharing_the_key_file_do_not_verify() {
+    let training = Registry::demo();
+    training.run(&["init", "--db", "live.db"]).succeeds();
+    let live = |sql: &str| {
+        let out = std::process::Command::new("sqlite3")
+            .arg(training.dir.path().join("live.db"))
+            .arg(format!(
+                "ATTACH '{}' AS training; {sql}",
+                training.path.display()
+            ))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:#?}");
+    };
+    let on_live = |args: &[&str]| {
+        let mut all = vec!["--db", "live.db"];
+        all.extend_from_slice(args);
+        training.run(&all).output()
+    };
+    // The training registry's simulation mark, MAC and all.
+    live(
+        "UPDATE meta SET value = 'simulation', \
+         mac = (SELECT mac FROM training.meta WHERE name = 'mode') WHERE name = 'mode'",
+    );
+    let out = on_live(&["otp", TARO_DEVICE.0]);
+    assert_eq!(
+        (out.status, out.stderr.as_str()),
+        (
+            9,
+            altered("the registry's mode mark does not verify with the key").as_str()
+        )
+    );
+    let out = on_live(&["check"]);
+    assert_eq!(
+        out.stderr,
+        "check: mode: the registry's mode mark does not verify with the key\n"
+    );
+    // A sealed device row, and then every mark, copied across.
+    live(
+        "INSERT INTO devices SELECT * FROM training.devices WHERE id = 1; \
+         DELETE FROM meta; INSERT INTO meta SELECT * FROM training.meta;",
+    );
+    let out = on_live(&["otp", TARO_DEVICE.0]);
+    assert_eq!(out.status, 9, "{out:#?}");
+}
+
+#[test]
+fn a_sealed_device_row_copied_from_a_registry_sharing_the_key_file_does_not_verify() {
+    let training = Registry::demo();
+    let live_path = training.dir.path().join("live.db");
+    training
+        .run(&["init", "--simulation", "--db", "live.db"])
+        .succeeds();
+    let out = std::process::Command::new("sqlite3")
+        .arg(&live_path)
+        .arg(format!(
+            "ATTACH '{}' AS training; INSERT INTO devices SELECT * FROM training.devices WHERE id = 1;",
+            training.path.display()
+        ))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let out = training
+        .run(&["--db", "live.db", "otp", TARO_DEVICE.0])
+        .at(NOON_FRIDAY)
+        .output();
+    assert_eq!(out.status, 9);
+    assert_eq!(
+        without_clock_note(&out.stderr),
+        altered("devices row 1 does not verify with the key")
+    );
+    let out = training.run(&["--db", "live.db", "check"]).output();
+    assert_eq!(
+        out.stderr,
+        "check: row: devices row 1 (23456789) was changed or inserted outside tokenctl: its MAC does not verify\n\
+         check: secret: the secret of device 23456789 does not open with the key\n"
+    );
+}
+
+#[test]
+fn a_deleted_spare_device_is_found() {
+    let r = Registry::demo();
+    r.sqlite3(&format!("DELETE FROM devices WHERE serial = '{SPARE}'"));
+    check_finds(&r, &["row: devices row 4 was deleted"]);
+}
+
+#[test]
+fn a_row_mac_removed_is_altered_never_sealed_on_first_use() {
+    let r = Registry::demo();
+    r.sqlite3("UPDATE users SET mac = NULL WHERE id = 1");
+    refused(
+        &r,
+        &strs(&revoke_args(&taro_code(), &["hamako01"])),
+        DEMO_PASSWORD,
+        "users row 1 does not verify with the key",
+    );
+    check_finds(
+        &r,
+        &[
+            "row: users row 1 (taro01) was changed or inserted outside tokenctl: its MAC does not verify",
+        ],
+    );
+}
+
+#[test]
+fn a_leaf_of_the_state_tree_put_back_with_its_row_breaks_the_tree() {
+    let r = Registry::demo();
+    let copy = keep_a_copy(&r);
+    r.lock_taro(NOON_FRIDAY);
+    r.sqlite3(&format!(
+        "ATTACH '{}' AS yesterday; \
+         DELETE FROM users WHERE id = 1; INSERT INTO users SELECT * FROM yesterday.users WHERE id = 1; \
+         DELETE FROM tree; INSERT INTO tree SELECT * FROM yesterday.tree;",
+        copy.display()
+    ));
+    refused(
+        &r,
+        &strs(&revoke_args("000000", &["hamako01"])),
+        DEMO_PASSWORD,
+        "the state tree does not match the registry's state mark",
+    );
+    check_finds(
+        &r,
+        &[
+            "rollback: the state tree was changed: it does not hash to the root in the registry's state mark",
+        ],
+    );
+}
+
+#[test]
+fn a_mark_inserted_or_a_table_added_outside_tokenctl_is_found() {
+    let r = Registry::demo();
+    r.sqlite3(
+        "INSERT INTO meta (name, value) VALUES ('clock', 'fixed'); \
+         CREATE TABLE backdoor (x);",
+    );
+    check_finds(
+        &r,
+        &[
+            "row: table backdoor is not one of tokenctl's",
+            "row: meta row 0 (clock) was inserted outside tokenctl",
+        ],
+    );
+    refused(
+        &r,
+        &["otp", TARO_DEVICE.0],
+        "",
+        "the registry's clock mark does not verify with the key",
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_key_file_others_can_read_is_refused_naming_the_fix() {
+    use std::os::unix::fs::PermissionsExt;
+    let r = Registry::demo();
+    let key = r.key_path();
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let before = r.snapshot();
+    Test::on(&r)
+        .args(["otp", TARO_DEVICE.0])
+        .stderr(format!(
+            "error: {}: the key file has mode 0644: others may read or change it; run `chmod 600 {}`\n",
+            key.display(),
+            key.display()
+        ))
+        .status(8)
+        .run();
+    assert_eq!(r.snapshot(), before);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_at_the_key_path_is_refused_without_waiting_for_a_writer() {
+    let r = Registry::demo();
+    std::fs::remove_file(r.key_path()).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(r.key_path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    Test::on(&r)
+        .args(["otp", TARO_DEVICE.0])
+        .stderr(format!(
+            "error: {}: not a regular file; a key file is a plain file of 64 hex digits\n",
+            r.key_path().display()
+        ))
+        .status(8)
+        .run();
+}
