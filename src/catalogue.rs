@@ -605,8 +605,8 @@ catalogue! {
         => en: "the registry's mode is {value:?}, neither live nor simulation",
            ja: "レジストリのモードが {value:?} です（本番用でもシミュレーション用でもありません）";
     ModeMarkAltered { mode: String }
-        => en: "the registry's {mode} mark does not verify with the key: it was altered; run `tokenctl check`",
-           ja: "レジストリのモード（{mode}）の印が鍵で検証できません。改変されています。`tokenctl check` を実行してください";
+        => en: "the registry's {mode} mark does not verify with the key",
+           ja: "レジストリのモード（{mode}）の印が鍵で検証できません";
     CannotHashPassword => en: "cannot hash the password", ja: "パスワードをハッシュ化できません";
 
     // ---- Imports ----

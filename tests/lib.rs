@@ -27,3 +27,4 @@ mod snapshot;
 mod tampering;
 mod text;
 mod trust;
+mod upgrade;

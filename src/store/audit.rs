@@ -16,6 +16,20 @@ use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::key::RegistryKey;
 
+/// Where an `upgrade` (or `rekey`) row's detail records the head the chain
+/// had reached before it was re-chained: a head an operator recorded then
+/// is still one the chain passed through.
+pub(crate) const PREVIOUS_HEAD: &str = "previous head ";
+
+/// The head recorded by a re-chaining row, if `row` is one.
+fn previous_head(row: &AuditRow) -> Option<Vec<u8>> {
+    if !matches!(row.action.as_str(), "upgrade" | "rekey") {
+        return None;
+    }
+    let at = row.detail.rfind(PREVIOUS_HEAD)? + PREVIOUS_HEAD.len();
+    hex::decode(row.detail.get(at..at + 64)?).ok()
+}
+
 /// The chain's start: the "previous MAC" of the first row.
 const GENESIS: [u8; 32] = [0; 32];
 
@@ -304,6 +318,10 @@ pub fn verify_chain(
             }
         }
         if expect_head.is_some_and(|h| stored.is_some_and(|m| m.as_slice() == h)) {
+            report.expected_head_seen = true;
+        }
+        let verified = report.findings.is_empty();
+        if verified && expect_head.is_some() && previous_head(&row).as_deref() == expect_head {
             report.expected_head_seen = true;
         }
     }

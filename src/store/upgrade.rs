@@ -124,11 +124,13 @@ fn rewrite(
     mode: Mode,
 ) -> Result<State> {
     let key = tx.key()?;
+    let mut previous_head = None;
     if from >= 2 {
         let chain = audit::verify_chain(tx, legacy, None)?;
         if let Some(first) = chain.findings.into_iter().next() {
             return Err(auth::altered(first));
         }
+        previous_head = chain.head;
     }
     let secrets = read_secrets(tx, legacy, from)?;
     for (number, sql) in MIGRATIONS.iter().filter(|(n, _)| *n > from) {
@@ -156,9 +158,12 @@ fn rewrite(
             targets: &[],
             outcome: "ok",
             detail: format!(
-                "schema {from} upgraded to {SCHEMA_VERSION}: {} device secret(s) sealed, every row authenticated under key {}",
+                "schema {from} upgraded to {SCHEMA_VERSION}: {} device secret(s) sealed, every row authenticated under key {}{}",
                 secrets.len(),
-                key.fingerprint()
+                key.fingerprint(),
+                previous_head
+                    .map(|h| format!("; {}{}", audit::PREVIOUS_HEAD, hex::encode(h)))
+                    .unwrap_or_default()
             ),
             clock_fixed: false,
         },
@@ -174,13 +179,16 @@ fn rewrite(
     Ok(state)
 }
 
+/// A device's id, serial and secret in plaintext (zeroized when dropped).
+type PlainSecret = (i64, String, zeroize::Zeroizing<Vec<u8>>);
+
 /// Every device's secret in plaintext: schema 1 stored it so; schema 2
 /// sealed it under the legacy subkey, and it must open.
 fn read_secrets(
     tx: &super::Tx<'_>,
     legacy: &RegistryKey,
     from: u32,
-) -> Result<Vec<(i64, String, zeroize::Zeroizing<Vec<u8>>)>> {
+) -> Result<Vec<PlainSecret>> {
     let mut stmt = tx
         .conn
         .prepare("SELECT id, serial, secret FROM devices ORDER BY id")?;

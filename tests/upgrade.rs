@@ -1,0 +1,116 @@
+//! Registries from before the authenticated registry: a schema-2 registry
+//! made by the previous tokenctl (`fixtures/schema2/`: the demo, with
+//! hamako01 revoked on Friday 20 November 2026 at 21:00) is read as it is
+//! and upgraded, in one transaction, by the first command that writes, and
+//! only if everything in it verifies under the key.
+
+use crate::common::*;
+
+/// The schema-2 fixture and its key file in a temp dir.
+fn schema2() -> Registry {
+    let r = Registry::empty();
+    std::fs::write(&r.path, include_bytes!("../fixtures/schema2/registry.db")).unwrap();
+    std::fs::write(
+        r.key_path(),
+        include_bytes!("../fixtures/schema2/registry.key"),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(r.key_path(), std::fs::Permissions::from_mode(0o600)).unwrap();
+    r
+}
+
+/// The head the previous tokenctl's `check` printed for the fixture.
+const SCHEMA2_HEAD: &str = "636ca1fc636a4e1b1bd3e59a5b58dd9136f50d5ea8cf95f45b69142b6fef83ff";
+/// Monday 23 November is a holiday: hamako01 may register from Tuesday 08:10.
+const TUESDAY: &str = "2026-11-24T10:00:00+09:00";
+
+fn register_hamako(r: &Registry) -> Out {
+    let code = code_at(NEW_DEVICE_1.1, TUESDAY);
+    r.run(&[
+        "register",
+        "--user",
+        "hamako01",
+        "--serial",
+        NEW_DEVICE_1.0,
+        "--otp",
+        &code,
+    ])
+    .at(TUESDAY)
+    .output()
+}
+
+#[test]
+fn a_schema_2_registry_is_read_as_it_is_and_upgraded_by_the_first_write() {
+    let r = schema2();
+    let before = r.snapshot();
+    r.run(&["list"]).succeeds();
+    r.run(&["otp", TARO_DEVICE.0, "--at", TUESDAY]).succeeds();
+    let json = r.run(&["check", "--format", "json"]).succeeds().json();
+    assert_eq!(json["audit_head"], SCHEMA2_HEAD);
+    assert_eq!(r.snapshot(), before, "reading never upgrades");
+    let out = register_hamako(&r);
+    assert_eq!(out.status, 0, "{out:#?}");
+    assert_eq!(
+        without_clock_note(&out.stderr),
+        "note: the registry was upgraded from schema 2 to 3: every secret sealed and every row authenticated under the key\n"
+    );
+    assert_eq!(r.query_i64("PRAGMA user_version"), 3);
+    let json = r
+        .run(&["check", "--format", "json", "--expect-head", SCHEMA2_HEAD])
+        .succeeds()
+        .json();
+    assert_eq!(
+        json["audit_rows"], 5,
+        "init, init-demo, revoke, upgrade, register"
+    );
+    // The devices verify their codes under the new subkeys.
+    let code = code_at(TARO_DEVICE.1, TUESDAY);
+    r.run(&["otp", TARO_DEVICE.0, "--at", TUESDAY])
+        .succeeds()
+        .stdout_has(&code);
+}
+
+#[test]
+fn a_schema_2_registry_with_an_altered_audit_row_is_not_upgraded() {
+    let r = schema2();
+    r.sqlite3("DROP TRIGGER audit_no_update; UPDATE audit SET detail = 'nothing' WHERE id = 3;");
+    let before = r.snapshot();
+    let out = register_hamako(&r);
+    assert_eq!(out.status, 9, "{out:#?}");
+    assert_eq!(
+        without_clock_note(&out.stderr),
+        "error: the registry was altered outside tokenctl (audit row 3 does not verify: it was changed, inserted or moved, or a row before it was removed); nothing was written; run `tokenctl check`\n"
+    );
+    assert_eq!(r.snapshot(), before);
+}
+
+#[test]
+fn a_schema_2_registry_without_its_fingerprint_or_mode_mark_is_not_sealed_again() {
+    for (sql, detail) in [
+        (
+            "DELETE FROM meta WHERE name = 'key_fingerprint'",
+            "the registry's key_fingerprint mark is missing",
+        ),
+        (
+            "UPDATE meta SET value = 'live' WHERE name = 'mode'",
+            "the registry's live mark does not verify with the key",
+        ),
+    ] {
+        let r = schema2();
+        r.sqlite3(sql);
+        let before = r.snapshot();
+        // Without a fixed clock: a registry marked live refuses one first.
+        let out = r
+            .run(&["unlock", "hamako01", "--recovery", "--yes"])
+            .output();
+        assert_eq!(out.status, 9, "{out:#?}");
+        assert_eq!(
+            without_clock_note(&out.stderr),
+            format!(
+                "error: the registry was altered outside tokenctl ({detail}); nothing was written; run `tokenctl check`\n"
+            )
+        );
+        assert_eq!(r.snapshot(), before);
+    }
+}
