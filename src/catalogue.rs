@@ -492,6 +492,8 @@ catalogue! {
     RegistryDamaged { detail: Box<Msg> }
         => en: { format!("the registry is damaged or was altered: {}", detail.en()) },
            ja: { format!("レジストリが破損しているか、改変されています：{}", detail.ja()) };
+    DamagedValue { detail: String }
+        => en: "{detail}", ja: "{detail}";
     RaceLost
         => en: "the registry changed while this command ran; nothing was changed, try again",
            ja: "実行中に他の操作がレジストリを変更しました。何も変更していません。もう一度実行してください";

@@ -219,6 +219,11 @@ impl Error {
                 error: OsError::from(source),
             },
             Error::Sqlite(e) if is_busy(e) => Msg::RegistryBusy,
+            Error::Sqlite(e) if damaged_value(e).is_some() => Msg::RegistryDamaged {
+                detail: Box::new(Msg::DamagedValue {
+                    detail: damaged_value(e).unwrap_or_default(),
+                }),
+            },
             Error::Sqlite(e) if registry_unusable(e) => Msg::RegistryUnusable {
                 detail: e.to_string(),
             },
@@ -264,13 +269,27 @@ impl Error {
             Error::Altered(_) => 9,
             Error::FixedClockOnLive => 2,
             Error::OtpOnLive => 7,
-            Error::Sqlite(e) if registry_unusable(e) => 8,
+            Error::Sqlite(e) if registry_unusable(e) || damaged_value(e).is_some() => 8,
             Error::AlreadyExists { .. }
             | Error::Io { .. }
             | Error::Sqlite(_)
             | Error::Prompt(_)
             | Error::Cancelled => 1,
         }
+    }
+}
+
+/// A value read from the registry that is not one tokenctl writes (a date
+/// that does not exist, a role it does not know, text where a number
+/// belongs): what it is, for the message. Every command reports it the
+/// same way, as damage (exit 8).
+pub(crate) fn damaged_value(e: &rusqlite::Error) -> Option<String> {
+    use rusqlite::Error::*;
+    match e {
+        FromSqlConversionFailure(_, _, inner) => Some(inner.to_string()),
+        InvalidColumnType(_, name, kind) => Some(format!("column {name} holds a {kind} value")),
+        IntegralValueOutOfRange(_, value) => Some(format!("{value} is out of range")),
+        _ => None,
     }
 }
 

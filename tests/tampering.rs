@@ -573,3 +573,34 @@ fn a_fifo_at_the_key_path_is_refused_without_waiting_for_a_writer() {
         .status(8)
         .run();
 }
+
+/// A value that does not convert is damage, and every command says so the
+/// same way (it used to be shown by `list`, exit 1 with SQLite's wording
+/// for `list --user`, and `days_left: 0` from `expiring`).
+#[test]
+fn a_damaged_expiry_date_is_the_same_error_from_every_command() {
+    let r = Registry::demo();
+    r.sqlite3("UPDATE devices SET expires = '2026-02-30' WHERE id = 1");
+    let before = r.snapshot();
+    for args in [
+        &["list"][..],
+        &["list", "--user", "taro01"],
+        &["expiring", "--within", "60d"],
+        &["revoke", "--as", "taro01", "--dry-run", "hamako01"],
+    ] {
+        Test::on(&r)
+            .args(args.iter().copied())
+            .at(NOON_FRIDAY)
+            .stderr("error: the registry is damaged or was altered: bad expiry date \"2026-02-30\" in registry\n")
+            .status(8)
+            .run();
+    }
+    assert_eq!(r.snapshot(), before);
+    check_finds(
+        &r,
+        &[
+            "invariant: device 23456789 has a malformed expiry date",
+            "row: devices row 1 (23456789) was changed or inserted outside tokenctl: its MAC does not verify",
+        ],
+    );
+}

@@ -4,7 +4,7 @@
 
 use super::Lang;
 use crate::catalogue::Msg;
-use crate::error::{Error, is_busy, registry_unusable};
+use crate::error::{Error, damaged_value, is_busy, registry_unusable};
 
 /// What stderr shows: one `error: ` line per cause, in `lang`. Control
 /// characters from inputs (a file name, a login ID) are escaped here, in the
@@ -50,7 +50,7 @@ pub fn lines_in(error: &Error, lang: Lang) -> Vec<String> {
         Error::Io { .. } => {}
         // Regression: a registry locked past the timeout also printed
         // SQLite's "database is locked", twice; the message says it all.
-        Error::Sqlite(e) if is_busy(e) || registry_unusable(e) => {}
+        Error::Sqlite(e) if is_busy(e) || registry_unusable(e) || damaged_value(e).is_some() => {}
         _ => {
             let mut source = std::error::Error::source(error);
             while let Some(cause) = source {

@@ -326,17 +326,7 @@ impl Store {
         clock_fixed: bool,
     ) -> Result<()> {
         if self.version < 2 {
-            // Schema 1 predates the key: a writer creates the key file if
-            // there is none (the upgrade seals under it).
-            let (file, created) = if access == Access::ReadWrite && !clock_fixed {
-                KeyFile::load_or_create(key_path)?
-            } else {
-                (KeyFile::load(key_path)?, false)
-            };
-            self.key_created = created;
-            self.key = Some(file.bind(Binding::Legacy));
-            self.key_file = Some(file);
-            return Ok(());
+            return self.bind_schema1(key_path, access == Access::ReadWrite && !clock_fixed);
         }
         let file = KeyFile::load(key_path)?;
         let inspect = access == Access::Inspect;
@@ -378,6 +368,20 @@ impl Store {
             }
             other => other,
         }
+    }
+
+    /// Schema 1 predates the key: a writer creates the key file if there is
+    /// none (the upgrade seals under it).
+    fn bind_schema1(&mut self, key_path: &Path, may_create: bool) -> Result<()> {
+        let (file, created) = if may_create {
+            KeyFile::load_or_create(key_path)?
+        } else {
+            (KeyFile::load(key_path)?, false)
+        };
+        self.key_created = created;
+        self.key = Some(file.bind(Binding::Legacy));
+        self.key_file = Some(file);
+        Ok(())
     }
 
     /// Schema 2: sealed and chained under the legacy subkeys.

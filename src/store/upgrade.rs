@@ -149,25 +149,7 @@ fn rewrite(
     let root = auth::authenticate_all(tx, key)?;
     let state = State { seq: 1, root };
     meta::initialise(tx, id, mode, state)?;
-    audit::append(
-        tx,
-        &audit::AuditEntry {
-            at: chrono::Utc::now().timestamp(),
-            actor: &audit::os_actor(),
-            action: "upgrade",
-            targets: &[],
-            outcome: "ok",
-            detail: format!(
-                "schema {from} upgraded to {SCHEMA_VERSION}: {} device secret(s) sealed, every row authenticated under key {}{}",
-                secrets.len(),
-                key.fingerprint(),
-                previous_head
-                    .map(|h| format!("; {}{}", audit::PREVIOUS_HEAD, hex::encode(h)))
-                    .unwrap_or_default()
-            ),
-            clock_fixed: false,
-        },
-    )?;
+    record_upgrade(tx, from, secrets.len(), previous_head)?;
     let broken: i64 =
         tx.conn
             .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
@@ -179,16 +161,42 @@ fn rewrite(
     Ok(state)
 }
 
+/// The upgrade's audit row. It records the head the chain had reached under
+/// the legacy subkeys: a head recorded then still passes `--expect-head`.
+fn record_upgrade(
+    tx: &super::Tx<'_>,
+    from: u32,
+    sealed: usize,
+    previous_head: Option<[u8; 32]>,
+) -> Result<()> {
+    let key = tx.key()?;
+    let previous = previous_head
+        .map(|h| format!("; {}{}", audit::PREVIOUS_HEAD, hex::encode(h)))
+        .unwrap_or_default();
+    audit::append(
+        tx,
+        &audit::AuditEntry {
+            at: chrono::Utc::now().timestamp(),
+            actor: &audit::os_actor(),
+            action: "upgrade",
+            targets: &[],
+            outcome: "ok",
+            detail: format!(
+                "schema {from} upgraded to {SCHEMA_VERSION}: {sealed} device secret(s) sealed, \
+                 every row authenticated under key {}{previous}",
+                key.fingerprint()
+            ),
+            clock_fixed: false,
+        },
+    )
+}
+
 /// A device's id, serial and secret in plaintext (zeroized when dropped).
 type PlainSecret = (i64, String, zeroize::Zeroizing<Vec<u8>>);
 
 /// Every device's secret in plaintext: schema 1 stored it so; schema 2
 /// sealed it under the legacy subkey, and it must open.
-fn read_secrets(
-    tx: &super::Tx<'_>,
-    legacy: &RegistryKey,
-    from: u32,
-) -> Result<Vec<PlainSecret>> {
+fn read_secrets(tx: &super::Tx<'_>, legacy: &RegistryKey, from: u32) -> Result<Vec<PlainSecret>> {
     let mut stmt = tx
         .conn
         .prepare("SELECT id, serial, secret FROM devices ORDER BY id")?;

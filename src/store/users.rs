@@ -85,6 +85,24 @@ pub struct ExpiringRow {
     pub expires: String,
 }
 
+/// An expiry date as stored, checked to be a real `YYYY-MM-DD` date and
+/// kept as its text (`list` writes a million of them as they are); anything
+/// else is a damaged registry.
+pub(super) fn checked_date(text: String, column: usize) -> rusqlite::Result<String> {
+    if crate::rules::import::parse_date(&text).is_some() {
+        return Ok(text);
+    }
+    Err(rusqlite::Error::FromSqlConversionFailure(
+        column,
+        rusqlite::types::Type::Text,
+        format!(
+            "bad expiry date {:?} in registry",
+            text.chars().take(40).collect::<String>()
+        )
+        .into(),
+    ))
+}
+
 /// A role as stored; anything else is a damaged registry, never a default.
 fn role_of(text: &str, column: usize) -> rusqlite::Result<Role> {
     Role::parse(text).ok_or_else(|| {
@@ -269,7 +287,10 @@ pub fn for_each_listed(
             role: role_of(&row.get::<_, String>(2)?, 2)?,
             status: Status::of(row.get(3)?, serial.is_some()),
             serial,
-            expires: row.get(5)?,
+            expires: row
+                .get::<_, Option<String>>(5)?
+                .map(|d| checked_date(d, 5))
+                .transpose()?,
             registrable_at: row.get(6)?,
             locked: row.get(7)?,
         })?;
@@ -312,7 +333,7 @@ pub fn for_each_expiring(
             name: row.get(1)?,
             device_id: row.get(2)?,
             serial: row.get(3)?,
-            expires: row.get(4)?,
+            expires: checked_date(row.get(4)?, 4)?,
         })?;
     }
     Ok(())
