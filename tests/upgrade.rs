@@ -156,7 +156,8 @@ fn a_schema_1_registry_of_many_devices_leaves_no_plaintext_secret() {
         conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
             .unwrap();
     }
-    r.run(&["unlock", "u1", "--recovery", "--yes"]).succeeds();
+    let out = r.run(&["unlock", "u1", "--recovery", "--yes"]).output();
+    assert_eq!(out.status, 0, "{out:#?}");
     let mut bytes = std::fs::read(&r.path).unwrap();
     let mut wal = r.path.as_os_str().to_owned();
     wal.push("-wal");
