@@ -351,7 +351,9 @@ catalogue! {
     ActionUnlock => en: "unlock", ja: "ロック解除";
     ActionRecovery => en: "recovery", ja: "復旧";
     ActionDispose => en: "dispose", ja: "廃棄";
-    ActionSeal => en: "seal", ja: "秘密鍵の暗号化";
+    ActionSeal => en: "seal", ja: "秘密情報の暗号化";
+    ActionRole => en: "role", ja: "利用者区分の変更";
+    ActionUpgrade => en: "upgrade", ja: "レジストリの更新";
     OutcomeOk => en: "ok", ja: "成功";
     OutcomeFailed => en: "failed", ja: "失敗";
     OutcomeRefused => en: "refused", ja: "拒否";
@@ -493,7 +495,7 @@ catalogue! {
         => en: { format!("the registry is damaged or was altered: {}", detail.en()) },
            ja: { format!("レジストリが破損しているか、改変されています：{}", detail.ja()) };
     DamagedValue { detail: String }
-        => en: "{detail}", ja: "{detail}";
+        => en: "{detail}", ja: "tokenctl が書き込むことのない値です（{detail}）";
     RaceLost
         => en: "the registry changed while this command ran; nothing was changed, try again",
            ja: "実行中に他の操作がレジストリを変更しました。何も変更していません。もう一度実行してください";

@@ -32,6 +32,7 @@ use crate::prompt::{PasswordInput, code_prompt};
 use crate::rules::otp::{self, Rejection};
 use crate::rules::{MAX_CONSECUTIVE_FAILURES, is_locked_after};
 use crate::store::audit::record;
+use crate::store::audit::{Action, Outcome};
 use crate::store::devices::{DeviceRow, accept_step, last_step, open_key};
 use crate::store::users::{UserRow, find_user, record_failure, reset_failures};
 use crate::store::{Commit, Store, Tx};
@@ -66,7 +67,7 @@ pub struct Signature<'a> {
     pub signer: &'a str,
     /// The audit action and targets of the signed action (failures are
     /// audited under them too).
-    pub action: &'a str,
+    pub action: Action,
     pub targets: &'a [String],
     pub password: &'a PasswordInput,
     /// The code given on the command line, if any.
@@ -101,13 +102,14 @@ impl Signature<'_> {
             Ok((signer, Some(first)))
         })?;
         let Some(first) = first else {
-            store.write(|tx| self.audit_failure(ctx, tx, "refused", "the login is locked"))?;
+            store
+                .write(|tx| self.audit_failure(ctx, tx, Outcome::Refused, "the login is locked"))?;
             return Err(locked(&signer));
         };
         if !first.password && first.device.is_none() {
             return Err(Error::refused(Msg::NoSignFactor {
                 login_id: signer.login_id.clone(),
-                action: self.action.to_string(),
+                action: self.action.as_str().to_string(),
             }));
         }
         if first.password && signer.password_hash.is_none() {
@@ -147,7 +149,7 @@ impl Signature<'_> {
         store.write_then(|tx| {
             let current = require(tx, self.signer)?;
             if current.locked {
-                self.audit_failure(ctx, tx, "refused", "the login is locked")?;
+                self.audit_failure(ctx, tx, Outcome::Refused, "the login is locked")?;
                 return Ok((Commit::Yes, Err(locked(&current))));
             }
             let now_factors = factors(tx, &current, now)?;
@@ -205,7 +207,7 @@ impl Signature<'_> {
                 self.audit_failure(
                     ctx,
                     tx,
-                    "failed",
+                    Outcome::Failed,
                     &format!(
                         "verification failed ({failures} of {MAX_CONSECUTIVE_FAILURES}): {what}"
                     ),
@@ -215,9 +217,9 @@ impl Signature<'_> {
                         tx,
                         &ctx.clock,
                         &current.login_id,
-                        "lock",
+                        Action::Lock,
                         std::slice::from_ref(&current.login_id),
-                        "locked",
+                        Outcome::Locked,
                         format!(
                             "locked after {MAX_CONSECUTIVE_FAILURES} consecutive failed verifications"
                         ),
@@ -250,7 +252,13 @@ impl Signature<'_> {
         })?
     }
 
-    fn audit_failure(&self, ctx: &Context, tx: &Tx<'_>, outcome: &str, detail: &str) -> Result<()> {
+    fn audit_failure(
+        &self,
+        ctx: &Context,
+        tx: &Tx<'_>,
+        outcome: Outcome,
+        detail: &str,
+    ) -> Result<()> {
         record(
             tx,
             &ctx.clock,

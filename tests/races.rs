@@ -65,7 +65,7 @@ fn register(
     let targets = [user.to_string()];
     let signature = Signature {
         signer: user,
-        action: "register",
+        action: tokenctl::store::audit::Action::Register,
         targets: &targets,
         password: &PasswordInput::Prompt,
         code: Some(code),

@@ -13,6 +13,7 @@ use crate::context::Context;
 use crate::error::Result;
 use crate::output::{Format, csv_writer, rfc3339_unix, write_json_array, write_table};
 use crate::store::Store;
+use crate::store::audit::{Action, Outcome};
 use crate::store::audit::{AuditFilter, newest};
 
 #[derive(Serialize)]
@@ -120,30 +121,30 @@ pub fn run(ctx: &Context, store: &mut Store, args: &AuditArgs, out: &mut dyn Wri
 /// An action as the table shows it; `None` for a name this version does
 /// not know (shown as recorded).
 fn action_label(action: &str) -> Option<Msg> {
-    Some(match action {
-        "init" => Msg::ActionInit,
-        "init-demo" => Msg::ActionInitDemo,
-        "import-users" => Msg::ActionImportUsers,
-        "import-devices" => Msg::ActionImportDevices,
-        "passwd" => Msg::ActionPasswd,
-        "revoke" => Msg::ActionRevoke,
-        "bank-revoke" => Msg::ActionBankRevoke,
-        "register" => Msg::ActionRegister,
-        "lock" => Msg::ActionLock,
-        "unlock" => Msg::ActionUnlock,
-        "recovery" => Msg::ActionRecovery,
-        "dispose" => Msg::ActionDispose,
-        "seal" => Msg::ActionSeal,
-        _ => return None,
+    Some(match Action::parse(action)? {
+        Action::Init => Msg::ActionInit,
+        Action::InitDemo => Msg::ActionInitDemo,
+        Action::ImportUsers => Msg::ActionImportUsers,
+        Action::ImportDevices => Msg::ActionImportDevices,
+        Action::Role => Msg::ActionRole,
+        Action::Passwd => Msg::ActionPasswd,
+        Action::Revoke => Msg::ActionRevoke,
+        Action::BankRevoke => Msg::ActionBankRevoke,
+        Action::Register => Msg::ActionRegister,
+        Action::Lock => Msg::ActionLock,
+        Action::Unlock => Msg::ActionUnlock,
+        Action::Recovery => Msg::ActionRecovery,
+        Action::Dispose => Msg::ActionDispose,
+        Action::Seal => Msg::ActionSeal,
+        Action::Upgrade => Msg::ActionUpgrade,
     })
 }
 
 fn outcome_label(outcome: &str) -> Option<Msg> {
-    Some(match outcome {
-        "ok" => Msg::OutcomeOk,
-        "failed" => Msg::OutcomeFailed,
-        "refused" => Msg::OutcomeRefused,
-        "locked" => Msg::OutcomeLocked,
-        _ => return None,
+    Some(match Outcome::parse(outcome)? {
+        Outcome::Ok => Msg::OutcomeOk,
+        Outcome::Failed => Msg::OutcomeFailed,
+        Outcome::Refused => Msg::OutcomeRefused,
+        Outcome::Locked => Msg::OutcomeLocked,
     })
 }

@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::output::{Format, csv_writer, from_unix, rfc3339, rfc3339_unix, write_json_array};
 use crate::rules::calendar::japan_date;
 use crate::rules::disposal;
+use crate::store::audit::{Action, Outcome};
 use crate::store::devices::{
     DeviceRow, find_device, former_users, mark_disposed, out_of_use_candidates, serial_of,
 };
@@ -69,9 +70,9 @@ pub fn run(
                     ctx,
                     tx,
                     &admin_actor(),
-                    "dispose",
+                    Action::Dispose,
                     std::slice::from_ref(&note.serial),
-                    "ok",
+                    Outcome::Ok,
                     "disposal recorded".to_string(),
                 )?;
                 note.disposed_at = Some(rfc3339(now));

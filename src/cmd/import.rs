@@ -30,6 +30,7 @@ use crate::rules::import::{self as rules, DeliveredKey, NewDevice, UserIn};
 use crate::rules::refusal::Refusal;
 use crate::rules::status::Role;
 use crate::rules::user_update::{self, Update};
+use crate::store::audit::{Action, Outcome};
 use crate::store::devices::{device_id_of, insert_device};
 use crate::store::users::{find_user, insert_user, update_user};
 use crate::store::{Store, Tx, is_unique_violation};
@@ -258,7 +259,7 @@ fn import_csv(
             &admin_actor(),
             action(kind),
             &[],
-            "ok",
+            Outcome::Ok,
             format!("{count} {} from {}", noun(kind), escape_controls(name)),
         )?;
         Ok(count)
@@ -297,7 +298,7 @@ fn update_users(
             &admin_actor(),
             action(Kind::Users),
             &[],
-            "ok",
+            Outcome::Ok,
             format!(
                 "users from {} (--update): {} added, {} updated, {} unchanged",
                 escape_controls(name),
@@ -311,9 +312,9 @@ fn update_users(
                 ctx,
                 tx,
                 &admin_actor(),
-                "role",
+                Action::Role,
                 std::slice::from_ref(login_id),
-                "ok",
+                Outcome::Ok,
                 format!(
                     "role {} -> {} (users file {})",
                     from.as_str(),
@@ -435,7 +436,7 @@ fn import_pskc(
             &admin_actor(),
             action(Kind::Devices),
             &[],
-            "ok",
+            Outcome::Ok,
             format!(
                 "{total} devices from {} (PSKC key container, {protection})",
                 escape_controls(name)
@@ -490,10 +491,10 @@ fn read_passphrase_file(path: &Path) -> Result<Zeroizing<String>> {
 }
 
 /// The audit action of an import.
-fn action(kind: Kind) -> &'static str {
+fn action(kind: Kind) -> Action {
     match kind {
-        Kind::Users => "import-users",
-        Kind::Devices => "import-devices",
+        Kind::Users => Action::ImportUsers,
+        Kind::Devices => Action::ImportDevices,
     }
 }
 

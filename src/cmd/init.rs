@@ -8,6 +8,7 @@ use crate::cli::InitArgs;
 use crate::cmd::import::{Kind, import};
 use crate::cmd::{admin_actor, record};
 use crate::context::Context;
+use crate::store::audit::{Action, Outcome};
 use serde::Serialize;
 
 use crate::catalogue::Msg;
@@ -103,9 +104,9 @@ fn create(
             ctx,
             tx,
             &admin_actor(),
-            "init",
+            Action::Init,
             &[],
-            "ok",
+            Outcome::Ok,
             format!(
                 "created a {} registry {} under key {fingerprint}",
                 mode.as_str(),
@@ -197,9 +198,9 @@ pub fn load_demo(ctx: &Context, conn: &Tx<'_>) -> Result<()> {
         ctx,
         conn,
         &admin_actor(),
-        "init-demo",
+        Action::InitDemo,
         &[],
-        "ok",
+        Outcome::Ok,
         "loaded the sample organisation from fixtures/".to_string(),
     )
 }

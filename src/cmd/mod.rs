@@ -31,14 +31,16 @@ pub fn admin_actor() -> String {
     crate::store::audit::os_actor()
 }
 
+pub use crate::store::audit::{Action, Outcome};
+
 /// Appends an audit row stamped with the command's clock.
 pub fn record(
     ctx: &Context,
     tx: &Tx<'_>,
     actor: &str,
-    action: &str,
+    action: Action,
     targets: &[String],
-    outcome: &str,
+    outcome: Outcome,
     detail: String,
 ) -> Result<()> {
     crate::store::audit::record(tx, &ctx.clock, actor, action, targets, outcome, detail)

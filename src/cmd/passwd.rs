@@ -8,6 +8,7 @@ use std::io::Write;
 use crate::cli::PasswdArgs;
 use crate::cmd::{admin_actor, master_factors, password_prompt, record, require_user};
 use crate::context::Context;
+use crate::store::audit::{Action, Outcome};
 use serde::Serialize;
 
 use crate::catalogue::Msg;
@@ -54,9 +55,9 @@ pub fn run(ctx: &Context, store: &mut Store, args: &PasswdArgs, out: &mut dyn Wr
                 ctx,
                 tx,
                 &admin_actor(),
-                "passwd",
+                Action::Passwd,
                 &targets,
-                "ok",
+                Outcome::Ok,
                 "first confirmation password set".to_string(),
             )
         })?;
@@ -83,7 +84,7 @@ pub fn run(ctx: &Context, store: &mut Store, args: &PasswdArgs, out: &mut dyn Wr
         };
         let signature = Signature {
             signer: &signer,
-            action: "passwd",
+            action: Action::Passwd,
             targets: &targets,
             password: &password_input,
             code: args.otp.as_deref(),
@@ -117,9 +118,9 @@ pub fn run(ctx: &Context, store: &mut Store, args: &PasswdArgs, out: &mut dyn Wr
                     ctx,
                     tx,
                     &signed.signer.login_id,
-                    "passwd",
+                    Action::Passwd,
                     &targets,
-                    "ok",
+                    Outcome::Ok,
                     format!("confirmation password changed {how}"),
                 )
             },

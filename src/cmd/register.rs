@@ -17,6 +17,7 @@ use crate::rules::calendar::japan_date;
 use crate::rules::disposal;
 use crate::rules::registration::{self, UserRefusal};
 use crate::signed::{Factors, Signature};
+use crate::store::audit::{Action, Outcome};
 use crate::store::devices::{clear_out_of_use, find_device, mark_out_of_use, serial_of};
 use crate::store::users::{self, UserRow, holders, previous_device_id};
 use crate::store::{DeviceRow, Store};
@@ -42,7 +43,7 @@ pub fn run(
     // instant on the rows as they are then.
     let signature = Signature {
         signer: &args.user,
-        action: "register",
+        action: Action::Register,
         targets: &targets,
         password: &PasswordInput::Prompt,
         code: args.otp.as_deref(),
@@ -90,9 +91,9 @@ pub fn run(
                 ctx,
                 tx,
                 &user.login_id,
-                "register",
+                Action::Register,
                 std::slice::from_ref(&user.login_id),
-                "ok",
+                Outcome::Ok,
                 match &previous_serial {
                     Some(p) => format!(
                         "serial {}; previous {p}{}",

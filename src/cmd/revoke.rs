@@ -27,6 +27,7 @@ use crate::rules::revocation::{self, DeviceView};
 use crate::rules::schedule::registrable_at;
 use crate::rules::status::Status;
 use crate::signed::{Factors, Signature};
+use crate::store::audit::{Action, Outcome};
 use crate::store::users::{self, UserRow, find_user};
 use crate::store::{DeviceRow, Store, Tx};
 
@@ -254,8 +255,8 @@ pub fn run(
     }
     let target_ids: Vec<String> = targets.iter().map(|t| t.user.login_id.clone()).collect();
     let action = match kind {
-        Kind::Plain => "revoke",
-        Kind::Bank => "bank-revoke",
+        Kind::Plain => Action::Revoke,
+        Kind::Bank => Action::BankRevoke,
     };
     let signature = Signature {
         signer: &req.master,
@@ -359,7 +360,7 @@ pub fn run(
                 &signed.signer.login_id,
                 action,
                 std::slice::from_ref(&target.user.login_id),
-                "ok",
+                Outcome::Ok,
                 detail,
             )?;
             bar.inc(1);

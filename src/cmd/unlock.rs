@@ -8,6 +8,7 @@ use std::io::Write;
 use crate::cli::UnlockArgs;
 use crate::cmd::{admin_actor, master_factors, password_prompt, record, require_user};
 use crate::context::Context;
+use crate::store::audit::{Action, Outcome};
 use serde::Serialize;
 
 use crate::catalogue::Msg;
@@ -34,7 +35,7 @@ pub fn run(ctx: &Context, store: &mut Store, args: &UnlockArgs, out: &mut dyn Wr
             );
             let signature = Signature {
                 signer: master,
-                action: "unlock",
+                action: Action::Unlock,
                 targets: &targets,
                 password: &password,
                 code: args.otp.as_deref(),
@@ -52,9 +53,9 @@ pub fn run(ctx: &Context, store: &mut Store, args: &UnlockArgs, out: &mut dyn Wr
                         ctx,
                         tx,
                         &signed.signer.login_id,
-                        "unlock",
+                        Action::Unlock,
                         &targets,
-                        "ok",
+                        Outcome::Ok,
                         detail(&before, "signed by a master"),
                     )?;
                     Ok(before)
@@ -79,9 +80,9 @@ pub fn run(ctx: &Context, store: &mut Store, args: &UnlockArgs, out: &mut dyn Wr
                     ctx,
                     tx,
                     &actor,
-                    "recovery",
+                    Action::Recovery,
                     std::slice::from_ref(&before.login_id),
-                    "ok",
+                    Outcome::Ok,
                     detail(&before, &format!("recovery unlock by {actor}")),
                 )?;
                 Ok(before)

@@ -33,13 +33,111 @@ fn previous_head(row: &AuditRow) -> Option<Vec<u8>> {
 /// The chain's start: the "previous MAC" of the first row.
 const GENESIS: [u8; 32] = [0; 32];
 
+/// What an audit row records as done: every action tokenctl writes, by
+/// the name the log keeps (`--action` filters on it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Init,
+    InitDemo,
+    ImportUsers,
+    ImportDevices,
+    Role,
+    Passwd,
+    Revoke,
+    BankRevoke,
+    Register,
+    Lock,
+    Unlock,
+    Recovery,
+    Dispose,
+    /// Schema 2's sealing of an older registry (kept for its rows).
+    Seal,
+    Upgrade,
+}
+
+impl Action {
+    pub const ALL: [Action; 15] = [
+        Action::Init,
+        Action::InitDemo,
+        Action::ImportUsers,
+        Action::ImportDevices,
+        Action::Role,
+        Action::Passwd,
+        Action::Revoke,
+        Action::BankRevoke,
+        Action::Register,
+        Action::Lock,
+        Action::Unlock,
+        Action::Recovery,
+        Action::Dispose,
+        Action::Seal,
+        Action::Upgrade,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Init => "init",
+            Action::InitDemo => "init-demo",
+            Action::ImportUsers => "import-users",
+            Action::ImportDevices => "import-devices",
+            Action::Role => "role",
+            Action::Passwd => "passwd",
+            Action::Revoke => "revoke",
+            Action::BankRevoke => "bank-revoke",
+            Action::Register => "register",
+            Action::Lock => "lock",
+            Action::Unlock => "unlock",
+            Action::Recovery => "recovery",
+            Action::Dispose => "dispose",
+            Action::Seal => "seal",
+            Action::Upgrade => "upgrade",
+        }
+    }
+
+    /// The action a row records; `None` for a name no tokenctl writes.
+    pub fn parse(name: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.as_str() == name)
+    }
+}
+
+/// How an audited attempt ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    Failed,
+    Refused,
+    Locked,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 4] = [
+        Outcome::Ok,
+        Outcome::Failed,
+        Outcome::Refused,
+        Outcome::Locked,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Failed => "failed",
+            Outcome::Refused => "refused",
+            Outcome::Locked => "locked",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| o.as_str() == name)
+    }
+}
+
 /// A row to append.
 pub struct AuditEntry<'a> {
     pub at: i64,
     pub actor: &'a str,
-    pub action: &'a str,
+    pub action: Action,
     pub targets: &'a [String],
-    pub outcome: &'a str,
+    pub outcome: Outcome,
     pub detail: String,
     pub clock_fixed: bool,
 }
@@ -92,9 +190,9 @@ pub fn record(
     tx: &Tx<'_>,
     clock: &Clock,
     actor: &str,
-    action: &str,
+    action: Action,
     targets: &[String],
-    outcome: &str,
+    outcome: Outcome,
     detail: String,
 ) -> Result<()> {
     append(
@@ -119,9 +217,9 @@ pub fn append(tx: &Tx<'_>, entry: &AuditEntry<'_>) -> Result<()> {
         at: entry.at,
         recorded_at: Some(Utc::now().timestamp()),
         actor: entry.actor.to_string(),
-        action: entry.action.to_string(),
+        action: entry.action.as_str().to_string(),
         targets: entry.targets.to_vec(),
-        outcome: entry.outcome.to_string(),
+        outcome: entry.outcome.as_str().to_string(),
         detail: entry.detail.clone(),
         clock_fixed: entry.clock_fixed,
         mac: None,
@@ -375,6 +473,18 @@ mod tests {
             clock_fixed: false,
             mac: None,
         }
+    }
+
+    #[test]
+    fn every_action_and_outcome_round_trips_by_its_recorded_name() {
+        for action in Action::ALL {
+            assert_eq!(Action::parse(action.as_str()), Some(action));
+        }
+        for outcome in Outcome::ALL {
+            assert_eq!(Outcome::parse(outcome.as_str()), Some(outcome));
+        }
+        assert_eq!(Action::parse("drop-table"), None);
+        assert_eq!(Outcome::parse("maybe"), None);
     }
 
     #[test]

@@ -178,9 +178,9 @@ fn record_upgrade(
         &audit::AuditEntry {
             at: chrono::Utc::now().timestamp(),
             actor: &audit::os_actor(),
-            action: "upgrade",
+            action: audit::Action::Upgrade,
             targets: &[],
-            outcome: "ok",
+            outcome: audit::Outcome::Ok,
             detail: format!(
                 "schema {from} upgraded to {SCHEMA_VERSION}: {sealed} device secret(s) sealed, \
                  every row authenticated under key {}{previous}",
