@@ -88,7 +88,9 @@ pub struct RegistryKey {
     path: PathBuf,
     seal: Zeroizing<[u8; 32]>,
     audit: Zeroizing<[u8; 32]>,
-    rows: Zeroizing<[u8; 32]>,
+    /// The row key's HMAC state, keyed once: a million rows are MAC'd on an
+    /// import, and keying HMAC costs two hash blocks each time.
+    rows: HmacSha256,
     fingerprint: String,
     binding: Binding,
     nonces: Mutex<NonceSource>,
@@ -245,6 +247,8 @@ impl KeyFile {
             .expect("32 bytes is a valid HKDF length");
         hk.expand(&label("row mac"), rows.as_mut())
             .expect("32 bytes is a valid HKDF length");
+        let rows = <HmacSha256 as hmac::KeyInit>::new_from_slice(rows.as_ref())
+            .expect("HMAC takes any key length");
         RegistryKey {
             path: self.path.clone(),
             seal,
@@ -416,8 +420,7 @@ impl RegistryKey {
     /// HMAC-SHA256 under the row key, truncated to `ROW_MAC_LEN`: the MAC of
     /// a row, a registry mark, the state or the witness.
     pub fn row_mac(&self, bytes: &[u8]) -> RowMac {
-        let mut mac = <HmacSha256 as hmac::KeyInit>::new_from_slice(self.rows.as_ref())
-            .expect("HMAC takes any key length");
+        let mut mac = self.rows.clone();
         mac.update(bytes);
         let full = mac.finalize().into_bytes();
         let mut out = [0u8; ROW_MAC_LEN];

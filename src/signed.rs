@@ -17,7 +17,7 @@
 //! the lock it may cause), then fails. The action can only be run with a
 //! `Signed`, which only this module can make:
 //!
-//! ```compile_fail
+//! ```compile_fail,E0451
 //! // A command cannot make its own proof of a signature.
 //! let signed = tokenctl::signed::Signed { at: chrono::Utc::now(), signer: todo!(), device: None, _proof: () };
 //! ```

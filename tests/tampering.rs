@@ -604,3 +604,34 @@ fn a_damaged_expiry_date_is_the_same_error_from_every_command() {
         ],
     );
 }
+
+/// A row put back together with its leaf node, then a write that touches
+/// another row of the same node without reading the first (an import adds
+/// users beside it): the write must not fold the altered node into a new
+/// root, which would bless the rollback.
+#[test]
+fn a_write_beside_a_row_put_back_with_its_leaf_does_not_bless_it() {
+    let r = Registry::demo();
+    let copy = keep_a_copy(&r);
+    r.lock_taro(NOON_FRIDAY);
+    r.sqlite3(&format!(
+        "ATTACH '{}' AS yesterday; \
+         DELETE FROM users WHERE id = 1; INSERT INTO users SELECT * FROM yesterday.users WHERE id = 1; \
+         UPDATE tree SET hashes = (SELECT hashes FROM yesterday.tree WHERE node = {users_leaf}) \
+         WHERE node = {users_leaf};",
+        copy.display(),
+        users_leaf = 1u64 << 28
+    ));
+    refused(
+        &r,
+        &["import", "users", "-"],
+        "login_id,name,role,otp_required,serial\nnew01,New,general,true,\n",
+        "the state tree does not match the registry's state mark",
+    );
+    check_finds(
+        &r,
+        &[
+            "rollback: the state tree was changed: it does not hash to the root in the registry's state mark",
+        ],
+    );
+}

@@ -126,15 +126,32 @@ pub fn find_device(conn: &Tx<'_>, serial: &str) -> Result<Option<DeviceRow>> {
 
 /// The id and disposal instant of `serial`, for binding users at import.
 pub fn device_id_of(conn: &Tx<'_>, serial: &str) -> Result<Option<(i64, bool)>> {
-    let found: Option<(i64, bool)> = conn
-        .conn
-        .prepare_cached("SELECT id, disposed_at IS NOT NULL FROM devices WHERE serial = ?1")?
-        .query_row([serial], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    if let Some((id, _)) = found {
-        conn.verify(&DEVICES, id)?;
+    if !conn.authenticated() {
+        return Ok(conn
+            .conn
+            .prepare_cached("SELECT id, disposed_at IS NOT NULL FROM devices WHERE serial = ?1")?
+            .query_row([serial], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?);
     }
-    Ok(found)
+    // Read whole and verified in one look: an import binds a million.
+    static BY_SERIAL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let sql = BY_SERIAL.get_or_init(|| DEVICES.select("WHERE serial = ?1"));
+    let mut stmt = conn.conn.prepare_cached(sql)?;
+    let mut rows = stmt.query([serial])?;
+    let Some(r) = rows.next()? else {
+        return Ok(None);
+    };
+    let n = DEVICES.columns.len();
+    let values: Vec<ValueRef<'_>> = (0..n)
+        .map(|i| r.get_ref(i))
+        .collect::<rusqlite::Result<_>>()?;
+    let stored = match r.get_ref(n)? {
+        ValueRef::Blob(b) => Some(b),
+        _ => None,
+    };
+    conn.verify_values(&DEVICES, &values, stored)?;
+    let id = values[0].as_i64().unwrap_or(0);
+    Ok(Some((id, !matches!(values[10], ValueRef::Null))))
 }
 
 /// Inserts a device of a delivery, its secret sealed under the registry key.

@@ -23,7 +23,7 @@
 //! all empty is absent and hashes to zero, so the tree stores only what
 //! rows exist. Nodes are not MAC'd one by one: the root is.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
@@ -121,35 +121,54 @@ fn write_node(conn: &Connection, level: u32, index: u64, node: &Node) -> rusqlit
     Ok(())
 }
 
+/// Nodes proved to hang under the current root in this transaction, by
+/// level and index: a path stops at the first of them, without reading it.
+pub(crate) type Proven = HashMap<(u32, u64), Node, super::auth::ByPosition>;
+
 /// Writes changed leaves (`EMPTY` for a removed row) and every node above
-/// them; returns the new root.
-pub(crate) fn apply(conn: &Connection, leaves: &HashMap<u64, RowMac>) -> rusqlite::Result<RowMac> {
-    let mut changed: BTreeMap<u64, RowMac> = leaves.iter().map(|(p, m)| (*p, *m)).collect();
+/// them; returns the new root. With `under`, every node read on the way is
+/// first proved to hang under that root (the current one): a node someone
+/// changed to match a row they put back is refused (`PathBreak::Node`), not
+/// folded into a new root that would bless it. Without it (the upgrade,
+/// which builds the tree anew), nodes are taken as they are.
+pub(crate) fn apply(
+    conn: &Connection,
+    leaves: &super::auth::Leaves,
+    mut under: Option<(&RowMac, &mut Proven)>,
+) -> rusqlite::Result<Result<RowMac, PathBreak>> {
+    let mut changed: Vec<(u64, RowMac)> = leaves.iter().map(|(p, m)| (*p, *m)).collect();
+    changed.sort_unstable_by_key(|(p, _)| *p);
     for level in 0..LEVELS {
-        let mut parents = BTreeMap::new();
-        let mut group: Option<(u64, Node)> = None;
-        for (child, value) in changed {
-            let index = child >> FANOUT_BITS;
-            if group.as_ref().is_some_and(|(i, _)| *i != index) {
-                let (i, node) = group.take().expect("checked");
-                write_node(conn, level, i, &node)?;
-                parents.insert(i, node_hash(level, i, &node));
+        let mut parents: Vec<(u64, RowMac)> = Vec::new();
+        let mut at = 0;
+        while at < changed.len() {
+            let index = changed[at].0 >> FANOUT_BITS;
+            let mut node = read_node(conn, level, index)?;
+            if level == 0
+                && let Some((root, proven)) = under.as_mut()
+            {
+                let hash = node_hash(level, index, &node);
+                if let Err(at) = verify_from(conn, 1, index, &hash, root, proven)? {
+                    return Ok(Err(at.max(PathBreak::Node)));
+                }
             }
-            if group.is_none() {
-                group = Some((index, read_node(conn, level, index)?));
+            while at < changed.len() && changed[at].0 >> FANOUT_BITS == index {
+                set_slot(&mut node, changed[at].0, &changed[at].1);
+                at += 1;
             }
-            set_slot(&mut group.as_mut().expect("set").1, child, &value);
-        }
-        if let Some((i, node)) = group {
-            write_node(conn, level, i, &node)?;
-            parents.insert(i, node_hash(level, i, &node));
+            write_node(conn, level, index, &node)?;
+            parents.push((index, node_hash(level, index, &node)));
         }
         changed = parents;
     }
-    Ok(match changed.get(&0) {
-        Some(root) => *root,
-        None => root(conn)?,
-    })
+    if let Some((_, proven)) = under {
+        // The nodes changed: nothing proved before holds any more.
+        proven.clear();
+    }
+    Ok(Ok(match changed.first() {
+        Some((0, root)) => *root,
+        _ => root(conn)?,
+    }))
 }
 
 /// The root as the stored nodes give it.
@@ -159,7 +178,7 @@ pub(crate) fn root(conn: &Connection) -> rusqlite::Result<RowMac> {
 }
 
 /// Where a path from a leaf to the root broke.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum PathBreak {
     /// The leaf holds another MAC: the row is not the version tokenctl last
     /// wrote (put back, or its leaf changed).
@@ -169,22 +188,37 @@ pub(crate) enum PathBreak {
     Node,
 }
 
-/// Checks that `leaf` is the value at `pos` under `root`. `verified` holds
-/// nodes already proved under the same root in this transaction: a path
-/// stops at the first of them.
+/// Checks that `leaf` is the value at `pos` under `root`. `proven` holds
+/// nodes already proved under the same root in this transaction.
 pub(crate) fn verify_path(
     conn: &Connection,
     pos: u64,
     leaf: &RowMac,
     root: &RowMac,
-    verified: &mut HashMap<(u32, u64), RowMac>,
+    proven: &mut Proven,
 ) -> rusqlite::Result<Result<(), PathBreak>> {
-    let mut child = pos;
-    let mut value = *leaf;
+    verify_from(conn, 0, pos, leaf, root, proven)
+}
+
+/// Checks that `value` is child `child` of its node at `level`, and so on
+/// up to `root`; remembers the nodes it proved.
+fn verify_from(
+    conn: &Connection,
+    level: u32,
+    child: u64,
+    value: &RowMac,
+    root: &RowMac,
+    proven: &mut Proven,
+) -> rusqlite::Result<Result<(), PathBreak>> {
+    let (mut child, mut value) = (child, *value);
     let mut path = Vec::with_capacity(LEVELS as usize);
-    for level in 0..LEVELS {
+    for level in level..LEVELS {
         let index = child >> FANOUT_BITS;
-        let node = read_node(conn, level, index)?;
+        let known = proven.get(&(level, index)).copied();
+        let node = match known {
+            Some(node) => node,
+            None => read_node(conn, level, index)?,
+        };
         if slot(&node, child) != value {
             let at = if level == 0 {
                 PathBreak::Leaf
@@ -193,19 +227,18 @@ pub(crate) fn verify_path(
             };
             return Ok(Err(at));
         }
-        let hash = node_hash(level, index, &node);
-        if verified.get(&(level, index)) == Some(&hash) {
-            verified.extend(path);
+        if known.is_some() {
+            proven.extend(path);
             return Ok(Ok(()));
         }
-        path.push(((level, index), hash));
+        path.push(((level, index), node));
         child = index;
-        value = hash;
+        value = node_hash(level, index, &node);
     }
     if value != *root {
         return Ok(Err(PathBreak::Node));
     }
-    verified.extend(path);
+    proven.extend(path);
     Ok(Ok(()))
 }
 
@@ -220,6 +253,10 @@ mod tests {
         conn
     }
 
+    fn leaves_of<const N: usize>(pairs: [(u64, RowMac); N]) -> super::super::auth::Leaves {
+        pairs.into_iter().collect()
+    }
+
     fn leaf(byte: u8) -> RowMac {
         [byte; ROW_MAC_LEN]
     }
@@ -228,7 +265,9 @@ mod tests {
     fn an_empty_tree_has_the_zero_root_and_stores_nothing() {
         let c = conn();
         assert_eq!(root(&c).unwrap(), EMPTY);
-        let root = apply(&c, &HashMap::from([(position(1, 5), EMPTY)])).unwrap();
+        let root = apply(&c, &leaves_of([(position(1, 5), EMPTY)]), None)
+            .unwrap()
+            .unwrap();
         assert_eq!(root, EMPTY);
         let count: i64 = c
             .query_row("SELECT count(*) FROM tree", [], |r| r.get(0))
@@ -239,21 +278,21 @@ mod tests {
     #[test]
     fn every_leaf_verifies_and_an_old_or_foreign_value_does_not() {
         let c = conn();
-        let mut leaves = HashMap::new();
+        let mut leaves = super::super::auth::Leaves::default();
         for (table, rowid) in [(1, 1), (1, 2), (1, 17), (2, 1), (3, MAX_ROWID)] {
             leaves.insert(position(table, rowid), leaf(rowid as u8 ^ table));
         }
-        let root = apply(&c, &leaves).unwrap();
+        let root = apply(&c, &leaves, None).unwrap().unwrap();
         assert_ne!(root, EMPTY);
         assert_eq!(super::root(&c).unwrap(), root);
-        let mut verified = HashMap::new();
+        let mut verified = Proven::default();
         for (pos, value) in &leaves {
             assert_eq!(
                 verify_path(&c, *pos, value, &root, &mut verified).unwrap(),
                 Ok(())
             );
             assert_eq!(
-                verify_path(&c, *pos, &leaf(0xee), &root, &mut HashMap::new()).unwrap(),
+                verify_path(&c, *pos, &leaf(0xee), &root, &mut Proven::default()).unwrap(),
                 Err(PathBreak::Leaf)
             );
         }
@@ -261,9 +300,11 @@ mod tests {
         // verifies the new value, nor the new root the old one.
         let old_root = root;
         let pos = position(1, 2);
-        let new_root = apply(&c, &HashMap::from([(pos, leaf(0x42))])).unwrap();
+        let new_root = apply(&c, &leaves_of([(pos, leaf(0x42))]), None)
+            .unwrap()
+            .unwrap();
         assert_ne!(new_root, old_root);
-        let mut none = HashMap::new();
+        let mut none = Proven::default();
         assert_eq!(
             verify_path(&c, pos, &leaf(0x42), &old_root, &mut none).unwrap(),
             Err(PathBreak::Node)
@@ -278,14 +319,24 @@ mod tests {
     fn a_node_changed_to_match_an_old_leaf_breaks_above_it() {
         let c = conn();
         let pos = position(2, 3);
-        apply(&c, &HashMap::from([(pos, leaf(1))])).unwrap();
+        apply(&c, &leaves_of([(pos, leaf(1))]), None)
+            .unwrap()
+            .unwrap();
         let (old_node, old_root) = (read_node(&c, 0, pos >> 4).unwrap(), root(&c).unwrap());
-        let new_root = apply(&c, &HashMap::from([(pos, leaf(2))])).unwrap();
+        let new_root = apply(&c, &leaves_of([(pos, leaf(2))]), None)
+            .unwrap()
+            .unwrap();
         assert_ne!(old_root, new_root);
         // Put the old leaf node back (what someone without the key can do).
         write_node(&c, 0, pos >> 4, &old_node).unwrap();
         assert_eq!(
-            verify_path(&c, pos, &leaf(1), &new_root, &mut HashMap::new()).unwrap(),
+            verify_path(&c, pos, &leaf(1), &new_root, &mut Proven::default()).unwrap(),
+            Err(PathBreak::Node)
+        );
+        // A write to another leaf of the same node does not bless it.
+        let neighbour = leaves_of([(pos + 1, leaf(3))]);
+        assert_eq!(
+            apply(&c, &neighbour, Some((&new_root, &mut Proven::default()))).unwrap(),
             Err(PathBreak::Node)
         );
     }
@@ -293,11 +344,11 @@ mod tests {
     #[test]
     fn removing_every_leaf_empties_the_tree() {
         let c = conn();
-        let leaves: HashMap<u64, RowMac> =
+        let leaves: super::super::auth::Leaves =
             (1..100).map(|r| (position(1, r), leaf(r as u8))).collect();
-        apply(&c, &leaves).unwrap();
-        let gone: HashMap<u64, RowMac> = leaves.keys().map(|p| (*p, EMPTY)).collect();
-        assert_eq!(apply(&c, &gone).unwrap(), EMPTY);
+        apply(&c, &leaves, None).unwrap().unwrap();
+        let gone: super::super::auth::Leaves = leaves.keys().map(|p| (*p, EMPTY)).collect();
+        assert_eq!(apply(&c, &gone, None).unwrap().unwrap(), EMPTY);
         let count: i64 = c
             .query_row("SELECT count(*) FROM tree", [], |r| r.get(0))
             .unwrap();

@@ -30,12 +30,14 @@ use crate::store::meta::Mode;
 
 /// Builds the current schema in a new, empty registry and writes its marks.
 pub(super) fn create_schema(store: &mut Store, id: RegistryId, mode: Mode) -> Result<()> {
+    store.conn.execute_batch("PRAGMA foreign_keys = OFF;")?;
     let tx = Transaction::new_unchecked(&store.conn, TransactionBehavior::Immediate)?;
     for (number, sql) in MIGRATIONS {
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", number)?;
     }
     tx.commit()?;
+    store.conn.execute_batch("PRAGMA foreign_keys = ON;")?;
     store.version = SCHEMA_VERSION;
     store.write(|tx| {
         let empty = State {
