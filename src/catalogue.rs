@@ -354,6 +354,7 @@ catalogue! {
     ActionSeal => en: "seal", ja: "秘密情報の暗号化";
     ActionRole => en: "role", ja: "利用者区分の変更";
     ActionUpgrade => en: "upgrade", ja: "レジストリの更新";
+    ActionRestore => en: "restore", ja: "バックアップからの復元";
     OutcomeOk => en: "ok", ja: "成功";
     OutcomeFailed => en: "failed", ja: "失敗";
     OutcomeRefused => en: "refused", ja: "拒否";
@@ -995,11 +996,42 @@ catalogue! {
         => en: "--expect-head must be 64 hex digits (an audit head printed by `tokenctl check`)",
            ja: "--expect-head には16進数64桁（`tokenctl check` が表示した監査ログの先頭）を指定してください";
     CheckIntact
-        => en: "The registry is intact: SQLite's checks, the invariants, every sealed secret and the audit chain verify.",
-           ja: "レジストリに異常はありません（SQLite の検査、不変条件、暗号化された秘密鍵、監査ログの連鎖をすべて確認しました）。";
+        => en: "The registry is intact: SQLite's checks, the invariants, every mark and row, every sealed secret, the audit chain and the witness verify.",
+           ja: "レジストリに異常はありません（SQLite の検査、不変条件、すべての印と行、暗号化された秘密情報、監査ログの連鎖、証人ファイルをすべて確認しました）。";
     CheckAltered
         => en: "The registry was altered or is damaged.",
            ja: "レジストリが改ざんされているか、破損しています。";
+    CheckRegistryId => en: "registry ID", ja: "レジストリID";
+    CheckWitnessAhead { rows: u64 }
+        => en: "This is a copy: the registry it was taken from is {rows} audit row(s) ahead of it (its witness says so).",
+           ja: "これは複製です。複製元のレジストリは監査ログで {rows} 行先に進んでいます（証人ファイルの記録）。";
+    BackedUp { path: String }
+        => en: "Backed up the registry to {path} and verified the copy. It holds no key: keep the key file apart from it.",
+           ja: "レジストリを {path} にバックアップし、複製を検証しました。複製に鍵は含まれません。鍵ファイルは別に保管してください。";
+    Restored { path: String, src: String, kept: Option<String> }
+        => en: { match kept {
+                Some(kept) => format!("Restored {path} from {src}; the registry it replaced is kept as {kept}."),
+                None => format!("Restored {path} from {src}."),
+            } },
+           ja: { match kept {
+                Some(kept) => format!("{src} から {path} を復元しました。置き換えたレジストリは {kept} として残しています。"),
+                None => format!("{src} から {path} を復元しました。"),
+            } };
+    ConfirmRestore { path: String, src: String }
+        => en: "Replace the registry {path} with the backup {src}? Everything written since the backup is set aside",
+           ja: "レジストリ {path} をバックアップ {src} で置き換えますか？バックアップ以降に書き込まれた内容は別ファイルに退避されます";
+    RestoreNotABackup
+        => en: "this backup is from a tokenctl before registry IDs (schema 1 or 2); open it with --db to upgrade it, then back it up again",
+           ja: "このバックアップはレジストリIDより前の tokenctl のものです（スキーマ 1 または 2）。--db で開いて更新してから、改めてバックアップしてください";
+    RestoreOtherRegistry { path: String }
+        => en: "this is a backup of another registry, not of {path} (their registry IDs differ); nothing was changed",
+           ja: "これは {path} ではなく別のレジストリのバックアップです（レジストリIDが異なります）。何も変更していません";
+    RestoreUnknownRegistry
+        => en: "there is no registry here, and this key file's witness does not know the backup's registry; nothing was changed",
+           ja: "ここにレジストリがなく、この鍵ファイルの証人ファイルもバックアップのレジストリを知りません。何も変更していません";
+    CannotMoveAside { path: String }
+        => en: "cannot move the registry {path} aside",
+           ja: "レジストリ {path} を退避できません";
     CheckAuditRows => en: "audit rows", ja: "監査ログの行数";
     CheckAuditHead => en: "audit head", ja: "監査ログの先頭";
 

@@ -155,11 +155,21 @@ pub enum Command {
         after_help = "Examples:\n  tokenctl unlock hamako01 --as taro01 --otp 123456 --password-file pw\n  tokenctl unlock taro01 --recovery --yes --format json"
     )]
     Unlock(UnlockArgs),
-    /// Verify the registry: SQLite's checks, invariants, sealed secrets, audit chain
+    /// Verify the registry: SQLite's checks, invariants, every row and mark, secrets, audit chain, witness
     #[command(
         after_help = "Examples:\n  tokenctl check\n  tokenctl check --expect-head HEX   # the head an earlier check printed\n  tokenctl check --format json"
     )]
     Check(CheckArgs),
+    /// Copy the registry (consistent while others write), verified; the key is not in it
+    #[command(
+        after_help = "Examples:\n  tokenctl backup /backups/registry-2026-12-04.db\n  tokenctl backup copy.db --format json\n  tokenctl --db copy.db check --backup   # verify a copy later, on its own"
+    )]
+    Backup(BackupArgs),
+    /// Put back a verified backup of this registry (the replaced file is kept)
+    #[command(
+        after_help = "Examples:\n  tokenctl restore /backups/registry-2026-12-04.db\n  tokenctl restore copy.db --yes   # without a terminal"
+    )]
+    Restore(RestoreArgs),
     /// Print shell completions
     #[command(
         after_help = "Examples:\n  tokenctl completions bash > /etc/bash_completion.d/tokenctl\n  tokenctl completions zsh > ~/.zfunc/_tokenctl\n  tokenctl completions fish > ~/.config/fish/completions/tokenctl.fish"
@@ -418,6 +428,26 @@ pub struct CheckArgs {
     /// Also require this audit head (hex), recorded earlier, to be in the chain
     #[arg(long, value_name = "HEX")]
     pub expect_head: Option<String>,
+    /// The registry is a backup: its witness may be ahead of it (not diverged)
+    #[arg(long)]
+    pub backup: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where to write the copy (never over an existing file)
+    #[arg(value_name = "DEST")]
+    pub dest: std::path::PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup to put back (made by `tokenctl backup` of this registry)
+    #[arg(value_name = "SRC")]
+    pub src: std::path::PathBuf,
+    /// Do not ask for confirmation (needed without a terminal)
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]
@@ -474,10 +504,15 @@ impl Command {
             Command::DisposeNote(a) if !a.mark_disposed => read_only,
             Command::Revoke(a) if a.dry_run => read_with_key,
             Command::Otp(_) => read_with_key,
-            Command::Check(_) => Needs {
-                access: Access::Inspect,
+            Command::Check(a) => Needs {
+                access: if a.backup {
+                    Access::InspectCopy
+                } else {
+                    Access::Inspect
+                },
                 key: true,
             },
+            Command::Backup(_) => read_with_key,
             _ => write,
         }
     }

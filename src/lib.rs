@@ -194,6 +194,10 @@ fn execute(cli: Cli, lang: Lang, out: &mut dyn Write) -> Result<i32> {
     if let Command::Init(args) = &cli.command {
         return cmd::init::run(&ctx, &path, &key_path, args, out).map(|_| 0);
     }
+    // The registry being replaced may be the very thing that is damaged.
+    if let Command::Restore(args) = &cli.command {
+        return cmd::restore::run(&ctx, &path, &key_path, args, out);
+    }
     let needs = cli.command.needs();
     let key = needs.key.then_some(key_path.as_path());
     let mut store = Store::open(&path, needs.access, key, ctx.clock.is_fixed())?;
@@ -235,7 +239,12 @@ pub fn dispatch(
         Command::Audit(args) => cmd::audit::run(ctx, store, &args, out)?,
         Command::Unlock(args) => cmd::unlock::run(ctx, store, &args, out)?,
         Command::Check(args) => return cmd::check::run(ctx, store, &args, out),
-        Command::Init(_) | Command::Completions(_) | Command::Man | Command::Demo => {
+        Command::Backup(args) => return cmd::backup::run(ctx, store, &args, out),
+        Command::Init(_)
+        | Command::Restore(_)
+        | Command::Completions(_)
+        | Command::Man
+        | Command::Demo => {
             unreachable!("handled before the registry is opened")
         }
     }

@@ -635,3 +635,17 @@ fn a_write_beside_a_row_put_back_with_its_leaf_does_not_bless_it() {
         ],
     );
 }
+
+#[test]
+fn a_registration_pointed_at_a_missing_device_is_found_three_ways() {
+    let r = Registry::demo();
+    r.sqlite3("UPDATE registrations SET device_id = 99 WHERE id = 2");
+    check_finds(
+        &r,
+        &[
+            "foreign-key: registrations row 2 refers to a missing devices row",
+            "invariant: user hamako01 holds a device without an open registration of it",
+            "row: registrations row 2 was changed or inserted outside tokenctl: its MAC does not verify",
+        ],
+    );
+}

@@ -137,6 +137,7 @@ fn action_label(action: &str) -> Option<Msg> {
         Action::Dispose => Msg::ActionDispose,
         Action::Seal => Msg::ActionSeal,
         Action::Upgrade => Msg::ActionUpgrade,
+        Action::Restore => Msg::ActionRestore,
     })
 }
 

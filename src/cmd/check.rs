@@ -20,6 +20,9 @@ pub const FINDINGS_EXIT_CODE: i32 = 9;
 #[derive(Serialize)]
 struct CheckJson<'a> {
     ok: bool,
+    /// The registry's random ID (hex), which its witness line is keyed by;
+    /// empty for a registry from before IDs (schema 1 or 2).
+    registry_id: String,
     audit_rows: u64,
     audit_head: String,
     /// Each `{kind, detail}`, the detail in English whatever `--lang` says:
@@ -40,12 +43,14 @@ pub fn run(ctx: &Context, store: &mut Store, args: &CheckArgs, out: &mut dyn Wri
         .transpose()?;
     let report = store.read(|tx| check::run(tx, expect_head.as_deref()))?;
     let head = report.audit_head.map(hex::encode).unwrap_or_default();
+    let registry_id = store.registry_id().map(hex::encode).unwrap_or_default();
     let ok = report.findings.is_empty();
     match ctx.out.format {
         Format::Json => write_json(
             out,
             &CheckJson {
                 ok,
+                registry_id: registry_id.clone(),
                 audit_rows: report.audit_rows,
                 audit_head: head.clone(),
                 findings: &report.findings,
@@ -53,9 +58,10 @@ pub fn run(ctx: &Context, store: &mut Store, args: &CheckArgs, out: &mut dyn Wri
         )?,
         Format::Csv => {
             let mut csv = csv_writer(&ctx.out, out);
-            csv.write_record(["ok", "audit_rows", "audit_head", "findings"])?;
+            csv.write_record(["ok", "registry_id", "audit_rows", "audit_head", "findings"])?;
             csv.write_record([
                 ok.to_string(),
+                registry_id.clone(),
                 report.audit_rows.to_string(),
                 head.clone(),
                 report.findings.len().to_string(),
@@ -70,21 +76,31 @@ pub fn run(ctx: &Context, store: &mut Store, args: &CheckArgs, out: &mut dyn Wri
                 Msg::CheckAltered
             };
             writeln!(out, "{}", o.t(verdict))?;
+            if !registry_id.is_empty() {
+                writeln!(out, "{}: {registry_id}", o.t(Msg::CheckRegistryId))?;
+            }
             writeln!(out, "{}: {}", o.t(Msg::CheckAuditRows), report.audit_rows)?;
             writeln!(out, "{}: {head}", o.t(Msg::CheckAuditHead))?;
+            if let Some(rows) = store.witness_ahead() {
+                writeln!(out, "{}", o.t(Msg::CheckWitnessAhead { rows }))?;
+            }
         }
     }
     if ok {
         return Ok(0);
     }
-    // One line per finding on stderr, as cron and scripts expect: the kind
-    // as it is, what was found in the user's language (the JSON report
-    // keeps the English).
+    print_findings(ctx, &report.findings);
+    Ok(FINDINGS_EXIT_CODE)
+}
+
+/// One line per finding on stderr, as cron and scripts expect: the kind as
+/// it is, what was found in the user's language (the JSON report keeps the
+/// English). `backup` and `restore` report a copy that fails the same way.
+pub fn print_findings(ctx: &Context, findings: &[Finding]) {
     let mut stderr = std::io::stderr().lock();
-    for finding in &report.findings {
+    for finding in findings {
         let text = finding.message.text(ctx.out.lang);
         let detail = crate::text::escape_controls(&text);
         let _ = writeln!(stderr, "check: {}: {detail}", finding.kind);
     }
-    Ok(FINDINGS_EXIT_CODE)
 }

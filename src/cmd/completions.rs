@@ -295,7 +295,7 @@ disposed of, user without OTP.
 timeout, damaged), the key file is missing or not the registry's, or another writer \
 changed the registry meanwhile (try again).
 
-9 :: check found the registry altered or damaged.
+9 :: the registry was altered outside tokenctl (a command refuses to act on it; check reports what it found).
 
 10 :: expiring --exit-code found devices to report.",
     ),

@@ -3,6 +3,7 @@
 //! hold no rules of their own.
 
 pub mod audit;
+pub mod backup;
 pub mod check;
 pub mod completions;
 pub mod demo;
@@ -14,6 +15,7 @@ pub mod list;
 pub mod otp;
 pub mod passwd;
 pub mod register;
+pub mod restore;
 pub mod revoke;
 pub mod unlock;
 

@@ -53,10 +53,11 @@ pub enum Action {
     /// Schema 2's sealing of an older registry (kept for its rows).
     Seal,
     Upgrade,
+    Restore,
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Action::Init,
         Action::InitDemo,
         Action::ImportUsers,
@@ -72,6 +73,7 @@ impl Action {
         Action::Dispose,
         Action::Seal,
         Action::Upgrade,
+        Action::Restore,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -91,6 +93,7 @@ impl Action {
             Action::Dispose => "dispose",
             Action::Seal => "seal",
             Action::Upgrade => "upgrade",
+            Action::Restore => "restore",
         }
     }
 

@@ -305,3 +305,22 @@ pub fn in_service_by_expiry(conn: &Tx<'_>, last_day: NaiveDate) -> Result<Vec<(N
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
+
+/// Moves every device's replay guard past the step of `now`: after a
+/// restore, no code a device showed before it (which a later copy of the
+/// registry may have accepted) can be accepted again. Returns how many
+/// guards moved.
+pub fn advance_replay_guards(conn: &Tx<'_>, now: i64) -> Result<usize> {
+    let moved: Vec<i64> = conn
+        .conn
+        .prepare(
+            "UPDATE devices SET last_step = ?1 / period + 1 \
+             WHERE last_step IS NULL OR last_step < ?1 / period + 1 RETURNING id",
+        )?
+        .query_map([now], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in &moved {
+        conn.reseal(&DEVICES, *id)?;
+    }
+    Ok(moved.len())
+}

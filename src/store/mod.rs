@@ -19,6 +19,7 @@
 pub mod audit;
 mod auth;
 pub mod check;
+pub mod copy;
 pub mod devices;
 pub mod meta;
 mod tree;
@@ -96,7 +97,23 @@ pub enum Access {
     /// Read-only, and what is found altered is reported, not refused:
     /// `check`.
     Inspect,
+    /// Like `Inspect`, for a copy (`check --backup`, a backup just taken, a
+    /// backup to restore): the witness may be ahead of it, not diverged.
+    InspectCopy,
     ReadWrite,
+    /// A verified copy just put back by `restore`: the witness is moved
+    /// back to it, on purpose, by its first write.
+    Restore,
+}
+
+impl Access {
+    fn writes(self) -> bool {
+        matches!(self, Access::ReadWrite | Access::Restore)
+    }
+
+    fn inspects(self) -> bool {
+        matches!(self, Access::Inspect | Access::InspectCopy)
+    }
 }
 
 /// Something `check` must report that was found while opening.
@@ -124,6 +141,9 @@ pub struct Store {
     notes: RefCell<Vec<Msg>>,
     /// Whether writes move the witness (not while `init` builds the file).
     witnessed: bool,
+    access: Access,
+    /// For a copy: how many audit rows its witness is ahead of it.
+    witness_ahead: Option<u64>,
 }
 
 /// A transaction on the registry: a read snapshot or a write under the
@@ -278,6 +298,8 @@ impl Store {
             open_findings: Vec::new(),
             notes: RefCell::new(Vec::new()),
             witnessed: true,
+            access: Access::ReadWrite,
+            witness_ahead: None,
         }
     }
 
@@ -295,8 +317,9 @@ impl Store {
         let wal = sniff(path)?;
         let look = first_look(path)?;
         let mut store = Store::bare(look.conn, path, look.version);
+        store.access = access;
         store.mode = look.marks.recorded_mode()?;
-        let writes = access == Access::ReadWrite;
+        let writes = access.writes();
         if writes && clock_fixed && store.mode == Mode::Live {
             return Err(Error::FixedClockOnLive);
         }
@@ -326,10 +349,10 @@ impl Store {
         clock_fixed: bool,
     ) -> Result<()> {
         if self.version < 2 {
-            return self.bind_schema1(key_path, access == Access::ReadWrite && !clock_fixed);
+            return self.bind_schema1(key_path, access.writes() && !clock_fixed);
         }
         let file = KeyFile::load(key_path)?;
-        let inspect = access == Access::Inspect;
+        let inspect = access.inspects();
         match marks.fingerprint() {
             // `check` reports the missing mark with the others.
             None if inspect => {}
@@ -352,7 +375,7 @@ impl Store {
         let verdict = if self.version < SCHEMA_VERSION {
             self.bind_legacy(&file, marks)
         } else {
-            self.bind_current(&file, marks, inspect)
+            self.bind_current(&file, marks, access)
         };
         self.key_file = Some(file);
         match verdict {
@@ -396,7 +419,7 @@ impl Store {
     /// The current schema: the subkeys bound to the registry's ID, every
     /// mark verified (`check` verifies them itself, `inspect`), and the
     /// registry where its witness says.
-    fn bind_current(&mut self, file: &KeyFile, marks: &meta::Marks, inspect: bool) -> Result<()> {
+    fn bind_current(&mut self, file: &KeyFile, marks: &meta::Marks, access: Access) -> Result<()> {
         let Some(id) = marks.registry_id()? else {
             return Err(auth::altered(Msg::MarkMissing {
                 name: meta::REGISTRY_ID.to_string(),
@@ -408,9 +431,13 @@ impl Store {
         match marks.verify(key) {
             Ok(verified) => {
                 self.mode = verified.mode;
-                self.check_witness()
+                match access {
+                    // Going back on purpose: the restore moves the witness.
+                    Access::Restore => Ok(()),
+                    _ => self.check_witness(access == Access::InspectCopy),
+                }
             }
-            Err(_) if inspect => Ok(()),
+            Err(_) if access.inspects() => Ok(()),
             Err(e) => Err(e),
         }
     }
@@ -419,7 +446,7 @@ impl Store {
     /// is read first and the registry after it, in one snapshot: another
     /// process committing in between leaves the registry ahead of what was
     /// read, never behind it.
-    fn check_witness(&self) -> Result<()> {
+    fn check_witness(&mut self, copy: bool) -> Result<()> {
         let key = self.key.as_ref().expect("bound");
         let id = self.registry_id.expect("bound");
         let Some(recorded) = witness::recorded(key, &id)? else {
@@ -434,6 +461,10 @@ impl Store {
         drop(snapshot);
         match standing {
             Standing::Current => Ok(()),
+            Standing::Behind if copy && now.seq < recorded.seq => {
+                self.witness_ahead = Some(recorded.audit_len.saturating_sub(now.audit_len));
+                Ok(())
+            }
             Standing::Behind => Err(Error::Altered(Msg::RegistryBehindWitness {
                 registry: now.describe(),
                 witness: recorded.describe(),
@@ -598,7 +629,7 @@ impl Store {
         drop(t);
         tx.commit()?;
         if let Some(position) = position {
-            self.record_witness(&position, false);
+            self.record_witness(&position, self.access == Access::Restore);
         }
         Ok(value)
     }

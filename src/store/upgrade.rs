@@ -110,7 +110,7 @@ fn upgrade_in_one_transaction(store: &mut Store) -> Result<Option<State>> {
             // Another process upgraded it first: use what it wrote.
             store.version = SCHEMA_VERSION;
             let marks = meta::read_marks(&store.conn, SCHEMA_VERSION)?;
-            store.bind_current(&file, &marks, false)?;
+            store.bind_current(&file, &marks, super::Access::ReadWrite)?;
             store.key_file = Some(file);
             Ok(None)
         }

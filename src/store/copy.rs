@@ -1,0 +1,147 @@
+//! Copies of the registry: `backup` (SQLite's online backup API, one
+//! consistent snapshot while other commands write) and `restore` (a
+//! verified copy of the same registry put back, the witness moved back to
+//! it on purpose).
+//!
+//! A copy is a single file in rollback-journal mode (no WAL beside it),
+//! private to its owner, and never holds the key: the key file stays where
+//! it is, and a copy alone reveals no secret and can forge nothing.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+use rusqlite::backup::{Backup, StepResult};
+
+use super::Store;
+use crate::catalogue::Msg;
+use crate::error::{Error, Result};
+
+impl Store {
+    /// Copies the registry into the new, empty file `dest` in one step: a
+    /// single read transaction, so the copy is one instant of the registry
+    /// however many commands commit meanwhile (in WAL mode they are not
+    /// held up).
+    pub fn copy_into(&self, dest: &Path) -> Result<()> {
+        let mut copy = Connection::open(dest)?;
+        {
+            let backup = Backup::new(&self.conn, &mut copy)?;
+            match backup.step(-1)? {
+                StepResult::Done => {}
+                // Not possible with every page copied in one step; but a
+                // copy that did not finish is no copy.
+                _ => return Err(Error::RaceLost),
+            }
+        }
+        copy.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    /// The key file this registry was opened with.
+    pub fn key_path(&self) -> Option<&Path> {
+        self.key_file.as_ref().map(|k| k.path())
+    }
+
+    /// For a copy checked against the witness: how many audit rows the
+    /// witness (the registry it was copied from) is ahead of it.
+    pub fn witness_ahead(&self) -> Option<u64> {
+        self.witness_ahead
+    }
+}
+
+/// Moves the registry at `path` (and its WAL and shared-memory files, so
+/// the set stays whole) aside to `aside`, before a restore.
+pub fn move_aside(path: &Path, aside: &Path) -> Result<()> {
+    let cannot = |e: std::io::Error| {
+        Error::io(
+            Msg::CannotMoveAside {
+                path: path.display().to_string(),
+            },
+            e,
+        )
+    };
+    if std::fs::symlink_metadata(aside).is_ok() {
+        return Err(Error::AlreadyExists {
+            path: aside.to_path_buf(),
+        });
+    }
+    std::fs::rename(path, aside).map_err(cannot)?;
+    for suffix in ["-wal", "-shm"] {
+        let mut from = path.as_os_str().to_owned();
+        from.push(suffix);
+        let mut to = aside.as_os_str().to_owned();
+        to.push(suffix);
+        match std::fs::rename(&from, &to) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(cannot(e)),
+        }
+    }
+    Ok(())
+}
+
+/// The registry ID recorded at `path`, read without verifying anything:
+/// what a restore compares a backup with. `Ok(None)` when no file is there
+/// (the registry was lost); a file that is not a registry is refused.
+pub fn recorded_id(path: &Path) -> Result<Option<Option<crate::key::RegistryId>>> {
+    if std::fs::symlink_metadata(path).is_err() {
+        return Ok(None);
+    }
+    super::sniff(path)?;
+    let look = super::first_look(path)?;
+    Ok(Some(look.marks.registry_id()?))
+}
+
+/// A copy of a registry in a private temporary file beside where it is to
+/// go; dropped, it is removed.
+pub struct PendingCopy {
+    file: tempfile::NamedTempFile,
+}
+
+impl PendingCopy {
+    pub fn path(&self) -> &Path {
+        self.file.path()
+    }
+
+    /// Moves the copy to `dest`, never over an existing file.
+    pub fn persist(self, dest: &Path) -> Result<()> {
+        self.file.persist_noclobber(dest).map_err(|e| {
+            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                Error::AlreadyExists {
+                    path: dest.to_path_buf(),
+                }
+            } else {
+                Error::io(
+                    Msg::CannotCreate {
+                        path: dest.display().to_string(),
+                    },
+                    e.error,
+                )
+            }
+        })?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Copies the registry into a private temporary file beside `dest`.
+    pub fn copy_beside(&self, dest: &Path) -> Result<PendingCopy> {
+        let dir = dest
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let file = tempfile::Builder::new()
+            .prefix(".tokenctl-copy-")
+            .suffix(".db")
+            .tempfile_in(dir)
+            .map_err(|e| {
+                Error::io(
+                    Msg::CannotCreate {
+                        path: dest.display().to_string(),
+                    },
+                    e,
+                )
+            })?;
+        self.copy_into(file.path())?;
+        Ok(PendingCopy { file })
+    }
+}

@@ -1,0 +1,243 @@
+//! Operations: `backup` (a verified copy, consistent while others write,
+//! without the key) and `restore` (a verified copy of the same registry put
+//! back on purpose, the witness moved back with it).
+
+use crate::common::*;
+
+fn check_json(r: &Registry, args: &[&str]) -> serde_json::Value {
+    let mut all = args.to_vec();
+    all.extend(["check", "--format", "json"]);
+    r.run(&all).output().json()
+}
+
+#[test]
+fn a_backup_is_verified_holds_no_key_and_never_overwrites() {
+    let r = Registry::demo();
+    let now = check_json(&r, &[]);
+    let out = r
+        .run(&["backup", "copy.db", "--format", "json"])
+        .succeeds()
+        .json();
+    assert_eq!(
+        out,
+        serde_json::json!({
+            "path": "copy.db",
+            "registry_id": now["registry_id"],
+            "audit_rows": now["audit_rows"],
+            "audit_head": now["audit_head"],
+        })
+    );
+    let copy = std::fs::read(r.dir.path().join("copy.db")).unwrap();
+    let key = std::fs::read_to_string(r.key_path()).unwrap();
+    let raw = hex::decode(key.trim()).unwrap();
+    assert!(!copy.windows(raw.len()).any(|w| w == raw.as_slice()));
+    assert!(!copy.windows(64).any(|w| w == key.trim().as_bytes()));
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(r.dir.path().join("copy.db"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+    Test::on(&r)
+        .args(["backup", "copy.db"])
+        .stderr("error: copy.db already exists; refusing to overwrite it\n")
+        .status(1)
+        .run();
+    // A single file: no WAL beside it.
+    assert!(!r.dir.path().join("copy.db-wal").exists());
+}
+
+#[test]
+fn a_restore_puts_a_backup_back_moves_the_witness_and_replays_no_code() {
+    let r = Registry::demo();
+    r.run(&["backup", "copy.db"]).succeeds();
+    let code = code_at(TARO_DEVICE.1, NOON_FRIDAY);
+    r.revoke_as_taro_with_code(&code, &["hamako01"])
+        .at(NOON_FRIDAY)
+        .succeeds();
+    let before = check_json(&r, &[]);
+    // The copy is behind its witness: on its own it is a fine backup, as the
+    // registry it is a rollback.
+    let out = r.run(&["--db", "copy.db", "check", "--backup"]).succeeds();
+    assert!(
+        out.stdout.ends_with(
+            "This is a copy: the registry it was taken from is 1 audit row(s) ahead of it (its witness says so).\n"
+        ),
+        "{out:#?}"
+    );
+    assert_eq!(r.run(&["--db", "copy.db", "check"]).output().status, 9);
+    // Without a terminal a restore needs --yes.
+    r.run(&["restore", "copy.db"])
+        .at(NOON_FRIDAY)
+        .fails(2)
+        .stderr_has("pass --yes");
+    let aside = format!("{}.before-restore-20261120T120000", r.path.display());
+    Test::on(&r)
+        .args(["restore", "copy.db", "--yes"])
+        .at(NOON_FRIDAY)
+        .stdout(format!(
+            "Restored {} from copy.db; the registry it replaced is kept as {aside}.\n",
+            r.path.display()
+        ))
+        .run();
+    assert!(std::path::Path::new(&aside).exists());
+    let after = check_json(&r, &[]);
+    assert_eq!(after["ok"], true, "{after:#}");
+    assert_eq!(after["audit_rows"], 3, "init, init-demo, restore");
+    assert_eq!(after["registry_id"], before["registry_id"]);
+    // hamako01 is in service again, and the code the revocation used is not
+    // accepted a second time, nor any code shown before the restore.
+    assert_eq!(r.listed("hamako01")[0]["status"], "active");
+    r.revoke_as_taro_with_code(&code, &["hamako01"])
+        .at(NOON_FRIDAY)
+        .fails(3);
+    let audit = r
+        .run(&["audit", "--action", "restore", "--format", "json"])
+        .succeeds()
+        .json();
+    assert_eq!(audit.as_array().unwrap().len(), 1);
+    assert!(
+        audit[0]["detail"]
+            .as_str()
+            .unwrap()
+            .ends_with("the replay guards of 6 device(s) moved past now"),
+        "{audit:#}"
+    );
+}
+
+#[test]
+fn a_backup_of_another_registry_or_under_another_key_is_not_restored() {
+    let r = Registry::demo();
+    r.run(&["init", "--simulation", "--db", "other.db"])
+        .succeeds();
+    r.run(&["--db", "other.db", "backup", "other-copy.db"])
+        .succeeds();
+    let before = r.snapshot();
+    Test::on(&r)
+        .args(["restore", "other-copy.db", "--yes"])
+        .stderr(format!(
+            "error: this is a backup of another registry, not of {} (their registry IDs differ); nothing was changed\n",
+            r.path.display()
+        ))
+        .status(7)
+        .run();
+    assert_eq!(r.snapshot(), before);
+    // A copy of this registry, but the key file is another one.
+    r.run(&["backup", "copy.db"]).succeeds();
+    let other_key = r.dir.path().join("other").join("registry.key");
+    r.run(&[
+        "--key-file",
+        other_key.to_str().unwrap(),
+        "init",
+        "--simulation",
+        "--db",
+        "third.db",
+    ])
+    .succeeds();
+    r.run(&[
+        "--key-file",
+        other_key.to_str().unwrap(),
+        "restore",
+        "copy.db",
+        "--yes",
+    ])
+    .fails(8)
+    .stderr_has("is not the key of the registry");
+    assert_eq!(r.snapshot(), before);
+}
+
+#[test]
+fn a_tampered_backup_is_not_restored() {
+    let r = Registry::demo();
+    r.run(&["backup", "copy.db"]).succeeds();
+    let out = std::process::Command::new("sqlite3")
+        .arg(r.dir.path().join("copy.db"))
+        .arg("UPDATE users SET role = 'master' WHERE login_id = 'hamako01'")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let before = r.snapshot();
+    Test::on(&r)
+        .args(["restore", "copy.db", "--yes"])
+        .stderr(
+            "check: row: users row 2 (hamako01) was changed or inserted outside tokenctl: its MAC does not verify\n",
+        )
+        .status(9)
+        .run();
+    assert_eq!(r.snapshot(), before);
+}
+
+/// A backup taken while another process commits a bulk revocation holds
+/// all of it or none of it, and verifies.
+#[test]
+fn a_backup_taken_during_a_bulk_revocation_holds_all_or_nothing() {
+    let r = Registry::init();
+    let n = 400;
+    let mut devices = String::from("serial,secret,expires\n");
+    let mut users = String::from("login_id,name,role,otp_required,serial\n");
+    users.push_str(&format!("boss,Boss,master,true,{}\n", TARO_DEVICE.0));
+    devices.push_str(&format!("{},{},2030-01-01\n", TARO_DEVICE.0, TARO_DEVICE.1));
+    let mut targets = String::new();
+    for i in 0..n {
+        devices.push_str(&format!(
+            "{},{},2030-01-01\n",
+            20_000_000 + i,
+            TARO_DEVICE.1
+        ));
+        users.push_str(&format!("u{i},U,general,true,{}\n", 20_000_000 + i));
+        targets.push_str(&format!("u{i}\n"));
+    }
+    r.run(&["import", "devices", "-"])
+        .stdin(&devices)
+        .at(NOON_FRIDAY)
+        .succeeds();
+    r.run(&["import", "users", "-"])
+        .stdin(&users)
+        .at(NOON_FRIDAY)
+        .succeeds();
+    r.run(&["passwd", "boss", "--password-stdin"])
+        .stdin(DEMO_PASSWORD)
+        .at(NOON_FRIDAY)
+        .succeeds();
+    r.file("targets.txt", &targets);
+    let code = code_at(TARO_DEVICE.1, NOON_FRIDAY);
+    let revoke = r
+        .run(&[
+            "revoke",
+            "--as",
+            "boss",
+            "--targets-file",
+            "targets.txt",
+            "--otp",
+            &code,
+            "--password-stdin",
+            "--yes",
+        ])
+        .stdin(DEMO_PASSWORD)
+        .at(NOON_FRIDAY)
+        .spawn();
+    let mut copies = 0;
+    loop {
+        let name = format!("copy{copies}.db");
+        let out = r.run(&["backup", &name]).output();
+        assert_eq!(out.status, 0, "{out:#?}");
+        copies += 1;
+        let revoked = rusqlite::Connection::open(r.dir.path().join(&name))
+            .unwrap()
+            .query_row(
+                "SELECT count(*) FROM users WHERE device_id IS NULL",
+                [],
+                |row| row.get::<_, i64>(0),
+            )
+            .unwrap();
+        assert!(
+            revoked == 0 || revoked == n,
+            "a copy with {revoked} of {n} revoked"
+        );
+        if revoked == n {
+            break;
+        }
+        assert!(copies < 200, "the revocation never showed");
+    }
+    assert!(revoke.wait_with_output().unwrap().status.success());
+}
