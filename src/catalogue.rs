@@ -355,6 +355,7 @@ catalogue! {
     ActionRole => en: "role", ja: "利用者区分の変更";
     ActionUpgrade => en: "upgrade", ja: "レジストリの更新";
     ActionRestore => en: "restore", ja: "バックアップからの復元";
+    ActionRekey => en: "rekey", ja: "鍵の交換";
     OutcomeOk => en: "ok", ja: "成功";
     OutcomeFailed => en: "failed", ja: "失敗";
     OutcomeRefused => en: "refused", ja: "拒否";
@@ -1017,6 +1018,9 @@ catalogue! {
                 Some(kept) => format!("{src} から {path} を復元しました。置き換えたレジストリは {kept} として残しています。"),
                 None => format!("{src} から {path} を復元しました。"),
             } };
+    Rekeyed { path: String, fingerprint: String, previous: String }
+        => en: "Re-keyed the registry: every secret re-sealed and every row MAC'd under the new key file {path} (fingerprint {fingerprint}). The old key (fingerprint {previous}) no longer opens it: use --key-file {path} or TOKENCTL_KEY_FILE, and back the new key file up apart from the registry.",
+           ja: "レジストリの鍵を交換しました。すべての秘密情報を再暗号化し、すべての行を新しい鍵ファイル {path}（フィンガープリント {fingerprint}）で認証し直しました。古い鍵（フィンガープリント {previous}）ではもう開けません。--key-file {path} または TOKENCTL_KEY_FILE で指定し、新しい鍵ファイルをレジストリとは別にバックアップしてください。";
     ConfirmRestore { path: String, src: String }
         => en: "Replace the registry {path} with the backup {src}? Everything written since the backup is set aside",
            ja: "レジストリ {path} をバックアップ {src} で置き換えますか？バックアップ以降に書き込まれた内容は別ファイルに退避されます";

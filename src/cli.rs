@@ -170,6 +170,11 @@ pub enum Command {
         after_help = "Examples:\n  tokenctl restore /backups/registry-2026-12-04.db\n  tokenctl restore copy.db --yes   # without a terminal"
     )]
     Restore(RestoreArgs),
+    /// Rotate the registry key: re-seal every secret and re-MAC every row under a new key file
+    #[command(
+        after_help = "Examples:\n  tokenctl rekey --new-key-file ~/.config/tokenctl/registry-2027.key\n  tokenctl --key-file old.key rekey --new-key-file new.key --format json"
+    )]
+    Rekey(RekeyArgs),
     /// Print shell completions
     #[command(
         after_help = "Examples:\n  tokenctl completions bash > /etc/bash_completion.d/tokenctl\n  tokenctl completions zsh > ~/.zfunc/_tokenctl\n  tokenctl completions fish > ~/.config/fish/completions/tokenctl.fish"
@@ -438,6 +443,13 @@ pub struct BackupArgs {
     /// Where to write the copy (never over an existing file)
     #[arg(value_name = "DEST")]
     pub dest: std::path::PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct RekeyArgs {
+    /// Where to write the new key file (0600; never over an existing file)
+    #[arg(long, value_name = "PATH")]
+    pub new_key_file: std::path::PathBuf,
 }
 
 #[derive(Debug, Args)]

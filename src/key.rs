@@ -213,6 +213,23 @@ impl KeyFile {
         }
     }
 
+    /// Creates a new key file at `path` (mode 0600, its directory 0700);
+    /// refuses when anything is there already: a rotation never overwrites
+    /// a key.
+    pub fn create_new(path: &Path) -> Result<KeyFile> {
+        if std::fs::symlink_metadata(path).is_ok() {
+            return Err(Error::AlreadyExists {
+                path: path.to_path_buf(),
+            });
+        }
+        match KeyFile::load_or_create(path)? {
+            (key, true) => Ok(key),
+            (_, false) => Err(Error::AlreadyExists {
+                path: path.to_path_buf(),
+            }),
+        }
+    }
+
     /// Removes the key file this process created, when what it was created
     /// for failed (a key file without its registry helps nobody).
     pub fn remove_created(&self) {

@@ -240,6 +240,7 @@ pub fn dispatch(
         Command::Unlock(args) => cmd::unlock::run(ctx, store, &args, out)?,
         Command::Check(args) => return cmd::check::run(ctx, store, &args, out),
         Command::Backup(args) => return cmd::backup::run(ctx, store, &args, out),
+        Command::Rekey(args) => cmd::rekey::run(ctx, store, &args, out)?,
         Command::Init(_)
         | Command::Restore(_)
         | Command::Completions(_)

@@ -241,3 +241,104 @@ fn a_backup_taken_during_a_bulk_revocation_holds_all_or_nothing() {
     }
     assert!(revoke.wait_with_output().unwrap().status.success());
 }
+
+#[test]
+fn a_rekey_moves_everything_under_the_new_key_and_the_old_one_is_refused() {
+    let r = Registry::demo();
+    let head = check_json(&r, &[])["audit_head"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let new_key = r.dir.path().join("new").join("registry.key");
+    let new = new_key.to_str().unwrap();
+    let out = r
+        .run(&["rekey", "--new-key-file", new, "--format", "json"])
+        .succeeds()
+        .json();
+    assert_eq!(out["key_file"], new);
+    assert_eq!(out["audit_rows"], 3);
+    Test::on(&r)
+        .args(["otp", TARO_DEVICE.0])
+        .stderr(format!(
+            "error: {}: this key file is not the key of the registry (the registry expects key {}, this file holds key {}); nothing was written. Use the registry's own key file, or restore it from your backup\n",
+            r.key_path().display(),
+            out["key_fingerprint"].as_str().unwrap(),
+            out["previous_fingerprint"].as_str().unwrap(),
+        ))
+        .status(8)
+        .run();
+    // Under the new key: the whole registry verifies, a head recorded
+    // before the rotation still passes, and the devices show their codes.
+    let with_new = |args: &[&str]| {
+        let mut all = vec!["--key-file", new];
+        all.extend_from_slice(args);
+        r.run(&all)
+    };
+    with_new(&["check", "--expect-head", &head]).succeeds();
+    let code = with_new(&["otp", TARO_DEVICE.0, "--at", NOON_FRIDAY]).succeeds();
+    assert_eq!(code.stdout.trim(), code_at(TARO_DEVICE.1, NOON_FRIDAY));
+    // A second rotation to an existing file is refused and changes nothing.
+    let before = r.snapshot();
+    with_new(&["rekey", "--new-key-file", new])
+        .fails(1)
+        .stderr_has("already exists");
+    assert_eq!(r.snapshot(), before);
+}
+
+/// Killed at any moment, a rotation leaves the registry wholly under the
+/// old key or wholly under the new one: exactly one of them opens it and
+/// `check` passes with it.
+#[test]
+fn a_rekey_killed_at_any_moment_leaves_exactly_one_key_that_opens_the_registry() {
+    let base = Registry::demo();
+    let mut devices = String::from("serial,secret,expires\n");
+    for i in 0..300 {
+        devices.push_str(&format!(
+            "{},{},2030-01-01\n",
+            30_000_000 + i,
+            TARO_DEVICE.1
+        ));
+    }
+    base.run(&["import", "devices", "-"])
+        .stdin(&devices)
+        .at(NOON_FRIDAY)
+        .succeeds();
+    base.sqlite3("PRAGMA wal_checkpoint(TRUNCATE);");
+    let (mut old_won, mut new_won) = (0, 0);
+    for trial in 0..50u64 {
+        let r = Registry::empty();
+        std::fs::copy(&base.path, &r.path).unwrap();
+        std::fs::copy(base.key_path(), r.key_path()).unwrap();
+        let mut witness = base.key_path().into_os_string();
+        witness.push(".witness");
+        let mut to = r.key_path().into_os_string();
+        to.push(".witness");
+        std::fs::copy(&witness, &to).unwrap();
+        let new_key = r.dir.path().join("new.key");
+        let mut child = r
+            .run(&["rekey", "--new-key-file", new_key.to_str().unwrap()])
+            .spawn();
+        // Spread the kills over the command's whole run.
+        std::thread::sleep(std::time::Duration::from_micros((trial * 7919) % 250_000));
+        let _ = child.kill();
+        let _ = child.wait();
+        let opens = |key: &std::path::Path| {
+            r.run(&["check"])
+                .env("TOKENCTL_KEY_FILE", key)
+                .output()
+                .status
+                == 0
+        };
+        let (old, new) = (opens(&r.key_path()), new_key.exists() && opens(&new_key));
+        assert!(
+            old != new,
+            "trial {trial}: old key opens it: {old}, new key: {new}"
+        );
+        if old {
+            old_won += 1;
+        } else {
+            new_won += 1;
+        }
+    }
+    eprintln!("rekey kills: {old_won} left under the old key, {new_won} under the new");
+}

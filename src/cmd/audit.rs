@@ -138,6 +138,7 @@ fn action_label(action: &str) -> Option<Msg> {
         Action::Seal => Msg::ActionSeal,
         Action::Upgrade => Msg::ActionUpgrade,
         Action::Restore => Msg::ActionRestore,
+        Action::Rekey => Msg::ActionRekey,
     })
 }
 

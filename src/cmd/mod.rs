@@ -15,6 +15,7 @@ pub mod list;
 pub mod otp;
 pub mod passwd;
 pub mod register;
+pub mod rekey;
 pub mod restore;
 pub mod revoke;
 pub mod unlock;

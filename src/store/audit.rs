@@ -54,10 +54,11 @@ pub enum Action {
     Seal,
     Upgrade,
     Restore,
+    Rekey,
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::Init,
         Action::InitDemo,
         Action::ImportUsers,
@@ -74,6 +75,7 @@ impl Action {
         Action::Seal,
         Action::Upgrade,
         Action::Restore,
+        Action::Rekey,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -94,6 +96,7 @@ impl Action {
             Action::Seal => "seal",
             Action::Upgrade => "upgrade",
             Action::Restore => "restore",
+            Action::Rekey => "rekey",
         }
     }
 

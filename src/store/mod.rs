@@ -22,6 +22,7 @@ pub mod check;
 pub mod copy;
 pub mod devices;
 pub mod meta;
+mod rekey;
 mod tree;
 mod upgrade;
 pub mod users;
@@ -154,12 +155,18 @@ pub struct Tx<'s> {
     store: &'s Store,
     /// Present when rows are verified and MAC'd (see `auth`).
     auth: Option<TxAuth>,
+    /// A key other than the store's: `rekey` writes under the new key in
+    /// the transaction that verified everything under the old one.
+    key_override: Option<&'s RegistryKey>,
 }
 
 impl<'s> Tx<'s> {
     /// The registry key, which every command that reads a secret or writes
     /// was opened with.
     pub fn key(&self) -> Result<&'s RegistryKey> {
+        if let Some(key) = self.key_override {
+            return Ok(key);
+        }
         self.store.key.as_ref().ok_or_else(|| Error::KeyFile {
             path: crate::key::default_path(),
             reason: Msg::KeyNeeded,
@@ -586,6 +593,7 @@ impl Store {
             conn,
             store: self,
             auth: authenticated.then(TxAuth::default),
+            key_override: None,
         }
     }
 
