@@ -143,6 +143,7 @@ impl Demo<'_> {
                 role: None,
                 user: None,
                 serial: None,
+                waiting_over: None,
             },
             self.out,
         )?;
@@ -176,6 +177,7 @@ impl Demo<'_> {
                 role: None,
                 user: None,
                 serial: None,
+                waiting_over: None,
             },
             self.out,
         )?;

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::catalogue::Msg;
-use crate::cli::ListArgs;
+use crate::cli::{ListArgs, StatusFilter};
 use crate::cmd::require_user;
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -15,6 +15,7 @@ use crate::output::stream_table::{StreamTable, Widths};
 use crate::output::{Format, JsonArray, Output, USER_SCREEN, csv_writer, rfc3339_unix};
 use crate::rules::calendar::japan_date;
 use crate::rules::expiry::is_expired;
+use crate::rules::registration::waiting_over_cutoff;
 use crate::rules::status::{Role, Status};
 use crate::store::Store;
 use crate::store::devices::find_device;
@@ -67,6 +68,11 @@ pub const CSV_HEADER: [&str; 8] = [
 ];
 
 pub fn run(ctx: &Context, store: &mut Store, args: &ListArgs, out: &mut dyn Write) -> Result<()> {
+    // Only a revoked user waits; quietly listing nobody (or everybody)
+    // would mislead a script.
+    if args.waiting_over.is_some() && args.status != Some(StatusFilter::Revoked) {
+        return Err(Error::usage(Msg::WaitingOverNeedsRevoked));
+    }
     // A filter naming something that does not exist is a mistake worth
     // reporting (exit 6), not an empty list.
     store.read(|tx| {
@@ -83,6 +89,9 @@ pub fn run(ctx: &Context, store: &mut Store, args: &ListArgs, out: &mut dyn Writ
         role: args.role,
         login_id: args.user.clone(),
         serial: args.serial.clone(),
+        registrable_at_most: args
+            .waiting_over
+            .map(|days| waiting_over_cutoff(days, ctx.clock.now().timestamp())),
     };
     match ctx.out.format {
         Format::Json => {
