@@ -317,7 +317,7 @@ impl From<StatusFilter> for Status {
     }
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct ListArgs {
     /// Only users with this OTP status
     #[arg(long, value_enum)]

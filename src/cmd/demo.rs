@@ -135,18 +135,7 @@ impl Demo<'_> {
         self.heading(Msg::DemoUsersHeading)?;
         self.say(Msg::DemoUsersNote)?;
         self.command("list")?;
-        list::run(
-            &self.ctx,
-            store,
-            &ListArgs {
-                status: None,
-                role: None,
-                user: None,
-                serial: None,
-                waiting_over: None,
-            },
-            self.out,
-        )?;
+        list::run(&self.ctx, store, &ListArgs::default(), self.out)?;
 
         self.heading(Msg::DemoRevokeHeading)?;
         self.say(Msg::DemoRevokeNote)?;
@@ -174,10 +163,7 @@ impl Demo<'_> {
             store,
             &ListArgs {
                 status: Some(StatusFilter::Revoked),
-                role: None,
-                user: None,
-                serial: None,
-                waiting_over: None,
+                ..ListArgs::default()
             },
             self.out,
         )?;

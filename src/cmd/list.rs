@@ -68,11 +68,7 @@ pub const CSV_HEADER: [&str; 8] = [
 ];
 
 pub fn run(ctx: &Context, store: &mut Store, args: &ListArgs, out: &mut dyn Write) -> Result<()> {
-    // Only a revoked user waits; quietly listing nobody (or everybody)
-    // would mislead a script.
-    if args.waiting_over.is_some() && args.status != Some(StatusFilter::Revoked) {
-        return Err(Error::usage(Msg::WaitingOverNeedsRevoked));
-    }
+    let filter = filter(ctx, args)?;
     // A filter naming something that does not exist is a mistake worth
     // reporting (exit 6), not an empty list.
     store.read(|tx| {
@@ -84,15 +80,6 @@ pub fn run(ctx: &Context, store: &mut Store, args: &ListArgs, out: &mut dyn Writ
         }
         Ok(())
     })?;
-    let filter = ListFilter {
-        status: args.status.map(Status::from),
-        role: args.role,
-        login_id: args.user.clone(),
-        serial: args.serial.clone(),
-        registrable_at_most: args
-            .waiting_over
-            .map(|days| waiting_over_cutoff(days, ctx.clock.now().timestamp())),
-    };
     match ctx.out.format {
         Format::Json => {
             let mut array = JsonArray::new(out)?;
@@ -151,6 +138,24 @@ pub fn run(ctx: &Context, store: &mut Store, args: &ListArgs, out: &mut dyn Writ
             })
         }
     }
+}
+
+/// The query's filter from the flags. `--waiting-over` needs `--status
+/// revoked`: only a revoked user waits, and quietly listing nobody (or
+/// everybody) would mislead a script.
+fn filter(ctx: &Context, args: &ListArgs) -> Result<ListFilter> {
+    if args.waiting_over.is_some() && args.status != Some(StatusFilter::Revoked) {
+        return Err(Error::usage(Msg::WaitingOverNeedsRevoked));
+    }
+    Ok(ListFilter {
+        status: args.status.map(Status::from),
+        role: args.role,
+        login_id: args.user.clone(),
+        serial: args.serial.clone(),
+        registrable_at_most: args
+            .waiting_over
+            .map(|days| waiting_over_cutoff(days, ctx.clock.now().timestamp())),
+    })
 }
 
 pub fn table_headers(o: &Output) -> Vec<String> {
