@@ -52,6 +52,9 @@ _tokenctl() {
             tokenctl,man)
                 cmd="tokenctl__subcmd__man"
                 ;;
+            tokenctl,notices)
+                cmd="tokenctl__subcmd__notices"
+                ;;
             tokenctl,otp)
                 cmd="tokenctl__subcmd__otp"
                 ;;
@@ -109,6 +112,9 @@ _tokenctl() {
             tokenctl__subcmd__help,man)
                 cmd="tokenctl__subcmd__help__subcmd__man"
                 ;;
+            tokenctl__subcmd__help,notices)
+                cmd="tokenctl__subcmd__help__subcmd__notices"
+                ;;
             tokenctl__subcmd__help,otp)
                 cmd="tokenctl__subcmd__help__subcmd__otp"
                 ;;
@@ -161,7 +167,7 @@ _tokenctl() {
 
     case "${cmd}" in
         tokenctl)
-            opts="-h -V --db --key-file --format --lang --excel --wide --help --version init import passwd list revoke register expiring dispose-note otp audit unlock check backup restore rekey completions man demo help"
+            opts="-h -V --db --key-file --format --lang --excel --wide --help --version init import passwd list revoke register expiring notices dispose-note otp audit unlock check backup restore rekey completions man demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -601,7 +607,7 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__help)
-            opts="init import passwd list revoke register expiring dispose-note otp audit unlock check backup restore rekey completions man demo help"
+            opts="init import passwd list revoke register expiring notices dispose-note otp audit unlock check backup restore rekey completions man demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -797,6 +803,20 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__help__subcmd__man)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tokenctl__subcmd__help__subcmd__notices)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1225,7 +1245,7 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__list)
-            opts="-h --status --role --user --serial --db --key-file --format --lang --excel --wide --help"
+            opts="-h --status --role --user --serial --waiting-over --db --key-file --format --lang --excel --wide --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1244,6 +1264,10 @@ _tokenctl() {
                     return 0
                     ;;
                 --serial)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --waiting-over)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1299,6 +1323,65 @@ _tokenctl() {
                 return 0
             fi
             case "${prev}" in
+                --db)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --key-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --lang)
+                    COMPREPLY=($(compgen -W "en ja" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tokenctl__subcmd__notices)
+            opts="-h --out --db --key-file --format --lang --excel --wide --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --out)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
                 --db)
                     local oldifs
                     if [ -n "${IFS+x}" ]; then

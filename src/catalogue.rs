@@ -992,6 +992,51 @@ catalogue! {
         => en: "Revoke these devices before they expire, then each user registers the new one.",
            ja: "有効期限までに失効し、各利用者が新しいパスワード生成機を利用登録してください。";
 
+    // ---- list --waiting-over, notices ----
+    WaitingOverNeedsRevoked
+        => en: "--waiting-over selects revoked users who have not registered a new device; use it with --status revoked",
+           ja: "--waiting-over は新しいパスワード生成機を利用登録していない失効中の利用者を選ぶものです。--status revoked と一緒に指定してください";
+    LabelRevokedSerial => en: "Revoked serial", ja: "失効したシリアル番号";
+    LabelWaitingDays => en: "Days waiting", ja: "登録待ち日数";
+    NoticesNobodyWaiting
+        => en: "Nobody is waiting to register a new device.",
+           ja: "新しいパスワード生成機の利用登録を待っている利用者はいません。";
+    NoticesWhatToDo
+        => en: "Each user registers the new device with its serial number and the code it shows now: `tokenctl register --user LOGIN_ID --serial SERIAL`. The old device is handed in, or disposed of as waste containing a battery under the municipality's rules.",
+           ja: "各利用者は、新しいパスワード生成機のシリアル番号と、いま表示されているワンタイムパスワードで利用登録してください（`tokenctl register --user ログインID --serial シリアル番号`）。旧パスワード生成機は返却いただくか、電池を含む廃棄物として自治体の規則に従って廃棄してください。";
+    NoticeLetter { login_id: String, name: String, serial: String, at: DateTime<Utc> }
+        => en: { format!("Dear {name} ({login_id}),\n\n\
+The one-time password device you have used for internet banking, serial number {serial}, has been revoked so that you can change over to a new device.\n\n\
+You can register the new device from {}.\n\n\
+What to do:\n\n\
+1. Register the new device with the serial number printed on it and the code it shows at that moment:\n\n    tokenctl register --user {login_id} --serial SERIAL\n\n   Until the new device is registered, you cannot sign in with a one-time password.\n\n\
+2. Hand the old device ({serial}) in to your administrator, or dispose of it yourself: it contains a battery, so put it out as battery-containing waste under your municipality's rules.\n\n\
+If you have any questions, please contact your administrator.\n\n\
+Thank you for your cooperation.\n", en_instant(at)) },
+           ja: { format!("{name} 様（ログインID：{login_id}）\n\n\
+インターネットバンキングでご利用のパスワード生成機（シリアル番号 {serial}）は、新しいパスワード生成機への切り替えのため失効いたしました。\n\n\
+新しいパスワード生成機の利用登録は、{} 以降に可能です。\n\n\
+お手続きのお願い\n\n\
+1. 新しいパスワード生成機を、その生成機に記載されたシリアル番号と、その時点で表示されているワンタイムパスワードで利用登録してください。\n\n    tokenctl register --user {login_id} --serial シリアル番号\n\n   利用登録が済むまで、ワンタイムパスワードはご利用いただけません。\n\n\
+2. 旧パスワード生成機（シリアル番号 {serial}）は管理者へご返却いただくか、電池を含む廃棄物として、お住まいの自治体の規則に従って廃棄してください。\n\n\
+ご不明な点がございましたら、管理者までお問い合わせください。\n\n\
+よろしくお願いいたします。\n", ja_instant(at)) };
+    LettersWritten { count: u64, dir: String }
+        => en: { format!("Wrote {} to {dir}.", count_en(*count, "letter", "letters")) },
+           ja: "{dir} に通知文を {count} 通書き出しました。";
+    NoLettersWritten
+        => en: "Nobody is waiting to register a new device; no letters were written.",
+           ja: "新しいパスワード生成機の利用登録を待っている利用者はいません。通知文は書き出していません。";
+    LoginIdNotAFileName { login_id: String }
+        => en: "login ID {login_id:?} cannot name a letter file (it contains / or starts with .); no letters were written",
+           ja: "ログインID {login_id:?} は通知文のファイル名に使えません（/ を含むか . で始まります）。通知文は書き出していません";
+    LetterExists { path: String }
+        => en: "{path} already exists; no letters were written (move the earlier letters away, or choose another --out)",
+           ja: "{path} はすでに存在します。通知文は書き出していません（以前の通知文を移動するか、別の --out を指定してください）";
+    OutWithCsv
+        => en: "--out writes letters; a CSV for a mail merge is `tokenctl notices --format csv`, without --out",
+           ja: "--out は通知文を書き出します。差し込み印刷用の CSV は --out を付けずに `tokenctl notices --format csv` で出力してください";
+
     // ---- check ----
     ExpectHeadInvalid
         => en: "--expect-head must be 64 hex digits (an audit head printed by `tokenctl check`)",

@@ -99,7 +99,7 @@ pub enum Command {
     Passwd(PasswdArgs),
     /// List users with their device and OTP status
     #[command(
-        after_help = "Examples:\n  tokenctl list\n  tokenctl list --status revoked --role general\n  tokenctl list --status not_required --format json\n  tokenctl --lang ja list --format csv --excel > users.csv"
+        after_help = "Examples:\n  tokenctl list\n  tokenctl list --status revoked --role general\n  tokenctl list --status revoked --waiting-over 7d\n  tokenctl list --status not_required --format json\n  tokenctl --lang ja list --format csv --excel > users.csv"
     )]
     List(ListArgs),
     /// Revoke the devices of one or many users, as a master user
@@ -135,6 +135,19 @@ pub enum Command {
         after_help = "Examples:\n  tokenctl expiring --within 30d --exit-code   # cron: silent if none due\n  tokenctl expiring --within 4週 --format csv --excel > expiring.csv\n  tokenctl expiring --summary"
     )]
     Expiring(ExpiringArgs),
+    /// Notices for users whose device was revoked and who have not
+    /// registered a new one yet
+    ///
+    /// For each user of OTP whose device was revoked and who has not
+    /// registered a new device: the login ID, the name, the revoked
+    /// device's serial, when registration opens, and how many whole days
+    /// the user could already have registered. The table is for reading,
+    /// the CSV (one row per user) for a mail merge, and --out writes one
+    /// letter per user, saying what to do.
+    #[command(
+        after_help = "Examples:\n  tokenctl notices\n  tokenctl --lang ja notices --format csv --excel > notices.csv\n  tokenctl --lang ja notices --out letters/\n  tokenctl list --status revoked --waiting-over 7d   # waiting too long"
+    )]
+    Notices(NoticesArgs),
     /// Disposal notice for devices out of use; optionally record disposal
     #[command(
         after_help = "Examples:\n  tokenctl dispose-note\n  tokenctl dispose-note 45678909 --mark-disposed\n  tokenctl dispose-note --mark-disposed --all --format json"
@@ -309,7 +322,7 @@ impl From<StatusFilter> for Status {
     }
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct ListArgs {
     /// Only users with this OTP status
     #[arg(long, value_enum)]
@@ -323,6 +336,19 @@ pub struct ListArgs {
     /// Only users of this device
     #[arg(long, value_name = "S", value_parser = typed)]
     pub serial: Option<String>,
+    /// With --status revoked: only users who could have registered a new
+    /// device for longer than this and have not (7d, 1w, 7日, 1週)
+    #[arg(long, value_name = "DUR", value_parser = window)]
+    pub waiting_over: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct NoticesArgs {
+    /// Write one plain-text letter per user to DIR/LOGIN_ID.txt, in the
+    /// chosen language (DIR is created 0700; no existing letter is ever
+    /// overwritten: then nothing is written)
+    #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -512,7 +538,9 @@ impl Command {
             key: true,
         };
         match self {
-            Command::List(_) | Command::Expiring(_) | Command::Audit(_) => read_only,
+            Command::List(_) | Command::Expiring(_) | Command::Audit(_) | Command::Notices(_) => {
+                read_only
+            }
             Command::DisposeNote(a) if !a.mark_disposed => read_only,
             Command::Revoke(a) if a.dry_run => read_with_key,
             Command::Otp(_) => read_with_key,

@@ -94,6 +94,10 @@ pub enum Error {
         path: PathBuf,
     },
 
+    /// A file the command would write is there already (exit 1); nothing
+    /// was written. The message names it and says what to do.
+    WouldOverwrite(Msg),
+
     /// An operating-system failure; `context` says what was being done and
     /// holds the OS's reason.
     Io {
@@ -155,7 +159,7 @@ impl Error {
             reason: Box::new(reason.clone()),
         };
         match self {
-            Error::Usage(m) | Error::Refused(m) => m.clone(),
+            Error::Usage(m) | Error::Refused(m) | Error::WouldOverwrite(m) => m.clone(),
             Error::Verification { reason, .. } => reason.clone(),
             Error::BadRow {
                 file,
@@ -271,6 +275,7 @@ impl Error {
             Error::OtpOnLive => 7,
             Error::Sqlite(e) if registry_unusable(e) || damaged_value(e).is_some() => 8,
             Error::AlreadyExists { .. }
+            | Error::WouldOverwrite(_)
             | Error::Io { .. }
             | Error::Sqlite(_)
             | Error::Prompt(_)

@@ -77,3 +77,28 @@ pub fn replace_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     temp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
+
+/// Writes each `(path, text)` to a new private file (0600), all or none: a
+/// file that exists already (or appears meanwhile) is never overwritten,
+/// and the files this call wrote before a failure are removed again.
+/// On failure, the path at fault and why.
+pub fn write_all_new(
+    files: &[(std::path::PathBuf, String)],
+) -> std::result::Result<(), (std::path::PathBuf, std::io::Error)> {
+    use std::io::Write;
+    let mut written: Vec<&Path> = Vec::new();
+    for (path, text) in files {
+        let result = create_private_file(path).and_then(|mut file| {
+            written.push(path);
+            file.write_all(text.as_bytes())?;
+            file.sync_all()
+        });
+        if let Err(e) = result {
+            for done in written {
+                let _ = std::fs::remove_file(done);
+            }
+            return Err((path.clone(), e));
+        }
+    }
+    Ok(())
+}

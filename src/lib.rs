@@ -234,6 +234,7 @@ pub fn dispatch(
         Command::Revoke(args) => cmd::revoke::run(ctx, store, &args.into(), out)?,
         Command::Register(args) => cmd::register::run(ctx, store, &args, out)?,
         Command::Expiring(args) => return cmd::expiring::run(ctx, store, &args, out),
+        Command::Notices(args) => cmd::notices::run(ctx, store, &args, out)?,
         Command::DisposeNote(args) => cmd::dispose_note::run(ctx, store, &args, out)?,
         Command::Otp(args) => cmd::otp::run(ctx, store, &args, out)?,
         Command::Audit(args) => cmd::audit::run(ctx, store, &args, out)?,

@@ -18,6 +18,7 @@ mod init;
 mod interactive;
 mod lang;
 mod list;
+mod notices;
 mod operations;
 mod otp;
 mod pskc;

@@ -269,7 +269,7 @@ audit log.
 registry.key :: The registry key: 64 hex digits, created 0600 in a 0700 directory by init. \
 Device secrets are sealed under it and every audit row is chained under it. Back it up \
 apart from the registry: without it no device can verify a code again. list, expiring, \
-dispose-note and audit work without it.",
+notices, dispose-note and audit work without it.",
     ),
     (
         "EXIT STATUS",
@@ -346,12 +346,14 @@ The switch-over, with the bank's delivery:
   tokenctl import devices delivery.csv
   tokenctl revoke --as taro01 --expiring-within 30d --dry-run
   tokenctl revoke --as taro01 --expiring-within 30d
+  tokenctl --lang ja notices --out letters/
   tokenctl register --user hamako01 --serial 56789012
   tokenctl dispose-note 45678909 --mark-disposed
 
 For cron, quiet when nothing is due:
 
   tokenctl expiring --within 30d --exit-code
+  tokenctl list --status revoked --waiting-over 7d
 
 In Japanese, and for Excel:
 

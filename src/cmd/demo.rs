@@ -135,17 +135,7 @@ impl Demo<'_> {
         self.heading(Msg::DemoUsersHeading)?;
         self.say(Msg::DemoUsersNote)?;
         self.command("list")?;
-        list::run(
-            &self.ctx,
-            store,
-            &ListArgs {
-                status: None,
-                role: None,
-                user: None,
-                serial: None,
-            },
-            self.out,
-        )?;
+        list::run(&self.ctx, store, &ListArgs::default(), self.out)?;
 
         self.heading(Msg::DemoRevokeHeading)?;
         self.say(Msg::DemoRevokeNote)?;
@@ -173,9 +163,7 @@ impl Demo<'_> {
             store,
             &ListArgs {
                 status: Some(StatusFilter::Revoked),
-                role: None,
-                user: None,
-                serial: None,
+                ..ListArgs::default()
             },
             self.out,
         )?;

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::catalogue::Msg;
-use crate::cli::ListArgs;
+use crate::cli::{ListArgs, StatusFilter};
 use crate::cmd::require_user;
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -15,6 +15,7 @@ use crate::output::stream_table::{StreamTable, Widths};
 use crate::output::{Format, JsonArray, Output, USER_SCREEN, csv_writer, rfc3339_unix};
 use crate::rules::calendar::japan_date;
 use crate::rules::expiry::is_expired;
+use crate::rules::registration::waiting_over_cutoff;
 use crate::rules::status::{Role, Status};
 use crate::store::Store;
 use crate::store::devices::find_device;
@@ -67,6 +68,7 @@ pub const CSV_HEADER: [&str; 8] = [
 ];
 
 pub fn run(ctx: &Context, store: &mut Store, args: &ListArgs, out: &mut dyn Write) -> Result<()> {
+    let filter = filter(ctx, args)?;
     // A filter naming something that does not exist is a mistake worth
     // reporting (exit 6), not an empty list.
     store.read(|tx| {
@@ -78,12 +80,6 @@ pub fn run(ctx: &Context, store: &mut Store, args: &ListArgs, out: &mut dyn Writ
         }
         Ok(())
     })?;
-    let filter = ListFilter {
-        status: args.status.map(Status::from),
-        role: args.role,
-        login_id: args.user.clone(),
-        serial: args.serial.clone(),
-    };
     match ctx.out.format {
         Format::Json => {
             let mut array = JsonArray::new(out)?;
@@ -142,6 +138,24 @@ pub fn run(ctx: &Context, store: &mut Store, args: &ListArgs, out: &mut dyn Writ
             })
         }
     }
+}
+
+/// The query's filter from the flags. `--waiting-over` needs `--status
+/// revoked`: only a revoked user waits, and quietly listing nobody (or
+/// everybody) would mislead a script.
+fn filter(ctx: &Context, args: &ListArgs) -> Result<ListFilter> {
+    if args.waiting_over.is_some() && args.status != Some(StatusFilter::Revoked) {
+        return Err(Error::usage(Msg::WaitingOverNeedsRevoked));
+    }
+    Ok(ListFilter {
+        status: args.status.map(Status::from),
+        role: args.role,
+        login_id: args.user.clone(),
+        serial: args.serial.clone(),
+        registrable_at_most: args
+            .waiting_over
+            .map(|days| waiting_over_cutoff(days, ctx.clock.now().timestamp())),
+    })
 }
 
 pub fn table_headers(o: &Output) -> Vec<String> {

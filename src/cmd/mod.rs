@@ -12,6 +12,7 @@ pub mod expiring;
 pub mod import;
 pub mod init;
 pub mod list;
+pub mod notices;
 pub mod otp;
 pub mod passwd;
 pub mod register;

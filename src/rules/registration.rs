@@ -63,6 +63,23 @@ pub fn check_device(
     Ok(())
 }
 
+/// Seconds in a day: waiting is counted in whole periods of 24 hours.
+const DAY_SECONDS: i64 = 86_400;
+
+/// How many whole days a revoked user could already have registered at
+/// `now`: 0 before `registrable_at` and during the first 24 hours after it,
+/// 7 from exactly 7 days after it. Instants are Unix seconds.
+pub fn waiting_days(registrable_at: i64, now: i64) -> i64 {
+    (now - registrable_at).max(0) / DAY_SECONDS
+}
+
+/// The latest registrable-at instant (Unix seconds) of a user who has been
+/// waiting *over* `days` at `now`: waiting exactly `days` is not over it,
+/// one second more is (`list --waiting-over`).
+pub fn waiting_over_cutoff(days: u32, now: i64) -> i64 {
+    now - i64::from(days) * DAY_SECONDS - 1
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,5 +134,28 @@ mod tests {
             ),
             Err(Refusal::DeviceDisposed { .. })
         ));
+    }
+
+    #[test]
+    fn waiting_is_counted_in_whole_days_from_registrable_at() {
+        let at = 1_795_650_600;
+        assert_eq!(super::waiting_days(at, at - 1), 0);
+        assert_eq!(super::waiting_days(at, at), 0);
+        assert_eq!(super::waiting_days(at, at + 86_399), 0);
+        assert_eq!(super::waiting_days(at, at + 86_400), 1);
+        assert_eq!(super::waiting_days(at, at + 7 * 86_400 + 1), 7);
+    }
+
+    #[test]
+    fn waiting_over_seven_days_starts_one_second_after_seven_days() {
+        let at = 1_795_650_600;
+        let over = |now| at <= super::waiting_over_cutoff(7, now);
+        assert!(!over(at + 7 * 86_400));
+        assert!(over(at + 7 * 86_400 + 1));
+        assert!(!over(at));
+        assert!(
+            at <= super::waiting_over_cutoff(0, at + 1),
+            "over 0d: any wait"
+        );
     }
 }

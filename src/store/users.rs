@@ -73,6 +73,20 @@ pub struct ListFilter {
     pub role: Option<Role>,
     pub login_id: Option<String>,
     pub serial: Option<String>,
+    /// Only users whose registrable-at instant (Unix seconds) is at or
+    /// before this one (`list --waiting-over`; `rules::registration`
+    /// computes it).
+    pub registrable_at_most: Option<i64>,
+}
+
+/// One revoked user waiting to register a new device, for `notices`.
+#[derive(Debug, Clone)]
+pub struct WaitingRow {
+    pub login_id: String,
+    pub name: String,
+    /// The device of the user's latest registration: the revoked one.
+    pub serial: String,
+    pub registrable_at: i64,
 }
 
 /// One in-service user and device of the expiring report.
@@ -250,7 +264,7 @@ pub fn for_each_listed(
          u.registrable_at, u.locked_at IS NOT NULL \
          FROM users u LEFT JOIN devices d ON d.id = u.device_id WHERE 1 = 1",
     );
-    let mut args: Vec<String> = Vec::new();
+    let mut args: Vec<rusqlite::types::Value> = Vec::new();
     if let Some(status) = filter.status {
         let condition = status.condition();
         match condition.otp_required {
@@ -265,16 +279,20 @@ pub fn for_each_listed(
         }
     }
     if let Some(role) = filter.role {
-        args.push(role.as_str().to_string());
+        args.push(role.as_str().to_string().into());
         sql.push_str(&format!(" AND u.role = ?{}", args.len()));
     }
     if let Some(login_id) = &filter.login_id {
-        args.push(login_id.clone());
+        args.push(login_id.clone().into());
         sql.push_str(&format!(" AND u.login_id = ?{}", args.len()));
     }
     if let Some(serial) = &filter.serial {
-        args.push(serial.clone());
+        args.push(serial.clone().into());
         sql.push_str(&format!(" AND d.serial = ?{}", args.len()));
+    }
+    if let Some(latest) = filter.registrable_at_most {
+        args.push(latest.into());
+        sql.push_str(&format!(" AND u.registrable_at <= ?{}", args.len()));
     }
     sql.push_str(" ORDER BY u.id");
     let mut stmt = conn.conn.prepare(&sql)?;
@@ -293,6 +311,37 @@ pub fn for_each_listed(
                 .transpose()?,
             registrable_at: row.get(6)?,
             locked: row.get(7)?,
+        })?;
+    }
+    Ok(())
+}
+
+/// Streams the users waiting to register a new device, by login ID: users
+/// of OTP with no device in service who held one before (a registration
+/// row; a user who never had a device is not waiting for a new one), each
+/// with the device of their latest registration and their registrable-at
+/// instant.
+pub fn for_each_waiting(
+    conn: &Tx<'_>,
+    mut each: impl FnMut(WaitingRow) -> Result<()>,
+) -> Result<()> {
+    let mut stmt = conn.conn.prepare_cached(
+        "SELECT u.login_id, u.name, d.serial, COALESCE(u.registrable_at, r.registrable_at) \
+         FROM users u \
+         JOIN registrations r ON r.id = \
+             (SELECT MAX(l.id) FROM registrations l WHERE l.user_id = u.id) \
+         JOIN devices d ON d.id = r.device_id \
+         WHERE u.otp_required = 1 AND u.device_id IS NULL \
+           AND COALESCE(u.registrable_at, r.registrable_at) IS NOT NULL \
+         ORDER BY u.login_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        each(WaitingRow {
+            login_id: row.get(0)?,
+            name: row.get(1)?,
+            serial: row.get(2)?,
+            registrable_at: row.get(3)?,
         })?;
     }
     Ok(())
