@@ -559,6 +559,9 @@ catalogue! {
     RegistryUpgraded { from: u32, to: u32 }
         => en: "note: the registry was upgraded from schema {from} to {to}: every secret sealed and every row authenticated under the key",
            ja: "注意：レジストリをスキーマ {from} から {to} に更新しました。秘密情報をすべて暗号化し、すべての行を鍵で認証しました";
+    WrittenUnverified { table: String, id: i64 }
+        => en: "{table} row {id} was about to be written without being verified first (a fault of tokenctl); nothing was written",
+           ja: "{table} の行 {id} を検証せずに書き込もうとしました（tokenctl の不具合）。何も書き込んでいません";
     RegistryFull { table: String }
         => en: "the {table} table has reached the largest id tokenctl can authenticate",
            ja: "{table} の行番号が tokenctl で認証できる上限に達しました";

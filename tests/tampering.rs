@@ -649,3 +649,44 @@ fn a_registration_pointed_at_a_missing_device_is_found_three_ways() {
         ],
     );
 }
+
+/// A write re-MACs only rows it verified first: a changed registration is
+/// not blessed by the revocation that ends it.
+#[test]
+fn a_changed_registration_is_not_blessed_by_the_revocation_that_ends_it() {
+    let r = Registry::demo();
+    r.sqlite3("UPDATE registrations SET device_id = 3, registered_at = 1000000000 WHERE id = 2");
+    refused(
+        &r,
+        &strs(&revoke_args(&taro_code(), &["hamako01"])),
+        DEMO_PASSWORD,
+        "registrations row 2 does not verify with the key",
+    );
+}
+
+/// Nor is a changed old device by the registration that retires it.
+#[test]
+fn a_changed_old_device_is_not_blessed_by_the_registration_that_retires_it() {
+    let r = Registry::demo();
+    r.revoke_as_taro_with_code(&taro_code(), &["hamako01"])
+        .at(NOON_FRIDAY)
+        .succeeds();
+    r.sqlite3("UPDATE devices SET expires = '2099-12-31', last_step = NULL WHERE id = 2");
+    let later = "2026-11-20T13:00:00+09:00";
+    let before = r.snapshot();
+    Test::on(&r)
+        .args([
+            "register",
+            "--user",
+            "hamako01",
+            "--serial",
+            NEW_DEVICE_1.0,
+            "--otp",
+            &code_at(NEW_DEVICE_1.1, later),
+        ])
+        .at(later)
+        .stderr(altered("devices row 2 does not verify with the key"))
+        .status(9)
+        .run();
+    assert_eq!(r.snapshot(), before);
+}

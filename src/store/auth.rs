@@ -272,6 +272,9 @@ pub(crate) type Leaves = HashMap<u64, RowMac, ByPosition>;
 #[derive(Default)]
 pub(crate) struct TxAuth {
     pub(super) dirty: RefCell<Leaves>,
+    /// Rows verified in this transaction: the only ones a write may re-MAC
+    /// (re-MACing a row no one verified would bless whatever it holds).
+    verified: RefCell<std::collections::HashSet<u64, ByPosition>>,
     proven: RefCell<tree::Proven>,
     state: Cell<Option<State>>,
     next_ids: RefCell<HashMap<u8, i64>>,
@@ -374,7 +377,10 @@ impl Tx<'_> {
         let root = self.state()?.root;
         let path = tree::verify_path(self.conn, pos, mac, &root, &mut auth.proven.borrow_mut())?;
         match path {
-            Ok(()) => Ok(()),
+            Ok(()) => {
+                auth.verified.borrow_mut().insert(pos);
+                Ok(())
+            }
             Err(PathBreak::Leaf) => Err(altered(Msg::RowRolledBack {
                 table: table.name.to_string(),
                 id,
@@ -383,11 +389,20 @@ impl Tx<'_> {
         }
     }
 
-    /// Re-MACs row `id` of `table` after a write changed it.
+    /// Re-MACs row `id` of `table` after a write changed it. The row must
+    /// have been verified (or written) in this transaction before the
+    /// change: a write never blesses a row it did not check.
     pub(crate) fn reseal(&self, table: &Table, id: i64) -> Result<()> {
         let Some(auth) = &self.auth else {
             return Ok(());
         };
+        let pos = tree::position(table.code, id);
+        if !auth.verified.borrow().contains(&pos) && !auth.dirty.borrow().contains_key(&pos) {
+            return Err(Error::Corrupt(Msg::WrittenUnverified {
+                table: table.name.to_string(),
+                id,
+            }));
+        }
         let key = self.key()?;
         let mac = self
             .conn

@@ -209,6 +209,7 @@ pub fn last_step(conn: &Tx<'_>, device_id: i64) -> Result<Option<u64>> {
 /// unless it already is: the first replacement is the one that retired it.
 /// Returns whether it was marked now.
 pub fn mark_out_of_use(conn: &Tx<'_>, device_id: i64, replaced_by: i64, now: i64) -> Result<bool> {
+    conn.verify(&DEVICES, device_id)?;
     let changed = conn.conn.execute(
         "UPDATE devices SET out_of_use_since = ?2, replaced_by = ?3 \
          WHERE id = ?1 AND out_of_use_since IS NULL",
@@ -222,6 +223,7 @@ pub fn mark_out_of_use(conn: &Tx<'_>, device_id: i64, replaced_by: i64, now: i64
 
 /// A device registered again is back in use.
 pub fn clear_out_of_use(conn: &Tx<'_>, device_id: i64) -> Result<()> {
+    conn.verify(&DEVICES, device_id)?;
     conn.conn.execute(
         "UPDATE devices SET out_of_use_since = NULL, replaced_by = NULL WHERE id = ?1",
         params![device_id],
@@ -311,6 +313,14 @@ pub fn in_service_by_expiry(conn: &Tx<'_>, last_day: NaiveDate) -> Result<Vec<(N
 /// registry may have accepted) can be accepted again. Returns how many
 /// guards moved.
 pub fn advance_replay_guards(conn: &Tx<'_>, now: i64) -> Result<usize> {
+    let behind: Vec<i64> = conn
+        .conn
+        .prepare("SELECT id FROM devices WHERE last_step IS NULL OR last_step < ?1 / period + 1")?
+        .query_map([now], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in &behind {
+        conn.verify(&DEVICES, *id)?;
+    }
     let moved: Vec<i64> = conn
         .conn
         .prepare(

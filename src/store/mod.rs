@@ -455,23 +455,35 @@ impl Store {
     /// read, never behind it.
     fn check_witness(&mut self, copy: bool) -> Result<()> {
         let key = self.key.as_ref().expect("bound");
-        let id = self.registry_id.expect("bound");
-        let Some(recorded) = witness::recorded(key, &id)? else {
+        let Some(recorded) = witness::recorded(key, &self.registry_id.expect("bound"))? else {
             return Ok(());
         };
         let snapshot = self.conn.unchecked_transaction()?;
         let state = meta::read_marks(&snapshot, self.version)?
             .verify(key)?
             .state;
-        let now = self.position_in(&snapshot, &state)?;
-        let standing = witness::standing(&now, &recorded, |n| audit_mac_at(&snapshot, n))?;
+        let verdict = self.standing_in(&snapshot, &state, &recorded);
         drop(snapshot);
-        match standing {
-            Standing::Current => Ok(()),
-            Standing::Behind if copy && now.seq < recorded.seq => {
-                self.witness_ahead = Some(recorded.audit_len.saturating_sub(now.audit_len));
+        match verdict {
+            Err(Error::Altered(Msg::RegistryBehindWitness { .. }))
+                if copy && state.seq < recorded.seq =>
+            {
+                self.witness_ahead = Some(recorded.audit_len.saturating_sub(
+                    audit_end(&self.conn).map(|(len, _)| len).unwrap_or_default(),
+                ));
                 Ok(())
             }
+            other => other,
+        }
+    }
+
+    /// The registry (its `state`, read on `conn`) against the witness's
+    /// `recorded` position: behind or diverged is exit 9.
+    fn standing_in(&self, conn: &Connection, state: &State, recorded: &Position) -> Result<()> {
+        let now = self.position_in(conn, state)?;
+        let standing = witness::standing(&now, recorded, |n| audit_mac_at(conn, n))?;
+        match standing {
+            Standing::Current => Ok(()),
             Standing::Behind => Err(Error::Altered(Msg::RegistryBehindWitness {
                 registry: now.describe(),
                 witness: recorded.describe(),
@@ -481,6 +493,22 @@ impl Store {
                 witness: recorded.describe(),
             })),
         }
+    }
+
+    /// Inside a write transaction, under the write lock: the registry must
+    /// still stand where the witness says. The check at open is not enough:
+    /// the file may be replaced while a command waits at a prompt.
+    fn check_witness_locked(&self, tx: &Tx<'_>) -> Result<()> {
+        if !tx.authenticated() || self.access == Access::Restore {
+            return Ok(());
+        }
+        let (Some(key), Some(id)) = (&self.key, self.registry_id) else {
+            return Ok(());
+        };
+        let Some(recorded) = witness::recorded(key, &id)? else {
+            return Ok(());
+        };
+        self.standing_in(tx.conn, &tx.state()?, &recorded)
     }
 
     /// The registry's position: its state and its audit chain's end, read
@@ -617,6 +645,7 @@ impl Store {
         let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
         let changes_before = tx.total_changes();
         let t = self.tx(&tx);
+        self.check_witness_locked(&t)?;
         let (commit, value) = f(&t)?;
         // A write that changed nothing leaves the file, state and witness
         // as they were.
@@ -897,6 +926,48 @@ mod tests {
             Store::create(&path, test_key(&dir), Mode::Live),
             Err(Error::AlreadyExists { .. })
         ));
+    }
+
+    /// A registry put back while a command waits (at a prompt, for the
+    /// lock) after its open: the write, under the lock, finds it behind its
+    /// witness and writes nothing.
+    #[test]
+    fn a_write_refuses_a_registry_put_back_after_its_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.db");
+        let key_path = dir.path().join("registry.key");
+        Store::create(&path, test_key(&dir), Mode::Simulation)
+            .unwrap()
+            .persist()
+            .unwrap();
+        let open = || Store::open(&path, Access::ReadWrite, Some(&key_path), false).unwrap();
+        let append = |store: &mut Store| {
+            store.write(|tx| {
+                audit::record(
+                    tx,
+                    &crate::clock::Clock::fixed(chrono::Utc::now()),
+                    "t",
+                    audit::Action::Init,
+                    &[],
+                    audit::Outcome::Ok,
+                    "x".into(),
+                )
+            })
+        };
+        let mut waiting = open();
+        let yesterday = dir.path().join("yesterday.db");
+        waiting.copy_into(&yesterday).unwrap();
+        append(&mut open()).unwrap();
+        let mut conn = Connection::open(&path).unwrap();
+        conn.restore(rusqlite::MAIN_DB, &yesterday, None::<fn(rusqlite::backup::Progress)>)
+            .unwrap();
+        drop(conn);
+        let before = std::fs::read(&path).unwrap();
+        assert!(matches!(
+            append(&mut waiting),
+            Err(Error::Altered(Msg::RegistryBehindWitness { .. }))
+        ));
+        assert_eq!(std::fs::read(&path).unwrap(), before);
     }
 
     #[test]

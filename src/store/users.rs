@@ -479,6 +479,15 @@ pub fn revoke(
         return Err(crate::error::Error::RaceLost);
     }
     conn.reseal(&USERS, user_id)?;
+    // The open registrations are verified before they are changed.
+    let open: Vec<i64> = conn
+        .conn
+        .prepare_cached("SELECT id FROM registrations WHERE user_id = ?1 AND revoked_at IS NULL")?
+        .query_map([user_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in &open {
+        conn.verify(&REGISTRATIONS, *id)?;
+    }
     let ended: Vec<i64> = conn
         .conn
         .prepare_cached(

@@ -178,6 +178,14 @@ pub fn record(key: &RegistryKey, position: &Position, force: bool) -> Result<()>
                 if !force && old.seq > position.seq {
                     return Ok(());
                 }
+                // The same count of writes on another history: never
+                // overwrite what the witness saw with it.
+                if !force && old.seq == position.seq && old != *position {
+                    return Err(Error::Altered(Msg::RegistryDivergedFromWitness {
+                        registry: position.describe(),
+                        witness: old.describe(),
+                    }));
+                }
                 if !replaced {
                     lines.push(position.encode(key));
                     replaced = true;
