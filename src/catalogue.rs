@@ -559,6 +559,9 @@ catalogue! {
     RegistryUpgraded { from: u32, to: u32 }
         => en: "note: the registry was upgraded from schema {from} to {to}: every secret sealed and every row authenticated under the key",
            ja: "注意：レジストリをスキーマ {from} から {to} に更新しました。秘密情報をすべて暗号化し、すべての行を鍵で認証しました";
+    LegacyUnderGuardingKey { version: u32, key: String }
+        => en: "this registry is from before registry IDs (schema {version}) and nothing in it is tied to one registry, but the key file {key} already guards a current registry: it cannot be told from a file forged from pieces. If it is a registry of your own not yet upgraded, run one command with TOKENCTL_UPGRADE_LEGACY=1",
+           ja: "このレジストリはレジストリIDより前のもの（スキーマ {version}）で、どのレジストリのものかを示す認証がありません。一方、鍵ファイル {key} はすでに現行のレジストリを保護しています。寄せ集めで偽造されたファイルと区別できません。まだ更新していない自分のレジストリであれば、TOKENCTL_UPGRADE_LEGACY=1 を付けてコマンドを一度実行してください";
     WrittenUnverified { table: String, id: i64 }
         => en: "{table} row {id} was about to be written without being verified first (a fault of tokenctl); nothing was written",
            ja: "{table} の行 {id} を検証せずに書き込もうとしました（tokenctl の不具合）。何も書き込んでいません";

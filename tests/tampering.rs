@@ -690,3 +690,52 @@ fn a_changed_old_device_is_not_blessed_by_the_registration_that_retires_it() {
         .run();
     assert_eq!(r.snapshot(), before);
 }
+
+/// A file forged from pieces as a registry from before registry IDs (schema
+/// 1: nothing in it is MAC'd) put in place of a current registry: the key
+/// file already guards a registry, so it is not upgraded (which would MAC,
+/// and so bless, every forged row), unless one says it is one's own.
+#[test]
+fn a_forged_schema_1_file_under_a_guarding_key_is_not_upgraded() {
+    let r = Registry::demo();
+    let forged = r.dir.path().join("forged.db");
+    let out = std::process::Command::new("sqlite3")
+        .arg(&forged)
+        .arg(format!(
+            // A leading newline: sqlite3 reads an argument starting with `-` as an option.
+            "\n{} PRAGMA user_version = 1; \
+             INSERT INTO users (login_id, name, role, otp_required) VALUES ('mallory', 'M', 'master', 1);",
+            include_str!("../migrations/0001_init.sql")
+        ))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:#?}");
+    std::fs::copy(&forged, &r.path).unwrap();
+    for suffix in ["-wal", "-shm"] {
+        let mut side = r.path.as_os_str().to_owned();
+        side.push(suffix);
+        let _ = std::fs::remove_file(std::path::PathBuf::from(side));
+    }
+    let refusal = format!(
+        "this registry is from before registry IDs (schema 1) and nothing in it is tied to one registry, \
+         but the key file {} already guards a current registry: it cannot be told from a file forged from pieces. \
+         If it is a registry of your own not yet upgraded, run one command with TOKENCTL_UPGRADE_LEGACY=1",
+        r.key_path().display()
+    );
+    let before = r.snapshot();
+    Test::on(&r)
+        .args(["unlock", "mallory", "--recovery", "--yes"])
+        .stderr(altered(&refusal))
+        .status(9)
+        .run();
+    assert_eq!(r.snapshot(), before);
+    let out = r.run(&["check"]).output();
+    assert_eq!(out.status, 9);
+    assert_eq!(out.stderr, format!("check: key: {refusal}\n"));
+    assert_eq!(r.snapshot(), before);
+    // Said to be one's own, it is upgraded.
+    r.run(&["unlock", "mallory", "--recovery", "--yes"])
+        .env("TOKENCTL_UPGRADE_LEGACY", "1")
+        .output();
+    assert_eq!(r.query_i64("PRAGMA user_version"), 3);
+}

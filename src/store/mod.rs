@@ -60,6 +60,11 @@ const MIGRATIONS: &[(u32, &str)] = &[
 
 pub const SCHEMA_VERSION: u32 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 
+/// Set to 1 for one command: a registry from before registry IDs, under a
+/// key file that already guards a current registry, is one's own and may be
+/// upgraded (see `Store::refuse_legacy_under_a_guarding_key`).
+pub const UPGRADE_LEGACY_ENV: &str = "TOKENCTL_UPGRADE_LEGACY";
+
 /// How long a command waits for another process's write lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -332,6 +337,7 @@ impl Store {
         }
         if let Some(key_path) = key_file {
             store.bind_key(key_path, &look.marks, access, clock_fixed)?;
+            store.refuse_legacy_under_a_guarding_key(key_path, access)?;
         }
         if writes && clock_fixed && store.mode == Mode::Live {
             return Err(Error::FixedClockOnLive);
@@ -398,6 +404,39 @@ impl Store {
             }
             other => other,
         }
+    }
+
+    /// A registry from before registry IDs (schema 1 or 2) carries nothing
+    /// that ties it to one registry: under a key file that already guards a
+    /// current registry (its witness lists one), it cannot be told from a
+    /// file someone forged from pieces (rows are not MAC'd before the
+    /// upgrade), and upgrading it would bless them. Refused (exit 9; a
+    /// finding for `check`) unless `TOKENCTL_UPGRADE_LEGACY=1` says it is a
+    /// registry of one's own not yet upgraded.
+    fn refuse_legacy_under_a_guarding_key(
+        &mut self,
+        key_path: &Path,
+        access: Access,
+    ) -> Result<()> {
+        if self.version >= SCHEMA_VERSION || self.key_created {
+            return Ok(());
+        }
+        let allowed = std::env::var(UPGRADE_LEGACY_ENV).is_ok_and(|v| v.trim() == "1");
+        if allowed || !witness::lists_any(key_path) {
+            return Ok(());
+        }
+        let message = Msg::LegacyUnderGuardingKey {
+            version: self.version,
+            key: key_path.display().to_string(),
+        };
+        if access.inspects() {
+            self.open_findings.push(OpenFinding {
+                kind: "key",
+                message,
+            });
+            return Ok(());
+        }
+        Err(Error::Altered(message))
     }
 
     /// Schema 1 predates the key: a writer creates the key file if there is
@@ -468,9 +507,13 @@ impl Store {
             Err(Error::Altered(Msg::RegistryBehindWitness { .. }))
                 if copy && state.seq < recorded.seq =>
             {
-                self.witness_ahead = Some(recorded.audit_len.saturating_sub(
-                    audit_end(&self.conn).map(|(len, _)| len).unwrap_or_default(),
-                ));
+                self.witness_ahead = Some(
+                    recorded.audit_len.saturating_sub(
+                        audit_end(&self.conn)
+                            .map(|(len, _)| len)
+                            .unwrap_or_default(),
+                    ),
+                );
                 Ok(())
             }
             other => other,
@@ -959,8 +1002,12 @@ mod tests {
         waiting.copy_into(&yesterday).unwrap();
         append(&mut open()).unwrap();
         let mut conn = Connection::open(&path).unwrap();
-        conn.restore(rusqlite::MAIN_DB, &yesterday, None::<fn(rusqlite::backup::Progress)>)
-            .unwrap();
+        conn.restore(
+            rusqlite::MAIN_DB,
+            &yesterday,
+            None::<fn(rusqlite::backup::Progress)>,
+        )
+        .unwrap();
         drop(conn);
         let before = std::fs::read(&path).unwrap();
         assert!(matches!(

@@ -122,6 +122,13 @@ pub fn recorded(key: &RegistryKey, id: &RegistryId) -> Result<Option<Position>> 
     Ok(None)
 }
 
+/// Whether the witness of key file `key_path` records any registry: the key
+/// guards at least one registry of the current schema.
+pub fn lists_any(key_path: &Path) -> bool {
+    std::fs::read_to_string(path_for(key_path))
+        .is_ok_and(|text| text.lines().any(|line| Position::decode(line).is_some()))
+}
+
 /// How a registry compares with its witness.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Standing {
