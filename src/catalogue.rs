@@ -571,6 +571,9 @@ catalogue! {
     UpgradeForeignKeys { count: i64 }
         => en: "the registry holds {count} reference(s) to missing rows; it was not upgraded",
            ja: "レジストリに存在しない行への参照が {count} 件あります。更新していません";
+    OnNetworkFileSystem { fs: String }
+        => en: "on a network file system ({fs}), where tokenctl does not write a registry: SQLite's WAL does not work over a network file system and network file locks are unreliable, so a registry written from two machines can be corrupted. Keep the registry on a local disk (`tokenctl backup` may write copies to the share), or, if only ever one machine writes to it, set TOKENCTL_ALLOW_NETWORK_FS=1; nothing was written",
+           ja: "ネットワーク ファイルシステム（{fs}）上にあるため、tokenctl はレジストリを書き込みません。SQLite の WAL はネットワーク ファイルシステムでは動作せず、ネットワーク越しのファイルロックも信頼できないため、複数のマシンから書き込むとレジストリが破損するおそれがあります。レジストリはローカルディスクに置いてください（共有フォルダには `tokenctl backup` で複製を置けます）。1台のマシンからしか書き込まない場合は TOKENCTL_ALLOW_NETWORK_FS=1 を設定してください。何も書き込んでいません";
     CannotCreateRegistryIn { dir: String }
         => en: "cannot create a registry in {dir}", ja: "{dir} にレジストリを作成できません";
     CannotOpen { detail: String } => en: "cannot open: {detail}", ja: "開けません：{detail}";

@@ -288,3 +288,29 @@ fn empty_environment_variables_count_as_unset() {
         .fails(2)
         .stderr_has("TOKENCTL_LANG");
 }
+
+/// §5.4: only a registry on a network file system is refused for writing,
+/// so one on a local disk (the tests' temp dir) is created, written and
+/// read whatever `TOKENCTL_ALLOW_NETWORK_FS` says. No NFS, SMB or FUSE
+/// mount can be made where the tests run: the refusal itself (which file
+/// systems, the override, the message) is unit-tested in `store::netfs`.
+#[test]
+fn a_local_registry_is_written_whatever_the_network_override_says() {
+    for value in [None, Some("0"), Some("1")] {
+        let r = Registry::empty();
+        let run = |args: &[&str]| match value {
+            Some(v) => r.run(args).env("TOKENCTL_ALLOW_NETWORK_FS", v),
+            None => r.run(args).env_remove("TOKENCTL_ALLOW_NETWORK_FS"),
+        };
+        run(&["init", "--simulation"]).succeeds();
+        run(&["import", "devices", "-"])
+            .stdin(include_str!("../fixtures/devices.csv"))
+            .at(NOON_FRIDAY)
+            .succeeds();
+        run(&["check"]).succeeds();
+        assert_eq!(
+            run(&["list", "--format", "json"]).succeeds().json(),
+            serde_json::json!([])
+        );
+    }
+}

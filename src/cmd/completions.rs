@@ -256,6 +256,12 @@ TOKENCTL_NOW :: An RFC 3339 instant (2026-11-20T21:00:00+09:00) that fixes the c
 every command, noted once on stderr. On a live registry only commands that change \
 nothing honour it; a command that would write refuses it (exit 2).
 
+TOKENCTL_ALLOW_NETWORK_FS :: 1 lets a command write a registry on a network file system \
+(NFS, SMB/CIFS, AFS, 9P, Ceph, sshfs and other FUSE mounts, ...), which is otherwise refused \
+(exit 8): SQLite's WAL does not work there and network file locks are unreliable, so a \
+registry written from two machines can be corrupted. Set it only when one machine alone \
+ever writes to the share. Any other value leaves the refusal on.
+
 NO_COLOR :: When set and not empty, prompts are drawn without colour.
 
 An empty variable counts as unset.",

@@ -46,6 +46,8 @@ pub fn run(
             path: path.to_path_buf(),
         });
     }
+    // Before the key file: a refused init creates nothing.
+    crate::store::netfs::refuse_new(path)?;
     let (key, key_created) = KeyFile::load_or_create(key_path)?;
     let fingerprint = key.fingerprint().to_string();
     let created = create(ctx, path, key, mode, args, &fingerprint);

@@ -21,7 +21,7 @@ use crate::key::{Binding, KeyFile};
 use crate::store::check;
 use crate::store::copy::{move_aside, recorded_id};
 use crate::store::devices::advance_replay_guards;
-use crate::store::{Access, Mode, Store, witness};
+use crate::store::{Access, Mode, Store, netfs, witness};
 
 pub fn run(
     ctx: &Context,
@@ -30,6 +30,8 @@ pub fn run(
     args: &RestoreArgs,
     out: &mut dyn Write,
 ) -> Result<i32> {
+    // Before the backup is copied beside the registry it replaces.
+    netfs::refuse_new(path)?;
     let key = KeyFile::load(key_path)?;
     let backup = Store::open(&args.src, Access::InspectCopy, Some(key_path), false)?;
     let report = backup.read(|tx| check::run(tx, None))?;

@@ -4,7 +4,9 @@
 //! `Store::open` takes five steps, each its own function:
 //! 1. *sniff*: the file's first 100 bytes, read as raw bytes before SQLite
 //!    touches it: a file that is not a tokenctl registry (or one from a
-//!    newer tokenctl) is refused without being opened for writing;
+//!    newer tokenctl) is refused without being opened for writing; and a
+//!    command that writes refuses a registry on a network file system
+//!    (`netfs`);
 //! 2. *first look*: a read-only connection reads the schema version, the
 //!    registry's marks and its audit position;
 //! 3. *bind the key*: the key file (when the command needs it) must be the
@@ -23,6 +25,7 @@ pub mod copy;
 pub mod devices;
 pub mod meta;
 mod rekey;
+pub mod netfs;
 mod tree;
 mod upgrade;
 pub mod users;
@@ -255,7 +258,8 @@ impl Store {
     /// built under a temporary name beside `path` and only appears there
     /// when `NewRegistry::persist` moves it into place, never over an
     /// existing file: an interrupted `init` leaves no half-built registry
-    /// (and the next `init` removes what an interrupted one left).
+    /// (and the next `init` removes what an interrupted one left). A
+    /// directory on a network file system is refused first (`netfs`).
     pub fn create(path: &Path, key_file: KeyFile, mode: Mode) -> Result<NewRegistry> {
         if std::fs::symlink_metadata(path).is_ok() {
             return Err(Error::AlreadyExists {
@@ -266,6 +270,7 @@ impl Store {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
+        netfs::refuse_new(path)?;
         crate::fsutil::create_private_dir(parent)?;
         remove_leftovers(parent);
         // tempfile creates the file with mode 0600 on Unix.
@@ -327,6 +332,9 @@ impl Store {
         clock_fixed: bool,
     ) -> Result<Store> {
         let wal = sniff(path)?;
+        if access.writes() {
+            netfs::refuse(path, path)?;
+        }
         let look = first_look(path)?;
         let mut store = Store::bare(look.conn, path, look.version);
         store.access = access;
