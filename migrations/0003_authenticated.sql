@@ -27,12 +27,18 @@ CREATE TABLE devices_new (
     out_of_use_since INTEGER,               -- replaced, with no holder left
     replaced_by      INTEGER REFERENCES devices(id),
     disposed_at      INTEGER,
+    -- How many users hold the device in service, kept in the device's own
+    -- (MAC'd) row: a decision that no one holds it (disposal, retirement)
+    -- must not rest on the absence of user rows, which anyone with the file
+    -- could make.
+    holders          INTEGER NOT NULL DEFAULT 0 CHECK (holders >= 0),
     mac              BLOB                   -- the row's MAC (see store::auth)
 );
 INSERT INTO devices_new (id, serial, secret, algorithm, digits, period, expires,
-                         last_step, out_of_use_since, replaced_by, disposed_at)
+                         last_step, out_of_use_since, replaced_by, disposed_at, holders)
     SELECT id, serial, secret, algorithm, digits, period, expires,
-           last_step, out_of_use_since, replaced_by, disposed_at FROM devices;
+           last_step, out_of_use_since, replaced_by, disposed_at,
+           (SELECT count(*) FROM users u WHERE u.device_id = devices.id) FROM devices;
 DROP TABLE devices;
 ALTER TABLE devices_new RENAME TO devices;
 CREATE INDEX devices_by_expiry ON devices(expires);

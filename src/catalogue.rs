@@ -562,6 +562,12 @@ catalogue! {
     LegacyUnderGuardingKey { version: u32, key: String }
         => en: "this registry is from before registry IDs (schema {version}) and nothing in it is tied to one registry, but the key file {key} already guards a current registry: it cannot be told from a file forged from pieces. If it is a registry of your own not yet upgraded, run one command with TOKENCTL_UPGRADE_LEGACY=1",
            ja: "このレジストリはレジストリIDより前のもの（スキーマ {version}）で、どのレジストリのものかを示す認証がありません。一方、鍵ファイル {key} はすでに現行のレジストリを保護しています。寄せ集めで偽造されたファイルと区別できません。まだ更新していない自分のレジストリであれば、TOKENCTL_UPGRADE_LEGACY=1 を付けてコマンドを一度実行してください";
+    HoldersDiffer { id: i64, counted: i64, found: usize }
+        => en: "devices row {id} counts {counted} holder(s), but {found} users row(s) name it",
+           ja: "devices の行 {id} の保有者数は {counted} ですが、これを指す users の行は {found} 件です";
+    FindingHoldersDiffer { serial: String, counted: i64, found: i64 }
+        => en: "device {serial} counts {counted} holder(s), but {found} user(s) hold it",
+           ja: "パスワード生成機 {serial} の保有者数は {counted} ですが、保有している利用者は {found} 名です";
     WrittenUnverified { table: String, id: i64 }
         => en: "{table} row {id} was about to be written without being verified first (a fault of tokenctl); nothing was written",
            ja: "{table} の行 {id} を検証せずに書き込もうとしました（tokenctl の不具合）。何も書き込んでいません";

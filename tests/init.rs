@@ -289,7 +289,7 @@ fn empty_environment_variables_count_as_unset() {
         .stderr_has("TOKENCTL_LANG");
 }
 
-/// §5.4: only a registry on a network file system is refused for writing,
+/// Only a registry on a network file system is refused for writing,
 /// so one on a local disk (the tests' temp dir) is created, written and
 /// read whatever `TOKENCTL_ALLOW_NETWORK_FS` says. No NFS, SMB or FUSE
 /// mount can be made where the tests run: the refusal itself (which file

@@ -457,7 +457,8 @@ fn a_sealed_device_row_copied_from_a_registry_sharing_the_key_file_does_not_veri
     let out = training.run(&["--db", "live.db", "check"]).output();
     assert_eq!(
         out.stderr,
-        "check: row: devices row 1 (23456789) was changed or inserted outside tokenctl: its MAC does not verify\n\
+        "check: invariant: device 23456789 counts 1 holder(s), but 0 user(s) hold it\n\
+         check: row: devices row 1 (23456789) was changed or inserted outside tokenctl: its MAC does not verify\n\
          check: secret: the secret of device 23456789 does not open with the key\n"
     );
 }
@@ -738,4 +739,32 @@ fn a_forged_schema_1_file_under_a_guarding_key_is_not_upgraded() {
         .env("TOKENCTL_UPGRADE_LEGACY", "1")
         .output();
     assert_eq!(r.query_i64("PRAGMA user_version"), 3);
+}
+
+/// A decision that no one holds a device rests on the device's own
+/// (authenticated) count, not on the absence of users rows, which anyone
+/// with the file could make: a holder taken off the device outside
+/// tokenctl does not get a device in service recorded as disposed of.
+#[test]
+fn a_holder_taken_off_a_device_outside_tokenctl_does_not_get_it_disposed_of() {
+    let r = Registry::demo();
+    r.sqlite3("UPDATE users SET device_id = NULL WHERE login_id = 'hamako01'");
+    let expired = "2027-01-05T10:00:00+09:00";
+    let before = r.snapshot();
+    Test::on(&r)
+        .args(["dispose-note", "--mark-disposed", HAMAKO_DEVICE.0])
+        .at(expired)
+        .stderr(altered(
+            "devices row 2 counts 1 holder(s), but 0 users row(s) name it",
+        ))
+        .status(9)
+        .run();
+    assert_eq!(r.snapshot(), before);
+    check_finds(
+        &r,
+        &[
+            "invariant: device 45678909 counts 1 holder(s), but 0 user(s) hold it",
+            "row: users row 2 (hamako01) was changed or inserted outside tokenctl: its MAC does not verify",
+        ],
+    );
 }

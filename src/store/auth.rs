@@ -98,6 +98,7 @@ pub(crate) static DEVICES: Table = Table {
         "out_of_use_since",
         "replaced_by",
         "disposed_at",
+        "holders",
     ],
     sql: Sql::new(),
 };

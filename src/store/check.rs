@@ -112,6 +112,19 @@ const INVARIANTS: &[(&str, Breach)] = &[
     ),
 ];
 
+/// Invariants of the current schema's columns.
+const INVARIANTS_V3: &[(&str, Breach)] = &[(
+    "SELECT d.serial, d.holders, (SELECT count(*) FROM users u WHERE u.device_id = d.id) AS n \
+         FROM devices d WHERE d.holders IS NOT n",
+    |r| {
+        Ok(Msg::FindingHoldersDiffer {
+            serial: r.get(0)?,
+            counted: r.get(1)?,
+            found: r.get(2)?,
+        })
+    },
+)];
+
 /// Runs every check on one snapshot. `expect_head`, when given, must be a
 /// MAC the audit chain passed through. `found_at_open` are the problems the
 /// open found in the marks or against the witness.
@@ -203,7 +216,12 @@ fn sqlite_checks(tx: &Tx<'_>, findings: &mut Vec<Finding>) {
         Ok(found) => found.into_iter().for_each(|m| push("foreign-key", m)),
         Err(e) => push("foreign-key", query_failed(&e)),
     }
-    for (sql, breach) in INVARIANTS {
+    let current = if tx.version() >= super::SCHEMA_VERSION {
+        INVARIANTS_V3
+    } else {
+        &[]
+    };
+    for (sql, breach) in INVARIANTS.iter().chain(current) {
         match tx.conn.prepare(sql).and_then(|mut s| {
             s.query_map([], breach)?
                 .collect::<rusqlite::Result<Vec<_>>>()

@@ -25,6 +25,8 @@ pub struct DeviceRow {
     pub out_of_use_since: Option<i64>,
     pub replaced_by: Option<i64>,
     pub disposed_at: Option<i64>,
+    /// How many users hold it in service (its own, authenticated count).
+    pub holders: u32,
 }
 
 pub use crate::rules::import::NewDevice;
@@ -63,12 +65,23 @@ pub fn open_key(tx: &Tx<'_>, device: &DeviceRow) -> Result<DeviceKey> {
 
 /// The replay guard (`last_step`) is deliberately not here: it is read
 /// fresh, under the write lock, by `last_step()`.
+/// The count of holders comes last, from `holders_column`.
 const DEVICE_COLUMNS: &str = "id, serial, secret, algorithm, digits, period, expires, \
      out_of_use_since, replaced_by, disposed_at";
 
 /// `DEVICE_COLUMNS` of the devices table aliased `d`, for joins.
 pub(super) const JOINED_DEVICE_COLUMNS: &str = "d.id, d.serial, d.secret, d.algorithm, d.digits, \
      d.period, d.expires, d.out_of_use_since, d.replaced_by, d.disposed_at";
+
+/// The devices' count of holders, `prefix`ed (`d.`), or 0 on a registry
+/// from before the count (schema 1 or 2, read as it is until upgraded).
+pub(super) fn holders_column(tx: &Tx<'_>, prefix: &str) -> String {
+    if tx.version() >= super::SCHEMA_VERSION {
+        format!("{prefix}holders")
+    } else {
+        "0".to_string()
+    }
+}
 
 fn device_from_row(row: &Row<'_>) -> rusqlite::Result<DeviceRow> {
     device_from_columns(row, 0)
@@ -107,6 +120,7 @@ fn device_from_columns(row: &Row<'_>, at: usize) -> rusqlite::Result<DeviceRow> 
         out_of_use_since: row.get(at + 7)?,
         replaced_by: row.get(at + 8)?,
         disposed_at: row.get(at + 9)?,
+        holders: row.get(at + 10)?,
     })
 }
 
@@ -114,7 +128,8 @@ pub fn find_device(conn: &Tx<'_>, serial: &str) -> Result<Option<DeviceRow>> {
     let device = conn
         .conn
         .prepare_cached(&format!(
-            "SELECT {DEVICE_COLUMNS} FROM devices WHERE serial = ?1"
+            "SELECT {DEVICE_COLUMNS}, {} FROM devices WHERE serial = ?1",
+            holders_column(conn, "")
         ))?
         .query_row([serial], device_from_row)
         .optional()?;
@@ -174,6 +189,7 @@ pub fn insert_device(conn: &Tx<'_>, device: &NewDevice) -> Result<i64> {
             ValueRef::Null,
             ValueRef::Null,
             ValueRef::Null,
+            ValueRef::Integer(0),
         ],
     )?;
     Ok(id)
@@ -232,12 +248,13 @@ pub fn clear_out_of_use(conn: &Tx<'_>, device_id: i64) -> Result<()> {
 }
 
 /// Records the disposal; refuses (returns false) if the device was
-/// disposed of already or someone holds it in service.
+/// disposed of already or someone holds it in service (by its own count,
+/// and by the users rows).
 pub fn mark_disposed(conn: &Tx<'_>, device_id: i64, now: i64) -> Result<bool> {
     conn.verify(&DEVICES, device_id)?;
     let changed = conn.conn.execute(
         "UPDATE devices SET disposed_at = ?2 WHERE id = ?1 AND disposed_at IS NULL \
-         AND NOT EXISTS (SELECT 1 FROM users WHERE device_id = ?1)",
+         AND holders = 0 AND NOT EXISTS (SELECT 1 FROM users WHERE device_id = ?1)",
         params![device_id, now],
     )?;
     if changed == 1 {
@@ -249,9 +266,10 @@ pub fn mark_disposed(conn: &Tx<'_>, device_id: i64, now: i64) -> Result<bool> {
 /// Devices with no holder in service that were either replaced or have
 /// expired by `today`, not yet disposed: the candidates for a disposal note.
 pub fn out_of_use_candidates(conn: &Tx<'_>, today: NaiveDate) -> Result<Vec<DeviceRow>> {
+    let holders = holders_column(conn, "d.");
     let mut stmt = conn.conn.prepare(&format!(
-        "SELECT {DEVICE_COLUMNS} FROM devices d \
-         WHERE d.disposed_at IS NULL \
+        "SELECT {DEVICE_COLUMNS}, {holders} FROM devices d \
+         WHERE d.disposed_at IS NULL AND {holders} = 0 \
            AND (d.out_of_use_since IS NOT NULL OR d.expires < ?1) \
            AND NOT EXISTS (SELECT 1 FROM users u WHERE u.device_id = d.id) \
          ORDER BY d.serial"
@@ -333,4 +351,29 @@ pub fn advance_replay_guards(conn: &Tx<'_>, now: i64) -> Result<usize> {
         conn.reseal(&DEVICES, *id)?;
     }
     Ok(moved.len())
+}
+
+/// Counts one more (`delta` 1) or one fewer (-1) holder of `device_id`,
+/// which must have been verified in this transaction.
+pub fn add_holder(conn: &Tx<'_>, device_id: i64, delta: i64) -> Result<()> {
+    let changed = conn
+        .conn
+        .prepare_cached(
+            "UPDATE devices SET holders = holders + ?2 WHERE id = ?1 AND holders + ?2 >= 0",
+        )?
+        .execute(params![device_id, delta])?;
+    if changed != 1 {
+        return Err(Error::RaceLost);
+    }
+    conn.reseal(&DEVICES, device_id)
+}
+
+/// The device's own count of holders, verified.
+pub(super) fn holder_count(conn: &Tx<'_>, device_id: i64) -> Result<Option<i64>> {
+    conn.verify(&DEVICES, device_id)?;
+    Ok(conn
+        .conn
+        .prepare_cached("SELECT holders FROM devices WHERE id = ?1")?
+        .query_row([device_id], |r| r.get(0))
+        .optional()?)
 }

@@ -1,4 +1,4 @@
-//! Registries on network file systems are not written (§5.4).
+//! Registries on network file systems are not written.
 //!
 //! SQLite's WAL needs shared memory between the processes that use the
 //! file, which a network file system does not give across machines, and

@@ -9,6 +9,7 @@ use rusqlite::types::ValueRef;
 use super::Tx;
 use super::auth::{DEVICES, REGISTRATIONS, USERS, insert_row};
 use super::devices::{DeviceRow, JOINED_DEVICE_COLUMNS, joined_device};
+use crate::catalogue::Msg;
 use crate::error::Result;
 use crate::rules::status::{Role, Status};
 
@@ -134,11 +135,12 @@ fn role_of(text: &str, column: usize) -> rusqlite::Result<Role> {
 
 /// A user and their device in service, read in one join rather than a
 /// second lookup per user: bulk commands resolve thousands of users.
-fn select_users(condition: &str) -> String {
+fn select_users(tx: &Tx<'_>, condition: &str) -> String {
     format!(
         "SELECT u.id, u.login_id, u.name, u.role, u.otp_required, u.registrable_at, \
-         u.password_hash, u.failed_attempts, u.locked_at IS NOT NULL, {JOINED_DEVICE_COLUMNS} \
-         FROM users u LEFT JOIN devices d ON d.id = u.device_id {condition}"
+         u.password_hash, u.failed_attempts, u.locked_at IS NOT NULL, {JOINED_DEVICE_COLUMNS}, {} \
+         FROM users u LEFT JOIN devices d ON d.id = u.device_id {condition}",
+        super::devices::holders_column(tx, "d.")
     )
 }
 
@@ -170,7 +172,7 @@ fn verified(tx: &Tx<'_>, user: UserRow) -> Result<UserRow> {
 pub fn find_user(conn: &Tx<'_>, login_id: &str) -> Result<Option<UserRow>> {
     let mut stmt = conn
         .conn
-        .prepare_cached(&select_users("WHERE u.login_id = ?1"))?;
+        .prepare_cached(&select_users(conn, "WHERE u.login_id = ?1"))?;
     let user = stmt.query_row([login_id], user_from_row).optional()?;
     user.map(|u| verified(conn, u)).transpose()
 }
@@ -183,6 +185,7 @@ pub fn expiring_users(
     last_day: NaiveDate,
 ) -> Result<Vec<UserRow>> {
     let mut stmt = conn.conn.prepare_cached(&select_users(
+        conn,
         "WHERE d.expires >= ?1 AND d.expires <= ?2 ORDER BY d.expires, d.serial, u.login_id",
     ))?;
     let rows = stmt
@@ -215,6 +218,7 @@ pub fn insert_user(conn: &Tx<'_>, user: &NewUser, device_id: Option<i64>, now: i
     )?;
     if let Some(device_id) = device_id {
         insert_registration(conn, user_id, device_id, now)?;
+        super::devices::add_holder(conn, device_id, 1)?;
     }
     Ok(user_id)
 }
@@ -396,9 +400,23 @@ pub fn holders(conn: &Tx<'_>, device_id: i64) -> Result<Vec<String>> {
     let rows = stmt
         .query_map([device_id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<Vec<(i64, String)>>>()?;
-    rows.into_iter()
+    let names: Vec<String> = rows
+        .into_iter()
         .map(|(id, login_id)| conn.verify(&USERS, id).map(|()| login_id))
-        .collect()
+        .collect::<Result<_>>()?;
+    // The users rows could have been changed to leave the query; the
+    // device's own count could not.
+    if conn.authenticated()
+        && let Some(count) = super::devices::holder_count(conn, device_id)?
+        && count != names.len() as i64
+    {
+        return Err(super::auth::altered(Msg::HoldersDiffer {
+            id: device_id,
+            counted: count,
+            found: names.len(),
+        }));
+    }
+    Ok(names)
 }
 
 /// Users with a device in service, for the interactive selection.
@@ -479,6 +497,7 @@ pub fn revoke(
         return Err(crate::error::Error::RaceLost);
     }
     conn.reseal(&USERS, user_id)?;
+    super::devices::add_holder(conn, device_id, -1)?;
     // The open registrations are verified before they are changed.
     let open: Vec<i64> = conn
         .conn
@@ -535,5 +554,6 @@ pub fn register(conn: &Tx<'_>, user_id: i64, device_id: i64, now: i64) -> Result
         return Err(crate::error::Error::RaceLost);
     }
     conn.reseal(&USERS, user_id)?;
+    super::devices::add_holder(conn, device_id, 1)?;
     insert_registration(conn, user_id, device_id, now)
 }
