@@ -31,7 +31,7 @@ use crate::rules::refusal::Refusal;
 use crate::rules::status::Role;
 use crate::rules::user_update::{self, Update};
 use crate::store::audit::{Action, Outcome};
-use crate::store::devices::{device_id_of, insert_device};
+use crate::store::devices::{bind_device, insert_device};
 use crate::store::users::{find_user, insert_user, update_user};
 use crate::store::{Store, Tx, is_unique_violation};
 use crate::text::{self, decode_failure, escape_controls, quote_field};
@@ -689,7 +689,7 @@ fn unless_duplicate<T>(
 fn insert_user_row(conn: &Tx<'_>, row: UserIn, now: i64) -> std::result::Result<(), RowError> {
     let device_id = match &row.serial {
         None => None,
-        Some(serial) => match device_id_of(conn, serial)? {
+        Some(serial) => match bind_device(conn, serial)? {
             None => {
                 return Err(RowError::Bad(Msg::SerialNotDelivered {
                     serial: quote_field(serial),

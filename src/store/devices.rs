@@ -139,34 +139,51 @@ pub fn find_device(conn: &Tx<'_>, serial: &str) -> Result<Option<DeviceRow>> {
     Ok(device)
 }
 
-/// The id and disposal instant of `serial`, for binding users at import.
-pub fn device_id_of(conn: &Tx<'_>, serial: &str) -> Result<Option<(i64, bool)>> {
-    if !conn.authenticated() {
-        return Ok(conn
-            .conn
-            .prepare_cached("SELECT id, disposed_at IS NOT NULL FROM devices WHERE serial = ?1")?
-            .query_row([serial], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?);
-    }
-    // Read whole and verified in one look: an import binds a million.
-    static BY_SERIAL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let sql = BY_SERIAL.get_or_init(|| DEVICES.select("WHERE serial = ?1"));
-    let mut stmt = conn.conn.prepare_cached(sql)?;
-    let mut rows = stmt.query([serial])?;
-    let Some(r) = rows.next()? else {
+/// Binds a user being imported to the device `serial`: the device, read
+/// whole and verified, counts one more holder, its new MAC made from the
+/// values just read (an import binds a million devices: no second read).
+/// Returns the device's id and whether it was disposed of (then nothing
+/// is counted).
+pub fn bind_device(conn: &Tx<'_>, serial: &str) -> Result<Option<(i64, bool)>> {
+    let found = {
+        static BY_SERIAL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let sql = BY_SERIAL.get_or_init(|| DEVICES.select("WHERE serial = ?1"));
+        let mut stmt = conn.conn.prepare_cached(sql)?;
+        let mut rows = stmt.query([serial])?;
+        match rows.next()? {
+            None => None,
+            Some(r) => {
+                let n = DEVICES.columns.len();
+                let mut values: Vec<ValueRef<'_>> = (0..n)
+                    .map(|i| r.get_ref(i))
+                    .collect::<rusqlite::Result<_>>()?;
+                let stored = match r.get_ref(n)? {
+                    ValueRef::Blob(b) => Some(b),
+                    _ => None,
+                };
+                conn.verify_values(&DEVICES, &values, stored)?;
+                let id = values[0].as_i64().unwrap_or(0);
+                let disposed = !matches!(values[10], ValueRef::Null);
+                let holders = values[11].as_i64().unwrap_or(0) + 1;
+                values[11] = ValueRef::Integer(holders);
+                let mac = if disposed {
+                    None
+                } else {
+                    conn.mac_new_row(&DEVICES, &values)?
+                };
+                Some((id, disposed, holders, mac))
+            }
+        }
+    };
+    let Some((id, disposed, holders, mac)) = found else {
         return Ok(None);
     };
-    let n = DEVICES.columns.len();
-    let values: Vec<ValueRef<'_>> = (0..n)
-        .map(|i| r.get_ref(i))
-        .collect::<rusqlite::Result<_>>()?;
-    let stored = match r.get_ref(n)? {
-        ValueRef::Blob(b) => Some(b),
-        _ => None,
-    };
-    conn.verify_values(&DEVICES, &values, stored)?;
-    let id = values[0].as_i64().unwrap_or(0);
-    Ok(Some((id, !matches!(values[10], ValueRef::Null))))
+    if !disposed {
+        conn.conn
+            .prepare_cached("UPDATE devices SET holders = ?2, mac = ?3 WHERE id = ?1")?
+            .execute(params![id, holders, mac.as_ref().map(|m| m.as_slice())])?;
+    }
+    Ok(Some((id, disposed)))
 }
 
 /// Inserts a device of a delivery, its secret sealed under the registry key.

@@ -217,8 +217,9 @@ pub fn insert_user(conn: &Tx<'_>, user: &NewUser, device_id: Option<i64>, now: i
         ],
     )?;
     if let Some(device_id) = device_id {
+        // The device counted its new holder when it was bound
+        // (`devices::bind_device`).
         insert_registration(conn, user_id, device_id, now)?;
-        super::devices::add_holder(conn, device_id, 1)?;
     }
     Ok(user_id)
 }
