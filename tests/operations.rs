@@ -172,7 +172,7 @@ fn a_tampered_backup_is_not_restored() {
 #[test]
 fn a_backup_taken_during_a_bulk_revocation_holds_all_or_nothing() {
     let r = Registry::init();
-    let n = 400;
+    let n = 10_000;
     let mut devices = String::from("serial,secret,expires\n");
     let mut users = String::from("login_id,name,role,otp_required,serial\n");
     users.push_str(&format!("boss,Boss,master,true,{}\n", TARO_DEVICE.0));
