@@ -342,3 +342,41 @@ fn a_rekey_killed_at_any_moment_leaves_exactly_one_key_that_opens_the_registry()
     }
     eprintln!("rekey kills: {old_won} left under the old key, {new_won} under the new");
 }
+
+/// The registry file is lost: a backup of it is put back in its place (the
+/// key file's witness knows the registry), nothing to keep aside.
+#[test]
+fn a_lost_registry_is_restored_from_its_backup() {
+    let r = Registry::demo();
+    r.run(&["backup", "copy.db"]).succeeds();
+    for suffix in ["", "-wal", "-shm"] {
+        let mut file = r.path.as_os_str().to_owned();
+        file.push(suffix);
+        let _ = std::fs::remove_file(std::path::PathBuf::from(file));
+    }
+    Test::on(&r)
+        .args(["restore", "copy.db", "--yes"])
+        .stdout(format!("Restored {} from copy.db.\n", r.path.display()))
+        .run();
+    assert_eq!(check_json(&r, &[])["ok"], true);
+    // Neither the registry nor its line in the witness: nothing says the
+    // backup is of a registry this key file guards.
+    std::fs::remove_file(&r.path).unwrap();
+    let mut witness = r.key_path().into_os_string();
+    witness.push(".witness");
+    std::fs::remove_file(std::path::PathBuf::from(witness)).unwrap();
+    Test::on(&r)
+        .args(["restore", "copy.db", "--yes"])
+        .stderr("error: there is no registry here, and this key file's witness does not know the backup's registry; nothing was changed\n")
+        .status(7)
+        .run();
+    assert!(!r.path.exists());
+    // A backup of a registry the key file never guarded is not put there.
+    let stranger = Registry::demo();
+    std::fs::remove_file(&stranger.path).unwrap();
+    let copy = r.dir.path().join("copy.db");
+    stranger
+        .run(&["restore", copy.to_str().unwrap(), "--yes"])
+        .fails(8)
+        .stderr_has("is not the key of the registry");
+}
