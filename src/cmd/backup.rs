@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::catalogue::Msg;
 use crate::cli::BackupArgs;
-use crate::cmd::check::{FINDINGS_EXIT_CODE, print_findings};
+use crate::cmd::check::{FINDINGS_EXIT_CODE, print_findings, write_position};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::output::{Format, csv_writer, write_json};
@@ -86,10 +86,7 @@ fn render(ctx: &Context, out: &mut dyn Write, r: &BackupJson) -> Result<()> {
                     path: r.path.clone()
                 })
             )?;
-            writeln!(out, "{}: {}", o.t(Msg::CheckRegistryId), r.registry_id)?;
-            writeln!(out, "{}: {}", o.t(Msg::CheckAuditRows), r.audit_rows)?;
-            writeln!(out, "{}: {}", o.t(Msg::CheckAuditHead), r.audit_head)?;
-            Ok(())
+            write_position(o, out, &r.registry_id, r.audit_rows, &r.audit_head)
         }
     }
 }

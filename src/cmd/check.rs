@@ -10,7 +10,7 @@ use crate::catalogue::Msg;
 use crate::cli::CheckArgs;
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::output::{Format, csv_writer, write_json};
+use crate::output::{Format, Output, csv_writer, write_json};
 use crate::store::Store;
 use crate::store::check::{self, Finding};
 
@@ -76,11 +76,7 @@ pub fn run(ctx: &Context, store: &mut Store, args: &CheckArgs, out: &mut dyn Wri
                 Msg::CheckAltered
             };
             writeln!(out, "{}", o.t(verdict))?;
-            if !registry_id.is_empty() {
-                writeln!(out, "{}: {registry_id}", o.t(Msg::CheckRegistryId))?;
-            }
-            writeln!(out, "{}: {}", o.t(Msg::CheckAuditRows), report.audit_rows)?;
-            writeln!(out, "{}: {head}", o.t(Msg::CheckAuditHead))?;
+            write_position(o, out, &registry_id, report.audit_rows, &head)?;
             if let Some(rows) = store.witness_ahead() {
                 writeln!(out, "{}", o.t(Msg::CheckWitnessAhead { rows }))?;
             }
@@ -91,6 +87,23 @@ pub fn run(ctx: &Context, store: &mut Store, args: &CheckArgs, out: &mut dyn Wri
     }
     print_findings(ctx, &report.findings);
     Ok(FINDINGS_EXIT_CODE)
+}
+
+/// Where a registry stands, as `check`, `backup` and `rekey` print it: its
+/// ID (when it has one), its audit rows and head.
+pub fn write_position(
+    o: &Output,
+    out: &mut dyn Write,
+    registry_id: &str,
+    audit_rows: u64,
+    audit_head: &str,
+) -> Result<()> {
+    if !registry_id.is_empty() {
+        writeln!(out, "{}: {registry_id}", o.t(Msg::CheckRegistryId))?;
+    }
+    writeln!(out, "{}: {audit_rows}", o.t(Msg::CheckAuditRows))?;
+    writeln!(out, "{}: {audit_head}", o.t(Msg::CheckAuditHead))?;
+    Ok(())
 }
 
 /// One line per finding on stderr, as cron and scripts expect: the kind as

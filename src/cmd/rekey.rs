@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::catalogue::Msg;
 use crate::cli::RekeyArgs;
+use crate::cmd::check::write_position;
 use crate::context::Context;
 use crate::error::Result;
 use crate::key::KeyFile;
@@ -75,9 +76,7 @@ pub fn run(ctx: &Context, store: &mut Store, args: &RekeyArgs, out: &mut dyn Wri
                     previous: report.previous_fingerprint.clone(),
                 })
             )?;
-            writeln!(out, "{}: {}", o.t(Msg::CheckAuditRows), report.audit_rows)?;
-            writeln!(out, "{}: {}", o.t(Msg::CheckAuditHead), report.audit_head)?;
-            Ok(())
+            write_position(o, out, "", report.audit_rows, &report.audit_head)
         }
     }
 }

@@ -21,6 +21,13 @@ use crate::key::RegistryKey;
 /// is still one the chain passed through.
 pub(crate) const PREVIOUS_HEAD: &str = "previous head ";
 
+/// What an `upgrade` or `rekey` row's detail ends with: the head reached
+/// before the chain was rewritten (nothing when the chain was empty).
+pub(crate) fn previous_head_note(head: Option<[u8; 32]>) -> String {
+    head.map(|h| format!("; {PREVIOUS_HEAD}{}", hex::encode(h)))
+        .unwrap_or_default()
+}
+
 /// The head recorded by a re-chaining row, if `row` is one.
 fn previous_head(row: &AuditRow) -> Option<Vec<u8>> {
     if !matches!(row.action.as_str(), "upgrade" | "rekey") {

@@ -71,7 +71,7 @@ impl Store {
     }
 }
 
-type Secrets = Vec<(i64, String, zeroize::Zeroizing<Vec<u8>>)>;
+type Secrets = Vec<super::upgrade::PlainSecret>;
 
 /// Everything verified under the old key, as `check` verifies it; returns
 /// the chain's head, the state, and every secret opened.
@@ -80,23 +80,7 @@ fn verify_all(tx: &Tx<'_>) -> Result<(Option<[u8; 32]>, State, Secrets)> {
     if let Some(finding) = report.findings.into_iter().next() {
         return Err(auth::altered(finding.message));
     }
-    let key = tx.key()?;
-    let mut stmt = tx
-        .conn
-        .prepare("SELECT id, serial, secret FROM devices ORDER BY id")?;
-    let mut rows = stmt.query([])?;
-    let mut secrets = Vec::new();
-    while let Some(r) = rows.next()? {
-        let id: i64 = r.get(0)?;
-        let serial: String = r.get(1)?;
-        let sealed: Vec<u8> = r.get(2)?;
-        let secret = key.open(&serial, &sealed).map_err(|_| {
-            auth::altered(Msg::SecretDoesNotOpen {
-                serial: serial.clone(),
-            })
-        })?;
-        secrets.push((id, serial, secret));
-    }
+    let secrets = super::upgrade::read_secrets(tx, Some(tx.key()?))?;
     Ok((report.audit_head, tx.state()?, secrets))
 }
 
@@ -110,14 +94,7 @@ fn rewrite_under(
     at: i64,
     clock_fixed: bool,
 ) -> Result<State> {
-    {
-        let mut update = tx
-            .conn
-            .prepare("UPDATE devices SET secret = ?2 WHERE id = ?1")?;
-        for (id, serial, secret) in &secrets {
-            update.execute(rusqlite::params![id, key.seal(serial, secret)])?;
-        }
-    }
+    super::upgrade::seal_all(tx, key, &secrets)?;
     audit::rewrite_chain(tx, key)?;
     let root = auth::authenticate_all(tx, key)?;
     let state = State {
@@ -126,9 +103,7 @@ fn rewrite_under(
     };
     let id = tx.store.registry_id.expect("a current registry");
     meta::initialise(tx, &id, tx.store.mode, state)?;
-    let previous = old_head
-        .map(|h| format!("; {}{}", audit::PREVIOUS_HEAD, hex::encode(h)))
-        .unwrap_or_default();
+    let previous = audit::previous_head_note(old_head);
     audit::append(
         tx,
         &audit::AuditEntry {

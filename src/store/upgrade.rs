@@ -134,19 +134,12 @@ fn rewrite(
         }
         previous_head = chain.head;
     }
-    let secrets = read_secrets(tx, legacy, from)?;
+    let secrets = read_secrets(tx, (from >= 2).then_some(legacy))?;
     for (number, sql) in MIGRATIONS.iter().filter(|(n, _)| *n > from) {
         tx.conn.execute_batch(sql)?;
         tx.conn.pragma_update(None, "user_version", number)?;
     }
-    {
-        let mut update = tx
-            .conn
-            .prepare("UPDATE devices SET secret = ?2 WHERE id = ?1")?;
-        for (device_id, serial, secret) in &secrets {
-            update.execute(rusqlite::params![device_id, key.seal(serial, secret)])?;
-        }
-    }
+    seal_all(tx, key, &secrets)?;
     audit::rewrite_chain(tx, key)?;
     let root = auth::authenticate_all(tx, key)?;
     let state = State { seq: 1, root };
@@ -172,9 +165,7 @@ fn record_upgrade(
     previous_head: Option<[u8; 32]>,
 ) -> Result<()> {
     let key = tx.key()?;
-    let previous = previous_head
-        .map(|h| format!("; {}{}", audit::PREVIOUS_HEAD, hex::encode(h)))
-        .unwrap_or_default();
+    let previous = audit::previous_head_note(previous_head);
     audit::append(
         tx,
         &audit::AuditEntry {
@@ -194,11 +185,15 @@ fn record_upgrade(
 }
 
 /// A device's id, serial and secret in plaintext (zeroized when dropped).
-type PlainSecret = (i64, String, zeroize::Zeroizing<Vec<u8>>);
+pub(super) type PlainSecret = (i64, String, zeroize::Zeroizing<Vec<u8>>);
 
-/// Every device's secret in plaintext: schema 1 stored it so; schema 2
-/// sealed it under the legacy subkey, and it must open.
-fn read_secrets(tx: &super::Tx<'_>, legacy: &RegistryKey, from: u32) -> Result<Vec<PlainSecret>> {
+/// Every device's secret in plaintext, opened with `sealed_under`, or read
+/// as stored when there is none (schema 1 kept secrets in plaintext). A
+/// secret that does not open is an altered registry.
+pub(super) fn read_secrets(
+    tx: &super::Tx<'_>,
+    sealed_under: Option<&RegistryKey>,
+) -> Result<Vec<PlainSecret>> {
     let mut stmt = tx
         .conn
         .prepare("SELECT id, serial, secret FROM devices ORDER BY id")?;
@@ -208,16 +203,30 @@ fn read_secrets(tx: &super::Tx<'_>, legacy: &RegistryKey, from: u32) -> Result<V
         let id: i64 = r.get(0)?;
         let serial: String = r.get(1)?;
         let stored = zeroize::Zeroizing::new(r.get::<_, Vec<u8>>(2)?);
-        let secret = if from < 2 {
-            stored
-        } else {
-            legacy.open(&serial, &stored).map_err(|_| {
+        let secret = match sealed_under {
+            None => stored,
+            Some(key) => key.open(&serial, &stored).map_err(|_| {
                 auth::altered(Msg::SecretDoesNotOpen {
                     serial: serial.clone(),
                 })
-            })?
+            })?,
         };
         out.push((id, serial, secret));
     }
     Ok(out)
+}
+
+/// Seals every secret anew under `key`.
+pub(super) fn seal_all(
+    tx: &super::Tx<'_>,
+    key: &RegistryKey,
+    secrets: &[PlainSecret],
+) -> Result<()> {
+    let mut update = tx
+        .conn
+        .prepare("UPDATE devices SET secret = ?2 WHERE id = ?1")?;
+    for (id, serial, secret) in secrets {
+        update.execute(rusqlite::params![id, key.seal(serial, secret)])?;
+    }
+    Ok(())
 }
