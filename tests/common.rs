@@ -1,8 +1,11 @@
 //! The test builders: a registry in a temp dir; `Test`, which runs the real
 //! binary once and compares its stdout, stderr and exit status exactly (in
-//! the style of casey/just's tests); and `Run`, the older builder that
-//! asserts on parts of the output, still used by the modules not yet
-//! converted.
+//! the style of casey/just's tests); and `Run`, whose `transcript()` gives
+//! the same three whole as one text for an inline snapshot
+//! (`insta::assert_snapshot!(transcript, @"…")`). Both pass what the binary
+//! printed through one redaction (`redact`) of the parts that change from
+//! run to run. `Run`'s `.fails(code)` and `_has` checks look at parts only:
+//! what is left of them says why in a comment.
 
 #![allow(dead_code)]
 
@@ -115,7 +118,12 @@ impl Registry {
     pub fn run(&self, args: &[&str]) -> Run {
         let mut cmd = self.command();
         cmd.args(args);
-        Run { cmd, stdin: None }
+        Run {
+            cmd,
+            stdin: None,
+            dir: self.dir.path().to_path_buf(),
+            at: false,
+        }
     }
 
     /// The binary with the tests' clean environment, for tests that need to
@@ -215,7 +223,8 @@ enum On<'r> {
 
 /// One run of the real binary and everything it must print. stdout and
 /// stderr default to empty and the status to 0 (success); all three are
-/// compared exactly. `.at(…)` fixes the clock, and the note the binary then
+/// compared exactly, what it printed after the one redaction (`redact`).
+/// `.at(…)` fixes the clock, and the note the binary then
 /// writes to stderr is checked (exactly once, first) and left out of the
 /// comparison. Built and dropped without `.run()` is a test that checks
 /// nothing, hence `#[must_use]`.
@@ -375,11 +384,20 @@ impl<'r> Test<'r> {
                 "tokenctl {args:?}: a clock note without a fixed clock"
             );
         }
-        assert_eq!(out.stderr, self.stderr, "tokenctl {args:?}: stderr");
+        // What it printed goes through the one redaction; what is expected
+        // is written with the placeholders (`[DIR]`, `[HEX]`, `[TIME]`).
+        let dir = r.dir.path().to_path_buf();
+        let real_clock = !self.at;
+        let redacted = |text: &str| redact(text, &dir, real_clock);
+        assert_eq!(
+            redacted(&out.stderr),
+            self.stderr,
+            "tokenctl {args:?}: stderr"
+        );
         assert_eq!(out.status, self.status, "tokenctl {args:?}: exit status");
         match self.stdout {
             Expected::Exact(expected) => {
-                assert_eq!(out.stdout, expected, "tokenctl {args:?}: stdout")
+                assert_eq!(redacted(&out.stdout), expected, "tokenctl {args:?}: stdout")
             }
             Expected::Check(check) => check(&out.stdout),
         }
@@ -426,6 +444,10 @@ pub fn snapshot(path: &Path) -> Snapshot {
 pub struct Run {
     cmd: Command,
     stdin: Option<String>,
+    /// The registry's temp dir, which `transcript` redacts.
+    dir: PathBuf,
+    /// Whether `.at(…)` fixed the clock (and so the note is expected).
+    at: bool,
 }
 
 #[derive(Debug)]
@@ -454,6 +476,7 @@ impl Run {
     /// Fixes the clock (TOKENCTL_NOW).
     pub fn at(mut self, instant: &str) -> Run {
         self.cmd.env("TOKENCTL_NOW", instant);
+        self.at = true;
         self
     }
 
@@ -515,6 +538,23 @@ impl Run {
         child.wait_with_output().expect("wait")
     }
 
+    /// Runs the command and returns everything it did as one text for an
+    /// (inline) snapshot: its exit status, stdout and stderr whole, with the
+    /// volatile parts redacted (`redact`). Under `.at(…)` the fixed-clock
+    /// note must come first and once on stderr, and is left out.
+    #[track_caller]
+    pub fn transcript(self) -> String {
+        let (dir, at) = (self.dir.clone(), self.at);
+        let raw = self.raw_output();
+        transcript(
+            raw.status.code().unwrap_or(-1),
+            &String::from_utf8_lossy(&raw.stdout),
+            &String::from_utf8_lossy(&raw.stderr),
+            &dir,
+            at,
+        )
+    }
+
     /// Asserts exit 0 with nothing on stderr.
     #[track_caller]
     pub fn succeeds(self) -> Out {
@@ -561,6 +601,137 @@ impl Out {
         );
         self
     }
+}
+
+/// The one text a snapshot compares: `exit N`, then `[stdout]` and
+/// `[stderr]` with each stream whole (a stream that is empty is left out; one
+/// without a final newline is marked so), all through `redact`. With
+/// `fixed_clock`, the clock note must be stderr's first line and only once,
+/// and is left out; without, any note stays in.
+#[track_caller]
+pub fn transcript(
+    status: i32,
+    stdout: &str,
+    stderr: &str,
+    dir: &Path,
+    fixed_clock: bool,
+) -> String {
+    let notes = stderr.lines().filter(|l| is_clock_note(l)).count();
+    let stderr = if fixed_clock {
+        assert!(
+            stderr.lines().next().is_some_and(is_clock_note) && notes == 1,
+            "expected the fixed-clock note once, first on stderr:\n{stderr}"
+        );
+        without_clock_note(stderr)
+    } else {
+        stderr.to_string()
+    };
+    let mut text = format!("exit {status}\n");
+    for (name, stream) in [("stdout", stdout), ("stderr", stderr.as_str())] {
+        if stream.is_empty() {
+            continue;
+        }
+        text.push_str(&format!("[{name}]\n{stream}"));
+        if !stream.ends_with('\n') {
+            text.push_str("\n[no final newline]\n");
+        }
+    }
+    let mut text = redact(&text, dir, !fixed_clock);
+    // An inline snapshot drops trailing whitespace: keep any the command
+    // printed by closing the text.
+    if text.trim_end().len() + 1 != text.len() {
+        text.push_str("[end]\n");
+    }
+    text
+}
+
+/// The one redaction of what changes from run to run: the temp dir (as
+/// given and as the OS resolves it) becomes `[DIR]`; lowercase hex of 16
+/// characters or more (key fingerprints, registry IDs, MACs, audit heads)
+/// becomes `[HEX]`; and, with `real_clock`, every date-time read from the
+/// real clock (`YYYY-MM-DDTHH:MM…` or `YYYY-MM-DD HH:MM…`, to the end of
+/// its offset) becomes `[TIME]`.
+pub fn redact(text: &str, dir: &Path, real_clock: bool) -> String {
+    let mut text = text.to_string();
+    let mut dirs = vec![dir.to_path_buf()];
+    if let Ok(real) = dir.canonicalize() {
+        dirs.push(real);
+    }
+    // The longer first, so that one is not left half replaced.
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.as_os_str().len()));
+    for d in dirs {
+        text = text.replace(&*d.to_string_lossy(), "[DIR]");
+    }
+    let text = replace_runs(&text, |s| hex_run(s).filter(|&n| n >= 16), "[HEX]");
+    if real_clock {
+        replace_runs(&text, date_time, "[TIME]")
+    } else {
+        text
+    }
+}
+
+/// Replaces every run `len_at` finds (at a word start) with `with`.
+fn replace_runs(text: &str, len_at: impl Fn(&str) -> Option<usize>, with: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut word_start = true;
+    while let Some(c) = rest.chars().next() {
+        if word_start && let Some(n) = len_at(rest) {
+            out.push_str(with);
+            rest = &rest[n..];
+            word_start = false;
+            continue;
+        }
+        out.push(c);
+        word_start = !c.is_ascii_alphanumeric();
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// The length of the lowercase hex word `s` starts with, if it ends a word.
+fn hex_run(s: &str) -> Option<usize> {
+    let n = s
+        .bytes()
+        .take_while(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        .count();
+    let next = s.as_bytes().get(n);
+    (n > 0 && !next.is_some_and(|b| b.is_ascii_alphanumeric())).then_some(n)
+}
+
+/// The length of the date-time `s` starts with: `YYYY-MM-DD`, `T` or a
+/// space, `HH:MM`, then any of `:SS`, a fraction, `Z` or `±HH:MM`.
+fn date_time(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let digits =
+        |at: usize, n: usize| b.len() >= at + n && b[at..at + n].iter().all(u8::is_ascii_digit);
+    let is = |at: usize, c: u8| b.get(at) == Some(&c);
+    if !(digits(0, 4) && is(4, b'-') && digits(5, 2) && is(7, b'-') && digits(8, 2)) {
+        return None;
+    }
+    if !((is(10, b'T') || is(10, b' ')) && digits(11, 2) && is(13, b':') && digits(14, 2)) {
+        return None;
+    }
+    let mut n = 16;
+    if is(n, b':') && digits(n + 1, 2) {
+        n += 3;
+    }
+    if is(n, b'.') {
+        n += 1;
+        while b.get(n).is_some_and(u8::is_ascii_digit) {
+            n += 1;
+        }
+    }
+    if is(n, b'Z') {
+        n += 1;
+    } else if (is(n, b'+') || is(n, b'-'))
+        && digits(n + 1, 2)
+        && is(n + 3, b':')
+        && digits(n + 4, 2)
+    {
+        n += 6;
+    }
+    Some(n)
 }
 
 /// RFC 4648 base32 decoding, for the tests' own code computation.
