@@ -384,20 +384,25 @@ impl<'r> Test<'r> {
                 "tokenctl {args:?}: a clock note without a fixed clock"
             );
         }
-        // What it printed goes through the one redaction; what is expected
-        // is written with the placeholders (`[DIR]`, `[HEX]`, `[TIME]`).
+        // Both sides go through the one redaction, so that an expected text
+        // may name the temp dir or write `[DIR]`; hex is redacted only where
+        // the expected text writes `[HEX]` (a test may know a fingerprint).
         let dir = r.dir.path().to_path_buf();
         let real_clock = !self.at;
-        let redacted = |text: &str| redact(text, &dir, real_clock);
-        assert_eq!(
-            redacted(&out.stderr),
-            self.stderr,
-            "tokenctl {args:?}: stderr"
-        );
+        let same = |printed: &str, expected: &str| {
+            let hex = expected.contains("[HEX]");
+            (
+                redact(printed, &dir, hex, real_clock),
+                redact(expected, &dir, hex, real_clock),
+            )
+        };
+        let (printed, expected) = same(&out.stderr, &self.stderr);
+        assert_eq!(printed, expected, "tokenctl {args:?}: stderr");
         assert_eq!(out.status, self.status, "tokenctl {args:?}: exit status");
         match self.stdout {
             Expected::Exact(expected) => {
-                assert_eq!(redacted(&out.stdout), expected, "tokenctl {args:?}: stdout")
+                let (printed, expected) = same(&out.stdout, &expected);
+                assert_eq!(printed, expected, "tokenctl {args:?}: stdout")
             }
             Expected::Check(check) => check(&out.stdout),
         }
@@ -607,7 +612,8 @@ impl Out {
 /// `[stderr]` with each stream whole (a stream that is empty is left out; one
 /// without a final newline is marked so), all through `redact`. With
 /// `fixed_clock`, the clock note must be stderr's first line and only once,
-/// and is left out; without, any note stays in.
+/// and is left out; a command that wrote none (refused before it read the
+/// clock) shows `[no clock note]`. Without, any note stays in.
 #[track_caller]
 pub fn transcript(
     status: i32,
@@ -617,16 +623,21 @@ pub fn transcript(
     fixed_clock: bool,
 ) -> String {
     let notes = stderr.lines().filter(|l| is_clock_note(l)).count();
+    let mut text = format!("exit {status}\n");
     let stderr = if fixed_clock {
-        assert!(
-            stderr.lines().next().is_some_and(is_clock_note) && notes == 1,
-            "expected the fixed-clock note once, first on stderr:\n{stderr}"
-        );
+        if notes == 0 {
+            // A command refused before it reads the clock (a usage error).
+            text.push_str("[no clock note]\n");
+        } else {
+            assert!(
+                stderr.lines().next().is_some_and(is_clock_note) && notes == 1,
+                "expected the fixed-clock note once, first on stderr:\n{stderr}"
+            );
+        }
         without_clock_note(stderr)
     } else {
         stderr.to_string()
     };
-    let mut text = format!("exit {status}\n");
     for (name, stream) in [("stdout", stdout), ("stderr", stderr.as_str())] {
         if stream.is_empty() {
             continue;
@@ -636,7 +647,7 @@ pub fn transcript(
             text.push_str("\n[no final newline]\n");
         }
     }
-    let mut text = redact(&text, dir, !fixed_clock);
+    let mut text = redact(&text, dir, true, !fixed_clock);
     // An inline snapshot drops trailing whitespace: keep any the command
     // printed by closing the text.
     if text.trim_end().len() + 1 != text.len() {
@@ -646,28 +657,67 @@ pub fn transcript(
 }
 
 /// The one redaction of what changes from run to run: the temp dir (as
-/// given and as the OS resolves it) becomes `[DIR]`; lowercase hex of 16
-/// characters or more (key fingerprints, registry IDs, MACs, audit heads)
-/// becomes `[HEX]`; and, with `real_clock`, every date-time read from the
-/// real clock (`YYYY-MM-DDTHH:MM…` or `YYYY-MM-DD HH:MM…`, to the end of
-/// its offset) becomes `[TIME]`.
-pub fn redact(text: &str, dir: &Path, real_clock: bool) -> String {
+/// given and as the OS resolves it) becomes `[DIR]`, the checkout (where
+/// the fixtures are) `[REPO]`, any other temp dir `[OTHER DIR]`; with `hex`, lowercase
+/// hex of 16 characters or more (key fingerprints, registry IDs, MACs,
+/// audit heads) becomes `[HEX]`; with `real_clock` (no `TOKENCTL_NOW`), a
+/// date-time within a day of the real now (`YYYY-MM-DDTHH:MM…` or
+/// `YYYY-MM-DD HH:MM…`, to the end of its offset) becomes `[TIME]`, while
+/// other date-times (fixture dates, examples in messages) stay.
+pub fn redact(text: &str, dir: &Path, hex: bool, real_clock: bool) -> String {
     let mut text = text.to_string();
-    let mut dirs = vec![dir.to_path_buf()];
-    if let Ok(real) = dir.canonicalize() {
-        dirs.push(real);
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut dirs = vec![(dir.to_path_buf(), "[DIR]"), (repo.to_path_buf(), "[REPO]")];
+    for (d, name) in dirs.clone() {
+        if let Ok(real) = d.canonicalize() {
+            dirs.push((real, name));
+        }
     }
     // The longer first, so that one is not left half replaced.
-    dirs.sort_by_key(|d| std::cmp::Reverse(d.as_os_str().len()));
-    for d in dirs {
-        text = text.replace(&*d.to_string_lossy(), "[DIR]");
+    dirs.sort_by_key(|(d, _)| std::cmp::Reverse(d.as_os_str().len()));
+    for (d, name) in dirs {
+        text = text.replace(&*d.to_string_lossy(), name);
     }
-    let text = replace_runs(&text, |s| hex_run(s).filter(|&n| n >= 16), "[HEX]");
+    text = other_temp_dirs(&text);
+    if hex {
+        text = replace_runs(&text, |s| hex_run(s).filter(|&n| n >= 16), "[HEX]");
+    }
     if real_clock {
-        replace_runs(&text, date_time, "[TIME]")
-    } else {
-        text
+        text = replace_runs(
+            &text,
+            |s| date_time(s).filter(|&n| is_now(&s[..n])),
+            "[TIME]",
+        );
     }
+    text
+}
+
+/// Whether a date-time `date_time` found is within a day of the real now
+/// (read as UTC; Japan time is nine hours off, well within).
+fn is_now(text: &str) -> bool {
+    let naive = text.get(..16).unwrap_or(text).replace('T', " ");
+    chrono::NaiveDateTime::parse_from_str(&naive, "%Y-%m-%d %H:%M")
+        .is_ok_and(|t| (t - chrono::Utc::now().naive_utc()).num_hours().abs() <= 24)
+}
+
+/// Any other temp dir a test made (`tempfile`'s `.tmpXXXXXX` in the
+/// system's temp dir) becomes `[OTHER DIR]`.
+fn other_temp_dirs(text: &str) -> String {
+    let prefix = format!(
+        "{}/.tmp",
+        std::env::temp_dir().to_string_lossy().trim_end_matches('/')
+    );
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(&prefix) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + prefix.len()..];
+        let n = after.bytes().take_while(u8::is_ascii_alphanumeric).count();
+        out.push_str("[OTHER DIR]");
+        rest = &after[n..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Replaces every run `len_at` finds (at a word start) with `with`.

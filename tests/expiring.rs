@@ -205,6 +205,7 @@ fn windows_in_days_and_weeks() {
 fn a_malformed_window_is_a_usage_error_that_prints_nothing() {
     let r = org();
     let before = r.snapshot();
+    let mut transcripts = String::new();
     for bad in [
         "",
         "d",
@@ -220,15 +221,98 @@ fn a_malformed_window_is_a_usage_error_that_prints_nothing() {
         "99999999w",
     ] {
         let within = format!("--within={bad}");
-        r.run(&["expiring", &within, "--exit-code"])
+        let transcript = r
+            .run(&["expiring", &within, "--exit-code"])
             .at("2026-12-01T09:00:00+09:00")
-            .fails(2);
+            .transcript();
+        transcripts.push_str(&format!("{bad}: {transcript}"));
     }
-    r.run(&["expiring", "--within", "30x"])
+    insta::assert_snapshot!(transcripts, @r#"
+        : exit 2
+        [no clock note]
+        [stderr]
+        error: invalid value '' for '--within <DUR>': "" is not a duration like 30d, 4w, 30日 or 4週
+
+        For more information, try '--help'.
+        d: exit 2
+        [no clock note]
+        [stderr]
+        error: invalid value 'd' for '--within <DUR>': "d" is not a duration like 30d, 4w, 30日 or 4週
+
+        For more information, try '--help'.
+        w: exit 2
+        [no clock note]
+        [stderr]
+        error: invalid value 'w' for '--within <DUR>': "w" is not a duration like 30d, 4w, 30日 or 4週
+
+        For more information, try '--help'.
+        30: exit 2
+        [no clock note]
+        [stderr]
+        error: invalid value '30' for '--within <DUR>': "30" is not a duration like 30d, 4w, 30日 or 4週
+
+        For more information, try '--help'.
+        30 d: exit 2
+        [no clock note]
+        [stderr]
+        error: invalid value '30 d' for '--within <DUR>': "30 d" is not a duration like 30d, 4w, 30日 or 4週
+
+        For more information, try '--help'.
+        -3d: exit 2
+        [no clock note]
+        [stderr]
+        error: invalid value '-3d' for '--within <DUR>': "-3d" is not a duration like 30d, 4w, 30日 or 4週
+
+        For more information, try '--help'.
+        +3d: exit 2
+        [no clock note]
+        [stderr]
+        error: invalid value '+3d' for '--within <DUR>': "+3d" is not a duration like 30d, 4w, 30日 or 4週
+
+        For more information, try '--help'.
+        3.5d: exit 2
+        [no clock note]
+        [stderr]
+        error: invalid value '3.5d' for '--within <DUR>': "3.5d" is not a duration like 30d, 4w, 30日 or 4週
+
+        For more information, try '--help'.
+        30m: exit 2
+        [no clock note]
+        [stderr]
+        error: invalid value '30m' for '--within <DUR>': "30m" is not a duration like 30d, 4w, 30日 or 4週
+
+        For more information, try '--help'.
+        1y: exit 2
+        [no clock note]
+        [stderr]
+        error: invalid value '1y' for '--within <DUR>': "1y" is not a duration like 30d, 4w, 30日 or 4週
+
+        For more information, try '--help'.
+        thirty: exit 2
+        [no clock note]
+        [stderr]
+        error: invalid value 'thirty' for '--within <DUR>': "thirty" is not a duration like 30d, 4w, 30日 or 4週
+
+        For more information, try '--help'.
+        99999999w: exit 2
+        [no clock note]
+        [stderr]
+        error: invalid value '99999999w' for '--within <DUR>': "99999999w" is too large: at most 36500 days (5214 weeks)
+
+        For more information, try '--help'.
+        "#);
+    let transcript = r
+        .run(&["expiring", "--within", "30x"])
         .at("2026-12-01T09:00:00+09:00")
-        .fails(2)
-        .stderr_has("--within")
-        .stderr_has("30x");
+        .transcript();
+    insta::assert_snapshot!(transcript, @r#"
+        exit 2
+        [no clock note]
+        [stderr]
+        error: invalid value '30x' for '--within <DUR>': "30x" is not a duration like 30d, 4w, 30日 or 4週
+
+        For more information, try '--help'.
+        "#);
     assert_eq!(r.snapshot(), before);
 }
 
@@ -271,6 +355,7 @@ fn nothing_due_prints_nothing_as_table_or_csv_and_an_empty_array_as_json() {
 #[test]
 fn exit_code_10_when_anything_is_reported_in_every_format() {
     let r = org();
+    let mut transcripts = String::new();
     for (at, what) in [
         (
             "2026-11-21T12:00:00+09:00",
@@ -279,17 +364,92 @@ fn exit_code_10_when_anything_is_reported_in_every_format() {
         ("2027-04-01T12:00:00+09:00", "only expired devices"),
     ] {
         for format in ["table", "csv", "json"] {
-            let out = r
+            let transcript = r
                 .run(&["expiring", "--exit-code", "--format", format])
                 .at(at)
-                .output();
-            assert_eq!(out.status, 10, "{what}, {format}: {out:#?}");
-            assert_eq!(out.stderr, "", "{what}, {format}: {out:#?}");
-            assert!(out.stdout.contains("1004"), "{what}, {format}: {out:#?}");
+                .transcript();
+            transcripts.push_str(&format!("{what}, {format}: {transcript}"));
         }
         // Without --exit-code the same report is a success.
-        r.run(&["expiring"]).at(at).succeeds().stdout_has("1004");
+        let transcript = r.run(&["expiring"]).at(at).transcript();
+        transcripts.push_str(&format!("{what}, no --exit-code: {transcript}"));
     }
+    insta::assert_snapshot!(transcripts, @r#"
+        a device expiring within the window, table: exit 10
+        [stdout]
+        ┌──────────┬───────────┬────────┬────────────────┬───────────┬─────────────┐
+        │ Login ID ┆ User name ┆ Serial ┆ Device expires ┆ Days left ┆ Shared with │
+        ╞══════════╪═══════════╪════════╪════════════════╪═══════════╪═════════════╡
+        │ frank    ┆ Frank F   ┆ 1004   ┆ 2026-11-30     ┆ 9         ┆             │
+        │ erin     ┆ Erin E    ┆ 1001   ┆ 2026-12-01     ┆ 10        ┆             │
+        └──────────┴───────────┴────────┴────────────────┴───────────┴─────────────┘
+        Revoke these devices before they expire, then each user registers the new one.
+        a device expiring within the window, csv: exit 10
+        [stdout]
+        login_id,name,serial,expires,days_left,expired,shared_with
+        frank,Frank F,1004,2026-11-30,9,false,
+        erin,Erin E,1001,2026-12-01,10,false,
+        a device expiring within the window, json: exit 10
+        [stdout]
+        [
+        {"login_id":"frank","name":"Frank F","serial":"1004","expires":"2026-11-30","days_left":9,"expired":false,"shared_with":[]},
+        {"login_id":"erin","name":"Erin E","serial":"1001","expires":"2026-12-01","days_left":10,"expired":false,"shared_with":[]}
+        ]
+        a device expiring within the window, no --exit-code: exit 0
+        [stdout]
+        ┌──────────┬───────────┬────────┬────────────────┬───────────┬─────────────┐
+        │ Login ID ┆ User name ┆ Serial ┆ Device expires ┆ Days left ┆ Shared with │
+        ╞══════════╪═══════════╪════════╪════════════════╪═══════════╪═════════════╡
+        │ frank    ┆ Frank F   ┆ 1004   ┆ 2026-11-30     ┆ 9         ┆             │
+        │ erin     ┆ Erin E    ┆ 1001   ┆ 2026-12-01     ┆ 10        ┆             │
+        └──────────┴───────────┴────────┴────────────────┴───────────┴─────────────┘
+        Revoke these devices before they expire, then each user registers the new one.
+        only expired devices, table: exit 10
+        [stdout]
+        ┌──────────┬───────────┬────────┬────────────────┬───────────┬─────────────┐
+        │ Login ID ┆ User name ┆ Serial ┆ Device expires ┆ Days left ┆ Shared with │
+        ╞══════════╪═══════════╪════════╪════════════════╪═══════════╪═════════════╡
+        │ frank    ┆ Frank F   ┆ 1004   ┆ 2026-11-30     ┆ EXPIRED   ┆             │
+        │ erin     ┆ Erin E    ┆ 1001   ┆ 2026-12-01     ┆ EXPIRED   ┆             │
+        │ bob      ┆ Bob B     ┆ 1002   ┆ 2026-12-30     ┆ EXPIRED   ┆ dave        │
+        │ dave     ┆ Dave D    ┆ 1002   ┆ 2026-12-30     ┆ EXPIRED   ┆ bob         │
+        │ carol    ┆ Carol C   ┆ 1003   ┆ 2026-12-31     ┆ EXPIRED   ┆             │
+        │ gina     ┆ Gina G    ┆ 1006   ┆ 2027-03-01     ┆ EXPIRED   ┆             │
+        └──────────┴───────────┴────────┴────────────────┴───────────┴─────────────┘
+        Expired devices can no longer be revoked by the organisation: only the bank can revoke them. Contact the bank, then record its revocation with `tokenctl revoke --as MASTER LOGIN_ID --bank-reference REF`.
+        only expired devices, csv: exit 10
+        [stdout]
+        login_id,name,serial,expires,days_left,expired,shared_with
+        frank,Frank F,1004,2026-11-30,-122,true,
+        erin,Erin E,1001,2026-12-01,-121,true,
+        bob,Bob B,1002,2026-12-30,-92,true,dave
+        dave,Dave D,1002,2026-12-30,-92,true,bob
+        carol,Carol C,1003,2026-12-31,-91,true,
+        gina,Gina G,1006,2027-03-01,-31,true,
+        only expired devices, json: exit 10
+        [stdout]
+        [
+        {"login_id":"frank","name":"Frank F","serial":"1004","expires":"2026-11-30","days_left":-122,"expired":true,"shared_with":[]},
+        {"login_id":"erin","name":"Erin E","serial":"1001","expires":"2026-12-01","days_left":-121,"expired":true,"shared_with":[]},
+        {"login_id":"bob","name":"Bob B","serial":"1002","expires":"2026-12-30","days_left":-92,"expired":true,"shared_with":["dave"]},
+        {"login_id":"dave","name":"Dave D","serial":"1002","expires":"2026-12-30","days_left":-92,"expired":true,"shared_with":["bob"]},
+        {"login_id":"carol","name":"Carol C","serial":"1003","expires":"2026-12-31","days_left":-91,"expired":true,"shared_with":[]},
+        {"login_id":"gina","name":"Gina G","serial":"1006","expires":"2027-03-01","days_left":-31,"expired":true,"shared_with":[]}
+        ]
+        only expired devices, no --exit-code: exit 0
+        [stdout]
+        ┌──────────┬───────────┬────────┬────────────────┬───────────┬─────────────┐
+        │ Login ID ┆ User name ┆ Serial ┆ Device expires ┆ Days left ┆ Shared with │
+        ╞══════════╪═══════════╪════════╪════════════════╪═══════════╪═════════════╡
+        │ frank    ┆ Frank F   ┆ 1004   ┆ 2026-11-30     ┆ EXPIRED   ┆             │
+        │ erin     ┆ Erin E    ┆ 1001   ┆ 2026-12-01     ┆ EXPIRED   ┆             │
+        │ bob      ┆ Bob B     ┆ 1002   ┆ 2026-12-30     ┆ EXPIRED   ┆ dave        │
+        │ dave     ┆ Dave D    ┆ 1002   ┆ 2026-12-30     ┆ EXPIRED   ┆ bob         │
+        │ carol    ┆ Carol C   ┆ 1003   ┆ 2026-12-31     ┆ EXPIRED   ┆             │
+        │ gina     ┆ Gina G    ┆ 1006   ┆ 2027-03-01     ┆ EXPIRED   ┆             │
+        └──────────┴───────────┴────────┴────────────────┴───────────┴─────────────┘
+        Expired devices can no longer be revoked by the organisation: only the bank can revoke them. Contact the bank, then record its revocation with `tokenctl revoke --as MASTER LOGIN_ID --bank-reference REF`.
+        "#);
 }
 
 #[test]
@@ -526,9 +686,29 @@ fn summary_needs_no_key_file_and_takes_neither_a_window_nor_exit_code() {
         .at(at)
         .succeeds();
     assert!(!r.dir.path().join("no-such.key").exists());
+    let mut transcripts = String::new();
     for extra in [&["--within", "10d"][..], &["--exit-code"][..]] {
         let mut args = vec!["expiring", "--summary"];
         args.extend_from_slice(extra);
-        r.run(&args).at(at).fails(2).stderr_has("--summary");
+        let transcript = r.run(&args).at(at).transcript();
+        transcripts.push_str(&format!("{extra:?}: {transcript}"));
     }
+    insta::assert_snapshot!(transcripts, @r#"
+        ["--within", "10d"]: exit 2
+        [no clock note]
+        [stderr]
+        error: the argument '--summary' cannot be used with '--within <DUR>'
+
+        Usage: tokenctl expiring --summary
+
+        For more information, try '--help'.
+        ["--exit-code"]: exit 2
+        [no clock note]
+        [stderr]
+        error: the argument '--summary' cannot be used with '--exit-code'
+
+        Usage: tokenctl expiring --summary
+
+        For more information, try '--help'.
+        "#);
 }

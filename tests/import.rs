@@ -11,20 +11,27 @@ const DEVICES: &str = "serial,secret,expires,digits,period,algorithm
 #[test]
 fn imports_devices_then_users_bound_to_them() {
     let r = Registry::init();
-    r.run(&["import", "devices", "-"])
+    let transcript = r
+        .run(&["import", "devices", "-"])
         .stdin(DEVICES)
-        .succeeds()
-        .stdout_has("Imported 2 devices");
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 0
+        [stdout]
+        Imported 2 devices from stdin.
+        ");
     let users = "login_id,name,role,otp_required,serial
 m1,Master One,master,true,1001
 g1,General One,general,true,1002
 g2,General Two,general,true,
 n1,No Otp,general,false,
 ";
-    r.run(&["import", "users", "-"])
-        .stdin(users)
-        .succeeds()
-        .stdout_has("Imported 4 users");
+    let transcript = r.run(&["import", "users", "-"]).stdin(users).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 0
+        [stdout]
+        Imported 4 users from stdin.
+        ");
     let list = r.run(&["list", "--format", "json"]).succeeds().json();
     let statuses: Vec<_> = list
         .as_array()
@@ -229,10 +236,12 @@ fn a_bad_row_late_in_a_large_file_rolls_back_every_earlier_row() {
     }
     csv.push_str("broken,Broken,boss,true\n");
     let before = r.snapshot();
-    r.run(&["import", "users", "-"])
-        .stdin(&csv)
-        .fails(2)
-        .stderr_has("line 2002");
+    let transcript = r.run(&["import", "users", "-"]).stdin(&csv).transcript();
+    insta::assert_snapshot!(transcript, @r#"
+        exit 2
+        [stderr]
+        error: stdin, line 2002: role "boss" is not master or general; nothing was imported
+        "#);
     assert_eq!(r.snapshot(), before);
     assert_eq!(r.query_i64("SELECT count(*) FROM users"), 0);
 }
@@ -261,10 +270,12 @@ fn a_byte_order_mark_and_blank_lines_are_tolerated() {
 fn a_crlf_file_names_the_right_line() {
     let r = Registry::init();
     let csv = "serial,secret,expires\r\n1,JBSWY3DPEHPK3PXP,2030-01-01\r\n2,JBSWY3DPEHPK3PXP,2030-01-01\r\n3,JBSWY3DPEHPK3PXP,2030-13-01\r\n";
-    r.run(&["import", "devices", "-"])
-        .stdin(csv)
-        .fails(2)
-        .stderr_has("stdin, line 4:");
+    let transcript = r.run(&["import", "devices", "-"]).stdin(csv).transcript();
+    insta::assert_snapshot!(transcript, @r#"
+        exit 2
+        [stderr]
+        error: stdin, line 4: expires "2030-13-01" is not a date YYYY-MM-DD; nothing was imported
+        "#);
     let good = "login_id,name,role,otp_required\r\na,A,general,false\r\n";
     r.run(&["import", "users", "-"]).stdin(good).succeeds();
     let list = r.run(&["list", "--format", "json"]).succeeds().json();
@@ -277,14 +288,24 @@ fn a_crlf_file_names_the_right_line() {
 #[test]
 fn names_with_control_characters_and_tiny_secrets_are_refused() {
     let r = Registry::init();
-    r.run(&["import", "users", "-"])
+    let transcript = r
+        .run(&["import", "users", "-"])
         .stdin("login_id,name,role,otp_required\nu9,\u{1b}[31mRED,general,false\n")
-        .fails(2)
-        .stderr_has("control characters");
-    r.run(&["import", "devices", "-"])
+        .transcript();
+    insta::assert_snapshot!(transcript, @r#"
+        exit 2
+        [stderr]
+        error: stdin, line 2: name of "u9" contains control characters; nothing was imported
+        "#);
+    let transcript = r
+        .run(&["import", "devices", "-"])
         .stdin("serial,secret,expires\n1,JBSW,2030-01-01\n")
-        .fails(2)
-        .stderr_has("too short");
+        .transcript();
+    insta::assert_snapshot!(transcript, @r#"
+        exit 2
+        [stderr]
+        error: stdin, line 2: device "1": the secret is too short (16 bits; at least 80 are needed); nothing was imported
+        "#);
     r.run(&["import", "devices", "-"])
         .stdin("serial,secret,expires\n1,JBSWY3DPEHPK3PXP,2030-01-01\n")
         .succeeds();
@@ -358,75 +379,101 @@ fn import_users_update_changes_name_role_and_otp_required_and_adds_new_login_ids
     );
     r.run(&["check"]).succeeds();
     // The same file again changes nothing but is still recorded.
-    r.run(&["--lang", "ja", "import", "users", "--update", "-"])
+    let transcript = r
+        .run(&["--lang", "ja", "import", "users", "--update", "-"])
         .stdin(UPDATED_USERS)
-        .succeeds()
-        .stdout_has("追加 0 件、更新 0 件、変更なし 5 件");
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 0
+        [stdout]
+        stdin から利用者を取り込みました：追加 0 件、更新 0 件、変更なし 5 件。
+        ");
 }
 
 #[test]
 fn without_update_an_existing_login_id_is_still_a_bad_row() {
     let r = Registry::demo();
     let before = r.snapshot();
-    r.run(&["import", "users", "-"])
+    let transcript = r
+        .run(&["import", "users", "-"])
         .stdin(UPDATED_USERS)
-        .fails(2)
-        .stderr_has("stdin, line 2:")
-        .stderr_has("login ID \"taro01\" is already in the registry");
+        .transcript();
+    insta::assert_snapshot!(transcript, @r#"
+        exit 2
+        [stderr]
+        error: stdin, line 2: login ID "taro01" is already in the registry (or earlier in this file); nothing was imported
+        "#);
     assert_eq!(r.snapshot(), before);
 }
 
 /// Rows `import users --update` refuses (exit 7): each file starts with a
 /// good update and a new user, so "nothing imported" is seen.
-const REFUSED_UPDATES: &[(&str, &str, &str)] = &[
+const REFUSED_UPDATES: &[(&str, &str)] = &[
     (
         "another serial than the device in service",
         "hamako01,芳金 花子,general,true,56789012",
-        "the file names device 56789012 for hamako01, who has device 45678909 in service",
     ),
     (
         "a serial for a user with no device in service",
         "shiro01,芳金 次郎,general,true,56789012",
-        "the file names device 56789012 for shiro01, who has no device in service",
     ),
     (
         "otp_required turned off with a device in service",
         "hamako01,芳金 花子,general,false,",
-        "the file sets otp_required false for hamako01, who has device 45678909 in service",
     ),
 ];
 
 #[test]
 fn import_users_update_refuses_a_change_of_device_or_otp_off_in_service_and_imports_nothing() {
     let r = Registry::demo();
-    for (what, row, message) in REFUSED_UPDATES {
+    let mut transcripts = String::new();
+    for (what, row) in REFUSED_UPDATES {
         let csv = format!(
             "login_id,name,role,otp_required,serial\nichiro01,Ichiro Renamed,master,true,\nnew01,New One,general,true,\n{row}\n"
         );
         let before = r.snapshot();
-        r.run(&["import", "users", "--update", "-"])
+        let transcript = r
+            .run(&["import", "users", "--update", "-"])
             .stdin(&csv)
-            .fails(7)
-            .stderr_has(message)
-            .stderr_has("nothing was imported");
+            .transcript();
+        transcripts.push_str(&format!("{what}: {transcript}"));
         assert_eq!(r.snapshot(), before, "{what}: the registry changed");
     }
+    insta::assert_snapshot!(transcripts, @"
+        another serial than the device in service: exit 7
+        [stderr]
+        error: the file names device 56789012 for hamako01, who has device 45678909 in service; an import does not change devices (a master revokes, then the user registers the new one); nothing was imported
+        a serial for a user with no device in service: exit 7
+        [stderr]
+        error: the file names device 56789012 for shiro01, who has no device in service; an import does not change devices (the user registers it with `tokenctl register`); nothing was imported
+        otp_required turned off with a device in service: exit 7
+        [stderr]
+        error: the file sets otp_required false for hamako01, who has device 45678909 in service; revoke it first; nothing was imported
+        ");
     assert_eq!(r.listed("ichiro01")[0]["name"], "芳金 一郎");
-    r.run(&["--lang", "ja", "import", "users", "--update", "-"])
+    let transcript = r
+        .run(&["--lang", "ja", "import", "users", "--update", "-"])
         .stdin("login_id,name,role,otp_required\nhamako01,芳金 花子,general,false\n")
-        .fails(7)
-        .stderr_has("otp_required を false にしていますが")
-        .stderr_has("何も取り込んでいません");
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 7
+        [stderr]
+        error: ファイルは hamako01 の otp_required を false にしていますが、hamako01 はパスワード生成機 45678909 を利用中です。先に失効してください。何も取り込んでいません
+        ");
 }
 
 #[test]
 fn import_users_update_refuses_two_rows_for_one_login_id() {
     let r = Registry::demo();
     let before = r.snapshot();
-    r.run(&["import", "users", "--update", "-"])
+    let transcript = r
+        .run(&["import", "users", "--update", "-"])
         .stdin("login_id,name,role,otp_required\nhamako01,A,general,true\nhamako01,B,master,true\n")
-        .fails(2)
-        .stderr_has("stdin, line 3:")
-        .stderr_has("appears earlier in this file");
+        .transcript();
+    insta::assert_snapshot!(transcript, @r#"
+        exit 2
+        [stderr]
+        error: stdin, line 3: login ID "hamako01" appears earlier in this file; nothing was imported
+        "#);
     assert_eq!(r.snapshot(), before);
 }

@@ -331,9 +331,12 @@ fn a_field_spanning_lines_is_noted_in_japanese() {
         .stderr_has("何も取り込んでいません");
     japanese_only("open quote", &out, &[]);
     assert!(!out.stderr.contains(secret), "{out:#?}");
-    r.run(&["import", "devices", "open-quote.csv"])
-        .fails(2)
-        .stderr_has("is a quote left open?");
+    let transcript = r.run(&["import", "devices", "open-quote.csv"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 2
+        [stderr]
+        error: open-quote.csv, line 2: expires (a value spanning 2 lines: is a quote left open?) is not a date YYYY-MM-DD; nothing was imported
+        ");
     assert_eq!(r.snapshot(), before);
 }
 

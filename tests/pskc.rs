@@ -136,15 +136,12 @@ fn containers_from_python_pskc_import_and_show_the_independent_codes() {
     let mut files: Vec<&str> = keys.iter().map(|k| k.file.as_str()).collect();
     files.dedup();
     assert_eq!(files.len(), 6);
+    let mut transcripts = String::new();
     for file in files {
         let r = Registry::demo();
         let here: Vec<&Key> = keys.iter().filter(|k| k.file == file).collect();
-        import(&r, file, &options(file))
-            .succeeds()
-            .stdout_has(&match here.len() {
-                1 => "Imported 1 device from".to_string(),
-                n => format!("Imported {n} devices from"),
-            });
+        let transcript = import(&r, file, &options(file)).transcript();
+        transcripts.push_str(&format!("{}: {transcript}", file));
         for key in here {
             let expires = if key.expires.is_empty() {
                 "2030-01-31"
@@ -166,6 +163,26 @@ fn containers_from_python_pskc_import_and_show_the_independent_codes() {
             assert!(checked >= 4, "codes.csv covers {}", key.serial);
         }
     }
+    insta::assert_snapshot!(transcripts, @"
+        plain.pskcxml: exit 0
+        [stdout]
+        Imported 3 devices from [REPO]/fixtures/pskc/plain.pskcxml.
+        aes128.pskcxml: exit 0
+        [stdout]
+        Imported 2 devices from [REPO]/fixtures/pskc/aes128.pskcxml.
+        aes256.pskcxml: exit 0
+        [stdout]
+        Imported 2 devices from [REPO]/fixtures/pskc/aes256.pskcxml.
+        pbkdf2.pskcxml: exit 0
+        [stdout]
+        Imported 1 device from [REPO]/fixtures/pskc/pbkdf2.pskcxml.
+        pbkdf2-ja.pskcxml: exit 0
+        [stdout]
+        Imported 2 devices from [REPO]/fixtures/pskc/pbkdf2-ja.pskcxml.
+        no-expiry.pskcxml: exit 0
+        [stdout]
+        Imported 1 device from [REPO]/fixtures/pskc/no-expiry.pskcxml.
+        ");
 }
 
 #[test]
@@ -198,17 +215,22 @@ fn the_audit_row_names_the_file_the_count_and_the_protection() {
 #[test]
 fn a_container_on_stdin_is_recognised_too() {
     let r = Registry::demo();
-    r.run(&[
-        "import",
-        "devices",
-        "-",
-        "--pskc-key-file",
-        &fixture_arg("aes128.key"),
-    ])
-    .stdin(&read_fixture("aes128.pskcxml"))
-    .at(NOON_FRIDAY)
-    .succeeds()
-    .stdout_has("Imported 2 devices from stdin");
+    let transcript = r
+        .run(&[
+            "import",
+            "devices",
+            "-",
+            "--pskc-key-file",
+            &fixture_arg("aes128.key"),
+        ])
+        .stdin(&read_fixture("aes128.pskcxml"))
+        .at(NOON_FRIDAY)
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 0
+        [stdout]
+        Imported 2 devices from stdin.
+        ");
     let (_, at, code) = codes()
         .into_iter()
         .find(|(serial, _, _)| serial == "71000002")
@@ -347,17 +369,25 @@ fn a_wrong_key_or_passphrase_is_exit_3_and_quotes_neither() {
 fn an_encrypted_container_without_its_option_says_which_one() {
     let r = Registry::demo();
     let before = r.snapshot();
-    import(&r, "aes256.pskcxml", &[])
-        .fails(2)
-        .stderr_has("encrypted with a pre-shared key; give it (hex) with --pskc-key-file");
-    import(&r, "pbkdf2.pskcxml", &[])
-        .fails(2)
-        .stderr_has("encrypted under a passphrase")
-        .stderr_has("--pskc-passphrase-file");
+    let transcript = import(&r, "aes256.pskcxml", &[]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 2
+        [stderr]
+        error: [REPO]/fixtures/pskc/aes256.pskcxml: the container is encrypted with a pre-shared key; give it (hex) with --pskc-key-file; nothing was imported
+        ");
+    let transcript = import(&r, "pbkdf2.pskcxml", &[]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 2
+        [stderr]
+        error: [REPO]/fixtures/pskc/pbkdf2.pskcxml: the container is encrypted under a passphrase (a PBKDF2 DerivedKey); give it with --pskc-passphrase-file; nothing was imported
+        ");
     // A pre-shared key does not open a passphrase container.
-    import(&r, "pbkdf2.pskcxml", &options("aes128.pskcxml"))
-        .fails(2)
-        .stderr_has("--pskc-passphrase-file");
+    let transcript = import(&r, "pbkdf2.pskcxml", &options("aes128.pskcxml")).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 2
+        [stderr]
+        error: [REPO]/fixtures/pskc/pbkdf2.pskcxml: the container is encrypted under a passphrase (a PBKDF2 DerivedKey); give it with --pskc-passphrase-file; nothing was imported
+        ");
     assert_eq!(r.snapshot(), before);
 }
 
@@ -411,35 +441,54 @@ fn the_rfc6030_examples_are_refused_as_hotp() {
 fn expires_covers_keys_without_a_date_and_is_refused_for_csv() {
     let r = Registry::demo();
     let before = r.snapshot();
-    import(&r, "no-expiry.pskcxml", &[])
-        .fails(2)
-        .stderr_has("key n1:")
-        .stderr_has("--expires YYYY-MM-DD");
-    import(
+    let transcript = import(&r, "no-expiry.pskcxml", &[]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 2
+        [stderr]
+        error: [REPO]/fixtures/pskc/no-expiry.pskcxml: key n1: neither its Policy nor its DeviceInfo gives an ExpiryDate; give one for the whole file with --expires YYYY-MM-DD; nothing was imported
+        ");
+    let transcript = import(
         &r,
         "no-expiry.pskcxml",
         &["--expires".into(), "2030-02-30".into()],
     )
-    .fails(2)
-    .stderr_has(
-        "invalid value '2030-02-30' for '--expires <YYYY-MM-DD>': \"2030-02-30\" is not a date YYYY-MM-DD",
-    );
+    .transcript();
+    insta::assert_snapshot!(transcript, @r#"
+        exit 2
+        [no clock note]
+        [stderr]
+        error: invalid value '2030-02-30' for '--expires <YYYY-MM-DD>': "2030-02-30" is not a date YYYY-MM-DD
+
+        For more information, try '--help'.
+        "#);
     let csv = r.file(
         "delivery.csv",
         "serial,secret,expires\nd1,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,2030-01-01\n",
     );
     let csv = csv.to_str().unwrap();
+    let mut transcripts = String::new();
     for flag in [
         ["--expires", "2030-01-31"],
         ["--pskc-key-file", &fixture_arg("aes128.key")],
         ["--pskc-passphrase-file", &fixture_arg("pbkdf2.passphrase")],
     ] {
-        r.run(&["import", "devices", csv, flag[0], flag[1]])
+        let transcript = r
+            .run(&["import", "devices", csv, flag[0], flag[1]])
             .at(NOON_FRIDAY)
-            .fails(2)
-            .stderr_has(&format!("{} applies to PSKC key containers", flag[0]))
-            .stderr_has("is CSV");
+            .transcript();
+        transcripts.push_str(&format!("{flag:?}: {transcript}"));
     }
+    insta::assert_snapshot!(transcripts, @r#"
+        ["--expires", "2030-01-31"]: exit 2
+        [stderr]
+        error: --expires applies to PSKC key containers, and [DIR]/delivery.csv is CSV (its rows give their own keys and expiry dates)
+        ["--pskc-key-file", "/work/wt18t/fixtures/pskc/aes128.key"]: exit 2
+        [stderr]
+        error: --pskc-key-file applies to PSKC key containers, and [DIR]/delivery.csv is CSV (its rows give their own keys and expiry dates)
+        ["--pskc-passphrase-file", "/work/wt18t/fixtures/pskc/pbkdf2.passphrase"]: exit 2
+        [stderr]
+        error: --pskc-passphrase-file applies to PSKC key containers, and [DIR]/delivery.csv is CSV (its rows give their own keys and expiry dates)
+        "#);
     assert_eq!(r.snapshot(), before);
     // A date in the container wins over --expires.
     import(
@@ -456,9 +505,12 @@ fn a_serial_already_delivered_is_a_duplicate() {
     let r = Registry::demo();
     import(&r, "plain.pskcxml", &[]).succeeds();
     let before = r.snapshot();
-    import(&r, "plain.pskcxml", &[])
-        .fails(2)
-        .stderr_has("key p1: serial \"70000001\" is already in the registry (or earlier in this file); nothing was imported");
+    let transcript = import(&r, "plain.pskcxml", &[]).transcript();
+    insta::assert_snapshot!(transcript, @r#"
+        exit 2
+        [stderr]
+        error: [REPO]/fixtures/pskc/plain.pskcxml: key p1: serial "70000001" is already in the registry (or earlier in this file); nothing was imported
+        "#);
     assert_eq!(r.snapshot(), before);
 }
 
@@ -468,10 +520,15 @@ fn malformed_containers_and_key_files_are_exit_2() {
     let before = r.snapshot();
     let plain = read_fixture("plain.pskcxml");
     let truncated = r.file("truncated.pskcxml", &plain[..plain.len() / 2]);
-    r.run(&["import", "devices", truncated.to_str().unwrap()])
+    let transcript = r
+        .run(&["import", "devices", truncated.to_str().unwrap()])
         .at(NOON_FRIDAY)
-        .fails(2)
-        .stderr_has("not well-formed XML");
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 2
+        [stderr]
+        error: [DIR]/truncated.pskcxml: not well-formed XML: unexpected end of stream; nothing was imported
+        ");
     let secret_hex = keys()
         .into_iter()
         .find(|k| k.serial == "71000001")
@@ -497,14 +554,18 @@ fn malformed_containers_and_key_files_are_exit_2() {
         assert_quotes_no_secret(&out, &[secret_hex.clone(), "0011223344".into()]);
     }
     let empty = r.file("empty.passphrase", "\n");
-    import(
+    let transcript = import(
         &r,
         "pbkdf2.pskcxml",
         &["--pskc-passphrase-file".into(), empty.display().to_string()],
     )
-    .fails(2)
-    .stderr_has("is empty");
-    import(
+    .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 2
+        [stderr]
+        error: the passphrase file [DIR]/empty.passphrase is empty
+        ");
+    let transcript = import(
         &r,
         "pbkdf2.pskcxml",
         &[
@@ -514,6 +575,16 @@ fn malformed_containers_and_key_files_are_exit_2() {
             fixture_arg("aes128.key"),
         ],
     )
-    .fails(2);
+    .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 2
+        [no clock note]
+        [stderr]
+        error: the argument '--pskc-passphrase-file <F>' cannot be used with '--pskc-key-file <F>'
+
+        Usage: tokenctl import devices --pskc-passphrase-file <F> <FILE>
+
+        For more information, try '--help'.
+        ");
     assert_eq!(r.snapshot(), before);
 }

@@ -46,9 +46,15 @@ fn in_lang<'a>(lang: &'a str, args: &[&'a str]) -> Vec<&'a str> {
 /// with one failed attempt (a wrong code) before it.
 fn after_revocation() -> Registry {
     let r = Registry::demo();
-    r.revoke_as_taro_with_code("000000", &["hamako01"])
+    let transcript = r
+        .revoke_as_taro_with_code("000000", &["hamako01"])
         .at(FRIDAY_NIGHT)
-        .fails(3);
+        .transcript();
+    assert_eq!(
+        transcript,
+        "exit 3\n[stderr]\nerror: the confirmation password or the one-time code is wrong \
+         (a code is accepted once: if it was just used, wait for the next one)\n"
+    );
     assert_eq!(r.revoke_as_taro(&["hamako01"], FRIDAY_NIGHT).status, 0);
     r
 }

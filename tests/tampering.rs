@@ -195,10 +195,15 @@ fn check_launders_nothing_a_deleted_fingerprint_a_planted_secret_and_an_unchaine
     );
     let before = r.snapshot();
     let elsewhere = r.dir.path().join("elsewhere.key");
-    r.run(&["check"])
+    let transcript = r
+        .run(&["check"])
         .env("TOKENCTL_KEY_FILE", &elsewhere)
-        .fails(8)
-        .stderr_has("no key file here");
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 8
+        [stderr]
+        error: [DIR]/elsewhere.key: no key file here; the registry's secrets cannot be used without it (point --key-file or TOKENCTL_KEY_FILE at it)
+        ");
     assert!(!elsewhere.exists(), "no key created");
     assert_eq!(r.snapshot(), before);
 }

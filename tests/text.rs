@@ -41,7 +41,11 @@ fn imported_users(encoding: &[&str], bytes: &[u8]) -> Value {
     let path = bytes_file(&r, "users.csv", bytes);
     let mut args = vec!["import", "users", path.as_str()];
     args.extend_from_slice(encoding);
-    r.run(&args).succeeds().stdout_has("Imported 3 users");
+    let transcript = r.run(&args).transcript();
+    assert_eq!(
+        transcript,
+        "exit 0\n[stdout]\nImported 3 users from [DIR]/users.csv.\n"
+    );
     r.run(&["list", "--format", "json"]).succeeds().json()
 }
 
@@ -78,11 +82,14 @@ fn forced_utf8_on_a_cp932_file_names_the_line_and_imports_nothing() {
     let r = Registry::demo();
     let path = bytes_file(&r, "users.csv", &cp932(USERS));
     let before = r.snapshot();
-    r.run(&["import", "users", &path, "--encoding", "utf-8"])
-        .fails(2)
-        .stderr_has("users.csv, line 2: not valid UTF-8")
-        .stderr_has("--encoding cp932")
-        .stderr_has("nothing was imported");
+    let transcript = r
+        .run(&["import", "users", &path, "--encoding", "utf-8"])
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 2
+        [stderr]
+        error: [DIR]/users.csv, line 2: not valid UTF-8; for a Shift_JIS (CP932) file, pass --encoding cp932; nothing was imported
+        ");
     assert_eq!(r.snapshot(), before);
 }
 
@@ -94,13 +101,20 @@ fn a_file_in_neither_encoding_names_its_line_and_suggests_encoding() {
     bytes.extend_from_slice(b"\xe9,general,false\n");
     let path = bytes_file(&r, "latin1.csv", &bytes);
     let before = r.snapshot();
-    r.run(&["import", "users", &path])
-        .fails(2)
-        .stderr_has("latin1.csv, line 3: neither UTF-8 nor Shift_JIS (CP932)")
-        .stderr_has("--encoding");
-    r.run(&["import", "users", &path, "--encoding", "cp932"])
-        .fails(2)
-        .stderr_has("line 3: not valid Shift_JIS (CP932)");
+    let transcript = r.run(&["import", "users", &path]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 2
+        [stderr]
+        error: [DIR]/latin1.csv, line 3: neither UTF-8 nor Shift_JIS (CP932); save the file as UTF-8, or name its encoding with --encoding; nothing was imported
+        ");
+    let transcript = r
+        .run(&["import", "users", &path, "--encoding", "cp932"])
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 2
+        [stderr]
+        error: [DIR]/latin1.csv, line 3: not valid Shift_JIS (CP932); for a UTF-8 file, pass --encoding utf-8; nothing was imported
+        ");
     assert_eq!(r.snapshot(), before);
 }
 
@@ -155,19 +169,24 @@ fn cp932_and_bom_crlf_targets_files_select_as_utf8_does() {
 fn a_targets_file_forced_to_utf8_names_its_bad_line() {
     let r = Registry::demo();
     let path = bytes_file(&r, "targets.txt", &cp932("taro01\n# 失効\n"));
-    r.run(&[
-        "revoke",
-        "--as",
-        "taro01",
-        "--dry-run",
-        "--targets-file",
-        &path,
-        "--encoding",
-        "utf-8",
-    ])
-    .at(NOON_FRIDAY)
-    .fails(2)
-    .stderr_has("targets.txt, line 2: not valid UTF-8");
+    let transcript = r
+        .run(&[
+            "revoke",
+            "--as",
+            "taro01",
+            "--dry-run",
+            "--targets-file",
+            &path,
+            "--encoding",
+            "utf-8",
+        ])
+        .at(NOON_FRIDAY)
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 2
+        [stderr]
+        error: the targets file [DIR]/targets.txt, line 2: not valid UTF-8; for a Shift_JIS (CP932) file, pass --encoding cp932
+        ");
 }
 
 #[test]
@@ -282,10 +301,18 @@ fn excel_csv_has_a_bom_and_crlf() {
 #[test]
 fn excel_without_csv_is_a_usage_error() {
     let r = Registry::demo();
-    r.run(&["list", "--excel"])
-        .fails(2)
-        .stderr_has("--format csv");
-    r.run(&["list", "--format", "json", "--excel"]).fails(2);
+    let transcript = r.run(&["list", "--excel"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 2
+        [stderr]
+        error: --excel shapes CSV for Excel; use it with --format csv
+        ");
+    let transcript = r.run(&["list", "--format", "json", "--excel"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 2
+        [stderr]
+        error: --excel shapes CSV for Excel; use it with --format csv
+        ");
 }
 
 /// Regression: a stray quote in the header made the "unknown column" error
