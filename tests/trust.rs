@@ -153,6 +153,7 @@ fn tamper(r: &Registry, sql: &str) {
 
 #[test]
 fn check_finds_an_edited_deleted_inserted_or_reordered_audit_row() {
+    let mut transcripts = String::new();
     for (what, sql) in [
         (
             "edited",
@@ -175,10 +176,49 @@ fn check_finds_an_edited_deleted_inserted_or_reordered_audit_row() {
             .succeeds();
         head(&r);
         tamper(&r, sql);
-        let out = r.run(&["check"]).output();
-        assert_eq!(out.status, 9, "{what}: {out:#?}");
-        assert!(out.stderr.contains("check: audit: "), "{what}: {out:#?}");
+        let transcript = r.run(&["check"]).transcript();
+        transcripts.push_str(&format!("{what}: {transcript}"));
     }
+    // Each tampering named for what it is, and where.
+    insta::assert_snapshot!(transcripts, @"
+        edited: exit 9
+        [stdout]
+        The registry was altered or is damaged.
+        registry ID: [HEX]
+        audit rows: 3
+        audit head: [HEX]
+        [stderr]
+        check: audit: audit row 2 does not verify: it was changed, inserted or moved, or a row before it was removed
+        deleted: exit 9
+        [stdout]
+        The registry was altered or is damaged.
+        registry ID: [HEX]
+        audit rows: 2
+        audit head: [HEX]
+        [stderr]
+        check: audit: audit row 2 is missing (the next row is 3)
+        check: audit: audit row 3 does not verify: it was changed, inserted or moved, or a row before it was removed
+        inserted: exit 9
+        [stdout]
+        The registry was altered or is damaged.
+        registry ID: [HEX]
+        audit rows: 4
+        audit head: [HEX]
+        [stderr]
+        check: rollback: the registry diverged from its witness: the file is at write 3, audit row 100 (head [HEX]…), the witness beside the key file recorded write 3, audit row 3 (head [HEX]…)
+        check: audit: audit row 4 is missing (the next row is 100)
+        check: audit: audit row 100 does not verify: it was changed, inserted or moved, or a row before it was removed
+        reordered: exit 9
+        [stdout]
+        The registry was altered or is damaged.
+        registry ID: [HEX]
+        audit rows: 3
+        audit head: [HEX]
+        [stderr]
+        check: audit: audit row 1 does not verify: it was changed, inserted or moved, or a row before it was removed
+        check: audit: audit row 2 does not verify: it was changed, inserted or moved, or a row before it was removed
+        check: audit: audit row 3 does not verify: it was changed, inserted or moved, or a row before it was removed
+        ");
 }
 
 #[test]
@@ -195,16 +235,29 @@ fn check_with_expect_head_finds_a_truncated_tail() {
     );
     // The rest of the chain still verifies; the expected head tells, and
     // so does the witness beside the key file, without one.
-    let out = r.run(&["check", "--expect-head", &recorded]).output();
-    assert_eq!(out.status, 9, "{out:#?}");
-    assert!(out.stderr.contains("expected head"), "{out:#?}");
-    let out = r.run(&["check"]).output();
-    assert_eq!(out.status, 9, "{out:#?}");
-    assert!(
-        out.stderr
-            .starts_with("check: rollback: the registry is behind its witness"),
-        "{out:#?}"
-    );
+    let transcript = r.run(&["check", "--expect-head", &recorded]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 9
+        [stdout]
+        The registry was altered or is damaged.
+        registry ID: [HEX]
+        audit rows: 2
+        audit head: [HEX]
+        [stderr]
+        check: rollback: the registry is behind its witness: the file is at write 3, audit row 2 (head [HEX]…), the witness beside the key file recorded write 3, audit row 3 (head [HEX]…); an older copy was put back (use `tokenctl restore` to go back on purpose)
+        check: audit: the expected head is not in the audit chain: rows were removed from its end, or the head belongs to another registry
+        ");
+    let transcript = r.run(&["check"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 9
+        [stdout]
+        The registry was altered or is damaged.
+        registry ID: [HEX]
+        audit rows: 2
+        audit head: [HEX]
+        [stderr]
+        check: rollback: the registry is behind its witness: the file is at write 3, audit row 2 (head [HEX]…), the witness beside the key file recorded write 3, audit row 3 (head [HEX]…); an older copy was put back (use `tokenctl restore` to go back on purpose)
+        ");
     let transcript = r.run(&["check", "--expect-head", "xyz"]).transcript();
     insta::assert_snapshot!(transcript, @"
         exit 2
