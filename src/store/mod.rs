@@ -26,6 +26,8 @@ pub mod devices;
 pub mod meta;
 pub mod netfs;
 mod rekey;
+#[cfg(test)]
+pub(crate) mod testing;
 mod tree;
 mod upgrade;
 pub mod users;
