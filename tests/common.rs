@@ -29,6 +29,17 @@ pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_tokenctl"))
 }
 
+/// Where the tests' temp dirs are made: `/tmp` on Unix whatever `TMPDIR`
+/// says, so that a path in a table (an audit detail) is as long on every
+/// machine and the table as wide as its snapshot.
+pub fn temp_base() -> PathBuf {
+    if cfg!(unix) {
+        PathBuf::from("/tmp")
+    } else {
+        std::env::temp_dir()
+    }
+}
+
 /// A temp dir holding (or about to hold) a registry at `registry.db`.
 pub struct Registry {
     pub dir: TempDir,
@@ -38,7 +49,7 @@ pub struct Registry {
 impl Registry {
     /// A temp dir with no registry yet.
     pub fn empty() -> Registry {
-        let dir = tempfile::tempdir().expect("temp dir");
+        let dir = tempfile::tempdir_in(temp_base()).expect("temp dir");
         let path = dir.path().join("registry.db");
         Registry { dir, path }
     }
@@ -584,6 +595,15 @@ impl Run {
 }
 
 impl Out {
+    /// The same text as `Run::transcript`, for an output kept to look at in
+    /// other ways too; `r` is the registry it ran on (for the redaction).
+    /// The clock note was taken out already: at most one may have been.
+    #[track_caller]
+    pub fn transcript(&self, r: &Registry) -> String {
+        assert!(self.fixed_clock_noted <= 1, "{self:#?}");
+        transcript(self.status, &self.stdout, &self.stderr, r.dir.path(), false)
+    }
+
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
@@ -700,12 +720,12 @@ fn is_now(text: &str) -> bool {
         .is_ok_and(|t| (t - chrono::Utc::now().naive_utc()).num_hours().abs() <= 24)
 }
 
-/// Any other temp dir a test made (`tempfile`'s `.tmpXXXXXX` in the
-/// system's temp dir) becomes `[OTHER DIR]`.
+/// Any other temp dir a test made (`tempfile`'s `.tmpXXXXXX` in
+/// `temp_base`) becomes `[OTHER DIR]`.
 fn other_temp_dirs(text: &str) -> String {
     let prefix = format!(
         "{}/.tmp",
-        std::env::temp_dir().to_string_lossy().trim_end_matches('/')
+        temp_base().to_string_lossy().trim_end_matches('/')
     );
     let mut out = String::new();
     let mut rest = text;
