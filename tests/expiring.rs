@@ -538,51 +538,74 @@ saburo03,Saburo,general,true,45678909
 #[test]
 fn csv_has_a_header_and_one_line_per_row() {
     let r = org();
-    let out = r
+    let transcript = r
         .run(&["expiring", "--format", "csv"])
         .at("2026-12-01T09:00:00+09:00")
-        .succeeds();
-    let lines: Vec<&str> = out.stdout.lines().collect();
-    assert_eq!(
-        lines[0],
-        "login_id,name,serial,expires,days_left,expired,shared_with"
-    );
-    assert_eq!(lines[1], "frank,Frank F,1004,2026-11-30,-1,true,");
-    assert_eq!(lines[2], "erin,Erin E,1001,2026-12-01,0,false,");
-    assert!(lines[3].starts_with("bob,Bob B,1002,2026-12-30,29,false,"));
-    assert!(lines[3].contains("dave"));
-    assert_eq!(lines.len(), 6, "{}", out.stdout);
-    assert!(!out.stdout.contains('│') && !out.stdout.contains('┌'));
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 0
+        [stdout]
+        login_id,name,serial,expires,days_left,expired,shared_with
+        frank,Frank F,1004,2026-11-30,-1,true,
+        erin,Erin E,1001,2026-12-01,0,false,
+        bob,Bob B,1002,2026-12-30,29,false,dave
+        dave,Dave D,1002,2026-12-30,29,false,bob
+        carol,Carol C,1003,2026-12-31,30,false,
+        ");
 }
 
 #[test]
 fn the_table_gives_the_advice_for_expired_and_expiring_devices() {
     let r = org();
     let at = "2026-12-01T09:00:00+09:00";
-    let en = r.run(&["expiring"]).at(at).succeeds();
-    en.stdout_has("frank")
-        .stdout_has("1004")
-        .stdout_has("EXPIRED")
-        .stdout_has("only the bank can revoke them")
-        .stdout_has("Contact the bank")
-        .stdout_has("--bank-reference REF")
-        .stdout_has("no longer be revoked");
-    let ja = r.run(&["expiring", "--lang", "ja"]).at(at).succeeds();
-    ja.stdout_has("シリアル番号")
-        .stdout_has("パスワード生成機有効期限")
-        .stdout_has("2026年11月30日")
-        .stdout_has("期限切れ")
-        .stdout_has("失効できるのは銀行のみです")
-        .stdout_has("--bank-reference");
+    let en = r.run(&["expiring"]).at(at).transcript();
+    insta::assert_snapshot!(en, @"
+        exit 0
+        [stdout]
+        ┌──────────┬───────────┬────────┬────────────────┬───────────┬─────────────┐
+        │ Login ID ┆ User name ┆ Serial ┆ Device expires ┆ Days left ┆ Shared with │
+        ╞══════════╪═══════════╪════════╪════════════════╪═══════════╪═════════════╡
+        │ frank    ┆ Frank F   ┆ 1004   ┆ 2026-11-30     ┆ EXPIRED   ┆             │
+        │ erin     ┆ Erin E    ┆ 1001   ┆ 2026-12-01     ┆ 0         ┆             │
+        │ bob      ┆ Bob B     ┆ 1002   ┆ 2026-12-30     ┆ 29        ┆ dave        │
+        │ dave     ┆ Dave D    ┆ 1002   ┆ 2026-12-30     ┆ 29        ┆ bob         │
+        │ carol    ┆ Carol C   ┆ 1003   ┆ 2026-12-31     ┆ 30        ┆             │
+        └──────────┴───────────┴────────┴────────────────┴───────────┴─────────────┘
+        Expired devices can no longer be revoked by the organisation: only the bank can revoke them. Contact the bank, then record its revocation with `tokenctl revoke --as MASTER LOGIN_ID --bank-reference REF`.
+        Revoke these devices before they expire, then each user registers the new one.
+        ");
+    let ja = r.run(&["expiring", "--lang", "ja"]).at(at).transcript();
+    insta::assert_snapshot!(ja, @"
+        exit 0
+        [stdout]
+        ┌────────────┬──────────┬──────────────┬──────────────────────────┬──────────┬────────┐
+        │ ログインID ┆ 利用者名 ┆ シリアル番号 ┆ パスワード生成機有効期限 ┆ 残り日数 ┆ 共有者 │
+        ╞════════════╪══════════╪══════════════╪══════════════════════════╪══════════╪════════╡
+        │ frank      ┆ Frank F  ┆ 1004         ┆ 2026年11月30日           ┆ 期限切れ ┆        │
+        │ erin       ┆ Erin E   ┆ 1001         ┆ 2026年12月1日            ┆ 0        ┆        │
+        │ bob        ┆ Bob B    ┆ 1002         ┆ 2026年12月30日           ┆ 29       ┆ dave   │
+        │ dave       ┆ Dave D   ┆ 1002         ┆ 2026年12月30日           ┆ 29       ┆ bob    │
+        │ carol      ┆ Carol C  ┆ 1003         ┆ 2026年12月31日           ┆ 30       ┆        │
+        └────────────┴──────────┴──────────────┴──────────────────────────┴──────────┴────────┘
+        有効期限を過ぎたパスワード生成機は団体では失効できません（失効できるのは銀行のみです）。銀行にご連絡のうえ、銀行による失効を `tokenctl revoke --as MASTER LOGIN_ID --bank-reference REF` で記録してください。
+        有効期限までに失効し、各利用者が新しいパスワード生成機を利用登録してください。
+        ");
     // Nothing expired yet: no advice about the bank.
     let ahead = r
         .run(&["expiring"])
         .at("2026-11-21T12:00:00+09:00")
-        .succeeds();
-    ahead.stdout_has("1004");
-    assert!(!ahead.stdout.contains("Contact the bank"), "{ahead:#?}");
-    assert!(!ahead.stdout.contains("--bank-reference"), "{ahead:#?}");
-    assert!(!ahead.stdout.contains("EXPIRED"), "{ahead:#?}");
+        .transcript();
+    insta::assert_snapshot!(ahead, @"
+        exit 0
+        [stdout]
+        ┌──────────┬───────────┬────────┬────────────────┬───────────┬─────────────┐
+        │ Login ID ┆ User name ┆ Serial ┆ Device expires ┆ Days left ┆ Shared with │
+        ╞══════════╪═══════════╪════════╪════════════════╪═══════════╪═════════════╡
+        │ frank    ┆ Frank F   ┆ 1004   ┆ 2026-11-30     ┆ 9         ┆             │
+        │ erin     ┆ Erin E    ┆ 1001   ┆ 2026-12-01     ┆ 10        ┆             │
+        └──────────┴───────────┴────────┴────────────────┴───────────┴─────────────┘
+        Revoke these devices before they expire, then each user registers the new one.
+        ");
 }
 
 /// The forecast of `org()` on 1 December 2026: 1001 (its last day) and
@@ -652,29 +675,75 @@ fn summary_as_csv_and_as_a_piped_table_in_both_languages() {
     let csv = r
         .run(&["expiring", "--summary", "--format", "csv"])
         .at(at)
-        .succeeds()
-        .stdout;
-    let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines.len(), 14, "{csv}");
-    assert_eq!(lines[0], "month,devices");
-    assert_eq!(lines[1], "2026-12,3");
-    assert_eq!(lines[4], "2027-03,1");
-    assert_eq!(lines[13], "expired,1");
+        .transcript();
+    insta::assert_snapshot!(csv, @"
+        exit 0
+        [stdout]
+        month,devices
+        2026-12,3
+        2027-01,0
+        2027-02,0
+        2027-03,1
+        2027-04,0
+        2027-05,0
+        2027-06,0
+        2027-07,0
+        2027-08,0
+        2027-09,0
+        2027-10,0
+        2027-11,0
+        expired,1
+        ");
     // Piped, the table is plain: two columns, no bars.
-    let table = r.run(&["expiring", "--summary"]).at(at).succeeds();
-    table
-        .stdout_has("Month")
-        .stdout_has("Devices")
-        .stdout_has("│ 2026-12 ┆ 3 ")
-        .stdout_has("│ expired ┆ 1 ");
-    assert!(!table.stdout.contains('█'), "{}", table.stdout);
+    let table = r.run(&["expiring", "--summary"]).at(at).transcript();
+    insta::assert_snapshot!(table, @"
+        exit 0
+        [stdout]
+        Devices in service by expiry month (expired: only the bank can revoke them):
+        ┌─────────┬─────────┐
+        │ Month   ┆ Devices │
+        ╞═════════╪═════════╡
+        │ 2026-12 ┆ 3       │
+        │ 2027-01 ┆ 0       │
+        │ 2027-02 ┆ 0       │
+        │ 2027-03 ┆ 1       │
+        │ 2027-04 ┆ 0       │
+        │ 2027-05 ┆ 0       │
+        │ 2027-06 ┆ 0       │
+        │ 2027-07 ┆ 0       │
+        │ 2027-08 ┆ 0       │
+        │ 2027-09 ┆ 0       │
+        │ 2027-10 ┆ 0       │
+        │ 2027-11 ┆ 0       │
+        │ expired ┆ 1       │
+        └─────────┴─────────┘
+        ");
     let ja = r
         .run(&["expiring", "--summary", "--lang", "ja"])
         .at(at)
-        .succeeds();
-    ja.stdout_has("台数")
-        .stdout_has("│ 2026年12月 ┆ 3 ")
-        .stdout_has("│ 期限切れ   ┆ 1 ");
+        .transcript();
+    insta::assert_snapshot!(ja, @"
+        exit 0
+        [stdout]
+        有効期限の月別の利用中パスワード生成機（期限切れは銀行のみが失効できます）：
+        ┌────────────┬──────┐
+        │ 月         ┆ 台数 │
+        ╞════════════╪══════╡
+        │ 2026年12月 ┆ 3    │
+        │ 2027年1月  ┆ 0    │
+        │ 2027年2月  ┆ 0    │
+        │ 2027年3月  ┆ 1    │
+        │ 2027年4月  ┆ 0    │
+        │ 2027年5月  ┆ 0    │
+        │ 2027年6月  ┆ 0    │
+        │ 2027年7月  ┆ 0    │
+        │ 2027年8月  ┆ 0    │
+        │ 2027年9月  ┆ 0    │
+        │ 2027年10月 ┆ 0    │
+        │ 2027年11月 ┆ 0    │
+        │ 期限切れ   ┆ 1    │
+        └────────────┴──────┘
+        ");
 }
 
 #[test]
