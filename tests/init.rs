@@ -5,8 +5,13 @@ use crate::common::*;
 #[test]
 fn init_creates_a_registry_readable_by_its_owner_only() {
     let r = Registry::empty();
-    let out = r.run(&["init"]).succeeds();
-    out.stdout_has("Created registry");
+    let transcript = r.run(&["init"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 0
+        [stdout]
+        Created registry [DIR]/registry.db (live: the real clock only)
+        Created the key file [DIR]/registry.key (fingerprint [HEX]). Back it up apart from the registry: without it the device secrets cannot be used.
+        ");
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(&r.path).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
@@ -89,22 +94,23 @@ fn demo_lists_the_four_users_of_the_procedure() {
 #[test]
 fn japanese_list_uses_the_procedure_screen_labels() {
     let r = Registry::demo();
-    let out = r.run(&["--lang", "ja", "list"]).succeeds();
-    for label in [
-        "ログインID",
-        "利用者名",
-        "利用者区分",
-        "シリアル番号",
-        "ワンタイムパスワード状態",
-        "パスワード生成機有効期限",
-        "サービス利用中",
-        "失効中",
-        "マスターユーザ",
-        "一般ユーザ",
-        "2026年12月30日",
-    ] {
-        out.stdout_has(label);
-    }
+    // The labels of the procedure's screens: ログインID, 利用者名,
+    // 利用者区分, シリアル番号, ワンタイムパスワード状態,
+    // パスワード生成機有効期限; サービス利用中, 失効中; マスターユーザ,
+    // 一般ユーザ; dates as 2026年12月30日.
+    let transcript = r.run(&["--lang", "ja", "list"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 0
+        [stdout]
+        ┌────────────┬───────────┬────────────────┬──────────────┬──────────────────────────┬──────────────────────────┬──────────────────┬────────┐
+        │ ログインID ┆ 利用者名  ┆ 利用者区分     ┆ シリアル番号 ┆ ワンタイムパスワード状態 ┆ パスワード生成機有効期限 ┆ 利用登録可能日時 ┆ ロック │
+        ╞════════════╪═══════════╪════════════════╪══════════════╪══════════════════════════╪══════════════════════════╪══════════════════╪════════╡
+        │ taro01     ┆ 芳金 太郎 ┆ マスターユーザ ┆ 23456789     ┆ サービス利用中           ┆ 2026年12月30日           ┆ -                ┆        │
+        │ hamako01   ┆ 芳金 花子 ┆ 一般ユーザ     ┆ 45678909     ┆ サービス利用中           ┆ 2026年12月30日           ┆ -                ┆        │
+        │ shiro01    ┆ 芳金 次郎 ┆ 一般ユーザ     ┆ -            ┆ 失効中                   ┆ -                        ┆ -                ┆        │
+        │ ichiro01   ┆ 芳金 一郎 ┆ 一般ユーザ     ┆ -            ┆ 失効中                   ┆ -                        ┆ -                ┆        │
+        └────────────┴───────────┴────────────────┴──────────────┴──────────────────────────┴──────────────────────────┴──────────────────┴────────┘
+        ");
 }
 
 #[test]
@@ -127,8 +133,19 @@ fn language_comes_from_tokenctl_lang_then_lang() {
         .run(&["list"])
         .env("LANG", "ja_JP.UTF-8")
         .env("TOKENCTL_LANG", "en")
-        .succeeds();
-    en.stdout_has("Login ID");
+        .transcript();
+    insta::assert_snapshot!(en, @"
+        exit 0
+        [stdout]
+        ┌──────────┬───────────┬─────────┬──────────┬────────────┬────────────────┬────────────────┬────────┐
+        │ Login ID ┆ User name ┆ Role    ┆ Serial   ┆ OTP status ┆ Device expires ┆ Registrable at ┆ Locked │
+        ╞══════════╪═══════════╪═════════╪══════════╪════════════╪════════════════╪════════════════╪════════╡
+        │ taro01   ┆ 芳金 太郎 ┆ master  ┆ 23456789 ┆ in service ┆ 2026-12-30     ┆ -              ┆        │
+        │ hamako01 ┆ 芳金 花子 ┆ general ┆ 45678909 ┆ in service ┆ 2026-12-30     ┆ -              ┆        │
+        │ shiro01  ┆ 芳金 次郎 ┆ general ┆ -        ┆ revoked    ┆ -              ┆ -              ┆        │
+        │ ichiro01 ┆ 芳金 一郎 ┆ general ┆ -        ┆ revoked    ┆ -              ┆ -              ┆        │
+        └──────────┴───────────┴─────────┴──────────┴────────────┴────────────────┴────────────────┴────────┘
+        ");
     // JSON keys never change with the language.
     let ja_json = r
         .run(&["list", "--lang", "ja", "--format", "json"])
@@ -354,9 +371,13 @@ fn a_registry_without_a_schema_version_is_refused_untouched() {
     let r = Registry::demo();
     r.sql("PRAGMA user_version = 0;");
     let before = r.snapshot();
-    let out = r.run(&["list"]).fails(8);
-    out.stderr_has("no schema version");
-    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    // One line, no SQL.
+    let transcript = r.run(&["list"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 8
+        [stderr]
+        error: [DIR]/registry.db: marked as a tokenctl registry but records no schema version (damaged?); it was left untouched
+        ");
     assert_eq!(r.snapshot(), before);
 }
 
@@ -366,8 +387,19 @@ fn empty_environment_variables_count_as_unset() {
     let out = r
         .run(&["list", "--db", r.path.to_str().unwrap()])
         .env("TOKENCTL_LANG", "")
-        .succeeds();
-    out.stdout_has("Login ID");
+        .transcript();
+    insta::assert_snapshot!(out, @"
+        exit 0
+        [stdout]
+        ┌──────────┬───────────┬─────────┬──────────┬────────────┬────────────────┬────────────────┬────────┐
+        │ Login ID ┆ User name ┆ Role    ┆ Serial   ┆ OTP status ┆ Device expires ┆ Registrable at ┆ Locked │
+        ╞══════════╪═══════════╪═════════╪══════════╪════════════╪════════════════╪════════════════╪════════╡
+        │ taro01   ┆ 芳金 太郎 ┆ master  ┆ 23456789 ┆ in service ┆ 2026-12-30     ┆ -              ┆        │
+        │ hamako01 ┆ 芳金 花子 ┆ general ┆ 45678909 ┆ in service ┆ 2026-12-30     ┆ -              ┆        │
+        │ shiro01  ┆ 芳金 次郎 ┆ general ┆ -        ┆ revoked    ┆ -              ┆ -              ┆        │
+        │ ichiro01 ┆ 芳金 一郎 ┆ general ┆ -        ┆ revoked    ┆ -              ┆ -              ┆        │
+        └──────────┴───────────┴─────────┴──────────┴────────────┴────────────────┴────────────────┴────────┘
+        ");
     let data = r.dir.path().join("data");
     r.run(&["init"])
         .env("TOKENCTL_DB", "")
