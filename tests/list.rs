@@ -32,8 +32,16 @@ fn filters_by_status_role_user_and_serial() {
     );
     assert_eq!(list(&["--user", "shiro01"]), ["shiro01"]);
     assert_eq!(list(&["--serial", "45678909"]), ["hamako01"]);
-    let table = r.run(&["list", "--status", "not-required"]).succeeds();
-    table.stdout_has("nootp01");
+    let table = r.run(&["list", "--status", "not-required"]).transcript();
+    insta::assert_snapshot!(table, @"
+        exit 0
+        [stdout]
+        ┌──────────┬───────────┬─────────┬────────┬────────────┬────────────────┬────────────────┬────────┐
+        │ Login ID ┆ User name ┆ Role    ┆ Serial ┆ OTP status ┆ Device expires ┆ Registrable at ┆ Locked │
+        ╞══════════╪═══════════╪═════════╪════════╪════════════╪════════════════╪════════════════╪════════╡
+        │ nootp01  ┆ No OTP    ┆ general ┆ -      ┆ -          ┆ -              ┆ -              ┆        │
+        └──────────┴───────────┴─────────┴────────┴────────────┴────────────────┴────────────────┴────────┘
+        ");
 }
 
 #[test]
@@ -56,17 +64,16 @@ fn filtering_on_an_unknown_user_or_serial_is_not_found() {
 #[test]
 fn csv_has_a_header_and_no_table_borders() {
     let r = Registry::demo();
-    let out = r.run(&["list", "--format", "csv"]).succeeds();
-    let mut lines = out.stdout.lines();
-    assert_eq!(
-        lines.next().unwrap(),
-        "login_id,name,role,serial,status,expires,registrable_at,locked"
-    );
-    assert_eq!(
-        lines.next().unwrap(),
-        "taro01,芳金 太郎,master,23456789,active,2026-12-30,,false"
-    );
-    assert!(!out.stdout.contains('│') && !out.stdout.contains('┌'));
+    let transcript = r.run(&["list", "--format", "csv"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 0
+        [stdout]
+        login_id,name,role,serial,status,expires,registrable_at,locked
+        taro01,芳金 太郎,master,23456789,active,2026-12-30,,false
+        hamako01,芳金 花子,general,45678909,active,2026-12-30,,false
+        shiro01,芳金 次郎,general,,revoked,,,false
+        ichiro01,芳金 一郎,general,,revoked,,,false
+        ");
 }
 
 #[test]
@@ -150,8 +157,16 @@ fn an_expired_device_in_service_is_marked_in_the_table() {
     let last_day = r
         .run(&["list", "--user", "taro01"])
         .at("2026-12-30T23:59:59+09:00")
-        .succeeds();
-    assert!(!last_day.stdout.contains("expired"), "{}", last_day.stdout);
+        .transcript();
+    insta::assert_snapshot!(last_day, @"
+        exit 0
+        [stdout]
+        ┌──────────┬───────────┬────────┬──────────┬────────────┬────────────────┬────────────────┬────────┐
+        │ Login ID ┆ User name ┆ Role   ┆ Serial   ┆ OTP status ┆ Device expires ┆ Registrable at ┆ Locked │
+        ╞══════════╪═══════════╪════════╪══════════╪════════════╪════════════════╪════════════════╪════════╡
+        │ taro01   ┆ 芳金 太郎 ┆ master ┆ 23456789 ┆ in service ┆ 2026-12-30     ┆ -              ┆        │
+        └──────────┴───────────┴────────┴──────────┴────────────┴────────────────┴────────────────┴────────┘
+        ");
     let transcript = r
         .run(&["list", "--user", "taro01"])
         .at("2026-12-31T00:00:00+09:00")
