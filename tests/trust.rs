@@ -280,9 +280,17 @@ fn check_finds_an_overwritten_index_page_and_changes_nothing() {
     }
     std::fs::write(&r.path, &bytes).unwrap();
     let before = r.snapshot();
-    let out = r.run(&["check"]).output();
-    assert_eq!(out.status, 9, "{out:#?}");
-    assert!(out.stderr.contains("check: integrity: "), "{out:#?}");
+    let transcript = r.run(&["check"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 9
+        [stdout]
+        The registry was altered or is damaged.
+        registry ID: [HEX]
+        audit rows: 2
+        audit head: [HEX]
+        [stderr]
+        check: integrity: database disk image is malformed
+        ");
     assert_eq!(r.snapshot(), before);
 }
 
@@ -294,9 +302,18 @@ fn check_finds_a_secret_swapped_between_devices() {
         "UPDATE devices SET secret = (SELECT secret FROM devices WHERE serial = '{}') WHERE serial = '{}'",
         TARO_DEVICE.0, HAMAKO_DEVICE.0
     ));
-    let out = r.run(&["check"]).output();
-    assert_eq!(out.status, 9);
-    assert!(out.stderr.contains(HAMAKO_DEVICE.0), "{out:#?}");
+    let transcript = r.run(&["check"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 9
+        [stdout]
+        The registry was altered or is damaged.
+        registry ID: [HEX]
+        audit rows: 2
+        audit head: [HEX]
+        [stderr]
+        check: row: devices row 2 (45678909) was changed or inserted outside tokenctl: its MAC does not verify
+        check: secret: the secret of device 45678909 does not open with the key
+        ");
 }
 
 /// A master whose own device expired records the bank's revocation of it
@@ -354,12 +371,7 @@ fn a_master_with_an_expired_device_records_the_banks_revocation_and_registers_ag
         .succeeds()
         .json();
     assert_eq!(audit[0]["action"], "bank-revoke");
-    assert!(
-        audit[0]["detail"]
-            .as_str()
-            .unwrap()
-            .contains("BK-2027-0001")
-    );
+    insta::assert_snapshot!(audit[0]["detail"].as_str().unwrap(), @"serial 23456789; revoked by the bank at 2027-01-04T15:00:00+09:00 (reference BK-2027-0001); registrable at 2027-01-04T15:30:00+09:00");
     let transcript = r
         .run(&[
             "revoke",
@@ -686,18 +698,17 @@ fn a_registry_from_before_sealing_is_upgraded_by_the_first_write() {
         error: [DIR]/registry.key: no key file here; the registry's secrets cannot be used without it (point --key-file or TOKENCTL_KEY_FILE at it)
         ");
     assert_eq!(r.snapshot(), before);
-    let out = r.run(&["unlock", "taro01", "--recovery", "--yes"]).output();
-    assert_eq!(out.status, 0, "{out:#?}");
-    assert!(
-        out.stderr.contains("now sealed under a new key file"),
-        "{out:#?}"
-    );
-    assert!(
-        out.stderr.contains(
-            "note: the registry was upgraded from schema 1 to 3: every secret sealed and every row authenticated under the key"
-        ),
-        "{out:#?}"
-    );
+    let transcript = r
+        .run(&["unlock", "taro01", "--recovery", "--yes"])
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 0
+        [stdout]
+        taro01 was not locked.
+        [stderr]
+        note: this registry's device secrets are now sealed under a new key file, [DIR]/registry.key. Back it up apart from the registry: without it the device secrets cannot be used.
+        note: the registry was upgraded from schema 1 to 3: every secret sealed and every row authenticated under the key
+        ");
     assert!(r.key_path().exists());
     let bytes = all_bytes(&r);
     assert!(!bytes.windows(secret.len()).any(|w| w == secret.as_slice()));
