@@ -4,8 +4,8 @@
 //! the same three whole as one text for an inline snapshot
 //! (`insta::assert_snapshot!(transcript, @"…")`). Both pass what the binary
 //! printed through one redaction (`redact`) of the parts that change from
-//! run to run. `Run`'s `.fails(code)` and `_has` checks look at parts only:
-//! what is left of them says why in a comment.
+//! run to run. (`Run::succeeds` is for setting a state up; what a test
+//! checks, it compares whole.)
 
 #![allow(dead_code)]
 
@@ -579,19 +579,6 @@ impl Run {
         assert_eq!(out.stderr, "", "expected no stderr: {out:#?}");
         out
     }
-
-    /// Asserts exit `code`, nothing on stdout, and `error: ` lines on stderr.
-    #[track_caller]
-    pub fn fails(self, code: i32) -> Out {
-        let out = self.output();
-        assert_eq!(out.status, code, "expected exit {code}: {out:#?}");
-        assert_eq!(out.stdout, "", "expected no stdout on failure: {out:#?}");
-        assert!(
-            out.stderr.starts_with("error: "),
-            "expected `error: ` on stderr: {out:#?}"
-        );
-        out
-    }
 }
 
 impl Out {
@@ -607,24 +594,6 @@ impl Out {
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
-    }
-
-    #[track_caller]
-    pub fn stderr_has(&self, needle: &str) -> &Self {
-        assert!(
-            self.stderr.contains(needle),
-            "stderr lacks {needle:?}: {self:#?}"
-        );
-        self
-    }
-
-    #[track_caller]
-    pub fn stdout_has(&self, needle: &str) -> &Self {
-        assert!(
-            self.stdout.contains(needle),
-            "stdout lacks {needle:?}: {self:#?}"
-        );
-        self
     }
 }
 
