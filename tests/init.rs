@@ -357,11 +357,34 @@ fn the_audit_log_is_append_only_even_through_sql() {
 #[test]
 fn usage_errors_exit_2() {
     let r = Registry::demo();
-    let out = r.run(&["list", "--status", "sleeping"]).output();
-    assert_eq!(out.status, 2);
-    assert!(out.stderr.starts_with("error: "));
-    assert_eq!(r.run(&["frobnicate"]).output().status, 2);
-    assert_eq!(r.run(&["list", "--format", "xml"]).output().status, 2);
+    let transcripts: String = [
+        &["list", "--status", "sleeping"][..],
+        &["frobnicate"],
+        &["list", "--format", "xml"],
+    ]
+    .map(|args| format!("--- {args:?}: {}", r.run(args).transcript()))
+    .concat();
+    insta::assert_snapshot!(transcripts, @r#"
+        --- ["list", "--status", "sleeping"]: exit 2
+        [stderr]
+        error: invalid value 'sleeping' for '--status <STATUS>'
+          [possible values: active, revoked, not-required]
+
+        For more information, try '--help'.
+        --- ["frobnicate"]: exit 2
+        [stderr]
+        error: unrecognized subcommand 'frobnicate'
+
+        Usage: tokenctl [OPTIONS] <COMMAND>
+
+        For more information, try '--help'.
+        --- ["list", "--format", "xml"]: exit 2
+        [stderr]
+        error: invalid value 'xml' for '--format <FORMAT>'
+          [possible values: table, json, csv]
+
+        For more information, try '--help'.
+        "#);
 }
 
 /// Regression: a marked file without a schema version ran the migrations

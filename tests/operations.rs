@@ -58,14 +58,29 @@ fn a_restore_puts_a_backup_back_moves_the_witness_and_replays_no_code() {
     let before = check_json(&r, &[]);
     // The copy is behind its witness: on its own it is a fine backup, as the
     // registry it is a rollback.
-    let out = r.run(&["--db", "copy.db", "check", "--backup"]).succeeds();
-    assert!(
-        out.stdout.ends_with(
-            "This is a copy: the registry it was taken from is 1 audit row(s) ahead of it (its witness says so).\n"
-        ),
-        "{out:#?}"
-    );
-    assert_eq!(r.run(&["--db", "copy.db", "check"]).output().status, 9);
+    let transcript = r
+        .run(&["--db", "copy.db", "check", "--backup"])
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 0
+        [stdout]
+        The registry is intact: SQLite's checks, the invariants, every mark and row, every sealed secret, the audit chain and the witness verify.
+        registry ID: [HEX]
+        audit rows: 2
+        audit head: [HEX]
+        This is a copy: the registry it was taken from is 1 audit row(s) ahead of it (its witness says so).
+        ");
+    let transcript = r.run(&["--db", "copy.db", "check"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 9
+        [stdout]
+        The registry was altered or is damaged.
+        registry ID: [HEX]
+        audit rows: 2
+        audit head: [HEX]
+        [stderr]
+        check: rollback: the registry is behind its witness: the file is at write 2, audit row 2 (head [HEX]…), the witness beside the key file recorded write 3, audit row 3 (head [HEX]…); an older copy was put back (use `tokenctl restore` to go back on purpose)
+        ");
     // Without a terminal a restore needs --yes.
     let transcript = r.run(&["restore", "copy.db"]).at(NOON_FRIDAY).transcript();
     insta::assert_snapshot!(transcript, @"

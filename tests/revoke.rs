@@ -797,10 +797,20 @@ fn without_a_terminal_missing_input_is_an_error_not_a_hang() {
 #[test]
 fn passwords_never_come_from_an_argument() {
     let r = Registry::demo();
-    let out = r
+    let transcript = r
         .run(&["revoke", "--as", "taro01", "hamako01", "--password", "x"])
-        .output();
-    assert_eq!(out.status, 2);
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 2
+        [stderr]
+        error: unexpected argument '--password' found
+
+          tip: a similar argument exists: '--password-file'
+
+        Usage: tokenctl revoke --as <MASTER> --password-file <FILE> <LOGIN_ID>...
+
+        For more information, try '--help'.
+        ");
 }
 
 /// Regression: parallel wrong attempts each counted "1 of 5" and never

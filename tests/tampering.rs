@@ -405,33 +405,40 @@ fn marks_and_rows_copied_from_a_registry_sharing_the_key_file_do_not_verify() {
     let on_live = |args: &[&str]| {
         let mut all = vec!["--db", "live.db"];
         all.extend_from_slice(args);
-        training.run(&all).output()
+        training.run(&all).transcript()
     };
     // The training registry's simulation mark, MAC and all.
     live(
         "UPDATE meta SET value = 'simulation', \
          mac = (SELECT mac FROM training.meta WHERE name = 'mode') WHERE name = 'mode'",
     );
-    let out = on_live(&["otp", TARO_DEVICE.0]);
     assert_eq!(
-        (out.status, out.stderr.as_str()),
-        (
-            9,
-            altered("the registry's mode mark does not verify with the key").as_str()
+        on_live(&["otp", TARO_DEVICE.0]),
+        format!(
+            "exit 9\n[stderr]\n{}",
+            altered("the registry's mode mark does not verify with the key")
         )
     );
-    let out = on_live(&["check"]);
-    assert_eq!(
-        out.stderr,
-        "check: mode: the registry's mode mark does not verify with the key\n"
-    );
+    insta::assert_snapshot!(on_live(&["check"]), @"
+        exit 9
+        [stdout]
+        The registry was altered or is damaged.
+        registry ID: [HEX]
+        audit rows: 1
+        audit head: [HEX]
+        [stderr]
+        check: mode: the registry's mode mark does not verify with the key
+        ");
     // A sealed device row, and then every mark, copied across.
     live(
         "INSERT INTO devices SELECT * FROM training.devices WHERE id = 1; \
          DELETE FROM meta; INSERT INTO meta SELECT * FROM training.meta;",
     );
-    let out = on_live(&["otp", TARO_DEVICE.0]);
-    assert_eq!(out.status, 9, "{out:#?}");
+    insta::assert_snapshot!(on_live(&["otp", TARO_DEVICE.0]), @"
+        exit 9
+        [stderr]
+        error: the registry was altered outside tokenctl (the registry is behind its witness: the file is at write 2, audit row 1 (head [HEX]…), the witness beside the key file recorded write 2, audit row 2 (head [HEX]…); an older copy was put back (use `tokenctl restore` to go back on purpose)); nothing was written; run `tokenctl check`
+        ");
 }
 
 #[test]
@@ -450,14 +457,16 @@ fn a_sealed_device_row_copied_from_a_registry_sharing_the_key_file_does_not_veri
         .output()
         .unwrap();
     assert!(out.status.success());
-    let out = training
+    let transcript = training
         .run(&["--db", "live.db", "otp", TARO_DEVICE.0])
         .at(NOON_FRIDAY)
-        .output();
-    assert_eq!(out.status, 9);
+        .transcript();
     assert_eq!(
-        without_clock_note(&out.stderr),
-        altered("devices row 1 does not verify with the key")
+        transcript,
+        format!(
+            "exit 9\n[stderr]\n{}",
+            altered("devices row 1 does not verify with the key")
+        )
     );
     let out = training.run(&["--db", "live.db", "check"]).output();
     assert_eq!(
@@ -735,9 +744,16 @@ fn a_forged_schema_1_file_under_a_guarding_key_is_not_upgraded() {
         .status(9)
         .run();
     assert_eq!(r.snapshot(), before);
-    let out = r.run(&["check"]).output();
-    assert_eq!(out.status, 9);
-    assert_eq!(out.stderr, format!("check: key: {refusal}\n"));
+    let transcript = r.run(&["check"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 9
+        [stdout]
+        The registry was altered or is damaged.
+        audit rows: 0
+        audit head: 
+        [stderr]
+        check: key: this registry is from before registry IDs (schema 1) and nothing in it is tied to one registry, but the key file [DIR]/registry.key already guards a current registry: it cannot be told from a file forged from pieces. If it is a registry of your own not yet upgraded, run one command with TOKENCTL_UPGRADE_LEGACY=1
+        ");
     assert_eq!(r.snapshot(), before);
     // Said to be one's own, it is upgraded.
     r.run(&["unlock", "mallory", "--recovery", "--yes"])
