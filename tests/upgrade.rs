@@ -77,6 +77,7 @@ fn a_schema_2_registry_with_an_altered_audit_row_is_not_upgraded() {
     let before = r.snapshot();
     let out = register_hamako(&r);
     assert_eq!(out.status, 9, "{out:#?}");
+    assert_eq!(out.stdout, "", "{out:#?}");
     assert_eq!(
         without_clock_note(&out.stderr),
         "error: the registry was altered outside tokenctl (audit row 3 does not verify: it was changed, inserted or moved, or a row before it was removed); nothing was written; run `tokenctl check`\n"
@@ -104,6 +105,7 @@ fn a_schema_2_registry_without_its_fingerprint_or_mode_mark_is_not_sealed_again(
             .run(&["unlock", "hamako01", "--recovery", "--yes"])
             .output();
         assert_eq!(out.status, 9, "{out:#?}");
+        assert_eq!(out.stdout, "", "{out:#?}");
         assert_eq!(
             without_clock_note(&out.stderr),
             format!(
