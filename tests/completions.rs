@@ -196,3 +196,33 @@ fn version_and_help_need_no_registry() {
     r.run(&["--help"]).succeeds();
     assert!(!r.path.exists());
 }
+
+/// Regression: `completions bash | head -c1` panicked inside clap_complete
+/// when the reader went away. A reader gone before the first byte is the
+/// sure way to see it; reading a little first is the `| head` of a shell.
+#[test]
+fn completions_and_man_into_a_closed_pipe_end_quietly() {
+    let r = Registry::empty();
+    for args in [
+        &["completions", "bash"][..],
+        &["completions", "zsh"],
+        &["completions", "fish"],
+        &["man"],
+    ] {
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        drop(reader);
+        let mut cmd = r.command();
+        let output = cmd.args(args).stdout(writer).output().expect("run");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            "",
+            "{args:?} into a closed pipe"
+        );
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        let mut cmd = r.command();
+        cmd.args(args);
+        let output = read_a_little_then_close(cmd);
+        assert_eq!(String::from_utf8_lossy(&output.stderr), "", "{args:?}");
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+    }
+}

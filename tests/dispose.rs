@@ -583,3 +583,32 @@ fn a_revoked_device_not_yet_replaced_says_who_must_register() {
         error: device 45678909 is not out of use yet: hamako01 revoked it but has not registered a new device; it goes out of use once replaced, or after it expires on 2026-12-30
         ");
 }
+
+/// Regression: midnight after 1 May 1948 never happened in Japan (daylight
+/// saving time began), and computing when such a device expired panicked.
+#[test]
+fn a_device_expiring_1948_05_01_goes_out_of_use_at_the_daylight_saving_midnight() {
+    let r = Registry::init();
+    r.run(&["import", "devices", "-"])
+        .stdin("serial,secret,expires\nold48,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,1948-05-01\n")
+        .succeeds();
+    let notes = r
+        .run(&["dispose-note", "--format", "json"])
+        .at(NOON_FRIDAY)
+        .succeeds()
+        .json();
+    assert_eq!(notes[0]["serial"], "old48");
+    // 1 May 1948 24:00 was 2 May 01:00 daylight time (UTC+10).
+    assert_eq!(notes[0]["out_of_use_since"], "1948-05-02T01:00:00+10:00");
+    let transcript = r.run(&["dispose-note"]).at(NOON_FRIDAY).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 0
+        [stdout]
+        Device old48: out of use since 1948-05-02 01:00:00 JST
+          former users: -
+          replaced by:  - (expired)
+          disposed of:  not yet
+
+        The organisation disposes of devices that are out of use itself; the bank does not collect them. Each device has a built-in battery, so put it out as your municipality's rules for battery-containing waste require.
+        ");
+}

@@ -1,7 +1,8 @@
-//! Inputs people type and files people have: Shift_JIS (CP932) and UTF-8
-//! files with or without a byte-order mark and CRLF line ends, full-width
-//! forms typed with an input method, report windows in Japanese, CSV for
-//! Excel, and errors that echo nothing secret, long or raw.
+//! Text in and out, by behaviour: files in Shift_JIS (CP932) or UTF-8,
+//! with or without a byte-order mark and CRLF line ends; what people type
+//! (full-width forms from an input method, report windows in Japanese);
+//! CSV for Excel; and what an error echoes of what it read (nothing secret,
+//! long or raw).
 
 use serde_json::Value;
 
@@ -30,6 +31,8 @@ fn full_width(text: &str) -> String {
         })
         .collect()
 }
+
+// ---- Files: CP932 or UTF-8, a byte-order mark, CRLF ----
 
 const USERS: &str = "login_id,name,role,otp_required\r\n\
 yamada01,山田 太郎,general,true\r\n\
@@ -118,15 +121,6 @@ fn a_file_in_neither_encoding_names_its_line_and_suggests_encoding() {
     assert_eq!(r.snapshot(), before);
 }
 
-#[test]
-fn a_cp932_devices_file_with_full_width_serials_imports() {
-    let r = Registry::init();
-    let csv = "serial,secret,expires\r\n１００１,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,2030-01-31\r\n";
-    let path = bytes_file(&r, "delivery.csv", &cp932(csv));
-    r.run(&["import", "devices", &path]).succeeds();
-    r.run(&["otp", "1001", "--at", NOON_FRIDAY]).succeeds();
-}
-
 /// `revoke --dry-run` selecting from a targets file in `bytes`.
 fn targets_selected(r: &Registry, bytes: &[u8], extra: &[&str]) -> Value {
     let path = bytes_file(r, "targets.txt", bytes);
@@ -189,8 +183,19 @@ fn a_targets_file_forced_to_utf8_names_its_bad_line() {
         ");
 }
 
+// ---- What people type: full-width forms, Japanese units ----
+
 #[test]
-fn a_full_width_code_is_read_as_digits() {
+fn a_cp932_devices_file_with_full_width_serials_imports() {
+    let r = Registry::init();
+    let csv = "serial,secret,expires\r\n１００１,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,2030-01-31\r\n";
+    let path = bytes_file(&r, "delivery.csv", &cp932(csv));
+    r.run(&["import", "devices", &path]).succeeds();
+    r.run(&["otp", "1001", "--at", NOON_FRIDAY]).succeeds();
+}
+
+#[test]
+fn full_width_codes_login_ids_and_serials_are_read_as_ascii() {
     let r = Registry::demo();
     let code = full_width(&code_at(TARO_DEVICE.1, NOON_FRIDAY));
     r.revoke_as_taro_with_code(&code, &["hamako01"])
@@ -217,7 +222,7 @@ fn a_full_width_code_is_read_as_digits() {
 /// Regression: the window was split at a byte offset, and `30日` panicked
 /// inside its last character.
 #[test]
-fn expiring_within_30_days_in_japanese_does_not_panic() {
+fn windows_in_japanese_or_full_width_read_as_their_ascii_twins() {
     let r = Registry::demo();
     let at = "2026-12-01T09:00:00+09:00";
     let report = |within: &str| {
@@ -279,6 +284,8 @@ fn a_window_too_large_says_so_not_that_it_is_malformed() {
         For more information, try '--help'.
         "#);
 }
+
+// ---- CSV for Excel ----
 
 #[test]
 fn excel_csv_has_a_bom_and_crlf() {
@@ -342,6 +349,8 @@ fn excel_without_csv_is_a_usage_error() {
         ");
 }
 
+// ---- What an error echoes ----
+
 /// Regression: a stray quote in the header made the "unknown column" error
 /// quote the rest of the file, every device's secret included.
 #[test]
@@ -397,53 +406,4 @@ fn a_file_name_with_an_escape_sequence_is_echoed_escaped() {
         [stderr]
         error: unknown login ID: x\u{1b}[2J
         ");
-}
-
-/// Regression: midnight after 1 May 1948 never happened in Japan (daylight
-/// saving time began), and computing when such a device expired panicked.
-#[test]
-fn dispose_note_on_a_device_expiring_1948_05_01_does_not_panic() {
-    let r = Registry::init();
-    r.run(&["import", "devices", "-"])
-        .stdin("serial,secret,expires\nold48,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,1948-05-01\n")
-        .succeeds();
-    let notes = r
-        .run(&["dispose-note", "--format", "json"])
-        .at(NOON_FRIDAY)
-        .succeeds()
-        .json();
-    assert_eq!(notes[0]["serial"], "old48");
-    // 1 May 1948 24:00 was 2 May 01:00 daylight time (UTC+10).
-    assert_eq!(notes[0]["out_of_use_since"], "1948-05-02T01:00:00+10:00");
-    r.run(&["dispose-note"]).at(NOON_FRIDAY).succeeds();
-}
-
-/// Regression: `completions bash | head -c1` panicked inside clap_complete
-/// when the reader went away. A reader gone before the first byte is the
-/// sure way to see it; reading a little first is the `| head` of a shell.
-#[test]
-fn completions_and_man_into_a_closed_pipe_end_quietly() {
-    let r = Registry::empty();
-    for args in [
-        &["completions", "bash"][..],
-        &["completions", "zsh"],
-        &["completions", "fish"],
-        &["man"],
-    ] {
-        let (reader, writer) = std::io::pipe().expect("a pipe");
-        drop(reader);
-        let mut cmd = r.command();
-        let output = cmd.args(args).stdout(writer).output().expect("run");
-        assert_eq!(
-            String::from_utf8_lossy(&output.stderr),
-            "",
-            "{args:?} into a closed pipe"
-        );
-        assert_eq!(output.status.code(), Some(0), "{args:?}");
-        let mut cmd = r.command();
-        cmd.args(args);
-        let output = read_a_little_then_close(cmd);
-        assert_eq!(String::from_utf8_lossy(&output.stderr), "", "{args:?}");
-        assert_eq!(output.status.code(), Some(0), "{args:?}");
-    }
 }
