@@ -203,7 +203,7 @@ impl Signature<'_> {
             if let Some((reason, what)) = failure {
                 let failures = current.failed_attempts + 1;
                 let locked_now = is_locked_after(failures);
-                record_failure(tx, current.id, now.timestamp(), locked_now)?;
+                record_failure(tx, current.id, now, locked_now)?;
                 self.audit_failure(
                     ctx,
                     tx,

@@ -87,7 +87,7 @@ fn register(
         |tx, signed| {
             in_transaction();
             let device = signed.device.as_ref().expect("signed with the device");
-            users::register(tx, signed.signer.id, device.id, signed.at.timestamp())
+            users::register(tx, signed.signer.id, device.id, signed.at)
         },
     )
 }

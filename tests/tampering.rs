@@ -768,3 +768,32 @@ fn a_holder_taken_off_a_device_outside_tokenctl_does_not_get_it_disposed_of() {
         ],
     );
 }
+
+/// An instant the registry cannot hold (here past the year 262,000) is
+/// damage, like a bad date: never shown as 1970, the default it used to
+/// fall back to where instants became dates for display.
+#[test]
+fn an_instant_out_of_range_is_damage_never_1970() {
+    let r = Registry::demo();
+    r.sqlite3("UPDATE users SET registrable_at = 9223372036854775807 WHERE login_id = 'shiro01'");
+    let before = r.snapshot();
+    for args in [
+        &["list"][..],
+        &["list", "--user", "shiro01"],
+        &["--format", "json", "list"],
+    ] {
+        Test::on(&r)
+            .args(args.iter().copied())
+            .at(NOON_FRIDAY)
+            .stderr("error: the registry is damaged or was altered: bad instant 9223372036854775807 in registry\n")
+            .status(8)
+            .run();
+    }
+    assert_eq!(r.snapshot(), before);
+    check_finds(
+        &r,
+        &[
+            "row: users row 3 (shiro01) was changed or inserted outside tokenctl: its MAC does not verify",
+        ],
+    );
+}

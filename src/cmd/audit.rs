@@ -11,7 +11,7 @@ use crate::cli::AuditArgs;
 use crate::clock::parse_instant;
 use crate::context::Context;
 use crate::error::Result;
-use crate::output::{Format, csv_writer, rfc3339_unix, write_json_array, write_table};
+use crate::output::{Format, csv_writer, rfc3339, write_json_array, write_table};
 use crate::store::Store;
 use crate::store::audit::{Action, Outcome};
 use crate::store::audit::{AuditFilter, newest};
@@ -41,8 +41,8 @@ pub fn run(ctx: &Context, store: &mut Store, args: &AuditArgs, out: &mut dyn Wri
         .read(|tx| newest(tx, &filter))?
         .into_iter()
         .map(|r| AuditJson {
-            at: rfc3339_unix(r.at),
-            recorded_at: r.recorded_at.map(rfc3339_unix),
+            at: rfc3339(r.at),
+            recorded_at: r.recorded_at.map(rfc3339),
             actor: r.actor,
             action: r.action,
             targets: r.targets,

@@ -12,7 +12,7 @@ use crate::cli::DisposeNoteArgs;
 use crate::cmd::{admin_actor, record};
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::output::{Format, csv_writer, from_unix, rfc3339, rfc3339_unix, write_json_array};
+use crate::output::{Format, csv_writer, rfc3339, write_json_array};
 use crate::rules::calendar::japan_date;
 use crate::rules::disposal;
 use crate::store::audit::{Action, Outcome};
@@ -63,7 +63,7 @@ pub fn run(
         store.write(|tx| {
             let mut chosen = choose(tx, &args.serials, today, true)?;
             for (device_id, note) in &mut chosen {
-                if !mark_disposed(tx, *device_id, now.timestamp())? {
+                if !mark_disposed(tx, *device_id, now)? {
                     return Err(Error::RaceLost);
                 }
                 record(
@@ -152,8 +152,8 @@ impl Facts {
             expires: device.expires,
             holders: &self.holders,
             former_users: &self.former_users,
-            replaced_at: device.out_of_use_since.map(from_unix),
-            disposed_at: device.disposed_at.map(from_unix),
+            replaced_at: device.out_of_use_since,
+            disposed_at: device.disposed_at,
         }
     }
 
@@ -163,7 +163,7 @@ impl Facts {
             former_users: self.former_users,
             replaced_by: self.replaced_by,
             out_of_use_since: rfc3339(since),
-            disposed_at: device.disposed_at.map(rfc3339_unix),
+            disposed_at: device.disposed_at.map(rfc3339),
         }
     }
 }

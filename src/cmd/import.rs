@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 use std::io::{Read, Write};
 use std::path::Path;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
@@ -244,15 +244,7 @@ fn import_csv(
 ) -> Result<u64> {
     store.prepare_for_bulk_writes()?;
     store.write(|tx| {
-        let count = import(
-            tx,
-            kind,
-            reader,
-            name,
-            size,
-            ctx.clock.now().timestamp(),
-            ctx.out.lang,
-        )?;
+        let count = import(tx, kind, reader, name, size, ctx.clock.now(), ctx.out.lang)?;
         record(
             ctx,
             tx,
@@ -290,7 +282,7 @@ fn update_users(
 ) -> Result<UpdateCounts> {
     store.prepare_for_bulk_writes()?;
     store.write(|tx| {
-        let now = ctx.clock.now().timestamp();
+        let now = ctx.clock.now();
         let counts = update_or_add(tx, reader, name, size, now, ctx.out.lang)?;
         record(
             ctx,
@@ -334,7 +326,7 @@ fn update_or_add(
     reader: impl Read,
     file: &str,
     size: u64,
-    now: i64,
+    now: DateTime<Utc>,
     lang: Lang,
 ) -> Result<UpdateCounts> {
     let mut counts = UpdateCounts::default();
@@ -513,7 +505,7 @@ pub fn import(
     reader: impl Read,
     file: &str,
     size: u64,
-    now: i64,
+    now: DateTime<Utc>,
     lang: Lang,
 ) -> Result<u64> {
     for_each_row(kind, reader, file, size, lang, |row| match row {
@@ -686,7 +678,11 @@ fn unless_duplicate<T>(
     }
 }
 
-fn insert_user_row(conn: &Tx<'_>, row: UserIn, now: i64) -> std::result::Result<(), RowError> {
+fn insert_user_row(
+    conn: &Tx<'_>,
+    row: UserIn,
+    now: DateTime<Utc>,
+) -> std::result::Result<(), RowError> {
     let device_id = match &row.serial {
         None => None,
         Some(serial) => match bind_device(conn, serial)? {

@@ -166,7 +166,7 @@ fn render(o: &Output, out: &mut dyn Write, r: &InitJson) -> Result<()> {
 
 /// Loads the embedded sample organisation through the ordinary importer.
 pub fn load_demo(ctx: &Context, conn: &Tx<'_>) -> Result<()> {
-    let now = ctx.clock.now().timestamp();
+    let now = ctx.clock.now();
     import(
         conn,
         Kind::Devices,

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::catalogue::Msg;
@@ -12,7 +12,7 @@ use crate::cmd::require_user;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::output::stream_table::{StreamTable, Widths};
-use crate::output::{Format, JsonArray, Output, USER_SCREEN, csv_writer, rfc3339_unix};
+use crate::output::{Format, JsonArray, Output, USER_SCREEN, csv_writer, rfc3339};
 use crate::rules::calendar::japan_date;
 use crate::rules::expiry::is_expired;
 use crate::rules::registration::waiting_over_cutoff;
@@ -42,7 +42,7 @@ impl<'a> From<&'a ListRow> for ListJson<'a> {
             serial: row.serial.as_deref(),
             status: row.status,
             expires: row.expires.as_deref(),
-            registrable_at: shown_registrable_at(row).map(rfc3339_unix),
+            registrable_at: shown_registrable_at(row).map(rfc3339),
             locked: row.locked,
         }
     }
@@ -50,7 +50,7 @@ impl<'a> From<&'a ListRow> for ListJson<'a> {
 
 /// The registrable-at instant is shown wherever a revoked user appears, and
 /// only there.
-fn shown_registrable_at(row: &ListRow) -> Option<i64> {
+fn shown_registrable_at(row: &ListRow) -> Option<DateTime<Utc>> {
     (row.status == Status::Revoked)
         .then_some(row.registrable_at)
         .flatten()
@@ -154,7 +154,7 @@ fn filter(ctx: &Context, args: &ListArgs) -> Result<ListFilter> {
         serial: args.serial.clone(),
         registrable_at_most: args
             .waiting_over
-            .map(|days| waiting_over_cutoff(days, ctx.clock.now().timestamp())),
+            .map(|days| waiting_over_cutoff(days, ctx.clock.now())),
     })
 }
 
@@ -187,7 +187,7 @@ fn table_row(o: &Output, row: &ListRow, today: NaiveDate) -> Vec<String> {
         o.status(row.status),
         expires,
         shown_registrable_at(row)
-            .map(|t| o.instant_unix(t))
+            .map(|t| o.instant(t))
             .unwrap_or_else(|| "-".into()),
         if row.locked {
             o.t(Msg::CellLocked)

@@ -17,13 +17,13 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use chrono::{DateTime, Utc};
+
 use crate::catalogue::Msg;
 use crate::cli::NoticesArgs;
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::output::{
-    Format, JsonArray, Output, csv_writer, from_unix, rfc3339_unix, write_json, write_table,
-};
+use crate::output::{Format, JsonArray, Output, csv_writer, rfc3339, write_json, write_table};
 use crate::rules::registration::waiting_days;
 use crate::store::Store;
 use crate::store::users::{WaitingRow, for_each_waiting};
@@ -46,12 +46,12 @@ struct NoticeJson<'a> {
 }
 
 impl<'a> NoticeJson<'a> {
-    fn of(row: &'a WaitingRow, now: i64) -> Self {
+    fn of(row: &'a WaitingRow, now: DateTime<Utc>) -> Self {
         NoticeJson {
             login_id: &row.login_id,
             name: &row.name,
             serial: &row.serial,
-            registrable_at: rfc3339_unix(row.registrable_at),
+            registrable_at: rfc3339(row.registrable_at),
             waiting_days: waiting_days(row.registrable_at, now),
         }
     }
@@ -71,7 +71,7 @@ pub fn run(
     args: &NoticesArgs,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let now = ctx.clock.now().timestamp();
+    let now = ctx.clock.now();
     if let Some(dir) = &args.out {
         if ctx.out.format == Format::Csv {
             return Err(Error::usage(Msg::OutWithCsv));
@@ -117,12 +117,12 @@ pub fn run(
     }
 }
 
-fn table_row(o: &Output, row: &WaitingRow, now: i64) -> Vec<String> {
+fn table_row(o: &Output, row: &WaitingRow, now: DateTime<Utc>) -> Vec<String> {
     vec![
         row.login_id.clone(),
         row.name.clone(),
         row.serial.clone(),
-        o.instant_unix(row.registrable_at),
+        o.instant(row.registrable_at),
         waiting_days(row.registrable_at, now).to_string(),
     ]
 }
@@ -230,7 +230,7 @@ fn letter(o: &Output, row: &WaitingRow) -> String {
         login_id: row.login_id.clone(),
         name: row.name.clone(),
         serial: row.serial.clone(),
-        at: from_unix(row.registrable_at),
+        at: row.registrable_at,
     })
 }
 

@@ -29,7 +29,7 @@ struct RekeyJson {
 pub fn run(ctx: &Context, store: &mut Store, args: &RekeyArgs, out: &mut dyn Write) -> Result<()> {
     let new_key = KeyFile::create_new(&args.new_key_file)?;
     let fingerprint = new_key.fingerprint().to_string();
-    let at = ctx.clock.now().timestamp();
+    let at = ctx.clock.now();
     let (previous, position) = match store.rekey(new_key, at, ctx.clock.is_fixed()) {
         Ok(done) => done,
         Err(e) => {

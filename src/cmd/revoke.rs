@@ -325,7 +325,6 @@ pub fn run(
     let (revoked, revoked_at, registrable) = signature.run(ctx, store, factors, confirm, |tx, signed| {
         let revoked_at = bank_revoked_at.unwrap_or(signed.at);
         let registrable = registrable_at(revoked_at);
-        let (revoked_unix, registrable_unix) = (revoked_at.timestamp(), registrable.timestamp());
         // Every target again, on rows read under the write lock at the
         // pinned instant: another process may have acted since the first look.
         let targets = resolve_targets(tx, &target_ids, HashMap::new(), japan_date(signed.at), kind)?;
@@ -341,8 +340,8 @@ pub fn run(
                 target.user.id,
                 device_id,
                 signed.signer.id,
-                revoked_unix,
-                registrable_unix,
+                revoked_at,
+                registrable,
                 req.bank_reference.as_deref(),
             )?;
             let detail = match &req.bank_reference {

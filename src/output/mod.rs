@@ -101,10 +101,6 @@ impl Output {
         crate::lang::instant(self.lang, at)
     }
 
-    pub fn instant_unix(&self, unix: i64) -> String {
-        self.instant(from_unix(unix))
-    }
-
     /// A catalogue message in this output's language.
     pub fn t(&self, msg: Msg) -> String {
         msg.text(self.lang)
@@ -135,20 +131,12 @@ impl Output {
 
 pub use crate::catalogue::duration;
 
-pub fn from_unix(unix: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp(unix, 0).unwrap_or_default()
-}
-
 /// RFC 3339 with the Japan offset, as JSON and CSV carry instants.
 pub fn rfc3339(at: DateTime<Utc>) -> String {
     // Whole seconds and the numeric offset (`+09:00`, never `Z`); cheaper
     // than a strftime pattern, which is parsed again at every call.
     at.with_timezone(&JAPAN)
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
-}
-
-pub fn rfc3339_unix(unix: i64) -> String {
-    rfc3339(from_unix(unix))
 }
 
 /// The columns of the procedure's user screen, plus registrable-at.

@@ -1,7 +1,7 @@
 //! Devices of the bank's deliveries: their keys, the replay guard, and the
 //! out-of-use and disposal records.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 
 use rusqlite::types::ValueRef;
@@ -22,9 +22,9 @@ pub struct DeviceRow {
     pub period: u32,
     sealed: SealedSecret,
     pub expires: NaiveDate,
-    pub out_of_use_since: Option<i64>,
+    pub out_of_use_since: Option<DateTime<Utc>>,
     pub replaced_by: Option<i64>,
-    pub disposed_at: Option<i64>,
+    pub disposed_at: Option<DateTime<Utc>>,
     /// How many users hold it in service (its own, authenticated count).
     pub holders: u32,
 }
@@ -117,9 +117,9 @@ fn device_from_columns(row: &Row<'_>, at: usize) -> rusqlite::Result<DeviceRow> 
         period: row.get(at + 5)?,
         expires: NaiveDate::parse_from_str(&expires, "%Y-%m-%d")
             .map_err(|_| bad("expiry date", &expires))?,
-        out_of_use_since: row.get(at + 7)?,
+        out_of_use_since: super::instant_at(row, at + 7)?,
         replaced_by: row.get(at + 8)?,
-        disposed_at: row.get(at + 9)?,
+        disposed_at: super::instant_at(row, at + 9)?,
         holders: row.get(at + 10)?,
     })
 }
@@ -241,12 +241,17 @@ pub fn last_step(conn: &Tx<'_>, device_id: i64) -> Result<Option<u64>> {
 /// Marks `device_id` out of use since `now`, replaced by `replaced_by`,
 /// unless it already is: the first replacement is the one that retired it.
 /// Returns whether it was marked now.
-pub fn mark_out_of_use(conn: &Tx<'_>, device_id: i64, replaced_by: i64, now: i64) -> Result<bool> {
+pub fn mark_out_of_use(
+    conn: &Tx<'_>,
+    device_id: i64,
+    replaced_by: i64,
+    now: DateTime<Utc>,
+) -> Result<bool> {
     conn.verify(&DEVICES, device_id)?;
     let changed = conn.conn.execute(
         "UPDATE devices SET out_of_use_since = ?2, replaced_by = ?3 \
          WHERE id = ?1 AND out_of_use_since IS NULL",
-        params![device_id, now, replaced_by],
+        params![device_id, now.timestamp(), replaced_by],
     )?;
     if changed == 1 {
         conn.reseal(&DEVICES, device_id)?;
@@ -267,12 +272,12 @@ pub fn clear_out_of_use(conn: &Tx<'_>, device_id: i64) -> Result<()> {
 /// Records the disposal; refuses (returns false) if the device was
 /// disposed of already or someone holds it in service (by its own count,
 /// and by the users rows).
-pub fn mark_disposed(conn: &Tx<'_>, device_id: i64, now: i64) -> Result<bool> {
+pub fn mark_disposed(conn: &Tx<'_>, device_id: i64, now: DateTime<Utc>) -> Result<bool> {
     conn.verify(&DEVICES, device_id)?;
     let changed = conn.conn.execute(
         "UPDATE devices SET disposed_at = ?2 WHERE id = ?1 AND disposed_at IS NULL \
          AND holders = 0 AND NOT EXISTS (SELECT 1 FROM users WHERE device_id = ?1)",
-        params![device_id, now],
+        params![device_id, now.timestamp()],
     )?;
     if changed == 1 {
         conn.reseal(&DEVICES, device_id)?;
@@ -347,7 +352,8 @@ pub fn in_service_by_expiry(conn: &Tx<'_>, last_day: NaiveDate) -> Result<Vec<(N
 /// restore, no code a device showed before it (which a later copy of the
 /// registry may have accepted) can be accepted again. Returns how many
 /// guards moved.
-pub fn advance_replay_guards(conn: &Tx<'_>, now: i64) -> Result<usize> {
+pub fn advance_replay_guards(conn: &Tx<'_>, now: DateTime<Utc>) -> Result<usize> {
+    let now = now.timestamp();
     let behind: Vec<i64> = conn
         .conn
         .prepare("SELECT id FROM devices WHERE last_step IS NULL OR last_step < ?1 / period + 1")?

@@ -36,6 +36,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
+use chrono::{DateTime, Utc};
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 
@@ -920,6 +921,39 @@ pub fn default_path() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
         .join("tokenctl")
         .join("registry.db")
+}
+
+/// An instant as the registry keeps it (Unix seconds, UTC), turned into a
+/// `DateTime<Utc>` where it is read: commands and rules never see the
+/// integer. A value chrono cannot represent is damage (exit 8, like any
+/// value that does not convert), never a silent 1970.
+pub(crate) fn instant_at(
+    row: &rusqlite::Row<'_>,
+    column: usize,
+) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    row.get::<_, Option<i64>>(column)?
+        .map(|unix| {
+            DateTime::from_timestamp(unix, 0).ok_or_else(|| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    column,
+                    rusqlite::types::Type::Integer,
+                    format!("bad instant {unix} in registry").into(),
+                )
+            })
+        })
+        .transpose()
+}
+
+/// Like `instant_at`, for a column that is never NULL.
+pub(crate) fn required_instant_at(
+    row: &rusqlite::Row<'_>,
+    column: usize,
+) -> rusqlite::Result<DateTime<Utc>> {
+    instant_at(row, column)?.ok_or(rusqlite::Error::InvalidColumnType(
+        column,
+        "instant".to_string(),
+        rusqlite::types::Type::Null,
+    ))
 }
 
 #[cfg(test)]

@@ -169,7 +169,7 @@ fn record_upgrade(
     audit::append(
         tx,
         &audit::AuditEntry {
-            at: chrono::Utc::now().timestamp(),
+            at: chrono::Utc::now(),
             actor: &audit::os_actor(),
             action: audit::Action::Upgrade,
             targets: &[],

@@ -1,7 +1,7 @@
 //! Users, their device in service, revocations and registrations, and the
 //! failure counter behind the lockout.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 
 use rusqlite::types::ValueRef;
@@ -21,7 +21,7 @@ pub struct UserRow {
     pub role: Role,
     pub otp_required: bool,
     pub device: Option<DeviceRow>,
-    pub registrable_at: Option<i64>,
+    pub registrable_at: Option<DateTime<Utc>>,
     pub password_hash: Option<String>,
     pub failed_attempts: u32,
     pub locked: bool,
@@ -64,7 +64,7 @@ pub struct ListRow {
     pub serial: Option<String>,
     pub status: Status,
     pub expires: Option<String>,
-    pub registrable_at: Option<i64>,
+    pub registrable_at: Option<DateTime<Utc>>,
     pub locked: bool,
 }
 
@@ -74,10 +74,10 @@ pub struct ListFilter {
     pub role: Option<Role>,
     pub login_id: Option<String>,
     pub serial: Option<String>,
-    /// Only users whose registrable-at instant (Unix seconds) is at or
+    /// Only users whose registrable-at instant is at or
     /// before this one (`list --waiting-over`; `rules::registration`
     /// computes it).
-    pub registrable_at_most: Option<i64>,
+    pub registrable_at_most: Option<DateTime<Utc>>,
 }
 
 /// One revoked user waiting to register a new device, for `notices`.
@@ -87,7 +87,7 @@ pub struct WaitingRow {
     pub name: String,
     /// The device of the user's latest registration: the revoked one.
     pub serial: String,
-    pub registrable_at: i64,
+    pub registrable_at: DateTime<Utc>,
 }
 
 /// One in-service user and device of the expiring report.
@@ -151,7 +151,7 @@ fn user_from_row(row: &Row<'_>) -> rusqlite::Result<UserRow> {
         name: row.get(2)?,
         role: role_of(&row.get::<_, String>(3)?, 3)?,
         otp_required: row.get(4)?,
-        registrable_at: row.get(5)?,
+        registrable_at: super::instant_at(row, 5)?,
         password_hash: row.get(6)?,
         failed_attempts: row.get(7)?,
         locked: row.get(8)?,
@@ -197,7 +197,12 @@ pub fn expiring_users(
     rows.into_iter().map(|u| verified(conn, u)).collect()
 }
 
-pub fn insert_user(conn: &Tx<'_>, user: &NewUser, device_id: Option<i64>, now: i64) -> Result<i64> {
+pub fn insert_user(
+    conn: &Tx<'_>,
+    user: &NewUser,
+    device_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
     let user_id = conn.next_id(&USERS)?;
     let optional = |v: Option<i64>| v.map_or(ValueRef::Null, ValueRef::Integer);
     insert_row(
@@ -225,7 +230,12 @@ pub fn insert_user(conn: &Tx<'_>, user: &NewUser, device_id: Option<i64>, now: i
 }
 
 /// A new, open registration of `device_id` by `user_id`.
-fn insert_registration(conn: &Tx<'_>, user_id: i64, device_id: i64, now: i64) -> Result<()> {
+fn insert_registration(
+    conn: &Tx<'_>,
+    user_id: i64,
+    device_id: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let id = conn.next_id(&REGISTRATIONS)?;
     insert_row(
         conn,
@@ -234,7 +244,7 @@ fn insert_registration(conn: &Tx<'_>, user_id: i64, device_id: i64, now: i64) ->
             ValueRef::Integer(id),
             ValueRef::Integer(user_id),
             ValueRef::Integer(device_id),
-            ValueRef::Integer(now),
+            ValueRef::Integer(now.timestamp()),
             ValueRef::Null,
             ValueRef::Null,
             ValueRef::Null,
@@ -296,7 +306,7 @@ pub fn for_each_listed(
         sql.push_str(&format!(" AND d.serial = ?{}", args.len()));
     }
     if let Some(latest) = filter.registrable_at_most {
-        args.push(latest.into());
+        args.push(latest.timestamp().into());
         sql.push_str(&format!(" AND u.registrable_at <= ?{}", args.len()));
     }
     sql.push_str(" ORDER BY u.id");
@@ -314,7 +324,7 @@ pub fn for_each_listed(
                 .get::<_, Option<String>>(5)?
                 .map(|d| checked_date(d, 5))
                 .transpose()?,
-            registrable_at: row.get(6)?,
+            registrable_at: super::instant_at(row, 6)?,
             locked: row.get(7)?,
         })?;
     }
@@ -346,7 +356,7 @@ pub fn for_each_waiting(
             login_id: row.get(0)?,
             name: row.get(1)?,
             serial: row.get(2)?,
-            registrable_at: row.get(3)?,
+            registrable_at: super::required_instant_at(row, 3)?,
         })?;
     }
     Ok(())
@@ -445,11 +455,11 @@ pub fn lock_state(conn: &Tx<'_>, user_id: i64) -> Result<(u32, bool)> {
 }
 
 /// Records a failed verification, locking the login when `lock` is set.
-pub fn record_failure(conn: &Tx<'_>, user_id: i64, now: i64, lock: bool) -> Result<()> {
+pub fn record_failure(conn: &Tx<'_>, user_id: i64, now: DateTime<Utc>, lock: bool) -> Result<()> {
     conn.conn.execute(
         "UPDATE users SET failed_attempts = failed_attempts + 1, \
          locked_at = CASE WHEN ?2 THEN COALESCE(locked_at, ?3) ELSE locked_at END WHERE id = ?1",
-        params![user_id, lock, now],
+        params![user_id, lock, now.timestamp()],
     )?;
     conn.reseal(&USERS, user_id)
 }
@@ -484,8 +494,8 @@ pub fn revoke(
     user_id: i64,
     device_id: i64,
     revoked_by: i64,
-    now: i64,
-    registrable_at: i64,
+    now: DateTime<Utc>,
+    registrable_at: DateTime<Utc>,
     bank_reference: Option<&str>,
 ) -> Result<()> {
     let changed = conn
@@ -493,7 +503,7 @@ pub fn revoke(
         .prepare_cached(
             "UPDATE users SET device_id = NULL, registrable_at = ?3 WHERE id = ?1 AND device_id = ?2",
         )?
-        .execute(params![user_id, device_id, registrable_at])?;
+        .execute(params![user_id, device_id, registrable_at.timestamp()])?;
     if changed != 1 {
         return Err(crate::error::Error::RaceLost);
     }
@@ -515,7 +525,13 @@ pub fn revoke(
              bank_reference = ?5 WHERE user_id = ?1 AND revoked_at IS NULL RETURNING id",
         )?
         .query_map(
-            params![user_id, now, revoked_by, registrable_at, bank_reference],
+            params![
+                user_id,
+                now.timestamp(),
+                revoked_by,
+                registrable_at.timestamp(),
+                bank_reference
+            ],
             |r| r.get(0),
         )?
         .collect::<rusqlite::Result<_>>()?;
@@ -545,7 +561,7 @@ pub fn previous_device_id(conn: &Tx<'_>, user_id: i64) -> Result<Option<i64>> {
 
 /// Registers `device_id` for a user without a device in service; refuses if
 /// the user gained one meanwhile, so the caller's transaction rolls back.
-pub fn register(conn: &Tx<'_>, user_id: i64, device_id: i64, now: i64) -> Result<()> {
+pub fn register(conn: &Tx<'_>, user_id: i64, device_id: i64, now: DateTime<Utc>) -> Result<()> {
     let changed = conn.conn.execute(
         "UPDATE users SET device_id = ?2, registrable_at = NULL \
          WHERE id = ?1 AND device_id IS NULL AND otp_required = 1",
