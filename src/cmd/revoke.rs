@@ -16,6 +16,7 @@ use crate::cli::RevokeArgs;
 use crate::cmd::{master_factors, password_prompt, record, require_user};
 use crate::context::Context;
 use crate::error::{Error, Result, TargetFailure};
+use crate::output::IsoDate;
 use crate::output::{
     Format, Output, USER_SCREEN, csv_writer, progress, rfc3339, write_json, write_table,
 };
@@ -458,12 +459,9 @@ const ECHOED_IDS: usize = 20;
 fn select_interactively(ctx: &Context, store: &Store, today: NaiveDate) -> Result<Vec<String>> {
     let rows = store.read(users::in_service)?;
     let o = &ctx.out;
-    let (offered, expired): (Vec<_>, Vec<_>) = rows.into_iter().partition(|r| {
-        !r.expires
-            .as_deref()
-            .and_then(|e| NaiveDate::parse_from_str(e, "%Y-%m-%d").ok())
-            .is_some_and(|e| is_expired(e, today))
-    });
+    let (offered, expired): (Vec<_>, Vec<_>) = rows
+        .into_iter()
+        .partition(|r| !r.expires.is_some_and(|e| is_expired(e, today)));
     if !expired.is_empty() {
         // Never offered: only the bank can revoke an expired device.
         let ids: Vec<String> = expired.iter().map(|r| r.login_id.clone()).collect();
@@ -477,10 +475,7 @@ fn select_interactively(ctx: &Context, store: &Store, today: NaiveDate) -> Resul
                 r.name.clone(),
                 o.role(r.role),
                 r.serial.clone().unwrap_or_else(|| "-".into()),
-                r.expires
-                    .as_deref()
-                    .map(|e| o.date_text(e))
-                    .unwrap_or_default(),
+                r.expires.map(|e| o.date(e)).unwrap_or_default(),
             ]
         })
         .collect();
@@ -548,7 +543,7 @@ fn matches_filter(row: &users::ListRow, filter: &str) -> bool {
     has(&row.login_id)
         || has(&row.name)
         || row.serial.as_deref().is_some_and(has)
-        || row.expires.as_deref().is_some_and(has)
+        || row.expires.is_some_and(|e| has(IsoDate::of(e).as_str()))
 }
 
 /// The echo of a selection: its login IDs, the first `ECHOED_IDS` of them.
@@ -719,7 +714,7 @@ mod tests {
             role: Role::General,
             serial: Some(serial.into()),
             status: Status::Active,
-            expires: Some(expires.into()),
+            expires: crate::output::parse_ymd(expires),
             registrable_at: None,
             locked: false,
         }

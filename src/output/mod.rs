@@ -13,7 +13,7 @@ use comfy_table::{ContentArrangement, Table, presets};
 
 use crate::catalogue::Msg;
 use crate::error::{Error, Result};
-pub use crate::lang::{Lang, parse_ymd};
+pub use crate::lang::{IsoDate, Lang, parse_ymd};
 use crate::rules::calendar::JAPAN;
 use crate::rules::status::{Role, Status};
 use crate::text::escape_controls;

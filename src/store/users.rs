@@ -63,7 +63,7 @@ pub struct ListRow {
     pub role: Role,
     pub serial: Option<String>,
     pub status: Status,
-    pub expires: Option<String>,
+    pub expires: Option<NaiveDate>,
     pub registrable_at: Option<DateTime<Utc>>,
     pub locked: bool,
 }
@@ -97,15 +97,14 @@ pub struct ExpiringRow {
     pub name: String,
     pub device_id: i64,
     pub serial: String,
-    pub expires: String,
+    pub expires: NaiveDate,
 }
 
-/// An expiry date as stored, checked to be a real `YYYY-MM-DD` date and
-/// kept as its text (`list` writes a million of them as they are); anything
-/// else is a damaged registry.
-pub(super) fn checked_date(text: String, column: usize) -> rusqlite::Result<String> {
-    if crate::rules::import::parse_date(&text).is_some() {
-        return Ok(text);
+/// An expiry date as stored, `YYYY-MM-DD`; anything else is a damaged
+/// registry.
+pub(super) fn checked_date(text: &str, column: usize) -> rusqlite::Result<NaiveDate> {
+    if let Some(date) = crate::rules::import::parse_date(text) {
+        return Ok(date);
     }
     Err(rusqlite::Error::FromSqlConversionFailure(
         column,
@@ -322,7 +321,7 @@ pub fn for_each_listed(
             serial,
             expires: row
                 .get::<_, Option<String>>(5)?
-                .map(|d| checked_date(d, 5))
+                .map(|d| checked_date(&d, 5))
                 .transpose()?,
             registrable_at: super::instant_at(row, 6)?,
             locked: row.get(7)?,
@@ -397,7 +396,7 @@ pub fn for_each_expiring(
             name: row.get(1)?,
             device_id: row.get(2)?,
             serial: row.get(3)?,
-            expires: checked_date(row.get(4)?, 4)?,
+            expires: checked_date(&row.get::<_, String>(4)?, 4)?,
         })?;
     }
     Ok(())
