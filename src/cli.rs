@@ -322,6 +322,22 @@ impl From<StatusFilter> for Status {
     }
 }
 
+/// The role to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleFilter {
+    Master,
+    General,
+}
+
+impl From<RoleFilter> for Role {
+    fn from(r: RoleFilter) -> Role {
+        match r {
+            RoleFilter::Master => Role::Master,
+            RoleFilter::General => Role::General,
+        }
+    }
+}
+
 #[derive(Debug, Default, Args)]
 pub struct ListArgs {
     /// Only users with this OTP status
@@ -329,7 +345,7 @@ pub struct ListArgs {
     pub status: Option<StatusFilter>,
     /// Only users with this role
     #[arg(long, value_enum, value_name = "R")]
-    pub role: Option<Role>,
+    pub role: Option<RoleFilter>,
     /// Only this login ID
     #[arg(long, value_name = "ID", value_parser = typed)]
     pub user: Option<String>,

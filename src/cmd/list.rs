@@ -150,7 +150,7 @@ fn filter(ctx: &Context, args: &ListArgs) -> Result<ListFilter> {
     }
     Ok(ListFilter {
         status: args.status.map(Status::from),
-        role: args.role,
+        role: args.role.map(Role::from),
         login_id: args.user.clone(),
         serial: args.serial.clone(),
         registrable_at_most: args

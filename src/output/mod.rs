@@ -131,6 +131,21 @@ impl Output {
 
 pub use crate::catalogue::duration;
 
+/// Roles and statuses are written in JSON as their `as_str` spellings
+/// (`master`, `not_required`), which never change with the language; the
+/// rules that define them know nothing of serde.
+impl serde::Serialize for Role {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for Status {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 /// RFC 3339 with the Japan offset, as JSON and CSV carry instants.
 pub fn rfc3339(at: DateTime<Utc>) -> String {
     // Whole seconds and the numeric offset (`+09:00`, never `Z`); cheaper
@@ -297,6 +312,16 @@ pub fn is_broken_pipe(error: &Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn roles_and_statuses_are_written_as_as_str_spells_them() {
+        for status in [Status::Active, Status::Revoked, Status::NotRequired] {
+            assert_eq!(serde_json::to_value(status).unwrap(), status.as_str());
+        }
+        for role in [Role::Master, Role::General] {
+            assert_eq!(serde_json::to_value(role).unwrap(), role.as_str());
+        }
+    }
 
     #[test]
     fn stored_dates_are_read_strictly_and_written_as_before() {
