@@ -15,6 +15,18 @@ use crate::rules::status::{Role, Status};
 use crate::store::Access;
 use crate::text::{BadValue, DurationError, Encoding};
 
+/// The end of `--help`: the exit codes (from `exit::EXIT_CODES`) and examples.
+fn after_help() -> String {
+    format!(
+        "{}\n\n\
+Examples:\n  tokenctl --db my.db init --demo\n  tokenctl list --status revoked\n  \
+tokenctl revoke --as taro01 --expiring-within 30d --dry-run\n  \
+tokenctl expiring --within 30d --exit-code\n\n\
+`tokenctl man` prints the manual: the rules, the environment, the files.",
+        crate::exit::help_text()
+    )
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "tokenctl",
@@ -24,14 +36,7 @@ use crate::text::{BadValue, DurationError, Encoding};
 SQLite registry: list users and devices, revoke devices in bulk as a master user, register \
 new devices, report devices nearing expiry, and note the disposal of old ones.\n\n\
 TOKENCTL_NOW (an RFC 3339 instant) fixes the clock for every command.",
-    after_help = "Exit codes: 0 done, 1 other failure, 2 usage or malformed input, \
-3 verification failed, 4 locked, 5 too early, 6 not found, 7 refused by a rule, \
-8 registry or key file unusable (or another writer won: try again), 9 `check` found \
-the registry altered, 10 `expiring --exit-code` found devices.\n\n\
-Examples:\n  tokenctl --db my.db init --demo\n  tokenctl list --status revoked\n  \
-tokenctl revoke --as taro01 --expiring-within 30d --dry-run\n  \
-tokenctl expiring --within 30d --exit-code\n\n\
-`tokenctl man` prints the manual: the rules, the environment, the files."
+    after_help = after_help()
 )]
 pub struct Cli {
     /// The registry file [env: TOKENCTL_DB] [default: registry.db in the

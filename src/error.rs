@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::catalogue::{Msg, OsError};
+use crate::exit::Exit;
 use crate::rules::refusal::{Refusal, TargetRefusal};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -250,36 +251,42 @@ impl Error {
         }
     }
 
-    /// The documented exit code of this error.
+    /// The documented exit code of this error (`exit::EXIT_CODES`).
     pub fn exit_code(&self) -> i32 {
+        self.exit().code()
+    }
+
+    pub fn exit(&self) -> Exit {
         match self {
-            Error::Usage(_) | Error::BadRow { .. } | Error::Pskc { .. } => 2,
-            Error::Verification { .. } | Error::PskcVerification { .. } => 3,
-            Error::Locked { .. } => 4,
-            Error::TooEarly { .. } => 5,
-            Error::UnknownUser(_) | Error::UnknownSerial(_) => 6,
-            Error::Refused(_) | Error::Rule(_) => 7,
+            Error::Usage(_) | Error::BadRow { .. } | Error::Pskc { .. } => Exit::Usage,
+            Error::Verification { .. } | Error::PskcVerification { .. } => Exit::Verification,
+            Error::Locked { .. } => Exit::Locked,
+            Error::TooEarly { .. } => Exit::TooEarly,
+            Error::UnknownUser(_) | Error::UnknownSerial(_) => Exit::NotFound,
+            Error::Refused(_) | Error::Rule(_) => Exit::Refused,
             Error::Targets { failures } => {
                 if failures.iter().any(|f| f.refusal == TargetRefusal::Unknown) {
-                    6
+                    Exit::NotFound
                 } else {
-                    7
+                    Exit::Refused
                 }
             }
             Error::Registry { .. }
             | Error::KeyFile { .. }
             | Error::Corrupt(_)
-            | Error::RaceLost => 8,
-            Error::Altered(_) => 9,
-            Error::FixedClockOnLive => 2,
-            Error::OtpOnLive => 7,
-            Error::Sqlite(e) if registry_unusable(e) || damaged_value(e).is_some() => 8,
+            | Error::RaceLost => Exit::Unusable,
+            Error::Altered(_) => Exit::Altered,
+            Error::FixedClockOnLive => Exit::Usage,
+            Error::OtpOnLive => Exit::Refused,
+            Error::Sqlite(e) if registry_unusable(e) || damaged_value(e).is_some() => {
+                Exit::Unusable
+            }
             Error::AlreadyExists { .. }
             | Error::WouldOverwrite(_)
             | Error::Io { .. }
             | Error::Sqlite(_)
             | Error::Prompt(_)
-            | Error::Cancelled => 1,
+            | Error::Cancelled => Exit::Other,
         }
     }
 }

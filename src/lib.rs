@@ -12,6 +12,7 @@ pub mod clock;
 pub mod cmd;
 pub mod context;
 pub mod error;
+pub mod exit;
 pub mod fsutil;
 pub mod input;
 pub mod key;

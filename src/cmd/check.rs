@@ -15,7 +15,7 @@ use crate::store::Store;
 use crate::store::check::{self, Finding};
 
 /// `check` found the registry altered or damaged.
-pub const FINDINGS_EXIT_CODE: i32 = 9;
+pub const FINDINGS_EXIT_CODE: i32 = crate::exit::Exit::Altered.code();
 
 #[derive(Serialize)]
 struct CheckJson<'a> {

@@ -30,7 +30,7 @@ use crate::store::devices::in_service_by_expiry;
 use crate::store::users::{ExpiringRow, for_each_expiring};
 
 /// The exit code of `--exit-code` when anything is reported.
-pub const FOUND_EXIT_CODE: i32 = 10;
+pub const FOUND_EXIT_CODE: i32 = crate::exit::Exit::Found.code();
 
 pub const CSV_HEADER: [&str; 7] = [
     "login_id",
