@@ -9,11 +9,10 @@ use crate::cli::PasswdArgs;
 use crate::cmd::{admin_actor, master_factors, password_prompt, record, require_user};
 use crate::context::Context;
 use crate::store::audit::{Action, Outcome};
-use serde::Serialize;
 
 use crate::catalogue::Msg;
 use crate::error::{Error, Result};
-use crate::output::{Format, csv_writer, write_json};
+use crate::output::record::{Column, Record, Value, write_record};
 use crate::password;
 use crate::prompt::PasswordInput;
 use crate::rules::status::Role;
@@ -164,29 +163,26 @@ fn change_signed(
 }
 
 fn report(ctx: &Context, login_id: &str, changed: bool, out: &mut dyn Write) -> Result<()> {
-    let report = PasswdJson { login_id, changed };
-    match ctx.out.format {
-        Format::Json => write_json(out, &report),
-        Format::Csv => {
-            let mut csv = csv_writer(&ctx.out, out);
-            csv.write_record(["login_id", "changed"])?;
-            csv.write_record([login_id, if changed { "true" } else { "false" }])?;
-            Ok(csv.flush()?)
-        }
-        Format::Table => {
-            let done = Msg::PasswordSet {
-                login_id: login_id.to_string(),
-            };
-            writeln!(out, "{}", ctx.out.t(done))?;
-            Ok(())
-        }
-    }
+    let done = Msg::PasswordSet {
+        login_id: login_id.to_string(),
+    };
+    write_record(&ctx.out, out, &PasswdReport { login_id, changed }, done)
 }
 
-/// What `passwd --format json` prints.
-#[derive(Serialize)]
-struct PasswdJson<'a> {
+/// What `passwd` reports.
+struct PasswdReport<'a> {
     login_id: &'a str,
     /// An existing password was replaced (false: the first one was set).
     changed: bool,
+}
+
+impl Record for PasswdReport<'_> {
+    fn columns() -> &'static [Column] {
+        const COLUMNS: &[Column] = &[Column::data("login_id"), Column::data("changed")];
+        COLUMNS
+    }
+
+    fn values(&self) -> Vec<Value<'_>> {
+        vec![Value::Text(self.login_id), Value::Bool(self.changed)]
+    }
 }

@@ -4,6 +4,7 @@
 
 pub mod errors;
 pub mod progress;
+pub(crate) mod record;
 pub mod stream_table;
 
 use std::io::Write;
