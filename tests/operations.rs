@@ -380,3 +380,19 @@ fn a_lost_registry_is_restored_from_its_backup() {
         .fails(8)
         .stderr_has("is not the key of the registry");
 }
+
+/// `backup` says the same in CSV as in JSON, one row under its header.
+#[test]
+fn a_backup_reports_in_csv_one_row_under_the_json_keys() {
+    let r = Registry::demo();
+    let now = check_json(&r, &[]);
+    Test::on(&r)
+        .args(["--format", "csv", "backup", "copy.db"])
+        .stdout(format!(
+            "path,registry_id,audit_rows,audit_head\ncopy.db,{},{},{}\n",
+            now["registry_id"].as_str().unwrap(),
+            now["audit_rows"],
+            now["audit_head"].as_str().unwrap(),
+        ))
+        .run();
+}

@@ -160,10 +160,7 @@ pub(crate) fn write_records_or_prose<R: Record>(
     if o.format != super::Format::Table {
         return write_records(o, out, records);
     }
-    for line in prose(o, records) {
-        writeln!(out, "{line}").map_err(super::write_error)?;
-    }
-    Ok(())
+    write_lines(out, prose(o, records))
 }
 
 /// What a table adds around its rows: a note after them, and a line for
@@ -267,11 +264,29 @@ pub(crate) fn write_record<R: Record>(
     record: &R,
     said: Msg,
 ) -> Result<()> {
+    write_record_or_prose(o, out, record, |o, _| vec![o.t(said)])
+}
+
+/// Writes one record as JSON or CSV, or, where a table would be, the lines
+/// `prose` makes of it.
+pub(crate) fn write_record_or_prose<R: Record>(
+    o: &Output,
+    out: &mut dyn Write,
+    record: &R,
+    prose: impl FnOnce(&Output, &R) -> Vec<String>,
+) -> Result<()> {
     match o.format {
         super::Format::Json => write_json(out, &JsonRecord(record)),
         super::Format::Csv => write_csv(o, out, std::slice::from_ref(record)),
-        super::Format::Table => writeln!(out, "{}", o.t(said)).map_err(super::write_error),
+        super::Format::Table => write_lines(out, prose(o, record)),
     }
+}
+
+fn write_lines(out: &mut dyn Write, lines: Vec<String>) -> Result<()> {
+    for line in lines {
+        writeln!(out, "{line}").map_err(super::write_error)?;
+    }
+    Ok(())
 }
 
 fn write_csv<R: Record>(o: &Output, out: &mut dyn Write, records: &[R]) -> Result<()> {
