@@ -356,6 +356,7 @@ catalogue! {
     ActionUpgrade => en: "upgrade", ja: "レジストリの更新";
     ActionRestore => en: "restore", ja: "バックアップからの復元";
     ActionRekey => en: "rekey", ja: "鍵の交換";
+    ActionResync => en: "resync", ja: "時計の再同期";
     OutcomeOk => en: "ok", ja: "成功";
     OutcomeFailed => en: "failed", ja: "失敗";
     OutcomeRefused => en: "refused", ja: "拒否";
@@ -380,6 +381,9 @@ catalogue! {
     NotAnInstant { quoted: Quoted }
         => en: { format!("{} is not an RFC 3339 instant like 2026-11-24T08:10:00+09:00", quoted.en()) },
            ja: { format!("{} は RFC 3339 形式の日時ではありません（例：2026-11-24T08:10:00+09:00）", quoted.ja()) };
+    NotAClockOffset { quoted: Quoted }
+        => en: { format!("{} is not a clock offset like +95s, -3m or +1h", quoted.en()) },
+           ja: { format!("{} は時計のずれの形式ではありません（例：+95s、-3m、+1h）", quoted.ja()) };
     CausedBy { cause: String } => en: "caused by: {cause}", ja: "原因：{cause}";
     Cancelled => en: "cancelled; nothing was changed", ja: "取り消しました。何も変更していません";
     PromptFailed { detail: String }
@@ -410,6 +414,33 @@ catalogue! {
     Locked { login_id: String }
         => en: "{login_id} is locked after repeated failed verifications; an administrator must run `tokenctl unlock {login_id}`",
            ja: "{login_id} は認証の失敗が続いたためロックされています。管理者が `tokenctl unlock {login_id}` を実行してください";
+    ClockDrifted { serial: String, minutes: u64 }
+        => en: "device {serial} shows codes of a clock off by about {minutes} minute(s); if it is the right device, run `tokenctl resync {serial}` with two consecutive codes",
+           ja: "パスワード生成機 {serial} の時計が約 {minutes} 分ずれているようです。正しい生成機であれば、連続する 2 つのワンタイムパスワードで `tokenctl resync {serial}` を実行してください";
+    DeviceLocked { serial: String }
+        => en: "device {serial} is locked after repeated failed resynchronisations; a master must run `tokenctl unlock --serial {serial} --as MASTER`",
+           ja: "パスワード生成機 {serial} は再同期の失敗が続いたためロックされています。マスターユーザが `tokenctl unlock --serial {serial} --as MASTER` を実行してください";
+    DeviceLockedNow { serial: String }
+        => en: "device {serial} is now locked; a master must run `tokenctl unlock --serial {serial} --as MASTER`",
+           ja: "パスワード生成機 {serial} はロックされました。マスターユーザが `tokenctl unlock --serial {serial} --as MASTER` を実行してください";
+    DeviceUnlocked { serial: String, actor: String }
+        => en: "Unlocked device {serial} (by {actor}); it may be resynchronised again.",
+           ja: "パスワード生成機 {serial} のロックを解除しました（{actor}）。再同期できます。";
+    DeviceWasNotLocked { serial: String }
+        => en: "Device {serial} was not locked; its count of failed resynchronisations was reset.",
+           ja: "パスワード生成機 {serial} はロックされていませんでした。再同期の失敗回数をリセットしました。";
+    ResyncTwoCodes
+        => en: "resync takes two codes: --otp CODE1 --otp CODE2",
+           ja: "resync には 2 つのワンタイムパスワードを指定します：--otp CODE1 --otp CODE2";
+    ResyncGone { serial: String }
+        => en: "device {serial} is disposed of or lost; its clock is not resynchronised",
+           ja: "パスワード生成機 {serial} は廃棄済みまたは紛失のため、時計を再同期しません";
+    Resynced { serial: String, before: i64, after: i64, at: DateTime<Utc> }
+        => en: { format!("Resynchronised device {serial} at {}: its clock offset was {before:+} s and is now {after:+} s; both codes are used up.", en_instant(at)) },
+           ja: { format!("パスワード生成機 {serial} の時計を {} に再同期しました。ずれは {before:+} 秒から {after:+} 秒になりました。入力した 2 つの値は使用済みです。", ja_instant(at)) };
+    ResyncNoPair { serial: String }
+        => en: "no two consecutive codes of device {serial} within 24 hours of its clock match the codes given; enter two codes the device shows one after the other",
+           ja: "パスワード生成機 {serial} の時計の前後 24 時間に、入力された 2 つのワンタイムパスワードが連続して表示される時刻はありません。生成機に続けて表示される 2 つの値を入力してください";
     LockedNow { login_id: String }
         => en: "{login_id} is now locked; an administrator must run `tokenctl unlock {login_id}`",
            ja: "{login_id} はロックされました。管理者が `tokenctl unlock {login_id}` を実行してください";
@@ -559,6 +590,9 @@ catalogue! {
     RegistryUpgraded { from: u32, to: u32 }
         => en: "note: the registry was upgraded from schema {from} to {to}: every secret sealed and every row authenticated under the key",
            ja: "注意：レジストリをスキーマ {from} から {to} に更新しました。秘密情報をすべて暗号化し、すべての行を鍵で認証しました";
+    RegistryUpgradedClocks { from: u32, to: u32 }
+        => en: "note: the registry was upgraded from schema {from} to {to}: devices keep their clock offsets, and every row was authenticated anew under the key",
+           ja: "注意：レジストリをスキーマ {from} から {to} に更新しました。パスワード生成機の時計のずれを記録できるようにし、すべての行を鍵で認証し直しました";
     LegacyUnderGuardingKey { version: u32, key: String }
         => en: "this registry is from before registry IDs (schema {version}) and nothing in it is tied to one registry, but the key file {key} already guards a current registry: it cannot be told from a file forged from pieces. If it is a registry of your own not yet upgraded, run one command with TOKENCTL_UPGRADE_LEGACY=1",
            ja: "このレジストリはレジストリIDより前のもの（スキーマ {version}）で、どのレジストリのものかを示す認証がありません。一方、鍵ファイル {key} はすでに現行のレジストリを保護しています。寄せ集めで偽造されたファイルと区別できません。まだ更新していない自分のレジストリであれば、TOKENCTL_UPGRADE_LEGACY=1 を付けてコマンドを一度実行してください";
@@ -568,6 +602,12 @@ catalogue! {
     FindingHoldersDiffer { serial: String, counted: i64, found: i64 }
         => en: "device {serial} counts {counted} holder(s), but {found} user(s) hold it",
            ja: "パスワード生成機 {serial} の保有者数は {counted} ですが、保有している利用者は {found} 名です";
+    FindingDeviceLockedEarly { serial: String, failures: i64 }
+        => en: "device {serial} is locked after {failures} failed resynchronisation(s), not 5",
+           ja: "パスワード生成機 {serial} は再同期の失敗 {failures} 回でロックされています（5 回ではありません）";
+    FindingLostHeld { serial: String }
+        => en: "device {serial} is recorded as lost but is held in service",
+           ja: "パスワード生成機 {serial} は紛失として記録されていますが、利用中です";
     WrittenUnverified { table: String, id: i64 }
         => en: "{table} row {id} was about to be written without being verified first (a fault of tokenctl); nothing was written",
            ja: "{table} の行 {id} を検証せずに書き込もうとしました（tokenctl の不具合）。何も書き込んでいません";

@@ -158,6 +158,20 @@ pub enum Command {
         after_help = "Examples:\n  tokenctl otp 56789012\n  tokenctl otp 56789012 --at 2026-11-24T08:10:00+09:00 --format json"
     )]
     Otp(OtpArgs),
+    /// Learn a device's clock error anew from two consecutive codes
+    ///
+    /// Devices' clocks drift over the years. tokenctl learns each device's
+    /// offset from every code it accepts; when a device has drifted beyond
+    /// that (a code fails and the message says the clock seems off),
+    /// resync finds the two consecutive steps within 24 hours of the
+    /// device's learned clock that show CODE1 then CODE2, sets the offset
+    /// there and consumes both codes. A failure counts toward the lockout
+    /// of the device's holder (or of the device itself when no one holds
+    /// it: five lock it until `unlock --serial`).
+    #[command(
+        after_help = "Examples:\n  tokenctl resync 23456789                      # asks for two codes\n  tokenctl resync 23456789 --otp 123456 --otp 654321 --format json"
+    )]
+    Resync(ResyncArgs),
     /// Show the append-only audit log, newest first
     #[command(
         after_help = "Examples:\n  tokenctl audit --limit 20\n  tokenctl audit --action revoke --since 2026-11-01T00:00:00+09:00\n  tokenctl --lang ja audit --actor taro01"
@@ -165,7 +179,7 @@ pub enum Command {
     Audit(AuditArgs),
     /// Clear a login's lockout, signed by another master (or --recovery)
     #[command(
-        after_help = "Examples:\n  tokenctl unlock hamako01 --as taro01 --otp 123456 --password-file pw\n  tokenctl unlock taro01 --recovery --yes --format json"
+        after_help = "Examples:\n  tokenctl unlock hamako01 --as taro01 --otp 123456 --password-file pw\n  tokenctl unlock taro01 --recovery --yes --format json\n  tokenctl unlock --serial 56789012 --as taro01   # a device locked by failed resyncs"
     )]
     Unlock(UnlockArgs),
     /// Verify the registry: SQLite's checks, invariants, every row and mark, secrets, audit chain, witness
@@ -436,6 +450,21 @@ pub struct OtpArgs {
     /// The instant to compute the code for (RFC 3339)
     #[arg(long, value_name = "RFC3339", value_parser = instant)]
     pub at: Option<DateTime<Utc>>,
+    /// The code the device shows when its clock is off by this much
+    /// (+95s, -3m, +1h): a drifted device, for training and tests
+    #[arg(long, value_name = "DURATION", value_parser = clock_offset, allow_hyphen_values = true)]
+    pub clock_offset: Option<i64>,
+}
+
+#[derive(Debug, Args)]
+pub struct ResyncArgs {
+    /// The device's serial number
+    #[arg(value_parser = typed)]
+    pub serial: String,
+    /// Two consecutive codes the device shows, in order: --otp CODE1 --otp
+    /// CODE2 (prompted on a TTY when missing)
+    #[arg(long, value_name = "CODE", value_parser = typed, num_args = 1, action = clap::ArgAction::Append)]
+    pub otp: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -491,8 +520,12 @@ pub struct RestoreArgs {
 #[derive(Debug, Args)]
 pub struct UnlockArgs {
     /// The locked login
-    #[arg(value_parser = typed)]
-    pub login_id: String,
+    #[arg(value_parser = typed, required_unless_present = "serial", conflicts_with = "serial")]
+    pub login_id: Option<String>,
+    /// A device locked after five failed resynchronisations while no one
+    /// held it (instead of a login)
+    #[arg(long, value_name = "S", value_parser = typed)]
+    pub serial: Option<String>,
     /// The master who signs the unlock with their password and code
     #[arg(
         long = "as",
@@ -584,6 +617,15 @@ fn instant(text: &str) -> Result<DateTime<Utc>, BadValue> {
 fn date(text: &str) -> Result<NaiveDate, BadValue> {
     crate::rules::import::parse_date(text).ok_or_else(|| {
         BadValue(crate::catalogue::Msg::NotADate {
+            quoted: crate::text::quote_field(text),
+        })
+    })
+}
+
+/// A clock offset in seconds: a sign, a number and a unit (`s`, `m`, `h`).
+fn clock_offset(text: &str) -> Result<i64, BadValue> {
+    crate::text::parse_clock_offset(text).ok_or_else(|| {
+        BadValue(crate::catalogue::Msg::NotAClockOffset {
             quoted: crate::text::quote_field(text),
         })
     })

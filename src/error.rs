@@ -54,9 +54,24 @@ pub enum Error {
 
     Verification {
         login_id: String,
-        reason: Msg,
+        reason: Box<Msg>,
         /// This failure was the one that locked the login.
         locked_now: bool,
+        /// What may explain it: a device whose clock seems to have drifted.
+        hint: Option<Box<Msg>>,
+    },
+
+    /// A resynchronisation of a device no one holds failed (exit 3).
+    DeviceVerification {
+        serial: String,
+        reason: Box<Msg>,
+        /// This failure was the one that locked the device.
+        locked_now: bool,
+    },
+
+    /// A device locked after repeated failed resynchronisations (exit 4).
+    DeviceLocked {
+        serial: String,
     },
 
     Locked {
@@ -160,7 +175,12 @@ impl Error {
         };
         match self {
             Error::Usage(m) | Error::Refused(m) | Error::WouldOverwrite(m) => m.clone(),
-            Error::Verification { reason, .. } => reason.clone(),
+            Error::Verification { reason, .. } | Error::DeviceVerification { reason, .. } => {
+                (**reason).clone()
+            }
+            Error::DeviceLocked { serial } => Msg::DeviceLocked {
+                serial: serial.clone(),
+            },
             Error::BadRow {
                 file,
                 line,
@@ -254,8 +274,10 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Usage(_) | Error::BadRow { .. } | Error::Pskc { .. } => 2,
-            Error::Verification { .. } | Error::PskcVerification { .. } => 3,
-            Error::Locked { .. } => 4,
+            Error::Verification { .. }
+            | Error::DeviceVerification { .. }
+            | Error::PskcVerification { .. } => 3,
+            Error::Locked { .. } | Error::DeviceLocked { .. } => 4,
             Error::TooEarly { .. } => 5,
             Error::UnknownUser(_) | Error::UnknownSerial(_) => 6,
             Error::Refused(_) | Error::Rule(_) => 7,

@@ -237,6 +237,7 @@ pub fn dispatch(
         Command::Notices(args) => cmd::notices::run(ctx, store, &args, out)?,
         Command::DisposeNote(args) => cmd::dispose_note::run(ctx, store, &args, out)?,
         Command::Otp(args) => cmd::otp::run(ctx, store, &args, out)?,
+        Command::Resync(args) => cmd::resync::run(ctx, store, &args, out)?,
         Command::Audit(args) => cmd::audit::run(ctx, store, &args, out)?,
         Command::Unlock(args) => cmd::unlock::run(ctx, store, &args, out)?,
         Command::Check(args) => return cmd::check::run(ctx, store, &args, out),

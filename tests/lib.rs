@@ -24,6 +24,7 @@ mod otp;
 mod pskc;
 mod races;
 mod register;
+mod resync;
 mod revoke;
 mod snapshot;
 mod tampering;

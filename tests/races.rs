@@ -104,7 +104,7 @@ fn holders(r: &Registry, serial: &str) -> i64 {
 fn assert_replayed(result: &Result<(), Error>) {
     match result {
         Err(Error::Verification { reason, .. }) => assert_eq!(
-            reason,
+            reason.as_ref(),
             &Msg::CodeReplayed {
                 serial: NEW_DEVICE_1.0.into()
             }

@@ -18,6 +18,7 @@ pub mod passwd;
 pub mod register;
 pub mod rekey;
 pub mod restore;
+pub mod resync;
 pub mod revoke;
 pub mod unlock;
 

@@ -27,6 +27,16 @@ pub struct DeviceRow {
     pub disposed_at: Option<i64>,
     /// How many users hold it in service (its own, authenticated count).
     pub holders: u32,
+    /// The learned clock offset, in steps (read fresh for a verification
+    /// by `guard`).
+    pub clock_offset: i64,
+    /// Consecutive failed resynchronisations while no one held it.
+    pub failed_attempts: u32,
+    /// Locked after five of them, until a master unlocks it.
+    pub locked: bool,
+    pub delivered_at: Option<i64>,
+    /// When the bank revoked it as lost.
+    pub lost_at: Option<i64>,
 }
 
 pub use crate::rules::import::NewDevice;
@@ -64,7 +74,7 @@ pub fn open_key(tx: &Tx<'_>, device: &DeviceRow) -> Result<DeviceKey> {
 }
 
 /// The replay guard (`last_step`) is deliberately not here: it is read
-/// fresh, under the write lock, by `last_step()`.
+/// fresh, under the write lock, by `guard()`.
 /// The count of holders comes last, from `holders_column`.
 const DEVICE_COLUMNS: &str = "id, serial, secret, algorithm, digits, period, expires, \
      out_of_use_since, replaced_by, disposed_at";
@@ -73,10 +83,23 @@ const DEVICE_COLUMNS: &str = "id, serial, secret, algorithm, digits, period, exp
 pub(super) const JOINED_DEVICE_COLUMNS: &str = "d.id, d.serial, d.secret, d.algorithm, d.digits, \
      d.period, d.expires, d.out_of_use_since, d.replaced_by, d.disposed_at";
 
+/// The clock columns, `prefix`ed (`d.`), or their defaults on a registry
+/// from before them (schema 3 or older, read as it is until upgraded).
+pub(super) fn clock_columns(tx: &Tx<'_>, prefix: &str) -> String {
+    if tx.version() >= 4 {
+        format!(
+            "{prefix}clock_offset, {prefix}failed_attempts, {prefix}locked_at IS NOT NULL, \
+             {prefix}delivered_at, {prefix}lost_at"
+        )
+    } else {
+        "0, 0, 0, NULL, NULL".to_string()
+    }
+}
+
 /// The devices' count of holders, `prefix`ed (`d.`), or 0 on a registry
 /// from before the count (schema 1 or 2, read as it is until upgraded).
 pub(super) fn holders_column(tx: &Tx<'_>, prefix: &str) -> String {
-    if tx.version() >= super::SCHEMA_VERSION {
+    if tx.version() >= super::AUTHENTICATED_SCHEMA {
         format!("{prefix}holders")
     } else {
         "0".to_string()
@@ -121,6 +144,11 @@ fn device_from_columns(row: &Row<'_>, at: usize) -> rusqlite::Result<DeviceRow> 
         replaced_by: row.get(at + 8)?,
         disposed_at: row.get(at + 9)?,
         holders: row.get(at + 10)?,
+        clock_offset: row.get(at + 11)?,
+        failed_attempts: row.get(at + 12)?,
+        locked: row.get(at + 13)?,
+        delivered_at: row.get(at + 14)?,
+        lost_at: row.get(at + 15)?,
     })
 }
 
@@ -128,8 +156,9 @@ pub fn find_device(conn: &Tx<'_>, serial: &str) -> Result<Option<DeviceRow>> {
     let device = conn
         .conn
         .prepare_cached(&format!(
-            "SELECT {DEVICE_COLUMNS}, {} FROM devices WHERE serial = ?1",
-            holders_column(conn, "")
+            "SELECT {DEVICE_COLUMNS}, {}, {} FROM devices WHERE serial = ?1",
+            holders_column(conn, ""),
+            clock_columns(conn, "")
         ))?
         .query_row([serial], device_from_row)
         .optional()?;
@@ -187,7 +216,7 @@ pub fn bind_device(conn: &Tx<'_>, serial: &str) -> Result<Option<(i64, bool)>> {
 }
 
 /// Inserts a device of a delivery, its secret sealed under the registry key.
-pub fn insert_device(conn: &Tx<'_>, device: &NewDevice) -> Result<i64> {
+pub fn insert_device(conn: &Tx<'_>, device: &NewDevice, now: i64) -> Result<i64> {
     let sealed = conn.key()?.seal(&device.serial, &device.key.secret);
     let id = conn.next_id(&DEVICES)?;
     let expires = device.expires.to_string();
@@ -207,35 +236,103 @@ pub fn insert_device(conn: &Tx<'_>, device: &NewDevice) -> Result<i64> {
             ValueRef::Null,
             ValueRef::Null,
             ValueRef::Integer(0),
+            ValueRef::Integer(0),
+            ValueRef::Integer(0),
+            ValueRef::Null,
+            ValueRef::Integer(now),
+            ValueRef::Null,
         ],
     )?;
     Ok(id)
 }
 
-/// Records the step of a code just accepted for the device, unless a step
-/// as new or newer was recorded meanwhile (then returns false: a replay).
-pub fn accept_step(conn: &Tx<'_>, device_id: i64, step: u64) -> Result<bool> {
+/// Records the step of a code just accepted for the device and the clock
+/// offset it teaches, and clears the device's failed resynchronisations,
+/// unless a step as new or newer was recorded meanwhile (then returns
+/// false: a replay).
+pub fn accept_step(conn: &Tx<'_>, device_id: i64, step: u64, offset: i64) -> Result<bool> {
     let changed = conn
         .conn
         .prepare_cached(
-            "UPDATE devices SET last_step = ?2 \
+            "UPDATE devices SET last_step = ?2, clock_offset = ?3, failed_attempts = 0 \
              WHERE id = ?1 AND (last_step IS NULL OR last_step < ?2)",
         )?
-        .execute(params![device_id, step as i64])?;
+        .execute(params![device_id, step as i64, offset])?;
     if changed == 1 {
         conn.reseal(&DEVICES, device_id)?;
     }
     Ok(changed == 1)
 }
 
-/// The last step accepted for the device, read fresh (the replay guard).
-pub fn last_step(conn: &Tx<'_>, device_id: i64) -> Result<Option<u64>> {
+/// What a verification reads of a device, fresh, under the write lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Guard {
+    /// The last step accepted: the replay guard.
+    pub last_step: Option<u64>,
+    /// The learned clock offset, in steps.
+    pub offset: i64,
+    pub failed_attempts: u32,
+    pub locked: bool,
+}
+
+/// The device's replay guard, clock offset and lock, read fresh and
+/// verified.
+pub fn guard(conn: &Tx<'_>, device_id: i64) -> Result<Guard> {
     conn.verify(&DEVICES, device_id)?;
+    let sql = format!(
+        "SELECT last_step, {} FROM devices WHERE id = ?1",
+        clock_columns(conn, "")
+    );
     Ok(conn
         .conn
-        .prepare_cached("SELECT last_step FROM devices WHERE id = ?1")?
-        .query_row([device_id], |r| r.get::<_, Option<i64>>(0))?
-        .map(|s| s as u64))
+        .prepare_cached(&sql)?
+        .query_row([device_id], |r| {
+            Ok(Guard {
+                last_step: r.get::<_, Option<i64>>(0)?.map(|s| s as u64),
+                offset: r.get(1)?,
+                failed_attempts: r.get(2)?,
+                locked: r.get(3)?,
+            })
+        })?)
+}
+
+/// Counts a failed resynchronisation of a device no one holds, locking it
+/// when `lock` is set.
+pub fn record_device_failure(conn: &Tx<'_>, device_id: i64, now: i64, lock: bool) -> Result<()> {
+    conn.verify(&DEVICES, device_id)?;
+    conn.conn.execute(
+        "UPDATE devices SET failed_attempts = failed_attempts + 1, \
+         locked_at = CASE WHEN ?2 THEN COALESCE(locked_at, ?3) ELSE locked_at END WHERE id = ?1",
+        params![device_id, lock, now],
+    )?;
+    conn.reseal(&DEVICES, device_id)
+}
+
+/// Clears a device's failed resynchronisations and its lock.
+pub fn reset_device_failures(conn: &Tx<'_>, device_id: i64) -> Result<()> {
+    conn.verify(&DEVICES, device_id)?;
+    let changed = conn.conn.execute(
+        "UPDATE devices SET failed_attempts = 0, locked_at = NULL \
+         WHERE id = ?1 AND (failed_attempts <> 0 OR locked_at IS NOT NULL)",
+        [device_id],
+    )?;
+    if changed > 0 {
+        conn.reseal(&DEVICES, device_id)?;
+    }
+    Ok(())
+}
+
+/// Records that the bank revoked the device as lost.
+pub fn mark_lost(conn: &Tx<'_>, device_id: i64, at: i64) -> Result<()> {
+    conn.verify(&DEVICES, device_id)?;
+    let changed = conn.conn.execute(
+        "UPDATE devices SET lost_at = ?2 WHERE id = ?1 AND lost_at IS NULL",
+        params![device_id, at],
+    )?;
+    if changed > 0 {
+        conn.reseal(&DEVICES, device_id)?;
+    }
+    Ok(())
 }
 
 /// Marks `device_id` out of use since `now`, replaced by `replaced_by`,
@@ -284,9 +381,15 @@ pub fn mark_disposed(conn: &Tx<'_>, device_id: i64, now: i64) -> Result<bool> {
 /// expired by `today`, not yet disposed: the candidates for a disposal note.
 pub fn out_of_use_candidates(conn: &Tx<'_>, today: NaiveDate) -> Result<Vec<DeviceRow>> {
     let holders = holders_column(conn, "d.");
+    let clock = clock_columns(conn, "d.");
+    let lost = if conn.version() >= 4 {
+        "AND d.lost_at IS NULL"
+    } else {
+        ""
+    };
     let mut stmt = conn.conn.prepare(&format!(
-        "SELECT {DEVICE_COLUMNS}, {holders} FROM devices d \
-         WHERE d.disposed_at IS NULL AND {holders} = 0 \
+        "SELECT {DEVICE_COLUMNS}, {holders}, {clock} FROM devices d \
+         WHERE d.disposed_at IS NULL AND {holders} = 0 {lost} \
            AND (d.out_of_use_since IS NOT NULL OR d.expires < ?1) \
            AND NOT EXISTS (SELECT 1 FROM users u WHERE u.device_id = d.id) \
          ORDER BY d.serial"
