@@ -1343,6 +1343,15 @@ Thank you for your cooperation.\n", en_instant(at)) },
     DemoUsersNote
         => en: "Devices 23456789 and 45678909 expire on 30 December; the bank has delivered new ones.",
            ja: "パスワード生成機 23456789 と 45678909 は12月30日に有効期限を迎えます。銀行から新しい生成機が届いています。";
+    DemoDriftHeading
+        => en: "taro01's device has drifted: the code is refused, with a hint",
+           ja: "taro01 のパスワード生成機の時計がずれている：ワンタイムパスワードが拒否され、ヒントが表示される";
+    DemoDriftNote
+        => en: "Device clocks drift over the years; this one now runs 7 minutes fast. tokenctl learns each device's offset from the codes it accepts, but 7 minutes is beyond one step either side. The failure still counts toward the lockout.",
+           ja: "パスワード生成機の時計は年月とともにずれます。この生成機は 7 分進んでいます。tokenctl は受け付けた値から生成機ごとのずれを学習しますが、7 分は前後 1 ステップの範囲を超えています。この失敗もロックの回数に数えられます。";
+    DemoResyncNote
+        => en: "Two consecutive codes of the device resynchronise its clock; both are used up, and the next code signs.",
+           ja: "生成機に続けて表示される 2 つの値で時計を再同期します。2 つとも使用済みとなり、次の値で署名できます。";
     DemoRevokeHeading
         => en: "Master taro01 revokes hamako01's device on Friday night",
            ja: "マスターユーザ taro01 が金曜日の夜に hamako01 のパスワード生成機を失効";
