@@ -314,6 +314,11 @@ catalogue! {
     LabelExpires => en: "Device expires", ja: "パスワード生成機有効期限";
     LabelRegistrableAt => en: "Registrable at", ja: "利用登録可能日時";
     LabelLocked => en: "Locked", ja: "ロック";
+    LabelDeviceState => en: "State", ja: "状態";
+    LabelHolders => en: "Holders", ja: "利用者";
+    LabelClockOffset => en: "Clock offset", ja: "時計のずれ";
+    LabelLastUsed => en: "Last code accepted", ja: "最終認証日時";
+    LabelDelivered => en: "Delivered", ja: "納品日時";
     LabelDaysLeft => en: "Days left", ja: "残り日数";
     LabelSharedWith => en: "Shared with", ja: "共有者";
     LabelAt => en: "At", ja: "日時";
@@ -322,6 +327,8 @@ catalogue! {
     LabelTargets => en: "Targets", ja: "対象";
     LabelOutcome => en: "Outcome", ja: "結果";
     LabelDetail => en: "Detail", ja: "詳細";
+    LabelEvent => en: "Event", ja: "出来事";
+    LabelBy => en: "By", ja: "実施者";
     LabelClock => en: "Clock", ja: "時計";
 
     // ---- Cells ----
@@ -489,6 +496,15 @@ catalogue! {
     NotYetReplaced { serial: String, former_users: Vec<String>, expires: NaiveDate }
         => en: { format!("device {serial} is not out of use yet: {} revoked it but has not registered a new device; it goes out of use once replaced, or after it expires on {}", list(Lang::En, former_users), en_date(expires)) },
            ja: { format!("パスワード生成機 {serial} はまだ使用終了ではありません：{} が失効後、新しい生成機を登録していません（登録後、または{}の有効期限後に使用終了になります）", list(Lang::Ja, former_users), ja_date(expires)) };
+    DeviceLostNotDisposable { serial: String }
+        => en: "device {serial} was lost (the bank revoked it as lost); there is nothing to dispose of",
+           ja: "パスワード生成機 {serial} は紛失しています（銀行が紛失として失効しました）。廃棄の対象ではありません";
+    LostStillHeld { serial: String, login_id: String }
+        => en: "device {serial} cannot be recorded as lost while {login_id} still holds it: revoke every holder of a lost device together",
+           ja: "{login_id} が利用中のため、パスワード生成機 {serial} を紛失として記録できません。紛失した生成機の利用者をまとめて失効してください";
+    LostNeedsBankReference
+        => en: "--lost records a revocation the bank carried out: give its --bank-reference",
+           ja: "--lost は銀行が行った失効を記録します。--bank-reference を指定してください";
     NeverUsed { serial: String }
         => en: "device {serial} is not out of use: it has never been registered and has not expired",
            ja: "パスワード生成機 {serial} は未使用で、有効期限も切れていません";
@@ -1034,6 +1050,39 @@ catalogue! {
 
     // ---- list, expiring ----
     NoUsersMatch => en: "No users match.", ja: "該当する利用者はいません。";
+    NoDeviceShows { code: String }
+        => en: "no device shows {code} now (within one step of its learned clock)",
+           ja: "いま {code} を表示しているパスワード生成機はありません（学習した時計の前後 1 ステップ以内）";
+    NoEvents => en: "Nothing has happened yet.", ja: "記録された出来事はありません。";
+    HistoryNeedsSubject
+        => en: "history needs --user LOGIN_ID or --serial SERIAL",
+           ja: "history には --user LOGIN_ID または --serial SERIAL を指定してください";
+    HistoryExpires { expires: String }
+        => en: "usable through {expires}", ja: "有効期限 {expires}";
+    HistoryRegistrableAt { at: DateTime<Utc> }
+        => en: { format!("registrable at {}", en_instant(at)) },
+           ja: { format!("利用登録可能日時 {}", ja_instant(at)) };
+    HistoryBankReference { reference: String }
+        => en: "bank reference {reference}", ja: "銀行の受付番号 {reference}";
+    HistoryBankReferenceAt { reference: String, at: DateTime<Utc> }
+        => en: { format!("bank reference {reference}; registrable at {}", en_instant(at)) },
+           ja: { format!("銀行の受付番号 {reference}、利用登録可能日時 {}", ja_instant(at)) };
+    HistoryEventName { event: String }
+        => en: { event.replace('-', " ") },
+           ja: { match event.as_str() {
+                "delivered" => "納品", "registered" => "利用登録", "revoked" => "失効",
+                "bank-revoked" => "銀行による失効", "resynced" => "時計の再同期",
+                "lost" => "紛失", "disposed" => "廃棄", other => return format!("不明な出来事（{other}）") }.to_string() };
+    NoDevicesMatch => en: "No devices match.", ja: "該当するパスワード生成機はありません。";
+    DeviceStateName { state: String }
+        => en: { state.replace('-', " ") },
+           ja: { match state.as_str() {
+                "in-stock" => "在庫", "in-service" => "サービス利用中", "out-of-use" => "使用終了",
+                "disposed" => "廃棄済み", "lost" => "紛失", "expired" => "有効期限切れ",
+                other => return format!("不明な状態（{other}）") }.to_string() };
+    CellSeconds { seconds: i64 }
+        => en: { if *seconds == 0 { "0".to_string() } else { format!("{seconds:+} s") } },
+           ja: { if *seconds == 0 { "0".to_string() } else { format!("{seconds:+}秒") } };
     ExpiringExpiredNote
         => en: "Expired devices can no longer be revoked by the organisation: only the bank can revoke them. Contact the bank, then record its revocation with `tokenctl revoke --as MASTER LOGIN_ID --bank-reference REF`.",
            ja: "有効期限を過ぎたパスワード生成機は団体では失効できません（失効できるのは銀行のみです）。銀行にご連絡のうえ、銀行による失効を `tokenctl revoke --as MASTER LOGIN_ID --bank-reference REF` で記録してください。";

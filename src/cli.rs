@@ -11,6 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 use crate::output::{Format, Lang};
+use crate::rules::inventory::DeviceState;
 use crate::rules::status::{Role, Status};
 use crate::store::Access;
 use crate::text::{BadValue, DurationError, Encoding};
@@ -158,6 +159,36 @@ pub enum Command {
         after_help = "Examples:\n  tokenctl otp 56789012\n  tokenctl otp 56789012 --at 2026-11-24T08:10:00+09:00 --format json"
     )]
     Otp(OtpArgs),
+    /// Every device the registry knows: state, holders, expiry, clock offset
+    ///
+    /// States: in-stock (delivered, never registered), in-service (held by
+    /// at least one user), out-of-use (registered once, held by no one),
+    /// expired (past its expiry date, held or not), lost (revoked by the
+    /// bank as lost), disposed. The first that applies, in the order
+    /// disposed, lost, expired, in-service, out-of-use, in-stock.
+    #[command(
+        after_help = "Examples:\n  tokenctl devices\n  tokenctl devices --state in-stock\n  tokenctl devices --expiring-within 60d --format csv --excel > devices.csv\n  tokenctl devices --serial 56789012 --format json"
+    )]
+    Devices(DevicesArgs),
+    /// What happened to a user's devices, or to a device, in time order
+    ///
+    /// Delivered, registered, revoked (by whom; from when the user may
+    /// register again), revoked by the bank (its reference),
+    /// resynchronised, lost, marked disposed.
+    #[command(
+        after_help = "Examples:\n  tokenctl history --serial 45678909\n  tokenctl history --user hamako01 --format json"
+    )]
+    History(HistoryArgs),
+    /// Find the devices that show CODE now (e.g. a device handed back)
+    ///
+    /// Each device's code of now, within one step either side of its learned
+    /// clock offset, is compared with CODE; the serials of those that show
+    /// it are printed (exit 6 when none does). Nothing is recorded and no
+    /// code is used up.
+    #[command(
+        after_help = "Examples:\n  tokenctl identify --otp 123456\n  tokenctl identify --otp 123456 --state out-of-use"
+    )]
+    Identify(IdentifyArgs),
     /// Learn a device's clock error anew from two consecutive codes
     ///
     /// Devices' clocks drift over the years. tokenctl learns each device's
@@ -397,6 +428,10 @@ pub struct RevokeArgs {
     /// Record a revocation the bank carried out, with the bank's reference
     #[arg(long, value_name = "REF")]
     pub bank_reference: Option<String>,
+    /// With --bank-reference: the device was lost; it is recorded as lost
+    /// and never offered for disposal (every holder must be revoked)
+    #[arg(long, requires = "bank_reference")]
+    pub lost: bool,
     /// When the bank revoked (RFC 3339; default now; never in the future)
     #[arg(long, value_name = "RFC3339", requires = "bank_reference", value_parser = instant)]
     pub revoked_at: Option<DateTime<Utc>>,
@@ -454,6 +489,41 @@ pub struct OtpArgs {
     /// (+95s, -3m, +1h): a drifted device, for training and tests
     #[arg(long, value_name = "DURATION", value_parser = clock_offset, allow_hyphen_values = true)]
     pub clock_offset: Option<i64>,
+}
+
+#[derive(Debug, Args)]
+pub struct DevicesArgs {
+    /// Only devices in this state
+    #[arg(long, value_enum, value_name = "STATE")]
+    pub state: Option<DeviceState>,
+    /// Only devices not yet expired whose expiry date falls within this
+    /// window (30d, 4w, 30日, 4週, 1か月)
+    #[arg(long, value_name = "DUR", value_parser = window)]
+    pub expiring_within: Option<u32>,
+    /// Only this device
+    #[arg(long, value_name = "S", value_parser = typed)]
+    pub serial: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct HistoryArgs {
+    /// The history of this user's devices
+    #[arg(long, value_name = "LOGIN_ID", value_parser = typed)]
+    pub user: Option<String>,
+    /// The history of this device
+    #[arg(long, value_name = "SERIAL", value_parser = typed)]
+    pub serial: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct IdentifyArgs {
+    /// The code the device in hand shows now
+    #[arg(long, value_name = "CODE", value_parser = typed)]
+    pub otp: String,
+    /// Only devices in this state
+    #[arg(long, value_enum, value_name = "STATE")]
+    pub state: Option<DeviceState>,
 }
 
 #[derive(Debug, Args)]
@@ -571,9 +641,13 @@ impl Command {
             key: true,
         };
         match self {
-            Command::List(_) | Command::Expiring(_) | Command::Audit(_) | Command::Notices(_) => {
-                read_only
-            }
+            Command::List(_)
+            | Command::Expiring(_)
+            | Command::Audit(_)
+            | Command::Notices(_)
+            | Command::Devices(_)
+            | Command::History(_) => read_only,
+            Command::Identify(_) => read_with_key,
             Command::DisposeNote(a) if !a.mark_disposed => read_only,
             Command::Revoke(a) if a.dry_run => read_with_key,
             Command::Otp(_) => read_with_key,

@@ -88,6 +88,9 @@ pub enum Error {
 
     UnknownSerial(String),
 
+    /// Nothing matched what was looked for (exit 6).
+    NotFound(Msg),
+
     /// A rule of the procedure forbids the action (exit 7).
     Rule(Refusal),
 
@@ -174,7 +177,9 @@ impl Error {
             reason: Box::new(reason.clone()),
         };
         match self {
-            Error::Usage(m) | Error::Refused(m) | Error::WouldOverwrite(m) => m.clone(),
+            Error::Usage(m) | Error::Refused(m) | Error::WouldOverwrite(m) | Error::NotFound(m) => {
+                m.clone()
+            }
             Error::Verification { reason, .. } | Error::DeviceVerification { reason, .. } => {
                 (**reason).clone()
             }
@@ -279,7 +284,7 @@ impl Error {
             | Error::PskcVerification { .. } => 3,
             Error::Locked { .. } | Error::DeviceLocked { .. } => 4,
             Error::TooEarly { .. } => 5,
-            Error::UnknownUser(_) | Error::UnknownSerial(_) => 6,
+            Error::UnknownUser(_) | Error::UnknownSerial(_) | Error::NotFound(_) => 6,
             Error::Refused(_) | Error::Rule(_) => 7,
             Error::Targets { failures } => {
                 if failures.iter().any(|f| f.refusal == TargetRefusal::Unknown) {
@@ -392,6 +397,7 @@ impl From<&Refusal> for Msg {
                 expires: *expires,
             },
             Refusal::NeverUsed { serial } => Msg::NeverUsed { serial: s(serial) },
+            Refusal::DeviceLost { serial } => Msg::DeviceLostNotDisposable { serial: s(serial) },
             Refusal::AlreadyDisposed { serial, at } => Msg::AlreadyDisposed {
                 serial: s(serial),
                 at: *at,

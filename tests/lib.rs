@@ -10,6 +10,7 @@ mod common;
 mod admin;
 mod architecture;
 mod completions;
+mod devices;
 mod dispose;
 mod expiring;
 mod holidays;

@@ -250,6 +250,7 @@ fn two_revocations_with_one_code_accept_exactly_one() {
             yes: true,
             bank_reference: None,
             revoked_at: None,
+            lost: false,
         };
         let mut out = Vec::new();
         run(&context(at), &mut open(&r), &request, &mut out).map(|()| out)

@@ -206,6 +206,7 @@ impl Demo<'_> {
             yes: true,
             bank_reference: None,
             revoked_at: None,
+            lost: false,
         };
         revoke::run(&self.ctx, store, &request, self.out)?;
         self.command("list --status revoked")?;
@@ -370,6 +371,7 @@ impl Demo<'_> {
             yes: true,
             bank_reference: None,
             revoked_at: None,
+            lost: false,
         }
     }
 }

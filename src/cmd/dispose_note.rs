@@ -154,6 +154,7 @@ impl Facts {
             former_users: &self.former_users,
             replaced_at: device.out_of_use_since.map(from_unix),
             disposed_at: device.disposed_at.map(from_unix),
+            lost: device.lost_at.is_some(),
         }
     }
 

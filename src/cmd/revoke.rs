@@ -46,6 +46,8 @@ pub struct RevokeRequest {
     /// A revocation the bank carried out: its reference, and when.
     pub bank_reference: Option<String>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// With a bank reference: the device was lost.
+    pub lost: bool,
 }
 
 impl From<RevokeArgs> for RevokeRequest {
@@ -65,6 +67,7 @@ impl From<RevokeArgs> for RevokeRequest {
             yes: a.yes,
             bank_reference: a.bank_reference,
             revoked_at: a.revoked_at,
+            lost: a.lost,
         }
     }
 }
@@ -329,6 +332,7 @@ pub fn run(
         // Every target again, on rows read under the write lock at the
         // pinned instant: another process may have acted since the first look.
         let targets = resolve_targets(tx, &target_ids, HashMap::new(), japan_date(signed.at), kind)?;
+        let mut lost_devices = Vec::new();
         for target in &targets {
             let device_id = target
                 .user
@@ -345,10 +349,14 @@ pub fn run(
                 registrable_unix,
                 req.bank_reference.as_deref(),
             )?;
+            if req.lost {
+                lost_devices.push((device_id, target.serial.clone()));
+            }
+            let lost = if req.lost { "; the device was lost" } else { "" };
             let detail = match &req.bank_reference {
                 None => format!("serial {}; registrable at {}", target.serial, rfc3339(registrable)),
                 Some(reference) => format!(
-                    "serial {}; revoked by the bank at {} (reference {reference}); registrable at {}",
+                    "serial {}; revoked by the bank at {} (reference {reference}){lost}; registrable at {}",
                     target.serial,
                     rfc3339(revoked_at),
                     rfc3339(registrable)
@@ -364,6 +372,12 @@ pub fn run(
                 detail,
             )?;
             bar.inc(1);
+        }
+        // Once every target is revoked: a shared device is lost for all.
+        lost_devices.sort_unstable();
+        lost_devices.dedup();
+        for (device_id, serial) in &lost_devices {
+            lose(tx, *device_id, serial, revoked_unix)?;
         }
         Ok((targets, revoked_at, registrable))
     })?;
@@ -382,6 +396,18 @@ pub fn run(
             master: &master.login_id,
         },
     )
+}
+
+/// Records a device revoked by the bank as lost, once no one holds it (a
+/// lost device is lost for every holder: they are revoked together).
+fn lose(tx: &Tx<'_>, device_id: i64, serial: &str, at: i64) -> Result<()> {
+    if let Some(holder) = users::holding(tx, device_id)?.first() {
+        return Err(Error::refused(Msg::LostStillHeld {
+            serial: serial.to_string(),
+            login_id: holder.login_id.clone(),
+        }));
+    }
+    crate::store::devices::mark_lost(tx, device_id, at)
 }
 
 fn dedup(names: &mut Vec<String>) {

@@ -497,3 +497,83 @@ pub(super) fn holder_count(conn: &Tx<'_>, device_id: i64) -> Result<Option<i64>>
         .query_row([device_id], |r| r.get(0))
         .optional()?)
 }
+
+/// Verifies device `device_id`'s row (its MAC and its leaf) before a
+/// decision rests on what was read of it.
+pub fn verify_device(conn: &Tx<'_>, device_id: i64) -> Result<()> {
+    conn.verify(&DEVICES, device_id)
+}
+
+/// One device as `devices` lists it: its row and what it takes from the
+/// users and registrations tables.
+#[derive(Debug, Clone)]
+pub struct InventoryRow {
+    pub id: i64,
+    pub serial: String,
+    pub expires: NaiveDate,
+    pub holders: Vec<String>,
+    pub holder_count: u32,
+    pub ever_registered: bool,
+    pub disposed: bool,
+    pub lost: bool,
+    pub clock_offset_seconds: i64,
+    /// The start of the step of the last accepted code, on the real clock.
+    pub last_used_at: Option<i64>,
+    pub delivered_at: Option<i64>,
+    /// Sealed secret and parameters, for `identify`.
+    pub device: DeviceRow,
+}
+
+/// Every device (or the one of `serial`), by serial, with its holders, to
+/// `each`, in one read: `devices` streams a million of them.
+pub fn for_each_device(
+    conn: &Tx<'_>,
+    serial: Option<&str>,
+    mut each: impl FnMut(InventoryRow) -> Result<()>,
+) -> Result<()> {
+    let last_step = if conn.version() >= 4 {
+        "(d.last_step - d.clock_offset) * d.period"
+    } else {
+        "d.last_step * d.period"
+    };
+    let sql = format!(
+        "SELECT {JOINED_DEVICE_COLUMNS}, {}, {}, \
+           (SELECT group_concat(login_id, ' ') FROM \
+              (SELECT u.login_id FROM users u WHERE u.device_id = d.id ORDER BY u.login_id)), \
+           EXISTS (SELECT 1 FROM registrations r WHERE r.device_id = d.id), \
+           {last_step} \
+         FROM devices d {} ORDER BY d.serial",
+        holders_column(conn, "d."),
+        clock_columns(conn, "d."),
+        if serial.is_some() {
+            "WHERE d.serial = ?1"
+        } else {
+            ""
+        }
+    );
+    let mut stmt = conn.conn.prepare(&sql)?;
+    let params: Vec<&str> = serial.into_iter().collect();
+    let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+    while let Some(r) = rows.next()? {
+        let device = device_from_columns(r, 0)?;
+        let holders: Option<String> = r.get(16)?;
+        let row = InventoryRow {
+            id: device.id,
+            serial: device.serial.clone(),
+            expires: device.expires,
+            holders: holders
+                .map(|h| h.split(' ').map(str::to_string).collect())
+                .unwrap_or_default(),
+            holder_count: device.holders,
+            ever_registered: r.get(17)?,
+            disposed: device.disposed_at.is_some(),
+            lost: device.lost_at.is_some(),
+            clock_offset_seconds: device.clock_offset * i64::from(device.period),
+            last_used_at: r.get(18)?,
+            delivered_at: device.delivered_at,
+            device,
+        };
+        each(row)?;
+    }
+    Ok(())
+}

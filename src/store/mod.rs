@@ -23,6 +23,7 @@ mod auth;
 pub mod check;
 pub mod copy;
 pub mod devices;
+pub mod history;
 pub mod meta;
 pub mod netfs;
 mod rekey;
