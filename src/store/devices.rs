@@ -451,9 +451,18 @@ pub fn in_service_by_expiry(conn: &Tx<'_>, last_day: NaiveDate) -> Result<Vec<(N
 /// registry may have accepted) can be accepted again. Returns how many
 /// guards moved.
 pub fn advance_replay_guards(conn: &Tx<'_>, now: i64) -> Result<usize> {
+    // The step after the one the device's own clock shows now: a device
+    // whose clock runs ahead showed steps beyond the real clock's.
+    let next = if conn.version() >= 4 {
+        "(?1 / period + clock_offset + 1)"
+    } else {
+        "(?1 / period + 1)"
+    };
     let behind: Vec<i64> = conn
         .conn
-        .prepare("SELECT id FROM devices WHERE last_step IS NULL OR last_step < ?1 / period + 1")?
+        .prepare(&format!(
+            "SELECT id FROM devices WHERE last_step IS NULL OR last_step < {next}"
+        ))?
         .query_map([now], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     for id in &behind {
@@ -461,10 +470,10 @@ pub fn advance_replay_guards(conn: &Tx<'_>, now: i64) -> Result<usize> {
     }
     let moved: Vec<i64> = conn
         .conn
-        .prepare(
-            "UPDATE devices SET last_step = ?1 / period + 1 \
-             WHERE last_step IS NULL OR last_step < ?1 / period + 1 RETURNING id",
-        )?
+        .prepare(&format!(
+            "UPDATE devices SET last_step = {next} \
+                 WHERE last_step IS NULL OR last_step < {next} RETURNING id"
+        ))?
         .query_map([now], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     for id in &moved {
