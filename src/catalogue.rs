@@ -914,6 +914,11 @@ catalogue! {
            ja: "新しいパスワードにログインIDは使えません";
     CodePrompt { serial: String }
         => en: "Code shown by device {serial}", ja: "パスワード生成機 {serial} のワンタイムパスワード";
+    ResyncFirstPrompt { serial: String }
+        => en: "A code shown by device {serial}", ja: "パスワード生成機 {serial} に表示されている値";
+    ResyncSecondPrompt { serial: String }
+        => en: "The next code it shows (wait for it to change)",
+           ja: "次に表示される値（表示が変わるのを待ってください）";
     PasswordPrompt { login_id: String }
         => en: "Confirmation password of {login_id}", ja: "{login_id} の確認用パスワード";
     CodeDigitsOnly { digits: u8 }

@@ -15,7 +15,6 @@ use crate::cmd::{Action, Outcome, admin_actor, record};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::output::{Format, csv_writer, rfc3339, write_json};
-use crate::prompt::code_prompt;
 use crate::rules::otp;
 use crate::rules::{MAX_CONSECUTIVE_FAILURES, is_locked_after};
 use crate::store::devices::{
@@ -38,13 +37,23 @@ pub fn run(ctx: &Context, store: &mut Store, args: &ResyncArgs, out: &mut dyn Wr
         return Err(Error::usage(Msg::ResyncTwoCodes));
     }
     let device = store.read(|tx| usable(tx, &args.serial).map(|(device, _)| device))?;
-    let prompt = code_prompt(ctx.out.lang, &device.serial);
-    let first = ctx
-        .term
-        .code(args.otp.first().map(String::as_str), &prompt, device.digits)?;
-    let second = ctx
-        .term
-        .code(args.otp.get(1).map(String::as_str), &prompt, device.digits)?;
+    let serial = device.serial.clone();
+    let prompts = [
+        ctx.out.t(Msg::ResyncFirstPrompt {
+            serial: serial.clone(),
+        }),
+        ctx.out.t(Msg::ResyncSecondPrompt { serial }),
+    ];
+    let first = ctx.term.code(
+        args.otp.first().map(String::as_str),
+        &prompts[0],
+        device.digits,
+    )?;
+    let second = ctx.term.code(
+        args.otp.get(1).map(String::as_str),
+        &prompts[1],
+        device.digits,
+    )?;
     let now = ctx.clock.pin();
     let report = store.write_then(|tx| {
         let (device, holders) = usable(tx, &args.serial)?;
