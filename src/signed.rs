@@ -321,10 +321,18 @@ pub(crate) fn drift_hint(serial: &str, seconds: i64) -> Msg {
 }
 
 /// Verifies `code` for `device` at `now` against its fresh replay guard and
-/// learned offset; for a wrong code, looks for a drifted clock.
+/// learned offset; for a wrong code, looks for a drifted clock. A locked
+/// device is refused (exit 4).
 fn check_code(tx: &Tx<'_>, device: &DeviceRow, code: &str, now: i64) -> Result<CodeCheck> {
     let key = open_key(tx, device)?;
     let guard = guard(tx, device.id)?;
+    // A device locked by failed resynchronisations verifies nothing until
+    // a master unlocks it.
+    if guard.locked {
+        return Err(Error::DeviceLocked {
+            serial: device.serial.clone(),
+        });
+    }
     let verdict = otp::verify(&key, code, now, guard.last_step, guard.offset);
     let drift = match verdict {
         Err(Rejection::Wrong) => otp::drift(&key, code, now, guard.offset),

@@ -220,6 +220,14 @@ fn the_fifth_failed_resync_of_a_spare_locks_it_until_a_master_unlocks_it() {
          error: device 56789012 is now locked; a master must run `tokenctl unlock --serial 56789012 --as MASTER`\n"
     );
     let good = [shown(NEW_DEVICE_2, at, 0), shown(NEW_DEVICE_2, at, 30)];
+    // Locked, it registers no one either.
+    Test::on(&r)
+        .args(["register", "--user", "shiro01", "--serial", NEW_DEVICE_2.0])
+        .args(["--otp", &good[0]])
+        .at(at)
+        .stderr("error: device 56789012 is locked after repeated failed resynchronisations; a master must run `tokenctl unlock --serial 56789012 --as MASTER`\n")
+        .status(4)
+        .run();
     Test::on(&r)
         .args(["resync", NEW_DEVICE_2.0, "--otp", &good[0], "--otp", &good[1]])
         .at(at)
