@@ -499,6 +499,9 @@ catalogue! {
     DeviceLostNotDisposable { serial: String }
         => en: "device {serial} was lost (the bank revoked it as lost); there is nothing to dispose of",
            ja: "パスワード生成機 {serial} は紛失しています（銀行が紛失として失効しました）。廃棄の対象ではありません";
+    LostNotRegistrable { serial: String }
+        => en: "device {serial} was lost (the bank revoked it as lost); it cannot be registered",
+           ja: "パスワード生成機 {serial} は紛失しています（銀行が紛失として失効しました）。利用登録できません";
     LostStillHeld { serial: String, login_id: String }
         => en: "device {serial} cannot be recorded as lost while {login_id} still holds it: revoke every holder of a lost device together",
            ja: "{login_id} が利用中のため、パスワード生成機 {serial} を紛失として記録できません。紛失した生成機の利用者をまとめて失効してください";

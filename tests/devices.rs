@@ -230,6 +230,13 @@ fn a_lost_device_is_never_offered_for_disposal() {
             .all(|n| n["serial"] != NEW_DEVICE_1.0),
         "{listed:#}"
     );
+    Test::on(&r)
+        .args(["register", "--user", "ichiro01", "--serial", NEW_DEVICE_1.0])
+        .args(["--otp", &code_at(NEW_DEVICE_1.1, NEW_YEAR)])
+        .at(NEW_YEAR)
+        .stderr("error: device 34567891 was lost (the bank revoked it as lost); it cannot be registered\n")
+        .status(7)
+        .run();
     let before = r.snapshot();
     let at = "2026-11-21T10:00:00+09:00";
     let out = r
