@@ -332,7 +332,6 @@ pub fn run(
         // Every target again, on rows read under the write lock at the
         // pinned instant: another process may have acted since the first look.
         let targets = resolve_targets(tx, &target_ids, HashMap::new(), japan_date(signed.at), kind)?;
-        let mut lost_devices = Vec::new();
         for target in &targets {
             let device_id = target
                 .user
@@ -349,9 +348,6 @@ pub fn run(
                 registrable_unix,
                 req.bank_reference.as_deref(),
             )?;
-            if req.lost {
-                lost_devices.push((device_id, target.serial.clone()));
-            }
             let lost = if req.lost { "; the device was lost" } else { "" };
             let detail = match &req.bank_reference {
                 None => format!("serial {}; registrable at {}", target.serial, rfc3339(registrable)),
@@ -373,11 +369,8 @@ pub fn run(
             )?;
             bar.inc(1);
         }
-        // Once every target is revoked: a shared device is lost for all.
-        lost_devices.sort_unstable();
-        lost_devices.dedup();
-        for (device_id, serial) in &lost_devices {
-            lose(tx, *device_id, serial, revoked_unix)?;
+        if req.lost {
+            lose_all(tx, &targets, revoked_unix)?;
         }
         Ok((targets, revoked_at, registrable))
     })?;
@@ -398,16 +391,23 @@ pub fn run(
     )
 }
 
-/// Records a device revoked by the bank as lost, once no one holds it (a
-/// lost device is lost for every holder: they are revoked together).
-fn lose(tx: &Tx<'_>, device_id: i64, serial: &str, at: i64) -> Result<()> {
-    if let Some(holder) = users::holding(tx, device_id)?.first() {
-        return Err(Error::refused(Msg::LostStillHeld {
-            serial: serial.to_string(),
-            login_id: holder.login_id.clone(),
-        }));
+/// Records the targets' devices, revoked by the bank, as lost, once every
+/// target is revoked: a lost device is lost for every holder, so none may
+/// still hold it.
+fn lose_all(tx: &Tx<'_>, targets: &[Target], at: i64) -> Result<()> {
+    for target in targets {
+        let Some(device) = &target.user.device else {
+            continue;
+        };
+        if let Some(holder) = users::holding(tx, device.id)?.first() {
+            return Err(Error::refused(Msg::LostStillHeld {
+                serial: device.serial.clone(),
+                login_id: holder.login_id.clone(),
+            }));
+        }
+        crate::store::devices::mark_lost(tx, device.id, at)?;
     }
-    crate::store::devices::mark_lost(tx, device_id, at)
+    Ok(())
 }
 
 fn dedup(names: &mut Vec<String>) {
