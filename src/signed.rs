@@ -335,7 +335,7 @@ fn check_code(tx: &Tx<'_>, device: &DeviceRow, code: &str, now: i64) -> Result<C
     }
     let verdict = otp::verify(&key, code, now, guard.last_step, guard.offset);
     let drift = match verdict {
-        Err(Rejection::Wrong) => otp::drift(&key, code, now, guard.offset),
+        Err(Rejection::Wrong) => otp::drift(&key, code, now, guard.last_step, guard.offset),
         _ => None,
     };
     Ok(CodeCheck {

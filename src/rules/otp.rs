@@ -185,12 +185,20 @@ pub const RESYNC_SECONDS: u64 = 86_400;
 
 /// For a code that failed: the device's clock error in seconds (against
 /// the real clock) if the code matches a step within `DRIFT_HINT_SECONDS`
-/// of now + offset, outside the accepted window. Nearest steps first.
-pub fn drift(key: &DeviceKey, code: &str, now: i64, offset: i64) -> Option<i64> {
+/// of now + offset, outside the accepted window and newer than the replay
+/// guard (an old code typed again is not a drifted clock). Nearest first.
+pub fn drift(
+    key: &DeviceKey,
+    code: &str,
+    now: i64,
+    last_accepted: Option<u64>,
+    offset: i64,
+) -> Option<i64> {
     let reach = DRIFT_HINT_SECONDS / u64::from(key.period);
     let centre = centre(key, now, offset);
     let step = nearest_first(centre, reach)
         .filter(|s| s.abs_diff(centre) > WINDOW_STEPS)
+        .filter(|s| last_accepted.is_none_or(|last| *s > last))
         .find(|s| key.code_at(step_instant(key, *s)) == code)?;
     Some(offset_of(key, step, now) * i64::from(key.period))
 }
@@ -466,13 +474,20 @@ mod tests {
         let now = 1_700_000_000;
         let shown = key.code_at(now + 420);
         assert_eq!(verify(&key, &shown, now, None, 0), Err(Rejection::Wrong));
-        assert_eq!(drift(&key, &shown, now, 0), Some(420));
+        assert_eq!(drift(&key, &shown, now, None, 0), Some(420));
+        let past = key.code_at(now - 300);
+        assert_eq!(drift(&key, &past, now, None, 0), Some(-300));
+        let used = Some(key.step_at(now - 240));
+        assert_eq!(drift(&key, &past, now, used, 0), None, "a code used before");
         let step = verify(&key, &shown, now, None, 14).unwrap();
         assert_eq!(step, key.step_at(now + 420));
         assert_eq!(offset_of(&key, step, now), 14);
         // Beyond ten minutes of the offset: no hint.
-        assert_eq!(drift(&key, &key.code_at(now + 900), now, 0), None);
-        assert_eq!(drift(&key, &key.code_at(now + 900), now, 14), Some(900));
+        assert_eq!(drift(&key, &key.code_at(now + 900), now, None, 0), None);
+        assert_eq!(
+            drift(&key, &key.code_at(now + 900), now, None, 14),
+            Some(900)
+        );
     }
 
     #[test]
