@@ -6,7 +6,7 @@
 //! needs to explain itself; commands return it and never print errors
 //! themselves.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -55,9 +55,24 @@ pub enum Error {
 
     Verification {
         login_id: String,
-        reason: Msg,
+        reason: Box<Msg>,
         /// This failure was the one that locked the login.
         locked_now: bool,
+        /// What may explain it: a device whose clock seems to have drifted.
+        hint: Option<Box<Msg>>,
+    },
+
+    /// A resynchronisation of a device no one holds failed (exit 3).
+    DeviceVerification {
+        serial: String,
+        reason: Box<Msg>,
+        /// This failure was the one that locked the device.
+        locked_now: bool,
+    },
+
+    /// A device locked after repeated failed resynchronisations (exit 4).
+    DeviceLocked {
+        serial: String,
     },
 
     Locked {
@@ -73,6 +88,9 @@ pub enum Error {
     UnknownUser(String),
 
     UnknownSerial(String),
+
+    /// Nothing matched what was looked for (exit 6).
+    NotFound(Msg),
 
     /// A rule of the procedure forbids the action (exit 7).
     Rule(Refusal),
@@ -155,13 +173,16 @@ impl Error {
     /// What the error says first, as a catalogue message (`output::errors`
     /// adds the lines that follow it).
     pub fn message(&self) -> Msg {
-        let path_problem = |path: &PathBuf, reason: &Msg| Msg::PathProblem {
-            path: path.display().to_string(),
-            reason: Box::new(reason.clone()),
-        };
         match self {
-            Error::Usage(m) | Error::Refused(m) | Error::WouldOverwrite(m) => m.clone(),
-            Error::Verification { reason, .. } => reason.clone(),
+            Error::Usage(m) | Error::Refused(m) | Error::WouldOverwrite(m) | Error::NotFound(m) => {
+                m.clone()
+            }
+            Error::Verification { reason, .. } | Error::DeviceVerification { reason, .. } => {
+                (**reason).clone()
+            }
+            Error::DeviceLocked { serial } => Msg::DeviceLocked {
+                serial: serial.clone(),
+            },
             Error::BadRow {
                 file,
                 line,
@@ -180,17 +201,7 @@ impl Error {
                 file,
                 key_id,
                 message,
-            } => match key_id {
-                Some(key_id) => Msg::PskcKeyProblem {
-                    file: file.clone(),
-                    key_id: key_id.clone(),
-                    message: message.clone(),
-                },
-                None => Msg::PskcProblem {
-                    file: file.clone(),
-                    message: message.clone(),
-                },
-            },
+            } => pskc_message(file, key_id.as_deref(), message),
             Error::Locked { login_id } => Msg::Locked {
                 login_id: login_id.clone(),
             },
@@ -223,18 +234,7 @@ impl Error {
                 context: Box::new(context.clone()),
                 error: OsError::from(source),
             },
-            Error::Sqlite(e) if is_busy(e) => Msg::RegistryBusy,
-            Error::Sqlite(e) if damaged_value(e).is_some() => Msg::RegistryDamaged {
-                detail: Box::new(Msg::DamagedValue {
-                    detail: damaged_value(e).unwrap_or_default(),
-                }),
-            },
-            Error::Sqlite(e) if registry_unusable(e) => Msg::RegistryUnusable {
-                detail: e.to_string(),
-            },
-            Error::Sqlite(e) => Msg::RegistryError {
-                detail: e.to_string(),
-            },
+            Error::Sqlite(e) => sqlite_message(e),
             Error::Prompt(detail) => Msg::PromptFailed {
                 detail: detail.clone(),
             },
@@ -259,10 +259,12 @@ impl Error {
     pub fn exit(&self) -> Exit {
         match self {
             Error::Usage(_) | Error::BadRow { .. } | Error::Pskc { .. } => Exit::Usage,
-            Error::Verification { .. } | Error::PskcVerification { .. } => Exit::Verification,
-            Error::Locked { .. } => Exit::Locked,
+            Error::Verification { .. }
+            | Error::DeviceVerification { .. }
+            | Error::PskcVerification { .. } => Exit::Verification,
+            Error::Locked { .. } | Error::DeviceLocked { .. } => Exit::Locked,
             Error::TooEarly { .. } => Exit::TooEarly,
-            Error::UnknownUser(_) | Error::UnknownSerial(_) => Exit::NotFound,
+            Error::UnknownUser(_) | Error::UnknownSerial(_) | Error::NotFound(_) => Exit::NotFound,
             Error::Refused(_) | Error::Rule(_) => Exit::Refused,
             Error::Targets { failures } => {
                 if failures.iter().any(|f| f.refusal == TargetRefusal::Unknown) {
@@ -288,6 +290,50 @@ impl Error {
             | Error::Prompt(_)
             | Error::Cancelled => Exit::Other,
         }
+    }
+}
+
+/// A file's problem, naming the file.
+fn path_problem(path: &Path, reason: &Msg) -> Msg {
+    Msg::PathProblem {
+        path: path.display().to_string(),
+        reason: Box::new(reason.clone()),
+    }
+}
+
+/// A PSKC container's problem, naming the key when it has one.
+fn pskc_message(file: &str, key_id: Option<&str>, message: &Msg) -> Msg {
+    match key_id {
+        Some(key_id) => Msg::PskcKeyProblem {
+            file: file.to_string(),
+            key_id: key_id.to_string(),
+            message: Box::new(message.clone()),
+        },
+        None => Msg::PskcProblem {
+            file: file.to_string(),
+            message: Box::new(message.clone()),
+        },
+    }
+}
+
+/// What an SQLite error means to the user: busy, a damaged value, an
+/// unusable file, or SQLite's own words.
+fn sqlite_message(e: &rusqlite::Error) -> Msg {
+    if is_busy(e) {
+        return Msg::RegistryBusy;
+    }
+    if let Some(detail) = damaged_value(e) {
+        return Msg::RegistryDamaged {
+            detail: Box::new(Msg::DamagedValue { detail }),
+        };
+    }
+    if registry_unusable(e) {
+        return Msg::RegistryUnusable {
+            detail: e.to_string(),
+        };
+    }
+    Msg::RegistryError {
+        detail: e.to_string(),
     }
 }
 
@@ -377,6 +423,7 @@ impl From<&Refusal> for Msg {
                 expires: *expires,
             },
             Refusal::NeverUsed { serial } => Msg::NeverUsed { serial: s(serial) },
+            Refusal::DeviceLost { serial } => Msg::DeviceLostNotDisposable { serial: s(serial) },
             Refusal::AlreadyDisposed { serial, at } => Msg::AlreadyDisposed {
                 serial: s(serial),
                 at: *at,

@@ -58,7 +58,8 @@ an input file that cannot be read, no terminal for a needed prompt.",
     ExitDoc {
         exit: Exit::Locked,
         brief: "locked",
-        manual: "The login is locked after five consecutive failed verifications.",
+        manual: "The login is locked after five consecutive failed verifications, or the device is, \
+after five failed resynchronisations while no one held it.",
     },
     ExitDoc {
         exit: Exit::TooEarly,
@@ -68,7 +69,7 @@ an input file that cannot be read, no terminal for a needed prompt.",
     ExitDoc {
         exit: Exit::NotFound,
         brief: "not found",
-        manual: "Not found: an unknown login ID or serial.",
+        manual: "Not found: an unknown login ID or serial; identify found no device showing the code.",
     },
     ExitDoc {
         exit: Exit::Refused,

@@ -209,12 +209,10 @@ fn function_lengths() -> Vec<(String, usize)> {
 #[test]
 fn no_production_function_runs_over_80_lines() {
     const STILL_LONG: &[(&str, usize)] = &[
-        ("cmd/revoke.rs run", 267),
-        ("signed.rs run", 168),
-        ("cmd/demo.rs run", 108),
-        ("cmd/unlock.rs run", 100),
+        ("cmd/revoke.rs run", 247),
+        ("signed.rs run", 140),
+        ("cmd/unlock.rs run", 97),
         ("cmd/import.rs run", 100),
-        ("error.rs message", 96),
         ("cmd/import.rs for_each_row", 93),
         ("cmd/register.rs run", 86),
         ("output/stream_table.rs fit", 84),

@@ -104,7 +104,7 @@ fn holders(r: &Registry, serial: &str) -> i64 {
 fn assert_replayed(result: &Result<(), Error>) {
     match result {
         Err(Error::Verification { reason, .. }) => assert_eq!(
-            reason,
+            reason.as_ref(),
             &Msg::CodeReplayed {
                 serial: NEW_DEVICE_1.0.into()
             }
@@ -250,6 +250,7 @@ fn two_revocations_with_one_code_accept_exactly_one() {
             yes: true,
             bank_reference: None,
             revoked_at: None,
+            lost: false,
         };
         let mut out = Vec::new();
         run(&context(at), &mut open(&r), &request, &mut out).map(|()| out)

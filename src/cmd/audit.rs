@@ -101,6 +101,7 @@ fn action_label(action: &str) -> Option<Msg> {
         Action::Upgrade => Msg::ActionUpgrade,
         Action::Restore => Msg::ActionRestore,
         Action::Rekey => Msg::ActionRekey,
+        Action::Resync => Msg::ActionResync,
     })
 }
 

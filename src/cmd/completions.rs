@@ -324,7 +324,7 @@ audit log.
 registry.key :: The registry key: 64 hex digits, created 0600 in a 0700 directory by init. \
 Device secrets are sealed under it and every audit row is chained under it. Back it up \
 apart from the registry: without it no device can verify a code again. list, expiring, \
-notices, dispose-note and audit work without it.",
+notices, dispose-note, audit, devices and history work without it.",
     ),
     (
         "EXIT STATUS",
@@ -351,6 +351,13 @@ The switch-over, with the bank's delivery:
   tokenctl --lang ja notices --out letters/
   tokenctl register --user hamako01 --serial 56789012
   tokenctl dispose-note 45678909 --mark-disposed
+
+Devices and their clocks:
+
+  tokenctl devices --state in-stock
+  tokenctl history --serial 45678909
+  tokenctl identify --otp 123456
+  tokenctl resync 23456789 --otp 123456 --otp 654321
 
 For cron, quiet when nothing is due:
 

@@ -177,6 +177,7 @@ impl Facts {
             former_users: &self.former_users,
             replaced_at: device.out_of_use_since,
             disposed_at: device.disposed_at,
+            lost: device.lost_at.is_some(),
         }
     }
 

@@ -400,8 +400,9 @@ fn import_pskc(
             progress::Unit::Rows,
             PROGRESS_KEYS,
         );
+        let now = ctx.clock.now();
         for (done, key) in container.keys.iter().enumerate() {
-            match device_from_pskc(key).and_then(|device| insert_device_row(tx, &device)) {
+            match device_from_pskc(key).and_then(|device| insert_device_row(tx, &device, now)) {
                 Ok(()) => {}
                 Err(RowError::Bad(message)) => {
                     return Err(Error::Pskc {
@@ -510,7 +511,7 @@ pub fn import(
 ) -> Result<u64> {
     for_each_row(kind, reader, file, size, lang, |row| match row {
         Row::User(user) => insert_user_row(conn, user, now),
-        Row::Device(device) => insert_device_row(conn, &device),
+        Row::Device(device) => insert_device_row(conn, &device, now),
     })
 }
 
@@ -721,8 +722,12 @@ fn device_from_pskc(key: &PskcKey) -> std::result::Result<NewDevice, RowError> {
 
 /// The one way a delivered device enters the registry, from CSV or PSKC (a
 /// serial already in the registry or earlier in the file is a duplicate).
-fn insert_device_row(conn: &Tx<'_>, device: &NewDevice) -> std::result::Result<(), RowError> {
-    unless_duplicate(insert_device(conn, device), || Msg::SerialDuplicate {
+fn insert_device_row(
+    conn: &Tx<'_>,
+    device: &NewDevice,
+    now: DateTime<Utc>,
+) -> std::result::Result<(), RowError> {
+    unless_duplicate(insert_device(conn, device, now), || Msg::SerialDuplicate {
         serial: quote_field(&device.serial),
     })?;
     Ok(())

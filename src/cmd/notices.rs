@@ -95,6 +95,7 @@ pub fn run(
     let notes = TableNotes {
         after: Some(Msg::NoticesWhatToDo),
         when_empty: Some(Msg::NoticesNobodyWaiting),
+        empty_on_terminal_only: true,
     };
     let mut notices = RecordStream::start(&ctx.out, out, notes)?;
     store.read(|tx| {

@@ -140,6 +140,13 @@ fn check_user(user: &UserRow, now: DateTime<Utc>) -> Result<()> {
 
 /// The device's side of the registration rule, as an error.
 fn check_device(device: &DeviceRow, now: DateTime<Utc>) -> Result<()> {
+    // A lost device is not in anyone's hands: whoever shows its code is not
+    // the organisation.
+    if device.lost_at.is_some() {
+        return Err(Error::refused(Msg::LostNotRegistrable {
+            serial: device.serial.clone(),
+        }));
+    }
     registration::check_device(
         &device.serial,
         device.disposed_at,

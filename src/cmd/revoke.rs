@@ -47,6 +47,8 @@ pub struct RevokeRequest {
     /// A revocation the bank carried out: its reference, and when.
     pub bank_reference: Option<String>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// With a bank reference: the device was lost.
+    pub lost: bool,
 }
 
 impl From<RevokeArgs> for RevokeRequest {
@@ -66,6 +68,7 @@ impl From<RevokeArgs> for RevokeRequest {
             yes: a.yes,
             bank_reference: a.bank_reference,
             revoked_at: a.revoked_at,
+            lost: a.lost,
         }
     }
 }
@@ -116,12 +119,9 @@ struct Preview<'a> {
     master: &'a str,
 }
 
-pub fn run(
-    ctx: &Context,
-    store: &mut Store,
-    req: &RevokeRequest,
-    out: &mut dyn Write,
-) -> Result<()> {
+/// The request's own checks, before anything is read: which kind of
+/// revocation it is, and the bank's revocation instant (never in the future).
+fn checked_request(ctx: &Context, req: &RevokeRequest) -> Result<(Kind, Option<DateTime<Utc>>)> {
     if req.targets_file.as_deref() == Some("-") && matches!(req.password, PasswordInput::Stdin) {
         return Err(Error::usage(Msg::StdinTwice));
     }
@@ -138,16 +138,22 @@ pub fn run(
     {
         return Err(Error::usage(Msg::BankReferenceInvalid));
     }
-    let window = req.expiring_within;
-    let bank_revoked_at = match req.revoked_at {
-        None => None,
-        Some(at) => {
-            if at > ctx.clock.now() {
-                return Err(Error::usage(Msg::RevokedAtInFuture { at: rfc3339(at) }));
-            }
-            Some(at)
+    match req.revoked_at {
+        Some(at) if at > ctx.clock.now() => {
+            Err(Error::usage(Msg::RevokedAtInFuture { at: rfc3339(at) }))
         }
-    };
+        at => Ok((kind, at)),
+    }
+}
+
+pub fn run(
+    ctx: &Context,
+    store: &mut Store,
+    req: &RevokeRequest,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let (kind, bank_revoked_at) = checked_request(ctx, req)?;
+    let window = req.expiring_within;
     // A first look at the clock, to check and show targets before asking
     // for anything; the action itself uses the instant pinned after the
     // last prompt.
@@ -345,10 +351,11 @@ pub fn run(
                 registrable,
                 req.bank_reference.as_deref(),
             )?;
+            let lost = if req.lost { "; the device was lost" } else { "" };
             let detail = match &req.bank_reference {
                 None => format!("serial {}; registrable at {}", target.serial, rfc3339(registrable)),
                 Some(reference) => format!(
-                    "serial {}; revoked by the bank at {} (reference {reference}); registrable at {}",
+                    "serial {}; revoked by the bank at {} (reference {reference}){lost}; registrable at {}",
                     target.serial,
                     rfc3339(revoked_at),
                     rfc3339(registrable)
@@ -364,6 +371,9 @@ pub fn run(
                 detail,
             )?;
             bar.inc(1);
+        }
+        if req.lost {
+            lose_all(tx, &targets, revoked_at)?;
         }
         Ok((targets, revoked_at, registrable))
     })?;
@@ -382,6 +392,25 @@ pub fn run(
             master: &master.login_id,
         },
     )
+}
+
+/// Records the targets' devices, revoked by the bank, as lost, once every
+/// target is revoked: a lost device is lost for every holder, so none may
+/// still hold it.
+fn lose_all(tx: &Tx<'_>, targets: &[Target], at: DateTime<Utc>) -> Result<()> {
+    for target in targets {
+        let Some(device) = &target.user.device else {
+            continue;
+        };
+        if let Some(holder) = users::holding(tx, device.id)?.first() {
+            return Err(Error::refused(Msg::LostStillHeld {
+                serial: device.serial.clone(),
+                login_id: holder.login_id.clone(),
+            }));
+        }
+        crate::store::devices::mark_lost(tx, device.id, at)?;
+    }
+    Ok(())
 }
 
 fn dedup(names: &mut Vec<String>) {

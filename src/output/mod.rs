@@ -141,6 +141,12 @@ impl serde::Serialize for Role {
     }
 }
 
+impl serde::Serialize for crate::rules::inventory::DeviceState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl serde::Serialize for Status {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())

@@ -164,12 +164,13 @@ pub(crate) fn write_records_or_prose<R: Record>(
 }
 
 /// What a table adds around its rows: a note after them, and a line for
-/// an empty report on a terminal (piped, an empty report prints nothing:
-/// cron mails nothing).
+/// an empty report (with `empty_on_terminal_only`, only on a terminal:
+/// piped, an empty report then prints nothing, and cron mails nothing).
 #[derive(Default)]
 pub(crate) struct TableNotes {
     pub after: Option<Msg>,
     pub when_empty: Option<Msg>,
+    pub empty_on_terminal_only: bool,
 }
 
 /// Records written as they come: JSON and CSV stream; a table is drawn at
@@ -236,7 +237,8 @@ impl<'o, R: Record> RecordStream<'o, R> {
             Sink::Table { out, rows } => {
                 if rows.is_empty() {
                     if let Some(empty) = self.notes.when_empty
-                        && std::io::IsTerminal::is_terminal(&std::io::stdout())
+                        && (!self.notes.empty_on_terminal_only
+                            || std::io::IsTerminal::is_terminal(&std::io::stdout()))
                     {
                         writeln!(out, "{}", o.t(empty)).map_err(super::write_error)?;
                     }

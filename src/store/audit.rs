@@ -62,10 +62,12 @@ pub enum Action {
     Upgrade,
     Restore,
     Rekey,
+    /// A device's clock offset learned anew from two consecutive codes.
+    Resync,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 18] = [
         Action::Init,
         Action::InitDemo,
         Action::ImportUsers,
@@ -83,6 +85,7 @@ impl Action {
         Action::Upgrade,
         Action::Restore,
         Action::Rekey,
+        Action::Resync,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -104,6 +107,7 @@ impl Action {
             Action::Upgrade => "upgrade",
             Action::Restore => "restore",
             Action::Rekey => "rekey",
+            Action::Resync => "resync",
         }
     }
 

@@ -23,6 +23,7 @@ mod auth;
 pub mod check;
 pub mod copy;
 pub mod devices;
+pub mod history;
 pub mod meta;
 pub mod netfs;
 mod rekey;
@@ -60,9 +61,15 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("../../migrations/0001_init.sql")),
     (2, include_str!("../../migrations/0002_trust.sql")),
     (3, include_str!("../../migrations/0003_authenticated.sql")),
+    (4, include_str!("../../migrations/0004_device_clocks.sql")),
 ];
 
 pub const SCHEMA_VERSION: u32 = MIGRATIONS[MIGRATIONS.len() - 1].0;
+
+/// The first schema whose rows are MAC'd under keys bound to a registry ID:
+/// from here on a registry is read and verified as it is until a write
+/// upgrades it (a later schema only adds columns).
+pub(crate) const AUTHENTICATED_SCHEMA: u32 = 3;
 
 /// Set to 1 for one command: a registry from before registry IDs, under a
 /// key file that already guards a current registry, is one's own and may be
@@ -394,7 +401,7 @@ impl Store {
             }
             Some(_) => {}
         }
-        let verdict = if self.version < SCHEMA_VERSION {
+        let verdict = if self.version < AUTHENTICATED_SCHEMA {
             self.bind_legacy(&file, marks)
         } else {
             self.bind_current(&file, marks, access)
@@ -427,7 +434,7 @@ impl Store {
         key_path: &Path,
         access: Access,
     ) -> Result<()> {
-        if self.version >= SCHEMA_VERSION || self.key_created {
+        if self.version >= AUTHENTICATED_SCHEMA || self.key_created {
             return Ok(());
         }
         let allowed = std::env::var(UPGRADE_LEGACY_ENV).is_ok_and(|v| v.trim() == "1");
@@ -664,7 +671,7 @@ impl Store {
     }
 
     fn tx<'s>(&'s self, conn: &'s Connection) -> Tx<'s> {
-        let authenticated = self.version == SCHEMA_VERSION
+        let authenticated = self.version >= AUTHENTICATED_SCHEMA
             && self
                 .key
                 .as_ref()

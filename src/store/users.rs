@@ -137,9 +137,10 @@ fn role_of(text: &str, column: usize) -> rusqlite::Result<Role> {
 fn select_users(tx: &Tx<'_>, condition: &str) -> String {
     format!(
         "SELECT u.id, u.login_id, u.name, u.role, u.otp_required, u.registrable_at, \
-         u.password_hash, u.failed_attempts, u.locked_at IS NOT NULL, {JOINED_DEVICE_COLUMNS}, {} \
+         u.password_hash, u.failed_attempts, u.locked_at IS NOT NULL, {JOINED_DEVICE_COLUMNS}, {}, {} \
          FROM users u LEFT JOIN devices d ON d.id = u.device_id {condition}",
-        super::devices::holders_column(tx, "d.")
+        super::devices::holders_column(tx, "d."),
+        super::devices::clock_columns(tx, "d.")
     )
 }
 
@@ -174,6 +175,18 @@ pub fn find_user(conn: &Tx<'_>, login_id: &str) -> Result<Option<UserRow>> {
         .prepare_cached(&select_users(conn, "WHERE u.login_id = ?1"))?;
     let user = stmt.query_row([login_id], user_from_row).optional()?;
     user.map(|u| verified(conn, u)).transpose()
+}
+
+/// The users holding `device_id` in service, by login ID, each verified.
+pub fn holding(conn: &Tx<'_>, device_id: i64) -> Result<Vec<UserRow>> {
+    let mut stmt = conn.conn.prepare_cached(&select_users(
+        conn,
+        "WHERE u.device_id = ?1 ORDER BY u.login_id",
+    ))?;
+    let rows = stmt
+        .query_map([device_id], user_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter().map(|u| verified(conn, u)).collect()
 }
 
 /// Users whose device in service expires between `first_day` and
