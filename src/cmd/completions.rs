@@ -136,8 +136,11 @@ device cannot be revoked by the organisation: the bank revokes it, and revoke \
 --bank-reference records that. expiring always lists expired devices still in service.
 
 Codes :: RFC 6238 TOTP with each device's algorithm, digits and period; a code of any \
-step from {WINDOW_STEPS} before to {WINDOW_STEPS} after the current one is accepted, once: a \
-step not newer than the last accepted for the device is a replay. {MAX_CONSECUTIVE_FAILURES} consecutive \
+step from {WINDOW_STEPS} before to {WINDOW_STEPS} after the device's current one is accepted, \
+once: a step not newer than the last accepted for the device is a replay. A device's current \
+step is the real clock's plus the offset learned from the last code it had accepted, so a \
+slowly drifting clock is followed; one that drifted further is found again by resync with \
+two consecutive codes. {MAX_CONSECUTIVE_FAILURES} consecutive \
 failed verifications (password or code) lock the login until unlock; a success resets the count.
 
 Revocation and registration :: A master user revokes, all or nothing, signing with their \
