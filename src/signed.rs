@@ -33,7 +33,7 @@ use crate::rules::otp::{self, Rejection};
 use crate::rules::{MAX_CONSECUTIVE_FAILURES, is_locked_after};
 use crate::store::audit::record;
 use crate::store::audit::{Action, Outcome};
-use crate::store::devices::{DeviceRow, accept_step, last_step, open_key};
+use crate::store::devices::{DeviceRow, accept_step, guard, open_key};
 use crate::store::users::{UserRow, find_user, record_failure, reset_failures};
 use crate::store::{Commit, Store, Tx};
 
@@ -153,22 +153,19 @@ impl Signature<'_> {
                 return Ok((Commit::Yes, Err(locked(&current))));
             }
             let now_factors = factors(tx, &current, now)?;
-            let same_device = now_factors.device.as_ref().map(|d| d.id)
-                == first.device.as_ref().map(|d| d.id);
+            let same_device =
+                now_factors.device.as_ref().map(|d| d.id) == first.device.as_ref().map(|d| d.id);
             if now_factors.password != first.password
                 || !same_device
                 || current.password_hash != signer.password_hash
             {
                 return Err(Error::RaceLost);
             }
-            let verdict = match (&now_factors.device, &code) {
-                (Some(device), Some(code)) => {
-                    let key = open_key(tx, device)?;
-                    let last = last_step(tx, device.id)?;
-                    Some(otp::verify(&key, code, now.timestamp(), last))
-                }
+            let checked = match (&now_factors.device, &code) {
+                (Some(device), Some(code)) => Some(check_code(tx, device, code, now.timestamp())?),
                 _ => None,
             };
+            let verdict = checked.as_ref().map(|c| c.verdict);
             let failure = match (password_ok, verdict) {
                 (true, Some(Ok(_)) | None) => None,
                 // With a password involved, every failure reads the same:
@@ -201,43 +198,18 @@ impl Signature<'_> {
                 )),
             };
             if let Some((reason, what)) = failure {
-                let failures = current.failed_attempts + 1;
-                let locked_now = is_locked_after(failures);
-                record_failure(tx, current.id, now.timestamp(), locked_now)?;
-                self.audit_failure(
-                    ctx,
-                    tx,
-                    Outcome::Failed,
-                    &format!(
-                        "verification failed ({failures} of {MAX_CONSECUTIVE_FAILURES}): {what}"
-                    ),
-                )?;
-                if locked_now {
-                    record(
-                        tx,
-                        &ctx.clock,
-                        &current.login_id,
-                        Action::Lock,
-                        std::slice::from_ref(&current.login_id),
-                        Outcome::Locked,
-                        format!(
-                            "locked after {MAX_CONSECUTIVE_FAILURES} consecutive failed verifications"
-                        ),
-                    )?;
-                }
-                return Ok((
-                    Commit::Yes,
-                    Err(Error::Verification {
-                        login_id: current.login_id.clone(),
-                        reason,
-                        locked_now,
-                    }),
-                ));
+                let hint = checked
+                    .as_ref()
+                    .and_then(|c| c.hint(device_serial(&now_factors)));
+                let error = self.fail(ctx, tx, &current, reason, what, hint)?;
+                return Ok((Commit::Yes, Err(error)));
             }
             // The replay guard: the step is consumed in the same
-            // transaction as the action, or not at all.
-            if let (Some(device), Some(Ok(step))) = (&now_factors.device, verdict)
-                && !accept_step(tx, device.id, step)?
+            // transaction as the action, or not at all; the offset moves
+            // to the step that matched.
+            if let (Some(device), Some(checked)) = (&now_factors.device, &checked)
+                && let Ok(step) = checked.verdict
+                && !accept_step(tx, device.id, step, checked.offset_of(step))?
             {
                 return Err(Error::RaceLost);
             }
@@ -250,6 +222,52 @@ impl Signature<'_> {
             };
             act(tx, &signed).map(|value| (Commit::Yes, Ok(value)))
         })?
+    }
+
+    /// Counts a failed verification toward the signer's lockout, audits
+    /// it (and the lock it may cause), and returns the error to report.
+    fn fail(
+        &self,
+        ctx: &Context,
+        tx: &Tx<'_>,
+        current: &UserRow,
+        reason: Msg,
+        what: &str,
+        hint: Option<Msg>,
+    ) -> Result<Error> {
+        let failures = current.failed_attempts + 1;
+        let locked_now = is_locked_after(failures);
+        record_failure(tx, current.id, ctx.clock.now(), locked_now)?;
+        let drifted = if hint.is_some() {
+            "; the code matches the device's clock off by minutes"
+        } else {
+            ""
+        };
+        self.audit_failure(
+            ctx,
+            tx,
+            Outcome::Failed,
+            &format!(
+                "verification failed ({failures} of {MAX_CONSECUTIVE_FAILURES}): {what}{drifted}"
+            ),
+        )?;
+        if locked_now {
+            record(
+                tx,
+                &ctx.clock,
+                &current.login_id,
+                Action::Lock,
+                std::slice::from_ref(&current.login_id),
+                Outcome::Locked,
+                format!("locked after {MAX_CONSECUTIVE_FAILURES} consecutive failed verifications"),
+            )?;
+        }
+        Ok(Error::Verification {
+            login_id: current.login_id.clone(),
+            reason: Box::new(reason),
+            locked_now,
+            hint: hint.map(Box::new),
+        })
     }
 
     fn audit_failure(
@@ -269,6 +287,61 @@ impl Signature<'_> {
             detail.to_string(),
         )
     }
+}
+
+/// A code checked against a device, under the write lock.
+struct CodeCheck {
+    verdict: std::result::Result<u64, Rejection>,
+    /// The device's current step (at the pinned instant, offset 0).
+    now_step: i64,
+    /// For a wrong code: the device's clock error in seconds, when the code
+    /// matches within ten minutes of the learned offset.
+    drift: Option<i64>,
+}
+
+impl CodeCheck {
+    /// The offset that accepting `step` teaches.
+    fn offset_of(&self, step: u64) -> i64 {
+        step as i64 - self.now_step
+    }
+
+    /// The "probably drifted" hint for a failure, naming `serial`.
+    fn hint(&self, serial: &str) -> Option<Msg> {
+        self.drift.map(|seconds| drift_hint(serial, seconds))
+    }
+}
+
+/// The hint that a device's clock seems off by `seconds`.
+pub(crate) fn drift_hint(serial: &str, seconds: i64) -> Msg {
+    Msg::ClockDrifted {
+        serial: serial.to_string(),
+        minutes: ((seconds.unsigned_abs() + 30) / 60).max(1),
+    }
+}
+
+/// Verifies `code` for `device` at `now` against its fresh replay guard and
+/// learned offset; for a wrong code, looks for a drifted clock. A locked
+/// device is refused (exit 4).
+fn check_code(tx: &Tx<'_>, device: &DeviceRow, code: &str, now: i64) -> Result<CodeCheck> {
+    let key = open_key(tx, device)?;
+    let guard = guard(tx, device.id)?;
+    // A device locked by failed resynchronisations verifies nothing until
+    // a master unlocks it.
+    if guard.locked {
+        return Err(Error::DeviceLocked {
+            serial: device.serial.clone(),
+        });
+    }
+    let verdict = otp::verify(&key, code, now, guard.last_step, guard.offset);
+    let drift = match verdict {
+        Err(Rejection::Wrong) => otp::drift(&key, code, now, guard.last_step, guard.offset),
+        _ => None,
+    };
+    Ok(CodeCheck {
+        verdict,
+        now_step: key.step_at(now) as i64,
+        drift,
+    })
 }
 
 fn device_serial(factors: &Factors) -> &str {
@@ -295,7 +368,7 @@ mod tests {
     use crate::prompt::Terminal;
     use crate::rules::status::Role;
     use crate::store::devices::{bind_device, find_device, insert_device};
-    use crate::store::testing::{TempRegistry, device_key, new_device, new_user};
+    use crate::store::testing::{TempRegistry, at, device_key, new_device, new_user};
     use crate::store::users::{insert_user, revoke, set_password_hash};
 
     const PASSWORD: &str = "a long enough test password";
@@ -308,9 +381,9 @@ mod tests {
         let hash = password::hash(PASSWORD).unwrap();
         r.open()
             .write(|tx| {
-                insert_device(tx, &new_device("1001", "2030-01-31"))?;
+                insert_device(tx, &new_device("1001", "2030-01-31"), at(0))?;
                 let (device, _) = bind_device(tx, "1001")?.unwrap();
-                let boss = insert_user(tx, &new_user("boss", Role::Master), Some(device), 100)?;
+                let boss = insert_user(tx, &new_user("boss", Role::Master), Some(device), at(100))?;
                 find_user(tx, "boss")?;
                 set_password_hash(tx, boss, &hash)
             })
@@ -398,7 +471,7 @@ mod tests {
         r.open()
             .read(|tx| {
                 let device = find_device(tx, "1001")?.unwrap();
-                last_step(tx, device.id)
+                Ok(crate::store::devices::guard(tx, device.id)?.last_step)
             })
             .unwrap()
     }
@@ -418,9 +491,11 @@ mod tests {
                 login_id,
                 reason,
                 locked_now,
+                hint,
             }) => {
+                assert_eq!(hint, None);
                 assert_eq!(login_id, "boss");
-                assert_eq!(reason, Msg::WrongPasswordOrCode);
+                assert_eq!(*reason, Msg::WrongPasswordOrCode);
                 assert!(!locked_now);
             }
             other => panic!("{other:?}"),
@@ -470,9 +545,9 @@ mod tests {
         let r = TempRegistry::new();
         r.open()
             .write(|tx| {
-                insert_device(tx, &new_device("1001", "2030-01-31"))?;
+                insert_device(tx, &new_device("1001", "2030-01-31"), at(0))?;
                 let (device, _) = bind_device(tx, "1001")?.unwrap();
-                insert_user(tx, &new_user("boss", Role::Master), Some(device), 100)
+                insert_user(tx, &new_user("boss", Role::Master), Some(device), at(100))
             })
             .unwrap();
         r
@@ -532,7 +607,7 @@ mod tests {
                 .write(|tx| {
                     let boss = find_user(tx, "boss")?.unwrap();
                     let device = boss.device.unwrap().id;
-                    revoke(tx, boss.id, device, boss.id, NOW, NOW + 1800, None)
+                    revoke(tx, boss.id, device, boss.id, at(NOW), at(NOW + 1800), None)
                 })
                 .unwrap();
         });
@@ -550,7 +625,7 @@ mod tests {
             r.open()
                 .write(|tx| {
                     let boss = find_user(tx, "boss")?.unwrap();
-                    record_failure(tx, boss.id, NOW, true)
+                    record_failure(tx, boss.id, at(NOW), true)
                 })
                 .unwrap();
         });
@@ -581,7 +656,7 @@ mod tests {
         });
         assert!(!ran);
         assert!(
-            matches!(result, Err(Error::Verification { ref reason, .. }) if *reason == Msg::WrongPasswordOrCode)
+            matches!(result, Err(Error::Verification { ref reason, .. }) if **reason == Msg::WrongPasswordOrCode)
         );
         assert_eq!(
             audit(&r),
@@ -612,7 +687,7 @@ mod tests {
                     reason, locked_now, ..
                 }) => {
                     assert_eq!(
-                        reason,
+                        *reason,
                         Msg::CodeWrong {
                             serial: "1001".into()
                         }
@@ -643,7 +718,7 @@ mod tests {
         );
         assert!(!ran);
         assert!(
-            matches!(result, Err(Error::Verification { ref reason, .. }) if *reason == Msg::WrongPasswordOrCode)
+            matches!(result, Err(Error::Verification { ref reason, .. }) if **reason == Msg::WrongPasswordOrCode)
         );
         assert_eq!(last_step_of(&r), None);
         assert_eq!(

@@ -52,6 +52,25 @@ fn passwd_sets_a_hash_that_revoke_then_accepts() {
     assert!(!audit.contains("secret phrase"));
 }
 
+/// `passwd` reports the login and whether a password was replaced, the
+/// same in JSON and CSV.
+#[test]
+fn passwd_reports_the_first_password_and_a_change_in_json_and_csv() {
+    let r = Registry::demo_without_password();
+    Test::on(&r)
+        .args(["--format", "json", "passwd", "taro01", "--password-stdin"])
+        .stdin("a first secret phrase\n")
+        .stdout("{\n  \"login_id\": \"taro01\",\n  \"changed\": false\n}\n")
+        .run();
+    let current = r.file("current.txt", "a first secret phrase\n");
+    Test::on(&r)
+        .args(["--format", "csv", "passwd", "taro01", "--password-stdin"])
+        .args(["--current-password-file", current.to_str().unwrap()])
+        .stdin("a second secret phrase\n")
+        .stdout("login_id,changed\ntaro01,true\n")
+        .run();
+}
+
 #[test]
 fn passwd_refusals() {
     let r = Registry::demo();

@@ -245,7 +245,7 @@ fn a_registry_with_a_newer_schema_is_refused_untouched() {
     insta::assert_snapshot!(transcript, @"
         exit 8
         [stderr]
-        error: [DIR]/registry.db: the registry has schema version 99, newer than this tokenctl understands (3); upgrade tokenctl. The file was left untouched
+        error: [DIR]/registry.db: the registry has schema version 99, newer than this tokenctl understands (4); upgrade tokenctl. The file was left untouched
         ");
     let transcript = r
         .run(&["revoke", "--as", "taro01", "hamako01", "--dry-run"])
@@ -253,7 +253,7 @@ fn a_registry_with_a_newer_schema_is_refused_untouched() {
     insta::assert_snapshot!(transcript, @"
         exit 8
         [stderr]
-        error: [DIR]/registry.db: the registry has schema version 99, newer than this tokenctl understands (3); upgrade tokenctl. The file was left untouched
+        error: [DIR]/registry.db: the registry has schema version 99, newer than this tokenctl understands (4); upgrade tokenctl. The file was left untouched
         ");
     assert_eq!(r.snapshot(), before);
 }
@@ -445,4 +445,37 @@ fn a_local_registry_is_written_whatever_the_network_override_says() {
             serde_json::json!([])
         );
     }
+}
+
+/// `init` reports the registry and its key file, in JSON as in CSV (the
+/// second registry reuses the key file the first created).
+#[test]
+fn init_reports_the_registry_and_its_key_in_json_and_csv() {
+    let r = Registry::empty();
+    let out = r
+        .run(&["--format", "json", "init", "--simulation"])
+        .succeeds()
+        .json();
+    let fingerprint = out["key_fingerprint"].as_str().unwrap().to_string();
+    assert_eq!(
+        out,
+        serde_json::json!({
+            "path": r.path.display().to_string(),
+            "mode": "simulation",
+            "key_file": r.key_path().display().to_string(),
+            "key_created": true,
+            "key_fingerprint": fingerprint,
+            "demo": false,
+        })
+    );
+    let second = r.dir.path().join("second.db");
+    Test::on(&r)
+        .env("TOKENCTL_DB", &second)
+        .args(["--format", "csv", "init", "--demo"])
+        .stdout(format!(
+            "path,mode,key_file,key_created,key_fingerprint,demo\n{},simulation,{},false,{fingerprint},true\n",
+            second.display(),
+            r.key_path().display(),
+        ))
+        .run();
 }

@@ -428,75 +428,99 @@ fn the_code_window_is_one_step_either_side_for_every_device_kind() {
         SHA1-6-30 -2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA1-6-30; enter the code the device shows now
+        error: device SHA1-6-30 shows codes of a clock off by about 1 minute(s); if it is the right device, run `tokenctl resync SHA1-6-30` with two consecutive codes
         SHA1-6-30 +2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA1-6-30; enter the code the device shows now
+        error: device SHA1-6-30 shows codes of a clock off by about 1 minute(s); if it is the right device, run `tokenctl resync SHA1-6-30` with two consecutive codes
         SHA1-8-30 -2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA1-8-30; enter the code the device shows now
+        error: device SHA1-8-30 shows codes of a clock off by about 1 minute(s); if it is the right device, run `tokenctl resync SHA1-8-30` with two consecutive codes
         SHA1-8-30 +2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA1-8-30; enter the code the device shows now
+        error: device SHA1-8-30 shows codes of a clock off by about 1 minute(s); if it is the right device, run `tokenctl resync SHA1-8-30` with two consecutive codes
         SHA1-6-60 -2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA1-6-60; enter the code the device shows now
+        error: device SHA1-6-60 shows codes of a clock off by about 2 minute(s); if it is the right device, run `tokenctl resync SHA1-6-60` with two consecutive codes
         SHA1-6-60 +2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA1-6-60; enter the code the device shows now
+        error: device SHA1-6-60 shows codes of a clock off by about 2 minute(s); if it is the right device, run `tokenctl resync SHA1-6-60` with two consecutive codes
         SHA1-8-60 -2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA1-8-60; enter the code the device shows now
+        error: device SHA1-8-60 shows codes of a clock off by about 2 minute(s); if it is the right device, run `tokenctl resync SHA1-8-60` with two consecutive codes
         SHA1-8-60 +2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA1-8-60; enter the code the device shows now
+        error: device SHA1-8-60 shows codes of a clock off by about 2 minute(s); if it is the right device, run `tokenctl resync SHA1-8-60` with two consecutive codes
         SHA256-6-30 -2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA256-6-30; enter the code the device shows now
+        error: device SHA256-6-30 shows codes of a clock off by about 1 minute(s); if it is the right device, run `tokenctl resync SHA256-6-30` with two consecutive codes
         SHA256-6-30 +2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA256-6-30; enter the code the device shows now
+        error: device SHA256-6-30 shows codes of a clock off by about 1 minute(s); if it is the right device, run `tokenctl resync SHA256-6-30` with two consecutive codes
         SHA256-8-30 -2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA256-8-30; enter the code the device shows now
+        error: device SHA256-8-30 shows codes of a clock off by about 1 minute(s); if it is the right device, run `tokenctl resync SHA256-8-30` with two consecutive codes
         SHA256-8-30 +2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA256-8-30; enter the code the device shows now
+        error: device SHA256-8-30 shows codes of a clock off by about 1 minute(s); if it is the right device, run `tokenctl resync SHA256-8-30` with two consecutive codes
         SHA256-6-60 -2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA256-6-60; enter the code the device shows now
+        error: device SHA256-6-60 shows codes of a clock off by about 2 minute(s); if it is the right device, run `tokenctl resync SHA256-6-60` with two consecutive codes
         SHA256-6-60 +2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA256-6-60; enter the code the device shows now
+        error: device SHA256-6-60 shows codes of a clock off by about 2 minute(s); if it is the right device, run `tokenctl resync SHA256-6-60` with two consecutive codes
         SHA256-8-60 -2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA256-8-60; enter the code the device shows now
+        error: device SHA256-8-60 shows codes of a clock off by about 2 minute(s); if it is the right device, run `tokenctl resync SHA256-8-60` with two consecutive codes
         SHA256-8-60 +2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA256-8-60; enter the code the device shows now
+        error: device SHA256-8-60 shows codes of a clock off by about 2 minute(s); if it is the right device, run `tokenctl resync SHA256-8-60` with two consecutive codes
         SHA512-6-30 -2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA512-6-30; enter the code the device shows now
+        error: device SHA512-6-30 shows codes of a clock off by about 1 minute(s); if it is the right device, run `tokenctl resync SHA512-6-30` with two consecutive codes
         SHA512-6-30 +2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA512-6-30; enter the code the device shows now
+        error: device SHA512-6-30 shows codes of a clock off by about 1 minute(s); if it is the right device, run `tokenctl resync SHA512-6-30` with two consecutive codes
         SHA512-8-30 -2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA512-8-30; enter the code the device shows now
+        error: device SHA512-8-30 shows codes of a clock off by about 1 minute(s); if it is the right device, run `tokenctl resync SHA512-8-30` with two consecutive codes
         SHA512-8-30 +2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA512-8-30; enter the code the device shows now
+        error: device SHA512-8-30 shows codes of a clock off by about 1 minute(s); if it is the right device, run `tokenctl resync SHA512-8-30` with two consecutive codes
         SHA512-6-60 -2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA512-6-60; enter the code the device shows now
+        error: device SHA512-6-60 shows codes of a clock off by about 2 minute(s); if it is the right device, run `tokenctl resync SHA512-6-60` with two consecutive codes
         SHA512-6-60 +2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA512-6-60; enter the code the device shows now
+        error: device SHA512-6-60 shows codes of a clock off by about 2 minute(s); if it is the right device, run `tokenctl resync SHA512-6-60` with two consecutive codes
         SHA512-8-60 -2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA512-8-60; enter the code the device shows now
+        error: device SHA512-8-60 shows codes of a clock off by about 2 minute(s); if it is the right device, run `tokenctl resync SHA512-8-60` with two consecutive codes
         SHA512-8-60 +2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA512-8-60; enter the code the device shows now
+        error: device SHA512-8-60 shows codes of a clock off by about 2 minute(s); if it is the right device, run `tokenctl resync SHA512-8-60` with two consecutive codes
         ");
 }
 

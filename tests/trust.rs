@@ -603,7 +603,7 @@ fn a_newer_schema_in_the_wal_is_refused_before_anything_is_written() {
         insta::allow_duplicates! { insta::assert_snapshot!(transcript, @"
             exit 8
             [stderr]
-            error: [DIR]/registry.db: the registry has schema version 99, newer than this tokenctl understands (3); upgrade tokenctl. The file was left untouched
+            error: [DIR]/registry.db: the registry has schema version 99, newer than this tokenctl understands (4); upgrade tokenctl. The file was left untouched
             "); }
     }
     assert_eq!(std::fs::read(&r.path).unwrap(), main_file);
@@ -707,7 +707,7 @@ fn a_registry_from_before_sealing_is_upgraded_by_the_first_write() {
         taro01 was not locked.
         [stderr]
         note: this registry's device secrets are now sealed under a new key file, [DIR]/registry.key. Back it up apart from the registry: without it the device secrets cannot be used.
-        note: the registry was upgraded from schema 1 to 3: every secret sealed and every row authenticated under the key
+        note: the registry was upgraded from schema 1 to 4: every secret sealed and every row authenticated under the key
         ");
     assert!(r.key_path().exists());
     let bytes = all_bytes(&r);
@@ -715,7 +715,7 @@ fn a_registry_from_before_sealing_is_upgraded_by_the_first_write() {
     let json = r.run(&["check", "--format", "json"]).succeeds().json();
     assert_eq!(json["ok"], true, "{json:#}");
     assert_eq!(json["audit_rows"], 3, "init, upgrade, recovery");
-    assert_eq!(r.query_i64("PRAGMA user_version"), 3);
+    assert_eq!(r.query_i64("PRAGMA user_version"), 4);
     // The expiry format is a CHECK of the rebuilt table now.
     let conn = rusqlite::Connection::open(&r.path).unwrap();
     assert!(

@@ -1,5 +1,6 @@
-//! `otp SERIAL [--at RFC3339]`: the simulated device. Prints the code it
-//! shows, digits only, and never the secret. Only on a simulation registry:
+//! `otp SERIAL [--at RFC3339] [--clock-offset DURATION]`: the simulated
+//! device, its clock right or off by DURATION. Prints the code it shows,
+//! digits only, and never the secret. Only on a simulation registry:
 //! on a live one, codes come from the device alone.
 
 use std::io::Write;
@@ -24,7 +25,8 @@ pub fn run(ctx: &Context, store: &mut Store, args: &OtpArgs, out: &mut dyn Write
             .ok_or_else(|| Error::UnknownSerial(args.serial.clone()))?;
         open_key(tx, &device)
     })?;
-    let code = key.code_at(at.timestamp());
+    // A drifted device shows the code of its own clock's instant.
+    let code = key.code_at(at.timestamp() + args.clock_offset.unwrap_or(0));
     match ctx.out.format {
         // Digits only: what a script reads, and what the device shows.
         Format::Table => writeln!(out, "{code}")?,

@@ -11,7 +11,7 @@ use crate::cli::RegisterArgs;
 use crate::cmd::record;
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::output::{Format, csv_writer, from_unix, rfc3339, write_json};
+use crate::output::{Format, csv_writer, rfc3339, write_json};
 use crate::prompt::PasswordInput;
 use crate::rules::calendar::japan_date;
 use crate::rules::disposal;
@@ -70,9 +70,8 @@ pub fn run(
                 .as_ref()
                 .expect("registration signs with the device");
             let now = signed.at;
-            let now_unix = now.timestamp();
             let previous = previous_device_id(tx, user.id)?;
-            users::register(tx, user.id, device.id, now_unix)?;
+            users::register(tx, user.id, device.id, now)?;
             if device.out_of_use_since.is_some() {
                 clear_out_of_use(tx, device.id)?;
             }
@@ -80,7 +79,7 @@ pub fn run(
             if let Some(old) = previous {
                 let remaining = holders(tx, old)?.len();
                 if disposal::registration_retires(previous, device.id, remaining) {
-                    retired = mark_out_of_use(tx, old, device.id, now_unix)?;
+                    retired = mark_out_of_use(tx, old, device.id, now)?;
                 }
             }
             let previous_serial = match previous {
@@ -122,24 +121,35 @@ pub fn run(
 /// The user's side of the registration rule, as an error.
 fn check_user(user: &UserRow, now: DateTime<Utc>) -> Result<()> {
     let current = user.device.as_ref().map(|d| d.serial.as_str());
-    let registrable_at = user.registrable_at.map(from_unix);
-    registration::check_user(&user.login_id, user.status(), current, registrable_at, now).map_err(
-        |refusal| match refusal {
-            UserRefusal::Rule(rule) => Error::Rule(rule),
-            UserRefusal::TooEarly { registrable_at } => Error::TooEarly {
-                login_id: user.login_id.clone(),
-                registrable_at,
-                remaining: registrable_at - now,
-            },
-        },
+    registration::check_user(
+        &user.login_id,
+        user.status(),
+        current,
+        user.registrable_at,
+        now,
     )
+    .map_err(|refusal| match refusal {
+        UserRefusal::Rule(rule) => Error::Rule(rule),
+        UserRefusal::TooEarly { registrable_at } => Error::TooEarly {
+            login_id: user.login_id.clone(),
+            registrable_at,
+            remaining: registrable_at - now,
+        },
+    })
 }
 
 /// The device's side of the registration rule, as an error.
 fn check_device(device: &DeviceRow, now: DateTime<Utc>) -> Result<()> {
+    // A lost device is not in anyone's hands: whoever shows its code is not
+    // the organisation.
+    if device.lost_at.is_some() {
+        return Err(Error::refused(Msg::LostNotRegistrable {
+            serial: device.serial.clone(),
+        }));
+    }
     registration::check_device(
         &device.serial,
-        device.disposed_at.map(from_unix),
+        device.disposed_at,
         device.expires,
         japan_date(now),
     )?;

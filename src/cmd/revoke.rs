@@ -16,6 +16,7 @@ use crate::cli::RevokeArgs;
 use crate::cmd::{master_factors, password_prompt, record, require_user};
 use crate::context::Context;
 use crate::error::{Error, Result, TargetFailure};
+use crate::output::IsoDate;
 use crate::output::{
     Format, Output, USER_SCREEN, csv_writer, progress, rfc3339, write_json, write_table,
 };
@@ -46,6 +47,8 @@ pub struct RevokeRequest {
     /// A revocation the bank carried out: its reference, and when.
     pub bank_reference: Option<String>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// With a bank reference: the device was lost.
+    pub lost: bool,
 }
 
 impl From<RevokeArgs> for RevokeRequest {
@@ -65,6 +68,7 @@ impl From<RevokeArgs> for RevokeRequest {
             yes: a.yes,
             bank_reference: a.bank_reference,
             revoked_at: a.revoked_at,
+            lost: a.lost,
         }
     }
 }
@@ -115,12 +119,9 @@ struct Preview<'a> {
     master: &'a str,
 }
 
-pub fn run(
-    ctx: &Context,
-    store: &mut Store,
-    req: &RevokeRequest,
-    out: &mut dyn Write,
-) -> Result<()> {
+/// The request's own checks, before anything is read: which kind of
+/// revocation it is, and the bank's revocation instant (never in the future).
+fn checked_request(ctx: &Context, req: &RevokeRequest) -> Result<(Kind, Option<DateTime<Utc>>)> {
     if req.targets_file.as_deref() == Some("-") && matches!(req.password, PasswordInput::Stdin) {
         return Err(Error::usage(Msg::StdinTwice));
     }
@@ -137,16 +138,22 @@ pub fn run(
     {
         return Err(Error::usage(Msg::BankReferenceInvalid));
     }
-    let window = req.expiring_within;
-    let bank_revoked_at = match req.revoked_at {
-        None => None,
-        Some(at) => {
-            if at > ctx.clock.now() {
-                return Err(Error::usage(Msg::RevokedAtInFuture { at: rfc3339(at) }));
-            }
-            Some(at)
+    match req.revoked_at {
+        Some(at) if at > ctx.clock.now() => {
+            Err(Error::usage(Msg::RevokedAtInFuture { at: rfc3339(at) }))
         }
-    };
+        at => Ok((kind, at)),
+    }
+}
+
+pub fn run(
+    ctx: &Context,
+    store: &mut Store,
+    req: &RevokeRequest,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let (kind, bank_revoked_at) = checked_request(ctx, req)?;
+    let window = req.expiring_within;
     // A first look at the clock, to check and show targets before asking
     // for anything; the action itself uses the instant pinned after the
     // last prompt.
@@ -325,7 +332,6 @@ pub fn run(
     let (revoked, revoked_at, registrable) = signature.run(ctx, store, factors, confirm, |tx, signed| {
         let revoked_at = bank_revoked_at.unwrap_or(signed.at);
         let registrable = registrable_at(revoked_at);
-        let (revoked_unix, registrable_unix) = (revoked_at.timestamp(), registrable.timestamp());
         // Every target again, on rows read under the write lock at the
         // pinned instant: another process may have acted since the first look.
         let targets = resolve_targets(tx, &target_ids, HashMap::new(), japan_date(signed.at), kind)?;
@@ -341,14 +347,15 @@ pub fn run(
                 target.user.id,
                 device_id,
                 signed.signer.id,
-                revoked_unix,
-                registrable_unix,
+                revoked_at,
+                registrable,
                 req.bank_reference.as_deref(),
             )?;
+            let lost = if req.lost { "; the device was lost" } else { "" };
             let detail = match &req.bank_reference {
                 None => format!("serial {}; registrable at {}", target.serial, rfc3339(registrable)),
                 Some(reference) => format!(
-                    "serial {}; revoked by the bank at {} (reference {reference}); registrable at {}",
+                    "serial {}; revoked by the bank at {} (reference {reference}){lost}; registrable at {}",
                     target.serial,
                     rfc3339(revoked_at),
                     rfc3339(registrable)
@@ -364,6 +371,9 @@ pub fn run(
                 detail,
             )?;
             bar.inc(1);
+        }
+        if req.lost {
+            lose_all(tx, &targets, revoked_at)?;
         }
         Ok((targets, revoked_at, registrable))
     })?;
@@ -382,6 +392,25 @@ pub fn run(
             master: &master.login_id,
         },
     )
+}
+
+/// Records the targets' devices, revoked by the bank, as lost, once every
+/// target is revoked: a lost device is lost for every holder, so none may
+/// still hold it.
+fn lose_all(tx: &Tx<'_>, targets: &[Target], at: DateTime<Utc>) -> Result<()> {
+    for target in targets {
+        let Some(device) = &target.user.device else {
+            continue;
+        };
+        if let Some(holder) = users::holding(tx, device.id)?.first() {
+            return Err(Error::refused(Msg::LostStillHeld {
+                serial: device.serial.clone(),
+                login_id: holder.login_id.clone(),
+            }));
+        }
+        crate::store::devices::mark_lost(tx, device.id, at)?;
+    }
+    Ok(())
 }
 
 fn dedup(names: &mut Vec<String>) {
@@ -459,12 +488,9 @@ const ECHOED_IDS: usize = 20;
 fn select_interactively(ctx: &Context, store: &Store, today: NaiveDate) -> Result<Vec<String>> {
     let rows = store.read(users::in_service)?;
     let o = &ctx.out;
-    let (offered, expired): (Vec<_>, Vec<_>) = rows.into_iter().partition(|r| {
-        !r.expires
-            .as_deref()
-            .and_then(|e| NaiveDate::parse_from_str(e, "%Y-%m-%d").ok())
-            .is_some_and(|e| is_expired(e, today))
-    });
+    let (offered, expired): (Vec<_>, Vec<_>) = rows
+        .into_iter()
+        .partition(|r| !r.expires.is_some_and(|e| is_expired(e, today)));
     if !expired.is_empty() {
         // Never offered: only the bank can revoke an expired device.
         let ids: Vec<String> = expired.iter().map(|r| r.login_id.clone()).collect();
@@ -478,10 +504,7 @@ fn select_interactively(ctx: &Context, store: &Store, today: NaiveDate) -> Resul
                 r.name.clone(),
                 o.role(r.role),
                 r.serial.clone().unwrap_or_else(|| "-".into()),
-                r.expires
-                    .as_deref()
-                    .map(|e| o.date_text(e))
-                    .unwrap_or_default(),
+                r.expires.map(|e| o.date(e)).unwrap_or_default(),
             ]
         })
         .collect();
@@ -549,7 +572,7 @@ fn matches_filter(row: &users::ListRow, filter: &str) -> bool {
     has(&row.login_id)
         || has(&row.name)
         || row.serial.as_deref().is_some_and(has)
-        || row.expires.as_deref().is_some_and(has)
+        || row.expires.is_some_and(|e| has(IsoDate::of(e).as_str()))
 }
 
 /// The echo of a selection: its login IDs, the first `ECHOED_IDS` of them.
@@ -720,7 +743,7 @@ mod tests {
             role: Role::General,
             serial: Some(serial.into()),
             status: Status::Active,
-            expires: Some(expires.into()),
+            expires: crate::output::parse_ymd(expires),
             registrable_at: None,
             locked: false,
         }

@@ -16,11 +16,16 @@ use crate::error::{Error, Result};
 use crate::output::{Format, csv_writer, write_json};
 use crate::prompt::PasswordInput;
 use crate::signed::Signature;
-use crate::store::Store;
+use crate::store::devices::{DeviceRow, find_device, reset_device_failures};
 use crate::store::users::{UserRow, reset_failures};
+use crate::store::{Store, Tx};
 
 pub fn run(ctx: &Context, store: &mut Store, args: &UnlockArgs, out: &mut dyn Write) -> Result<()> {
-    let target = store.read(|tx| require_user(tx, &args.login_id))?;
+    let Some(login_id) = &args.login_id else {
+        let serial = args.serial.as_deref().unwrap_or_default();
+        return run_device(ctx, store, args, serial, out);
+    };
+    let target = store.read(|tx| require_user(tx, login_id))?;
     let (before, actor) = match &args.master {
         Some(master) => {
             if *master == target.login_id {
@@ -47,7 +52,7 @@ pub fn run(ctx: &Context, store: &mut Store, args: &UnlockArgs, out: &mut dyn Wr
                 |_, signer, at| master_factors(signer, at),
                 |_| Ok(()),
                 |tx, signed| {
-                    let before = require_user(tx, &args.login_id)?;
+                    let before = require_user(tx, login_id)?;
                     reset_failures(tx, before.id)?;
                     record(
                         ctx,
@@ -64,17 +69,10 @@ pub fn run(ctx: &Context, store: &mut Store, args: &UnlockArgs, out: &mut dyn Wr
             (before, master.clone())
         }
         None => {
-            if !args.yes {
-                let prompt = ctx.out.t(Msg::ConfirmRecovery {
-                    login_id: target.login_id.clone(),
-                });
-                if !ctx.term.confirm(&prompt)? {
-                    return Err(Error::Cancelled);
-                }
-            }
+            confirm_recovery(ctx, args, &target.login_id)?;
             let actor = admin_actor();
             let before = store.write(|tx| {
-                let before = require_user(tx, &args.login_id)?;
+                let before = require_user(tx, login_id)?;
                 reset_failures(tx, before.id)?;
                 record(
                     ctx,
@@ -118,6 +116,134 @@ pub fn run(ctx: &Context, store: &mut Store, args: &UnlockArgs, out: &mut dyn Wr
             Ok(())
         }
     }
+}
+
+/// `unlock --serial S`: a device locked by failed resynchronisations,
+/// signed by a master or by a recovery.
+fn run_device(
+    ctx: &Context,
+    store: &mut Store,
+    args: &UnlockArgs,
+    serial: &str,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let require = |tx: &Tx<'_>| {
+        find_device(tx, serial)?.ok_or_else(|| Error::UnknownSerial(serial.to_string()))
+    };
+    let device = store.read(require)?;
+    let targets = [device.serial.clone()];
+    let unlock = |tx: &Tx<'_>, actor: &str, action: Action, how: &str| {
+        let before = require(tx)?;
+        reset_device_failures(tx, before.id)?;
+        let detail = if before.locked {
+            format!("{how}: device lockout cleared")
+        } else {
+            format!(
+                "{how}: device was not locked; {} failure(s) cleared",
+                before.failed_attempts
+            )
+        };
+        record(ctx, tx, actor, action, &targets, Outcome::Ok, detail)?;
+        Ok(before)
+    };
+    let (before, actor) = match &args.master {
+        Some(master) => {
+            let password = PasswordInput::from_flags(
+                args.password.password_stdin,
+                args.password.password_file.clone(),
+            );
+            let signature = Signature {
+                signer: master,
+                action: Action::Unlock,
+                targets: &targets,
+                password: &password,
+                code: args.otp.as_deref(),
+                password_prompt: password_prompt(ctx, master),
+            };
+            let before = signature.run(
+                ctx,
+                store,
+                |_, signer, at| master_factors(signer, at),
+                |_| Ok(()),
+                |tx, signed| {
+                    unlock(
+                        tx,
+                        &signed.signer.login_id,
+                        Action::Unlock,
+                        "signed by a master",
+                    )
+                },
+            )?;
+            (before, master.clone())
+        }
+        None => {
+            confirm_recovery(ctx, args, &device.serial)?;
+            let actor = admin_actor();
+            let how = format!("recovery unlock by {actor}");
+            let before = store.write(|tx| unlock(tx, &actor, Action::Recovery, &how))?;
+            (before, actor)
+        }
+    };
+    render_device(ctx, &before, &actor, out)
+}
+
+fn render_device(
+    ctx: &Context,
+    before: &DeviceRow,
+    actor: &str,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let report = UnlockDeviceJson {
+        serial: &before.serial,
+        was_locked: before.locked,
+        by: actor,
+    };
+    match ctx.out.format {
+        Format::Json => write_json(out, &report),
+        Format::Csv => {
+            let mut csv = csv_writer(&ctx.out, out);
+            csv.write_record(["serial", "was_locked", "by"])?;
+            let was = if report.was_locked { "true" } else { "false" };
+            csv.write_record([report.serial, was, report.by])?;
+            Ok(csv.flush()?)
+        }
+        Format::Table => {
+            let serial = before.serial.clone();
+            let message = if before.locked {
+                Msg::DeviceUnlocked {
+                    serial,
+                    actor: actor.to_string(),
+                }
+            } else {
+                Msg::DeviceWasNotLocked { serial }
+            };
+            writeln!(out, "{}", ctx.out.t(message))?;
+            Ok(())
+        }
+    }
+}
+
+/// A recovery's confirmation, unless --yes.
+fn confirm_recovery(ctx: &Context, args: &UnlockArgs, target: &str) -> Result<()> {
+    if args.yes {
+        return Ok(());
+    }
+    let prompt = ctx.out.t(Msg::ConfirmRecovery {
+        login_id: target.to_string(),
+    });
+    if ctx.term.confirm(&prompt)? {
+        Ok(())
+    } else {
+        Err(Error::Cancelled)
+    }
+}
+
+/// What `unlock --serial S --format json` prints.
+#[derive(Serialize)]
+struct UnlockDeviceJson<'a> {
+    serial: &'a str,
+    was_locked: bool,
+    by: &'a str,
 }
 
 /// What `unlock --format json` prints.

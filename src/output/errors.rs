@@ -38,14 +38,29 @@ pub fn lines_in(error: &Error, lang: Lang) -> Vec<String> {
         }
         Error::Verification {
             login_id,
+            locked_now,
+            hint,
+            ..
+        } => {
+            if let Some(hint) = hint {
+                lines.push(hint.text(lang));
+            }
+            if *locked_now {
+                let login_id = login_id.clone();
+                lines.push(Msg::LockedNow { login_id }.text(lang));
+            }
+        }
+        Error::DeviceVerification {
+            serial,
             locked_now: true,
             ..
         } => lines.push(
-            Msg::LockedNow {
-                login_id: login_id.clone(),
+            Msg::DeviceLockedNow {
+                serial: serial.clone(),
             }
             .text(lang),
         ),
+        Error::DeviceVerification { .. } | Error::DeviceLocked { .. } => {}
         // The OS's reason is part of the message itself.
         Error::Io { .. } => {}
         // Regression: a registry locked past the timeout also printed

@@ -84,3 +84,8 @@ pub(crate) fn new_user(login_id: &str, role: Role) -> NewUser {
         otp_required: true,
     }
 }
+
+/// The instant `secs` seconds after the Unix epoch.
+pub(crate) fn at(secs: i64) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp(secs, 0).unwrap()
+}
