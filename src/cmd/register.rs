@@ -20,7 +20,7 @@ use crate::signed::{Factors, Signature};
 use crate::store::audit::{Action, Outcome};
 use crate::store::devices::{clear_out_of_use, find_device, mark_out_of_use, serial_of};
 use crate::store::users::{self, UserRow, holders, previous_device_id};
-use crate::store::{DeviceRow, Store};
+use crate::store::{DeviceRow, Store, Tx};
 
 struct Registered {
     login_id: String,
@@ -99,13 +99,7 @@ pub fn run(
             if device.out_of_use_since.is_some() {
                 clear_out_of_use(tx, device.id)?;
             }
-            let mut retired = false;
-            if let Some(old) = previous {
-                let remaining = holders(tx, old)?.len();
-                if disposal::registration_retires(previous, device.id, remaining) {
-                    retired = mark_out_of_use(tx, old, device.id, now)?;
-                }
-            }
+            let retired = retire_previous(tx, previous, device.id, now)?;
             let previous_serial = match previous {
                 Some(id) => serial_of(tx, id)?,
                 None => None,
@@ -137,6 +131,25 @@ pub fn run(
         },
     )?;
     write_record_or_prose(&ctx.out, out, &result, prose)
+}
+
+/// The user's previous device goes out of use when no one else holds it
+/// (a shared device stays in use for its other users). Returns whether it
+/// went out of use now.
+fn retire_previous(
+    tx: &Tx<'_>,
+    previous: Option<i64>,
+    new_device: i64,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let Some(old) = previous else {
+        return Ok(false);
+    };
+    let remaining = holders(tx, old)?.len();
+    if disposal::registration_retires(previous, new_device, remaining) {
+        return mark_out_of_use(tx, old, new_device, now);
+    }
+    Ok(false)
 }
 
 /// The user's side of the registration rule, as an error.
