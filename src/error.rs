@@ -375,6 +375,28 @@ impl From<Refusal> for Error {
     }
 }
 
+impl From<crate::rules::otp::BadCode> for Msg {
+    fn from(bad: crate::rules::otp::BadCode) -> Msg {
+        use crate::rules::otp::BadCode;
+        match bad {
+            BadCode::NotDigits { digits } => Msg::CodeDigitsOnly { digits },
+            BadCode::Length { digits, got } => Msg::CodeLength { digits, got },
+        }
+    }
+}
+
+impl From<crate::rules::otp::BadSecret> for Msg {
+    fn from(bad: crate::rules::otp::BadSecret) -> Msg {
+        use crate::rules::otp::BadSecret;
+        match bad {
+            BadSecret::Empty => Msg::SecretEmpty,
+            BadSecret::NotBase32 { position } => Msg::SecretNotBase32 { position },
+            BadSecret::InvalidBase32 => Msg::SecretInvalidBase32,
+            BadSecret::TooShort { bits, needed } => Msg::SecretTooShort { bits, needed },
+        }
+    }
+}
+
 impl From<&Refusal> for Msg {
     fn from(refusal: &Refusal) -> Msg {
         let s = |text: &String| text.clone();

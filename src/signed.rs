@@ -91,51 +91,10 @@ impl Signature<'_> {
         confirm: impl FnOnce(&Factors) -> Result<()>,
         act: impl FnOnce(&Tx<'_>, &Signed) -> Result<T>,
     ) -> Result<T> {
-        // 1. The first look.
-        let first_now = ctx.clock.now();
-        let (signer, first) = store.read(|tx| {
-            let signer = require(tx, self.signer)?;
-            if signer.locked {
-                return Ok((signer, None));
-            }
-            let first = factors(tx, &signer, first_now)?;
-            Ok((signer, Some(first)))
-        })?;
-        let Some(first) = first else {
-            store
-                .write(|tx| self.audit_failure(ctx, tx, Outcome::Refused, "the login is locked"))?;
-            return Err(locked(&signer));
-        };
-        if !first.password && first.device.is_none() {
-            return Err(Error::refused(Msg::NoSignFactor {
-                login_id: signer.login_id.clone(),
-                action: self.action.as_str().to_string(),
-            }));
-        }
-        if first.password && signer.password_hash.is_none() {
-            return Err(Error::refused(Msg::NoPasswordYet {
-                login_id: signer.login_id.clone(),
-            }));
-        }
-
-        // 2. Confirmation and credentials.
+        // 1. The first look; 2. confirmation and credentials.
+        let (signer, first) = self.first_look(ctx, store, &factors)?;
         confirm(&first)?;
-        let password = if first.password {
-            Some(
-                ctx.term
-                    .password(self.password, &self.password_prompt, false)?,
-            )
-        } else {
-            None
-        };
-        let code = match &first.device {
-            Some(device) => Some(ctx.term.code(
-                self.code,
-                &code_prompt(ctx.out.lang, &device.serial),
-                device.digits,
-            )?),
-            None => None,
-        };
+        let (password, code) = self.credentials(ctx, &first)?;
 
         // 3. One instant for the action. The slow hash is checked before
         // the write lock is taken, against the hash of the first look (the
@@ -166,37 +125,8 @@ impl Signature<'_> {
                 _ => None,
             };
             let verdict = checked.as_ref().map(|c| c.verdict);
-            let failure = match (password_ok, verdict) {
-                (true, Some(Ok(_)) | None) => None,
-                // With a password involved, every failure reads the same:
-                // telling a replayed code from a wrong one would confirm the
-                // password to whoever holds an old code. The audit row keeps
-                // the difference.
-                (ok, verdict) if first.password => Some((
-                    if verdict.is_some() {
-                        Msg::WrongPasswordOrCode
-                    } else {
-                        Msg::WrongPassword
-                    },
-                    match (ok, verdict) {
-                        (true, Some(Err(Rejection::Replayed))) => "replayed code",
-                        (false, None) => "wrong password",
-                        _ => "wrong password or code",
-                    },
-                )),
-                (_, Some(Err(Rejection::Replayed))) => Some((
-                    Msg::CodeReplayed {
-                        serial: device_serial(&now_factors).to_string(),
-                    },
-                    "replayed code",
-                )),
-                _ => Some((
-                    Msg::CodeWrong {
-                        serial: device_serial(&now_factors).to_string(),
-                    },
-                    "wrong code",
-                )),
-            };
+            let serial = device_serial(&now_factors);
+            let failure = failure_of(first.password, password_ok, verdict, serial);
             if let Some((reason, what)) = failure {
                 let hint = checked
                     .as_ref()
@@ -222,6 +152,68 @@ impl Signature<'_> {
             };
             act(tx, &signed).map(|value| (Commit::Yes, Ok(value)))
         })?
+    }
+
+    /// The first look, on a read snapshot: the signer exists, is not
+    /// locked (a locked login's attempt is audited), and the caller's rule
+    /// names factors the signer has.
+    fn first_look(
+        &self,
+        ctx: &Context,
+        store: &mut Store,
+        factors: &impl Fn(&Tx<'_>, &UserRow, DateTime<Utc>) -> Result<Factors>,
+    ) -> Result<(UserRow, Factors)> {
+        let first_now = ctx.clock.now();
+        let (signer, first) = store.read(|tx| {
+            let signer = require(tx, self.signer)?;
+            if signer.locked {
+                return Ok((signer, None));
+            }
+            let first = factors(tx, &signer, first_now)?;
+            Ok((signer, Some(first)))
+        })?;
+        let Some(first) = first else {
+            store
+                .write(|tx| self.audit_failure(ctx, tx, Outcome::Refused, "the login is locked"))?;
+            return Err(locked(&signer));
+        };
+        if !first.password && first.device.is_none() {
+            return Err(Error::refused(Msg::NoSignFactor {
+                login_id: signer.login_id.clone(),
+                action: self.action.as_str().to_string(),
+            }));
+        }
+        if first.password && signer.password_hash.is_none() {
+            return Err(Error::refused(Msg::NoPasswordYet {
+                login_id: signer.login_id.clone(),
+            }));
+        }
+        Ok((signer, first))
+    }
+
+    /// The password and the code the factors need, given or asked for.
+    fn credentials(
+        &self,
+        ctx: &Context,
+        first: &Factors,
+    ) -> Result<(Option<String>, Option<String>)> {
+        let password = if first.password {
+            Some(
+                ctx.term
+                    .password(self.password, &self.password_prompt, false)?,
+            )
+        } else {
+            None
+        };
+        let code = match &first.device {
+            Some(device) => Some(ctx.term.code(
+                self.code,
+                &code_prompt(ctx.out.lang, &device.serial),
+                device.digits,
+            )?),
+            None => None,
+        };
+        Ok((password, code))
     }
 
     /// Counts a failed verification toward the signer's lockout, audits
@@ -316,6 +308,46 @@ pub(crate) fn drift_hint(serial: &str, seconds: i64) -> Msg {
     Msg::ClockDrifted {
         serial: serial.to_string(),
         minutes: ((seconds.unsigned_abs() + 30) / 60).max(1),
+    }
+}
+
+/// What a failed verification says, and what its audit row records; `None`
+/// when the password (if needed) and the code (if any) verified. With a
+/// password involved, every failure reads the same: telling a replayed code
+/// from a wrong one would confirm the password to whoever holds an old
+/// code. The audit row keeps the difference.
+fn failure_of(
+    needs_password: bool,
+    password_ok: bool,
+    verdict: Option<std::result::Result<u64, Rejection>>,
+    serial: &str,
+) -> Option<(Msg, &'static str)> {
+    match (password_ok, verdict) {
+        (true, Some(Ok(_)) | None) => None,
+        (ok, verdict) if needs_password => Some((
+            if verdict.is_some() {
+                Msg::WrongPasswordOrCode
+            } else {
+                Msg::WrongPassword
+            },
+            match (ok, verdict) {
+                (true, Some(Err(Rejection::Replayed))) => "replayed code",
+                (false, None) => "wrong password",
+                _ => "wrong password or code",
+            },
+        )),
+        (_, Some(Err(Rejection::Replayed))) => Some((
+            Msg::CodeReplayed {
+                serial: serial.to_string(),
+            },
+            "replayed code",
+        )),
+        _ => Some((
+            Msg::CodeWrong {
+                serial: serial.to_string(),
+            },
+            "wrong code",
+        )),
     }
 }
 

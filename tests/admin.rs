@@ -141,6 +141,45 @@ fn unlock_of_an_unlocked_or_unknown_login() {
         .run();
 }
 
+/// `unlock` reports the login, whether it was locked and who cleared it,
+/// in JSON and CSV; a device (`--serial`) the same way under `serial`.
+#[test]
+fn unlock_reports_the_login_or_device_in_json_and_csv() {
+    let r = Registry::demo();
+    r.lock_taro(NOON_FRIDAY);
+    // The OS account tokenctl records, as the audit of `init` has it.
+    let audit = r.run(&["audit", "--format", "json"]).succeeds().json();
+    let actor = audit.as_array().unwrap().last().unwrap()["actor"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    Test::on(&r)
+        .args([
+            "--format",
+            "json",
+            "unlock",
+            "taro01",
+            "--recovery",
+            "--yes",
+        ])
+        .stdout(format!(
+            "{{\n  \"login_id\": \"taro01\",\n  \"was_locked\": true,\n  \"by\": \"{actor}\"\n}}\n"
+        ))
+        .run();
+    Test::on(&r)
+        .args([
+            "--format",
+            "csv",
+            "unlock",
+            "--serial",
+            "56789012",
+            "--recovery",
+            "--yes",
+        ])
+        .stdout(format!("serial,was_locked,by\n56789012,false,{actor}\n"))
+        .run();
+}
+
 #[test]
 fn audit_is_newest_first_and_limited() {
     let r = Registry::demo();

@@ -124,8 +124,8 @@ fn commands_convert_errors_by_from_not_by_hand() {
 }
 
 /// The rules know nothing of the command line, of serialisation or of the
-/// catalogue's wording (two rule modules still return catalogue messages:
-/// the ratchet below only goes down).
+/// catalogue's wording (one rule module, `rules/import.rs`, still returns
+/// catalogue messages: the ratchet below only goes down).
 #[test]
 fn rules_import_neither_clap_nor_serde() {
     for (rel, text) in src() {
@@ -141,7 +141,7 @@ fn rules_import_neither_clap_nor_serde() {
         .map(|(rel, _)| rel)
         .collect();
     assert!(
-        catalogue.len() <= 2,
+        catalogue.len() <= 1,
         "rules using the catalogue: {catalogue:?}"
     );
 }
@@ -162,7 +162,7 @@ fn commands_leave_the_format_to_the_output_layer() {
         })
         .collect();
     assert!(
-        matches.len() <= 13,
+        matches.len() <= 9,
         "{} format matches: {matches:#?}",
         matches.len()
     );
@@ -210,11 +210,8 @@ fn function_lengths() -> Vec<(String, usize)> {
 fn no_production_function_runs_over_80_lines() {
     const STILL_LONG: &[(&str, usize)] = &[
         ("cmd/revoke.rs run", 247),
-        ("signed.rs run", 140),
-        ("cmd/unlock.rs run", 97),
         ("cmd/import.rs run", 100),
         ("cmd/import.rs for_each_row", 93),
-        ("cmd/register.rs run", 86),
         ("output/stream_table.rs fit", 84),
     ];
     let mut over = Vec::new();

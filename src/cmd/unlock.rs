@@ -9,11 +9,10 @@ use crate::cli::UnlockArgs;
 use crate::cmd::{admin_actor, master_factors, password_prompt, record, require_user};
 use crate::context::Context;
 use crate::store::audit::{Action, Outcome};
-use serde::Serialize;
 
 use crate::catalogue::Msg;
 use crate::error::{Error, Result};
-use crate::output::{Format, csv_writer, write_json};
+use crate::output::record::{Column, Record, Value, write_record};
 use crate::prompt::PasswordInput;
 use crate::signed::Signature;
 use crate::store::devices::{DeviceRow, find_device, reset_device_failures};
@@ -27,47 +26,10 @@ pub fn run(ctx: &Context, store: &mut Store, args: &UnlockArgs, out: &mut dyn Wr
     };
     let target = store.read(|tx| require_user(tx, login_id))?;
     let (before, actor) = match &args.master {
-        Some(master) => {
-            if *master == target.login_id {
-                return Err(Error::refused(Msg::UnlockSelf {
-                    login_id: master.clone(),
-                }));
-            }
-            let targets = [target.login_id.clone()];
-            let password = PasswordInput::from_flags(
-                args.password.password_stdin,
-                args.password.password_file.clone(),
-            );
-            let signature = Signature {
-                signer: master,
-                action: Action::Unlock,
-                targets: &targets,
-                password: &password,
-                code: args.otp.as_deref(),
-                password_prompt: password_prompt(ctx, master),
-            };
-            let before = signature.run(
-                ctx,
-                store,
-                |_, signer, at| master_factors(signer, at),
-                |_| Ok(()),
-                |tx, signed| {
-                    let before = require_user(tx, login_id)?;
-                    reset_failures(tx, before.id)?;
-                    record(
-                        ctx,
-                        tx,
-                        &signed.signer.login_id,
-                        Action::Unlock,
-                        &targets,
-                        Outcome::Ok,
-                        detail(&before, "signed by a master"),
-                    )?;
-                    Ok(before)
-                },
-            )?;
-            (before, master.clone())
-        }
+        Some(master) => (
+            signed_unlock(ctx, store, args, master, &target)?,
+            master.clone(),
+        ),
         None => {
             confirm_recovery(ctx, args, &target.login_id)?;
             let actor = admin_actor();
@@ -88,33 +50,124 @@ pub fn run(ctx: &Context, store: &mut Store, args: &UnlockArgs, out: &mut dyn Wr
             (before, actor)
         }
     };
-    let report = UnlockJson {
-        login_id: &before.login_id,
-        was_locked: before.locked,
-        by: &actor,
+    let said = if before.locked {
+        Msg::Unlocked {
+            login_id: before.login_id.clone(),
+            actor: actor.clone(),
+        }
+    } else {
+        Msg::WasNotLocked {
+            login_id: before.login_id.clone(),
+        }
     };
-    match ctx.out.format {
-        Format::Json => write_json(out, &report),
-        Format::Csv => {
-            let mut csv = csv_writer(&ctx.out, out);
-            csv.write_record(["login_id", "was_locked", "by"])?;
-            csv.write_record([
-                report.login_id,
-                if report.was_locked { "true" } else { "false" },
-                report.by,
-            ])?;
-            Ok(csv.flush()?)
+    let report = Unlocked::<Login>::new(&before.login_id, before.locked, &actor);
+    write_record(&ctx.out, out, &report, said)
+}
+
+/// Another master clears the login's lockout, signing with password and code.
+fn signed_unlock(
+    ctx: &Context,
+    store: &mut Store,
+    args: &UnlockArgs,
+    master: &str,
+    target: &UserRow,
+) -> Result<UserRow> {
+    if master == target.login_id {
+        return Err(Error::refused(Msg::UnlockSelf {
+            login_id: master.to_string(),
+        }));
+    }
+    let targets = [target.login_id.clone()];
+    let password = PasswordInput::from_flags(
+        args.password.password_stdin,
+        args.password.password_file.clone(),
+    );
+    let signature = Signature {
+        signer: master,
+        action: Action::Unlock,
+        targets: &targets,
+        password: &password,
+        code: args.otp.as_deref(),
+        password_prompt: password_prompt(ctx, master),
+    };
+    signature.run(
+        ctx,
+        store,
+        |_, signer, at| master_factors(signer, at),
+        |_| Ok(()),
+        |tx, signed| {
+            let before = require_user(tx, &target.login_id)?;
+            reset_failures(tx, before.id)?;
+            record(
+                ctx,
+                tx,
+                &signed.signer.login_id,
+                Action::Unlock,
+                &targets,
+                Outcome::Ok,
+                detail(&before, "signed by a master"),
+            )?;
+            Ok(before)
+        },
+    )
+}
+
+/// What `unlock` reports: the login or device (`S`), whether it was
+/// locked (else only its failure count was reset), and who cleared it: the
+/// signing master, or `os:ACCOUNT` for a recovery.
+struct Unlocked<'a, S> {
+    name: &'a str,
+    was_locked: bool,
+    by: &'a str,
+    subject: std::marker::PhantomData<S>,
+}
+
+impl<'a, S> Unlocked<'a, S> {
+    fn new(name: &'a str, was_locked: bool, by: &'a str) -> Self {
+        Unlocked {
+            name,
+            was_locked,
+            by,
+            subject: std::marker::PhantomData,
         }
-        Format::Table => {
-            let login_id = before.login_id.clone();
-            let message = if before.locked {
-                Msg::Unlocked { login_id, actor }
-            } else {
-                Msg::WasNotLocked { login_id }
-            };
-            writeln!(out, "{}", ctx.out.t(message))?;
-            Ok(())
-        }
+    }
+}
+
+/// What is unlocked: its columns, the first naming it.
+trait Subject {
+    const COLUMNS: &'static [Column];
+}
+
+struct Login;
+struct Device;
+
+impl Subject for Login {
+    const COLUMNS: &'static [Column] = &[
+        Column::data("login_id"),
+        Column::data("was_locked"),
+        Column::data("by"),
+    ];
+}
+
+impl Subject for Device {
+    const COLUMNS: &'static [Column] = &[
+        Column::data("serial"),
+        Column::data("was_locked"),
+        Column::data("by"),
+    ];
+}
+
+impl<S: Subject> Record for Unlocked<'_, S> {
+    fn columns() -> &'static [Column] {
+        S::COLUMNS
+    }
+
+    fn values(&self) -> Vec<Value<'_>> {
+        vec![
+            Value::Text(self.name),
+            Value::Bool(self.was_locked),
+            Value::Text(self.by),
+        ]
     }
 }
 
@@ -193,34 +246,17 @@ fn render_device(
     actor: &str,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let report = UnlockDeviceJson {
-        serial: &before.serial,
-        was_locked: before.locked,
-        by: actor,
+    let serial = before.serial.clone();
+    let said = if before.locked {
+        Msg::DeviceUnlocked {
+            serial,
+            actor: actor.to_string(),
+        }
+    } else {
+        Msg::DeviceWasNotLocked { serial }
     };
-    match ctx.out.format {
-        Format::Json => write_json(out, &report),
-        Format::Csv => {
-            let mut csv = csv_writer(&ctx.out, out);
-            csv.write_record(["serial", "was_locked", "by"])?;
-            let was = if report.was_locked { "true" } else { "false" };
-            csv.write_record([report.serial, was, report.by])?;
-            Ok(csv.flush()?)
-        }
-        Format::Table => {
-            let serial = before.serial.clone();
-            let message = if before.locked {
-                Msg::DeviceUnlocked {
-                    serial,
-                    actor: actor.to_string(),
-                }
-            } else {
-                Msg::DeviceWasNotLocked { serial }
-            };
-            writeln!(out, "{}", ctx.out.t(message))?;
-            Ok(())
-        }
-    }
+    let report = Unlocked::<Device>::new(&before.serial, before.locked, actor);
+    write_record(&ctx.out, out, &report, said)
 }
 
 /// A recovery's confirmation, unless --yes.
@@ -236,24 +272,6 @@ fn confirm_recovery(ctx: &Context, args: &UnlockArgs, target: &str) -> Result<()
     } else {
         Err(Error::Cancelled)
     }
-}
-
-/// What `unlock --serial S --format json` prints.
-#[derive(Serialize)]
-struct UnlockDeviceJson<'a> {
-    serial: &'a str,
-    was_locked: bool,
-    by: &'a str,
-}
-
-/// What `unlock --format json` prints.
-#[derive(Serialize)]
-struct UnlockJson<'a> {
-    login_id: &'a str,
-    /// Whether the login was locked (else only its failure count was reset).
-    was_locked: bool,
-    /// Who cleared it: the signing master, or `os:ACCOUNT` for a recovery.
-    by: &'a str,
 }
 
 /// The audit detail, from the target's rows as read in the transaction.

@@ -11,10 +11,10 @@
 
 use std::io::Write;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::ser::{SerializeMap, Serializer};
 
-use super::{JsonArray, Output, csv_writer, rfc3339, write_json, write_table};
+use super::{IsoDate, JsonArray, Output, csv_writer, rfc3339, write_json, write_table};
 use crate::catalogue::Msg;
 use crate::error::Result;
 
@@ -55,6 +55,8 @@ pub(crate) enum Value<'a> {
     Bool(bool),
     Instant(DateTime<Utc>),
     MaybeInstant(Option<DateTime<Utc>>),
+    /// `YYYY-MM-DD` in JSON and CSV; the bank's wording in a table.
+    Date(NaiveDate),
     /// A JSON array; space-separated in CSV and tables.
     Names(&'a [String]),
     /// A JSON and CSV boolean; in a table, the label of its value.
@@ -79,6 +81,7 @@ impl Value<'_> {
             Value::Count(n) => n.to_string(),
             Value::Instant(at) => rfc3339(*at),
             Value::MaybeInstant(at) => at.map(rfc3339).unwrap_or_default(),
+            Value::Date(d) => IsoDate::of(*d).as_str().to_string(),
             Value::Names(names) => names.join(" "),
             Value::Flag { value, .. } | Value::Bool(value) => value.to_string(),
             Value::Named { name, .. } => (*name).to_string(),
@@ -89,6 +92,7 @@ impl Value<'_> {
         match self {
             Value::Maybe(None) | Value::MaybeInstant(None) => "-".to_string(),
             Value::Instant(at) | Value::MaybeInstant(Some(at)) => o.instant(*at),
+            Value::Date(d) => o.date(*d),
             Value::Flag { value, yes, no } => o.t(if *value { yes.clone() } else { no.clone() }),
             Value::Named {
                 label: Some(label), ..
@@ -106,6 +110,7 @@ impl serde::Serialize for Value<'_> {
             Value::Count(n) => s.serialize_i64(*n),
             Value::Instant(at) => s.serialize_str(&rfc3339(*at)),
             Value::MaybeInstant(at) => at.map(rfc3339).serialize(s),
+            Value::Date(d) => IsoDate::of(*d).serialize(s),
             Value::Names(names) => names.serialize(s),
             Value::Flag { value, .. } | Value::Bool(value) => s.serialize_bool(*value),
         }

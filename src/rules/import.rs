@@ -193,7 +193,7 @@ pub fn device(fields: &impl Fields) -> Result<NewDevice, Msg> {
     check_id("serial", &serial)?;
     let secret = parse_secret(fields.get("secret")).map_err(|problem| Msg::DeviceSecret {
         serial: quote_field(&serial),
-        problem: Box::new(problem),
+        problem: Box::new(problem.into()),
     })?;
     let expires = parse_date(fields.get("expires")).ok_or_else(|| Msg::ExpiresInvalid {
         quoted: quote_field(fields.get("expires")),

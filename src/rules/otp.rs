@@ -11,7 +11,6 @@ use std::fmt;
 use std::str::FromStr;
 use zeroize::Zeroizing;
 
-use crate::catalogue::Msg;
 use totp_rs::{Builder, Totp};
 
 /// Steps either side of the current one that are still accepted.
@@ -117,13 +116,22 @@ pub enum Rejection {
     Replayed,
 }
 
+/// Why a typed code is not a code of the device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BadCode {
+    /// Not all digits (or nothing at all).
+    NotDigits { digits: u8 },
+    /// Digits, but not as many as the device shows.
+    Length { digits: u8, got: usize },
+}
+
 /// Checks the shape of a typed code: all digits, the device's length.
-pub fn check_format(code: &str, digits: u8) -> Result<(), Msg> {
+pub fn check_format(code: &str, digits: u8) -> Result<(), BadCode> {
     if code.is_empty() || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Msg::CodeDigitsOnly { digits });
+        return Err(BadCode::NotDigits { digits });
     }
     if code.len() != usize::from(digits) {
-        return Err(Msg::CodeLength {
+        return Err(BadCode::Length {
             digits,
             got: code.len(),
         });
@@ -245,8 +253,24 @@ fn nearest_first(centre: u64, reach: u64) -> impl Iterator<Item = u64> {
 /// in use are not turned away; only ones too short to mean anything are.
 pub const MIN_SECRET_BYTES: usize = 10;
 
+/// Why a device secret is refused. It never carries any part of the
+/// secret: only a position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BadSecret {
+    Empty,
+    /// A character that is not base32, at this (1-based) position.
+    NotBase32 {
+        position: usize,
+    },
+    InvalidBase32,
+    TooShort {
+        bits: usize,
+        needed: usize,
+    },
+}
+
 /// Decodes an RFC 4648 base32 secret, forgiving case, spaces and padding.
-pub fn parse_secret(text: &str) -> Result<Vec<u8>, Msg> {
+pub fn parse_secret(text: &str) -> Result<Vec<u8>, BadSecret> {
     let cleaned: String = text
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')
@@ -254,7 +278,7 @@ pub fn parse_secret(text: &str) -> Result<Vec<u8>, Msg> {
         .trim_end_matches('=')
         .to_ascii_uppercase();
     if cleaned.is_empty() {
-        return Err(Msg::SecretEmpty);
+        return Err(BadSecret::Empty);
     }
     // The position, never the character: error messages must not leak
     // any part of a secret.
@@ -262,16 +286,16 @@ pub fn parse_secret(text: &str) -> Result<Vec<u8>, Msg> {
         .chars()
         .position(|c| !matches!(c, 'A'..='Z' | '2'..='7'))
     {
-        return Err(Msg::SecretNotBase32 {
+        return Err(BadSecret::NotBase32 {
             position: position + 1,
         });
     }
     totp_rs::Secret::try_from_base32(&cleaned)
         .map(|s| s.as_bytes().to_vec())
-        .map_err(|_| Msg::SecretInvalidBase32)
+        .map_err(|_| BadSecret::InvalidBase32)
         .and_then(|bytes| {
             if bytes.len() < MIN_SECRET_BYTES {
-                Err(Msg::SecretTooShort {
+                Err(BadSecret::TooShort {
                     bits: bytes.len() * 8,
                     needed: MIN_SECRET_BYTES * 8,
                 })
@@ -391,7 +415,7 @@ mod tests {
         assert!(parse_secret("").is_err());
         assert_eq!(
             parse_secret("JBSW"),
-            Err(Msg::SecretTooShort {
+            Err(BadSecret::TooShort {
                 bits: 16,
                 needed: 80
             }),
