@@ -661,9 +661,9 @@ pub fn transcript(
 
 /// The one redaction of what changes from run to run: the temp dir (as
 /// given and as the OS resolves it) becomes `[DIR]`, the checkout (where
-/// the fixtures are) `[REPO]`, any other temp dir `[OTHER DIR]`; with `hex`, lowercase
-/// hex of 16 characters or more (key fingerprints, registry IDs, MACs,
-/// audit heads) becomes `[HEX]`; with `real_clock` (no `TOKENCTL_NOW`), a
+/// the fixtures are) `[REPO]`, any other temp dir `[OTHER DIR]`; with
+/// `hex`, lowercase hex of 16 characters or more (key fingerprints,
+/// registry IDs, MACs, audit heads) becomes `[HEX]`; with `real_clock` (no `TOKENCTL_NOW`), a
 /// date-time within a day of the real now (`YYYY-MM-DDTHH:MM…` or
 /// `YYYY-MM-DD HH:MM…`, to the end of its offset) becomes `[TIME]`, while
 /// other date-times (fixture dates, examples in messages) stay.
@@ -854,4 +854,39 @@ pub fn read_a_little_then_close(mut cmd: Command) -> std::process::Output {
         .expect("the first bytes");
     drop(child.stdout.take());
     child.wait_with_output().expect("wait")
+}
+
+#[test]
+fn the_redaction_keeps_what_does_not_change_from_run_to_run() {
+    let r = Registry::empty();
+    let other = Registry::empty();
+    let now = chrono::Utc::now();
+    let text = format!(
+        "{dir}/registry.db {repo}/fixtures/x {other}/y key 0123456789abcdef0123 serial 23456789 \
+         at {now} expires 2026-12-30 like 2026-11-24T08:10:00+09:00 word deadbeefdeadbeefdeadbeefx\n",
+        dir = r.dir.path().display(),
+        repo = env!("CARGO_MANIFEST_DIR"),
+        other = other.dir.path().display(),
+        now = now.format("%Y-%m-%dT%H:%M:%S%.3f%:z"),
+    );
+    assert_eq!(
+        redact(&text, r.dir.path(), true, true),
+        "[DIR]/registry.db [REPO]/fixtures/x [OTHER DIR]/y key [HEX] serial 23456789 \
+         at [TIME] expires 2026-12-30 like 2026-11-24T08:10:00+09:00 word deadbeefdeadbeefdeadbeefx\n"
+    );
+    // A fixed clock's times and, without `hex`, the hex stay as they are.
+    assert_eq!(
+        redact(&text, r.dir.path(), false, false),
+        text.replace(&r.dir.path().display().to_string(), "[DIR]")
+            .replace(env!("CARGO_MANIFEST_DIR"), "[REPO]")
+            .replace(&other.dir.path().display().to_string(), "[OTHER DIR]")
+    );
+    assert_eq!(
+        transcript(1, "out", "", r.dir.path(), false),
+        "exit 1\n[stdout]\nout\n[no final newline]\n"
+    );
+    assert_eq!(
+        transcript(0, "a  \n", "", r.dir.path(), false),
+        "exit 0\n[stdout]\na  \n[end]\n"
+    );
 }
