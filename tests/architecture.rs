@@ -228,3 +228,11 @@ fn no_production_function_runs_over_80_lines() {
     }
     assert!(over.is_empty(), "functions over 80 lines: {over:#?}");
 }
+
+/// The command line is a description of flags: it knows nothing of the
+/// store (how a command opens the registry is `cmd::needs`).
+#[test]
+fn the_command_line_knows_nothing_of_the_store() {
+    let cli = src().into_iter().find(|(rel, _)| rel == "cli.rs").unwrap().1;
+    assert!(!cli.contains("crate::store"), "cli.rs imports the store");
+}
