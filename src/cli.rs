@@ -13,7 +13,6 @@ use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 use crate::output::{Format, Lang};
 use crate::rules::inventory::DeviceState;
 use crate::rules::status::{Role, Status};
-use crate::store::Access;
 use crate::text::{BadValue, DurationError, Encoding};
 
 /// The end of `--help`: the exit codes (from `exit::EXIT_CODES`) and examples.
@@ -660,54 +659,6 @@ pub struct UnlockArgs {
     /// Do not ask for confirmation (with --recovery)
     #[arg(long, requires = "recovery")]
     pub yes: bool,
-}
-
-/// What a command needs of the registry.
-#[derive(Debug, Clone, Copy)]
-pub struct Needs {
-    pub access: Access,
-    /// The key file: to read a secret or to write (every audit row is
-    /// chained under it).
-    pub key: bool,
-}
-
-impl Command {
-    pub fn needs(&self) -> Needs {
-        let read_only = Needs {
-            access: Access::ReadOnly,
-            key: false,
-        };
-        let read_with_key = Needs {
-            access: Access::ReadOnly,
-            key: true,
-        };
-        let write = Needs {
-            access: Access::ReadWrite,
-            key: true,
-        };
-        match self {
-            Command::List(_)
-            | Command::Expiring(_)
-            | Command::Audit(_)
-            | Command::Notices(_)
-            | Command::Devices(_)
-            | Command::History(_) => read_only,
-            Command::Identify(_) => read_with_key,
-            Command::DisposeNote(a) if !a.mark_disposed => read_only,
-            Command::Revoke(a) if a.dry_run => read_with_key,
-            Command::Otp(_) => read_with_key,
-            Command::Check(a) => Needs {
-                access: if a.backup {
-                    Access::InspectCopy
-                } else {
-                    Access::Inspect
-                },
-                key: true,
-            },
-            Command::Backup(_) => read_with_key,
-            _ => write,
-        }
-    }
 }
 
 #[derive(Debug, Args)]

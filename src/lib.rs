@@ -199,7 +199,7 @@ fn execute(cli: Cli, lang: Lang, out: &mut dyn Write) -> Result<i32> {
     if let Command::Restore(args) = &cli.command {
         return cmd::restore::run(&ctx, &path, &key_path, args, out);
     }
-    let needs = cli.command.needs();
+    let needs = cmd::needs(&cli.command);
     let key = needs.key.then_some(key_path.as_path());
     let mut store = Store::open(&path, needs.access, key, ctx.clock.is_fixed())?;
     if let Some(created) = store.created_key_file() {

@@ -198,6 +198,17 @@ fn identify_finds_a_returned_device_and_exits_6_for_a_wrong_code() {
         .at(now)
         .stdout("[\n\"56789012\"\n]\n")
         .run();
+    Test::on(&r)
+        .args([
+            "identify",
+            "--format",
+            "csv",
+            "--otp",
+            &code_at(NEW_DEVICE_4.1, now),
+        ])
+        .at(now)
+        .stdout("serial\n78901234\n")
+        .run();
     // Nothing is written: a code shown to identify stays usable.
     let before = r.snapshot();
     r.run(&["identify", "--otp", &code_at(NEW_DEVICE_4.1, now)])

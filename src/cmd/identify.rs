@@ -10,7 +10,7 @@ use crate::catalogue::Msg;
 use crate::cli::IdentifyArgs;
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::output::{Format, csv_writer, write_json_array};
+use crate::output::record::write_names;
 use crate::rules::calendar::japan_date;
 use crate::rules::inventory::{self, Facts};
 use crate::rules::otp;
@@ -58,21 +58,5 @@ pub fn run(
     if found.is_empty() {
         return Err(Error::NotFound(Msg::NoDeviceShows { code }));
     }
-    match ctx.out.format {
-        Format::Json => write_json_array(out, &found),
-        Format::Csv => {
-            let mut csv = csv_writer(&ctx.out, out);
-            csv.write_record(["serial"])?;
-            for serial in &found {
-                csv.write_record([serial])?;
-            }
-            Ok(csv.flush()?)
-        }
-        Format::Table => {
-            for serial in &found {
-                writeln!(out, "{serial}")?;
-            }
-            Ok(())
-        }
-    }
+    write_names(&ctx.out, out, "serial", &found)
 }

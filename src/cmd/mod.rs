@@ -26,11 +26,13 @@ pub mod revoke;
 pub mod unlock;
 
 use crate::catalogue::Msg;
+use crate::cli::Command;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::rules::calendar::japan_date;
 use crate::rules::revocation::{self, DeviceView};
 use crate::signed::Factors;
+use crate::store::Access;
 use crate::store::Tx;
 use crate::store::users::{UserRow, find_user};
 
@@ -77,4 +79,52 @@ pub fn password_prompt(ctx: &Context, login_id: &str) -> String {
     ctx.out.t(Msg::PasswordPrompt {
         login_id: login_id.to_string(),
     })
+}
+
+/// What a command needs of the registry.
+#[derive(Debug, Clone, Copy)]
+pub struct Needs {
+    pub access: Access,
+    /// The key file: to read a secret or to write (every audit row is
+    /// chained under it).
+    pub key: bool,
+}
+
+/// What `command` needs of the registry: how to open it, and whether with
+/// the key. (Here, not in `cli`: the command line knows nothing of the store.)
+pub(crate) fn needs(command: &Command) -> Needs {
+    let read_only = Needs {
+        access: Access::ReadOnly,
+        key: false,
+    };
+    let read_with_key = Needs {
+        access: Access::ReadOnly,
+        key: true,
+    };
+    let write = Needs {
+        access: Access::ReadWrite,
+        key: true,
+    };
+    match command {
+        Command::List(_)
+        | Command::Expiring(_)
+        | Command::Audit(_)
+        | Command::Notices(_)
+        | Command::Devices(_)
+        | Command::History(_) => read_only,
+        Command::Identify(_) => read_with_key,
+        Command::DisposeNote(a) if !a.mark_disposed => read_only,
+        Command::Revoke(a) if a.dry_run => read_with_key,
+        Command::Otp(_) => read_with_key,
+        Command::Check(a) => Needs {
+            access: if a.backup {
+                Access::InspectCopy
+            } else {
+                Access::Inspect
+            },
+            key: true,
+        },
+        Command::Backup(_) => read_with_key,
+        _ => write,
+    }
 }

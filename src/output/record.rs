@@ -296,6 +296,34 @@ fn write_lines(out: &mut dyn Write, lines: Vec<String>) -> Result<()> {
     Ok(())
 }
 
+/// Writes a list of names (serials, login IDs): a JSON array of strings,
+/// CSV with `header`, or one name a line.
+pub(crate) fn write_names(
+    o: &Output,
+    out: &mut dyn Write,
+    header: &str,
+    names: &[String],
+) -> Result<()> {
+    match o.format {
+        super::Format::Json => {
+            let mut array = JsonArray::new(out)?;
+            for name in names {
+                array.push(name)?;
+            }
+            array.finish()
+        }
+        super::Format::Csv => {
+            let mut csv = csv_writer(o, out);
+            csv.write_record([header])?;
+            for name in names {
+                csv.write_record([name])?;
+            }
+            Ok(csv.flush()?)
+        }
+        super::Format::Table => write_lines(out, names.to_vec()),
+    }
+}
+
 fn write_csv<R: Record>(o: &Output, out: &mut dyn Write, records: &[R]) -> Result<()> {
     let mut csv = csv_writer(o, out);
     csv.write_record(R::columns().iter().map(|c| c.key))?;
