@@ -389,3 +389,381 @@ fn locked(user: &UserRow) -> Error {
         login_id: user.login_id.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use super::*;
+    use crate::clock::Clock;
+    use crate::lang::Lang;
+    use crate::prompt::Terminal;
+    use crate::rules::status::Role;
+    use crate::store::devices::{bind_device, find_device, insert_device};
+    use crate::store::testing::{TempRegistry, at, device_key, new_device, new_user};
+    use crate::store::users::{insert_user, revoke, set_password_hash};
+
+    const PASSWORD: &str = "a long enough test password";
+    /// 2026-11-20 12:00:00 UTC.
+    const NOW: i64 = 1_795_694_400;
+
+    /// A registry with master `boss`, holding device 1001 and a password.
+    fn registry() -> TempRegistry {
+        let r = TempRegistry::new();
+        let hash = password::hash(PASSWORD).unwrap();
+        r.open()
+            .write(|tx| {
+                insert_device(tx, &new_device("1001", "2030-01-31"), at(0))?;
+                let (device, _) = bind_device(tx, "1001")?.unwrap();
+                let boss = insert_user(tx, &new_user("boss", Role::Master), Some(device), at(100))?;
+                find_user(tx, "boss")?;
+                set_password_hash(tx, boss, &hash)
+            })
+            .unwrap();
+        r
+    }
+
+    fn ctx() -> Context {
+        Context {
+            clock: Clock::fixed(DateTime::from_timestamp(NOW, 0).unwrap()),
+            out: crate::output::Output::english(),
+            term: Terminal {
+                interactive: false,
+                lang: Lang::En,
+            },
+        }
+    }
+
+    fn code(at: i64) -> String {
+        device_key().code_at(at)
+    }
+
+    /// The rule of a revocation: the password and the signer's own device.
+    fn password_and_device(_: &Tx<'_>, user: &UserRow, _: DateTime<Utc>) -> Result<Factors> {
+        Ok(Factors {
+            password: true,
+            device: user.device.clone(),
+        })
+    }
+
+    /// Signs as `boss` with `password` and `code`; `confirm` runs between the
+    /// first look and the transaction. Returns the result and whether the
+    /// action ran.
+    fn sign(
+        r: &TempRegistry,
+        password: &str,
+        code: &str,
+        factors: impl Fn(&Tx<'_>, &UserRow, DateTime<Utc>) -> Result<Factors>,
+        confirm: impl FnOnce(),
+    ) -> (Result<String>, bool) {
+        let ran = Cell::new(false);
+        let targets = ["kai".to_string()];
+        let password = PasswordInput::Given(password.to_string());
+        let signature = Signature {
+            signer: "boss",
+            action: Action::Revoke,
+            targets: &targets,
+            password: &password,
+            code: Some(code),
+            password_prompt: String::new(),
+        };
+        let result = signature.run(
+            &ctx(),
+            &mut r.open(),
+            factors,
+            |_| {
+                confirm();
+                Ok(())
+            },
+            |_, signed| {
+                ran.set(true);
+                Ok(format!(
+                    "{} at {}",
+                    signed.signer.login_id,
+                    signed.at.timestamp()
+                ))
+            },
+        );
+        (result, ran.get())
+    }
+
+    /// The audit rows as (outcome, detail), oldest first.
+    fn audit(r: &TempRegistry) -> Vec<(String, String)> {
+        let conn = r.raw();
+        let mut stmt = conn
+            .prepare("SELECT outcome, detail FROM audit ORDER BY id")
+            .unwrap();
+        stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    fn last_step_of(r: &TempRegistry) -> Option<u64> {
+        r.open()
+            .read(|tx| {
+                let device = find_device(tx, "1001")?.unwrap();
+                Ok(crate::store::devices::guard(tx, device.id)?.last_step)
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn the_right_password_and_code_sign_once_and_consume_the_step() {
+        let r = registry();
+        let (result, ran) = sign(&r, PASSWORD, &code(NOW), password_and_device, || {});
+        assert_eq!(result.unwrap(), format!("boss at {NOW}"));
+        assert!(ran);
+        assert_eq!(last_step_of(&r), Some(NOW as u64 / 30));
+        // The same code again is a replay, and reads like a wrong password.
+        let (result, ran) = sign(&r, PASSWORD, &code(NOW), password_and_device, || {});
+        assert!(!ran);
+        match result {
+            Err(Error::Verification {
+                login_id,
+                reason,
+                locked_now,
+                hint,
+            }) => {
+                assert_eq!(hint, None);
+                assert_eq!(login_id, "boss");
+                assert_eq!(*reason, Msg::WrongPasswordOrCode);
+                assert!(!locked_now);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            audit(&r),
+            [(
+                "failed".to_string(),
+                "verification failed (1 of 5): replayed code".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn an_action_without_a_signature_factor_is_refused_before_anything_is_asked() {
+        let r = registry();
+        let confirmed = Cell::new(false);
+        let none = |_: &Tx<'_>, _: &UserRow, _: DateTime<Utc>| {
+            Ok(Factors {
+                password: false,
+                device: None,
+            })
+        };
+        let (result, ran) = sign(&r, PASSWORD, &code(NOW), none, || confirmed.set(true));
+        assert!(matches!(
+            result,
+            Err(Error::Refused(Msg::NoSignFactor { ref login_id, ref action }))
+                if login_id == "boss" && action == "revoke"
+        ));
+        assert!(!ran && !confirmed.get());
+        assert_eq!(audit(&r), []);
+        assert_eq!(last_step_of(&r), None);
+    }
+
+    #[test]
+    fn a_password_factor_without_a_password_set_is_refused() {
+        let r = registry_without_password();
+        let (result, ran) = sign(&r, PASSWORD, &code(NOW), password_and_device, || {});
+        assert!(matches!(
+            result,
+            Err(Error::Refused(Msg::NoPasswordYet { ref login_id })) if login_id == "boss"
+        ));
+        assert!(!ran);
+    }
+
+    fn registry_without_password() -> TempRegistry {
+        let r = TempRegistry::new();
+        r.open()
+            .write(|tx| {
+                insert_device(tx, &new_device("1001", "2030-01-31"), at(0))?;
+                let (device, _) = bind_device(tx, "1001")?.unwrap();
+                insert_user(tx, &new_user("boss", Role::Master), Some(device), at(100))
+            })
+            .unwrap();
+        r
+    }
+
+    #[test]
+    fn an_unknown_signer_is_refused_at_the_first_look() {
+        let r = registry();
+        let password = PasswordInput::Given(PASSWORD.into());
+        let result = Signature {
+            signer: "nobody",
+            action: Action::Revoke,
+            targets: &[],
+            password: &password,
+            code: Some(&code(NOW)),
+            password_prompt: String::new(),
+        }
+        .run(
+            &ctx(),
+            &mut r.open(),
+            password_and_device,
+            |_| Ok(()),
+            |_, _| Ok(()),
+        );
+        assert!(matches!(result, Err(Error::UnknownUser(ref id)) if id == "nobody"));
+        assert_eq!(audit(&r), []);
+    }
+
+    /// The password changed by another process after the first look: the
+    /// slow hash was checked against the old one, so the transaction
+    /// refuses rather than sign with a stale check.
+    #[test]
+    fn a_password_changed_after_the_first_look_loses_the_race() {
+        let r = registry();
+        let (result, ran) = sign(&r, PASSWORD, &code(NOW), password_and_device, || {
+            let hash = password::hash("another long password").unwrap();
+            r.open()
+                .write(|tx| {
+                    let boss = find_user(tx, "boss")?.unwrap();
+                    set_password_hash(tx, boss.id, &hash)
+                })
+                .unwrap();
+        });
+        assert!(matches!(result, Err(Error::RaceLost)), "{result:?}");
+        assert!(!ran);
+        assert_eq!(last_step_of(&r), None, "the code was not consumed");
+        assert_eq!(audit(&r), []);
+    }
+
+    /// The signer's device revoked by another process after the first look:
+    /// the factors are read again in the transaction and differ.
+    #[test]
+    fn a_device_changed_after_the_first_look_loses_the_race() {
+        let r = registry();
+        let (result, ran) = sign(&r, PASSWORD, &code(NOW), password_and_device, || {
+            r.open()
+                .write(|tx| {
+                    let boss = find_user(tx, "boss")?.unwrap();
+                    let device = boss.device.unwrap().id;
+                    revoke(tx, boss.id, device, boss.id, at(NOW), at(NOW + 1800), None)
+                })
+                .unwrap();
+        });
+        assert!(matches!(result, Err(Error::RaceLost)), "{result:?}");
+        assert!(!ran);
+        assert_eq!(last_step_of(&r), None);
+    }
+
+    /// The login locked by another process's failures after the first look:
+    /// the transaction sees the lock, audits the refusal, and signs nothing.
+    #[test]
+    fn a_lock_taken_between_the_first_look_and_the_transaction_refuses() {
+        let r = registry();
+        let (result, ran) = sign(&r, PASSWORD, &code(NOW), password_and_device, || {
+            r.open()
+                .write(|tx| {
+                    let boss = find_user(tx, "boss")?.unwrap();
+                    record_failure(tx, boss.id, at(NOW), true)
+                })
+                .unwrap();
+        });
+        assert!(matches!(result, Err(Error::Locked { ref login_id }) if login_id == "boss"));
+        assert!(!ran);
+        assert_eq!(last_step_of(&r), None);
+        assert_eq!(
+            audit(&r),
+            [("refused".to_string(), "the login is locked".to_string())]
+        );
+        // And a later attempt is refused at the first look, audited too.
+        let (result, _) = sign(&r, PASSWORD, &code(NOW), password_and_device, || {
+            panic!("no confirmation for a locked login")
+        });
+        assert!(matches!(result, Err(Error::Locked { .. })));
+        assert_eq!(audit(&r).len(), 2);
+    }
+
+    /// Another signature with the same code between this one's first look
+    /// and its transaction: the replay guard is read in the transaction, so
+    /// the code is accepted once.
+    #[test]
+    fn a_code_used_between_the_first_look_and_the_transaction_is_a_replay() {
+        let r = registry();
+        let (result, ran) = sign(&r, PASSWORD, &code(NOW), password_and_device, || {
+            let (other, ran) = sign(&r, PASSWORD, &code(NOW), password_and_device, || {});
+            assert!(other.is_ok() && ran, "{other:?}");
+        });
+        assert!(!ran);
+        assert!(
+            matches!(result, Err(Error::Verification { ref reason, .. }) if **reason == Msg::WrongPasswordOrCode)
+        );
+        assert_eq!(
+            audit(&r),
+            [(
+                "failed".to_string(),
+                "verification failed (1 of 5): replayed code".to_string()
+            )]
+        );
+    }
+
+    /// Without a password (a registration), the refusal names the code's
+    /// fault; the fifth consecutive failure locks the login.
+    #[test]
+    fn code_only_failures_say_why_and_the_fifth_locks() {
+        let r = registry();
+        let device_only = |_: &Tx<'_>, user: &UserRow, _: DateTime<Utc>| {
+            Ok(Factors {
+                password: false,
+                device: user.device.clone(),
+            })
+        };
+        let wrong = format!("{:06}", (code(NOW).parse::<u32>().unwrap() + 1) % 1_000_000);
+        for n in 1..=5 {
+            let (result, ran) = sign(&r, "", &wrong, device_only, || {});
+            assert!(!ran);
+            match result {
+                Err(Error::Verification {
+                    reason, locked_now, ..
+                }) => {
+                    assert_eq!(
+                        *reason,
+                        Msg::CodeWrong {
+                            serial: "1001".into()
+                        }
+                    );
+                    assert_eq!(locked_now, n == 5, "failure {n}");
+                }
+                other => panic!("failure {n}: {other:?}"),
+            }
+        }
+        let outcomes: Vec<String> = audit(&r).into_iter().map(|(o, _)| o).collect();
+        assert_eq!(
+            outcomes,
+            ["failed", "failed", "failed", "failed", "failed", "locked"]
+        );
+        let (result, _) = sign(&r, "", &code(NOW), device_only, || {});
+        assert!(matches!(result, Err(Error::Locked { .. })));
+    }
+
+    #[test]
+    fn a_wrong_password_with_the_right_code_consumes_nothing() {
+        let r = registry();
+        let (result, ran) = sign(
+            &r,
+            "not the password",
+            &code(NOW),
+            password_and_device,
+            || {},
+        );
+        assert!(!ran);
+        assert!(
+            matches!(result, Err(Error::Verification { ref reason, .. }) if **reason == Msg::WrongPasswordOrCode)
+        );
+        assert_eq!(last_step_of(&r), None);
+        assert_eq!(
+            audit(&r),
+            [(
+                "failed".to_string(),
+                // The code was right; the audit row does not tell which
+                // of the two was wrong.
+                "verification failed (1 of 5): wrong password or code".to_string()
+            )]
+        );
+        // The same code then signs.
+        let (result, ran) = sign(&r, PASSWORD, &code(NOW), password_and_device, || {});
+        assert!(result.is_ok() && ran);
+    }
+}

@@ -22,6 +22,7 @@ fn passwd_sets_a_hash_that_revoke_then_accepts() {
         )
         .unwrap();
     assert!(hash.starts_with("$argon2id$"), "{hash}");
+    // Substring on purpose: the password appears nowhere in the hash.
     assert!(!hash.contains("a new secret phrase"));
     let at = "2026-11-20T12:00:00+09:00";
     let code = code_at(TARO_DEVICE.1, at);
@@ -47,6 +48,7 @@ fn passwd_sets_a_hash_that_revoke_then_accepts() {
         )
         .run();
     let audit = r.run(&["audit", "--format", "json"]).succeeds().stdout;
+    // Substring on purpose: nor anywhere in the audit.
     assert!(!audit.contains("secret phrase"));
 }
 

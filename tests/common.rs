@@ -1,8 +1,11 @@
 //! The test builders: a registry in a temp dir; `Test`, which runs the real
 //! binary once and compares its stdout, stderr and exit status exactly (in
-//! the style of casey/just's tests); and `Run`, the older builder that
-//! asserts on parts of the output, still used by the modules not yet
-//! converted.
+//! the style of casey/just's tests); and `Run`, whose `transcript()` gives
+//! the same three whole as one text for an inline snapshot
+//! (`insta::assert_snapshot!(transcript, @"…")`). Both pass what the binary
+//! printed through one redaction (`redact`) of the parts that change from
+//! run to run. (`Run::succeeds` is for setting a state up; what a test
+//! checks, it compares whole.)
 
 #![allow(dead_code)]
 
@@ -26,6 +29,17 @@ pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_tokenctl"))
 }
 
+/// Where the tests' temp dirs are made: `/tmp` on Unix whatever `TMPDIR`
+/// says, so that a path in a table (an audit detail) is as long on every
+/// machine and the table as wide as its snapshot.
+pub fn temp_base() -> PathBuf {
+    if cfg!(unix) {
+        PathBuf::from("/tmp")
+    } else {
+        std::env::temp_dir()
+    }
+}
+
 /// A temp dir holding (or about to hold) a registry at `registry.db`.
 pub struct Registry {
     pub dir: TempDir,
@@ -35,7 +49,7 @@ pub struct Registry {
 impl Registry {
     /// A temp dir with no registry yet.
     pub fn empty() -> Registry {
-        let dir = tempfile::tempdir().expect("temp dir");
+        let dir = tempfile::tempdir_in(temp_base()).expect("temp dir");
         let path = dir.path().join("registry.db");
         Registry { dir, path }
     }
@@ -115,7 +129,12 @@ impl Registry {
     pub fn run(&self, args: &[&str]) -> Run {
         let mut cmd = self.command();
         cmd.args(args);
-        Run { cmd, stdin: None }
+        Run {
+            cmd,
+            stdin: None,
+            dir: self.dir.path().to_path_buf(),
+            at: false,
+        }
     }
 
     /// The binary with the tests' clean environment, for tests that need to
@@ -215,7 +234,8 @@ enum On<'r> {
 
 /// One run of the real binary and everything it must print. stdout and
 /// stderr default to empty and the status to 0 (success); all three are
-/// compared exactly. `.at(…)` fixes the clock, and the note the binary then
+/// compared exactly, what it printed after the one redaction (`redact`).
+/// `.at(…)` fixes the clock, and the note the binary then
 /// writes to stderr is checked (exactly once, first) and left out of the
 /// comparison. Built and dropped without `.run()` is a test that checks
 /// nothing, hence `#[must_use]`.
@@ -375,11 +395,25 @@ impl<'r> Test<'r> {
                 "tokenctl {args:?}: a clock note without a fixed clock"
             );
         }
-        assert_eq!(out.stderr, self.stderr, "tokenctl {args:?}: stderr");
+        // Both sides go through the one redaction, so that an expected text
+        // may name the temp dir or write `[DIR]`; hex is redacted only where
+        // the expected text writes `[HEX]` (a test may know a fingerprint).
+        let dir = r.dir.path().to_path_buf();
+        let real_clock = !self.at;
+        let same = |printed: &str, expected: &str| {
+            let hex = expected.contains("[HEX]");
+            (
+                redact(printed, &dir, hex, real_clock),
+                redact(expected, &dir, hex, real_clock),
+            )
+        };
+        let (printed, expected) = same(&out.stderr, &self.stderr);
+        assert_eq!(printed, expected, "tokenctl {args:?}: stderr");
         assert_eq!(out.status, self.status, "tokenctl {args:?}: exit status");
         match self.stdout {
             Expected::Exact(expected) => {
-                assert_eq!(out.stdout, expected, "tokenctl {args:?}: stdout")
+                let (printed, expected) = same(&out.stdout, &expected);
+                assert_eq!(printed, expected, "tokenctl {args:?}: stdout")
             }
             Expected::Check(check) => check(&out.stdout),
         }
@@ -426,6 +460,10 @@ pub fn snapshot(path: &Path) -> Snapshot {
 pub struct Run {
     cmd: Command,
     stdin: Option<String>,
+    /// The registry's temp dir, which `transcript` redacts.
+    dir: PathBuf,
+    /// Whether `.at(…)` fixed the clock (and so the note is expected).
+    at: bool,
 }
 
 #[derive(Debug)]
@@ -454,6 +492,7 @@ impl Run {
     /// Fixes the clock (TOKENCTL_NOW).
     pub fn at(mut self, instant: &str) -> Run {
         self.cmd.env("TOKENCTL_NOW", instant);
+        self.at = true;
         self
     }
 
@@ -515,6 +554,37 @@ impl Run {
         child.wait_with_output().expect("wait")
     }
 
+    /// Runs the command and returns everything it did as one text for an
+    /// (inline) snapshot: its exit status, stdout and stderr whole, with the
+    /// volatile parts redacted (`redact`). Under `.at(…)` the fixed-clock
+    /// note must come first and once on stderr, and is left out.
+    #[track_caller]
+    pub fn transcript(self) -> String {
+        let (dir, at) = (self.dir.clone(), self.at);
+        let raw = self.raw_output();
+        transcript(
+            raw.status.code().unwrap_or(-1),
+            &String::from_utf8_lossy(&raw.stdout),
+            &String::from_utf8_lossy(&raw.stderr),
+            &dir,
+            at,
+        )
+    }
+
+    /// Runs the command; its exit status, stdout and stderr, each through
+    /// the one redaction (`redact`), the clock note left in: for the file
+    /// snapshots of `snapshot`, which show it as users see it.
+    pub fn redacted(self) -> (i32, String, String) {
+        let (dir, at) = (self.dir.clone(), self.at);
+        let raw = self.raw_output();
+        let same = |bytes: &[u8]| redact(&String::from_utf8_lossy(bytes), &dir, true, !at);
+        (
+            raw.status.code().unwrap_or(-1),
+            same(&raw.stdout),
+            same(&raw.stderr),
+        )
+    }
+
     /// Asserts exit 0 with nothing on stderr.
     #[track_caller]
     pub fn succeeds(self) -> Out {
@@ -523,44 +593,198 @@ impl Run {
         assert_eq!(out.stderr, "", "expected no stderr: {out:#?}");
         out
     }
-
-    /// Asserts exit `code`, nothing on stdout, and `error: ` lines on stderr.
-    #[track_caller]
-    pub fn fails(self, code: i32) -> Out {
-        let out = self.output();
-        assert_eq!(out.status, code, "expected exit {code}: {out:#?}");
-        assert_eq!(out.stdout, "", "expected no stdout on failure: {out:#?}");
-        assert!(
-            out.stderr.starts_with("error: "),
-            "expected `error: ` on stderr: {out:#?}"
-        );
-        out
-    }
 }
 
 impl Out {
+    /// The same text as `Run::transcript`, for an output kept to look at in
+    /// other ways too; `r` is the registry it ran on (for the redaction).
+    /// The clock note was taken out already: at most one may have been.
+    #[track_caller]
+    pub fn transcript(&self, r: &Registry) -> String {
+        assert!(self.fixed_clock_noted <= 1, "{self:#?}");
+        transcript(self.status, &self.stdout, &self.stderr, r.dir.path(), false)
+    }
+
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
     }
+}
 
-    #[track_caller]
-    pub fn stderr_has(&self, needle: &str) -> &Self {
-        assert!(
-            self.stderr.contains(needle),
-            "stderr lacks {needle:?}: {self:#?}"
-        );
-        self
+/// The one text a snapshot compares: `exit N`, then `[stdout]` and
+/// `[stderr]` with each stream whole (a stream that is empty is left out; one
+/// without a final newline is marked so), all through `redact`. With
+/// `fixed_clock`, the clock note must be stderr's first line and only once,
+/// and is left out; a command that wrote none (refused before it read the
+/// clock) shows `[no clock note]`. Without, any note stays in.
+#[track_caller]
+pub fn transcript(
+    status: i32,
+    stdout: &str,
+    stderr: &str,
+    dir: &Path,
+    fixed_clock: bool,
+) -> String {
+    let notes = stderr.lines().filter(|l| is_clock_note(l)).count();
+    let mut text = format!("exit {status}\n");
+    let stderr = if fixed_clock {
+        if notes == 0 {
+            // A command refused before it reads the clock (a usage error).
+            text.push_str("[no clock note]\n");
+        } else {
+            assert!(
+                stderr.lines().next().is_some_and(is_clock_note) && notes == 1,
+                "expected the fixed-clock note once, first on stderr:\n{stderr}"
+            );
+        }
+        without_clock_note(stderr)
+    } else {
+        stderr.to_string()
+    };
+    for (name, stream) in [("stdout", stdout), ("stderr", stderr.as_str())] {
+        if stream.is_empty() {
+            continue;
+        }
+        text.push_str(&format!("[{name}]\n{stream}"));
+        if !stream.ends_with('\n') {
+            text.push_str("\n[no final newline]\n");
+        }
     }
+    let mut text = redact(&text, dir, true, !fixed_clock);
+    // An inline snapshot drops trailing whitespace: keep any the command
+    // printed by closing the text.
+    if text.trim_end().len() + 1 != text.len() {
+        text.push_str("[end]\n");
+    }
+    text
+}
 
-    #[track_caller]
-    pub fn stdout_has(&self, needle: &str) -> &Self {
-        assert!(
-            self.stdout.contains(needle),
-            "stdout lacks {needle:?}: {self:#?}"
-        );
-        self
+/// The one redaction of what changes from run to run: the temp dir (as
+/// given and as the OS resolves it) becomes `[DIR]`, the checkout (where
+/// the fixtures are) `[REPO]`, any other temp dir `[OTHER DIR]`; with
+/// `hex`, lowercase hex of 16 characters or more (key fingerprints,
+/// registry IDs, MACs, audit heads) becomes `[HEX]`; with `real_clock` (no `TOKENCTL_NOW`), a
+/// date-time within a day of the real now (`YYYY-MM-DDTHH:MM…` or
+/// `YYYY-MM-DD HH:MM…`, to the end of its offset) becomes `[TIME]`, while
+/// other date-times (fixture dates, examples in messages) stay.
+pub fn redact(text: &str, dir: &Path, hex: bool, real_clock: bool) -> String {
+    let mut text = text.to_string();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut dirs = vec![(dir.to_path_buf(), "[DIR]"), (repo.to_path_buf(), "[REPO]")];
+    for (d, name) in dirs.clone() {
+        if let Ok(real) = d.canonicalize() {
+            dirs.push((real, name));
+        }
     }
+    // The longer first, so that one is not left half replaced.
+    dirs.sort_by_key(|(d, _)| std::cmp::Reverse(d.as_os_str().len()));
+    for (d, name) in dirs {
+        text = text.replace(&*d.to_string_lossy(), name);
+    }
+    text = other_temp_dirs(&text);
+    if hex {
+        text = replace_runs(&text, |s| hex_run(s).filter(|&n| n >= 16), "[HEX]");
+    }
+    if real_clock {
+        text = replace_runs(
+            &text,
+            |s| date_time(s).filter(|&n| is_now(&s[..n])),
+            "[TIME]",
+        );
+    }
+    text
+}
+
+/// Whether a date-time `date_time` found is within a day of the real now
+/// (read as UTC; Japan time is nine hours off, well within).
+fn is_now(text: &str) -> bool {
+    let naive = text.get(..16).unwrap_or(text).replace('T', " ");
+    chrono::NaiveDateTime::parse_from_str(&naive, "%Y-%m-%d %H:%M")
+        .is_ok_and(|t| (t - chrono::Utc::now().naive_utc()).num_hours().abs() <= 24)
+}
+
+/// Any other temp dir a test made (`tempfile`'s `.tmpXXXXXX` in
+/// `temp_base`) becomes `[OTHER DIR]`.
+fn other_temp_dirs(text: &str) -> String {
+    let prefix = format!(
+        "{}/.tmp",
+        temp_base().to_string_lossy().trim_end_matches('/')
+    );
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(&prefix) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + prefix.len()..];
+        let n = after.bytes().take_while(u8::is_ascii_alphanumeric).count();
+        out.push_str("[OTHER DIR]");
+        rest = &after[n..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Replaces every run `len_at` finds (at a word start) with `with`.
+fn replace_runs(text: &str, len_at: impl Fn(&str) -> Option<usize>, with: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut word_start = true;
+    while let Some(c) = rest.chars().next() {
+        if word_start && let Some(n) = len_at(rest) {
+            out.push_str(with);
+            rest = &rest[n..];
+            word_start = false;
+            continue;
+        }
+        out.push(c);
+        word_start = !c.is_ascii_alphanumeric();
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// The length of the lowercase hex word `s` starts with, if it ends a word.
+fn hex_run(s: &str) -> Option<usize> {
+    let n = s
+        .bytes()
+        .take_while(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        .count();
+    let next = s.as_bytes().get(n);
+    (n > 0 && !next.is_some_and(|b| b.is_ascii_alphanumeric())).then_some(n)
+}
+
+/// The length of the date-time `s` starts with: `YYYY-MM-DD`, `T` or a
+/// space, `HH:MM`, then any of `:SS`, a fraction, `Z` or `±HH:MM`.
+fn date_time(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let digits =
+        |at: usize, n: usize| b.len() >= at + n && b[at..at + n].iter().all(u8::is_ascii_digit);
+    let is = |at: usize, c: u8| b.get(at) == Some(&c);
+    if !(digits(0, 4) && is(4, b'-') && digits(5, 2) && is(7, b'-') && digits(8, 2)) {
+        return None;
+    }
+    if !((is(10, b'T') || is(10, b' ')) && digits(11, 2) && is(13, b':') && digits(14, 2)) {
+        return None;
+    }
+    let mut n = 16;
+    if is(n, b':') && digits(n + 1, 2) {
+        n += 3;
+    }
+    if is(n, b'.') {
+        n += 1;
+        while b.get(n).is_some_and(u8::is_ascii_digit) {
+            n += 1;
+        }
+    }
+    if is(n, b'Z') {
+        n += 1;
+    } else if (is(n, b'+') || is(n, b'-'))
+        && digits(n + 1, 2)
+        && is(n + 3, b':')
+        && digits(n + 4, 2)
+    {
+        n += 6;
+    }
+    Some(n)
 }
 
 /// RFC 4648 base32 decoding, for the tests' own code computation.
@@ -630,4 +854,39 @@ pub fn read_a_little_then_close(mut cmd: Command) -> std::process::Output {
         .expect("the first bytes");
     drop(child.stdout.take());
     child.wait_with_output().expect("wait")
+}
+
+#[test]
+fn the_redaction_keeps_what_does_not_change_from_run_to_run() {
+    let r = Registry::empty();
+    let other = Registry::empty();
+    let now = chrono::Utc::now();
+    let text = format!(
+        "{dir}/registry.db {repo}/fixtures/x {other}/y key 0123456789abcdef0123 serial 23456789 \
+         at {now} expires 2026-12-30 like 2026-11-24T08:10:00+09:00 word deadbeefdeadbeefdeadbeefx\n",
+        dir = r.dir.path().display(),
+        repo = env!("CARGO_MANIFEST_DIR"),
+        other = other.dir.path().display(),
+        now = now.format("%Y-%m-%dT%H:%M:%S%.3f%:z"),
+    );
+    assert_eq!(
+        redact(&text, r.dir.path(), true, true),
+        "[DIR]/registry.db [REPO]/fixtures/x [OTHER DIR]/y key [HEX] serial 23456789 \
+         at [TIME] expires 2026-12-30 like 2026-11-24T08:10:00+09:00 word deadbeefdeadbeefdeadbeefx\n"
+    );
+    // A fixed clock's times and, without `hex`, the hex stay as they are.
+    assert_eq!(
+        redact(&text, r.dir.path(), false, false),
+        text.replace(&r.dir.path().display().to_string(), "[DIR]")
+            .replace(env!("CARGO_MANIFEST_DIR"), "[REPO]")
+            .replace(&other.dir.path().display().to_string(), "[OTHER DIR]")
+    );
+    assert_eq!(
+        transcript(1, "out", "", r.dir.path(), false),
+        "exit 1\n[stdout]\nout\n[no final newline]\n"
+    );
+    assert_eq!(
+        transcript(0, "a  \n", "", r.dir.path(), false),
+        "exit 0\n[stdout]\na  \n[end]\n"
+    );
 }

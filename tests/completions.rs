@@ -2,6 +2,12 @@
 //! `completions/` (the man page `tokenctl.1` too) must match what the binary
 //! generates; regenerate them with
 //! `TOKENCTL_UPDATE_COMPLETIONS=1 cargo test completions`.
+//!
+//! The generated texts are compared whole here (against `completions/`) and
+//! in `snapshot` (the man page and every `--help`). The substring checks
+//! below are on purpose: they state properties of those texts (every
+//! section present, examples last, every exit code listed) that a whole
+//! comparison would let a regenerated copy lose without notice.
 
 use crate::common::*;
 
@@ -31,7 +37,7 @@ fn committed_completions_are_up_to_date() {
 }
 
 #[test]
-fn the_man_page_has_every_section_and_the_synopsis_gives_values() {
+fn the_man_page_has_every_section_and_subsection_and_the_synopsis_gives_values() {
     let r = Registry::empty();
     let man = r.run(&["man"]).succeeds().stdout;
     for section in [
@@ -83,6 +89,22 @@ fn the_man_page_has_every_section_and_the_synopsis_gives_values() {
         );
     }
     assert!(man.contains("03:00"), "the 20:30 rule is read literally");
+    assert!(man.starts_with(".ie") || man.contains(".TH"), "roff output");
+    // Each command has its own subsection with its options (roff escapes
+    // hyphens as \-).
+    for section in [
+        ".SS \"tokenctl revoke\"",
+        ".SS \"tokenctl register\"",
+        ".SS \"tokenctl expiring\"",
+        ".SS \"tokenctl dispose-note\"",
+        ".SS \"tokenctl import devices\"",
+    ] {
+        assert!(man.contains(section), "man page has {section}");
+    }
+    assert!(
+        man.contains("expiring\\-within"),
+        "revoke's options are documented"
+    );
 }
 
 #[test]
@@ -159,36 +181,48 @@ fn bash_completes_file_names_for_import() {
             .any(|w| w == "users.csv"),
         "files are listed"
     );
-    assert!(complete(r#"tokenctl import users --encoding """#, 4).contains("cp932"));
-    assert!(complete("tokenctl import devices -", 3).contains("--encoding"));
-}
-
-#[test]
-fn man_page_renders_every_command() {
-    let r = Registry::empty();
-    let man = r.run(&["man"]).succeeds().stdout;
-    assert!(man.starts_with(".ie") || man.contains(".TH"), "roff output");
-    // Each command has its own subsection with its options (roff escapes
-    // hyphens as \-).
-    for section in [
-        ".SS \"tokenctl revoke\"",
-        ".SS \"tokenctl register\"",
-        ".SS \"tokenctl expiring\"",
-        ".SS \"tokenctl dispose-note\"",
-        ".SS \"tokenctl import devices\"",
-    ] {
-        assert!(man.contains(section), "man page has {section}");
-    }
-    assert!(
-        man.contains("expiring\\-within"),
-        "revoke's options are documented"
-    );
+    insta::assert_snapshot!(complete(r#"tokenctl import users --encoding """#, 4), @"auto utf-8 cp932");
+    insta::assert_snapshot!(complete("tokenctl import devices -", 3), @"-h --encoding --pskc-key-file --pskc-passphrase-file --expires --db --key-file --format --lang --excel --wide --help");
 }
 
 #[test]
 fn version_and_help_need_no_registry() {
     let r = Registry::empty();
-    r.run(&["--version"]).succeeds().stdout_has("tokenctl ");
-    r.run(&["--help"]).succeeds().stdout_has("revoke");
+    Test::on(&r)
+        .arg("--version")
+        .stdout(format!("tokenctl {}\n", env!("CARGO_PKG_VERSION")))
+        .run();
+    // Its text is pinned by `snapshot::help_of_every_command`.
+    r.run(&["--help"]).succeeds();
     assert!(!r.path.exists());
+}
+
+/// Regression: `completions bash | head -c1` panicked inside clap_complete
+/// when the reader went away. A reader gone before the first byte is the
+/// sure way to see it; reading a little first is the `| head` of a shell.
+#[test]
+fn completions_and_man_into_a_closed_pipe_end_quietly() {
+    let r = Registry::empty();
+    for args in [
+        &["completions", "bash"][..],
+        &["completions", "zsh"],
+        &["completions", "fish"],
+        &["man"],
+    ] {
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        drop(reader);
+        let mut cmd = r.command();
+        let output = cmd.args(args).stdout(writer).output().expect("run");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            "",
+            "{args:?} into a closed pipe"
+        );
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        let mut cmd = r.command();
+        cmd.args(args);
+        let output = read_a_little_then_close(cmd);
+        assert_eq!(String::from_utf8_lossy(&output.stderr), "", "{args:?}");
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+    }
 }

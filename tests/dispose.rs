@@ -77,42 +77,52 @@ fn a_replaced_device_gets_a_notice_with_exact_json() {
 #[test]
 fn the_english_notice_gives_the_disposal_guidance() {
     let r = replaced();
-    let out = r.run(&["dispose-note", OLD]).at(LATER).succeeds();
-    out.stdout_has(OLD)
-        .stdout_has("hamako01")
-        .stdout_has(NEW_DEVICE_1.0)
-        .stdout_has("2026-11-20 12:30:00 JST")
-        .stdout_has("battery")
-        .stdout_has("municipality");
-    let lower = out.stdout.to_lowercase();
-    assert!(
-        lower.contains("organisation") || lower.contains("organization"),
-        "{out:#?}"
-    );
+    let transcript = r.run(&["dispose-note", OLD]).at(LATER).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 0
+        [stdout]
+        Device 45678909: out of use since 2026-11-20 12:30:00 JST
+          former users: hamako01
+          replaced by:  34567891
+          disposed of:  not yet
+
+        The organisation disposes of devices that are out of use itself; the bank does not collect them. Each device has a built-in battery, so put it out as your municipality's rules for battery-containing waste require.
+        ");
 }
 
 #[test]
 fn the_japanese_notice_gives_the_disposal_guidance() {
     let r = replaced();
-    let out = r
+    let transcript = r
         .run(&["dispose-note", OLD, "--lang", "ja"])
         .at(LATER)
-        .succeeds();
-    out.stdout_has(OLD)
-        .stdout_has("hamako01")
-        .stdout_has(NEW_DEVICE_1.0)
-        .stdout_has("2026年11月20日")
-        .stdout_has("電池");
-    assert!(
-        out.stdout.contains("自治体") || out.stdout.contains("市区町村"),
-        "{out:#?}"
-    );
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 0
+        [stdout]
+        パスワード生成機 45678909：2026年11月20日 12時30分 から使用されていません
+          これまでの利用者：hamako01
+          後継の生成機：　　34567891
+          廃棄：　　　　　　未
+
+        使用を終えたパスワード生成機は、銀行への返却ではなく団体で処分します。本体に電池が入っているため、所在地の市区町村が定める分別・回収の方法に従って出してください。
+        ");
     // TOKENCTL_LANG chooses the language too.
-    r.run(&["dispose-note", OLD])
+    let transcript = r
+        .run(&["dispose-note", OLD])
         .env("TOKENCTL_LANG", "ja")
         .at(LATER)
-        .succeeds()
-        .stdout_has("電池");
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 0
+        [stdout]
+        パスワード生成機 45678909：2026年11月20日 12時30分 から使用されていません
+          これまでの利用者：hamako01
+          後継の生成機：　　34567891
+          廃棄：　　　　　　未
+
+        使用を終えたパスワード生成機は、銀行への返却ではなく団体で処分します。本体に電池が入っているため、所在地の市区町村が定める分別・回収の方法に従って出してください。
+        ");
 }
 
 #[test]
@@ -172,13 +182,18 @@ fn nothing_out_of_use_is_an_empty_notice() {
     let r = Registry::demo();
     let json = note(&r, LATER, &[]);
     assert_eq!(json, json!([]));
-    let table = r.run(&["dispose-note"]).at(LATER).succeeds();
-    assert!(!table.stdout.contains(OLD), "{table:#?}");
+    let table = r.run(&["dispose-note"]).at(LATER).transcript();
+    insta::assert_snapshot!(table, @"exit 0");
     let before = r.snapshot();
-    r.run(&["dispose-note", "--mark-disposed"])
+    let transcript = r
+        .run(&["dispose-note", "--mark-disposed"])
         .at(LATER)
-        .fails(2)
-        .stderr_has("--all");
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 2
+        [stderr]
+        error: --mark-disposed needs the serials to mark, or --all for every device out of use
+        ");
     assert_eq!(r.snapshot(), before);
     r.run(&["dispose-note", "--mark-disposed", "--all"])
         .at(LATER)
@@ -194,13 +209,23 @@ fn a_device_still_in_service_is_refused_naming_who_uses_it() {
     for extra in [&[][..], &["--mark-disposed"][..]] {
         let mut args = vec!["dispose-note", "23456789"];
         args.extend_from_slice(extra);
-        r.run(&args).at(LATER).fails(7).stderr_has("taro01");
+        let transcript = r.run(&args).at(LATER).transcript();
+        insta::allow_duplicates! { insta::assert_snapshot!(transcript, @"
+            exit 7
+            [stderr]
+            error: device 23456789 is still in service with taro01; it cannot be disposed of
+            "); }
     }
     // Still refused once expired: it is still in someone's hands.
-    r.run(&["dispose-note", "23456789", "--mark-disposed"])
+    let transcript = r
+        .run(&["dispose-note", "23456789", "--mark-disposed"])
         .at("2027-01-10T12:00:00+09:00")
-        .fails(7)
-        .stderr_has("taro01");
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 7
+        [stderr]
+        error: device 23456789 is still in service with taro01; it cannot be disposed of
+        ");
     assert_eq!(r.snapshot(), before);
 }
 
@@ -219,9 +244,13 @@ fn a_shared_device_is_out_of_use_only_when_its_last_holder_moves_on() {
     let refused = r
         .run(&["dispose-note", OLD, "--mark-disposed"])
         .at(LATER)
-        .fails(7);
-    refused.stderr_has("jiro02");
-    assert!(!refused.stderr.contains("hamako01"), "{refused:#?}");
+        .transcript();
+    // Only jiro02 still holds it: hamako01 moved on.
+    insta::assert_snapshot!(refused, @"
+        exit 7
+        [stderr]
+        error: device 45678909 is still in service with jiro02; it cannot be disposed of
+        ");
     assert_eq!(r.snapshot(), before);
     assert_eq!(note(&r, LATER, &[]), json!([]));
 
@@ -230,9 +259,15 @@ fn a_shared_device_is_out_of_use_only_when_its_last_holder_moves_on() {
     let out = r.revoke_as_taro(&["jiro02"], "2026-11-20T13:00:00+09:00");
     assert_eq!(out.status, 0, "{out:#?}");
     // Revoked, not yet replaced: still not out of use.
-    r.run(&["dispose-note", OLD])
+    let transcript = r
+        .run(&["dispose-note", OLD])
         .at("2026-11-20T13:10:00+09:00")
-        .fails(7);
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 7
+        [stderr]
+        error: device 45678909 is not out of use yet: hamako01, jiro02 revoked it but has not registered a new device; it goes out of use once replaced, or after it expires on 2026-12-30
+        ");
     let out = register(&r, "jiro02", NEW_DEVICE_1, "2026-11-20T13:30:00+09:00");
     assert_eq!(out.status, 0, "{out:#?}");
     let expected = json!([{
@@ -253,10 +288,15 @@ fn a_revoked_but_not_yet_replaced_device_is_refused_until_it_expires() {
     assert_eq!(out.status, 0, "{out:#?}");
     let before = r.snapshot();
     for at in [LATER, "2026-12-30T23:59:59+09:00", "2026-12-30T14:59:59Z"] {
-        r.run(&["dispose-note", OLD, "--mark-disposed"])
+        let transcript = r
+            .run(&["dispose-note", OLD, "--mark-disposed"])
             .at(at)
-            .fails(7)
-            .stderr_has(OLD);
+            .transcript();
+        insta::allow_duplicates! { insta::assert_snapshot!(transcript, @"
+            exit 7
+            [stderr]
+            error: device 45678909 is not out of use yet: hamako01 revoked it but has not registered a new device; it goes out of use once replaced, or after it expires on 2026-12-30
+            "); }
         assert_eq!(note(&r, at, &[]), json!([]), "at {at}");
     }
     assert_eq!(r.snapshot(), before);
@@ -282,13 +322,24 @@ fn a_never_used_device_is_refused_until_it_expires() {
         .succeeds();
     let before = r.snapshot();
     // A delivered device not yet registered by anyone.
-    r.run(&["dispose-note", NEW_DEVICE_2.0])
+    let transcript = r
+        .run(&["dispose-note", NEW_DEVICE_2.0])
         .at(LATER)
-        .fails(7)
-        .stderr_has(NEW_DEVICE_2.0);
-    r.run(&["dispose-note", "9001"])
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 7
+        [stderr]
+        error: device 56789012 is not out of use: it has never been registered and has not expired
+        ");
+    let transcript = r
+        .run(&["dispose-note", "9001"])
         .at("2026-12-30T23:59:59+09:00")
-        .fails(7);
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 7
+        [stderr]
+        error: device 9001 is not out of use: it has never been registered and has not expired
+        ");
     assert_eq!(r.snapshot(), before);
     let json = note(&r, "2026-12-31T00:00:00+09:00", &["9001"]);
     assert_eq!(
@@ -307,19 +358,31 @@ fn a_never_used_device_is_refused_until_it_expires() {
 fn an_unknown_serial_is_not_found_and_changes_nothing() {
     let r = replaced();
     let before = r.snapshot();
-    r.run(&["dispose-note", "00000000"])
-        .at(LATER)
-        .fails(6)
-        .stderr_has("00000000");
+    let transcript = r.run(&["dispose-note", "00000000"]).at(LATER).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 6
+        [stderr]
+        error: unknown serial number: 00000000 (no delivery contains it)
+        ");
     // All or nothing: the known, disposable device is not marked either.
-    r.run(&["dispose-note", OLD, "00000000", "--mark-disposed"])
+    let transcript = r
+        .run(&["dispose-note", OLD, "00000000", "--mark-disposed"])
         .at(LATER)
-        .fails(6)
-        .stderr_has("00000000");
-    r.run(&["dispose-note", OLD, "23456789", "--mark-disposed"])
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 6
+        [stderr]
+        error: unknown serial number: 00000000 (no delivery contains it)
+        ");
+    let transcript = r
+        .run(&["dispose-note", OLD, "23456789", "--mark-disposed"])
         .at(LATER)
-        .fails(7)
-        .stderr_has("taro01");
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 7
+        [stderr]
+        error: device 23456789 is still in service with taro01; it cannot be disposed of
+        ");
     assert_eq!(r.snapshot(), before);
     assert!(dispose_rows(&r).is_empty());
 }
@@ -347,17 +410,29 @@ fn mark_disposed_records_the_disposal_once_with_an_audit_row() {
         note(&r, LATER, &[OLD]),
         json!([replaced_note(Some("2026-11-21T10:00:00+09:00"))])
     );
-    r.run(&["dispose-note", OLD])
-        .at(LATER)
-        .succeeds()
-        .stdout_has("2026-11-21 10:00:00 JST");
+    let transcript = r.run(&["dispose-note", OLD]).at(LATER).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 0
+        [stdout]
+        Device 45678909: out of use since 2026-11-20 12:30:00 JST
+          former users: hamako01
+          replaced by:  34567891
+          disposed of:  2026-11-21 10:00:00 JST
+
+        The organisation disposes of devices that are out of use itself; the bank does not collect them. Each device has a built-in battery, so put it out as your municipality's rules for battery-containing waste require.
+        ");
 
     // A second disposal is refused and changes nothing.
     let before = r.snapshot();
-    r.run(&["dispose-note", OLD, "--mark-disposed"])
+    let transcript = r
+        .run(&["dispose-note", OLD, "--mark-disposed"])
         .at("2026-11-22T10:00:00+09:00")
-        .fails(7)
-        .stderr_has(OLD);
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 7
+        [stderr]
+        error: device 45678909 was already recorded as disposed of on 2026-11-21 10:00:00 JST
+        ");
     assert_eq!(r.snapshot(), before);
     assert_eq!(dispose_rows(&r).len(), 1);
 }
@@ -423,28 +498,39 @@ fn a_disposed_device_is_never_registered_again() {
     let before = r.snapshot();
     // shiro01 (revoked, free to register) tries the disposed device.
     let code = code_at(HAMAKO_DEVICE.1, "2026-11-20T15:10:00+09:00");
-    r.run(&[
-        "register", "--user", "shiro01", "--serial", OLD, "--otp", &code,
-    ])
-    .at("2026-11-20T15:10:00+09:00")
-    .fails(7)
-    .stderr_has(OLD)
-    .stderr_has("disposed");
+    let transcript = r
+        .run(&[
+            "register", "--user", "shiro01", "--serial", OLD, "--otp", &code,
+        ])
+        .at("2026-11-20T15:10:00+09:00")
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 7
+        [stderr]
+        error: device 45678909 was disposed of on 2026-11-20 15:00:00 JST; it can never be registered again
+        ");
     assert_eq!(r.snapshot(), before);
     // So does its former user, revoked again and past registrable-at.
     let out = r.revoke_as_taro(&["hamako01"], "2026-11-24T10:00:00+09:00");
     assert_eq!(out.status, 0, "{out:#?}");
     let before_hamako = r.snapshot();
     let out = register(&r, "hamako01", HAMAKO_DEVICE, "2026-11-24T10:30:00+09:00");
-    assert_eq!(out.status, 7, "{out:#?}");
-    assert_eq!(out.stdout, "");
-    assert!(out.stderr.starts_with("error: ") && out.stderr.contains("disposed"));
+    insta::assert_snapshot!(out.transcript(&r), @"
+        exit 7
+        [stderr]
+        error: device 45678909 was disposed of on 2026-11-20 15:00:00 JST; it can never be registered again
+        ");
     assert_eq!(r.snapshot(), before_hamako);
     // Nor bound to a user by an import.
-    r.run(&["import", "users", "-"])
+    let transcript = r
+        .run(&["import", "users", "-"])
         .stdin("login_id,name,role,otp_required,serial\nnew01,New,general,true,45678909\n")
-        .fails(2)
-        .stderr_has("disposed");
+        .transcript();
+    insta::assert_snapshot!(transcript, @r#"
+        exit 2
+        [stderr]
+        error: stdin, line 2: device "45678909" has been disposed of; nothing was imported
+        "#);
     assert_eq!(r.snapshot(), before_hamako);
     let list = r.listed("hamako01");
     assert_eq!(list[0]["status"], "revoked");
@@ -490,8 +576,39 @@ fn a_device_replaced_after_expiry_is_out_of_use_since_it_expired() {
 fn a_revoked_device_not_yet_replaced_says_who_must_register() {
     let r = Registry::demo();
     assert_eq!(r.revoke_as_taro(&["hamako01"], REVOKED).status, 0);
-    r.run(&["dispose-note", OLD])
-        .at(LATER)
-        .fails(7)
-        .stderr_has("hamako01 revoked it but has not registered a new device");
+    let transcript = r.run(&["dispose-note", OLD]).at(LATER).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 7
+        [stderr]
+        error: device 45678909 is not out of use yet: hamako01 revoked it but has not registered a new device; it goes out of use once replaced, or after it expires on 2026-12-30
+        ");
+}
+
+/// Regression: midnight after 1 May 1948 never happened in Japan (daylight
+/// saving time began), and computing when such a device expired panicked.
+#[test]
+fn a_device_expiring_1948_05_01_goes_out_of_use_at_the_daylight_saving_midnight() {
+    let r = Registry::init();
+    r.run(&["import", "devices", "-"])
+        .stdin("serial,secret,expires\nold48,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,1948-05-01\n")
+        .succeeds();
+    let notes = r
+        .run(&["dispose-note", "--format", "json"])
+        .at(NOON_FRIDAY)
+        .succeeds()
+        .json();
+    assert_eq!(notes[0]["serial"], "old48");
+    // 1 May 1948 24:00 was 2 May 01:00 daylight time (UTC+10).
+    assert_eq!(notes[0]["out_of_use_since"], "1948-05-02T01:00:00+10:00");
+    let transcript = r.run(&["dispose-note"]).at(NOON_FRIDAY).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 0
+        [stdout]
+        Device old48: out of use since 1948-05-02 01:00:00 JST
+          former users: -
+          replaced by:  - (expired)
+          disposed of:  not yet
+
+        The organisation disposes of devices that are out of use itself; the bank does not collect them. Each device has a built-in battery, so put it out as your municipality's rules for battery-containing waste require.
+        ");
 }

@@ -205,6 +205,7 @@ fn windows_in_days_and_weeks() {
 fn a_malformed_window_is_a_usage_error_that_prints_nothing() {
     let r = org();
     let before = r.snapshot();
+    let mut transcripts = String::new();
     for bad in [
         "",
         "d",
@@ -220,15 +221,98 @@ fn a_malformed_window_is_a_usage_error_that_prints_nothing() {
         "99999999w",
     ] {
         let within = format!("--within={bad}");
-        r.run(&["expiring", &within, "--exit-code"])
+        let transcript = r
+            .run(&["expiring", &within, "--exit-code"])
             .at("2026-12-01T09:00:00+09:00")
-            .fails(2);
+            .transcript();
+        transcripts.push_str(&format!("{bad}: {transcript}"));
     }
-    r.run(&["expiring", "--within", "30x"])
+    insta::assert_snapshot!(transcripts, @r#"
+        : exit 2
+        [no clock note]
+        [stderr]
+        error: invalid value '' for '--within <DUR>': "" is not a duration like 30d, 4w, 30日 or 4週
+
+        For more information, try '--help'.
+        d: exit 2
+        [no clock note]
+        [stderr]
+        error: invalid value 'd' for '--within <DUR>': "d" is not a duration like 30d, 4w, 30日 or 4週
+
+        For more information, try '--help'.
+        w: exit 2
+        [no clock note]
+        [stderr]
+        error: invalid value 'w' for '--within <DUR>': "w" is not a duration like 30d, 4w, 30日 or 4週
+
+        For more information, try '--help'.
+        30: exit 2
+        [no clock note]
+        [stderr]
+        error: invalid value '30' for '--within <DUR>': "30" is not a duration like 30d, 4w, 30日 or 4週
+
+        For more information, try '--help'.
+        30 d: exit 2
+        [no clock note]
+        [stderr]
+        error: invalid value '30 d' for '--within <DUR>': "30 d" is not a duration like 30d, 4w, 30日 or 4週
+
+        For more information, try '--help'.
+        -3d: exit 2
+        [no clock note]
+        [stderr]
+        error: invalid value '-3d' for '--within <DUR>': "-3d" is not a duration like 30d, 4w, 30日 or 4週
+
+        For more information, try '--help'.
+        +3d: exit 2
+        [no clock note]
+        [stderr]
+        error: invalid value '+3d' for '--within <DUR>': "+3d" is not a duration like 30d, 4w, 30日 or 4週
+
+        For more information, try '--help'.
+        3.5d: exit 2
+        [no clock note]
+        [stderr]
+        error: invalid value '3.5d' for '--within <DUR>': "3.5d" is not a duration like 30d, 4w, 30日 or 4週
+
+        For more information, try '--help'.
+        30m: exit 2
+        [no clock note]
+        [stderr]
+        error: invalid value '30m' for '--within <DUR>': "30m" is not a duration like 30d, 4w, 30日 or 4週
+
+        For more information, try '--help'.
+        1y: exit 2
+        [no clock note]
+        [stderr]
+        error: invalid value '1y' for '--within <DUR>': "1y" is not a duration like 30d, 4w, 30日 or 4週
+
+        For more information, try '--help'.
+        thirty: exit 2
+        [no clock note]
+        [stderr]
+        error: invalid value 'thirty' for '--within <DUR>': "thirty" is not a duration like 30d, 4w, 30日 or 4週
+
+        For more information, try '--help'.
+        99999999w: exit 2
+        [no clock note]
+        [stderr]
+        error: invalid value '99999999w' for '--within <DUR>': "99999999w" is too large: at most 36500 days (5214 weeks)
+
+        For more information, try '--help'.
+        "#);
+    let transcript = r
+        .run(&["expiring", "--within", "30x"])
         .at("2026-12-01T09:00:00+09:00")
-        .fails(2)
-        .stderr_has("--within")
-        .stderr_has("30x");
+        .transcript();
+    insta::assert_snapshot!(transcript, @r#"
+        exit 2
+        [no clock note]
+        [stderr]
+        error: invalid value '30x' for '--within <DUR>': "30x" is not a duration like 30d, 4w, 30日 or 4週
+
+        For more information, try '--help'.
+        "#);
     assert_eq!(r.snapshot(), before);
 }
 
@@ -271,6 +355,7 @@ fn nothing_due_prints_nothing_as_table_or_csv_and_an_empty_array_as_json() {
 #[test]
 fn exit_code_10_when_anything_is_reported_in_every_format() {
     let r = org();
+    let mut transcripts = String::new();
     for (at, what) in [
         (
             "2026-11-21T12:00:00+09:00",
@@ -279,17 +364,92 @@ fn exit_code_10_when_anything_is_reported_in_every_format() {
         ("2027-04-01T12:00:00+09:00", "only expired devices"),
     ] {
         for format in ["table", "csv", "json"] {
-            let out = r
+            let transcript = r
                 .run(&["expiring", "--exit-code", "--format", format])
                 .at(at)
-                .output();
-            assert_eq!(out.status, 10, "{what}, {format}: {out:#?}");
-            assert_eq!(out.stderr, "", "{what}, {format}: {out:#?}");
-            assert!(out.stdout.contains("1004"), "{what}, {format}: {out:#?}");
+                .transcript();
+            transcripts.push_str(&format!("{what}, {format}: {transcript}"));
         }
         // Without --exit-code the same report is a success.
-        r.run(&["expiring"]).at(at).succeeds().stdout_has("1004");
+        let transcript = r.run(&["expiring"]).at(at).transcript();
+        transcripts.push_str(&format!("{what}, no --exit-code: {transcript}"));
     }
+    insta::assert_snapshot!(transcripts, @r#"
+        a device expiring within the window, table: exit 10
+        [stdout]
+        ┌──────────┬───────────┬────────┬────────────────┬───────────┬─────────────┐
+        │ Login ID ┆ User name ┆ Serial ┆ Device expires ┆ Days left ┆ Shared with │
+        ╞══════════╪═══════════╪════════╪════════════════╪═══════════╪═════════════╡
+        │ frank    ┆ Frank F   ┆ 1004   ┆ 2026-11-30     ┆ 9         ┆             │
+        │ erin     ┆ Erin E    ┆ 1001   ┆ 2026-12-01     ┆ 10        ┆             │
+        └──────────┴───────────┴────────┴────────────────┴───────────┴─────────────┘
+        Revoke these devices before they expire, then each user registers the new one.
+        a device expiring within the window, csv: exit 10
+        [stdout]
+        login_id,name,serial,expires,days_left,expired,shared_with
+        frank,Frank F,1004,2026-11-30,9,false,
+        erin,Erin E,1001,2026-12-01,10,false,
+        a device expiring within the window, json: exit 10
+        [stdout]
+        [
+        {"login_id":"frank","name":"Frank F","serial":"1004","expires":"2026-11-30","days_left":9,"expired":false,"shared_with":[]},
+        {"login_id":"erin","name":"Erin E","serial":"1001","expires":"2026-12-01","days_left":10,"expired":false,"shared_with":[]}
+        ]
+        a device expiring within the window, no --exit-code: exit 0
+        [stdout]
+        ┌──────────┬───────────┬────────┬────────────────┬───────────┬─────────────┐
+        │ Login ID ┆ User name ┆ Serial ┆ Device expires ┆ Days left ┆ Shared with │
+        ╞══════════╪═══════════╪════════╪════════════════╪═══════════╪═════════════╡
+        │ frank    ┆ Frank F   ┆ 1004   ┆ 2026-11-30     ┆ 9         ┆             │
+        │ erin     ┆ Erin E    ┆ 1001   ┆ 2026-12-01     ┆ 10        ┆             │
+        └──────────┴───────────┴────────┴────────────────┴───────────┴─────────────┘
+        Revoke these devices before they expire, then each user registers the new one.
+        only expired devices, table: exit 10
+        [stdout]
+        ┌──────────┬───────────┬────────┬────────────────┬───────────┬─────────────┐
+        │ Login ID ┆ User name ┆ Serial ┆ Device expires ┆ Days left ┆ Shared with │
+        ╞══════════╪═══════════╪════════╪════════════════╪═══════════╪═════════════╡
+        │ frank    ┆ Frank F   ┆ 1004   ┆ 2026-11-30     ┆ EXPIRED   ┆             │
+        │ erin     ┆ Erin E    ┆ 1001   ┆ 2026-12-01     ┆ EXPIRED   ┆             │
+        │ bob      ┆ Bob B     ┆ 1002   ┆ 2026-12-30     ┆ EXPIRED   ┆ dave        │
+        │ dave     ┆ Dave D    ┆ 1002   ┆ 2026-12-30     ┆ EXPIRED   ┆ bob         │
+        │ carol    ┆ Carol C   ┆ 1003   ┆ 2026-12-31     ┆ EXPIRED   ┆             │
+        │ gina     ┆ Gina G    ┆ 1006   ┆ 2027-03-01     ┆ EXPIRED   ┆             │
+        └──────────┴───────────┴────────┴────────────────┴───────────┴─────────────┘
+        Expired devices can no longer be revoked by the organisation: only the bank can revoke them. Contact the bank, then record its revocation with `tokenctl revoke --as MASTER LOGIN_ID --bank-reference REF`.
+        only expired devices, csv: exit 10
+        [stdout]
+        login_id,name,serial,expires,days_left,expired,shared_with
+        frank,Frank F,1004,2026-11-30,-122,true,
+        erin,Erin E,1001,2026-12-01,-121,true,
+        bob,Bob B,1002,2026-12-30,-92,true,dave
+        dave,Dave D,1002,2026-12-30,-92,true,bob
+        carol,Carol C,1003,2026-12-31,-91,true,
+        gina,Gina G,1006,2027-03-01,-31,true,
+        only expired devices, json: exit 10
+        [stdout]
+        [
+        {"login_id":"frank","name":"Frank F","serial":"1004","expires":"2026-11-30","days_left":-122,"expired":true,"shared_with":[]},
+        {"login_id":"erin","name":"Erin E","serial":"1001","expires":"2026-12-01","days_left":-121,"expired":true,"shared_with":[]},
+        {"login_id":"bob","name":"Bob B","serial":"1002","expires":"2026-12-30","days_left":-92,"expired":true,"shared_with":["dave"]},
+        {"login_id":"dave","name":"Dave D","serial":"1002","expires":"2026-12-30","days_left":-92,"expired":true,"shared_with":["bob"]},
+        {"login_id":"carol","name":"Carol C","serial":"1003","expires":"2026-12-31","days_left":-91,"expired":true,"shared_with":[]},
+        {"login_id":"gina","name":"Gina G","serial":"1006","expires":"2027-03-01","days_left":-31,"expired":true,"shared_with":[]}
+        ]
+        only expired devices, no --exit-code: exit 0
+        [stdout]
+        ┌──────────┬───────────┬────────┬────────────────┬───────────┬─────────────┐
+        │ Login ID ┆ User name ┆ Serial ┆ Device expires ┆ Days left ┆ Shared with │
+        ╞══════════╪═══════════╪════════╪════════════════╪═══════════╪═════════════╡
+        │ frank    ┆ Frank F   ┆ 1004   ┆ 2026-11-30     ┆ EXPIRED   ┆             │
+        │ erin     ┆ Erin E    ┆ 1001   ┆ 2026-12-01     ┆ EXPIRED   ┆             │
+        │ bob      ┆ Bob B     ┆ 1002   ┆ 2026-12-30     ┆ EXPIRED   ┆ dave        │
+        │ dave     ┆ Dave D    ┆ 1002   ┆ 2026-12-30     ┆ EXPIRED   ┆ bob         │
+        │ carol    ┆ Carol C   ┆ 1003   ┆ 2026-12-31     ┆ EXPIRED   ┆             │
+        │ gina     ┆ Gina G    ┆ 1006   ┆ 2027-03-01     ┆ EXPIRED   ┆             │
+        └──────────┴───────────┴────────┴────────────────┴───────────┴─────────────┘
+        Expired devices can no longer be revoked by the organisation: only the bank can revoke them. Contact the bank, then record its revocation with `tokenctl revoke --as MASTER LOGIN_ID --bank-reference REF`.
+        "#);
 }
 
 #[test]
@@ -378,51 +538,74 @@ saburo03,Saburo,general,true,45678909
 #[test]
 fn csv_has_a_header_and_one_line_per_row() {
     let r = org();
-    let out = r
+    let transcript = r
         .run(&["expiring", "--format", "csv"])
         .at("2026-12-01T09:00:00+09:00")
-        .succeeds();
-    let lines: Vec<&str> = out.stdout.lines().collect();
-    assert_eq!(
-        lines[0],
-        "login_id,name,serial,expires,days_left,expired,shared_with"
-    );
-    assert_eq!(lines[1], "frank,Frank F,1004,2026-11-30,-1,true,");
-    assert_eq!(lines[2], "erin,Erin E,1001,2026-12-01,0,false,");
-    assert!(lines[3].starts_with("bob,Bob B,1002,2026-12-30,29,false,"));
-    assert!(lines[3].contains("dave"));
-    assert_eq!(lines.len(), 6, "{}", out.stdout);
-    assert!(!out.stdout.contains('│') && !out.stdout.contains('┌'));
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 0
+        [stdout]
+        login_id,name,serial,expires,days_left,expired,shared_with
+        frank,Frank F,1004,2026-11-30,-1,true,
+        erin,Erin E,1001,2026-12-01,0,false,
+        bob,Bob B,1002,2026-12-30,29,false,dave
+        dave,Dave D,1002,2026-12-30,29,false,bob
+        carol,Carol C,1003,2026-12-31,30,false,
+        ");
 }
 
 #[test]
 fn the_table_gives_the_advice_for_expired_and_expiring_devices() {
     let r = org();
     let at = "2026-12-01T09:00:00+09:00";
-    let en = r.run(&["expiring"]).at(at).succeeds();
-    en.stdout_has("frank")
-        .stdout_has("1004")
-        .stdout_has("EXPIRED")
-        .stdout_has("only the bank can revoke them")
-        .stdout_has("Contact the bank")
-        .stdout_has("--bank-reference REF")
-        .stdout_has("no longer be revoked");
-    let ja = r.run(&["expiring", "--lang", "ja"]).at(at).succeeds();
-    ja.stdout_has("シリアル番号")
-        .stdout_has("パスワード生成機有効期限")
-        .stdout_has("2026年11月30日")
-        .stdout_has("期限切れ")
-        .stdout_has("失効できるのは銀行のみです")
-        .stdout_has("--bank-reference");
+    let en = r.run(&["expiring"]).at(at).transcript();
+    insta::assert_snapshot!(en, @"
+        exit 0
+        [stdout]
+        ┌──────────┬───────────┬────────┬────────────────┬───────────┬─────────────┐
+        │ Login ID ┆ User name ┆ Serial ┆ Device expires ┆ Days left ┆ Shared with │
+        ╞══════════╪═══════════╪════════╪════════════════╪═══════════╪═════════════╡
+        │ frank    ┆ Frank F   ┆ 1004   ┆ 2026-11-30     ┆ EXPIRED   ┆             │
+        │ erin     ┆ Erin E    ┆ 1001   ┆ 2026-12-01     ┆ 0         ┆             │
+        │ bob      ┆ Bob B     ┆ 1002   ┆ 2026-12-30     ┆ 29        ┆ dave        │
+        │ dave     ┆ Dave D    ┆ 1002   ┆ 2026-12-30     ┆ 29        ┆ bob         │
+        │ carol    ┆ Carol C   ┆ 1003   ┆ 2026-12-31     ┆ 30        ┆             │
+        └──────────┴───────────┴────────┴────────────────┴───────────┴─────────────┘
+        Expired devices can no longer be revoked by the organisation: only the bank can revoke them. Contact the bank, then record its revocation with `tokenctl revoke --as MASTER LOGIN_ID --bank-reference REF`.
+        Revoke these devices before they expire, then each user registers the new one.
+        ");
+    let ja = r.run(&["expiring", "--lang", "ja"]).at(at).transcript();
+    insta::assert_snapshot!(ja, @"
+        exit 0
+        [stdout]
+        ┌────────────┬──────────┬──────────────┬──────────────────────────┬──────────┬────────┐
+        │ ログインID ┆ 利用者名 ┆ シリアル番号 ┆ パスワード生成機有効期限 ┆ 残り日数 ┆ 共有者 │
+        ╞════════════╪══════════╪══════════════╪══════════════════════════╪══════════╪════════╡
+        │ frank      ┆ Frank F  ┆ 1004         ┆ 2026年11月30日           ┆ 期限切れ ┆        │
+        │ erin       ┆ Erin E   ┆ 1001         ┆ 2026年12月1日            ┆ 0        ┆        │
+        │ bob        ┆ Bob B    ┆ 1002         ┆ 2026年12月30日           ┆ 29       ┆ dave   │
+        │ dave       ┆ Dave D   ┆ 1002         ┆ 2026年12月30日           ┆ 29       ┆ bob    │
+        │ carol      ┆ Carol C  ┆ 1003         ┆ 2026年12月31日           ┆ 30       ┆        │
+        └────────────┴──────────┴──────────────┴──────────────────────────┴──────────┴────────┘
+        有効期限を過ぎたパスワード生成機は団体では失効できません（失効できるのは銀行のみです）。銀行にご連絡のうえ、銀行による失効を `tokenctl revoke --as MASTER LOGIN_ID --bank-reference REF` で記録してください。
+        有効期限までに失効し、各利用者が新しいパスワード生成機を利用登録してください。
+        ");
     // Nothing expired yet: no advice about the bank.
     let ahead = r
         .run(&["expiring"])
         .at("2026-11-21T12:00:00+09:00")
-        .succeeds();
-    ahead.stdout_has("1004");
-    assert!(!ahead.stdout.contains("Contact the bank"), "{ahead:#?}");
-    assert!(!ahead.stdout.contains("--bank-reference"), "{ahead:#?}");
-    assert!(!ahead.stdout.contains("EXPIRED"), "{ahead:#?}");
+        .transcript();
+    insta::assert_snapshot!(ahead, @"
+        exit 0
+        [stdout]
+        ┌──────────┬───────────┬────────┬────────────────┬───────────┬─────────────┐
+        │ Login ID ┆ User name ┆ Serial ┆ Device expires ┆ Days left ┆ Shared with │
+        ╞══════════╪═══════════╪════════╪════════════════╪═══════════╪═════════════╡
+        │ frank    ┆ Frank F   ┆ 1004   ┆ 2026-11-30     ┆ 9         ┆             │
+        │ erin     ┆ Erin E    ┆ 1001   ┆ 2026-12-01     ┆ 10        ┆             │
+        └──────────┴───────────┴────────┴────────────────┴───────────┴─────────────┘
+        Revoke these devices before they expire, then each user registers the new one.
+        ");
 }
 
 /// The forecast of `org()` on 1 December 2026: 1001 (its last day) and
@@ -492,29 +675,75 @@ fn summary_as_csv_and_as_a_piped_table_in_both_languages() {
     let csv = r
         .run(&["expiring", "--summary", "--format", "csv"])
         .at(at)
-        .succeeds()
-        .stdout;
-    let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines.len(), 14, "{csv}");
-    assert_eq!(lines[0], "month,devices");
-    assert_eq!(lines[1], "2026-12,3");
-    assert_eq!(lines[4], "2027-03,1");
-    assert_eq!(lines[13], "expired,1");
+        .transcript();
+    insta::assert_snapshot!(csv, @"
+        exit 0
+        [stdout]
+        month,devices
+        2026-12,3
+        2027-01,0
+        2027-02,0
+        2027-03,1
+        2027-04,0
+        2027-05,0
+        2027-06,0
+        2027-07,0
+        2027-08,0
+        2027-09,0
+        2027-10,0
+        2027-11,0
+        expired,1
+        ");
     // Piped, the table is plain: two columns, no bars.
-    let table = r.run(&["expiring", "--summary"]).at(at).succeeds();
-    table
-        .stdout_has("Month")
-        .stdout_has("Devices")
-        .stdout_has("│ 2026-12 ┆ 3 ")
-        .stdout_has("│ expired ┆ 1 ");
-    assert!(!table.stdout.contains('█'), "{}", table.stdout);
+    let table = r.run(&["expiring", "--summary"]).at(at).transcript();
+    insta::assert_snapshot!(table, @"
+        exit 0
+        [stdout]
+        Devices in service by expiry month (expired: only the bank can revoke them):
+        ┌─────────┬─────────┐
+        │ Month   ┆ Devices │
+        ╞═════════╪═════════╡
+        │ 2026-12 ┆ 3       │
+        │ 2027-01 ┆ 0       │
+        │ 2027-02 ┆ 0       │
+        │ 2027-03 ┆ 1       │
+        │ 2027-04 ┆ 0       │
+        │ 2027-05 ┆ 0       │
+        │ 2027-06 ┆ 0       │
+        │ 2027-07 ┆ 0       │
+        │ 2027-08 ┆ 0       │
+        │ 2027-09 ┆ 0       │
+        │ 2027-10 ┆ 0       │
+        │ 2027-11 ┆ 0       │
+        │ expired ┆ 1       │
+        └─────────┴─────────┘
+        ");
     let ja = r
         .run(&["expiring", "--summary", "--lang", "ja"])
         .at(at)
-        .succeeds();
-    ja.stdout_has("台数")
-        .stdout_has("│ 2026年12月 ┆ 3 ")
-        .stdout_has("│ 期限切れ   ┆ 1 ");
+        .transcript();
+    insta::assert_snapshot!(ja, @"
+        exit 0
+        [stdout]
+        有効期限の月別の利用中パスワード生成機（期限切れは銀行のみが失効できます）：
+        ┌────────────┬──────┐
+        │ 月         ┆ 台数 │
+        ╞════════════╪══════╡
+        │ 2026年12月 ┆ 3    │
+        │ 2027年1月  ┆ 0    │
+        │ 2027年2月  ┆ 0    │
+        │ 2027年3月  ┆ 1    │
+        │ 2027年4月  ┆ 0    │
+        │ 2027年5月  ┆ 0    │
+        │ 2027年6月  ┆ 0    │
+        │ 2027年7月  ┆ 0    │
+        │ 2027年8月  ┆ 0    │
+        │ 2027年9月  ┆ 0    │
+        │ 2027年10月 ┆ 0    │
+        │ 2027年11月 ┆ 0    │
+        │ 期限切れ   ┆ 1    │
+        └────────────┴──────┘
+        ");
 }
 
 #[test]
@@ -526,9 +755,29 @@ fn summary_needs_no_key_file_and_takes_neither_a_window_nor_exit_code() {
         .at(at)
         .succeeds();
     assert!(!r.dir.path().join("no-such.key").exists());
+    let mut transcripts = String::new();
     for extra in [&["--within", "10d"][..], &["--exit-code"][..]] {
         let mut args = vec!["expiring", "--summary"];
         args.extend_from_slice(extra);
-        r.run(&args).at(at).fails(2).stderr_has("--summary");
+        let transcript = r.run(&args).at(at).transcript();
+        transcripts.push_str(&format!("{extra:?}: {transcript}"));
     }
+    insta::assert_snapshot!(transcripts, @r#"
+        ["--within", "10d"]: exit 2
+        [no clock note]
+        [stderr]
+        error: the argument '--summary' cannot be used with '--within <DUR>'
+
+        Usage: tokenctl expiring --summary
+
+        For more information, try '--help'.
+        ["--exit-code"]: exit 2
+        [no clock note]
+        [stderr]
+        error: the argument '--summary' cannot be used with '--exit-code'
+
+        Usage: tokenctl expiring --summary
+
+        For more information, try '--help'.
+        "#);
 }

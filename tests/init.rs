@@ -5,8 +5,13 @@ use crate::common::*;
 #[test]
 fn init_creates_a_registry_readable_by_its_owner_only() {
     let r = Registry::empty();
-    let out = r.run(&["init"]).succeeds();
-    out.stdout_has("Created registry");
+    let transcript = r.run(&["init"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 0
+        [stdout]
+        Created registry [DIR]/registry.db (live: the real clock only)
+        Created the key file [DIR]/registry.key (fingerprint [HEX]). Back it up apart from the registry: without it the device secrets cannot be used.
+        ");
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(&r.path).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
@@ -35,8 +40,18 @@ fn init_creates_a_registry_readable_by_its_owner_only() {
 fn init_refuses_to_overwrite_a_registry() {
     let r = Registry::demo();
     let before = r.snapshot();
-    r.run(&["init"]).fails(1).stderr_has("already exists");
-    r.run(&["init", "--demo"]).fails(1);
+    let transcript = r.run(&["init"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 1
+        [stderr]
+        error: [DIR]/registry.db already exists; refusing to overwrite it
+        ");
+    let transcript = r.run(&["init", "--demo"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 1
+        [stderr]
+        error: [DIR]/registry.db already exists; refusing to overwrite it
+        ");
     assert_eq!(r.snapshot(), before);
 }
 
@@ -44,7 +59,12 @@ fn init_refuses_to_overwrite_a_registry() {
 fn init_refuses_to_overwrite_any_existing_file() {
     let r = Registry::empty();
     std::fs::write(&r.path, "my notes\n").unwrap();
-    r.run(&["init"]).fails(1);
+    let transcript = r.run(&["init"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 1
+        [stderr]
+        error: [DIR]/registry.db already exists; refusing to overwrite it
+        ");
     assert_eq!(std::fs::read_to_string(&r.path).unwrap(), "my notes\n");
 }
 
@@ -72,39 +92,44 @@ fn demo_lists_the_four_users_of_the_procedure() {
 }
 
 #[test]
-fn japanese_list_uses_the_procedure_screen_labels() {
-    let r = Registry::demo();
-    let out = r.run(&["--lang", "ja", "list"]).succeeds();
-    for label in [
-        "ログインID",
-        "利用者名",
-        "利用者区分",
-        "シリアル番号",
-        "ワンタイムパスワード状態",
-        "パスワード生成機有効期限",
-        "サービス利用中",
-        "失効中",
-        "マスターユーザ",
-        "一般ユーザ",
-        "2026年12月30日",
-    ] {
-        out.stdout_has(label);
-    }
-}
-
-#[test]
 fn language_comes_from_tokenctl_lang_then_lang() {
     let r = Registry::demo();
-    r.run(&["list"])
-        .env("LANG", "ja_JP.UTF-8")
-        .succeeds()
-        .stdout_has("ログインID");
+    // The labels of the procedure's screens: ログインID, 利用者名,
+    // 利用者区分, シリアル番号, ワンタイムパスワード状態,
+    // パスワード生成機有効期限; サービス利用中, 失効中; マスターユーザ,
+    // 一般ユーザ; dates as 2026年12月30日.
+    let ja = r.run(&["--lang", "ja", "list"]).transcript();
+    insta::assert_snapshot!(ja, @"
+        exit 0
+        [stdout]
+        ┌────────────┬───────────┬────────────────┬──────────────┬──────────────────────────┬──────────────────────────┬──────────────────┬────────┐
+        │ ログインID ┆ 利用者名  ┆ 利用者区分     ┆ シリアル番号 ┆ ワンタイムパスワード状態 ┆ パスワード生成機有効期限 ┆ 利用登録可能日時 ┆ ロック │
+        ╞════════════╪═══════════╪════════════════╪══════════════╪══════════════════════════╪══════════════════════════╪══════════════════╪════════╡
+        │ taro01     ┆ 芳金 太郎 ┆ マスターユーザ ┆ 23456789     ┆ サービス利用中           ┆ 2026年12月30日           ┆ -                ┆        │
+        │ hamako01   ┆ 芳金 花子 ┆ 一般ユーザ     ┆ 45678909     ┆ サービス利用中           ┆ 2026年12月30日           ┆ -                ┆        │
+        │ shiro01    ┆ 芳金 次郎 ┆ 一般ユーザ     ┆ -            ┆ 失効中                   ┆ -                        ┆ -                ┆        │
+        │ ichiro01   ┆ 芳金 一郎 ┆ 一般ユーザ     ┆ -            ┆ 失効中                   ┆ -                        ┆ -                ┆        │
+        └────────────┴───────────┴────────────────┴──────────────┴──────────────────────────┴──────────────────────────┴──────────────────┴────────┘
+        ");
+    let transcript = r.run(&["list"]).env("LANG", "ja_JP.UTF-8").transcript();
+    assert_eq!(transcript, ja, "LANG chooses Japanese");
     let en = r
         .run(&["list"])
         .env("LANG", "ja_JP.UTF-8")
         .env("TOKENCTL_LANG", "en")
-        .succeeds();
-    en.stdout_has("Login ID");
+        .transcript();
+    insta::assert_snapshot!(en, @"
+        exit 0
+        [stdout]
+        ┌──────────┬───────────┬─────────┬──────────┬────────────┬────────────────┬────────────────┬────────┐
+        │ Login ID ┆ User name ┆ Role    ┆ Serial   ┆ OTP status ┆ Device expires ┆ Registrable at ┆ Locked │
+        ╞══════════╪═══════════╪═════════╪══════════╪════════════╪════════════════╪════════════════╪════════╡
+        │ taro01   ┆ 芳金 太郎 ┆ master  ┆ 23456789 ┆ in service ┆ 2026-12-30     ┆ -              ┆        │
+        │ hamako01 ┆ 芳金 花子 ┆ general ┆ 45678909 ┆ in service ┆ 2026-12-30     ┆ -              ┆        │
+        │ shiro01  ┆ 芳金 次郎 ┆ general ┆ -        ┆ revoked    ┆ -              ┆ -              ┆        │
+        │ ichiro01 ┆ 芳金 一郎 ┆ general ┆ -        ┆ revoked    ┆ -              ┆ -              ┆        │
+        └──────────┴───────────┴─────────┴──────────┴────────────┴────────────────┴────────────────┴────────┘
+        ");
     // JSON keys never change with the language.
     let ja_json = r
         .run(&["list", "--lang", "ja", "--format", "json"])
@@ -140,17 +165,33 @@ fn a_text_file_is_not_a_registry_and_is_left_untouched() {
     let r = Registry::empty();
     let text = "login_id,name\nnot,a database\n".repeat(20);
     std::fs::write(&r.path, &text).unwrap();
+    let mut transcripts = String::new();
     for args in [
         &["list"][..],
         &["import", "users", "-"],
         &["unlock", "x", "--recovery", "--yes"],
         &["audit"],
     ] {
-        r.run(args)
+        let transcript = r
+            .run(args)
             .stdin("login_id,name,role,otp_required\n")
-            .fails(8)
-            .stderr_has("not a tokenctl registry");
+            .transcript();
+        transcripts.push_str(&format!("{}: {transcript}", args.join(" ")));
     }
+    insta::assert_snapshot!(transcripts, @"
+        list: exit 8
+        [stderr]
+        error: [DIR]/registry.db: not a tokenctl registry; it was left untouched
+        import users -: exit 8
+        [stderr]
+        error: [DIR]/registry.db: not a tokenctl registry; it was left untouched
+        unlock x --recovery --yes: exit 8
+        [stderr]
+        error: [DIR]/registry.db: not a tokenctl registry; it was left untouched
+        audit: exit 8
+        [stderr]
+        error: [DIR]/registry.db: not a tokenctl registry; it was left untouched
+        ");
     assert_eq!(std::fs::read_to_string(&r.path).unwrap(), text);
     assert!(!r.dir.path().join("registry.db-wal").exists());
 }
@@ -164,12 +205,21 @@ fn another_applications_sqlite_file_is_left_untouched() {
             .unwrap();
     }
     let before = r.snapshot();
-    r.run(&["list"])
-        .fails(8)
-        .stderr_has("not a tokenctl registry");
-    r.run(&["import", "devices", "-"])
+    let transcript = r.run(&["list"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 8
+        [stderr]
+        error: [DIR]/registry.db: not a tokenctl registry; it was left untouched
+        ");
+    let transcript = r
+        .run(&["import", "devices", "-"])
         .stdin("serial,secret,expires\n1,GEZDGNBVGY3TQOJQ,2030-01-01\n")
-        .fails(8);
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 8
+        [stderr]
+        error: [DIR]/registry.db: not a tokenctl registry; it was left untouched
+        ");
     assert_eq!(r.snapshot(), before);
 }
 
@@ -177,7 +227,12 @@ fn another_applications_sqlite_file_is_left_untouched() {
 fn an_empty_file_is_not_a_registry() {
     let r = Registry::empty();
     std::fs::write(&r.path, "").unwrap();
-    r.run(&["list"]).fails(8);
+    let transcript = r.run(&["list"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 8
+        [stderr]
+        error: [DIR]/registry.db: not a tokenctl registry; it was left untouched
+        ");
     assert_eq!(std::fs::read(&r.path).unwrap(), b"");
 }
 
@@ -186,16 +241,32 @@ fn a_registry_with_a_newer_schema_is_refused_untouched() {
     let r = Registry::demo();
     r.sql("PRAGMA user_version = 99;");
     let before = r.snapshot();
-    r.run(&["list"]).fails(8).stderr_has("newer");
-    r.run(&["revoke", "--as", "taro01", "hamako01", "--dry-run"])
-        .fails(8);
+    let transcript = r.run(&["list"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 8
+        [stderr]
+        error: [DIR]/registry.db: the registry has schema version 99, newer than this tokenctl understands (4); upgrade tokenctl. The file was left untouched
+        ");
+    let transcript = r
+        .run(&["revoke", "--as", "taro01", "hamako01", "--dry-run"])
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 8
+        [stderr]
+        error: [DIR]/registry.db: the registry has schema version 99, newer than this tokenctl understands (4); upgrade tokenctl. The file was left untouched
+        ");
     assert_eq!(r.snapshot(), before);
 }
 
 #[test]
 fn a_missing_registry_says_how_to_create_one() {
     let r = Registry::empty();
-    r.run(&["list"]).fails(8).stderr_has("tokenctl init");
+    let transcript = r.run(&["list"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 8
+        [stderr]
+        error: [DIR]/registry.db: no registry here; create one with `tokenctl init` (or point --db / TOKENCTL_DB at one)
+        ");
     assert!(
         !r.path.exists(),
         "a missing registry is not created by reading it"
@@ -206,23 +277,44 @@ fn a_missing_registry_says_how_to_create_one() {
 fn a_directory_is_not_a_registry() {
     let r = Registry::empty();
     std::fs::create_dir(&r.path).unwrap();
-    r.run(&["list"]).fails(8).stderr_has("directory");
+    let transcript = r.run(&["list"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 8
+        [stderr]
+        error: [DIR]/registry.db: is a directory, not a registry file
+        ");
 }
 
 #[test]
 fn a_malformed_tokenctl_now_is_a_usage_error() {
     let r = Registry::demo();
-    r.run(&["list"])
-        .at("next friday")
-        .fails(2)
-        .stderr_has("TOKENCTL_NOW");
-    r.run(&["list"]).at("2026-11-20 21:00").fails(2);
+    let transcript = r.run(&["list"]).at("next friday").transcript();
+    insta::assert_snapshot!(transcript, @r#"
+        exit 2
+        [no clock note]
+        [stderr]
+        error: TOKENCTL_NOW is not an RFC 3339 instant: "next friday"
+        "#);
+    let transcript = r.run(&["list"]).at("2026-11-20 21:00").transcript();
+    insta::assert_snapshot!(transcript, @r#"
+        exit 2
+        [no clock note]
+        [stderr]
+        error: TOKENCTL_NOW is not an RFC 3339 instant: "2026-11-20 21:00"
+        "#);
 }
 
 #[test]
 fn audit_records_whether_the_clock_was_fixed() {
     let r = Registry::init();
-    r.run(&["unlock", "nobody", "--recovery", "--yes"]).fails(6);
+    let transcript = r
+        .run(&["unlock", "nobody", "--recovery", "--yes"])
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 6
+        [stderr]
+        error: unknown login ID: nobody
+        ");
     let audit = r.run(&["audit", "--format", "json"]).succeeds().json();
     assert_eq!(audit[0]["action"], "init");
     assert_eq!(audit[0]["clock_fixed"], false);
@@ -249,11 +341,34 @@ fn the_audit_log_is_append_only_even_through_sql() {
 #[test]
 fn usage_errors_exit_2() {
     let r = Registry::demo();
-    let out = r.run(&["list", "--status", "sleeping"]).output();
-    assert_eq!(out.status, 2);
-    assert!(out.stderr.starts_with("error: "));
-    assert_eq!(r.run(&["frobnicate"]).output().status, 2);
-    assert_eq!(r.run(&["list", "--format", "xml"]).output().status, 2);
+    let transcripts: String = [
+        &["list", "--status", "sleeping"][..],
+        &["frobnicate"],
+        &["list", "--format", "xml"],
+    ]
+    .map(|args| format!("--- {args:?}: {}", r.run(args).transcript()))
+    .concat();
+    insta::assert_snapshot!(transcripts, @r#"
+        --- ["list", "--status", "sleeping"]: exit 2
+        [stderr]
+        error: invalid value 'sleeping' for '--status <STATUS>'
+          [possible values: active, revoked, not-required]
+
+        For more information, try '--help'.
+        --- ["frobnicate"]: exit 2
+        [stderr]
+        error: unrecognized subcommand 'frobnicate'
+
+        Usage: tokenctl [OPTIONS] <COMMAND>
+
+        For more information, try '--help'.
+        --- ["list", "--format", "xml"]: exit 2
+        [stderr]
+        error: invalid value 'xml' for '--format <FORMAT>'
+          [possible values: table, json, csv]
+
+        For more information, try '--help'.
+        "#);
 }
 
 /// Regression: a marked file without a schema version ran the migrations
@@ -263,9 +378,13 @@ fn a_registry_without_a_schema_version_is_refused_untouched() {
     let r = Registry::demo();
     r.sql("PRAGMA user_version = 0;");
     let before = r.snapshot();
-    let out = r.run(&["list"]).fails(8);
-    out.stderr_has("no schema version");
-    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    // One line, no SQL.
+    let transcript = r.run(&["list"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 8
+        [stderr]
+        error: [DIR]/registry.db: marked as a tokenctl registry but records no schema version (damaged?); it was left untouched
+        ");
     assert_eq!(r.snapshot(), before);
 }
 
@@ -275,18 +394,31 @@ fn empty_environment_variables_count_as_unset() {
     let out = r
         .run(&["list", "--db", r.path.to_str().unwrap()])
         .env("TOKENCTL_LANG", "")
-        .succeeds();
-    out.stdout_has("Login ID");
+        .transcript();
+    insta::assert_snapshot!(out, @"
+        exit 0
+        [stdout]
+        ┌──────────┬───────────┬─────────┬──────────┬────────────┬────────────────┬────────────────┬────────┐
+        │ Login ID ┆ User name ┆ Role    ┆ Serial   ┆ OTP status ┆ Device expires ┆ Registrable at ┆ Locked │
+        ╞══════════╪═══════════╪═════════╪══════════╪════════════╪════════════════╪════════════════╪════════╡
+        │ taro01   ┆ 芳金 太郎 ┆ master  ┆ 23456789 ┆ in service ┆ 2026-12-30     ┆ -              ┆        │
+        │ hamako01 ┆ 芳金 花子 ┆ general ┆ 45678909 ┆ in service ┆ 2026-12-30     ┆ -              ┆        │
+        │ shiro01  ┆ 芳金 次郎 ┆ general ┆ -        ┆ revoked    ┆ -              ┆ -              ┆        │
+        │ ichiro01 ┆ 芳金 一郎 ┆ general ┆ -        ┆ revoked    ┆ -              ┆ -              ┆        │
+        └──────────┴───────────┴─────────┴──────────┴────────────┴────────────────┴────────────────┴────────┘
+        ");
     let data = r.dir.path().join("data");
     r.run(&["init"])
         .env("TOKENCTL_DB", "")
         .env("XDG_DATA_HOME", &data)
         .succeeds();
     assert!(data.join("tokenctl/registry.db").exists());
-    r.run(&["list"])
-        .env("TOKENCTL_LANG", "fr")
-        .fails(2)
-        .stderr_has("TOKENCTL_LANG");
+    let transcript = r.run(&["list"]).env("TOKENCTL_LANG", "fr").transcript();
+    insta::assert_snapshot!(transcript, @r#"
+        exit 2
+        [stderr]
+        error: TOKENCTL_LANG must be ja or en, not "fr"
+        "#);
 }
 
 /// Only a registry on a network file system is refused for writing,

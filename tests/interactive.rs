@@ -18,6 +18,14 @@
 //! - Keys for the checkbox list and the confirmation are typed after their
 //!   prompt is drawn, and the redraw each key causes is awaited before the
 //!   next key.
+//!
+//! What is compared: what tokenctl printed after the last answer (its
+//! result or refusal) and how it ended, whole (`Pty::finish_tail`). The
+//! prompts and drawings before it are awaited one by one as they appear;
+//! they are not compared whole, because a redraw read from the pty with its
+//! escape sequences stripped is not the same byte for byte from run to
+//! run. So checks on them (a user not offered, a password never echoed
+//! anywhere) are substring checks, on purpose.
 
 use std::fs::File;
 use std::path::Path;
@@ -232,6 +240,26 @@ impl Pty {
         (exit, self.transcript())
     }
 
+    /// Waits for tokenctl to exit; returns `exit N` and what it printed
+    /// from the last answer on, whole (line ends as `\n`, the temp dir and
+    /// hex redacted: see `redact`), and the whole transcript.
+    #[track_caller]
+    fn finish_tail(self, r: &Registry) -> (String, String) {
+        let answered = self.transcript();
+        let (code, transcript) = self.finish();
+        let tail = transcript
+            .strip_prefix(&answered)
+            .unwrap_or_else(|| panic!("the transcript changed before its end:\n{transcript}"));
+        // From the last carriage return on: the last prompt's final drawing
+        // with its answer, then the result. (Before it, the echo of the
+        // typed answer and the prompt's redraw interleave differently from
+        // run to run.)
+        let tail = tail.replace("\r\n", "\n");
+        let tail = tail.rsplit('\r').next().unwrap_or_default();
+        let tail = redact(tail, r.dir.path(), true, false);
+        (format!("exit {code}\n{tail}"), transcript)
+    }
+
     /// Waits for tokenctl to exit; returns its exit code and the transcript.
     #[track_caller]
     fn finish(self) -> (i32, String) {
@@ -290,20 +318,19 @@ fn revoke_with_no_targets_offers_a_checkbox_list_of_the_users_in_service() {
     // The choice is echoed as its login IDs alone, not the rows.
     pty.expect("Selected: hamako01\r\n");
     confirm_and_authenticate(&mut pty, DEMO_PASSWORD, FRIDAY_NIGHT);
-    let (code, transcript) = pty.finish();
-    assert_eq!(code, 0, "{transcript}");
-    assert!(
-        transcript.contains("Revoked the devices of the following users."),
-        "{transcript}"
-    );
-    assert!(
-        transcript.contains("The user may register a new device from 2026-11-24 08:10:00 JST."),
-        "{transcript}"
-    );
-    assert!(
-        transcript.contains("│ hamako01 ┆") && !transcript.contains("│ taro01"),
-        "{transcript}"
-    );
+    let (outcome, _) = pty.finish_tail(&r);
+    insta::assert_snapshot!(outcome, @"
+        exit 0
+        Code shown by device 23456789: 973766
+        Revoked the devices of the following users.
+        ┌──────────┬───────────┬─────────┬──────────┬────────────┬────────────────┬─────────────────────────┐
+        │ Login ID ┆ User name ┆ Role    ┆ Serial   ┆ OTP status ┆ Device expires ┆ Registrable at          │
+        ╞══════════╪═══════════╪═════════╪══════════╪════════════╪════════════════╪═════════════════════════╡
+        │ hamako01 ┆ 芳金 花子 ┆ general ┆ 45678909 ┆ revoked    ┆ 2026-12-30     ┆ 2026-11-24 08:10:00 JST │
+        └──────────┴───────────┴─────────┴──────────┴────────────┴────────────────┴─────────────────────────┘
+        The user may register a new device from 2026-11-24 08:10:00 JST.
+        Registration opens 30 minutes after a revocation; after one at or after 20:30 Japan time, at 08:10 on the next business day.
+        ");
 
     let hamako = user(&r, "hamako01");
     assert_eq!(hamako["status"], "revoked");
@@ -320,12 +347,13 @@ fn answering_no_at_the_confirmation_cancels_before_any_password_and_changes_noth
     let mut pty = Pty::spawn(&r, FRIDAY_NIGHT, &["revoke", "--as", "taro01", "hamako01"]);
     pty.expect("Revoke the devices of 1 user? This cannot be undone [y/N]");
     pty.keys("n");
-    let (code, transcript) = pty.finish();
-    assert_eq!(code, 1, "{transcript}");
-    assert!(
-        transcript.contains("error: cancelled; nothing was changed"),
-        "{transcript}"
-    );
+    let (outcome, transcript) = pty.finish_tail(&r);
+    insta::assert_snapshot!(outcome, @"
+        exit 1
+        Revoke the devices of 1 user? This cannot be undone no
+        error: cancelled; nothing was changed
+        ");
+    // No prompt after it, anywhere.
     assert!(!transcript.contains("password"), "{transcript}");
     assert!(!transcript.contains("Code shown"), "{transcript}");
     assert_eq!(
@@ -342,9 +370,13 @@ fn enter_at_the_confirmation_takes_the_default_no() {
     let mut pty = Pty::spawn(&r, FRIDAY_NIGHT, &["revoke", "--as", "taro01", "hamako01"]);
     pty.expect("This cannot be undone [y/N]");
     pty.keys("\r");
-    let (code, transcript) = pty.finish();
-    assert_eq!(code, 1, "{transcript}");
-    assert!(transcript.contains("cancelled"), "{transcript}");
+    let (outcome, transcript) = pty.finish_tail(&r);
+    insta::assert_snapshot!(outcome, @"
+        exit 1
+        Revoke the devices of 1 user? This cannot be undone no
+        error: cancelled; nothing was changed
+        ");
+    // No prompt after it, anywhere.
     assert!(!transcript.contains("password"), "{transcript}");
     assert_eq!(r.snapshot(), before);
 }
@@ -354,15 +386,22 @@ fn revoke_of_a_named_user_on_a_terminal_asks_confirmation_password_and_code() {
     let r = Registry::demo();
     let mut pty = Pty::spawn(&r, FRIDAY_NIGHT, &["revoke", "--as", "taro01", "hamako01"]);
     confirm_and_authenticate(&mut pty, DEMO_PASSWORD, FRIDAY_NIGHT);
-    let (code, transcript) = pty.finish();
-    assert_eq!(code, 0, "{transcript}");
+    let (outcome, transcript) = pty.finish_tail(&r);
+    insta::assert_snapshot!(outcome, @"
+        exit 0
+        Code shown by device 23456789: 973766
+        Revoked the devices of the following users.
+        ┌──────────┬───────────┬─────────┬──────────┬────────────┬────────────────┬─────────────────────────┐
+        │ Login ID ┆ User name ┆ Role    ┆ Serial   ┆ OTP status ┆ Device expires ┆ Registrable at          │
+        ╞══════════╪═══════════╪═════════╪══════════╪════════════╪════════════════╪═════════════════════════╡
+        │ hamako01 ┆ 芳金 花子 ┆ general ┆ 45678909 ┆ revoked    ┆ 2026-12-30     ┆ 2026-11-24 08:10:00 JST │
+        └──────────┴───────────┴─────────┴──────────┴────────────┴────────────────┴─────────────────────────┘
+        The user may register a new device from 2026-11-24 08:10:00 JST.
+        Registration opens 30 minutes after a revocation; after one at or after 20:30 Japan time, at 08:10 on the next business day.
+        ");
     assert!(
         !transcript.contains("Select the users"),
         "named targets need no checkbox list:\n{transcript}"
-    );
-    assert!(
-        transcript.contains("The user may register a new device from 2026-11-24 08:10:00 JST."),
-        "{transcript}"
     );
     assert!(
         !transcript.contains(DEMO_PASSWORD),
@@ -377,12 +416,12 @@ fn a_wrong_password_typed_at_the_prompt_is_refused_audited_and_never_shown() {
     let wrong = "hunter2-wrong";
     let mut pty = Pty::spawn(&r, FRIDAY_NIGHT, &["revoke", "--as", "taro01", "hamako01"]);
     confirm_and_authenticate(&mut pty, wrong, FRIDAY_NIGHT);
-    let (code, transcript) = pty.finish();
-    assert_eq!(code, 3, "{transcript}");
-    assert!(
-        transcript.contains("error: the confirmation password or the one-time code is wrong"),
-        "{transcript}"
-    );
+    let (outcome, transcript) = pty.finish_tail(&r);
+    insta::assert_snapshot!(outcome, @"
+        exit 3
+        Code shown by device 23456789: 973766
+        error: the confirmation password or the one-time code is wrong (a code is accepted once: if it was just used, wait for the next one)
+        ");
     assert!(
         !transcript.contains("hunter2"),
         "the typed password appears on the terminal:\n{transcript}"
@@ -390,6 +429,7 @@ fn a_wrong_password_typed_at_the_prompt_is_refused_audited_and_never_shown() {
     assert_eq!(user(&r, "hamako01")["status"], "active");
 
     let audit = r.run(&["audit", "--format", "json"]).succeeds();
+    // Substring on purpose: nowhere in any field.
     assert!(
         !audit.stdout.contains("hunter2"),
         "audit leaks the typed password: {}",
@@ -416,12 +456,12 @@ fn register_without_otp_on_a_terminal_prompts_for_the_code() {
     );
     pty.expect("Code shown by device 67890123: ");
     pty.line(&code_at(secret, FRIDAY_NIGHT));
-    let (code, transcript) = pty.finish();
-    assert_eq!(code, 0, "{transcript}");
-    assert!(
-        transcript.contains("Registered device 67890123 for shiro01"),
-        "{transcript}"
-    );
+    let (outcome, _) = pty.finish_tail(&r);
+    insta::assert_snapshot!(outcome, @"
+        exit 0
+        Code shown by device 67890123: 763150
+        Registered device 67890123 for shiro01 at 2026-11-20 21:00:00 JST (usable through 2031-11-30).
+        ");
     let shiro = user(&r, "shiro01");
     assert_eq!(shiro["status"], "active");
     assert_eq!(shiro["serial"], serial);
@@ -436,12 +476,12 @@ fn resync_without_otp_on_a_terminal_asks_for_two_consecutive_codes() {
     pty.line(&code_at(secret, &plus(FRIDAY_NIGHT, 570)));
     pty.expect("The next code it shows (wait for it to change): ");
     pty.line(&code_at(secret, &plus(FRIDAY_NIGHT, 600)));
-    let (code, transcript) = pty.finish();
-    assert_eq!(code, 0, "{transcript}");
-    assert!(
-        transcript.contains("its clock offset was +0 s and is now +600 s"),
-        "{transcript}"
-    );
+    let (outcome, _) = pty.finish_tail(&r);
+    insta::assert_snapshot!(outcome, @"
+        exit 0
+        The next code it shows (wait for it to change): 587035
+        Resynchronised device 67890123 at 2026-11-20 21:00:00 JST: its clock offset was +0 s and is now +600 s; both codes are used up.
+        ");
 }
 
 #[test]
@@ -457,12 +497,13 @@ fn passwd_on_a_terminal_asks_twice_and_asks_again_after_a_mismatch() {
     pty.secret("New confirmation password for taro01: ", new_password);
     pty.secret("Repeat the password: ", new_password);
     pty.secret("Current confirmation password of taro01: ", DEMO_PASSWORD);
-    let (code, transcript) = pty.finish();
-    assert_eq!(code, 0, "{transcript}");
-    assert!(
-        transcript.contains("Confirmation password set for taro01."),
-        "{transcript}"
-    );
+    let (outcome, transcript) = pty.finish_tail(&r);
+    insta::assert_snapshot!(outcome, @"
+        exit 0
+        Current confirmation password of taro01: [hidden]
+        Confirmation password set for taro01.
+        ");
+    // Substring on purpose: no typed password anywhere on the terminal.
     for typed in ["first-try", new_password] {
         assert!(
             !transcript.contains(typed),
@@ -482,15 +523,33 @@ fn passwd_on_a_terminal_asks_twice_and_asks_again_after_a_mismatch() {
         "--password-stdin",
         "--yes",
     ];
-    r.run(&revoke)
+    let old = r
+        .run(&revoke)
         .at(FRIDAY_NIGHT)
         .stdin(DEMO_PASSWORD)
-        .fails(3);
-    r.run(&revoke)
+        .transcript();
+    insta::assert_snapshot!(old, @"
+        exit 3
+        [stderr]
+        error: the confirmation password or the one-time code is wrong (a code is accepted once: if it was just used, wait for the next one)
+        ");
+    let new = r
+        .run(&revoke)
         .at(FRIDAY_NIGHT)
         .stdin(new_password)
-        .succeeds()
-        .stdout_has("hamako01");
+        .transcript();
+    insta::assert_snapshot!(new, @"
+        exit 0
+        [stdout]
+        Revoked the devices of the following users.
+        ┌──────────┬───────────┬─────────┬──────────┬────────────┬────────────────┬─────────────────────────┐
+        │ Login ID ┆ User name ┆ Role    ┆ Serial   ┆ OTP status ┆ Device expires ┆ Registrable at          │
+        ╞══════════╪═══════════╪═════════╪══════════╪════════════╪════════════════╪═════════════════════════╡
+        │ hamako01 ┆ 芳金 花子 ┆ general ┆ 45678909 ┆ revoked    ┆ 2026-12-30     ┆ 2026-11-24 08:10:00 JST │
+        └──────────┴───────────┴─────────┴──────────┴────────────┴────────────────┴─────────────────────────┘
+        The user may register a new device from 2026-11-24 08:10:00 JST.
+        Registration opens 30 minutes after a revocation; after one at or after 20:30 Japan time, at 08:10 on the next business day.
+        ");
     assert_eq!(user(&r, "hamako01")["status"], "revoked");
 }
 
@@ -532,33 +591,36 @@ fn run_without_terminal(r: &Registry, args: &[&str]) -> Out {
     }
 }
 
-#[track_caller]
-fn assert_usage_error(out: &Out, needle: &str) {
-    assert_eq!(out.status, 2, "{out:#?}");
-    assert_eq!(out.stdout, "", "{out:#?}");
-    assert!(out.stderr.starts_with("error: "), "{out:#?}");
-    assert!(out.stderr.contains(needle), "{out:#?}");
-}
-
 #[test]
 fn without_a_terminal_a_missing_answer_is_a_usage_error_not_a_wait() {
     let r = Registry::demo();
     let before = r.snapshot();
     let code = code_at(TARO_DEVICE.1, FRIDAY_NIGHT);
-    let out = run_without_terminal(&r, &["revoke", "--as", "taro01"]);
-    assert_usage_error(&out, "no targets");
-    let out = run_without_terminal(
-        &r,
+    let mut transcripts = String::new();
+    for args in [
+        &["revoke", "--as", "taro01"][..],
         &["revoke", "--as", "taro01", "hamako01", "--otp", &code],
-    );
-    assert_usage_error(&out, "--yes");
-    let out = run_without_terminal(
-        &r,
         &["register", "--user", "shiro01", "--serial", "67890123"],
-    );
-    assert_usage_error(&out, "--otp");
-    let out = run_without_terminal(&r, &["passwd", "taro01"]);
-    assert_usage_error(&out, "--current-password-file");
+        &["passwd", "taro01"],
+    ] {
+        let out = run_without_terminal(&r, args);
+        assert!(out.fixed_clock_noted <= 1, "{out:#?}");
+        transcripts.push_str(&format!("{args:?}: {}", out.transcript(&r)));
+    }
+    insta::assert_snapshot!(transcripts, @r#"
+        ["revoke", "--as", "taro01"]: exit 2
+        [stderr]
+        error: no targets: name login IDs, or use --targets-file or --expiring-within
+        ["revoke", "--as", "taro01", "hamako01", "--otp", "973766"]: exit 2
+        [stderr]
+        error: a confirmation is required and there is no terminal to ask on; pass --yes to confirm
+        ["register", "--user", "shiro01", "--serial", "67890123"]: exit 2
+        [stderr]
+        error: a one-time code is required and there is no terminal to ask on; pass it with --otp
+        ["passwd", "taro01"]: exit 2
+        [stderr]
+        error: the current password is required and there is no terminal to ask on; pass --current-password-file, or --as MASTER to have another master sign
+        "#);
     assert_eq!(r.snapshot(), before);
 }
 
@@ -569,12 +631,12 @@ fn checking_nobody_in_the_list_revokes_nothing_and_asks_no_password() {
     let mut pty = Pty::spawn(&r, FRIDAY_NIGHT, &["revoke", "--as", "taro01"]);
     pty.expect("  [ ] hamako01");
     pty.keys("\r");
-    let (code, transcript) = pty.finish();
-    assert_eq!(code, 1, "an empty choice is a cancel:\n{transcript}");
-    assert!(
-        transcript.contains("error: cancelled; nothing was changed"),
-        "{transcript}"
-    );
+    // An empty choice is a cancel.
+    let (outcome, transcript) = pty.finish_tail(&r);
+    insta::assert_snapshot!(outcome, @"
+        exit 1
+        error: cancelled; nothing was changed
+        ");
     assert!(!transcript.contains("password"), "{transcript}");
     assert_eq!(r.snapshot(), before);
 }
@@ -600,8 +662,12 @@ fn prompts_go_to_the_terminal_and_stdout_stays_clean_json() {
     pty.expect("> [x] hamako01");
     pty.keys("\r");
     confirm_and_authenticate(&mut pty, DEMO_PASSWORD, FRIDAY_NIGHT);
-    let (code, transcript) = pty.finish();
-    assert_eq!(code, 0, "{transcript}");
+    // Nothing after the answers on the terminal: the JSON went to stdout.
+    let (outcome, transcript) = pty.finish_tail(&r);
+    insta::assert_snapshot!(outcome, @"
+        exit 0
+        Code shown by device 23456789: 973766
+        ");
     assert!(!transcript.contains("\"revoked\""), "{transcript}");
     let stdout = std::fs::read_to_string(&json_path).expect("stdout file");
     let json: serde_json::Value =
@@ -644,12 +710,19 @@ fn with_lang_ja_the_revoke_prompts_use_the_procedures_japanese_labels() {
     pty.secret("確認用パスワード", DEMO_PASSWORD);
     pty.expect("ワンタイムパスワード");
     pty.line(&code_at(TARO_DEVICE.1, FRIDAY_NIGHT));
-    let (code, transcript) = pty.finish();
-    assert_eq!(code, 0, "{transcript}");
-    assert!(
-        transcript.contains("以下の利用者が登録しているパスワード生成機の情報を失効しました。"),
-        "{transcript}"
-    );
+    let (outcome, _) = pty.finish_tail(&r);
+    insta::assert_snapshot!(outcome, @"
+        exit 0
+        パスワード生成機 23456789 のワンタイムパスワード: 973766
+        以下の利用者が登録しているパスワード生成機の情報を失効しました。
+        ┌────────────┬───────────┬────────────┬──────────────┬──────────────────────────┬──────────────────────────┬────────────────────────┐
+        │ ログインID ┆ 利用者名  ┆ 利用者区分 ┆ シリアル番号 ┆ ワンタイムパスワード状態 ┆ パスワード生成機有効期限 ┆ 利用登録可能日時       │
+        ╞════════════╪═══════════╪════════════╪══════════════╪══════════════════════════╪══════════════════════════╪════════════════════════╡
+        │ hamako01   ┆ 芳金 花子 ┆ 一般ユーザ ┆ 45678909     ┆ 失効中                   ┆ 2026年12月30日           ┆ 2026年11月24日 8時10分 │
+        └────────────┴───────────┴────────────┴──────────────┴──────────────────────────┴──────────────────────────┴────────────────────────┘
+        2026年11月24日 8時10分 以降に新しいパスワード生成機を利用登録できます。
+        ワンタイムパスワードの利用登録は失効の30分後から可能です。20時30分以降の失効は、翌営業日の8時10分以降に利用登録できます。
+        ");
 }
 
 #[test]
@@ -773,8 +846,19 @@ fn more_users_than_fit_on_the_terminal_are_filtered_first_then_paged() {
     pty.expect("│ u02 ");
     pty.expect("The user would be able to register a new device from 2026-11-24 08:10:00 JST.");
     confirm_and_authenticate(&mut pty, DEMO_PASSWORD, FRIDAY_NIGHT);
-    let (code, transcript) = pty.finish();
-    assert_eq!(code, 0, "{transcript}");
+    let (outcome, transcript) = pty.finish_tail(&r);
+    insta::assert_snapshot!(outcome, @"
+        exit 0
+        Code shown by device 23456789: 973766
+        Revoked the devices of the following users.
+        ┌──────────┬──────────────┬─────────┬──────────┬────────────┬────────────────┬─────────────────────────┐
+        │ Login ID ┆ User name    ┆ Role    ┆ Serial   ┆ OTP status ┆ Device expires ┆ Registrable at          │
+        ╞══════════╪══════════════╪═════════╪══════════╪════════════╪════════════════╪═════════════════════════╡
+        │ u02      ┆ 試験 利用者2 ┆ general ┆ 90000002 ┆ revoked    ┆ 2027-03-31     ┆ 2026-11-24 08:10:00 JST │
+        └──────────┴──────────────┴─────────┴──────────┴────────────┴────────────────┴─────────────────────────┘
+        The user may register a new device from 2026-11-24 08:10:00 JST.
+        Registration opens 30 minutes after a revocation; after one at or after 20:30 Japan time, at 08:10 on the next business day.
+        ");
     let list = transcript
         .split_once(SELECT_PROMPT)
         .and_then(|(_, rest)| rest.split_once("Selected: u02"))
@@ -822,9 +906,12 @@ fn with_lang_ja_the_filter_is_asked_in_japanese_and_an_empty_filter_pages_everyo
     pty.expect("注意：taro01 は自身のパスワード生成機を失効します。");
     pty.expect("1 名の利用者のパスワード生成機を失効しますか？元に戻せません [y/N]");
     pty.keys("n");
-    let (code, transcript) = pty.finish();
-    assert_eq!(code, 1, "{transcript}");
-    assert!(transcript.contains("取り消しました"), "{transcript}");
+    let (outcome, _) = pty.finish_tail(&r);
+    insta::assert_snapshot!(outcome, @"
+        exit 1
+        1 名の利用者のパスワード生成機を失効しますか？元に戻せません いいえ
+        error: 取り消しました。何も変更していません
+        ");
     assert_eq!(r.snapshot(), before);
 }
 
@@ -844,8 +931,12 @@ fn the_preview_before_the_confirmation_shows_who_and_when_and_warns_a_master_rev
     pty.expect("Warning: taro01 revokes their own device and cannot sign again until they register a new one.");
     pty.expect("Revoke the devices of 2 users? This cannot be undone [y/N]");
     pty.keys("n");
-    let (code, transcript) = pty.finish();
-    assert_eq!(code, 1, "{transcript}");
+    let (outcome, transcript) = pty.finish_tail(&r);
+    insta::assert_snapshot!(outcome, @"
+        exit 1
+        Revoke the devices of 2 users? This cannot be undone no
+        error: cancelled; nothing was changed
+        ");
     assert_eq!(
         transcript.matches("register a new device from").count(),
         1,
@@ -863,8 +954,12 @@ fn the_preview_before_the_confirmation_shows_who_and_when_and_warns_a_master_rev
     pty.expect("2026年11月24日 8時10分 以降に新しいパスワード生成機を利用登録できます。");
     pty.expect("1 名の利用者のパスワード生成機を失効しますか？元に戻せません [y/N]");
     pty.keys("n");
-    let (code, transcript) = pty.finish();
-    assert_eq!(code, 1, "{transcript}");
+    let (outcome, transcript) = pty.finish_tail(&r);
+    insta::assert_snapshot!(outcome, @"
+        exit 1
+        1 名の利用者のパスワード生成機を失効しますか？元に戻せません いいえ
+        error: 取り消しました。何も変更していません
+        ");
     assert!(
         !transcript.contains("自身のパスワード生成機を失効します"),
         "no warning when the master is not a target:\n{transcript}"
@@ -884,12 +979,19 @@ fn a_malformed_code_at_the_prompt_is_asked_again_and_is_not_a_failed_attempt() {
     pty.expect("the one-time code must be 6 digits only");
     pty.expect(TARO_CODE_PROMPT);
     pty.line(&code_at(TARO_DEVICE.1, FRIDAY_NIGHT));
-    let (code, transcript) = pty.finish();
-    assert_eq!(code, 0, "{transcript}");
-    assert!(
-        transcript.contains("Revoked the devices of the following users."),
-        "{transcript}"
-    );
+    let (outcome, _) = pty.finish_tail(&r);
+    insta::assert_snapshot!(outcome, @"
+        exit 0
+        Code shown by device 23456789: 973766
+        Revoked the devices of the following users.
+        ┌──────────┬───────────┬─────────┬──────────┬────────────┬────────────────┬─────────────────────────┐
+        │ Login ID ┆ User name ┆ Role    ┆ Serial   ┆ OTP status ┆ Device expires ┆ Registrable at          │
+        ╞══════════╪═══════════╪═════════╪══════════╪════════════╪════════════════╪═════════════════════════╡
+        │ hamako01 ┆ 芳金 花子 ┆ general ┆ 45678909 ┆ revoked    ┆ 2026-12-30     ┆ 2026-11-24 08:10:00 JST │
+        └──────────┴───────────┴─────────┴──────────┴────────────┴────────────────┴─────────────────────────┘
+        The user may register a new device from 2026-11-24 08:10:00 JST.
+        Registration opens 30 minutes after a revocation; after one at or after 20:30 Japan time, at 08:10 on the next business day.
+        ");
     assert_eq!(user(&r, "hamako01")["status"], "revoked");
     assert_eq!(
         r.query_i64("SELECT failed_attempts FROM users WHERE login_id = 'taro01'"),
@@ -918,12 +1020,12 @@ fn with_lang_ja_a_malformed_code_is_asked_again_up_to_three_times() {
     pty.expect("入力は 3 桁");
     pty.expect(prompt);
     pty.line(&code_at(secret, FRIDAY_NIGHT));
-    let (code, transcript) = pty.finish();
-    assert_eq!(code, 0, "{transcript}");
-    assert!(
-        transcript.contains("shiro01 のパスワード生成機 67890123 を"),
-        "{transcript}"
-    );
+    let (outcome, _) = pty.finish_tail(&r);
+    insta::assert_snapshot!(outcome, @"
+        exit 0
+        パスワード生成機 67890123 のワンタイムパスワード: 763150
+        shiro01 のパスワード生成機 67890123 を 2026年11月20日 21時00分 に利用登録しました（有効期限 2031年11月30日）。
+        ");
 
     // Three malformed codes end the run: exit 2, nothing registered.
     let r = Registry::demo();
@@ -937,9 +1039,13 @@ fn with_lang_ja_a_malformed_code_is_asked_again_up_to_three_times() {
         pty.expect("Code shown by device 67890123: ");
         pty.line(typed);
     }
-    let (code, transcript) = pty.finish();
-    assert_eq!(code, 2, "{transcript}");
-    assert!(transcript.contains("error: "), "{transcript}");
+    let (outcome, _) = pty.finish_tail(&r);
+    insta::assert_snapshot!(outcome, @"
+        exit 2
+        Code shown by device 67890123: 1234567
+        the one-time code must have 6 digits, got 7
+        error: the one-time code must have 6 digits, got 7
+        ");
     assert_eq!(r.snapshot(), before);
 }
 
@@ -969,6 +1075,7 @@ fn hamako_expired() -> (Registry, &'static str) {
 fn a_user_whose_device_expired_is_named_in_a_note_and_never_offered() {
     let (r, at) = hamako_expired();
     let before = r.snapshot();
+    let mut outcomes = String::new();
     for (lang, note) in [
         (
             "en",
@@ -983,8 +1090,9 @@ fn a_user_whose_device_expired_is_named_in_a_note_and_never_offered() {
         pty.expect(note);
         pty.expect("> [ ] taro01  芳金 太郎");
         pty.keys("\r");
-        let (code, transcript) = pty.finish();
-        assert_eq!(code, 1, "nothing chosen is a cancel:\n{transcript}");
+        // Nothing chosen is a cancel.
+        let (outcome, transcript) = pty.finish_tail(&r);
+        outcomes.push_str(&format!("{lang}: {outcome}"));
         let list = transcript
             .split_once(note)
             .map(|(_, rest)| rest.to_string())
@@ -994,6 +1102,12 @@ fn a_user_whose_device_expired_is_named_in_a_note_and_never_offered() {
             "an expired device is never offered:\n{transcript}"
         );
     }
+    insta::assert_snapshot!(outcomes, @"
+        en: exit 1
+        error: cancelled; nothing was changed
+        ja: exit 1
+        error: 取り消しました。何も変更していません
+        ");
     assert_eq!(r.snapshot(), before);
 }
 
@@ -1007,10 +1121,24 @@ fn expiring_summary_on_a_terminal_draws_bars_scaled_to_the_largest_month() {
     pty.expect(&bar);
     pty.expect("2027-10  0\r\n");
     pty.expect("expired  0\r\n");
-    let (code, transcript) = pty.finish();
-    assert_eq!(code, 0, "{transcript}");
-    assert!(
-        !transcript.contains('│'),
-        "a chart, not a table:\n{transcript}"
-    );
+    let (outcome, transcript) = pty.finish_tail(&r);
+    assert_eq!(outcome, "exit 0\n");
+    // No prompt: the whole terminal is stable, and a chart, not a table.
+    insta::assert_snapshot!(transcript.replace("\r\n", "\n"), @"
+        note: the clock is fixed at 2026-11-20 12:00:00 JST by TOKENCTL_NOW
+        Devices in service by expiry month (expired: only the bank can revoke them):
+        2026-11  0
+        2026-12  ██████████████████████████████████████████████████ 2
+        2027-01  0
+        2027-02  0
+        2027-03  0
+        2027-04  0
+        2027-05  0
+        2027-06  0
+        2027-07  0
+        2027-08  0
+        2027-09  0
+        2027-10  0
+        expired  0
+        ");
 }

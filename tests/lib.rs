@@ -3,7 +3,8 @@
 //! `common` holds the builders every module uses; `snapshot` pins what
 //! people read (tables, help, man page, errors) in `tests/snapshots/`;
 //! `holidays` checks the library's business calendar against a committed
-//! fixture; `races` drives two commands at once through the library.
+//! fixture; `races` runs two commands at once, forcing the overlap by
+//! holding the write lock while both wait for it.
 
 mod common;
 

@@ -32,35 +32,48 @@ fn filters_by_status_role_user_and_serial() {
     );
     assert_eq!(list(&["--user", "shiro01"]), ["shiro01"]);
     assert_eq!(list(&["--serial", "45678909"]), ["hamako01"]);
-    let table = r.run(&["list", "--status", "not-required"]).succeeds();
-    table.stdout_has("nootp01");
+    let table = r.run(&["list", "--status", "not-required"]).transcript();
+    insta::assert_snapshot!(table, @"
+        exit 0
+        [stdout]
+        ┌──────────┬───────────┬─────────┬────────┬────────────┬────────────────┬────────────────┬────────┐
+        │ Login ID ┆ User name ┆ Role    ┆ Serial ┆ OTP status ┆ Device expires ┆ Registrable at ┆ Locked │
+        ╞══════════╪═══════════╪═════════╪════════╪════════════╪════════════════╪════════════════╪════════╡
+        │ nootp01  ┆ No OTP    ┆ general ┆ -      ┆ -          ┆ -              ┆ -              ┆        │
+        └──────────┴───────────┴─────────┴────────┴────────────┴────────────────┴────────────────┴────────┘
+        ");
 }
 
 #[test]
 fn filtering_on_an_unknown_user_or_serial_is_not_found() {
     let r = Registry::demo();
-    r.run(&["list", "--user", "nobody"])
-        .fails(6)
-        .stderr_has("nobody");
-    r.run(&["list", "--serial", "00000000"])
-        .fails(6)
-        .stderr_has("00000000");
+    let transcript = r.run(&["list", "--user", "nobody"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 6
+        [stderr]
+        error: unknown login ID: nobody
+        ");
+    let transcript = r.run(&["list", "--serial", "00000000"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 6
+        [stderr]
+        error: unknown serial number: 00000000 (no delivery contains it)
+        ");
 }
 
 #[test]
 fn csv_has_a_header_and_no_table_borders() {
     let r = Registry::demo();
-    let out = r.run(&["list", "--format", "csv"]).succeeds();
-    let mut lines = out.stdout.lines();
-    assert_eq!(
-        lines.next().unwrap(),
-        "login_id,name,role,serial,status,expires,registrable_at,locked"
-    );
-    assert_eq!(
-        lines.next().unwrap(),
-        "taro01,芳金 太郎,master,23456789,active,2026-12-30,,false"
-    );
-    assert!(!out.stdout.contains('│') && !out.stdout.contains('┌'));
+    let transcript = r.run(&["list", "--format", "csv"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 0
+        [stdout]
+        login_id,name,role,serial,status,expires,registrable_at,locked
+        taro01,芳金 太郎,master,23456789,active,2026-12-30,,false
+        hamako01,芳金 花子,general,45678909,active,2026-12-30,,false
+        shiro01,芳金 次郎,general,,revoked,,,false
+        ichiro01,芳金 一郎,general,,revoked,,,false
+        ");
 }
 
 #[test]
@@ -72,12 +85,28 @@ fn a_revoked_user_shows_when_it_may_register() {
     assert_eq!(list[0]["status"], "revoked");
     assert_eq!(list[0]["serial"], serde_json::Value::Null);
     assert_eq!(list[0]["registrable_at"], "2026-11-24T08:10:00+09:00");
-    r.run(&["list", "--user", "hamako01"])
-        .succeeds()
-        .stdout_has("2026-11-24 08:10:00 JST");
-    r.run(&["list", "--user", "hamako01", "--lang", "ja"])
-        .succeeds()
-        .stdout_has("2026年11月24日 8時10分");
+    let transcript = r.run(&["list", "--user", "hamako01"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 0
+        [stdout]
+        ┌──────────┬───────────┬─────────┬────────┬────────────┬────────────────┬─────────────────────────┬────────┐
+        │ Login ID ┆ User name ┆ Role    ┆ Serial ┆ OTP status ┆ Device expires ┆ Registrable at          ┆ Locked │
+        ╞══════════╪═══════════╪═════════╪════════╪════════════╪════════════════╪═════════════════════════╪════════╡
+        │ hamako01 ┆ 芳金 花子 ┆ general ┆ -      ┆ revoked    ┆ -              ┆ 2026-11-24 08:10:00 JST ┆        │
+        └──────────┴───────────┴─────────┴────────┴────────────┴────────────────┴─────────────────────────┴────────┘
+        ");
+    let transcript = r
+        .run(&["list", "--user", "hamako01", "--lang", "ja"])
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 0
+        [stdout]
+        ┌────────────┬───────────┬────────────┬──────────────┬──────────────────────────┬──────────────────────────┬────────────────────────┬────────┐
+        │ ログインID ┆ 利用者名  ┆ 利用者区分 ┆ シリアル番号 ┆ ワンタイムパスワード状態 ┆ パスワード生成機有効期限 ┆ 利用登録可能日時       ┆ ロック │
+        ╞════════════╪═══════════╪════════════╪══════════════╪══════════════════════════╪══════════════════════════╪════════════════════════╪════════╡
+        │ hamako01   ┆ 芳金 花子 ┆ 一般ユーザ ┆ -            ┆ 失効中                   ┆ -                        ┆ 2026年11月24日 8時10分 ┆        │
+        └────────────┴───────────┴────────────┴──────────────┴──────────────────────────┴──────────────────────────┴────────────────────────┴────────┘
+        ");
 }
 
 #[test]
@@ -102,12 +131,20 @@ fn a_closed_pipe_is_not_an_error() {
 #[test]
 fn an_empty_table_says_so_and_json_is_an_empty_array() {
     let r = Registry::demo();
-    r.run(&["list", "--status", "not-required"])
-        .succeeds()
-        .stdout_has("No users match.");
-    r.run(&["list", "--status", "not-required", "--lang", "ja"])
-        .succeeds()
-        .stdout_has("該当する利用者はいません");
+    let transcript = r.run(&["list", "--status", "not-required"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 0
+        [stdout]
+        No users match.
+        ");
+    let transcript = r
+        .run(&["list", "--status", "not-required", "--lang", "ja"])
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 0
+        [stdout]
+        該当する利用者はいません。
+        ");
     let json = r
         .run(&["list", "--status", "not-required", "--format", "json"])
         .succeeds();
@@ -120,16 +157,42 @@ fn an_expired_device_in_service_is_marked_in_the_table() {
     let last_day = r
         .run(&["list", "--user", "taro01"])
         .at("2026-12-30T23:59:59+09:00")
-        .succeeds();
-    assert!(!last_day.stdout.contains("expired"), "{}", last_day.stdout);
-    r.run(&["list", "--user", "taro01"])
+        .transcript();
+    insta::assert_snapshot!(last_day, @"
+        exit 0
+        [stdout]
+        ┌──────────┬───────────┬────────┬──────────┬────────────┬────────────────┬────────────────┬────────┐
+        │ Login ID ┆ User name ┆ Role   ┆ Serial   ┆ OTP status ┆ Device expires ┆ Registrable at ┆ Locked │
+        ╞══════════╪═══════════╪════════╪══════════╪════════════╪════════════════╪════════════════╪════════╡
+        │ taro01   ┆ 芳金 太郎 ┆ master ┆ 23456789 ┆ in service ┆ 2026-12-30     ┆ -              ┆        │
+        └──────────┴───────────┴────────┴──────────┴────────────┴────────────────┴────────────────┴────────┘
+        ");
+    let transcript = r
+        .run(&["list", "--user", "taro01"])
         .at("2026-12-31T00:00:00+09:00")
-        .succeeds()
-        .stdout_has("2026-12-30 (expired)");
-    r.run(&["list", "--user", "taro01", "--lang", "ja"])
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 0
+        [stdout]
+        ┌──────────┬───────────┬────────┬──────────┬────────────┬──────────────────────┬────────────────┬────────┐
+        │ Login ID ┆ User name ┆ Role   ┆ Serial   ┆ OTP status ┆ Device expires       ┆ Registrable at ┆ Locked │
+        ╞══════════╪═══════════╪════════╪══════════╪════════════╪══════════════════════╪════════════════╪════════╡
+        │ taro01   ┆ 芳金 太郎 ┆ master ┆ 23456789 ┆ in service ┆ 2026-12-30 (expired) ┆ -              ┆        │
+        └──────────┴───────────┴────────┴──────────┴────────────┴──────────────────────┴────────────────┴────────┘
+        ");
+    let transcript = r
+        .run(&["list", "--user", "taro01", "--lang", "ja"])
         .at("2026-12-31T00:00:00+09:00")
-        .succeeds()
-        .stdout_has("2026年12月30日（期限切れ）");
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 0
+        [stdout]
+        ┌────────────┬───────────┬────────────────┬──────────────┬──────────────────────────┬────────────────────────────┬──────────────────┬────────┐
+        │ ログインID ┆ 利用者名  ┆ 利用者区分     ┆ シリアル番号 ┆ ワンタイムパスワード状態 ┆ パスワード生成機有効期限   ┆ 利用登録可能日時 ┆ ロック │
+        ╞════════════╪═══════════╪════════════════╪══════════════╪══════════════════════════╪════════════════════════════╪══════════════════╪════════╡
+        │ taro01     ┆ 芳金 太郎 ┆ マスターユーザ ┆ 23456789     ┆ サービス利用中           ┆ 2026年12月30日（期限切れ） ┆ -                ┆        │
+        └────────────┴───────────┴────────────────┴──────────────┴──────────────────────────┴────────────────────────────┴──────────────────┴────────┘
+        ");
 }
 
 /// Regression: a closed pipe during pretty JSON (revoke's report) was

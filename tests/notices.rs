@@ -232,16 +232,22 @@ fn nobody_waiting_is_an_empty_array_a_csv_header_and_a_silent_piped_table() {
         .stdout("Nobody is waiting to register a new device; no letters were written.\n")
         .run();
     assert!(!dir.exists());
-    for (lang, line) in [
-        ("en", "Nobody is waiting to register a new device."),
-        (
-            "ja",
-            "新しいパスワード生成機の利用登録を待っている利用者はいません。",
-        ),
-    ] {
-        let drawn = on_terminal(&r, &["--lang", lang, "notices"]);
-        assert!(drawn.contains(line), "{drawn}");
-    }
+    // On a terminal, the whole of what is drawn (nothing else but the note
+    // of the fixed clock).
+    let drawn: String = ["en", "ja"]
+        .map(|lang| {
+            let drawn = on_terminal(&r, &["--lang", lang, "notices"]);
+            format!("--- {lang}\n{}", drawn.replace("\r\n", "\n"))
+        })
+        .concat();
+    insta::assert_snapshot!(drawn, @"
+        --- en
+        note: the clock is fixed at 2026-12-02 09:00:00 JST by TOKENCTL_NOW
+        Nobody is waiting to register a new device.
+        --- ja
+        注意：TOKENCTL_NOW により時刻が 2026年12月2日 9時00分 に固定されています
+        新しいパスワード生成機の利用登録を待っている利用者はいません。
+        ");
 }
 
 /// Runs tokenctl on a pseudo-terminal and returns what it drew.

@@ -58,19 +58,36 @@ fn a_restore_puts_a_backup_back_moves_the_witness_and_replays_no_code() {
     let before = check_json(&r, &[]);
     // The copy is behind its witness: on its own it is a fine backup, as the
     // registry it is a rollback.
-    let out = r.run(&["--db", "copy.db", "check", "--backup"]).succeeds();
-    assert!(
-        out.stdout.ends_with(
-            "This is a copy: the registry it was taken from is 1 audit row(s) ahead of it (its witness says so).\n"
-        ),
-        "{out:#?}"
-    );
-    assert_eq!(r.run(&["--db", "copy.db", "check"]).output().status, 9);
+    let transcript = r
+        .run(&["--db", "copy.db", "check", "--backup"])
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 0
+        [stdout]
+        The registry is intact: SQLite's checks, the invariants, every mark and row, every sealed secret, the audit chain and the witness verify.
+        registry ID: [HEX]
+        audit rows: 2
+        audit head: [HEX]
+        This is a copy: the registry it was taken from is 1 audit row(s) ahead of it (its witness says so).
+        ");
+    let transcript = r.run(&["--db", "copy.db", "check"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 9
+        [stdout]
+        The registry was altered or is damaged.
+        registry ID: [HEX]
+        audit rows: 2
+        audit head: [HEX]
+        [stderr]
+        check: rollback: the registry is behind its witness: the file is at write 2, audit row 2 (head [HEX]…), the witness beside the key file recorded write 3, audit row 3 (head [HEX]…); an older copy was put back (use `tokenctl restore` to go back on purpose)
+        ");
     // Without a terminal a restore needs --yes.
-    r.run(&["restore", "copy.db"])
-        .at(NOON_FRIDAY)
-        .fails(2)
-        .stderr_has("pass --yes");
+    let transcript = r.run(&["restore", "copy.db"]).at(NOON_FRIDAY).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 2
+        [stderr]
+        error: a confirmation is required and there is no terminal to ask on; pass --yes to confirm
+        ");
     let aside = format!("{}.before-restore-20261120T120000", r.path.display());
     Test::on(&r)
         .args(["restore", "copy.db", "--yes"])
@@ -88,9 +105,15 @@ fn a_restore_puts_a_backup_back_moves_the_witness_and_replays_no_code() {
     // hamako01 is in service again, and the code the revocation used is not
     // accepted a second time, nor any code shown before the restore.
     assert_eq!(r.listed("hamako01")[0]["status"], "active");
-    r.revoke_as_taro_with_code(&code, &["hamako01"])
+    let transcript = r
+        .revoke_as_taro_with_code(&code, &["hamako01"])
         .at(NOON_FRIDAY)
-        .fails(3);
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 3
+        [stderr]
+        error: the confirmation password or the one-time code is wrong (a code is accepted once: if it was just used, wait for the next one)
+        ");
     let audit = r
         .run(&["audit", "--action", "restore", "--format", "json"])
         .succeeds()
@@ -130,9 +153,15 @@ fn a_restore_refuses_the_codes_a_fast_device_showed_before_it() {
     r.run(&["restore", "copy.db", "--yes"])
         .at(&later)
         .succeeds();
-    r.revoke_as_taro_with_code(&fast(&later), &["hamako01"])
+    let transcript = r
+        .revoke_as_taro_with_code(&fast(&later), &["hamako01"])
         .at(&later)
-        .fails(3);
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 3
+        [stderr]
+        error: the confirmation password or the one-time code is wrong (a code is accepted once: if it was just used, wait for the next one)
+        ");
     let next = plus(&later, 60);
     r.revoke_as_taro_with_code(&fast(&next), &["hamako01"])
         .at(&next)
@@ -168,15 +197,20 @@ fn a_backup_of_another_registry_or_under_another_key_is_not_restored() {
         "third.db",
     ])
     .succeeds();
-    r.run(&[
-        "--key-file",
-        other_key.to_str().unwrap(),
-        "restore",
-        "copy.db",
-        "--yes",
-    ])
-    .fails(8)
-    .stderr_has("is not the key of the registry");
+    let transcript = r
+        .run(&[
+            "--key-file",
+            other_key.to_str().unwrap(),
+            "restore",
+            "copy.db",
+            "--yes",
+        ])
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 8
+        [stderr]
+        error: [DIR]/other/registry.key: this key file is not the key of the registry (the registry expects key [HEX], this file holds key [HEX]); nothing was written. Use the registry's own key file, or restore it from your backup
+        ");
     assert_eq!(r.snapshot(), before);
 }
 
@@ -313,9 +347,12 @@ fn a_rekey_moves_everything_under_the_new_key_and_the_old_one_is_refused() {
     assert_eq!(code.stdout.trim(), code_at(TARO_DEVICE.1, NOON_FRIDAY));
     // A second rotation to an existing file is refused and changes nothing.
     let before = r.snapshot();
-    with_new(&["rekey", "--new-key-file", new])
-        .fails(1)
-        .stderr_has("already exists");
+    let transcript = with_new(&["rekey", "--new-key-file", new]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 1
+        [stderr]
+        error: [DIR]/new/registry.key already exists; refusing to overwrite it
+        ");
     assert_eq!(r.snapshot(), before);
 }
 
@@ -409,10 +446,14 @@ fn a_lost_registry_is_restored_from_its_backup() {
     let stranger = Registry::demo();
     std::fs::remove_file(&stranger.path).unwrap();
     let copy = r.dir.path().join("copy.db");
-    stranger
+    let transcript = stranger
         .run(&["restore", copy.to_str().unwrap(), "--yes"])
-        .fails(8)
-        .stderr_has("is not the key of the registry");
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 8
+        [stderr]
+        error: [DIR]/registry.key: this key file is not the key of the registry (the registry expects key [HEX], this file holds key [HEX]); nothing was written. Use the registry's own key file, or restore it from your backup
+        ");
 }
 
 /// `backup` says the same in CSV as in JSON, one row under its header.

@@ -118,6 +118,8 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Substring checks on purpose, beside the whole output: no secret or key,
+/// in any case, anywhere on stderr.
 #[track_caller]
 fn assert_quotes_no_secret(out: &Out, secrets: &[String]) {
     for secret in secrets {
@@ -136,15 +138,12 @@ fn containers_from_python_pskc_import_and_show_the_independent_codes() {
     let mut files: Vec<&str> = keys.iter().map(|k| k.file.as_str()).collect();
     files.dedup();
     assert_eq!(files.len(), 6);
+    let mut transcripts = String::new();
     for file in files {
         let r = Registry::demo();
         let here: Vec<&Key> = keys.iter().filter(|k| k.file == file).collect();
-        import(&r, file, &options(file))
-            .succeeds()
-            .stdout_has(&match here.len() {
-                1 => "Imported 1 device from".to_string(),
-                n => format!("Imported {n} devices from"),
-            });
+        let transcript = import(&r, file, &options(file)).transcript();
+        transcripts.push_str(&format!("{}: {transcript}", file));
         for key in here {
             let expires = if key.expires.is_empty() {
                 "2030-01-31"
@@ -166,6 +165,26 @@ fn containers_from_python_pskc_import_and_show_the_independent_codes() {
             assert!(checked >= 4, "codes.csv covers {}", key.serial);
         }
     }
+    insta::assert_snapshot!(transcripts, @"
+        plain.pskcxml: exit 0
+        [stdout]
+        Imported 3 devices from [REPO]/fixtures/pskc/plain.pskcxml.
+        aes128.pskcxml: exit 0
+        [stdout]
+        Imported 2 devices from [REPO]/fixtures/pskc/aes128.pskcxml.
+        aes256.pskcxml: exit 0
+        [stdout]
+        Imported 2 devices from [REPO]/fixtures/pskc/aes256.pskcxml.
+        pbkdf2.pskcxml: exit 0
+        [stdout]
+        Imported 1 device from [REPO]/fixtures/pskc/pbkdf2.pskcxml.
+        pbkdf2-ja.pskcxml: exit 0
+        [stdout]
+        Imported 2 devices from [REPO]/fixtures/pskc/pbkdf2-ja.pskcxml.
+        no-expiry.pskcxml: exit 0
+        [stdout]
+        Imported 1 device from [REPO]/fixtures/pskc/no-expiry.pskcxml.
+        ");
 }
 
 #[test]
@@ -177,38 +196,42 @@ fn the_audit_row_names_the_file_the_count_and_the_protection() {
         .run(&["audit", "--limit", "2", "--format", "json"])
         .succeeds()
         .json();
-    let detail = |i: usize| audit[i]["detail"].as_str().unwrap().to_string();
+    let repo = env!("CARGO_MANIFEST_DIR");
+    let detail = |i: usize| {
+        let detail = audit[i]["detail"].as_str().unwrap();
+        detail.replace(repo, "[REPO]")
+    };
     assert_eq!(audit[0]["action"], "import-devices");
-    assert!(
-        detail(0).starts_with("3 devices from ")
-            && detail(0).contains("plain.pskcxml")
-            && detail(0).ends_with("(PSKC key container, not encrypted, no MAC)"),
-        "{}",
-        detail(0)
+    assert_eq!(audit[1]["action"], "import-devices");
+    assert_eq!(
+        detail(0),
+        "3 devices from [REPO]/fixtures/pskc/plain.pskcxml (PSKC key container, not encrypted, no MAC)"
     );
-    assert!(
-        detail(1).starts_with("2 devices from ")
-            && detail(1).contains("aes256.pskcxml")
-            && detail(1).ends_with("(PSKC key container, encrypted, MAC verified)"),
-        "{}",
-        detail(1)
+    assert_eq!(
+        detail(1),
+        "2 devices from [REPO]/fixtures/pskc/aes256.pskcxml (PSKC key container, encrypted, MAC verified)"
     );
 }
 
 #[test]
 fn a_container_on_stdin_is_recognised_too() {
     let r = Registry::demo();
-    r.run(&[
-        "import",
-        "devices",
-        "-",
-        "--pskc-key-file",
-        &fixture_arg("aes128.key"),
-    ])
-    .stdin(&read_fixture("aes128.pskcxml"))
-    .at(NOON_FRIDAY)
-    .succeeds()
-    .stdout_has("Imported 2 devices from stdin");
+    let transcript = r
+        .run(&[
+            "import",
+            "devices",
+            "-",
+            "--pskc-key-file",
+            &fixture_arg("aes128.key"),
+        ])
+        .stdin(&read_fixture("aes128.pskcxml"))
+        .at(NOON_FRIDAY)
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 0
+        [stdout]
+        Imported 2 devices from stdin.
+        ");
     let (_, at, code) = codes()
         .into_iter()
         .find(|(serial, _, _)| serial == "71000002")
@@ -219,69 +242,61 @@ fn a_container_on_stdin_is_recognised_too() {
 
 #[test]
 fn refusals_import_nothing_and_name_the_key() {
-    // (fixture, options, exit code, what stderr says)
+    // (fixture, options)
     let aes128 = options("aes128.pskcxml");
-    let cases: Vec<(&str, Vec<String>, i32, &str)> = vec![
-        (
-            "refuse-hotp.pskcxml",
-            vec![],
-            2,
-            "key bad: it has algorithm urn:ietf:params:xml:ns:keyprov:pskc:hotp",
-        ),
-        ("refuse-time.pskcxml", vec![], 2, "key bad: its Time"),
-        ("refuse-drift.pskcxml", vec![], 2, "key bad: its TimeDrift"),
-        (
-            "refuse-no-serial.pskcxml",
-            vec![],
-            2,
-            "key bad: its device has no serial number",
-        ),
-        (
-            "refuse-digits-7.pskcxml",
-            vec![],
-            2,
-            "key bad: ResponseFormat Length \"7\" is not 6 or 8",
-        ),
-        (
-            "refuse-no-expiry.pskcxml",
-            vec![],
-            2,
-            "key bad: neither its Policy nor its DeviceInfo gives an ExpiryDate",
-        ),
-        (
-            "refuse-duplicate-serial.pskcxml",
-            vec![],
-            2,
-            "key bad: serial \"76000001\" is already in the registry",
-        ),
-        (
-            "refuse-short-secret.pskcxml",
-            vec![],
-            2,
-            "key bad: device \"76000002\": the secret is too short",
-        ),
-        (
-            "refuse-no-mac.pskcxml",
-            aes128.clone(),
-            2,
-            "key bad: its encrypted Secret has no ValueMAC",
-        ),
-        (
-            "refuse-tampered.pskcxml",
-            aes128.clone(),
-            3,
-            "key a2: the ValueMAC of its Secret does not match",
-        ),
+    let cases: Vec<(&str, Vec<String>)> = vec![
+        ("refuse-hotp.pskcxml", vec![]),
+        ("refuse-time.pskcxml", vec![]),
+        ("refuse-drift.pskcxml", vec![]),
+        ("refuse-no-serial.pskcxml", vec![]),
+        ("refuse-digits-7.pskcxml", vec![]),
+        ("refuse-no-expiry.pskcxml", vec![]),
+        ("refuse-duplicate-serial.pskcxml", vec![]),
+        ("refuse-short-secret.pskcxml", vec![]),
+        ("refuse-no-mac.pskcxml", aes128.clone()),
+        ("refuse-tampered.pskcxml", aes128.clone()),
     ];
-    for (file, extra, code, says) in cases {
+    let mut transcripts = String::new();
+    for (file, extra) in cases {
         let r = Registry::demo();
         let before = r.snapshot();
-        let out = import(&r, file, &extra).fails(code);
-        out.stderr_has(says).stderr_has("nothing was imported");
-        assert!(out.stderr.contains(file), "names the file: {out:#?}");
+        let out = import(&r, file, &extra).output();
+        transcripts.push_str(&format!("--- {file}: {}", out.transcript(&r)));
         assert_eq!(r.snapshot(), before, "{file} changed the registry");
         assert_quotes_no_secret(&out, &secrets_of(file));
     }
+    insta::assert_snapshot!(transcripts, @r#"
+        --- refuse-hotp.pskcxml: exit 2
+        [stderr]
+        error: [REPO]/fixtures/pskc/refuse-hotp.pskcxml: key bad: it has algorithm urn:ietf:params:xml:ns:keyprov:pskc:hotp; only TOTP keys (urn:ietf:params:xml:ns:keyprov:pskc:totp) can be imported; nothing was imported
+        --- refuse-time.pskcxml: exit 2
+        [stderr]
+        error: [REPO]/fixtures/pskc/refuse-time.pskcxml: key bad: its Time (the TOTP time origin T0) is 1234567, not 0; only keys counting from the Unix epoch are supported; nothing was imported
+        --- refuse-drift.pskcxml: exit 2
+        [stderr]
+        error: [REPO]/fixtures/pskc/refuse-drift.pskcxml: key bad: its TimeDrift is 2 steps, not 0; a drifting device is not supported; nothing was imported
+        --- refuse-no-serial.pskcxml: exit 2
+        [stderr]
+        error: [REPO]/fixtures/pskc/refuse-no-serial.pskcxml: key bad: its device has no serial number (DeviceInfo/SerialNo); nothing was imported
+        --- refuse-digits-7.pskcxml: exit 2
+        [stderr]
+        error: [REPO]/fixtures/pskc/refuse-digits-7.pskcxml: key bad: ResponseFormat Length "7" is not 6 or 8 digits; nothing was imported
+        --- refuse-no-expiry.pskcxml: exit 2
+        [stderr]
+        error: [REPO]/fixtures/pskc/refuse-no-expiry.pskcxml: key bad: neither its Policy nor its DeviceInfo gives an ExpiryDate; give one for the whole file with --expires YYYY-MM-DD; nothing was imported
+        --- refuse-duplicate-serial.pskcxml: exit 2
+        [stderr]
+        error: [REPO]/fixtures/pskc/refuse-duplicate-serial.pskcxml: key bad: serial "76000001" is already in the registry (or earlier in this file); nothing was imported
+        --- refuse-short-secret.pskcxml: exit 2
+        [stderr]
+        error: [REPO]/fixtures/pskc/refuse-short-secret.pskcxml: key bad: device "76000002": the secret is too short (64 bits; at least 80 are needed); nothing was imported
+        --- refuse-no-mac.pskcxml: exit 2
+        [stderr]
+        error: [REPO]/fixtures/pskc/refuse-no-mac.pskcxml: key bad: its encrypted Secret has no ValueMAC; without one a wrong key could not be told from the right one; nothing was imported
+        --- refuse-tampered.pskcxml: exit 3
+        [stderr]
+        error: [REPO]/fixtures/pskc/refuse-tampered.pskcxml: key a2: the ValueMAC of its Secret does not match: the pre-shared key is wrong, or the file was altered; nothing was imported
+        "#);
 }
 
 #[test]
@@ -300,64 +315,69 @@ fn a_wrong_key_or_passphrase_is_exit_3_and_quotes_neither() {
         ]
     };
     let cases = [
-        (
-            "aes128.pskcxml",
-            key(&wrong_key_file),
-            "the pre-shared key is wrong",
-        ),
-        (
-            "aes128.pskcxml",
-            key(&wrong_256),
-            "the pre-shared key is 256 bits",
-        ),
-        (
-            "aes256.pskcxml",
-            key(&wrong_256),
-            "the pre-shared key is wrong",
-        ),
-        (
-            "aes256.pskcxml",
-            key(&fixture("aes128.key")),
-            "the pre-shared key is 128 bits",
-        ),
-        (
-            "pbkdf2.pskcxml",
-            pass(&wrong_pass),
-            "the passphrase is wrong",
-        ),
-        (
-            "pbkdf2-ja.pskcxml",
-            pass(&fixture("pbkdf2.passphrase")),
-            "the passphrase is wrong",
-        ),
+        ("aes128.pskcxml", key(&wrong_key_file)),
+        ("aes128.pskcxml", key(&wrong_256)),
+        ("aes256.pskcxml", key(&wrong_256)),
+        ("aes256.pskcxml", key(&fixture("aes128.key"))),
+        ("pbkdf2.pskcxml", pass(&wrong_pass)),
+        ("pbkdf2-ja.pskcxml", pass(&fixture("pbkdf2.passphrase"))),
     ];
-    for (file, extra, says) in cases {
+    let mut transcripts = String::new();
+    for (file, extra) in cases {
         let before = r.snapshot();
-        let out = import(&r, file, &extra).fails(3);
-        out.stderr_has(says);
+        let out = import(&r, file, &extra).output();
+        transcripts.push_str(&format!("--- {file}: {}", out.transcript(&r)));
         assert_eq!(r.snapshot(), before, "{file} changed the registry");
         let mut secrets = secrets_of(file);
         secrets.extend([wrong_key.to_string(), right_key.clone()]);
         secrets.extend(["パスワード".to_string(), "correct horse".to_string()]);
         assert_quotes_no_secret(&out, &secrets);
     }
+    insta::assert_snapshot!(transcripts, @"
+        --- aes128.pskcxml: exit 3
+        [stderr]
+        error: [REPO]/fixtures/pskc/aes128.pskcxml: the MAC key does not decrypt: the pre-shared key is wrong; nothing was imported
+        --- aes128.pskcxml: exit 3
+        [stderr]
+        error: [REPO]/fixtures/pskc/aes128.pskcxml: the MAC key does not decrypt: the pre-shared key is 256 bits but the container uses AES-128-CBC: the key is wrong; nothing was imported
+        --- aes256.pskcxml: exit 3
+        [stderr]
+        error: [REPO]/fixtures/pskc/aes256.pskcxml: the MAC key does not decrypt: the pre-shared key is wrong; nothing was imported
+        --- aes256.pskcxml: exit 3
+        [stderr]
+        error: [REPO]/fixtures/pskc/aes256.pskcxml: the MAC key does not decrypt: the pre-shared key is 128 bits but the container uses AES-256-CBC: the key is wrong; nothing was imported
+        --- pbkdf2.pskcxml: exit 3
+        [stderr]
+        error: [REPO]/fixtures/pskc/pbkdf2.pskcxml: the MAC key does not decrypt: the passphrase is wrong; nothing was imported
+        --- pbkdf2-ja.pskcxml: exit 3
+        [stderr]
+        error: [REPO]/fixtures/pskc/pbkdf2-ja.pskcxml: the MAC key does not decrypt: the passphrase is wrong; nothing was imported
+        ");
 }
 
 #[test]
 fn an_encrypted_container_without_its_option_says_which_one() {
     let r = Registry::demo();
     let before = r.snapshot();
-    import(&r, "aes256.pskcxml", &[])
-        .fails(2)
-        .stderr_has("encrypted with a pre-shared key; give it (hex) with --pskc-key-file");
-    import(&r, "pbkdf2.pskcxml", &[])
-        .fails(2)
-        .stderr_has("encrypted under a passphrase")
-        .stderr_has("--pskc-passphrase-file");
+    let transcript = import(&r, "aes256.pskcxml", &[]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 2
+        [stderr]
+        error: [REPO]/fixtures/pskc/aes256.pskcxml: the container is encrypted with a pre-shared key; give it (hex) with --pskc-key-file; nothing was imported
+        ");
+    let transcript = import(&r, "pbkdf2.pskcxml", &[]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 2
+        [stderr]
+        error: [REPO]/fixtures/pskc/pbkdf2.pskcxml: the container is encrypted under a passphrase (a PBKDF2 DerivedKey); give it with --pskc-passphrase-file; nothing was imported
+        ");
     // A pre-shared key does not open a passphrase container.
-    import(&r, "pbkdf2.pskcxml", &options("aes128.pskcxml"))
-        .fails(2)
-        .stderr_has("--pskc-passphrase-file");
+    let transcript = import(&r, "pbkdf2.pskcxml", &options("aes128.pskcxml")).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 2
+        [stderr]
+        error: [REPO]/fixtures/pskc/pbkdf2.pskcxml: the container is encrypted under a passphrase (a PBKDF2 DerivedKey); give it with --pskc-passphrase-file; nothing was imported
+        ");
     assert_eq!(r.snapshot(), before);
 }
 
@@ -385,15 +405,10 @@ fn the_rfc6030_examples_are_refused_as_hotp() {
             ],
         ),
     ];
+    let mut transcripts = String::new();
     for (file, extra) in cases {
-        let out = import(&r, file, &extra).fails(2);
-        out.stderr_has("hotp").stderr_has(
-            "only TOTP keys (urn:ietf:params:xml:ns:keyprov:pskc:totp) can be imported",
-        );
-        assert!(
-            out.stderr.contains("key 12345678:") || out.stderr.contains("key 123456:"),
-            "names the key: {out:#?}"
-        );
+        let out = import(&r, file, &extra).output();
+        transcripts.push_str(&format!("--- {file}: {}", out.transcript(&r)));
         assert_quotes_no_secret(
             &out,
             &[
@@ -404,6 +419,21 @@ fn the_rfc6030_examples_are_refused_as_hotp() {
             ],
         );
     }
+    insta::assert_snapshot!(transcripts, @"
+        --- rfc6030-figure2.pskcxml: exit 2
+        [stderr]
+        error: [REPO]/fixtures/pskc/rfc6030-figure2.pskcxml: key 12345678: it has algorithm urn:ietf:params:xml:ns:keyprov:pskc:hotp; only TOTP keys (urn:ietf:params:xml:ns:keyprov:pskc:totp) can be imported; nothing was imported
+        --- rfc6030-figure3.pskcxml: exit 2
+        [stderr]
+        error: [REPO]/fixtures/pskc/rfc6030-figure3.pskcxml: key 12345678: it has algorithm urn:ietf:params:xml:ns:keyprov:pskc:hotp; only TOTP keys (urn:ietf:params:xml:ns:keyprov:pskc:totp) can be imported; nothing was imported
+        --- rfc6030-figure6.pskcxml: exit 2
+        [stderr]
+        error: [REPO]/fixtures/pskc/rfc6030-figure6.pskcxml: key 12345678: it has algorithm urn:ietf:params:xml:ns:keyprov:pskc:hotp; only TOTP keys (urn:ietf:params:xml:ns:keyprov:pskc:totp) can be imported; nothing was imported
+        --- rfc6030-figure7.pskcxml: exit 2
+        [stderr]
+        error: [REPO]/fixtures/pskc/rfc6030-figure7.pskcxml: key 123456: it has algorithm urn:ietf:params:xml:ns:keyprov:pskc:hotp; only TOTP keys (urn:ietf:params:xml:ns:keyprov:pskc:totp) can be imported; nothing was imported
+        ");
+
     assert_eq!(r.snapshot(), before);
 }
 
@@ -411,35 +441,54 @@ fn the_rfc6030_examples_are_refused_as_hotp() {
 fn expires_covers_keys_without_a_date_and_is_refused_for_csv() {
     let r = Registry::demo();
     let before = r.snapshot();
-    import(&r, "no-expiry.pskcxml", &[])
-        .fails(2)
-        .stderr_has("key n1:")
-        .stderr_has("--expires YYYY-MM-DD");
-    import(
+    let transcript = import(&r, "no-expiry.pskcxml", &[]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 2
+        [stderr]
+        error: [REPO]/fixtures/pskc/no-expiry.pskcxml: key n1: neither its Policy nor its DeviceInfo gives an ExpiryDate; give one for the whole file with --expires YYYY-MM-DD; nothing was imported
+        ");
+    let transcript = import(
         &r,
         "no-expiry.pskcxml",
         &["--expires".into(), "2030-02-30".into()],
     )
-    .fails(2)
-    .stderr_has(
-        "invalid value '2030-02-30' for '--expires <YYYY-MM-DD>': \"2030-02-30\" is not a date YYYY-MM-DD",
-    );
+    .transcript();
+    insta::assert_snapshot!(transcript, @r#"
+        exit 2
+        [no clock note]
+        [stderr]
+        error: invalid value '2030-02-30' for '--expires <YYYY-MM-DD>': "2030-02-30" is not a date YYYY-MM-DD
+
+        For more information, try '--help'.
+        "#);
     let csv = r.file(
         "delivery.csv",
         "serial,secret,expires\nd1,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,2030-01-01\n",
     );
     let csv = csv.to_str().unwrap();
+    let mut transcripts = String::new();
     for flag in [
         ["--expires", "2030-01-31"],
         ["--pskc-key-file", &fixture_arg("aes128.key")],
         ["--pskc-passphrase-file", &fixture_arg("pbkdf2.passphrase")],
     ] {
-        r.run(&["import", "devices", csv, flag[0], flag[1]])
+        let transcript = r
+            .run(&["import", "devices", csv, flag[0], flag[1]])
             .at(NOON_FRIDAY)
-            .fails(2)
-            .stderr_has(&format!("{} applies to PSKC key containers", flag[0]))
-            .stderr_has("is CSV");
+            .transcript();
+        transcripts.push_str(&format!("{}: {transcript}", flag[0]));
     }
+    insta::assert_snapshot!(transcripts, @r#"
+        --expires: exit 2
+        [stderr]
+        error: --expires applies to PSKC key containers, and [DIR]/delivery.csv is CSV (its rows give their own keys and expiry dates)
+        --pskc-key-file: exit 2
+        [stderr]
+        error: --pskc-key-file applies to PSKC key containers, and [DIR]/delivery.csv is CSV (its rows give their own keys and expiry dates)
+        --pskc-passphrase-file: exit 2
+        [stderr]
+        error: --pskc-passphrase-file applies to PSKC key containers, and [DIR]/delivery.csv is CSV (its rows give their own keys and expiry dates)
+        "#);
     assert_eq!(r.snapshot(), before);
     // A date in the container wins over --expires.
     import(
@@ -456,9 +505,12 @@ fn a_serial_already_delivered_is_a_duplicate() {
     let r = Registry::demo();
     import(&r, "plain.pskcxml", &[]).succeeds();
     let before = r.snapshot();
-    import(&r, "plain.pskcxml", &[])
-        .fails(2)
-        .stderr_has("key p1: serial \"70000001\" is already in the registry (or earlier in this file); nothing was imported");
+    let transcript = import(&r, "plain.pskcxml", &[]).transcript();
+    insta::assert_snapshot!(transcript, @r#"
+        exit 2
+        [stderr]
+        error: [REPO]/fixtures/pskc/plain.pskcxml: key p1: serial "70000001" is already in the registry (or earlier in this file); nothing was imported
+        "#);
     assert_eq!(r.snapshot(), before);
 }
 
@@ -468,23 +520,25 @@ fn malformed_containers_and_key_files_are_exit_2() {
     let before = r.snapshot();
     let plain = read_fixture("plain.pskcxml");
     let truncated = r.file("truncated.pskcxml", &plain[..plain.len() / 2]);
-    r.run(&["import", "devices", truncated.to_str().unwrap()])
+    let transcript = r
+        .run(&["import", "devices", truncated.to_str().unwrap()])
         .at(NOON_FRIDAY)
-        .fails(2)
-        .stderr_has("not well-formed XML");
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 2
+        [stderr]
+        error: [DIR]/truncated.pskcxml: not well-formed XML: unexpected end of stream; nothing was imported
+        ");
     let secret_hex = keys()
         .into_iter()
         .find(|k| k.serial == "71000001")
         .unwrap()
         .secret_hex;
-    for (name, contents, says) in [
-        (
-            "not-hex.key",
-            format!("{secret_hex}zz\n"),
-            "does not hold a key in hex",
-        ),
-        ("short.key", "0011223344\n".to_string(), "is 40 bits"),
-        ("empty.key", String::new(), "is 0 bits"),
+    let mut transcripts = String::new();
+    for (name, contents) in [
+        ("not-hex.key", format!("{secret_hex}zz\n")),
+        ("short.key", "0011223344\n".to_string()),
+        ("empty.key", String::new()),
     ] {
         let path = r.file(name, &contents);
         let out = import(
@@ -492,19 +546,34 @@ fn malformed_containers_and_key_files_are_exit_2() {
             "aes128.pskcxml",
             &["--pskc-key-file".into(), path.display().to_string()],
         )
-        .fails(2);
-        out.stderr_has(says);
+        .output();
+        transcripts.push_str(&format!("--- {name}: {}", out.transcript(&r)));
         assert_quotes_no_secret(&out, &[secret_hex.clone(), "0011223344".into()]);
     }
+    insta::assert_snapshot!(transcripts, @"
+        --- not-hex.key: exit 2
+        [stderr]
+        error: the key file [DIR]/not-hex.key does not hold a key in hex (only 0-9 and a-f, an even number of them)
+        --- short.key: exit 2
+        [stderr]
+        error: the key in [DIR]/short.key is 40 bits; an AES key is 128 or 256 bits (32 or 64 hex digits)
+        --- empty.key: exit 2
+        [stderr]
+        error: the key in [DIR]/empty.key is 0 bits; an AES key is 128 or 256 bits (32 or 64 hex digits)
+        ");
     let empty = r.file("empty.passphrase", "\n");
-    import(
+    let transcript = import(
         &r,
         "pbkdf2.pskcxml",
         &["--pskc-passphrase-file".into(), empty.display().to_string()],
     )
-    .fails(2)
-    .stderr_has("is empty");
-    import(
+    .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 2
+        [stderr]
+        error: the passphrase file [DIR]/empty.passphrase is empty
+        ");
+    let transcript = import(
         &r,
         "pbkdf2.pskcxml",
         &[
@@ -514,6 +583,16 @@ fn malformed_containers_and_key_files_are_exit_2() {
             fixture_arg("aes128.key"),
         ],
     )
-    .fails(2);
+    .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 2
+        [no clock note]
+        [stderr]
+        error: the argument '--pskc-passphrase-file <F>' cannot be used with '--pskc-key-file <F>'
+
+        Usage: tokenctl import devices --pskc-passphrase-file <F> <FILE>
+
+        For more information, try '--help'.
+        ");
     assert_eq!(r.snapshot(), before);
 }

@@ -26,12 +26,20 @@ fn revoked_on_friday_night() -> Registry {
 fn registration_opens_at_0810_to_the_second() {
     let r = revoked_on_friday_night();
     let before = r.snapshot();
-    let out = register(&r, "hamako01", NEW_DEVICE_2, "2026-11-24T08:09:59+09:00").fails(5);
-    out.stderr_has("2026-11-24 08:10:00 JST")
-        .stderr_has("1 second from now");
-    register(&r, "hamako01", NEW_DEVICE_2, "2026-11-23T10:00:00+09:00")
-        .fails(5)
-        .stderr_has("22 hours 10 minutes");
+    let transcript =
+        register(&r, "hamako01", NEW_DEVICE_2, "2026-11-24T08:09:59+09:00").transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 5
+        [stderr]
+        error: too early: hamako01 may register a device from 2026-11-24 08:10:00 JST, 1 second from now
+        ");
+    let transcript =
+        register(&r, "hamako01", NEW_DEVICE_2, "2026-11-23T10:00:00+09:00").transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 5
+        [stderr]
+        error: too early: hamako01 may register a device from 2026-11-24 08:10:00 JST, 22 hours 10 minutes from now
+        ");
     assert_eq!(
         r.snapshot(),
         before,
@@ -62,7 +70,13 @@ fn a_daytime_revocation_opens_thirty_minutes_later() {
     let r = Registry::demo();
     let noon = "2026-11-20T12:00:00+09:00";
     assert_eq!(r.revoke_as_taro(&["hamako01"], noon).status, 0);
-    register(&r, "hamako01", NEW_DEVICE_2, "2026-11-20T12:29:59+09:00").fails(5);
+    let transcript =
+        register(&r, "hamako01", NEW_DEVICE_2, "2026-11-20T12:29:59+09:00").transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 5
+        [stderr]
+        error: too early: hamako01 may register a device from 2026-11-20 12:30:00 JST, 1 second from now
+        ");
     register(&r, "hamako01", NEW_DEVICE_2, "2026-11-20T12:30:00+09:00").succeeds();
 }
 
@@ -93,34 +107,60 @@ fn each_refusal_has_its_exit_code_and_changes_nothing() {
         .at(at)
     };
     let good = code_at(NEW_DEVICE_2.1, at);
-    attempt("ghost01", NEW_DEVICE_2.0, &good)
-        .fails(6)
-        .stderr_has("unknown login ID: ghost01");
-    attempt("nootp01", NEW_DEVICE_2.0, &good)
-        .fails(7)
-        .stderr_has("does not use one-time passwords");
-    attempt("taro01", NEW_DEVICE_2.0, &good)
-        .fails(7)
-        .stderr_has("revoke it first");
-    attempt("hamako01", "00000000", &good)
-        .fails(6)
-        .stderr_has("unknown serial");
-    attempt("hamako01", "old1", &good)
-        .fails(7)
-        .stderr_has("expired on 2026-11-23");
-    attempt("hamako01", NEW_DEVICE_2.0, "12345")
-        .fails(2)
-        .stderr_has("6 digits");
-    attempt("hamako01", NEW_DEVICE_2.0, "abcdef").fails(2);
+    let transcript = attempt("ghost01", NEW_DEVICE_2.0, &good).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 6
+        [stderr]
+        error: unknown login ID: ghost01
+        ");
+    let transcript = attempt("nootp01", NEW_DEVICE_2.0, &good).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 7
+        [stderr]
+        error: nootp01 does not use one-time passwords; there is nothing to register
+        ");
+    let transcript = attempt("taro01", NEW_DEVICE_2.0, &good).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 7
+        [stderr]
+        error: taro01 already has device 23456789 in service; a master user must revoke it first
+        ");
+    let transcript = attempt("hamako01", "00000000", &good).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 6
+        [stderr]
+        error: unknown serial number: 00000000 (no delivery contains it)
+        ");
+    let transcript = attempt("hamako01", "old1", &good).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 7
+        [stderr]
+        error: device old1 expired on 2026-11-23; register the new device the bank delivered
+        ");
+    let transcript = attempt("hamako01", NEW_DEVICE_2.0, "12345").transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 2
+        [stderr]
+        error: the one-time code must have 6 digits, got 5
+        ");
+    let transcript = attempt("hamako01", NEW_DEVICE_2.0, "abcdef").transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 2
+        [stderr]
+        error: the one-time code must be 6 digits only
+        ");
     assert_eq!(
         r.snapshot(),
         before,
         "none of these is a verification failure"
     );
     let wrong = format!("{:06}", (good.parse::<u32>().unwrap() + 1) % 1_000_000);
-    attempt("hamako01", NEW_DEVICE_2.0, &wrong)
-        .fails(3)
-        .stderr_has("wrong");
+    let transcript = attempt("hamako01", NEW_DEVICE_2.0, &wrong).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 3
+        [stderr]
+        error: the one-time code is wrong for device 56789012; enter the code the device shows now
+        ");
     let list = r.listed("hamako01");
     assert_eq!(list[0]["status"], "revoked");
 }
@@ -128,9 +168,14 @@ fn each_refusal_has_its_exit_code_and_changes_nothing() {
 #[test]
 fn without_a_terminal_a_missing_code_is_an_error_not_a_hang() {
     let r = Registry::demo();
-    r.run(&["register", "--user", "shiro01", "--serial", NEW_DEVICE_3.0])
-        .fails(2)
-        .stderr_has("--otp");
+    let transcript = r
+        .run(&["register", "--user", "shiro01", "--serial", NEW_DEVICE_3.0])
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 2
+        [stderr]
+        error: a one-time code is required and there is no terminal to ask on; pass it with --otp
+        ");
 }
 
 #[test]
@@ -139,9 +184,12 @@ fn a_shared_device_is_registered_by_each_user_with_a_fresh_code() {
     let at = FRIDAY_NIGHT;
     register(&r, "shiro01", NEW_DEVICE_3, at).succeeds();
     // ichiro01 types the very code shiro01 just used: a replay.
-    register(&r, "ichiro01", NEW_DEVICE_3, at)
-        .fails(3)
-        .stderr_has("wait for the device's next code");
+    let transcript = register(&r, "ichiro01", NEW_DEVICE_3, at).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 3
+        [stderr]
+        error: the one-time code was already used for device 67890123; wait for the device's next code and try again
+        ");
     let next = plus(at, 30);
     register(&r, "ichiro01", NEW_DEVICE_3, &next).succeeds();
     let holders = r
@@ -168,44 +216,66 @@ fn five_failed_codes_lock_the_user_and_unlock_clears_it() {
         )
     };
     for n in 1..=4 {
-        r.run(&[
+        let transcript = r
+            .run(&[
+                "register",
+                "--user",
+                "shiro01",
+                "--serial",
+                NEW_DEVICE_3.0,
+                "--otp",
+                &wrong(n),
+            ])
+            .at(at)
+            .transcript();
+        insta::allow_duplicates! { insta::assert_snapshot!(transcript, @"
+            exit 3
+            [stderr]
+            error: the one-time code is wrong for device 67890123; enter the code the device shows now
+            "); }
+    }
+    let transcript = r
+        .run(&[
             "register",
             "--user",
             "shiro01",
             "--serial",
             NEW_DEVICE_3.0,
             "--otp",
-            &wrong(n),
+            &wrong(5),
         ])
         .at(at)
-        .fails(3);
-    }
-    r.run(&[
-        "register",
-        "--user",
-        "shiro01",
-        "--serial",
-        NEW_DEVICE_3.0,
-        "--otp",
-        &wrong(5),
-    ])
-    .at(at)
-    .fails(3)
-    .stderr_has("now locked");
-    register(&r, "shiro01", NEW_DEVICE_3, at).fails(4);
-    r.run(&[
-        "unlock",
-        "shiro01",
-        "--as",
-        "taro01",
-        "--otp",
-        &code_at(TARO_DEVICE.1, at),
-        "--password-stdin",
-    ])
-    .stdin(DEMO_PASSWORD)
-    .at(at)
-    .succeeds()
-    .stdout_has("Unlocked shiro01");
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 3
+        [stderr]
+        error: the one-time code is wrong for device 67890123; enter the code the device shows now
+        error: shiro01 is now locked; an administrator must run `tokenctl unlock shiro01`
+        ");
+    let transcript = register(&r, "shiro01", NEW_DEVICE_3, at).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 4
+        [stderr]
+        error: shiro01 is locked after repeated failed verifications; an administrator must run `tokenctl unlock shiro01`
+        ");
+    let transcript = r
+        .run(&[
+            "unlock",
+            "shiro01",
+            "--as",
+            "taro01",
+            "--otp",
+            &code_at(TARO_DEVICE.1, at),
+            "--password-stdin",
+        ])
+        .stdin(DEMO_PASSWORD)
+        .at(at)
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 0
+        [stdout]
+        Unlocked shiro01 (taro01).
+        ");
     register(&r, "shiro01", NEW_DEVICE_3, at).succeeds();
 }
 
@@ -226,10 +296,15 @@ fn the_previous_device_goes_out_of_use_only_when_no_one_holds_it() {
         .succeeds()
         .json();
     assert_eq!(notes, serde_json::json!([]));
-    r.run(&["dispose-note", HAMAKO_DEVICE.0])
+    let transcript = r
+        .run(&["dispose-note", HAMAKO_DEVICE.0])
         .at(later)
-        .fails(7)
-        .stderr_has("hanako02");
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 7
+        [stderr]
+        error: device 45678909 is still in service with hanako02; it cannot be disposed of
+        ");
 
     assert_eq!(
         r.revoke_as_taro(&["hanako02"], "2026-11-20T13:00:00+09:00")
@@ -283,6 +358,7 @@ fn registration_is_audited_without_the_code() {
     assert_eq!(audit[0]["action"], "register");
     assert_eq!(audit[0]["actor"], "shiro01");
     assert_eq!(audit[0]["targets"], serde_json::json!(["shiro01"]));
+    // Substring on purpose: the code appears in no field.
     assert!(!audit.to_string().contains(&code));
 }
 
@@ -315,6 +391,7 @@ fn the_code_window_is_one_step_either_side_for_every_device_kind() {
     // 15 s into a 30 s step and into a 60 s step.
     let now = "2026-11-20T03:00:15Z";
     let t = unix(now);
+    let mut transcripts = String::new();
     for (alg, digits, period) in &kinds {
         let serial = format!("{alg}-{digits}-{period}");
         let code = |steps: i64| {
@@ -338,13 +415,113 @@ fn the_code_window_is_one_step_either_side_for_every_device_kind() {
             ])
             .at(now)
         };
-        try_code("d", -2).fails(3);
-        try_code("d", 2).fails(3);
+        let transcript = try_code("d", -2).transcript();
+        transcripts.push_str(&format!("{serial} -2: {transcript}"));
+        let transcript = try_code("d", 2).transcript();
+        transcripts.push_str(&format!("{serial} +2: {transcript}"));
         // Oldest first, so the replay guard never sees an older step.
         try_code("a", -1).succeeds();
         try_code("b", 0).succeeds();
         try_code("c", 1).succeeds();
     }
+    insta::assert_snapshot!(transcripts, @"
+        SHA1-6-30 -2: exit 3
+        [stderr]
+        error: the one-time code is wrong for device SHA1-6-30; enter the code the device shows now
+        error: device SHA1-6-30 shows codes of a clock off by about 1 minute(s); if it is the right device, run `tokenctl resync SHA1-6-30` with two consecutive codes
+        SHA1-6-30 +2: exit 3
+        [stderr]
+        error: the one-time code is wrong for device SHA1-6-30; enter the code the device shows now
+        error: device SHA1-6-30 shows codes of a clock off by about 1 minute(s); if it is the right device, run `tokenctl resync SHA1-6-30` with two consecutive codes
+        SHA1-8-30 -2: exit 3
+        [stderr]
+        error: the one-time code is wrong for device SHA1-8-30; enter the code the device shows now
+        error: device SHA1-8-30 shows codes of a clock off by about 1 minute(s); if it is the right device, run `tokenctl resync SHA1-8-30` with two consecutive codes
+        SHA1-8-30 +2: exit 3
+        [stderr]
+        error: the one-time code is wrong for device SHA1-8-30; enter the code the device shows now
+        error: device SHA1-8-30 shows codes of a clock off by about 1 minute(s); if it is the right device, run `tokenctl resync SHA1-8-30` with two consecutive codes
+        SHA1-6-60 -2: exit 3
+        [stderr]
+        error: the one-time code is wrong for device SHA1-6-60; enter the code the device shows now
+        error: device SHA1-6-60 shows codes of a clock off by about 2 minute(s); if it is the right device, run `tokenctl resync SHA1-6-60` with two consecutive codes
+        SHA1-6-60 +2: exit 3
+        [stderr]
+        error: the one-time code is wrong for device SHA1-6-60; enter the code the device shows now
+        error: device SHA1-6-60 shows codes of a clock off by about 2 minute(s); if it is the right device, run `tokenctl resync SHA1-6-60` with two consecutive codes
+        SHA1-8-60 -2: exit 3
+        [stderr]
+        error: the one-time code is wrong for device SHA1-8-60; enter the code the device shows now
+        error: device SHA1-8-60 shows codes of a clock off by about 2 minute(s); if it is the right device, run `tokenctl resync SHA1-8-60` with two consecutive codes
+        SHA1-8-60 +2: exit 3
+        [stderr]
+        error: the one-time code is wrong for device SHA1-8-60; enter the code the device shows now
+        error: device SHA1-8-60 shows codes of a clock off by about 2 minute(s); if it is the right device, run `tokenctl resync SHA1-8-60` with two consecutive codes
+        SHA256-6-30 -2: exit 3
+        [stderr]
+        error: the one-time code is wrong for device SHA256-6-30; enter the code the device shows now
+        error: device SHA256-6-30 shows codes of a clock off by about 1 minute(s); if it is the right device, run `tokenctl resync SHA256-6-30` with two consecutive codes
+        SHA256-6-30 +2: exit 3
+        [stderr]
+        error: the one-time code is wrong for device SHA256-6-30; enter the code the device shows now
+        error: device SHA256-6-30 shows codes of a clock off by about 1 minute(s); if it is the right device, run `tokenctl resync SHA256-6-30` with two consecutive codes
+        SHA256-8-30 -2: exit 3
+        [stderr]
+        error: the one-time code is wrong for device SHA256-8-30; enter the code the device shows now
+        error: device SHA256-8-30 shows codes of a clock off by about 1 minute(s); if it is the right device, run `tokenctl resync SHA256-8-30` with two consecutive codes
+        SHA256-8-30 +2: exit 3
+        [stderr]
+        error: the one-time code is wrong for device SHA256-8-30; enter the code the device shows now
+        error: device SHA256-8-30 shows codes of a clock off by about 1 minute(s); if it is the right device, run `tokenctl resync SHA256-8-30` with two consecutive codes
+        SHA256-6-60 -2: exit 3
+        [stderr]
+        error: the one-time code is wrong for device SHA256-6-60; enter the code the device shows now
+        error: device SHA256-6-60 shows codes of a clock off by about 2 minute(s); if it is the right device, run `tokenctl resync SHA256-6-60` with two consecutive codes
+        SHA256-6-60 +2: exit 3
+        [stderr]
+        error: the one-time code is wrong for device SHA256-6-60; enter the code the device shows now
+        error: device SHA256-6-60 shows codes of a clock off by about 2 minute(s); if it is the right device, run `tokenctl resync SHA256-6-60` with two consecutive codes
+        SHA256-8-60 -2: exit 3
+        [stderr]
+        error: the one-time code is wrong for device SHA256-8-60; enter the code the device shows now
+        error: device SHA256-8-60 shows codes of a clock off by about 2 minute(s); if it is the right device, run `tokenctl resync SHA256-8-60` with two consecutive codes
+        SHA256-8-60 +2: exit 3
+        [stderr]
+        error: the one-time code is wrong for device SHA256-8-60; enter the code the device shows now
+        error: device SHA256-8-60 shows codes of a clock off by about 2 minute(s); if it is the right device, run `tokenctl resync SHA256-8-60` with two consecutive codes
+        SHA512-6-30 -2: exit 3
+        [stderr]
+        error: the one-time code is wrong for device SHA512-6-30; enter the code the device shows now
+        error: device SHA512-6-30 shows codes of a clock off by about 1 minute(s); if it is the right device, run `tokenctl resync SHA512-6-30` with two consecutive codes
+        SHA512-6-30 +2: exit 3
+        [stderr]
+        error: the one-time code is wrong for device SHA512-6-30; enter the code the device shows now
+        error: device SHA512-6-30 shows codes of a clock off by about 1 minute(s); if it is the right device, run `tokenctl resync SHA512-6-30` with two consecutive codes
+        SHA512-8-30 -2: exit 3
+        [stderr]
+        error: the one-time code is wrong for device SHA512-8-30; enter the code the device shows now
+        error: device SHA512-8-30 shows codes of a clock off by about 1 minute(s); if it is the right device, run `tokenctl resync SHA512-8-30` with two consecutive codes
+        SHA512-8-30 +2: exit 3
+        [stderr]
+        error: the one-time code is wrong for device SHA512-8-30; enter the code the device shows now
+        error: device SHA512-8-30 shows codes of a clock off by about 1 minute(s); if it is the right device, run `tokenctl resync SHA512-8-30` with two consecutive codes
+        SHA512-6-60 -2: exit 3
+        [stderr]
+        error: the one-time code is wrong for device SHA512-6-60; enter the code the device shows now
+        error: device SHA512-6-60 shows codes of a clock off by about 2 minute(s); if it is the right device, run `tokenctl resync SHA512-6-60` with two consecutive codes
+        SHA512-6-60 +2: exit 3
+        [stderr]
+        error: the one-time code is wrong for device SHA512-6-60; enter the code the device shows now
+        error: device SHA512-6-60 shows codes of a clock off by about 2 minute(s); if it is the right device, run `tokenctl resync SHA512-6-60` with two consecutive codes
+        SHA512-8-60 -2: exit 3
+        [stderr]
+        error: the one-time code is wrong for device SHA512-8-60; enter the code the device shows now
+        error: device SHA512-8-60 shows codes of a clock off by about 2 minute(s); if it is the right device, run `tokenctl resync SHA512-8-60` with two consecutive codes
+        SHA512-8-60 +2: exit 3
+        [stderr]
+        error: the one-time code is wrong for device SHA512-8-60; enter the code the device shows now
+        error: device SHA512-8-60 shows codes of a clock off by about 2 minute(s); if it is the right device, run `tokenctl resync SHA512-8-60` with two consecutive codes
+        ");
 }
 
 #[test]
@@ -365,21 +542,29 @@ fn the_too_early_message_is_japanese_with_lang_ja() {
             &code,
         ])
         .at(at)
-        .fails(5);
-    out.stderr_has("2026年11月24日 8時10分 以降")
-        .stderr_has("あと10分");
-    r.run(&[
-        "register",
-        "--user",
-        "ghost01",
-        "--serial",
-        NEW_DEVICE_2.0,
-        "--otp",
-        &code,
-    ])
-    .env("LANG", "ja_JP.UTF-8")
-    .fails(6)
-    .stderr_has("ログインIDが見つかりません：ghost01");
+        .transcript();
+    insta::assert_snapshot!(out, @"
+        exit 5
+        [stderr]
+        error: まだ登録できません：hamako01 の利用登録は 2026年11月24日 8時10分 以降に可能です（あと10分）
+        ");
+    let transcript = r
+        .run(&[
+            "register",
+            "--user",
+            "ghost01",
+            "--serial",
+            NEW_DEVICE_2.0,
+            "--otp",
+            &code,
+        ])
+        .env("LANG", "ja_JP.UTF-8")
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 6
+        [stderr]
+        error: ログインIDが見つかりません：ghost01
+        ");
 }
 
 /// Regression: two registrations of one user at once both committed,
@@ -478,7 +663,10 @@ fn a_device_is_registrable_until_midnight_japan_time_on_its_expiry_date() {
         .at(at)
     };
     try_at("shiro01", "2026-12-30T23:59:59+09:00").succeeds();
-    try_at("ichiro01", "2026-12-30T15:00:00Z")
-        .fails(7)
-        .stderr_has("expired on 2026-12-30");
+    let transcript = try_at("ichiro01", "2026-12-30T15:00:00Z").transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 7
+        [stderr]
+        error: device last1 expired on 2026-12-30; register the new device the bank delivered
+        ");
 }

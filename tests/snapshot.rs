@@ -23,16 +23,12 @@ const NEW_YEAR: &str = "2027-01-05T10:00:00+09:00";
 
 const LANGS: [&str; 2] = ["en", "ja"];
 
-/// The exit status, stdout and stderr of a run, as one text; the
-/// fixed-clock note stays in, as users see it.
+/// The exit status, stdout and stderr of a run, as one text, through the
+/// one redaction (`redact`); the fixed-clock note stays in, as users see
+/// it.
 fn transcript(run: Run) -> String {
-    let raw = run.raw_output();
-    format!(
-        "status: {}\n--- stdout\n{}--- stderr\n{}",
-        raw.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&raw.stdout),
-        String::from_utf8_lossy(&raw.stderr)
-    )
+    let (status, stdout, stderr) = run.redacted();
+    format!("status: {status}\n--- stdout\n{stdout}--- stderr\n{stderr}")
 }
 
 /// `args` with `--lang LANG` in front.
@@ -46,9 +42,15 @@ fn in_lang<'a>(lang: &'a str, args: &[&'a str]) -> Vec<&'a str> {
 /// with one failed attempt (a wrong code) before it.
 fn after_revocation() -> Registry {
     let r = Registry::demo();
-    r.revoke_as_taro_with_code("000000", &["hamako01"])
+    let transcript = r
+        .revoke_as_taro_with_code("000000", &["hamako01"])
         .at(FRIDAY_NIGHT)
-        .fails(3);
+        .transcript();
+    assert_eq!(
+        transcript,
+        "exit 3\n[stderr]\nerror: the confirmation password or the one-time code is wrong \
+         (a code is accepted once: if it was just used, wait for the next one)\n"
+    );
     assert_eq!(r.revoke_as_taro(&["hamako01"], FRIDAY_NIGHT).status, 0);
     r
 }

@@ -195,10 +195,15 @@ fn check_launders_nothing_a_deleted_fingerprint_a_planted_secret_and_an_unchaine
     );
     let before = r.snapshot();
     let elsewhere = r.dir.path().join("elsewhere.key");
-    r.run(&["check"])
+    let transcript = r
+        .run(&["check"])
         .env("TOKENCTL_KEY_FILE", &elsewhere)
-        .fails(8)
-        .stderr_has("no key file here");
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 8
+        [stderr]
+        error: [DIR]/elsewhere.key: no key file here; the registry's secrets cannot be used without it (point --key-file or TOKENCTL_KEY_FILE at it)
+        ");
     assert!(!elsewhere.exists(), "no key created");
     assert_eq!(r.snapshot(), before);
 }
@@ -400,33 +405,40 @@ fn marks_and_rows_copied_from_a_registry_sharing_the_key_file_do_not_verify() {
     let on_live = |args: &[&str]| {
         let mut all = vec!["--db", "live.db"];
         all.extend_from_slice(args);
-        training.run(&all).output()
+        training.run(&all).transcript()
     };
     // The training registry's simulation mark, MAC and all.
     live(
         "UPDATE meta SET value = 'simulation', \
          mac = (SELECT mac FROM training.meta WHERE name = 'mode') WHERE name = 'mode'",
     );
-    let out = on_live(&["otp", TARO_DEVICE.0]);
     assert_eq!(
-        (out.status, out.stderr.as_str()),
-        (
-            9,
-            altered("the registry's mode mark does not verify with the key").as_str()
+        on_live(&["otp", TARO_DEVICE.0]),
+        format!(
+            "exit 9\n[stderr]\n{}",
+            altered("the registry's mode mark does not verify with the key")
         )
     );
-    let out = on_live(&["check"]);
-    assert_eq!(
-        out.stderr,
-        "check: mode: the registry's mode mark does not verify with the key\n"
-    );
+    insta::assert_snapshot!(on_live(&["check"]), @"
+        exit 9
+        [stdout]
+        The registry was altered or is damaged.
+        registry ID: [HEX]
+        audit rows: 1
+        audit head: [HEX]
+        [stderr]
+        check: mode: the registry's mode mark does not verify with the key
+        ");
     // A sealed device row, and then every mark, copied across.
     live(
         "INSERT INTO devices SELECT * FROM training.devices WHERE id = 1; \
          DELETE FROM meta; INSERT INTO meta SELECT * FROM training.meta;",
     );
-    let out = on_live(&["otp", TARO_DEVICE.0]);
-    assert_eq!(out.status, 9, "{out:#?}");
+    insta::assert_snapshot!(on_live(&["otp", TARO_DEVICE.0]), @"
+        exit 9
+        [stderr]
+        error: the registry was altered outside tokenctl (the registry is behind its witness: the file is at write 2, audit row 1 (head [HEX]…), the witness beside the key file recorded write 2, audit row 2 (head [HEX]…); an older copy was put back (use `tokenctl restore` to go back on purpose)); nothing was written; run `tokenctl check`
+        ");
 }
 
 #[test]
@@ -445,14 +457,16 @@ fn a_sealed_device_row_copied_from_a_registry_sharing_the_key_file_does_not_veri
         .output()
         .unwrap();
     assert!(out.status.success());
-    let out = training
+    let transcript = training
         .run(&["--db", "live.db", "otp", TARO_DEVICE.0])
         .at(NOON_FRIDAY)
-        .output();
-    assert_eq!(out.status, 9);
+        .transcript();
     assert_eq!(
-        without_clock_note(&out.stderr),
-        altered("devices row 1 does not verify with the key")
+        transcript,
+        format!(
+            "exit 9\n[stderr]\n{}",
+            altered("devices row 1 does not verify with the key")
+        )
     );
     let out = training.run(&["--db", "live.db", "check"]).output();
     assert_eq!(
@@ -730,9 +744,16 @@ fn a_forged_schema_1_file_under_a_guarding_key_is_not_upgraded() {
         .status(9)
         .run();
     assert_eq!(r.snapshot(), before);
-    let out = r.run(&["check"]).output();
-    assert_eq!(out.status, 9);
-    assert_eq!(out.stderr, format!("check: key: {refusal}\n"));
+    let transcript = r.run(&["check"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 9
+        [stdout]
+        The registry was altered or is damaged.
+        audit rows: 0
+        audit head: 
+        [stderr]
+        check: key: this registry is from before registry IDs (schema 1) and nothing in it is tied to one registry, but the key file [DIR]/registry.key already guards a current registry: it cannot be told from a file forged from pieces. If it is a registry of your own not yet upgraded, run one command with TOKENCTL_UPGRADE_LEGACY=1
+        ");
     assert_eq!(r.snapshot(), before);
     // Said to be one's own, it is upgraded.
     r.run(&["unlock", "mallory", "--recovery", "--yes"])
@@ -829,11 +850,30 @@ fn a_clock_offset_changed_outside_tokenctl_is_refused() {
 #[test]
 fn a_device_lockout_cleared_or_put_back_outside_tokenctl_is_refused() {
     let r = Registry::demo();
-    for _ in 0..5 {
+    let resync = |r: &Registry| {
         r.run(&["resync", SPARE, "--otp", "000000", "--otp", "000001"])
             .at(NOON_FRIDAY)
-            .fails(3);
-    }
+            .transcript()
+    };
+    let transcripts: String = (0..5).map(|_| resync(&r)).collect();
+    insta::assert_snapshot!(transcripts, @"
+        exit 3
+        [stderr]
+        error: no two consecutive codes of device 56789012 within 24 hours of its clock match the codes given; enter two codes the device shows one after the other
+        exit 3
+        [stderr]
+        error: no two consecutive codes of device 56789012 within 24 hours of its clock match the codes given; enter two codes the device shows one after the other
+        exit 3
+        [stderr]
+        error: no two consecutive codes of device 56789012 within 24 hours of its clock match the codes given; enter two codes the device shows one after the other
+        exit 3
+        [stderr]
+        error: no two consecutive codes of device 56789012 within 24 hours of its clock match the codes given; enter two codes the device shows one after the other
+        exit 3
+        [stderr]
+        error: no two consecutive codes of device 56789012 within 24 hours of its clock match the codes given; enter two codes the device shows one after the other
+        error: device 56789012 is now locked; a master must run `tokenctl unlock --serial 56789012 --as MASTER`
+        ");
     r.sqlite3(&format!(
         "UPDATE devices SET locked_at = NULL, failed_attempts = 0 WHERE serial = '{SPARE}'"
     ));
@@ -851,16 +891,29 @@ fn a_device_lockout_cleared_or_put_back_outside_tokenctl_is_refused() {
     );
 
     let r = Registry::demo();
-    let resync = |r: &Registry| {
-        r.run(&["resync", SPARE, "--otp", "000000", "--otp", "000001"])
-            .at(NOON_FRIDAY)
-            .fails(3);
-    };
-    resync(&r);
+    let mut transcripts = resync(&r);
     let copy = keep_a_copy(&r);
     for _ in 0..4 {
-        resync(&r);
+        transcripts.push_str(&resync(&r));
     }
+    insta::assert_snapshot!(transcripts, @"
+        exit 3
+        [stderr]
+        error: no two consecutive codes of device 56789012 within 24 hours of its clock match the codes given; enter two codes the device shows one after the other
+        exit 3
+        [stderr]
+        error: no two consecutive codes of device 56789012 within 24 hours of its clock match the codes given; enter two codes the device shows one after the other
+        exit 3
+        [stderr]
+        error: no two consecutive codes of device 56789012 within 24 hours of its clock match the codes given; enter two codes the device shows one after the other
+        exit 3
+        [stderr]
+        error: no two consecutive codes of device 56789012 within 24 hours of its clock match the codes given; enter two codes the device shows one after the other
+        exit 3
+        [stderr]
+        error: no two consecutive codes of device 56789012 within 24 hours of its clock match the codes given; enter two codes the device shows one after the other
+        error: device 56789012 is now locked; a master must run `tokenctl unlock --serial 56789012 --as MASTER`
+        ");
     r.sqlite3(&format!(
         "ATTACH '{}' AS old; UPDATE devices SET locked_at = NULL, failed_attempts = 1, \
          mac = (SELECT mac FROM old.devices WHERE serial = '{SPARE}') WHERE serial = '{SPARE}'",

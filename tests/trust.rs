@@ -36,6 +36,7 @@ fn a_live_registry_refuses_a_fixed_clock_for_every_write_and_is_left_as_it_was()
         .succeeds();
     let before = r.snapshot();
     let at = "2026-11-20T12:00:00+09:00";
+    let mut transcripts = String::new();
     for args in [
         &["import", "devices", "-"][..],
         &["passwd", "nobody", "--password-stdin"],
@@ -46,25 +47,51 @@ fn a_live_registry_refuses_a_fixed_clock_for_every_write_and_is_left_as_it_was()
         &["dispose-note", "--mark-disposed", "--all"],
         &["unlock", "x", "--recovery", "--yes"],
     ] {
-        r.run(args)
+        let transcript = r
+            .run(args)
             .stdin("serial,secret,expires\n")
             .at(at)
-            .fails(2)
-            .stderr_has("TOKENCTL_NOW is set, but this registry uses the real clock");
+            .transcript();
+        transcripts.push_str(&format!("{args:?}: {transcript}"));
     }
+    insta::assert_snapshot!(transcripts, @r#"
+        ["import", "devices", "-"]: exit 2
+        [stderr]
+        error: TOKENCTL_NOW is set, but this registry uses the real clock; unset it to change a live registry (nothing was changed)
+        ["passwd", "nobody", "--password-stdin"]: exit 2
+        [stderr]
+        error: TOKENCTL_NOW is set, but this registry uses the real clock; unset it to change a live registry (nothing was changed)
+        ["revoke", "--as", "nobody", "x", "--yes"]: exit 2
+        [stderr]
+        error: TOKENCTL_NOW is set, but this registry uses the real clock; unset it to change a live registry (nothing was changed)
+        ["register", "--user", "x", "--serial", "11111111", "--otp", "123456"]: exit 2
+        [stderr]
+        error: TOKENCTL_NOW is set, but this registry uses the real clock; unset it to change a live registry (nothing was changed)
+        ["dispose-note", "--mark-disposed", "--all"]: exit 2
+        [stderr]
+        error: TOKENCTL_NOW is set, but this registry uses the real clock; unset it to change a live registry (nothing was changed)
+        ["unlock", "x", "--recovery", "--yes"]: exit 2
+        [stderr]
+        error: TOKENCTL_NOW is set, but this registry uses the real clock; unset it to change a live registry (nothing was changed)
+        "#);
     assert_eq!(r.snapshot(), before);
     // Reads honour it, and say so once.
     let out = r.run(&["list"]).at(at).succeeds();
     assert_eq!(out.fixed_clock_noted, 1);
     r.run(&["expiring", "--within", "30d"]).at(at).succeeds();
     // Codes come only from the device on a live registry.
-    r.run(&["otp", "11111111"])
-        .fails(7)
-        .stderr_has("live registry");
-    r.run(&["init", "--db", "other.db"])
-        .at(at)
-        .fails(2)
-        .stderr_has("TOKENCTL_NOW");
+    let transcript = r.run(&["otp", "11111111"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 7
+        [stderr]
+        error: this is a live registry: codes come only from the device itself (otp works on simulation registries)
+        ");
+    let transcript = r.run(&["init", "--db", "other.db"]).at(at).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 2
+        [stderr]
+        error: TOKENCTL_NOW is set, but this registry uses the real clock; unset it to change a live registry (nothing was changed)
+        ");
 }
 
 #[test]
@@ -81,20 +108,31 @@ fn without_the_key_file_reads_work_and_everything_else_is_exit_8_naming_the_path
     run(&["expiring"]).succeeds();
     run(&["audit"]).succeeds();
     run(&["dispose-note"]).succeeds();
-    run(&["otp", TARO_DEVICE.0])
-        .fails(8)
-        .stderr_has("elsewhere.key");
-    run(&["unlock", "hamako01", "--recovery", "--yes"])
-        .fails(8)
-        .stderr_has("elsewhere.key");
+    let transcript = run(&["otp", TARO_DEVICE.0]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 8
+        [stderr]
+        error: [DIR]/elsewhere.key: no key file here; the registry's secrets cannot be used without it (point --key-file or TOKENCTL_KEY_FILE at it)
+        ");
+    let transcript = run(&["unlock", "hamako01", "--recovery", "--yes"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 8
+        [stderr]
+        error: [DIR]/elsewhere.key: no key file here; the registry's secrets cannot be used without it (point --key-file or TOKENCTL_KEY_FILE at it)
+        ");
     // A key that is not the registry's is refused too.
     let other = Registry::empty();
     other.run(&["init", "--simulation"]).succeeds();
-    r.run(&["otp", TARO_DEVICE.0])
+    let transcript = r
+        .run(&["otp", TARO_DEVICE.0])
         .env("TOKENCTL_KEY_FILE", other.key_path())
         .at(NOON_FRIDAY)
-        .fails(8)
-        .stderr_has("not the key of the registry");
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 8
+        [stderr]
+        error: [OTHER DIR]/registry.key: this key file is not the key of the registry (the registry expects key [HEX], this file holds key [HEX]); nothing was written. Use the registry's own key file, or restore it from your backup
+        ");
     assert_eq!(r.snapshot(), before);
 }
 
@@ -115,6 +153,7 @@ fn tamper(r: &Registry, sql: &str) {
 
 #[test]
 fn check_finds_an_edited_deleted_inserted_or_reordered_audit_row() {
+    let mut transcripts = String::new();
     for (what, sql) in [
         (
             "edited",
@@ -137,10 +176,49 @@ fn check_finds_an_edited_deleted_inserted_or_reordered_audit_row() {
             .succeeds();
         head(&r);
         tamper(&r, sql);
-        let out = r.run(&["check"]).output();
-        assert_eq!(out.status, 9, "{what}: {out:#?}");
-        assert!(out.stderr.contains("check: audit: "), "{what}: {out:#?}");
+        let transcript = r.run(&["check"]).transcript();
+        transcripts.push_str(&format!("{what}: {transcript}"));
     }
+    // Each tampering named for what it is, and where.
+    insta::assert_snapshot!(transcripts, @"
+        edited: exit 9
+        [stdout]
+        The registry was altered or is damaged.
+        registry ID: [HEX]
+        audit rows: 3
+        audit head: [HEX]
+        [stderr]
+        check: audit: audit row 2 does not verify: it was changed, inserted or moved, or a row before it was removed
+        deleted: exit 9
+        [stdout]
+        The registry was altered or is damaged.
+        registry ID: [HEX]
+        audit rows: 2
+        audit head: [HEX]
+        [stderr]
+        check: audit: audit row 2 is missing (the next row is 3)
+        check: audit: audit row 3 does not verify: it was changed, inserted or moved, or a row before it was removed
+        inserted: exit 9
+        [stdout]
+        The registry was altered or is damaged.
+        registry ID: [HEX]
+        audit rows: 4
+        audit head: [HEX]
+        [stderr]
+        check: rollback: the registry diverged from its witness: the file is at write 3, audit row 100 (head [HEX]…), the witness beside the key file recorded write 3, audit row 3 (head [HEX]…)
+        check: audit: audit row 4 is missing (the next row is 100)
+        check: audit: audit row 100 does not verify: it was changed, inserted or moved, or a row before it was removed
+        reordered: exit 9
+        [stdout]
+        The registry was altered or is damaged.
+        registry ID: [HEX]
+        audit rows: 3
+        audit head: [HEX]
+        [stderr]
+        check: audit: audit row 1 does not verify: it was changed, inserted or moved, or a row before it was removed
+        check: audit: audit row 2 does not verify: it was changed, inserted or moved, or a row before it was removed
+        check: audit: audit row 3 does not verify: it was changed, inserted or moved, or a row before it was removed
+        ");
 }
 
 #[test]
@@ -157,17 +235,35 @@ fn check_with_expect_head_finds_a_truncated_tail() {
     );
     // The rest of the chain still verifies; the expected head tells, and
     // so does the witness beside the key file, without one.
-    let out = r.run(&["check", "--expect-head", &recorded]).output();
-    assert_eq!(out.status, 9, "{out:#?}");
-    assert!(out.stderr.contains("expected head"), "{out:#?}");
-    let out = r.run(&["check"]).output();
-    assert_eq!(out.status, 9, "{out:#?}");
-    assert!(
-        out.stderr
-            .starts_with("check: rollback: the registry is behind its witness"),
-        "{out:#?}"
-    );
-    r.run(&["check", "--expect-head", "xyz"]).fails(2);
+    let transcript = r.run(&["check", "--expect-head", &recorded]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 9
+        [stdout]
+        The registry was altered or is damaged.
+        registry ID: [HEX]
+        audit rows: 2
+        audit head: [HEX]
+        [stderr]
+        check: rollback: the registry is behind its witness: the file is at write 3, audit row 2 (head [HEX]…), the witness beside the key file recorded write 3, audit row 3 (head [HEX]…); an older copy was put back (use `tokenctl restore` to go back on purpose)
+        check: audit: the expected head is not in the audit chain: rows were removed from its end, or the head belongs to another registry
+        ");
+    let transcript = r.run(&["check"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 9
+        [stdout]
+        The registry was altered or is damaged.
+        registry ID: [HEX]
+        audit rows: 2
+        audit head: [HEX]
+        [stderr]
+        check: rollback: the registry is behind its witness: the file is at write 3, audit row 2 (head [HEX]…), the witness beside the key file recorded write 3, audit row 3 (head [HEX]…); an older copy was put back (use `tokenctl restore` to go back on purpose)
+        ");
+    let transcript = r.run(&["check", "--expect-head", "xyz"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 2
+        [stderr]
+        error: --expect-head must be 64 hex digits (an audit head printed by `tokenctl check`)
+        ");
 }
 
 #[test]
@@ -184,9 +280,17 @@ fn check_finds_an_overwritten_index_page_and_changes_nothing() {
     }
     std::fs::write(&r.path, &bytes).unwrap();
     let before = r.snapshot();
-    let out = r.run(&["check"]).output();
-    assert_eq!(out.status, 9, "{out:#?}");
-    assert!(out.stderr.contains("check: integrity: "), "{out:#?}");
+    let transcript = r.run(&["check"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 9
+        [stdout]
+        The registry was altered or is damaged.
+        registry ID: [HEX]
+        audit rows: 2
+        audit head: [HEX]
+        [stderr]
+        check: integrity: database disk image is malformed
+        ");
     assert_eq!(r.snapshot(), before);
 }
 
@@ -198,9 +302,18 @@ fn check_finds_a_secret_swapped_between_devices() {
         "UPDATE devices SET secret = (SELECT secret FROM devices WHERE serial = '{}') WHERE serial = '{}'",
         TARO_DEVICE.0, HAMAKO_DEVICE.0
     ));
-    let out = r.run(&["check"]).output();
-    assert_eq!(out.status, 9);
-    assert!(out.stderr.contains(HAMAKO_DEVICE.0), "{out:#?}");
+    let transcript = r.run(&["check"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 9
+        [stdout]
+        The registry was altered or is damaged.
+        registry ID: [HEX]
+        audit rows: 2
+        audit head: [HEX]
+        [stderr]
+        check: row: devices row 2 (45678909) was changed or inserted outside tokenctl: its MAC does not verify
+        check: secret: the secret of device 45678909 does not open with the key
+        ");
 }
 
 /// A master whose own device expired records the bank's revocation of it
@@ -210,18 +323,23 @@ fn a_master_with_an_expired_device_records_the_banks_revocation_and_registers_ag
     let r = Registry::demo();
     let expired_day = "2027-01-05T10:00:00+09:00";
     // Plain revocation is refused: only the bank can revoke it now.
-    r.run(&[
-        "revoke",
-        "--as",
-        "taro01",
-        "taro01",
-        "--dry-run",
-        "--format",
-        "json",
-    ])
-    .at(expired_day)
-    .fails(7)
-    .stderr_has("expired");
+    let transcript = r
+        .run(&[
+            "revoke",
+            "--as",
+            "taro01",
+            "taro01",
+            "--dry-run",
+            "--format",
+            "json",
+        ])
+        .at(expired_day)
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 7
+        [stderr]
+        error: the device 23456789 of master taro01 expired on 2026-12-30; it cannot confirm a revocation. Contact the bank
+        ");
     let out = r
         .run(&[
             "revoke",
@@ -253,28 +371,28 @@ fn a_master_with_an_expired_device_records_the_banks_revocation_and_registers_ag
         .succeeds()
         .json();
     assert_eq!(audit[0]["action"], "bank-revoke");
-    assert!(
-        audit[0]["detail"]
-            .as_str()
-            .unwrap()
-            .contains("BK-2027-0001")
-    );
-    r.run(&[
-        "revoke",
-        "--as",
-        "taro01",
-        "hamako01",
-        "--bank-reference",
-        "X",
-        "--revoked-at",
-        "2099-01-01T00:00:00+09:00",
-        "--password-stdin",
-        "--yes",
-    ])
-    .stdin(DEMO_PASSWORD)
-    .at(expired_day)
-    .fails(2)
-    .stderr_has("future");
+    insta::assert_snapshot!(audit[0]["detail"].as_str().unwrap(), @"serial 23456789; revoked by the bank at 2027-01-04T15:00:00+09:00 (reference BK-2027-0001); registrable at 2027-01-04T15:30:00+09:00");
+    let transcript = r
+        .run(&[
+            "revoke",
+            "--as",
+            "taro01",
+            "hamako01",
+            "--bank-reference",
+            "X",
+            "--revoked-at",
+            "2099-01-01T00:00:00+09:00",
+            "--password-stdin",
+            "--yes",
+        ])
+        .stdin(DEMO_PASSWORD)
+        .at(expired_day)
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 2
+        [stderr]
+        error: --revoked-at 2099-01-01T00:00:00+09:00 is in the future; the bank's revocation has happened already
+        ");
     let code = code_at(NEW_DEVICE_1.1, expired_day);
     r.run(&[
         "register",
@@ -303,23 +421,33 @@ fn passwd_changes_need_the_current_password_or_another_masters_signature() {
         .at(NOON_FRIDAY)
         .succeeds();
     let jiro_pw = file_arg(&r, "jiro.txt", "jiro's own phrase");
-    r.run(&["passwd", "jiro01", "--password-file", &jiro_pw])
+    let transcript = r
+        .run(&["passwd", "jiro01", "--password-file", &jiro_pw])
         .at(NOON_FRIDAY)
-        .succeeds()
-        .stdout_has("Confirmation password set for jiro01.");
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 0
+        [stdout]
+        Confirmation password set for jiro01.
+        ");
     // A wrong current password is a failed verification, counted.
     let wrong = file_arg(&r, "wrong.txt", "not the password");
-    r.run(&[
-        "passwd",
-        "taro01",
-        "--password-stdin",
-        "--current-password-file",
-        &wrong,
-    ])
-    .stdin("a brand new phrase")
-    .at(NOON_FRIDAY)
-    .fails(3)
-    .stderr_has("the password is wrong");
+    let transcript = r
+        .run(&[
+            "passwd",
+            "taro01",
+            "--password-stdin",
+            "--current-password-file",
+            &wrong,
+        ])
+        .stdin("a brand new phrase")
+        .at(NOON_FRIDAY)
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 3
+        [stderr]
+        error: the password is wrong
+        ");
     assert_eq!(
         r.query_i64("SELECT failed_attempts FROM users WHERE login_id = 'taro01'"),
         1
@@ -348,20 +476,26 @@ fn passwd_changes_need_the_current_password_or_another_masters_signature() {
     assert_eq!(audit[0]["action"], "passwd");
     // The same code again is a replay: refused, nothing changed.
     let before = r.snapshot();
-    r.run(&[
-        "passwd",
-        "taro01",
-        "--password-stdin",
-        "--as",
-        "jiro01",
-        "--otp",
-        &code,
-        "--master-password-file",
-        &jiro_pw,
-    ])
-    .stdin("yet another phrase")
-    .at(NOON_FRIDAY)
-    .fails(3);
+    let transcript = r
+        .run(&[
+            "passwd",
+            "taro01",
+            "--password-stdin",
+            "--as",
+            "jiro01",
+            "--otp",
+            &code,
+            "--master-password-file",
+            &jiro_pw,
+        ])
+        .stdin("yet another phrase")
+        .at(NOON_FRIDAY)
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 3
+        [stderr]
+        error: the confirmation password or the one-time code is wrong (a code is accepted once: if it was just used, wait for the next one)
+        ");
     assert_ne!(r.snapshot(), before, "the failure is counted and audited");
     assert_eq!(
         r.query_i64("SELECT failed_attempts FROM users WHERE login_id = 'jiro01'"),
@@ -374,44 +508,75 @@ fn unlock_is_signed_by_another_master_or_a_recorded_recovery() {
     let r = Registry::demo();
     r.lock_taro(NOON_FRIDAY);
     // A master cannot unlock themself.
-    r.run(&[
-        "unlock",
-        "taro01",
-        "--as",
-        "taro01",
-        "--otp",
-        "123456",
-        "--password-stdin",
-    ])
-    .stdin(DEMO_PASSWORD)
-    .at(NOON_FRIDAY)
-    .fails(7)
-    .stderr_has("cannot unlock themself");
+    let transcript = r
+        .run(&[
+            "unlock",
+            "taro01",
+            "--as",
+            "taro01",
+            "--otp",
+            "123456",
+            "--password-stdin",
+        ])
+        .stdin(DEMO_PASSWORD)
+        .at(NOON_FRIDAY)
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 7
+        [stderr]
+        error: taro01 cannot unlock themself; another master must sign, or use --recovery
+        ");
     // A general user cannot sign.
-    r.run(&[
-        "unlock",
-        "taro01",
-        "--as",
-        "hamako01",
-        "--otp",
-        "123456",
-        "--password-stdin",
-    ])
-    .stdin(DEMO_PASSWORD)
-    .at(NOON_FRIDAY)
-    .fails(7)
-    .stderr_has("not a master");
+    let transcript = r
+        .run(&[
+            "unlock",
+            "taro01",
+            "--as",
+            "hamako01",
+            "--otp",
+            "123456",
+            "--password-stdin",
+        ])
+        .stdin(DEMO_PASSWORD)
+        .at(NOON_FRIDAY)
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 7
+        [stderr]
+        error: hamako01 is not a master user; only a master user can revoke devices
+        ");
     // Neither --as nor --recovery: a usage error.
-    r.run(&["unlock", "taro01"]).at(NOON_FRIDAY).fails(2);
+    let transcript = r.run(&["unlock", "taro01"]).at(NOON_FRIDAY).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 2
+        [no clock note]
+        [stderr]
+        error: the following required arguments were not provided:
+          --as <MASTER>
+
+        Usage: tokenctl unlock --as <MASTER> <LOGIN_ID>
+
+        For more information, try '--help'.
+        ");
     // Recovery without a terminal needs --yes.
-    r.run(&["unlock", "taro01", "--recovery"])
+    let transcript = r
+        .run(&["unlock", "taro01", "--recovery"])
         .at(NOON_FRIDAY)
-        .fails(2)
-        .stderr_has("--yes");
-    r.run(&["unlock", "taro01", "--recovery", "--yes"])
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 2
+        [stderr]
+        error: a confirmation is required and there is no terminal to ask on; pass --yes to confirm
+        ");
+    let transcript = r
+        .run(&["unlock", "taro01", "--recovery", "--yes"])
         .at(NOON_FRIDAY)
-        .succeeds()
-        .stdout_has("Unlocked taro01");
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 0
+        [stdout]
+        Unlocked taro01 (os:root).
+        ");
     let audit = r
         .run(&["audit", "--format", "json", "--limit", "1"])
         .succeeds()
@@ -434,10 +599,12 @@ fn a_newer_schema_in_the_wal_is_refused_before_anything_is_written() {
         &["list"][..],
         &["unlock", "hamako01", "--recovery", "--yes"],
     ] {
-        r.run(args)
-            .at(NOON_FRIDAY)
-            .fails(8)
-            .stderr_has("newer than this tokenctl understands");
+        let transcript = r.run(args).at(NOON_FRIDAY).transcript();
+        insta::allow_duplicates! { insta::assert_snapshot!(transcript, @"
+            exit 8
+            [stderr]
+            error: [DIR]/registry.db: the registry has schema version 99, newer than this tokenctl understands (4); upgrade tokenctl. The file was left untouched
+            "); }
     }
     assert_eq!(std::fs::read(&r.path).unwrap(), main_file);
     drop(writer);
@@ -524,20 +691,24 @@ fn a_registry_from_before_sealing_is_upgraded_by_the_first_write() {
     // Reading changes nothing, even with the key file named.
     let before = r.snapshot();
     r.run(&["list"]).succeeds();
-    r.run(&["check"]).fails(8).stderr_has("no key file here");
+    let transcript = r.run(&["check"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 8
+        [stderr]
+        error: [DIR]/registry.key: no key file here; the registry's secrets cannot be used without it (point --key-file or TOKENCTL_KEY_FILE at it)
+        ");
     assert_eq!(r.snapshot(), before);
-    let out = r.run(&["unlock", "taro01", "--recovery", "--yes"]).output();
-    assert_eq!(out.status, 0, "{out:#?}");
-    assert!(
-        out.stderr.contains("now sealed under a new key file"),
-        "{out:#?}"
-    );
-    assert!(
-        out.stderr.contains(
-            "note: the registry was upgraded from schema 1 to 4: every secret sealed and every row authenticated under the key"
-        ),
-        "{out:#?}"
-    );
+    let transcript = r
+        .run(&["unlock", "taro01", "--recovery", "--yes"])
+        .transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 0
+        [stdout]
+        taro01 was not locked.
+        [stderr]
+        note: this registry's device secrets are now sealed under a new key file, [DIR]/registry.key. Back it up apart from the registry: without it the device secrets cannot be used.
+        note: the registry was upgraded from schema 1 to 4: every secret sealed and every row authenticated under the key
+        ");
     assert!(r.key_path().exists());
     let bytes = all_bytes(&r);
     assert!(!bytes.windows(secret.len()).any(|w| w == secret.as_slice()));

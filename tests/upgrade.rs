@@ -66,9 +66,8 @@ fn a_schema_2_registry_is_read_as_it_is_and_upgraded_by_the_first_write() {
     );
     // The devices verify their codes under the new subkeys.
     let code = code_at(TARO_DEVICE.1, TUESDAY);
-    r.run(&["otp", TARO_DEVICE.0, "--at", TUESDAY])
-        .succeeds()
-        .stdout_has(&code);
+    let transcript = r.run(&["otp", TARO_DEVICE.0, "--at", TUESDAY]).transcript();
+    assert_eq!(transcript, format!("exit 0\n[stdout]\n{code}\n"));
 }
 
 #[test]
@@ -78,6 +77,7 @@ fn a_schema_2_registry_with_an_altered_audit_row_is_not_upgraded() {
     let before = r.snapshot();
     let out = register_hamako(&r);
     assert_eq!(out.status, 9, "{out:#?}");
+    assert_eq!(out.stdout, "", "{out:#?}");
     assert_eq!(
         without_clock_note(&out.stderr),
         "error: the registry was altered outside tokenctl (audit row 3 does not verify: it was changed, inserted or moved, or a row before it was removed); nothing was written; run `tokenctl check`\n"
@@ -105,6 +105,7 @@ fn a_schema_2_registry_without_its_fingerprint_or_mode_mark_is_not_sealed_again(
             .run(&["unlock", "hamako01", "--recovery", "--yes"])
             .output();
         assert_eq!(out.status, 9, "{out:#?}");
+        assert_eq!(out.stdout, "", "{out:#?}");
         assert_eq!(
             without_clock_note(&out.stderr),
             format!(
@@ -170,7 +171,12 @@ fn a_schema_1_registry_of_many_devices_leaves_no_plaintext_secret() {
         );
     }
     r.run(&["check"]).succeeds();
-    r.run(&["otp", "10000001"]).fails(7);
+    let transcript = r.run(&["otp", "10000001"]).transcript();
+    insta::assert_snapshot!(transcript, @"
+        exit 7
+        [stderr]
+        error: this is a live registry: codes come only from the device itself (otp works on simulation registries)
+        ");
 }
 
 /// The schema-3 fixture (`fixtures/schema3/`, made by the tokenctl before
@@ -229,6 +235,7 @@ fn a_schema_3_registry_is_read_and_checked_as_it_is_and_upgraded_by_the_first_wr
 
 #[test]
 fn a_schema_3_registry_with_a_row_put_back_or_changed_is_not_upgraded() {
+    let mut transcripts = String::new();
     for sql in [
         "UPDATE devices SET last_step = NULL WHERE serial = '23456789'",
         "UPDATE users SET role = 'master' WHERE login_id = 'hamako01'",
@@ -237,14 +244,16 @@ fn a_schema_3_registry_with_a_row_put_back_or_changed_is_not_upgraded() {
         r.sqlite3(sql);
         let before = r.snapshot();
         let out = register_hamako(&r);
-        assert_eq!(out.status, 9, "{sql}: {out:#?}");
-        assert!(
-            out.stderr
-                .contains("the registry was altered outside tokenctl"),
-            "{}",
-            out.stderr
-        );
+        transcripts.push_str(&format!("--- {sql}: {}", out.transcript(&r)));
         assert_eq!(r.snapshot(), before);
         assert_eq!(r.query_i64("PRAGMA user_version"), 3);
     }
+    insta::assert_snapshot!(transcripts, @"
+        --- UPDATE devices SET last_step = NULL WHERE serial = '23456789': exit 9
+        [stderr]
+        error: the registry was altered outside tokenctl (devices row 1 (23456789) was changed or inserted outside tokenctl: its MAC does not verify); nothing was written; run `tokenctl check`
+        --- UPDATE users SET role = 'master' WHERE login_id = 'hamako01': exit 9
+        [stderr]
+        error: the registry was altered outside tokenctl (users row 2 (hamako01) was changed or inserted outside tokenctl: its MAC does not verify); nothing was written; run `tokenctl check`
+        ");
 }

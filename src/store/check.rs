@@ -490,3 +490,164 @@ fn tree_matches(tx: &Tx<'_>, leaves: BTreeMap<u64, tree::Node>) -> Result<bool> 
     }
     Ok(matches)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::Clock;
+    use crate::rules::status::Role;
+    use crate::store::audit::{Action, Outcome, record};
+    use crate::store::devices::{bind_device, insert_device};
+    use crate::store::testing::{TempRegistry, at, new_device, new_user};
+    use crate::store::users::insert_user;
+    use crate::store::{Access, Store};
+
+    /// A registry with device 1001 held by `kai`, and an audit row.
+    fn registry() -> TempRegistry {
+        let r = TempRegistry::new();
+        r.open()
+            .write(|tx| {
+                insert_device(tx, &new_device("1001", "2030-01-31"), at(0))?;
+                let (device, _) = bind_device(tx, "1001")?.unwrap();
+                insert_user(tx, &new_user("kai", Role::General), Some(device), at(100))?;
+                record(
+                    tx,
+                    &Clock::fixed(chrono::DateTime::from_timestamp(100, 0).unwrap()),
+                    "tester",
+                    Action::ImportUsers,
+                    &["kai".to_string()],
+                    Outcome::Ok,
+                    "1 user".into(),
+                )
+            })
+            .unwrap();
+        r
+    }
+
+    /// `check` as the command runs it: opened to inspect, on one snapshot.
+    fn check(r: &TempRegistry, expect_head: Option<&[u8]>) -> CheckReport {
+        let store: Store = r.open_as(Access::Inspect);
+        store.read(|tx| run(tx, expect_head)).unwrap()
+    }
+
+    fn row(kind: &'static str, message: Msg) -> Finding {
+        Finding { kind, message }
+    }
+
+    #[test]
+    fn a_sound_registry_has_no_findings_and_reports_its_chain() {
+        let r = registry();
+        let report = check(&r, None);
+        assert_eq!(report.findings, []);
+        assert_eq!(report.audit_rows, 1);
+        let head = report.audit_head.expect("a head");
+        // The head it reports is one the chain passed through.
+        let again = check(&r, Some(&head));
+        assert_eq!(again.findings, []);
+        let elsewhere = check(&r, Some(&[7u8; 32]));
+        assert_eq!(elsewhere.findings, [row("audit", Msg::FindingHeadMissing)]);
+    }
+
+    #[test]
+    fn a_changed_row_is_named_by_table_id_and_login() {
+        let r = registry();
+        r.raw()
+            .execute_batch("UPDATE users SET name = 'Someone Else' WHERE login_id = 'kai'")
+            .unwrap();
+        assert_eq!(
+            check(&r, None).findings,
+            [row(
+                "row",
+                Msg::FindingRowAltered {
+                    table: "users".into(),
+                    id: 1,
+                    name: " (kai)".into(),
+                }
+            )]
+        );
+    }
+
+    #[test]
+    fn a_deleted_row_and_a_broken_invariant_are_both_found() {
+        let r = registry();
+        r.raw()
+            .execute_batch("PRAGMA foreign_keys = OFF; DELETE FROM registrations;")
+            .unwrap();
+        let findings = check(&r, None).findings;
+        assert_eq!(
+            findings,
+            [
+                row(
+                    "invariant",
+                    Msg::FindingHoldsUnregistered {
+                        login_id: "kai".into()
+                    }
+                ),
+                row(
+                    "row",
+                    Msg::FindingRowDeleted {
+                        table: "registrations".into(),
+                        id: 1,
+                    }
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_table_that_is_not_tokenctls_is_found() {
+        let r = registry();
+        r.raw().execute_batch("CREATE TABLE extra (x)").unwrap();
+        assert_eq!(
+            check(&r, None).findings,
+            [row(
+                "row",
+                Msg::FindingUnknownTable {
+                    table: "extra".into()
+                }
+            )]
+        );
+    }
+
+    #[test]
+    fn a_secret_that_does_not_open_is_found_with_its_row() {
+        let r = registry();
+        r.raw()
+            .execute_batch("UPDATE devices SET secret = x'00112233'")
+            .unwrap();
+        let findings = check(&r, None).findings;
+        assert_eq!(
+            findings,
+            [
+                row(
+                    "row",
+                    Msg::FindingRowAltered {
+                        table: "devices".into(),
+                        id: 1,
+                        name: " (1001)".into(),
+                    }
+                ),
+                row(
+                    "secret",
+                    Msg::FindingSecretDoesNotOpen {
+                        serial: "1001".into()
+                    }
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_edited_audit_row_breaks_the_chain() {
+        let r = registry();
+        r.raw()
+            .execute_batch(
+                "DROP TRIGGER audit_no_update; UPDATE audit SET detail = 'nothing' WHERE id = 1;",
+            )
+            .unwrap();
+        assert_eq!(
+            check(&r, None).findings,
+            [row("audit", Msg::FindingAuditRowAltered { id: 1 })]
+        );
+    }
+}

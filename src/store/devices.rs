@@ -597,3 +597,241 @@ pub fn for_each_device(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+    use crate::store::testing::{SECRET, TempRegistry, at, new_device};
+
+    fn date(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    /// A registry with devices `serials`, all expiring on `expires`.
+    fn with_devices(serials: &[&str], expires: &str) -> (TempRegistry, Vec<i64>) {
+        let r = TempRegistry::new();
+        let ids = r
+            .open()
+            .write(|tx| {
+                serials
+                    .iter()
+                    .map(|s| insert_device(tx, &new_device(s, expires), at(0)))
+                    .collect()
+            })
+            .unwrap();
+        (r, ids)
+    }
+
+    /// `add_holder` after the verified read it relies on.
+    fn counted(tx: &Tx<'_>, id: i64, delta: i64) -> Result<()> {
+        holder_count(tx, id)?;
+        add_holder(tx, id, delta)
+    }
+
+    #[test]
+    fn a_row_not_verified_in_the_transaction_is_not_written() {
+        let (r, ids) = with_devices(&["1001"], "2030-01-31");
+        let mut store = r.open();
+        let before = std::fs::read(&r.path).unwrap();
+        assert!(matches!(
+            store.write(|tx| accept_step(tx, ids[0], 10, 0)),
+            Err(Error::Corrupt(
+                crate::catalogue::Msg::WrittenUnverified { .. }
+            ))
+        ));
+        assert!(matches!(
+            store.write(|tx| add_holder(tx, ids[0], 1)),
+            Err(Error::Corrupt(
+                crate::catalogue::Msg::WrittenUnverified { .. }
+            ))
+        ));
+        assert_eq!(std::fs::read(&r.path).unwrap(), before);
+        assert_eq!(store.read(|tx| guard(tx, ids[0])).unwrap().last_step, None);
+    }
+
+    #[test]
+    fn a_device_round_trips_and_its_secret_opens_only_under_the_key() {
+        let (r, ids) = with_devices(&["1001"], "2030-01-31");
+        let store = r.open();
+        let device = store
+            .read(|tx| find_device(tx, "1001"))
+            .unwrap()
+            .expect("found");
+        assert_eq!(device.id, ids[0]);
+        assert_eq!(device.algorithm, Algorithm::Sha1);
+        assert_eq!((device.digits, device.period), (6, 30));
+        assert_eq!(device.expires, date("2030-01-31"));
+        assert_eq!(
+            (
+                device.out_of_use_since,
+                device.replaced_by,
+                device.disposed_at
+            ),
+            (None, None, None)
+        );
+        assert_eq!(device.holders, 0);
+        let key = store.read(|tx| open_key(tx, &device)).unwrap();
+        assert_eq!(key.secret.as_slice(), SECRET);
+        // Sealed at rest, and the Debug output shows nothing of it.
+        let stored: Vec<u8> = r
+            .raw()
+            .query_row("SELECT secret FROM devices", [], |row| row.get(0))
+            .unwrap();
+        assert!(!stored.windows(SECRET.len()).any(|w| w == SECRET));
+        assert!(format!("{device:?}").contains("<sealed>"));
+        // Another registry's key does not open it.
+        let other = TempRegistry::new();
+        let result = other.open().read(|tx| open_key(tx, &device));
+        assert!(
+            matches!(result, Err(Error::Altered(_))),
+            "{:?}",
+            result.map(|_| ())
+        );
+        assert!(store.read(|tx| find_device(tx, "9999")).unwrap().is_none());
+        assert_eq!(
+            store.read(|tx| serial_of(tx, ids[0])).unwrap().as_deref(),
+            Some("1001")
+        );
+    }
+
+    #[test]
+    fn a_device_row_changed_without_the_key_is_refused() {
+        let (r, _) = with_devices(&["1001"], "2030-01-31");
+        let store = r.open();
+        r.raw()
+            .execute_batch("UPDATE devices SET expires = '2099-12-31'")
+            .unwrap();
+        assert!(matches!(
+            store.read(|tx| find_device(tx, "1001")),
+            Err(Error::Altered(_))
+        ));
+    }
+
+    #[test]
+    fn the_replay_guard_only_moves_forward() {
+        let (r, ids) = with_devices(&["1001"], "2030-01-31");
+        let mut store = r.open();
+        let id = ids[0];
+        assert_eq!(store.read(|tx| guard(tx, id)).unwrap().last_step, None);
+        // As the signed path does: the guard is read (and the row verified)
+        // in the transaction that moves it.
+        let accept = |store: &mut Store, step| {
+            store
+                .write(|tx| {
+                    guard(tx, id)?;
+                    accept_step(tx, id, step, 0)
+                })
+                .unwrap()
+        };
+        assert!(accept(&mut store, 10));
+        assert!(!accept(&mut store, 10), "the same step again is a replay");
+        assert!(!accept(&mut store, 9), "an older step is a replay");
+        assert_eq!(store.read(|tx| guard(tx, id)).unwrap().last_step, Some(10));
+        assert!(accept(&mut store, 11));
+        assert_eq!(store.read(|tx| guard(tx, id)).unwrap().last_step, Some(11));
+        // The guard is resealed with the row: it still verifies.
+        assert!(store.read(|tx| find_device(tx, "1001")).unwrap().is_some());
+    }
+
+    #[test]
+    fn a_restore_moves_every_guard_past_now() {
+        let (r, ids) = with_devices(&["1001", "1002"], "2030-01-31");
+        let mut store = r.open();
+        store
+            .write(|tx| {
+                guard(tx, ids[1])?;
+                accept_step(tx, ids[1], 1000, 0)
+            })
+            .unwrap();
+        // At 300 s (step 10) both guards move to step 11 unless already past.
+        assert_eq!(
+            store
+                .write(|tx| advance_replay_guards(tx, at(300)))
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            store.read(|tx| guard(tx, ids[0])).unwrap().last_step,
+            Some(11)
+        );
+        assert_eq!(
+            store.read(|tx| guard(tx, ids[1])).unwrap().last_step,
+            Some(1000)
+        );
+        assert_eq!(
+            store
+                .write(|tx| advance_replay_guards(tx, at(300)))
+                .unwrap(),
+            0
+        );
+    }
+
+    #[test]
+    fn the_holder_count_never_goes_below_zero() {
+        let (r, ids) = with_devices(&["1001"], "2030-01-31");
+        let mut store = r.open();
+        let id = ids[0];
+        assert!(matches!(
+            store.write(|tx| counted(tx, id, -1)),
+            Err(Error::RaceLost)
+        ));
+        store.write(|tx| counted(tx, id, 1)).unwrap();
+        assert_eq!(store.read(|tx| holder_count(tx, id)).unwrap(), Some(1));
+        store.write(|tx| counted(tx, id, -1)).unwrap();
+        assert_eq!(store.read(|tx| holder_count(tx, id)).unwrap(), Some(0));
+        // Binding a user counts a holder, and reports a disposed device.
+        assert_eq!(
+            store.write(|tx| bind_device(tx, "1001")).unwrap(),
+            Some((id, false))
+        );
+        assert_eq!(store.read(|tx| holder_count(tx, id)).unwrap(), Some(1));
+        assert_eq!(store.write(|tx| bind_device(tx, "9999")).unwrap(), None);
+    }
+
+    #[test]
+    fn out_of_use_is_marked_once_and_disposal_needs_no_holder() {
+        let (r, ids) = with_devices(&["1001", "1002"], "2030-01-31");
+        let mut store = r.open();
+        let (old, new) = (ids[0], ids[1]);
+        store.write(|tx| counted(tx, old, 1)).unwrap();
+        assert!(!store.write(|tx| mark_disposed(tx, old, at(50))).unwrap());
+        store.write(|tx| counted(tx, old, -1)).unwrap();
+        assert!(
+            store
+                .write(|tx| mark_out_of_use(tx, old, new, at(100)))
+                .unwrap()
+        );
+        assert!(
+            !store
+                .write(|tx| mark_out_of_use(tx, old, old, at(200)))
+                .unwrap(),
+            "the first replacement retired it"
+        );
+        let today = date("2026-11-20");
+        let candidates = store.read(|tx| out_of_use_candidates(tx, today)).unwrap();
+        let serials: Vec<&str> = candidates.iter().map(|d| d.serial.as_str()).collect();
+        assert_eq!(serials, ["1001"]);
+        assert_eq!(candidates[0].out_of_use_since, Some(at(100)));
+        assert_eq!(candidates[0].replaced_by, Some(new));
+        // Expired devices are candidates too, from the day after expiry.
+        let after_expiry = date("2030-02-01");
+        let candidates = store
+            .read(|tx| out_of_use_candidates(tx, after_expiry))
+            .unwrap();
+        assert_eq!(candidates.len(), 2);
+        assert!(store.write(|tx| mark_disposed(tx, old, at(300))).unwrap());
+        assert!(!store.write(|tx| mark_disposed(tx, old, at(400))).unwrap());
+        let candidates = store.read(|tx| out_of_use_candidates(tx, today)).unwrap();
+        assert!(candidates.is_empty());
+        assert_eq!(
+            store.write(|tx| bind_device(tx, "1001")).unwrap(),
+            Some((old, true)),
+            "a disposed device counts no holder"
+        );
+        store.write(|tx| clear_out_of_use(tx, old)).unwrap();
+        let device = store.read(|tx| find_device(tx, "1001")).unwrap().unwrap();
+        assert_eq!((device.out_of_use_since, device.replaced_by), (None, None));
+        assert_eq!(device.disposed_at, Some(at(300)));
+    }
+}

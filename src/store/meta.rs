@@ -232,3 +232,142 @@ pub(crate) fn initialise(tx: &Tx<'_>, id: &RegistryId, mode: Mode, state: State)
     write_mark(tx, MODE, mode.as_str())?;
     write_state(tx, &state)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::testing::TempRegistry;
+
+    fn marks_of(r: &TempRegistry) -> Marks {
+        let conn = r.raw();
+        read_marks(&conn, crate::store::SCHEMA_VERSION).unwrap()
+    }
+
+    #[test]
+    fn a_new_registry_records_its_id_key_mode_and_state() {
+        let r = TempRegistry::new();
+        let marks = marks_of(&r);
+        let names: Vec<&str> = marks.rows().iter().map(|m| m.name.as_str()).collect();
+        // Read in name order.
+        assert_eq!(names, [FINGERPRINT, MODE, REGISTRY_ID, STATE]);
+        assert_eq!(marks.recorded_mode().unwrap(), Mode::Simulation);
+        let key = crate::key::KeyFile::load(&r.key_path).unwrap();
+        assert_eq!(marks.fingerprint(), Some(key.fingerprint()));
+        assert!(marks.registry_id().unwrap().is_some());
+        let store = r.open();
+        let verified = store.read(|tx| marks.verify(tx.key()?)).unwrap();
+        assert_eq!(verified.mode, Mode::Simulation);
+        assert_eq!(store.read(read_state).unwrap(), verified.state);
+    }
+
+    #[test]
+    fn schema_1_has_no_marks_and_reads_as_live() {
+        let r = TempRegistry::new();
+        let marks = read_marks(&r.raw(), 1).unwrap();
+        assert!(marks.rows().is_empty());
+        assert_eq!(marks.recorded_mode().unwrap(), Mode::Live);
+        assert_eq!(marks.fingerprint(), None);
+        assert_eq!(marks.registry_id().unwrap(), None);
+    }
+
+    #[test]
+    fn another_registrys_key_verifies_no_mark() {
+        let r = TempRegistry::new();
+        let other = TempRegistry::new();
+        let marks = marks_of(&r);
+        let result = other.open().read(|tx| marks.verify(tx.key()?));
+        assert!(
+            matches!(&result, Err(Error::Altered(Msg::MarkAltered { .. }))),
+            "{result:?}"
+        );
+    }
+
+    #[test]
+    fn a_changed_missing_or_unknown_mark_is_altered() {
+        let cases = [
+            (
+                "UPDATE meta SET value = 'live' WHERE name = 'mode'",
+                Msg::MarkAltered {
+                    name: MODE.to_string(),
+                },
+            ),
+            (
+                "DELETE FROM meta WHERE name = 'registry_id'",
+                Msg::MarkMissing {
+                    name: REGISTRY_ID.to_string(),
+                },
+            ),
+            (
+                "INSERT INTO meta (name, value, mac) SELECT 'extra', value, mac FROM meta \
+                 WHERE name = 'mode'",
+                Msg::MarkAltered {
+                    name: "extra".to_string(),
+                },
+            ),
+        ];
+        for (sql, expected) in cases {
+            let r = TempRegistry::new();
+            let store = r.open();
+            r.raw().execute_batch(sql).unwrap();
+            let marks = marks_of(&r);
+            match store.read(|tx| marks.verify(tx.key()?)) {
+                Err(Error::Altered(msg)) => assert_eq!(msg, expected, "{sql}"),
+                other => panic!("{sql}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_bad_mode_or_registry_id_is_reported_not_guessed() {
+        let r = TempRegistry::new();
+        r.raw()
+            .execute_batch(
+                "UPDATE meta SET value = 'sandbox' WHERE name = 'mode'; \
+                 UPDATE meta SET value = 'zz' WHERE name = 'registry_id';",
+            )
+            .unwrap();
+        let marks = marks_of(&r);
+        assert!(matches!(
+            marks.recorded_mode(),
+            Err(Error::Corrupt(Msg::BadModeValue { .. }))
+        ));
+        assert!(matches!(
+            marks.registry_id(),
+            Err(Error::Altered(Msg::MarkAltered { .. }))
+        ));
+    }
+
+    #[test]
+    fn the_state_mark_round_trips_and_a_changed_one_is_refused() {
+        let r = TempRegistry::new();
+        let mut store = r.open();
+        let state = store.read(read_state).unwrap();
+        let next = State {
+            seq: state.seq + 1,
+            root: state.root,
+        };
+        store
+            .write_then(|tx| {
+                write_state(tx, &next)?;
+                assert_eq!(read_state(tx)?, next);
+                // Not committed: the registry's own state is left as it was.
+                Ok((crate::store::Commit::No, ()))
+            })
+            .unwrap();
+        assert_eq!(store.read(read_state).unwrap(), state);
+        r.raw()
+            .execute_batch("UPDATE meta SET value = '999 00' WHERE name = 'state'")
+            .unwrap();
+        assert!(matches!(
+            store.read(read_state),
+            Err(Error::Altered(Msg::MarkAltered { .. }))
+        ));
+        r.raw()
+            .execute_batch("DELETE FROM meta WHERE name = 'state'")
+            .unwrap();
+        assert!(matches!(
+            store.read(read_state),
+            Err(Error::Altered(Msg::MarkMissing { .. }))
+        ));
+    }
+}

@@ -27,6 +27,8 @@ pub mod history;
 pub mod meta;
 pub mod netfs;
 mod rekey;
+#[cfg(test)]
+pub(crate) mod testing;
 mod tree;
 mod upgrade;
 pub mod users;

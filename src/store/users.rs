@@ -586,3 +586,212 @@ pub fn register(conn: &Tx<'_>, user_id: i64, device_id: i64, now: DateTime<Utc>)
     super::devices::add_holder(conn, device_id, 1)?;
     insert_registration(conn, user_id, device_id, now)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Error;
+    use crate::store::Store;
+    use crate::store::devices::{find_device, insert_device};
+    use crate::store::testing::{TempRegistry, at, new_device, new_user};
+
+    /// A registry with master `boss`, holding device 1001 since time 100,
+    /// and general `kai`, without a device.
+    fn registry() -> (TempRegistry, Store, i64, i64, i64) {
+        let r = TempRegistry::new();
+        let mut store = r.open();
+        let (boss, kai, device) = store
+            .write(|tx| {
+                insert_device(tx, &new_device("1001", "2030-01-31"), at(0))?;
+                let (device, _) = crate::store::devices::bind_device(tx, "1001")?.unwrap();
+                let boss = insert_user(tx, &new_user("boss", Role::Master), Some(device), at(100))?;
+                let kai = insert_user(tx, &new_user("kai", Role::General), None, at(100))?;
+                Ok((boss, kai, device))
+            })
+            .unwrap();
+        (r, store, boss, kai, device)
+    }
+
+    fn user(store: &Store, login_id: &str) -> UserRow {
+        store
+            .read(|tx| find_user(tx, login_id))
+            .unwrap()
+            .expect("found")
+    }
+
+    #[test]
+    fn a_user_round_trips_with_the_device_in_service() {
+        let (_r, store, boss, kai, device) = registry();
+        let b = user(&store, "boss");
+        assert_eq!((b.id, b.login_id.as_str()), (boss, "boss"));
+        assert_eq!(b.name, "User boss");
+        assert_eq!(b.role, Role::Master);
+        assert_eq!(b.device.as_ref().map(|d| d.id), Some(device));
+        assert_eq!(b.status(), Status::Active);
+        assert_eq!(
+            (b.failed_attempts, b.locked, b.registrable_at),
+            (0, false, None)
+        );
+        assert!(b.password_hash.is_none());
+        let k = user(&store, "kai");
+        assert_eq!(k.id, kai);
+        assert!(k.device.is_none());
+        assert!(store.read(|tx| find_user(tx, "nobody")).unwrap().is_none());
+        assert_eq!(store.read(|tx| holders(tx, device)).unwrap(), ["boss"]);
+        assert_eq!(
+            store.read(|tx| previous_device_id(tx, boss)).unwrap(),
+            Some(device)
+        );
+        assert_eq!(store.read(|tx| previous_device_id(tx, kai)).unwrap(), None);
+        // The password hash is never shown.
+        let mut with_hash = b.clone();
+        with_hash.password_hash = Some("$argon2id$secret".into());
+        assert!(!format!("{with_hash:?}").contains("secret"));
+    }
+
+    #[test]
+    fn failures_count_until_the_lock_and_a_reset_clears_both() {
+        let (_r, mut store, boss, _, _) = registry();
+        store
+            .write(|tx| {
+                find_user(tx, "boss")?;
+                record_failure(tx, boss, at(200), false)?;
+                record_failure(tx, boss, at(210), true)?;
+                // Locked once: a later failure keeps the first lock time.
+                record_failure(tx, boss, at(220), true)
+            })
+            .unwrap();
+        assert_eq!(store.read(|tx| lock_state(tx, boss)).unwrap(), (3, true));
+        let b = user(&store, "boss");
+        assert_eq!((b.failed_attempts, b.locked), (3, true));
+        store
+            .write(|tx| {
+                find_user(tx, "boss")?;
+                reset_failures(tx, boss)
+            })
+            .unwrap();
+        assert_eq!(store.read(|tx| lock_state(tx, boss)).unwrap(), (0, false));
+    }
+
+    #[test]
+    fn a_revocation_ends_the_registration_and_a_second_one_loses_the_race() {
+        let (_r, mut store, boss, _, device) = registry();
+        let revoke_boss = |store: &mut Store| {
+            store.write(|tx| {
+                find_user(tx, "boss")?;
+                revoke(tx, boss, device, boss, at(300), at(2100), Some("BK-1"))
+            })
+        };
+        revoke_boss(&mut store).unwrap();
+        let b = user(&store, "boss");
+        assert!(b.device.is_none());
+        assert_eq!(b.registrable_at, Some(at(2100)));
+        assert_eq!(b.status(), Status::Revoked);
+        assert!(store.read(|tx| holders(tx, device)).unwrap().is_empty());
+        let d = store.read(|tx| find_device(tx, "1001")).unwrap().unwrap();
+        assert_eq!(d.holders, 0);
+        // Another process revoked it first: nothing more is written.
+        assert!(matches!(revoke_boss(&mut store), Err(Error::RaceLost)));
+        assert_eq!(
+            store.read(|tx| previous_device_id(tx, boss)).unwrap(),
+            Some(device),
+            "the latest registration, ended, still names the device"
+        );
+    }
+
+    #[test]
+    fn a_registration_needs_a_user_without_a_device_who_uses_otp() {
+        let (_r, mut store, boss, kai, device) = registry();
+        let register_as = |store: &mut Store, login_id: &str, id: i64| {
+            store.write(|tx| {
+                find_user(tx, login_id)?;
+                find_device(tx, "1001")?;
+                register(tx, id, device, at(400))
+            })
+        };
+        register_as(&mut store, "kai", kai).unwrap();
+        assert_eq!(
+            store.read(|tx| holders(tx, device)).unwrap(),
+            ["boss", "kai"],
+            "a shared device"
+        );
+        assert_eq!(user(&store, "kai").status(), Status::Active);
+        // Already holding one (another process registered it first).
+        assert!(matches!(
+            register_as(&mut store, "boss", boss),
+            Err(Error::RaceLost)
+        ));
+        // A user who does not use one-time passwords cannot register.
+        let mut no_otp = new_user("nootp", Role::General);
+        no_otp.otp_required = false;
+        let nootp = store
+            .write(|tx| insert_user(tx, &no_otp, None, at(100)))
+            .unwrap();
+        assert_eq!(user(&store, "nootp").status(), Status::NotRequired);
+        assert!(matches!(
+            register_as(&mut store, "nootp", nootp),
+            Err(Error::RaceLost)
+        ));
+        // An update changes the name and role, not the device.
+        let mut renamed = new_user("kai", Role::Master);
+        renamed.name = "Kai Renamed".into();
+        store
+            .write(|tx| {
+                find_user(tx, "kai")?;
+                update_user(tx, kai, &renamed)
+            })
+            .unwrap();
+        let k = user(&store, "kai");
+        assert_eq!((k.name.as_str(), k.role), ("Kai Renamed", Role::Master));
+        assert_eq!(k.device.map(|d| d.id), Some(device));
+    }
+
+    #[test]
+    fn a_user_row_changed_without_the_key_is_refused() {
+        let (r, store, _, _, _) = registry();
+        r.raw()
+            .execute_batch("UPDATE users SET role = 'master' WHERE login_id = 'kai'")
+            .unwrap();
+        assert!(matches!(
+            store.read(|tx| find_user(tx, "kai")),
+            Err(Error::Altered(_))
+        ));
+        assert!(store.read(|tx| find_user(tx, "boss")).is_ok());
+    }
+
+    #[test]
+    fn the_holders_must_agree_with_the_devices_own_count() {
+        let (r, store, _, kai, device) = registry();
+        // kai's row is pointed at the device without it counting a holder:
+        // the users row no longer verifies either, so the MAC is what tells
+        // first.
+        r.raw()
+            .execute(
+                "UPDATE users SET device_id = ?1 WHERE id = ?2",
+                rusqlite::params![device, kai],
+            )
+            .unwrap();
+        assert!(matches!(
+            store.read(|tx| holders(tx, device)),
+            Err(Error::Altered(_))
+        ));
+    }
+
+    #[test]
+    fn expiring_users_are_those_whose_device_expires_in_the_window() {
+        let (_r, store, _, _, _) = registry();
+        let day = |t: &str| NaiveDate::parse_from_str(t, "%Y-%m-%d").unwrap();
+        let within = |first: &str, last: &str| -> Vec<String> {
+            store
+                .read(|tx| expiring_users(tx, day(first), day(last)))
+                .unwrap()
+                .into_iter()
+                .map(|u| u.login_id)
+                .collect()
+        };
+        assert_eq!(within("2030-01-01", "2030-01-31"), ["boss"]);
+        assert_eq!(within("2030-01-31", "2030-01-31"), ["boss"]);
+        assert!(within("2030-02-01", "2030-12-31").is_empty());
+        assert!(within("2029-01-01", "2030-01-30").is_empty());
+    }
+}
