@@ -408,11 +408,19 @@ catalogue! {
         => en: "the one-time code is wrong for device {serial}; enter the code the device shows now",
            ja: "パスワード生成機 {serial} のワンタイムパスワードが正しくありません。いま表示されている値を入力してください";
     Locked { login_id: String }
-        => en: "{login_id} is locked after repeated failed verifications; an administrator must run `tokenctl unlock {login_id}`",
-           ja: "{login_id} は認証の失敗が続いたためロックされています。管理者が `tokenctl unlock {login_id}` を実行してください";
+        => en: "{login_id} is locked after repeated failed verifications; another master must run `tokenctl unlock {login_id} --as MASTER`, or, when no master can sign, `tokenctl unlock {login_id} --recovery` with the key file",
+           ja: "{login_id} は認証の失敗が続いたためロックされています。別のマスターユーザが `tokenctl unlock {login_id} --as MASTER` を実行してください（署名できるマスターユーザがいないときは、鍵ファイルのある端末で `tokenctl unlock {login_id} --recovery`）";
     LockedNow { login_id: String }
-        => en: "{login_id} is now locked; an administrator must run `tokenctl unlock {login_id}`",
-           ja: "{login_id} はロックされました。管理者が `tokenctl unlock {login_id}` を実行してください";
+        => en: "{login_id} is now locked; another master must run `tokenctl unlock {login_id} --as MASTER`, or, when no master can sign, `tokenctl unlock {login_id} --recovery` with the key file",
+           ja: "{login_id} はロックされました。別のマスターユーザが `tokenctl unlock {login_id} --as MASTER` を実行してください（署名できるマスターユーザがいないときは、鍵ファイルのある端末で `tokenctl unlock {login_id} --recovery`）";
+    TriesLeft { login_id: String, failures: u32, max: u32 }
+        => en: { format!("failed verification {failures} of {max} for {login_id}: {} more and {login_id} is locked", max.saturating_sub(*failures)) },
+           ja: { format!("{login_id} の認証失敗は {failures} 回目です（{max} 回中）。あと {} 回失敗するとロックされます", max.saturating_sub(*failures)) };
+    /// A failed verification that did not lock: why, then how many tries
+    /// remain (shown on two lines; see `output::errors`).
+    Tried { reason: Box<Msg>, tries: Box<Msg> }
+        => en: { format!("{}; {}", reason.en(), tries.en()) },
+           ja: { format!("{}。{}", reason.ja(), tries.ja()) };
     TooEarly { login_id: String, at: DateTime<Utc>, wait: TimeDelta }
         => en: { format!("too early: {login_id} may register a device from {}, {} from now", en_instant(at), duration(Lang::En, *wait)) },
            ja: { format!("まだ登録できません：{login_id} の利用登録は {} 以降に可能です（あと{}）", ja_instant(at), duration(Lang::Ja, *wait)) };

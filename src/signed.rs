@@ -225,6 +225,7 @@ impl Signature<'_> {
                         ),
                     )?;
                 }
+                let reason = with_tries_left(reason, &current.login_id, failures);
                 return Ok((
                     Commit::Yes,
                     Err(Error::Verification {
@@ -282,5 +283,22 @@ fn require(tx: &Tx<'_>, login_id: &str) -> Result<UserRow> {
 fn locked(user: &UserRow) -> Error {
     Error::Locked {
         login_id: user.login_id.clone(),
+    }
+}
+
+/// Why a verification failed and, unless this failure locked the login,
+/// how many tries remain (the audit row says "3 of 5"; so does the person's
+/// terminal).
+fn with_tries_left(reason: Msg, login_id: &str, failures: u32) -> Msg {
+    if is_locked_after(failures) {
+        return reason;
+    }
+    Msg::Tried {
+        reason: Box::new(reason),
+        tries: Box::new(Msg::TriesLeft {
+            login_id: login_id.to_string(),
+            failures,
+            max: MAX_CONSECUTIVE_FAILURES,
+        }),
     }
 }

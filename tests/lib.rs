@@ -25,6 +25,7 @@ mod pskc;
 mod races;
 mod register;
 mod revoke;
+mod round2;
 mod snapshot;
 mod tampering;
 mod text;

@@ -27,6 +27,11 @@ pub fn render_lines(lines: &[String]) -> String {
 pub fn lines_in(error: &Error, lang: Lang) -> Vec<String> {
     let mut lines = vec![error.message().text(lang)];
     match error {
+        // Why it failed, then how many tries remain before the lockout.
+        Error::Verification {
+            reason: Msg::Tried { reason, tries },
+            ..
+        } => lines = vec![reason.text(lang), tries.text(lang)],
         Error::Targets { failures } => {
             for f in failures {
                 let line = Msg::TargetLine {
