@@ -902,8 +902,8 @@ catalogue! {
         => en: { format!("the targets file {file}, line {line}: {}", problem.en()) },
            ja: { format!("対象ファイル {file} の {line} 行目：{}", problem.ja()) };
     NotADuration { quoted: Quoted }
-        => en: { format!("{} is not a duration like 30d, 4w, 30日 or 4週", quoted.en()) },
-           ja: { format!("{} は期間として読めません（30d、4w、30日、4週 のように指定してください）", quoted.ja()) };
+        => en: { format!("{} is not a duration like 30d, 4w, 3mo, 30日, 4週 or 1か月", quoted.en()) },
+           ja: { format!("{} は期間として読めません（30d、4w、3mo、30日、4週、1か月 のように指定してください）", quoted.ja()) };
     DurationTooLarge { quoted: Quoted, days: u32, weeks: u32 }
         => en: { format!("{} is too large: at most {days} days ({weeks} weeks)", quoted.en()) },
            ja: { format!("{} は長すぎます。最長 {days} 日（{weeks} 週）です", quoted.ja()) };
@@ -919,8 +919,8 @@ catalogue! {
         => en: { format!("cannot read {file}: {}", error.text(Lang::En)) },
            ja: { format!("{file} を読み込めません：{}", error.text(Lang::Ja)) };
     NotADate { quoted: Quoted }
-        => en: { format!("{} is not a date YYYY-MM-DD", quoted.en()) },
-           ja: { format!("{} は YYYY-MM-DD 形式の日付ではありません", quoted.ja()) };
+        => en: { format!("{} is not a date (write 2031-11-30, 2031/11/30 or 2031年11月30日)", quoted.en()) },
+           ja: { format!("{} は日付ではありません（2031-11-30、2031/11/30、2031年11月30日 のように書いてください）", quoted.ja()) };
     PskcFlagOnCsv { flag: String, file: String }
         => en: "{flag} applies to PSKC key containers, and {file} is CSV (its rows give their own keys and expiry dates)",
            ja: "{flag} は PSKC のキーコンテナ用です。{file} は CSV です（CSV では各行が秘密鍵と有効期限を持ちます）";
@@ -957,18 +957,30 @@ catalogue! {
     IdMalformed { column: String, quoted: Quoted, max: usize }
         => en: { format!("{column} {} must be at most {max} characters without spaces", quoted.en()) },
            ja: { format!("{column} {} は空白を含まない {max} 文字以内にしてください", quoted.ja()) };
+    LoginIdChars { quoted: Quoted, max: usize }
+        => en: { format!("login_id {} may hold only letters, digits, '.', '_', '-' and '@' (1 to {max})", quoted.en()) },
+           ja: { format!("login_id（ログインID）{} に使えるのは半角英数字と . _ - @ だけです（1〜{max} 文字）", quoted.ja()) };
+    NameTooLong { login_id: Quoted, max: usize }
+        => en: { format!("name of {} is longer than {max} characters", login_id.en()) },
+           ja: { format!("{} の name（利用者名）が {max} 文字を超えています", login_id.ja()) };
     NameEmpty { login_id: Quoted }
         => en: { format!("name of {} is empty", login_id.en()) },
            ja: { format!("{} の name（利用者名）が空です", login_id.ja()) };
     NameControls { login_id: Quoted }
-        => en: { format!("name of {} contains control characters", login_id.en()) },
-           ja: { format!("{} の name（利用者名）に制御文字が含まれています", login_id.ja()) };
+        => en: { format!("name of {} contains control, bidirectional or zero-width characters", login_id.en()) },
+           ja: { format!("{} の name（利用者名）に制御文字、双方向制御文字またはゼロ幅文字が含まれています", login_id.ja()) };
     RoleInvalid { quoted: Quoted }
-        => en: { format!("role {} is not master or general", quoted.en()) },
+        => en: { format!("role {} is not master or general (マスターユーザ or 一般ユーザ)", quoted.en()) },
            ja: { format!("role {} は master（マスターユーザ）か general（一般ユーザ）にしてください", quoted.ja()) };
     OtpRequiredInvalid { quoted: Quoted }
-        => en: { format!("otp_required {} is not true or false", quoted.en()) },
-           ja: { format!("otp_required {} は true か false にしてください", quoted.ja()) };
+        => en: { format!("otp_required {} is not true or false (also 1/0, yes/no, はい/いいえ)", quoted.en()) },
+           ja: { format!("otp_required {} は true か false にしてください（1/0、yes/no、はい/いいえ も可）", quoted.ja()) };
+    XmlGivenAsUsers
+        => en: "this is an XML file, not a users CSV; a PSKC key container is a device delivery: `tokenctl import devices FILE`",
+           ja: "これは利用者の CSV ではなく XML ファイルです。PSKC の鍵コンテナはパスワード生成機の納品なので `tokenctl import devices FILE` で取り込んでください";
+    QuoteLeftOpen { lines: usize }
+        => en: "a quote \" opened on this line is not closed, so the next {lines} lines were read as one field (is a quote left open?); close the quote",
+           ja: "この行で開いた引用符 \" が閉じられていないため、続く {lines} 行が一つの項目として読まれました（引用符 \" の閉じ忘れではありませんか？）。引用符を閉じてください";
     NoOtpButSerial { login_id: Quoted, serial: Quoted }
         => en: { format!("{} does not use OTP (otp_required false) but names device {}", login_id.en(), serial.en()) },
            ja: { format!("{} はワンタイムパスワードを利用しない（otp_required が false）のに、パスワード生成機 {} が指定されています", login_id.ja(), serial.ja()) };
@@ -987,9 +999,19 @@ catalogue! {
     DeviceSecret { serial: Quoted, problem: Box<Msg> }
         => en: { format!("device {}: {}", serial.en(), problem.en()) },
            ja: { format!("パスワード生成機 {}：{}", serial.ja(), problem.ja()) };
-    ExpiresInvalid { quoted: Quoted }
-        => en: { format!("expires {} is not a date YYYY-MM-DD", quoted.en()) },
-           ja: { format!("expires {} は YYYY-MM-DD 形式の日付ではありません", quoted.ja()) };
+    // A devices file's fields other than the serial are never quoted: in a
+    // misaligned row any of them may hold a secret.
+    ExpiresInvalid
+        => en: "expires is not a date (write 2031-11-30, 2031/11/30 or 2031年11月30日)",
+           ja: "expires（有効期限）が日付ではありません（2031-11-30、2031/11/30、2031年11月30日 のように書いてください）";
+    DigitsNot6Or8
+        => en: "digits is not 6 or 8", ja: "digits（桁数）は 6 か 8 にしてください";
+    PeriodNotSeconds
+        => en: "period is not a number of seconds from 1 to 3600",
+           ja: "period（間隔）は 1 から 3600 までの秒数にしてください";
+    AlgorithmNotKnown
+        => en: "algorithm is not SHA1, SHA256 or SHA512",
+           ja: "algorithm（アルゴリズム）は SHA1、SHA256、SHA512 のいずれかにしてください";
     DigitsInvalid { quoted: Quoted }
         => en: { format!("digits {} is not 6 or 8", quoted.en()) },
            ja: { format!("digits {} は 6 か 8 にしてください", quoted.ja()) };

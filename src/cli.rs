@@ -366,7 +366,7 @@ pub struct RevokeArgs {
     #[arg(long, value_enum, default_value_t = Encoding::Auto)]
     pub encoding: Encoding,
     /// Every user whose in-service device expires within this window
-    /// (30d, 4w, 30日, 4週, 4週間)
+    /// (30d, 4w, 3mo, 30日, 4週, 4週間, 1か月)
     #[arg(long, value_name = "DUR", value_parser = window)]
     pub expiring_within: Option<u32>,
     /// The current code of the master's device (prompted on a TTY when missing)
@@ -403,7 +403,7 @@ pub struct RegisterArgs {
 
 #[derive(Debug, Args)]
 pub struct ExpiringArgs {
-    /// The window: 30d, 4w, 30日, 4週 or 4週間
+    /// The window: 30d, 4w, 3mo, 30日, 4週, 4週間 or 1か月
     #[arg(long, default_value = "30d", value_name = "DUR", value_parser = window)]
     pub within: u32,
     /// Exit 10 when any device is reported
@@ -582,14 +582,18 @@ fn instant(text: &str) -> Result<DateTime<Utc>, BadValue> {
 
 /// A calendar date written `YYYY-MM-DD`.
 fn date(text: &str) -> Result<NaiveDate, BadValue> {
-    crate::rules::import::parse_date(text).ok_or_else(|| {
+    crate::lang::parse_date(&crate::input::typed(text)).ok_or_else(|| {
         BadValue(crate::catalogue::Msg::NotADate {
             quoted: crate::text::quote_field(text),
         })
     })
 }
 
-/// A report window, in days.
+/// A report window, in days. A window in months counts from today in
+/// Japan: the fixed clock's today when `TOKENCTL_NOW` is set (every
+/// command that honours it; one that does not refuses to run), else the
+/// real one.
 fn window(text: &str) -> Result<u32, DurationError> {
-    crate::text::parse_window(text)
+    let now = crate::clock::Clock::from_env().map_or_else(|_| Utc::now(), |c| c.now());
+    crate::text::parse_window_on(text, Some(crate::rules::calendar::japan_date(now)))
 }

@@ -172,7 +172,7 @@ const BAD_USER_FILES: &[(&str, &str, u64, &str)] = &[
     ),
     (
         "bad otp_required",
-        "login_id,name,role,otp_required\na,A,general,yes\n",
+        "login_id,name,role,otp_required\na,A,general,maybe\n",
         2,
         "otp_required",
     ),
@@ -280,7 +280,7 @@ fn names_with_control_characters_and_tiny_secrets_are_refused() {
     r.run(&["import", "users", "-"])
         .stdin("login_id,name,role,otp_required\nu9,\u{1b}[31mRED,general,false\n")
         .fails(2)
-        .stderr_has("control characters");
+        .stderr_has("control, bidirectional or zero-width characters");
     r.run(&["import", "devices", "-"])
         .stdin("serial,secret,expires\n1,JBSW,2030-01-01\n")
         .fails(2)

@@ -422,7 +422,7 @@ fn expires_covers_keys_without_a_date_and_is_refused_for_csv() {
     )
     .fails(2)
     .stderr_has(
-        "invalid value '2030-02-30' for '--expires <YYYY-MM-DD>': \"2030-02-30\" is not a date YYYY-MM-DD",
+        "invalid value '2030-02-30' for '--expires <YYYY-MM-DD>': \"2030-02-30\" is not a date (write 2031-11-30, 2031/11/30 or 2031年11月30日)",
     );
     let csv = r.file(
         "delivery.csv",

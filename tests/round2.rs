@@ -68,3 +68,263 @@ fn item5_a_wrong_code_says_how_many_tries_remain() {
             .run();
     }
 }
+
+/// Item 3: `2031/11/30` (how Excel in Japan saves a date), `2031年11月30日`
+/// (tokenctl's own display) and full-width digits are dates; a row of only
+/// commas (a row Excel cleared) is skipped like a blank line.
+#[test]
+fn item3_excel_dates_and_cleared_rows_are_read() {
+    let r = Registry::init();
+    let csv = "serial,secret,expires,digits,period,algorithm\r\n\
+               s1,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,2031/11/30,,,\r\n\
+               ,,,,,\r\n\
+               s2,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,2031年1月5日,,,\r\n\
+               s3,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,２０３１/１/６,,,\r\n\
+               ,,,,,\r\n";
+    Test::on(&r)
+        .args(["import", "devices", "-"])
+        .stdin(csv)
+        .stdout("Imported 3 devices from stdin.\n")
+        .run();
+    let users = "login_id,name,role,otp_required,serial\n\
+                 u1,One,general,true,s1\n,,,,\n,,,,\nu2,Two,general,true,s2\n";
+    Test::on(&r)
+        .args(["import", "users", "-"])
+        .stdin(users)
+        .stdout("Imported 2 users from stdin.\n")
+        .run();
+    let list = r.run(&["list", "--format", "json"]).succeeds().json();
+    assert_eq!(list[0]["expires"], "2031-11-30");
+    assert_eq!(list[1]["expires"], "2031-01-05");
+}
+
+/// Item 3: a users file as `--lang ja list` shows the columns and roles,
+/// with `otp_required` as a person writes it (はい/いいえ, yes/no, 1/0).
+#[test]
+fn item3_roles_headers_and_otp_required_as_people_write_them() {
+    let r = Registry::init();
+    let users = "ログインID,利用者名,利用者区分,otp_required\n\
+                 m1,芳金 一,マスターユーザ,はい\n\
+                 g1,芳金 二,一般ユーザ,いいえ\n\
+                 g2,芳金 三,general,yes\n\
+                 g3,芳金 四,一般,0\n\
+                 g4,芳金 五,master,1\n";
+    Test::on(&r)
+        .args(["--lang", "ja", "import", "users", "-"])
+        .stdin(users)
+        .stdout("stdin から利用者を 5 名取り込みました。\n")
+        .run();
+    let list = r.run(&["list", "--format", "json"]).succeeds().json();
+    let seen: Vec<(String, String, String)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            let s = |k: &str| u[k].as_str().unwrap().to_string();
+            (s("login_id"), s("role"), s("status"))
+        })
+        .collect();
+    let want = |l: &str, r: &str, s: &str| (l.to_string(), r.to_string(), s.to_string());
+    assert_eq!(
+        seen,
+        [
+            want("m1", "master", "revoked"),
+            want("g1", "general", "not_required"),
+            want("g2", "general", "revoked"),
+            want("g3", "general", "not_required"),
+            want("g4", "master", "revoked"),
+        ]
+    );
+}
+
+/// Item 6: a PSKC container given to `import users` names the command that
+/// imports it, in both languages, instead of "unknown column <?xml…".
+#[test]
+fn item6_a_pskc_container_given_to_import_users_names_import_devices() {
+    let r = Registry::init();
+    r.file(
+        "delivery.pskcxml",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<KeyContainer Version=\"1.0\"/>\n",
+    );
+    for (lang, expected) in [
+        (
+            "en",
+            "error: delivery.pskcxml, line 1: this is an XML file, not a users CSV; a PSKC key container is a device delivery: `tokenctl import devices FILE`; nothing was imported\n",
+        ),
+        (
+            "ja",
+            "error: delivery.pskcxml の 1 行目：これは利用者の CSV ではなく XML ファイルです。PSKC の鍵コンテナはパスワード生成機の納品なので `tokenctl import devices FILE` で取り込んでください。何も取り込んでいません\n",
+        ),
+    ] {
+        Test::on(&r)
+            .args(["--lang", lang, "import", "users", "delivery.pskcxml"])
+            .status(2)
+            .stderr(expected)
+            .run();
+    }
+}
+
+/// Item 3: login IDs are letters, digits and `.`, `_`, `-`, `@`; names have
+/// no bidirectional or zero-width characters and at most 100 characters.
+/// Each refusal is exit 2 naming the file and the line.
+#[test]
+fn item3_login_ids_and_names_are_checked_naming_file_and_line() {
+    let r = Registry::init();
+    r.file(
+        "users.csv",
+        "login_id,name,role,otp_required\nok.user@x,Fine,general,false\ntaro/01,T,general,false\n",
+    );
+    r.file(
+        "names.csv",
+        "login_id,name,role,otp_required\nu1,\u{202e}evil,general,false\n",
+    );
+    r.file(
+        "long.csv",
+        &format!(
+            "login_id,name,role,otp_required\nu1,{},general,false\n",
+            "名".repeat(101)
+        ),
+    );
+    for (lang, file, expected) in [
+        (
+            "en",
+            "users.csv",
+            "error: users.csv, line 3: login_id \"taro/01\" may hold only letters, digits, '.', '_', '-' and '@' (1 to 64); nothing was imported\n",
+        ),
+        (
+            "ja",
+            "users.csv",
+            "error: users.csv の 3 行目：login_id（ログインID）\"taro/01\" に使えるのは半角英数字と . _ - @ だけです（1〜64 文字）。何も取り込んでいません\n",
+        ),
+        (
+            "en",
+            "names.csv",
+            "error: names.csv, line 2: name of \"u1\" contains control, bidirectional or zero-width characters; nothing was imported\n",
+        ),
+        (
+            "ja",
+            "long.csv",
+            "error: long.csv の 2 行目：\"u1\" の name（利用者名）が 100 文字を超えています。何も取り込んでいません\n",
+        ),
+    ] {
+        Test::on(&r)
+            .args(["--lang", lang, "import", "users", file])
+            .status(2)
+            .stderr(expected)
+            .run();
+    }
+}
+
+/// Item 3: an error about a devices file quotes no field but the serial,
+/// so a misaligned row cannot show a secret; other values are cut at 40
+/// characters.
+#[test]
+fn item3_a_devices_file_error_quotes_only_the_serial() {
+    let r = Registry::init();
+    let secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+    // The secret slid into the expires column.
+    r.file("d.csv", &format!("serial,secret,expires\nd1,,{secret}\n"));
+    r.file(
+        "d2.csv",
+        &format!("serial,secret,expires,digits\nd2,{secret},2031-01-01,{secret}\n"),
+    );
+    for (lang, file, expected) in [
+        (
+            "en",
+            "d.csv",
+            "error: d.csv, line 2: device \"d1\": the secret is empty; nothing was imported\n",
+        ),
+        (
+            "en",
+            "d2.csv",
+            "error: d2.csv, line 2: device \"d2\": digits is not 6 or 8; nothing was imported\n",
+        ),
+        (
+            "ja",
+            "d2.csv",
+            "error: d2.csv の 2 行目：パスワード生成機 \"d2\"：digits（桁数）は 6 か 8 にしてください。何も取り込んでいません\n",
+        ),
+    ] {
+        let out = Test::on(&r)
+            .args(["--lang", lang, "import", "devices", file])
+            .status(2)
+            .stderr(expected)
+            .run();
+        assert!(!out.stderr.contains(&secret[..8]));
+    }
+    let long = "x".repeat(70);
+    r.run(&["import", "users", "-"])
+        .stdin(&format!(
+            "login_id,name,role,otp_required\n{long},A,general,false\n"
+        ))
+        .fails(2)
+        .stderr_has(&format!("\"{}…\"", &long[..40]));
+}
+
+/// Item 3: `--excel` writes a cell that a spreadsheet would run as a formula
+/// with a leading `'`; plain CSV keeps it as it is.
+#[test]
+fn item3_excel_output_escapes_formulas() {
+    let r = Registry::init();
+    r.run(&["import", "users", "-"])
+        .stdin("login_id,name,role,otp_required\nu1,\"=HYPERLINK(\"\"http://x\"\")\",general,false\nu2,@SUM(A1),general,false\n")
+        .succeeds();
+    let excel = r
+        .run(&["list", "--format", "csv", "--excel"])
+        .succeeds()
+        .stdout;
+    assert!(
+        excel.contains("u1,\"'=HYPERLINK(\"\"http://x\"\")\",general"),
+        "{excel}"
+    );
+    assert!(excel.contains("u2,'@SUM(A1),general"), "{excel}");
+    let plain = r.run(&["list", "--format", "csv"]).succeeds().stdout;
+    assert!(plain.contains("u2,@SUM(A1),general"), "{plain}");
+}
+
+/// Item 8 (durations): months, as a calendar month from today in Japan.
+#[test]
+fn item8_durations_accept_months() {
+    let r = Registry::demo();
+    // The demo devices expire on 30 December 2026: within a month of
+    // 30 November, not of 29 November.
+    for within in ["1か月", "1ヶ月", "1カ月", "1mo", "１ヶ月"] {
+        let out = r
+            .run(&["expiring", "--within", within, "--format", "json"])
+            .at("2026-11-30T10:00:00+09:00")
+            .succeeds();
+        assert_eq!(out.json().as_array().unwrap().len(), 2, "{within}");
+        let out = r
+            .run(&["expiring", "--within", within, "--format", "json"])
+            .at("2026-11-29T10:00:00+09:00")
+            .succeeds();
+        assert_eq!(out.json(), serde_json::json!([]), "{within}");
+    }
+}
+
+/// Item 6: a quote left open reads the next rows as one field; the message
+/// says so instead of "expected 5 fields, found 2".
+#[test]
+fn item6_an_open_quote_says_which_quote() {
+    let r = Registry::init();
+    r.file(
+        "open.csv",
+        "login_id,name,role,otp_required\nu1,\"Open,general,false\nu2,B,general,false\n",
+    );
+    for (lang, expected) in [
+        (
+            "en",
+            "error: open.csv, line 2: a quote \" opened on this line is not closed, so the next 1 lines were read as one field (is a quote left open?); close the quote; nothing was imported\n",
+        ),
+        (
+            "ja",
+            "error: open.csv の 2 行目：この行で開いた引用符 \" が閉じられていないため、続く 1 行が一つの項目として読まれました（引用符 \" の閉じ忘れではありませんか？）。引用符を閉じてください。何も取り込んでいません\n",
+        ),
+    ] {
+        Test::on(&r)
+            .args(["--lang", lang, "import", "users", "open.csv"])
+            .status(2)
+            .stderr(expected)
+            .run();
+    }
+}

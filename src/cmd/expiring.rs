@@ -119,7 +119,7 @@ impl<'a> Report<'a> {
     fn device(&mut self, rows: Vec<ExpiringRow>, today: NaiveDate) -> Result<()> {
         let holders: Vec<String> = rows.iter().map(|r| r.login_id.clone()).collect();
         for row in rows {
-            let expires = NaiveDate::parse_from_str(&row.expires, "%Y-%m-%d").unwrap_or(today);
+            let expires = crate::lang::parse_ymd(&row.expires).unwrap_or(today);
             let shared_with = holders
                 .iter()
                 .filter(|h| **h != row.login_id)

@@ -602,8 +602,14 @@ fn for_each_row(
             break;
         }
         let line = record.position().map_or(0, |p| p.line());
-        if record.len() == 1 && record[0].is_empty() {
-            continue; // a blank line
+        if record.iter().all(str::is_empty) {
+            continue; // a blank line, or `,,,,` (a row Excel cleared)
+        }
+        // No column holds a line break: a field that does is a quote left
+        // open, which "expected 5 fields, found 2" would not say.
+        if let Some(spanning) = record.iter().find(|f| f.contains('\n')) {
+            let lines = spanning.matches('\n').count();
+            return Err(bad(line, Msg::QuoteLeftOpen { lines }));
         }
         if record.len() != headers.len() {
             return Err(bad(

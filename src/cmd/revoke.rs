@@ -462,7 +462,7 @@ fn select_interactively(ctx: &Context, store: &Store, today: NaiveDate) -> Resul
     let (offered, expired): (Vec<_>, Vec<_>) = rows.into_iter().partition(|r| {
         !r.expires
             .as_deref()
-            .and_then(|e| NaiveDate::parse_from_str(e, "%Y-%m-%d").ok())
+            .and_then(crate::lang::parse_ymd)
             .is_some_and(|e| is_expired(e, today))
     });
     if !expired.is_empty() {

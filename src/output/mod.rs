@@ -254,8 +254,51 @@ fn json_error(e: serde_json::Error) -> Error {
 }
 
 /// The CSV writer every command writes its CSV through, plain or for
-/// Excel as `o` says.
-pub type CsvWriter<'a> = csv::Writer<CsvSink<'a>>;
+/// Excel as `o` says. For Excel, a cell that a spreadsheet would read as a
+/// formula is written with a leading `'` (see `excel_cell`).
+pub struct CsvWriter<'a> {
+    inner: csv::Writer<CsvSink<'a>>,
+    excel: bool,
+}
+
+impl CsvWriter<'_> {
+    /// One row.
+    pub fn write_record<I, T>(&mut self, record: I) -> csv::Result<()>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<[u8]>,
+    {
+        if !self.excel {
+            return self.inner.write_record(record);
+        }
+        let cells: Vec<Vec<u8>> = record
+            .into_iter()
+            .map(|cell| excel_cell(cell.as_ref()))
+            .collect();
+        self.inner.write_record(&cells)
+    }
+
+    pub fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// A cell as Excel should get it: one that starts with `=`, `+`, `-`, `@`,
+/// a tab or a carriage return would be read as a formula (a name
+/// `=HYPERLINK(…)` from an imported file runs when the sheet is opened),
+/// so it gets a leading `'`, which Excel shows as text and does not
+/// display (SPEC §5.5).
+pub fn excel_cell(cell: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(cell.len() + 1);
+    if matches!(
+        cell.first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    ) {
+        out.push(b'\'');
+    }
+    out.extend_from_slice(cell);
+    out
+}
 
 pub fn csv_writer<'a>(o: &Output, out: &'a mut dyn Write) -> CsvWriter<'a> {
     let mut builder = csv::WriterBuilder::new();
@@ -263,10 +306,13 @@ pub fn csv_writer<'a>(o: &Output, out: &'a mut dyn Write) -> CsvWriter<'a> {
     if o.excel {
         builder.terminator(csv::Terminator::CRLF);
     }
-    builder.from_writer(CsvSink {
-        out,
-        bom_pending: o.excel,
-    })
+    CsvWriter {
+        inner: builder.from_writer(CsvSink {
+            out,
+            bom_pending: o.excel,
+        }),
+        excel: o.excel,
+    }
 }
 
 /// Where a `CsvWriter` writes: the command's output, preceded by a UTF-8
@@ -384,6 +430,23 @@ mod tests {
             "22時間10分"
         );
         assert_eq!(duration(Lang::Ja, TimeDelta::seconds(1)), "1秒");
+    }
+
+    #[test]
+    fn excel_cells_that_would_be_formulas_get_a_quote() {
+        for (cell, expected) in [
+            ("=1+1", "'=1+1"),
+            ("+81", "'+81"),
+            ("-", "'-"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("taro01", "taro01"),
+            ("", ""),
+            ("芳金 太郎", "芳金 太郎"),
+        ] {
+            assert_eq!(excel_cell(cell.as_bytes()), expected.as_bytes(), "{cell:?}");
+        }
     }
 
     #[test]

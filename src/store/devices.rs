@@ -115,8 +115,7 @@ fn device_from_columns(row: &Row<'_>, at: usize) -> rusqlite::Result<DeviceRow> 
             .map_err(|_| bad("algorithm", &algorithm))?,
         digits: row.get(at + 4)?,
         period: row.get(at + 5)?,
-        expires: NaiveDate::parse_from_str(&expires, "%Y-%m-%d")
-            .map_err(|_| bad("expiry date", &expires))?,
+        expires: crate::lang::parse_ymd(&expires).ok_or_else(|| bad("expiry date", &expires))?,
         out_of_use_since: row.get(at + 7)?,
         replaced_by: row.get(at + 8)?,
         disposed_at: row.get(at + 9)?,
@@ -331,7 +330,7 @@ pub fn in_service_by_expiry(conn: &Tx<'_>, last_day: NaiveDate) -> Result<Vec<(N
     )?;
     let rows = stmt.query_map([last_day.to_string()], |r| {
         let expires: String = r.get(0)?;
-        let date = NaiveDate::parse_from_str(&expires, "%Y-%m-%d").map_err(|_| {
+        let date = crate::lang::parse_ymd(&expires).ok_or_else(|| {
             rusqlite::Error::FromSqlConversionFailure(
                 0,
                 rusqlite::types::Type::Text,

@@ -104,7 +104,7 @@ pub struct ExpiringRow {
 /// kept as its text (`list` writes a million of them as they are); anything
 /// else is a damaged registry.
 pub(super) fn checked_date(text: String, column: usize) -> rusqlite::Result<String> {
-    if crate::rules::import::parse_date(&text).is_some() {
+    if crate::lang::parse_ymd(&text).is_some() {
         return Ok(text);
     }
     Err(rusqlite::Error::FromSqlConversionFailure(
