@@ -612,6 +612,9 @@ catalogue! {
     NoKeyFile
         => en: "no key file here; the registry's secrets cannot be used without it (point --key-file or TOKENCTL_KEY_FILE at it)",
            ja: "鍵ファイルがありません。鍵がなければレジストリの秘密鍵は使えません（--key-file または TOKENCTL_KEY_FILE で指定してください）";
+    NoKeyFileFor { expected: String }
+        => en: "no key file here; the registry's device secrets cannot be used without it (the registry expects key {expected}); point --key-file or TOKENCTL_KEY_FILE at it, or restore it from your backup",
+           ja: "鍵ファイルがありません。鍵がなければレジストリのシード（パスワード生成機の秘密情報）は使えません（レジストリが求める鍵は {expected}）。--key-file または TOKENCTL_KEY_FILE で指定するか、バックアップから戻してください";
     CannotReadKeyFile { error: OsError }
         => en: { format!("cannot read the key file: {}", error.text(Lang::En)) },
            ja: { format!("鍵ファイルを読み込めません：{}", error.text(Lang::Ja)) };
@@ -991,8 +994,8 @@ catalogue! {
         => en: { format!("device {} has been disposed of", serial.en()) },
            ja: { format!("パスワード生成機 {} は廃棄済みです", serial.ja()) };
     LoginIdDuplicate { login_id: Quoted }
-        => en: { format!("login ID {} is already in the registry (or earlier in this file)", login_id.en()) },
-           ja: { format!("ログインID {} はすでにレジストリにあります（またはこのファイルの前の行にあります）", login_id.ja()) };
+        => en: { format!("login ID {} is already in the registry (or earlier in this file); to change existing users, import with --update", login_id.en()) },
+           ja: { format!("ログインID {} はすでにレジストリにあります（またはこのファイルの前の行にあります）。既存の利用者を変更するには --update を付けて取り込んでください", login_id.ja()) };
     SerialDuplicate { serial: Quoted }
         => en: { format!("serial {} is already in the registry (or earlier in this file)", serial.en()) },
            ja: { format!("シリアル番号 {} はすでにレジストリにあります（またはこのファイルの前の行にあります）", serial.ja()) };

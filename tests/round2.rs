@@ -328,3 +328,44 @@ fn item6_an_open_quote_says_which_quote() {
             .run();
     }
 }
+
+/// Item 6: a missing key file gives the key the registry expects and says
+/// to restore it from the backup; a duplicate login ID names `--update`.
+#[test]
+fn item6_a_missing_key_file_and_a_duplicate_login_name_the_next_step() {
+    let r = Registry::demo();
+    std::fs::rename(r.key_path(), r.dir.path().join("elsewhere.key")).unwrap();
+    for (lang, needle) in [
+        ("en", "or restore it from your backup"),
+        ("ja", "バックアップから戻してください"),
+    ] {
+        let out = r
+            .run(&["--lang", lang, "unlock", "taro01", "--recovery", "--yes"])
+            .fails(8);
+        out.stderr_has(needle);
+        let expects = if lang == "en" {
+            "the registry expects key "
+        } else {
+            "レジストリが求める鍵は "
+        };
+        out.stderr_has(expects);
+    }
+    std::fs::rename(r.dir.path().join("elsewhere.key"), r.key_path()).unwrap();
+    for (lang, expected) in [
+        (
+            "en",
+            "error: stdin, line 2: login ID \"taro01\" is already in the registry (or earlier in this file); to change existing users, import with --update; nothing was imported\n",
+        ),
+        (
+            "ja",
+            "error: stdin の 2 行目：ログインID \"taro01\" はすでにレジストリにあります（またはこのファイルの前の行にあります）。既存の利用者を変更するには --update を付けて取り込んでください。何も取り込んでいません\n",
+        ),
+    ] {
+        Test::on(&r)
+            .args(["--lang", lang, "import", "users", "-"])
+            .stdin("login_id,name,role,otp_required\ntaro01,T,master,true\n")
+            .status(2)
+            .stderr(expected)
+            .run();
+    }
+}
