@@ -152,7 +152,7 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l targets-fil
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l encoding -d 'The targets file\'s encoding: auto reads UTF-8, else Shift_JIS (CP932)' -r -f -a "auto\t'UTF-8 when the whole input is valid UTF-8, else Shift_JIS (CP932)'
 utf-8\t'UTF-8 only'
 cp932\t'Shift_JIS as Windows and Excel write it (CP932, windows-31j)'"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l expiring-within -d 'Every user whose in-service device expires within this window (30d, 4w, 30日, 4週, 4週間)' -r
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l expiring-within -d 'Every user whose in-service device expires within this window (30d, 4w, 3mo, 30日, 4週, 4週間, 1か月)' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l otp -d 'The current code of the master\'s device (prompted on a TTY when missing)' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l password-file -d 'Read the password from a file' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l bank-reference -d 'Record a revocation the bank carried out, with the bank\'s reference' -r
@@ -183,7 +183,7 @@ ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -s h -l help -d 'Print help'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l within -d 'The window: 30d, 4w, 30日, 4週 or 4週間' -r
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l within -d 'The window: 30d, 4w, 3mo, 30日, 4週, 4週間 or 1か月' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l format -d 'Output format' -r -f -a "table\t''

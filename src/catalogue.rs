@@ -324,6 +324,13 @@ catalogue! {
     LabelDetail => en: "Detail", ja: "詳細";
     LabelClock => en: "Clock", ja: "時計";
 
+    NothingToDispose
+        => en: "No device is waiting to be disposed of.",
+           ja: "廃棄を待っているパスワード生成機はありません。";
+    ColumnsLeftOut { columns: String }
+        => en: "Left out to fit the terminal: {columns}. `--wide` shows every column.",
+           ja: "端末の幅に収めるため {columns} の列を省きました。`--wide` ですべての列を表示します。";
+
     // ---- Cells ----
     StatusActive => en: "in service", ja: "サービス利用中";
     StatusRevoked => en: "revoked", ja: "失効中";

@@ -103,8 +103,12 @@ fn holders(r: &Registry, serial: &str) -> i64 {
 #[track_caller]
 fn assert_replayed(result: &Result<(), Error>) {
     match result {
-        Err(Error::Verification { reason, .. }) => assert_eq!(
-            reason,
+        // Why, without the count of tries that follows it.
+        Err(Error::Verification {
+            reason: Msg::Tried { reason, .. },
+            ..
+        }) => assert_eq!(
+            reason.as_ref(),
             &Msg::CodeReplayed {
                 serial: NEW_DEVICE_1.0.into()
             }

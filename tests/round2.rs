@@ -369,3 +369,179 @@ fn item6_a_missing_key_file_and_a_duplicate_login_name_the_next_step() {
             .run();
     }
 }
+
+/// Runs tokenctl on a pseudo-terminal `columns` wide (as `stty` sets it,
+/// which is what `Output::terminal_fit` reads) and returns what it drew.
+fn on_terminal(r: &Registry, columns: u16, at: &str, args: &[&str]) -> String {
+    use rexpect::session::{Options, spawn_with_options};
+    let mut cmd = r.shell(&format!(r#"stty cols {columns} rows 50 && exec "$0" "$@""#));
+    cmd.env("TERM", "xterm")
+        .env("NO_COLOR", "1")
+        .env("TOKENCTL_NOW", at)
+        .args(args);
+    let options = Options::new()
+        .timeout_ms(Some(10_000))
+        .strip_ansi_escape_codes(true);
+    let mut session = spawn_with_options(cmd, options).expect("spawn tokenctl on a pty");
+    let text = session.exp_eof().expect("tokenctl ends");
+    // rexpect hands over one byte per char.
+    let bytes: Vec<u8> = text.chars().map(|c| c as u8).collect();
+    String::from_utf8_lossy(&bytes).replace('\r', "")
+}
+
+/// Whether `cell` is a whole date or instant as tokenctl shows one, in
+/// either language (an expired date may carry its mark).
+fn whole_date_or_instant(cell: &str) -> bool {
+    use chrono::{NaiveDate, NaiveDateTime};
+    let cell = cell
+        .trim_end_matches(" (expired)")
+        .trim_end_matches("（期限切れ）");
+    chrono::DateTime::parse_from_rfc3339(cell).is_ok()
+        || NaiveDate::parse_from_str(cell, "%Y-%m-%d").is_ok()
+        || NaiveDate::parse_from_str(cell, "%Y年%m月%d日").is_ok()
+        || NaiveDateTime::parse_from_str(cell, "%Y-%m-%d %H:%M:%S JST").is_ok()
+        || NaiveDateTime::parse_from_str(cell, "%Y年%m月%d日 %H時%M分").is_ok()
+        || NaiveDateTime::parse_from_str(cell, "%Y年%m月%d日 %H時%M分%S秒").is_ok()
+}
+
+const LOGINS: [&str; 4] = ["taro01", "hamako01", "shiro01", "ichiro01"];
+const SERIALS: [&str; 6] = [
+    "23456789", "45678909", "34567891", "56789012", "67890123", "78901234",
+];
+
+/// Checks every cell of every table in `drawn`: no line wider than
+/// `columns`, nothing cut with `…`, and every cell that holds a date, an
+/// instant, a login ID or a serial holds the whole of it.
+fn every_cell_reads_back(drawn: &str, columns: usize, what: &str) {
+    use unicode_width::UnicodeWidthStr;
+    assert!(!drawn.contains('…'), "{what}: a cut cell\n{drawn}");
+    let mut cells_seen = 0;
+    for line in drawn.lines() {
+        if line.starts_with(['┌', '╞', '├', '└', '│']) {
+            assert!(
+                line.width() <= columns,
+                "{what}: {} wide: {line}\n{drawn}",
+                line.width()
+            );
+        }
+        if !line.starts_with('│') {
+            continue;
+        }
+        for cell in line.trim_matches('│').split('┆').map(str::trim) {
+            cells_seen += 1;
+            let starts_with_year = cell.len() >= 5
+                && cell.as_bytes()[..4].iter().all(|b| b.is_ascii_digit())
+                && cell
+                    .get(4..)
+                    .is_some_and(|rest| rest.starts_with('-') || rest.starts_with('年'));
+            if starts_with_year {
+                assert!(
+                    whole_date_or_instant(cell),
+                    "{what}: cut date {cell:?}\n{drawn}"
+                );
+            }
+            for word in cell.split([' ', ',']).filter(|w| !w.is_empty()) {
+                if LOGINS
+                    .iter()
+                    .any(|l| l.starts_with(word) || word.starts_with(&l[..3]))
+                {
+                    assert!(
+                        LOGINS.contains(&word),
+                        "{what}: cut login {word:?}\n{drawn}"
+                    );
+                }
+                if word.len() >= 5 && word.bytes().all(|b| b.is_ascii_digit()) {
+                    assert!(
+                        SERIALS.contains(&word),
+                        "{what}: cut serial {word:?}\n{drawn}"
+                    );
+                }
+            }
+        }
+    }
+    if cells_seen == 0 {
+        // Prose (`dispose-note`): wrapped to the terminal, by Japanese
+        // line-start rules, with the serials and login IDs whole.
+        for line in drawn.lines() {
+            assert!(line.width() <= columns, "{what}: {line}\n{drawn}");
+            assert!(
+                !line.starts_with(['。', '、', '）', '」']),
+                "{what}: {line}"
+            );
+        }
+        for whole in ["45678909", "56789012", "hamako01"] {
+            assert!(drawn.contains(whole), "{what}: {whole}\n{drawn}");
+        }
+    }
+}
+
+/// Item 1: at 80 columns under a PTY, in both languages, the tables leave
+/// columns out (and say so) rather than cut a date, an instant, a login ID
+/// or a serial; every cell is parsed back. At 120 columns no header breaks
+/// inside a word.
+#[test]
+fn item1_tables_at_80_columns_never_cut_a_date_instant_login_or_serial() {
+    let r = Registry::demo();
+    r.revoke_as_taro(&["hamako01"], NOON_FRIDAY);
+    let at = plus(NOON_FRIDAY, 3600);
+    let code = code_at(NEW_DEVICE_2.1, &at);
+    r.run(&[
+        "register",
+        "--user",
+        "hamako01",
+        "--serial",
+        NEW_DEVICE_2.0,
+        "--otp",
+        &code,
+    ])
+    .at(&at)
+    .succeeds();
+    let later = plus(NOON_FRIDAY, 7200);
+    let commands: [&[&str]; 5] = [
+        &["list"],
+        &[
+            "revoke",
+            "--as",
+            "taro01",
+            "--expiring-within",
+            "60d",
+            "--dry-run",
+        ],
+        &["audit"],
+        &["expiring", "--within", "60d"],
+        &["dispose-note"],
+    ];
+    for lang in ["en", "ja"] {
+        for args in commands {
+            let mut all = vec!["--lang", lang];
+            all.extend_from_slice(args);
+            let drawn = on_terminal(&r, 80, &later, &all);
+            every_cell_reads_back(&drawn, 80, &format!("{all:?}"));
+            let wide = on_terminal(&r, 120, &later, &all);
+            every_cell_reads_back(&wide, 120, &format!("{all:?} at 120"));
+        }
+        let drawn = on_terminal(&r, 80, &later, &["--lang", lang, "list"]);
+        let note = if lang == "en" {
+            "Left out to fit the terminal:"
+        } else {
+            "端末の幅に収めるため"
+        };
+        assert!(
+            drawn.contains(note) && drawn.contains("`--wide`"),
+            "{drawn}"
+        );
+    }
+    // At 120 columns the Japanese list's headers break between words, if
+    // at all: never `パスワード生成機有効期限` in pieces of two characters.
+    let drawn = on_terminal(&r, 120, &later, &["--lang", "ja", "list"]);
+    for piece in [
+        "パスワード",
+        "生成機",
+        "有効期限",
+        "ワンタイム",
+        "利用登録",
+        "可能日時",
+    ] {
+        assert!(drawn.contains(piece), "{piece}: {drawn}");
+    }
+}

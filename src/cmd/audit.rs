@@ -11,7 +11,7 @@ use crate::cli::AuditArgs;
 use crate::clock::parse_instant;
 use crate::context::Context;
 use crate::error::Result;
-use crate::output::{Format, csv_writer, rfc3339_unix, write_json_array, write_table};
+use crate::output::{Format, csv_writer, rfc3339_unix, write_json_array, write_table_dropping};
 use crate::store::Store;
 use crate::store::audit::{Action, Outcome};
 use crate::store::audit::{AuditFilter, newest};
@@ -113,7 +113,8 @@ pub fn run(ctx: &Context, store: &mut Store, args: &AuditArgs, out: &mut dyn Wri
                     ]
                 })
                 .collect();
-            write_table(o, out, headers, table)
+            // Least needed first: the clock mark, the detail, the targets.
+            write_table_dropping(o, out, headers, table, &[6, 5, 3, 1, 2, 4])
         }
     }
 }

@@ -194,10 +194,13 @@ fn render(ctx: &Context, out: &mut dyn Write, notes: &[NoteJson]) -> Result<()> 
         }
         Format::Table => {
             if notes.is_empty() {
+                // Silent for cron; a person at a terminal is told.
+                if o.fit.is_some() {
+                    crate::output::write_prose(o, out, &o.t(Msg::NothingToDispose))?;
+                }
                 return Ok(());
             }
-            let w =
-                |out: &mut dyn Write, line: String| -> Result<()> { Ok(writeln!(out, "{line}")?) };
+            let w = |out: &mut dyn Write, line: String| crate::output::write_prose(o, out, &line);
             for n in notes {
                 let since = crate::clock::parse_instant(&n.out_of_use_since)
                     .map(|t| o.instant(t))

@@ -128,13 +128,19 @@ pub fn run(ctx: &Context, store: &mut Store, args: &ListArgs, out: &mut dyn Writ
                 if let Some(total) = ctx.out.fit {
                     widths.keep(0); // login ID
                     widths.keep(3); // serial
+                    widths.keep(4); // status
+                    // Least needed first: the lock (rare), the role, the
+                    // name, then registrable-at before the expiry date.
+                    widths.drop_first(&[7, 2, 1, 6, 5]);
                     widths.fit(total);
                 }
                 let mut table = StreamTable::start(out, &headers, widths)?;
                 for_each_listed(snapshot, &filter, |row| {
                     table.row(&table_row(&ctx.out, &row, today))
                 })?;
-                table.finish()
+                let left_out = table.left_out();
+                table.finish()?;
+                crate::output::write_left_out(&ctx.out, out, &left_out)
             })
         }
     }

@@ -17,7 +17,7 @@ use crate::cmd::{master_factors, password_prompt, record, require_user};
 use crate::context::Context;
 use crate::error::{Error, Result, TargetFailure};
 use crate::output::{
-    Format, Output, USER_SCREEN, csv_writer, progress, rfc3339, write_json, write_table,
+    Format, Output, USER_SCREEN, csv_writer, progress, rfc3339, write_json, write_table_dropping,
 };
 use crate::prompt::PasswordInput;
 use crate::rules::calendar::japan_date;
@@ -664,7 +664,9 @@ fn render_table(o: &Output, out: &mut dyn Write, p: &Preview<'_>) -> Result<()> 
                 ]
             })
             .collect();
-        write_table(o, out, headers, rows)?;
+        // Least needed first: the name, the role, the expiry date; never
+        // the registrable-at instant this table exists to show.
+        write_table_dropping(o, out, headers, rows, &[1, 2, 5, 4])?;
         // One revocation gives every user the same instant: said once.
         let at = registrable_shown.clone();
         let line = match (p.dry_run, p.targets.len()) {

@@ -5,6 +5,7 @@
 pub mod errors;
 pub mod progress;
 pub mod stream_table;
+pub mod wrap;
 
 use std::io::Write;
 
@@ -162,47 +163,88 @@ pub const USER_SCREEN: [Msg; 7] = [
     Msg::LabelRegistrableAt,
 ];
 
-/// The longest a cell of a fitted table may run, in lines: a date and
-/// time wraps onto a second line; anything longer is cut with `…`.
-pub const FITTED_CELL_LINES: usize = 2;
-
 /// Renders rows as a bordered table. An empty table prints nothing. Control
 /// characters in a cell (an audit detail quoting a file name) are shown
 /// escaped: they would break the borders or drive the terminal. When `o`
-/// says the table must fit a terminal, comfy-table arranges it to that
-/// width: headers wrap, cells wrap onto at most `FITTED_CELL_LINES` lines
-/// and are cut with `…` beyond.
+/// says the table must fit a terminal, columns are left out (the rightmost
+/// first) until the rest fit whole; see `write_table_dropping`.
 pub fn write_table(
     o: &Output,
     out: &mut dyn Write,
     headers: Vec<String>,
     rows: Vec<Vec<String>>,
 ) -> Result<()> {
+    let order: Vec<usize> = (1..headers.len()).rev().collect();
+    write_table_dropping(o, out, headers, rows, &order)
+}
+
+/// `write_table`, leaving out the columns of `drop_first` (least needed
+/// first) when the table must fit a terminal and cannot: a date, an
+/// instant, a login ID or a serial is never cut (SPEC §5.5). A note after
+/// the table names what was left out and `--wide`.
+pub fn write_table_dropping(
+    o: &Output,
+    out: &mut dyn Write,
+    headers: Vec<String>,
+    rows: Vec<Vec<String>>,
+    drop_first: &[usize],
+) -> Result<()> {
     if rows.is_empty() {
         return Ok(());
+    }
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|c| escape_controls(c).into_owned())
+                .collect()
+        })
+        .collect();
+    if let Some(total) = o.fit {
+        let mut widths = stream_table::Widths::of_headers(&headers);
+        widths.drop_first(drop_first);
+        for row in &rows {
+            widths.measure(row);
+        }
+        widths.fit(total);
+        let mut table = stream_table::StreamTable::start(out, &headers, widths)?;
+        for row in &rows {
+            table.row(row)?;
+        }
+        let left_out = table.left_out();
+        table.finish()?;
+        return write_left_out(o, out, &left_out);
     }
     let mut table = Table::new();
     table
         .load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Disabled)
         .set_header(headers);
-    if let Some(width) = o.fit {
-        table
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_width(u16::try_from(width).unwrap_or(u16::MAX))
-            .set_truncation_indicator("…");
-    }
     for row in rows {
-        let cells: Vec<_> = row.iter().map(|cell| escape_controls(cell)).collect();
-        table.add_row(cells);
-        if o.fit.is_some() {
-            table
-                .row_mut(table.row_count() - 1)
-                .expect("the row just added")
-                .max_height(FITTED_CELL_LINES);
-        }
+        table.add_row(row);
     }
     writeln!(out, "{table}").map_err(write_error)
+}
+
+/// A line of prose: on a terminal, wrapped to its width by the one
+/// line-breaking routine (`wrap::wrap`); elsewhere as it is.
+pub fn write_prose(o: &Output, out: &mut dyn Write, text: &str) -> Result<()> {
+    for line in wrap::wrap(text, o.fit.unwrap_or(usize::MAX)) {
+        writeln!(out, "{line}").map_err(write_error)?;
+    }
+    Ok(())
+}
+
+/// The note under a table fitted by leaving columns out: which, and that
+/// `--wide` shows them all. Nothing when none was.
+pub fn write_left_out(o: &Output, out: &mut dyn Write, left_out: &[String]) -> Result<()> {
+    if left_out.is_empty() {
+        return Ok(());
+    }
+    let note = o.t(Msg::ColumnsLeftOut {
+        columns: left_out.join(o.lang.pick(", ", "、")),
+    });
+    write_prose(o, out, &note)
 }
 
 /// Writes `items` as a JSON array, one element per line.
