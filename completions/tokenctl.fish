@@ -130,8 +130,8 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l excel -d 'W
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l status -d 'Only users with this OTP status' -r -f -a "active\t'A device is registered (shown as "in service")'
-revoked\t'No device; a registration is due'
-not-required\t'The user does not use one-time passwords (shown as "-")'"
+revoked\t'No device; a registration is due (shown as "revoked", or "not registered" for a user who never had one)'
+not-required\t'The user does not use one-time passwords (shown as "not required")'"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l role -d 'Only users with this role' -r -f -a "master\t''
 general\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l user -d 'Only this login ID' -r

@@ -334,6 +334,13 @@ catalogue! {
     // ---- Cells ----
     StatusActive => en: "in service", ja: "サービス利用中";
     StatusRevoked => en: "revoked", ja: "失効中";
+    // Read back by `list --status` (its aliases), so a person can filter by
+    // what the table shows.
+    StatusNotRequired => en: "not required", ja: "利用しない";
+    /// A user who must use OTP and never had a device: not "revoked".
+    StatusNeverRegistered => en: "not registered", ja: "未登録";
+    /// The preview of a revocation: what the status becomes.
+    StatusBecomesRevoked => en: "in service → revoked", ja: "サービス利用中→失効中";
     RoleMaster => en: "master", ja: "マスターユーザ";
     RoleGeneral => en: "general", ja: "一般ユーザ";
     CellLocked => en: "locked", ja: "ロック中";
@@ -618,7 +625,7 @@ catalogue! {
            ja: "ディレクトリです。レジストリのファイルではありません";
     NoKeyFile
         => en: "no key file here; the registry's secrets cannot be used without it (point --key-file or TOKENCTL_KEY_FILE at it)",
-           ja: "鍵ファイルがありません。鍵がなければレジストリの秘密鍵は使えません（--key-file または TOKENCTL_KEY_FILE で指定してください）";
+           ja: "鍵ファイルがありません。鍵がなければレジストリのシードは使えません（--key-file または TOKENCTL_KEY_FILE で指定してください）";
     NoKeyFileFor { expected: String }
         => en: "no key file here; the registry's device secrets cannot be used without it (the registry expects key {expected}); point --key-file or TOKENCTL_KEY_FILE at it, or restore it from your backup",
            ja: "鍵ファイルがありません。鍵がなければレジストリのシード（パスワード生成機の秘密情報）は使えません（レジストリが求める鍵は {expected}）。--key-file または TOKENCTL_KEY_FILE で指定するか、バックアップから戻してください";
@@ -636,7 +643,7 @@ catalogue! {
            ja: { format!("鍵ファイルを作成できません：{}", error.text(Lang::Ja)) };
     SecretDoesNotOpen { serial: String }
         => en: "the secret of device {serial} does not open with the key: the registry was altered or the key is not its own; run `tokenctl check`",
-           ja: "パスワード生成機 {serial} の秘密鍵をこの鍵で復号できません。レジストリが改変されたか、鍵が別のレジストリのものです。`tokenctl check` を実行してください";
+           ja: "パスワード生成機 {serial} のシードをこの鍵で復号できません。レジストリが改変されたか、鍵が別のレジストリのものです。`tokenctl check` を実行してください";
     AuditRowNoMac { id: i64 }
         => en: "audit row {id} has no valid MAC; run `tokenctl check`",
            ja: "監査ログの {id} 行目に正しい MAC がありません。`tokenctl check` を実行してください";
@@ -712,7 +719,7 @@ catalogue! {
            ja: "Suite {suite:?} には対応していません（HMAC-SHA1、HMAC-SHA256、HMAC-SHA512 のいずれか）";
     PskcNoData
         => en: "it has no Data element, so no secret",
-           ja: "Data 要素がないため、秘密鍵がありません";
+           ja: "Data 要素がないため、シードがありません";
     PskcTimeOrigin { origin: i64 }
         => en: "its Time (the TOTP time origin T0) is {origin}, not 0; only keys counting from the Unix epoch are supported",
            ja: "Time（TOTP の起点時刻 T0）が 0 ではなく {origin} です。対応しているのは Unix 時刻の起点（1970年1月1日）から数えるキーだけです";
@@ -724,13 +731,13 @@ catalogue! {
            ja: "TimeInterval（表示が変わる間隔）の {seconds} が正の数ではありません";
     PskcNoSecret
         => en: "it has no Secret",
-           ja: "Secret（秘密鍵）がありません";
+           ja: "Secret（シード）がありません";
     PskcSecretNotBase64
         => en: "its Secret PlainValue is not valid base64",
            ja: "Secret の PlainValue が正しい Base64 ではありません";
     PskcSecretEmpty
         => en: "its Secret is empty",
-           ja: "Secret（秘密鍵）が空です";
+           ja: "Secret（シード）が空です";
     PskcExpiryInvalid { when: String }
         => en: "ExpiryDate {when:?} is not an XML date-time such as 2027-06-14T00:00:00+09:00",
            ja: "有効期限 ExpiryDate の {when:?} が XML の日時として読めません（例：2027-06-14T00:00:00+09:00）";
@@ -886,14 +893,14 @@ catalogue! {
            ja: "ワンタイムパスワードは {digits} 桁です（入力は {got} 桁）";
 
     // ---- Secrets ----
-    SecretEmpty => en: "the secret is empty", ja: "秘密鍵が空です";
+    SecretEmpty => en: "the secret is empty", ja: "シードが空です";
     SecretNotBase32 { position: usize }
         => en: "the secret is not base32 (character {position} is not A-Z or 2-7)",
-           ja: "秘密鍵が base32 ではありません（{position} 文字目が A-Z・2-7 以外です）";
-    SecretInvalidBase32 => en: "the secret is not valid base32", ja: "秘密鍵が正しい base32 ではありません";
+           ja: "シードが base32 ではありません（{position} 文字目が A-Z・2-7 以外です）";
+    SecretInvalidBase32 => en: "the secret is not valid base32", ja: "シードが正しい base32 ではありません";
     SecretTooShort { bits: usize, needed: usize }
         => en: "the secret is too short ({bits} bits; at least {needed} are needed)",
-           ja: "秘密鍵が短すぎます（{bits} ビット。{needed} ビット以上が必要です）";
+           ja: "シードが短すぎます（{bits} ビット。{needed} ビット以上が必要です）";
 
     // ---- Input files, encodings and typed values ----
     NotUtf8
@@ -933,7 +940,7 @@ catalogue! {
            ja: { format!("{} は日付ではありません（2031-11-30、2031/11/30、2031年11月30日 のように書いてください）", quoted.ja()) };
     PskcFlagOnCsv { flag: String, file: String }
         => en: "{flag} applies to PSKC key containers, and {file} is CSV (its rows give their own keys and expiry dates)",
-           ja: "{flag} は PSKC のキーコンテナ用です。{file} は CSV です（CSV では各行が秘密鍵と有効期限を持ちます）";
+           ja: "{flag} は PSKC のキーコンテナ用です。{file} は CSV です（CSV では各行がシードと有効期限を持ちます）";
     CannotReadPskcKey { path: String, error: OsError }
         => en: { format!("cannot read the key file {path}: {}", error.text(Lang::En)) },
            ja: { format!("鍵ファイル {path} を読み込めません：{}", error.text(Lang::Ja)) };
@@ -1095,7 +1102,7 @@ Thank you for your cooperation.\n", en_instant(at)) },
     // ---- check ----
     ExpectHeadInvalid
         => en: "--expect-head must be 64 hex digits (an audit head printed by `tokenctl check`)",
-           ja: "--expect-head には16進数64桁（`tokenctl check` が表示した監査ログの先頭）を指定してください";
+           ja: "--expect-head には16進数64桁（`tokenctl check` が表示した監査ログの最新のハッシュ）を指定してください";
     CheckIntact
         => en: "The registry is intact: SQLite's checks, the invariants, every mark and row, every sealed secret, the audit chain and the witness verify.",
            ja: "レジストリに異常はありません（SQLite の検査、不変条件、すべての印と行、暗号化された秘密情報、監査ログの連鎖、証人ファイルをすべて確認しました）。";
@@ -1137,7 +1144,7 @@ Thank you for your cooperation.\n", en_instant(at)) },
         => en: "cannot move the registry {path} aside",
            ja: "レジストリ {path} を退避できません";
     CheckAuditRows => en: "audit rows", ja: "監査ログの行数";
-    CheckAuditHead => en: "audit head", ja: "監査ログの先頭";
+    CheckAuditHead => en: "audit head", ja: "監査ログの最新のハッシュ";
 
     // ---- What `check` found, one line each on stderr. The JSON report
     // gives the English (`findings[].detail`), which scripts read ----
@@ -1171,7 +1178,7 @@ Thank you for your cooperation.\n", en_instant(at)) },
            ja: "利用者 {login_id} の利用者区分が不明です";
     FindingSecretDoesNotOpen { serial: String }
         => en: "the secret of device {serial} does not open with the key",
-           ja: "パスワード生成機 {serial} の秘密鍵をこの鍵で復号できません";
+           ja: "パスワード生成機 {serial} のシードをこの鍵で復号できません";
     FindingAuditRowMissing { id: i64, next: i64 }
         => en: "audit row {id} is missing (the next row is {next})",
            ja: "監査ログの {id} 行目がありません（次は {next} 行目です）";
@@ -1204,7 +1211,7 @@ Thank you for your cooperation.\n", en_instant(at)) },
            ja: "スキーマ {version}：行はまだ認証されていません。次に書き込むコマンドがレジストリを更新します";
     FindingHeadMissing
         => en: "the expected head is not in the audit chain: rows were removed from its end, or the head belongs to another registry",
-           ja: "指定された監査ログの先頭（--expect-head）が監査ログの連鎖にありません。末尾の行が削除されたか、別のレジストリの値です";
+           ja: "指定された監査ログのハッシュ（--expect-head）が監査ログの連鎖にありません。末尾の行が削除されたか、別のレジストリの値です";
 
     // ---- dispose-note ----
     MarkDisposedNeedsSerials
@@ -1259,13 +1266,13 @@ Thank you for your cooperation.\n", en_instant(at)) },
            ja: "レジストリを作成しました：{path}（シミュレーション用：TOKENCTL_NOW で時刻を設定可能）";
     KeyCreated { path: String, fingerprint: String }
         => en: "Created the key file {path} (fingerprint {fingerprint}). Back it up apart from the registry: without it the device secrets cannot be used.",
-           ja: "鍵ファイル {path} を作成しました（フィンガープリント {fingerprint}）。レジストリとは別にバックアップしてください。鍵がなければパスワード生成機の秘密鍵は使えません。";
+           ja: "鍵ファイル {path} を作成しました（フィンガープリント {fingerprint}）。レジストリとは別にバックアップしてください。鍵がなければパスワード生成機のシードは使えません。";
     KeyCreatedToSeal { path: String }
         => en: "note: this registry's device secrets are now sealed under a new key file, {path}. Back it up apart from the registry: without it the device secrets cannot be used.",
-           ja: "注意：このレジストリのパスワード生成機の秘密鍵を、新しい鍵ファイル {path} で暗号化しました。レジストリとは別にバックアップしてください。鍵がなければ秘密鍵は使えません。";
+           ja: "注意：このレジストリのパスワード生成機のシードを、新しい鍵ファイル {path} で暗号化しました。レジストリとは別にバックアップしてください。鍵がなければシードは使えません。";
     KeyReused { path: String, fingerprint: String }
         => en: "Secrets are sealed under the existing key file {path} (fingerprint {fingerprint}).",
-           ja: "秘密鍵は既存の鍵ファイル {path} で暗号化されます（フィンガープリント {fingerprint}）。";
+           ja: "シードは既存の鍵ファイル {path} で暗号化されます（フィンガープリント {fingerprint}）。";
     DemoLoaded { master: String, password: String }
         => en: "Loaded the sample organisation: 4 users, 6 devices. Master {master}'s confirmation password is {password:?}.",
            ja: "サンプルの団体を読み込みました（利用者4名、パスワード生成機6台）。マスターユーザ {master} の確認用パスワードは {password:?} です。";

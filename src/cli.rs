@@ -303,12 +303,24 @@ pub struct PasswdArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum StatusFilter {
     /// A device is registered (shown as "in service")
-    #[value(alias = "in-service", alias = "in_service")]
+    #[value(
+        alias = "in-service",
+        alias = "in_service",
+        alias = "in service",
+        alias = "サービス利用中"
+    )]
     Active,
-    /// No device; a registration is due
+    /// No device; a registration is due (shown as "revoked", or "not
+    /// registered" for a user who never had one)
+    #[value(
+        alias = "失効中",
+        alias = "not registered",
+        alias = "not-registered",
+        alias = "未登録"
+    )]
     Revoked,
-    /// The user does not use one-time passwords (shown as "-")
-    #[value(alias = "not_required")]
+    /// The user does not use one-time passwords (shown as "not required")
+    #[value(alias = "not_required", alias = "not required", alias = "利用しない")]
     NotRequired,
 }
 

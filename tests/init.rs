@@ -83,7 +83,8 @@ fn japanese_list_uses_the_procedure_screen_labels() {
         "ワンタイムパスワード状態",
         "パスワード生成機有効期限",
         "サービス利用中",
-        "失効中",
+        // shiro01 and ichiro01 never had a device: not "失効中" (issue 21).
+        "未登録",
         "マスターユーザ",
         "一般ユーザ",
         "2026年12月30日",

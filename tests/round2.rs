@@ -545,3 +545,74 @@ fn item1_tables_at_80_columns_never_cut_a_date_instant_login_or_serial() {
         assert!(drawn.contains(piece), "{piece}: {drawn}");
     }
 }
+
+/// Item 7: a device secret is a `シード` (not a private key, `秘密鍵`); the
+/// audit chain's head is its latest hash (not `先頭`, "the first row"); a
+/// user who never had a device is "not registered", not "revoked"; a user
+/// without OTP shows "not required", which `--status` reads back.
+#[test]
+fn item7_wording_names_what_it_means_and_list_status_reads_back() {
+    let r = Registry::demo();
+    r.run(&["import", "users", "-"])
+        .stdin("login_id,name,role,otp_required\nnootp01,No OTP,general,false\n")
+        .succeeds();
+    for (lang, never, not_required) in [
+        ("en", "not registered", "not required"),
+        ("ja", "未登録", "利用しない"),
+    ] {
+        let table = r.run(&["--lang", lang, "list"]).succeeds().stdout;
+        let row = |login: &str| {
+            table
+                .lines()
+                .find(|l| l.contains(login))
+                .unwrap_or_default()
+                .to_string()
+        };
+        assert!(row("shiro01").contains(never), "{table}");
+        assert!(row("nootp01").contains(not_required), "{table}");
+        for status in [not_required, never] {
+            let listed = r
+                .run(&["list", "--status", status, "--format", "json"])
+                .succeeds()
+                .json();
+            assert!(
+                !listed.as_array().unwrap().is_empty(),
+                "--status {status:?}"
+            );
+        }
+    }
+    Test::on(&r)
+        .args(["--lang", "ja", "import", "devices", "-"])
+        .stdin("serial,secret,expires\n99,,2031-01-01\n")
+        .status(2)
+        .stderr("error: stdin の 2 行目：パスワード生成機 \"99\"：シードが空です。何も取り込んでいません\n")
+        .run();
+    let check = r.run(&["--lang", "ja", "check"]).succeeds().stdout;
+    assert!(check.contains("監査ログの最新のハッシュ"), "{check}");
+    assert!(!check.contains("先頭"), "{check}");
+}
+
+/// Item 5 (preview): the confirmation and the dry run show what the status
+/// becomes, not `revoked` for a user still in service.
+#[test]
+fn item5_the_preview_shows_the_status_after_revocation() {
+    let r = Registry::demo();
+    for (lang, becomes) in [
+        ("en", "in service → revoked"),
+        ("ja", "サービス利用中→失効中"),
+    ] {
+        let out = r
+            .run(&[
+                "--lang",
+                lang,
+                "revoke",
+                "--as",
+                "taro01",
+                "hamako01",
+                "--dry-run",
+            ])
+            .succeeds();
+        let row = out.stdout.lines().find(|l| l.contains("hamako01")).unwrap();
+        assert!(row.contains(becomes), "{}", out.stdout);
+    }
+}

@@ -190,7 +190,11 @@ fn table_row(o: &Output, row: &ListRow, today: NaiveDate) -> Vec<String> {
         row.name.clone(),
         o.role(row.role),
         row.serial.clone().unwrap_or_else(|| "-".into()),
-        o.status(row.status),
+        if row.status == Status::Revoked && row.registrable_at.is_none() {
+            o.t(Msg::StatusNeverRegistered)
+        } else {
+            o.status(row.status)
+        },
         expires,
         shown_registrable_at(row)
             .map(|t| o.instant_unix(t))

@@ -654,7 +654,11 @@ fn render_table(o: &Output, out: &mut dyn Write, p: &Preview<'_>) -> Result<()> 
                     t.user.name.clone(),
                     o.role(t.user.role),
                     t.serial.clone(),
-                    o.status(Status::Revoked),
+                    if p.dry_run || p.confirming {
+                        o.t(Msg::StatusBecomesRevoked)
+                    } else {
+                        o.status(Status::Revoked)
+                    },
                     t.user
                         .device
                         .as_ref()

@@ -117,7 +117,7 @@ impl Output {
         match status {
             Status::Active => self.t(Msg::StatusActive),
             Status::Revoked => self.t(Msg::StatusRevoked),
-            Status::NotRequired => "-".to_string(),
+            Status::NotRequired => self.t(Msg::StatusNotRequired),
         }
     }
 
