@@ -1298,10 +1298,11 @@ Thank you for your cooperation.\n", en_instant(at)) },
            ja: "期間内に有効期限を迎える利用中のパスワード生成機はありません。失効の対象はありません。";
     ConfirmRevoke { count: usize }
         => en: { format!("Revoke the devices of {}? This cannot be undone", count_en(*count as u64, "user", "users")) },
-           ja: "{count} 名の利用者のパスワード生成機を失効しますか？元に戻せません";
+           ja: "{count} 名の生成機を失効しますか（元に戻せません）";
     NotOfferedExpired { login_ids: Vec<String> }
         => en: { format!("Not offered, their device has expired (contact the bank, then record its revocation with --bank-reference): {}", list(Lang::En, login_ids)) },
            ja: { format!("有効期限切れのため選択できません（銀行に連絡し、--bank-reference で銀行の失効を記録してください）：{}", list(Lang::Ja, login_ids)) };
+    ConfirmKeys => en: "(y/n)", ja: "（y:はい/n:いいえ）";
     SelectTargets
         => en: "Select the users whose device to revoke (space to select, enter to confirm)",
            ja: "失効する利用者を選択してください（スペースで選択、Enterで確定）";

@@ -109,6 +109,20 @@ impl Localized {
     }
 }
 
+impl Localized {
+    /// `drawn` with dialoguer's key hint (`(y/n)`, `[y/N]`) saying in the
+    /// user's language what each key answers.
+    fn keys_in_lang(&self, drawn: String) -> String {
+        if self.lang == Lang::En {
+            return drawn;
+        }
+        let hint = Msg::ConfirmKeys.text(self.lang);
+        ["(y/n)", "[y/n]", "[y/N]", "[Y/n]"]
+            .iter()
+            .fold(drawn, |drawn, english| drawn.replace(english, &hint))
+    }
+}
+
 type Draw<'a> = &'a mut dyn std::fmt::Write;
 
 impl Theme for Localized {
@@ -128,11 +142,13 @@ impl Theme for Localized {
         self.inner
             .format_confirm_prompt(&mut drawn, prompt, default)?;
         // The hint after the prompt names the default answer.
+        // (The colourful theme styles it: compare without the colours.)
+        let plain = dialoguer::console::strip_ansi_codes(&drawn).into_owned();
         let default = match default {
-            Some(d) if drawn.ends_with(if d { "yes" } else { "no" }) => Some(d),
+            Some(d) if plain.trim_end().ends_with(if d { "yes" } else { "no" }) => Some(d),
             _ => None,
         };
-        f.write_str(&self.answer_in_lang(drawn, default))
+        f.write_str(&self.keys_in_lang(self.answer_in_lang(drawn, default)))
     }
     fn format_confirm_prompt_selection(
         &self,
@@ -178,8 +194,15 @@ impl Theme for Localized {
     ) -> std::fmt::Result {
         self.inner.format_select_prompt_selection(f, prompt, sel)
     }
+    /// The question as the theme draws it; the column names under it
+    /// (after the first line) as they are, without the theme's `:`.
     fn format_multi_select_prompt(&self, f: Draw<'_>, prompt: &str) -> std::fmt::Result {
-        self.inner.format_multi_select_prompt(f, prompt)
+        let (question, header) = prompt.split_once('\n').unwrap_or((prompt, ""));
+        self.inner.format_multi_select_prompt(f, question)?;
+        if header.is_empty() {
+            return Ok(());
+        }
+        write!(f, "\n{header}")
     }
     fn format_sort_prompt(&self, f: Draw<'_>, prompt: &str) -> std::fmt::Result {
         self.inner.format_sort_prompt(f, prompt)
@@ -301,15 +324,27 @@ impl Terminal {
         let theme = theme(self.lang);
         let mut last_error = Msg::CodeDigitsOnly { digits };
         for _ in 0..CODE_ATTEMPTS {
+            // Not reported by dialoguer: it would draw a green ✔ before
+            // the error of a malformed code. A good one is echoed below.
             let typed: String = answered(
                 Input::with_theme(theme.as_ref())
                     .with_prompt(prompt)
                     .allow_empty(true)
+                    .report(false)
                     .interact_text(),
             )?;
             let code = normalise_code(&typed);
             match otp::check_format(&code, digits) {
-                Ok(()) => return Ok(code),
+                Ok(()) => {
+                    let mut line = String::new();
+                    if theme
+                        .format_input_prompt_selection(&mut line, prompt, &code)
+                        .is_ok()
+                    {
+                        let _ = dialoguer::console::Term::stderr().write_line(&line);
+                    }
+                    return Ok(code);
+                }
                 Err(message) => {
                     eprintln!("{}", message.text(self.lang));
                     last_error = message;
@@ -326,6 +361,9 @@ impl Terminal {
             Confirm::with_theme(theme.as_ref())
                 .with_prompt(prompt)
                 .default(false)
+                // `y` alone acted at once, and the habitual Enter after it
+                // landed in the password prompt that followed.
+                .wait_for_newline(true)
                 .interact(),
         )
     }
@@ -333,9 +371,21 @@ impl Terminal {
     /// A checkbox list showing at most `page` items at a time; returns the
     /// indices chosen. The list is cleared afterwards and the choice not
     /// echoed: the caller says what was chosen, in fewer words than the rows.
-    pub fn select(&self, prompt: &str, items: &[String], page: usize) -> Result<Vec<usize>> {
+    /// `header` names the items' columns: it is drawn under the prompt,
+    /// indented like the items after their checkbox.
+    pub fn select(
+        &self,
+        prompt: &str,
+        header: &str,
+        items: &[String],
+        page: usize,
+    ) -> Result<Vec<usize>> {
         self.require(Msg::NeedTargets)?;
         let theme = theme(self.lang);
+        let mut item = String::new();
+        let _ = theme.format_multi_select_prompt_item(&mut item, "", false, false);
+        let indent = " ".repeat(dialoguer::console::measure_text_width(&item));
+        let prompt = format!("{prompt}\n{indent}{header}");
         answered(
             MultiSelect::with_theme(theme.as_ref())
                 .with_prompt(prompt)
@@ -354,8 +404,16 @@ impl Terminal {
             Input::<String>::with_theme(theme.as_ref())
                 .with_prompt(prompt)
                 .allow_empty(true)
+                // The list drawn next shows what the filter found; a copy
+                // of the prompt above it only goes stale.
+                .report(false)
                 .interact_text(),
         )
+    }
+
+    /// The terminal's width in columns (80 when it cannot be told).
+    pub fn width(&self) -> usize {
+        usize::from(dialoguer::console::Term::stderr().size().1)
     }
 
     /// The terminal's height in lines (24 when it cannot be told).

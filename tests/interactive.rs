@@ -76,6 +76,8 @@ struct Spawn<'a> {
     stdout: Option<&'a Path>,
     /// The terminal's height in lines (else the pty's default).
     rows: Option<u16>,
+    /// dialoguer's colourful theme (without `NO_COLOR`).
+    colour: bool,
 }
 
 /// The pty's settings as `stty -a` prints them: asked on the master side,
@@ -129,8 +131,10 @@ impl Pty {
             .stdout
             .map_or_else(|| "-".into(), |p| p.as_os_str().to_owned());
         let mut cmd = r.shell(&script);
+        if !how.colour {
+            cmd.env("NO_COLOR", "1");
+        }
         cmd.env("TERM", "xterm")
-            .env("NO_COLOR", "1")
             .env("TOKENCTL_NOW", at)
             .arg(stdout)
             .args(args);
@@ -261,7 +265,8 @@ fn registry_data(r: &Registry) -> (Vec<u8>, serde_json::Value) {
 /// Confirms with `y` and answers the password and code prompts of taro01.
 fn confirm_and_authenticate(pty: &mut Pty, password: &str, at: &str) {
     pty.expect("This cannot be undone [y/N]");
-    pty.keys("y");
+    // `y` alone does not act: Enter confirms it (issue 21, item 5).
+    pty.keys("y\r");
     pty.secret(PASSWORD_PROMPT, password);
     pty.expect(TARO_CODE_PROMPT);
     pty.line(&code_at(TARO_DEVICE.1, at));
@@ -273,6 +278,7 @@ fn revoke_with_no_targets_offers_a_checkbox_list_of_the_users_in_service() {
     let mut pty = Pty::spawn(&r, FRIDAY_NIGHT, &["revoke", "--as", "taro01"]);
     pty.expect(SELECT_PROMPT);
     // The first drawing: the cursor on the first user, nothing checked.
+    pty.expect("      Login ID  User name  Role     Serial    Device expires");
     pty.expect("> [ ] taro01    芳金 太郎  master   23456789  2026-12-30");
     pty.expect("  [ ] hamako01  芳金 花子  general  45678909  2026-12-30");
     pty.keys(DOWN);
@@ -319,7 +325,7 @@ fn answering_no_at_the_confirmation_cancels_before_any_password_and_changes_noth
     let before = r.snapshot();
     let mut pty = Pty::spawn(&r, FRIDAY_NIGHT, &["revoke", "--as", "taro01", "hamako01"]);
     pty.expect("Revoke the devices of 1 user? This cannot be undone [y/N]");
-    pty.keys("n");
+    pty.keys("n\r");
     let (code, transcript) = pty.finish();
     assert_eq!(code, 1, "{transcript}");
     assert!(
@@ -607,21 +613,31 @@ fn prompts_go_to_the_terminal_and_stdout_stays_clean_json() {
 
 fn with_lang_ja_the_revoke_prompts_use_the_procedures_japanese_labels() {
     let r = Registry::demo();
-    let mut pty = Pty::spawn(
+    // 120 columns: at 80 the role and name are left out of the rows (see
+    // `item5_a_narrow_terminal_leaves_role_and_name_out_of_the_checkbox_rows`).
+    let mut pty = Pty::spawn_with(
         &r,
         FRIDAY_NIGHT,
         &["--lang", "ja", "revoke", "--as", "taro01"],
+        Spawn {
+            rows: Some(30),
+            ..Spawn::default()
+        },
     );
     pty.expect("失効する利用者を選択してください");
-    pty.expect("> [ ] taro01    芳金 太郎  マスターユーザ  23456789  2026年12月30日");
-    pty.expect("  [ ] hamako01  芳金 花子  一般ユーザ      45678909  2026年12月30日");
+    // The column names, aligned with the rows (issue 21, item 5).
+    pty.expect(
+        "      ログインID  利用者名   利用者区分      シリアル番号  パスワード生成機有効期限",
+    );
+    pty.expect("> [ ] taro01      芳金 太郎  マスターユーザ  23456789      2026年12月30日");
+    pty.expect("  [ ] hamako01    芳金 花子  一般ユーザ      45678909      2026年12月30日");
     pty.keys(DOWN);
     pty.expect("> [ ] hamako01");
     pty.keys(" ");
     pty.expect("> [x] hamako01");
     pty.keys("\r");
-    pty.expect("1 名の利用者のパスワード生成機を失効しますか？元に戻せません [y/N]");
-    pty.keys("y");
+    pty.expect("1 名の生成機を失効しますか（元に戻せません） （y:はい/n:いいえ）");
+    pty.keys("y\r");
     // The procedure's screen names the two fields 確認用パスワード and
     // ワンタイムパスワード.
     pty.secret("確認用パスワード", DEMO_PASSWORD);
@@ -673,7 +689,8 @@ fn ctrl_c_at_the_password_prompt_changes_nothing_and_leaves_echo_on() {
     let before = registry_data(&r);
     let mut pty = Pty::spawn(&r, FRIDAY_NIGHT, &["revoke", "--as", "taro01", "hamako01"]);
     pty.expect("This cannot be undone [y/N]");
-    pty.keys("y");
+    // `y` alone does not act: Enter confirms it (issue 21, item 5).
+    pty.keys("y\r");
     pty.expect(PASSWORD_PROMPT);
     pty.wait_for_secret_read();
     let master = pty.master();
@@ -792,19 +809,20 @@ fn with_lang_ja_the_filter_is_asked_in_japanese_and_an_empty_filter_pages_everyo
     pty.expect("「該当なし」に一致する利用中の利用者はいません。もう一度入力してください。");
     pty.expect(filter_prompt);
     pty.line("");
-    // Eight rows a page on twelve lines: 18 users make three pages.
+    // Seven rows a page on twelve lines (the prompt, the column names and
+    // the notes take the rest): 18 users make three pages.
     pty.expect("失効する利用者を選択してください");
     pty.expect("[Page 1/3]");
     pty.expect("> [ ] taro01");
-    pty.expect("  [ ] u06");
+    pty.expect("  [ ] u05");
     pty.keys(" ");
     pty.expect("> [x] taro01");
     pty.keys("\r");
     pty.expect("選択した利用者：taro01\r\n");
     pty.expect("以下の利用者のパスワード生成機を失効します。");
     pty.expect("注意：taro01 は自身のパスワード生成機を失効します。");
-    pty.expect("1 名の利用者のパスワード生成機を失効しますか？元に戻せません [y/N]");
-    pty.keys("n");
+    pty.expect("1 名の生成機を失効しますか（元に戻せません） （y:はい/n:いいえ）");
+    pty.keys("n\r");
     let (code, transcript) = pty.finish();
     assert_eq!(code, 1, "{transcript}");
     assert!(transcript.contains("取り消しました"), "{transcript}");
@@ -826,7 +844,7 @@ fn the_preview_before_the_confirmation_shows_who_and_when_and_warns_a_master_rev
     pty.expect("Every user would be able to register a new device from 2026-11-24 08:10:00 JST.");
     pty.expect("Warning: taro01 revokes their own device and cannot sign again until they register a new one.");
     pty.expect("Revoke the devices of 2 users? This cannot be undone [y/N]");
-    pty.keys("n");
+    pty.keys("n\r");
     let (code, transcript) = pty.finish();
     assert_eq!(code, 1, "{transcript}");
     assert_eq!(
@@ -844,8 +862,8 @@ fn the_preview_before_the_confirmation_shows_who_and_when_and_warns_a_master_rev
     pty.expect("以下の利用者のパスワード生成機を失効します。");
     pty.expect("│ hamako01   ┆ 芳金 花子 ┆ 一般ユーザ");
     pty.expect("2026年11月24日 8時10分 以降に新しいパスワード生成機を利用登録できます。");
-    pty.expect("1 名の利用者のパスワード生成機を失効しますか？元に戻せません [y/N]");
-    pty.keys("n");
+    pty.expect("1 名の生成機を失効しますか（元に戻せません） （y:はい/n:いいえ）");
+    pty.keys("n\r");
     let (code, transcript) = pty.finish();
     assert_eq!(code, 1, "{transcript}");
     assert!(
@@ -860,7 +878,8 @@ fn a_malformed_code_at_the_prompt_is_asked_again_and_is_not_a_failed_attempt() {
     let r = Registry::demo();
     let mut pty = Pty::spawn(&r, FRIDAY_NIGHT, &["revoke", "--as", "taro01", "hamako01"]);
     pty.expect("This cannot be undone [y/N]");
-    pty.keys("y");
+    // `y` alone does not act: Enter confirms it (issue 21, item 5).
+    pty.keys("y\r");
     pty.secret(PASSWORD_PROMPT, DEMO_PASSWORD);
     pty.expect(TARO_CODE_PROMPT);
     pty.line("12ab");
@@ -964,7 +983,12 @@ fn a_user_whose_device_expired_is_named_in_a_note_and_never_offered() {
     ] {
         let mut pty = Pty::spawn(&r, at, &["--lang", lang, "revoke", "--as", "taro01"]);
         pty.expect(note);
-        pty.expect("> [ ] taro01  芳金 太郎");
+        let row = if lang == "en" {
+            "> [ ] taro01    芳金 太郎"
+        } else {
+            "> [ ] taro01      34567891"
+        };
+        pty.expect(row);
         pty.keys("\r");
         let (code, transcript) = pty.finish();
         assert_eq!(code, 1, "nothing chosen is a cancel:\n{transcript}");
@@ -996,4 +1020,84 @@ fn expiring_summary_on_a_terminal_draws_bars_scaled_to_the_largest_month() {
         !transcript.contains('│'),
         "a chart, not a table:\n{transcript}"
     );
+}
+
+/// Issue 21, item 5: `y` at the confirmation waits for Enter, so the
+/// habitual Enter after it does not land in the password prompt (which was
+/// then silently asked again): the password is asked once.
+#[test]
+fn item5_y_at_the_confirmation_waits_for_enter() {
+    let r = Registry::demo();
+    let mut pty = Pty::spawn(&r, FRIDAY_NIGHT, &["revoke", "--as", "taro01", "hamako01"]);
+    pty.expect("This cannot be undone [y/N]");
+    pty.keys("y");
+    std::thread::sleep(Duration::from_millis(300));
+    pty.keys("\r");
+    pty.secret(PASSWORD_PROMPT, DEMO_PASSWORD);
+    pty.expect(TARO_CODE_PROMPT);
+    pty.line(&code_at(TARO_DEVICE.1, FRIDAY_NIGHT));
+    let (code, transcript) = pty.finish();
+    assert_eq!(code, 0, "{transcript}");
+    // Drawn as asked, then as answered (`[hidden]`): asked once.
+    assert_eq!(
+        transcript.matches(PASSWORD_PROMPT).count(),
+        2,
+        "the password is asked once:\n{transcript}"
+    );
+    assert_eq!(transcript.matches("[hidden]").count(), 1, "{transcript}");
+}
+
+/// Issue 21, item 5: a malformed code at the prompt gets its error, and no
+/// green ✔ (the colourful theme's mark of an accepted answer) before it;
+/// the good code that follows gets its ✔.
+#[test]
+fn item5_a_malformed_code_gets_no_check_mark_before_its_error() {
+    let r = Registry::demo();
+    let mut pty = Pty::spawn_with(
+        &r,
+        FRIDAY_NIGHT,
+        &["revoke", "--as", "taro01", "hamako01"],
+        Spawn {
+            colour: true,
+            ..Spawn::default()
+        },
+    );
+    pty.expect("This cannot be undone");
+    pty.keys("y\r");
+    pty.secret("Confirmation password of taro01", DEMO_PASSWORD);
+    pty.expect("Code shown by device 23456789");
+    pty.line("12ab");
+    let before_error = pty.expect("the one-time code must be 6 digits only");
+    assert!(!before_error.contains('✔'), "{before_error}");
+    pty.expect("Code shown by device 23456789");
+    pty.line(&code_at(TARO_DEVICE.1, FRIDAY_NIGHT));
+    let (code, transcript) = pty.finish();
+    assert_eq!(code, 0, "{transcript}");
+    let after_error = transcript
+        .split_once("the one-time code must be 6 digits only")
+        .map(|(_, after)| after)
+        .unwrap_or_default();
+    assert!(after_error.contains('✔'), "{transcript}");
+}
+
+/// Issue 21, item 5: the checkbox list has column names, and on an 80-column
+/// terminal the Japanese rows leave the role and name out, so that
+/// dialoguer (which measures a row in bytes when it redraws) erases
+/// neither the question nor the column names when the cursor moves.
+#[test]
+fn item5_a_narrow_terminal_leaves_role_and_name_out_of_the_checkbox_rows() {
+    let r = Registry::demo();
+    let mut pty = Pty::spawn(
+        &r,
+        FRIDAY_NIGHT,
+        &["--lang", "ja", "revoke", "--as", "taro01"],
+    );
+    pty.expect("失効する利用者を選択してください");
+    pty.expect("      ログインID  シリアル番号  パスワード生成機有効期限");
+    pty.expect("> [ ] taro01      23456789      2026年12月30日");
+    pty.keys(DOWN);
+    pty.expect("> [ ] hamako01");
+    pty.keys("\r");
+    let (code, transcript) = pty.finish();
+    assert_eq!(code, 1, "nothing chosen: {transcript}");
 }

@@ -445,9 +445,10 @@ fn resolve_targets(
     }
 }
 
-/// Lines of the terminal the checkbox list leaves to the rest: its prompt,
+/// Lines of the terminal the checkbox list leaves to the rest: its prompt
+/// and column names,
 /// dialoguer's page line, and the notes printed before it.
-const LINES_AROUND_THE_LIST: usize = 4;
+const LINES_AROUND_THE_LIST: usize = 5;
 
 /// At most this many login IDs are echoed after the selection; the preview
 /// before the confirmation lists every one.
@@ -495,12 +496,35 @@ fn select_interactively(ctx: &Context, store: &Store, today: NaiveDate) -> Resul
     } else {
         (0..offered.len()).collect()
     };
-    let shown_cells: Vec<[String; 5]> = shown.iter().map(|&i| cells[i].clone()).collect();
-    let items = aligned(&shown_cells);
+    // The column names first, aligned with the rows.
+    let header = o.labels(&[
+        Msg::LabelLoginId,
+        Msg::LabelName,
+        Msg::LabelRole,
+        Msg::LabelSerial,
+        Msg::LabelExpires,
+    ]);
+    let mut shown_cells: Vec<[String; 5]> = vec![header.try_into().unwrap_or_default()];
+    shown_cells.extend(shown.iter().map(|&i| cells[i].clone()));
+    let mut items = aligned(&shown_cells);
+    // dialoguer (0.12) measures a checkbox row in bytes when it redraws, and
+    // a row of more bytes than the terminal has columns makes it erase a
+    // line too many each time: the prompt, then the column names, went.
+    // The role, then the name, are left out until every row fits.
+    for column in [2, 1] {
+        if items.iter().all(|item| item.len() + 2 <= ctx.term.width()) {
+            break;
+        }
+        for row in shown_cells.iter_mut() {
+            row[column].clear();
+        }
+        items = aligned(&shown_cells);
+    }
+    let header = items.remove(0);
     let prompt = o.t(Msg::SelectTargets);
     let chosen: Vec<String> = ctx
         .term
-        .select(&prompt, &items, page)?
+        .select(&prompt, &header, &items, page)?
         .into_iter()
         .map(|i| offered[shown[i]].login_id.clone())
         .collect();
@@ -572,13 +596,15 @@ fn aligned(rows: &[[String; 5]]) -> Vec<String> {
             *w = (*w).max(cell.width());
         }
     }
+    // A column left out (every cell empty) takes no room.
+    let columns: Vec<usize> = (0..5).filter(|&i| widths[i] > 0).collect();
     rows.iter()
         .map(|row| {
             let mut line = String::new();
-            for (i, (cell, w)) in row.iter().zip(widths).enumerate() {
-                line.push_str(cell);
-                if i + 1 < row.len() {
-                    line.push_str(&" ".repeat(w - cell.width() + 2));
+            for (n, &i) in columns.iter().enumerate() {
+                line.push_str(&row[i]);
+                if n + 1 < columns.len() {
+                    line.push_str(&" ".repeat(widths[i] - row[i].width() + 2));
                 }
             }
             line
