@@ -23,7 +23,10 @@ use crate::text::{BadValue, DurationError, Encoding};
     long_about = "Administer the one-time-password devices of internet-banking users in a \
 SQLite registry: list users and devices, revoke devices in bulk as a master user, register \
 new devices, report devices nearing expiry, and note the disposal of old ones.\n\n\
-TOKENCTL_NOW (an RFC 3339 instant) fixes the clock for every command.",
+TOKENCTL_NOW (an RFC 3339 instant) fixes the clock: for every command on a simulation \
+registry (init --simulation, init --demo); on a live registry only for commands that change \
+nothing (list, expiring, dispose-note without --mark-disposed, audit, check, notices, \
+revoke --dry-run), and any other command refuses to run with it set.",
     after_help = "Exit codes: 0 done, 1 other failure, 2 usage or malformed input, \
 3 verification failed, 4 locked, 5 too early, 6 not found, 7 refused by a rule, \
 8 registry or key file unusable (or another writer won: try again), 9 `check` found \

@@ -616,3 +616,37 @@ fn item5_the_preview_shows_the_status_after_revocation() {
         assert!(row.contains(becomes), "{}", out.stdout);
     }
 }
+
+/// Item 8 (completion): bash offered file names after `--as`; a login ID,
+/// serial, code or window is now completed as typed, never as a file.
+#[test]
+fn item8_bash_completion_offers_no_file_names_after_as() {
+    let r = Registry::empty();
+    let script = r.run(&["completions", "bash"]).succeeds().stdout;
+    for flag in ["--as", "--user", "--serial", "--otp", "--within"] {
+        let label = format!("                {flag})\n");
+        let mut seen = 0;
+        for (at, _) in script.match_indices(&label) {
+            let block = &script[at + label.len()..];
+            let block = &block[..block.find(";;").unwrap()];
+            assert!(!block.contains("compgen -f"), "{flag}: {block}");
+            seen += 1;
+        }
+        assert!(seen > 0, "{flag} is completed somewhere");
+    }
+    // Files are still completed where a file is asked for.
+    let label = "                --targets-file)\n";
+    let at = script.find(label).unwrap();
+    assert!(script[at..at + 300].contains("compgen -f"));
+}
+
+/// Item 8 (help): `--help` and the man page said that `TOKENCTL_NOW` fixes
+/// the clock for every command; on a live registry it does so only for
+/// commands that change nothing.
+#[test]
+fn item8_help_says_where_tokenctl_now_is_honoured() {
+    let r = Registry::empty();
+    let help = r.run(&["--help"]).succeeds().stdout;
+    assert!(!help.contains("fixes the clock for every command"), "{help}");
+    assert!(help.contains("on a live registry only for commands that change"), "{help}");
+}

@@ -12,7 +12,7 @@ use crate::error::Result;
 /// The script is generated in memory first: clap_complete panics when its
 /// writer fails, and a reader that stops early (`| head`) is not an error.
 pub fn run(args: &CompletionsArgs, out: &mut dyn Write) -> Result<()> {
-    let mut command = Cli::command();
+    let mut command = no_file_names_for_values(Cli::command());
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut command, "tokenctl", &mut script);
     if args.shell == clap_complete::Shell::Bash {
@@ -20,6 +20,50 @@ pub fn run(args: &CompletionsArgs, out: &mut dyn Write) -> Result<()> {
         script = complete_file_positionals(text, &Cli::command()).into_bytes();
     }
     Ok(out.write_all(&script)?)
+}
+
+/// The values that are never file names: a login ID, a serial, a code, a
+/// reference, a window, a number.
+const NOT_FILES: [&str; 13] = [
+    "MASTER",
+    "LOGIN_ID",
+    "ID",
+    "S",
+    "SERIAL",
+    "CODE",
+    "REF",
+    "DUR",
+    "N",
+    "RFC3339",
+    "ACTOR",
+    "HEX",
+    "YYYY-MM-DD",
+];
+
+/// `command` with the arguments whose value is one of `NOT_FILES` marked
+/// so: clap_complete otherwise completes file names there (`--as <TAB>`
+/// listed the current directory).
+fn no_file_names_for_values(mut command: clap::Command) -> clap::Command {
+    let ids: Vec<clap::Id> = command
+        .get_arguments()
+        .filter(|a| a.get_value_hint() == clap::ValueHint::Unknown)
+        .filter(|a| {
+            a.get_value_names()
+                .is_some_and(|names| names.iter().any(|n| NOT_FILES.contains(&n.as_str())))
+        })
+        .map(|a| a.get_id().clone())
+        .collect();
+    for id in ids {
+        command = command.mut_arg(id, |a| a.value_hint(clap::ValueHint::Other));
+    }
+    let subcommands: Vec<String> = command
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in subcommands {
+        command = command.mut_subcommand(name, no_file_names_for_values);
+    }
+    command
 }
 
 /// clap_complete's bash script offers only options where a command takes a
