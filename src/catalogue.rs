@@ -1242,6 +1242,9 @@ Thank you for your cooperation.\n", en_instant(at)) },
            ja: "マスターユーザの署名なしで {login_id} のロックを解除しますか（復旧として記録されます）？";
     Unlocked { login_id: String, actor: String }
         => en: "Unlocked {login_id} ({actor}).", ja: "{login_id} のロックを解除しました（{actor}）。";
+    NewPasswordIsCurrent { login_id: String }
+        => en: "the new password of {login_id} is the current one; choose another",
+           ja: "{login_id} の新しいパスワードが現在のパスワードと同じです。別のパスワードにしてください";
     WasNotLocked { login_id: String }
         => en: "{login_id} was not locked.", ja: "{login_id} はロックされていません。";
     PasswdNotMaster { login_id: String }

@@ -438,14 +438,15 @@ fn passwd_on_a_terminal_asks_twice_and_asks_again_after_a_mismatch() {
     let r = Registry::demo();
     let new_password = "correct horse battery";
     let mut pty = Pty::spawn(&r, FRIDAY_NIGHT, &["passwd", "taro01"]);
-    // taro01 has a password: changing it needs the current one first.
+    // taro01 has a password: changing it needs the current one, asked
+    // first (issue 21, item 8).
+    pty.secret("Current confirmation password of taro01: ", DEMO_PASSWORD);
     pty.secret("New confirmation password for taro01: ", "first-try-1");
     pty.secret("Repeat the password: ", "first-try-2");
     // dialoguer reports the mismatch and starts over from the first prompt.
     pty.expect("error: the passwords differ");
     pty.secret("New confirmation password for taro01: ", new_password);
     pty.secret("Repeat the password: ", new_password);
-    pty.secret("Current confirmation password of taro01: ", DEMO_PASSWORD);
     let (code, transcript) = pty.finish();
     assert_eq!(code, 0, "{transcript}");
     assert!(

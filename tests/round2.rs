@@ -647,6 +647,66 @@ fn item8_bash_completion_offers_no_file_names_after_as() {
 fn item8_help_says_where_tokenctl_now_is_honoured() {
     let r = Registry::empty();
     let help = r.run(&["--help"]).succeeds().stdout;
-    assert!(!help.contains("fixes the clock for every command"), "{help}");
-    assert!(help.contains("on a live registry only for commands that change"), "{help}");
+    assert!(
+        !help.contains("fixes the clock for every command"),
+        "{help}"
+    );
+    assert!(
+        help.contains("on a live registry only for commands that change"),
+        "{help}"
+    );
+}
+
+/// Item 8 (passwd): the current password is asked before the new one, and
+/// the current password is refused as the new one (exit 2, nothing
+/// changed, not counted as a failure).
+#[test]
+fn item8_passwd_refuses_the_current_password_as_the_new_one() {
+    let r = Registry::demo();
+    let current = r.file("current.txt", DEMO_PASSWORD);
+    let current = current.to_str().unwrap();
+    let before = r.snapshot();
+    for (lang, expected) in [
+        (
+            "en",
+            "error: the new password of taro01 is the current one; choose another\n",
+        ),
+        (
+            "ja",
+            "error: taro01 の新しいパスワードが現在のパスワードと同じです。別のパスワードにしてください\n",
+        ),
+    ] {
+        Test::on(&r)
+            .args(["--lang", lang, "passwd", "taro01", "--password-stdin"])
+            .args(["--current-password-file", current])
+            .stdin(DEMO_PASSWORD)
+            .at(FRIDAY_NIGHT)
+            .status(2)
+            .stderr(expected)
+            .run();
+    }
+    assert_eq!(r.snapshot(), before);
+}
+
+/// Item 8 (dry run): `revoke --dry-run` needs no credentials, so a master
+/// whose own device expired may still look.
+#[test]
+fn item8_a_dry_run_works_when_the_masters_own_device_expired() {
+    let r = Registry::demo();
+    let out = r
+        .run(&[
+            "revoke",
+            "--as",
+            "taro01",
+            "hamako01",
+            "--dry-run",
+            "--format",
+            "json",
+        ])
+        .at("2027-01-05T10:00:00+09:00")
+        .succeeds();
+    assert_eq!(
+        out.json()["skipped_expired"],
+        serde_json::json!(["hamako01"])
+    );
 }

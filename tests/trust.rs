@@ -209,19 +209,35 @@ fn check_finds_a_secret_swapped_between_devices() {
 fn a_master_with_an_expired_device_records_the_banks_revocation_and_registers_again() {
     let r = Registry::demo();
     let expired_day = "2027-01-05T10:00:00+09:00";
-    // Plain revocation is refused: only the bank can revoke it now.
+    // Plain revocation is refused: only the bank can revoke it now. (A dry
+    // run needs no credentials: it lists the device as skipped, expired.)
     r.run(&[
         "revoke",
         "--as",
         "taro01",
         "taro01",
-        "--dry-run",
+        "--password-stdin",
+        "--yes",
         "--format",
         "json",
     ])
+    .stdin(DEMO_PASSWORD)
     .at(expired_day)
     .fails(7)
     .stderr_has("expired");
+    let dry = r
+        .run(&[
+            "revoke",
+            "--as",
+            "taro01",
+            "taro01",
+            "--dry-run",
+            "--format",
+            "json",
+        ])
+        .at(expired_day)
+        .succeeds();
+    assert_eq!(dry.json()["skipped_expired"], serde_json::json!(["taro01"]));
     let out = r
         .run(&[
             "revoke",

@@ -32,6 +32,7 @@ pub fn run(ctx: &Context, store: &mut Store, args: &PasswdArgs, out: &mut dyn Wr
     if !first && args.master.is_none() && args.current_password_file.is_none() {
         ctx.term.require(Msg::NeedCurrentPassword)?;
     }
+    let current = current_password_first(ctx, args, &user.login_id, first)?;
     let input = PasswordInput::from_flags(
         args.password.password_stdin,
         args.password.password_file.clone(),
@@ -41,6 +42,11 @@ pub fn run(ctx: &Context, store: &mut Store, args: &PasswdArgs, out: &mut dyn Wr
     });
     let new_password = ctx.term.password(&input, &prompt, true)?;
     password::check_new(&user.login_id, &new_password).map_err(Error::Usage)?;
+    if current.as_deref() == Some(new_password.as_str()) {
+        return Err(Error::usage(Msg::NewPasswordIsCurrent {
+            login_id: user.login_id.clone(),
+        }));
+    }
     let hash = password::hash(&new_password)?;
     let targets = [user.login_id.clone()];
 
@@ -75,10 +81,7 @@ pub fn run(ctx: &Context, store: &mut Store, args: &PasswdArgs, out: &mut dyn Wr
             }
             None => (
                 user.login_id.clone(),
-                match &args.current_password_file {
-                    Some(f) => PasswordInput::File(f.clone()),
-                    None => PasswordInput::Prompt,
-                },
+                PasswordInput::Given(current.clone().unwrap_or_default()),
                 "with the current password".to_string(),
             ),
         };
@@ -154,4 +157,27 @@ struct PasswdJson<'a> {
     login_id: &'a str,
     /// An existing password was replaced (false: the first one was set).
     changed: bool,
+}
+
+/// The current password, asked before the new one as people expect (it
+/// was asked after, so the habit of typing it first put it in the new
+/// password's prompt), when the user changes their own: `None` for a first
+/// password or one another master signs for.
+fn current_password_first(
+    ctx: &Context,
+    args: &PasswdArgs,
+    login_id: &str,
+    first: bool,
+) -> Result<Option<String>> {
+    if first || args.master.is_some() {
+        return Ok(None);
+    }
+    let input = match &args.current_password_file {
+        Some(f) => PasswordInput::File(f.clone()),
+        None => PasswordInput::Prompt,
+    };
+    let prompt = ctx.out.t(Msg::CurrentPasswordPrompt {
+        login_id: login_id.to_string(),
+    });
+    ctx.term.password(&input, &prompt, false).map(Some)
 }
