@@ -93,14 +93,15 @@ impl Signature<'_> {
     ) -> Result<T> {
         // 1. The first look.
         let first_now = ctx.clock.now();
-        let (signer, first) = store.read(|tx| {
+        let looked = store.read(|tx| {
             let signer = require(tx, self.signer)?;
             if signer.locked {
                 return Ok((signer, None));
             }
             let first = factors(tx, &signer, first_now)?;
             Ok((signer, Some(first)))
-        })?;
+        });
+        let (signer, first) = self.audit_refusal(ctx, store, looked)?;
         let Some(first) = first else {
             store
                 .write(|tx| self.audit_failure(ctx, tx, Outcome::Refused, "the login is locked"))?;
@@ -251,6 +252,25 @@ impl Signature<'_> {
             };
             act(tx, &signed).map(|value| (Commit::Yes, Ok(value)))
         })?
+    }
+
+    /// A refusal by a rule at the first look (too early, an expired or
+    /// foreign device, a target already revoked) is audited like a failed
+    /// verification, so the log shows the attempt; the error is returned.
+    fn audit_refusal<T>(&self, ctx: &Context, store: &mut Store, looked: Result<T>) -> Result<T> {
+        match looked {
+            Err(
+                e @ (Error::TooEarly { .. }
+                | Error::Rule(_)
+                | Error::Refused(_)
+                | Error::Targets { .. }),
+            ) => {
+                let detail = format!("refused: {}", e.message().en());
+                store.write(|tx| self.audit_failure(ctx, tx, Outcome::Refused, &detail))?;
+                Err(e)
+            }
+            other => other,
+        }
     }
 
     fn audit_failure(

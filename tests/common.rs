@@ -631,3 +631,23 @@ pub fn read_a_little_then_close(mut cmd: Command) -> std::process::Output {
     drop(child.stdout.take());
     child.wait_with_output().expect("wait")
 }
+
+/// What a refusal must leave as it was: users (with their failure counts
+/// and locks), devices and registrations; only the audit may grow (a
+/// refusal by a rule is audited).
+pub fn all_but_the_audit(r: &Registry) -> (serde_json::Value, i64, i64) {
+    (
+        r.run(&["list", "--format", "json"]).succeeds().json(),
+        r.query_i64("SELECT COALESCE(SUM(failed_attempts), 0) FROM users"),
+        r.query_i64(
+            "SELECT COUNT(*) FROM devices WHERE disposed_at IS NULL AND out_of_use_since IS NULL",
+        ),
+    )
+}
+
+/// How many audit rows have `outcome`.
+pub fn audited(r: &Registry, outcome: &str) -> i64 {
+    r.query_i64(&format!(
+        "SELECT COUNT(*) FROM audit WHERE outcome = '{outcome}'"
+    ))
+}

@@ -25,7 +25,7 @@ fn revoked_on_friday_night() -> Registry {
 #[test]
 fn registration_opens_at_0810_to_the_second() {
     let r = revoked_on_friday_night();
-    let before = r.snapshot();
+    let before = all_but_the_audit(&r);
     let out = register(&r, "hamako01", NEW_DEVICE_2, "2026-11-24T08:09:59+09:00").fails(5);
     out.stderr_has("2026-11-24 08:10:00 JST")
         .stderr_has("1 second from now");
@@ -33,10 +33,12 @@ fn registration_opens_at_0810_to_the_second() {
         .fails(5)
         .stderr_has("22 hours 10 minutes");
     assert_eq!(
-        r.snapshot(),
+        all_but_the_audit(&r),
         before,
         "a refusal for being early changes nothing"
     );
+    // But both attempts are in the audit (issue 21, item 8).
+    assert_eq!(audited(&r, "refused"), 2);
 
     let json = register(&r, "hamako01", NEW_DEVICE_2, TUESDAY_OPEN)
         .succeeds()
@@ -85,7 +87,7 @@ fn each_refusal_has_its_exit_code_and_changes_nothing() {
         .stdin("serial,secret,expires\nold1,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,2026-11-23\n")
         .succeeds();
     let at = TUESDAY_OPEN;
-    let before = r.snapshot();
+    let before = all_but_the_audit(&r);
     let attempt = |user: &str, serial: &str, code: &str| {
         r.run(&[
             "register", "--user", user, "--serial", serial, "--otp", code,
@@ -113,10 +115,12 @@ fn each_refusal_has_its_exit_code_and_changes_nothing() {
         .stderr_has("6 digits");
     attempt("hamako01", NEW_DEVICE_2.0, "abcdef").fails(2);
     assert_eq!(
-        r.snapshot(),
+        all_but_the_audit(&r),
         before,
         "none of these is a verification failure"
     );
+    // The refusals by a rule (no OTP, revoke first, expired) are audited.
+    assert_eq!(audited(&r, "refused"), 3);
     let wrong = format!("{:06}", (good.parse::<u32>().unwrap() + 1) % 1_000_000);
     attempt("hamako01", NEW_DEVICE_2.0, &wrong)
         .fails(3)

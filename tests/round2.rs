@@ -710,3 +710,72 @@ fn item8_a_dry_run_works_when_the_masters_own_device_expired() {
         serde_json::json!(["hamako01"])
     );
 }
+
+/// Item 8 (audit): a too-early `register` and a refused revocation each
+/// leave an audit row (outcome `refused`), and change nothing else.
+#[test]
+fn item8_a_too_early_register_and_a_refused_revoke_are_audited() {
+    let r = Registry::demo();
+    r.revoke_as_taro(&["hamako01"], FRIDAY_NIGHT);
+    let before = all_but_the_audit(&r);
+    let monday = "2026-11-23T10:00:00+09:00";
+    let code = code_at(NEW_DEVICE_2.1, monday);
+    r.run(&[
+        "register",
+        "--user",
+        "hamako01",
+        "--serial",
+        NEW_DEVICE_2.0,
+        "--otp",
+        &code,
+    ])
+    .at(monday)
+    .fails(5);
+    r.revoke_as_taro_with_code(&code_at(TARO_DEVICE.1, monday), &["shiro01"])
+        .at(monday)
+        .fails(7);
+    assert_eq!(all_but_the_audit(&r), before);
+    let audit = r.run(&["audit", "--format", "json"]).succeeds().json();
+    let refused: Vec<(&str, &str)> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|row| row["outcome"] == "refused")
+        .map(|row| {
+            (
+                row["action"].as_str().unwrap(),
+                row["actor"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(refused, [("revoke", "taro01"), ("register", "hamako01")]);
+}
+
+/// Item 6 (register): an unknown serial is said at once, not "too early"
+/// (which the user would learn only after waiting).
+#[test]
+fn item6_register_names_an_unknown_serial_before_too_early() {
+    let r = Registry::demo();
+    r.revoke_as_taro(&["hamako01"], FRIDAY_NIGHT);
+    let monday = "2026-11-23T10:00:00+09:00";
+    for (lang, expected) in [
+        (
+            "en",
+            "error: unknown serial number: 99999999 (no delivery contains it)\n",
+        ),
+        (
+            "ja",
+            "error: シリアル番号が見つかりません：99999999（どの納品にも含まれていません）\n",
+        ),
+    ] {
+        Test::on(&r)
+            .args([
+                "--lang", lang, "register", "--user", "hamako01", "--serial", "99999999",
+            ])
+            .args(["--otp", "123456"])
+            .at(monday)
+            .status(6)
+            .stderr(expected)
+            .run();
+    }
+}

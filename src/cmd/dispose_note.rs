@@ -58,6 +58,10 @@ pub fn run(
         }
     }
     let notes = if args.mark_disposed {
+        // The instant recorded is after the confirmation (which may wait a
+        // while), not when the command started; the audit row's too.
+        let now = ctx.clock.pin();
+        let today = japan_date(now);
         // Chosen and checked under the write lock, so a device registered
         // by someone a moment ago is never recorded as disposed of.
         store.write(|tx| {

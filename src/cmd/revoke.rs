@@ -180,7 +180,7 @@ pub fn run(
     }
     // One read snapshot for the window's query and every lookup. Users found
     // by the window are read whole by the query that finds them.
-    let (targets, skipped_expired) = store.read(|tx| {
+    let looked = store.read(|tx| {
         let mut prefetched = HashMap::new();
         let mut skipped = Vec::new();
         if let Some(days) = window {
@@ -213,7 +213,8 @@ pub fn run(
         dedup(&mut skipped);
         let targets = resolve_targets(tx, &names, prefetched, today, kind)?;
         Ok((targets, skipped))
-    })?;
+    });
+    let (targets, skipped_expired) = audit_refused_targets(ctx, store, req, kind, looked)?;
     if targets.is_empty() && !master.locked {
         if window.is_none() && skipped_expired.is_empty() {
             return Err(Error::usage(Msg::NoTargets));
@@ -397,6 +398,45 @@ fn device_view(device: &DeviceRow) -> DeviceView<'_> {
         serial: &device.serial,
         expires: device.expires,
     }
+}
+
+/// A revocation refused for its targets is audited (who tried, whom, why),
+/// as a refused signature is; a dry run, which changes nothing, is not.
+fn audit_refused_targets<T>(
+    ctx: &Context,
+    store: &mut Store,
+    req: &RevokeRequest,
+    kind: Kind,
+    looked: Result<T>,
+) -> Result<T> {
+    let Err(Error::Targets { failures }) = &looked else {
+        return looked;
+    };
+    if req.dry_run {
+        return looked;
+    }
+    let ids: Vec<String> = failures.iter().map(|f| f.login_id.clone()).collect();
+    let why: Vec<String> = failures
+        .iter()
+        .map(|f| format!("{}: {}", f.login_id, Msg::from(&f.refusal).en()))
+        .collect();
+    let detail = format!("refused: {}", why.join("; "));
+    let action = match kind {
+        Kind::Plain => Action::Revoke,
+        Kind::Bank => Action::BankRevoke,
+    };
+    store.write(|tx| {
+        record(
+            ctx,
+            tx,
+            &req.master,
+            action,
+            &ids,
+            Outcome::Refused,
+            detail.clone(),
+        )
+    })?;
+    looked
 }
 
 /// Checks every target; any failure refuses the whole revocation, naming
