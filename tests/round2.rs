@@ -779,3 +779,61 @@ fn item6_register_names_an_unknown_serial_before_too_early() {
             .run();
     }
 }
+
+/// Item 4: an error on a terminal is wrapped by the one line-breaking
+/// routine, in both languages: never inside a `` `command` `` (copy and
+/// paste must work), no line starting with `。`, `、` or a closing
+/// bracket, English at spaces; continuation lines are indented.
+#[test]
+fn item4_errors_on_a_terminal_wrap_without_breaking_a_command() {
+    use unicode_width::UnicodeWidthStr;
+    let r = Registry::demo();
+    r.lock_taro(FRIDAY_NIGHT);
+    let password = r.file("pw", DEMO_PASSWORD);
+    let code = code_at(TARO_DEVICE.1, FRIDAY_NIGHT);
+    for lang in ["en", "ja"] {
+        let drawn = on_terminal(
+            &r,
+            60,
+            FRIDAY_NIGHT,
+            &[
+                "--lang",
+                lang,
+                "revoke",
+                "--as",
+                "taro01",
+                "hamako01",
+                "--otp",
+                &code,
+                "--password-file",
+                password.to_str().unwrap(),
+                "--yes",
+            ],
+        );
+        for command in [
+            "`tokenctl unlock taro01 --as MASTER`",
+            "`tokenctl unlock taro01 --recovery`",
+        ] {
+            assert!(
+                drawn.lines().any(|l| l.contains(command)),
+                "{lang}: {command} is broken:\n{drawn}"
+            );
+        }
+        let error: Vec<&str> = drawn
+            .lines()
+            .skip_while(|l| !l.starts_with("error: "))
+            .collect();
+        assert!(error.len() > 1, "{lang}: wrapped:\n{drawn}");
+        for line in &error[1..] {
+            assert!(line.starts_with("       "), "{lang}: indented: {line:?}");
+            let text = line.trim_start();
+            assert!(
+                !text.starts_with(['。', '、', '）', '」', ')']),
+                "{lang}: {line:?}"
+            );
+        }
+        for line in &error {
+            assert!(line.width() <= 60, "{lang}: {} wide: {line}", line.width());
+        }
+    }
+}

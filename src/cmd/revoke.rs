@@ -711,7 +711,7 @@ fn render_table(o: &Output, out: &mut dyn Write, p: &Preview<'_>) -> Result<()> 
             (false, None) => Msg::RevokeTitleDone,
             (false, Some(_)) => Msg::RevokeTitleBankDone,
         };
-        writeln!(out, "{}", o.t(title))?;
+        crate::output::write_prose(o, out, &o.t(title))?;
         let headers = o.labels(&USER_SCREEN);
         let registrable_shown = o.instant(p.registrable);
         let rows = p
@@ -748,20 +748,20 @@ fn render_table(o: &Output, out: &mut dyn Write, p: &Preview<'_>) -> Result<()> 
             (false, 1) => Msg::RegistrableOne { at },
             (false, _) => Msg::RegistrableEvery { at },
         };
-        writeln!(out, "{}", o.t(line))?;
+        crate::output::write_prose(o, out, &o.t(line))?;
         if p.targets.iter().any(|t| t.user.login_id == p.master) && p.bank_reference.is_none() {
             let warning = Msg::RevokesOwnDevice {
                 master: p.master.to_string(),
             };
-            writeln!(out, "{}", o.t(warning))?;
+            crate::output::write_prose(o, out, &o.t(warning))?;
         }
-        writeln!(out, "{}", registration_rule(o))?;
+        crate::output::write_prose(o, out, &registration_rule(o))?;
     }
     if !p.skipped_expired.is_empty() {
         let line = Msg::SkippedExpired {
             login_ids: p.skipped_expired.to_vec(),
         };
-        writeln!(out, "{}", o.t(line))?;
+        crate::output::write_prose(o, out, &o.t(line))?;
     }
     Ok(())
 }
