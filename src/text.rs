@@ -269,6 +269,15 @@ pub fn decode(bytes: &[u8], encoding: Encoding) -> std::result::Result<String, D
 /// The login IDs of a targets file (`-` for stdin): one a line, blank
 /// lines and `#` comments skipped, full-width forms read as ASCII.
 pub fn read_targets(source: &str, encoding: Encoding) -> Result<Vec<String>> {
+    Ok(read_targets_located(source, encoding)?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect())
+}
+
+/// `read_targets`, each login ID with the number of its line, so that a
+/// refusal can name where it came from.
+pub fn read_targets_located(source: &str, encoding: Encoding) -> Result<Vec<(String, u64)>> {
     let cannot = |e: io::Error| {
         Error::usage(Msg::CannotReadTargets {
             file: source.to_string(),
@@ -288,14 +297,23 @@ pub fn read_targets(source: &str, encoding: Encoding) -> Result<Vec<String>> {
             }),
             None => cannot(e),
         })?;
-    Ok(target_lines(&text))
+    Ok(target_lines_located(&text))
 }
 
 /// The login IDs in the text of a targets file.
 pub fn target_lines(text: &str) -> Vec<String> {
+    target_lines_located(text)
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect()
+}
+
+/// The login IDs in the text of a targets file, each with its line number.
+pub fn target_lines_located(text: &str) -> Vec<(String, u64)> {
     text.lines()
-        .map(typed)
-        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .zip(1..)
+        .map(|(line, n)| (typed(line), n))
+        .filter(|(line, _)| !line.is_empty() && !line.starts_with('#'))
         .collect()
 }
 

@@ -453,7 +453,11 @@ fn a_bulk_of_fifty_with_one_bad_target_changes_nothing() {
         .at(FRIDAY_NIGHT)
         .stdin(DEMO_PASSWORD)
     };
-    bulk(&file).fails(6).stderr_has("user999: unknown login ID");
+    // The refusal names the file and line of the unknown login ID.
+    bulk(&file)
+        .fails(6)
+        .stderr_has("user999 (")
+        .stderr_has("targets.txt:38): unknown login ID");
     assert_eq!(all_but_the_audit(&r), before);
     let revoked = r
         .run(&["list", "--status", "revoked", "--format", "json"])

@@ -837,3 +837,41 @@ fn item4_errors_on_a_terminal_wrap_without_breaking_a_command() {
         }
     }
 }
+
+/// Item 6 (targets file): an unknown login ID in a targets file is named
+/// with the file and line it is on, in both languages.
+#[test]
+fn item6_an_unknown_login_in_a_targets_file_names_file_and_line() {
+    let r = Registry::demo();
+    r.file("targets.txt", "# this week\nhamako01\n\nghost01\n");
+    let code = code_at(TARO_DEVICE.1, FRIDAY_NIGHT);
+    for (lang, expected) in [
+        (
+            "en",
+            "error: revocation refused for 1 target; nothing was changed\n\
+             error: ghost01 (targets.txt:4): unknown login ID\n",
+        ),
+        (
+            "ja",
+            "error: 1 名の対象を失効できないため、失効しませんでした（何も変更していません）\n\
+             error: ghost01 (targets.txt:4): ログインIDが見つかりません\n",
+        ),
+    ] {
+        Test::on(&r)
+            .args([
+                "--lang",
+                lang,
+                "revoke",
+                "--as",
+                "taro01",
+                "--targets-file",
+                "targets.txt",
+            ])
+            .args(["--otp", &code, "--password-stdin", "--yes"])
+            .stdin(DEMO_PASSWORD)
+            .at(FRIDAY_NIGHT)
+            .status(6)
+            .stderr(expected)
+            .run();
+    }
+}

@@ -152,8 +152,13 @@ pub fn run(
     // last prompt.
     let today = japan_date(ctx.clock.now());
     let mut names = req.targets.clone();
+    // Where each login ID of a targets file is, for a refusal to name.
+    let mut lines = HashMap::new();
     if let Some(file) = &req.targets_file {
-        names.extend(crate::text::read_targets(file, req.encoding)?);
+        for (id, line) in crate::text::read_targets_located(file, req.encoding)? {
+            lines.entry(id.clone()).or_insert(line);
+            names.push(id);
+        }
     }
     let explicit = !names.is_empty() || req.targets_file.is_some() || window.is_some();
     let master = store.read(|tx| require_user(tx, &req.master))?;
@@ -214,7 +219,8 @@ pub fn run(
         let targets = resolve_targets(tx, &names, prefetched, today, kind)?;
         Ok((targets, skipped))
     });
-    let (targets, skipped_expired) = audit_refused_targets(ctx, store, req, kind, looked)?;
+    let looked = audit_refused_targets(ctx, store, req, kind, looked);
+    let (targets, skipped_expired) = located(looked, req, &lines)?;
     if targets.is_empty() && !master.locked {
         if window.is_none() && skipped_expired.is_empty() {
             return Err(Error::usage(Msg::NoTargets));
@@ -437,6 +443,25 @@ fn audit_refused_targets<T>(
         )
     })?;
     looked
+}
+
+/// A refusal whose targets came from a targets file names, for each, the
+/// file and line it came from: `user999 (targets.txt:38): unknown login ID`.
+fn located<T>(looked: Result<T>, req: &RevokeRequest, lines: &HashMap<String, u64>) -> Result<T> {
+    let Some(file) = &req.targets_file else {
+        return looked;
+    };
+    let mut failures = match looked {
+        Err(Error::Targets { failures }) => failures,
+        other => return other,
+    };
+    let file = if file == "-" { "stdin" } else { file.as_str() };
+    for failure in &mut failures {
+        if let Some(line) = lines.get(&failure.login_id) {
+            failure.login_id = format!("{} ({file}:{line})", failure.login_id);
+        }
+    }
+    Err(Error::Targets { failures })
 }
 
 /// Checks every target; any failure refuses the whole revocation, naming
