@@ -1,3 +1,14 @@
+# Login IDs and serials from the registry, for --as, --user and --serial.
+__tokenctl_ids() {
+    local key=$1 db=() i
+    shift
+    for ((i = 1; i < ${#COMP_WORDS[@]} - 1; i++)); do
+        [[ ${COMP_WORDS[i]} == --db ]] && db=(--db "${COMP_WORDS[i+1]}")
+    done
+    "${COMP_WORDS[0]}" "${db[@]}" list --format json "$@" 2>/dev/null |
+        grep -o "\"$key\":\"[^\"]*\"" | cut -d'"' -f4 | sort -u
+}
+
 _tokenctl() {
     local i cur prev opts cmd
     COMPREPLY=()
@@ -1278,14 +1289,14 @@ _tokenctl() {
                     return 0
                     ;;
                 --user)
-                    COMPREPLY=("${cur}")
+                    COMPREPLY=($(compgen -W "$(__tokenctl_ids login_id)" -- "${cur}"))
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o nospace
                     fi
                     return 0
                     ;;
                 --serial)
-                    COMPREPLY=("${cur}")
+                    COMPREPLY=($(compgen -W "$(__tokenctl_ids serial)" -- "${cur}"))
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o nospace
                     fi
@@ -1566,7 +1577,7 @@ _tokenctl() {
                     return 0
                     ;;
                 --as)
-                    COMPREPLY=("${cur}")
+                    COMPREPLY=($(compgen -W "$(__tokenctl_ids login_id --role master)" -- "${cur}"))
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o nospace
                     fi
@@ -1632,14 +1643,14 @@ _tokenctl() {
             fi
             case "${prev}" in
                 --user)
-                    COMPREPLY=("${cur}")
+                    COMPREPLY=($(compgen -W "$(__tokenctl_ids login_id)" -- "${cur}"))
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o nospace
                     fi
                     return 0
                     ;;
                 --serial)
-                    COMPREPLY=("${cur}")
+                    COMPREPLY=($(compgen -W "$(__tokenctl_ids serial)" -- "${cur}"))
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o nospace
                     fi
@@ -1847,7 +1858,7 @@ _tokenctl() {
                     return 0
                     ;;
                 --as)
-                    COMPREPLY=("${cur}")
+                    COMPREPLY=($(compgen -W "$(__tokenctl_ids login_id --role master)" -- "${cur}"))
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o nospace
                     fi
@@ -1949,7 +1960,7 @@ _tokenctl() {
                     return 0
                     ;;
                 --as)
-                    COMPREPLY=("${cur}")
+                    COMPREPLY=($(compgen -W "$(__tokenctl_ids login_id --role master)" -- "${cur}"))
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
                         compopt -o nospace
                     fi

@@ -875,3 +875,37 @@ fn item6_an_unknown_login_in_a_targets_file_names_file_and_line() {
             .run();
     }
 }
+
+/// Brief item 7: bash completes `--as` with the registry's masters,
+/// `--user` with its login IDs and `--serial` with its serials in service
+/// (read with `list`, which needs no key file), from the registry that
+/// `--db` names.
+#[test]
+fn item7_bash_completes_login_ids_and_serials_from_the_registry() {
+    let r = Registry::demo();
+    let script = r.file(
+        "tokenctl.bash",
+        &r.run(&["completions", "bash"]).succeeds().stdout,
+    );
+    let complete = |words: &str, cword: usize| {
+        let test = format!(
+            "source {}\nCOMP_WORDS=({} {words}); COMP_CWORD={cword}\n\
+             _tokenctl \"${{COMP_WORDS[0]}}\" \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\" 2>/dev/null\n\
+             echo \"${{COMPREPLY[*]}}\"",
+            script.display(),
+            bin().display(),
+        );
+        let out = r.shell(r#"exec bash -c "$1""#).arg(&test).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    let db = r.path.display().to_string();
+    assert_eq!(complete(&format!("--db {db} revoke --as ''"), 5), "taro01");
+    assert_eq!(
+        complete(&format!("--db {db} register --user h"), 5),
+        "hamako01"
+    );
+    assert_eq!(
+        complete(&format!("--db {db} list --serial ''"), 5),
+        "23456789 45678909"
+    );
+}

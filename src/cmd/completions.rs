@@ -17,7 +17,8 @@ pub fn run(args: &CompletionsArgs, out: &mut dyn Write) -> Result<()> {
     clap_complete::generate(args.shell, &mut command, "tokenctl", &mut script);
     if args.shell == clap_complete::Shell::Bash {
         let text = String::from_utf8_lossy(&script).into_owned();
-        script = complete_file_positionals(text, &Cli::command()).into_bytes();
+        script =
+            complete_from_registry(complete_file_positionals(text, &Cli::command())).into_bytes();
     }
     Ok(out.write_all(&script)?)
 }
@@ -64,6 +65,52 @@ fn no_file_names_for_values(mut command: clap::Command) -> clap::Command {
         command = command.mut_subcommand(name, no_file_names_for_values);
     }
     command
+}
+
+/// The bash function that lists the login IDs or serials (`$1`, a key of
+/// `list --format json`; further arguments go to `list`) of the registry
+/// the command line names (`--db`), or of the default one: `list` reads
+/// only and needs no key file.
+const IDS_FUNCTION: &str = r#"# Login IDs and serials from the registry, for --as, --user and --serial.
+__tokenctl_ids() {
+    local key=$1 db=() i
+    shift
+    for ((i = 1; i < ${#COMP_WORDS[@]} - 1; i++)); do
+        [[ ${COMP_WORDS[i]} == --db ]] && db=(--db "${COMP_WORDS[i+1]}")
+    done
+    "${COMP_WORDS[0]}" "${db[@]}" list --format json "$@" 2>/dev/null |
+        grep -o "\"$key\":\"[^\"]*\"" | cut -d'"' -f4 | sort -u
+}
+
+"#;
+
+/// Where bash completes a login ID (`--as`, `--user`) or a serial
+/// (`--serial`), the registry's own are offered (clap_complete's static
+/// script can only echo what was typed).
+fn complete_from_registry(script: String) -> String {
+    let echo = "                    COMPREPLY=(\"${cur}\")\n";
+    let mut out = String::from(IDS_FUNCTION);
+    let mut rest = script.as_str();
+    while let Some(at) = rest.find(echo) {
+        let before = &rest[..at];
+        let flag = before.trim_end().rsplit('\n').next().unwrap_or("").trim();
+        let key = match flag {
+            "--as)" => Some("login_id --role master"),
+            "--user)" => Some("login_id"),
+            "--serial)" => Some("serial"),
+            _ => None,
+        };
+        out.push_str(before);
+        match key {
+            Some(key) => out.push_str(&format!(
+                "                    COMPREPLY=($(compgen -W \"$(__tokenctl_ids {key})\" -- \"${{cur}}\"))\n"
+            )),
+            None => out.push_str(echo),
+        }
+        rest = &rest[at + echo.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// clap_complete's bash script offers only options where a command takes a
