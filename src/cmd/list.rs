@@ -130,8 +130,9 @@ pub fn run(ctx: &Context, store: &mut Store, args: &ListArgs, out: &mut dyn Writ
                     widths.keep(3); // serial
                     widths.keep(4); // status
                     // Least needed first: the lock (rare), the role, the
-                    // name, then registrable-at before the expiry date.
-                    widths.drop_first(&[7, 2, 1, 6, 5]);
+                    // name, the expiry date; registrable-at last, as it is
+                    // to be shown wherever a revoked user appears.
+                    widths.drop_first(&[7, 2, 1, 5, 6]);
                     widths.fit(total);
                 }
                 let mut table = StreamTable::start(out, &headers, widths)?;
