@@ -1391,6 +1391,8 @@ Thank you for your cooperation.\n", en_instant(at)) },
     FilterPrompt { count: usize }
         => en: "{count} users are in service, more than fit on the screen. Filter by login ID, name, serial or expiry month (YYYY-MM); empty for all",
            ja: "利用中の利用者が {count} 名で、画面に収まりません。ログインID、利用者名、シリアル番号、有効期限の月（YYYY-MM）で絞り込んでください（空欄ですべて）";
+    /// The short prompt under `FilterPrompt`, which is said once.
+    FilterAsk => en: "Filter", ja: "絞り込み";
     FilterMatchesNone { filter: String }
         => en: "No user in service matches \"{filter}\"; try again.",
            ja: "「{filter}」に一致する利用中の利用者はいません。もう一度入力してください。";

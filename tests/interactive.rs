@@ -735,7 +735,9 @@ fn crowded() -> Registry {
     r
 }
 
-const CROWDED_FILTER_PROMPT: &str = "18 users are in service, more than fit on the screen. Filter by login ID, name, serial or expiry month (YYYY-MM); empty for all: ";
+/// The note before the filter prompt, wrapped at a space on 120 columns.
+const CROWDED_FILTER_NOTE: &str = "18 users are in service, more than fit on the screen. Filter by login ID, name, serial or expiry month (YYYY-MM); empty\r\nfor all\r\n";
+const CROWDED_FILTER_PROMPT: &str = "Filter: ";
 
 #[test]
 fn more_users_than_fit_on_the_terminal_are_filtered_first_then_paged() {
@@ -749,6 +751,7 @@ fn more_users_than_fit_on_the_terminal_are_filtered_first_then_paged() {
             ..Spawn::default()
         },
     );
+    pty.expect(CROWDED_FILTER_NOTE);
     pty.expect(CROWDED_FILTER_PROMPT);
     pty.line("nobody-like-this");
     pty.expect("No user in service matches \"nobody-like-this\"; try again.");
@@ -804,7 +807,9 @@ fn with_lang_ja_the_filter_is_asked_in_japanese_and_an_empty_filter_pages_everyo
             ..Spawn::default()
         },
     );
-    let filter_prompt = "利用中の利用者が 18 名で、画面に収まりません。ログインID、利用者名、シリアル番号、有効期限の月（YYYY-MM）で絞り込んでください（空欄ですべて）: ";
+    // Said once, wrapped to the 120 columns.
+    pty.expect("利用中の利用者が 18 名で、画面に収まりません。ログインID、利用者名、シリアル番号、有効期限の月（YYYY-MM）で絞り込んでく\r\nださい（空欄ですべて）\r\n");
+    let filter_prompt = "絞り込み: ";
     pty.expect(filter_prompt);
     pty.line("該当なし");
     pty.expect("「該当なし」に一致する利用中の利用者はいません。もう一度入力してください。");

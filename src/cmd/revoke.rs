@@ -606,9 +606,15 @@ fn select_interactively(ctx: &Context, store: &Store, today: NaiveDate) -> Resul
 /// it matches, in order.
 fn filtered(ctx: &Context, offered: &[users::ListRow]) -> Result<Vec<usize>> {
     let o = &ctx.out;
-    let prompt = o.t(Msg::FilterPrompt {
+    // Why and how, said once and wrapped to the terminal; the prompt itself
+    // is short, so that it fits on one line and leaves no copy behind.
+    let why = o.t(Msg::FilterPrompt {
         count: offered.len(),
     });
+    for line in crate::output::wrap::wrap(&why, ctx.term.width()) {
+        eprintln!("{line}");
+    }
+    let prompt = o.t(Msg::FilterAsk);
     loop {
         let filter = ctx.term.text(&prompt)?;
         let matched: Vec<usize> = offered
