@@ -909,3 +909,26 @@ fn item7_bash_completes_login_ids_and_serials_from_the_registry() {
         "23456789 45678909"
     );
 }
+
+/// Item 6 (PSKC): `--pskc-key-file` on a container encrypted under a
+/// passphrase names `--pskc-passphrase-file`, in both languages.
+#[test]
+fn item6_a_key_file_on_a_passphrase_container_names_the_passphrase_option() {
+    let r = Registry::init();
+    let container = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/pskc/rfc6030-figure7.pskcxml");
+    let key = r.file("psk.hex", "00112233445566778899aabbccddeeff\n");
+    for lang in ["en", "ja"] {
+        r.run(&[
+            "--lang",
+            lang,
+            "import",
+            "devices",
+            container.to_str().unwrap(),
+            "--pskc-key-file",
+            key.to_str().unwrap(),
+        ])
+        .fails(2)
+        .stderr_has("--pskc-passphrase-file");
+    }
+}
