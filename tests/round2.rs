@@ -932,3 +932,42 @@ fn item6_a_key_file_on_a_passphrase_container_names_the_passphrase_option() {
         .stderr_has("--pskc-passphrase-file");
     }
 }
+
+/// Item 1, as a person sees it: `list` and a revocation's dry run at 80
+/// columns under a PTY, in both languages (snapshots).
+#[test]
+fn item1_snapshots_of_tables_at_80_columns() {
+    let r = Registry::demo();
+    r.revoke_as_taro(&["hamako01"], NOON_FRIDAY);
+    let at = plus(NOON_FRIDAY, 600);
+    for lang in ["en", "ja"] {
+        let mut text = String::new();
+        for args in [
+            vec!["list"],
+            vec!["revoke", "--as", "taro01", "taro01", "--dry-run"],
+        ] {
+            let mut all = vec!["--lang", lang];
+            all.extend(args.iter().copied());
+            let drawn = on_terminal(&r, 80, &at, &all);
+            text.push_str(&format!("=== {}\n{drawn}\n", args.join(" ")));
+        }
+        insta::assert_snapshot!(format!("tables_at_80_{lang}"), text);
+    }
+}
+
+/// Item 4, as a person sees it: a long error wrapped on a 60-column
+/// terminal, in both languages (snapshots).
+#[test]
+fn item4_snapshots_of_an_error_wrapped_at_60_columns() {
+    let r = Registry::demo();
+    r.lock_taro(FRIDAY_NIGHT);
+    for lang in ["en", "ja"] {
+        let drawn = on_terminal(
+            &r,
+            60,
+            FRIDAY_NIGHT,
+            &["--lang", lang, "unlock", "hamako01", "--as", "taro01"],
+        );
+        insta::assert_snapshot!(format!("error_wrapped_at_60_{lang}"), drawn);
+    }
+}
