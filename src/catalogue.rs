@@ -1306,6 +1306,9 @@ Thank you for your cooperation.\n", en_instant(at)) },
         => en: { format!("Not offered, their device has expired (contact the bank, then record its revocation with --bank-reference): {}", list(Lang::En, login_ids)) },
            ja: { format!("有効期限切れのため選択できません（銀行に連絡し、--bank-reference で銀行の失効を記録してください）：{}", list(Lang::Ja, login_ids)) };
     ConfirmKeys => en: "(y/n)", ja: "（y:はい/n:いいえ）";
+    /// Replaces dialoguer's own ` [Page 1/2] `; spaces as it has them.
+    PageMarker { page: usize, pages: usize }
+        => en: " [Page {page}/{pages}] ", ja: " ［{page}/{pages} ページ］ ";
     SelectTargets
         => en: "Select the users whose device to revoke (space to select, enter to confirm)",
            ja: "失効する利用者を選択してください（スペースで選択、Enterで確定）";

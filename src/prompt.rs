@@ -386,13 +386,19 @@ impl Terminal {
         let _ = theme.format_multi_select_prompt_item(&mut item, "", false, false);
         let indent = " ".repeat(dialoguer::console::measure_text_width(&item));
         let prompt = format!("{prompt}\n{indent}{header}");
+        // Drawn through `PageMarker`, which words dialoguer's page marker
+        // (written past the theme, in English) in the user's language.
+        let term = dialoguer::console::Term::read_write_pair(
+            std::io::stdin(),
+            PageMarker { lang: self.lang },
+        );
         answered(
             MultiSelect::with_theme(theme.as_ref())
                 .with_prompt(prompt)
                 .items(items)
                 .max_length(page)
                 .report(false)
-                .interact(),
+                .interact_on(&term),
         )
     }
 
@@ -462,6 +468,52 @@ fn interrupted() {
 
 /// A prompt's result; a read cut short by Ctrl-C ends the program the same
 /// way the signal handler does (whichever thread sees it first).
+/// stderr, with dialoguer's page marker (` [Page 1/2] `, which it writes
+/// itself rather than through the theme) worded in `lang`.
+#[derive(Debug)]
+struct PageMarker {
+    lang: Lang,
+}
+
+impl PageMarker {
+    /// `text` with its ` [Page X/Y] ` in `lang`.
+    fn localised(&self, text: &str) -> Option<String> {
+        let start = text.find(" [Page ")?;
+        let rest = &text[start + " [Page ".len()..];
+        let end = rest.find("] ")?;
+        let (page, pages) = rest[..end].split_once('/')?;
+        let (page, pages) = (page.parse().ok()?, pages.parse().ok()?);
+        let marker = Msg::PageMarker { page, pages }.text(self.lang);
+        Some(format!("{}{marker}{}", &text[..start], &rest[end + 2..]))
+    }
+}
+
+impl std::io::Write for PageMarker {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let shown = std::str::from_utf8(buf)
+            .ok()
+            .and_then(|t| self.localised(t));
+        let mut stderr = std::io::stderr();
+        match shown {
+            Some(text) => stderr.write_all(text.as_bytes())?,
+            None => stderr.write_all(buf)?,
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
+    }
+}
+
+#[cfg(unix)]
+impl std::os::fd::AsRawFd for PageMarker {
+    /// stderr's: the terminal whose size and modes dialoguer asks about.
+    fn as_raw_fd(&self) -> std::os::fd::RawFd {
+        std::io::stderr().as_raw_fd()
+    }
+}
+
 fn answered<T>(result: dialoguer::Result<T>) -> Result<T> {
     match result {
         Ok(value) => Ok(value),

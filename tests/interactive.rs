@@ -818,7 +818,8 @@ fn with_lang_ja_the_filter_is_asked_in_japanese_and_an_empty_filter_pages_everyo
     // Seven rows a page on twelve lines (the prompt, the column names and
     // the notes take the rest): 18 users make three pages.
     pty.expect("失効する利用者を選択してください");
-    pty.expect("[Page 1/3]");
+    // dialoguer's page marker, in Japanese (issue 21, item 5).
+    pty.expect("［1/3 ページ］");
     pty.expect("> [ ] taro01");
     pty.expect("  [ ] u05");
     pty.keys(" ");
