@@ -6,6 +6,8 @@
 KIND:
   list-json  tokenctl `list --format json` vs `sqlite3 -json` (one object per
              line in both; the floor's `locked` is 0/1)
+  devices-json  tokenctl `devices --format json` vs `sqlite3 -json` (the
+             floor's holders are a JSON array in a string)
   box        tokenctl's table vs `sqlite3 -box`: the cells, row by row
   csv        the same CSV records
   dryrun     `revoke --dry-run --format json` vs the floor's `sqlite3 -json`
@@ -66,6 +68,12 @@ def main():
                 r["locked"] = bool(r["locked"])
                 yield r
         return compare(json_lines(ours), fix(json_lines(floor)), "row")
+    if kind == "devices-json":
+        def fix(rows):
+            for r in rows:
+                r["holders"] = json.loads(r["holders"])
+                yield r
+        return compare(json_lines(ours), fix(json_lines(floor)), "device")
     if kind == "box":
         return compare(box_rows(ours), box_rows(floor), "row")
     if kind == "csv":

@@ -45,6 +45,10 @@ complete -c tokenctl -n "__fish_tokenctl_needs_command" -f -a "expiring" -d 'Rep
 complete -c tokenctl -n "__fish_tokenctl_needs_command" -f -a "notices" -d 'Notices for users whose device was revoked and who have not registered a new one yet'
 complete -c tokenctl -n "__fish_tokenctl_needs_command" -f -a "dispose-note" -d 'Disposal notice for devices out of use; optionally record disposal'
 complete -c tokenctl -n "__fish_tokenctl_needs_command" -f -a "otp" -d 'Print the code a (simulated) device shows now or at --at'
+complete -c tokenctl -n "__fish_tokenctl_needs_command" -f -a "devices" -d 'Every device the registry knows: state, holders, expiry, clock offset'
+complete -c tokenctl -n "__fish_tokenctl_needs_command" -f -a "history" -d 'What happened to a user\'s devices, or to a device, in time order'
+complete -c tokenctl -n "__fish_tokenctl_needs_command" -f -a "identify" -d 'Find the devices that show CODE now (e.g. a device handed back)'
+complete -c tokenctl -n "__fish_tokenctl_needs_command" -f -a "resync" -d 'Learn a device\'s clock error anew from two consecutive codes'
 complete -c tokenctl -n "__fish_tokenctl_needs_command" -f -a "audit" -d 'Show the append-only audit log, newest first'
 complete -c tokenctl -n "__fish_tokenctl_needs_command" -f -a "unlock" -d 'Clear a login\'s lockout, signed by another master (or --recovery)'
 complete -c tokenctl -n "__fish_tokenctl_needs_command" -f -a "check" -d 'Verify the registry: SQLite\'s checks, invariants, every row and mark, secrets, audit chain, witness'
@@ -167,6 +171,7 @@ ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l password-stdin -d 'Read the password from stdin'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l dry-run -d 'Show what would be revoked; needs no credentials and changes nothing'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l yes -d 'Do not ask for confirmation'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l lost -d 'With --bank-reference: the device was lost; it is recorded as lost and never offered for disposal (every holder must be revoked)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -219,6 +224,7 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -l all -
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -s h -l help -d 'Print help'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -l clock-offset -d 'The code the device shows when its clock is off by this much (+95s, -3m, +1h): a drifted device, for training and tests' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -l at -d 'The instant to compute the code for (RFC 3339)' -r -f
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
@@ -230,6 +236,64 @@ ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -s h -l help -d 'Print help'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand devices" -l state -d 'Only devices in this state' -r -f -a "in-stock\t''
+in-service\t''
+out-of-use\t''
+disposed\t''
+lost\t''
+expired\t''"
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand devices" -l expiring-within -d 'Only devices not yet expired whose expiry date falls within this window (30d, 4w, 30日, 4週, 1か月)' -r -f
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand devices" -l serial -d 'Only this device' -r -f
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand devices" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand devices" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand devices" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand devices" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
+ja\t''"
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand devices" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand devices" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand devices" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand history" -l user -d 'The history of this user\'s devices' -r -f
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand history" -l serial -d 'The history of this device' -r -f
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand history" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand history" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand history" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand history" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
+ja\t''"
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand history" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand history" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand history" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand identify" -l state -d 'Only devices in this state' -r -f -a "in-stock\t''
+in-service\t''
+out-of-use\t''
+disposed\t''
+lost\t''
+expired\t''"
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand identify" -l otp -d 'The code the device in hand shows now' -r -f
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand identify" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand identify" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand identify" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand identify" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
+ja\t''"
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand identify" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand identify" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand identify" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand resync" -l otp -d 'Two consecutive codes the device shows, in order: --otp CODE1 --otp CODE2 (prompted on a TTY when missing)' -r -f
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand resync" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand resync" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand resync" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand resync" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
+ja\t''"
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand resync" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand resync" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand resync" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l action -d 'Only rows of this action (e.g. revoke, register, unlock)' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l limit -d 'Show at most N rows' -r -f
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l actor -d 'Only rows of this actor (a login ID, or os:ACCOUNT)' -r -f
@@ -245,6 +309,7 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l excel -d 'Wi
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l password-file -d 'Read the password from a file' -r -F
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l serial -d 'A device locked after five failed resynchronisations while no one held it (instead of a login)' -r -f
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l as -d 'The master who signs the unlock with their password and code' -r -f
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l otp -d 'The current code of the signing master\'s device' -r -f
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
@@ -334,25 +399,29 @@ ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand demo" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand demo" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand demo" -s h -l help -d 'Print help'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp audit unlock check backup restore rekey completions man demo help" -f -a "init" -d 'Create the registry (refuses to overwrite one)'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp audit unlock check backup restore rekey completions man demo help" -f -a "import" -d 'Import users (CSV) or the bank\'s delivery of devices (CSV or PSKC)'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp audit unlock check backup restore rekey completions man demo help" -f -a "passwd" -d 'Set a master user\'s confirmation password'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp audit unlock check backup restore rekey completions man demo help" -f -a "list" -d 'List users with their device and OTP status'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp audit unlock check backup restore rekey completions man demo help" -f -a "revoke" -d 'Revoke the devices of one or many users, as a master user'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp audit unlock check backup restore rekey completions man demo help" -f -a "register" -d 'Register a device for a user, with its serial and current code'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp audit unlock check backup restore rekey completions man demo help" -f -a "expiring" -d 'Report in-service devices expiring soon or already expired (for cron)'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp audit unlock check backup restore rekey completions man demo help" -f -a "notices" -d 'Notices for users whose device was revoked and who have not registered a new one yet'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp audit unlock check backup restore rekey completions man demo help" -f -a "dispose-note" -d 'Disposal notice for devices out of use; optionally record disposal'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp audit unlock check backup restore rekey completions man demo help" -f -a "otp" -d 'Print the code a (simulated) device shows now or at --at'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp audit unlock check backup restore rekey completions man demo help" -f -a "audit" -d 'Show the append-only audit log, newest first'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp audit unlock check backup restore rekey completions man demo help" -f -a "unlock" -d 'Clear a login\'s lockout, signed by another master (or --recovery)'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp audit unlock check backup restore rekey completions man demo help" -f -a "check" -d 'Verify the registry: SQLite\'s checks, invariants, every row and mark, secrets, audit chain, witness'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp audit unlock check backup restore rekey completions man demo help" -f -a "backup" -d 'Copy the registry (consistent while others write), verified; the key is not in it'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp audit unlock check backup restore rekey completions man demo help" -f -a "restore" -d 'Put back a verified backup of this registry (the replaced file is kept)'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp audit unlock check backup restore rekey completions man demo help" -f -a "rekey" -d 'Rotate the registry key: re-seal every secret and re-MAC every row under a new key file'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp audit unlock check backup restore rekey completions man demo help" -f -a "completions" -d 'Print shell completions'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp audit unlock check backup restore rekey completions man demo help" -f -a "man" -d 'Print the man page (roff)'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp audit unlock check backup restore rekey completions man demo help" -f -a "demo" -d 'Walk through the whole procedure on a throw-away registry'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp audit unlock check backup restore rekey completions man demo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp devices history identify resync audit unlock check backup restore rekey completions man demo help" -f -a "init" -d 'Create the registry (refuses to overwrite one)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp devices history identify resync audit unlock check backup restore rekey completions man demo help" -f -a "import" -d 'Import users (CSV) or the bank\'s delivery of devices (CSV or PSKC)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp devices history identify resync audit unlock check backup restore rekey completions man demo help" -f -a "passwd" -d 'Set a master user\'s confirmation password'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp devices history identify resync audit unlock check backup restore rekey completions man demo help" -f -a "list" -d 'List users with their device and OTP status'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp devices history identify resync audit unlock check backup restore rekey completions man demo help" -f -a "revoke" -d 'Revoke the devices of one or many users, as a master user'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp devices history identify resync audit unlock check backup restore rekey completions man demo help" -f -a "register" -d 'Register a device for a user, with its serial and current code'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp devices history identify resync audit unlock check backup restore rekey completions man demo help" -f -a "expiring" -d 'Report in-service devices expiring soon or already expired (for cron)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp devices history identify resync audit unlock check backup restore rekey completions man demo help" -f -a "notices" -d 'Notices for users whose device was revoked and who have not registered a new one yet'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp devices history identify resync audit unlock check backup restore rekey completions man demo help" -f -a "dispose-note" -d 'Disposal notice for devices out of use; optionally record disposal'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp devices history identify resync audit unlock check backup restore rekey completions man demo help" -f -a "otp" -d 'Print the code a (simulated) device shows now or at --at'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp devices history identify resync audit unlock check backup restore rekey completions man demo help" -f -a "devices" -d 'Every device the registry knows: state, holders, expiry, clock offset'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp devices history identify resync audit unlock check backup restore rekey completions man demo help" -f -a "history" -d 'What happened to a user\'s devices, or to a device, in time order'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp devices history identify resync audit unlock check backup restore rekey completions man demo help" -f -a "identify" -d 'Find the devices that show CODE now (e.g. a device handed back)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp devices history identify resync audit unlock check backup restore rekey completions man demo help" -f -a "resync" -d 'Learn a device\'s clock error anew from two consecutive codes'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp devices history identify resync audit unlock check backup restore rekey completions man demo help" -f -a "audit" -d 'Show the append-only audit log, newest first'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp devices history identify resync audit unlock check backup restore rekey completions man demo help" -f -a "unlock" -d 'Clear a login\'s lockout, signed by another master (or --recovery)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp devices history identify resync audit unlock check backup restore rekey completions man demo help" -f -a "check" -d 'Verify the registry: SQLite\'s checks, invariants, every row and mark, secrets, audit chain, witness'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp devices history identify resync audit unlock check backup restore rekey completions man demo help" -f -a "backup" -d 'Copy the registry (consistent while others write), verified; the key is not in it'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp devices history identify resync audit unlock check backup restore rekey completions man demo help" -f -a "restore" -d 'Put back a verified backup of this registry (the replaced file is kept)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp devices history identify resync audit unlock check backup restore rekey completions man demo help" -f -a "rekey" -d 'Rotate the registry key: re-seal every secret and re-MAC every row under a new key file'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp devices history identify resync audit unlock check backup restore rekey completions man demo help" -f -a "completions" -d 'Print shell completions'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp devices history identify resync audit unlock check backup restore rekey completions man demo help" -f -a "man" -d 'Print the man page (roff)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp devices history identify resync audit unlock check backup restore rekey completions man demo help" -f -a "demo" -d 'Walk through the whole procedure on a throw-away registry'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and not __fish_seen_subcommand_from init import passwd list revoke register expiring notices dispose-note otp devices history identify resync audit unlock check backup restore rekey completions man demo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "users" -d 'CSV login_id,name,role,otp_required[,serial]'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "devices" -d 'The bank\'s delivery: CSV serial,secret,expires[,digits,period,algorithm], or a PSKC key container (RFC 6030, recognised by its content)'

@@ -314,6 +314,11 @@ catalogue! {
     LabelExpires => en: "Device expires", ja: "パスワード生成機有効期限";
     LabelRegistrableAt => en: "Registrable at", ja: "利用登録可能日時";
     LabelLocked => en: "Locked", ja: "ロック";
+    LabelDeviceState => en: "State", ja: "状態";
+    LabelHolders => en: "Holders", ja: "利用者";
+    LabelClockOffset => en: "Clock offset", ja: "時計のずれ";
+    LabelLastUsed => en: "Last code accepted", ja: "最終認証日時";
+    LabelDelivered => en: "Delivered", ja: "納品日時";
     LabelDaysLeft => en: "Days left", ja: "残り日数";
     LabelSharedWith => en: "Shared with", ja: "共有者";
     LabelAt => en: "At", ja: "日時";
@@ -322,6 +327,8 @@ catalogue! {
     LabelTargets => en: "Targets", ja: "対象";
     LabelOutcome => en: "Outcome", ja: "結果";
     LabelDetail => en: "Detail", ja: "詳細";
+    LabelEvent => en: "Event", ja: "出来事";
+    LabelBy => en: "By", ja: "実施者";
     LabelClock => en: "Clock", ja: "時計";
 
     NothingToDispose
@@ -370,6 +377,7 @@ catalogue! {
     ActionUpgrade => en: "upgrade", ja: "レジストリの更新";
     ActionRestore => en: "restore", ja: "バックアップからの復元";
     ActionRekey => en: "rekey", ja: "鍵の交換";
+    ActionResync => en: "resync", ja: "時計の再同期";
     OutcomeOk => en: "ok", ja: "成功";
     OutcomeFailed => en: "failed", ja: "失敗";
     OutcomeRefused => en: "refused", ja: "拒否";
@@ -394,6 +402,9 @@ catalogue! {
     NotAnInstant { quoted: Quoted }
         => en: { format!("{} is not an RFC 3339 instant like 2026-11-24T08:10:00+09:00", quoted.en()) },
            ja: { format!("{} は RFC 3339 形式の日時ではありません（例：2026-11-24T08:10:00+09:00）", quoted.ja()) };
+    NotAClockOffset { quoted: Quoted }
+        => en: { format!("{} is not a clock offset like +95s, -3m or +1h", quoted.en()) },
+           ja: { format!("{} は時計のずれの形式ではありません（例：+95s、-3m、+1h）", quoted.ja()) };
     CausedBy { cause: String } => en: "caused by: {cause}", ja: "原因：{cause}";
     Cancelled => en: "cancelled; nothing was changed", ja: "取り消しました。何も変更していません";
     PromptFailed { detail: String }
@@ -424,6 +435,33 @@ catalogue! {
     Locked { login_id: String }
         => en: "{login_id} is locked after repeated failed verifications; another master must run `tokenctl unlock {login_id} --as MASTER`, or, when no master can sign, `tokenctl unlock {login_id} --recovery` with the key file",
            ja: "{login_id} は認証の失敗が続いたためロックされています。別のマスターユーザが `tokenctl unlock {login_id} --as MASTER` を実行してください（署名できるマスターユーザがいないときは、鍵ファイルのある端末で `tokenctl unlock {login_id} --recovery`）";
+    ClockDrifted { serial: String, minutes: u64 }
+        => en: "device {serial} shows codes of a clock off by about {minutes} minute(s); if it is the right device, run `tokenctl resync {serial}` with two consecutive codes",
+           ja: "パスワード生成機 {serial} の時計が約 {minutes} 分ずれているようです。正しい生成機であれば、連続する 2 つのワンタイムパスワードで `tokenctl resync {serial}` を実行してください";
+    DeviceLocked { serial: String }
+        => en: "device {serial} is locked after repeated failed resynchronisations; a master must run `tokenctl unlock --serial {serial} --as MASTER`",
+           ja: "パスワード生成機 {serial} は再同期の失敗が続いたためロックされています。マスターユーザが `tokenctl unlock --serial {serial} --as MASTER` を実行してください";
+    DeviceLockedNow { serial: String }
+        => en: "device {serial} is now locked; a master must run `tokenctl unlock --serial {serial} --as MASTER`",
+           ja: "パスワード生成機 {serial} はロックされました。マスターユーザが `tokenctl unlock --serial {serial} --as MASTER` を実行してください";
+    DeviceUnlocked { serial: String, actor: String }
+        => en: "Unlocked device {serial} (by {actor}); it may be resynchronised again.",
+           ja: "パスワード生成機 {serial} のロックを解除しました（{actor}）。再同期できます。";
+    DeviceWasNotLocked { serial: String }
+        => en: "Device {serial} was not locked; its count of failed resynchronisations was reset.",
+           ja: "パスワード生成機 {serial} はロックされていませんでした。再同期の失敗回数をリセットしました。";
+    ResyncTwoCodes
+        => en: "resync takes two codes: --otp CODE1 --otp CODE2",
+           ja: "resync には 2 つのワンタイムパスワードを指定します：--otp CODE1 --otp CODE2";
+    ResyncGone { serial: String }
+        => en: "device {serial} is disposed of or lost; its clock is not resynchronised",
+           ja: "パスワード生成機 {serial} は廃棄済みまたは紛失のため、時計を再同期しません";
+    Resynced { serial: String, before: i64, after: i64, at: DateTime<Utc> }
+        => en: { format!("Resynchronised device {serial} at {}: its clock offset was {before:+} s and is now {after:+} s; both codes are used up.", en_instant(at)) },
+           ja: { format!("パスワード生成機 {serial} の時計を {} に再同期しました。ずれは {before:+} 秒から {after:+} 秒になりました。入力した 2 つの値は使用済みです。", ja_instant(at)) };
+    ResyncNoPair { serial: String }
+        => en: "no two consecutive codes of device {serial} within 24 hours of its clock match the codes given; enter two codes the device shows one after the other",
+           ja: "パスワード生成機 {serial} の時計の前後 24 時間に、入力された 2 つのワンタイムパスワードが連続して表示される時刻はありません。生成機に続けて表示される 2 つの値を入力してください";
     LockedNow { login_id: String }
         => en: "{login_id} is now locked; another master must run `tokenctl unlock {login_id} --as MASTER`, or, when no master can sign, `tokenctl unlock {login_id} --recovery` with the key file",
            ja: "{login_id} はロックされました。別のマスターユーザが `tokenctl unlock {login_id} --as MASTER` を実行してください（署名できるマスターユーザがいないときは、鍵ファイルのある端末で `tokenctl unlock {login_id} --recovery`）";
@@ -480,6 +518,18 @@ catalogue! {
     NotYetReplaced { serial: String, former_users: Vec<String>, expires: NaiveDate }
         => en: { format!("device {serial} is not out of use yet: {} revoked it but has not registered a new device; it goes out of use once replaced, or after it expires on {}", list(Lang::En, former_users), en_date(expires)) },
            ja: { format!("パスワード生成機 {serial} はまだ使用終了ではありません：{} が失効後、新しい生成機を登録していません（登録後、または{}の有効期限後に使用終了になります）", list(Lang::Ja, former_users), ja_date(expires)) };
+    DeviceLostNotDisposable { serial: String }
+        => en: "device {serial} was lost (the bank revoked it as lost); there is nothing to dispose of",
+           ja: "パスワード生成機 {serial} は紛失しています（銀行が紛失として失効しました）。廃棄の対象ではありません";
+    LostNotRegistrable { serial: String }
+        => en: "device {serial} was lost (the bank revoked it as lost); it cannot be registered",
+           ja: "パスワード生成機 {serial} は紛失しています（銀行が紛失として失効しました）。利用登録できません";
+    LostStillHeld { serial: String, login_id: String }
+        => en: "device {serial} cannot be recorded as lost while {login_id} still holds it: revoke every holder of a lost device together",
+           ja: "{login_id} が利用中のため、パスワード生成機 {serial} を紛失として記録できません。紛失した生成機の利用者をまとめて失効してください";
+    LostNeedsBankReference
+        => en: "--lost records a revocation the bank carried out: give its --bank-reference",
+           ja: "--lost は銀行が行った失効を記録します。--bank-reference を指定してください";
     NeverUsed { serial: String }
         => en: "device {serial} is not out of use: it has never been registered and has not expired",
            ja: "パスワード生成機 {serial} は未使用で、有効期限も切れていません";
@@ -581,6 +631,9 @@ catalogue! {
     RegistryUpgraded { from: u32, to: u32 }
         => en: "note: the registry was upgraded from schema {from} to {to}: every secret sealed and every row authenticated under the key",
            ja: "注意：レジストリをスキーマ {from} から {to} に更新しました。秘密情報をすべて暗号化し、すべての行を鍵で認証しました";
+    RegistryUpgradedClocks { from: u32, to: u32 }
+        => en: "note: the registry was upgraded from schema {from} to {to}: devices keep their clock offsets, and every row was authenticated anew under the key",
+           ja: "注意：レジストリをスキーマ {from} から {to} に更新しました。パスワード生成機の時計のずれを記録できるようにし、すべての行を鍵で認証し直しました";
     LegacyUnderGuardingKey { version: u32, key: String }
         => en: "this registry is from before registry IDs (schema {version}) and nothing in it is tied to one registry, but the key file {key} already guards a current registry: it cannot be told from a file forged from pieces. If it is a registry of your own not yet upgraded, run one command with TOKENCTL_UPGRADE_LEGACY=1",
            ja: "このレジストリはレジストリIDより前のもの（スキーマ {version}）で、どのレジストリのものかを示す認証がありません。一方、鍵ファイル {key} はすでに現行のレジストリを保護しています。寄せ集めで偽造されたファイルと区別できません。まだ更新していない自分のレジストリであれば、TOKENCTL_UPGRADE_LEGACY=1 を付けてコマンドを一度実行してください";
@@ -590,6 +643,12 @@ catalogue! {
     FindingHoldersDiffer { serial: String, counted: i64, found: i64 }
         => en: "device {serial} counts {counted} holder(s), but {found} user(s) hold it",
            ja: "パスワード生成機 {serial} の保有者数は {counted} ですが、保有している利用者は {found} 名です";
+    FindingDeviceLockedEarly { serial: String, failures: i64 }
+        => en: "device {serial} is locked after {failures} failed resynchronisation(s), not 5",
+           ja: "パスワード生成機 {serial} は再同期の失敗 {failures} 回でロックされています（5 回ではありません）";
+    FindingLostHeld { serial: String }
+        => en: "device {serial} is recorded as lost but is held in service",
+           ja: "パスワード生成機 {serial} は紛失として記録されていますが、利用中です";
     WrittenUnverified { table: String, id: i64 }
         => en: "{table} row {id} was about to be written without being verified first (a fault of tokenctl); nothing was written",
            ja: "{table} の行 {id} を検証せずに書き込もうとしました（tokenctl の不具合）。何も書き込んでいません";
@@ -883,6 +942,11 @@ catalogue! {
            ja: "新しいパスワードにログインIDは使えません";
     CodePrompt { serial: String }
         => en: "Code shown by device {serial}", ja: "パスワード生成機 {serial} のワンタイムパスワード";
+    ResyncFirstPrompt { serial: String }
+        => en: "A code shown by device {serial}", ja: "パスワード生成機 {serial} に表示されている値";
+    ResyncSecondPrompt { serial: String }
+        => en: "The next code it shows (wait for it to change)",
+           ja: "次に表示される値（表示が変わるのを待ってください）";
     PasswordPrompt { login_id: String }
         => en: "Confirmation password of {login_id}", ja: "{login_id} の確認用パスワード";
     CodeDigitsOnly { digits: u8 }
@@ -1041,6 +1105,39 @@ catalogue! {
 
     // ---- list, expiring ----
     NoUsersMatch => en: "No users match.", ja: "該当する利用者はいません。";
+    NoDeviceShows { code: String }
+        => en: "no device shows {code} now (within one step of its learned clock)",
+           ja: "いま {code} を表示しているパスワード生成機はありません（学習した時計の前後 1 ステップ以内）";
+    NoEvents => en: "Nothing has happened yet.", ja: "記録された出来事はありません。";
+    HistoryNeedsSubject
+        => en: "history needs --user LOGIN_ID or --serial SERIAL",
+           ja: "history には --user LOGIN_ID または --serial SERIAL を指定してください";
+    HistoryExpires { expires: String }
+        => en: "usable through {expires}", ja: "有効期限 {expires}";
+    HistoryRegistrableAt { at: DateTime<Utc> }
+        => en: { format!("registrable at {}", en_instant(at)) },
+           ja: { format!("利用登録可能日時 {}", ja_instant(at)) };
+    HistoryBankReference { reference: String }
+        => en: "bank reference {reference}", ja: "銀行の受付番号 {reference}";
+    HistoryBankReferenceAt { reference: String, at: DateTime<Utc> }
+        => en: { format!("bank reference {reference}; registrable at {}", en_instant(at)) },
+           ja: { format!("銀行の受付番号 {reference}、利用登録可能日時 {}", ja_instant(at)) };
+    HistoryEventName { event: String }
+        => en: { event.replace('-', " ") },
+           ja: { match event.as_str() {
+                "delivered" => "納品", "registered" => "利用登録", "revoked" => "失効",
+                "bank-revoked" => "銀行による失効", "resynced" => "時計の再同期",
+                "lost" => "紛失", "disposed" => "廃棄", other => return format!("不明な出来事（{other}）") }.to_string() };
+    NoDevicesMatch => en: "No devices match.", ja: "該当するパスワード生成機はありません。";
+    DeviceStateName { state: String }
+        => en: { state.replace('-', " ") },
+           ja: { match state.as_str() {
+                "in-stock" => "在庫", "in-service" => "サービス利用中", "out-of-use" => "使用終了",
+                "disposed" => "廃棄済み", "lost" => "紛失", "expired" => "有効期限切れ",
+                other => return format!("不明な状態（{other}）") }.to_string() };
+    CellSeconds { seconds: i64 }
+        => en: { if *seconds == 0 { "0".to_string() } else { format!("{seconds:+} s") } },
+           ja: { if *seconds == 0 { "0".to_string() } else { format!("{seconds:+}秒") } };
     ExpiringExpiredNote
         => en: "Expired devices can no longer be revoked by the organisation: only the bank can revoke them. Contact the bank, then record its revocation with `tokenctl revoke --as MASTER LOGIN_ID --bank-reference REF`.",
            ja: "有効期限を過ぎたパスワード生成機は団体では失効できません（失効できるのは銀行のみです）。銀行にご連絡のうえ、銀行による失効を `tokenctl revoke --as MASTER LOGIN_ID --bank-reference REF` で記録してください。";
@@ -1357,6 +1454,15 @@ Thank you for your cooperation.\n", en_instant(at)) },
     DemoUsersNote
         => en: "Devices 23456789 and 45678909 expire on 30 December; the bank has delivered new ones.",
            ja: "パスワード生成機 23456789 と 45678909 は12月30日に有効期限を迎えます。銀行から新しい生成機が届いています。";
+    DemoDriftHeading
+        => en: "taro01's device has drifted: the code is refused, with a hint",
+           ja: "taro01 のパスワード生成機の時計がずれている：ワンタイムパスワードが拒否され、ヒントが表示される";
+    DemoDriftNote
+        => en: "Device clocks drift over the years; this one now runs 7 minutes fast. tokenctl learns each device's offset from the codes it accepts, but 7 minutes is beyond one step either side. The failure still counts toward the lockout.",
+           ja: "パスワード生成機の時計は年月とともにずれます。この生成機は 7 分進んでいます。tokenctl は受け付けた値から生成機ごとのずれを学習しますが、7 分は前後 1 ステップの範囲を超えています。この失敗もロックの回数に数えられます。";
+    DemoResyncNote
+        => en: "Two consecutive codes of the device resynchronise its clock; both are used up, and the next code signs.",
+           ja: "生成機に続けて表示される 2 つの値で時計を再同期します。2 つとも使用済みとなり、次の値で署名できます。";
     DemoRevokeHeading
         => en: "Master taro01 revokes hamako01's device on Friday night",
            ja: "マスターユーザ taro01 が金曜日の夜に hamako01 のパスワード生成機を失効";

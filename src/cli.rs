@@ -11,9 +11,22 @@ use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum, ValueHint};
 
 use crate::output::{Format, Lang};
+use crate::rules::inventory::DeviceState;
 use crate::rules::status::{Role, Status};
 use crate::store::Access;
 use crate::text::{BadValue, DurationError, Encoding};
+
+/// The end of `--help`: the exit codes (from `exit::EXIT_CODES`) and examples.
+fn after_help() -> String {
+    format!(
+        "{}\n\n\
+Examples:\n  tokenctl --db my.db init --demo\n  tokenctl list --status revoked\n  \
+tokenctl revoke --as taro01 --expiring-within 30d --dry-run\n  \
+tokenctl expiring --within 30d --exit-code\n\n\
+`tokenctl man` prints the manual: the rules, the environment, the files.",
+        crate::exit::help_text()
+    )
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -27,14 +40,7 @@ TOKENCTL_NOW (an RFC 3339 instant) fixes the clock: for every command on a simul
 registry (init --simulation, init --demo); on a live registry only for commands that change \
 nothing (list, expiring, dispose-note without --mark-disposed, audit, check, notices, \
 revoke --dry-run), and any other command refuses to run with it set.",
-    after_help = "Exit codes: 0 done, 1 other failure, 2 usage or malformed input, \
-3 verification failed, 4 locked, 5 too early, 6 not found, 7 refused by a rule, \
-8 registry or key file unusable (or another writer won: try again), 9 `check` found \
-the registry altered, 10 `expiring --exit-code` found devices.\n\n\
-Examples:\n  tokenctl --db my.db init --demo\n  tokenctl list --status revoked\n  \
-tokenctl revoke --as taro01 --expiring-within 30d --dry-run\n  \
-tokenctl expiring --within 30d --exit-code\n\n\
-`tokenctl man` prints the manual: the rules, the environment, the files."
+    after_help = after_help()
 )]
 pub struct Cli {
     /// The registry file [env: TOKENCTL_DB] [default: registry.db in the
@@ -161,6 +167,50 @@ pub enum Command {
         after_help = "Examples:\n  tokenctl otp 56789012\n  tokenctl otp 56789012 --at 2026-11-24T08:10:00+09:00 --format json"
     )]
     Otp(OtpArgs),
+    /// Every device the registry knows: state, holders, expiry, clock offset
+    ///
+    /// States: in-stock (delivered, never registered), in-service (held by
+    /// at least one user), out-of-use (registered once, held by no one),
+    /// expired (past its expiry date, held or not), lost (revoked by the
+    /// bank as lost), disposed. The first that applies, in the order
+    /// disposed, lost, expired, in-service, out-of-use, in-stock.
+    #[command(
+        after_help = "Examples:\n  tokenctl devices\n  tokenctl devices --state in-stock\n  tokenctl devices --expiring-within 60d --format csv --excel > devices.csv\n  tokenctl devices --serial 56789012 --format json"
+    )]
+    Devices(DevicesArgs),
+    /// What happened to a user's devices, or to a device, in time order
+    ///
+    /// Delivered, registered, revoked (by whom; from when the user may
+    /// register again), revoked by the bank (its reference),
+    /// resynchronised, lost, marked disposed.
+    #[command(
+        after_help = "Examples:\n  tokenctl history --serial 45678909\n  tokenctl history --user hamako01 --format json"
+    )]
+    History(HistoryArgs),
+    /// Find the devices that show CODE now (e.g. a device handed back)
+    ///
+    /// Each device's code of now, within one step either side of its learned
+    /// clock offset, is compared with CODE; the serials of those that show
+    /// it are printed (exit 6 when none does). Nothing is recorded and no
+    /// code is used up.
+    #[command(
+        after_help = "Examples:\n  tokenctl identify --otp 123456\n  tokenctl identify --otp 123456 --state out-of-use"
+    )]
+    Identify(IdentifyArgs),
+    /// Learn a device's clock error anew from two consecutive codes
+    ///
+    /// Devices' clocks drift over the years. tokenctl learns each device's
+    /// offset from every code it accepts; when a device has drifted beyond
+    /// that (a code fails and the message says the clock seems off),
+    /// resync finds the two consecutive steps within 24 hours of the
+    /// device's learned clock that show CODE1 then CODE2, sets the offset
+    /// there and consumes both codes. A failure counts toward the lockout
+    /// of the device's holder (or of the device itself when no one holds
+    /// it: five lock it until `unlock --serial`).
+    #[command(
+        after_help = "Examples:\n  tokenctl resync 23456789                      # asks for two codes\n  tokenctl resync 23456789 --otp 123456 --otp 654321 --format json"
+    )]
+    Resync(ResyncArgs),
     /// Show the append-only audit log, newest first
     #[command(
         after_help = "Examples:\n  tokenctl audit --limit 20\n  tokenctl audit --action revoke --since 2026-11-01T00:00:00+09:00\n  tokenctl --lang ja audit --actor taro01"
@@ -168,7 +218,7 @@ pub enum Command {
     Audit(AuditArgs),
     /// Clear a login's lockout, signed by another master (or --recovery)
     #[command(
-        after_help = "Examples:\n  tokenctl unlock hamako01 --as taro01 --otp 123456 --password-file pw\n  tokenctl unlock taro01 --recovery --yes --format json"
+        after_help = "Examples:\n  tokenctl unlock hamako01 --as taro01 --otp 123456 --password-file pw\n  tokenctl unlock taro01 --recovery --yes --format json\n  tokenctl unlock --serial 56789012 --as taro01   # a device locked by failed resyncs"
     )]
     Unlock(UnlockArgs),
     /// Verify the registry: SQLite's checks, invariants, every row and mark, secrets, audit chain, witness
@@ -337,6 +387,22 @@ impl From<StatusFilter> for Status {
     }
 }
 
+/// The role to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleFilter {
+    Master,
+    General,
+}
+
+impl From<RoleFilter> for Role {
+    fn from(r: RoleFilter) -> Role {
+        match r {
+            RoleFilter::Master => Role::Master,
+            RoleFilter::General => Role::General,
+        }
+    }
+}
+
 #[derive(Debug, Default, Args)]
 pub struct ListArgs {
     /// Only users with this OTP status
@@ -344,7 +410,7 @@ pub struct ListArgs {
     pub status: Option<StatusFilter>,
     /// Only users with this role
     #[arg(long, value_enum, value_name = "R")]
-    pub role: Option<Role>,
+    pub role: Option<RoleFilter>,
     /// Only this login ID
     #[arg(long, value_name = "ID", value_parser = typed)]
     pub user: Option<String>,
@@ -398,6 +464,10 @@ pub struct RevokeArgs {
     /// Record a revocation the bank carried out, with the bank's reference
     #[arg(long, value_name = "REF")]
     pub bank_reference: Option<String>,
+    /// With --bank-reference: the device was lost; it is recorded as lost
+    /// and never offered for disposal (every holder must be revoked)
+    #[arg(long, requires = "bank_reference")]
+    pub lost: bool,
     /// When the bank revoked (RFC 3339; default now; never in the future)
     #[arg(long, value_name = "RFC3339", requires = "bank_reference", value_parser = instant)]
     pub revoked_at: Option<DateTime<Utc>>,
@@ -451,6 +521,80 @@ pub struct OtpArgs {
     /// The instant to compute the code for (RFC 3339)
     #[arg(long, value_name = "RFC3339", value_parser = instant)]
     pub at: Option<DateTime<Utc>>,
+    /// The code the device shows when its clock is off by this much
+    /// (+95s, -3m, +1h): a drifted device, for training and tests
+    #[arg(long, value_name = "DURATION", value_parser = clock_offset, allow_hyphen_values = true)]
+    pub clock_offset: Option<i64>,
+}
+
+/// A device state to select (`devices`, `identify`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StateFilter {
+    InStock,
+    InService,
+    OutOfUse,
+    Disposed,
+    Lost,
+    Expired,
+}
+
+impl From<StateFilter> for DeviceState {
+    fn from(s: StateFilter) -> DeviceState {
+        match s {
+            StateFilter::InStock => DeviceState::InStock,
+            StateFilter::InService => DeviceState::InService,
+            StateFilter::OutOfUse => DeviceState::OutOfUse,
+            StateFilter::Disposed => DeviceState::Disposed,
+            StateFilter::Lost => DeviceState::Lost,
+            StateFilter::Expired => DeviceState::Expired,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct DevicesArgs {
+    /// Only devices in this state
+    #[arg(long, value_enum, value_name = "STATE")]
+    pub state: Option<StateFilter>,
+    /// Only devices not yet expired whose expiry date falls within this
+    /// window (30d, 4w, 30日, 4週, 1か月)
+    #[arg(long, value_name = "DUR", value_parser = window)]
+    pub expiring_within: Option<u32>,
+    /// Only this device
+    #[arg(long, value_name = "S", value_parser = typed)]
+    pub serial: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct HistoryArgs {
+    /// The history of this user's devices
+    #[arg(long, value_name = "LOGIN_ID", value_parser = typed)]
+    pub user: Option<String>,
+    /// The history of this device
+    #[arg(long, value_name = "SERIAL", value_parser = typed)]
+    pub serial: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct IdentifyArgs {
+    /// The code the device in hand shows now
+    #[arg(long, value_name = "CODE", value_parser = typed)]
+    pub otp: String,
+    /// Only devices in this state
+    #[arg(long, value_enum, value_name = "STATE")]
+    pub state: Option<StateFilter>,
+}
+
+#[derive(Debug, Args)]
+pub struct ResyncArgs {
+    /// The device's serial number
+    #[arg(value_parser = typed)]
+    pub serial: String,
+    /// Two consecutive codes the device shows, in order: --otp CODE1 --otp
+    /// CODE2 (prompted on a TTY when missing)
+    #[arg(long, value_name = "CODE", value_parser = typed, num_args = 1, action = clap::ArgAction::Append)]
+    pub otp: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -506,8 +650,12 @@ pub struct RestoreArgs {
 #[derive(Debug, Args)]
 pub struct UnlockArgs {
     /// The locked login
-    #[arg(value_parser = typed)]
-    pub login_id: String,
+    #[arg(value_parser = typed, required_unless_present = "serial", conflicts_with = "serial")]
+    pub login_id: Option<String>,
+    /// A device locked after five failed resynchronisations while no one
+    /// held it (instead of a login)
+    #[arg(long, value_name = "S", value_parser = typed)]
+    pub serial: Option<String>,
     /// The master who signs the unlock with their password and code
     #[arg(
         long = "as",
@@ -553,9 +701,13 @@ impl Command {
             key: true,
         };
         match self {
-            Command::List(_) | Command::Expiring(_) | Command::Audit(_) | Command::Notices(_) => {
-                read_only
-            }
+            Command::List(_)
+            | Command::Expiring(_)
+            | Command::Audit(_)
+            | Command::Notices(_)
+            | Command::Devices(_)
+            | Command::History(_) => read_only,
+            Command::Identify(_) => read_with_key,
             Command::DisposeNote(a) if !a.mark_disposed => read_only,
             Command::Revoke(a) if a.dry_run => read_with_key,
             Command::Otp(_) => read_with_key,
@@ -599,6 +751,15 @@ fn instant(text: &str) -> Result<DateTime<Utc>, BadValue> {
 fn date(text: &str) -> Result<NaiveDate, BadValue> {
     crate::lang::parse_date(&crate::input::typed(text)).ok_or_else(|| {
         BadValue(crate::catalogue::Msg::NotADate {
+            quoted: crate::text::quote_field(text),
+        })
+    })
+}
+
+/// A clock offset in seconds: a sign, a number and a unit (`s`, `m`, `h`).
+fn clock_offset(text: &str) -> Result<i64, BadValue> {
+    crate::text::parse_clock_offset(text).ok_or_else(|| {
+        BadValue(crate::catalogue::Msg::NotAClockOffset {
             quoted: crate::text::quote_field(text),
         })
     })

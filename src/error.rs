@@ -6,11 +6,12 @@
 //! needs to explain itself; commands return it and never print errors
 //! themselves.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::catalogue::{Msg, OsError};
+use crate::exit::Exit;
 use crate::rules::refusal::{Refusal, TargetRefusal};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -54,9 +55,24 @@ pub enum Error {
 
     Verification {
         login_id: String,
-        reason: Msg,
+        reason: Box<Msg>,
         /// This failure was the one that locked the login.
         locked_now: bool,
+        /// What may explain it: a device whose clock seems to have drifted.
+        hint: Option<Box<Msg>>,
+    },
+
+    /// A resynchronisation of a device no one holds failed (exit 3).
+    DeviceVerification {
+        serial: String,
+        reason: Box<Msg>,
+        /// This failure was the one that locked the device.
+        locked_now: bool,
+    },
+
+    /// A device locked after repeated failed resynchronisations (exit 4).
+    DeviceLocked {
+        serial: String,
     },
 
     Locked {
@@ -72,6 +88,9 @@ pub enum Error {
     UnknownUser(String),
 
     UnknownSerial(String),
+
+    /// Nothing matched what was looked for (exit 6).
+    NotFound(Msg),
 
     /// A rule of the procedure forbids the action (exit 7).
     Rule(Refusal),
@@ -154,13 +173,16 @@ impl Error {
     /// What the error says first, as a catalogue message (`output::errors`
     /// adds the lines that follow it).
     pub fn message(&self) -> Msg {
-        let path_problem = |path: &PathBuf, reason: &Msg| Msg::PathProblem {
-            path: path.display().to_string(),
-            reason: Box::new(reason.clone()),
-        };
         match self {
-            Error::Usage(m) | Error::Refused(m) | Error::WouldOverwrite(m) => m.clone(),
-            Error::Verification { reason, .. } => reason.clone(),
+            Error::Usage(m) | Error::Refused(m) | Error::WouldOverwrite(m) | Error::NotFound(m) => {
+                m.clone()
+            }
+            Error::Verification { reason, .. } | Error::DeviceVerification { reason, .. } => {
+                (**reason).clone()
+            }
+            Error::DeviceLocked { serial } => Msg::DeviceLocked {
+                serial: serial.clone(),
+            },
             Error::BadRow {
                 file,
                 line,
@@ -179,17 +201,7 @@ impl Error {
                 file,
                 key_id,
                 message,
-            } => match key_id {
-                Some(key_id) => Msg::PskcKeyProblem {
-                    file: file.clone(),
-                    key_id: key_id.clone(),
-                    message: message.clone(),
-                },
-                None => Msg::PskcProblem {
-                    file: file.clone(),
-                    message: message.clone(),
-                },
-            },
+            } => pskc_message(file, key_id.as_deref(), message),
             Error::Locked { login_id } => Msg::Locked {
                 login_id: login_id.clone(),
             },
@@ -222,18 +234,7 @@ impl Error {
                 context: Box::new(context.clone()),
                 error: OsError::from(source),
             },
-            Error::Sqlite(e) if is_busy(e) => Msg::RegistryBusy,
-            Error::Sqlite(e) if damaged_value(e).is_some() => Msg::RegistryDamaged {
-                detail: Box::new(Msg::DamagedValue {
-                    detail: damaged_value(e).unwrap_or_default(),
-                }),
-            },
-            Error::Sqlite(e) if registry_unusable(e) => Msg::RegistryUnusable {
-                detail: e.to_string(),
-            },
-            Error::Sqlite(e) => Msg::RegistryError {
-                detail: e.to_string(),
-            },
+            Error::Sqlite(e) => sqlite_message(e),
             Error::Prompt(detail) => Msg::PromptFailed {
                 detail: detail.clone(),
             },
@@ -250,37 +251,89 @@ impl Error {
         }
     }
 
-    /// The documented exit code of this error.
+    /// The documented exit code of this error (`exit::EXIT_CODES`).
     pub fn exit_code(&self) -> i32 {
+        self.exit().code()
+    }
+
+    pub fn exit(&self) -> Exit {
         match self {
-            Error::Usage(_) | Error::BadRow { .. } | Error::Pskc { .. } => 2,
-            Error::Verification { .. } | Error::PskcVerification { .. } => 3,
-            Error::Locked { .. } => 4,
-            Error::TooEarly { .. } => 5,
-            Error::UnknownUser(_) | Error::UnknownSerial(_) => 6,
-            Error::Refused(_) | Error::Rule(_) => 7,
+            Error::Usage(_) | Error::BadRow { .. } | Error::Pskc { .. } => Exit::Usage,
+            Error::Verification { .. }
+            | Error::DeviceVerification { .. }
+            | Error::PskcVerification { .. } => Exit::Verification,
+            Error::Locked { .. } | Error::DeviceLocked { .. } => Exit::Locked,
+            Error::TooEarly { .. } => Exit::TooEarly,
+            Error::UnknownUser(_) | Error::UnknownSerial(_) | Error::NotFound(_) => Exit::NotFound,
+            Error::Refused(_) | Error::Rule(_) => Exit::Refused,
             Error::Targets { failures } => {
                 if failures.iter().any(|f| f.refusal == TargetRefusal::Unknown) {
-                    6
+                    Exit::NotFound
                 } else {
-                    7
+                    Exit::Refused
                 }
             }
             Error::Registry { .. }
             | Error::KeyFile { .. }
             | Error::Corrupt(_)
-            | Error::RaceLost => 8,
-            Error::Altered(_) => 9,
-            Error::FixedClockOnLive => 2,
-            Error::OtpOnLive => 7,
-            Error::Sqlite(e) if registry_unusable(e) || damaged_value(e).is_some() => 8,
+            | Error::RaceLost => Exit::Unusable,
+            Error::Altered(_) => Exit::Altered,
+            Error::FixedClockOnLive => Exit::Usage,
+            Error::OtpOnLive => Exit::Refused,
+            Error::Sqlite(e) if registry_unusable(e) || damaged_value(e).is_some() => {
+                Exit::Unusable
+            }
             Error::AlreadyExists { .. }
             | Error::WouldOverwrite(_)
             | Error::Io { .. }
             | Error::Sqlite(_)
             | Error::Prompt(_)
-            | Error::Cancelled => 1,
+            | Error::Cancelled => Exit::Other,
         }
+    }
+}
+
+/// A file's problem, naming the file.
+fn path_problem(path: &Path, reason: &Msg) -> Msg {
+    Msg::PathProblem {
+        path: path.display().to_string(),
+        reason: Box::new(reason.clone()),
+    }
+}
+
+/// A PSKC container's problem, naming the key when it has one.
+fn pskc_message(file: &str, key_id: Option<&str>, message: &Msg) -> Msg {
+    match key_id {
+        Some(key_id) => Msg::PskcKeyProblem {
+            file: file.to_string(),
+            key_id: key_id.to_string(),
+            message: Box::new(message.clone()),
+        },
+        None => Msg::PskcProblem {
+            file: file.to_string(),
+            message: Box::new(message.clone()),
+        },
+    }
+}
+
+/// What an SQLite error means to the user: busy, a damaged value, an
+/// unusable file, or SQLite's own words.
+fn sqlite_message(e: &rusqlite::Error) -> Msg {
+    if is_busy(e) {
+        return Msg::RegistryBusy;
+    }
+    if let Some(detail) = damaged_value(e) {
+        return Msg::RegistryDamaged {
+            detail: Box::new(Msg::DamagedValue { detail }),
+        };
+    }
+    if registry_unusable(e) {
+        return Msg::RegistryUnusable {
+            detail: e.to_string(),
+        };
+    }
+    Msg::RegistryError {
+        detail: e.to_string(),
     }
 }
 
@@ -319,6 +372,28 @@ pub(crate) fn registry_unusable(e: &rusqlite::Error) -> bool {
 impl From<Refusal> for Error {
     fn from(refusal: Refusal) -> Self {
         Error::Rule(refusal)
+    }
+}
+
+impl From<crate::rules::otp::BadCode> for Msg {
+    fn from(bad: crate::rules::otp::BadCode) -> Msg {
+        use crate::rules::otp::BadCode;
+        match bad {
+            BadCode::NotDigits { digits } => Msg::CodeDigitsOnly { digits },
+            BadCode::Length { digits, got } => Msg::CodeLength { digits, got },
+        }
+    }
+}
+
+impl From<crate::rules::otp::BadSecret> for Msg {
+    fn from(bad: crate::rules::otp::BadSecret) -> Msg {
+        use crate::rules::otp::BadSecret;
+        match bad {
+            BadSecret::Empty => Msg::SecretEmpty,
+            BadSecret::NotBase32 { position } => Msg::SecretNotBase32 { position },
+            BadSecret::InvalidBase32 => Msg::SecretInvalidBase32,
+            BadSecret::TooShort { bits, needed } => Msg::SecretTooShort { bits, needed },
+        }
     }
 }
 
@@ -370,6 +445,7 @@ impl From<&Refusal> for Msg {
                 expires: *expires,
             },
             Refusal::NeverUsed { serial } => Msg::NeverUsed { serial: s(serial) },
+            Refusal::DeviceLost { serial } => Msg::DeviceLostNotDisposable { serial: s(serial) },
             Refusal::AlreadyDisposed { serial, at } => Msg::AlreadyDisposed {
                 serial: s(serial),
                 at: *at,

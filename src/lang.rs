@@ -56,6 +56,52 @@ pub fn date(lang: Lang, date: NaiveDate) -> String {
     }
 }
 
+/// A date as JSON and CSV carry it, `2026-06-30`, in any language: kept on
+/// the stack, since `list` and `expiring` write one a row for a million
+/// rows. Registry dates have four-digit years (the schema's CHECK); any
+/// other year is written as chrono writes it.
+#[derive(Debug, Clone)]
+pub enum IsoDate {
+    Short([u8; 10]),
+    Long(String),
+}
+
+impl IsoDate {
+    pub fn of(date: NaiveDate) -> IsoDate {
+        let y = date.year();
+        if !(0..=9999).contains(&y) {
+            return IsoDate::Long(date.format("%Y-%m-%d").to_string());
+        }
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        let (y, m, d) = (y as u32, date.month(), date.day());
+        IsoDate::Short([
+            digit(y / 1000),
+            digit(y / 100),
+            digit(y / 10),
+            digit(y),
+            b'-',
+            digit(m / 10),
+            digit(m),
+            b'-',
+            digit(d / 10),
+            digit(d),
+        ])
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            IsoDate::Short(bytes) => std::str::from_utf8(bytes).expect("ASCII digits"),
+            IsoDate::Long(text) => text,
+        }
+    }
+}
+
+impl serde::Serialize for IsoDate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 /// An instant in Japan time, in the table's form. Japanese writes it as the
 /// bank does, `2026年11月24日 8時10分`: no leading zero in the month, day and
 /// hour (minutes keep two digits, `21時00分`), and seconds only when there
@@ -177,5 +223,19 @@ mod tests {
         ] {
             assert_eq!(parse_date(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn iso_dates_are_written_as_chrono_writes_them() {
+        for (y, m, d) in [(2026, 6, 30), (1, 1, 1), (9999, 12, 31), (2031, 11, 9)] {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(
+                IsoDate::of(date).as_str(),
+                date.format("%Y-%m-%d").to_string()
+            );
+            assert_eq!(parse_ymd(IsoDate::of(date).as_str()), Some(date));
+        }
+        let far = NaiveDate::from_ymd_opt(12345, 1, 2).unwrap();
+        assert_eq!(IsoDate::of(far).as_str(), "+12345-01-02");
     }
 }

@@ -12,6 +12,7 @@ pub mod clock;
 pub mod cmd;
 pub mod context;
 pub mod error;
+pub mod exit;
 pub mod fsutil;
 pub mod input;
 pub mod key;
@@ -254,6 +255,10 @@ pub fn dispatch(
         Command::Notices(args) => cmd::notices::run(ctx, store, &args, out)?,
         Command::DisposeNote(args) => cmd::dispose_note::run(ctx, store, &args, out)?,
         Command::Otp(args) => cmd::otp::run(ctx, store, &args, out)?,
+        Command::Devices(args) => cmd::devices::run(ctx, store, &args, out)?,
+        Command::History(args) => cmd::history::run(ctx, store, &args, out)?,
+        Command::Identify(args) => cmd::identify::run(ctx, store, &args, out)?,
+        Command::Resync(args) => cmd::resync::run(ctx, store, &args, out)?,
         Command::Audit(args) => cmd::audit::run(ctx, store, &args, out)?,
         Command::Unlock(args) => cmd::unlock::run(ctx, store, &args, out)?,
         Command::Check(args) => return cmd::check::run(ctx, store, &args, out),

@@ -317,7 +317,7 @@ impl Terminal {
     pub fn code(&self, given: Option<&str>, prompt: &str, digits: u8) -> Result<String> {
         if let Some(code) = given {
             let code = normalise_code(code);
-            otp::check_format(&code, digits).map_err(Error::Usage)?;
+            otp::check_format(&code, digits).map_err(|bad| Error::Usage(bad.into()))?;
             return Ok(code);
         }
         self.require(Msg::NeedCode)?;
@@ -345,7 +345,8 @@ impl Terminal {
                     }
                     return Ok(code);
                 }
-                Err(message) => {
+                Err(bad) => {
+                    let message = Msg::from(bad);
                     eprintln!("{}", message.text(self.lang));
                     last_error = message;
                 }

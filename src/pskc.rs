@@ -319,20 +319,34 @@ fn read_key(
         .filter(|id| !id.is_empty())
         .ok_or_else(|| PskcError::invalid(None, Msg::PskcKeyWithoutId { number }))?;
     let fail = |message: Msg| PskcError::invalid(Some(id), message);
-
     let uri = key.attribute("Algorithm").unwrap_or("").trim();
     if uri != TOTP_URI && uri != TOTP_URI_DRAFT {
         return Err(fail(Msg::PskcNotTotp {
             algorithm: (!uri.is_empty()).then(|| uri.to_string()),
         }));
     }
-
     let serial = pskc_child(package, "DeviceInfo")
         .and_then(|info| pskc_child(info, "SerialNo"))
         .map(text)
         .filter(|s| !s.is_empty())
         .ok_or_else(|| fail(Msg::PskcNoSerial))?;
+    let (digits, algorithm) = response_format(key, id)?;
+    let data = pskc_child(key, "Data").ok_or_else(|| fail(Msg::PskcNoData))?;
+    Ok(PskcKey {
+        id: id.to_string(),
+        serial: serial.to_string(),
+        period: time_parameters(data, crypto, id)?,
+        secret: secret(data, crypto, id)?,
+        digits,
+        algorithm,
+        expires: expiry(package, key, id, opts)?,
+    })
+}
 
+/// The code's length (6 or 8 decimal digits) and HMAC algorithm, from the
+/// key's `AlgorithmParameters`.
+fn response_format(key: Node<'_, '_>, id: &str) -> Result<(u32, Algorithm)> {
+    let fail = |message: Msg| PskcError::invalid(Some(id), message);
     let params = pskc_child(key, "AlgorithmParameters");
     let format = params
         .and_then(|p| pskc_child(p, "ResponseFormat"))
@@ -361,32 +375,41 @@ fn read_key(
             })
         })?,
     };
+    Ok((digits, algorithm))
+}
 
-    let data = pskc_child(key, "Data").ok_or_else(|| fail(Msg::PskcNoData))?;
-    let value_of = |name: &str| pskc_child(data, name);
-    if let Some(time) = value_of("Time") {
+/// The step in seconds. A time origin or drift other than zero is refused:
+/// tokenctl's codes count steps from the Unix epoch, as the devices do.
+fn time_parameters(data: Node<'_, '_>, crypto: Option<&Crypto>, id: &str) -> Result<u64> {
+    let fail = |message: Msg| PskcError::invalid(Some(id), message);
+    if let Some(time) = pskc_child(data, "Time") {
         let origin = integer(time, crypto, id, "Time")?;
         if origin != 0 {
             return Err(fail(Msg::PskcTimeOrigin { origin }));
         }
     }
-    if let Some(drift) = value_of("TimeDrift") {
+    if let Some(drift) = pskc_child(data, "TimeDrift") {
         let drift = integer(drift, crypto, id, "TimeDrift")?;
         if drift != 0 {
             return Err(fail(Msg::PskcTimeDrift { drift }));
         }
     }
-    let period = match value_of("TimeInterval") {
-        None => DEFAULT_PERIOD,
+    match pskc_child(data, "TimeInterval") {
+        None => Ok(DEFAULT_PERIOD),
         Some(interval) => {
             let seconds = integer(interval, crypto, id, "TimeInterval")?;
             u64::try_from(seconds)
                 .ok()
                 .filter(|s| *s > 0)
-                .ok_or_else(|| fail(Msg::PskcIntervalNotPositive { seconds }))?
+                .ok_or_else(|| fail(Msg::PskcIntervalNotPositive { seconds }))
         }
-    };
-    let secret = match value_of("Secret") {
+    }
+}
+
+/// The key's secret, in plain base64 or decrypted; never empty.
+fn secret(data: Node<'_, '_>, crypto: Option<&Crypto>, id: &str) -> Result<Zeroizing<Vec<u8>>> {
+    let fail = |message: Msg| PskcError::invalid(Some(id), message);
+    let secret = match pskc_child(data, "Secret") {
         None => return Err(fail(Msg::PskcNoSecret)),
         Some(secret) => match value(secret, crypto, id, "Secret")? {
             Value::Plain(text) => {
@@ -398,30 +421,29 @@ fn read_key(
     if secret.is_empty() {
         return Err(fail(Msg::PskcSecretEmpty));
     }
+    Ok(secret)
+}
 
+/// The device's last valid day in Japan: the key's policy, else the
+/// device's, else `--expires`.
+fn expiry(
+    package: Node<'_, '_>,
+    key: Node<'_, '_>,
+    id: &str,
+    opts: &PskcOptions,
+) -> Result<NaiveDate> {
+    let fail = |message: Msg| PskcError::invalid(Some(id), message);
     let expiry = pskc_child(key, "Policy")
         .and_then(|p| pskc_child(p, "ExpiryDate"))
         .or_else(|| pskc_child(package, "DeviceInfo").and_then(|i| pskc_child(i, "ExpiryDate")));
-    let expires = match expiry.map(text) {
+    match expiry.map(text) {
         Some(when) => japan_date_of(when).ok_or_else(|| {
             fail(Msg::PskcExpiryInvalid {
                 when: when.to_string(),
             })
-        })?,
-        None => opts
-            .default_expires
-            .ok_or_else(|| fail(Msg::PskcNoExpiry))?,
-    };
-
-    Ok(PskcKey {
-        id: id.to_string(),
-        serial: serial.to_string(),
-        secret,
-        digits,
-        period,
-        algorithm,
-        expires,
-    })
+        }),
+        None => opts.default_expires.ok_or_else(|| fail(Msg::PskcNoExpiry)),
+    }
 }
 
 /// `HMAC-SHA1`, `HMAC-SHA256` or `HMAC-SHA512` (any case; `SHA-256` too).

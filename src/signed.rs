@@ -33,7 +33,7 @@ use crate::rules::otp::{self, Rejection};
 use crate::rules::{MAX_CONSECUTIVE_FAILURES, is_locked_after};
 use crate::store::audit::record;
 use crate::store::audit::{Action, Outcome};
-use crate::store::devices::{DeviceRow, accept_step, last_step, open_key};
+use crate::store::devices::{DeviceRow, accept_step, guard, open_key};
 use crate::store::users::{UserRow, find_user, record_failure, reset_failures};
 use crate::store::{Commit, Store, Tx};
 
@@ -91,7 +91,78 @@ impl Signature<'_> {
         confirm: impl FnOnce(&Factors) -> Result<()>,
         act: impl FnOnce(&Tx<'_>, &Signed) -> Result<T>,
     ) -> Result<T> {
-        // 1. The first look.
+        // 1. The first look; 2. confirmation and credentials.
+        let (signer, first) = self.first_look(ctx, store, &factors)?;
+        confirm(&first)?;
+        let (password, code) = self.credentials(ctx, &first)?;
+
+        // 3. One instant for the action. The slow hash is checked before
+        // the write lock is taken, against the hash of the first look (the
+        // transaction refuses if it changed since).
+        let now = ctx.clock.pin();
+        let password_ok = password
+            .as_deref()
+            .is_none_or(|p| password::verify(p, signer.password_hash.as_deref()));
+
+        // 4. Everything else under the write lock.
+        store.write_then(|tx| {
+            let current = require(tx, self.signer)?;
+            if current.locked {
+                self.audit_failure(ctx, tx, Outcome::Refused, "the login is locked")?;
+                return Ok((Commit::Yes, Err(locked(&current))));
+            }
+            let now_factors = factors(tx, &current, now)?;
+            let same_device =
+                now_factors.device.as_ref().map(|d| d.id) == first.device.as_ref().map(|d| d.id);
+            if now_factors.password != first.password
+                || !same_device
+                || current.password_hash != signer.password_hash
+            {
+                return Err(Error::RaceLost);
+            }
+            let checked = match (&now_factors.device, &code) {
+                (Some(device), Some(code)) => Some(check_code(tx, device, code, now.timestamp())?),
+                _ => None,
+            };
+            let verdict = checked.as_ref().map(|c| c.verdict);
+            let serial = device_serial(&now_factors);
+            let failure = failure_of(first.password, password_ok, verdict, serial);
+            if let Some((reason, what)) = failure {
+                let hint = checked
+                    .as_ref()
+                    .and_then(|c| c.hint(device_serial(&now_factors)));
+                let error = self.fail(ctx, tx, &current, reason, what, hint)?;
+                return Ok((Commit::Yes, Err(error)));
+            }
+            // The replay guard: the step is consumed in the same
+            // transaction as the action, or not at all; the offset moves
+            // to the step that matched.
+            if let (Some(device), Some(checked)) = (&now_factors.device, &checked)
+                && let Ok(step) = checked.verdict
+                && !accept_step(tx, device.id, step, checked.offset_of(step))?
+            {
+                return Err(Error::RaceLost);
+            }
+            reset_failures(tx, current.id)?;
+            let signed = Signed {
+                signer: current,
+                device: now_factors.device,
+                at: now,
+                _proof: (),
+            };
+            act(tx, &signed).map(|value| (Commit::Yes, Ok(value)))
+        })?
+    }
+
+    /// The first look, on a read snapshot: the signer exists, is not
+    /// locked (a locked login's attempt is audited), and the caller's rule
+    /// names factors the signer has.
+    fn first_look(
+        &self,
+        ctx: &Context,
+        store: &mut Store,
+        factors: &impl Fn(&Tx<'_>, &UserRow, DateTime<Utc>) -> Result<Factors>,
+    ) -> Result<(UserRow, Factors)> {
         let first_now = ctx.clock.now();
         let looked = store.read(|tx| {
             let signer = require(tx, self.signer)?;
@@ -118,9 +189,15 @@ impl Signature<'_> {
                 login_id: signer.login_id.clone(),
             }));
         }
+        Ok((signer, first))
+    }
 
-        // 2. Confirmation and credentials.
-        confirm(&first)?;
+    /// The password and the code the factors need, given or asked for.
+    fn credentials(
+        &self,
+        ctx: &Context,
+        first: &Factors,
+    ) -> Result<(Option<String>, Option<String>)> {
         let password = if first.password {
             Some(
                 ctx.term
@@ -137,121 +214,53 @@ impl Signature<'_> {
             )?),
             None => None,
         };
+        Ok((password, code))
+    }
 
-        // 3. One instant for the action. The slow hash is checked before
-        // the write lock is taken, against the hash of the first look (the
-        // transaction refuses if it changed since).
-        let now = ctx.clock.pin();
-        let password_ok = password
-            .as_deref()
-            .is_none_or(|p| password::verify(p, signer.password_hash.as_deref()));
-
-        // 4. Everything else under the write lock.
-        store.write_then(|tx| {
-            let current = require(tx, self.signer)?;
-            if current.locked {
-                self.audit_failure(ctx, tx, Outcome::Refused, "the login is locked")?;
-                return Ok((Commit::Yes, Err(locked(&current))));
-            }
-            let now_factors = factors(tx, &current, now)?;
-            let same_device = now_factors.device.as_ref().map(|d| d.id)
-                == first.device.as_ref().map(|d| d.id);
-            if now_factors.password != first.password
-                || !same_device
-                || current.password_hash != signer.password_hash
-            {
-                return Err(Error::RaceLost);
-            }
-            let verdict = match (&now_factors.device, &code) {
-                (Some(device), Some(code)) => {
-                    let key = open_key(tx, device)?;
-                    let last = last_step(tx, device.id)?;
-                    Some(otp::verify(&key, code, now.timestamp(), last))
-                }
-                _ => None,
-            };
-            let failure = match (password_ok, verdict) {
-                (true, Some(Ok(_)) | None) => None,
-                // With a password involved, every failure reads the same:
-                // telling a replayed code from a wrong one would confirm the
-                // password to whoever holds an old code. The audit row keeps
-                // the difference.
-                (ok, verdict) if first.password => Some((
-                    if verdict.is_some() {
-                        Msg::WrongPasswordOrCode
-                    } else {
-                        Msg::WrongPassword
-                    },
-                    match (ok, verdict) {
-                        (true, Some(Err(Rejection::Replayed))) => "replayed code",
-                        (false, None) => "wrong password",
-                        _ => "wrong password or code",
-                    },
-                )),
-                (_, Some(Err(Rejection::Replayed))) => Some((
-                    Msg::CodeReplayed {
-                        serial: device_serial(&now_factors).to_string(),
-                    },
-                    "replayed code",
-                )),
-                _ => Some((
-                    Msg::CodeWrong {
-                        serial: device_serial(&now_factors).to_string(),
-                    },
-                    "wrong code",
-                )),
-            };
-            if let Some((reason, what)) = failure {
-                let failures = current.failed_attempts + 1;
-                let locked_now = is_locked_after(failures);
-                record_failure(tx, current.id, now.timestamp(), locked_now)?;
-                self.audit_failure(
-                    ctx,
-                    tx,
-                    Outcome::Failed,
-                    &format!(
-                        "verification failed ({failures} of {MAX_CONSECUTIVE_FAILURES}): {what}"
-                    ),
-                )?;
-                if locked_now {
-                    record(
-                        tx,
-                        &ctx.clock,
-                        &current.login_id,
-                        Action::Lock,
-                        std::slice::from_ref(&current.login_id),
-                        Outcome::Locked,
-                        format!(
-                            "locked after {MAX_CONSECUTIVE_FAILURES} consecutive failed verifications"
-                        ),
-                    )?;
-                }
-                let reason = with_tries_left(reason, &current.login_id, failures);
-                return Ok((
-                    Commit::Yes,
-                    Err(Error::Verification {
-                        login_id: current.login_id.clone(),
-                        reason,
-                        locked_now,
-                    }),
-                ));
-            }
-            // The replay guard: the step is consumed in the same
-            // transaction as the action, or not at all.
-            if let (Some(device), Some(Ok(step))) = (&now_factors.device, verdict)
-                && !accept_step(tx, device.id, step)?
-            {
-                return Err(Error::RaceLost);
-            }
-            reset_failures(tx, current.id)?;
-            let signed = Signed {
-                signer: current,
-                device: now_factors.device,
-                at: now,
-                _proof: (),
-            };
-            act(tx, &signed).map(|value| (Commit::Yes, Ok(value)))
-        })?
+    /// Counts a failed verification toward the signer's lockout, audits
+    /// it (and the lock it may cause), and returns the error to report.
+    fn fail(
+        &self,
+        ctx: &Context,
+        tx: &Tx<'_>,
+        current: &UserRow,
+        reason: Msg,
+        what: &str,
+        hint: Option<Msg>,
+    ) -> Result<Error> {
+        let failures = current.failed_attempts + 1;
+        let locked_now = is_locked_after(failures);
+        record_failure(tx, current.id, ctx.clock.now(), locked_now)?;
+        let drifted = if hint.is_some() {
+            "; the code matches the device's clock off by minutes"
+        } else {
+            ""
+        };
+        self.audit_failure(
+            ctx,
+            tx,
+            Outcome::Failed,
+            &format!(
+                "verification failed ({failures} of {MAX_CONSECUTIVE_FAILURES}): {what}{drifted}"
+            ),
+        )?;
+        if locked_now {
+            record(
+                tx,
+                &ctx.clock,
+                &current.login_id,
+                Action::Lock,
+                std::slice::from_ref(&current.login_id),
+                Outcome::Locked,
+                format!("locked after {MAX_CONSECUTIVE_FAILURES} consecutive failed verifications"),
+            )?;
+        }
+        Ok(Error::Verification {
+            login_id: current.login_id.clone(),
+            reason: Box::new(with_tries_left(reason, &current.login_id, failures)),
+            locked_now,
+            hint: hint.map(Box::new),
+        })
     }
 
     /// A refusal by a rule at the first look (too early, an expired or
@@ -290,6 +299,101 @@ impl Signature<'_> {
             detail.to_string(),
         )
     }
+}
+
+/// A code checked against a device, under the write lock.
+struct CodeCheck {
+    verdict: std::result::Result<u64, Rejection>,
+    /// The device's current step (at the pinned instant, offset 0).
+    now_step: i64,
+    /// For a wrong code: the device's clock error in seconds, when the code
+    /// matches within ten minutes of the learned offset.
+    drift: Option<i64>,
+}
+
+impl CodeCheck {
+    /// The offset that accepting `step` teaches.
+    fn offset_of(&self, step: u64) -> i64 {
+        step as i64 - self.now_step
+    }
+
+    /// The "probably drifted" hint for a failure, naming `serial`.
+    fn hint(&self, serial: &str) -> Option<Msg> {
+        self.drift.map(|seconds| drift_hint(serial, seconds))
+    }
+}
+
+/// The hint that a device's clock seems off by `seconds`.
+pub(crate) fn drift_hint(serial: &str, seconds: i64) -> Msg {
+    Msg::ClockDrifted {
+        serial: serial.to_string(),
+        minutes: ((seconds.unsigned_abs() + 30) / 60).max(1),
+    }
+}
+
+/// What a failed verification says, and what its audit row records; `None`
+/// when the password (if needed) and the code (if any) verified. With a
+/// password involved, every failure reads the same: telling a replayed code
+/// from a wrong one would confirm the password to whoever holds an old
+/// code. The audit row keeps the difference.
+fn failure_of(
+    needs_password: bool,
+    password_ok: bool,
+    verdict: Option<std::result::Result<u64, Rejection>>,
+    serial: &str,
+) -> Option<(Msg, &'static str)> {
+    match (password_ok, verdict) {
+        (true, Some(Ok(_)) | None) => None,
+        (ok, verdict) if needs_password => Some((
+            if verdict.is_some() {
+                Msg::WrongPasswordOrCode
+            } else {
+                Msg::WrongPassword
+            },
+            match (ok, verdict) {
+                (true, Some(Err(Rejection::Replayed))) => "replayed code",
+                (false, None) => "wrong password",
+                _ => "wrong password or code",
+            },
+        )),
+        (_, Some(Err(Rejection::Replayed))) => Some((
+            Msg::CodeReplayed {
+                serial: serial.to_string(),
+            },
+            "replayed code",
+        )),
+        _ => Some((
+            Msg::CodeWrong {
+                serial: serial.to_string(),
+            },
+            "wrong code",
+        )),
+    }
+}
+
+/// Verifies `code` for `device` at `now` against its fresh replay guard and
+/// learned offset; for a wrong code, looks for a drifted clock. A locked
+/// device is refused (exit 4).
+fn check_code(tx: &Tx<'_>, device: &DeviceRow, code: &str, now: i64) -> Result<CodeCheck> {
+    let key = open_key(tx, device)?;
+    let guard = guard(tx, device.id)?;
+    // A device locked by failed resynchronisations verifies nothing until
+    // a master unlocks it.
+    if guard.locked {
+        return Err(Error::DeviceLocked {
+            serial: device.serial.clone(),
+        });
+    }
+    let verdict = otp::verify(&key, code, now, guard.last_step, guard.offset);
+    let drift = match verdict {
+        Err(Rejection::Wrong) => otp::drift(&key, code, now, guard.last_step, guard.offset),
+        _ => None,
+    };
+    Ok(CodeCheck {
+        verdict,
+        now_step: key.step_at(now) as i64,
+        drift,
+    })
 }
 
 fn device_serial(factors: &Factors) -> &str {

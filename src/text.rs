@@ -382,6 +382,28 @@ const UNITS: [(&str, u32); 6] = [
     ("w", 7),
 ];
 
+/// A clock offset such as `+95s`, `-3m` or `+1h` (a sign is optional;
+/// full-width forms read as ASCII), in seconds; at most a year either way.
+pub fn parse_clock_offset(text: &str) -> Option<i64> {
+    let text = nfkc(text).trim().to_ascii_lowercase();
+    let (sign, rest) = match text.strip_prefix('-') {
+        Some(rest) => (-1, rest),
+        None => (1, text.strip_prefix('+').unwrap_or(&text)),
+    };
+    let unit = match rest.chars().last()? {
+        's' => 1,
+        'm' => 60,
+        'h' => 3600,
+        _ => return None,
+    };
+    let number = &rest[..rest.len() - 1];
+    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let seconds = number.parse::<i64>().ok()?.checked_mul(unit)?;
+    (seconds <= 366 * 86_400).then_some(sign * seconds)
+}
+
 /// Month units: `1か月` as written by hand, `1ヶ月`/`1カ月`/`1ヵ月`/`1ケ月` as
 /// input methods offer it, `3mo` in English; `間` may follow (`1か月間`).
 const MONTH_UNITS: [&str; 6] = ["か月", "ヶ月", "カ月", "ヵ月", "ケ月", "mo"];

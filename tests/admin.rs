@@ -50,6 +50,25 @@ fn passwd_sets_a_hash_that_revoke_then_accepts() {
     assert!(!audit.contains("secret phrase"));
 }
 
+/// `passwd` reports the login and whether a password was replaced, the
+/// same in JSON and CSV.
+#[test]
+fn passwd_reports_the_first_password_and_a_change_in_json_and_csv() {
+    let r = Registry::demo_without_password();
+    Test::on(&r)
+        .args(["--format", "json", "passwd", "taro01", "--password-stdin"])
+        .stdin("a first secret phrase\n")
+        .stdout("{\n  \"login_id\": \"taro01\",\n  \"changed\": false\n}\n")
+        .run();
+    let current = r.file("current.txt", "a first secret phrase\n");
+    Test::on(&r)
+        .args(["--format", "csv", "passwd", "taro01", "--password-stdin"])
+        .args(["--current-password-file", current.to_str().unwrap()])
+        .stdin("a second secret phrase\n")
+        .stdout("login_id,changed\ntaro01,true\n")
+        .run();
+}
+
 #[test]
 fn passwd_refusals() {
     let r = Registry::demo();
@@ -117,6 +136,45 @@ fn unlock_of_an_unlocked_or_unknown_login() {
         .args(["unlock", "ghost01", "--recovery", "--yes"])
         .stderr("error: unknown login ID: ghost01\n")
         .status(6)
+        .run();
+}
+
+/// `unlock` reports the login, whether it was locked and who cleared it,
+/// in JSON and CSV; a device (`--serial`) the same way under `serial`.
+#[test]
+fn unlock_reports_the_login_or_device_in_json_and_csv() {
+    let r = Registry::demo();
+    r.lock_taro(NOON_FRIDAY);
+    // The OS account tokenctl records, as the audit of `init` has it.
+    let audit = r.run(&["audit", "--format", "json"]).succeeds().json();
+    let actor = audit.as_array().unwrap().last().unwrap()["actor"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    Test::on(&r)
+        .args([
+            "--format",
+            "json",
+            "unlock",
+            "taro01",
+            "--recovery",
+            "--yes",
+        ])
+        .stdout(format!(
+            "{{\n  \"login_id\": \"taro01\",\n  \"was_locked\": true,\n  \"by\": \"{actor}\"\n}}\n"
+        ))
+        .run();
+    Test::on(&r)
+        .args([
+            "--format",
+            "csv",
+            "unlock",
+            "--serial",
+            "56789012",
+            "--recovery",
+            "--yes",
+        ])
+        .stdout(format!("serial,was_locked,by\n56789012,false,{actor}\n"))
         .run();
 }
 

@@ -315,3 +315,36 @@ fn a_local_registry_is_written_whatever_the_network_override_says() {
         );
     }
 }
+
+/// `init` reports the registry and its key file, in JSON as in CSV (the
+/// second registry reuses the key file the first created).
+#[test]
+fn init_reports_the_registry_and_its_key_in_json_and_csv() {
+    let r = Registry::empty();
+    let out = r
+        .run(&["--format", "json", "init", "--simulation"])
+        .succeeds()
+        .json();
+    let fingerprint = out["key_fingerprint"].as_str().unwrap().to_string();
+    assert_eq!(
+        out,
+        serde_json::json!({
+            "path": r.path.display().to_string(),
+            "mode": "simulation",
+            "key_file": r.key_path().display().to_string(),
+            "key_created": true,
+            "key_fingerprint": fingerprint,
+            "demo": false,
+        })
+    );
+    let second = r.dir.path().join("second.db");
+    Test::on(&r)
+        .env("TOKENCTL_DB", &second)
+        .args(["--format", "csv", "init", "--demo"])
+        .stdout(format!(
+            "path,mode,key_file,key_created,key_fingerprint,demo\n{},simulation,{},false,{fingerprint},true\n",
+            second.display(),
+            r.key_path().display(),
+        ))
+        .run();
+}

@@ -434,6 +434,23 @@ fn register_without_otp_on_a_terminal_prompts_for_the_code() {
 }
 
 #[test]
+fn resync_without_otp_on_a_terminal_asks_for_two_consecutive_codes() {
+    let r = Registry::demo();
+    let (serial, secret) = NEW_DEVICE_3;
+    let mut pty = Pty::spawn(&r, FRIDAY_NIGHT, &["resync", serial]);
+    pty.expect("A code shown by device 67890123: ");
+    pty.line(&code_at(secret, &plus(FRIDAY_NIGHT, 570)));
+    pty.expect("The next code it shows (wait for it to change): ");
+    pty.line(&code_at(secret, &plus(FRIDAY_NIGHT, 600)));
+    let (code, transcript) = pty.finish();
+    assert_eq!(code, 0, "{transcript}");
+    assert!(
+        transcript.contains("its clock offset was +0 s and is now +600 s"),
+        "{transcript}"
+    );
+}
+
+#[test]
 fn passwd_on_a_terminal_asks_twice_and_asks_again_after_a_mismatch() {
     let r = Registry::demo();
     let new_password = "correct horse battery";

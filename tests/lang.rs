@@ -402,3 +402,31 @@ fn tables_fit_an_80_column_terminal_in_both_languages() {
         }
     }
 }
+
+/// The tables of `devices` and `history`, drawn on an 80-column terminal in
+/// both languages: nothing wider, and no serial, login ID, date or instant
+/// cut (snapshots).
+#[test]
+fn device_tables_at_80_columns_in_both_languages() {
+    let r = crate::devices::every_state();
+    let at = crate::devices::NEW_YEAR;
+    for lang in ["en", "ja"] {
+        for (name, args) in [
+            ("devices", vec!["devices"]),
+            ("history_serial", vec!["history", "--serial", "45678909"]),
+            ("history_user", vec!["history", "--user", "ichiro01"]),
+        ] {
+            let mut all = vec!["--lang", lang];
+            all.extend(args.iter().copied());
+            let drawn = on_terminal(&r, 80, at, &all);
+            let drawn: String = drawn
+                .lines()
+                .map(|l| format!("{}\n", l.trim_end_matches('\r')))
+                .collect();
+            for line in table_lines(&drawn) {
+                assert!(line.width() <= 80, "{all:?}: {line}\n{drawn}");
+            }
+            insta::assert_snapshot!(format!("{name}_{lang}_80"), drawn);
+        }
+    }
+}

@@ -105,6 +105,40 @@ fn a_restore_puts_a_backup_back_moves_the_witness_and_replays_no_code() {
     );
 }
 
+/// A device whose clock runs ahead showed steps beyond the real clock's:
+/// the restore moves its guard past the step its own clock shows.
+#[test]
+fn a_restore_refuses_the_codes_a_fast_device_showed_before_it() {
+    let r = Registry::demo();
+    let fast = |t: &str| code_at(TARO_DEVICE.1, &plus(t, 420));
+    let first = code_at(TARO_DEVICE.1, &plus(NOON_FRIDAY, 390));
+    r.run(&[
+        "resync",
+        TARO_DEVICE.0,
+        "--otp",
+        &first,
+        "--otp",
+        &fast(NOON_FRIDAY),
+    ])
+    .at(NOON_FRIDAY)
+    .succeeds();
+    r.run(&["backup", "copy.db"]).succeeds();
+    let later = plus(NOON_FRIDAY, 60);
+    r.revoke_as_taro_with_code(&fast(&later), &["hamako01"])
+        .at(&later)
+        .succeeds();
+    r.run(&["restore", "copy.db", "--yes"])
+        .at(&later)
+        .succeeds();
+    r.revoke_as_taro_with_code(&fast(&later), &["hamako01"])
+        .at(&later)
+        .fails(3);
+    let next = plus(&later, 60);
+    r.revoke_as_taro_with_code(&fast(&next), &["hamako01"])
+        .at(&next)
+        .succeeds();
+}
+
 #[test]
 fn a_backup_of_another_registry_or_under_another_key_is_not_restored() {
     let r = Registry::demo();
@@ -379,4 +413,20 @@ fn a_lost_registry_is_restored_from_its_backup() {
         .run(&["restore", copy.to_str().unwrap(), "--yes"])
         .fails(8)
         .stderr_has("is not the key of the registry");
+}
+
+/// `backup` says the same in CSV as in JSON, one row under its header.
+#[test]
+fn a_backup_reports_in_csv_one_row_under_the_json_keys() {
+    let r = Registry::demo();
+    let now = check_json(&r, &[]);
+    Test::on(&r)
+        .args(["--format", "csv", "backup", "copy.db"])
+        .stdout(format!(
+            "path,registry_id,audit_rows,audit_head\ncopy.db,{},{},{}\n",
+            now["registry_id"].as_str().unwrap(),
+            now["audit_rows"],
+            now["audit_head"].as_str().unwrap(),
+        ))
+        .run();
 }

@@ -135,3 +135,29 @@ fn otp_never_prints_the_secret() {
         .stdout(format!("{}\n", code_at(TARO_DEVICE.1, NOON_FRIDAY)))
         .run();
 }
+
+/// `otp` gives the code alone on a terminal or a pipe (what a script
+/// reads), and the serial, code and instant in JSON and CSV.
+#[test]
+fn otp_reports_serial_code_and_instant_in_json_and_csv() {
+    let r = Registry::demo();
+    let at = "2026-11-20T12:00:00+09:00";
+    let code = code_at(TARO_DEVICE.1, at);
+    Test::on(&r)
+        .args(["otp", TARO_DEVICE.0])
+        .at(at)
+        .stdout(format!("{code}\n"))
+        .run();
+    Test::on(&r)
+        .args(["--format", "json", "otp", TARO_DEVICE.0])
+        .at(at)
+        .stdout(format!(
+            "{{\n  \"serial\": \"23456789\",\n  \"code\": \"{code}\",\n  \"at\": \"{at}\"\n}}\n"
+        ))
+        .run();
+    Test::on(&r)
+        .args(["--format", "csv", "otp", TARO_DEVICE.0])
+        .at(at)
+        .stdout(format!("serial,code,at\n23456789,{code},{at}\n"))
+        .run();
+}

@@ -354,3 +354,25 @@ fn main_errors() {
         insta::assert_snapshot!(format!("errors_{lang}"), text);
     }
 }
+
+#[test]
+fn device_tables() {
+    let r = crate::devices::every_state();
+    for lang in LANGS {
+        insta::assert_snapshot!(
+            format!("devices_{lang}"),
+            transcript(r.run(&in_lang(lang, &["devices"])).at(NEW_YEAR))
+        );
+        insta::assert_snapshot!(
+            format!("history_{lang}"),
+            transcript(r.run(&in_lang(lang, &["history", "--user", "ichiro01"])))
+        );
+        insta::assert_snapshot!(
+            format!("identify_none_{lang}"),
+            transcript(
+                r.run(&in_lang(lang, &["identify", "--otp", "000000"]))
+                    .at(NEW_YEAR)
+            )
+        );
+    }
+}

@@ -738,7 +738,7 @@ fn a_forged_schema_1_file_under_a_guarding_key_is_not_upgraded() {
     r.run(&["unlock", "mallory", "--recovery", "--yes"])
         .env("TOKENCTL_UPGRADE_LEGACY", "1")
         .output();
-    assert_eq!(r.query_i64("PRAGMA user_version"), 3);
+    assert_eq!(r.query_i64("PRAGMA user_version"), 4);
 }
 
 /// A decision that no one holds a device rests on the device's own
@@ -766,5 +766,114 @@ fn a_holder_taken_off_a_device_outside_tokenctl_does_not_get_it_disposed_of() {
             "invariant: device 45678909 counts 1 holder(s), but 0 user(s) hold it",
             "row: users row 2 (hamako01) was changed or inserted outside tokenctl: its MAC does not verify",
         ],
+    );
+}
+
+/// An instant the registry cannot hold (here past the year 262,000) is
+/// damage, like a bad date: never shown as 1970, the default it used to
+/// fall back to where instants became dates for display.
+#[test]
+fn an_instant_out_of_range_is_damage_never_1970() {
+    let r = Registry::demo();
+    r.sqlite3("UPDATE users SET registrable_at = 9223372036854775807 WHERE login_id = 'shiro01'");
+    let before = r.snapshot();
+    for args in [
+        &["list"][..],
+        &["list", "--user", "shiro01"],
+        &["--format", "json", "list"],
+    ] {
+        Test::on(&r)
+            .args(args.iter().copied())
+            .at(NOON_FRIDAY)
+            .stderr("error: the registry is damaged or was altered: bad instant 9223372036854775807 in registry\n")
+            .status(8)
+            .run();
+    }
+    assert_eq!(r.snapshot(), before);
+    check_finds(
+        &r,
+        &[
+            "row: users row 3 (shiro01) was changed or inserted outside tokenctl: its MAC does not verify",
+        ],
+    );
+}
+
+/// A learned clock offset changed outside tokenctl (to make an old code
+/// verify again, or a stolen code of another time) is refused by the
+/// signature that would rest on it.
+#[test]
+fn a_clock_offset_changed_outside_tokenctl_is_refused() {
+    let r = Registry::demo();
+    r.sqlite3("UPDATE devices SET clock_offset = 120 WHERE serial = '23456789'");
+    let args = revoke_args(
+        &code_at(TARO_DEVICE.1, &plus(NOON_FRIDAY, 3600)),
+        &["hamako01"],
+    );
+    refused(
+        &r,
+        &strs(&args),
+        DEMO_PASSWORD,
+        "devices row 1 does not verify with the key",
+    );
+    check_finds(
+        &r,
+        &[
+            "row: devices row 1 (23456789) was changed or inserted outside tokenctl: its MAC does not verify",
+        ],
+    );
+}
+
+/// A spare's lockout cleared outside tokenctl (to go on guessing pairs) is
+/// refused by the resync; its failure count put back with its old MAC is
+/// found as a rollback.
+#[test]
+fn a_device_lockout_cleared_or_put_back_outside_tokenctl_is_refused() {
+    let r = Registry::demo();
+    for _ in 0..5 {
+        r.run(&["resync", SPARE, "--otp", "000000", "--otp", "000001"])
+            .at(NOON_FRIDAY)
+            .fails(3);
+    }
+    r.sqlite3(&format!(
+        "UPDATE devices SET locked_at = NULL, failed_attempts = 0 WHERE serial = '{SPARE}'"
+    ));
+    refused(
+        &r,
+        &["resync", SPARE, "--otp", "000000", "--otp", "000001"],
+        "",
+        "devices row 4 does not verify with the key",
+    );
+    check_finds(
+        &r,
+        &[
+            "row: devices row 4 (56789012) was changed or inserted outside tokenctl: its MAC does not verify",
+        ],
+    );
+
+    let r = Registry::demo();
+    let resync = |r: &Registry| {
+        r.run(&["resync", SPARE, "--otp", "000000", "--otp", "000001"])
+            .at(NOON_FRIDAY)
+            .fails(3);
+    };
+    resync(&r);
+    let copy = keep_a_copy(&r);
+    for _ in 0..4 {
+        resync(&r);
+    }
+    r.sqlite3(&format!(
+        "ATTACH '{}' AS old; UPDATE devices SET locked_at = NULL, failed_attempts = 1, \
+         mac = (SELECT mac FROM old.devices WHERE serial = '{SPARE}') WHERE serial = '{SPARE}'",
+        copy.display()
+    ));
+    refused(
+        &r,
+        &["resync", SPARE, "--otp", "000000", "--otp", "000001"],
+        "",
+        "devices row 4 is an earlier version of itself, not the one tokenctl last wrote",
+    );
+    check_finds(
+        &r,
+        &["rollback: devices row 4 (56789012) was put back to an earlier version of itself"],
     );
 }

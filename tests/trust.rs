@@ -550,7 +550,7 @@ fn a_registry_from_before_sealing_is_upgraded_by_the_first_write() {
     );
     assert!(
         out.stderr.contains(
-            "note: the registry was upgraded from schema 1 to 3: every secret sealed and every row authenticated under the key"
+            "note: the registry was upgraded from schema 1 to 4: every secret sealed and every row authenticated under the key"
         ),
         "{out:#?}"
     );
@@ -560,7 +560,7 @@ fn a_registry_from_before_sealing_is_upgraded_by_the_first_write() {
     let json = r.run(&["check", "--format", "json"]).succeeds().json();
     assert_eq!(json["ok"], true, "{json:#}");
     assert_eq!(json["audit_rows"], 3, "init, upgrade, recovery");
-    assert_eq!(r.query_i64("PRAGMA user_version"), 3);
+    assert_eq!(r.query_i64("PRAGMA user_version"), 4);
     // The expiry format is a CHECK of the rebuilt table now.
     let conn = rusqlite::Connection::open(&r.path).unwrap();
     assert!(

@@ -53,9 +53,9 @@ fn a_schema_2_registry_is_read_as_it_is_and_upgraded_by_the_first_write() {
     assert_eq!(out.status, 0, "{out:#?}");
     assert_eq!(
         without_clock_note(&out.stderr),
-        "note: the registry was upgraded from schema 2 to 3: every secret sealed and every row authenticated under the key\n"
+        "note: the registry was upgraded from schema 2 to 4: every secret sealed and every row authenticated under the key\n"
     );
-    assert_eq!(r.query_i64("PRAGMA user_version"), 3);
+    assert_eq!(r.query_i64("PRAGMA user_version"), 4);
     let json = r
         .run(&["check", "--format", "json", "--expect-head", SCHEMA2_HEAD])
         .succeeds()
@@ -171,4 +171,80 @@ fn a_schema_1_registry_of_many_devices_leaves_no_plaintext_secret() {
     }
     r.run(&["check"]).succeeds();
     r.run(&["otp", "10000001"]).fails(7);
+}
+
+/// The schema-3 fixture (`fixtures/schema3/`, made by the tokenctl before
+/// device clocks: the demo initialised on Friday 20 November 2026 at 20:50,
+/// hamako01 revoked at 21:00) and its key file in a temp dir.
+fn schema3() -> Registry {
+    let r = Registry::empty();
+    std::fs::write(&r.path, include_bytes!("../fixtures/schema3/registry.db")).unwrap();
+    std::fs::write(
+        r.key_path(),
+        include_bytes!("../fixtures/schema3/registry.key"),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(r.key_path(), std::fs::Permissions::from_mode(0o600)).unwrap();
+    r
+}
+
+/// The head the previous tokenctl's `check` printed for the schema-3 fixture.
+const SCHEMA3_HEAD: &str = "47cdb1bcc115da23926e9ae06633c711a7ea7ac4c609e9b7f609f169850b336d";
+
+#[test]
+fn a_schema_3_registry_is_read_and_checked_as_it_is_and_upgraded_by_the_first_write() {
+    let r = schema3();
+    let before = r.snapshot();
+    r.run(&["list"]).succeeds();
+    r.run(&["otp", TARO_DEVICE.0, "--at", TUESDAY]).succeeds();
+    let json = r.run(&["check", "--format", "json"]).succeeds().json();
+    assert_eq!(json["audit_head"], SCHEMA3_HEAD);
+    assert_eq!(json["findings"], serde_json::json!([]));
+    assert_eq!(r.snapshot(), before, "reading never upgrades");
+    let out = register_hamako(&r);
+    assert_eq!(out.status, 0, "{out:#?}");
+    assert_eq!(
+        without_clock_note(&out.stderr),
+        "note: the registry was upgraded from schema 3 to 4: devices keep their clock offsets, and every row was authenticated anew under the key\n"
+    );
+    assert_eq!(r.query_i64("PRAGMA user_version"), 4);
+    let json = r
+        .run(&["check", "--format", "json", "--expect-head", SCHEMA3_HEAD])
+        .succeeds()
+        .json();
+    assert_eq!(
+        json["audit_rows"], 5,
+        "init, init-demo, revoke, upgrade, register"
+    );
+    // The delivered devices take the demo's load as their delivery.
+    assert_eq!(
+        r.query_i64(&format!(
+            "SELECT count(*) FROM devices WHERE delivered_at = {}",
+            unix("2026-11-20T20:50:00+09:00")
+        )),
+        6
+    );
+}
+
+#[test]
+fn a_schema_3_registry_with_a_row_put_back_or_changed_is_not_upgraded() {
+    for sql in [
+        "UPDATE devices SET last_step = NULL WHERE serial = '23456789'",
+        "UPDATE users SET role = 'master' WHERE login_id = 'hamako01'",
+    ] {
+        let r = schema3();
+        r.sqlite3(sql);
+        let before = r.snapshot();
+        let out = register_hamako(&r);
+        assert_eq!(out.status, 9, "{sql}: {out:#?}");
+        assert!(
+            out.stderr
+                .contains("the registry was altered outside tokenctl"),
+            "{}",
+            out.stderr
+        );
+        assert_eq!(r.snapshot(), before);
+        assert_eq!(r.query_i64("PRAGMA user_version"), 3);
+    }
 }

@@ -4,118 +4,84 @@
 
 use std::io::Write;
 
-use serde::Serialize;
-
 use crate::catalogue::Msg;
 use crate::cli::AuditArgs;
-use crate::clock::parse_instant;
 use crate::context::Context;
 use crate::error::Result;
-use crate::output::{Format, csv_writer, rfc3339_unix, write_json_array, write_table_dropping};
+use crate::output::record::{Column, Record, Value, write_records};
 use crate::store::Store;
-use crate::store::audit::{Action, Outcome};
+use crate::store::audit::{Action, AuditRow, Outcome};
 use crate::store::audit::{AuditFilter, newest};
 
-#[derive(Serialize)]
-struct AuditJson {
-    at: String,
-    recorded_at: Option<String>,
-    actor: String,
-    action: String,
-    targets: Vec<String>,
-    outcome: String,
-    detail: String,
-    clock_fixed: bool,
-    mac: Option<String>,
-}
-
 pub fn run(ctx: &Context, store: &mut Store, args: &AuditArgs, out: &mut dyn Write) -> Result<()> {
-    let since = args.since;
     let filter = AuditFilter {
         limit: args.limit,
         action: args.action.clone(),
         actor: args.actor.clone(),
-        since,
+        since: args.since,
     };
-    let rows: Vec<AuditJson> = store
+    let rows: Vec<Entry> = store
         .read(|tx| newest(tx, &filter))?
         .into_iter()
-        .map(|r| AuditJson {
-            at: rfc3339_unix(r.at),
-            recorded_at: r.recorded_at.map(rfc3339_unix),
-            actor: r.actor,
-            action: r.action,
-            targets: r.targets,
-            outcome: r.outcome,
-            detail: r.detail,
-            clock_fixed: r.clock_fixed,
-            mac: r.mac.map(hex::encode),
+        .map(|row| Entry {
+            mac: row.mac.as_deref().map(hex::encode),
+            row,
         })
         .collect();
-    match ctx.out.format {
-        Format::Json => write_json_array(out, &rows),
-        Format::Csv => {
-            let mut csv = csv_writer(&ctx.out, out);
-            csv.write_record([
-                "at",
-                "recorded_at",
-                "actor",
-                "action",
-                "targets",
-                "outcome",
-                "detail",
-                "clock_fixed",
-                "mac",
-            ])?;
-            for r in &rows {
-                csv.write_record([
-                    r.at.as_str(),
-                    r.recorded_at.as_deref().unwrap_or(""),
-                    &r.actor,
-                    &r.action,
-                    &r.targets.join(" "),
-                    &r.outcome,
-                    &r.detail,
-                    if r.clock_fixed { "true" } else { "false" },
-                    r.mac.as_deref().unwrap_or(""),
-                ])?;
-            }
-            Ok(csv.flush()?)
-        }
-        Format::Table => {
-            let o = &ctx.out;
-            let headers = o.labels(&[
-                Msg::LabelAt,
-                Msg::LabelActor,
-                Msg::LabelAction,
-                Msg::LabelTargets,
-                Msg::LabelOutcome,
-                Msg::LabelDetail,
-                Msg::LabelClock,
-            ]);
-            let table = rows
-                .iter()
-                .map(|r| {
-                    vec![
-                        parse_instant(&r.at)
-                            .map(|t| o.instant(t))
-                            .unwrap_or_else(|_| r.at.clone()),
-                        r.actor.clone(),
-                        action_label(&r.action).map_or_else(|| r.action.clone(), |m| o.t(m)),
-                        r.targets.join(" "),
-                        outcome_label(&r.outcome).map_or_else(|| r.outcome.clone(), |m| o.t(m)),
-                        r.detail.clone(),
-                        o.t(if r.clock_fixed {
-                            Msg::CellClockFixed
-                        } else {
-                            Msg::CellClockSystem
-                        }),
-                    ]
-                })
-                .collect();
-            // Least needed first: the clock mark, the detail, the targets.
-            write_table_dropping(o, out, headers, table, &[6, 5, 3, 1, 2, 4])
-        }
+    write_records(&ctx.out, out, &rows)
+}
+
+/// An audit row as `audit` reports it.
+struct Entry {
+    row: AuditRow,
+    /// The row's link in the chain, in hex.
+    mac: Option<String>,
+}
+
+impl Record for Entry {
+    fn columns() -> &'static [Column] {
+        const COLUMNS: &[Column] = &[
+            Column::shown("at", Msg::LabelAt),
+            Column::data("recorded_at"),
+            Column::shown("actor", Msg::LabelActor),
+            Column::shown("action", Msg::LabelAction),
+            Column::shown("targets", Msg::LabelTargets),
+            Column::shown("outcome", Msg::LabelOutcome),
+            Column::shown("detail", Msg::LabelDetail),
+            Column::shown("clock_fixed", Msg::LabelClock),
+            Column::data("mac"),
+        ];
+        COLUMNS
+    }
+
+    fn values(&self) -> Vec<Value<'_>> {
+        let r = &self.row;
+        vec![
+            Value::Instant(r.at),
+            Value::MaybeInstant(r.recorded_at),
+            Value::Text(&r.actor),
+            Value::Named {
+                name: &r.action,
+                label: action_label(&r.action),
+            },
+            Value::Names(&r.targets),
+            Value::Named {
+                name: &r.outcome,
+                label: outcome_label(&r.outcome),
+            },
+            Value::Text(&r.detail),
+            Value::Flag {
+                value: r.clock_fixed,
+                yes: Msg::CellClockFixed,
+                no: Msg::CellClockSystem,
+            },
+            Value::Maybe(self.mac.as_deref()),
+        ]
+    }
+
+    /// The clock mark, the detail, the targets first; the instant last.
+    fn least_needed() -> &'static [usize] {
+        &[6, 5, 3, 1, 2, 4]
     }
 }
 
@@ -140,6 +106,7 @@ fn action_label(action: &str) -> Option<Msg> {
         Action::Upgrade => Msg::ActionUpgrade,
         Action::Restore => Msg::ActionRestore,
         Action::Rekey => Msg::ActionRekey,
+        Action::Resync => Msg::ActionResync,
     })
 }
 

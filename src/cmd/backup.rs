@@ -6,24 +6,42 @@
 use std::io::Write;
 use std::path::Path;
 
-use serde::Serialize;
-
 use crate::catalogue::Msg;
 use crate::cli::BackupArgs;
-use crate::cmd::check::{FINDINGS_EXIT_CODE, print_findings, write_position};
+use crate::cmd::check::{FINDINGS_EXIT_CODE, position_lines, print_findings};
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::output::{Format, csv_writer, write_json};
+use crate::output::record::{Column, Record, Value, write_record_or_prose};
 use crate::store::check::{self, CheckReport};
 use crate::store::{Access, Store};
 
-/// What `backup --format json` prints: where the copy is and where it stands.
-#[derive(Serialize)]
-struct BackupJson {
+/// What `backup` reports: where the copy is and where it stands.
+struct Backup {
     path: String,
     registry_id: String,
     audit_rows: u64,
     audit_head: String,
+}
+
+impl Record for Backup {
+    fn columns() -> &'static [Column] {
+        const COLUMNS: &[Column] = &[
+            Column::data("path"),
+            Column::data("registry_id"),
+            Column::data("audit_rows"),
+            Column::data("audit_head"),
+        ];
+        COLUMNS
+    }
+
+    fn values(&self) -> Vec<Value<'_>> {
+        vec![
+            Value::Text(&self.path),
+            Value::Text(&self.registry_id),
+            Value::Count(self.audit_rows as i64),
+            Value::Text(&self.audit_head),
+        ]
+    }
 }
 
 pub fn run(ctx: &Context, store: &Store, args: &BackupArgs, out: &mut dyn Write) -> Result<i32> {
@@ -40,13 +58,24 @@ pub fn run(ctx: &Context, store: &Store, args: &BackupArgs, out: &mut dyn Write)
         return Ok(FINDINGS_EXIT_CODE);
     }
     temp.persist(dest)?;
-    let report = BackupJson {
+    let report = Backup {
         path: dest.display().to_string(),
         registry_id,
         audit_rows: report.audit_rows,
         audit_head: report.audit_head.map(hex::encode).unwrap_or_default(),
     };
-    render(ctx, out, &report)?;
+    write_record_or_prose(&ctx.out, out, &report, |o, r| {
+        let mut lines = vec![o.t(Msg::BackedUp {
+            path: r.path.clone(),
+        })];
+        lines.extend(position_lines(
+            o,
+            &r.registry_id,
+            r.audit_rows,
+            &r.audit_head,
+        ));
+        lines
+    })?;
     Ok(0)
 }
 
@@ -61,32 +90,4 @@ pub fn verify_copy(store: &Store, copy: &Path) -> Result<(CheckReport, String)> 
     let report = copy.read(|tx| check::run(tx, None))?;
     let id = copy.registry_id().map(hex::encode).unwrap_or_default();
     Ok((report, id))
-}
-
-fn render(ctx: &Context, out: &mut dyn Write, r: &BackupJson) -> Result<()> {
-    let o = &ctx.out;
-    match o.format {
-        Format::Json => write_json(out, r),
-        Format::Csv => {
-            let mut csv = csv_writer(o, out);
-            csv.write_record(["path", "registry_id", "audit_rows", "audit_head"])?;
-            csv.write_record([
-                r.path.clone(),
-                r.registry_id.clone(),
-                r.audit_rows.to_string(),
-                r.audit_head.clone(),
-            ])?;
-            Ok(csv.flush()?)
-        }
-        Format::Table => {
-            writeln!(
-                out,
-                "{}",
-                o.t(Msg::BackedUp {
-                    path: r.path.clone()
-                })
-            )?;
-            write_position(o, out, &r.registry_id, r.audit_rows, &r.audit_head)
-        }
-    }
 }

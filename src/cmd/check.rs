@@ -15,7 +15,7 @@ use crate::store::Store;
 use crate::store::check::{self, Finding};
 
 /// `check` found the registry altered or damaged.
-pub const FINDINGS_EXIT_CODE: i32 = 9;
+pub const FINDINGS_EXIT_CODE: i32 = crate::exit::Exit::Altered.code();
 
 #[derive(Serialize)]
 struct CheckJson<'a> {
@@ -76,7 +76,9 @@ pub fn run(ctx: &Context, store: &mut Store, args: &CheckArgs, out: &mut dyn Wri
                 Msg::CheckAltered
             };
             writeln!(out, "{}", o.t(verdict))?;
-            write_position(o, out, &registry_id, report.audit_rows, &head)?;
+            for line in position_lines(o, &registry_id, report.audit_rows, &head) {
+                writeln!(out, "{line}")?;
+            }
             if let Some(rows) = store.witness_ahead() {
                 writeln!(out, "{}", o.t(Msg::CheckWitnessAhead { rows }))?;
             }
@@ -91,19 +93,19 @@ pub fn run(ctx: &Context, store: &mut Store, args: &CheckArgs, out: &mut dyn Wri
 
 /// Where a registry stands, as `check`, `backup` and `rekey` print it: its
 /// ID (when it has one), its audit rows and head.
-pub fn write_position(
+pub fn position_lines(
     o: &Output,
-    out: &mut dyn Write,
     registry_id: &str,
     audit_rows: u64,
     audit_head: &str,
-) -> Result<()> {
+) -> Vec<String> {
+    let mut lines = Vec::new();
     if !registry_id.is_empty() {
-        writeln!(out, "{}: {registry_id}", o.t(Msg::CheckRegistryId))?;
+        lines.push(format!("{}: {registry_id}", o.t(Msg::CheckRegistryId)));
     }
-    writeln!(out, "{}: {audit_rows}", o.t(Msg::CheckAuditRows))?;
-    writeln!(out, "{}: {audit_head}", o.t(Msg::CheckAuditHead))?;
-    Ok(())
+    lines.push(format!("{}: {audit_rows}", o.t(Msg::CheckAuditRows)));
+    lines.push(format!("{}: {audit_head}", o.t(Msg::CheckAuditHead)));
+    lines
 }
 
 /// One line per finding on stderr, as cron and scripts expect: the kind as

@@ -193,9 +193,61 @@ fn render_man(out: &mut Vec<u8>) -> Result<()> {
     page.render_options_section(out)?;
     for (title, body) in MANUAL {
         writeln!(out, ".SH {title}")?;
-        out.extend_from_slice(roff_paragraphs(body).as_bytes());
+        let body = match *title {
+            "EXIT STATUS" => crate::exit::manual_text(),
+            "RULES" => rules_text(),
+            _ => body.to_string(),
+        };
+        out.extend_from_slice(roff_paragraphs(&body).as_bytes());
     }
     Ok(page.render_version_section(out)?)
+}
+
+/// The manual's RULES section, its times and counts taken from the
+/// constants the rules use, so the page cannot drift from the code.
+fn rules_text() -> String {
+    use crate::rules::MAX_CONSECUTIVE_FAILURES;
+    use crate::rules::calendar::JAPAN;
+    use crate::rules::otp::WINDOW_STEPS;
+    use crate::rules::schedule::{CUTOFF, OPENING, SHORT_WAIT};
+    let (cutoff, opening) = (CUTOFF.format("%H:%M"), OPENING.format("%H:%M"));
+    let wait = SHORT_WAIT.num_minutes();
+    format!(
+        "Registrable-at :: A revocation before {cutoff} Japan time ({JAPAN}) lets the user \
+register a new device {wait} minutes later. A revocation at or after {cutoff} lets them register \
+from {opening} on the next business day after the revocation's date. Read literally, as \
+tokenctl does: a revocation at 03:00, or on a Saturday or a holiday before {cutoff}, gives \
+{wait} minutes.
+
+Business days :: Monday to Friday, not a Japanese national holiday (substitute and \
+citizens' holidays included) and not 31 December to 3 January.
+
+Expiry :: A device is usable through the whole of its expiry date in Japan. An expired \
+device cannot be revoked by the organisation: the bank revokes it, and revoke \
+--bank-reference records that. expiring always lists expired devices still in service.
+
+Codes :: RFC 6238 TOTP with each device's algorithm, digits and period; a code of any \
+step from {WINDOW_STEPS} before to {WINDOW_STEPS} after the device's current one is accepted, \
+once: a step not newer than the last accepted for the device is a replay. A device's current \
+step is the real clock's plus the offset learned from the last code it had accepted, so a \
+slowly drifting clock is followed; one that drifted further is found again by resync with \
+two consecutive codes. {MAX_CONSECUTIVE_FAILURES} consecutive \
+failed verifications (password or code) lock the login until unlock; a success resets the count.
+
+Revocation and registration :: A master user revokes, all or nothing, signing with their \
+confirmation password and their own device's code. Each user registers the new device \
+for themselves, with its serial and current code; a shared device is registered by each \
+of its users.
+
+Disposal :: A device is out of use once no one holds it in service and it was replaced \
+(from that instant) or expired (from the end of its expiry date). The organisation \
+disposes of it under the municipality's rules for battery-containing waste; dispose-note \
+--mark-disposed records that, and a disposed device is never registered again.
+
+Live and simulation :: init makes a live registry, on the real clock only. init \
+--simulation (and --demo) makes a simulation, where TOKENCTL_NOW governs every command \
+and otp shows a device's code."
+    )
 }
 
 fn render_command(out: &mut Vec<u8>, command: &clap::Command, parent: &str) -> Result<()> {
@@ -366,69 +418,16 @@ audit log.
 registry.key :: The registry key: 64 hex digits, created 0600 in a 0700 directory by init. \
 Device secrets are sealed under it and every audit row is chained under it. Back it up \
 apart from the registry: without it no device can verify a code again. list, expiring, \
-notices, dispose-note and audit work without it.",
+notices, dispose-note, audit, devices and history work without it.",
     ),
     (
         "EXIT STATUS",
-        "0 :: Done.
-
-1 :: Any other failure.
-
-2 :: Usage or malformed input: a bad flag, a malformed code or date, a bad CSV row, an \
-input file that cannot be read, no terminal for a needed prompt.
-
-3 :: Verification failed: a wrong password, a wrong or replayed code, a wrong PSKC key.
-
-4 :: The login is locked after five consecutive failed verifications.
-
-5 :: Too early: registration before the registrable-at instant (the message gives it).
-
-6 :: Not found: an unknown login ID or serial.
-
-7 :: Refused by a rule: not a master, already revoked, not revoked, device expired or \
-disposed of, user without OTP.
-
-8 :: The registry is unusable (not a registry, a newer schema, unreadable, locked past the \
-timeout, damaged), the key file is missing or not the registry's, or another writer \
-changed the registry meanwhile (try again).
-
-9 :: the registry was altered outside tokenctl (a command refuses to act on it; check reports what it found).
-
-10 :: expiring --exit-code found devices to report.",
+        // Written from `exit::EXIT_CODES` by `render_man`.
+        "",
     ),
     (
-        "RULES",
-        "Registrable-at :: A revocation before 20:30 Japan time (Asia/Tokyo) lets the user \
-register a new device 30 minutes later. A revocation at or after 20:30 lets them register \
-from 08:10 on the next business day after the revocation's date. Read literally, as \
-tokenctl does: a revocation at 03:00, or on a Saturday or a holiday before 20:30, gives \
-30 minutes.
-
-Business days :: Monday to Friday, not a Japanese national holiday (substitute and \
-citizens' holidays included) and not 31 December to 3 January.
-
-Expiry :: A device is usable through the whole of its expiry date in Japan. An expired \
-device cannot be revoked by the organisation: the bank revokes it, and revoke \
---bank-reference records that. expiring always lists expired devices still in service.
-
-Codes :: RFC 6238 TOTP with each device's algorithm, digits and period; a code of the \
-current step or one step either side is accepted, once: a step not newer than the last \
-accepted for the device is a replay. Five consecutive failed verifications (password or \
-code) lock the login until unlock; a success resets the count.
-
-Revocation and registration :: A master user revokes, all or nothing, signing with their \
-confirmation password and their own device's code. Each user registers the new device \
-for themselves, with its serial and current code; a shared device is registered by each \
-of its users.
-
-Disposal :: A device is out of use once no one holds it in service and it was replaced \
-(from that instant) or expired (from the end of its expiry date). The organisation \
-disposes of it under the municipality's rules for battery-containing waste; dispose-note \
---mark-disposed records that, and a disposed device is never registered again.
-
-Live and simulation :: init makes a live registry, on the real clock only. init \
---simulation (and --demo) makes a simulation, where TOKENCTL_NOW governs every command \
-and otp shows a device's code.",
+        "RULES", // Written from the rules' constants by `rules_text`.
+        "",
     ),
     (
         "EXAMPLES",
@@ -446,6 +445,13 @@ The switch-over, with the bank's delivery:
   tokenctl --lang ja notices --out letters/
   tokenctl register --user hamako01 --serial 56789012
   tokenctl dispose-note 45678909 --mark-disposed
+
+Devices and their clocks:
+
+  tokenctl devices --state in-stock
+  tokenctl history --serial 45678909
+  tokenctl identify --otp 123456
+  tokenctl resync 23456789 --otp 123456 --otp 654321
 
 For cron, quiet when nothing is due:
 

@@ -7,11 +7,11 @@ use std::io::Write;
 use chrono::{DateTime, Utc};
 
 use crate::catalogue::Msg;
-use crate::cli::{DisposeNoteArgs, ExpiringArgs, ListArgs, RegisterArgs, StatusFilter};
+use crate::cli::{DisposeNoteArgs, ExpiringArgs, ListArgs, RegisterArgs, ResyncArgs, StatusFilter};
 use crate::clock::{Clock, parse_instant};
 use crate::cmd::init::{DEMO_MASTER, DEMO_PASSWORD, load_demo};
 use crate::cmd::revoke::RevokeRequest;
-use crate::cmd::{dispose_note, expiring, list, register, revoke};
+use crate::cmd::{dispose_note, expiring, list, register, resync, revoke};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::key::KeyFile;
@@ -24,6 +24,11 @@ use crate::store::{Mode, Store};
 /// Friday 20 November 2026, 21:00 Japan time: after the 20:30 cut-off, and
 /// Monday 23 November is Labour Thanksgiving Day.
 const REVOKED_AT: &str = "2026-11-20T21:00:00+09:00";
+/// A minute before: taro01's device, 7 minutes fast, is refused with the
+/// hint, and resynchronised.
+const DRIFT_AT: &str = "2026-11-20T20:59:00+09:00";
+/// How fast taro01's device runs, in seconds.
+const MASTER_DRIFT: i64 = 420;
 /// Monday morning, a holiday: still too early.
 const TOO_EARLY: &str = "2026-11-23T10:00:00+09:00";
 /// Tuesday 24 November, 08:10: the first instant registration is open.
@@ -53,7 +58,7 @@ pub fn run(output: Output, out: &mut dyn Write) -> Result<()> {
     let mut registry = Store::create(&path, key, Mode::Simulation)?;
     let mut demo = Demo {
         ctx: Context {
-            clock: Clock::fixed(instant(REVOKED_AT)),
+            clock: Clock::fixed(instant(DRIFT_AT)),
             out: Output {
                 format: Format::Table,
                 lang: output.lang,
@@ -120,11 +125,56 @@ impl Demo<'_> {
     }
 
     fn code(&self, store: &Store, serial: &str) -> Result<String> {
+        self.code_off(store, serial, 0)
+    }
+
+    /// The code a device whose clock is `drift` seconds off shows now.
+    fn code_off(&self, store: &Store, serial: &str, drift: i64) -> Result<String> {
         let key = store.read(|tx| {
             let device = find_device(tx, serial)?.expect("a fixture device");
             open_key(tx, &device)
         })?;
-        Ok(key.code_at(self.ctx.clock.now().timestamp()))
+        Ok(key.code_at(self.ctx.clock.now().timestamp() + drift))
+    }
+
+    /// taro01's drifted device: a signature refused with the hint, then a
+    /// resync with two consecutive codes (30 s apart).
+    fn drifted_master(&mut self, store: &mut Store) -> Result<()> {
+        self.set_clock(DRIFT_AT);
+        self.heading(Msg::DemoDriftHeading)?;
+        self.say(Msg::DemoDriftNote)?;
+        let drifted = self.code_off(store, MASTER_DEVICE, MASTER_DRIFT)?;
+        self.command(&format!(
+            "revoke --as {DEMO_MASTER} hamako01 --otp {drifted} --password-file master.txt --yes"
+        ))?;
+        let refused = revoke::run(
+            &self.ctx,
+            store,
+            &RevokeRequest {
+                otp: Some(drifted),
+                ..self.master_revokes_own_device()
+            }
+            .revoking("hamako01"),
+            self.out,
+        );
+        self.refusal(refused)?;
+        self.say(Msg::DemoResyncNote)?;
+        let first = self.code_off(store, MASTER_DEVICE, MASTER_DRIFT - 30)?;
+        let second = self.code_off(store, MASTER_DEVICE, MASTER_DRIFT)?;
+        self.command(&format!(
+            "resync {MASTER_DEVICE} --otp {first} --otp {second}"
+        ))?;
+        resync::run(
+            &self.ctx,
+            store,
+            &ResyncArgs {
+                serial: MASTER_DEVICE.into(),
+                otp: vec![first, second],
+            },
+            self.out,
+        )?;
+        self.set_clock(REVOKED_AT);
+        Ok(())
     }
 
     fn run(&mut self, store: &mut Store) -> Result<()> {
@@ -137,9 +187,22 @@ impl Demo<'_> {
         self.command("list")?;
         list::run(&self.ctx, store, &ListArgs::default(), self.out)?;
 
+        self.drifted_master(store)?;
+        self.revocation(store)?;
+        self.registration(store)?;
+        self.expiry_and_disposal(store)?;
+        self.expired_over_the_holidays(store)?;
+
+        writeln!(self.out)?;
+        self.say(Msg::DemoDone)
+    }
+
+    /// The master revokes hamako01's device, signing with a code of their
+    /// own (drifted, now resynchronised) device.
+    fn revocation(&mut self, store: &mut Store) -> Result<()> {
         self.heading(Msg::DemoRevokeHeading)?;
         self.say(Msg::DemoRevokeNote)?;
-        let master_code = self.code(store, MASTER_DEVICE)?;
+        let master_code = self.code_off(store, MASTER_DEVICE, MASTER_DRIFT)?;
         self.command(&format!(
             "revoke --as {DEMO_MASTER} hamako01 --otp {master_code} --password-file master.txt --yes"
         ))?;
@@ -155,85 +218,65 @@ impl Demo<'_> {
             yes: true,
             bank_reference: None,
             revoked_at: None,
+            lost: false,
         };
         revoke::run(&self.ctx, store, &request, self.out)?;
         self.command("list --status revoked")?;
-        list::run(
-            &self.ctx,
-            store,
-            &ListArgs {
-                status: Some(StatusFilter::Revoked),
-                ..ListArgs::default()
-            },
-            self.out,
-        )?;
+        let revoked = ListArgs {
+            status: Some(StatusFilter::Revoked),
+            ..ListArgs::default()
+        };
+        list::run(&self.ctx, store, &revoked, self.out)
+    }
 
+    /// hamako01 registers the new device: refused before the registrable-at
+    /// instant, accepted at it.
+    fn registration(&mut self, store: &mut Store) -> Result<()> {
         self.set_clock(TOO_EARLY);
         self.heading(Msg::DemoTooEarlyHeading)?;
-        let early_code = self.code(store, NEW_DEVICE)?;
-        self.command(&format!(
-            "register --user hamako01 --serial {NEW_DEVICE} --otp {early_code}"
-        ))?;
-        let early = register::run(
-            &self.ctx,
-            store,
-            &RegisterArgs {
-                user: "hamako01".into(),
-                serial: NEW_DEVICE.into(),
-                otp: Some(early_code),
-            },
-            self.out,
-        );
+        let early = self.register(store)?;
         self.refusal(early)?;
 
         self.set_clock(OPENS_AT);
         self.heading(Msg::DemoRegisterHeading)?;
+        self.register(store)?
+    }
+
+    /// `register --user hamako01` with the new device's current code, shown
+    /// and run; the command's own result is returned for the caller to show.
+    fn register(&mut self, store: &mut Store) -> Result<Result<()>> {
         let code = self.code(store, NEW_DEVICE)?;
         self.command(&format!(
             "register --user hamako01 --serial {NEW_DEVICE} --otp {code}"
         ))?;
-        register::run(
-            &self.ctx,
-            store,
-            &RegisterArgs {
-                user: "hamako01".into(),
-                serial: NEW_DEVICE.into(),
-                otp: Some(code),
-            },
-            self.out,
-        )?;
+        let args = RegisterArgs {
+            user: "hamako01".into(),
+            serial: NEW_DEVICE.into(),
+            otp: Some(code),
+        };
+        Ok(register::run(&self.ctx, store, &args, self.out))
+    }
 
+    /// What cron sees coming, and the notice for the replaced device.
+    fn expiry_and_disposal(&mut self, store: &mut Store) -> Result<()> {
         self.heading(Msg::DemoExpiringHeading)?;
         self.say(Msg::DemoExpiringNote)?;
         self.command("expiring --within 6w")?;
-        expiring::run(
-            &self.ctx,
-            store,
-            &ExpiringArgs {
-                within: 6 * 7,
-                exit_code: false,
-                summary: false,
-            },
-            self.out,
-        )?;
+        let expiring = ExpiringArgs {
+            within: 6 * 7,
+            exit_code: false,
+            summary: false,
+        };
+        expiring::run(&self.ctx, store, &expiring, self.out)?;
 
         self.heading(Msg::DemoDisposalHeading)?;
         self.command(&format!("dispose-note {OLD_DEVICE}"))?;
-        dispose_note::run(
-            &self.ctx,
-            store,
-            &DisposeNoteArgs {
-                serials: vec![OLD_DEVICE.into()],
-                mark_disposed: false,
-                all: false,
-            },
-            self.out,
-        )?;
-
-        self.expired_over_the_holidays(store)?;
-
-        writeln!(self.out)?;
-        self.say(Msg::DemoDone)
+        let note = DisposeNoteArgs {
+            serials: vec![OLD_DEVICE.into()],
+            mark_disposed: false,
+            all: false,
+        };
+        dispose_note::run(&self.ctx, store, &note, self.out)
     }
 
     /// The way out for a device that expired before it was revoked: the
@@ -254,7 +297,7 @@ impl Demo<'_> {
             },
             self.out,
         )?;
-        let expired_code = self.code(store, MASTER_DEVICE)?;
+        let expired_code = self.code_off(store, MASTER_DEVICE, MASTER_DRIFT)?;
         self.command(&format!(
             "revoke --as {DEMO_MASTER} {DEMO_MASTER} --otp {expired_code} --password-file master.txt --yes"
         ))?;
@@ -305,6 +348,7 @@ impl Demo<'_> {
     }
 
     /// taro01 revoking his own device with his password, confirmed.
+    /// (`revoking` names another target.)
     fn master_revokes_own_device(&self) -> RevokeRequest {
         RevokeRequest {
             master: DEMO_MASTER.into(),
@@ -318,6 +362,17 @@ impl Demo<'_> {
             yes: true,
             bank_reference: None,
             revoked_at: None,
+            lost: false,
+        }
+    }
+}
+
+impl RevokeRequest {
+    /// The same request with `target` as its only target.
+    fn revoking(self, target: &str) -> RevokeRequest {
+        RevokeRequest {
+            targets: vec![target.into()],
+            ..self
         }
     }
 }

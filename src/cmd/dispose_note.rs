@@ -5,14 +5,14 @@
 use std::io::Write;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
 
 use crate::catalogue::Msg;
 use crate::cli::DisposeNoteArgs;
 use crate::cmd::{admin_actor, record};
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::output::{Format, csv_writer, from_unix, rfc3339, rfc3339_unix, write_json_array};
+use crate::output::Output;
+use crate::output::record::{Column, Record, Value, write_records_or_prose};
 use crate::rules::calendar::japan_date;
 use crate::rules::disposal;
 use crate::store::audit::{Action, Outcome};
@@ -22,13 +22,36 @@ use crate::store::devices::{
 use crate::store::users::holders;
 use crate::store::{Store, Tx};
 
-#[derive(Serialize)]
-struct NoteJson {
+/// A device's disposal notice.
+struct Note {
     serial: String,
     former_users: Vec<String>,
     replaced_by: Option<String>,
-    out_of_use_since: String,
-    disposed_at: Option<String>,
+    out_of_use_since: DateTime<Utc>,
+    disposed_at: Option<DateTime<Utc>>,
+}
+
+impl Record for Note {
+    fn columns() -> &'static [Column] {
+        const COLUMNS: &[Column] = &[
+            Column::data("serial"),
+            Column::data("former_users"),
+            Column::data("replaced_by"),
+            Column::data("out_of_use_since"),
+            Column::data("disposed_at"),
+        ];
+        COLUMNS
+    }
+
+    fn values(&self) -> Vec<Value<'_>> {
+        vec![
+            Value::Text(&self.serial),
+            Value::Names(&self.former_users),
+            Value::Maybe(self.replaced_by.as_deref()),
+            Value::Instant(self.out_of_use_since),
+            Value::MaybeInstant(self.disposed_at),
+        ]
+    }
 }
 
 pub fn run(
@@ -67,7 +90,7 @@ pub fn run(
         store.write(|tx| {
             let mut chosen = choose(tx, &args.serials, today, true)?;
             for (device_id, note) in &mut chosen {
-                if !mark_disposed(tx, *device_id, now.timestamp())? {
+                if !mark_disposed(tx, *device_id, now)? {
                     return Err(Error::RaceLost);
                 }
                 record(
@@ -79,14 +102,14 @@ pub fn run(
                     Outcome::Ok,
                     "disposal recorded".to_string(),
                 )?;
-                note.disposed_at = Some(rfc3339(now));
+                note.disposed_at = Some(now);
             }
             Ok(chosen)
         })?
     } else {
         store.read(|snapshot| choose(snapshot, &args.serials, today, false))?
     };
-    let notes: Vec<NoteJson> = notes.into_iter().map(|(_, note)| note).collect();
+    let notes: Vec<Note> = notes.into_iter().map(|(_, note)| note).collect();
     render(ctx, out, &notes)
 }
 
@@ -98,7 +121,7 @@ fn choose(
     serials: &[String],
     today: NaiveDate,
     marking: bool,
-) -> Result<Vec<(i64, NoteJson)>> {
+) -> Result<Vec<(i64, Note)>> {
     let mut chosen = Vec::new();
     if serials.is_empty() {
         // The query narrows the field; the rule decides.
@@ -113,7 +136,7 @@ fn choose(
     for serial in serials {
         if chosen
             .iter()
-            .any(|(_, note): &(i64, NoteJson)| &note.serial == serial)
+            .any(|(_, note): &(i64, Note)| &note.serial == serial)
         {
             continue; // named twice: one notice, one disposal
         }
@@ -156,87 +179,61 @@ impl Facts {
             expires: device.expires,
             holders: &self.holders,
             former_users: &self.former_users,
-            replaced_at: device.out_of_use_since.map(from_unix),
-            disposed_at: device.disposed_at.map(from_unix),
+            replaced_at: device.out_of_use_since,
+            disposed_at: device.disposed_at,
+            lost: device.lost_at.is_some(),
         }
     }
 
-    fn note(self, device: &DeviceRow, since: DateTime<Utc>) -> NoteJson {
-        NoteJson {
+    fn note(self, device: &DeviceRow, since: DateTime<Utc>) -> Note {
+        Note {
             serial: device.serial.clone(),
             former_users: self.former_users,
             replaced_by: self.replaced_by,
-            out_of_use_since: rfc3339(since),
-            disposed_at: device.disposed_at.map(rfc3339_unix),
+            out_of_use_since: since,
+            disposed_at: device.disposed_at,
         }
     }
 }
 
-fn render(ctx: &Context, out: &mut dyn Write, notes: &[NoteJson]) -> Result<()> {
-    let o = &ctx.out;
-    match o.format {
-        Format::Json => write_json_array(out, notes),
-        Format::Csv => {
-            let mut csv = csv_writer(&ctx.out, out);
-            csv.write_record([
-                "serial",
-                "former_users",
-                "replaced_by",
-                "out_of_use_since",
-                "disposed_at",
-            ])?;
-            for n in notes {
-                csv.write_record([
-                    n.serial.as_str(),
-                    &n.former_users.join(" "),
-                    n.replaced_by.as_deref().unwrap_or(""),
-                    &n.out_of_use_since,
-                    n.disposed_at.as_deref().unwrap_or(""),
-                ])?;
-            }
-            Ok(csv.flush()?)
-        }
-        Format::Table => {
-            if notes.is_empty() {
-                // Silent for cron; a person at a terminal is told.
-                if o.fit.is_some() {
-                    crate::output::write_prose(o, out, &o.t(Msg::NothingToDispose))?;
-                }
-                return Ok(());
-            }
-            let w = |out: &mut dyn Write, line: String| crate::output::write_prose(o, out, &line);
-            for n in notes {
-                let since = crate::clock::parse_instant(&n.out_of_use_since)
-                    .map(|t| o.instant(t))
-                    .unwrap_or_else(|_| n.out_of_use_since.clone());
-                let users = if n.former_users.is_empty() {
-                    "-".to_string()
-                } else {
-                    n.former_users.join(", ")
-                };
-                let replaced = n
-                    .replaced_by
-                    .clone()
-                    .unwrap_or_else(|| o.t(Msg::CellReplacedNone));
-                let disposed = n
-                    .disposed_at
-                    .as_deref()
-                    .and_then(|d| crate::clock::parse_instant(d).ok())
-                    .map(|t| o.instant(t))
-                    .unwrap_or_else(|| o.t(Msg::CellNotYet));
-                w(
-                    out,
-                    o.t(Msg::NoteOutOfUse {
-                        serial: n.serial.clone(),
-                        since,
-                    }),
-                )?;
-                w(out, o.t(Msg::NoteFormerUsers { users }))?;
-                w(out, o.t(Msg::NoteReplacedBy { replaced }))?;
-                w(out, o.t(Msg::NoteDisposedOf { disposed }))?;
-            }
-            w(out, String::new())?;
-            w(out, o.t(Msg::DisposalRule))
-        }
+fn render(ctx: &Context, out: &mut dyn Write, notes: &[Note]) -> Result<()> {
+    write_records_or_prose(&ctx.out, out, notes, prose)
+}
+
+/// The notices as the organisation files them: a few lines a device, then
+/// the rule for disposing of it.
+fn prose(o: &Output, notes: &[Note]) -> Vec<String> {
+    if notes.is_empty() {
+        // Silent for cron; a person at a terminal is told.
+        return match o.fit {
+            Some(_) => vec![o.t(Msg::NothingToDispose)],
+            None => Vec::new(),
+        };
     }
+    let mut lines = Vec::new();
+    for n in notes {
+        let users = if n.former_users.is_empty() {
+            "-".to_string()
+        } else {
+            n.former_users.join(", ")
+        };
+        let replaced = n
+            .replaced_by
+            .clone()
+            .unwrap_or_else(|| o.t(Msg::CellReplacedNone));
+        let disposed = n
+            .disposed_at
+            .map(|t| o.instant(t))
+            .unwrap_or_else(|| o.t(Msg::CellNotYet));
+        lines.push(o.t(Msg::NoteOutOfUse {
+            serial: n.serial.clone(),
+            since: o.instant(n.out_of_use_since),
+        }));
+        lines.push(o.t(Msg::NoteFormerUsers { users }));
+        lines.push(o.t(Msg::NoteReplacedBy { replaced }));
+        lines.push(o.t(Msg::NoteDisposedOf { disposed }));
+    }
+    lines.push(String::new());
+    lines.push(o.t(Msg::DisposalRule));
+    lines
 }

@@ -19,6 +19,7 @@ use crate::catalogue::Msg;
 use crate::cli::ExpiringArgs;
 use crate::context::Context;
 use crate::error::Result;
+use crate::output::IsoDate;
 use crate::output::{
     CsvWriter, Format, JsonArray, Output, csv_writer, is_broken_pipe, write_json_array,
     write_table, write_table_dropping,
@@ -30,7 +31,7 @@ use crate::store::devices::in_service_by_expiry;
 use crate::store::users::{ExpiringRow, for_each_expiring};
 
 /// The exit code of `--exit-code` when anything is reported.
-pub const FOUND_EXIT_CODE: i32 = 10;
+pub const FOUND_EXIT_CODE: i32 = crate::exit::Exit::Found.code();
 
 pub const CSV_HEADER: [&str; 7] = [
     "login_id",
@@ -47,7 +48,7 @@ struct ExpiringJson {
     login_id: String,
     name: String,
     serial: String,
-    expires: String,
+    expires: IsoDate,
     days_left: i64,
     expired: bool,
     shared_with: Vec<String>,
@@ -120,7 +121,7 @@ impl<'a> Report<'a> {
     fn device(&mut self, rows: Vec<ExpiringRow>, today: NaiveDate) -> Result<()> {
         let holders: Vec<String> = rows.iter().map(|r| r.login_id.clone()).collect();
         for row in rows {
-            let expires = crate::lang::parse_ymd(&row.expires).unwrap_or(today);
+            let expires = row.expires;
             let shared_with = holders
                 .iter()
                 .filter(|h| **h != row.login_id)
@@ -132,7 +133,7 @@ impl<'a> Report<'a> {
                 login_id: row.login_id,
                 name: row.name,
                 serial: row.serial,
-                expires: row.expires,
+                expires: IsoDate::of(expires),
                 shared_with,
             })?;
         }
@@ -161,7 +162,7 @@ impl<'a> Report<'a> {
                     r.login_id.as_str(),
                     &r.name,
                     &r.serial,
-                    &r.expires,
+                    r.expires.as_str(),
                     &r.days_left.to_string(),
                     if r.expired { "true" } else { "false" },
                     &r.shared_with.join(" "),
@@ -174,7 +175,7 @@ impl<'a> Report<'a> {
                     r.login_id,
                     r.name,
                     r.serial,
-                    o.date_text(&r.expires),
+                    o.date_text(r.expires.as_str()),
                     if r.expired {
                         o.t(Msg::CellExpired)
                     } else {

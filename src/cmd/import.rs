@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 use std::io::{Read, Write};
 use std::path::Path;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
@@ -244,15 +244,7 @@ fn import_csv(
 ) -> Result<u64> {
     store.prepare_for_bulk_writes()?;
     store.write(|tx| {
-        let count = import(
-            tx,
-            kind,
-            reader,
-            name,
-            size,
-            ctx.clock.now().timestamp(),
-            ctx.out.lang,
-        )?;
+        let count = import(tx, kind, reader, name, size, ctx.clock.now(), ctx.out.lang)?;
         record(
             ctx,
             tx,
@@ -290,7 +282,7 @@ fn update_users(
 ) -> Result<UpdateCounts> {
     store.prepare_for_bulk_writes()?;
     store.write(|tx| {
-        let now = ctx.clock.now().timestamp();
+        let now = ctx.clock.now();
         let counts = update_or_add(tx, reader, name, size, now, ctx.out.lang)?;
         record(
             ctx,
@@ -334,7 +326,7 @@ fn update_or_add(
     reader: impl Read,
     file: &str,
     size: u64,
-    now: i64,
+    now: DateTime<Utc>,
     lang: Lang,
 ) -> Result<UpdateCounts> {
     let mut counts = UpdateCounts::default();
@@ -408,8 +400,9 @@ fn import_pskc(
             progress::Unit::Rows,
             PROGRESS_KEYS,
         );
+        let now = ctx.clock.now();
         for (done, key) in container.keys.iter().enumerate() {
-            match device_from_pskc(key).and_then(|device| insert_device_row(tx, &device)) {
+            match device_from_pskc(key).and_then(|device| insert_device_row(tx, &device, now)) {
                 Ok(()) => {}
                 Err(RowError::Bad(message)) => {
                     return Err(Error::Pskc {
@@ -513,12 +506,12 @@ pub fn import(
     reader: impl Read,
     file: &str,
     size: u64,
-    now: i64,
+    now: DateTime<Utc>,
     lang: Lang,
 ) -> Result<u64> {
     for_each_row(kind, reader, file, size, lang, |row| match row {
         Row::User(user) => insert_user_row(conn, user, now),
-        Row::Device(device) => insert_device_row(conn, &device),
+        Row::Device(device) => insert_device_row(conn, &device, now),
     })
 }
 
@@ -706,7 +699,11 @@ fn unless_duplicate<T>(
     }
 }
 
-fn insert_user_row(conn: &Tx<'_>, row: UserIn, now: i64) -> std::result::Result<(), RowError> {
+fn insert_user_row(
+    conn: &Tx<'_>,
+    row: UserIn,
+    now: DateTime<Utc>,
+) -> std::result::Result<(), RowError> {
     let device_id = match &row.serial {
         None => None,
         Some(serial) => match bind_device(conn, serial)? {
@@ -745,8 +742,12 @@ fn device_from_pskc(key: &PskcKey) -> std::result::Result<NewDevice, RowError> {
 
 /// The one way a delivered device enters the registry, from CSV or PSKC (a
 /// serial already in the registry or earlier in the file is a duplicate).
-fn insert_device_row(conn: &Tx<'_>, device: &NewDevice) -> std::result::Result<(), RowError> {
-    unless_duplicate(insert_device(conn, device), || Msg::SerialDuplicate {
+fn insert_device_row(
+    conn: &Tx<'_>,
+    device: &NewDevice,
+    now: DateTime<Utc>,
+) -> std::result::Result<(), RowError> {
+    unless_duplicate(insert_device(conn, device, now), || Msg::SerialDuplicate {
         serial: quote_field(&device.serial),
     })?;
     Ok(())

@@ -9,12 +9,12 @@ use crate::cmd::import::{Kind, import};
 use crate::cmd::{admin_actor, record};
 use crate::context::Context;
 use crate::store::audit::{Action, Outcome};
-use serde::Serialize;
 
 use crate::catalogue::Msg;
 use crate::error::{Error, Result};
 use crate::key::KeyFile;
-use crate::output::{Format, Output, csv_writer, write_json};
+use crate::output::Output;
+use crate::output::record::{Column, Record, Value, write_record_or_prose};
 use crate::password;
 use crate::store::users::{find_user, set_password_hash};
 use crate::store::{Mode, Store, Tx};
@@ -57,7 +57,7 @@ pub fn run(
         let _ = std::fs::remove_file(crate::store::witness::path_for(key_path));
     }
     created?;
-    let report = InitJson {
+    let report = Created {
         path: path.display().to_string(),
         mode: mode.as_str(),
         key_file: key_path.display().to_string(),
@@ -65,30 +65,7 @@ pub fn run(
         key_fingerprint: fingerprint,
         demo: args.demo,
     };
-    match ctx.out.format {
-        Format::Json => write_json(out, &report),
-        Format::Csv => {
-            let mut csv = csv_writer(&ctx.out, out);
-            csv.write_record([
-                "path",
-                "mode",
-                "key_file",
-                "key_created",
-                "key_fingerprint",
-                "demo",
-            ])?;
-            csv.write_record([
-                report.path.as_str(),
-                report.mode,
-                &report.key_file,
-                if key_created { "true" } else { "false" },
-                &report.key_fingerprint,
-                if args.demo { "true" } else { "false" },
-            ])?;
-            Ok(csv.flush()?)
-        }
-        Format::Table => render(&ctx.out, out, &report),
-    }
+    write_record_or_prose(&ctx.out, out, &report, prose)
 }
 
 /// Builds the registry under a temporary name and moves it into place.
@@ -123,9 +100,8 @@ fn create(
     new.persist()
 }
 
-/// What `init --format json` prints.
-#[derive(Serialize)]
-struct InitJson {
+/// What `init` reports: the registry made and its key file.
+struct Created {
     path: String,
     /// `live` or `simulation`.
     mode: &'static str,
@@ -136,7 +112,33 @@ struct InitJson {
     demo: bool,
 }
 
-fn render(o: &Output, out: &mut dyn Write, r: &InitJson) -> Result<()> {
+impl Record for Created {
+    fn columns() -> &'static [Column] {
+        const COLUMNS: &[Column] = &[
+            Column::data("path"),
+            Column::data("mode"),
+            Column::data("key_file"),
+            Column::data("key_created"),
+            Column::data("key_fingerprint"),
+            Column::data("demo"),
+        ];
+        COLUMNS
+    }
+
+    fn values(&self) -> Vec<Value<'_>> {
+        vec![
+            Value::Text(&self.path),
+            Value::Text(self.mode),
+            Value::Text(&self.key_file),
+            Value::Bool(self.key_created),
+            Value::Text(&self.key_fingerprint),
+            Value::Bool(self.demo),
+        ]
+    }
+}
+
+/// What `init` says on a terminal: the registry, its key, the demo's master.
+fn prose(o: &Output, r: &Created) -> Vec<String> {
     let created = if r.mode == Mode::Live.as_str() {
         Msg::CreatedLive {
             path: r.path.clone(),
@@ -146,27 +148,25 @@ fn render(o: &Output, out: &mut dyn Write, r: &InitJson) -> Result<()> {
             path: r.path.clone(),
         }
     };
-    writeln!(out, "{}", o.t(created))?;
     let (path, fingerprint) = (r.key_file.clone(), r.key_fingerprint.clone());
     let key = if r.key_created {
         Msg::KeyCreated { path, fingerprint }
     } else {
         Msg::KeyReused { path, fingerprint }
     };
-    writeln!(out, "{}", o.t(key))?;
+    let mut lines = vec![o.t(created), o.t(key)];
     if r.demo {
-        let loaded = Msg::DemoLoaded {
+        lines.push(o.t(Msg::DemoLoaded {
             master: DEMO_MASTER.to_string(),
             password: DEMO_PASSWORD.to_string(),
-        };
-        writeln!(out, "{}", o.t(loaded))?;
+        }));
     }
-    Ok(())
+    lines
 }
 
 /// Loads the embedded sample organisation through the ordinary importer.
 pub fn load_demo(ctx: &Context, conn: &Tx<'_>) -> Result<()> {
-    let now = ctx.clock.now().timestamp();
+    let now = ctx.clock.now();
     import(
         conn,
         Kind::Devices,

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::catalogue::Msg;
@@ -11,8 +11,9 @@ use crate::cli::{ListArgs, StatusFilter};
 use crate::cmd::require_user;
 use crate::context::Context;
 use crate::error::{Error, Result};
+use crate::output::IsoDate;
 use crate::output::stream_table::{StreamTable, Widths};
-use crate::output::{Format, JsonArray, Output, USER_SCREEN, csv_writer, rfc3339_unix};
+use crate::output::{Format, JsonArray, Output, USER_SCREEN, csv_writer, rfc3339};
 use crate::rules::calendar::japan_date;
 use crate::rules::expiry::is_expired;
 use crate::rules::registration::waiting_over_cutoff;
@@ -28,7 +29,7 @@ struct ListJson<'a> {
     role: Role,
     serial: Option<&'a str>,
     status: Status,
-    expires: Option<&'a str>,
+    expires: Option<IsoDate>,
     registrable_at: Option<String>,
     locked: bool,
 }
@@ -41,8 +42,8 @@ impl<'a> From<&'a ListRow> for ListJson<'a> {
             role: row.role,
             serial: row.serial.as_deref(),
             status: row.status,
-            expires: row.expires.as_deref(),
-            registrable_at: shown_registrable_at(row).map(rfc3339_unix),
+            expires: row.expires.map(IsoDate::of),
+            registrable_at: shown_registrable_at(row).map(rfc3339),
             locked: row.locked,
         }
     }
@@ -50,7 +51,7 @@ impl<'a> From<&'a ListRow> for ListJson<'a> {
 
 /// The registrable-at instant is shown wherever a revoked user appears, and
 /// only there.
-fn shown_registrable_at(row: &ListRow) -> Option<i64> {
+fn shown_registrable_at(row: &ListRow) -> Option<DateTime<Utc>> {
     (row.status == Status::Revoked)
         .then_some(row.registrable_at)
         .flatten()
@@ -99,7 +100,7 @@ pub fn run(ctx: &Context, store: &mut Store, args: &ListArgs, out: &mut dyn Writ
                         json.role.as_str(),
                         json.serial.unwrap_or(""),
                         json.status.as_str(),
-                        json.expires.unwrap_or(""),
+                        json.expires.as_ref().map_or("", IsoDate::as_str),
                         json.registrable_at.as_deref().unwrap_or(""),
                         if json.locked { "true" } else { "false" },
                     ])?;
@@ -156,12 +157,12 @@ fn filter(ctx: &Context, args: &ListArgs) -> Result<ListFilter> {
     }
     Ok(ListFilter {
         status: args.status.map(Status::from),
-        role: args.role,
+        role: args.role.map(Role::from),
         login_id: args.user.clone(),
         serial: args.serial.clone(),
         registrable_at_most: args
             .waiting_over
-            .map(|days| waiting_over_cutoff(days, ctx.clock.now().timestamp())),
+            .map(|days| waiting_over_cutoff(days, ctx.clock.now())),
     })
 }
 
@@ -174,13 +175,11 @@ pub fn table_headers(o: &Output) -> Vec<String> {
 /// One table row; an expired device in service is marked, since it can no
 /// longer be revoked by the organisation.
 fn table_row(o: &Output, row: &ListRow, today: NaiveDate) -> Vec<String> {
-    let expires = match row.expires.as_deref() {
+    let expires = match row.expires {
         None => "-".to_string(),
-        Some(text) => {
-            let date = crate::output::parse_ymd(text);
-            let expired = date.is_some_and(|date| is_expired(date, today));
-            let mut cell = date.map_or_else(|| text.to_string(), |d| o.date(d));
-            if expired {
+        Some(date) => {
+            let mut cell = o.date(date);
+            if is_expired(date, today) {
                 cell.push_str(&o.t(Msg::CellExpiredSuffix));
             }
             cell
@@ -198,7 +197,7 @@ fn table_row(o: &Output, row: &ListRow, today: NaiveDate) -> Vec<String> {
         },
         expires,
         shown_registrable_at(row)
-            .map(|t| o.instant_unix(t))
+            .map(|t| o.instant(t))
             .unwrap_or_else(|| "-".into()),
         if row.locked {
             o.t(Msg::CellLocked)

@@ -12,57 +12,64 @@
 //! mail merge still finds its fields), or with `--out DIR` one letter per
 //! user, `DIR/LOGIN_ID.txt`, all written or none.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-
-use serde::Serialize;
 
 use crate::catalogue::Msg;
 use crate::cli::NoticesArgs;
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::output::{
-    Format, JsonArray, Output, csv_writer, from_unix, rfc3339_unix, write_json, write_table,
-};
+use crate::output::record::{Column, Record, RecordStream, TableNotes, Value, write_record};
+use crate::output::{Format, Output};
 use crate::rules::registration::waiting_days;
 use crate::store::Store;
 use crate::store::users::{WaitingRow, for_each_waiting};
 
-pub const CSV_HEADER: [&str; 5] = [
-    "login_id",
-    "name",
-    "serial",
-    "registrable_at",
-    "waiting_days",
-];
-
-#[derive(Serialize)]
-struct NoticeJson<'a> {
-    login_id: &'a str,
-    name: &'a str,
-    serial: &'a str,
-    registrable_at: String,
+/// A user waiting to register a new device, as `notices` lists them.
+struct Notice {
+    row: WaitingRow,
     waiting_days: i64,
 }
 
-impl<'a> NoticeJson<'a> {
-    fn of(row: &'a WaitingRow, now: i64) -> Self {
-        NoticeJson {
-            login_id: &row.login_id,
-            name: &row.name,
-            serial: &row.serial,
-            registrable_at: rfc3339_unix(row.registrable_at),
-            waiting_days: waiting_days(row.registrable_at, now),
-        }
+impl Record for Notice {
+    fn columns() -> &'static [Column] {
+        const COLUMNS: &[Column] = &[
+            Column::shown("login_id", Msg::LabelLoginId),
+            Column::shown("name", Msg::LabelName),
+            Column::shown("serial", Msg::LabelRevokedSerial),
+            Column::shown("registrable_at", Msg::LabelRegistrableAt),
+            Column::shown("waiting_days", Msg::LabelWaitingDays),
+        ];
+        COLUMNS
+    }
+
+    fn values(&self) -> Vec<Value<'_>> {
+        vec![
+            Value::Text(&self.row.login_id),
+            Value::Text(&self.row.name),
+            Value::Text(&self.row.serial),
+            Value::Instant(self.row.registrable_at),
+            Value::Count(self.waiting_days),
+        ]
     }
 }
 
-/// What `--out --format json` prints: the directory and the letters
-/// written in it (file names).
-#[derive(Serialize)]
-struct LettersJson {
+/// What `--out` reports: the directory and the letters written in it
+/// (file names).
+struct Letters {
     dir: String,
     written: Vec<String>,
+}
+
+impl Record for Letters {
+    fn columns() -> &'static [Column] {
+        const COLUMNS: &[Column] = &[Column::data("dir"), Column::data("written")];
+        COLUMNS
+    }
+
+    fn values(&self) -> Vec<Value<'_>> {
+        vec![Value::Text(&self.dir), Value::Names(&self.written)]
+    }
 }
 
 pub fn run(
@@ -71,7 +78,7 @@ pub fn run(
     args: &NoticesArgs,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let now = ctx.clock.now().timestamp();
+    let now = ctx.clock.now();
     if let Some(dir) = &args.out {
         if ctx.out.format == Format::Csv {
             return Err(Error::usage(Msg::OutWithCsv));
@@ -85,67 +92,19 @@ pub fn run(
         })?;
         return letters(&ctx.out, dir, &rows, out);
     }
-    match ctx.out.format {
-        Format::Json => {
-            let mut array = JsonArray::new(out)?;
-            store.read(|tx| for_each_waiting(tx, |row| array.push(&NoticeJson::of(&row, now))))?;
-            array.finish()
-        }
-        Format::Csv => {
-            let mut csv = csv_writer(&ctx.out, out);
-            csv.write_record(CSV_HEADER)?;
-            store.read(|tx| {
-                for_each_waiting(tx, |row| {
-                    let n = NoticeJson::of(&row, now);
-                    let days = n.waiting_days.to_string();
-                    csv.write_record([n.login_id, n.name, n.serial, &n.registrable_at, &days])?;
-                    Ok(())
-                })
-            })?;
-            Ok(csv.flush()?)
-        }
-        Format::Table => {
-            let mut rows = Vec::new();
-            store.read(|tx| {
-                for_each_waiting(tx, |row| {
-                    rows.push(table_row(&ctx.out, &row, now));
-                    Ok(())
-                })
-            })?;
-            table(&ctx.out, rows, out)
-        }
-    }
-}
-
-fn table_row(o: &Output, row: &WaitingRow, now: i64) -> Vec<String> {
-    vec![
-        row.login_id.clone(),
-        row.name.clone(),
-        row.serial.clone(),
-        o.instant_unix(row.registrable_at),
-        waiting_days(row.registrable_at, now).to_string(),
-    ]
-}
-
-/// The table and what to do; when nobody is waiting, a line saying so on a
-/// terminal and nothing at all when piped (cron mails nothing).
-fn table(o: &Output, rows: Vec<Vec<String>>, out: &mut dyn Write) -> Result<()> {
-    if rows.is_empty() {
-        if std::io::stdout().is_terminal() {
-            writeln!(out, "{}", o.t(Msg::NoticesNobodyWaiting))?;
-        }
-        return Ok(());
-    }
-    let headers = o.labels(&[
-        Msg::LabelLoginId,
-        Msg::LabelName,
-        Msg::LabelRevokedSerial,
-        Msg::LabelRegistrableAt,
-        Msg::LabelWaitingDays,
-    ]);
-    write_table(o, out, headers, rows)?;
-    writeln!(out, "{}", o.t(Msg::NoticesWhatToDo))?;
-    Ok(())
+    let notes = TableNotes {
+        after: Some(Msg::NoticesWhatToDo),
+        when_empty: Some(Msg::NoticesNobodyWaiting),
+        empty_on_terminal_only: true,
+    };
+    let mut notices = RecordStream::start(&ctx.out, out, notes)?;
+    store.read(|tx| {
+        for_each_waiting(tx, |row| {
+            let waiting_days = waiting_days(row.registrable_at, now);
+            notices.push(&Notice { row, waiting_days })
+        })
+    })?;
+    notices.finish()
 }
 
 /// One letter per user in `dir` (created 0700 when missing), in the
@@ -155,16 +114,11 @@ fn table(o: &Output, rows: Vec<Vec<String>>, out: &mut dyn Write) -> Result<()> 
 fn letters(o: &Output, dir: &Path, rows: &[WaitingRow], out: &mut dyn Write) -> Result<()> {
     let shown = dir.display().to_string();
     if rows.is_empty() {
-        return match o.format {
-            Format::Json => write_json(
-                out,
-                &LettersJson {
-                    dir: shown,
-                    written: Vec::new(),
-                },
-            ),
-            _ => Ok(writeln!(out, "{}", o.t(Msg::NoLettersWritten))?),
+        let none = Letters {
+            dir: shown,
+            written: Vec::new(),
         };
+        return write_record(o, out, &none, Msg::NoLettersWritten);
     }
     if let Some(row) = rows.iter().find(|r| !is_safe_file_stem(&r.login_id)) {
         return Err(Error::usage(Msg::LoginIdNotAFileName {
@@ -191,26 +145,12 @@ fn letters(o: &Output, dir: &Path, rows: &[WaitingRow], out: &mut dyn Write) -> 
             return Err(Error::io(context, e));
         }
     }
-    match o.format {
-        Format::Json => {
-            let written = rows.iter().map(|r| format!("{}.txt", r.login_id)).collect();
-            write_json(
-                out,
-                &LettersJson {
-                    dir: shown,
-                    written,
-                },
-            )
-        }
-        _ => {
-            let count = files.len() as u64;
-            Ok(writeln!(
-                out,
-                "{}",
-                o.t(Msg::LettersWritten { count, dir: shown })
-            )?)
-        }
-    }
+    let count = files.len() as u64;
+    let written = Letters {
+        written: rows.iter().map(|r| format!("{}.txt", r.login_id)).collect(),
+        dir: shown.clone(),
+    };
+    write_record(o, out, &written, Msg::LettersWritten { count, dir: shown })
 }
 
 fn letter_exists(path: &Path) -> Error {
@@ -230,7 +170,7 @@ fn letter(o: &Output, row: &WaitingRow) -> String {
         login_id: row.login_id.clone(),
         name: row.name.clone(),
         serial: row.serial.clone(),
-        at: from_unix(row.registrable_at),
+        at: row.registrable_at,
     })
 }
 

@@ -3,15 +3,15 @@
 
 use std::io::Write;
 
-use chrono::{DateTime, Utc};
-use serde::Serialize;
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::catalogue::Msg;
 use crate::cli::RegisterArgs;
 use crate::cmd::record;
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::output::{Format, csv_writer, from_unix, rfc3339, write_json};
+use crate::output::Output;
+use crate::output::record::{Column, Record, Value, write_record_or_prose};
 use crate::prompt::PasswordInput;
 use crate::rules::calendar::japan_date;
 use crate::rules::disposal;
@@ -20,15 +20,39 @@ use crate::signed::{Factors, Signature};
 use crate::store::audit::{Action, Outcome};
 use crate::store::devices::{clear_out_of_use, find_device, mark_out_of_use, serial_of};
 use crate::store::users::{self, UserRow, holders, previous_device_id};
-use crate::store::{DeviceRow, Store};
+use crate::store::{DeviceRow, Store, Tx};
 
-#[derive(Serialize)]
-struct RegisterJson {
+struct Registered {
     login_id: String,
     serial: String,
-    registered_at: String,
-    expires: String,
+    registered_at: DateTime<Utc>,
+    expires: NaiveDate,
     previous_serial: Option<String>,
+    /// The previous device went out of use with this registration.
+    retired: bool,
+}
+
+impl Record for Registered {
+    fn columns() -> &'static [Column] {
+        const COLUMNS: &[Column] = &[
+            Column::data("login_id"),
+            Column::data("serial"),
+            Column::data("registered_at"),
+            Column::data("expires"),
+            Column::data("previous_serial"),
+        ];
+        COLUMNS
+    }
+
+    fn values(&self) -> Vec<Value<'_>> {
+        vec![
+            Value::Text(&self.login_id),
+            Value::Text(&self.serial),
+            Value::Instant(self.registered_at),
+            Value::Date(self.expires),
+            Value::Maybe(self.previous_serial.as_deref()),
+        ]
+    }
 }
 
 pub fn run(
@@ -49,7 +73,7 @@ pub fn run(
         code: args.otp.as_deref(),
         password_prompt: String::new(),
     };
-    let (result, retired) = signature.run(
+    let result = signature.run(
         ctx,
         store,
         |tx, user, at| {
@@ -73,19 +97,12 @@ pub fn run(
                 .as_ref()
                 .expect("registration signs with the device");
             let now = signed.at;
-            let now_unix = now.timestamp();
             let previous = previous_device_id(tx, user.id)?;
-            users::register(tx, user.id, device.id, now_unix)?;
+            users::register(tx, user.id, device.id, now)?;
             if device.out_of_use_since.is_some() {
                 clear_out_of_use(tx, device.id)?;
             }
-            let mut retired = false;
-            if let Some(old) = previous {
-                let remaining = holders(tx, old)?.len();
-                if disposal::registration_retires(previous, device.id, remaining) {
-                    retired = mark_out_of_use(tx, old, device.id, now_unix)?;
-                }
-            }
+            let retired = retire_previous(tx, previous, device.id, now)?;
             let previous_serial = match previous {
                 Some(id) => serial_of(tx, id)?,
                 None => None,
@@ -106,92 +123,89 @@ pub fn run(
                     None => format!("serial {}", device.serial),
                 },
             )?;
-            Ok((
-                RegisterJson {
-                    login_id: user.login_id.clone(),
-                    serial: device.serial.clone(),
-                    registered_at: rfc3339(now),
-                    expires: device.expires.to_string(),
-                    previous_serial,
-                },
+            Ok(Registered {
+                login_id: user.login_id.clone(),
+                serial: device.serial.clone(),
+                registered_at: now,
+                expires: device.expires,
+                previous_serial,
                 retired,
-            ))
+            })
         },
     )?;
-    let registered_at = ctx.clock.now();
-    render(ctx, out, &result, registered_at, retired)
+    write_record_or_prose(&ctx.out, out, &result, prose)
+}
+
+/// The user's previous device goes out of use when no one else holds it
+/// (a shared device stays in use for its other users). Returns whether it
+/// went out of use now.
+fn retire_previous(
+    tx: &Tx<'_>,
+    previous: Option<i64>,
+    new_device: i64,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let Some(old) = previous else {
+        return Ok(false);
+    };
+    let remaining = holders(tx, old)?.len();
+    if disposal::registration_retires(previous, new_device, remaining) {
+        return mark_out_of_use(tx, old, new_device, now);
+    }
+    Ok(false)
 }
 
 /// The user's side of the registration rule, as an error.
 fn check_user(user: &UserRow, now: DateTime<Utc>) -> Result<()> {
     let current = user.device.as_ref().map(|d| d.serial.as_str());
-    let registrable_at = user.registrable_at.map(from_unix);
-    registration::check_user(&user.login_id, user.status(), current, registrable_at, now).map_err(
-        |refusal| match refusal {
-            UserRefusal::Rule(rule) => Error::Rule(rule),
-            UserRefusal::TooEarly { registrable_at } => Error::TooEarly {
-                login_id: user.login_id.clone(),
-                registrable_at,
-                remaining: registrable_at - now,
-            },
-        },
+    registration::check_user(
+        &user.login_id,
+        user.status(),
+        current,
+        user.registrable_at,
+        now,
     )
+    .map_err(|refusal| match refusal {
+        UserRefusal::Rule(rule) => Error::Rule(rule),
+        UserRefusal::TooEarly { registrable_at } => Error::TooEarly {
+            login_id: user.login_id.clone(),
+            registrable_at,
+            remaining: registrable_at - now,
+        },
+    })
 }
 
 /// The device's side of the registration rule, as an error.
 fn check_device(device: &DeviceRow, now: DateTime<Utc>) -> Result<()> {
+    // A lost device is not in anyone's hands: whoever shows its code is not
+    // the organisation.
+    if device.lost_at.is_some() {
+        return Err(Error::refused(Msg::LostNotRegistrable {
+            serial: device.serial.clone(),
+        }));
+    }
     registration::check_device(
         &device.serial,
-        device.disposed_at.map(from_unix),
+        device.disposed_at,
         device.expires,
         japan_date(now),
     )?;
     Ok(())
 }
 
-fn render(
-    ctx: &Context,
-    out: &mut dyn Write,
-    r: &RegisterJson,
-    now: DateTime<Utc>,
-    retired: bool,
-) -> Result<()> {
-    let o = &ctx.out;
-    match o.format {
-        Format::Json => write_json(out, r),
-        Format::Csv => {
-            let mut csv = csv_writer(&ctx.out, out);
-            csv.write_record([
-                "login_id",
-                "serial",
-                "registered_at",
-                "expires",
-                "previous_serial",
-            ])?;
-            csv.write_record([
-                &r.login_id,
-                &r.serial,
-                &r.registered_at,
-                &r.expires,
-                r.previous_serial.as_deref().unwrap_or(""),
-            ])?;
-            Ok(csv.flush()?)
-        }
-        Format::Table => {
-            let done = Msg::Registered {
-                login_id: r.login_id.clone(),
-                serial: r.serial.clone(),
-                at: now,
-                expires: o.date_text(&r.expires),
-            };
-            writeln!(out, "{}", o.t(done))?;
-            if let (Some(previous), true) = (&r.previous_serial, retired) {
-                let note = Msg::PreviousOutOfUse {
-                    serial: previous.clone(),
-                };
-                writeln!(out, "{}", o.t(note))?;
-            }
-            Ok(())
-        }
+/// What `register` says on a terminal: the registration, and the previous
+/// device going out of use.
+fn prose(o: &Output, r: &Registered) -> Vec<String> {
+    let mut lines = vec![o.t(Msg::Registered {
+        login_id: r.login_id.clone(),
+        serial: r.serial.clone(),
+        at: r.registered_at,
+        expires: o.date(r.expires),
+    })];
+    if let (Some(previous), true) = (&r.previous_serial, r.retired) {
+        lines.push(o.t(Msg::PreviousOutOfUse {
+            serial: previous.clone(),
+        }));
     }
+    lines
 }

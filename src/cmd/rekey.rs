@@ -5,20 +5,17 @@
 
 use std::io::Write;
 
-use serde::Serialize;
-
 use crate::catalogue::Msg;
 use crate::cli::RekeyArgs;
-use crate::cmd::check::write_position;
+use crate::cmd::check::position_lines;
 use crate::context::Context;
 use crate::error::Result;
 use crate::key::KeyFile;
-use crate::output::{Format, csv_writer, write_json};
+use crate::output::record::{Column, Record, Value, write_record_or_prose};
 use crate::store::Store;
 
-/// What `rekey --format json` prints.
-#[derive(Serialize)]
-struct RekeyJson {
+/// What `rekey` reports: the new key file and where the registry stands.
+struct Rekeyed {
     key_file: String,
     key_fingerprint: String,
     previous_fingerprint: String,
@@ -26,10 +23,33 @@ struct RekeyJson {
     audit_head: String,
 }
 
+impl Record for Rekeyed {
+    fn columns() -> &'static [Column] {
+        const COLUMNS: &[Column] = &[
+            Column::data("key_file"),
+            Column::data("key_fingerprint"),
+            Column::data("previous_fingerprint"),
+            Column::data("audit_rows"),
+            Column::data("audit_head"),
+        ];
+        COLUMNS
+    }
+
+    fn values(&self) -> Vec<Value<'_>> {
+        vec![
+            Value::Text(&self.key_file),
+            Value::Text(&self.key_fingerprint),
+            Value::Text(&self.previous_fingerprint),
+            Value::Count(self.audit_rows as i64),
+            Value::Text(&self.audit_head),
+        ]
+    }
+}
+
 pub fn run(ctx: &Context, store: &mut Store, args: &RekeyArgs, out: &mut dyn Write) -> Result<()> {
     let new_key = KeyFile::create_new(&args.new_key_file)?;
     let fingerprint = new_key.fingerprint().to_string();
-    let at = ctx.clock.now().timestamp();
+    let at = ctx.clock.now();
     let (previous, position) = match store.rekey(new_key, at, ctx.clock.is_fixed()) {
         Ok(done) => done,
         Err(e) => {
@@ -38,45 +58,20 @@ pub fn run(ctx: &Context, store: &mut Store, args: &RekeyArgs, out: &mut dyn Wri
             return Err(e);
         }
     };
-    let report = RekeyJson {
+    let report = Rekeyed {
         key_file: args.new_key_file.display().to_string(),
         key_fingerprint: fingerprint,
         previous_fingerprint: previous,
         audit_rows: position.audit_len,
         audit_head: hex::encode(position.audit_head),
     };
-    let o = &ctx.out;
-    match o.format {
-        Format::Json => write_json(out, &report),
-        Format::Csv => {
-            let mut csv = csv_writer(o, out);
-            csv.write_record([
-                "key_file",
-                "key_fingerprint",
-                "previous_fingerprint",
-                "audit_rows",
-                "audit_head",
-            ])?;
-            csv.write_record([
-                report.key_file.clone(),
-                report.key_fingerprint.clone(),
-                report.previous_fingerprint.clone(),
-                report.audit_rows.to_string(),
-                report.audit_head.clone(),
-            ])?;
-            Ok(csv.flush()?)
-        }
-        Format::Table => {
-            writeln!(
-                out,
-                "{}",
-                o.t(Msg::Rekeyed {
-                    path: report.key_file.clone(),
-                    fingerprint: report.key_fingerprint.clone(),
-                    previous: report.previous_fingerprint.clone(),
-                })
-            )?;
-            write_position(o, out, "", report.audit_rows, &report.audit_head)
-        }
-    }
+    write_record_or_prose(&ctx.out, out, &report, |o, r| {
+        let mut lines = vec![o.t(Msg::Rekeyed {
+            path: r.key_file.clone(),
+            fingerprint: r.key_fingerprint.clone(),
+            previous: r.previous_fingerprint.clone(),
+        })];
+        lines.extend(position_lines(o, "", r.audit_rows, &r.audit_head));
+        lines
+    })
 }

@@ -77,7 +77,7 @@ pub fn run(
     restored.write(|tx| {
         // Codes shown before now may have been accepted by the registry that
         // was replaced: none is accepted again.
-        let moved = advance_replay_guards(tx, ctx.clock.now().timestamp())?;
+        let moved = advance_replay_guards(tx, ctx.clock.now())?;
         let detail = format!("{detail}; the replay guards of {moved} device(s) moved past now");
         record(
             ctx,

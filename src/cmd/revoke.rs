@@ -16,6 +16,7 @@ use crate::cli::RevokeArgs;
 use crate::cmd::{master_factors, password_prompt, record, require_user};
 use crate::context::Context;
 use crate::error::{Error, Result, TargetFailure};
+use crate::output::IsoDate;
 use crate::output::{
     Format, Output, USER_SCREEN, csv_writer, progress, rfc3339, write_json, write_table_dropping,
 };
@@ -46,6 +47,8 @@ pub struct RevokeRequest {
     /// A revocation the bank carried out: its reference, and when.
     pub bank_reference: Option<String>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// With a bank reference: the device was lost.
+    pub lost: bool,
 }
 
 impl From<RevokeArgs> for RevokeRequest {
@@ -65,6 +68,7 @@ impl From<RevokeArgs> for RevokeRequest {
             yes: a.yes,
             bank_reference: a.bank_reference,
             revoked_at: a.revoked_at,
+            lost: a.lost,
         }
     }
 }
@@ -115,12 +119,9 @@ struct Preview<'a> {
     master: &'a str,
 }
 
-pub fn run(
-    ctx: &Context,
-    store: &mut Store,
-    req: &RevokeRequest,
-    out: &mut dyn Write,
-) -> Result<()> {
+/// The request's own checks, before anything is read: which kind of
+/// revocation it is, and the bank's revocation instant (never in the future).
+fn checked_request(ctx: &Context, req: &RevokeRequest) -> Result<(Kind, Option<DateTime<Utc>>)> {
     if req.targets_file.as_deref() == Some("-") && matches!(req.password, PasswordInput::Stdin) {
         return Err(Error::usage(Msg::StdinTwice));
     }
@@ -137,37 +138,30 @@ pub fn run(
     {
         return Err(Error::usage(Msg::BankReferenceInvalid));
     }
-    let window = req.expiring_within;
-    let bank_revoked_at = match req.revoked_at {
-        None => None,
-        Some(at) => {
-            if at > ctx.clock.now() {
-                return Err(Error::usage(Msg::RevokedAtInFuture { at: rfc3339(at) }));
-            }
-            Some(at)
+    match req.revoked_at {
+        Some(at) if at > ctx.clock.now() => {
+            Err(Error::usage(Msg::RevokedAtInFuture { at: rfc3339(at) }))
         }
-    };
+        at => Ok((kind, at)),
+    }
+}
+
+pub fn run(
+    ctx: &Context,
+    store: &mut Store,
+    req: &RevokeRequest,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let (kind, bank_revoked_at) = checked_request(ctx, req)?;
+    let window = req.expiring_within;
     // A first look at the clock, to check and show targets before asking
     // for anything; the action itself uses the instant pinned after the
     // last prompt.
     let today = japan_date(ctx.clock.now());
-    let mut names = req.targets.clone();
-    // Where each login ID of a targets file is, for a refusal to name.
-    let mut lines = HashMap::new();
-    if let Some(file) = &req.targets_file {
-        for (id, line) in crate::text::read_targets_located(file, req.encoding)? {
-            lines.entry(id.clone()).or_insert(line);
-            names.push(id);
-        }
-    }
+    let (mut names, lines) = named_targets(req)?;
     let explicit = !names.is_empty() || req.targets_file.is_some() || window.is_some();
     let master = store.read(|tx| require_user(tx, &req.master))?;
-    if kind == Kind::Plain && req.dry_run {
-        // No credentials: a master whose own device expired may still look.
-        crate::rules::revocation::check_master_role(&master.login_id, master.role)?;
-    } else if kind == Kind::Plain {
-        master_factors(&master, ctx.clock.now())?;
-    }
+    check_signer(&master, kind, req.dry_run, ctx.clock.now())?;
     if !explicit {
         if kind == Kind::Bank || req.dry_run || !ctx.term.interactive {
             return Err(Error::usage(Msg::NoTargets));
@@ -219,8 +213,11 @@ pub fn run(
         let targets = resolve_targets(tx, &names, prefetched, today, kind)?;
         Ok((targets, skipped))
     });
-    let looked = audit_refused_targets(ctx, store, req, kind, looked);
-    let (targets, skipped_expired) = located(looked, req, &lines)?;
+    let (targets, skipped_expired) = located(
+        audit_refused_targets(ctx, store, req, kind, looked),
+        req,
+        &lines,
+    )?;
     if targets.is_empty() && !master.locked {
         if window.is_none() && skipped_expired.is_empty() {
             return Err(Error::usage(Msg::NoTargets));
@@ -335,7 +332,6 @@ pub fn run(
     let (revoked, revoked_at, registrable) = signature.run(ctx, store, factors, confirm, |tx, signed| {
         let revoked_at = bank_revoked_at.unwrap_or(signed.at);
         let registrable = registrable_at(revoked_at);
-        let (revoked_unix, registrable_unix) = (revoked_at.timestamp(), registrable.timestamp());
         // Every target again, on rows read under the write lock at the
         // pinned instant: another process may have acted since the first look.
         let targets = resolve_targets(tx, &target_ids, HashMap::new(), japan_date(signed.at), kind)?;
@@ -351,14 +347,15 @@ pub fn run(
                 target.user.id,
                 device_id,
                 signed.signer.id,
-                revoked_unix,
-                registrable_unix,
+                revoked_at,
+                registrable,
                 req.bank_reference.as_deref(),
             )?;
+            let lost = if req.lost { "; the device was lost" } else { "" };
             let detail = match &req.bank_reference {
                 None => format!("serial {}; registrable at {}", target.serial, rfc3339(registrable)),
                 Some(reference) => format!(
-                    "serial {}; revoked by the bank at {} (reference {reference}); registrable at {}",
+                    "serial {}; revoked by the bank at {} (reference {reference}){lost}; registrable at {}",
                     target.serial,
                     rfc3339(revoked_at),
                     rfc3339(registrable)
@@ -374,6 +371,9 @@ pub fn run(
                 detail,
             )?;
             bar.inc(1);
+        }
+        if req.lost {
+            lose_all(tx, &targets, revoked_at)?;
         }
         Ok((targets, revoked_at, registrable))
     })?;
@@ -394,6 +394,25 @@ pub fn run(
     )
 }
 
+/// Records the targets' devices, revoked by the bank, as lost, once every
+/// target is revoked: a lost device is lost for every holder, so none may
+/// still hold it.
+fn lose_all(tx: &Tx<'_>, targets: &[Target], at: DateTime<Utc>) -> Result<()> {
+    for target in targets {
+        let Some(device) = &target.user.device else {
+            continue;
+        };
+        if let Some(holder) = users::holding(tx, device.id)?.first() {
+            return Err(Error::refused(Msg::LostStillHeld {
+                serial: device.serial.clone(),
+                login_id: holder.login_id.clone(),
+            }));
+        }
+        crate::store::devices::mark_lost(tx, device.id, at)?;
+    }
+    Ok(())
+}
+
 fn dedup(names: &mut Vec<String>) {
     let mut seen = HashSet::new();
     names.retain(|n| seen.insert(n.clone()));
@@ -403,6 +422,35 @@ fn device_view(device: &DeviceRow) -> DeviceView<'_> {
     DeviceView {
         serial: &device.serial,
         expires: device.expires,
+    }
+}
+
+/// The login IDs named on the command line and in the targets file, with
+/// the line of each in the file (for a refusal to name).
+fn named_targets(req: &RevokeRequest) -> Result<(Vec<String>, HashMap<String, u64>)> {
+    let mut names = req.targets.clone();
+    let mut lines = HashMap::new();
+    if let Some(file) = &req.targets_file {
+        for (id, line) in crate::text::read_targets_located(file, req.encoding)? {
+            lines.entry(id.clone()).or_insert(line);
+            names.push(id);
+        }
+    }
+    Ok((names, lines))
+}
+
+/// What the signer must be before anything is shown: for a plain
+/// revocation, a master with a device in service and not expired; for its
+/// dry run, which needs no credentials, only a master (whose own device
+/// may have expired). The bank's revocation checks its signer later.
+fn check_signer(master: &UserRow, kind: Kind, dry_run: bool, now: DateTime<Utc>) -> Result<()> {
+    match (kind, dry_run) {
+        (Kind::Plain, true) => Ok(crate::rules::revocation::check_master_role(
+            &master.login_id,
+            master.role,
+        )?),
+        (Kind::Plain, false) => master_factors(master, now).map(|_| ()),
+        (Kind::Bank, _) => Ok(()),
     }
 }
 
@@ -528,12 +576,9 @@ const ECHOED_IDS: usize = 20;
 fn select_interactively(ctx: &Context, store: &Store, today: NaiveDate) -> Result<Vec<String>> {
     let rows = store.read(users::in_service)?;
     let o = &ctx.out;
-    let (offered, expired): (Vec<_>, Vec<_>) = rows.into_iter().partition(|r| {
-        !r.expires
-            .as_deref()
-            .and_then(crate::lang::parse_ymd)
-            .is_some_and(|e| is_expired(e, today))
-    });
+    let (offered, expired): (Vec<_>, Vec<_>) = rows
+        .into_iter()
+        .partition(|r| !r.expires.is_some_and(|e| is_expired(e, today)));
     if !expired.is_empty() {
         // Never offered: only the bank can revoke an expired device.
         let ids: Vec<String> = expired.iter().map(|r| r.login_id.clone()).collect();
@@ -547,10 +592,7 @@ fn select_interactively(ctx: &Context, store: &Store, today: NaiveDate) -> Resul
                 r.name.clone(),
                 o.role(r.role),
                 r.serial.clone().unwrap_or_else(|| "-".into()),
-                r.expires
-                    .as_deref()
-                    .map(|e| o.date_text(e))
-                    .unwrap_or_default(),
+                r.expires.map(|e| o.date(e)).unwrap_or_default(),
             ]
         })
         .collect();
@@ -647,7 +689,7 @@ fn matches_filter(row: &users::ListRow, filter: &str) -> bool {
     has(&row.login_id)
         || has(&row.name)
         || row.serial.as_deref().is_some_and(has)
-        || row.expires.as_deref().is_some_and(has)
+        || row.expires.is_some_and(|e| has(IsoDate::of(e).as_str()))
 }
 
 /// The echo of a selection: its login IDs, the first `ECHOED_IDS` of them.
@@ -826,7 +868,7 @@ mod tests {
             role: Role::General,
             serial: Some(serial.into()),
             status: Status::Active,
-            expires: Some(expires.into()),
+            expires: crate::output::parse_ymd(expires),
             registrable_at: None,
             locked: false,
         }

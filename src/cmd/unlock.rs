@@ -9,26 +9,198 @@ use crate::cli::UnlockArgs;
 use crate::cmd::{admin_actor, master_factors, password_prompt, record, require_user};
 use crate::context::Context;
 use crate::store::audit::{Action, Outcome};
-use serde::Serialize;
 
 use crate::catalogue::Msg;
 use crate::error::{Error, Result};
-use crate::output::{Format, csv_writer, write_json};
+use crate::output::record::{Column, Record, Value, write_record};
 use crate::prompt::PasswordInput;
 use crate::signed::Signature;
-use crate::store::Store;
+use crate::store::devices::{DeviceRow, find_device, reset_device_failures};
 use crate::store::users::{UserRow, reset_failures};
+use crate::store::{Store, Tx};
 
 pub fn run(ctx: &Context, store: &mut Store, args: &UnlockArgs, out: &mut dyn Write) -> Result<()> {
-    let target = store.read(|tx| require_user(tx, &args.login_id))?;
+    let Some(login_id) = &args.login_id else {
+        let serial = args.serial.as_deref().unwrap_or_default();
+        return run_device(ctx, store, args, serial, out);
+    };
+    let target = store.read(|tx| require_user(tx, login_id))?;
+    let (before, actor) = match &args.master {
+        Some(master) => (
+            signed_unlock(ctx, store, args, master, &target)?,
+            master.clone(),
+        ),
+        None => {
+            confirm_recovery(ctx, args, &target.login_id)?;
+            let actor = admin_actor();
+            let before = store.write(|tx| {
+                let before = require_user(tx, login_id)?;
+                reset_failures(tx, before.id)?;
+                record(
+                    ctx,
+                    tx,
+                    &actor,
+                    Action::Recovery,
+                    std::slice::from_ref(&before.login_id),
+                    Outcome::Ok,
+                    detail(&before, &format!("recovery unlock by {actor}")),
+                )?;
+                Ok(before)
+            })?;
+            (before, actor)
+        }
+    };
+    let said = if before.locked {
+        Msg::Unlocked {
+            login_id: before.login_id.clone(),
+            actor: actor.clone(),
+        }
+    } else {
+        Msg::WasNotLocked {
+            login_id: before.login_id.clone(),
+        }
+    };
+    let report = Unlocked::<Login>::new(&before.login_id, before.locked, &actor);
+    write_record(&ctx.out, out, &report, said)
+}
+
+/// Another master clears the login's lockout, signing with password and code.
+fn signed_unlock(
+    ctx: &Context,
+    store: &mut Store,
+    args: &UnlockArgs,
+    master: &str,
+    target: &UserRow,
+) -> Result<UserRow> {
+    if master == target.login_id {
+        return Err(Error::refused(Msg::UnlockSelf {
+            login_id: master.to_string(),
+        }));
+    }
+    let targets = [target.login_id.clone()];
+    let password = PasswordInput::from_flags(
+        args.password.password_stdin,
+        args.password.password_file.clone(),
+    );
+    let signature = Signature {
+        signer: master,
+        action: Action::Unlock,
+        targets: &targets,
+        password: &password,
+        code: args.otp.as_deref(),
+        password_prompt: password_prompt(ctx, master),
+    };
+    signature.run(
+        ctx,
+        store,
+        |_, signer, at| master_factors(signer, at),
+        |_| Ok(()),
+        |tx, signed| {
+            let before = require_user(tx, &target.login_id)?;
+            reset_failures(tx, before.id)?;
+            record(
+                ctx,
+                tx,
+                &signed.signer.login_id,
+                Action::Unlock,
+                &targets,
+                Outcome::Ok,
+                detail(&before, "signed by a master"),
+            )?;
+            Ok(before)
+        },
+    )
+}
+
+/// What `unlock` reports: the login or device (`S`), whether it was
+/// locked (else only its failure count was reset), and who cleared it: the
+/// signing master, or `os:ACCOUNT` for a recovery.
+struct Unlocked<'a, S> {
+    name: &'a str,
+    was_locked: bool,
+    by: &'a str,
+    subject: std::marker::PhantomData<S>,
+}
+
+impl<'a, S> Unlocked<'a, S> {
+    fn new(name: &'a str, was_locked: bool, by: &'a str) -> Self {
+        Unlocked {
+            name,
+            was_locked,
+            by,
+            subject: std::marker::PhantomData,
+        }
+    }
+}
+
+/// What is unlocked: its columns, the first naming it.
+trait Subject {
+    const COLUMNS: &'static [Column];
+}
+
+struct Login;
+struct Device;
+
+impl Subject for Login {
+    const COLUMNS: &'static [Column] = &[
+        Column::data("login_id"),
+        Column::data("was_locked"),
+        Column::data("by"),
+    ];
+}
+
+impl Subject for Device {
+    const COLUMNS: &'static [Column] = &[
+        Column::data("serial"),
+        Column::data("was_locked"),
+        Column::data("by"),
+    ];
+}
+
+impl<S: Subject> Record for Unlocked<'_, S> {
+    fn columns() -> &'static [Column] {
+        S::COLUMNS
+    }
+
+    fn values(&self) -> Vec<Value<'_>> {
+        vec![
+            Value::Text(self.name),
+            Value::Bool(self.was_locked),
+            Value::Text(self.by),
+        ]
+    }
+}
+
+/// `unlock --serial S`: a device locked by failed resynchronisations,
+/// signed by a master or by a recovery.
+fn run_device(
+    ctx: &Context,
+    store: &mut Store,
+    args: &UnlockArgs,
+    serial: &str,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let require = |tx: &Tx<'_>| {
+        find_device(tx, serial)?.ok_or_else(|| Error::UnknownSerial(serial.to_string()))
+    };
+    let device = store.read(require)?;
+    let targets = [device.serial.clone()];
+    let unlock = |tx: &Tx<'_>, actor: &str, action: Action, how: &str| {
+        let before = require(tx)?;
+        reset_device_failures(tx, before.id)?;
+        let detail = if before.locked {
+            format!("{how}: device lockout cleared")
+        } else {
+            format!(
+                "{how}: device was not locked; {} failure(s) cleared",
+                before.failed_attempts
+            )
+        };
+        record(ctx, tx, actor, action, &targets, Outcome::Ok, detail)?;
+        Ok(before)
+    };
     let (before, actor) = match &args.master {
         Some(master) => {
-            if *master == target.login_id {
-                return Err(Error::refused(Msg::UnlockSelf {
-                    login_id: master.clone(),
-                }));
-            }
-            let targets = [target.login_id.clone()];
             let password = PasswordInput::from_flags(
                 args.password.password_stdin,
                 args.password.password_file.clone(),
@@ -47,87 +219,59 @@ pub fn run(ctx: &Context, store: &mut Store, args: &UnlockArgs, out: &mut dyn Wr
                 |_, signer, at| master_factors(signer, at),
                 |_| Ok(()),
                 |tx, signed| {
-                    let before = require_user(tx, &args.login_id)?;
-                    reset_failures(tx, before.id)?;
-                    record(
-                        ctx,
+                    unlock(
                         tx,
                         &signed.signer.login_id,
                         Action::Unlock,
-                        &targets,
-                        Outcome::Ok,
-                        detail(&before, "signed by a master"),
-                    )?;
-                    Ok(before)
+                        "signed by a master",
+                    )
                 },
             )?;
             (before, master.clone())
         }
         None => {
-            if !args.yes {
-                let prompt = ctx.out.t(Msg::ConfirmRecovery {
-                    login_id: target.login_id.clone(),
-                });
-                if !ctx.term.confirm(&prompt)? {
-                    return Err(Error::Cancelled);
-                }
-            }
+            confirm_recovery(ctx, args, &device.serial)?;
             let actor = admin_actor();
-            let before = store.write(|tx| {
-                let before = require_user(tx, &args.login_id)?;
-                reset_failures(tx, before.id)?;
-                record(
-                    ctx,
-                    tx,
-                    &actor,
-                    Action::Recovery,
-                    std::slice::from_ref(&before.login_id),
-                    Outcome::Ok,
-                    detail(&before, &format!("recovery unlock by {actor}")),
-                )?;
-                Ok(before)
-            })?;
+            let how = format!("recovery unlock by {actor}");
+            let before = store.write(|tx| unlock(tx, &actor, Action::Recovery, &how))?;
             (before, actor)
         }
     };
-    let report = UnlockJson {
-        login_id: &before.login_id,
-        was_locked: before.locked,
-        by: &actor,
-    };
-    match ctx.out.format {
-        Format::Json => write_json(out, &report),
-        Format::Csv => {
-            let mut csv = csv_writer(&ctx.out, out);
-            csv.write_record(["login_id", "was_locked", "by"])?;
-            csv.write_record([
-                report.login_id,
-                if report.was_locked { "true" } else { "false" },
-                report.by,
-            ])?;
-            Ok(csv.flush()?)
-        }
-        Format::Table => {
-            let login_id = before.login_id.clone();
-            let message = if before.locked {
-                Msg::Unlocked { login_id, actor }
-            } else {
-                Msg::WasNotLocked { login_id }
-            };
-            writeln!(out, "{}", ctx.out.t(message))?;
-            Ok(())
-        }
-    }
+    render_device(ctx, &before, &actor, out)
 }
 
-/// What `unlock --format json` prints.
-#[derive(Serialize)]
-struct UnlockJson<'a> {
-    login_id: &'a str,
-    /// Whether the login was locked (else only its failure count was reset).
-    was_locked: bool,
-    /// Who cleared it: the signing master, or `os:ACCOUNT` for a recovery.
-    by: &'a str,
+fn render_device(
+    ctx: &Context,
+    before: &DeviceRow,
+    actor: &str,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let serial = before.serial.clone();
+    let said = if before.locked {
+        Msg::DeviceUnlocked {
+            serial,
+            actor: actor.to_string(),
+        }
+    } else {
+        Msg::DeviceWasNotLocked { serial }
+    };
+    let report = Unlocked::<Device>::new(&before.serial, before.locked, actor);
+    write_record(&ctx.out, out, &report, said)
+}
+
+/// A recovery's confirmation, unless --yes.
+fn confirm_recovery(ctx: &Context, args: &UnlockArgs, target: &str) -> Result<()> {
+    if args.yes {
+        return Ok(());
+    }
+    let prompt = ctx.out.t(Msg::ConfirmRecovery {
+        login_id: target.to_string(),
+    });
+    if ctx.term.confirm(&prompt)? {
+        Ok(())
+    } else {
+        Err(Error::Cancelled)
+    }
 }
 
 /// The audit detail, from the target's rows as read in the transaction.

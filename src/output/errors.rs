@@ -46,11 +46,6 @@ pub fn render_lines(lines: &[String]) -> String {
 pub fn lines_in(error: &Error, lang: Lang) -> Vec<String> {
     let mut lines = vec![error.message().text(lang)];
     match error {
-        // Why it failed, then how many tries remain before the lockout.
-        Error::Verification {
-            reason: Msg::Tried { reason, tries },
-            ..
-        } => lines = vec![reason.text(lang), tries.text(lang)],
         Error::Targets { failures } => {
             for f in failures {
                 let line = Msg::TargetLine {
@@ -62,14 +57,38 @@ pub fn lines_in(error: &Error, lang: Lang) -> Vec<String> {
         }
         Error::Verification {
             login_id,
+            locked_now,
+            hint,
+            reason,
+        } => {
+            // Why it failed, the clock hint, then how many tries remain.
+            let tries = match reason.as_ref() {
+                Msg::Tried { reason, tries } => {
+                    lines = vec![reason.text(lang)];
+                    Some(tries.text(lang))
+                }
+                _ => None,
+            };
+            if let Some(hint) = hint {
+                lines.push(hint.text(lang));
+            }
+            lines.extend(tries);
+            if *locked_now {
+                let login_id = login_id.clone();
+                lines.push(Msg::LockedNow { login_id }.text(lang));
+            }
+        }
+        Error::DeviceVerification {
+            serial,
             locked_now: true,
             ..
         } => lines.push(
-            Msg::LockedNow {
-                login_id: login_id.clone(),
+            Msg::DeviceLockedNow {
+                serial: serial.clone(),
             }
             .text(lang),
         ),
+        Error::DeviceVerification { .. } | Error::DeviceLocked { .. } => {}
         // The OS's reason is part of the message itself.
         Error::Io { .. } => {}
         // Regression: a registry locked past the timeout also printed

@@ -4,6 +4,7 @@
 
 pub mod errors;
 pub mod progress;
+pub(crate) mod record;
 pub mod stream_table;
 pub mod wrap;
 
@@ -14,7 +15,7 @@ use comfy_table::{ContentArrangement, Table, presets};
 
 use crate::catalogue::Msg;
 use crate::error::{Error, Result};
-pub use crate::lang::{Lang, parse_ymd};
+pub use crate::lang::{IsoDate, Lang, parse_ymd};
 use crate::rules::calendar::JAPAN;
 use crate::rules::status::{Role, Status};
 use crate::text::escape_controls;
@@ -102,10 +103,6 @@ impl Output {
         crate::lang::instant(self.lang, at)
     }
 
-    pub fn instant_unix(&self, unix: i64) -> String {
-        self.instant(from_unix(unix))
-    }
-
     /// A catalogue message in this output's language.
     pub fn t(&self, msg: Msg) -> String {
         msg.text(self.lang)
@@ -136,8 +133,25 @@ impl Output {
 
 pub use crate::catalogue::duration;
 
-pub fn from_unix(unix: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp(unix, 0).unwrap_or_default()
+/// Roles and statuses are written in JSON as their `as_str` spellings
+/// (`master`, `not_required`), which never change with the language; the
+/// rules that define them know nothing of serde.
+impl serde::Serialize for Role {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for crate::rules::inventory::DeviceState {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for Status {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// RFC 3339 with the Japan offset, as JSON and CSV carry instants.
@@ -146,10 +160,6 @@ pub fn rfc3339(at: DateTime<Utc>) -> String {
     // than a strftime pattern, which is parsed again at every call.
     at.with_timezone(&JAPAN)
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
-}
-
-pub fn rfc3339_unix(unix: i64) -> String {
-    rfc3339(from_unix(unix))
 }
 
 /// The columns of the procedure's user screen, plus registrable-at.
@@ -397,6 +407,16 @@ pub fn is_broken_pipe(error: &Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn roles_and_statuses_are_written_as_as_str_spells_them() {
+        for status in [Status::Active, Status::Revoked, Status::NotRequired] {
+            assert_eq!(serde_json::to_value(status).unwrap(), status.as_str());
+        }
+        for role in [Role::Master, Role::General] {
+            assert_eq!(serde_json::to_value(role).unwrap(), role.as_str());
+        }
+    }
 
     #[test]
     fn stored_dates_are_read_strictly_and_written_as_before() {

@@ -22,6 +22,9 @@ pub struct DeviceState<'a> {
     /// When a newer registration of its last holder replaced it.
     pub replaced_at: Option<DateTime<Utc>>,
     pub disposed_at: Option<DateTime<Utc>>,
+    /// Revoked by the bank as lost: not in the organisation's hands, so
+    /// never offered for disposal.
+    pub lost: bool,
 }
 
 /// Since when the device is out of use, or why it is not.
@@ -30,6 +33,9 @@ pub fn out_of_use_since(
     today: NaiveDate,
 ) -> Result<DateTime<Utc>, Refusal> {
     let serial = device.serial.to_string();
+    if device.lost {
+        return Err(Refusal::DeviceLost { serial });
+    }
     if !device.holders.is_empty() {
         return Err(Refusal::StillInService {
             serial,
@@ -98,6 +104,7 @@ mod tests {
             former_users: former,
             replaced_at: replaced.map(t),
             disposed_at: None,
+            lost: false,
         }
     }
 

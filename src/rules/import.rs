@@ -254,7 +254,7 @@ pub fn device(fields: &impl Fields) -> Result<NewDevice, Msg> {
     check_id("serial", &serial)?;
     let secret = parse_secret(fields.get("secret")).map_err(|problem| Msg::DeviceSecret {
         serial: quote_field(&serial),
-        problem: Box::new(problem),
+        problem: Box::new(problem.into()),
     })?;
     // No field but the serial is quoted: see `Msg::ExpiresInvalid`.
     let bad = |problem: Msg| Msg::DeviceSecret {

@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod disposal;
 pub mod expiry;
 pub mod import;
+pub mod inventory;
 pub mod otp;
 pub mod refusal;
 pub mod registration;

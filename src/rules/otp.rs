@@ -11,7 +11,6 @@ use std::fmt;
 use std::str::FromStr;
 use zeroize::Zeroizing;
 
-use crate::catalogue::Msg;
 use totp_rs::{Builder, Totp};
 
 /// Steps either side of the current one that are still accepted.
@@ -117,13 +116,22 @@ pub enum Rejection {
     Replayed,
 }
 
+/// Why a typed code is not a code of the device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BadCode {
+    /// Not all digits (or nothing at all).
+    NotDigits { digits: u8 },
+    /// Digits, but not as many as the device shows.
+    Length { digits: u8, got: usize },
+}
+
 /// Checks the shape of a typed code: all digits, the device's length.
-pub fn check_format(code: &str, digits: u8) -> Result<(), Msg> {
+pub fn check_format(code: &str, digits: u8) -> Result<(), BadCode> {
     if code.is_empty() || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Msg::CodeDigitsOnly { digits });
+        return Err(BadCode::NotDigits { digits });
     }
     if code.len() != usize::from(digits) {
-        return Err(Msg::CodeLength {
+        return Err(BadCode::Length {
             digits,
             got: code.len(),
         });
@@ -132,15 +140,19 @@ pub fn check_format(code: &str, digits: u8) -> Result<(), Msg> {
 }
 
 /// Verifies a well-formed `code` at `now` (unix seconds) against the device,
-/// given the last step accepted for it. Returns the step to record.
+/// given the last step accepted for it and its learned clock `offset` (in
+/// steps): the window is centred on the step of now + offset. Returns the
+/// step to record; the device's new offset is that step minus
+/// `key.step_at(now)` (`offset_of`).
 pub fn verify(
     key: &DeviceKey,
     code: &str,
     now: i64,
     last_accepted: Option<u64>,
+    offset: i64,
 ) -> Result<u64, Rejection> {
     let totp = key.totp();
-    let current = key.step_at(now);
+    let current = centre(key, now, offset);
     let period = u64::from(key.period);
     // Every step of the window is computed and compared, match or not, so
     // the time taken does not tell which step matched.
@@ -162,14 +174,103 @@ pub fn verify(
     }
 }
 
+/// The step at now + `offset` steps (never before the epoch).
+fn centre(key: &DeviceKey, now: i64, offset: i64) -> u64 {
+    (key.step_at(now) as i64).saturating_add(offset).max(0) as u64
+}
+
+/// The clock offset (in steps) that accepting `step` at `now` teaches.
+pub fn offset_of(key: &DeviceKey, step: u64, now: i64) -> i64 {
+    step as i64 - key.step_at(now) as i64
+}
+
+/// How far a device's clock may seem to be off for a wrong code to say so:
+/// ten minutes either side of its learned offset.
+pub const DRIFT_HINT_SECONDS: u64 = 600;
+
+/// How far a resynchronisation searches either side of the learned offset.
+pub const RESYNC_SECONDS: u64 = 86_400;
+
+/// For a code that failed: the device's clock error in seconds (against
+/// the real clock) if the code matches a step within `DRIFT_HINT_SECONDS`
+/// of now + offset, outside the accepted window and newer than the replay
+/// guard (an old code typed again is not a drifted clock). Nearest first.
+pub fn drift(
+    key: &DeviceKey,
+    code: &str,
+    now: i64,
+    last_accepted: Option<u64>,
+    offset: i64,
+) -> Option<i64> {
+    let reach = DRIFT_HINT_SECONDS / u64::from(key.period);
+    let centre = centre(key, now, offset);
+    let step = nearest_first(centre, reach)
+        .filter(|s| s.abs_diff(centre) > WINDOW_STEPS)
+        .filter(|s| last_accepted.is_none_or(|last| *s > last))
+        .find(|s| key.code_at(step_instant(key, *s)) == code)?;
+    Some(offset_of(key, step, now) * i64::from(key.period))
+}
+
+/// For `resync`: the step of `second` when `first` and `second` are the
+/// codes of two consecutive steps within `RESYNC_SECONDS` of now + offset,
+/// both newer than the replay guard `last_accepted`. Nearest first.
+pub fn resync(
+    key: &DeviceKey,
+    first: &str,
+    second: &str,
+    now: i64,
+    last_accepted: Option<u64>,
+    offset: i64,
+) -> Option<u64> {
+    let reach = RESYNC_SECONDS / u64::from(key.period);
+    let totp = key.totp();
+    let period = u64::from(key.period);
+    nearest_first(centre(key, now, offset), reach)
+        .filter(|s| last_accepted.is_none_or(|last| *s > last))
+        .find(|s| {
+            totp.check(first, s * period).is_some()
+                && totp.check(second, (s + 1) * period).is_some()
+        })
+        .map(|s| s + 1)
+}
+
+fn step_instant(key: &DeviceKey, step: u64) -> i64 {
+    (step * u64::from(key.period)) as i64
+}
+
+/// The steps within `reach` of `centre`, nearest first (then the earlier).
+fn nearest_first(centre: u64, reach: u64) -> impl Iterator<Item = u64> {
+    std::iter::once(centre).chain((1..=reach).flat_map(move |d| {
+        [centre.checked_sub(d), Some(centre + d)]
+            .into_iter()
+            .flatten()
+    }))
+}
+
 /// The shortest secret accepted: 80 bits, what common authenticator
 /// secrets (16 base32 characters) carry. RFC 4226 asks for 128 bits, but
 /// the bank's delivery decides the secrets, so shorter ones that are still
 /// in use are not turned away; only ones too short to mean anything are.
 pub const MIN_SECRET_BYTES: usize = 10;
 
+/// Why a device secret is refused. It never carries any part of the
+/// secret: only a position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BadSecret {
+    Empty,
+    /// A character that is not base32, at this (1-based) position.
+    NotBase32 {
+        position: usize,
+    },
+    InvalidBase32,
+    TooShort {
+        bits: usize,
+        needed: usize,
+    },
+}
+
 /// Decodes an RFC 4648 base32 secret, forgiving case, spaces and padding.
-pub fn parse_secret(text: &str) -> Result<Vec<u8>, Msg> {
+pub fn parse_secret(text: &str) -> Result<Vec<u8>, BadSecret> {
     let cleaned: String = text
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')
@@ -177,7 +278,7 @@ pub fn parse_secret(text: &str) -> Result<Vec<u8>, Msg> {
         .trim_end_matches('=')
         .to_ascii_uppercase();
     if cleaned.is_empty() {
-        return Err(Msg::SecretEmpty);
+        return Err(BadSecret::Empty);
     }
     // The position, never the character: error messages must not leak
     // any part of a secret.
@@ -185,16 +286,16 @@ pub fn parse_secret(text: &str) -> Result<Vec<u8>, Msg> {
         .chars()
         .position(|c| !matches!(c, 'A'..='Z' | '2'..='7'))
     {
-        return Err(Msg::SecretNotBase32 {
+        return Err(BadSecret::NotBase32 {
             position: position + 1,
         });
     }
     totp_rs::Secret::try_from_base32(&cleaned)
         .map(|s| s.as_bytes().to_vec())
-        .map_err(|_| Msg::SecretInvalidBase32)
+        .map_err(|_| BadSecret::InvalidBase32)
         .and_then(|bytes| {
             if bytes.len() < MIN_SECRET_BYTES {
-                Err(Msg::SecretTooShort {
+                Err(BadSecret::TooShort {
                     bits: bytes.len() * 8,
                     needed: MIN_SECRET_BYTES * 8,
                 })
@@ -258,7 +359,7 @@ mod tests {
         let step = key.step_at(now);
         for (offset, accepted) in [(-2i64, false), (-1, true), (0, true), (1, true), (2, false)] {
             let code = key.code_at(now + offset * 30);
-            let result = verify(&key, &code, now, None);
+            let result = verify(&key, &code, now, None, 0);
             assert_eq!(result.is_ok(), accepted, "offset {offset}");
             if accepted {
                 assert_eq!(result.unwrap(), (step as i64 + offset) as u64);
@@ -271,19 +372,19 @@ mod tests {
         let key = rfc_key(Algorithm::Sha256);
         let now = 2_000_000_000;
         let code = key.code_at(now);
-        let step = verify(&key, &code, now, None).unwrap();
+        let step = verify(&key, &code, now, None, 0).unwrap();
         assert_eq!(
-            verify(&key, &code, now, Some(step)),
+            verify(&key, &code, now, Some(step), 0),
             Err(Rejection::Replayed)
         );
         // The previous step's code is older than the accepted one: replay too.
         let older = key.code_at(now - 30);
         assert_eq!(
-            verify(&key, &older, now, Some(step)),
+            verify(&key, &older, now, Some(step), 0),
             Err(Rejection::Replayed)
         );
         let newer = key.code_at(now + 30);
-        assert_eq!(verify(&key, &newer, now, Some(step)), Ok(step + 1));
+        assert_eq!(verify(&key, &newer, now, Some(step), 0), Ok(step + 1));
     }
 
     #[test]
@@ -292,7 +393,7 @@ mod tests {
         let now = 1_234_567_890;
         let code = key.code_at(now);
         let wrong = format!("{:08}", (code.parse::<u32>().unwrap() + 1) % 100_000_000);
-        assert_eq!(verify(&key, &wrong, now, None), Err(Rejection::Wrong));
+        assert_eq!(verify(&key, &wrong, now, None, 0), Err(Rejection::Wrong));
     }
 
     #[test]
@@ -314,7 +415,7 @@ mod tests {
         assert!(parse_secret("").is_err());
         assert_eq!(
             parse_secret("JBSW"),
-            Err(Msg::SecretTooShort {
+            Err(BadSecret::TooShort {
                 bits: 16,
                 needed: 80
             }),
@@ -363,7 +464,7 @@ mod tests {
     fn a_wrong_code_after_an_accepted_one_is_wrong_not_replayed() {
         let key = rfc_key(Algorithm::Sha1);
         let now = 1_111_111_111;
-        let accepted = verify(&key, &key.code_at(now), now, None).unwrap();
+        let accepted = verify(&key, &key.code_at(now), now, None, 0).unwrap();
         let window: Vec<String> = (-1..=1).map(|s| key.code_at(now + s * 30)).collect();
         let wrong = (0..100_000_000u32)
             .map(|n| format!("{n:08}"))
@@ -371,7 +472,7 @@ mod tests {
             .unwrap();
         for later in [now, now + 29, now + 30, now + 59] {
             assert_eq!(
-                verify(&key, &wrong, later, Some(accepted)),
+                verify(&key, &wrong, later, Some(accepted), 0),
                 Err(Rejection::Wrong),
                 "{} s after",
                 later - now
@@ -386,5 +487,56 @@ mod tests {
         assert_eq!(key.step_at(29), 0);
         assert_eq!(key.step_at(30), 1);
         assert_eq!(key.code_at(-5), key.code_at(0));
+    }
+
+    /// A device whose clock runs 7 minutes fast (14 steps) fails at a
+    /// zero offset, with the drift reported; accepted once the offset is
+    /// learned.
+    #[test]
+    fn the_window_follows_the_learned_offset() {
+        let key = rfc_key(Algorithm::Sha1);
+        let now = 1_700_000_000;
+        let shown = key.code_at(now + 420);
+        assert_eq!(verify(&key, &shown, now, None, 0), Err(Rejection::Wrong));
+        assert_eq!(drift(&key, &shown, now, None, 0), Some(420));
+        let past = key.code_at(now - 300);
+        assert_eq!(drift(&key, &past, now, None, 0), Some(-300));
+        let used = Some(key.step_at(now - 240));
+        assert_eq!(drift(&key, &past, now, used, 0), None, "a code used before");
+        let step = verify(&key, &shown, now, None, 14).unwrap();
+        assert_eq!(step, key.step_at(now + 420));
+        assert_eq!(offset_of(&key, step, now), 14);
+        // Beyond ten minutes of the offset: no hint.
+        assert_eq!(drift(&key, &key.code_at(now + 900), now, None, 0), None);
+        assert_eq!(
+            drift(&key, &key.code_at(now + 900), now, None, 14),
+            Some(900)
+        );
+    }
+
+    #[test]
+    fn a_resync_finds_two_consecutive_codes_and_respects_the_guard() {
+        let key = rfc_key(Algorithm::Sha1);
+        let now = 1_700_000_000;
+        let at = now - 3 * 3600;
+        let (first, second) = (key.code_at(at), key.code_at(at + 30));
+        let found = resync(&key, &first, &second, now, None, 0).unwrap();
+        assert_eq!(found, key.step_at(at) + 1);
+        // Not consecutive, reversed, or at/below the guard: no pair.
+        assert_eq!(
+            resync(&key, &first, &key.code_at(at + 60), now, None, 0),
+            None
+        );
+        assert_eq!(resync(&key, &second, &first, now, None, 0), None);
+        assert_eq!(resync(&key, &first, &second, now, Some(found), 0), None);
+        assert_eq!(resync(&key, &first, &second, now, Some(found - 1), 0), None);
+        // Beyond 24 hours of the offset, unless the offset is near it.
+        let far = now + 86_400 + 600;
+        let (a, b) = (key.code_at(far), key.code_at(far + 30));
+        assert_eq!(resync(&key, &a, &b, now, None, 0), None);
+        assert_eq!(
+            resync(&key, &a, &b, now, None, 40),
+            Some(key.step_at(far) + 1)
+        );
     }
 }

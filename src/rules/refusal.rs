@@ -46,6 +46,10 @@ pub enum Refusal {
         former_users: Vec<String>,
         expires: NaiveDate,
     },
+    /// Disposal: the bank revoked it as lost.
+    DeviceLost {
+        serial: String,
+    },
     /// Disposal: never registered and not expired.
     NeverUsed {
         serial: String,

@@ -1,6 +1,6 @@
 //! When a user may register a device, and which devices can be registered.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 
 use super::expiry::is_expired;
 use super::refusal::Refusal;
@@ -63,21 +63,19 @@ pub fn check_device(
     Ok(())
 }
 
-/// Seconds in a day: waiting is counted in whole periods of 24 hours.
-const DAY_SECONDS: i64 = 86_400;
-
 /// How many whole days a revoked user could already have registered at
 /// `now`: 0 before `registrable_at` and during the first 24 hours after it,
-/// 7 from exactly 7 days after it. Instants are Unix seconds.
-pub fn waiting_days(registrable_at: i64, now: i64) -> i64 {
-    (now - registrable_at).max(0) / DAY_SECONDS
+/// 7 from exactly 7 days after it (waiting is counted in whole periods of
+/// 24 hours, not calendar days).
+pub fn waiting_days(registrable_at: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
+    (now - registrable_at).max(TimeDelta::zero()).num_days()
 }
 
-/// The latest registrable-at instant (Unix seconds) of a user who has been
-/// waiting *over* `days` at `now`: waiting exactly `days` is not over it,
-/// one second more is (`list --waiting-over`).
-pub fn waiting_over_cutoff(days: u32, now: i64) -> i64 {
-    now - i64::from(days) * DAY_SECONDS - 1
+/// The latest registrable-at instant of a user who has been waiting *over*
+/// `days` at `now`: waiting exactly `days` is not over it, one second more
+/// is (`list --waiting-over`).
+pub fn waiting_over_cutoff(days: u32, now: DateTime<Utc>) -> DateTime<Utc> {
+    now - TimeDelta::days(i64::from(days)) - TimeDelta::seconds(1)
 }
 
 #[cfg(test)]
@@ -138,23 +136,25 @@ mod tests {
 
     #[test]
     fn waiting_is_counted_in_whole_days_from_registrable_at() {
-        let at = 1_795_650_600;
-        assert_eq!(super::waiting_days(at, at - 1), 0);
+        let at = t("2026-11-24T08:10:00+09:00");
+        let s = TimeDelta::seconds;
+        assert_eq!(super::waiting_days(at, at - s(1)), 0);
         assert_eq!(super::waiting_days(at, at), 0);
-        assert_eq!(super::waiting_days(at, at + 86_399), 0);
-        assert_eq!(super::waiting_days(at, at + 86_400), 1);
-        assert_eq!(super::waiting_days(at, at + 7 * 86_400 + 1), 7);
+        assert_eq!(super::waiting_days(at, at + s(86_399)), 0);
+        assert_eq!(super::waiting_days(at, at + s(86_400)), 1);
+        assert_eq!(super::waiting_days(at, at + s(7 * 86_400 + 1)), 7);
     }
 
     #[test]
     fn waiting_over_seven_days_starts_one_second_after_seven_days() {
-        let at = 1_795_650_600;
+        let at = t("2026-11-24T08:10:00+09:00");
+        let s = TimeDelta::seconds;
         let over = |now| at <= super::waiting_over_cutoff(7, now);
-        assert!(!over(at + 7 * 86_400));
-        assert!(over(at + 7 * 86_400 + 1));
+        assert!(!over(at + s(7 * 86_400)));
+        assert!(over(at + s(7 * 86_400 + 1)));
         assert!(!over(at));
         assert!(
-            at <= super::waiting_over_cutoff(0, at + 1),
+            at <= super::waiting_over_cutoff(0, at + s(1)),
             "over 0d: any wait"
         );
     }

@@ -62,10 +62,12 @@ pub enum Action {
     Upgrade,
     Restore,
     Rekey,
+    /// A device's clock offset learned anew from two consecutive codes.
+    Resync,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 18] = [
         Action::Init,
         Action::InitDemo,
         Action::ImportUsers,
@@ -83,6 +85,7 @@ impl Action {
         Action::Upgrade,
         Action::Restore,
         Action::Rekey,
+        Action::Resync,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -104,6 +107,7 @@ impl Action {
             Action::Upgrade => "upgrade",
             Action::Restore => "restore",
             Action::Rekey => "rekey",
+            Action::Resync => "resync",
         }
     }
 
@@ -146,7 +150,7 @@ impl Outcome {
 
 /// A row to append.
 pub struct AuditEntry<'a> {
-    pub at: i64,
+    pub at: DateTime<Utc>,
     pub actor: &'a str,
     pub action: Action,
     pub targets: &'a [String],
@@ -159,10 +163,10 @@ pub struct AuditEntry<'a> {
 #[derive(Debug, Clone)]
 pub struct AuditRow {
     pub id: i64,
-    pub at: i64,
+    pub at: DateTime<Utc>,
     /// The real instant the row was written; unknown for rows written
     /// before tokenctl recorded it.
-    pub recorded_at: Option<i64>,
+    pub recorded_at: Option<DateTime<Utc>>,
     pub actor: String,
     pub action: String,
     pub targets: Vec<String>,
@@ -211,7 +215,7 @@ pub fn record(
     append(
         tx,
         &AuditEntry {
-            at: clock.now().timestamp(),
+            at: clock.now(),
             actor,
             action,
             targets,
@@ -228,7 +232,8 @@ pub fn append(tx: &Tx<'_>, entry: &AuditEntry<'_>) -> Result<()> {
     let row = AuditRow {
         id: last_id + 1,
         at: entry.at,
-        recorded_at: Some(Utc::now().timestamp()),
+        // Whole seconds, as the row stores it: the MAC is over what is read back.
+        recorded_at: DateTime::from_timestamp(Utc::now().timestamp(), 0),
         actor: entry.actor.to_string(),
         action: entry.action.as_str().to_string(),
         targets: entry.targets.to_vec(),
@@ -246,14 +251,14 @@ pub fn append(tx: &Tx<'_>, entry: &AuditEntry<'_>) -> Result<()> {
         )?
         .execute(params![
             row.id,
-            row.at,
+            row.at.timestamp(),
             row.actor,
             row.action,
             targets,
             row.outcome,
             row.detail,
             row.clock_fixed,
-            row.recorded_at,
+            row.recorded_at.map(|t| t.timestamp()),
             mac.as_slice(),
         ])?;
     Ok(())
@@ -292,8 +297,9 @@ fn canonical(prev: &[u8; 32], row: &AuditRow) -> Vec<u8> {
     out.extend_from_slice(b"tokenctl audit v1\0");
     out.extend_from_slice(prev);
     out.extend_from_slice(&row.id.to_be_bytes());
-    out.extend_from_slice(&row.at.to_be_bytes());
-    out.extend_from_slice(&row.recorded_at.unwrap_or(i64::MIN).to_be_bytes());
+    out.extend_from_slice(&row.at.timestamp().to_be_bytes());
+    let recorded = row.recorded_at.map_or(i64::MIN, |t| t.timestamp());
+    out.extend_from_slice(&recorded.to_be_bytes());
     let targets = serde_json::to_string(&row.targets).expect("strings serialise");
     for field in [
         row.actor.as_str(),
@@ -329,14 +335,14 @@ fn row_from(r: &Row<'_>) -> rusqlite::Result<AuditRow> {
     })?;
     Ok(AuditRow {
         id,
-        at: r.get(1)?,
+        at: super::required_instant_at(r, 1)?,
         actor: r.get(2)?,
         action: r.get(3)?,
         targets,
         outcome: r.get(5)?,
         detail: r.get(6)?,
         clock_fixed: r.get(7)?,
-        recorded_at: r.get(8)?,
+        recorded_at: super::instant_at(r, 8)?,
         mac: r.get(9)?,
     })
 }
@@ -476,8 +482,8 @@ mod tests {
     fn row(id: i64, detail: &str) -> AuditRow {
         AuditRow {
             id,
-            at: 1,
-            recorded_at: Some(2),
+            at: DateTime::from_timestamp(1, 0).unwrap(),
+            recorded_at: DateTime::from_timestamp(2, 0),
             actor: "a".into(),
             action: "revoke".into(),
             targets: vec!["x".into()],

@@ -99,6 +99,33 @@ pub(crate) static DEVICES: Table = Table {
         "replaced_by",
         "disposed_at",
         "holders",
+        "clock_offset",
+        "failed_attempts",
+        "locked_at",
+        "delivered_at",
+        "lost_at",
+    ],
+    sql: Sql::new(),
+};
+
+/// The devices table of schema 3, before the clock columns: what the
+/// upgrade verifies a schema-3 registry's devices against.
+pub(crate) static DEVICES_V3: Table = Table {
+    name: "devices",
+    code: 2,
+    columns: &[
+        "id",
+        "serial",
+        "secret",
+        "algorithm",
+        "digits",
+        "period",
+        "expires",
+        "last_step",
+        "out_of_use_since",
+        "replaced_by",
+        "disposed_at",
+        "holders",
     ],
     sql: Sql::new(),
 };
@@ -127,6 +154,17 @@ pub(crate) const KNOWN_TABLES: [&str; 6] =
     ["users", "devices", "registrations", "audit", "meta", "tree"];
 
 impl Table {
+    /// This table as a registry at schema `version` has it: a schema-3
+    /// registry (read as it is until a write upgrades it) has the devices
+    /// table without the clock columns.
+    pub(crate) fn at_version(&'static self, version: u32) -> &'static Table {
+        if version < 4 && self.code == DEVICES.code {
+            &DEVICES_V3
+        } else {
+            self
+        }
+    }
+
     /// `SELECT <columns>, mac FROM <table>` with `rest` appended.
     pub(crate) fn select(&self, rest: &str) -> String {
         format!(
@@ -307,10 +345,11 @@ impl Tx<'_> {
     /// Verifies row `id` of `table` before a decision rests on it: its MAC,
     /// and that it is the version tokenctl last wrote (exit 9 otherwise).
     /// Does nothing on a transaction that is not authenticated.
-    pub(crate) fn verify(&self, table: &Table, id: i64) -> Result<()> {
+    pub(crate) fn verify(&self, table: &'static Table, id: i64) -> Result<()> {
         if self.auth.is_none() {
             return Ok(());
         }
+        let table = table.at_version(self.version());
         let key = self.key()?;
         let mut stmt = self.conn.prepare_cached(table.select_by_id())?;
         let found = stmt

@@ -125,6 +125,25 @@ const INVARIANTS_V3: &[(&str, Breach)] = &[(
     },
 )];
 
+/// Invariants of the clock columns (schema 4): a device locked only after
+/// five failures, and no lost device held by anyone.
+const INVARIANTS_V4: &[(&str, Breach)] = &[
+    (
+        "SELECT serial, failed_attempts FROM devices \
+         WHERE locked_at IS NOT NULL AND failed_attempts < 5",
+        |r| {
+            Ok(Msg::FindingDeviceLockedEarly {
+                serial: r.get(0)?,
+                failures: r.get(1)?,
+            })
+        },
+    ),
+    (
+        "SELECT serial FROM devices WHERE lost_at IS NOT NULL AND holders > 0",
+        |r| Ok(Msg::FindingLostHeld { serial: r.get(0)? }),
+    ),
+];
+
 /// Runs every check on one snapshot. `expect_head`, when given, must be a
 /// MAC the audit chain passed through. `found_at_open` are the problems the
 /// open found in the marks or against the witness.
@@ -140,7 +159,7 @@ pub fn run(tx: &Tx<'_>, expect_head: Option<&[u8]>) -> Result<CheckReport> {
         .collect();
     sqlite_checks(tx, &mut findings);
     unknown_tables(tx, &mut findings);
-    if tx.version() >= super::SCHEMA_VERSION {
+    if tx.version() >= super::AUTHENTICATED_SCHEMA {
         marks(tx, &mut findings)?;
     }
     if tx.store.key.is_none() {
@@ -216,12 +235,17 @@ fn sqlite_checks(tx: &Tx<'_>, findings: &mut Vec<Finding>) {
         Ok(found) => found.into_iter().for_each(|m| push("foreign-key", m)),
         Err(e) => push("foreign-key", query_failed(&e)),
     }
-    let current = if tx.version() >= super::SCHEMA_VERSION {
+    let v3: &[(&str, Breach)] = if tx.version() >= 3 {
         INVARIANTS_V3
     } else {
         &[]
     };
-    for (sql, breach) in INVARIANTS.iter().chain(current) {
+    let v4: &[(&str, Breach)] = if tx.version() >= 4 {
+        INVARIANTS_V4
+    } else {
+        &[]
+    };
+    for (sql, breach) in INVARIANTS.iter().chain(v3).chain(v4) {
         match tx.conn.prepare(sql).and_then(|mut s| {
             s.query_map([], breach)?
                 .collect::<rusqlite::Result<Vec<_>>>()
@@ -338,6 +362,7 @@ fn rows_and_tree(tx: &Tx<'_>, findings: &mut Vec<Finding>) -> Result<()> {
     let key = tx.key()?;
     let mut leaf_nodes: BTreeMap<u64, tree::Node> = BTreeMap::new();
     for table in auth::TABLES {
+        let table = table.at_version(tx.version());
         let nodes = stored_leaf_nodes(tx, table)?;
         let mut seen: HashMap<u64, u16> = HashMap::new();
         auth::for_each_row(tx, table, |id, values, stored| {

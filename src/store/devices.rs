@@ -1,7 +1,7 @@
 //! Devices of the bank's deliveries: their keys, the replay guard, and the
 //! out-of-use and disposal records.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 
 use rusqlite::types::ValueRef;
@@ -22,11 +22,21 @@ pub struct DeviceRow {
     pub period: u32,
     sealed: SealedSecret,
     pub expires: NaiveDate,
-    pub out_of_use_since: Option<i64>,
+    pub out_of_use_since: Option<DateTime<Utc>>,
     pub replaced_by: Option<i64>,
-    pub disposed_at: Option<i64>,
+    pub disposed_at: Option<DateTime<Utc>>,
     /// How many users hold it in service (its own, authenticated count).
     pub holders: u32,
+    /// The learned clock offset, in steps (read fresh for a verification
+    /// by `guard`).
+    pub clock_offset: i64,
+    /// Consecutive failed resynchronisations while no one held it.
+    pub failed_attempts: u32,
+    /// Locked after five of them, until a master unlocks it.
+    pub locked: bool,
+    pub delivered_at: Option<DateTime<Utc>>,
+    /// When the bank revoked it as lost.
+    pub lost_at: Option<DateTime<Utc>>,
 }
 
 pub use crate::rules::import::NewDevice;
@@ -64,7 +74,7 @@ pub fn open_key(tx: &Tx<'_>, device: &DeviceRow) -> Result<DeviceKey> {
 }
 
 /// The replay guard (`last_step`) is deliberately not here: it is read
-/// fresh, under the write lock, by `last_step()`.
+/// fresh, under the write lock, by `guard()`.
 /// The count of holders comes last, from `holders_column`.
 const DEVICE_COLUMNS: &str = "id, serial, secret, algorithm, digits, period, expires, \
      out_of_use_since, replaced_by, disposed_at";
@@ -73,10 +83,23 @@ const DEVICE_COLUMNS: &str = "id, serial, secret, algorithm, digits, period, exp
 pub(super) const JOINED_DEVICE_COLUMNS: &str = "d.id, d.serial, d.secret, d.algorithm, d.digits, \
      d.period, d.expires, d.out_of_use_since, d.replaced_by, d.disposed_at";
 
+/// The clock columns, `prefix`ed (`d.`), or their defaults on a registry
+/// from before them (schema 3 or older, read as it is until upgraded).
+pub(super) fn clock_columns(tx: &Tx<'_>, prefix: &str) -> String {
+    if tx.version() >= 4 {
+        format!(
+            "{prefix}clock_offset, {prefix}failed_attempts, {prefix}locked_at IS NOT NULL, \
+             {prefix}delivered_at, {prefix}lost_at"
+        )
+    } else {
+        "0, 0, 0, NULL, NULL".to_string()
+    }
+}
+
 /// The devices' count of holders, `prefix`ed (`d.`), or 0 on a registry
 /// from before the count (schema 1 or 2, read as it is until upgraded).
 pub(super) fn holders_column(tx: &Tx<'_>, prefix: &str) -> String {
-    if tx.version() >= super::SCHEMA_VERSION {
+    if tx.version() >= super::AUTHENTICATED_SCHEMA {
         format!("{prefix}holders")
     } else {
         "0".to_string()
@@ -116,10 +139,15 @@ fn device_from_columns(row: &Row<'_>, at: usize) -> rusqlite::Result<DeviceRow> 
         digits: row.get(at + 4)?,
         period: row.get(at + 5)?,
         expires: crate::lang::parse_ymd(&expires).ok_or_else(|| bad("expiry date", &expires))?,
-        out_of_use_since: row.get(at + 7)?,
+        out_of_use_since: super::instant_at(row, at + 7)?,
         replaced_by: row.get(at + 8)?,
-        disposed_at: row.get(at + 9)?,
+        disposed_at: super::instant_at(row, at + 9)?,
         holders: row.get(at + 10)?,
+        clock_offset: row.get(at + 11)?,
+        failed_attempts: row.get(at + 12)?,
+        locked: row.get(at + 13)?,
+        delivered_at: super::instant_at(row, at + 14)?,
+        lost_at: super::instant_at(row, at + 15)?,
     })
 }
 
@@ -127,8 +155,9 @@ pub fn find_device(conn: &Tx<'_>, serial: &str) -> Result<Option<DeviceRow>> {
     let device = conn
         .conn
         .prepare_cached(&format!(
-            "SELECT {DEVICE_COLUMNS}, {} FROM devices WHERE serial = ?1",
-            holders_column(conn, "")
+            "SELECT {DEVICE_COLUMNS}, {}, {} FROM devices WHERE serial = ?1",
+            holders_column(conn, ""),
+            clock_columns(conn, "")
         ))?
         .query_row([serial], device_from_row)
         .optional()?;
@@ -186,7 +215,7 @@ pub fn bind_device(conn: &Tx<'_>, serial: &str) -> Result<Option<(i64, bool)>> {
 }
 
 /// Inserts a device of a delivery, its secret sealed under the registry key.
-pub fn insert_device(conn: &Tx<'_>, device: &NewDevice) -> Result<i64> {
+pub fn insert_device(conn: &Tx<'_>, device: &NewDevice, now: DateTime<Utc>) -> Result<i64> {
     let sealed = conn.key()?.seal(&device.serial, &device.key.secret);
     let id = conn.next_id(&DEVICES)?;
     let expires = device.expires.to_string();
@@ -206,46 +235,124 @@ pub fn insert_device(conn: &Tx<'_>, device: &NewDevice) -> Result<i64> {
             ValueRef::Null,
             ValueRef::Null,
             ValueRef::Integer(0),
+            ValueRef::Integer(0),
+            ValueRef::Integer(0),
+            ValueRef::Null,
+            ValueRef::Integer(now.timestamp()),
+            ValueRef::Null,
         ],
     )?;
     Ok(id)
 }
 
-/// Records the step of a code just accepted for the device, unless a step
-/// as new or newer was recorded meanwhile (then returns false: a replay).
-pub fn accept_step(conn: &Tx<'_>, device_id: i64, step: u64) -> Result<bool> {
+/// Records the step of a code just accepted for the device and the clock
+/// offset it teaches, and clears the device's failed resynchronisations,
+/// unless a step as new or newer was recorded meanwhile (then returns
+/// false: a replay).
+pub fn accept_step(conn: &Tx<'_>, device_id: i64, step: u64, offset: i64) -> Result<bool> {
     let changed = conn
         .conn
         .prepare_cached(
-            "UPDATE devices SET last_step = ?2 \
+            "UPDATE devices SET last_step = ?2, clock_offset = ?3, failed_attempts = 0 \
              WHERE id = ?1 AND (last_step IS NULL OR last_step < ?2)",
         )?
-        .execute(params![device_id, step as i64])?;
+        .execute(params![device_id, step as i64, offset])?;
     if changed == 1 {
         conn.reseal(&DEVICES, device_id)?;
     }
     Ok(changed == 1)
 }
 
-/// The last step accepted for the device, read fresh (the replay guard).
-pub fn last_step(conn: &Tx<'_>, device_id: i64) -> Result<Option<u64>> {
+/// What a verification reads of a device, fresh, under the write lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Guard {
+    /// The last step accepted: the replay guard.
+    pub last_step: Option<u64>,
+    /// The learned clock offset, in steps.
+    pub offset: i64,
+    pub failed_attempts: u32,
+    pub locked: bool,
+}
+
+/// The device's replay guard, clock offset and lock, read fresh and
+/// verified.
+pub fn guard(conn: &Tx<'_>, device_id: i64) -> Result<Guard> {
     conn.verify(&DEVICES, device_id)?;
+    let sql = format!(
+        "SELECT last_step, {} FROM devices WHERE id = ?1",
+        clock_columns(conn, "")
+    );
     Ok(conn
         .conn
-        .prepare_cached("SELECT last_step FROM devices WHERE id = ?1")?
-        .query_row([device_id], |r| r.get::<_, Option<i64>>(0))?
-        .map(|s| s as u64))
+        .prepare_cached(&sql)?
+        .query_row([device_id], |r| {
+            Ok(Guard {
+                last_step: r.get::<_, Option<i64>>(0)?.map(|s| s as u64),
+                offset: r.get(1)?,
+                failed_attempts: r.get(2)?,
+                locked: r.get(3)?,
+            })
+        })?)
+}
+
+/// Counts a failed resynchronisation of a device no one holds, locking it
+/// when `lock` is set.
+pub fn record_device_failure(
+    conn: &Tx<'_>,
+    device_id: i64,
+    now: DateTime<Utc>,
+    lock: bool,
+) -> Result<()> {
+    conn.verify(&DEVICES, device_id)?;
+    conn.conn.execute(
+        "UPDATE devices SET failed_attempts = failed_attempts + 1, \
+         locked_at = CASE WHEN ?2 THEN COALESCE(locked_at, ?3) ELSE locked_at END WHERE id = ?1",
+        params![device_id, lock, now.timestamp()],
+    )?;
+    conn.reseal(&DEVICES, device_id)
+}
+
+/// Clears a device's failed resynchronisations and its lock.
+pub fn reset_device_failures(conn: &Tx<'_>, device_id: i64) -> Result<()> {
+    conn.verify(&DEVICES, device_id)?;
+    let changed = conn.conn.execute(
+        "UPDATE devices SET failed_attempts = 0, locked_at = NULL \
+         WHERE id = ?1 AND (failed_attempts <> 0 OR locked_at IS NOT NULL)",
+        [device_id],
+    )?;
+    if changed > 0 {
+        conn.reseal(&DEVICES, device_id)?;
+    }
+    Ok(())
+}
+
+/// Records that the bank revoked the device as lost.
+pub fn mark_lost(conn: &Tx<'_>, device_id: i64, at: DateTime<Utc>) -> Result<()> {
+    conn.verify(&DEVICES, device_id)?;
+    let changed = conn.conn.execute(
+        "UPDATE devices SET lost_at = ?2 WHERE id = ?1 AND lost_at IS NULL",
+        params![device_id, at.timestamp()],
+    )?;
+    if changed > 0 {
+        conn.reseal(&DEVICES, device_id)?;
+    }
+    Ok(())
 }
 
 /// Marks `device_id` out of use since `now`, replaced by `replaced_by`,
 /// unless it already is: the first replacement is the one that retired it.
 /// Returns whether it was marked now.
-pub fn mark_out_of_use(conn: &Tx<'_>, device_id: i64, replaced_by: i64, now: i64) -> Result<bool> {
+pub fn mark_out_of_use(
+    conn: &Tx<'_>,
+    device_id: i64,
+    replaced_by: i64,
+    now: DateTime<Utc>,
+) -> Result<bool> {
     conn.verify(&DEVICES, device_id)?;
     let changed = conn.conn.execute(
         "UPDATE devices SET out_of_use_since = ?2, replaced_by = ?3 \
          WHERE id = ?1 AND out_of_use_since IS NULL",
-        params![device_id, now, replaced_by],
+        params![device_id, now.timestamp(), replaced_by],
     )?;
     if changed == 1 {
         conn.reseal(&DEVICES, device_id)?;
@@ -266,12 +373,12 @@ pub fn clear_out_of_use(conn: &Tx<'_>, device_id: i64) -> Result<()> {
 /// Records the disposal; refuses (returns false) if the device was
 /// disposed of already or someone holds it in service (by its own count,
 /// and by the users rows).
-pub fn mark_disposed(conn: &Tx<'_>, device_id: i64, now: i64) -> Result<bool> {
+pub fn mark_disposed(conn: &Tx<'_>, device_id: i64, now: DateTime<Utc>) -> Result<bool> {
     conn.verify(&DEVICES, device_id)?;
     let changed = conn.conn.execute(
         "UPDATE devices SET disposed_at = ?2 WHERE id = ?1 AND disposed_at IS NULL \
          AND holders = 0 AND NOT EXISTS (SELECT 1 FROM users WHERE device_id = ?1)",
-        params![device_id, now],
+        params![device_id, now.timestamp()],
     )?;
     if changed == 1 {
         conn.reseal(&DEVICES, device_id)?;
@@ -283,9 +390,15 @@ pub fn mark_disposed(conn: &Tx<'_>, device_id: i64, now: i64) -> Result<bool> {
 /// expired by `today`, not yet disposed: the candidates for a disposal note.
 pub fn out_of_use_candidates(conn: &Tx<'_>, today: NaiveDate) -> Result<Vec<DeviceRow>> {
     let holders = holders_column(conn, "d.");
+    let clock = clock_columns(conn, "d.");
+    let lost = if conn.version() >= 4 {
+        "AND d.lost_at IS NULL"
+    } else {
+        ""
+    };
     let mut stmt = conn.conn.prepare(&format!(
-        "SELECT {DEVICE_COLUMNS}, {holders} FROM devices d \
-         WHERE d.disposed_at IS NULL AND {holders} = 0 \
+        "SELECT {DEVICE_COLUMNS}, {holders}, {clock} FROM devices d \
+         WHERE d.disposed_at IS NULL AND {holders} = 0 {lost} \
            AND (d.out_of_use_since IS NOT NULL OR d.expires < ?1) \
            AND NOT EXISTS (SELECT 1 FROM users u WHERE u.device_id = d.id) \
          ORDER BY d.serial"
@@ -346,10 +459,20 @@ pub fn in_service_by_expiry(conn: &Tx<'_>, last_day: NaiveDate) -> Result<Vec<(N
 /// restore, no code a device showed before it (which a later copy of the
 /// registry may have accepted) can be accepted again. Returns how many
 /// guards moved.
-pub fn advance_replay_guards(conn: &Tx<'_>, now: i64) -> Result<usize> {
+pub fn advance_replay_guards(conn: &Tx<'_>, now: DateTime<Utc>) -> Result<usize> {
+    let now = now.timestamp();
+    // The step after the one the device's own clock shows now: a device
+    // whose clock runs ahead showed steps beyond the real clock's.
+    let next = if conn.version() >= 4 {
+        "(?1 / period + clock_offset + 1)"
+    } else {
+        "(?1 / period + 1)"
+    };
     let behind: Vec<i64> = conn
         .conn
-        .prepare("SELECT id FROM devices WHERE last_step IS NULL OR last_step < ?1 / period + 1")?
+        .prepare(&format!(
+            "SELECT id FROM devices WHERE last_step IS NULL OR last_step < {next}"
+        ))?
         .query_map([now], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     for id in &behind {
@@ -357,10 +480,10 @@ pub fn advance_replay_guards(conn: &Tx<'_>, now: i64) -> Result<usize> {
     }
     let moved: Vec<i64> = conn
         .conn
-        .prepare(
-            "UPDATE devices SET last_step = ?1 / period + 1 \
-             WHERE last_step IS NULL OR last_step < ?1 / period + 1 RETURNING id",
-        )?
+        .prepare(&format!(
+            "UPDATE devices SET last_step = {next} \
+                 WHERE last_step IS NULL OR last_step < {next} RETURNING id"
+        ))?
         .query_map([now], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     for id in &moved {
@@ -392,4 +515,84 @@ pub(super) fn holder_count(conn: &Tx<'_>, device_id: i64) -> Result<Option<i64>>
         .prepare_cached("SELECT holders FROM devices WHERE id = ?1")?
         .query_row([device_id], |r| r.get(0))
         .optional()?)
+}
+
+/// Verifies device `device_id`'s row (its MAC and its leaf) before a
+/// decision rests on what was read of it.
+pub fn verify_device(conn: &Tx<'_>, device_id: i64) -> Result<()> {
+    conn.verify(&DEVICES, device_id)
+}
+
+/// One device as `devices` lists it: its row and what it takes from the
+/// users and registrations tables.
+#[derive(Debug, Clone)]
+pub struct InventoryRow {
+    pub id: i64,
+    pub serial: String,
+    pub expires: NaiveDate,
+    pub holders: Vec<String>,
+    pub holder_count: u32,
+    pub ever_registered: bool,
+    pub disposed: bool,
+    pub lost: bool,
+    pub clock_offset_seconds: i64,
+    /// The start of the step of the last accepted code, on the real clock.
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub delivered_at: Option<DateTime<Utc>>,
+    /// Sealed secret and parameters, for `identify`.
+    pub device: DeviceRow,
+}
+
+/// Every device (or the one of `serial`), by serial, with its holders, to
+/// `each`, in one read: `devices` streams a million of them.
+pub fn for_each_device(
+    conn: &Tx<'_>,
+    serial: Option<&str>,
+    mut each: impl FnMut(InventoryRow) -> Result<()>,
+) -> Result<()> {
+    let last_step = if conn.version() >= 4 {
+        "(d.last_step - d.clock_offset) * d.period"
+    } else {
+        "d.last_step * d.period"
+    };
+    let sql = format!(
+        "SELECT {JOINED_DEVICE_COLUMNS}, {}, {}, \
+           (SELECT group_concat(login_id, ' ') FROM \
+              (SELECT u.login_id FROM users u WHERE u.device_id = d.id ORDER BY u.login_id)), \
+           EXISTS (SELECT 1 FROM registrations r WHERE r.device_id = d.id), \
+           {last_step} \
+         FROM devices d {} ORDER BY d.serial",
+        holders_column(conn, "d."),
+        clock_columns(conn, "d."),
+        if serial.is_some() {
+            "WHERE d.serial = ?1"
+        } else {
+            ""
+        }
+    );
+    let mut stmt = conn.conn.prepare(&sql)?;
+    let params: Vec<&str> = serial.into_iter().collect();
+    let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+    while let Some(r) = rows.next()? {
+        let device = device_from_columns(r, 0)?;
+        let holders: Option<String> = r.get(16)?;
+        let row = InventoryRow {
+            id: device.id,
+            serial: device.serial.clone(),
+            expires: device.expires,
+            holders: holders
+                .map(|h| h.split(' ').map(str::to_string).collect())
+                .unwrap_or_default(),
+            holder_count: device.holders,
+            ever_registered: r.get(17)?,
+            disposed: device.disposed_at.is_some(),
+            lost: device.lost_at.is_some(),
+            clock_offset_seconds: device.clock_offset * i64::from(device.period),
+            last_used_at: super::instant_at(r, 18)?,
+            delivered_at: device.delivered_at,
+            device,
+        };
+        each(row)?;
+    }
+    Ok(())
 }

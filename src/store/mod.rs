@@ -23,6 +23,7 @@ mod auth;
 pub mod check;
 pub mod copy;
 pub mod devices;
+pub mod history;
 pub mod meta;
 pub mod netfs;
 mod rekey;
@@ -36,6 +37,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
+use chrono::{DateTime, Utc};
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 
@@ -59,9 +61,15 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("../../migrations/0001_init.sql")),
     (2, include_str!("../../migrations/0002_trust.sql")),
     (3, include_str!("../../migrations/0003_authenticated.sql")),
+    (4, include_str!("../../migrations/0004_device_clocks.sql")),
 ];
 
 pub const SCHEMA_VERSION: u32 = MIGRATIONS[MIGRATIONS.len() - 1].0;
+
+/// The first schema whose rows are MAC'd under keys bound to a registry ID:
+/// from here on a registry is read and verified as it is until a write
+/// upgrades it (a later schema only adds columns).
+pub(crate) const AUTHENTICATED_SCHEMA: u32 = 3;
 
 /// Set to 1 for one command: a registry from before registry IDs, under a
 /// key file that already guards a current registry, is one's own and may be
@@ -408,7 +416,7 @@ impl Store {
             }
             Some(_) => {}
         }
-        let verdict = if self.version < SCHEMA_VERSION {
+        let verdict = if self.version < AUTHENTICATED_SCHEMA {
             self.bind_legacy(&file, marks)
         } else {
             self.bind_current(&file, marks, access)
@@ -441,7 +449,7 @@ impl Store {
         key_path: &Path,
         access: Access,
     ) -> Result<()> {
-        if self.version >= SCHEMA_VERSION || self.key_created {
+        if self.version >= AUTHENTICATED_SCHEMA || self.key_created {
             return Ok(());
         }
         let allowed = std::env::var(UPGRADE_LEGACY_ENV).is_ok_and(|v| v.trim() == "1");
@@ -678,7 +686,7 @@ impl Store {
     }
 
     fn tx<'s>(&'s self, conn: &'s Connection) -> Tx<'s> {
-        let authenticated = self.version == SCHEMA_VERSION
+        let authenticated = self.version >= AUTHENTICATED_SCHEMA
             && self
                 .key
                 .as_ref()
@@ -935,6 +943,39 @@ pub fn default_path() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
         .join("tokenctl")
         .join("registry.db")
+}
+
+/// An instant as the registry keeps it (Unix seconds, UTC), turned into a
+/// `DateTime<Utc>` where it is read: commands and rules never see the
+/// integer. A value chrono cannot represent is damage (exit 8, like any
+/// value that does not convert), never a silent 1970.
+pub(crate) fn instant_at(
+    row: &rusqlite::Row<'_>,
+    column: usize,
+) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    row.get::<_, Option<i64>>(column)?
+        .map(|unix| {
+            DateTime::from_timestamp(unix, 0).ok_or_else(|| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    column,
+                    rusqlite::types::Type::Integer,
+                    format!("bad instant {unix} in registry").into(),
+                )
+            })
+        })
+        .transpose()
+}
+
+/// Like `instant_at`, for a column that is never NULL.
+pub(crate) fn required_instant_at(
+    row: &rusqlite::Row<'_>,
+    column: usize,
+) -> rusqlite::Result<DateTime<Utc>> {
+    instant_at(row, column)?.ok_or(rusqlite::Error::InvalidColumnType(
+        column,
+        "instant".to_string(),
+        rusqlite::types::Type::Null,
+    ))
 }
 
 #[cfg(test)]

@@ -17,6 +17,8 @@ use super::auth::{self, State};
 use super::witness::Position;
 use super::{Store, Tx, audit, meta};
 use crate::catalogue::Msg;
+use chrono::{DateTime, Utc};
+
 use crate::error::{Error, Result};
 use crate::key::{Binding, KeyFile, RegistryKey};
 
@@ -26,7 +28,7 @@ impl Store {
     pub fn rekey(
         &mut self,
         new_file: KeyFile,
-        at: i64,
+        at: DateTime<Utc>,
         clock_fixed: bool,
     ) -> Result<(String, Position)> {
         let id = self.registry_id.ok_or_else(|| Error::KeyFile {
@@ -91,7 +93,7 @@ fn rewrite_under(
     secrets: Secrets,
     before: State,
     old_head: Option<[u8; 32]>,
-    at: i64,
+    at: DateTime<Utc>,
     clock_fixed: bool,
 ) -> Result<State> {
     super::upgrade::seal_all(tx, key, &secrets)?;

@@ -22,7 +22,7 @@
 use rusqlite::{Transaction, TransactionBehavior};
 
 use super::auth::{self, State};
-use super::{MIGRATIONS, SCHEMA_VERSION, Store, audit, meta, schema_version};
+use super::{AUTHENTICATED_SCHEMA, MIGRATIONS, SCHEMA_VERSION, Store, audit, meta, schema_version};
 use crate::catalogue::Msg;
 use crate::error::{Error, Result};
 use crate::key::{Binding, RegistryId, RegistryKey};
@@ -65,10 +65,20 @@ pub(super) fn upgrade(store: &mut Store) -> Result<()> {
         .conn
         .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
     if let Some(state) = upgraded {
-        store.notes.borrow_mut().push(Msg::RegistryUpgraded {
-            from,
-            to: SCHEMA_VERSION,
-        });
+        store
+            .notes
+            .borrow_mut()
+            .push(if from >= AUTHENTICATED_SCHEMA {
+                Msg::RegistryUpgradedClocks {
+                    from,
+                    to: SCHEMA_VERSION,
+                }
+            } else {
+                Msg::RegistryUpgraded {
+                    from,
+                    to: SCHEMA_VERSION,
+                }
+            });
         let position = store.position_in(&store.conn, &state)?;
         store.record_witness(&position, false);
     }
@@ -78,6 +88,9 @@ pub(super) fn upgrade(store: &mut Store) -> Result<()> {
 /// The upgrade's one transaction. `None` when another process upgraded the
 /// registry while this one waited for the lock (it is then bound anew).
 fn upgrade_in_one_transaction(store: &mut Store) -> Result<Option<State>> {
+    if store.version >= AUTHENTICATED_SCHEMA {
+        return upgrade_authenticated(store);
+    }
     let file = store.key_file.take().ok_or_else(|| Error::KeyFile {
         path: crate::key::default_path(),
         reason: Msg::KeyNeeded,
@@ -115,6 +128,45 @@ fn upgrade_in_one_transaction(store: &mut Store) -> Result<Option<State>> {
             Ok(None)
         }
     }
+}
+
+/// The upgrade of a registry already bound to its ID (schema 3): under the
+/// same key and ID, everything `check` verifies must hold (every row and
+/// the tree against the state mark, the marks, the secrets, the audit
+/// chain); then the migrations run, every row is MAC'd anew over its new
+/// columns, the tree is rebuilt and the state moves one write on. The
+/// audit chain continues as it is.
+fn upgrade_authenticated(store: &mut Store) -> Result<Option<State>> {
+    let tx = Transaction::new_unchecked(&store.conn, TransactionBehavior::Immediate)?;
+    let from = schema_version(&tx)?;
+    if from == SCHEMA_VERSION {
+        // Another process upgraded it while this one waited for the lock.
+        drop(tx);
+        store.version = SCHEMA_VERSION;
+        return Ok(None);
+    }
+    let t = store.tx(&tx);
+    let report = super::check::run(&t, None)?;
+    if let Some(first) = report.findings.into_iter().next() {
+        return Err(auth::altered(first.message));
+    }
+    let before = t.state()?;
+    let key = t.key()?;
+    for (number, sql) in MIGRATIONS.iter().filter(|(n, _)| *n > from) {
+        t.conn.execute_batch(sql)?;
+        t.conn.pragma_update(None, "user_version", number)?;
+    }
+    let root = auth::authenticate_all(&t, key)?;
+    let state = State {
+        seq: before.seq + 1,
+        root,
+    };
+    meta::write_state(&t, &state)?;
+    record_upgrade(&t, from, 0, None)?;
+    drop(t);
+    tx.commit()?;
+    store.version = SCHEMA_VERSION;
+    Ok(Some(state))
 }
 
 /// Everything the upgrade writes, inside its transaction.
@@ -169,16 +221,24 @@ fn record_upgrade(
     audit::append(
         tx,
         &audit::AuditEntry {
-            at: chrono::Utc::now().timestamp(),
+            at: chrono::Utc::now(),
             actor: &audit::os_actor(),
             action: audit::Action::Upgrade,
             targets: &[],
             outcome: audit::Outcome::Ok,
-            detail: format!(
-                "schema {from} upgraded to {SCHEMA_VERSION}: {sealed} device secret(s) sealed, \
-                 every row authenticated under key {}{previous}",
-                key.fingerprint()
-            ),
+            detail: if from >= AUTHENTICATED_SCHEMA {
+                format!(
+                    "schema {from} upgraded to {SCHEMA_VERSION}: device clock offsets added, \
+                     every row authenticated anew under key {}",
+                    key.fingerprint()
+                )
+            } else {
+                format!(
+                    "schema {from} upgraded to {SCHEMA_VERSION}: {sealed} device secret(s) sealed, \
+                     every row authenticated under key {}{previous}",
+                    key.fingerprint()
+                )
+            },
             clock_fixed: false,
         },
     )

@@ -1,7 +1,7 @@
 //! Users, their device in service, revocations and registrations, and the
 //! failure counter behind the lockout.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 
 use rusqlite::types::ValueRef;
@@ -21,7 +21,7 @@ pub struct UserRow {
     pub role: Role,
     pub otp_required: bool,
     pub device: Option<DeviceRow>,
-    pub registrable_at: Option<i64>,
+    pub registrable_at: Option<DateTime<Utc>>,
     pub password_hash: Option<String>,
     pub failed_attempts: u32,
     pub locked: bool,
@@ -63,8 +63,8 @@ pub struct ListRow {
     pub role: Role,
     pub serial: Option<String>,
     pub status: Status,
-    pub expires: Option<String>,
-    pub registrable_at: Option<i64>,
+    pub expires: Option<NaiveDate>,
+    pub registrable_at: Option<DateTime<Utc>>,
     pub locked: bool,
 }
 
@@ -74,10 +74,10 @@ pub struct ListFilter {
     pub role: Option<Role>,
     pub login_id: Option<String>,
     pub serial: Option<String>,
-    /// Only users whose registrable-at instant (Unix seconds) is at or
+    /// Only users whose registrable-at instant is at or
     /// before this one (`list --waiting-over`; `rules::registration`
     /// computes it).
-    pub registrable_at_most: Option<i64>,
+    pub registrable_at_most: Option<DateTime<Utc>>,
 }
 
 /// One revoked user waiting to register a new device, for `notices`.
@@ -87,7 +87,7 @@ pub struct WaitingRow {
     pub name: String,
     /// The device of the user's latest registration: the revoked one.
     pub serial: String,
-    pub registrable_at: i64,
+    pub registrable_at: DateTime<Utc>,
 }
 
 /// One in-service user and device of the expiring report.
@@ -97,15 +97,14 @@ pub struct ExpiringRow {
     pub name: String,
     pub device_id: i64,
     pub serial: String,
-    pub expires: String,
+    pub expires: NaiveDate,
 }
 
-/// An expiry date as stored, checked to be a real `YYYY-MM-DD` date and
-/// kept as its text (`list` writes a million of them as they are); anything
-/// else is a damaged registry.
-pub(super) fn checked_date(text: String, column: usize) -> rusqlite::Result<String> {
-    if crate::lang::parse_ymd(&text).is_some() {
-        return Ok(text);
+/// An expiry date as stored, `YYYY-MM-DD`; anything else is a damaged
+/// registry.
+pub(super) fn checked_date(text: &str, column: usize) -> rusqlite::Result<NaiveDate> {
+    if let Some(date) = crate::lang::parse_ymd(text) {
+        return Ok(date);
     }
     Err(rusqlite::Error::FromSqlConversionFailure(
         column,
@@ -138,9 +137,10 @@ fn role_of(text: &str, column: usize) -> rusqlite::Result<Role> {
 fn select_users(tx: &Tx<'_>, condition: &str) -> String {
     format!(
         "SELECT u.id, u.login_id, u.name, u.role, u.otp_required, u.registrable_at, \
-         u.password_hash, u.failed_attempts, u.locked_at IS NOT NULL, {JOINED_DEVICE_COLUMNS}, {} \
+         u.password_hash, u.failed_attempts, u.locked_at IS NOT NULL, {JOINED_DEVICE_COLUMNS}, {}, {} \
          FROM users u LEFT JOIN devices d ON d.id = u.device_id {condition}",
-        super::devices::holders_column(tx, "d.")
+        super::devices::holders_column(tx, "d."),
+        super::devices::clock_columns(tx, "d.")
     )
 }
 
@@ -151,7 +151,7 @@ fn user_from_row(row: &Row<'_>) -> rusqlite::Result<UserRow> {
         name: row.get(2)?,
         role: role_of(&row.get::<_, String>(3)?, 3)?,
         otp_required: row.get(4)?,
-        registrable_at: row.get(5)?,
+        registrable_at: super::instant_at(row, 5)?,
         password_hash: row.get(6)?,
         failed_attempts: row.get(7)?,
         locked: row.get(8)?,
@@ -177,6 +177,18 @@ pub fn find_user(conn: &Tx<'_>, login_id: &str) -> Result<Option<UserRow>> {
     user.map(|u| verified(conn, u)).transpose()
 }
 
+/// The users holding `device_id` in service, by login ID, each verified.
+pub fn holding(conn: &Tx<'_>, device_id: i64) -> Result<Vec<UserRow>> {
+    let mut stmt = conn.conn.prepare_cached(&select_users(
+        conn,
+        "WHERE u.device_id = ?1 ORDER BY u.login_id",
+    ))?;
+    let rows = stmt
+        .query_map([device_id], user_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter().map(|u| verified(conn, u)).collect()
+}
+
 /// Users whose device in service expires between `first_day` and
 /// `last_day` (both included), in the order of the expiring report.
 pub fn expiring_users(
@@ -197,7 +209,12 @@ pub fn expiring_users(
     rows.into_iter().map(|u| verified(conn, u)).collect()
 }
 
-pub fn insert_user(conn: &Tx<'_>, user: &NewUser, device_id: Option<i64>, now: i64) -> Result<i64> {
+pub fn insert_user(
+    conn: &Tx<'_>,
+    user: &NewUser,
+    device_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
     let user_id = conn.next_id(&USERS)?;
     let optional = |v: Option<i64>| v.map_or(ValueRef::Null, ValueRef::Integer);
     insert_row(
@@ -225,7 +242,12 @@ pub fn insert_user(conn: &Tx<'_>, user: &NewUser, device_id: Option<i64>, now: i
 }
 
 /// A new, open registration of `device_id` by `user_id`.
-fn insert_registration(conn: &Tx<'_>, user_id: i64, device_id: i64, now: i64) -> Result<()> {
+fn insert_registration(
+    conn: &Tx<'_>,
+    user_id: i64,
+    device_id: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let id = conn.next_id(&REGISTRATIONS)?;
     insert_row(
         conn,
@@ -234,7 +256,7 @@ fn insert_registration(conn: &Tx<'_>, user_id: i64, device_id: i64, now: i64) ->
             ValueRef::Integer(id),
             ValueRef::Integer(user_id),
             ValueRef::Integer(device_id),
-            ValueRef::Integer(now),
+            ValueRef::Integer(now.timestamp()),
             ValueRef::Null,
             ValueRef::Null,
             ValueRef::Null,
@@ -296,7 +318,7 @@ pub fn for_each_listed(
         sql.push_str(&format!(" AND d.serial = ?{}", args.len()));
     }
     if let Some(latest) = filter.registrable_at_most {
-        args.push(latest.into());
+        args.push(latest.timestamp().into());
         sql.push_str(&format!(" AND u.registrable_at <= ?{}", args.len()));
     }
     sql.push_str(" ORDER BY u.id");
@@ -312,9 +334,9 @@ pub fn for_each_listed(
             serial,
             expires: row
                 .get::<_, Option<String>>(5)?
-                .map(|d| checked_date(d, 5))
+                .map(|d| checked_date(&d, 5))
                 .transpose()?,
-            registrable_at: row.get(6)?,
+            registrable_at: super::instant_at(row, 6)?,
             locked: row.get(7)?,
         })?;
     }
@@ -346,7 +368,7 @@ pub fn for_each_waiting(
             login_id: row.get(0)?,
             name: row.get(1)?,
             serial: row.get(2)?,
-            registrable_at: row.get(3)?,
+            registrable_at: super::required_instant_at(row, 3)?,
         })?;
     }
     Ok(())
@@ -387,7 +409,7 @@ pub fn for_each_expiring(
             name: row.get(1)?,
             device_id: row.get(2)?,
             serial: row.get(3)?,
-            expires: checked_date(row.get(4)?, 4)?,
+            expires: checked_date(&row.get::<_, String>(4)?, 4)?,
         })?;
     }
     Ok(())
@@ -445,11 +467,11 @@ pub fn lock_state(conn: &Tx<'_>, user_id: i64) -> Result<(u32, bool)> {
 }
 
 /// Records a failed verification, locking the login when `lock` is set.
-pub fn record_failure(conn: &Tx<'_>, user_id: i64, now: i64, lock: bool) -> Result<()> {
+pub fn record_failure(conn: &Tx<'_>, user_id: i64, now: DateTime<Utc>, lock: bool) -> Result<()> {
     conn.conn.execute(
         "UPDATE users SET failed_attempts = failed_attempts + 1, \
          locked_at = CASE WHEN ?2 THEN COALESCE(locked_at, ?3) ELSE locked_at END WHERE id = ?1",
-        params![user_id, lock, now],
+        params![user_id, lock, now.timestamp()],
     )?;
     conn.reseal(&USERS, user_id)
 }
@@ -484,8 +506,8 @@ pub fn revoke(
     user_id: i64,
     device_id: i64,
     revoked_by: i64,
-    now: i64,
-    registrable_at: i64,
+    now: DateTime<Utc>,
+    registrable_at: DateTime<Utc>,
     bank_reference: Option<&str>,
 ) -> Result<()> {
     let changed = conn
@@ -493,7 +515,7 @@ pub fn revoke(
         .prepare_cached(
             "UPDATE users SET device_id = NULL, registrable_at = ?3 WHERE id = ?1 AND device_id = ?2",
         )?
-        .execute(params![user_id, device_id, registrable_at])?;
+        .execute(params![user_id, device_id, registrable_at.timestamp()])?;
     if changed != 1 {
         return Err(crate::error::Error::RaceLost);
     }
@@ -515,7 +537,13 @@ pub fn revoke(
              bank_reference = ?5 WHERE user_id = ?1 AND revoked_at IS NULL RETURNING id",
         )?
         .query_map(
-            params![user_id, now, revoked_by, registrable_at, bank_reference],
+            params![
+                user_id,
+                now.timestamp(),
+                revoked_by,
+                registrable_at.timestamp(),
+                bank_reference
+            ],
             |r| r.get(0),
         )?
         .collect::<rusqlite::Result<_>>()?;
@@ -545,7 +573,7 @@ pub fn previous_device_id(conn: &Tx<'_>, user_id: i64) -> Result<Option<i64>> {
 
 /// Registers `device_id` for a user without a device in service; refuses if
 /// the user gained one meanwhile, so the caller's transaction rolls back.
-pub fn register(conn: &Tx<'_>, user_id: i64, device_id: i64, now: i64) -> Result<()> {
+pub fn register(conn: &Tx<'_>, user_id: i64, device_id: i64, now: DateTime<Utc>) -> Result<()> {
     let changed = conn.conn.execute(
         "UPDATE users SET device_id = ?2, registrable_at = NULL \
          WHERE id = ?1 AND device_id IS NULL AND otp_required = 1",

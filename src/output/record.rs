@@ -1,0 +1,435 @@
+//! Records: what a command reports, declared once and rendered by this
+//! module in any format. A record names its columns (the JSON key, which is
+//! also the CSV header, and the table's catalogue label, if the table shows
+//! the column) and gives its values typed, in the same order; each format
+//! then writes a value its own way: an instant is RFC 3339 with the Japan
+//! offset in JSON and CSV and the bank's wording in a Japanese table, a
+//! missing value is `null`, an empty CSV field or `-`, a list of names is a
+//! JSON array and space-separated elsewhere. Commands never match on the
+//! format for a record; adding a column is one line in `columns` and one in
+//! `values`.
+
+use std::io::Write;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::ser::{SerializeMap, Serializer};
+
+use super::{IsoDate, JsonArray, Output, csv_writer, rfc3339, write_json, write_table};
+use crate::catalogue::Msg;
+use crate::error::Result;
+
+/// One column of a record.
+#[derive(Debug, Clone)]
+pub(crate) struct Column {
+    /// The JSON key and CSV header; never translated.
+    pub key: &'static str,
+    /// The table's header; `None`: JSON and CSV only.
+    pub label: Option<Msg>,
+}
+
+impl Column {
+    /// A column every format shows.
+    pub(crate) const fn shown(key: &'static str, label: Msg) -> Column {
+        Column {
+            key,
+            label: Some(label),
+        }
+    }
+
+    /// A column of JSON and CSV only (a MAC, a second instant the table
+    /// leaves out).
+    pub(crate) const fn data(key: &'static str) -> Column {
+        Column { key, label: None }
+    }
+}
+
+/// One value of a record, typed; see the module's doc for how each is
+/// written.
+#[derive(Debug, Clone)]
+pub(crate) enum Value<'a> {
+    Text(&'a str),
+    /// `null`, an empty CSV field, `-` in a table.
+    Maybe(Option<&'a str>),
+    Count(i64),
+    /// `true` or `false` in every format (a record shown as a sentence).
+    Bool(bool),
+    Instant(DateTime<Utc>),
+    MaybeInstant(Option<DateTime<Utc>>),
+    /// `YYYY-MM-DD` in JSON and CSV; the bank's wording in a table.
+    Date(NaiveDate),
+    /// A JSON array; space-separated in CSV and tables.
+    Names(&'a [String]),
+    /// A JSON and CSV boolean; in a table, the label of its value.
+    Flag {
+        value: bool,
+        yes: Msg,
+        no: Msg,
+    },
+    /// A recorded name (an action, an outcome): as recorded in JSON and
+    /// CSV; in a table, its label, or the name itself if it has none.
+    Named {
+        name: &'a str,
+        label: Option<Msg>,
+    },
+}
+
+impl Value<'_> {
+    fn csv_text(&self) -> String {
+        match self {
+            Value::Text(t) => (*t).to_string(),
+            Value::Maybe(t) => t.unwrap_or("").to_string(),
+            Value::Count(n) => n.to_string(),
+            Value::Instant(at) => rfc3339(*at),
+            Value::MaybeInstant(at) => at.map(rfc3339).unwrap_or_default(),
+            Value::Date(d) => IsoDate::of(*d).as_str().to_string(),
+            Value::Names(names) => names.join(" "),
+            Value::Flag { value, .. } | Value::Bool(value) => value.to_string(),
+            Value::Named { name, .. } => (*name).to_string(),
+        }
+    }
+
+    fn table_text(&self, o: &Output) -> String {
+        match self {
+            Value::Maybe(None) | Value::MaybeInstant(None) => "-".to_string(),
+            Value::Instant(at) | Value::MaybeInstant(Some(at)) => o.instant(*at),
+            Value::Date(d) => o.date(*d),
+            Value::Flag { value, yes, no } => o.t(if *value { yes.clone() } else { no.clone() }),
+            Value::Named {
+                label: Some(label), ..
+            } => o.t(label.clone()),
+            other => other.csv_text(),
+        }
+    }
+}
+
+impl serde::Serialize for Value<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            Value::Text(t) | Value::Named { name: t, .. } => s.serialize_str(t),
+            Value::Maybe(t) => t.serialize(s),
+            Value::Count(n) => s.serialize_i64(*n),
+            Value::Instant(at) => s.serialize_str(&rfc3339(*at)),
+            Value::MaybeInstant(at) => at.map(rfc3339).serialize(s),
+            Value::Date(d) => IsoDate::of(*d).serialize(s),
+            Value::Names(names) => names.serialize(s),
+            Value::Flag { value, .. } | Value::Bool(value) => s.serialize_bool(*value),
+        }
+    }
+}
+
+/// What a command reports, one or many of.
+pub(crate) trait Record {
+    /// The columns, in JSON, CSV and table order.
+    fn columns() -> &'static [Column];
+    /// The values, one per column, in the same order.
+    fn values(&self) -> Vec<Value<'_>>;
+    /// The shown columns (by their place in the table) to leave out first,
+    /// least needed first, when the table must fit a terminal and cannot:
+    /// by default the rightmost (`write_table`).
+    fn least_needed() -> &'static [usize] {
+        &[]
+    }
+}
+
+/// A record as a JSON object, its keys in column order.
+struct JsonRecord<'r, R>(&'r R);
+
+impl<R: Record> serde::Serialize for JsonRecord<'_, R> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let columns = R::columns();
+        let mut map = s.serialize_map(Some(columns.len()))?;
+        for (column, value) in columns.iter().zip(self.0.values()) {
+            map.serialize_entry(column.key, &value)?;
+        }
+        map.end()
+    }
+}
+
+/// Writes `records` in `o`'s format: a JSON array (one element a line), CSV
+/// with its header (also when empty), or a table of the labelled columns
+/// (nothing when empty).
+pub(crate) fn write_records<R: Record>(
+    o: &Output,
+    out: &mut dyn Write,
+    records: &[R],
+) -> Result<()> {
+    let mut stream = RecordStream::start(o, out, TableNotes::default())?;
+    for record in records {
+        stream.push(record)?;
+    }
+    stream.finish()
+}
+
+/// Writes `records` as JSON or CSV, or, where a table would be, the lines
+/// `prose` makes of them (a report people file, such as a disposal notice).
+pub(crate) fn write_records_or_prose<R: Record>(
+    o: &Output,
+    out: &mut dyn Write,
+    records: &[R],
+    prose: impl FnOnce(&Output, &[R]) -> Vec<String>,
+) -> Result<()> {
+    if o.format != super::Format::Table {
+        return write_records(o, out, records);
+    }
+    write_lines(o, out, prose(o, records))
+}
+
+/// What a table adds around its rows: a note after them, and a line for
+/// an empty report (with `empty_on_terminal_only`, only on a terminal:
+/// piped, an empty report then prints nothing, and cron mails nothing).
+#[derive(Default)]
+pub(crate) struct TableNotes {
+    pub after: Option<Msg>,
+    pub when_empty: Option<Msg>,
+    pub empty_on_terminal_only: bool,
+}
+
+/// Records written as they come: JSON and CSV stream; a table is drawn at
+/// `finish` (its widths need every row), so only bounded reports use it.
+pub(crate) struct RecordStream<'o, R> {
+    o: &'o Output,
+    sink: Sink<'o>,
+    notes: TableNotes,
+    _record: std::marker::PhantomData<R>,
+}
+
+enum Sink<'o> {
+    Json(JsonArray<'o>),
+    Csv(Box<super::CsvWriter<'o>>),
+    Table {
+        out: &'o mut dyn Write,
+        rows: Vec<Vec<String>>,
+    },
+}
+
+impl<'o, R: Record> RecordStream<'o, R> {
+    pub(crate) fn start(o: &'o Output, out: &'o mut dyn Write, notes: TableNotes) -> Result<Self> {
+        let sink = match o.format {
+            super::Format::Json => Sink::Json(JsonArray::new(out)?),
+            super::Format::Csv => {
+                let mut csv = csv_writer(o, out);
+                csv.write_record(R::columns().iter().map(|c| c.key))?;
+                Sink::Csv(Box::new(csv))
+            }
+            super::Format::Table => Sink::Table {
+                out,
+                rows: Vec::new(),
+            },
+        };
+        Ok(RecordStream {
+            o,
+            sink,
+            notes,
+            _record: std::marker::PhantomData,
+        })
+    }
+
+    pub(crate) fn push(&mut self, record: &R) -> Result<()> {
+        match &mut self.sink {
+            Sink::Json(array) => array.push(&JsonRecord(record)),
+            Sink::Csv(csv) => Ok(csv.write_record(record.values().iter().map(Value::csv_text))?),
+            Sink::Table { rows, .. } => {
+                let values = record.values();
+                let cells = shown_columns::<R>()
+                    .iter()
+                    .map(|&i| values[i].table_text(self.o))
+                    .collect();
+                rows.push(cells);
+                Ok(())
+            }
+        }
+    }
+
+    pub(crate) fn finish(self) -> Result<()> {
+        let o = self.o;
+        match self.sink {
+            Sink::Json(array) => array.finish(),
+            Sink::Csv(mut csv) => Ok(csv.flush()?),
+            Sink::Table { out, rows } => {
+                if rows.is_empty() {
+                    if let Some(empty) = self.notes.when_empty
+                        && (!self.notes.empty_on_terminal_only
+                            || std::io::IsTerminal::is_terminal(&std::io::stdout()))
+                    {
+                        writeln!(out, "{}", o.t(empty)).map_err(super::write_error)?;
+                    }
+                    return Ok(());
+                }
+                let headers = shown_columns::<R>()
+                    .iter()
+                    .map(|&i| o.t(R::columns()[i].label.clone().expect("a shown column")))
+                    .collect();
+                match R::least_needed() {
+                    [] => write_table(o, out, headers, rows)?,
+                    order => super::write_table_dropping(o, out, headers, rows, order)?,
+                }
+                if let Some(after) = self.notes.after {
+                    super::write_prose(o, out, &o.t(after))?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Writes one record: a JSON object, CSV with one row, or, in a table, the
+/// sentence `said` (a single result reads better as a sentence).
+pub(crate) fn write_record<R: Record>(
+    o: &Output,
+    out: &mut dyn Write,
+    record: &R,
+    said: Msg,
+) -> Result<()> {
+    write_record_or_prose(o, out, record, |o, _| vec![o.t(said)])
+}
+
+/// Writes one record as JSON or CSV, or, where a table would be, the lines
+/// `prose` makes of it.
+pub(crate) fn write_record_or_prose<R: Record>(
+    o: &Output,
+    out: &mut dyn Write,
+    record: &R,
+    prose: impl FnOnce(&Output, &R) -> Vec<String>,
+) -> Result<()> {
+    match o.format {
+        super::Format::Json => write_json(out, &JsonRecord(record)),
+        super::Format::Csv => write_csv(o, out, std::slice::from_ref(record)),
+        super::Format::Table => write_lines(o, out, prose(o, record)),
+    }
+}
+
+/// Prose lines, each wrapped to the terminal by the one line-breaking
+/// routine (`super::write_prose`); as they are when piped.
+fn write_lines(o: &Output, out: &mut dyn Write, lines: Vec<String>) -> Result<()> {
+    for line in lines {
+        super::write_prose(o, out, &line)?;
+    }
+    Ok(())
+}
+
+fn write_csv<R: Record>(o: &Output, out: &mut dyn Write, records: &[R]) -> Result<()> {
+    let mut csv = csv_writer(o, out);
+    csv.write_record(R::columns().iter().map(|c| c.key))?;
+    for record in records {
+        csv.write_record(record.values().iter().map(Value::csv_text))?;
+    }
+    Ok(csv.flush()?)
+}
+
+fn shown_columns<R: Record>() -> Vec<usize> {
+    R::columns()
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.label.is_some())
+        .map(|(i, _)| i)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::Format;
+
+    struct Sample {
+        name: String,
+        at: Option<DateTime<Utc>>,
+        tags: Vec<String>,
+        on: bool,
+    }
+
+    impl Record for Sample {
+        fn columns() -> &'static [Column] {
+            const COLUMNS: &[Column] = &[
+                Column::shown("name", Msg::LabelLoginId),
+                Column::data("at"),
+                Column::shown("tags", Msg::LabelTargets),
+                Column::shown("on", Msg::LabelLocked),
+            ];
+            COLUMNS
+        }
+
+        fn values(&self) -> Vec<Value<'_>> {
+            vec![
+                Value::Text(&self.name),
+                Value::MaybeInstant(self.at),
+                Value::Names(&self.tags),
+                Value::Flag {
+                    value: self.on,
+                    yes: Msg::CellLocked,
+                    no: Msg::CellClockSystem,
+                },
+            ]
+        }
+    }
+
+    fn samples() -> Vec<Sample> {
+        vec![
+            Sample {
+                name: "a,b".into(),
+                at: DateTime::from_timestamp(1_795_650_600, 0),
+                tags: vec!["x".into(), "y".into()],
+                on: true,
+            },
+            Sample {
+                name: "c".into(),
+                at: None,
+                tags: vec![],
+                on: false,
+            },
+        ]
+    }
+
+    fn render(format: Format) -> String {
+        let mut o = Output::english();
+        o.format = format;
+        let mut out = Vec::new();
+        write_records(&o, &mut out, &samples()).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn json_keeps_types_and_column_order() {
+        assert_eq!(
+            render(Format::Json),
+            "[\n{\"name\":\"a,b\",\"at\":\"2026-11-26T08:50:00+09:00\",\"tags\":[\"x\",\"y\"],\"on\":true},\n\
+             {\"name\":\"c\",\"at\":null,\"tags\":[],\"on\":false}\n]\n"
+        );
+    }
+
+    #[test]
+    fn csv_has_the_keys_as_header_and_every_column() {
+        assert_eq!(
+            render(Format::Csv),
+            "name,at,tags,on\n\"a,b\",2026-11-26T08:50:00+09:00,x y,true\nc,,,false\n"
+        );
+    }
+
+    #[test]
+    fn a_table_shows_the_labelled_columns_with_their_labels() {
+        assert_eq!(
+            render(Format::Table),
+            "┌──────────┬─────────┬────────┐\n\
+             │ Login ID ┆ Targets ┆ Locked │\n\
+             ╞══════════╪═════════╪════════╡\n\
+             │ a,b      ┆ x y     ┆ locked │\n\
+             │ c        ┆         ┆ system │\n\
+             └──────────┴─────────┴────────┘\n"
+        );
+    }
+
+    #[test]
+    fn an_empty_report_is_an_empty_array_a_header_and_no_table() {
+        let mut o = Output::english();
+        let none: Vec<Sample> = Vec::new();
+        for (format, expected) in [
+            (Format::Json, "[]\n"),
+            (Format::Csv, "name,at,tags,on\n"),
+            (Format::Table, ""),
+        ] {
+            o.format = format;
+            let mut out = Vec::new();
+            write_records(&o, &mut out, &none).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), expected);
+        }
+    }
+}
