@@ -475,7 +475,8 @@ fn every_cell_reads_back(drawn: &str, columns: usize, what: &str) {
     }
 }
 
-/// Item 1: at 80 columns under a PTY, in both languages, the tables leave
+/// Item 1: at 80 columns under a PTY, in both languages, the tables (`list`,
+/// `devices`, a revocation's dry run, `audit`, `expiring`) leave
 /// columns out (and say so) rather than cut a date, an instant, a login ID
 /// or a serial; every cell is parsed back. At 120 columns no header breaks
 /// inside a word.
@@ -497,8 +498,9 @@ fn item1_tables_at_80_columns_never_cut_a_date_instant_login_or_serial() {
     .at(&at)
     .succeeds();
     let later = plus(NOON_FRIDAY, 7200);
-    let commands: [&[&str]; 5] = [
+    let commands: [&[&str]; 6] = [
         &["list"],
+        &["devices"],
         &[
             "revoke",
             "--as",
