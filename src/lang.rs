@@ -131,7 +131,7 @@ pub fn parse_ymd(text: &str) -> Option<NaiveDate> {
 /// `2031/11/30` or `2031/1/5` (how Excel in Japan saves a date to CSV), or
 /// `2031年11月30日` (tokenctl's own Japanese display). The one date parser
 /// of tokenctl; full-width digits are the caller's to normalise (NFKC).
-pub fn parse_date(text: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
     parse(text).map(|(date, _)| date)
 }
 

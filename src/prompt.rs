@@ -419,7 +419,7 @@ impl Terminal {
     }
 
     /// The terminal's width in columns (80 when it cannot be told).
-    pub fn width(&self) -> usize {
+    pub(crate) fn width(&self) -> usize {
         usize::from(dialoguer::console::Term::stderr().size().1)
     }
 

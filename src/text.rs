@@ -277,7 +277,7 @@ pub fn read_targets(source: &str, encoding: Encoding) -> Result<Vec<String>> {
 
 /// `read_targets`, each login ID with the number of its line, so that a
 /// refusal can name where it came from.
-pub fn read_targets_located(source: &str, encoding: Encoding) -> Result<Vec<(String, u64)>> {
+pub(crate) fn read_targets_located(source: &str, encoding: Encoding) -> Result<Vec<(String, u64)>> {
     let cannot = |e: io::Error| {
         Error::usage(Msg::CannotReadTargets {
             file: source.to_string(),
@@ -309,7 +309,7 @@ pub fn target_lines(text: &str) -> Vec<String> {
 }
 
 /// The login IDs in the text of a targets file, each with its line number.
-pub fn target_lines_located(text: &str) -> Vec<(String, u64)> {
+pub(crate) fn target_lines_located(text: &str) -> Vec<(String, u64)> {
     text.lines()
         .zip(1..)
         .map(|(line, n)| (typed(line), n))
@@ -420,7 +420,7 @@ pub fn parse_window(text: &str) -> std::result::Result<u32, DurationError> {
 /// month from `today` runs to the same day of the month after (to its last
 /// day when that month is shorter: 31 January + 1 month is 28 or 29
 /// February), so `1か月` on 15 November is the 30 days to 15 December.
-pub fn parse_window_on(
+pub(crate) fn parse_window_on(
     text: &str,
     today: Option<chrono::NaiveDate>,
 ) -> std::result::Result<u32, DurationError> {

@@ -6,7 +6,7 @@ pub mod errors;
 pub mod progress;
 pub(crate) mod record;
 pub mod stream_table;
-pub mod wrap;
+pub(crate) mod wrap;
 
 use std::io::Write;
 
@@ -192,7 +192,7 @@ pub fn write_table(
 /// first) when the table must fit a terminal and cannot: a date, an
 /// instant, a login ID or a serial is never cut (SPEC §5.5). A note after
 /// the table names what was left out and `--wide`.
-pub fn write_table_dropping(
+pub(crate) fn write_table_dropping(
     o: &Output,
     out: &mut dyn Write,
     headers: Vec<String>,
@@ -238,7 +238,7 @@ pub fn write_table_dropping(
 
 /// A line of prose: on a terminal, wrapped to its width by the one
 /// line-breaking routine (`wrap::wrap`); elsewhere as it is.
-pub fn write_prose(o: &Output, out: &mut dyn Write, text: &str) -> Result<()> {
+pub(crate) fn write_prose(o: &Output, out: &mut dyn Write, text: &str) -> Result<()> {
     for line in wrap::wrap(text, o.fit.unwrap_or(usize::MAX)) {
         writeln!(out, "{line}").map_err(write_error)?;
     }
@@ -247,7 +247,7 @@ pub fn write_prose(o: &Output, out: &mut dyn Write, text: &str) -> Result<()> {
 
 /// The note under a table fitted by leaving columns out: which, and that
 /// `--wide` shows them all. Nothing when none was.
-pub fn write_left_out(o: &Output, out: &mut dyn Write, left_out: &[String]) -> Result<()> {
+pub(crate) fn write_left_out(o: &Output, out: &mut dyn Write, left_out: &[String]) -> Result<()> {
     if left_out.is_empty() {
         return Ok(());
     }
@@ -340,7 +340,7 @@ impl CsvWriter<'_> {
 /// `=HYPERLINK(…)` from an imported file runs when the sheet is opened),
 /// so it gets a leading `'`, which Excel shows as text and does not
 /// display (SPEC §5.5).
-pub fn excel_cell(cell: &[u8]) -> Vec<u8> {
+pub(crate) fn excel_cell(cell: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(cell.len() + 1);
     if matches!(
         cell.first(),

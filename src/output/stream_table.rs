@@ -80,12 +80,12 @@ impl Widths {
 
     /// The columns to leave out first, least needed first, when the table
     /// cannot fit (by default the rightmost, never the first).
-    pub fn drop_first(&mut self, order: &[usize]) {
+    pub(crate) fn drop_first(&mut self, order: &[usize]) {
         self.drop_order = Some(order.to_vec());
     }
 
     /// The headers of the columns left out to fit, in table order.
-    pub fn left_out(&self) -> Vec<String> {
+    pub(crate) fn left_out(&self) -> Vec<String> {
         match &self.fitted {
             Some((shown, _)) => (0..self.headers.len())
                 .filter(|i| !shown.contains(i))
@@ -243,7 +243,7 @@ impl<'a> StreamTable<'a> {
     }
 
     /// The headers of the columns left out to fit.
-    pub fn left_out(&self) -> Vec<String> {
+    pub(crate) fn left_out(&self) -> Vec<String> {
         self.widths.left_out()
     }
 

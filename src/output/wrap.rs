@@ -137,7 +137,7 @@ fn atoms(text: &str) -> Vec<Atom> {
 /// `text` in lines at most `width` terminal cells wide where it can be: a
 /// piece that must not be broken and is wider than `width` stands alone on
 /// a longer line (a terminal wraps it; copy and paste still work).
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
+pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
     if text.width() <= width || width == 0 {
         return vec![text.to_string()];
     }
@@ -160,7 +160,7 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
 
 /// `wrap`, for a table cell that must stay inside its column: a piece
 /// wider than `width` is broken between characters as a last resort.
-pub fn wrap_hard(text: &str, width: usize) -> Vec<String> {
+pub(crate) fn wrap_hard(text: &str, width: usize) -> Vec<String> {
     let mut out = Vec::new();
     for line in wrap(text, width) {
         if line.width() <= width || width == 0 {
@@ -194,7 +194,7 @@ const HEADER_WORDS: [(&str, &str); 6] = [
 /// The pieces a header may break between: English words; Japanese words,
 /// found by the script changing (katakana, kanji, Latin) and by the
 /// compounds of `HEADER_WORDS`. Each piece says whether a space precedes it.
-pub fn header_pieces(header: &str) -> Vec<(String, bool)> {
+pub(crate) fn header_pieces(header: &str) -> Vec<(String, bool)> {
     let mut pieces = Vec::new();
     for (n, word) in header.split(' ').filter(|w| !w.is_empty()).enumerate() {
         let mut spaced = word.to_string();
@@ -261,7 +261,7 @@ fn joins_previous(prev: Script, next: Script) -> bool {
 }
 
 /// The widest piece of a header: the narrowest its column can be.
-pub fn header_min(header: &str) -> usize {
+pub(crate) fn header_min(header: &str) -> usize {
     header_pieces(header)
         .iter()
         .map(|(p, _)| p.width())
@@ -270,7 +270,7 @@ pub fn header_min(header: &str) -> usize {
 }
 
 /// A header in lines at most `width` wide, broken only between its pieces.
-pub fn wrap_header(header: &str, width: usize) -> Vec<String> {
+pub(crate) fn wrap_header(header: &str, width: usize) -> Vec<String> {
     if header.width() <= width {
         return vec![header.to_string()];
     }

@@ -155,7 +155,7 @@ pub fn check_id(what: &str, id: &str) -> Result<(), Msg> {
 /// A login ID: 1 to `MAX_ID_BYTES` letters, digits, `.`, `_`, `-` or `@`
 /// (SPEC §5.5): what a bank's login form takes, and nothing a terminal, a
 /// shell or a spreadsheet reads as something else.
-pub fn check_login_id(id: &str) -> Result<(), Msg> {
+pub(crate) fn check_login_id(id: &str) -> Result<(), Msg> {
     check_id("login_id", id)?;
     if !id
         .chars()

@@ -17,7 +17,7 @@ pub struct DeviceView<'a> {
 /// master user with a device in service that has not expired.
 /// That `login_id` is a master: all a dry run asks of whoever it is run as
 /// (it needs no credentials, so not a usable device either).
-pub fn check_master_role(login_id: &str, role: Role) -> Result<(), Refusal> {
+pub(crate) fn check_master_role(login_id: &str, role: Role) -> Result<(), Refusal> {
     if role != Role::Master {
         return Err(Refusal::NotMaster {
             login_id: login_id.into(),
