@@ -91,6 +91,15 @@ macro_rules! catalogue {
 }
 
 impl Msg {
+    /// Why a verification failed, without the count of tries left that
+    /// follows it (`Tried`); any other message as it is.
+    pub fn without_tries(&self) -> &Msg {
+        match self {
+            Msg::Tried { reason, .. } => reason,
+            other => other,
+        }
+    }
+
     /// The message in `lang`.
     pub fn text(&self, lang: Lang) -> String {
         match lang {

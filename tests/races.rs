@@ -105,12 +105,8 @@ fn assert_replayed(result: &Result<(), Error>) {
     match result {
         Err(Error::Verification { reason, .. }) => {
             // Why, without the count of tries that follows it.
-            let why = match reason.as_ref() {
-                Msg::Tried { reason, .. } => reason.as_ref(),
-                other => other,
-            };
             assert_eq!(
-                why,
+                reason.without_tries(),
                 &Msg::CodeReplayed {
                     serial: NEW_DEVICE_1.0.into()
                 }
