@@ -103,7 +103,7 @@ utf-8\t'UTF-8 only'
 cp932\t'Shift_JIS as Windows and Excel write it (CP932, windows-31j)'"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -l pskc-key-file -d 'PSKC: a file holding the pre-shared AES key (hex) the container\'s secrets are encrypted with' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -l pskc-passphrase-file -d 'PSKC: a file holding the passphrase the container\'s key is derived from (PBKDF2); one trailing newline is ignored' -r -F
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -l expires -d 'PSKC: the expiry date of keys for which the container gives none' -r
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -l expires -d 'PSKC: the expiry date of keys for which the container gives none' -r -f
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from devices" -l format -d 'Output format' -r -f -a "table\t''
@@ -119,9 +119,9 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_see
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l password-file -d 'Read the password from a file' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l current-password-file -d 'Read the current password from a file (to change an existing one)' -r -F
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l as -d 'Another master who signs the change with their password and code' -r
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l otp -d 'The current code of the signing master\'s device (with --as)' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l master-password-file -d 'Read the signing master\'s password from a file (with --as)' -r -F
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l as -d 'Another master who signs the change with their password and code' -r -f
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l otp -d 'The current code of the signing master\'s device (with --as)' -r -f
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l format -d 'Output format' -r -f -a "table\t''
@@ -134,13 +134,13 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l excel -d 'W
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand passwd" -s h -l help -d 'Print help'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l status -d 'Only users with this OTP status' -r -f -a "active\t'A device is registered (shown as "in service")'
-revoked\t'No device; a registration is due'
-not-required\t'The user does not use one-time passwords (shown as "-")'"
+revoked\t'No device; a registration is due (shown as "revoked", or "not registered" for a user who never had one)'
+not-required\t'The user does not use one-time passwords (shown as "not required")'"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l role -d 'Only users with this role' -r -f -a "master\t''
 general\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l user -d 'Only this login ID' -r
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l serial -d 'Only users of this device' -r
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l waiting-over -d 'With --status revoked: only users who could have registered a new device for longer than this and have not (7d, 1w, 7日, 1週)' -r
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l user -d 'Only this login ID' -r -f
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l serial -d 'Only users of this device' -r -f
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l waiting-over -d 'With --status revoked: only users who could have registered a new device for longer than this and have not (7d, 1w, 7日, 1週)' -r -f
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l format -d 'Output format' -r -f -a "table\t''
@@ -151,16 +151,16 @@ ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l as -d 'The master user performing the revocation' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l targets-file -d 'Login IDs, one per line (# comments allowed); - for stdin' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l encoding -d 'The targets file\'s encoding: auto reads UTF-8, else Shift_JIS (CP932)' -r -f -a "auto\t'UTF-8 when the whole input is valid UTF-8, else Shift_JIS (CP932)'
 utf-8\t'UTF-8 only'
 cp932\t'Shift_JIS as Windows and Excel write it (CP932, windows-31j)'"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l expiring-within -d 'Every user whose in-service device expires within this window (30d, 4w, 30日, 4週, 4週間)' -r
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l otp -d 'The current code of the master\'s device (prompted on a TTY when missing)' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l password-file -d 'Read the password from a file' -r -F
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l bank-reference -d 'Record a revocation the bank carried out, with the bank\'s reference' -r
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l revoked-at -d 'When the bank revoked (RFC 3339; default now; never in the future)' -r
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l as -d 'The master user performing the revocation' -r -f
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l expiring-within -d 'Every user whose in-service device expires within this window (30d, 4w, 3mo, 30日, 4週, 4週間, 1か月)' -r -f
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l otp -d 'The current code of the master\'s device (prompted on a TTY when missing)' -r -f
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l bank-reference -d 'Record a revocation the bank carried out, with the bank\'s reference' -r -f
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l revoked-at -d 'When the bank revoked (RFC 3339; default now; never in the future)' -r -f
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l format -d 'Output format' -r -f -a "table\t''
@@ -175,9 +175,9 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l lost -d 'Wi
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand revoke" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l user -d 'The user registering the device (each user registers for themselves)' -r
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l serial -d 'The serial number printed on the new device' -r
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l otp -d 'The code the device shows now (prompted on a TTY when missing)' -r
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l user -d 'The user registering the device (each user registers for themselves)' -r -f
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l serial -d 'The serial number printed on the new device' -r -f
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l otp -d 'The code the device shows now (prompted on a TTY when missing)' -r -f
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l format -d 'Output format' -r -f -a "table\t''
@@ -188,7 +188,7 @@ ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand register" -s h -l help -d 'Print help'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l within -d 'The window: 30d, 4w, 30日, 4週 or 4週間' -r
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l within -d 'The window: 30d, 4w, 3mo, 30日, 4週, 4週間 or 1か月' -r -f
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand expiring" -l format -d 'Output format' -r -f -a "table\t''
@@ -224,8 +224,8 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -l all -
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand dispose-note" -s h -l help -d 'Print help'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -l at -d 'The instant to compute the code for (RFC 3339)' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -l clock-offset -d 'The code the device shows when its clock is off by this much (+95s, -3m, +1h): a drifted device, for training and tests' -r
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -l at -d 'The instant to compute the code for (RFC 3339)' -r -f
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand otp" -l format -d 'Output format' -r -f -a "table\t''
@@ -242,8 +242,8 @@ out-of-use\t''
 disposed\t''
 lost\t''
 expired\t''"
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand devices" -l expiring-within -d 'Only devices not yet expired whose expiry date falls within this window (30d, 4w, 30日, 4週, 1か月)' -r
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand devices" -l serial -d 'Only this device' -r
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand devices" -l expiring-within -d 'Only devices not yet expired whose expiry date falls within this window (30d, 4w, 30日, 4週, 1か月)' -r -f
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand devices" -l serial -d 'Only this device' -r -f
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand devices" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand devices" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand devices" -l format -d 'Output format' -r -f -a "table\t''
@@ -254,8 +254,8 @@ ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand devices" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand devices" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand devices" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand history" -l user -d 'The history of this user\'s devices' -r
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand history" -l serial -d 'The history of this device' -r
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand history" -l user -d 'The history of this user\'s devices' -r -f
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand history" -l serial -d 'The history of this device' -r -f
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand history" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand history" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand history" -l format -d 'Output format' -r -f -a "table\t''
@@ -266,13 +266,13 @@ ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand history" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand history" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand history" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand identify" -l otp -d 'The code the device in hand shows now' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand identify" -l state -d 'Only devices in this state' -r -f -a "in-stock\t''
 in-service\t''
 out-of-use\t''
 disposed\t''
 lost\t''
 expired\t''"
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand identify" -l otp -d 'The code the device in hand shows now' -r -f
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand identify" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand identify" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand identify" -l format -d 'Output format' -r -f -a "table\t''
@@ -283,7 +283,7 @@ ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand identify" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand identify" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand identify" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand resync" -l otp -d 'Two consecutive codes the device shows, in order: --otp CODE1 --otp CODE2 (prompted on a TTY when missing)' -r
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand resync" -l otp -d 'Two consecutive codes the device shows, in order: --otp CODE1 --otp CODE2 (prompted on a TTY when missing)' -r -f
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand resync" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand resync" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand resync" -l format -d 'Output format' -r -f -a "table\t''
@@ -294,10 +294,10 @@ ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand resync" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand resync" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand resync" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l limit -d 'Show at most N rows' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l action -d 'Only rows of this action (e.g. revoke, register, unlock)' -r
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l actor -d 'Only rows of this actor (a login ID, or os:ACCOUNT)' -r
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l since -d 'Only rows acting at or after this instant (RFC 3339)' -r
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l limit -d 'Show at most N rows' -r -f
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l actor -d 'Only rows of this actor (a login ID, or os:ACCOUNT)' -r -f
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l since -d 'Only rows acting at or after this instant (RFC 3339)' -r -f
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l format -d 'Output format' -r -f -a "table\t''
@@ -308,10 +308,10 @@ ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand audit" -s h -l help -d 'Print help'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l serial -d 'A device locked after five failed resynchronisations while no one held it (instead of a login)' -r
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l as -d 'The master who signs the unlock with their password and code' -r
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l otp -d 'The current code of the signing master\'s device' -r
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l password-file -d 'Read the password from a file' -r -F
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l serial -d 'A device locked after five failed resynchronisations while no one held it (instead of a login)' -r -f
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l as -d 'The master who signs the unlock with their password and code' -r -f
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l otp -d 'The current code of the signing master\'s device' -r -f
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l format -d 'Output format' -r -f -a "table\t''
@@ -325,7 +325,7 @@ complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l yes -d 'Do 
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand unlock" -s h -l help -d 'Print help'
-complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -l expect-head -d 'Also require this audit head (hex), recorded earlier, to be in the chain' -r
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -l expect-head -d 'Also require this audit head (hex), recorded earlier, to be in the chain' -r -f
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -l db -d 'The registry file [env: TOKENCTL_DB] [default: registry.db in the platform\'s data directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -l key-file -d 'The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key in the platform\'s config directory]' -r -F
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -l format -d 'Output format' -r -f -a "table\t''

@@ -91,6 +91,15 @@ macro_rules! catalogue {
 }
 
 impl Msg {
+    /// Why a verification failed, without the count of tries left that
+    /// follows it (`Tried`); any other message as it is.
+    pub fn without_tries(&self) -> &Msg {
+        match self {
+            Msg::Tried { reason, .. } => reason,
+            other => other,
+        }
+    }
+
     /// The message in `lang`.
     pub fn text(&self, lang: Lang) -> String {
         match lang {
@@ -331,9 +340,23 @@ catalogue! {
     LabelBy => en: "By", ja: "実施者";
     LabelClock => en: "Clock", ja: "時計";
 
+    NothingToDispose
+        => en: "No device is waiting to be disposed of.",
+           ja: "廃棄を待っているパスワード生成機はありません。";
+    ColumnsLeftOut { columns: String }
+        => en: "Left out to fit the terminal: {columns}. `--wide` shows every column.",
+           ja: "端末の幅に収めるため {columns} の列を省きました。`--wide` ですべての列を表示します。";
+
     // ---- Cells ----
     StatusActive => en: "in service", ja: "サービス利用中";
     StatusRevoked => en: "revoked", ja: "失効中";
+    // Read back by `list --status` (its aliases), so a person can filter by
+    // what the table shows.
+    StatusNotRequired => en: "not required", ja: "利用しない";
+    /// A user who must use OTP and never had a device: not "revoked".
+    StatusNeverRegistered => en: "not registered", ja: "未登録";
+    /// The preview of a revocation: what the status becomes.
+    StatusBecomesRevoked => en: "in service → revoked", ja: "サービス利用中→失効中";
     RoleMaster => en: "master", ja: "マスターユーザ";
     RoleGeneral => en: "general", ja: "一般ユーザ";
     CellLocked => en: "locked", ja: "ロック中";
@@ -419,8 +442,8 @@ catalogue! {
         => en: "the one-time code is wrong for device {serial}; enter the code the device shows now",
            ja: "パスワード生成機 {serial} のワンタイムパスワードが正しくありません。いま表示されている値を入力してください";
     Locked { login_id: String }
-        => en: "{login_id} is locked after repeated failed verifications; an administrator must run `tokenctl unlock {login_id}`",
-           ja: "{login_id} は認証の失敗が続いたためロックされています。管理者が `tokenctl unlock {login_id}` を実行してください";
+        => en: "{login_id} is locked after repeated failed verifications; another master must run `tokenctl unlock {login_id} --as MASTER`, or, when no master can sign, `tokenctl unlock {login_id} --recovery` with the key file",
+           ja: "{login_id} は認証の失敗が続いたためロックされています。別のマスターユーザが `tokenctl unlock {login_id} --as MASTER` を実行してください（署名できるマスターユーザがいないときは、鍵ファイルのある端末で `tokenctl unlock {login_id} --recovery`）";
     ClockDrifted { serial: String, minutes: u64 }
         => en: "device {serial} shows codes of a clock off by about {minutes} minute(s); if it is the right device, run `tokenctl resync {serial}` with two consecutive codes",
            ja: "パスワード生成機 {serial} の時計が約 {minutes} 分ずれているようです。正しい生成機であれば、連続する 2 つのワンタイムパスワードで `tokenctl resync {serial}` を実行してください";
@@ -449,8 +472,16 @@ catalogue! {
         => en: "no two consecutive codes of device {serial} within 24 hours of its clock match the codes given; enter two codes the device shows one after the other",
            ja: "パスワード生成機 {serial} の時計の前後 24 時間に、入力された 2 つのワンタイムパスワードが連続して表示される時刻はありません。生成機に続けて表示される 2 つの値を入力してください";
     LockedNow { login_id: String }
-        => en: "{login_id} is now locked; an administrator must run `tokenctl unlock {login_id}`",
-           ja: "{login_id} はロックされました。管理者が `tokenctl unlock {login_id}` を実行してください";
+        => en: "{login_id} is now locked; another master must run `tokenctl unlock {login_id} --as MASTER`, or, when no master can sign, `tokenctl unlock {login_id} --recovery` with the key file",
+           ja: "{login_id} はロックされました。別のマスターユーザが `tokenctl unlock {login_id} --as MASTER` を実行してください（署名できるマスターユーザがいないときは、鍵ファイルのある端末で `tokenctl unlock {login_id} --recovery`）";
+    TriesLeft { login_id: String, failures: u32, max: u32 }
+        => en: { format!("failed verification {failures} of {max} for {login_id}: {} more and {login_id} is locked", max.saturating_sub(*failures)) },
+           ja: { format!("{login_id} の認証失敗は {failures} 回目です（{max} 回中）。あと {} 回失敗するとロックされます", max.saturating_sub(*failures)) };
+    /// A failed verification that did not lock: why, then how many tries
+    /// remain (shown on two lines; see `output::errors`).
+    Tried { reason: Box<Msg>, tries: Box<Msg> }
+        => en: { format!("{}; {}", reason.en(), tries.en()) },
+           ja: { format!("{}。{}", reason.ja(), tries.ja()) };
     TooEarly { login_id: String, at: DateTime<Utc>, wait: TimeDelta }
         => en: { format!("too early: {login_id} may register a device from {}, {} from now", en_instant(at), duration(Lang::En, *wait)) },
            ja: { format!("まだ登録できません：{login_id} の利用登録は {} 以降に可能です（あと{}）", ja_instant(at), duration(Lang::Ja, *wait)) };
@@ -662,7 +693,10 @@ catalogue! {
            ja: "ディレクトリです。レジストリのファイルではありません";
     NoKeyFile
         => en: "no key file here; the registry's secrets cannot be used without it (point --key-file or TOKENCTL_KEY_FILE at it)",
-           ja: "鍵ファイルがありません。鍵がなければレジストリの秘密鍵は使えません（--key-file または TOKENCTL_KEY_FILE で指定してください）";
+           ja: "鍵ファイルがありません。鍵がなければレジストリのシードは使えません（--key-file または TOKENCTL_KEY_FILE で指定してください）";
+    NoKeyFileFor { expected: String }
+        => en: "no key file here; the registry's device secrets cannot be used without it (the registry expects key {expected}); point --key-file or TOKENCTL_KEY_FILE at it, or restore it from your backup",
+           ja: "鍵ファイルがありません。鍵がなければレジストリのシード（パスワード生成機の秘密情報）は使えません（レジストリが求める鍵は {expected}）。--key-file または TOKENCTL_KEY_FILE で指定するか、バックアップから戻してください";
     CannotReadKeyFile { error: OsError }
         => en: { format!("cannot read the key file: {}", error.text(Lang::En)) },
            ja: { format!("鍵ファイルを読み込めません：{}", error.text(Lang::Ja)) };
@@ -677,7 +711,7 @@ catalogue! {
            ja: { format!("鍵ファイルを作成できません：{}", error.text(Lang::Ja)) };
     SecretDoesNotOpen { serial: String }
         => en: "the secret of device {serial} does not open with the key: the registry was altered or the key is not its own; run `tokenctl check`",
-           ja: "パスワード生成機 {serial} の秘密鍵をこの鍵で復号できません。レジストリが改変されたか、鍵が別のレジストリのものです。`tokenctl check` を実行してください";
+           ja: "パスワード生成機 {serial} のシードをこの鍵で復号できません。レジストリが改変されたか、鍵が別のレジストリのものです。`tokenctl check` を実行してください";
     AuditRowNoMac { id: i64 }
         => en: "audit row {id} has no valid MAC; run `tokenctl check`",
            ja: "監査ログの {id} 行目に正しい MAC がありません。`tokenctl check` を実行してください";
@@ -753,7 +787,7 @@ catalogue! {
            ja: "Suite {suite:?} には対応していません（HMAC-SHA1、HMAC-SHA256、HMAC-SHA512 のいずれか）";
     PskcNoData
         => en: "it has no Data element, so no secret",
-           ja: "Data 要素がないため、秘密鍵がありません";
+           ja: "Data 要素がないため、シードがありません";
     PskcTimeOrigin { origin: i64 }
         => en: "its Time (the TOTP time origin T0) is {origin}, not 0; only keys counting from the Unix epoch are supported",
            ja: "Time（TOTP の起点時刻 T0）が 0 ではなく {origin} です。対応しているのは Unix 時刻の起点（1970年1月1日）から数えるキーだけです";
@@ -765,13 +799,13 @@ catalogue! {
            ja: "TimeInterval（表示が変わる間隔）の {seconds} が正の数ではありません";
     PskcNoSecret
         => en: "it has no Secret",
-           ja: "Secret（秘密鍵）がありません";
+           ja: "Secret（シード）がありません";
     PskcSecretNotBase64
         => en: "its Secret PlainValue is not valid base64",
            ja: "Secret の PlainValue が正しい Base64 ではありません";
     PskcSecretEmpty
         => en: "its Secret is empty",
-           ja: "Secret（秘密鍵）が空です";
+           ja: "Secret（シード）が空です";
     PskcExpiryInvalid { when: String }
         => en: "ExpiryDate {when:?} is not an XML date-time such as 2027-06-14T00:00:00+09:00",
            ja: "有効期限 ExpiryDate の {when:?} が XML の日時として読めません（例：2027-06-14T00:00:00+09:00）";
@@ -932,14 +966,14 @@ catalogue! {
            ja: "ワンタイムパスワードは {digits} 桁です（入力は {got} 桁）";
 
     // ---- Secrets ----
-    SecretEmpty => en: "the secret is empty", ja: "秘密鍵が空です";
+    SecretEmpty => en: "the secret is empty", ja: "シードが空です";
     SecretNotBase32 { position: usize }
         => en: "the secret is not base32 (character {position} is not A-Z or 2-7)",
-           ja: "秘密鍵が base32 ではありません（{position} 文字目が A-Z・2-7 以外です）";
-    SecretInvalidBase32 => en: "the secret is not valid base32", ja: "秘密鍵が正しい base32 ではありません";
+           ja: "シードが base32 ではありません（{position} 文字目が A-Z・2-7 以外です）";
+    SecretInvalidBase32 => en: "the secret is not valid base32", ja: "シードが正しい base32 ではありません";
     SecretTooShort { bits: usize, needed: usize }
         => en: "the secret is too short ({bits} bits; at least {needed} are needed)",
-           ja: "秘密鍵が短すぎます（{bits} ビット。{needed} ビット以上が必要です）";
+           ja: "シードが短すぎます（{bits} ビット。{needed} ビット以上が必要です）";
 
     // ---- Input files, encodings and typed values ----
     NotUtf8
@@ -958,8 +992,8 @@ catalogue! {
         => en: { format!("the targets file {file}, line {line}: {}", problem.en()) },
            ja: { format!("対象ファイル {file} の {line} 行目：{}", problem.ja()) };
     NotADuration { quoted: Quoted }
-        => en: { format!("{} is not a duration like 30d, 4w, 30日 or 4週", quoted.en()) },
-           ja: { format!("{} は期間として読めません（30d、4w、30日、4週 のように指定してください）", quoted.ja()) };
+        => en: { format!("{} is not a duration like 30d, 4w, 3mo, 30日, 4週 or 1か月", quoted.en()) },
+           ja: { format!("{} は期間として読めません（30d、4w、3mo、30日、4週、1か月 のように指定してください）", quoted.ja()) };
     DurationTooLarge { quoted: Quoted, days: u32, weeks: u32 }
         => en: { format!("{} is too large: at most {days} days ({weeks} weeks)", quoted.en()) },
            ja: { format!("{} は長すぎます。最長 {days} 日（{weeks} 週）です", quoted.ja()) };
@@ -975,11 +1009,11 @@ catalogue! {
         => en: { format!("cannot read {file}: {}", error.text(Lang::En)) },
            ja: { format!("{file} を読み込めません：{}", error.text(Lang::Ja)) };
     NotADate { quoted: Quoted }
-        => en: { format!("{} is not a date YYYY-MM-DD", quoted.en()) },
-           ja: { format!("{} は YYYY-MM-DD 形式の日付ではありません", quoted.ja()) };
+        => en: { format!("{} is not a date (write 2031-11-30, 2031/11/30 or 2031年11月30日)", quoted.en()) },
+           ja: { format!("{} は日付ではありません（2031-11-30、2031/11/30、2031年11月30日 のように書いてください）", quoted.ja()) };
     PskcFlagOnCsv { flag: String, file: String }
         => en: "{flag} applies to PSKC key containers, and {file} is CSV (its rows give their own keys and expiry dates)",
-           ja: "{flag} は PSKC のキーコンテナ用です。{file} は CSV です（CSV では各行が秘密鍵と有効期限を持ちます）";
+           ja: "{flag} は PSKC のキーコンテナ用です。{file} は CSV です（CSV では各行がシードと有効期限を持ちます）";
     CannotReadPskcKey { path: String, error: OsError }
         => en: { format!("cannot read the key file {path}: {}", error.text(Lang::En)) },
            ja: { format!("鍵ファイル {path} を読み込めません：{}", error.text(Lang::Ja)) };
@@ -1013,18 +1047,30 @@ catalogue! {
     IdMalformed { column: String, quoted: Quoted, max: usize }
         => en: { format!("{column} {} must be at most {max} characters without spaces", quoted.en()) },
            ja: { format!("{column} {} は空白を含まない {max} 文字以内にしてください", quoted.ja()) };
+    LoginIdChars { quoted: Quoted, max: usize }
+        => en: { format!("login_id {} may hold only letters, digits, '.', '_', '-' and '@' (1 to {max})", quoted.en()) },
+           ja: { format!("login_id（ログインID）{} に使えるのは半角英数字と . _ - @ だけです（1〜{max} 文字）", quoted.ja()) };
+    NameTooLong { login_id: Quoted, max: usize }
+        => en: { format!("name of {} is longer than {max} characters", login_id.en()) },
+           ja: { format!("{} の name（利用者名）が {max} 文字を超えています", login_id.ja()) };
     NameEmpty { login_id: Quoted }
         => en: { format!("name of {} is empty", login_id.en()) },
            ja: { format!("{} の name（利用者名）が空です", login_id.ja()) };
     NameControls { login_id: Quoted }
-        => en: { format!("name of {} contains control characters", login_id.en()) },
-           ja: { format!("{} の name（利用者名）に制御文字が含まれています", login_id.ja()) };
+        => en: { format!("name of {} contains control, bidirectional or zero-width characters", login_id.en()) },
+           ja: { format!("{} の name（利用者名）に制御文字、双方向制御文字またはゼロ幅文字が含まれています", login_id.ja()) };
     RoleInvalid { quoted: Quoted }
-        => en: { format!("role {} is not master or general", quoted.en()) },
+        => en: { format!("role {} is not master or general (マスターユーザ or 一般ユーザ)", quoted.en()) },
            ja: { format!("role {} は master（マスターユーザ）か general（一般ユーザ）にしてください", quoted.ja()) };
     OtpRequiredInvalid { quoted: Quoted }
-        => en: { format!("otp_required {} is not true or false", quoted.en()) },
-           ja: { format!("otp_required {} は true か false にしてください", quoted.ja()) };
+        => en: { format!("otp_required {} is not true or false (also 1/0, yes/no, はい/いいえ)", quoted.en()) },
+           ja: { format!("otp_required {} は true か false にしてください（1/0、yes/no、はい/いいえ も可）", quoted.ja()) };
+    XmlGivenAsUsers
+        => en: "this is an XML file, not a users CSV; a PSKC key container is a device delivery: `tokenctl import devices FILE`",
+           ja: "これは利用者の CSV ではなく XML ファイルです。PSKC の鍵コンテナはパスワード生成機の納品なので `tokenctl import devices FILE` で取り込んでください";
+    QuoteLeftOpen { lines: usize }
+        => en: "a quote \" opened on this line is not closed, so the next {lines} lines were read as one field (is a quote left open?); close the quote",
+           ja: "この行で開いた引用符 \" が閉じられていないため、続く {lines} 行が一つの項目として読まれました（引用符 \" の閉じ忘れではありませんか？）。引用符を閉じてください";
     NoOtpButSerial { login_id: Quoted, serial: Quoted }
         => en: { format!("{} does not use OTP (otp_required false) but names device {}", login_id.en(), serial.en()) },
            ja: { format!("{} はワンタイムパスワードを利用しない（otp_required が false）のに、パスワード生成機 {} が指定されています", login_id.ja(), serial.ja()) };
@@ -1035,17 +1081,27 @@ catalogue! {
         => en: { format!("device {} has been disposed of", serial.en()) },
            ja: { format!("パスワード生成機 {} は廃棄済みです", serial.ja()) };
     LoginIdDuplicate { login_id: Quoted }
-        => en: { format!("login ID {} is already in the registry (or earlier in this file)", login_id.en()) },
-           ja: { format!("ログインID {} はすでにレジストリにあります（またはこのファイルの前の行にあります）", login_id.ja()) };
+        => en: { format!("login ID {} is already in the registry (or earlier in this file); to change existing users, import with --update", login_id.en()) },
+           ja: { format!("ログインID {} はすでにレジストリにあります（またはこのファイルの前の行にあります）。既存の利用者を変更するには --update を付けて取り込んでください", login_id.ja()) };
     SerialDuplicate { serial: Quoted }
         => en: { format!("serial {} is already in the registry (or earlier in this file)", serial.en()) },
            ja: { format!("シリアル番号 {} はすでにレジストリにあります（またはこのファイルの前の行にあります）", serial.ja()) };
     DeviceSecret { serial: Quoted, problem: Box<Msg> }
         => en: { format!("device {}: {}", serial.en(), problem.en()) },
            ja: { format!("パスワード生成機 {}：{}", serial.ja(), problem.ja()) };
-    ExpiresInvalid { quoted: Quoted }
-        => en: { format!("expires {} is not a date YYYY-MM-DD", quoted.en()) },
-           ja: { format!("expires {} は YYYY-MM-DD 形式の日付ではありません", quoted.ja()) };
+    // A devices file's fields other than the serial are never quoted: in a
+    // misaligned row any of them may hold a secret.
+    ExpiresInvalid
+        => en: "expires is not a date (write 2031-11-30, 2031/11/30 or 2031年11月30日)",
+           ja: "expires（有効期限）が日付ではありません（2031-11-30、2031/11/30、2031年11月30日 のように書いてください）";
+    DigitsNot6Or8
+        => en: "digits is not 6 or 8", ja: "digits（桁数）は 6 か 8 にしてください";
+    PeriodNotSeconds
+        => en: "period is not a number of seconds from 1 to 3600",
+           ja: "period（間隔）は 1 から 3600 までの秒数にしてください";
+    AlgorithmNotKnown
+        => en: "algorithm is not SHA1, SHA256 or SHA512",
+           ja: "algorithm（アルゴリズム）は SHA1、SHA256、SHA512 のいずれかにしてください";
     DigitsInvalid { quoted: Quoted }
         => en: { format!("digits {} is not 6 or 8", quoted.en()) },
            ja: { format!("digits {} は 6 か 8 にしてください", quoted.ja()) };
@@ -1152,7 +1208,7 @@ Thank you for your cooperation.\n", en_instant(at)) },
     // ---- check ----
     ExpectHeadInvalid
         => en: "--expect-head must be 64 hex digits (an audit head printed by `tokenctl check`)",
-           ja: "--expect-head には16進数64桁（`tokenctl check` が表示した監査ログの先頭）を指定してください";
+           ja: "--expect-head には16進数64桁（`tokenctl check` が表示した監査ログの最新のハッシュ）を指定してください";
     CheckIntact
         => en: "The registry is intact: SQLite's checks, the invariants, every mark and row, every sealed secret, the audit chain and the witness verify.",
            ja: "レジストリに異常はありません（SQLite の検査、不変条件、すべての印と行、暗号化された秘密情報、監査ログの連鎖、証人ファイルをすべて確認しました）。";
@@ -1194,7 +1250,7 @@ Thank you for your cooperation.\n", en_instant(at)) },
         => en: "cannot move the registry {path} aside",
            ja: "レジストリ {path} を退避できません";
     CheckAuditRows => en: "audit rows", ja: "監査ログの行数";
-    CheckAuditHead => en: "audit head", ja: "監査ログの先頭";
+    CheckAuditHead => en: "audit head", ja: "監査ログの最新のハッシュ";
 
     // ---- What `check` found, one line each on stderr. The JSON report
     // gives the English (`findings[].detail`), which scripts read ----
@@ -1228,7 +1284,7 @@ Thank you for your cooperation.\n", en_instant(at)) },
            ja: "利用者 {login_id} の利用者区分が不明です";
     FindingSecretDoesNotOpen { serial: String }
         => en: "the secret of device {serial} does not open with the key",
-           ja: "パスワード生成機 {serial} の秘密鍵をこの鍵で復号できません";
+           ja: "パスワード生成機 {serial} のシードをこの鍵で復号できません";
     FindingAuditRowMissing { id: i64, next: i64 }
         => en: "audit row {id} is missing (the next row is {next})",
            ja: "監査ログの {id} 行目がありません（次は {next} 行目です）";
@@ -1261,7 +1317,7 @@ Thank you for your cooperation.\n", en_instant(at)) },
            ja: "スキーマ {version}：行はまだ認証されていません。次に書き込むコマンドがレジストリを更新します";
     FindingHeadMissing
         => en: "the expected head is not in the audit chain: rows were removed from its end, or the head belongs to another registry",
-           ja: "指定された監査ログの先頭（--expect-head）が監査ログの連鎖にありません。末尾の行が削除されたか、別のレジストリの値です";
+           ja: "指定された監査ログのハッシュ（--expect-head）が監査ログの連鎖にありません。末尾の行が削除されたか、別のレジストリの値です";
 
     // ---- dispose-note ----
     MarkDisposedNeedsSerials
@@ -1292,6 +1348,9 @@ Thank you for your cooperation.\n", en_instant(at)) },
            ja: "マスターユーザの署名なしで {login_id} のロックを解除しますか（復旧として記録されます）？";
     Unlocked { login_id: String, actor: String }
         => en: "Unlocked {login_id} ({actor}).", ja: "{login_id} のロックを解除しました（{actor}）。";
+    NewPasswordIsCurrent { login_id: String }
+        => en: "the new password of {login_id} is the current one; choose another",
+           ja: "{login_id} の新しいパスワードが現在のパスワードと同じです。別のパスワードにしてください";
     WasNotLocked { login_id: String }
         => en: "{login_id} was not locked.", ja: "{login_id} はロックされていません。";
     PasswdNotMaster { login_id: String }
@@ -1316,13 +1375,13 @@ Thank you for your cooperation.\n", en_instant(at)) },
            ja: "レジストリを作成しました：{path}（シミュレーション用：TOKENCTL_NOW で時刻を設定可能）";
     KeyCreated { path: String, fingerprint: String }
         => en: "Created the key file {path} (fingerprint {fingerprint}). Back it up apart from the registry: without it the device secrets cannot be used.",
-           ja: "鍵ファイル {path} を作成しました（フィンガープリント {fingerprint}）。レジストリとは別にバックアップしてください。鍵がなければパスワード生成機の秘密鍵は使えません。";
+           ja: "鍵ファイル {path} を作成しました（フィンガープリント {fingerprint}）。レジストリとは別にバックアップしてください。鍵がなければパスワード生成機のシードは使えません。";
     KeyCreatedToSeal { path: String }
         => en: "note: this registry's device secrets are now sealed under a new key file, {path}. Back it up apart from the registry: without it the device secrets cannot be used.",
-           ja: "注意：このレジストリのパスワード生成機の秘密鍵を、新しい鍵ファイル {path} で暗号化しました。レジストリとは別にバックアップしてください。鍵がなければ秘密鍵は使えません。";
+           ja: "注意：このレジストリのパスワード生成機のシードを、新しい鍵ファイル {path} で暗号化しました。レジストリとは別にバックアップしてください。鍵がなければシードは使えません。";
     KeyReused { path: String, fingerprint: String }
         => en: "Secrets are sealed under the existing key file {path} (fingerprint {fingerprint}).",
-           ja: "秘密鍵は既存の鍵ファイル {path} で暗号化されます（フィンガープリント {fingerprint}）。";
+           ja: "シードは既存の鍵ファイル {path} で暗号化されます（フィンガープリント {fingerprint}）。";
     DemoLoaded { master: String, password: String }
         => en: "Loaded the sample organisation: 4 users, 6 devices. Master {master}'s confirmation password is {password:?}.",
            ja: "サンプルの団体を読み込みました（利用者4名、パスワード生成機6台）。マスターユーザ {master} の確認用パスワードは {password:?} です。";
@@ -1348,10 +1407,14 @@ Thank you for your cooperation.\n", en_instant(at)) },
            ja: "期間内に有効期限を迎える利用中のパスワード生成機はありません。失効の対象はありません。";
     ConfirmRevoke { count: usize }
         => en: { format!("Revoke the devices of {}? This cannot be undone", count_en(*count as u64, "user", "users")) },
-           ja: "{count} 名の利用者のパスワード生成機を失効しますか？元に戻せません";
+           ja: "{count} 名の生成機を失効しますか（元に戻せません）";
     NotOfferedExpired { login_ids: Vec<String> }
         => en: { format!("Not offered, their device has expired (contact the bank, then record its revocation with --bank-reference): {}", list(Lang::En, login_ids)) },
            ja: { format!("有効期限切れのため選択できません（銀行に連絡し、--bank-reference で銀行の失効を記録してください）：{}", list(Lang::Ja, login_ids)) };
+    ConfirmKeys => en: "(y/n)", ja: "（y:はい/n:いいえ）";
+    /// Replaces dialoguer's own ` [Page 1/2] `; spaces as it has them.
+    PageMarker { page: usize, pages: usize }
+        => en: " [Page {page}/{pages}] ", ja: " ［{page}/{pages} ページ］ ";
     SelectTargets
         => en: "Select the users whose device to revoke (space to select, enter to confirm)",
            ja: "失効する利用者を選択してください（スペースで選択、Enterで確定）";
@@ -1446,6 +1509,8 @@ Thank you for your cooperation.\n", en_instant(at)) },
     FilterPrompt { count: usize }
         => en: "{count} users are in service, more than fit on the screen. Filter by login ID, name, serial or expiry month (YYYY-MM); empty for all",
            ja: "利用中の利用者が {count} 名で、画面に収まりません。ログインID、利用者名、シリアル番号、有効期限の月（YYYY-MM）で絞り込んでください（空欄ですべて）";
+    /// The short prompt under `FilterPrompt`, which is said once.
+    FilterAsk => en: "Filter", ja: "絞り込み";
     FilterMatchesNone { filter: String }
         => en: "No user in service matches \"{filter}\"; try again.",
            ja: "「{filter}」に一致する利用中の利用者はいません。もう一度入力してください。";

@@ -35,7 +35,10 @@ tokenctl expiring --within 30d --exit-code\n\n\
     long_about = "Administer the one-time-password devices of internet-banking users in a \
 SQLite registry: list users and devices, revoke devices in bulk as a master user, register \
 new devices, report devices nearing expiry, and note the disposal of old ones.\n\n\
-TOKENCTL_NOW (an RFC 3339 instant) fixes the clock for every command.",
+TOKENCTL_NOW (an RFC 3339 instant) fixes the clock: for every command on a simulation \
+registry (init --simulation, init --demo); on a live registry only for commands that change \
+nothing (list, expiring, dispose-note without --mark-disposed, audit, check, notices, \
+revoke --dry-run), and any other command refuses to run with it set.",
     after_help = after_help()
 )]
 pub struct Cli {
@@ -352,12 +355,24 @@ pub struct PasswdArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum StatusFilter {
     /// A device is registered (shown as "in service")
-    #[value(alias = "in-service", alias = "in_service")]
+    #[value(
+        alias = "in-service",
+        alias = "in_service",
+        alias = "in service",
+        alias = "サービス利用中"
+    )]
     Active,
-    /// No device; a registration is due
+    /// No device; a registration is due (shown as "revoked", or "not
+    /// registered" for a user who never had one)
+    #[value(
+        alias = "失効中",
+        alias = "not registered",
+        alias = "not-registered",
+        alias = "未登録"
+    )]
     Revoked,
-    /// The user does not use one-time passwords (shown as "-")
-    #[value(alias = "not_required")]
+    /// The user does not use one-time passwords (shown as "not required")
+    #[value(alias = "not_required", alias = "not required", alias = "利用しない")]
     NotRequired,
 }
 
@@ -431,7 +446,7 @@ pub struct RevokeArgs {
     #[arg(long, value_enum, default_value_t = Encoding::Auto)]
     pub encoding: Encoding,
     /// Every user whose in-service device expires within this window
-    /// (30d, 4w, 30日, 4週, 4週間)
+    /// (30d, 4w, 3mo, 30日, 4週, 4週間, 1か月)
     #[arg(long, value_name = "DUR", value_parser = window)]
     pub expiring_within: Option<u32>,
     /// The current code of the master's device (prompted on a TTY when missing)
@@ -472,7 +487,7 @@ pub struct RegisterArgs {
 
 #[derive(Debug, Args)]
 pub struct ExpiringArgs {
-    /// The window: 30d, 4w, 30日, 4週 or 4週間
+    /// The window: 30d, 4w, 3mo, 30日, 4週, 4週間 or 1か月
     #[arg(long, default_value = "30d", value_name = "DUR", value_parser = window)]
     pub within: u32,
     /// Exit 10 when any device is reported
@@ -685,7 +700,7 @@ fn instant(text: &str) -> Result<DateTime<Utc>, BadValue> {
 
 /// A calendar date written `YYYY-MM-DD`.
 fn date(text: &str) -> Result<NaiveDate, BadValue> {
-    crate::rules::import::parse_date(text).ok_or_else(|| {
+    crate::lang::parse_date(&crate::input::typed(text)).ok_or_else(|| {
         BadValue(crate::catalogue::Msg::NotADate {
             quoted: crate::text::quote_field(text),
         })
@@ -701,7 +716,11 @@ fn clock_offset(text: &str) -> Result<i64, BadValue> {
     })
 }
 
-/// A report window, in days.
+/// A report window, in days. A window in months counts from today in
+/// Japan: the fixed clock's today when `TOKENCTL_NOW` is set (every
+/// command that honours it; one that does not refuses to run), else the
+/// real one.
 fn window(text: &str) -> Result<u32, DurationError> {
-    crate::text::parse_window(text)
+    let now = crate::clock::Clock::from_env().map_or_else(|_| Utc::now(), |c| c.now());
+    crate::text::parse_window_on(text, Some(crate::rules::calendar::japan_date(now)))
 }

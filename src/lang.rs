@@ -118,23 +118,112 @@ pub fn instant(lang: Lang, at: DateTime<Utc>) -> String {
 }
 
 /// A stored `YYYY-MM-DD` date, read without chrono's general parser (a
-/// million-row `list` reads one per row).
+/// million-row `list` reads one per row): `parse_date`, in its one form
+/// that a registry and a JSON document hold.
 pub fn parse_ymd(text: &str) -> Option<NaiveDate> {
-    let b = text.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    match parse(text)? {
+        (date, DateForm::Iso) => Some(date),
+        _ => None,
+    }
+}
+
+/// A calendar date as people and spreadsheets write it: `2031-11-30`,
+/// `2031/11/30` or `2031/1/5` (how Excel in Japan saves a date to CSV), or
+/// `2031年11月30日` (tokenctl's own Japanese display). The one date parser
+/// of tokenctl; full-width digits are the caller's to normalise (NFKC).
+pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
+    parse(text).map(|(date, _)| date)
+}
+
+/// How a date was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DateForm {
+    /// `YYYY-MM-DD`, two-digit month and day.
+    Iso,
+    /// `YYYY/M/D`, one or two digits.
+    Slashes,
+    /// `YYYY年M月D日`, one or two digits.
+    Kanji,
+}
+
+fn parse(text: &str) -> Option<(NaiveDate, DateForm)> {
+    let (form, rest) = if let Some(body) = text.strip_suffix('日') {
+        (DateForm::Kanji, body)
+    } else if text.as_bytes().get(4) == Some(&b'/') {
+        (DateForm::Slashes, text)
+    } else {
+        (DateForm::Iso, text)
+    };
+    let mut parts = match form {
+        DateForm::Iso => rest.splitn(3, '-').collect::<Vec<_>>(),
+        DateForm::Slashes => rest.splitn(3, '/').collect(),
+        DateForm::Kanji => rest
+            .splitn(2, '年')
+            .flat_map(|p| p.splitn(2, '月'))
+            .collect(),
+    };
+    if parts.len() != 3 {
         return None;
     }
-    let number = |range: std::ops::Range<usize>| -> Option<u32> {
-        b[range].iter().try_fold(0u32, |n, &c| {
-            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
-        })
+    let widths: &[std::ops::RangeInclusive<usize>] = match form {
+        DateForm::Iso => &[4..=4, 2..=2, 2..=2],
+        _ => &[4..=4, 1..=2, 1..=2],
     };
-    NaiveDate::from_ymd_opt(number(0..4)? as i32, number(5..7)?, number(8..10)?)
+    let mut numbers = [0u32; 3];
+    for (i, part) in parts.drain(..).enumerate() {
+        if !widths[i].contains(&part.len()) || !part.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        numbers[i] = part.bytes().fold(0, |n, c| n * 10 + u32::from(c - b'0'));
+    }
+    let [y, m, d] = numbers;
+    Some((NaiveDate::from_ymd_opt(y as i32, m, d)?, form))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_in_the_three_forms_people_write() {
+        let d = NaiveDate::from_ymd_opt(2031, 11, 30);
+        for text in ["2031-11-30", "2031/11/30", "2031年11月30日"] {
+            assert_eq!(parse_date(text), d, "{text}");
+        }
+        let early = NaiveDate::from_ymd_opt(2031, 1, 5);
+        for text in [
+            "2031-01-05",
+            "2031/1/5",
+            "2031/01/05",
+            "2031年1月5日",
+            "2031年01月05日",
+        ] {
+            assert_eq!(parse_date(text), early, "{text}");
+        }
+        assert_eq!(parse_ymd("2031/1/5"), None, "stored dates are ISO only");
+        assert_eq!(parse_ymd("2031-01-05"), early);
+    }
+
+    #[test]
+    fn anything_else_is_not_a_date() {
+        for bad in [
+            "",
+            "2031-1-5",
+            "2031-11-31",
+            "2031/13/1",
+            "31/11/2031",
+            "2031年11月30",
+            "2031年11月日",
+            "2031/11/30/1",
+            "２０３１-11-30",
+            "2031-11-30 ",
+            "+031-11-30",
+            "2031/111/3",
+            "2031年",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad:?}");
+        }
+    }
 
     #[test]
     fn iso_dates_are_written_as_chrono_writes_them() {

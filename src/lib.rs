@@ -71,10 +71,27 @@ pub fn run() -> i32 {
             // (dropping a BufWriter would flush it).
             let _ = out.into_parts();
             let lang = resolve_lang(flag_lang).unwrap_or(Lang::En);
-            let _ = std::io::stderr().write_all(output::errors::render(&e, lang).as_bytes());
+            // On a terminal, wrapped to its width (English was cut by the
+            // terminal mid-word, Japanese mid-command); piped, one line a
+            // cause, as scripts read it.
+            let text = match stderr_width() {
+                Some(width) => output::errors::render_wrapped(&e, lang, width),
+                None => output::errors::render(&e, lang),
+            };
+            let _ = std::io::stderr().write_all(text.as_bytes());
             e.exit_code()
         }
     }
+}
+
+/// The width of stderr's terminal, when it is one.
+fn stderr_width() -> Option<usize> {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let (_, columns) = dialoguer::console::Term::stderr().size_checked()?;
+    (columns > 0).then_some(usize::from(columns))
 }
 
 /// Prints clap's message (help and version on stdout, errors on stderr).

@@ -109,6 +109,20 @@ impl Localized {
     }
 }
 
+impl Localized {
+    /// `drawn` with dialoguer's key hint (`(y/n)`, `[y/N]`) saying in the
+    /// user's language what each key answers.
+    fn keys_in_lang(&self, drawn: String) -> String {
+        if self.lang == Lang::En {
+            return drawn;
+        }
+        let hint = Msg::ConfirmKeys.text(self.lang);
+        ["(y/n)", "[y/n]", "[y/N]", "[Y/n]"]
+            .iter()
+            .fold(drawn, |drawn, english| drawn.replace(english, &hint))
+    }
+}
+
 type Draw<'a> = &'a mut dyn std::fmt::Write;
 
 impl Theme for Localized {
@@ -128,11 +142,13 @@ impl Theme for Localized {
         self.inner
             .format_confirm_prompt(&mut drawn, prompt, default)?;
         // The hint after the prompt names the default answer.
+        // (The colourful theme styles it: compare without the colours.)
+        let plain = dialoguer::console::strip_ansi_codes(&drawn).into_owned();
         let default = match default {
-            Some(d) if drawn.ends_with(if d { "yes" } else { "no" }) => Some(d),
+            Some(d) if plain.trim_end().ends_with(if d { "yes" } else { "no" }) => Some(d),
             _ => None,
         };
-        f.write_str(&self.answer_in_lang(drawn, default))
+        f.write_str(&self.keys_in_lang(self.answer_in_lang(drawn, default)))
     }
     fn format_confirm_prompt_selection(
         &self,
@@ -178,8 +194,15 @@ impl Theme for Localized {
     ) -> std::fmt::Result {
         self.inner.format_select_prompt_selection(f, prompt, sel)
     }
+    /// The question as the theme draws it; the column names under it
+    /// (after the first line) as they are, without the theme's `:`.
     fn format_multi_select_prompt(&self, f: Draw<'_>, prompt: &str) -> std::fmt::Result {
-        self.inner.format_multi_select_prompt(f, prompt)
+        let (question, header) = prompt.split_once('\n').unwrap_or((prompt, ""));
+        self.inner.format_multi_select_prompt(f, question)?;
+        if header.is_empty() {
+            return Ok(());
+        }
+        write!(f, "\n{header}")
     }
     fn format_sort_prompt(&self, f: Draw<'_>, prompt: &str) -> std::fmt::Result {
         self.inner.format_sort_prompt(f, prompt)
@@ -301,15 +324,27 @@ impl Terminal {
         let theme = theme(self.lang);
         let mut last_error = Msg::CodeDigitsOnly { digits };
         for _ in 0..CODE_ATTEMPTS {
+            // Not reported by dialoguer: it would draw a green ✔ before
+            // the error of a malformed code. A good one is echoed below.
             let typed: String = answered(
                 Input::with_theme(theme.as_ref())
                     .with_prompt(prompt)
                     .allow_empty(true)
+                    .report(false)
                     .interact_text(),
             )?;
             let code = normalise_code(&typed);
             match otp::check_format(&code, digits) {
-                Ok(()) => return Ok(code),
+                Ok(()) => {
+                    let mut line = String::new();
+                    if theme
+                        .format_input_prompt_selection(&mut line, prompt, &code)
+                        .is_ok()
+                    {
+                        let _ = dialoguer::console::Term::stderr().write_line(&line);
+                    }
+                    return Ok(code);
+                }
                 Err(bad) => {
                     let message = Msg::from(bad);
                     eprintln!("{}", message.text(self.lang));
@@ -327,6 +362,9 @@ impl Terminal {
             Confirm::with_theme(theme.as_ref())
                 .with_prompt(prompt)
                 .default(false)
+                // `y` alone acted at once, and the habitual Enter after it
+                // landed in the password prompt that followed.
+                .wait_for_newline(true)
                 .interact(),
         )
     }
@@ -334,16 +372,34 @@ impl Terminal {
     /// A checkbox list showing at most `page` items at a time; returns the
     /// indices chosen. The list is cleared afterwards and the choice not
     /// echoed: the caller says what was chosen, in fewer words than the rows.
-    pub fn select(&self, prompt: &str, items: &[String], page: usize) -> Result<Vec<usize>> {
+    /// `header` names the items' columns: it is drawn under the prompt,
+    /// indented like the items after their checkbox.
+    pub fn select(
+        &self,
+        prompt: &str,
+        header: &str,
+        items: &[String],
+        page: usize,
+    ) -> Result<Vec<usize>> {
         self.require(Msg::NeedTargets)?;
         let theme = theme(self.lang);
+        let mut item = String::new();
+        let _ = theme.format_multi_select_prompt_item(&mut item, "", false, false);
+        let indent = " ".repeat(dialoguer::console::measure_text_width(&item));
+        let prompt = format!("{prompt}\n{indent}{header}");
+        // Drawn through `PageMarker`, which words dialoguer's page marker
+        // (written past the theme, in English) in the user's language.
+        let term = dialoguer::console::Term::read_write_pair(
+            std::io::stdin(),
+            PageMarker { lang: self.lang },
+        );
         answered(
             MultiSelect::with_theme(theme.as_ref())
                 .with_prompt(prompt)
                 .items(items)
                 .max_length(page)
                 .report(false)
-                .interact(),
+                .interact_on(&term),
         )
     }
 
@@ -355,8 +411,16 @@ impl Terminal {
             Input::<String>::with_theme(theme.as_ref())
                 .with_prompt(prompt)
                 .allow_empty(true)
+                // The list drawn next shows what the filter found; a copy
+                // of the prompt above it only goes stale.
+                .report(false)
                 .interact_text(),
         )
+    }
+
+    /// The terminal's width in columns (80 when it cannot be told).
+    pub(crate) fn width(&self) -> usize {
+        usize::from(dialoguer::console::Term::stderr().size().1)
     }
 
     /// The terminal's height in lines (24 when it cannot be told).
@@ -405,6 +469,52 @@ fn interrupted() {
 
 /// A prompt's result; a read cut short by Ctrl-C ends the program the same
 /// way the signal handler does (whichever thread sees it first).
+/// stderr, with dialoguer's page marker (` [Page 1/2] `, which it writes
+/// itself rather than through the theme) worded in `lang`.
+#[derive(Debug)]
+struct PageMarker {
+    lang: Lang,
+}
+
+impl PageMarker {
+    /// `text` with its ` [Page X/Y] ` in `lang`.
+    fn localised(&self, text: &str) -> Option<String> {
+        let start = text.find(" [Page ")?;
+        let rest = &text[start + " [Page ".len()..];
+        let end = rest.find("] ")?;
+        let (page, pages) = rest[..end].split_once('/')?;
+        let (page, pages) = (page.parse().ok()?, pages.parse().ok()?);
+        let marker = Msg::PageMarker { page, pages }.text(self.lang);
+        Some(format!("{}{marker}{}", &text[..start], &rest[end + 2..]))
+    }
+}
+
+impl std::io::Write for PageMarker {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let shown = std::str::from_utf8(buf)
+            .ok()
+            .and_then(|t| self.localised(t));
+        let mut stderr = std::io::stderr();
+        match shown {
+            Some(text) => stderr.write_all(text.as_bytes())?,
+            None => stderr.write_all(buf)?,
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
+    }
+}
+
+#[cfg(unix)]
+impl std::os::fd::AsRawFd for PageMarker {
+    /// stderr's: the terminal whose size and modes dialoguer asks about.
+    fn as_raw_fd(&self) -> std::os::fd::RawFd {
+        std::io::stderr().as_raw_fd()
+    }
+}
+
 fn answered<T>(result: dialoguer::Result<T>) -> Result<T> {
     match result {
         Ok(value) => Ok(value),

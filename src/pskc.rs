@@ -471,7 +471,7 @@ pub fn japan_date_of(text: &str) -> Option<NaiveDate> {
             .single()
             .map(|t| t.date_naive());
     }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+    crate::lang::parse_date(text)
 }
 
 /// A PSKC value: as written, or decrypted (after its MAC was verified).

@@ -164,14 +164,15 @@ impl Signature<'_> {
         factors: &impl Fn(&Tx<'_>, &UserRow, DateTime<Utc>) -> Result<Factors>,
     ) -> Result<(UserRow, Factors)> {
         let first_now = ctx.clock.now();
-        let (signer, first) = store.read(|tx| {
+        let looked = store.read(|tx| {
             let signer = require(tx, self.signer)?;
             if signer.locked {
                 return Ok((signer, None));
             }
             let first = factors(tx, &signer, first_now)?;
             Ok((signer, Some(first)))
-        })?;
+        });
+        let (signer, first) = self.audit_refusal(ctx, store, looked)?;
         let Some(first) = first else {
             store
                 .write(|tx| self.audit_failure(ctx, tx, Outcome::Refused, "the login is locked"))?;
@@ -256,10 +257,29 @@ impl Signature<'_> {
         }
         Ok(Error::Verification {
             login_id: current.login_id.clone(),
-            reason: Box::new(reason),
+            reason: Box::new(with_tries_left(reason, &current.login_id, failures)),
             locked_now,
             hint: hint.map(Box::new),
         })
+    }
+
+    /// A refusal by a rule at the first look (too early, an expired or
+    /// foreign device, a target already revoked) is audited like a failed
+    /// verification, so the log shows the attempt; the error is returned.
+    fn audit_refusal<T>(&self, ctx: &Context, store: &mut Store, looked: Result<T>) -> Result<T> {
+        match looked {
+            Err(
+                e @ (Error::TooEarly { .. }
+                | Error::Rule(_)
+                | Error::Refused(_)
+                | Error::Targets { .. }),
+            ) => {
+                let detail = format!("refused: {}", e.message().en());
+                store.write(|tx| self.audit_failure(ctx, tx, Outcome::Refused, &detail))?;
+                Err(e)
+            }
+            other => other,
+        }
     }
 
     fn audit_failure(
@@ -387,6 +407,23 @@ fn require(tx: &Tx<'_>, login_id: &str) -> Result<UserRow> {
 fn locked(user: &UserRow) -> Error {
     Error::Locked {
         login_id: user.login_id.clone(),
+    }
+}
+
+/// Why a verification failed and, unless this failure locked the login,
+/// how many tries remain (the audit row says "3 of 5"; so does the person's
+/// terminal).
+fn with_tries_left(reason: Msg, login_id: &str, failures: u32) -> Msg {
+    if is_locked_after(failures) {
+        return reason;
+    }
+    Msg::Tried {
+        reason: Box::new(reason),
+        tries: Box::new(Msg::TriesLeft {
+            login_id: login_id.to_string(),
+            failures,
+            max: MAX_CONSECUTIVE_FAILURES,
+        }),
     }
 }
 
@@ -527,7 +564,7 @@ mod tests {
             }) => {
                 assert_eq!(hint, None);
                 assert_eq!(login_id, "boss");
-                assert_eq!(*reason, Msg::WrongPasswordOrCode);
+                assert_eq!(*reason.without_tries(), Msg::WrongPasswordOrCode);
                 assert!(!locked_now);
             }
             other => panic!("{other:?}"),
@@ -688,7 +725,7 @@ mod tests {
         });
         assert!(!ran);
         assert!(
-            matches!(result, Err(Error::Verification { ref reason, .. }) if **reason == Msg::WrongPasswordOrCode)
+            matches!(result, Err(Error::Verification { ref reason, .. }) if *reason.without_tries() == Msg::WrongPasswordOrCode)
         );
         assert_eq!(
             audit(&r),
@@ -719,7 +756,7 @@ mod tests {
                     reason, locked_now, ..
                 }) => {
                     assert_eq!(
-                        *reason,
+                        *reason.without_tries(),
                         Msg::CodeWrong {
                             serial: "1001".into()
                         }
@@ -750,7 +787,7 @@ mod tests {
         );
         assert!(!ran);
         assert!(
-            matches!(result, Err(Error::Verification { ref reason, .. }) if **reason == Msg::WrongPasswordOrCode)
+            matches!(result, Err(Error::Verification { ref reason, .. }) if *reason.without_tries() == Msg::WrongPasswordOrCode)
         );
         assert_eq!(last_step_of(&r), None);
         assert_eq!(

@@ -269,6 +269,15 @@ pub fn decode(bytes: &[u8], encoding: Encoding) -> std::result::Result<String, D
 /// The login IDs of a targets file (`-` for stdin): one a line, blank
 /// lines and `#` comments skipped, full-width forms read as ASCII.
 pub fn read_targets(source: &str, encoding: Encoding) -> Result<Vec<String>> {
+    Ok(read_targets_located(source, encoding)?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect())
+}
+
+/// `read_targets`, each login ID with the number of its line, so that a
+/// refusal can name where it came from.
+pub(crate) fn read_targets_located(source: &str, encoding: Encoding) -> Result<Vec<(String, u64)>> {
     let cannot = |e: io::Error| {
         Error::usage(Msg::CannotReadTargets {
             file: source.to_string(),
@@ -288,14 +297,23 @@ pub fn read_targets(source: &str, encoding: Encoding) -> Result<Vec<String>> {
             }),
             None => cannot(e),
         })?;
-    Ok(target_lines(&text))
+    Ok(target_lines_located(&text))
 }
 
 /// The login IDs in the text of a targets file.
 pub fn target_lines(text: &str) -> Vec<String> {
+    target_lines_located(text)
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect()
+}
+
+/// The login IDs in the text of a targets file, each with its line number.
+pub(crate) fn target_lines_located(text: &str) -> Vec<(String, u64)> {
     text.lines()
-        .map(typed)
-        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .zip(1..)
+        .map(|(line, n)| (typed(line), n))
+        .filter(|(line, _)| !line.is_empty() && !line.starts_with('#'))
         .collect()
 }
 
@@ -386,27 +404,63 @@ pub fn parse_clock_offset(text: &str) -> Option<i64> {
     (seconds <= 366 * 86_400).then_some(sign * seconds)
 }
 
+/// Month units: `1か月` as written by hand, `1ヶ月`/`1カ月`/`1ヵ月`/`1ケ月` as
+/// input methods offer it, `3mo` in English; `間` may follow (`1か月間`).
+const MONTH_UNITS: [&str; 6] = ["か月", "ヶ月", "カ月", "ヵ月", "ケ月", "mo"];
+
 /// A report window such as `30d`, `4w`, `30日`, `4週` or `4週間` (also
 /// `30日間`), in days. Full-width digits and letters are read as ASCII;
-/// `D` and `W` as `d` and `w`.
+/// `D` and `W` as `d` and `w`. Months (`1か月`, `3mo`) are refused here:
+/// their length depends on the day they start from (`parse_window_on`).
 pub fn parse_window(text: &str) -> std::result::Result<u32, DurationError> {
+    parse_window_on(text, None)
+}
+
+/// `parse_window`, also reading months when `today` is given: a calendar
+/// month from `today` runs to the same day of the month after (to its last
+/// day when that month is shorter: 31 January + 1 month is 28 or 29
+/// February), so `1か月` on 15 November is the 30 days to 15 December.
+pub(crate) fn parse_window_on(
+    text: &str,
+    today: Option<chrono::NaiveDate>,
+) -> std::result::Result<u32, DurationError> {
     let normal = nfkc(text).trim().to_ascii_lowercase();
     let not_a_duration = || DurationError::NotADuration(quote_field(text));
+    let too_large = || DurationError::TooLarge(quote_field(text));
+    let month = MONTH_UNITS.iter().find_map(|unit| {
+        let body = normal.strip_suffix('間').unwrap_or(&normal);
+        body.strip_suffix(unit)
+    });
+    if let (Some(number), Some(today)) = (month, today) {
+        let months = whole_number(number).ok_or_else(not_a_duration)?;
+        let end = months
+            .and_then(|m| today.checked_add_months(chrono::Months::new(m)))
+            .ok_or_else(too_large)?;
+        return u32::try_from((end - today).num_days())
+            .ok()
+            .filter(|days| *days <= MAX_WINDOW_DAYS)
+            .ok_or_else(too_large);
+    }
     let (number, unit_days) = UNITS
         .iter()
         .find_map(|(unit, days)| normal.strip_suffix(unit).map(|n| (n, *days)))
         .ok_or_else(not_a_duration)?;
-    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(not_a_duration());
-    }
-    number
-        .bytes()
-        .try_fold(0u32, |n, digit| {
-            n.checked_mul(10)?.checked_add(u32::from(digit - b'0'))
-        })
+    whole_number(number)
+        .ok_or_else(not_a_duration)?
         .and_then(|n| n.checked_mul(unit_days))
         .filter(|days| *days <= MAX_WINDOW_DAYS)
-        .ok_or_else(|| DurationError::TooLarge(quote_field(text)))
+        .ok_or_else(too_large)
+}
+
+/// ASCII digits as a number: `None` when not digits, `Some(None)` when
+/// the number does not fit.
+fn whole_number(digits: &str) -> Option<Option<u32>> {
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(digits.bytes().try_fold(0u32, |n, digit| {
+        n.checked_mul(10)?.checked_add(u32::from(digit - b'0'))
+    }))
 }
 
 #[cfg(test)]
@@ -551,6 +605,45 @@ mod tests {
         ] {
             assert_eq!(parse_window(text), Ok(days), "{text:?}");
         }
+    }
+
+    #[test]
+    fn months_are_calendar_months_from_today() {
+        let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d);
+        for text in [
+            "1か月",
+            "1ヶ月",
+            "1カ月",
+            "1ヵ月",
+            "1か月間",
+            "1mo",
+            "１ヶ月",
+            "1MO",
+        ] {
+            assert_eq!(parse_window_on(text, day(2026, 11, 15)), Ok(30), "{text}");
+        }
+        assert_eq!(
+            parse_window_on("3mo", day(2026, 11, 15)),
+            Ok(92),
+            "to 15 February"
+        );
+        assert_eq!(
+            parse_window_on("1mo", day(2027, 1, 31)),
+            Ok(28),
+            "to the end of February"
+        );
+        assert!(
+            parse_window("1か月").is_err(),
+            "months need a day to count from"
+        );
+        assert!(matches!(
+            parse_window_on("2000mo", day(2026, 11, 15)),
+            Err(DurationError::TooLarge(_))
+        ));
+        assert!(matches!(
+            parse_window_on("mo", day(2026, 11, 15)),
+            Err(DurationError::NotADuration(_))
+        ));
     }
 
     #[test]

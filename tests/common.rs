@@ -890,3 +890,23 @@ fn the_redaction_keeps_what_does_not_change_from_run_to_run() {
         "exit 0\n[stdout]\na  \n[end]\n"
     );
 }
+
+/// What a refusal must leave as it was: users (with their failure counts
+/// and locks), devices and registrations; only the audit may grow (a
+/// refusal by a rule is audited).
+pub fn all_but_the_audit(r: &Registry) -> (serde_json::Value, i64, i64) {
+    (
+        r.run(&["list", "--format", "json"]).succeeds().json(),
+        r.query_i64("SELECT COALESCE(SUM(failed_attempts), 0) FROM users"),
+        r.query_i64(
+            "SELECT COUNT(*) FROM devices WHERE disposed_at IS NULL AND out_of_use_since IS NULL",
+        ),
+    )
+}
+
+/// How many audit rows have `outcome`.
+pub fn audited(r: &Registry, outcome: &str) -> i64 {
+    r.query_i64(&format!(
+        "SELECT COUNT(*) FROM audit WHERE outcome = '{outcome}'"
+    ))
+}

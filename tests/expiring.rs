@@ -231,67 +231,67 @@ fn a_malformed_window_is_a_usage_error_that_prints_nothing() {
         : exit 2
         [no clock note]
         [stderr]
-        error: invalid value '' for '--within <DUR>': "" is not a duration like 30d, 4w, 30日 or 4週
+        error: invalid value '' for '--within <DUR>': "" is not a duration like 30d, 4w, 3mo, 30日, 4週 or 1か月
 
         For more information, try '--help'.
         d: exit 2
         [no clock note]
         [stderr]
-        error: invalid value 'd' for '--within <DUR>': "d" is not a duration like 30d, 4w, 30日 or 4週
+        error: invalid value 'd' for '--within <DUR>': "d" is not a duration like 30d, 4w, 3mo, 30日, 4週 or 1か月
 
         For more information, try '--help'.
         w: exit 2
         [no clock note]
         [stderr]
-        error: invalid value 'w' for '--within <DUR>': "w" is not a duration like 30d, 4w, 30日 or 4週
+        error: invalid value 'w' for '--within <DUR>': "w" is not a duration like 30d, 4w, 3mo, 30日, 4週 or 1か月
 
         For more information, try '--help'.
         30: exit 2
         [no clock note]
         [stderr]
-        error: invalid value '30' for '--within <DUR>': "30" is not a duration like 30d, 4w, 30日 or 4週
+        error: invalid value '30' for '--within <DUR>': "30" is not a duration like 30d, 4w, 3mo, 30日, 4週 or 1か月
 
         For more information, try '--help'.
         30 d: exit 2
         [no clock note]
         [stderr]
-        error: invalid value '30 d' for '--within <DUR>': "30 d" is not a duration like 30d, 4w, 30日 or 4週
+        error: invalid value '30 d' for '--within <DUR>': "30 d" is not a duration like 30d, 4w, 3mo, 30日, 4週 or 1か月
 
         For more information, try '--help'.
         -3d: exit 2
         [no clock note]
         [stderr]
-        error: invalid value '-3d' for '--within <DUR>': "-3d" is not a duration like 30d, 4w, 30日 or 4週
+        error: invalid value '-3d' for '--within <DUR>': "-3d" is not a duration like 30d, 4w, 3mo, 30日, 4週 or 1か月
 
         For more information, try '--help'.
         +3d: exit 2
         [no clock note]
         [stderr]
-        error: invalid value '+3d' for '--within <DUR>': "+3d" is not a duration like 30d, 4w, 30日 or 4週
+        error: invalid value '+3d' for '--within <DUR>': "+3d" is not a duration like 30d, 4w, 3mo, 30日, 4週 or 1か月
 
         For more information, try '--help'.
         3.5d: exit 2
         [no clock note]
         [stderr]
-        error: invalid value '3.5d' for '--within <DUR>': "3.5d" is not a duration like 30d, 4w, 30日 or 4週
+        error: invalid value '3.5d' for '--within <DUR>': "3.5d" is not a duration like 30d, 4w, 3mo, 30日, 4週 or 1か月
 
         For more information, try '--help'.
         30m: exit 2
         [no clock note]
         [stderr]
-        error: invalid value '30m' for '--within <DUR>': "30m" is not a duration like 30d, 4w, 30日 or 4週
+        error: invalid value '30m' for '--within <DUR>': "30m" is not a duration like 30d, 4w, 3mo, 30日, 4週 or 1か月
 
         For more information, try '--help'.
         1y: exit 2
         [no clock note]
         [stderr]
-        error: invalid value '1y' for '--within <DUR>': "1y" is not a duration like 30d, 4w, 30日 or 4週
+        error: invalid value '1y' for '--within <DUR>': "1y" is not a duration like 30d, 4w, 3mo, 30日, 4週 or 1か月
 
         For more information, try '--help'.
         thirty: exit 2
         [no clock note]
         [stderr]
-        error: invalid value 'thirty' for '--within <DUR>': "thirty" is not a duration like 30d, 4w, 30日 or 4週
+        error: invalid value 'thirty' for '--within <DUR>': "thirty" is not a duration like 30d, 4w, 3mo, 30日, 4週 or 1か月
 
         For more information, try '--help'.
         99999999w: exit 2
@@ -309,7 +309,7 @@ fn a_malformed_window_is_a_usage_error_that_prints_nothing() {
         exit 2
         [no clock note]
         [stderr]
-        error: invalid value '30x' for '--within <DUR>': "30x" is not a duration like 30d, 4w, 30日 or 4週
+        error: invalid value '30x' for '--within <DUR>': "30x" is not a duration like 30d, 4w, 3mo, 30日, 4週 or 1か月
 
         For more information, try '--help'.
         "#);

@@ -138,19 +138,19 @@ fn every_bad_device_row_is_refused_with_its_line_and_nothing_imported() {
         error: [DIR]/bad.csv, line 3: device "2": the secret is not base32 (character 10 is not A-Z or 2-7); nothing was imported
         --- impossible date: exit 2
         [stderr]
-        error: [DIR]/bad.csv, line 2: expires "2030-02-30" is not a date YYYY-MM-DD; nothing was imported
+        error: [DIR]/bad.csv, line 2: device "1": expires is not a date (write 2031-11-30, 2031/11/30 or 2031年11月30日); nothing was imported
         --- badly formed date: exit 2
         [stderr]
-        error: [DIR]/bad.csv, line 2: expires "30/01/2030" is not a date YYYY-MM-DD; nothing was imported
+        error: [DIR]/bad.csv, line 2: device "1": expires is not a date (write 2031-11-30, 2031/11/30 or 2031年11月30日); nothing was imported
         --- seven digits: exit 2
         [stderr]
-        error: [DIR]/bad.csv, line 2: digits "7" is not 6 or 8; nothing was imported
+        error: [DIR]/bad.csv, line 2: device "1": digits is not 6 or 8; nothing was imported
         --- unknown algorithm: exit 2
         [stderr]
-        error: [DIR]/bad.csv, line 2: unknown algorithm "MD5" (expected SHA1, SHA256 or SHA512); nothing was imported
+        error: [DIR]/bad.csv, line 2: device "1": algorithm is not SHA1, SHA256 or SHA512; nothing was imported
         --- zero period: exit 2
         [stderr]
-        error: [DIR]/bad.csv, line 2: period "0" is not a number of seconds from 1 to 3600; nothing was imported
+        error: [DIR]/bad.csv, line 2: device "1": period is not a number of seconds from 1 to 3600; nothing was imported
         --- duplicate serial in the file: exit 2
         [stderr]
         error: [DIR]/bad.csv, line 4: serial "1" is already in the registry (or earlier in this file); nothing was imported
@@ -181,7 +181,7 @@ const BAD_USER_FILES: &[(&str, &str)] = &[
     ),
     (
         "bad otp_required",
-        "login_id,name,role,otp_required\na,A,general,yes\n",
+        "login_id,name,role,otp_required\na,A,general,maybe\n",
     ),
     (
         "duplicate login in the file",
@@ -224,16 +224,16 @@ fn every_bad_user_row_is_refused_with_its_line_and_nothing_imported() {
         error: stdin, line 1: unknown column "email"; expected login_id,name,role,otp_required,serial; nothing was imported
         --- bad role: exit 2
         [stderr]
-        error: stdin, line 2: role "admin" is not master or general; nothing was imported
+        error: stdin, line 2: role "admin" is not master or general (マスターユーザ or 一般ユーザ); nothing was imported
         --- bad otp_required: exit 2
         [stderr]
-        error: stdin, line 2: otp_required "yes" is not true or false; nothing was imported
+        error: stdin, line 2: otp_required "maybe" is not true or false (also 1/0, yes/no, はい/いいえ); nothing was imported
         --- duplicate login in the file: exit 2
         [stderr]
-        error: stdin, line 4: login ID "a" is already in the registry (or earlier in this file); nothing was imported
+        error: stdin, line 4: login ID "a" is already in the registry (or earlier in this file); to change existing users, import with --update; nothing was imported
         --- duplicate of a registered login: exit 2
         [stderr]
-        error: stdin, line 2: login ID "taro01" is already in the registry (or earlier in this file); nothing was imported
+        error: stdin, line 2: login ID "taro01" is already in the registry (or earlier in this file); to change existing users, import with --update; nothing was imported
         --- serial no device has: exit 2
         [stderr]
         error: stdin, line 2: serial "424242" is not in any imported delivery; import the devices first; nothing was imported
@@ -259,7 +259,7 @@ fn a_bad_row_late_in_a_large_file_rolls_back_every_earlier_row() {
     insta::assert_snapshot!(transcript, @r#"
         exit 2
         [stderr]
-        error: stdin, line 2002: role "boss" is not master or general; nothing was imported
+        error: stdin, line 2002: role "boss" is not master or general (マスターユーザ or 一般ユーザ); nothing was imported
         "#);
     assert_eq!(r.snapshot(), before);
     assert_eq!(r.query_i64("SELECT count(*) FROM users"), 0);
@@ -297,7 +297,7 @@ fn a_crlf_file_names_the_right_line() {
     insta::assert_snapshot!(transcript, @r#"
         exit 2
         [stderr]
-        error: stdin, line 4: expires "2030-13-01" is not a date YYYY-MM-DD; nothing was imported
+        error: stdin, line 4: device "3": expires is not a date (write 2031-11-30, 2031/11/30 or 2031年11月30日); nothing was imported
         "#);
     let good = "login_id,name,role,otp_required\r\na,A,general,false\r\n";
     r.run(&["import", "users", "-"]).stdin(good).succeeds();
@@ -318,7 +318,7 @@ fn names_with_control_characters_and_tiny_secrets_are_refused() {
     insta::assert_snapshot!(transcript, @r#"
         exit 2
         [stderr]
-        error: stdin, line 2: name of "u9" contains control characters; nothing was imported
+        error: stdin, line 2: name of "u9" contains control, bidirectional or zero-width characters; nothing was imported
         "#);
     let transcript = r
         .run(&["import", "devices", "-"])
@@ -423,7 +423,7 @@ fn without_update_an_existing_login_id_is_still_a_bad_row() {
     insta::assert_snapshot!(transcript, @r#"
         exit 2
         [stderr]
-        error: stdin, line 2: login ID "taro01" is already in the registry (or earlier in this file); nothing was imported
+        error: stdin, line 2: login ID "taro01" is already in the registry (or earlier in this file); to change existing users, import with --update; nothing was imported
         "#);
     assert_eq!(r.snapshot(), before);
 }

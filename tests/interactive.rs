@@ -84,6 +84,8 @@ struct Spawn<'a> {
     stdout: Option<&'a Path>,
     /// The terminal's height in lines (else the pty's default).
     rows: Option<u16>,
+    /// dialoguer's colourful theme (without `NO_COLOR`).
+    colour: bool,
 }
 
 /// The pty's settings as `stty -a` prints them: asked on the master side,
@@ -137,8 +139,10 @@ impl Pty {
             .stdout
             .map_or_else(|| "-".into(), |p| p.as_os_str().to_owned());
         let mut cmd = r.shell(&script);
+        if !how.colour {
+            cmd.env("NO_COLOR", "1");
+        }
         cmd.env("TERM", "xterm")
-            .env("NO_COLOR", "1")
             .env("TOKENCTL_NOW", at)
             .arg(stdout)
             .args(args);
@@ -289,7 +293,8 @@ fn registry_data(r: &Registry) -> (Vec<u8>, serde_json::Value) {
 /// Confirms with `y` and answers the password and code prompts of taro01.
 fn confirm_and_authenticate(pty: &mut Pty, password: &str, at: &str) {
     pty.expect("This cannot be undone [y/N]");
-    pty.keys("y");
+    // `y` alone does not act: Enter confirms it (issue 21, item 5).
+    pty.keys("y\r");
     pty.secret(PASSWORD_PROMPT, password);
     pty.expect(TARO_CODE_PROMPT);
     pty.line(&code_at(TARO_DEVICE.1, at));
@@ -301,6 +306,7 @@ fn revoke_with_no_targets_offers_a_checkbox_list_of_the_users_in_service() {
     let mut pty = Pty::spawn(&r, FRIDAY_NIGHT, &["revoke", "--as", "taro01"]);
     pty.expect(SELECT_PROMPT);
     // The first drawing: the cursor on the first user, nothing checked.
+    pty.expect("      Login ID  User name  Role     Serial    Device expires");
     pty.expect("> [ ] taro01    芳金 太郎  master   23456789  2026-12-30");
     pty.expect("  [ ] hamako01  芳金 花子  general  45678909  2026-12-30");
     pty.keys(DOWN);
@@ -346,7 +352,7 @@ fn answering_no_at_the_confirmation_cancels_before_any_password_and_changes_noth
     let before = r.snapshot();
     let mut pty = Pty::spawn(&r, FRIDAY_NIGHT, &["revoke", "--as", "taro01", "hamako01"]);
     pty.expect("Revoke the devices of 1 user? This cannot be undone [y/N]");
-    pty.keys("n");
+    pty.keys("n\r");
     let (outcome, transcript) = pty.finish_tail(&r);
     insta::assert_snapshot!(outcome, @"
         exit 1
@@ -421,6 +427,7 @@ fn a_wrong_password_typed_at_the_prompt_is_refused_audited_and_never_shown() {
         exit 3
         Code shown by device 23456789: 973766
         error: the confirmation password or the one-time code is wrong (a code is accepted once: if it was just used, wait for the next one)
+        error: failed verification 1 of 5 for taro01: 4 more and taro01 is locked
         ");
     assert!(
         !transcript.contains("hunter2"),
@@ -489,18 +496,19 @@ fn passwd_on_a_terminal_asks_twice_and_asks_again_after_a_mismatch() {
     let r = Registry::demo();
     let new_password = "correct horse battery";
     let mut pty = Pty::spawn(&r, FRIDAY_NIGHT, &["passwd", "taro01"]);
-    // taro01 has a password: changing it needs the current one first.
+    // taro01 has a password: changing it needs the current one, asked
+    // first (issue 21, item 8).
+    pty.secret("Current confirmation password of taro01: ", DEMO_PASSWORD);
     pty.secret("New confirmation password for taro01: ", "first-try-1");
     pty.secret("Repeat the password: ", "first-try-2");
     // dialoguer reports the mismatch and starts over from the first prompt.
     pty.expect("error: the passwords differ");
     pty.secret("New confirmation password for taro01: ", new_password);
     pty.secret("Repeat the password: ", new_password);
-    pty.secret("Current confirmation password of taro01: ", DEMO_PASSWORD);
     let (outcome, transcript) = pty.finish_tail(&r);
     insta::assert_snapshot!(outcome, @"
         exit 0
-        Current confirmation password of taro01: [hidden]
+        New confirmation password for taro01: [hidden]
         Confirmation password set for taro01.
         ");
     // Substring on purpose: no typed password anywhere on the terminal.
@@ -532,6 +540,7 @@ fn passwd_on_a_terminal_asks_twice_and_asks_again_after_a_mismatch() {
         exit 3
         [stderr]
         error: the confirmation password or the one-time code is wrong (a code is accepted once: if it was just used, wait for the next one)
+        error: failed verification 1 of 5 for taro01: 4 more and taro01 is locked
         ");
     let new = r
         .run(&revoke)
@@ -690,21 +699,31 @@ fn prompts_go_to_the_terminal_and_stdout_stays_clean_json() {
 
 fn with_lang_ja_the_revoke_prompts_use_the_procedures_japanese_labels() {
     let r = Registry::demo();
-    let mut pty = Pty::spawn(
+    // 120 columns: at 80 the role and name are left out of the rows (see
+    // `item5_a_narrow_terminal_leaves_role_and_name_out_of_the_checkbox_rows`).
+    let mut pty = Pty::spawn_with(
         &r,
         FRIDAY_NIGHT,
         &["--lang", "ja", "revoke", "--as", "taro01"],
+        Spawn {
+            rows: Some(30),
+            ..Spawn::default()
+        },
     );
     pty.expect("失効する利用者を選択してください");
-    pty.expect("> [ ] taro01    芳金 太郎  マスターユーザ  23456789  2026年12月30日");
-    pty.expect("  [ ] hamako01  芳金 花子  一般ユーザ      45678909  2026年12月30日");
+    // The column names, aligned with the rows (issue 21, item 5).
+    pty.expect(
+        "      ログインID  利用者名   利用者区分      シリアル番号  パスワード生成機有効期限",
+    );
+    pty.expect("> [ ] taro01      芳金 太郎  マスターユーザ  23456789      2026年12月30日");
+    pty.expect("  [ ] hamako01    芳金 花子  一般ユーザ      45678909      2026年12月30日");
     pty.keys(DOWN);
     pty.expect("> [ ] hamako01");
     pty.keys(" ");
     pty.expect("> [x] hamako01");
     pty.keys("\r");
-    pty.expect("1 名の利用者のパスワード生成機を失効しますか？元に戻せません [y/N]");
-    pty.keys("y");
+    pty.expect("1 名の生成機を失効しますか（元に戻せません） （y:はい/n:いいえ）");
+    pty.keys("y\r");
     // The procedure's screen names the two fields 確認用パスワード and
     // ワンタイムパスワード.
     pty.secret("確認用パスワード", DEMO_PASSWORD);
@@ -715,13 +734,15 @@ fn with_lang_ja_the_revoke_prompts_use_the_procedures_japanese_labels() {
         exit 0
         パスワード生成機 23456789 のワンタイムパスワード: 973766
         以下の利用者が登録しているパスワード生成機の情報を失効しました。
-        ┌────────────┬───────────┬────────────┬──────────────┬──────────────────────────┬──────────────────────────┬────────────────────────┐
-        │ ログインID ┆ 利用者名  ┆ 利用者区分 ┆ シリアル番号 ┆ ワンタイムパスワード状態 ┆ パスワード生成機有効期限 ┆ 利用登録可能日時       │
-        ╞════════════╪═══════════╪════════════╪══════════════╪══════════════════════════╪══════════════════════════╪════════════════════════╡
-        │ hamako01   ┆ 芳金 花子 ┆ 一般ユーザ ┆ 45678909     ┆ 失効中                   ┆ 2026年12月30日           ┆ 2026年11月24日 8時10分 │
-        └────────────┴───────────┴────────────┴──────────────┴──────────────────────────┴──────────────────────────┴────────────────────────┘
+        ┌────────────┬───────────┬────────────┬──────────────┬────────────────────┬───────────────────┬────────────────────────┐
+        │ ログインID ┆ 利用者名  ┆ 利用者区分 ┆ シリアル番号 ┆ ワンタイム         ┆ パスワード生成機  ┆ 利用登録可能日時       │
+        │            ┆           ┆            ┆              ┆ パスワード状態     ┆ 有効期限          ┆                        │
+        ╞════════════╪═══════════╪════════════╪══════════════╪════════════════════╪═══════════════════╪════════════════════════╡
+        │ hamako01   ┆ 芳金 花子 ┆ 一般ユーザ ┆ 45678909     ┆ 失効中             ┆ 2026年12月30日    ┆ 2026年11月24日 8時10分 │
+        └────────────┴───────────┴────────────┴──────────────┴────────────────────┴───────────────────┴────────────────────────┘
         2026年11月24日 8時10分 以降に新しいパスワード生成機を利用登録できます。
-        ワンタイムパスワードの利用登録は失効の30分後から可能です。20時30分以降の失効は、翌営業日の8時10分以降に利用登録できます。
+        ワンタイムパスワードの利用登録は失効の30分後から可能です。20時30分以降の失効は、翌営業日の8時10分以降に利用登録できま
+        す。
         ");
 }
 
@@ -763,7 +784,8 @@ fn ctrl_c_at_the_password_prompt_changes_nothing_and_leaves_echo_on() {
     let before = registry_data(&r);
     let mut pty = Pty::spawn(&r, FRIDAY_NIGHT, &["revoke", "--as", "taro01", "hamako01"]);
     pty.expect("This cannot be undone [y/N]");
-    pty.keys("y");
+    // `y` alone does not act: Enter confirms it (issue 21, item 5).
+    pty.keys("y\r");
     pty.expect(PASSWORD_PROMPT);
     pty.wait_for_secret_read();
     let master = pty.master();
@@ -807,7 +829,9 @@ fn crowded() -> Registry {
     r
 }
 
-const CROWDED_FILTER_PROMPT: &str = "18 users are in service, more than fit on the screen. Filter by login ID, name, serial or expiry month (YYYY-MM); empty for all: ";
+/// The note before the filter prompt, wrapped at a space on 120 columns.
+const CROWDED_FILTER_NOTE: &str = "18 users are in service, more than fit on the screen. Filter by login ID, name, serial or expiry month (YYYY-MM); empty\r\nfor all\r\n";
+const CROWDED_FILTER_PROMPT: &str = "Filter: ";
 
 #[test]
 fn more_users_than_fit_on_the_terminal_are_filtered_first_then_paged() {
@@ -821,6 +845,7 @@ fn more_users_than_fit_on_the_terminal_are_filtered_first_then_paged() {
             ..Spawn::default()
         },
     );
+    pty.expect(CROWDED_FILTER_NOTE);
     pty.expect(CROWDED_FILTER_PROMPT);
     pty.line("nobody-like-this");
     pty.expect("No user in service matches \"nobody-like-this\"; try again.");
@@ -857,7 +882,8 @@ fn more_users_than_fit_on_the_terminal_are_filtered_first_then_paged() {
         │ u02      ┆ 試験 利用者2 ┆ general ┆ 90000002 ┆ revoked    ┆ 2027-03-31     ┆ 2026-11-24 08:10:00 JST │
         └──────────┴──────────────┴─────────┴──────────┴────────────┴────────────────┴─────────────────────────┘
         The user may register a new device from 2026-11-24 08:10:00 JST.
-        Registration opens 30 minutes after a revocation; after one at or after 20:30 Japan time, at 08:10 on the next business day.
+        Registration opens 30 minutes after a revocation; after one at or after 20:30 Japan time, at 08:10 on the next business
+        day.
         ");
     let list = transcript
         .split_once(SELECT_PROMPT)
@@ -887,29 +913,33 @@ fn with_lang_ja_the_filter_is_asked_in_japanese_and_an_empty_filter_pages_everyo
             ..Spawn::default()
         },
     );
-    let filter_prompt = "利用中の利用者が 18 名で、画面に収まりません。ログインID、利用者名、シリアル番号、有効期限の月（YYYY-MM）で絞り込んでください（空欄ですべて）: ";
+    // Said once, wrapped to the 120 columns.
+    pty.expect("利用中の利用者が 18 名で、画面に収まりません。ログインID、利用者名、シリアル番号、有効期限の月（YYYY-MM）で絞り込んでく\r\nださい（空欄ですべて）\r\n");
+    let filter_prompt = "絞り込み: ";
     pty.expect(filter_prompt);
     pty.line("該当なし");
     pty.expect("「該当なし」に一致する利用中の利用者はいません。もう一度入力してください。");
     pty.expect(filter_prompt);
     pty.line("");
-    // Eight rows a page on twelve lines: 18 users make three pages.
+    // Seven rows a page on twelve lines (the prompt, the column names and
+    // the notes take the rest): 18 users make three pages.
     pty.expect("失効する利用者を選択してください");
-    pty.expect("[Page 1/3]");
+    // dialoguer's page marker, in Japanese (issue 21, item 5).
+    pty.expect("［1/3 ページ］");
     pty.expect("> [ ] taro01");
-    pty.expect("  [ ] u06");
+    pty.expect("  [ ] u05");
     pty.keys(" ");
     pty.expect("> [x] taro01");
     pty.keys("\r");
     pty.expect("選択した利用者：taro01\r\n");
     pty.expect("以下の利用者のパスワード生成機を失効します。");
     pty.expect("注意：taro01 は自身のパスワード生成機を失効します。");
-    pty.expect("1 名の利用者のパスワード生成機を失効しますか？元に戻せません [y/N]");
-    pty.keys("n");
+    pty.expect("1 名の生成機を失効しますか（元に戻せません） （y:はい/n:いいえ）");
+    pty.keys("n\r");
     let (outcome, _) = pty.finish_tail(&r);
     insta::assert_snapshot!(outcome, @"
         exit 1
-        1 名の利用者のパスワード生成機を失効しますか？元に戻せません いいえ
+        1 名の生成機を失効しますか（元に戻せません） いいえ
         error: 取り消しました。何も変更していません
         ");
     assert_eq!(r.snapshot(), before);
@@ -930,7 +960,7 @@ fn the_preview_before_the_confirmation_shows_who_and_when_and_warns_a_master_rev
     pty.expect("Every user would be able to register a new device from 2026-11-24 08:10:00 JST.");
     pty.expect("Warning: taro01 revokes their own device and cannot sign again until they register a new one.");
     pty.expect("Revoke the devices of 2 users? This cannot be undone [y/N]");
-    pty.keys("n");
+    pty.keys("n\r");
     let (outcome, transcript) = pty.finish_tail(&r);
     insta::assert_snapshot!(outcome, @"
         exit 1
@@ -952,12 +982,12 @@ fn the_preview_before_the_confirmation_shows_who_and_when_and_warns_a_master_rev
     pty.expect("以下の利用者のパスワード生成機を失効します。");
     pty.expect("│ hamako01   ┆ 芳金 花子 ┆ 一般ユーザ");
     pty.expect("2026年11月24日 8時10分 以降に新しいパスワード生成機を利用登録できます。");
-    pty.expect("1 名の利用者のパスワード生成機を失効しますか？元に戻せません [y/N]");
-    pty.keys("n");
+    pty.expect("1 名の生成機を失効しますか（元に戻せません） （y:はい/n:いいえ）");
+    pty.keys("n\r");
     let (outcome, transcript) = pty.finish_tail(&r);
     insta::assert_snapshot!(outcome, @"
         exit 1
-        1 名の利用者のパスワード生成機を失効しますか？元に戻せません いいえ
+        1 名の生成機を失効しますか（元に戻せません） いいえ
         error: 取り消しました。何も変更していません
         ");
     assert!(
@@ -972,7 +1002,8 @@ fn a_malformed_code_at_the_prompt_is_asked_again_and_is_not_a_failed_attempt() {
     let r = Registry::demo();
     let mut pty = Pty::spawn(&r, FRIDAY_NIGHT, &["revoke", "--as", "taro01", "hamako01"]);
     pty.expect("This cannot be undone [y/N]");
-    pty.keys("y");
+    // `y` alone does not act: Enter confirms it (issue 21, item 5).
+    pty.keys("y\r");
     pty.secret(PASSWORD_PROMPT, DEMO_PASSWORD);
     pty.expect(TARO_CODE_PROMPT);
     pty.line("12ab");
@@ -1042,7 +1073,6 @@ fn with_lang_ja_a_malformed_code_is_asked_again_up_to_three_times() {
     let (outcome, _) = pty.finish_tail(&r);
     insta::assert_snapshot!(outcome, @"
         exit 2
-        Code shown by device 67890123: 1234567
         the one-time code must have 6 digits, got 7
         error: the one-time code must have 6 digits, got 7
         ");
@@ -1088,7 +1118,12 @@ fn a_user_whose_device_expired_is_named_in_a_note_and_never_offered() {
     ] {
         let mut pty = Pty::spawn(&r, at, &["--lang", lang, "revoke", "--as", "taro01"]);
         pty.expect(note);
-        pty.expect("> [ ] taro01  芳金 太郎");
+        let row = if lang == "en" {
+            "> [ ] taro01    芳金 太郎"
+        } else {
+            "> [ ] taro01      34567891"
+        };
+        pty.expect(row);
         pty.keys("\r");
         // Nothing chosen is a cancel.
         let (outcome, transcript) = pty.finish_tail(&r);
@@ -1141,4 +1176,84 @@ fn expiring_summary_on_a_terminal_draws_bars_scaled_to_the_largest_month() {
         2027-10  0
         expired  0
         ");
+}
+
+/// Issue 21, item 5: `y` at the confirmation waits for Enter, so the
+/// habitual Enter after it does not land in the password prompt (which was
+/// then silently asked again): the password is asked once.
+#[test]
+fn item5_y_at_the_confirmation_waits_for_enter() {
+    let r = Registry::demo();
+    let mut pty = Pty::spawn(&r, FRIDAY_NIGHT, &["revoke", "--as", "taro01", "hamako01"]);
+    pty.expect("This cannot be undone [y/N]");
+    pty.keys("y");
+    std::thread::sleep(Duration::from_millis(300));
+    pty.keys("\r");
+    pty.secret(PASSWORD_PROMPT, DEMO_PASSWORD);
+    pty.expect(TARO_CODE_PROMPT);
+    pty.line(&code_at(TARO_DEVICE.1, FRIDAY_NIGHT));
+    let (code, transcript) = pty.finish();
+    assert_eq!(code, 0, "{transcript}");
+    // Drawn as asked, then as answered (`[hidden]`): asked once.
+    assert_eq!(
+        transcript.matches(PASSWORD_PROMPT).count(),
+        2,
+        "the password is asked once:\n{transcript}"
+    );
+    assert_eq!(transcript.matches("[hidden]").count(), 1, "{transcript}");
+}
+
+/// Issue 21, item 5: a malformed code at the prompt gets its error, and no
+/// green ✔ (the colourful theme's mark of an accepted answer) before it;
+/// the good code that follows gets its ✔.
+#[test]
+fn item5_a_malformed_code_gets_no_check_mark_before_its_error() {
+    let r = Registry::demo();
+    let mut pty = Pty::spawn_with(
+        &r,
+        FRIDAY_NIGHT,
+        &["revoke", "--as", "taro01", "hamako01"],
+        Spawn {
+            colour: true,
+            ..Spawn::default()
+        },
+    );
+    pty.expect("This cannot be undone");
+    pty.keys("y\r");
+    pty.secret("Confirmation password of taro01", DEMO_PASSWORD);
+    pty.expect("Code shown by device 23456789");
+    pty.line("12ab");
+    let before_error = pty.expect("the one-time code must be 6 digits only");
+    assert!(!before_error.contains('✔'), "{before_error}");
+    pty.expect("Code shown by device 23456789");
+    pty.line(&code_at(TARO_DEVICE.1, FRIDAY_NIGHT));
+    let (code, transcript) = pty.finish();
+    assert_eq!(code, 0, "{transcript}");
+    let after_error = transcript
+        .split_once("the one-time code must be 6 digits only")
+        .map(|(_, after)| after)
+        .unwrap_or_default();
+    assert!(after_error.contains('✔'), "{transcript}");
+}
+
+/// Issue 21, item 5: the checkbox list has column names, and on an 80-column
+/// terminal the Japanese rows leave the role and name out, so that
+/// dialoguer (which measures a row in bytes when it redraws) erases
+/// neither the question nor the column names when the cursor moves.
+#[test]
+fn item5_a_narrow_terminal_leaves_role_and_name_out_of_the_checkbox_rows() {
+    let r = Registry::demo();
+    let mut pty = Pty::spawn(
+        &r,
+        FRIDAY_NIGHT,
+        &["--lang", "ja", "revoke", "--as", "taro01"],
+    );
+    pty.expect("失効する利用者を選択してください");
+    pty.expect("      ログインID  シリアル番号  パスワード生成機有効期限");
+    pty.expect("> [ ] taro01      23456789      2026年12月30日");
+    pty.keys(DOWN);
+    pty.expect("> [ ] hamako01");
+    pty.keys("\r");
+    let (code, transcript) = pty.finish();
+    assert_eq!(code, 1, "nothing chosen: {transcript}");
 }

@@ -28,6 +28,7 @@ mod races;
 mod register;
 mod resync;
 mod revoke;
+mod round2;
 mod snapshot;
 mod tampering;
 mod text;

@@ -113,6 +113,7 @@ fn a_restore_puts_a_backup_back_moves_the_witness_and_replays_no_code() {
         exit 3
         [stderr]
         error: the confirmation password or the one-time code is wrong (a code is accepted once: if it was just used, wait for the next one)
+        error: failed verification 1 of 5 for taro01: 4 more and taro01 is locked
         ");
     let audit = r
         .run(&["audit", "--action", "restore", "--format", "json"])
@@ -161,6 +162,7 @@ fn a_restore_refuses_the_codes_a_fast_device_showed_before_it() {
         exit 3
         [stderr]
         error: the confirmation password or the one-time code is wrong (a code is accepted once: if it was just used, wait for the next one)
+        error: failed verification 1 of 5 for taro01: 4 more and taro01 is locked
         ");
     let next = plus(&later, 60);
     r.revoke_as_taro_with_code(&fast(&next), &["hamako01"])

@@ -457,7 +457,7 @@ fn expires_covers_keys_without_a_date_and_is_refused_for_csv() {
         exit 2
         [no clock note]
         [stderr]
-        error: invalid value '2030-02-30' for '--expires <YYYY-MM-DD>': "2030-02-30" is not a date YYYY-MM-DD
+        error: invalid value '2030-02-30' for '--expires <YYYY-MM-DD>': "2030-02-30" is not a date (write 2031-11-30, 2031/11/30 or 2031年11月30日)
 
         For more information, try '--help'.
         "#);

@@ -23,6 +23,7 @@ const HOLD: Duration = Duration::from_millis(2000);
 const REPLAYED: &str = "exit 3
 [stderr]
 error: the confirmation password or the one-time code is wrong (a code is accepted once: if it was just used, wait for the next one)
+error: failed verification 1 of 5 for taro01: 4 more and taro01 is locked
 ";
 
 /// Takes the registry's write lock the way another writer would; it is
@@ -130,6 +131,7 @@ fn two_registrations_of_one_device_with_one_code_accept_exactly_one() {
         exit 3
         [stderr]
         error: the one-time code was already used for device 34567891; wait for the device's next code and try again
+        error: failed verification 1 of 5 for shiro01: 4 more and shiro01 is locked
         ");
     assert_eq!(
         r.query_i64(&format!(

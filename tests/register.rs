@@ -25,7 +25,7 @@ fn revoked_on_friday_night() -> Registry {
 #[test]
 fn registration_opens_at_0810_to_the_second() {
     let r = revoked_on_friday_night();
-    let before = r.snapshot();
+    let before = all_but_the_audit(&r);
     let transcript =
         register(&r, "hamako01", NEW_DEVICE_2, "2026-11-24T08:09:59+09:00").transcript();
     insta::assert_snapshot!(transcript, @"
@@ -41,10 +41,12 @@ fn registration_opens_at_0810_to_the_second() {
         error: too early: hamako01 may register a device from 2026-11-24 08:10:00 JST, 22 hours 10 minutes from now
         ");
     assert_eq!(
-        r.snapshot(),
+        all_but_the_audit(&r),
         before,
         "a refusal for being early changes nothing"
     );
+    // But both attempts are in the audit (issue 21, item 8).
+    assert_eq!(audited(&r, "refused"), 2);
 
     let json = register(&r, "hamako01", NEW_DEVICE_2, TUESDAY_OPEN)
         .succeeds()
@@ -99,7 +101,7 @@ fn each_refusal_has_its_exit_code_and_changes_nothing() {
         .stdin("serial,secret,expires\nold1,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,2026-11-23\n")
         .succeeds();
     let at = TUESDAY_OPEN;
-    let before = r.snapshot();
+    let before = all_but_the_audit(&r);
     let attempt = |user: &str, serial: &str, code: &str| {
         r.run(&[
             "register", "--user", user, "--serial", serial, "--otp", code,
@@ -150,16 +152,19 @@ fn each_refusal_has_its_exit_code_and_changes_nothing() {
         error: the one-time code must be 6 digits only
         ");
     assert_eq!(
-        r.snapshot(),
+        all_but_the_audit(&r),
         before,
         "none of these is a verification failure"
     );
+    // The refusals by a rule (no OTP, revoke first, expired) are audited.
+    assert_eq!(audited(&r, "refused"), 3);
     let wrong = format!("{:06}", (good.parse::<u32>().unwrap() + 1) % 1_000_000);
     let transcript = attempt("hamako01", NEW_DEVICE_2.0, &wrong).transcript();
     insta::assert_snapshot!(transcript, @"
         exit 3
         [stderr]
         error: the one-time code is wrong for device 56789012; enter the code the device shows now
+        error: failed verification 1 of 5 for hamako01: 4 more and hamako01 is locked
         ");
     let list = r.listed("hamako01");
     assert_eq!(list[0]["status"], "revoked");
@@ -189,6 +194,7 @@ fn a_shared_device_is_registered_by_each_user_with_a_fresh_code() {
         exit 3
         [stderr]
         error: the one-time code was already used for device 67890123; wait for the device's next code and try again
+        error: failed verification 1 of 5 for ichiro01: 4 more and ichiro01 is locked
         ");
     let next = plus(at, 30);
     register(&r, "ichiro01", NEW_DEVICE_3, &next).succeeds();
@@ -228,11 +234,15 @@ fn five_failed_codes_lock_the_user_and_unlock_clears_it() {
             ])
             .at(at)
             .transcript();
-        insta::allow_duplicates! { insta::assert_snapshot!(transcript, @"
-            exit 3
-            [stderr]
-            error: the one-time code is wrong for device 67890123; enter the code the device shows now
-            "); }
+        assert_eq!(
+            transcript,
+            format!(
+                "exit 3\n[stderr]\n\
+                 error: the one-time code is wrong for device 67890123; enter the code the device shows now\n\
+                 error: failed verification {n} of 5 for shiro01: {} more and shiro01 is locked\n",
+                5 - n
+            )
+        );
     }
     let transcript = r
         .run(&[
@@ -250,13 +260,13 @@ fn five_failed_codes_lock_the_user_and_unlock_clears_it() {
         exit 3
         [stderr]
         error: the one-time code is wrong for device 67890123; enter the code the device shows now
-        error: shiro01 is now locked; an administrator must run `tokenctl unlock shiro01`
+        error: shiro01 is now locked; another master must run `tokenctl unlock shiro01 --as MASTER`, or, when no master can sign, `tokenctl unlock shiro01 --recovery` with the key file
         ");
     let transcript = register(&r, "shiro01", NEW_DEVICE_3, at).transcript();
     insta::assert_snapshot!(transcript, @"
         exit 4
         [stderr]
-        error: shiro01 is locked after repeated failed verifications; an administrator must run `tokenctl unlock shiro01`
+        error: shiro01 is locked after repeated failed verifications; another master must run `tokenctl unlock shiro01 --as MASTER`, or, when no master can sign, `tokenctl unlock shiro01 --recovery` with the key file
         ");
     let transcript = r
         .run(&[
@@ -429,98 +439,122 @@ fn the_code_window_is_one_step_either_side_for_every_device_kind() {
         [stderr]
         error: the one-time code is wrong for device SHA1-6-30; enter the code the device shows now
         error: device SHA1-6-30 shows codes of a clock off by about 1 minute(s); if it is the right device, run `tokenctl resync SHA1-6-30` with two consecutive codes
+        error: failed verification 1 of 5 for SHA1-6-30-d: 4 more and SHA1-6-30-d is locked
         SHA1-6-30 +2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA1-6-30; enter the code the device shows now
         error: device SHA1-6-30 shows codes of a clock off by about 1 minute(s); if it is the right device, run `tokenctl resync SHA1-6-30` with two consecutive codes
+        error: failed verification 2 of 5 for SHA1-6-30-d: 3 more and SHA1-6-30-d is locked
         SHA1-8-30 -2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA1-8-30; enter the code the device shows now
         error: device SHA1-8-30 shows codes of a clock off by about 1 minute(s); if it is the right device, run `tokenctl resync SHA1-8-30` with two consecutive codes
+        error: failed verification 1 of 5 for SHA1-8-30-d: 4 more and SHA1-8-30-d is locked
         SHA1-8-30 +2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA1-8-30; enter the code the device shows now
         error: device SHA1-8-30 shows codes of a clock off by about 1 minute(s); if it is the right device, run `tokenctl resync SHA1-8-30` with two consecutive codes
+        error: failed verification 2 of 5 for SHA1-8-30-d: 3 more and SHA1-8-30-d is locked
         SHA1-6-60 -2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA1-6-60; enter the code the device shows now
         error: device SHA1-6-60 shows codes of a clock off by about 2 minute(s); if it is the right device, run `tokenctl resync SHA1-6-60` with two consecutive codes
+        error: failed verification 1 of 5 for SHA1-6-60-d: 4 more and SHA1-6-60-d is locked
         SHA1-6-60 +2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA1-6-60; enter the code the device shows now
         error: device SHA1-6-60 shows codes of a clock off by about 2 minute(s); if it is the right device, run `tokenctl resync SHA1-6-60` with two consecutive codes
+        error: failed verification 2 of 5 for SHA1-6-60-d: 3 more and SHA1-6-60-d is locked
         SHA1-8-60 -2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA1-8-60; enter the code the device shows now
         error: device SHA1-8-60 shows codes of a clock off by about 2 minute(s); if it is the right device, run `tokenctl resync SHA1-8-60` with two consecutive codes
+        error: failed verification 1 of 5 for SHA1-8-60-d: 4 more and SHA1-8-60-d is locked
         SHA1-8-60 +2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA1-8-60; enter the code the device shows now
         error: device SHA1-8-60 shows codes of a clock off by about 2 minute(s); if it is the right device, run `tokenctl resync SHA1-8-60` with two consecutive codes
+        error: failed verification 2 of 5 for SHA1-8-60-d: 3 more and SHA1-8-60-d is locked
         SHA256-6-30 -2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA256-6-30; enter the code the device shows now
         error: device SHA256-6-30 shows codes of a clock off by about 1 minute(s); if it is the right device, run `tokenctl resync SHA256-6-30` with two consecutive codes
+        error: failed verification 1 of 5 for SHA256-6-30-d: 4 more and SHA256-6-30-d is locked
         SHA256-6-30 +2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA256-6-30; enter the code the device shows now
         error: device SHA256-6-30 shows codes of a clock off by about 1 minute(s); if it is the right device, run `tokenctl resync SHA256-6-30` with two consecutive codes
+        error: failed verification 2 of 5 for SHA256-6-30-d: 3 more and SHA256-6-30-d is locked
         SHA256-8-30 -2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA256-8-30; enter the code the device shows now
         error: device SHA256-8-30 shows codes of a clock off by about 1 minute(s); if it is the right device, run `tokenctl resync SHA256-8-30` with two consecutive codes
+        error: failed verification 1 of 5 for SHA256-8-30-d: 4 more and SHA256-8-30-d is locked
         SHA256-8-30 +2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA256-8-30; enter the code the device shows now
         error: device SHA256-8-30 shows codes of a clock off by about 1 minute(s); if it is the right device, run `tokenctl resync SHA256-8-30` with two consecutive codes
+        error: failed verification 2 of 5 for SHA256-8-30-d: 3 more and SHA256-8-30-d is locked
         SHA256-6-60 -2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA256-6-60; enter the code the device shows now
         error: device SHA256-6-60 shows codes of a clock off by about 2 minute(s); if it is the right device, run `tokenctl resync SHA256-6-60` with two consecutive codes
+        error: failed verification 1 of 5 for SHA256-6-60-d: 4 more and SHA256-6-60-d is locked
         SHA256-6-60 +2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA256-6-60; enter the code the device shows now
         error: device SHA256-6-60 shows codes of a clock off by about 2 minute(s); if it is the right device, run `tokenctl resync SHA256-6-60` with two consecutive codes
+        error: failed verification 2 of 5 for SHA256-6-60-d: 3 more and SHA256-6-60-d is locked
         SHA256-8-60 -2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA256-8-60; enter the code the device shows now
         error: device SHA256-8-60 shows codes of a clock off by about 2 minute(s); if it is the right device, run `tokenctl resync SHA256-8-60` with two consecutive codes
+        error: failed verification 1 of 5 for SHA256-8-60-d: 4 more and SHA256-8-60-d is locked
         SHA256-8-60 +2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA256-8-60; enter the code the device shows now
         error: device SHA256-8-60 shows codes of a clock off by about 2 minute(s); if it is the right device, run `tokenctl resync SHA256-8-60` with two consecutive codes
+        error: failed verification 2 of 5 for SHA256-8-60-d: 3 more and SHA256-8-60-d is locked
         SHA512-6-30 -2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA512-6-30; enter the code the device shows now
         error: device SHA512-6-30 shows codes of a clock off by about 1 minute(s); if it is the right device, run `tokenctl resync SHA512-6-30` with two consecutive codes
+        error: failed verification 1 of 5 for SHA512-6-30-d: 4 more and SHA512-6-30-d is locked
         SHA512-6-30 +2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA512-6-30; enter the code the device shows now
         error: device SHA512-6-30 shows codes of a clock off by about 1 minute(s); if it is the right device, run `tokenctl resync SHA512-6-30` with two consecutive codes
+        error: failed verification 2 of 5 for SHA512-6-30-d: 3 more and SHA512-6-30-d is locked
         SHA512-8-30 -2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA512-8-30; enter the code the device shows now
         error: device SHA512-8-30 shows codes of a clock off by about 1 minute(s); if it is the right device, run `tokenctl resync SHA512-8-30` with two consecutive codes
+        error: failed verification 1 of 5 for SHA512-8-30-d: 4 more and SHA512-8-30-d is locked
         SHA512-8-30 +2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA512-8-30; enter the code the device shows now
         error: device SHA512-8-30 shows codes of a clock off by about 1 minute(s); if it is the right device, run `tokenctl resync SHA512-8-30` with two consecutive codes
+        error: failed verification 2 of 5 for SHA512-8-30-d: 3 more and SHA512-8-30-d is locked
         SHA512-6-60 -2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA512-6-60; enter the code the device shows now
         error: device SHA512-6-60 shows codes of a clock off by about 2 minute(s); if it is the right device, run `tokenctl resync SHA512-6-60` with two consecutive codes
+        error: failed verification 1 of 5 for SHA512-6-60-d: 4 more and SHA512-6-60-d is locked
         SHA512-6-60 +2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA512-6-60; enter the code the device shows now
         error: device SHA512-6-60 shows codes of a clock off by about 2 minute(s); if it is the right device, run `tokenctl resync SHA512-6-60` with two consecutive codes
+        error: failed verification 2 of 5 for SHA512-6-60-d: 3 more and SHA512-6-60-d is locked
         SHA512-8-60 -2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA512-8-60; enter the code the device shows now
         error: device SHA512-8-60 shows codes of a clock off by about 2 minute(s); if it is the right device, run `tokenctl resync SHA512-8-60` with two consecutive codes
+        error: failed verification 1 of 5 for SHA512-8-60-d: 4 more and SHA512-8-60-d is locked
         SHA512-8-60 +2: exit 3
         [stderr]
         error: the one-time code is wrong for device SHA512-8-60; enter the code the device shows now
         error: device SHA512-8-60 shows codes of a clock off by about 2 minute(s); if it is the right device, run `tokenctl resync SHA512-8-60` with two consecutive codes
+        error: failed verification 2 of 5 for SHA512-8-60-d: 3 more and SHA512-8-60-d is locked
         ");
 }
 

@@ -84,7 +84,8 @@ fn a_device_7_minutes_off_gets_the_hint_then_resyncs() {
     assert_eq!(
         out.stderr,
         "error: the confirmation password or the one-time code is wrong (a code is accepted once: if it was just used, wait for the next one)\n\
-         error: device 34567891 shows codes of a clock off by about 7 minute(s); if it is the right device, run `tokenctl resync 34567891` with two consecutive codes\n"
+         error: device 34567891 shows codes of a clock off by about 7 minute(s); if it is the right device, run `tokenctl resync 34567891` with two consecutive codes\n\
+         error: failed verification 1 of 5 for shiro01: 4 more and shiro01 is locked\n"
     );
     assert_eq!(
         r.query_i64("SELECT failed_attempts FROM users WHERE login_id = 'shiro01'"),
@@ -154,7 +155,7 @@ fn pairs_that_are_not_consecutive_replayed_or_too_far_are_refused_and_counted() 
     let out = resync(&code(0), &code(60));
     assert_eq!(out.status, 3);
     assert!(out.stderr.ends_with(
-        "error: shiro01 is now locked; an administrator must run `tokenctl unlock shiro01`\n"
+        "error: shiro01 is now locked; another master must run `tokenctl unlock shiro01 --as MASTER`, or, when no master can sign, `tokenctl unlock shiro01 --recovery` with the key file\n"
     ));
     assert_eq!(resync(&code(0), &code(30)).status, 4);
 }

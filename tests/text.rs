@@ -279,7 +279,7 @@ fn a_window_too_large_says_so_not_that_it_is_malformed() {
     insta::assert_snapshot!(transcript, @r#"
         exit 2
         [stderr]
-        error: invalid value '30 days' for '--within <DUR>': "30 days" is not a duration like 30d, 4w, 30日 or 4週
+        error: invalid value '30 days' for '--within <DUR>': "30 days" is not a duration like 30d, 4w, 3mo, 30日, 4週 or 1か月
 
         For more information, try '--help'.
         "#);

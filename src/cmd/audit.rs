@@ -78,6 +78,11 @@ impl Record for Entry {
             Value::Maybe(self.mac.as_deref()),
         ]
     }
+
+    /// The clock mark, the detail, the targets first; the instant last.
+    fn least_needed() -> &'static [usize] {
+        &[6, 5, 3, 1, 2, 4]
+    }
 }
 
 /// An action as the table shows it; `None` for a name this version does

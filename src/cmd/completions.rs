@@ -12,14 +12,105 @@ use crate::error::Result;
 /// The script is generated in memory first: clap_complete panics when its
 /// writer fails, and a reader that stops early (`| head`) is not an error.
 pub fn run(args: &CompletionsArgs, out: &mut dyn Write) -> Result<()> {
-    let mut command = Cli::command();
+    let mut command = no_file_names_for_values(Cli::command());
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut command, "tokenctl", &mut script);
     if args.shell == clap_complete::Shell::Bash {
         let text = String::from_utf8_lossy(&script).into_owned();
-        script = complete_file_positionals(text, &Cli::command()).into_bytes();
+        script =
+            complete_from_registry(complete_file_positionals(text, &Cli::command())).into_bytes();
     }
     Ok(out.write_all(&script)?)
+}
+
+/// The values that are never file names: a login ID, a serial, a code, a
+/// reference, a window, a number.
+const NOT_FILES: [&str; 13] = [
+    "MASTER",
+    "LOGIN_ID",
+    "ID",
+    "S",
+    "SERIAL",
+    "CODE",
+    "REF",
+    "DUR",
+    "N",
+    "RFC3339",
+    "ACTOR",
+    "HEX",
+    "YYYY-MM-DD",
+];
+
+/// `command` with the arguments whose value is one of `NOT_FILES` marked
+/// so: clap_complete otherwise completes file names there (`--as <TAB>`
+/// listed the current directory).
+fn no_file_names_for_values(mut command: clap::Command) -> clap::Command {
+    let ids: Vec<clap::Id> = command
+        .get_arguments()
+        .filter(|a| a.get_value_hint() == clap::ValueHint::Unknown)
+        .filter(|a| {
+            a.get_value_names()
+                .is_some_and(|names| names.iter().any(|n| NOT_FILES.contains(&n.as_str())))
+        })
+        .map(|a| a.get_id().clone())
+        .collect();
+    for id in ids {
+        command = command.mut_arg(id, |a| a.value_hint(clap::ValueHint::Other));
+    }
+    let subcommands: Vec<String> = command
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in subcommands {
+        command = command.mut_subcommand(name, no_file_names_for_values);
+    }
+    command
+}
+
+/// The bash function that lists the login IDs or serials (`$1`, a key of
+/// `list --format json`; further arguments go to `list`) of the registry
+/// the command line names (`--db`), or of the default one: `list` reads
+/// only and needs no key file.
+const IDS_FUNCTION: &str = r#"# Login IDs and serials from the registry, for --as, --user and --serial.
+__tokenctl_ids() {
+    local key=$1 db=() i
+    shift
+    for ((i = 1; i < ${#COMP_WORDS[@]} - 1; i++)); do
+        [[ ${COMP_WORDS[i]} == --db ]] && db=(--db "${COMP_WORDS[i+1]}")
+    done
+    "${COMP_WORDS[0]}" "${db[@]}" list --format json "$@" 2>/dev/null |
+        grep -o "\"$key\":\"[^\"]*\"" | cut -d'"' -f4 | sort -u
+}
+
+"#;
+
+/// Where bash completes a login ID (`--as`, `--user`) or a serial
+/// (`--serial`), the registry's own are offered (clap_complete's static
+/// script can only echo what was typed).
+fn complete_from_registry(script: String) -> String {
+    let echo = "                    COMPREPLY=(\"${cur}\")\n";
+    let mut out = String::from(IDS_FUNCTION);
+    let mut rest = script.as_str();
+    while let Some(at) = rest.find(echo) {
+        let before = &rest[..at];
+        let flag = before.trim_end().rsplit('\n').next().unwrap_or("").trim();
+        let key = match flag {
+            "--as)" => Some("login_id --role master"),
+            "--user)" => Some("login_id"),
+            "--serial)" => Some("serial"),
+            _ => None,
+        };
+        out.push_str(before);
+        match key {
+            Some(key) => out.push_str(&format!(
+                "                    COMPREPLY=($(compgen -W \"$(__tokenctl_ids {key})\" -- \"${{cur}}\"))\n"
+            )),
+            None => out.push_str(echo),
+        }
+        rest = &rest[at + echo.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// clap_complete's bash script offers only options where a command takes a

@@ -81,6 +81,10 @@ pub fn run(
         }
     }
     let notes = if args.mark_disposed {
+        // The instant recorded is after the confirmation (which may wait a
+        // while), not when the command started; the audit row's too.
+        let now = ctx.clock.pin();
+        let today = japan_date(now);
         // Chosen and checked under the write lock, so a device registered
         // by someone a moment ago is never recorded as disposed of.
         store.write(|tx| {
@@ -200,7 +204,11 @@ fn render(ctx: &Context, out: &mut dyn Write, notes: &[Note]) -> Result<()> {
 /// the rule for disposing of it.
 fn prose(o: &Output, notes: &[Note]) -> Vec<String> {
     if notes.is_empty() {
-        return Vec::new();
+        // Silent for cron; a person at a terminal is told.
+        return match o.fit {
+            Some(_) => vec![o.t(Msg::NothingToDispose)],
+            None => Vec::new(),
+        };
     }
     let mut lines = Vec::new();
     for n in notes {

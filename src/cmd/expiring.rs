@@ -21,7 +21,8 @@ use crate::context::Context;
 use crate::error::Result;
 use crate::output::IsoDate;
 use crate::output::{
-    CsvWriter, Format, JsonArray, Output, csv_writer, is_broken_pipe, write_json_array, write_table,
+    CsvWriter, Format, JsonArray, Output, csv_writer, is_broken_pipe, write_json_array,
+    write_table, write_table_dropping,
 };
 use crate::rules::calendar::japan_date;
 use crate::rules::expiry::{days_left, forecast, forecast_end, is_expired, window_end};
@@ -208,7 +209,9 @@ impl<'a> Report<'a> {
                 Msg::LabelDaysLeft,
                 Msg::LabelSharedWith,
             ]);
-            write_table(&o, out, headers, std::mem::take(&mut self.table))?;
+            let table = std::mem::take(&mut self.table);
+            // Least needed first: who shares the device, the name, the count.
+            write_table_dropping(&o, out, headers, table, &[5, 1, 4])?;
             if self.any_expired {
                 writeln!(out, "{}", o.t(Msg::ExpiringExpiredNote))?;
             }

@@ -595,17 +595,10 @@ fn for_each_row(
             break;
         }
         let line = record.position().map_or(0, |p| p.line());
-        if record.len() == 1 && record[0].is_empty() {
-            continue; // a blank line
-        }
-        if record.len() != headers.len() {
-            return Err(bad(
-                line,
-                Msg::FieldCount {
-                    expected: headers.len(),
-                    found: record.len(),
-                },
-            ));
+        match row_shape(&record, headers.len()) {
+            Shape::Row => {}
+            Shape::Blank => continue,
+            Shape::Bad(message) => return Err(bad(line, message)),
         }
         let fields = Fields {
             record: &record,
@@ -623,6 +616,33 @@ fn for_each_row(
     }
     bar.finish_and_clear();
     Ok(count)
+}
+
+/// What a record is before its fields are read.
+enum Shape {
+    Row,
+    /// A blank line, or `,,,,` (a row Excel cleared): skipped.
+    Blank,
+    Bad(Msg),
+}
+
+fn row_shape(record: &csv::StringRecord, columns: usize) -> Shape {
+    if record.iter().all(str::is_empty) {
+        return Shape::Blank;
+    }
+    // No column holds a line break: a field that does is a quote left
+    // open, which "expected 5 fields, found 2" would not say.
+    if let Some(spanning) = record.iter().find(|f| f.contains('\n')) {
+        let lines = spanning.matches('\n').count();
+        return Shape::Bad(Msg::QuoteLeftOpen { lines });
+    }
+    if record.len() != columns {
+        return Shape::Bad(Msg::FieldCount {
+            expected: columns,
+            found: record.len(),
+        });
+    }
+    Shape::Row
 }
 
 /// One CSV row, read by column name.

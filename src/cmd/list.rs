@@ -129,13 +129,20 @@ pub fn run(ctx: &Context, store: &mut Store, args: &ListArgs, out: &mut dyn Writ
                 if let Some(total) = ctx.out.fit {
                     widths.keep(0); // login ID
                     widths.keep(3); // serial
+                    widths.keep(4); // status
+                    // Least needed first: the lock (rare), the role, the
+                    // name, the expiry date; registrable-at last, as it is
+                    // to be shown wherever a revoked user appears.
+                    widths.drop_first(&[7, 2, 1, 5, 6]);
                     widths.fit(total);
                 }
                 let mut table = StreamTable::start(out, &headers, widths)?;
                 for_each_listed(snapshot, &filter, |row| {
                     table.row(&table_row(&ctx.out, &row, today))
                 })?;
-                table.finish()
+                let left_out = table.left_out();
+                table.finish()?;
+                crate::output::write_left_out(&ctx.out, out, &left_out)
             })
         }
     }
@@ -183,7 +190,11 @@ fn table_row(o: &Output, row: &ListRow, today: NaiveDate) -> Vec<String> {
         row.name.clone(),
         o.role(row.role),
         row.serial.clone().unwrap_or_else(|| "-".into()),
-        o.status(row.status),
+        if row.status == Status::Revoked && row.registrable_at.is_none() {
+            o.t(Msg::StatusNeverRegistered)
+        } else {
+            o.status(row.status)
+        },
         expires,
         shown_registrable_at(row)
             .map(|t| o.instant(t))

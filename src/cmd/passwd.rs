@@ -31,17 +31,47 @@ pub fn run(ctx: &Context, store: &mut Store, args: &PasswdArgs, out: &mut dyn Wr
     if !first && args.master.is_none() && args.current_password_file.is_none() {
         ctx.term.require(Msg::NeedCurrentPassword)?;
     }
-    let hash = new_password_hash(ctx, args, &user.login_id)?;
+    let current = current_password_first(ctx, args, &user.login_id, first)?;
+    let hash = new_password_hash(ctx, args, &user.login_id, current.as_deref())?;
     if first {
         set_first(ctx, store, &user.login_id, &hash)?;
     } else {
-        change_signed(ctx, store, args, &user.login_id, &hash)?;
+        change_signed(ctx, store, args, &user.login_id, &hash, current)?;
     }
     report(ctx, &user.login_id, !first, out)
 }
 
-/// The new password, asked (twice on a terminal) or read, checked and hashed.
-fn new_password_hash(ctx: &Context, args: &PasswdArgs, login_id: &str) -> Result<String> {
+/// The current password, asked before the new one as people expect (it
+/// was asked after, so the habit of typing it first put it in the new
+/// password's prompt), when the user changes their own: `None` for a first
+/// password or one another master signs for.
+fn current_password_first(
+    ctx: &Context,
+    args: &PasswdArgs,
+    login_id: &str,
+    first: bool,
+) -> Result<Option<String>> {
+    if first || args.master.is_some() {
+        return Ok(None);
+    }
+    let input = match &args.current_password_file {
+        Some(f) => PasswordInput::File(f.clone()),
+        None => PasswordInput::Prompt,
+    };
+    let prompt = ctx.out.t(Msg::CurrentPasswordPrompt {
+        login_id: login_id.to_string(),
+    });
+    ctx.term.password(&input, &prompt, false).map(Some)
+}
+
+/// The new password, asked (twice on a terminal) or read, checked and
+/// hashed; never the `current` one.
+fn new_password_hash(
+    ctx: &Context,
+    args: &PasswdArgs,
+    login_id: &str,
+    current: Option<&str>,
+) -> Result<String> {
     let input = PasswordInput::from_flags(
         args.password.password_stdin,
         args.password.password_file.clone(),
@@ -51,6 +81,11 @@ fn new_password_hash(ctx: &Context, args: &PasswdArgs, login_id: &str) -> Result
     });
     let new_password = ctx.term.password(&input, &prompt, true)?;
     password::check_new(login_id, &new_password).map_err(Error::Usage)?;
+    if current == Some(new_password.as_str()) {
+        return Err(Error::usage(Msg::NewPasswordIsCurrent {
+            login_id: login_id.to_string(),
+        }));
+    }
     password::hash(&new_password)
 }
 
@@ -87,7 +122,12 @@ struct Signer {
     other: bool,
 }
 
-fn signer(ctx: &Context, args: &PasswdArgs, login_id: &str) -> Result<Signer> {
+fn signer(
+    ctx: &Context,
+    args: &PasswdArgs,
+    login_id: &str,
+    current: Option<String>,
+) -> Result<Signer> {
     let file_or_prompt = |file: &Option<std::path::PathBuf>| match file {
         Some(f) => PasswordInput::File(f.clone()),
         None => PasswordInput::Prompt,
@@ -103,7 +143,11 @@ fn signer(ctx: &Context, args: &PasswdArgs, login_id: &str) -> Result<Signer> {
         }),
         None => Ok(Signer {
             login_id: login_id.to_string(),
-            password: file_or_prompt(&args.current_password_file),
+            // Asked first (`current_password_first`).
+            password: current.map_or_else(
+                || file_or_prompt(&args.current_password_file),
+                PasswordInput::Given,
+            ),
             prompt: ctx.out.t(Msg::CurrentPasswordPrompt {
                 login_id: login_id.to_string(),
             }),
@@ -120,8 +164,9 @@ fn change_signed(
     args: &PasswdArgs,
     login_id: &str,
     hash: &str,
+    current: Option<String>,
 ) -> Result<()> {
-    let signer = signer(ctx, args, login_id)?;
+    let signer = signer(ctx, args, login_id, current)?;
     let targets = [login_id.to_string()];
     let signature = Signature {
         signer: &signer.login_id,

@@ -77,10 +77,13 @@ pub fn run(
         ctx,
         store,
         |tx, user, at| {
-            check_user(user, at)?;
+            // The device first: an unknown serial or a device that cannot
+            // be registered is said at once, not after waiting out "too
+            // early" only to learn it then.
             let device = find_device(tx, &args.serial)?
                 .ok_or_else(|| Error::UnknownSerial(args.serial.clone()))?;
             check_device(&device, at)?;
+            check_user(user, at)?;
             Ok(Factors {
                 password: false,
                 device: Some(device),

@@ -18,7 +18,7 @@ use crate::context::Context;
 use crate::error::{Error, Result, TargetFailure};
 use crate::output::IsoDate;
 use crate::output::{
-    Format, Output, USER_SCREEN, csv_writer, progress, rfc3339, write_json, write_table,
+    Format, Output, USER_SCREEN, csv_writer, progress, rfc3339, write_json, write_table_dropping,
 };
 use crate::prompt::PasswordInput;
 use crate::rules::calendar::japan_date;
@@ -158,15 +158,10 @@ pub fn run(
     // for anything; the action itself uses the instant pinned after the
     // last prompt.
     let today = japan_date(ctx.clock.now());
-    let mut names = req.targets.clone();
-    if let Some(file) = &req.targets_file {
-        names.extend(crate::text::read_targets(file, req.encoding)?);
-    }
+    let (mut names, lines) = named_targets(req)?;
     let explicit = !names.is_empty() || req.targets_file.is_some() || window.is_some();
     let master = store.read(|tx| require_user(tx, &req.master))?;
-    if kind == Kind::Plain {
-        master_factors(&master, ctx.clock.now())?;
-    }
+    check_signer(&master, kind, req.dry_run, ctx.clock.now())?;
     if !explicit {
         if kind == Kind::Bank || req.dry_run || !ctx.term.interactive {
             return Err(Error::usage(Msg::NoTargets));
@@ -184,7 +179,7 @@ pub fn run(
     }
     // One read snapshot for the window's query and every lookup. Users found
     // by the window are read whole by the query that finds them.
-    let (targets, skipped_expired) = store.read(|tx| {
+    let looked = store.read(|tx| {
         let mut prefetched = HashMap::new();
         let mut skipped = Vec::new();
         if let Some(days) = window {
@@ -217,7 +212,12 @@ pub fn run(
         dedup(&mut skipped);
         let targets = resolve_targets(tx, &names, prefetched, today, kind)?;
         Ok((targets, skipped))
-    })?;
+    });
+    let (targets, skipped_expired) = located(
+        audit_refused_targets(ctx, store, req, kind, looked),
+        req,
+        &lines,
+    )?;
     if targets.is_empty() && !master.locked {
         if window.is_none() && skipped_expired.is_empty() {
             return Err(Error::usage(Msg::NoTargets));
@@ -425,6 +425,93 @@ fn device_view(device: &DeviceRow) -> DeviceView<'_> {
     }
 }
 
+/// The login IDs named on the command line and in the targets file, with
+/// the line of each in the file (for a refusal to name).
+fn named_targets(req: &RevokeRequest) -> Result<(Vec<String>, HashMap<String, u64>)> {
+    let mut names = req.targets.clone();
+    let mut lines = HashMap::new();
+    if let Some(file) = &req.targets_file {
+        for (id, line) in crate::text::read_targets_located(file, req.encoding)? {
+            lines.entry(id.clone()).or_insert(line);
+            names.push(id);
+        }
+    }
+    Ok((names, lines))
+}
+
+/// What the signer must be before anything is shown: for a plain
+/// revocation, a master with a device in service and not expired; for its
+/// dry run, which needs no credentials, only a master (whose own device
+/// may have expired). The bank's revocation checks its signer later.
+fn check_signer(master: &UserRow, kind: Kind, dry_run: bool, now: DateTime<Utc>) -> Result<()> {
+    match (kind, dry_run) {
+        (Kind::Plain, true) => Ok(crate::rules::revocation::check_master_role(
+            &master.login_id,
+            master.role,
+        )?),
+        (Kind::Plain, false) => master_factors(master, now).map(|_| ()),
+        (Kind::Bank, _) => Ok(()),
+    }
+}
+
+/// A revocation refused for its targets is audited (who tried, whom, why),
+/// as a refused signature is; a dry run, which changes nothing, is not.
+fn audit_refused_targets<T>(
+    ctx: &Context,
+    store: &mut Store,
+    req: &RevokeRequest,
+    kind: Kind,
+    looked: Result<T>,
+) -> Result<T> {
+    let Err(Error::Targets { failures }) = &looked else {
+        return looked;
+    };
+    if req.dry_run {
+        return looked;
+    }
+    let ids: Vec<String> = failures.iter().map(|f| f.login_id.clone()).collect();
+    let why: Vec<String> = failures
+        .iter()
+        .map(|f| format!("{}: {}", f.login_id, Msg::from(&f.refusal).en()))
+        .collect();
+    let detail = format!("refused: {}", why.join("; "));
+    let action = match kind {
+        Kind::Plain => Action::Revoke,
+        Kind::Bank => Action::BankRevoke,
+    };
+    store.write(|tx| {
+        record(
+            ctx,
+            tx,
+            &req.master,
+            action,
+            &ids,
+            Outcome::Refused,
+            detail.clone(),
+        )
+    })?;
+    looked
+}
+
+/// A refusal whose targets came from a targets file names, for each, the
+/// file and line it came from: `user999 (targets.txt:38): unknown login ID`.
+fn located<T>(looked: Result<T>, req: &RevokeRequest, lines: &HashMap<String, u64>) -> Result<T> {
+    let Some(file) = &req.targets_file else {
+        return looked;
+    };
+    let mut failures = match looked {
+        Err(Error::Targets { failures }) => failures,
+        other => return other,
+    };
+    let file = if file == "-" { "stdin" } else { file.as_str() };
+    for failure in &mut failures {
+        if let Some(line) = lines.get(&failure.login_id) {
+            failure.login_id = format!("{} ({file}:{line})", failure.login_id);
+        }
+    }
+    Err(Error::Targets { failures })
+}
+
 /// Checks every target; any failure refuses the whole revocation, naming
 /// every failing target. Users already read (`prefetched`) are not read again.
 fn resolve_targets(
@@ -474,9 +561,10 @@ fn resolve_targets(
     }
 }
 
-/// Lines of the terminal the checkbox list leaves to the rest: its prompt,
+/// Lines of the terminal the checkbox list leaves to the rest: its prompt
+/// and column names,
 /// dialoguer's page line, and the notes printed before it.
-const LINES_AROUND_THE_LIST: usize = 4;
+const LINES_AROUND_THE_LIST: usize = 5;
 
 /// At most this many login IDs are echoed after the selection; the preview
 /// before the confirmation lists every one.
@@ -518,12 +606,35 @@ fn select_interactively(ctx: &Context, store: &Store, today: NaiveDate) -> Resul
     } else {
         (0..offered.len()).collect()
     };
-    let shown_cells: Vec<[String; 5]> = shown.iter().map(|&i| cells[i].clone()).collect();
-    let items = aligned(&shown_cells);
+    // The column names first, aligned with the rows.
+    let header = o.labels(&[
+        Msg::LabelLoginId,
+        Msg::LabelName,
+        Msg::LabelRole,
+        Msg::LabelSerial,
+        Msg::LabelExpires,
+    ]);
+    let mut shown_cells: Vec<[String; 5]> = vec![header.try_into().unwrap_or_default()];
+    shown_cells.extend(shown.iter().map(|&i| cells[i].clone()));
+    let mut items = aligned(&shown_cells);
+    // dialoguer (0.12) measures a checkbox row in bytes when it redraws, and
+    // a row of more bytes than the terminal has columns makes it erase a
+    // line too many each time: the prompt, then the column names, went.
+    // The role, then the name, are left out until every row fits.
+    for column in [2, 1] {
+        if items.iter().all(|item| item.len() + 2 <= ctx.term.width()) {
+            break;
+        }
+        for row in shown_cells.iter_mut() {
+            row[column].clear();
+        }
+        items = aligned(&shown_cells);
+    }
+    let header = items.remove(0);
     let prompt = o.t(Msg::SelectTargets);
     let chosen: Vec<String> = ctx
         .term
-        .select(&prompt, &items, page)?
+        .select(&prompt, &header, &items, page)?
         .into_iter()
         .map(|i| offered[shown[i]].login_id.clone())
         .collect();
@@ -537,9 +648,15 @@ fn select_interactively(ctx: &Context, store: &Store, today: NaiveDate) -> Resul
 /// it matches, in order.
 fn filtered(ctx: &Context, offered: &[users::ListRow]) -> Result<Vec<usize>> {
     let o = &ctx.out;
-    let prompt = o.t(Msg::FilterPrompt {
+    // Why and how, said once and wrapped to the terminal; the prompt itself
+    // is short, so that it fits on one line and leaves no copy behind.
+    let why = o.t(Msg::FilterPrompt {
         count: offered.len(),
     });
+    for line in crate::output::wrap::wrap(&why, ctx.term.width()) {
+        eprintln!("{line}");
+    }
+    let prompt = o.t(Msg::FilterAsk);
     loop {
         let filter = ctx.term.text(&prompt)?;
         let matched: Vec<usize> = offered
@@ -595,13 +712,15 @@ fn aligned(rows: &[[String; 5]]) -> Vec<String> {
             *w = (*w).max(cell.width());
         }
     }
+    // A column left out (every cell empty) takes no room.
+    let columns: Vec<usize> = (0..5).filter(|&i| widths[i] > 0).collect();
     rows.iter()
         .map(|row| {
             let mut line = String::new();
-            for (i, (cell, w)) in row.iter().zip(widths).enumerate() {
-                line.push_str(cell);
-                if i + 1 < row.len() {
-                    line.push_str(&" ".repeat(w - cell.width() + 2));
+            for (n, &i) in columns.iter().enumerate() {
+                line.push_str(&row[i]);
+                if n + 1 < columns.len() {
+                    line.push_str(&" ".repeat(widths[i] - row[i].width() + 2));
                 }
             }
             line
@@ -665,7 +784,7 @@ fn render_table(o: &Output, out: &mut dyn Write, p: &Preview<'_>) -> Result<()> 
             (false, None) => Msg::RevokeTitleDone,
             (false, Some(_)) => Msg::RevokeTitleBankDone,
         };
-        writeln!(out, "{}", o.t(title))?;
+        crate::output::write_prose(o, out, &o.t(title))?;
         let headers = o.labels(&USER_SCREEN);
         let registrable_shown = o.instant(p.registrable);
         let rows = p
@@ -677,7 +796,11 @@ fn render_table(o: &Output, out: &mut dyn Write, p: &Preview<'_>) -> Result<()> 
                     t.user.name.clone(),
                     o.role(t.user.role),
                     t.serial.clone(),
-                    o.status(Status::Revoked),
+                    if p.dry_run || p.confirming {
+                        o.t(Msg::StatusBecomesRevoked)
+                    } else {
+                        o.status(Status::Revoked)
+                    },
                     t.user
                         .device
                         .as_ref()
@@ -687,7 +810,9 @@ fn render_table(o: &Output, out: &mut dyn Write, p: &Preview<'_>) -> Result<()> 
                 ]
             })
             .collect();
-        write_table(o, out, headers, rows)?;
+        // Least needed first: the name, the role, the expiry date; never
+        // the registrable-at instant this table exists to show.
+        write_table_dropping(o, out, headers, rows, &[1, 2, 5, 4])?;
         // One revocation gives every user the same instant: said once.
         let at = registrable_shown.clone();
         let line = match (p.dry_run, p.targets.len()) {
@@ -696,20 +821,20 @@ fn render_table(o: &Output, out: &mut dyn Write, p: &Preview<'_>) -> Result<()> 
             (false, 1) => Msg::RegistrableOne { at },
             (false, _) => Msg::RegistrableEvery { at },
         };
-        writeln!(out, "{}", o.t(line))?;
+        crate::output::write_prose(o, out, &o.t(line))?;
         if p.targets.iter().any(|t| t.user.login_id == p.master) && p.bank_reference.is_none() {
             let warning = Msg::RevokesOwnDevice {
                 master: p.master.to_string(),
             };
-            writeln!(out, "{}", o.t(warning))?;
+            crate::output::write_prose(o, out, &o.t(warning))?;
         }
-        writeln!(out, "{}", registration_rule(o))?;
+        crate::output::write_prose(o, out, &registration_rule(o))?;
     }
     if !p.skipped_expired.is_empty() {
         let line = Msg::SkippedExpired {
             login_ids: p.skipped_expired.to_vec(),
         };
-        writeln!(out, "{}", o.t(line))?;
+        crate::output::write_prose(o, out, &o.t(line))?;
     }
     Ok(())
 }

@@ -13,6 +13,25 @@ pub fn render(error: &Error, lang: Lang) -> String {
     render_lines(&lines_in(error, lang))
 }
 
+/// The error as stderr shows it on a terminal `width` columns wide: each
+/// line wrapped by the one line-breaking routine (`wrap::wrap`), its
+/// continuation lines indented under the text after `error: `.
+pub fn render_wrapped(error: &Error, lang: Lang, width: usize) -> String {
+    const PREFIX: &str = "error: ";
+    let mut text = String::new();
+    for line in lines_in(error, lang) {
+        let line = crate::text::escape_controls(&line);
+        let room = width.saturating_sub(PREFIX.len()).max(20);
+        for (n, piece) in super::wrap::wrap(&line, room).iter().enumerate() {
+            let lead = if n == 0 { PREFIX } else { "       " };
+            text.push_str(lead);
+            text.push_str(piece);
+            text.push('\n');
+        }
+    }
+    text
+}
+
 /// `lines` as stderr shows them: each after `error: `, control characters
 /// escaped.
 pub fn render_lines(lines: &[String]) -> String {
@@ -40,11 +59,20 @@ pub fn lines_in(error: &Error, lang: Lang) -> Vec<String> {
             login_id,
             locked_now,
             hint,
-            ..
+            reason,
         } => {
+            // Why it failed, the clock hint, then how many tries remain.
+            let tries = match reason.as_ref() {
+                Msg::Tried { reason, tries } => {
+                    lines = vec![reason.text(lang)];
+                    Some(tries.text(lang))
+                }
+                _ => None,
+            };
             if let Some(hint) = hint {
                 lines.push(hint.text(lang));
             }
+            lines.extend(tries);
             if *locked_now {
                 let login_id = login_id.clone();
                 lines.push(Msg::LockedNow { login_id }.text(lang));

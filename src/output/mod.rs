@@ -6,6 +6,7 @@ pub mod errors;
 pub mod progress;
 pub(crate) mod record;
 pub mod stream_table;
+pub(crate) mod wrap;
 
 use std::io::Write;
 
@@ -113,7 +114,7 @@ impl Output {
         match status {
             Status::Active => self.t(Msg::StatusActive),
             Status::Revoked => self.t(Msg::StatusRevoked),
-            Status::NotRequired => "-".to_string(),
+            Status::NotRequired => self.t(Msg::StatusNotRequired),
         }
     }
 
@@ -172,47 +173,88 @@ pub const USER_SCREEN: [Msg; 7] = [
     Msg::LabelRegistrableAt,
 ];
 
-/// The longest a cell of a fitted table may run, in lines: a date and
-/// time wraps onto a second line; anything longer is cut with `…`.
-pub const FITTED_CELL_LINES: usize = 2;
-
 /// Renders rows as a bordered table. An empty table prints nothing. Control
 /// characters in a cell (an audit detail quoting a file name) are shown
 /// escaped: they would break the borders or drive the terminal. When `o`
-/// says the table must fit a terminal, comfy-table arranges it to that
-/// width: headers wrap, cells wrap onto at most `FITTED_CELL_LINES` lines
-/// and are cut with `…` beyond.
+/// says the table must fit a terminal, columns are left out (the rightmost
+/// first) until the rest fit whole; see `write_table_dropping`.
 pub fn write_table(
     o: &Output,
     out: &mut dyn Write,
     headers: Vec<String>,
     rows: Vec<Vec<String>>,
 ) -> Result<()> {
+    let order: Vec<usize> = (1..headers.len()).rev().collect();
+    write_table_dropping(o, out, headers, rows, &order)
+}
+
+/// `write_table`, leaving out the columns of `drop_first` (least needed
+/// first) when the table must fit a terminal and cannot: a date, an
+/// instant, a login ID or a serial is never cut (SPEC §5.5). A note after
+/// the table names what was left out and `--wide`.
+pub(crate) fn write_table_dropping(
+    o: &Output,
+    out: &mut dyn Write,
+    headers: Vec<String>,
+    rows: Vec<Vec<String>>,
+    drop_first: &[usize],
+) -> Result<()> {
     if rows.is_empty() {
         return Ok(());
+    }
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|c| escape_controls(c).into_owned())
+                .collect()
+        })
+        .collect();
+    if let Some(total) = o.fit {
+        let mut widths = stream_table::Widths::of_headers(&headers);
+        widths.drop_first(drop_first);
+        for row in &rows {
+            widths.measure(row);
+        }
+        widths.fit(total);
+        let mut table = stream_table::StreamTable::start(out, &headers, widths)?;
+        for row in &rows {
+            table.row(row)?;
+        }
+        let left_out = table.left_out();
+        table.finish()?;
+        return write_left_out(o, out, &left_out);
     }
     let mut table = Table::new();
     table
         .load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Disabled)
         .set_header(headers);
-    if let Some(width) = o.fit {
-        table
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_width(u16::try_from(width).unwrap_or(u16::MAX))
-            .set_truncation_indicator("…");
-    }
     for row in rows {
-        let cells: Vec<_> = row.iter().map(|cell| escape_controls(cell)).collect();
-        table.add_row(cells);
-        if o.fit.is_some() {
-            table
-                .row_mut(table.row_count() - 1)
-                .expect("the row just added")
-                .max_height(FITTED_CELL_LINES);
-        }
+        table.add_row(row);
     }
     writeln!(out, "{table}").map_err(write_error)
+}
+
+/// A line of prose: on a terminal, wrapped to its width by the one
+/// line-breaking routine (`wrap::wrap`); elsewhere as it is.
+pub(crate) fn write_prose(o: &Output, out: &mut dyn Write, text: &str) -> Result<()> {
+    for line in wrap::wrap(text, o.fit.unwrap_or(usize::MAX)) {
+        writeln!(out, "{line}").map_err(write_error)?;
+    }
+    Ok(())
+}
+
+/// The note under a table fitted by leaving columns out: which, and that
+/// `--wide` shows them all. Nothing when none was.
+pub(crate) fn write_left_out(o: &Output, out: &mut dyn Write, left_out: &[String]) -> Result<()> {
+    if left_out.is_empty() {
+        return Ok(());
+    }
+    let note = o.t(Msg::ColumnsLeftOut {
+        columns: left_out.join(o.lang.pick(", ", "、")),
+    });
+    write_prose(o, out, &note)
 }
 
 /// Writes `items` as a JSON array, one element per line.
@@ -264,8 +306,51 @@ fn json_error(e: serde_json::Error) -> Error {
 }
 
 /// The CSV writer every command writes its CSV through, plain or for
-/// Excel as `o` says.
-pub type CsvWriter<'a> = csv::Writer<CsvSink<'a>>;
+/// Excel as `o` says. For Excel, a cell that a spreadsheet would read as a
+/// formula is written with a leading `'` (see `excel_cell`).
+pub struct CsvWriter<'a> {
+    inner: csv::Writer<CsvSink<'a>>,
+    excel: bool,
+}
+
+impl CsvWriter<'_> {
+    /// One row.
+    pub fn write_record<I, T>(&mut self, record: I) -> csv::Result<()>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<[u8]>,
+    {
+        if !self.excel {
+            return self.inner.write_record(record);
+        }
+        let cells: Vec<Vec<u8>> = record
+            .into_iter()
+            .map(|cell| excel_cell(cell.as_ref()))
+            .collect();
+        self.inner.write_record(&cells)
+    }
+
+    pub fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// A cell as Excel should get it: one that starts with `=`, `+`, `-`, `@`,
+/// a tab or a carriage return would be read as a formula (a name
+/// `=HYPERLINK(…)` from an imported file runs when the sheet is opened),
+/// so it gets a leading `'`, which Excel shows as text and does not
+/// display (SPEC §5.5).
+pub(crate) fn excel_cell(cell: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(cell.len() + 1);
+    if matches!(
+        cell.first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    ) {
+        out.push(b'\'');
+    }
+    out.extend_from_slice(cell);
+    out
+}
 
 pub fn csv_writer<'a>(o: &Output, out: &'a mut dyn Write) -> CsvWriter<'a> {
     let mut builder = csv::WriterBuilder::new();
@@ -273,10 +358,13 @@ pub fn csv_writer<'a>(o: &Output, out: &'a mut dyn Write) -> CsvWriter<'a> {
     if o.excel {
         builder.terminator(csv::Terminator::CRLF);
     }
-    builder.from_writer(CsvSink {
-        out,
-        bom_pending: o.excel,
-    })
+    CsvWriter {
+        inner: builder.from_writer(CsvSink {
+            out,
+            bom_pending: o.excel,
+        }),
+        excel: o.excel,
+    }
 }
 
 /// Where a `CsvWriter` writes: the command's output, preceded by a UTF-8
@@ -404,6 +492,23 @@ mod tests {
             "22時間10分"
         );
         assert_eq!(duration(Lang::Ja, TimeDelta::seconds(1)), "1秒");
+    }
+
+    #[test]
+    fn excel_cells_that_would_be_formulas_get_a_quote() {
+        for (cell, expected) in [
+            ("=1+1", "'=1+1"),
+            ("+81", "'+81"),
+            ("-", "'-"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("taro01", "taro01"),
+            ("", ""),
+            ("芳金 太郎", "芳金 太郎"),
+        ] {
+            assert_eq!(excel_cell(cell.as_bytes()), expected.as_bytes(), "{cell:?}");
+        }
     }
 
     #[test]

@@ -123,6 +123,12 @@ pub(crate) trait Record {
     fn columns() -> &'static [Column];
     /// The values, one per column, in the same order.
     fn values(&self) -> Vec<Value<'_>>;
+    /// The shown columns (by their place in the table) to leave out first,
+    /// least needed first, when the table must fit a terminal and cannot:
+    /// by default the rightmost (`write_table`).
+    fn least_needed() -> &'static [usize] {
+        &[]
+    }
 }
 
 /// A record as a JSON object, its keys in column order.
@@ -165,7 +171,7 @@ pub(crate) fn write_records_or_prose<R: Record>(
     if o.format != super::Format::Table {
         return write_records(o, out, records);
     }
-    write_lines(out, prose(o, records))
+    write_lines(o, out, prose(o, records))
 }
 
 /// What a table adds around its rows: a note after them, and a line for
@@ -253,9 +259,12 @@ impl<'o, R: Record> RecordStream<'o, R> {
                     .iter()
                     .map(|&i| o.t(R::columns()[i].label.clone().expect("a shown column")))
                     .collect();
-                write_table(o, out, headers, rows)?;
+                match R::least_needed() {
+                    [] => write_table(o, out, headers, rows)?,
+                    order => super::write_table_dropping(o, out, headers, rows, order)?,
+                }
                 if let Some(after) = self.notes.after {
-                    writeln!(out, "{}", o.t(after)).map_err(super::write_error)?;
+                    super::write_prose(o, out, &o.t(after))?;
                 }
                 Ok(())
             }
@@ -285,13 +294,15 @@ pub(crate) fn write_record_or_prose<R: Record>(
     match o.format {
         super::Format::Json => write_json(out, &JsonRecord(record)),
         super::Format::Csv => write_csv(o, out, std::slice::from_ref(record)),
-        super::Format::Table => write_lines(out, prose(o, record)),
+        super::Format::Table => write_lines(o, out, prose(o, record)),
     }
 }
 
-fn write_lines(out: &mut dyn Write, lines: Vec<String>) -> Result<()> {
+/// Prose lines, each wrapped to the terminal by the one line-breaking
+/// routine (`super::write_prose`); as they are when piped.
+fn write_lines(o: &Output, out: &mut dyn Write, lines: Vec<String>) -> Result<()> {
     for line in lines {
-        writeln!(out, "{line}").map_err(super::write_error)?;
+        super::write_prose(o, out, &line)?;
     }
     Ok(())
 }
@@ -320,7 +331,7 @@ pub(crate) fn write_names(
             }
             Ok(csv.flush()?)
         }
-        super::Format::Table => write_lines(out, names.to_vec()),
+        super::Format::Table => write_lines(o, out, names.to_vec()),
     }
 }
 

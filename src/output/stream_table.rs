@@ -2,46 +2,61 @@
 //! measures the columns, a second prints. At full width it draws exactly
 //! what comfy-table draws with the UTF8_FULL_CONDENSED preset (a test holds
 //! them together), so big and small tables look the same. Fitted to a
-//! terminal, the widest columns give up cells first; headers wrap, and a
-//! cell wraps onto at most `FITTED_CELL_LINES` lines, cut with `…` beyond.
+//! terminal, columns are left out, least needed first, until the rest fit
+//! without cutting a date, an instant, a login ID or a serial; headers
+//! break only between words, prose cells wrap (`wrap`).
 
 use std::io::Write;
 
 use unicode_width::UnicodeWidthStr;
 
 use crate::error::Result;
-use crate::output::{FITTED_CELL_LINES, write_error};
+use crate::output::{wrap, write_error};
 
-/// The narrowest a fitted column gets, in cells (a header wraps to it).
-const MIN_COLUMN: usize = 5;
+/// The narrowest a wrapped column (names, details) is made before columns
+/// are left out, unless its cells are narrower.
+const MIN_WRAPPED: usize = 10;
+
+/// The widest word of a wrapped column that is kept whole when there is
+/// room: a login ID in an audit row's targets, a path in its detail.
+const MAX_WHOLE_WORD: usize = 24;
 
 /// Column widths in terminal cells, grown row by row in the first pass.
 #[derive(Debug, Clone)]
 pub struct Widths {
-    /// Each header's width, and its longest word's.
+    headers: Vec<String>,
+    /// Each header's width, and its widest piece (it breaks only between
+    /// words: `wrap::header_pieces`).
     header: Vec<usize>,
-    header_word: Vec<usize>,
+    header_min: Vec<usize>,
     /// The widest cell of each column so far, and its longest piece that
     /// should not be broken (an ASCII word; Japanese breaks anywhere).
     content: Vec<usize>,
     content_word: Vec<usize>,
-    /// Columns never narrowed below their content (login IDs, serials).
+    /// Whether a column holds prose that may wrap at its spaces (a name,
+    /// a detail). Every other column (dates, instants, login IDs, serials,
+    /// states) is shown whole or left out, never cut.
+    breakable: Vec<bool>,
+    /// Columns never left out (the login ID of a user list).
     kept: Vec<bool>,
-    /// The widths chosen by `fit`, when the table was fitted.
-    fitted: Option<Vec<usize>>,
+    /// The columns to leave out first when the table cannot fit.
+    drop_order: Option<Vec<usize>>,
+    /// The columns shown and their widths, when the table was fitted.
+    fitted: Option<(Vec<usize>, Vec<usize>)>,
 }
 
 impl Widths {
     pub fn of_headers(headers: &[String]) -> Widths {
+        let n = headers.len();
         Widths {
+            headers: headers.to_vec(),
             header: headers.iter().map(|h| h.width()).collect(),
-            header_word: headers
-                .iter()
-                .map(|h| h.split(' ').map(|w| w.width()).max().unwrap_or(0))
-                .collect(),
-            content: vec![0; headers.len()],
-            content_word: vec![0; headers.len()],
-            kept: vec![false; headers.len()],
+            header_min: headers.iter().map(|h| wrap::header_min(h)).collect(),
+            content: vec![0; n],
+            content_word: vec![0; n],
+            breakable: vec![false; n],
+            kept: vec![false; n],
+            drop_order: None,
             fitted: None,
         }
     }
@@ -50,21 +65,48 @@ impl Widths {
         for (i, cell) in cells.iter().enumerate().take(self.content.len()) {
             self.content[i] = self.content[i].max(cell.width());
             self.content_word[i] = self.content_word[i].max(unbreakable(cell));
+            if !self.breakable[i] && cell.contains(' ') && !is_instant(cell) {
+                self.breakable[i] = true;
+            }
         }
     }
 
-    /// Keeps column `index` as wide as its widest cell when fitting: the
-    /// values people copy (login IDs, serials) are never wrapped or cut.
+    /// Keeps column `index` in a fitted table: it is never left out.
     pub fn keep(&mut self, index: usize) {
         if let Some(kept) = self.kept.get_mut(index) {
             *kept = true;
         }
     }
 
+    /// The columns to leave out first, least needed first, when the table
+    /// cannot fit (by default the rightmost, never the first).
+    pub(crate) fn drop_first(&mut self, order: &[usize]) {
+        self.drop_order = Some(order.to_vec());
+    }
+
+    /// The headers of the columns left out to fit, in table order.
+    pub(crate) fn left_out(&self) -> Vec<String> {
+        match &self.fitted {
+            Some((shown, _)) => (0..self.headers.len())
+                .filter(|i| !shown.contains(i))
+                .map(|i| self.headers[i].clone())
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// The columns drawn, by index.
+    fn shown(&self) -> Vec<usize> {
+        match &self.fitted {
+            Some((shown, _)) => shown.clone(),
+            None => (0..self.headers.len()).collect(),
+        }
+    }
+
     /// The width of each column as drawn.
     fn columns(&self) -> Vec<usize> {
         match &self.fitted {
-            Some(widths) => widths.clone(),
+            Some((_, widths)) => widths.clone(),
             None => self.full(),
         }
     }
@@ -77,96 +119,91 @@ impl Widths {
             .collect()
     }
 
-    /// Narrows the columns so the whole table, borders included, is at
-    /// most `total` cells wide. A column whose cells (and header words, up
-    /// to `MIN_COLUMN` cells of them) fit in a fair share of the room keeps
-    /// that; the others share what is left evenly, wrapping their headers
-    /// and cells. Kept columns are never narrowed. A table that cannot fit
-    /// stays as narrow as it can.
+    /// The narrowest column `i` can be: every cell whole (a date, an
+    /// instant, an ID), or, for prose, a few words wide; never narrower
+    /// than the widest word of its header. An empty column is as wide as
+    /// its header needs.
+    fn least(&self, i: usize) -> usize {
+        let cells = if self.breakable[i] {
+            let word = self.content_word[i].min(MAX_WHOLE_WORD);
+            self.content[i].min(word.max(MIN_WRAPPED))
+        } else {
+            self.content[i]
+        };
+        cells.max(self.header_min[i]).max(1)
+    }
+
+    /// Chooses the columns and their widths so the whole table, borders
+    /// included, is at most `total` cells wide: columns are left out (least
+    /// needed first) until every remaining one fits at its least width,
+    /// and the room left widens, a cell at a time, the narrowest columns
+    /// still short of their cells, then of their headers. A table that
+    /// fits is drawn as it is.
     pub fn fit(&mut self, total: usize) {
         let full = self.full();
-        let borders = 3 * full.len() + 1;
-        let room = total.saturating_sub(borders);
-        if full.iter().sum::<usize>() <= room {
+        let n = full.len();
+        if full.iter().sum::<usize>() + 3 * n < total {
             return;
         }
-        // What a column needs to show every cell whole, and at least what
-        // it needs so that no word is broken.
-        let header_want = |i: usize| self.header_word[i].min(MIN_COLUMN);
-        let want: Vec<usize> = (0..full.len())
-            .map(|i| self.content[i].max(header_want(i)).max(1))
-            .collect();
-        let least: Vec<usize> = (0..full.len())
-            .map(|i| {
-                let word = self.content_word[i].max(MIN_COLUMN.min(self.content[i]));
-                word.max(header_want(i)).max(1)
-            })
-            .collect();
-        if least.iter().sum::<usize>() <= room {
-            // Every word whole; the room left goes, a cell at a time, to the
-            // columns still short of showing their cells on one line.
-            let mut widths = least;
-            let mut spare = room - widths.iter().sum::<usize>();
+        let mut shown: Vec<usize> = (0..n).collect();
+        let order = self
+            .drop_order
+            .clone()
+            .unwrap_or_else(|| (1..n).rev().collect());
+        let needs = |shown: &[usize]| -> usize {
+            shown.iter().map(|&i| self.least(i)).sum::<usize>() + 3 * shown.len() + 1
+        };
+        let mut dropped = Vec::new();
+        for i in order {
+            if needs(&shown) <= total || shown.len() == 1 {
+                break;
+            }
+            if !self.kept[i] && shown.contains(&i) {
+                shown.retain(|&c| c != i);
+                dropped.push(i);
+            }
+        }
+        // A narrow column left out on the way may fit beside the rest (the
+        // wide one after it made the room): the most needed first.
+        for i in dropped.into_iter().rev() {
+            let mut with = shown.clone();
+            with.push(i);
+            with.sort_unstable();
+            if needs(&with) <= total {
+                shown = with;
+            }
+        }
+        let mut widths: Vec<usize> = shown.iter().map(|&i| self.least(i)).collect();
+        let mut spare = total.saturating_sub(needs(&shown));
+        let wants = [
+            shown
+                .iter()
+                .map(|&i| self.content[i].max(self.header_min[i]))
+                .collect::<Vec<_>>(),
+            shown.iter().map(|&i| full[i]).collect(),
+        ];
+        for want in wants {
             while spare > 0 {
-                let Some(i) = (0..widths.len())
-                    .filter(|&i| widths[i] < want[i])
-                    .min_by_key(|&i| widths[i])
+                let Some(k) = (0..widths.len())
+                    .filter(|&k| widths[k] < want[k])
+                    .min_by_key(|&k| widths[k])
                 else {
                     break;
                 };
-                widths[i] += 1;
+                widths[k] += 1;
                 spare -= 1;
             }
-            for (i, width) in widths.iter_mut().enumerate() {
-                let extra = full[i].saturating_sub(*width).min(spare);
-                *width += extra;
-                spare -= extra;
-            }
-            self.fitted = Some(widths);
-            return;
         }
-        let mut widths = vec![0; full.len()];
-        let mut left: Vec<usize> = Vec::new();
-        let mut room_left = room;
-        for i in 0..full.len() {
-            if self.kept[i] {
-                widths[i] = want[i];
-                room_left = room_left.saturating_sub(want[i]);
-            } else {
-                left.push(i);
-            }
-        }
-        loop {
-            if left.is_empty() {
-                break;
-            }
-            let fair = room_left / left.len();
-            let (small, big): (Vec<usize>, Vec<usize>) =
-                left.iter().partition(|&&i| want[i] <= fair);
-            if small.is_empty() {
-                let mut spare = room_left - fair * big.len();
-                for &i in &big {
-                    let extra = usize::from(spare > 0);
-                    spare -= extra;
-                    widths[i] = (fair + extra).max(MIN_COLUMN.min(want[i]));
-                }
-                break;
-            }
-            for &i in &small {
-                widths[i] = want[i];
-                room_left -= want[i];
-            }
-            left = big;
-        }
-        // Room to spare goes to headers that would otherwise wrap.
-        let mut spare = room.saturating_sub(widths.iter().sum());
-        for (i, width) in widths.iter_mut().enumerate() {
-            let extra = full[i].saturating_sub(*width).min(spare);
-            *width += extra;
-            spare -= extra;
-        }
-        self.fitted = Some(widths);
+        self.fitted = Some((shown, widths));
     }
+}
+
+/// Whether a cell is an instant (`2026-11-24 08:10:00 JST`,
+/// `2026年11月24日 8時10分`): it has spaces, yet is never broken.
+fn is_instant(cell: &str) -> bool {
+    cell.split(' ')
+        .next()
+        .is_some_and(|first| crate::lang::parse_date(first).is_some())
 }
 
 /// The widest piece of `text` that wrapping should not break: its longest
@@ -180,71 +217,52 @@ fn unbreakable(text: &str) -> usize {
         .max(usize::from(!text.is_ascii()) * 2)
 }
 
-/// `text` in lines at most `width` cells wide, broken at spaces where it
-/// can and inside a word where it must; beyond `max_lines` the last line is
-/// cut with `…`.
-pub fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
-    if text.width() <= width || width == 0 {
-        return vec![text.to_string()];
-    }
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        let sep = usize::from(!line.is_empty());
-        if line.width() + sep + word.width() <= width {
-            if sep == 1 {
-                line.push(' ');
-            }
-            line.push_str(word);
-            continue;
-        }
-        if !line.is_empty() {
-            lines.push(std::mem::take(&mut line));
-        }
-        for c in word.chars() {
-            let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-            if line.width() + w > width {
-                lines.push(std::mem::take(&mut line));
-            }
-            line.push(c);
-        }
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    if lines.len() > max_lines {
-        lines.truncate(max_lines);
-        let last = lines.last_mut().expect("at least one line");
-        while last.width() + 1 > width {
-            last.pop();
-        }
-        last.push('…');
-    }
-    lines
-}
-
 /// Prints the table's top border and header once, then rows, then the
-/// bottom border on `finish`.
+/// bottom border on `finish`. A fitted table draws only the columns
+/// `Widths::fit` kept; rows are handed over whole.
 pub struct StreamTable<'a> {
     out: &'a mut dyn Write,
     widths: Widths,
+    shown: Vec<usize>,
 }
 
 impl<'a> StreamTable<'a> {
     pub fn start(out: &'a mut dyn Write, headers: &[String], widths: Widths) -> Result<Self> {
-        let mut table = StreamTable { out, widths };
+        let shown = widths.shown();
+        let mut table = StreamTable { out, widths, shown };
         table.rule('┌', '─', '┬', '┐')?;
-        table.wrapped(headers, usize::MAX)?;
+        let headers = table.project(headers);
+        let columns: Vec<Vec<String>> = headers
+            .iter()
+            .zip(table.widths.columns())
+            .map(|(header, width)| wrap::wrap_header(header, width))
+            .collect();
+        table.lines(columns)?;
         table.rule('╞', '═', '╪', '╡')?;
         Ok(table)
     }
 
-    pub fn row(&mut self, cells: &[String]) -> Result<()> {
-        self.wrapped(cells, FITTED_CELL_LINES)
+    /// The headers of the columns left out to fit.
+    pub(crate) fn left_out(&self) -> Vec<String> {
+        self.widths.left_out()
+    }
+
+    /// The cells of the columns drawn.
+    fn project(&self, cells: &[String]) -> Vec<String> {
+        self.shown
+            .iter()
+            .map(|&i| cells.get(i).cloned().unwrap_or_default())
+            .collect()
     }
 
     /// One row, each cell wrapped to its column (one line when it fits).
-    fn wrapped(&mut self, cells: &[String], max_lines: usize) -> Result<()> {
+    /// Only prose columns ever hold a cell wider than their column.
+    pub fn row(&mut self, cells: &[String]) -> Result<()> {
+        let cells = if self.shown.len() == cells.len() {
+            std::borrow::Cow::Borrowed(cells)
+        } else {
+            std::borrow::Cow::Owned(self.project(cells))
+        };
         // Piped, and on a wide enough terminal, every cell fits: one line,
         // written without splitting (the common case, a million times).
         if cells
@@ -252,13 +270,18 @@ impl<'a> StreamTable<'a> {
             .zip(self.widths.columns())
             .all(|(cell, width)| cell.width() <= width)
         {
-            return self.row_with(cells, '┆');
+            return self.row_with(&cells, '┆');
         }
         let columns: Vec<Vec<String>> = cells
             .iter()
             .zip(self.widths.columns())
-            .map(|(cell, width)| wrap(cell, width, max_lines))
+            .map(|(cell, width)| wrap::wrap_hard(cell, width))
             .collect();
+        self.lines(columns)
+    }
+
+    /// Cells of several lines, side by side.
+    fn lines(&mut self, columns: Vec<Vec<String>>) -> Result<()> {
         let height = columns.iter().map(Vec::len).max().unwrap_or(1);
         for i in 0..height {
             let line: Vec<String> = columns
@@ -311,37 +334,52 @@ mod tests {
     use crate::output::Output;
 
     #[test]
-    fn a_fitted_table_is_no_wider_than_asked_and_cuts_with_an_ellipsis() {
-        let headers = strings(&["ログインID", "ワンタイムパスワード状態", "Registrable at"]);
+    fn a_fitted_table_leaves_columns_out_and_never_cuts_an_id_or_instant() {
+        let headers = strings(&[
+            "ログインID",
+            "利用者名",
+            "ワンタイムパスワード状態",
+            "Registrable at",
+        ]);
         let row = strings(&[
             "a-very-long-login-id-of-forty-characters",
+            "芳金 太郎",
             "サービス利用中",
             "2026年11月24日 8時10分",
         ]);
         let mut widths = Widths::of_headers(&headers);
         widths.measure(&row);
-        widths.fit(56);
+        widths.drop_first(&[1, 2]);
+        widths.fit(70);
         let mut text = Vec::new();
         let mut table = StreamTable::start(&mut text, &headers, widths).unwrap();
         table.row(&row).unwrap();
+        let left_out = table.left_out();
         table.finish().unwrap();
         let text = String::from_utf8(text).unwrap();
         for line in text.lines() {
-            assert!(line.width() <= 56, "{line:?} is {} wide", line.width());
+            assert!(line.width() <= 70, "{line:?} is {} wide", line.width());
         }
-        assert!(text.contains('…'), "{text}");
-        assert!(text.contains("8時10分"), "the instant wraps whole: {text}");
+        assert!(!text.contains('…'), "{text}");
+        assert!(
+            text.contains("a-very-long-login-id-of-forty-characters"),
+            "{text}"
+        );
+        assert!(
+            text.contains("2026年11月24日 8時10分"),
+            "the instant is whole: {text}"
+        );
+        assert_eq!(left_out, ["利用者名", "ワンタイムパスワード状態"]);
     }
 
     #[test]
-    fn wrapping_prefers_spaces_and_cuts_after_the_last_line() {
-        assert_eq!(
-            wrap("2026-11-24 08:10:00 JST", 12, 2),
-            ["2026-11-24", "08:10:00 JST"]
-        );
-        assert_eq!(wrap("abcdefghij", 4, 2), ["abcd", "efg…"]);
-        assert_eq!(wrap("短い", 10, 1), ["短い"]);
-        assert_eq!(wrap("利用登録可能日時", 6, 9), ["利用登", "録可能", "日時"]);
+    fn an_empty_column_is_as_wide_as_its_header_needs() {
+        let headers = strings(&["ログインID", "シリアル番号", "ロック", "Registrable at"]);
+        let row = strings(&["taro01", "23456789", "", "2026-11-24 08:10:00 JST"]);
+        let mut widths = Widths::of_headers(&headers);
+        widths.measure(&row);
+        widths.fit(58);
+        assert_eq!(widths.columns(), [8, 8, 6, 23]);
     }
 
     fn strings(cells: &[&str]) -> Vec<String> {

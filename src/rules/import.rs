@@ -90,6 +90,11 @@ pub fn columns<'a>(
     let mut map = HashMap::new();
     for (i, name) in header.into_iter().enumerate() {
         let name = name.trim_start_matches('\u{feff}');
+        if i == 0 && kind == Kind::Users && name.trim_start().starts_with('<') {
+            // `<?xml …` or `<KeyContainer …`: a device delivery.
+            return Err(Msg::XmlGivenAsUsers);
+        }
+        let name = column_alias(kind, name).unwrap_or(name);
         if !kind.required().contains(&name) && !kind.optional().contains(&name) {
             return Err(Msg::UnknownColumn {
                 quoted: quote_field(name),
@@ -109,6 +114,21 @@ pub fn columns<'a>(
         });
     }
     Ok(map)
+}
+
+/// The column a header names by the label a table shows for it
+/// (`--lang ja list` prints `ログインID`, `利用者区分`; English `Login ID`),
+/// so a list saved from the screen reads back.
+fn column_alias(kind: Kind, name: &str) -> Option<&'static str> {
+    let column = match typed(name).as_str() {
+        "ログインID" | "Login ID" => "login_id",
+        "利用者名" | "User name" => "name",
+        "利用者区分" | "Role" => "role",
+        "シリアル番号" | "Serial" => "serial",
+        "パスワード生成機有効期限" | "Device expires" => "expires",
+        _ => return None,
+    };
+    (kind.required().contains(&column) || kind.optional().contains(&column)).then_some(column)
 }
 
 /// The longest login ID or serial, in bytes.
@@ -132,29 +152,70 @@ pub fn check_id(what: &str, id: &str) -> Result<(), Msg> {
     Ok(())
 }
 
+/// A login ID: 1 to `MAX_ID_BYTES` letters, digits, `.`, `_`, `-` or `@`
+/// (SPEC §5.5): what a bank's login form takes, and nothing a terminal, a
+/// shell or a spreadsheet reads as something else.
+pub(crate) fn check_login_id(id: &str) -> Result<(), Msg> {
+    check_id("login_id", id)?;
+    if !id
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
+    {
+        return Err(Msg::LoginIdChars {
+            quoted: quote_field(id),
+            max: MAX_ID_BYTES,
+        });
+    }
+    Ok(())
+}
+
+/// The most characters of a user's name.
+pub const MAX_NAME_CHARS: usize = 100;
+
+/// A name: not empty, at most `MAX_NAME_CHARS`, and without characters that
+/// garble a table or disguise a name on screen (controls, bidirectional
+/// marks and overrides, zero-width characters).
+fn check_name(login_id: &str, name: &str) -> Result<(), Msg> {
+    if name.is_empty() {
+        return Err(Msg::NameEmpty {
+            login_id: quote_field(login_id),
+        });
+    }
+    let hidden = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{061c}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
+                | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+    };
+    if name.chars().any(hidden) {
+        return Err(Msg::NameControls {
+            login_id: quote_field(login_id),
+        });
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(Msg::NameTooLong {
+            login_id: quote_field(login_id),
+            max: MAX_NAME_CHARS,
+        });
+    }
+    Ok(())
+}
+
 /// A row of the users file. Login IDs and serials may be typed in
 /// full-width forms; names are kept as written.
 pub fn user(fields: &impl Fields) -> Result<UserIn, Msg> {
     let login_id = typed(fields.get("login_id"));
-    check_id("login_id", &login_id)?;
+    check_login_id(&login_id)?;
     let name = fields.get("name");
-    if name.is_empty() {
-        return Err(Msg::NameEmpty {
-            login_id: quote_field(&login_id),
-        });
-    }
-    if name.chars().any(char::is_control) {
-        // Escape sequences or line breaks would garble every table.
-        return Err(Msg::NameControls {
-            login_id: quote_field(&login_id),
-        });
-    }
-    let role = Role::parse(fields.get("role")).ok_or_else(|| Msg::RoleInvalid {
+    check_name(&login_id, name)?;
+    let role = Role::parse(&typed(fields.get("role"))).ok_or_else(|| Msg::RoleInvalid {
         quoted: quote_field(fields.get("role")),
     })?;
-    let otp_required = match fields.get("otp_required").to_ascii_lowercase().as_str() {
-        "true" => true,
-        "false" => false,
+    let otp_required = match typed(fields.get("otp_required"))
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "true" | "1" | "yes" | "はい" => true,
+        "false" | "0" | "no" | "いいえ" => false,
         _ => {
             return Err(Msg::OtpRequiredInvalid {
                 quoted: quote_field(fields.get("otp_required")),
@@ -195,17 +256,17 @@ pub fn device(fields: &impl Fields) -> Result<NewDevice, Msg> {
         serial: quote_field(&serial),
         problem: Box::new(problem.into()),
     })?;
-    let expires = parse_date(fields.get("expires")).ok_or_else(|| Msg::ExpiresInvalid {
-        quoted: quote_field(fields.get("expires")),
-    })?;
+    // No field but the serial is quoted: see `Msg::ExpiresInvalid`.
+    let bad = |problem: Msg| Msg::DeviceSecret {
+        serial: quote_field(&serial),
+        problem: Box::new(problem),
+    };
+    let expires = crate::lang::parse_date(&typed(fields.get("expires")))
+        .ok_or_else(|| bad(Msg::ExpiresInvalid))?;
     let digits = match fields.get("digits") {
         "" | "6" => 6,
         "8" => 8,
-        other => {
-            return Err(Msg::DigitsInvalid {
-                quoted: quote_field(other),
-            });
-        }
+        _ => return Err(bad(Msg::DigitsNot6Or8)),
     };
     let period = match fields.get("period") {
         "" => 30,
@@ -213,17 +274,13 @@ pub fn device(fields: &impl Fields) -> Result<NewDevice, Msg> {
             .parse::<u32>()
             .ok()
             .filter(|p| (1..=3600).contains(p))
-            .ok_or_else(|| Msg::PeriodInvalid {
-                quoted: quote_field(text),
-            })?,
+            .ok_or_else(|| bad(Msg::PeriodNotSeconds))?,
     };
     let algorithm = match fields.get("algorithm") {
         "" => Algorithm::Sha1,
         text => text
             .parse::<Algorithm>()
-            .map_err(|_| Msg::AlgorithmUnknown {
-                quoted: quote_field(text),
-            })?,
+            .map_err(|_| bad(Msg::AlgorithmNotKnown))?,
     };
     Ok(NewDevice {
         serial,
@@ -285,26 +342,6 @@ pub fn delivered_device(key: &DeliveredKey<'_>) -> Result<NewDevice, Msg> {
         },
         expires: key.expires,
     })
-}
-
-/// A strict `YYYY-MM-DD` date that exists on the calendar.
-pub fn parse_date(text: &str) -> Option<NaiveDate> {
-    let b = text.as_bytes();
-    let shape = b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    if !shape {
-        return None;
-    }
-    let number = |range: std::ops::Range<usize>| {
-        b[range]
-            .iter()
-            .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'))
-    };
-    NaiveDate::from_ymd_opt(number(0..4) as i32, number(5..7), number(8..10))
 }
 
 #[cfg(test)]
@@ -386,9 +423,20 @@ mod tests {
             ("otp_required", "False"),
         ];
         assert!(!user(&Row(&row)).unwrap().user.otp_required);
+        for (text, value) in [
+            ("1", true),
+            ("0", false),
+            ("Yes", true),
+            ("no", false),
+            ("はい", true),
+            ("いいえ", false),
+        ] {
+            let row = [row[0], row[1], row[2], ("otp_required", text)];
+            assert_eq!(user(&Row(&row)).unwrap().user.otp_required, value, "{text}");
+        }
         assert_eq!(
-            reason(taro_with("otp_required", "yes")).unwrap(),
-            "otp_required \"yes\" is not true or false"
+            reason(taro_with("otp_required", "maybe")).unwrap(),
+            "otp_required \"maybe\" is not true or false (also 1/0, yes/no, はい/いいえ)"
         );
     }
 
@@ -405,10 +453,18 @@ mod tests {
             (
                 "name",
                 "a\u{1b}[2J",
-                "name of \"taro01\" contains control characters",
+                "name of \"taro01\" contains control, bidirectional or zero-width characters",
             ),
-            ("role", "admin", "role \"admin\" is not master or general"),
-            ("role", "Master", "role \"Master\" is not master or general"),
+            (
+                "role",
+                "admin",
+                "role \"admin\" is not master or general (マスターユーザ or 一般ユーザ)",
+            ),
+            (
+                "role",
+                "Master",
+                "role \"Master\" is not master or general (マスターユーザ or 一般ユーザ)",
+            ),
             (
                 "serial",
                 "1 2",
@@ -504,23 +560,23 @@ mod tests {
             (
                 "expires",
                 "2026-02-30",
-                "expires \"2026-02-30\" is not a date YYYY-MM-DD",
+                "device \"23456789\": expires is not a date (write 2031-11-30, 2031/11/30 or 2031年11月30日)",
             ),
-            ("digits", "7", "digits \"7\" is not 6 or 8"),
+            ("digits", "7", "device \"23456789\": digits is not 6 or 8"),
             (
                 "period",
                 "0",
-                "period \"0\" is not a number of seconds from 1 to 3600",
+                "device \"23456789\": period is not a number of seconds from 1 to 3600",
             ),
             (
                 "period",
                 "3601",
-                "period \"3601\" is not a number of seconds from 1 to 3600",
+                "device \"23456789\": period is not a number of seconds from 1 to 3600",
             ),
             (
                 "algorithm",
                 "MD5",
-                "unknown algorithm \"MD5\" (expected SHA1, SHA256 or SHA512)",
+                "device \"23456789\": algorithm is not SHA1, SHA256 or SHA512",
             ),
         ] {
             assert_eq!(
@@ -623,24 +679,23 @@ mod tests {
     #[test]
     fn dates_are_strict() {
         assert_eq!(
-            parse_date("2026-12-30"),
+            crate::lang::parse_date("2026-12-30"),
             NaiveDate::from_ymd_opt(2026, 12, 30)
         );
-        assert!(parse_date("2028-02-29").is_some());
+        assert!(crate::lang::parse_date("2028-02-29").is_some());
         for bad in [
             "2026-02-30",
             "2027-02-29",
             "2026-13-01",
             "2026-1-05",
             "26-01-05",
-            "2026/01/05",
             "2026-01-051",
             "2026-01-5",
             "2026-01x05",
             "20a6-01-05",
             "",
         ] {
-            assert!(parse_date(bad).is_none(), "{bad}");
+            assert!(crate::lang::parse_date(bad).is_none(), "{bad}");
         }
     }
 }

@@ -15,17 +15,24 @@ pub struct DeviceView<'a> {
 
 /// A master confirms with the code of their own device: they must be a
 /// master user with a device in service that has not expired.
+/// That `login_id` is a master: all a dry run asks of whoever it is run as
+/// (it needs no credentials, so not a usable device either).
+pub(crate) fn check_master_role(login_id: &str, role: Role) -> Result<(), Refusal> {
+    if role != Role::Master {
+        return Err(Refusal::NotMaster {
+            login_id: login_id.into(),
+        });
+    }
+    Ok(())
+}
+
 pub fn check_master(
     login_id: &str,
     role: Role,
     device: Option<DeviceView<'_>>,
     today: NaiveDate,
 ) -> Result<(), Refusal> {
-    if role != Role::Master {
-        return Err(Refusal::NotMaster {
-            login_id: login_id.into(),
-        });
-    }
+    check_master_role(login_id, role)?;
     let Some(device) = device else {
         return Err(Refusal::MasterWithoutDevice {
             login_id: login_id.into(),

@@ -79,10 +79,15 @@ impl Role {
         }
     }
 
+    /// A role as a file writes it: `master`/`general`, or as the Japanese
+    /// list shows it (`マスターユーザ`, `一般ユーザ`, also with the long
+    /// vowel mark `ー` and in short `マスター`, `一般`).
     pub fn parse(text: &str) -> Option<Role> {
         match text {
-            "master" => Some(Role::Master),
-            "general" => Some(Role::General),
+            "master" | "マスターユーザ" | "マスターユーザー" | "マスター" => {
+                Some(Role::Master)
+            }
+            "general" | "一般ユーザ" | "一般ユーザー" | "一般" => Some(Role::General),
             _ => None,
         }
     }
@@ -114,6 +119,8 @@ mod tests {
             assert_eq!(Role::parse(text), Some(role));
         }
         assert_eq!(Role::parse("Master"), None);
+        assert_eq!(Role::parse("マスターユーザ"), Some(Role::Master));
+        assert_eq!(Role::parse("一般ユーザ"), Some(Role::General));
         assert_eq!(Role::parse(""), None);
     }
 

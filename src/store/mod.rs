@@ -382,7 +382,22 @@ impl Store {
         if self.version < 2 {
             return self.bind_schema1(key_path, access.writes() && !clock_fixed);
         }
-        let file = KeyFile::load(key_path)?;
+        let file = KeyFile::load(key_path).map_err(|e| match (e, marks.fingerprint()) {
+            // Say which key is missing, so the right backup is found.
+            (
+                Error::KeyFile {
+                    path,
+                    reason: Msg::NoKeyFile,
+                },
+                Some(expected),
+            ) => Error::KeyFile {
+                path,
+                reason: Msg::NoKeyFileFor {
+                    expected: expected.chars().take(40).collect(),
+                },
+            },
+            (e, _) => e,
+        })?;
         let inspect = access.inspects();
         match marks.fingerprint() {
             // `check` reports the missing mark with the others.

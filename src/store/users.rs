@@ -103,7 +103,7 @@ pub struct ExpiringRow {
 /// An expiry date as stored, `YYYY-MM-DD`; anything else is a damaged
 /// registry.
 pub(super) fn checked_date(text: &str, column: usize) -> rusqlite::Result<NaiveDate> {
-    if let Some(date) = crate::rules::import::parse_date(text) {
+    if let Some(date) = crate::lang::parse_ymd(text) {
         return Ok(date);
     }
     Err(rusqlite::Error::FromSqlConversionFailure(
