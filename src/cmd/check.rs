@@ -46,6 +46,7 @@ pub fn run(ctx: &Context, store: &mut Store, args: &CheckArgs, out: &mut dyn Wri
     } else {
         check::Structure::Full
     };
+    store.map_for_reading()?;
     let report = store.read(|tx| check::run_with(tx, expect_head.as_deref(), structure))?;
     let head = report.audit_head.map(hex::encode).unwrap_or_default();
     let registry_id = store.registry_id().map(hex::encode).unwrap_or_default();

@@ -101,6 +101,21 @@ fn shortened(default: Duration, asked: Option<Duration>) -> Duration {
     asked.map_or(default, |asked| asked.min(default))
 }
 
+/// How much of the file `map_for_reading` maps: all of it, up to SQLite's
+/// own limit (SQLITE_MAX_MMAP_SIZE, just under 2 GiB in the bundled build).
+///
+/// The pages a mapped command touches count in its peak RSS, although they
+/// are the kernel's page cache (clean, shared, dropped under pressure), not
+/// memory of its own: a command that touches the whole file shows about
+/// the file's size. So only `check` (which reads every page anyway; 0.84x
+/// the time at 200k users) and `expiring` (whose window touches most pages:
+/// 0.56x the time, peak RSS 9.5 MB -> 73 MB for a 79 MB file at 200k
+/// users) map the file; their RSS has no goal. `list` (peak RSS goal
+/// < 50 MB at a million users) and the dry run (constant memory) keep
+/// SQLite's 2 MiB page cache: a map capped to stay in such a goal gives
+/// back only the mapped share of the gain (32 MiB of 79 MB: 0.85x).
+const MMAP_SIZE: u64 = 0x7fff_0000;
+
 /// A temporary registry older than this is the leftover of an interrupted
 /// `init`, not one being built right now.
 const LEFTOVER_AGE: Duration = Duration::from_secs(15 * 60);
@@ -633,6 +648,17 @@ impl Store {
     /// pages all over the B-trees).
     pub fn prepare_for_bulk_writes(&self) -> Result<()> {
         self.conn.execute_batch("PRAGMA cache_size = -65536;")?;
+        Ok(())
+    }
+
+    /// Reads the file through a memory map instead of 4 KiB `pread`s into
+    /// SQLite's 2 MiB page cache, for the read-only commands that pay for it
+    /// (see `MMAP_SIZE`). A writer's connection is left as it is.
+    pub fn map_for_reading(&self) -> Result<()> {
+        if !self.access.writes() {
+            self.conn
+                .execute_batch(&format!("PRAGMA mmap_size = {MMAP_SIZE};"))?;
+        }
         Ok(())
     }
 
