@@ -383,7 +383,7 @@ _tokenctl() {
             return 0
             ;;
         tokenctl__subcmd__check)
-            opts="-h --backup --expect-head --db --key-file --format --lang --excel --wide --help"
+            opts="-h --backup --quick --expect-head --db --key-file --format --lang --excel --wide --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -334,6 +334,7 @@ csv\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -l lang -d 'Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL, LC_MESSAGES or LANG]' -r -f -a "en\t''
 ja\t''"
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -l backup -d 'The registry is a backup: its witness may be ahead of it (not diverged)'
+complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -l quick -d 'SQLite\'s quick_check, not integrity_check: indexes are not compared with their tables; tokenctl\'s own checks all run'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -l excel -d 'With --format csv: CSV for Excel, UTF-8 with a byte-order mark and CRLF line ends (an error with any other format)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -l wide -d 'Draw tables at full width on a terminal too, instead of fitting them to its width (piped output is never cut)'
 complete -c tokenctl -n "__fish_tokenctl_using_subcommand check" -s h -l help -d 'Print help'

@@ -222,7 +222,7 @@ pub enum Command {
     Unlock(UnlockArgs),
     /// Verify the registry: SQLite's checks, invariants, every row and mark, secrets, audit chain, witness
     #[command(
-        after_help = "Examples:\n  tokenctl check\n  tokenctl check --expect-head HEX   # the head an earlier check printed\n  tokenctl check --format json"
+        after_help = "Examples:\n  tokenctl check\n  tokenctl check --expect-head HEX   # the head an earlier check printed\n  tokenctl check --quick   # nightly: quick_check, every check of tokenctl's own\n  tokenctl check --format json"
     )]
     Check(CheckArgs),
     /// Copy the registry (consistent while others write), verified; the key is not in it
@@ -620,6 +620,9 @@ pub struct CheckArgs {
     /// The registry is a backup: its witness may be ahead of it (not diverged)
     #[arg(long)]
     pub backup: bool,
+    /// SQLite's quick_check, not integrity_check: indexes are not compared with their tables; tokenctl's own checks all run
+    #[arg(long)]
+    pub quick: bool,
 }
 
 #[derive(Debug, Args)]

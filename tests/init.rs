@@ -479,3 +479,37 @@ fn init_reports_the_registry_and_its_key_in_json_and_csv() {
         ))
         .run();
 }
+
+/// The header is read through SQLite's own handle of the file, before any
+/// statement runs: another application's database in WAL mode gets no
+/// `-wal` or `-shm` beside it, from a reader or a writer.
+#[test]
+fn another_applications_wal_database_gets_nothing_beside_it() {
+    let r = Registry::empty();
+    {
+        let conn = rusqlite::Connection::open(&r.path).unwrap();
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; CREATE TABLE notes (body TEXT); \
+             INSERT INTO notes VALUES ('keep me');",
+        )
+        .unwrap();
+    }
+    let before = std::fs::read(&r.path).unwrap();
+    for args in [&["list"][..], &["check"], &["import", "users", "-"]] {
+        Test::on(&r)
+            .args(args.iter().copied())
+            .stdin("login_id,name,role,otp_required\n")
+            .stderr(format!(
+                "error: {}: not a tokenctl registry; it was left untouched\n",
+                r.path.display()
+            ))
+            .status(8)
+            .run();
+    }
+    assert_eq!(std::fs::read(&r.path).unwrap(), before);
+    for suffix in ["-wal", "-shm"] {
+        let mut beside = r.path.clone().into_os_string();
+        beside.push(suffix);
+        assert!(!std::path::Path::new(&beside).exists(), "{suffix}");
+    }
+}

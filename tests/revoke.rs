@@ -933,3 +933,77 @@ fn the_window_dry_run_names_users_whose_device_already_expired() {
         Not revoked, their device has expired: late01. The organisation cannot revoke an expired device: contact the bank, then record its revocation with --bank-reference.
         ");
 }
+
+/// The window's dry run in JSON writes its expired users as it reads them
+/// (never holding them all): in the expiring report's order, a named one
+/// once, and nothing of them in CSV.
+#[test]
+fn the_window_dry_run_streams_its_expired_users_in_order() {
+    let r = Registry::demo();
+    r.run(&["import", "devices", "-"])
+        .stdin(
+            "serial,secret,expires\n\
+             old1,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,2026-11-19\n\
+             old2,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJR,2026-11-18\n",
+        )
+        .succeeds();
+    r.run(&["import", "users", "-"])
+        .stdin(
+            "login_id,name,role,otp_required,serial\n\
+             late02,Late,general,true,old1\n\
+             late01,Late,general,true,old1\n\
+             early01,Early,general,true,old2\n",
+        )
+        .succeeds();
+    let args = [
+        "revoke",
+        "--as",
+        "taro01",
+        "--expiring-within",
+        "60d",
+        "late02",
+        "hamako01",
+        "--dry-run",
+        "--format",
+    ];
+    Test::on(&r)
+        .args(args)
+        .arg("json")
+        .at(FRIDAY_NIGHT)
+        .stdout(
+            r#"{
+  "dry_run": true,
+  "revoked": [
+    {
+      "login_id": "hamako01",
+      "serial": "45678909",
+      "revoked_at": "2026-11-20T21:00:00+09:00",
+      "registrable_at": "2026-11-24T08:10:00+09:00"
+    },
+    {
+      "login_id": "taro01",
+      "serial": "23456789",
+      "revoked_at": "2026-11-20T21:00:00+09:00",
+      "registrable_at": "2026-11-24T08:10:00+09:00"
+    }
+  ],
+  "skipped_expired": [
+    "early01",
+    "late01",
+    "late02"
+  ]
+}
+"#,
+        )
+        .run();
+    Test::on(&r)
+        .args(args)
+        .arg("csv")
+        .at(FRIDAY_NIGHT)
+        .stdout(
+            "dry_run,login_id,serial,revoked_at,registrable_at\n\
+             true,hamako01,45678909,2026-11-20T21:00:00+09:00,2026-11-24T08:10:00+09:00\n\
+             true,taro01,23456789,2026-11-20T21:00:00+09:00,2026-11-24T08:10:00+09:00\n",
+        )
+        .run();
+}

@@ -930,3 +930,28 @@ fn a_device_lockout_cleared_or_put_back_outside_tokenctl_is_refused() {
         &["rollback: devices row 4 (56789012) was put back to an earlier version of itself"],
     );
 }
+
+/// `check --quick` runs SQLite's `quick_check` instead of
+/// `integrity_check`, and every check of tokenctl's own: its report is the
+/// full check's, on an intact registry and on one changed outside tokenctl.
+#[test]
+fn check_quick_reports_what_the_full_check_reports() {
+    let r = Registry::demo();
+    let full = r.run(&["check", "--format", "json"]).succeeds().stdout;
+    Test::on(&r)
+        .args(["check", "--quick", "--format", "json"])
+        .stdout(full)
+        .run();
+    r.sqlite3("UPDATE users SET role = 'master' WHERE login_id = 'hamako01'");
+    let before = r.snapshot();
+    let full = r.run(&["check"]).output().stdout;
+    Test::on(&r)
+        .args(["check", "--quick"])
+        .stdout(full)
+        .stderr(
+            "check: row: users row 2 (hamako01) was changed or inserted outside tokenctl: its MAC does not verify\n",
+        )
+        .status(9)
+        .run();
+    assert_eq!(r.snapshot(), before, "check --quick never writes");
+}

@@ -41,7 +41,13 @@ pub fn run(ctx: &Context, store: &mut Store, args: &CheckArgs, out: &mut dyn Wri
                 .ok_or_else(|| Error::usage(Msg::ExpectHeadInvalid))
         })
         .transpose()?;
-    let report = store.read(|tx| check::run(tx, expect_head.as_deref()))?;
+    let structure = if args.quick {
+        check::Structure::Quick
+    } else {
+        check::Structure::Full
+    };
+    store.map_for_reading()?;
+    let report = store.read(|tx| check::run_with(tx, expect_head.as_deref(), structure))?;
     let head = report.audit_head.map(hex::encode).unwrap_or_default();
     let registry_id = store.registry_id().map(hex::encode).unwrap_or_default();
     let ok = report.findings.is_empty();

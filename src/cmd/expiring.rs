@@ -63,6 +63,7 @@ pub fn run(
     if args.summary {
         return summary(ctx, store, out).map(|()| 0);
     }
+    store.map_for_reading()?;
     let days = args.within;
     let today = japan_date(ctx.clock.now());
     let mut report = Report::new(ctx.out, out);

@@ -78,7 +78,7 @@ struct RevokeJson<'a> {
     dry_run: bool,
     revoked: Vec<RevokedJson<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    skipped_expired: Option<&'a [String]>,
+    skipped_expired: Option<&'a ExpiredJson<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     bank_reference: Option<&'a str>,
 }
@@ -89,6 +89,53 @@ struct RevokedJson<'a> {
     serial: &'a str,
     revoked_at: &'a str,
     registrable_at: &'a str,
+}
+
+/// The login IDs a plain dry run names as expired (only the bank can
+/// revoke them).
+#[derive(Clone, Copy)]
+enum Skipped<'a> {
+    /// Held: named targets, or a window's shown in a table (one line).
+    Listed(&'a [String]),
+    /// A window's in JSON or CSV: read again as they are written, in the
+    /// snapshot the targets were read in, so that a million expired users
+    /// are never all held (CSV does not show them). Never shown as a table.
+    Read { tx: &'a Tx<'a>, today: NaiveDate },
+}
+
+/// `"skipped_expired"`: written as they are read. A failure to read is kept
+/// in `failed` (the JSON writer only carries its message).
+struct ExpiredJson<'a> {
+    skipped: Skipped<'a>,
+    failed: std::cell::RefCell<Option<Error>>,
+}
+
+impl Serialize for ExpiredJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::{Error as _, SerializeSeq};
+        use std::ops::ControlFlow;
+        let (tx, today) = match self.skipped {
+            Skipped::Listed(ids) => return ids.serialize(s),
+            Skipped::Read { tx, today } => (tx, today),
+        };
+        let mut seq = s.serialize_seq(None)?;
+        let mut written = Ok(());
+        let read = users::for_each_expired_in_service(tx, today, |login_id| {
+            written = seq.serialize_element(&login_id);
+            if written.is_ok() {
+                ControlFlow::Continue(())
+            } else {
+                ControlFlow::Break(())
+            }
+        });
+        written?;
+        if let Err(e) = read {
+            let message = e.to_string();
+            *self.failed.borrow_mut() = Some(e);
+            return Err(S::Error::custom(message));
+        }
+        seq.end()
+    }
 }
 
 /// A target that passed every check.
@@ -109,7 +156,7 @@ enum Kind {
 /// What a revocation will do, shown before it is confirmed and by the dry run.
 struct Preview<'a> {
     targets: &'a [Target],
-    skipped_expired: &'a [String],
+    skipped_expired: Skipped<'a>,
     revoked_at: DateTime<Utc>,
     registrable: DateTime<Utc>,
     dry_run: bool,
@@ -177,42 +224,29 @@ pub fn run(
             }
         }
     }
-    // One read snapshot for the window's query and every lookup. Users found
-    // by the window are read whole by the query that finds them.
-    let looked = store.read(|tx| {
-        let mut prefetched = HashMap::new();
-        let mut skipped = Vec::new();
-        if let Some(days) = window {
-            // Devices already expired are named, never offered: only the
-            // bank can revoke them. Their login IDs are all that is read.
-            skipped.extend(users::expired_in_service(tx, today)?);
-            for user in users::expiring_users(tx, today, window_end(today, days))? {
-                names.push(user.login_id.clone());
-                prefetched.insert(user.login_id.clone(), user);
-            }
-        }
-        dedup(&mut names);
-        if req.dry_run && kind == Kind::Plain {
-            // The dry run names expired devices instead of failing on them.
-            // (The window's users expire today or later.)
-            let mut kept = Vec::with_capacity(names.len());
-            for name in std::mem::take(&mut names) {
-                let expired = !prefetched.contains_key(&name)
-                    && find_user(tx, &name)?
-                        .and_then(|u| u.device)
-                        .is_some_and(|d| is_expired(d.expires, today));
-                if expired {
-                    skipped.push(name);
-                } else {
-                    kept.push(name);
-                }
-            }
-            names = kept;
-        }
-        dedup(&mut skipped);
-        let targets = resolve_targets(tx, &names, prefetched, today, kind)?;
-        Ok((targets, skipped))
-    });
+    // A window's dry run in JSON or CSV does not hold its expired users:
+    // it is written inside the snapshot it reads, naming them as it reads.
+    let stream_expired =
+        req.dry_run && kind == Kind::Plain && window.is_some() && ctx.out.format != Format::Table;
+    if stream_expired {
+        let streamed = store.read(|tx| {
+            let (targets, _) = select(tx, req, kind, names, today, true)?;
+            let at = ctx.clock.now();
+            let preview = Preview {
+                targets: &targets,
+                skipped_expired: Skipped::Read { tx, today },
+                revoked_at: at,
+                registrable: registrable_at(at),
+                dry_run: true,
+                confirming: false,
+                bank_reference: None,
+                master: &master.login_id,
+            };
+            render(&ctx.out, out, &preview)
+        });
+        return located(streamed, req, &lines);
+    }
+    let looked = store.read(|tx| select(tx, req, kind, names, today, false));
     let (targets, skipped_expired) = located(
         audit_refused_targets(ctx, store, req, kind, looked),
         req,
@@ -232,7 +266,7 @@ pub fn run(
             out,
             &Preview {
                 targets: &[],
-                skipped_expired: &skipped_expired,
+                skipped_expired: Skipped::Listed(&skipped_expired),
                 revoked_at: now,
                 registrable: registrable_at(now),
                 dry_run: req.dry_run,
@@ -250,7 +284,7 @@ pub fn run(
             out,
             &Preview {
                 targets: &targets,
-                skipped_expired: &skipped_expired,
+                skipped_expired: Skipped::Listed(&skipped_expired),
                 revoked_at: at,
                 registrable: registrable_at(at),
                 dry_run: true,
@@ -304,7 +338,7 @@ pub fn run(
             &mut preview,
             &Preview {
                 targets: &targets,
-                skipped_expired: &skipped_expired,
+                skipped_expired: Skipped::Listed(&skipped_expired),
                 revoked_at: at,
                 registrable: registrable_at(at),
                 dry_run: true,
@@ -383,7 +417,7 @@ pub fn run(
         out,
         &Preview {
             targets: &revoked,
-            skipped_expired: &[],
+            skipped_expired: Skipped::Listed(&[]),
             revoked_at,
             registrable,
             dry_run: false,
@@ -392,6 +426,59 @@ pub fn run(
             master: &master.login_id,
         },
     )
+}
+
+/// The targets, read in one snapshot with the window's query (users found
+/// by the window are read whole by the query that finds them), and the
+/// expired users a dry run names instead of failing on them. With
+/// `expired_read_later` the window's expired users are left to be read as
+/// they are written (`Skipped::Read`).
+fn select(
+    tx: &Tx<'_>,
+    req: &RevokeRequest,
+    kind: Kind,
+    mut names: Vec<String>,
+    today: NaiveDate,
+    expired_read_later: bool,
+) -> Result<(Vec<Target>, Vec<String>)> {
+    let mut prefetched = HashMap::new();
+    let mut skipped = Vec::new();
+    if let Some(days) = req.expiring_within {
+        // Devices already expired are named, never offered: only the
+        // bank can revoke them. Their login IDs are all that is read.
+        if !expired_read_later {
+            skipped.extend(users::expired_in_service(tx, today)?);
+        }
+        for user in users::expiring_users(tx, today, window_end(today, days))? {
+            names.push(user.login_id.clone());
+            prefetched.insert(user.login_id.clone(), user);
+        }
+    }
+    dedup(&mut names);
+    if req.dry_run && kind == Kind::Plain {
+        // The dry run names expired devices instead of failing on them.
+        // (The window's users expire today or later.)
+        let mut kept = Vec::with_capacity(names.len());
+        for name in std::mem::take(&mut names) {
+            let expired = !prefetched.contains_key(&name)
+                && find_user(tx, &name)?
+                    .and_then(|u| u.device)
+                    .is_some_and(|d| is_expired(d.expires, today));
+            // A named user whose device expired is one of the window's
+            // expired users, when there is a window.
+            if expired {
+                if !expired_read_later {
+                    skipped.push(name);
+                }
+            } else {
+                kept.push(name);
+            }
+        }
+        names = kept;
+    }
+    dedup(&mut skipped);
+    let targets = resolve_targets(tx, &names, prefetched, today, kind)?;
+    Ok((targets, skipped))
 }
 
 /// Records the targets' devices, revoked by the bank, as lost, once every
@@ -732,25 +819,34 @@ fn render(o: &Output, out: &mut dyn Write, p: &Preview<'_>) -> Result<()> {
     // One instant for every target: formatted once, not once per row.
     let (revoked_at_text, registrable_text) = (rfc3339(p.revoked_at), rfc3339(p.registrable));
     match o.format {
-        Format::Json => write_json(
-            out,
-            &RevokeJson {
-                dry_run: p.dry_run,
-                revoked: p
-                    .targets
-                    .iter()
-                    .map(|t| RevokedJson {
-                        login_id: &t.user.login_id,
-                        serial: &t.serial,
-                        revoked_at: &revoked_at_text,
-                        registrable_at: &registrable_text,
-                    })
-                    .collect(),
-                skipped_expired: (p.dry_run && p.bank_reference.is_none())
-                    .then_some(p.skipped_expired),
-                bank_reference: p.bank_reference,
-            },
-        ),
+        Format::Json => {
+            let skipped = ExpiredJson {
+                skipped: p.skipped_expired,
+                failed: Default::default(),
+            };
+            let written = write_json(
+                out,
+                &RevokeJson {
+                    dry_run: p.dry_run,
+                    revoked: p
+                        .targets
+                        .iter()
+                        .map(|t| RevokedJson {
+                            login_id: &t.user.login_id,
+                            serial: &t.serial,
+                            revoked_at: &revoked_at_text,
+                            registrable_at: &registrable_text,
+                        })
+                        .collect(),
+                    skipped_expired: (p.dry_run && p.bank_reference.is_none()).then_some(&skipped),
+                    bank_reference: p.bank_reference,
+                },
+            );
+            match skipped.failed.into_inner() {
+                Some(e) => Err(e),
+                None => written,
+            }
+        }
         Format::Csv => {
             let mut csv = csv_writer(o, out);
             csv.write_record([
@@ -830,9 +926,11 @@ fn render_table(o: &Output, out: &mut dyn Write, p: &Preview<'_>) -> Result<()> 
         }
         crate::output::write_prose(o, out, &registration_rule(o))?;
     }
-    if !p.skipped_expired.is_empty() {
+    if let Skipped::Listed(ids) = p.skipped_expired
+        && !ids.is_empty()
+    {
         let line = Msg::SkippedExpired {
-            login_ids: p.skipped_expired.to_vec(),
+            login_ids: ids.to_vec(),
         };
         crate::output::write_prose(o, out, &o.t(line))?;
     }

@@ -144,10 +144,31 @@ const INVARIANTS_V4: &[(&str, Breach)] = &[
     ),
 ];
 
+/// How deeply SQLite checks its own structure; tokenctl's own checks are
+/// the same either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Structure {
+    /// `PRAGMA integrity_check`: also that every index matches its table
+    /// (and UNIQUE constraints), which grows faster than the registry.
+    Full,
+    /// `PRAGMA quick_check` (`check --quick`): pages, B-tree order, NOT NULL
+    /// and CHECK constraints, without the index-against-table comparison.
+    Quick,
+}
+
 /// Runs every check on one snapshot. `expect_head`, when given, must be a
 /// MAC the audit chain passed through. `found_at_open` are the problems the
 /// open found in the marks or against the witness.
 pub fn run(tx: &Tx<'_>, expect_head: Option<&[u8]>) -> Result<CheckReport> {
+    run_with(tx, expect_head, Structure::Full)
+}
+
+/// `run`, with SQLite's structure checked as deeply as `structure` says.
+pub fn run_with(
+    tx: &Tx<'_>,
+    expect_head: Option<&[u8]>,
+    structure: Structure,
+) -> Result<CheckReport> {
     let mut findings: Vec<Finding> = tx
         .store
         .open_findings()
@@ -157,7 +178,7 @@ pub fn run(tx: &Tx<'_>, expect_head: Option<&[u8]>) -> Result<CheckReport> {
             message: f.message.clone(),
         })
         .collect();
-    sqlite_checks(tx, &mut findings);
+    sqlite_checks(tx, structure, &mut findings);
     unknown_tables(tx, &mut findings);
     if tx.version() >= super::AUTHENTICATED_SCHEMA {
         marks(tx, &mut findings)?;
@@ -203,10 +224,14 @@ fn query_failed(e: &rusqlite::Error) -> Msg {
 }
 
 /// SQLite's own structure, its foreign keys, and the registry's invariants.
-fn sqlite_checks(tx: &Tx<'_>, findings: &mut Vec<Finding>) {
+fn sqlite_checks(tx: &Tx<'_>, structure: Structure, findings: &mut Vec<Finding>) {
     let mut push = |kind: &'static str, message: Msg| findings.push(Finding { kind, message });
     // A damaged page or index shows here.
-    match tx.conn.prepare("PRAGMA integrity_check").and_then(|mut s| {
+    let pragma = match structure {
+        Structure::Full => "PRAGMA integrity_check",
+        Structure::Quick => "PRAGMA quick_check",
+    };
+    match tx.conn.prepare(pragma).and_then(|mut s| {
         s.query_map([], |r| r.get::<_, String>(0))?
             .collect::<rusqlite::Result<Vec<_>>>()
     }) {

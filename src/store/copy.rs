@@ -86,8 +86,8 @@ pub fn recorded_id(path: &Path) -> Result<Option<Option<crate::key::RegistryId>>
     if std::fs::symlink_metadata(path).is_err() {
         return Ok(None);
     }
-    super::sniff(path)?;
-    let look = super::first_look(path)?;
+    let (conn, _) = super::open_sniffed(path)?;
+    let look = super::first_look(conn, path)?;
     Ok(Some(look.marks.registry_id()?))
 }
 

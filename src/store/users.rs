@@ -377,14 +377,32 @@ pub fn for_each_waiting(
 /// Login IDs of the users whose device in service expired before `today`,
 /// in the order of the expiring report: the ones only the bank can help.
 pub fn expired_in_service(conn: &Tx<'_>, today: NaiveDate) -> Result<Vec<String>> {
+    let mut ids = Vec::new();
+    for_each_expired_in_service(conn, today, |id| {
+        ids.push(id);
+        std::ops::ControlFlow::Continue(())
+    })?;
+    Ok(ids)
+}
+
+/// `expired_in_service`, one login ID at a time, without holding them:
+/// `each` may stop the reading early by returning `Break`.
+pub fn for_each_expired_in_service(
+    conn: &Tx<'_>,
+    today: NaiveDate,
+    mut each: impl FnMut(String) -> std::ops::ControlFlow<()>,
+) -> Result<()> {
     let mut stmt = conn.conn.prepare_cached(
         "SELECT u.login_id FROM devices d JOIN users u ON u.device_id = d.id \
          WHERE d.expires < ?1 ORDER BY d.expires, d.serial, u.login_id",
     )?;
-    let rows = stmt
-        .query_map([today.to_string()], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<String>>>()?;
-    Ok(rows)
+    let mut rows = stmt.query([today.to_string()])?;
+    while let Some(row) = rows.next()? {
+        if each(row.get(0)?).is_break() {
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// Streams what `expiring` returns. The order keeps each device's holders
