@@ -27,7 +27,7 @@ use crate::lang::{self, Lang};
 
 /// The algorithm URI of a TOTP key in a PSKC container (RFC 6030), named in
 /// the refusal of any other; the PSKC reader checks against the same text.
-pub const TOTP_URI: &str = "urn:ietf:params:xml:ns:keyprov:pskc:totp";
+pub(crate) const TOTP_URI: &str = "urn:ietf:params:xml:ns:keyprov:pskc:totp";
 use crate::input::Quoted;
 
 /// The text of one language's side of an entry: a string literal is a
@@ -57,7 +57,7 @@ macro_rules! catalogue {
         impl Msg {
             /// The message in English.
             #[allow(unused_variables, clippy::useless_format)]
-            pub fn en(&self) -> String {
+            pub(crate) fn en(&self) -> String {
                 match self {
                     $( Msg::$name $({ $($field),* })? => text!($en), )*
                 }
@@ -65,17 +65,19 @@ macro_rules! catalogue {
 
             /// The message in Japanese.
             #[allow(unused_variables, clippy::useless_format)]
-            pub fn ja(&self) -> String {
+            pub(crate) fn ja(&self) -> String {
                 match self {
                     $( Msg::$name $({ $($field),* })? => text!($ja), )*
                 }
             }
 
             /// Every entry's name, in the catalogue's order.
-            pub const KEYS: &'static [&'static str] = &[$(stringify!($name)),*];
+            #[cfg(test)]
+            pub(crate) const KEYS: &'static [&'static str] = &[$(stringify!($name)),*];
 
             /// The entry's name.
-            pub fn key(&self) -> &'static str {
+            #[cfg(test)]
+            pub(crate) fn key(&self) -> &'static str {
                 match self {
                     $( Msg::$name { .. } => stringify!($name), )*
                 }
@@ -83,7 +85,8 @@ macro_rules! catalogue {
 
             /// One message of every entry, with sample values: what the
             /// completeness tests read.
-            pub fn samples() -> Vec<Msg> {
+            #[cfg(test)]
+            pub(crate) fn samples() -> Vec<Msg> {
                 vec![$( Msg::$name $({ $($field: Sample::sample()),* })?, )*]
             }
         }
@@ -93,7 +96,8 @@ macro_rules! catalogue {
 impl Msg {
     /// Why a verification failed, without the count of tries left that
     /// follows it (`Tried`); any other message as it is.
-    pub fn without_tries(&self) -> &Msg {
+    #[cfg(test)]
+    pub(crate) fn without_tries(&self) -> &Msg {
         match self {
             Msg::Tried { reason, .. } => reason,
             other => other,
@@ -101,7 +105,7 @@ impl Msg {
     }
 
     /// The message in `lang`.
-    pub fn text(&self, lang: Lang) -> String {
+    pub(crate) fn text(&self, lang: Lang) -> String {
         match lang {
             Lang::En => self.en(),
             Lang::Ja => self.ja(),
@@ -112,27 +116,33 @@ impl Msg {
 /// A value for every type an entry's field may have, for `Msg::samples`.
 /// Text samples are `〇`, which no check for English words can mistake for
 /// a word.
-pub trait Sample {
+#[cfg(test)]
+pub(crate) trait Sample {
     fn sample() -> Self;
 }
 
+#[cfg(test)]
 impl Sample for String {
     fn sample() -> Self {
         "〇".to_string()
     }
 }
 
+#[cfg(test)]
 impl Sample for Option<String> {
     fn sample() -> Self {
         Some(String::sample())
     }
 }
 
+#[cfg(test)]
 macro_rules! sample_numbers {
     ($($t:ty),*) => { $( impl Sample for $t { fn sample() -> Self { 2 } } )* };
 }
+#[cfg(test)]
 sample_numbers!(u8, u32, u64, usize, i64);
 
+#[cfg(test)]
 impl Sample for Option<u64> {
     fn sample() -> Self {
         Some(3)
@@ -141,42 +151,49 @@ impl Sample for Option<u64> {
 
 /// A field spanning lines: the one form of `Quoted` whose two languages
 /// differ, so a Japanese entry showing the English note is caught.
+#[cfg(test)]
 impl Sample for Quoted {
     fn sample() -> Self {
         Quoted::Spanning { lines: 2 }
     }
 }
 
+#[cfg(test)]
 impl Sample for Box<Msg> {
     fn sample() -> Self {
         Box::new(Msg::Cancelled)
     }
 }
 
+#[cfg(test)]
 impl Sample for Vec<String> {
     fn sample() -> Self {
         vec![String::sample(), String::sample()]
     }
 }
 
+#[cfg(test)]
 impl Sample for DateTime<Utc> {
     fn sample() -> Self {
         DateTime::from_timestamp(1_795_650_600, 0).expect("a valid instant")
     }
 }
 
+#[cfg(test)]
 impl Sample for NaiveDate {
     fn sample() -> Self {
         NaiveDate::from_ymd_opt(2026, 12, 30).expect("a valid date")
     }
 }
 
+#[cfg(test)]
 impl Sample for TimeDelta {
     fn sample() -> Self {
         TimeDelta::minutes(90)
     }
 }
 
+#[cfg(test)]
 impl Sample for OsError {
     fn sample() -> Self {
         OsError::from(&std::io::Error::from(std::io::ErrorKind::NotFound))
@@ -202,7 +219,7 @@ impl From<&std::io::Error> for OsError {
 }
 
 impl OsError {
-    pub fn text(&self, lang: Lang) -> String {
+    pub(crate) fn text(&self, lang: Lang) -> String {
         use std::io::ErrorKind::*;
         let ja = match self.kind {
             NotFound => "ファイルがありません",
@@ -224,7 +241,7 @@ impl OsError {
 
 /// A time to wait, rounded up to the minute: "2 days 3 hours 5 minutes" or
 /// "2日3時間5分"; seconds when under a minute.
-pub fn duration(lang: Lang, d: TimeDelta) -> String {
+pub(crate) fn duration(lang: Lang, d: TimeDelta) -> String {
     let total = d.num_seconds().max(1);
     let (en, ja) = match lang {
         Lang::En => (true, false),
@@ -254,7 +271,7 @@ pub fn duration(lang: Lang, d: TimeDelta) -> String {
 }
 
 /// `1 device`, `2 devices`: an English count with its noun.
-pub fn count_en(n: impl Into<u64>, one: &str, many: &str) -> String {
+pub(crate) fn count_en(n: impl Into<u64>, one: &str, many: &str) -> String {
     let n = n.into();
     if n == 1 {
         format!("1 {one}")
@@ -264,7 +281,7 @@ pub fn count_en(n: impl Into<u64>, one: &str, many: &str) -> String {
 }
 
 /// A list of names as a sentence shows it: `a, b` or `a、b`.
-pub fn list(lang: Lang, names: &[String]) -> String {
+pub(crate) fn list(lang: Lang, names: &[String]) -> String {
     names.join(lang.pick(", ", "、"))
 }
 
@@ -536,9 +553,6 @@ catalogue! {
     LostStillHeld { serial: String, login_id: String }
         => en: "device {serial} cannot be recorded as lost while {login_id} still holds it: revoke every holder of a lost device together",
            ja: "{login_id} が利用中のため、パスワード生成機 {serial} を紛失として記録できません。紛失した生成機の利用者をまとめて失効してください";
-    LostNeedsBankReference
-        => en: "--lost records a revocation the bank carried out: give its --bank-reference",
-           ja: "--lost は銀行が行った失効を記録します。--bank-reference を指定してください";
     NeverUsed { serial: String }
         => en: "device {serial} is not out of use: it has never been registered and has not expired",
            ja: "パスワード生成機 {serial} は未使用で、有効期限も切れていません";
@@ -1108,9 +1122,6 @@ catalogue! {
     PeriodInvalid { quoted: Quoted }
         => en: { format!("period {} is not a number of seconds from 1 to 3600", quoted.en()) },
            ja: { format!("period {} は 1 から 3600 までの秒数にしてください", quoted.ja()) };
-    AlgorithmUnknown { quoted: Quoted }
-        => en: { format!("unknown algorithm {} (expected SHA1, SHA256 or SHA512)", quoted.en()) },
-           ja: { format!("不明なアルゴリズム {} です（SHA1、SHA256、SHA512 のいずれか）", quoted.ja()) };
 
     // ---- list, expiring ----
     NoUsersMatch => en: "No users match.", ja: "該当する利用者はいません。";
@@ -1312,9 +1323,6 @@ Thank you for your cooperation.\n", en_instant(at)) },
     FindingUnknownTable { table: String }
         => en: "table {table} is not one of tokenctl's",
            ja: "テーブル {table} は tokenctl のものではありません";
-    FindingOldSchema { version: u32 }
-        => en: "schema {version}: rows are not authenticated yet; the next command that writes upgrades the registry",
-           ja: "スキーマ {version}：行はまだ認証されていません。次に書き込むコマンドがレジストリを更新します";
     FindingHeadMissing
         => en: "the expected head is not in the audit chain: rows were removed from its end, or the head belongs to another registry",
            ja: "指定された監査ログのハッシュ（--expect-head）が監査ログの連鎖にありません。末尾の行が削除されたか、別のレジストリの値です";

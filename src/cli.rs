@@ -51,7 +51,7 @@ pub struct Cli {
         value_hint = ValueHint::FilePath,
         help_heading = "Global options"
     )]
-    pub db: Option<PathBuf>,
+    pub(crate) db: Option<PathBuf>,
 
     /// The registry key file [env: TOKENCTL_KEY_FILE] [default: registry.key
     /// in the platform's config directory]
@@ -62,33 +62,33 @@ pub struct Cli {
         value_hint = ValueHint::FilePath,
         help_heading = "Global options"
     )]
-    pub key_file: Option<PathBuf>,
+    pub(crate) key_file: Option<PathBuf>,
 
     /// Output format
     #[arg(long, global = true, value_enum, default_value_t = Format::Table, help_heading = "Global options")]
-    pub format: Format,
+    pub(crate) format: Format,
 
     /// Language of labels and messages [env: TOKENCTL_LANG] [default: from LC_ALL,
     /// LC_MESSAGES or LANG]
     #[arg(long, global = true, value_enum, help_heading = "Global options")]
-    pub lang: Option<Lang>,
+    pub(crate) lang: Option<Lang>,
 
     /// With --format csv: CSV for Excel, UTF-8 with a byte-order mark and
     /// CRLF line ends (an error with any other format)
     #[arg(long, global = true, help_heading = "Global options")]
-    pub excel: bool,
+    pub(crate) excel: bool,
 
     /// Draw tables at full width on a terminal too, instead of fitting
     /// them to its width (piped output is never cut)
     #[arg(long, global = true, help_heading = "Global options")]
-    pub wide: bool,
+    pub(crate) wide: bool,
 
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Create the registry (refuses to overwrite one)
     #[command(
         after_help = "Examples:\n  tokenctl --db my.db init --demo      # the sample organisation, a simulation\n  tokenctl init                        # a live registry and its key file\n  tokenctl init --simulation --format json"
@@ -254,18 +254,18 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     /// Load the sample organisation of the procedure (implies --simulation)
     #[arg(long)]
-    pub demo: bool,
+    pub(crate) demo: bool,
     /// Mark the registry as a simulation: TOKENCTL_NOW governs every
     /// command and `otp` shows codes (training, tests, what-if)
     #[arg(long)]
-    pub simulation: bool,
+    pub(crate) simulation: bool,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum ImportCommand {
+pub(crate) enum ImportCommand {
     /// CSV login_id,name,role,otp_required[,serial]
     #[command(
         after_help = "Examples:\n  tokenctl import users users.csv\n  tokenctl import users excel.csv --encoding cp932\n  tokenctl import users --update users.csv --format json\n  cat users.csv | tokenctl import users -"
@@ -314,10 +314,10 @@ pub enum ImportCommand {
 }
 
 #[derive(Debug, Args)]
-pub struct PasswordArgs {
+pub(crate) struct PasswordArgs {
     /// Read the password from stdin
     #[arg(long)]
-    pub password_stdin: bool,
+    pub(crate) password_stdin: bool,
     /// Read the password from a file
     #[arg(
         long,
@@ -325,35 +325,35 @@ pub struct PasswordArgs {
         value_hint = ValueHint::FilePath,
         conflicts_with = "password_stdin"
     )]
-    pub password_file: Option<PathBuf>,
+    pub(crate) password_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
-pub struct PasswdArgs {
+pub(crate) struct PasswdArgs {
     /// The master user whose confirmation password to set
     #[arg(value_parser = typed)]
-    pub login_id: String,
+    pub(crate) login_id: String,
     #[command(flatten)]
-    pub password: PasswordArgs,
+    pub(crate) password: PasswordArgs,
     /// Read the current password from a file (to change an existing one)
     #[arg(long, value_name = "F", value_hint = ValueHint::FilePath, conflicts_with = "master")]
-    pub current_password_file: Option<PathBuf>,
+    pub(crate) current_password_file: Option<PathBuf>,
     /// Another master who signs the change with their password and code
     #[arg(long = "as", value_name = "MASTER")]
-    pub master: Option<String>,
+    pub(crate) master: Option<String>,
     /// The current code of the signing master's device (with --as)
     #[arg(long, value_name = "CODE", requires = "master")]
-    pub otp: Option<String>,
+    pub(crate) otp: Option<String>,
     /// Read the signing master's password from a file (with --as)
     #[arg(long, value_name = "F", value_hint = ValueHint::FilePath, requires = "master")]
-    pub master_password_file: Option<PathBuf>,
+    pub(crate) master_password_file: Option<PathBuf>,
 }
 
 /// The OTP status to list. Each status is accepted as the table says it,
 /// as JSON and CSV spell it (`not_required`), and as a flag value would
 /// (`not-required`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum StatusFilter {
+pub(crate) enum StatusFilter {
     /// A device is registered (shown as "in service")
     #[value(
         alias = "in-service",
@@ -388,7 +388,7 @@ impl From<StatusFilter> for Status {
 
 /// The role to list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum RoleFilter {
+pub(crate) enum RoleFilter {
     Master,
     General,
 }
@@ -403,132 +403,132 @@ impl From<RoleFilter> for Role {
 }
 
 #[derive(Debug, Default, Args)]
-pub struct ListArgs {
+pub(crate) struct ListArgs {
     /// Only users with this OTP status
     #[arg(long, value_enum)]
-    pub status: Option<StatusFilter>,
+    pub(crate) status: Option<StatusFilter>,
     /// Only users with this role
     #[arg(long, value_enum, value_name = "R")]
-    pub role: Option<RoleFilter>,
+    pub(crate) role: Option<RoleFilter>,
     /// Only this login ID
     #[arg(long, value_name = "ID", value_parser = typed)]
-    pub user: Option<String>,
+    pub(crate) user: Option<String>,
     /// Only users of this device
     #[arg(long, value_name = "S", value_parser = typed)]
-    pub serial: Option<String>,
+    pub(crate) serial: Option<String>,
     /// With --status revoked: only users who could have registered a new
     /// device for longer than this and have not (7d, 1w, 7日, 1週)
     #[arg(long, value_name = "DUR", value_parser = window)]
-    pub waiting_over: Option<u32>,
+    pub(crate) waiting_over: Option<u32>,
 }
 
 #[derive(Debug, Args)]
-pub struct NoticesArgs {
+pub(crate) struct NoticesArgs {
     /// Write one plain-text letter per user to DIR/LOGIN_ID.txt, in the
     /// chosen language (DIR is created 0700; no existing letter is ever
     /// overwritten: then nothing is written)
     #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
-    pub out: Option<PathBuf>,
+    pub(crate) out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
-pub struct RevokeArgs {
+pub(crate) struct RevokeArgs {
     /// The master user performing the revocation
     #[arg(long = "as", value_name = "MASTER", value_parser = typed)]
-    pub master: String,
+    pub(crate) master: String,
     /// Login IDs to revoke
     #[arg(value_name = "LOGIN_ID", value_parser = typed)]
-    pub targets: Vec<String>,
+    pub(crate) targets: Vec<String>,
     /// Login IDs, one per line (# comments allowed); - for stdin
     #[arg(long, value_name = "F", value_hint = ValueHint::FilePath)]
-    pub targets_file: Option<String>,
+    pub(crate) targets_file: Option<String>,
     /// The targets file's encoding: auto reads UTF-8, else Shift_JIS (CP932)
     #[arg(long, value_enum, default_value_t = Encoding::Auto)]
-    pub encoding: Encoding,
+    pub(crate) encoding: Encoding,
     /// Every user whose in-service device expires within this window
     /// (30d, 4w, 3mo, 30日, 4週, 4週間, 1か月)
     #[arg(long, value_name = "DUR", value_parser = window)]
-    pub expiring_within: Option<u32>,
+    pub(crate) expiring_within: Option<u32>,
     /// The current code of the master's device (prompted on a TTY when missing)
     #[arg(long, value_name = "CODE", value_parser = typed)]
-    pub otp: Option<String>,
+    pub(crate) otp: Option<String>,
     #[command(flatten)]
-    pub password: PasswordArgs,
+    pub(crate) password: PasswordArgs,
     /// Show what would be revoked; needs no credentials and changes nothing
     #[arg(long)]
-    pub dry_run: bool,
+    pub(crate) dry_run: bool,
     /// Do not ask for confirmation
     #[arg(long)]
-    pub yes: bool,
+    pub(crate) yes: bool,
     /// Record a revocation the bank carried out, with the bank's reference
     #[arg(long, value_name = "REF")]
-    pub bank_reference: Option<String>,
+    pub(crate) bank_reference: Option<String>,
     /// With --bank-reference: the device was lost; it is recorded as lost
     /// and never offered for disposal (every holder must be revoked)
     #[arg(long, requires = "bank_reference")]
-    pub lost: bool,
+    pub(crate) lost: bool,
     /// When the bank revoked (RFC 3339; default now; never in the future)
     #[arg(long, value_name = "RFC3339", requires = "bank_reference", value_parser = instant)]
-    pub revoked_at: Option<DateTime<Utc>>,
+    pub(crate) revoked_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Args)]
-pub struct RegisterArgs {
+pub(crate) struct RegisterArgs {
     /// The user registering the device (each user registers for themselves)
     #[arg(long, value_name = "LOGIN_ID", value_parser = typed)]
-    pub user: String,
+    pub(crate) user: String,
     /// The serial number printed on the new device
     #[arg(long, value_name = "SERIAL", value_parser = typed)]
-    pub serial: String,
+    pub(crate) serial: String,
     /// The code the device shows now (prompted on a TTY when missing)
     #[arg(long, value_name = "CODE", value_parser = typed)]
-    pub otp: Option<String>,
+    pub(crate) otp: Option<String>,
 }
 
 #[derive(Debug, Args)]
-pub struct ExpiringArgs {
+pub(crate) struct ExpiringArgs {
     /// The window: 30d, 4w, 3mo, 30日, 4週, 4週間 or 1か月
     #[arg(long, default_value = "30d", value_name = "DUR", value_parser = window)]
-    pub within: u32,
+    pub(crate) within: u32,
     /// Exit 10 when any device is reported
     #[arg(long)]
-    pub exit_code: bool,
+    pub(crate) exit_code: bool,
     /// Devices in service expiring per month, for the next 12 months (from
     /// the current month in Japan), and those already expired
     #[arg(long, conflicts_with_all = ["within", "exit_code"])]
-    pub summary: bool,
+    pub(crate) summary: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct DisposeNoteArgs {
+pub(crate) struct DisposeNoteArgs {
     /// Serial numbers (default: every device out of use and not disposed)
     #[arg(value_parser = typed)]
-    pub serials: Vec<String>,
+    pub(crate) serials: Vec<String>,
     /// Record the disposal of the devices listed
     #[arg(long)]
-    pub mark_disposed: bool,
+    pub(crate) mark_disposed: bool,
     /// With --mark-disposed and no serials: every device out of use
     #[arg(long, requires = "mark_disposed")]
-    pub all: bool,
+    pub(crate) all: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct OtpArgs {
+pub(crate) struct OtpArgs {
     /// The device's serial number
     #[arg(value_parser = typed)]
-    pub serial: String,
+    pub(crate) serial: String,
     /// The instant to compute the code for (RFC 3339)
     #[arg(long, value_name = "RFC3339", value_parser = instant)]
-    pub at: Option<DateTime<Utc>>,
+    pub(crate) at: Option<DateTime<Utc>>,
     /// The code the device shows when its clock is off by this much
     /// (+95s, -3m, +1h): a drifted device, for training and tests
     #[arg(long, value_name = "DURATION", value_parser = clock_offset, allow_hyphen_values = true)]
-    pub clock_offset: Option<i64>,
+    pub(crate) clock_offset: Option<i64>,
 }
 
 /// A device state to select (`devices`, `identify`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum StateFilter {
+pub(crate) enum StateFilter {
     InStock,
     InService,
     OutOfUse,
@@ -551,139 +551,139 @@ impl From<StateFilter> for DeviceState {
 }
 
 #[derive(Debug, Args)]
-pub struct DevicesArgs {
+pub(crate) struct DevicesArgs {
     /// Only devices in this state
     #[arg(long, value_enum, value_name = "STATE")]
-    pub state: Option<StateFilter>,
+    pub(crate) state: Option<StateFilter>,
     /// Only devices not yet expired whose expiry date falls within this
     /// window (30d, 4w, 30日, 4週, 1か月)
     #[arg(long, value_name = "DUR", value_parser = window)]
-    pub expiring_within: Option<u32>,
+    pub(crate) expiring_within: Option<u32>,
     /// Only this device
     #[arg(long, value_name = "S", value_parser = typed)]
-    pub serial: Option<String>,
+    pub(crate) serial: Option<String>,
 }
 
 #[derive(Debug, Args)]
 #[group(required = true, multiple = false)]
-pub struct HistoryArgs {
+pub(crate) struct HistoryArgs {
     /// The history of this user's devices
     #[arg(long, value_name = "LOGIN_ID", value_parser = typed)]
-    pub user: Option<String>,
+    pub(crate) user: Option<String>,
     /// The history of this device
     #[arg(long, value_name = "SERIAL", value_parser = typed)]
-    pub serial: Option<String>,
+    pub(crate) serial: Option<String>,
 }
 
 #[derive(Debug, Args)]
-pub struct IdentifyArgs {
+pub(crate) struct IdentifyArgs {
     /// The code the device in hand shows now
     #[arg(long, value_name = "CODE", value_parser = typed)]
-    pub otp: String,
+    pub(crate) otp: String,
     /// Only devices in this state
     #[arg(long, value_enum, value_name = "STATE")]
-    pub state: Option<StateFilter>,
+    pub(crate) state: Option<StateFilter>,
 }
 
 #[derive(Debug, Args)]
-pub struct ResyncArgs {
+pub(crate) struct ResyncArgs {
     /// The device's serial number
     #[arg(value_parser = typed)]
-    pub serial: String,
+    pub(crate) serial: String,
     /// Two consecutive codes the device shows, in order: --otp CODE1 --otp
     /// CODE2 (prompted on a TTY when missing)
     #[arg(long, value_name = "CODE", value_parser = typed, num_args = 1, action = clap::ArgAction::Append)]
-    pub otp: Vec<String>,
+    pub(crate) otp: Vec<String>,
 }
 
 #[derive(Debug, Args)]
-pub struct AuditArgs {
+pub(crate) struct AuditArgs {
     /// Show at most N rows
     #[arg(long, value_name = "N")]
-    pub limit: Option<u64>,
+    pub(crate) limit: Option<u64>,
     /// Only rows of this action (e.g. revoke, register, unlock)
     #[arg(long, value_name = "ACTION")]
-    pub action: Option<String>,
+    pub(crate) action: Option<String>,
     /// Only rows of this actor (a login ID, or os:ACCOUNT)
     #[arg(long, value_name = "ACTOR")]
-    pub actor: Option<String>,
+    pub(crate) actor: Option<String>,
     /// Only rows acting at or after this instant (RFC 3339)
     #[arg(long, value_name = "RFC3339", value_parser = instant)]
-    pub since: Option<DateTime<Utc>>,
+    pub(crate) since: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// Also require this audit head (hex), recorded earlier, to be in the chain
     #[arg(long, value_name = "HEX")]
-    pub expect_head: Option<String>,
+    pub(crate) expect_head: Option<String>,
     /// The registry is a backup: its witness may be ahead of it (not diverged)
     #[arg(long)]
-    pub backup: bool,
+    pub(crate) backup: bool,
     /// SQLite's quick_check, not integrity_check: indexes are not compared with their tables; tokenctl's own checks all run
     #[arg(long)]
-    pub quick: bool,
+    pub(crate) quick: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct BackupArgs {
+pub(crate) struct BackupArgs {
     /// Where to write the copy (never over an existing file)
     #[arg(value_name = "DEST")]
-    pub dest: std::path::PathBuf,
+    pub(crate) dest: std::path::PathBuf,
 }
 
 #[derive(Debug, Args)]
-pub struct RekeyArgs {
+pub(crate) struct RekeyArgs {
     /// Where to write the new key file (0600; never over an existing file)
     #[arg(long, value_name = "PATH")]
-    pub new_key_file: std::path::PathBuf,
+    pub(crate) new_key_file: std::path::PathBuf,
 }
 
 #[derive(Debug, Args)]
-pub struct RestoreArgs {
+pub(crate) struct RestoreArgs {
     /// The backup to put back (made by `tokenctl backup` of this registry)
     #[arg(value_name = "SRC")]
-    pub src: std::path::PathBuf,
+    pub(crate) src: std::path::PathBuf,
     /// Do not ask for confirmation (needed without a terminal)
     #[arg(long)]
-    pub yes: bool,
+    pub(crate) yes: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct UnlockArgs {
+pub(crate) struct UnlockArgs {
     /// The locked login
     #[arg(value_parser = typed, required_unless_present = "serial", conflicts_with = "serial")]
-    pub login_id: Option<String>,
+    pub(crate) login_id: Option<String>,
     /// A device locked after five failed resynchronisations while no one
     /// held it (instead of a login)
     #[arg(long, value_name = "S", value_parser = typed)]
-    pub serial: Option<String>,
+    pub(crate) serial: Option<String>,
     /// The master who signs the unlock with their password and code
     #[arg(
         long = "as",
         value_name = "MASTER",
         required_unless_present = "recovery"
     )]
-    pub master: Option<String>,
+    pub(crate) master: Option<String>,
     /// The current code of the signing master's device
     #[arg(long, value_name = "CODE", requires = "master")]
-    pub otp: Option<String>,
+    pub(crate) otp: Option<String>,
     #[command(flatten)]
-    pub password: PasswordArgs,
+    pub(crate) password: PasswordArgs,
     /// The way out when no master can sign: needs the key file and a
     /// confirmation; audited as a recovery
     #[arg(long, conflicts_with = "master")]
-    pub recovery: bool,
+    pub(crate) recovery: bool,
     /// Do not ask for confirmation (with --recovery)
     #[arg(long, requires = "recovery")]
-    pub yes: bool,
+    pub(crate) yes: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct CompletionsArgs {
+pub(crate) struct CompletionsArgs {
     /// The shell to generate completions for
     #[arg(value_enum)]
-    pub shell: clap_complete::Shell,
+    pub(crate) shell: clap_complete::Shell,
 }
 
 /// A login ID, serial or code as typed: full-width forms read as ASCII,

@@ -14,16 +14,16 @@ use chrono::{DateTime, Utc};
 use crate::catalogue::Msg;
 use crate::error::{Error, Result};
 
-pub const NOW_ENV: &str = "TOKENCTL_NOW";
+pub(crate) const NOW_ENV: &str = "TOKENCTL_NOW";
 
 #[derive(Debug, Clone)]
-pub struct Clock {
+pub(crate) struct Clock {
     fixed: Option<DateTime<Utc>>,
     pinned: Cell<Option<DateTime<Utc>>>,
 }
 
 impl Clock {
-    pub fn system() -> Clock {
+    pub(crate) fn system() -> Clock {
         Clock {
             fixed: None,
             pinned: Cell::new(None),
@@ -31,7 +31,7 @@ impl Clock {
     }
 
     /// A simulated instant; audit rows record that the clock was fixed.
-    pub fn fixed(at: DateTime<Utc>) -> Clock {
+    pub(crate) fn fixed(at: DateTime<Utc>) -> Clock {
         Clock {
             fixed: Some(at),
             pinned: Cell::new(None),
@@ -40,7 +40,7 @@ impl Clock {
 
     /// The clock chosen by the environment: `TOKENCTL_NOW` when set (and
     /// not empty).
-    pub fn from_env() -> Result<Clock> {
+    pub(crate) fn from_env() -> Result<Clock> {
         match std::env::var(NOW_ENV) {
             Ok(value) if value.trim().is_empty() => Ok(Clock::system()),
             Ok(value) => parse_instant(&value).map(Clock::fixed).map_err(|_| {
@@ -53,24 +53,24 @@ impl Clock {
         }
     }
 
-    pub fn now(&self) -> DateTime<Utc> {
+    pub(crate) fn now(&self) -> DateTime<Utc> {
         self.pinned.get().or(self.fixed).unwrap_or_else(Utc::now)
     }
 
     /// Reads the clock one last time and keeps that instant for the rest of
     /// the command.
-    pub fn pin(&self) -> DateTime<Utc> {
+    pub(crate) fn pin(&self) -> DateTime<Utc> {
         let now = self.now();
         self.pinned.set(Some(now));
         now
     }
 
-    pub fn is_fixed(&self) -> bool {
+    pub(crate) fn is_fixed(&self) -> bool {
         self.fixed.is_some()
     }
 
     /// The instant `TOKENCTL_NOW` fixed, if it is set.
-    pub fn fixed_at(&self) -> Option<DateTime<Utc>> {
+    pub(crate) fn fixed_at(&self) -> Option<DateTime<Utc>> {
         self.fixed
     }
 }

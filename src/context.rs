@@ -5,8 +5,8 @@ use crate::clock::Clock;
 use crate::output::Output;
 use crate::prompt::Terminal;
 
-pub struct Context {
-    pub clock: Clock,
-    pub out: Output,
-    pub term: Terminal,
+pub(crate) struct Context {
+    pub(crate) clock: Clock,
+    pub(crate) out: Output,
+    pub(crate) term: Terminal,
 }

@@ -14,13 +14,13 @@ use crate::catalogue::{Msg, OsError};
 use crate::exit::Exit;
 use crate::rules::refusal::{Refusal, TargetRefusal};
 
-pub type Result<T, E = Error> = std::result::Result<T, E>;
+pub(crate) type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// One target of a bulk revocation that cannot be revoked, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TargetFailure {
-    pub login_id: String,
-    pub refusal: TargetRefusal,
+    pub(crate) login_id: String,
+    pub(crate) refusal: TargetRefusal,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -158,21 +158,21 @@ pub enum Error {
 }
 
 impl Error {
-    pub fn io(context: Msg, source: std::io::Error) -> Self {
+    pub(crate) fn io(context: Msg, source: std::io::Error) -> Self {
         Error::Io { context, source }
     }
 
-    pub fn usage(message: Msg) -> Self {
+    pub(crate) fn usage(message: Msg) -> Self {
         Error::Usage(message)
     }
 
-    pub fn refused(message: Msg) -> Self {
+    pub(crate) fn refused(message: Msg) -> Self {
         Error::Refused(message)
     }
 
     /// What the error says first, as a catalogue message (`output::errors`
     /// adds the lines that follow it).
-    pub fn message(&self) -> Msg {
+    pub(crate) fn message(&self) -> Msg {
         match self {
             Error::Usage(m) | Error::Refused(m) | Error::WouldOverwrite(m) | Error::NotFound(m) => {
                 m.clone()
@@ -252,11 +252,11 @@ impl Error {
     }
 
     /// The documented exit code of this error (`exit::EXIT_CODES`).
-    pub fn exit_code(&self) -> i32 {
+    pub(crate) fn exit_code(&self) -> i32 {
         self.exit().code()
     }
 
-    pub fn exit(&self) -> Exit {
+    pub(crate) fn exit(&self) -> Exit {
         match self {
             Error::Usage(_) | Error::BadRow { .. } | Error::Pskc { .. } => Exit::Usage,
             Error::Verification { .. }

@@ -4,7 +4,7 @@
 
 /// What a process exit says about the command. The discriminant is the code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Exit {
+pub(crate) enum Exit {
     Done = 0,
     Other = 1,
     Usage = 2,
@@ -19,21 +19,21 @@ pub enum Exit {
 }
 
 impl Exit {
-    pub const fn code(self) -> i32 {
+    pub(crate) const fn code(self) -> i32 {
         self as i32
     }
 }
 
 /// One exit code as the documentation gives it: a few words for `--help`,
 /// and the manual's sentence (the README's table says the same).
-pub struct ExitDoc {
-    pub exit: Exit,
-    pub brief: &'static str,
-    pub manual: &'static str,
+pub(crate) struct ExitDoc {
+    pub(crate) exit: Exit,
+    pub(crate) brief: &'static str,
+    pub(crate) manual: &'static str,
 }
 
 /// Every exit code, in order.
-pub const EXIT_CODES: [ExitDoc; 11] = [
+pub(crate) const EXIT_CODES: [ExitDoc; 11] = [
     ExitDoc {
         exit: Exit::Done,
         brief: "done",
@@ -98,7 +98,7 @@ to act on an altered, put-back or behind-its-witness registry, and check reports
 ];
 
 /// The exit codes in a sentence, for the end of `--help`.
-pub fn help_text() -> String {
+pub(crate) fn help_text() -> String {
     let codes: Vec<String> = EXIT_CODES
         .iter()
         .map(|doc| format!("{} {}", doc.exit.code(), doc.brief))
@@ -107,7 +107,7 @@ pub fn help_text() -> String {
 }
 
 /// The man page's EXIT STATUS section, one `code :: meaning` paragraph each.
-pub fn manual_text() -> String {
+pub(crate) fn manual_text() -> String {
     let codes: Vec<String> = EXIT_CODES
         .iter()
         .map(|doc| format!("{} :: {}", doc.exit.code(), doc.manual))

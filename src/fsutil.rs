@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 
 /// Creates `dir` and any missing parents with mode 0700. Directories that
 /// exist already are left as they are.
-pub fn create_private_dir(dir: &Path) -> Result<()> {
+pub(crate) fn create_private_dir(dir: &Path) -> Result<()> {
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
@@ -27,7 +27,7 @@ pub fn create_private_dir(dir: &Path) -> Result<()> {
 }
 
 /// Creates a new file with mode 0600; fails if anything exists at `path`.
-pub fn create_private_file(path: &Path) -> std::io::Result<File> {
+pub(crate) fn create_private_file(path: &Path) -> std::io::Result<File> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -43,7 +43,7 @@ pub fn create_private_file(path: &Path) -> std::io::Result<File> {
 /// `path` (atomic, and never over an existing file). Returns false when
 /// something exists at `path` already (another process won), leaving it as
 /// it is.
-pub fn write_private_new(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
+pub(crate) fn write_private_new(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
     use std::io::Write;
     let dir = path
         .parent()
@@ -63,7 +63,7 @@ pub fn write_private_new(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
 
 /// Replaces the file at `path` with `bytes` atomically (a temporary file
 /// beside it, synced, then renamed over it), private to its owner.
-pub fn replace_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn replace_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let dir = path
         .parent()
@@ -82,7 +82,7 @@ pub fn replace_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// file that exists already (or appears meanwhile) is never overwritten,
 /// and the files this call wrote before a failure are removed again.
 /// On failure, the path at fault and why.
-pub fn write_all_new(
+pub(crate) fn write_all_new(
     files: &[(std::path::PathBuf, String)],
 ) -> std::result::Result<(), (std::path::PathBuf, std::io::Error)> {
     use std::io::Write;

@@ -10,7 +10,7 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 /// `text` in Unicode NFKC: full-width digits and letters (`６７０４３２`,
 /// `ｔａｒｏ０１`) become ASCII, the ideographic space a space. Borrowed
 /// when nothing changes, as for all ASCII.
-pub fn nfkc(text: &str) -> Cow<'_, str> {
+pub(crate) fn nfkc(text: &str) -> Cow<'_, str> {
     if text.is_ascii() || is_nfkc_quick(text.chars()) == IsNormalized::Yes {
         Cow::Borrowed(text)
     } else {
@@ -25,7 +25,7 @@ pub fn typed(text: &str) -> String {
 }
 
 /// The most characters of an input field an error message shows.
-pub const QUOTE_LIMIT: usize = 40;
+pub(crate) const QUOTE_LIMIT: usize = 40;
 
 /// An input field as an error message shows it: in double quotes, at most
 /// `QUOTE_LIMIT` characters (`…` marks a cut), control characters escaped.
@@ -56,7 +56,7 @@ pub enum Quoted {
 }
 
 impl Quoted {
-    pub fn en(&self) -> String {
+    pub(crate) fn en(&self) -> String {
         match self {
             Quoted::Shown(text) => text.clone(),
             Quoted::Spanning { lines } => {
@@ -65,7 +65,7 @@ impl Quoted {
         }
     }
 
-    pub fn ja(&self) -> String {
+    pub(crate) fn ja(&self) -> String {
         match self {
             Quoted::Shown(text) => text.clone(),
             Quoted::Spanning { lines } => {

@@ -37,7 +37,7 @@ use zeroize::Zeroizing;
 use crate::catalogue::{Msg, OsError};
 use crate::error::{Error, Result};
 
-pub const KEY_FILE_ENV: &str = "TOKENCTL_KEY_FILE";
+pub(crate) const KEY_FILE_ENV: &str = "TOKENCTL_KEY_FILE";
 
 /// The first byte of a sealed secret: the sealing scheme's version.
 const SEALED_V1: u8 = 1;
@@ -50,11 +50,11 @@ const KEY_FILE_MAX_BYTES: u64 = 256;
 /// The length of a row MAC and of the state tree's hashes: HMAC-SHA256 and
 /// SHA-256 truncated to 128 bits, which a forger without the key still has
 /// to guess.
-pub const ROW_MAC_LEN: usize = 16;
-pub type RowMac = [u8; ROW_MAC_LEN];
+pub(crate) const ROW_MAC_LEN: usize = 16;
+pub(crate) type RowMac = [u8; ROW_MAC_LEN];
 
 /// A registry's random ID (128 bits), drawn by `init`.
-pub type RegistryId = [u8; 16];
+pub(crate) type RegistryId = [u8; 16];
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -138,10 +138,10 @@ impl std::fmt::Debug for RegistryKey {
 /// Why a sealed secret did not open: it was altered, belongs to another
 /// serial, or was sealed under another key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SealBroken;
+pub(crate) struct SealBroken;
 
 /// Draws a new registry ID.
-pub fn new_registry_id() -> Result<RegistryId> {
+pub(crate) fn new_registry_id() -> Result<RegistryId> {
     let mut id = [0u8; 16];
     getrandom::fill(&mut id)
         .map_err(|e| Error::io(Msg::CannotDrawRandom, std::io::Error::other(e.to_string())))?;
@@ -163,7 +163,7 @@ impl KeyFile {
 
     /// Reads the key file at `path` after checking it like an ssh private
     /// key. A missing, exposed or malformed file is exit 8, naming the path.
-    pub fn load(path: &Path) -> Result<KeyFile> {
+    pub(crate) fn load(path: &Path) -> Result<KeyFile> {
         let bad = |reason: Msg| Error::KeyFile {
             path: path.to_path_buf(),
             reason,
@@ -216,7 +216,7 @@ impl KeyFile {
     /// Creates a new key file at `path` (mode 0600, its directory 0700);
     /// refuses when anything is there already: a rotation never overwrites
     /// a key.
-    pub fn create_new(path: &Path) -> Result<KeyFile> {
+    pub(crate) fn create_new(path: &Path) -> Result<KeyFile> {
         if std::fs::symlink_metadata(path).is_ok() {
             return Err(Error::AlreadyExists {
                 path: path.to_path_buf(),
@@ -230,17 +230,11 @@ impl KeyFile {
         }
     }
 
-    /// Removes the key file this process created, when what it was created
-    /// for failed (a key file without its registry helps nobody).
-    pub fn remove_created(&self) {
-        let _ = std::fs::remove_file(&self.path);
-    }
-
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 
-    pub fn fingerprint(&self) -> &str {
+    pub(crate) fn fingerprint(&self) -> &str {
         &self.fingerprint
     }
 
@@ -361,17 +355,17 @@ impl RegistryKey {
         KeyFile::from_bytes(Path::new("k"), &[byte; 32]).bind(binding)
     }
 
-    pub fn binding(&self) -> Binding {
+    pub(crate) fn binding(&self) -> Binding {
         self.binding
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 
     /// A public name of the key, recorded in the registry: it tells which
     /// key a registry needs without revealing it.
-    pub fn fingerprint(&self) -> &str {
+    pub(crate) fn fingerprint(&self) -> &str {
         &self.fingerprint
     }
 
@@ -401,7 +395,7 @@ impl RegistryKey {
     }
 
     /// Opens a secret sealed by `seal` for `serial`.
-    pub fn open(
+    pub(crate) fn open(
         &self,
         serial: &str,
         sealed: &[u8],
@@ -427,7 +421,7 @@ impl RegistryKey {
     }
 
     /// HMAC-SHA256 under the audit chain's key.
-    pub fn audit_mac(&self, bytes: &[u8]) -> [u8; 32] {
+    pub(crate) fn audit_mac(&self, bytes: &[u8]) -> [u8; 32] {
         let mut mac = <HmacSha256 as hmac::KeyInit>::new_from_slice(self.audit.as_ref())
             .expect("HMAC takes any key length");
         mac.update(bytes);
@@ -436,7 +430,7 @@ impl RegistryKey {
 
     /// HMAC-SHA256 under the row key, truncated to `ROW_MAC_LEN`: the MAC of
     /// a row, a registry mark, the state or the witness.
-    pub fn row_mac(&self, bytes: &[u8]) -> RowMac {
+    pub(crate) fn row_mac(&self, bytes: &[u8]) -> RowMac {
         let mut mac = self.rows.clone();
         mac.update(bytes);
         let full = mac.finalize().into_bytes();
@@ -446,12 +440,12 @@ impl RegistryKey {
     }
 
     /// Whether `expected` is the row MAC of `bytes`, compared in constant time.
-    pub fn row_mac_matches(&self, bytes: &[u8], expected: &[u8]) -> bool {
+    pub(crate) fn row_mac_matches(&self, bytes: &[u8], expected: &[u8]) -> bool {
         subtle::ConstantTimeEq::ct_eq(self.row_mac(bytes).as_slice(), expected).into()
     }
 
     /// Whether `expected` is the audit MAC of `bytes`, compared in constant time.
-    pub fn audit_mac_matches(&self, bytes: &[u8], expected: &[u8]) -> bool {
+    pub(crate) fn audit_mac_matches(&self, bytes: &[u8], expected: &[u8]) -> bool {
         let mut mac = <HmacSha256 as hmac::KeyInit>::new_from_slice(self.audit.as_ref())
             .expect("HMAC takes any key length");
         mac.update(bytes);
@@ -467,7 +461,7 @@ fn associated_data(serial: &str) -> Vec<u8> {
 
 /// The key file's path: `--key-file`, else `TOKENCTL_KEY_FILE`, else
 /// `registry.key` in the platform's config directory.
-pub fn default_path() -> PathBuf {
+pub(crate) fn default_path() -> PathBuf {
     dirs::config_dir()
         .unwrap_or_else(|| PathBuf::from("."))
         .join("tokenctl")

@@ -10,7 +10,7 @@ use chrono_tz::Tz;
 const JAPAN: Tz = chrono_tz::Asia::Tokyo;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Lang {
+pub(crate) enum Lang {
     En,
     Ja,
 }
@@ -18,7 +18,7 @@ pub enum Lang {
 impl Lang {
     /// `--lang`/`TOKENCTL_LANG` when given, else Japanese when `LANG` (or
     /// `LC_ALL`/`LC_MESSAGES`) names a Japanese locale.
-    pub fn resolve(explicit: Option<Lang>) -> Lang {
+    pub(crate) fn resolve(explicit: Option<Lang>) -> Lang {
         explicit.unwrap_or_else(|| {
             let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
                 .iter()
@@ -35,7 +35,7 @@ impl Lang {
 
     /// One of two forms that differ only in punctuation (`, ` or `、`);
     /// words come from the catalogue.
-    pub fn pick<'a>(self, en: &'a str, ja: &'a str) -> &'a str {
+    pub(crate) fn pick<'a>(self, en: &'a str, ja: &'a str) -> &'a str {
         match self {
             Lang::En => en,
             Lang::Ja => ja,
@@ -44,7 +44,7 @@ impl Lang {
 }
 
 /// A date: `2026-06-30`, or `2026年6月30日` as the bank writes it.
-pub fn date(lang: Lang, date: NaiveDate) -> String {
+pub(crate) fn date(lang: Lang, date: NaiveDate) -> String {
     // Written out directly: chrono's formatter was a tenth of a million-row
     // `list`.
     let (y, m, d) = (date.year(), date.month(), date.day());
@@ -61,13 +61,13 @@ pub fn date(lang: Lang, date: NaiveDate) -> String {
 /// rows. Registry dates have four-digit years (the schema's CHECK); any
 /// other year is written as chrono writes it.
 #[derive(Debug, Clone)]
-pub enum IsoDate {
+pub(crate) enum IsoDate {
     Short([u8; 10]),
     Long(String),
 }
 
 impl IsoDate {
-    pub fn of(date: NaiveDate) -> IsoDate {
+    pub(crate) fn of(date: NaiveDate) -> IsoDate {
         let y = date.year();
         if !(0..=9999).contains(&y) {
             return IsoDate::Long(date.format("%Y-%m-%d").to_string());
@@ -88,7 +88,7 @@ impl IsoDate {
         ])
     }
 
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         match self {
             IsoDate::Short(bytes) => std::str::from_utf8(bytes).expect("ASCII digits"),
             IsoDate::Long(text) => text,
@@ -108,7 +108,7 @@ impl serde::Serialize for IsoDate {
 /// are any (a registrable-at instant 30 minutes after a revocation keeps the
 /// revocation's seconds, and dropping them would name a minute at which
 /// registration is still refused).
-pub fn instant(lang: Lang, at: DateTime<Utc>) -> String {
+pub(crate) fn instant(lang: Lang, at: DateTime<Utc>) -> String {
     let local = at.with_timezone(&JAPAN);
     match lang {
         Lang::En => local.format("%Y-%m-%d %H:%M:%S JST").to_string(),
@@ -120,7 +120,7 @@ pub fn instant(lang: Lang, at: DateTime<Utc>) -> String {
 /// A stored `YYYY-MM-DD` date, read without chrono's general parser (a
 /// million-row `list` reads one per row): `parse_date`, in its one form
 /// that a registry and a JSON document hold.
-pub fn parse_ymd(text: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_ymd(text: &str) -> Option<NaiveDate> {
     match parse(text)? {
         (date, DateForm::Iso) => Some(date),
         _ => None,

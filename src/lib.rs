@@ -37,7 +37,7 @@ use crate::output::{Lang, Output, is_broken_pipe};
 use crate::prompt::Terminal;
 use crate::store::Store;
 
-pub use crate::context::Context;
+pub(crate) use crate::context::Context;
 
 /// Runs tokenctl with the process's arguments; returns the exit code.
 pub fn run() -> i32 {
@@ -239,7 +239,7 @@ fn env_value(name: &str) -> Option<String> {
 }
 
 /// Runs a command that works on an open registry.
-pub fn dispatch(
+fn dispatch(
     ctx: &Context,
     store: &mut Store,
     command: Command,

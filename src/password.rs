@@ -7,7 +7,7 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 
 use crate::error::{Error, Result};
 
-pub fn hash(password: &str) -> Result<String> {
+pub(crate) fn hash(password: &str) -> Result<String> {
     Argon2::default()
         .hash_password(password.as_bytes())
         .map(|h| h.to_string())
@@ -21,7 +21,7 @@ pub fn hash(password: &str) -> Result<String> {
 
 /// Whether `password` matches the stored hash. A missing or unreadable hash
 /// never matches.
-pub fn verify(password: &str, stored: Option<&str>) -> bool {
+pub(crate) fn verify(password: &str, stored: Option<&str>) -> bool {
     let Some(stored) = stored else {
         return false;
     };
@@ -52,11 +52,14 @@ mod tests {
 }
 
 /// The shortest confirmation password accepted.
-pub const MIN_LENGTH: usize = 8;
+pub(crate) const MIN_LENGTH: usize = 8;
 
 /// A new confirmation password must have at least `MIN_LENGTH` characters,
 /// not all whitespace, and must not be the login ID.
-pub fn check_new(login_id: &str, password: &str) -> std::result::Result<(), crate::catalogue::Msg> {
+pub(crate) fn check_new(
+    login_id: &str,
+    password: &str,
+) -> std::result::Result<(), crate::catalogue::Msg> {
     use crate::catalogue::Msg;
     if password.chars().count() < MIN_LENGTH {
         return Err(Msg::PasswordTooShort { min: MIN_LENGTH });

@@ -18,7 +18,7 @@ const CODE_ATTEMPTS: usize = 3;
 
 /// A code as typed: surrounding space removed, full-width digits (typed
 /// with a Japanese input method) read as ASCII.
-pub fn normalise_code(code: &str) -> String {
+pub(crate) fn normalise_code(code: &str) -> String {
     code.trim()
         .chars()
         .map(|c| match c {
@@ -30,14 +30,14 @@ pub fn normalise_code(code: &str) -> String {
 
 /// Whether prompts can be shown: stdin and stderr are both terminals.
 #[derive(Debug, Clone, Copy)]
-pub struct Terminal {
-    pub interactive: bool,
-    pub lang: Lang,
+pub(crate) struct Terminal {
+    pub(crate) interactive: bool,
+    pub(crate) lang: Lang,
 }
 
 /// Where a password comes from. Never from a command-line argument.
 #[derive(Clone)]
-pub enum PasswordInput {
+pub(crate) enum PasswordInput {
     Prompt,
     Stdin,
     File(PathBuf),
@@ -58,7 +58,7 @@ impl std::fmt::Debug for PasswordInput {
 }
 
 impl PasswordInput {
-    pub fn from_flags(stdin: bool, file: Option<PathBuf>) -> PasswordInput {
+    pub(crate) fn from_flags(stdin: bool, file: Option<PathBuf>) -> PasswordInput {
         match (stdin, file) {
             (_, Some(path)) => PasswordInput::File(path),
             (true, None) => PasswordInput::Stdin,
@@ -250,7 +250,7 @@ impl Theme for Localized {
 }
 
 impl Terminal {
-    pub fn detect(lang: Lang) -> Terminal {
+    pub(crate) fn detect(lang: Lang) -> Terminal {
         let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
         Terminal { interactive, lang }
     }
@@ -258,7 +258,7 @@ impl Terminal {
     /// Checks a prompt can be shown, and makes Ctrl-C at it restore the
     /// terminal (only prompting commands take over Ctrl-C). `missing` says
     /// what is needed and how to give it without a terminal.
-    pub fn require(&self, missing: Msg) -> Result<()> {
+    pub(crate) fn require(&self, missing: Msg) -> Result<()> {
         if self.interactive {
             restore_terminal_on_interrupt();
             Ok(())
@@ -268,7 +268,12 @@ impl Terminal {
     }
 
     /// Reads a password from its input; `confirm` asks twice on a prompt.
-    pub fn password(&self, input: &PasswordInput, prompt: &str, confirm: bool) -> Result<String> {
+    pub(crate) fn password(
+        &self,
+        input: &PasswordInput,
+        prompt: &str,
+        confirm: bool,
+    ) -> Result<String> {
         let password = match input {
             PasswordInput::Given(p) => p.clone(),
             PasswordInput::Stdin => {
@@ -314,7 +319,7 @@ impl Terminal {
     /// digits, as many as the device shows. A malformed code given with
     /// `--otp` is a usage error; one typed at the prompt is asked again (up
     /// to three times in all). Neither counts as a verification attempt.
-    pub fn code(&self, given: Option<&str>, prompt: &str, digits: u8) -> Result<String> {
+    pub(crate) fn code(&self, given: Option<&str>, prompt: &str, digits: u8) -> Result<String> {
         if let Some(code) = given {
             let code = normalise_code(code);
             otp::check_format(&code, digits).map_err(|bad| Error::Usage(bad.into()))?;
@@ -355,7 +360,7 @@ impl Terminal {
         Err(Error::Usage(last_error))
     }
 
-    pub fn confirm(&self, prompt: &str) -> Result<bool> {
+    pub(crate) fn confirm(&self, prompt: &str) -> Result<bool> {
         self.require(Msg::NeedConfirmation)?;
         let theme = theme(self.lang);
         answered(
@@ -374,7 +379,7 @@ impl Terminal {
     /// echoed: the caller says what was chosen, in fewer words than the rows.
     /// `header` names the items' columns: it is drawn under the prompt,
     /// indented like the items after their checkbox.
-    pub fn select(
+    pub(crate) fn select(
         &self,
         prompt: &str,
         header: &str,
@@ -404,7 +409,7 @@ impl Terminal {
     }
 
     /// A line of text typed at a prompt (empty allowed).
-    pub fn text(&self, prompt: &str) -> Result<String> {
+    pub(crate) fn text(&self, prompt: &str) -> Result<String> {
         self.require(Msg::NeedTargets)?;
         let theme = theme(self.lang);
         answered(
@@ -424,7 +429,7 @@ impl Terminal {
     }
 
     /// The terminal's height in lines (24 when it cannot be told).
-    pub fn height(&self) -> usize {
+    pub(crate) fn height(&self) -> usize {
         usize::from(dialoguer::console::Term::stderr().size().0)
     }
 }
@@ -527,7 +532,7 @@ fn answered<T>(result: dialoguer::Result<T>) -> Result<T> {
 }
 
 /// The prompt for the code a device shows, in the procedure's words.
-pub fn code_prompt(lang: Lang, serial: &str) -> String {
+pub(crate) fn code_prompt(lang: Lang, serial: &str) -> String {
     Msg::CodePrompt {
         serial: serial.to_string(),
     }
@@ -535,7 +540,7 @@ pub fn code_prompt(lang: Lang, serial: &str) -> String {
 }
 
 /// Drops one trailing newline (as `echo` adds), keeping other whitespace.
-pub fn strip_newline(mut text: String) -> String {
+pub(crate) fn strip_newline(mut text: String) -> String {
     if text.ends_with('\n') {
         text.pop();
         if text.ends_with('\r') {

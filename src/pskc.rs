@@ -37,16 +37,16 @@ use crate::rules::calendar::{JAPAN, japan_date};
 use crate::rules::otp::Algorithm;
 
 /// The namespace of every PSKC element.
-pub const PSKC_NS: &str = "urn:ietf:params:xml:ns:keyprov:pskc";
+pub(crate) const PSKC_NS: &str = "urn:ietf:params:xml:ns:keyprov:pskc";
 /// The algorithm URI of a TOTP key, the only kind a device of ours can be.
-pub use crate::catalogue::TOTP_URI;
+pub(crate) use crate::catalogue::TOTP_URI;
 /// Early drafts of the TOTP profile spelled the URI with a `#`.
 const TOTP_URI_DRAFT: &str = "urn:ietf:params:xml:ns:keyprov:pskc#totp";
 
 /// The most PBKDF2 iterations accepted. A container is a file from outside:
 /// a count of billions would hold the import for hours. Ten million takes a
 /// few seconds and is far above what anyone deploys.
-pub const MAX_PBKDF2_ITERATIONS: u32 = 10_000_000;
+pub(crate) const MAX_PBKDF2_ITERATIONS: u32 = 10_000_000;
 
 /// The RFC's default time step when a key names none.
 const DEFAULT_PERIOD: u64 = 30;
@@ -79,24 +79,24 @@ impl fmt::Debug for PskcOptions {
 /// The keys of a container, and how they were protected.
 #[derive(Debug)]
 pub struct Container {
-    pub keys: Vec<PskcKey>,
+    pub(crate) keys: Vec<PskcKey>,
     /// Some value was encrypted (and so needed the key or passphrase).
-    pub encrypted: bool,
+    pub(crate) encrypted: bool,
     /// Every encrypted value's `ValueMAC` was verified. A container with
     /// encrypted values is refused unless all of them carry one.
-    pub mac_verified: bool,
+    pub(crate) mac_verified: bool,
 }
 
 /// One TOTP key of the container, with its device's serial.
-pub struct PskcKey {
+pub(crate) struct PskcKey {
     /// The key's `Id` attribute, which error messages name.
-    pub id: String,
-    pub serial: String,
-    pub secret: Zeroizing<Vec<u8>>,
-    pub digits: u32,
-    pub period: u64,
-    pub algorithm: Algorithm,
-    pub expires: NaiveDate,
+    pub(crate) id: String,
+    pub(crate) serial: String,
+    pub(crate) secret: Zeroizing<Vec<u8>>,
+    pub(crate) digits: u32,
+    pub(crate) period: u64,
+    pub(crate) algorithm: Algorithm,
+    pub(crate) expires: NaiveDate,
 }
 
 impl fmt::Debug for PskcKey {
@@ -134,7 +134,7 @@ pub enum PskcError {
 impl PskcError {
     /// The registry error of this refusal of the container read from `file`
     /// (exit 2, or 3 for a wrong key or passphrase and a MAC that differs).
-    pub fn into_error(self, file: &str) -> Error {
+    pub(crate) fn into_error(self, file: &str) -> Error {
         let message = Box::new(self.message());
         match self {
             PskcError::Invalid { key_id, .. } => Error::Pskc {
@@ -167,7 +167,7 @@ impl PskcError {
     }
 
     /// Why, as the catalogue words it.
-    pub fn message(&self) -> Msg {
+    pub(crate) fn message(&self) -> Msg {
         let (PskcError::Invalid { message, .. } | PskcError::Verification { message, .. }) = self;
         message.clone()
     }
@@ -460,7 +460,7 @@ fn suite_algorithm(suite: &str) -> Option<Algorithm> {
 /// instant's date in Japan (`2027-06-13T16:00:00Z` is 14 June there);
 /// without one, the date as written (taken as Japan time). A plain date is
 /// accepted as itself.
-pub fn japan_date_of(text: &str) -> Option<NaiveDate> {
+pub(crate) fn japan_date_of(text: &str) -> Option<NaiveDate> {
     let text = text.trim();
     if let Ok(instant) = DateTime::parse_from_rfc3339(text) {
         return Some(japan_date(instant.to_utc()));

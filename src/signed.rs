@@ -40,12 +40,12 @@ use crate::store::{Commit, Store, Tx};
 /// The factors a signature needs, as the caller's rule decides them for the
 /// signer's current rows.
 #[derive(Debug, Clone)]
-pub struct Factors {
+pub(crate) struct Factors {
     /// The signer's confirmation password.
-    pub password: bool,
+    pub(crate) password: bool,
     /// A code of this device (the signer's own, or the new device being
     /// registered).
-    pub device: Option<DeviceRow>,
+    pub(crate) device: Option<DeviceRow>,
 }
 
 /// Proof that the signer's factors were verified in this transaction, at
@@ -54,26 +54,26 @@ pub struct Factors {
 /// crates, as `#[non_exhaustive]` would) from building one.
 #[derive(Debug)]
 #[allow(clippy::manual_non_exhaustive)]
-pub struct Signed {
-    pub signer: UserRow,
-    pub device: Option<DeviceRow>,
-    pub at: DateTime<Utc>,
+pub(crate) struct Signed {
+    pub(crate) signer: UserRow,
+    pub(crate) device: Option<DeviceRow>,
+    pub(crate) at: DateTime<Utc>,
     _proof: (),
 }
 
 /// A request for a signature.
-pub struct Signature<'a> {
+pub(crate) struct Signature<'a> {
     /// The login ID of the signer.
-    pub signer: &'a str,
+    pub(crate) signer: &'a str,
     /// The audit action and targets of the signed action (failures are
     /// audited under them too).
-    pub action: Action,
-    pub targets: &'a [String],
-    pub password: &'a PasswordInput,
+    pub(crate) action: Action,
+    pub(crate) targets: &'a [String],
+    pub(crate) password: &'a PasswordInput,
     /// The code given on the command line, if any.
-    pub code: Option<&'a str>,
+    pub(crate) code: Option<&'a str>,
     /// What to call the password in the prompt.
-    pub password_prompt: String,
+    pub(crate) password_prompt: String,
 }
 
 impl Signature<'_> {
@@ -83,7 +83,7 @@ impl Signature<'_> {
     /// transaction. `confirm` runs after the first look and before any
     /// credential is asked for. `act` runs in the transaction, after the
     /// signature is verified.
-    pub fn run<T>(
+    pub(crate) fn run<T>(
         &self,
         ctx: &Context,
         store: &mut Store,

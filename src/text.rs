@@ -5,7 +5,7 @@
 //! flooding the terminal, leaking a secret or letting an escape sequence
 //! through.
 //!
-//! Everything here is pure except `open` and `read_targets`, which read a
+//! Everything here is pure except `open` and `read_targets_located`, which read a
 //! file or stdin.
 
 use std::fmt;
@@ -13,7 +13,8 @@ use std::io::{self, BufRead, BufReader, Read, Seek};
 
 use crate::catalogue::{Msg, OsError};
 use crate::error::{Error, Result};
-pub use crate::input::{QUOTE_LIMIT, Quoted, escape_controls, nfkc, quote_field, typed};
+pub(crate) use crate::input::{Quoted, nfkc};
+pub use crate::input::{escape_controls, quote_field, typed};
 
 /// The encoding of an input file, as `--encoding` names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -58,13 +59,13 @@ impl Decoding {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecodeError {
     /// 1-based, counting the lines decoded before the bad bytes.
-    pub line: u64,
+    pub(crate) line: u64,
     decoding: Decoding,
 }
 
 impl DecodeError {
     /// What is wrong with the line, and what to do about it.
-    pub fn message(&self) -> Msg {
+    pub(crate) fn message(&self) -> Msg {
         match self.decoding {
             Decoding::Utf8 => Msg::NotUtf8,
             Decoding::Cp932 => Msg::NotCp932,
@@ -85,7 +86,7 @@ impl std::error::Error for DecodeError {}
 
 /// The decoding failure carried by an I/O error from a `Decoder`, if that
 /// is what it is.
-pub fn decode_failure(e: &io::Error) -> Option<&DecodeError> {
+pub(crate) fn decode_failure(e: &io::Error) -> Option<&DecodeError> {
     e.get_ref()?.downcast_ref::<DecodeError>()
 }
 
@@ -93,7 +94,7 @@ pub fn decode_failure(e: &io::Error) -> Option<&DecodeError> {
 /// valid in the encoding end the input with an `InvalidData` error that
 /// carries a `DecodeError` naming the line; everything decoded before them
 /// is yielded first.
-pub struct Decoder<R> {
+pub(crate) struct Decoder<R> {
     inner: R,
     decoding: Decoding,
     decoder: encoding_rs::Decoder,
@@ -179,17 +180,17 @@ fn first_bad_line(reader: impl BufRead, decoding: Decoding) -> io::Result<Option
 }
 
 /// An input opened for reading as UTF-8 text.
-pub struct TextInput {
-    pub reader: Box<dyn Read>,
+pub(crate) struct TextInput {
+    pub(crate) reader: Box<dyn Read>,
     /// The size in bytes when known (a regular file), else 0.
-    pub size: u64,
+    pub(crate) size: u64,
 }
 
 /// Opens `source` (a path, or `-` for stdin) to be read as UTF-8 in
 /// `encoding`. `auto` reads a regular file twice (to check it is UTF-8,
 /// then to decode it) so a large import is never held in memory; stdin and
 /// pipes are read into memory first, since they cannot be read twice.
-pub fn open(source: &str, encoding: Encoding) -> io::Result<TextInput> {
+pub(crate) fn open(source: &str, encoding: Encoding) -> io::Result<TextInput> {
     const RAW_CHUNK: usize = 1 << 16;
     if source == "-" {
         return open_stream(Box::new(io::stdin()), encoding);
@@ -267,16 +268,9 @@ pub fn decode(bytes: &[u8], encoding: Encoding) -> std::result::Result<String, D
 }
 
 /// The login IDs of a targets file (`-` for stdin): one a line, blank
-/// lines and `#` comments skipped, full-width forms read as ASCII.
-pub fn read_targets(source: &str, encoding: Encoding) -> Result<Vec<String>> {
-    Ok(read_targets_located(source, encoding)?
-        .into_iter()
-        .map(|(id, _)| id)
-        .collect())
-}
-
-/// `read_targets`, each login ID with the number of its line, so that a
-/// refusal can name where it came from.
+/// lines and `#` comments skipped, full-width forms read as ASCII; each
+/// with the number of its line, so that a refusal can name where it came
+/// from.
 pub(crate) fn read_targets_located(source: &str, encoding: Encoding) -> Result<Vec<(String, u64)>> {
     let cannot = |e: io::Error| {
         Error::usage(Msg::CannotReadTargets {
@@ -318,7 +312,7 @@ pub(crate) fn target_lines_located(text: &str) -> Vec<(String, u64)> {
 }
 
 /// The longest report window accepted, in days (about a century).
-pub const MAX_WINDOW_DAYS: u32 = 36_500;
+pub(crate) const MAX_WINDOW_DAYS: u32 = 36_500;
 
 /// Why a report window was not accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -330,7 +324,7 @@ pub enum DurationError {
 }
 
 impl DurationError {
-    pub fn message(&self) -> Msg {
+    pub(crate) fn message(&self) -> Msg {
         match self {
             DurationError::NotADuration(quoted) => Msg::NotADuration {
                 quoted: quoted.clone(),
@@ -356,10 +350,10 @@ impl std::error::Error for DurationError {}
 /// the catalogue (clap shows it after its `invalid value` line; `run`
 /// words it in Japanese when asked to).
 #[derive(Debug, Clone, PartialEq)]
-pub struct BadValue(pub Msg);
+pub(crate) struct BadValue(pub Msg);
 
 impl BadValue {
-    pub fn message(&self) -> Msg {
+    pub(crate) fn message(&self) -> Msg {
         self.0.clone()
     }
 }
@@ -384,7 +378,7 @@ const UNITS: [(&str, u32); 6] = [
 
 /// A clock offset such as `+95s`, `-3m` or `+1h` (a sign is optional;
 /// full-width forms read as ASCII), in seconds; at most a year either way.
-pub fn parse_clock_offset(text: &str) -> Option<i64> {
+pub(crate) fn parse_clock_offset(text: &str) -> Option<i64> {
     let text = nfkc(text).trim().to_ascii_lowercase();
     let (sign, rest) = match text.strip_prefix('-') {
         Some(rest) => (-1, rest),
@@ -786,7 +780,7 @@ mod tests {
                 let quoted = quote_field(&field);
                 for shown in [quoted.en(), quoted.ja()] {
                     prop_assert!(!shown.contains('\n') && !shown.contains('\r'));
-                    prop_assert!(shown.chars().count() <= 2 + 10 * QUOTE_LIMIT + 1);
+                    prop_assert!(shown.chars().count() <= 2 + 10 * crate::input::QUOTE_LIMIT + 1);
                     prop_assert!(!shown.chars().any(crate::input::needs_escape));
                 }
             }

@@ -13,7 +13,12 @@ use crate::store::Store;
 use crate::store::audit::{Action, AuditRow, Outcome};
 use crate::store::audit::{AuditFilter, newest};
 
-pub fn run(ctx: &Context, store: &mut Store, args: &AuditArgs, out: &mut dyn Write) -> Result<()> {
+pub(crate) fn run(
+    ctx: &Context,
+    store: &mut Store,
+    args: &AuditArgs,
+    out: &mut dyn Write,
+) -> Result<()> {
     let filter = AuditFilter {
         limit: args.limit,
         action: args.action.clone(),

@@ -44,7 +44,12 @@ impl Record for Backup {
     }
 }
 
-pub fn run(ctx: &Context, store: &Store, args: &BackupArgs, out: &mut dyn Write) -> Result<i32> {
+pub(crate) fn run(
+    ctx: &Context,
+    store: &Store,
+    args: &BackupArgs,
+    out: &mut dyn Write,
+) -> Result<i32> {
     let dest = args.dest.as_path();
     if std::fs::symlink_metadata(dest).is_ok() {
         return Err(Error::AlreadyExists {
@@ -81,7 +86,7 @@ pub fn run(ctx: &Context, store: &Store, args: &BackupArgs, out: &mut dyn Write)
 
 /// Checks a copy on its own, like `check --backup`: every row, mark, secret
 /// and the chain, against the witness (which may be ahead of it).
-pub fn verify_copy(store: &Store, copy: &Path) -> Result<(CheckReport, String)> {
+pub(crate) fn verify_copy(store: &Store, copy: &Path) -> Result<(CheckReport, String)> {
     let key = store.key_path().ok_or_else(|| Error::KeyFile {
         path: crate::key::default_path(),
         reason: Msg::KeyNeeded,

@@ -15,7 +15,7 @@ use crate::store::Store;
 use crate::store::check::{self, Finding};
 
 /// `check` found the registry altered or damaged.
-pub const FINDINGS_EXIT_CODE: i32 = crate::exit::Exit::Altered.code();
+pub(crate) const FINDINGS_EXIT_CODE: i32 = crate::exit::Exit::Altered.code();
 
 #[derive(Serialize)]
 struct CheckJson<'a> {
@@ -30,7 +30,12 @@ struct CheckJson<'a> {
     findings: &'a [Finding],
 }
 
-pub fn run(ctx: &Context, store: &mut Store, args: &CheckArgs, out: &mut dyn Write) -> Result<i32> {
+pub(crate) fn run(
+    ctx: &Context,
+    store: &mut Store,
+    args: &CheckArgs,
+    out: &mut dyn Write,
+) -> Result<i32> {
     let expect_head = args
         .expect_head
         .as_deref()
@@ -99,7 +104,7 @@ pub fn run(ctx: &Context, store: &mut Store, args: &CheckArgs, out: &mut dyn Wri
 
 /// Where a registry stands, as `check`, `backup` and `rekey` print it: its
 /// ID (when it has one), its audit rows and head.
-pub fn position_lines(
+pub(crate) fn position_lines(
     o: &Output,
     registry_id: &str,
     audit_rows: u64,
@@ -117,7 +122,7 @@ pub fn position_lines(
 /// One line per finding on stderr, as cron and scripts expect: the kind as
 /// it is, what was found in the user's language (the JSON report keeps the
 /// English). `backup` and `restore` report a copy that fails the same way.
-pub fn print_findings(ctx: &Context, findings: &[Finding]) {
+pub(crate) fn print_findings(ctx: &Context, findings: &[Finding]) {
     let mut stderr = std::io::stderr().lock();
     for finding in findings {
         let text = finding.message.text(ctx.out.lang);

@@ -11,7 +11,7 @@ use crate::error::Result;
 
 /// The script is generated in memory first: clap_complete panics when its
 /// writer fails, and a reader that stops early (`| head`) is not an error.
-pub fn run(args: &CompletionsArgs, out: &mut dyn Write) -> Result<()> {
+pub(crate) fn run(args: &CompletionsArgs, out: &mut dyn Write) -> Result<()> {
     let mut command = no_file_names_for_values(Cli::command());
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut command, "tokenctl", &mut script);
@@ -168,7 +168,7 @@ fn file_positionals(command: &clap::Command, label: &str, depth: usize) -> Vec<(
 /// OPTIONS, then ENVIRONMENT, FILES, EXIT STATUS, RULES and EXAMPLES from
 /// `MANUAL`. Rendered in memory, then written at once, as the completions
 /// are.
-pub fn man(out: &mut dyn Write) -> Result<()> {
+pub(crate) fn man(out: &mut dyn Write) -> Result<()> {
     let mut page_text = Vec::new();
     render_man(&mut page_text)?;
     Ok(out.write_all(&page_text)?)

@@ -49,7 +49,7 @@ const BANK_REFERENCE: &str = "BK-20270104-001";
 const NEXT_MORNING: &str = "2027-01-05T08:10:00+09:00";
 const MASTER_NEW_DEVICE: &str = "34567891";
 
-pub fn run(output: Output, out: &mut dyn Write) -> Result<()> {
+pub(crate) fn run(output: Output, out: &mut dyn Write) -> Result<()> {
     let dir = tempfile::tempdir().map_err(|e| Error::io(Msg::CannotCreateTempDir, e))?;
     let path = dir.path().join("demo-registry.db");
     // Never persisted: dropping it at the end deletes it.

@@ -51,7 +51,7 @@ impl Listed {
     }
 }
 
-pub const CSV_HEADER: [&str; 7] = [
+pub(crate) const CSV_HEADER: [&str; 7] = [
     "serial",
     "state",
     "holders",
@@ -61,7 +61,7 @@ pub const CSV_HEADER: [&str; 7] = [
     "delivered_at",
 ];
 
-pub fn run(
+pub(crate) fn run(
     ctx: &Context,
     store: &mut Store,
     args: &DevicesArgs,

@@ -54,7 +54,7 @@ impl Record for Note {
     }
 }
 
-pub fn run(
+pub(crate) fn run(
     ctx: &Context,
     store: &mut Store,
     args: &DisposeNoteArgs,

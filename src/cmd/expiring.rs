@@ -31,9 +31,9 @@ use crate::store::devices::in_service_by_expiry;
 use crate::store::users::{ExpiringRow, for_each_expiring};
 
 /// The exit code of `--exit-code` when anything is reported.
-pub const FOUND_EXIT_CODE: i32 = crate::exit::Exit::Found.code();
+pub(crate) const FOUND_EXIT_CODE: i32 = crate::exit::Exit::Found.code();
 
-pub const CSV_HEADER: [&str; 7] = [
+pub(crate) const CSV_HEADER: [&str; 7] = [
     "login_id",
     "name",
     "serial",
@@ -54,7 +54,7 @@ struct ExpiringJson {
     shared_with: Vec<String>,
 }
 
-pub fn run(
+pub(crate) fn run(
     ctx: &Context,
     store: &mut Store,
     args: &ExpiringArgs,

@@ -14,7 +14,7 @@ use crate::output::rfc3339;
 use crate::store::Store;
 use crate::store::history::{Event, EventKind, Subject, history};
 
-pub fn run(
+pub(crate) fn run(
     ctx: &Context,
     store: &mut Store,
     args: &HistoryArgs,

@@ -17,7 +17,7 @@ use crate::rules::otp;
 use crate::store::Store;
 use crate::store::devices::{for_each_device, open_key, verify_device};
 
-pub fn run(
+pub(crate) fn run(
     ctx: &Context,
     store: &mut Store,
     args: &IdentifyArgs,

@@ -25,7 +25,7 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::output::{Format, Lang, csv_writer, progress, write_json};
 use crate::pskc::{self, PskcKey, PskcOptions};
-pub use crate::rules::import::Kind;
+pub(crate) use crate::rules::import::Kind;
 use crate::rules::import::{self as rules, DeliveredKey, NewDevice, UserIn};
 use crate::rules::refusal::Refusal;
 use crate::rules::status::Role;
@@ -47,7 +47,7 @@ const PROGRESS_KEYS: u64 = 10_000;
 /// for any XML declaration and leading comments.
 const SNIFF_BYTES: u64 = 64 * 1024;
 
-pub fn run(
+pub(crate) fn run(
     ctx: &Context,
     store: &mut Store,
     command: &ImportCommand,
@@ -260,13 +260,13 @@ fn import_csv(
 
 /// What `import users --update` did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct UpdateCounts {
-    pub added: u64,
-    pub updated: u64,
-    pub unchanged: u64,
+pub(crate) struct UpdateCounts {
+    pub(crate) added: u64,
+    pub(crate) updated: u64,
+    pub(crate) unchanged: u64,
     /// Users whose role changed, from and to: a new master can sign
     /// revocations, so each change gets an audit row of its own.
-    pub role_changes: Vec<(String, Role, Role)>,
+    pub(crate) role_changes: Vec<(String, Role, Role)>,
 }
 
 /// `import users --update`: each row updates the user of its login ID (as
@@ -500,7 +500,7 @@ fn noun(kind: Kind) -> &'static str {
 
 /// Reads CSV (UTF-8) from `reader` and inserts every row through `conn`,
 /// which the caller holds in a transaction. Returns the number of rows.
-pub fn import(
+pub(crate) fn import(
     conn: &Tx<'_>,
     kind: Kind,
     reader: impl Read,

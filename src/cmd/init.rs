@@ -19,14 +19,14 @@ use crate::password;
 use crate::store::users::{find_user, set_password_hash};
 use crate::store::{Mode, Store, Tx};
 
-pub const DEMO_USERS: &str = include_str!("../../fixtures/users.csv");
-pub const DEMO_DEVICES: &str = include_str!("../../fixtures/devices.csv");
-pub const DEMO_DELIVERY: &str = include_str!("../../fixtures/delivery.csv");
+pub(crate) const DEMO_USERS: &str = include_str!("../../fixtures/users.csv");
+pub(crate) const DEMO_DEVICES: &str = include_str!("../../fixtures/devices.csv");
+pub(crate) const DEMO_DELIVERY: &str = include_str!("../../fixtures/delivery.csv");
 /// The demo master's confirmation password (documented in the README).
-pub const DEMO_MASTER: &str = "taro01";
-pub const DEMO_PASSWORD: &str = "tokenctl-demo";
+pub(crate) const DEMO_MASTER: &str = "taro01";
+pub(crate) const DEMO_PASSWORD: &str = "tokenctl-demo";
 
-pub fn run(
+pub(crate) fn run(
     ctx: &Context,
     path: &Path,
     key_path: &Path,
@@ -165,7 +165,7 @@ fn prose(o: &Output, r: &Created) -> Vec<String> {
 }
 
 /// Loads the embedded sample organisation through the ordinary importer.
-pub fn load_demo(ctx: &Context, conn: &Tx<'_>) -> Result<()> {
+pub(crate) fn load_demo(ctx: &Context, conn: &Tx<'_>) -> Result<()> {
     let now = ctx.clock.now();
     import(
         conn,

@@ -57,7 +57,7 @@ fn shown_registrable_at(row: &ListRow) -> Option<DateTime<Utc>> {
         .flatten()
 }
 
-pub const CSV_HEADER: [&str; 8] = [
+pub(crate) const CSV_HEADER: [&str; 8] = [
     "login_id",
     "name",
     "role",
@@ -68,7 +68,12 @@ pub const CSV_HEADER: [&str; 8] = [
     "locked",
 ];
 
-pub fn run(ctx: &Context, store: &mut Store, args: &ListArgs, out: &mut dyn Write) -> Result<()> {
+pub(crate) fn run(
+    ctx: &Context,
+    store: &mut Store,
+    args: &ListArgs,
+    out: &mut dyn Write,
+) -> Result<()> {
     let filter = filter(ctx, args)?;
     // A filter naming something that does not exist is a mistake worth
     // reporting (exit 6), not an empty list.
@@ -109,43 +114,45 @@ pub fn run(ctx: &Context, store: &mut Store, args: &ListArgs, out: &mut dyn Writ
             })?;
             Ok(csv.flush()?)
         }
-        Format::Table => {
-            // Two passes over one read snapshot: measure, then print, so a
-            // million rows never sit in memory at once.
-            store.read(|snapshot| {
-                let today = japan_date(ctx.clock.now());
-                let headers = table_headers(&ctx.out);
-                let mut widths = Widths::of_headers(&headers);
-                let mut any = false;
-                for_each_listed(snapshot, &filter, |row| {
-                    widths.measure(&table_row(&ctx.out, &row, today));
-                    any = true;
-                    Ok(())
-                })?;
-                if !any {
-                    let none = ctx.out.t(Msg::NoUsersMatch);
-                    return Ok(writeln!(out, "{none}")?);
-                }
-                if let Some(total) = ctx.out.fit {
-                    widths.keep(0); // login ID
-                    widths.keep(3); // serial
-                    widths.keep(4); // status
-                    // Least needed first: the lock (rare), the role, the
-                    // name, the expiry date; registrable-at last, as it is
-                    // to be shown wherever a revoked user appears.
-                    widths.drop_first(&[7, 2, 1, 5, 6]);
-                    widths.fit(total);
-                }
-                let mut table = StreamTable::start(out, &headers, widths)?;
-                for_each_listed(snapshot, &filter, |row| {
-                    table.row(&table_row(&ctx.out, &row, today))
-                })?;
-                let left_out = table.left_out();
-                table.finish()?;
-                crate::output::write_left_out(&ctx.out, out, &left_out)
-            })
-        }
+        Format::Table => table(ctx, store, &filter, out),
     }
+}
+
+/// The table, in two passes over one read snapshot: measure, then print,
+/// so a million rows never sit in memory at once.
+fn table(ctx: &Context, store: &Store, filter: &ListFilter, out: &mut dyn Write) -> Result<()> {
+    store.read(|snapshot| {
+        let today = japan_date(ctx.clock.now());
+        let headers = table_headers(&ctx.out);
+        let mut widths = Widths::of_headers(&headers);
+        let mut any = false;
+        for_each_listed(snapshot, filter, |row| {
+            widths.measure(&table_row(&ctx.out, &row, today));
+            any = true;
+            Ok(())
+        })?;
+        if !any {
+            let none = ctx.out.t(Msg::NoUsersMatch);
+            return Ok(writeln!(out, "{none}")?);
+        }
+        if let Some(total) = ctx.out.fit {
+            widths.keep(0); // login ID
+            widths.keep(3); // serial
+            widths.keep(4); // status
+            // Least needed first: the lock (rare), the role, the name, the
+            // expiry date; registrable-at last, as it is to be shown
+            // wherever a revoked user appears.
+            widths.drop_first(&[7, 2, 1, 5, 6]);
+            widths.fit(total);
+        }
+        let mut table = StreamTable::start(out, &headers, widths)?;
+        for_each_listed(snapshot, filter, |row| {
+            table.row(&table_row(&ctx.out, &row, today))
+        })?;
+        let left_out = table.left_out();
+        table.finish()?;
+        crate::output::write_left_out(&ctx.out, out, &left_out)
+    })
 }
 
 /// The query's filter from the flags. `--waiting-over` needs `--status
@@ -166,7 +173,7 @@ fn filter(ctx: &Context, args: &ListArgs) -> Result<ListFilter> {
     })
 }
 
-pub fn table_headers(o: &Output) -> Vec<String> {
+pub(crate) fn table_headers(o: &Output) -> Vec<String> {
     let mut headers = o.labels(&USER_SCREEN);
     headers.push(o.t(Msg::LabelLocked));
     headers

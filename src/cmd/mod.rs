@@ -2,28 +2,28 @@
 //! ask `rules` for decisions, write in one transaction, and render. They
 //! hold no rules of their own.
 
-pub mod audit;
-pub mod backup;
-pub mod check;
-pub mod completions;
-pub mod demo;
-pub mod devices;
-pub mod dispose_note;
-pub mod expiring;
-pub mod history;
-pub mod identify;
-pub mod import;
-pub mod init;
-pub mod list;
-pub mod notices;
-pub mod otp;
-pub mod passwd;
-pub mod register;
-pub mod rekey;
-pub mod restore;
-pub mod resync;
-pub mod revoke;
-pub mod unlock;
+pub(crate) mod audit;
+pub(crate) mod backup;
+pub(crate) mod check;
+pub(crate) mod completions;
+pub(crate) mod demo;
+pub(crate) mod devices;
+pub(crate) mod dispose_note;
+pub(crate) mod expiring;
+pub(crate) mod history;
+pub(crate) mod identify;
+pub(crate) mod import;
+pub(crate) mod init;
+pub(crate) mod list;
+pub(crate) mod notices;
+pub(crate) mod otp;
+pub(crate) mod passwd;
+pub(crate) mod register;
+pub(crate) mod rekey;
+pub(crate) mod restore;
+pub(crate) mod resync;
+pub(crate) mod revoke;
+pub(crate) mod unlock;
 
 use crate::catalogue::Msg;
 use crate::cli::Command;
@@ -37,14 +37,14 @@ use crate::store::Tx;
 use crate::store::users::{UserRow, find_user};
 
 /// The actor recorded for administrative commands: the OS account.
-pub fn admin_actor() -> String {
+pub(crate) fn admin_actor() -> String {
     crate::store::audit::os_actor()
 }
 
-pub use crate::store::audit::{Action, Outcome};
+pub(crate) use crate::store::audit::{Action, Outcome};
 
 /// Appends an audit row stamped with the command's clock.
-pub fn record(
+pub(crate) fn record(
     ctx: &Context,
     tx: &Tx<'_>,
     actor: &str,
@@ -56,13 +56,16 @@ pub fn record(
     crate::store::audit::record(tx, &ctx.clock, actor, action, targets, outcome, detail)
 }
 
-pub fn require_user(tx: &Tx<'_>, login_id: &str) -> Result<UserRow> {
+pub(crate) fn require_user(tx: &Tx<'_>, login_id: &str) -> Result<UserRow> {
     find_user(tx, login_id)?.ok_or_else(|| Error::UnknownUser(login_id.to_string()))
 }
 
 /// The factors of a master's signature: their password and the code of
 /// their own device, which must be in service and not expired.
-pub fn master_factors(master: &UserRow, at: chrono::DateTime<chrono::Utc>) -> Result<Factors> {
+pub(crate) fn master_factors(
+    master: &UserRow,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<Factors> {
     let device = master.device.as_ref().map(|d| DeviceView {
         serial: &d.serial,
         expires: d.expires,
@@ -75,7 +78,7 @@ pub fn master_factors(master: &UserRow, at: chrono::DateTime<chrono::Utc>) -> Re
 }
 
 /// The prompt for a master's confirmation password.
-pub fn password_prompt(ctx: &Context, login_id: &str) -> String {
+pub(crate) fn password_prompt(ctx: &Context, login_id: &str) -> String {
     ctx.out.t(Msg::PasswordPrompt {
         login_id: login_id.to_string(),
     })
@@ -83,11 +86,11 @@ pub fn password_prompt(ctx: &Context, login_id: &str) -> String {
 
 /// What a command needs of the registry.
 #[derive(Debug, Clone, Copy)]
-pub struct Needs {
-    pub access: Access,
+pub(crate) struct Needs {
+    pub(crate) access: Access,
     /// The key file: to read a secret or to write (every audit row is
     /// chained under it).
-    pub key: bool,
+    pub(crate) key: bool,
 }
 
 /// What `command` needs of the registry: how to open it, and whether with

@@ -72,7 +72,7 @@ impl Record for Letters {
     }
 }
 
-pub fn run(
+pub(crate) fn run(
     ctx: &Context,
     store: &mut Store,
     args: &NoticesArgs,

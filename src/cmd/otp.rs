@@ -15,7 +15,12 @@ use crate::store::Store;
 use crate::store::devices::{find_device, open_key};
 use crate::store::meta::Mode;
 
-pub fn run(ctx: &Context, store: &mut Store, args: &OtpArgs, out: &mut dyn Write) -> Result<()> {
+pub(crate) fn run(
+    ctx: &Context,
+    store: &mut Store,
+    args: &OtpArgs,
+    out: &mut dyn Write,
+) -> Result<()> {
     if store.mode() == Mode::Live {
         return Err(Error::OtpOnLive);
     }

@@ -20,7 +20,12 @@ use crate::signed::{Factors, Signature};
 use crate::store::Store;
 use crate::store::users::set_password_hash;
 
-pub fn run(ctx: &Context, store: &mut Store, args: &PasswdArgs, out: &mut dyn Write) -> Result<()> {
+pub(crate) fn run(
+    ctx: &Context,
+    store: &mut Store,
+    args: &PasswdArgs,
+    out: &mut dyn Write,
+) -> Result<()> {
     let user = store.read(|tx| require_user(tx, &args.login_id))?;
     if user.role != Role::Master {
         return Err(Error::refused(Msg::PasswdNotMaster {

@@ -55,7 +55,7 @@ impl Record for Registered {
     }
 }
 
-pub fn run(
+pub(crate) fn run(
     ctx: &Context,
     store: &mut Store,
     args: &RegisterArgs,

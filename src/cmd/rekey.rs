@@ -46,7 +46,12 @@ impl Record for Rekeyed {
     }
 }
 
-pub fn run(ctx: &Context, store: &mut Store, args: &RekeyArgs, out: &mut dyn Write) -> Result<()> {
+pub(crate) fn run(
+    ctx: &Context,
+    store: &mut Store,
+    args: &RekeyArgs,
+    out: &mut dyn Write,
+) -> Result<()> {
     let new_key = KeyFile::create_new(&args.new_key_file)?;
     let fingerprint = new_key.fingerprint().to_string();
     let at = ctx.clock.now();

@@ -23,7 +23,7 @@ use crate::store::copy::{move_aside, recorded_id};
 use crate::store::devices::advance_replay_guards;
 use crate::store::{Access, Mode, Store, netfs, witness};
 
-pub fn run(
+pub(crate) fn run(
     ctx: &Context,
     path: &Path,
     key_path: &Path,

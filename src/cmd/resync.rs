@@ -52,7 +52,12 @@ impl Record for Resynced {
     }
 }
 
-pub fn run(ctx: &Context, store: &mut Store, args: &ResyncArgs, out: &mut dyn Write) -> Result<()> {
+pub(crate) fn run(
+    ctx: &Context,
+    store: &mut Store,
+    args: &ResyncArgs,
+    out: &mut dyn Write,
+) -> Result<()> {
     if args.otp.len() > 2 {
         return Err(Error::usage(Msg::ResyncTwoCodes));
     }

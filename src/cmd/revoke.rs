@@ -33,22 +33,22 @@ use crate::store::users::{self, UserRow, find_user};
 use crate::store::{DeviceRow, Store, Tx};
 
 /// A revocation request: the command line's flags, or the demo's script.
-pub struct RevokeRequest {
-    pub master: String,
-    pub targets: Vec<String>,
-    pub targets_file: Option<String>,
-    pub encoding: crate::text::Encoding,
+pub(crate) struct RevokeRequest {
+    pub(crate) master: String,
+    pub(crate) targets: Vec<String>,
+    pub(crate) targets_file: Option<String>,
+    pub(crate) encoding: crate::text::Encoding,
     /// In days.
-    pub expiring_within: Option<u32>,
-    pub otp: Option<String>,
-    pub password: PasswordInput,
-    pub dry_run: bool,
-    pub yes: bool,
+    pub(crate) expiring_within: Option<u32>,
+    pub(crate) otp: Option<String>,
+    pub(crate) password: PasswordInput,
+    pub(crate) dry_run: bool,
+    pub(crate) yes: bool,
     /// A revocation the bank carried out: its reference, and when.
-    pub bank_reference: Option<String>,
-    pub revoked_at: Option<DateTime<Utc>>,
+    pub(crate) bank_reference: Option<String>,
+    pub(crate) revoked_at: Option<DateTime<Utc>>,
     /// With a bank reference: the device was lost.
-    pub lost: bool,
+    pub(crate) lost: bool,
 }
 
 impl From<RevokeArgs> for RevokeRequest {
@@ -193,7 +193,7 @@ fn checked_request(ctx: &Context, req: &RevokeRequest) -> Result<(Kind, Option<D
     }
 }
 
-pub fn run(
+pub(crate) fn run(
     ctx: &Context,
     store: &mut Store,
     req: &RevokeRequest,

@@ -19,7 +19,12 @@ use crate::store::devices::{DeviceRow, find_device, reset_device_failures};
 use crate::store::users::{UserRow, reset_failures};
 use crate::store::{Store, Tx};
 
-pub fn run(ctx: &Context, store: &mut Store, args: &UnlockArgs, out: &mut dyn Write) -> Result<()> {
+pub(crate) fn run(
+    ctx: &Context,
+    store: &mut Store,
+    args: &UnlockArgs,
+    out: &mut dyn Write,
+) -> Result<()> {
     let Some(login_id) = &args.login_id else {
         let serial = args.serial.as_deref().unwrap_or_default();
         return run_device(ctx, store, args, serial, out);

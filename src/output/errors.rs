@@ -9,14 +9,14 @@ use crate::error::{Error, damaged_value, is_busy, registry_unusable};
 /// What stderr shows: one `error: ` line per cause, in `lang`. Control
 /// characters from inputs (a file name, a login ID) are escaped here, in the
 /// one place every error passes, so none reaches the terminal raw.
-pub fn render(error: &Error, lang: Lang) -> String {
+pub(crate) fn render(error: &Error, lang: Lang) -> String {
     render_lines(&lines_in(error, lang))
 }
 
 /// The error as stderr shows it on a terminal `width` columns wide: each
 /// line wrapped by the one line-breaking routine (`wrap::wrap`), its
 /// continuation lines indented under the text after `error: `.
-pub fn render_wrapped(error: &Error, lang: Lang, width: usize) -> String {
+pub(crate) fn render_wrapped(error: &Error, lang: Lang, width: usize) -> String {
     const PREFIX: &str = "error: ";
     let mut text = String::new();
     for line in lines_in(error, lang) {
@@ -34,7 +34,7 @@ pub fn render_wrapped(error: &Error, lang: Lang, width: usize) -> String {
 
 /// `lines` as stderr shows them: each after `error: `, control characters
 /// escaped.
-pub fn render_lines(lines: &[String]) -> String {
+pub(crate) fn render_lines(lines: &[String]) -> String {
     lines
         .iter()
         .map(|line| format!("error: {}\n", crate::text::escape_controls(line)))
@@ -43,7 +43,7 @@ pub fn render_lines(lines: &[String]) -> String {
 
 /// The lines written to stderr in `lang`, each prefixed `error: ` by the
 /// caller: the error's own message, then one line per further cause.
-pub fn lines_in(error: &Error, lang: Lang) -> Vec<String> {
+pub(crate) fn lines_in(error: &Error, lang: Lang) -> Vec<String> {
     let mut lines = vec![error.message().text(lang)];
     match error {
         Error::Targets { failures } => {
@@ -109,7 +109,8 @@ pub fn lines_in(error: &Error, lang: Lang) -> Vec<String> {
 }
 
 /// The lines in English.
-pub fn lines(error: &Error) -> Vec<String> {
+#[cfg(test)]
+pub(crate) fn lines(error: &Error) -> Vec<String> {
     lines_in(error, Lang::En)
 }
 

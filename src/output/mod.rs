@@ -2,10 +2,10 @@
 //! labels; Japan-time instants. JSON keys and CSV headers never change with
 //! the language, so scripts can rely on them.
 
-pub mod errors;
-pub mod progress;
+pub(crate) mod errors;
+pub(crate) mod progress;
 pub(crate) mod record;
-pub mod stream_table;
+pub(crate) mod stream_table;
 pub(crate) mod wrap;
 
 use std::io::Write;
@@ -15,13 +15,13 @@ use comfy_table::{ContentArrangement, Table, presets};
 
 use crate::catalogue::Msg;
 use crate::error::{Error, Result};
-pub use crate::lang::{IsoDate, Lang, parse_ymd};
+pub(crate) use crate::lang::{IsoDate, Lang, parse_ymd};
 use crate::rules::calendar::JAPAN;
 use crate::rules::status::{Role, Status};
 use crate::text::escape_controls;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Table,
     Json,
     Csv,
@@ -29,20 +29,21 @@ pub enum Format {
 
 /// The output settings handed to every command.
 #[derive(Debug, Clone, Copy)]
-pub struct Output {
-    pub format: Format,
-    pub lang: Lang,
+pub(crate) struct Output {
+    pub(crate) format: Format,
+    pub(crate) lang: Lang,
     /// CSV for Excel (`--excel`): a byte-order mark, so Excel reads UTF-8
     /// rather than the locale's code page, and CRLF line ends.
-    pub excel: bool,
+    pub(crate) excel: bool,
     /// The width tables must fit in, in terminal cells: the terminal's when
     /// stdout is one (and `--wide` is not given); `None` draws tables at
     /// full width, as piped output always is.
-    pub fit: Option<usize>,
+    pub(crate) fit: Option<usize>,
 }
 
 impl Output {
-    pub fn english() -> Output {
+    #[cfg(test)]
+    pub(crate) fn english() -> Output {
         Output {
             format: Format::Table,
             lang: Lang::En,
@@ -51,7 +52,8 @@ impl Output {
         }
     }
 
-    pub fn japanese() -> Output {
+    #[cfg(test)]
+    pub(crate) fn japanese() -> Output {
         Output {
             format: Format::Table,
             lang: Lang::Ja,
@@ -62,7 +64,7 @@ impl Output {
 
     /// The width of stdout's terminal, unless `wide` or stdout is not a
     /// terminal (a pipe or a file is never cut).
-    pub fn terminal_fit(wide: bool) -> Option<usize> {
+    pub(crate) fn terminal_fit(wide: bool) -> Option<usize> {
         use std::io::IsTerminal;
         if wide || !std::io::stdout().is_terminal() {
             return None;
@@ -73,12 +75,12 @@ impl Output {
 
     /// A date: `2026-06-30`, or as the bank writes it, `2026年6月30日`
     /// (month and day without a leading zero).
-    pub fn date(&self, date: NaiveDate) -> String {
+    pub(crate) fn date(&self, date: NaiveDate) -> String {
         crate::lang::date(self.lang, date)
     }
 
     /// A month (the date's): `2026-06`, or `2026年6月`.
-    pub fn month(&self, date: NaiveDate) -> String {
+    pub(crate) fn month(&self, date: NaiveDate) -> String {
         match self.lang {
             Lang::En => date.format("%Y-%m").to_string(),
             Lang::Ja => date.format("%Y年%-m月").to_string(),
@@ -86,7 +88,7 @@ impl Output {
     }
 
     /// A `YYYY-MM-DD` string from the registry, in the table's form.
-    pub fn date_text(&self, text: &str) -> String {
+    pub(crate) fn date_text(&self, text: &str) -> String {
         match parse_ymd(text) {
             Some(date) => self.date(date),
             None => text.to_string(),
@@ -99,18 +101,18 @@ impl Output {
     /// seconds only when there are any (a registrable-at instant 30 minutes
     /// after a revocation keeps the revocation's seconds, and dropping them
     /// would name a minute at which registration is still refused).
-    pub fn instant(&self, at: DateTime<Utc>) -> String {
+    pub(crate) fn instant(&self, at: DateTime<Utc>) -> String {
         crate::lang::instant(self.lang, at)
     }
 
     /// A catalogue message in this output's language.
-    pub fn t(&self, msg: Msg) -> String {
+    pub(crate) fn t(&self, msg: Msg) -> String {
         msg.text(self.lang)
     }
 
     /// The OTP status as the procedure's screen shows it (`-` for a user
     /// without OTP, in both languages).
-    pub fn status(&self, status: Status) -> String {
+    pub(crate) fn status(&self, status: Status) -> String {
         match status {
             Status::Active => self.t(Msg::StatusActive),
             Status::Revoked => self.t(Msg::StatusRevoked),
@@ -118,7 +120,7 @@ impl Output {
         }
     }
 
-    pub fn role(&self, role: Role) -> String {
+    pub(crate) fn role(&self, role: Role) -> String {
         match role {
             Role::Master => self.t(Msg::RoleMaster),
             Role::General => self.t(Msg::RoleGeneral),
@@ -126,12 +128,10 @@ impl Output {
     }
 
     /// Table headers in this language.
-    pub fn labels(&self, labels: &[Msg]) -> Vec<String> {
+    pub(crate) fn labels(&self, labels: &[Msg]) -> Vec<String> {
         labels.iter().map(|l| self.t(l.clone())).collect()
     }
 }
-
-pub use crate::catalogue::duration;
 
 /// Roles and statuses are written in JSON as their `as_str` spellings
 /// (`master`, `not_required`), which never change with the language; the
@@ -155,7 +155,7 @@ impl serde::Serialize for Status {
 }
 
 /// RFC 3339 with the Japan offset, as JSON and CSV carry instants.
-pub fn rfc3339(at: DateTime<Utc>) -> String {
+pub(crate) fn rfc3339(at: DateTime<Utc>) -> String {
     // Whole seconds and the numeric offset (`+09:00`, never `Z`); cheaper
     // than a strftime pattern, which is parsed again at every call.
     at.with_timezone(&JAPAN)
@@ -163,7 +163,7 @@ pub fn rfc3339(at: DateTime<Utc>) -> String {
 }
 
 /// The columns of the procedure's user screen, plus registrable-at.
-pub const USER_SCREEN: [Msg; 7] = [
+pub(crate) const USER_SCREEN: [Msg; 7] = [
     Msg::LabelLoginId,
     Msg::LabelName,
     Msg::LabelRole,
@@ -178,7 +178,7 @@ pub const USER_SCREEN: [Msg; 7] = [
 /// escaped: they would break the borders or drive the terminal. When `o`
 /// says the table must fit a terminal, columns are left out (the rightmost
 /// first) until the rest fit whole; see `write_table_dropping`.
-pub fn write_table(
+pub(crate) fn write_table(
     o: &Output,
     out: &mut dyn Write,
     headers: Vec<String>,
@@ -258,7 +258,10 @@ pub(crate) fn write_left_out(o: &Output, out: &mut dyn Write, left_out: &[String
 }
 
 /// Writes `items` as a JSON array, one element per line.
-pub fn write_json_array<T: serde::Serialize>(out: &mut dyn Write, items: &[T]) -> Result<()> {
+pub(crate) fn write_json_array<T: serde::Serialize>(
+    out: &mut dyn Write,
+    items: &[T],
+) -> Result<()> {
     let mut array = JsonArray::new(out)?;
     for item in items {
         array.push(item)?;
@@ -267,31 +270,31 @@ pub fn write_json_array<T: serde::Serialize>(out: &mut dyn Write, items: &[T]) -
 }
 
 /// A JSON array written element by element, so large lists stream.
-pub struct JsonArray<'a> {
+pub(crate) struct JsonArray<'a> {
     out: &'a mut dyn Write,
     first: bool,
 }
 
 impl<'a> JsonArray<'a> {
-    pub fn new(out: &'a mut dyn Write) -> Result<Self> {
+    pub(crate) fn new(out: &'a mut dyn Write) -> Result<Self> {
         out.write_all(b"[").map_err(write_error)?;
         Ok(JsonArray { out, first: true })
     }
 
-    pub fn push<T: serde::Serialize>(&mut self, item: &T) -> Result<()> {
+    pub(crate) fn push<T: serde::Serialize>(&mut self, item: &T) -> Result<()> {
         let sep: &[u8] = if self.first { b"\n" } else { b",\n" };
         self.first = false;
         self.out.write_all(sep).map_err(write_error)?;
         serde_json::to_writer(&mut *self.out, item).map_err(json_error)
     }
 
-    pub fn finish(self) -> Result<()> {
+    pub(crate) fn finish(self) -> Result<()> {
         let end: &[u8] = if self.first { b"]\n" } else { b"\n]\n" };
         self.out.write_all(end).map_err(write_error)
     }
 }
 
-pub fn write_json<T: serde::Serialize>(out: &mut dyn Write, value: &T) -> Result<()> {
+pub(crate) fn write_json<T: serde::Serialize>(out: &mut dyn Write, value: &T) -> Result<()> {
     serde_json::to_writer_pretty(&mut *out, value).map_err(json_error)?;
     writeln!(out).map_err(write_error)
 }
@@ -308,14 +311,14 @@ fn json_error(e: serde_json::Error) -> Error {
 /// The CSV writer every command writes its CSV through, plain or for
 /// Excel as `o` says. For Excel, a cell that a spreadsheet would read as a
 /// formula is written with a leading `'` (see `excel_cell`).
-pub struct CsvWriter<'a> {
+pub(crate) struct CsvWriter<'a> {
     inner: csv::Writer<CsvSink<'a>>,
     excel: bool,
 }
 
 impl CsvWriter<'_> {
     /// One row.
-    pub fn write_record<I, T>(&mut self, record: I) -> csv::Result<()>
+    pub(crate) fn write_record<I, T>(&mut self, record: I) -> csv::Result<()>
     where
         I: IntoIterator<Item = T>,
         T: AsRef<[u8]>,
@@ -330,7 +333,7 @@ impl CsvWriter<'_> {
         self.inner.write_record(&cells)
     }
 
-    pub fn flush(&mut self) -> std::io::Result<()> {
+    pub(crate) fn flush(&mut self) -> std::io::Result<()> {
         self.inner.flush()
     }
 }
@@ -352,7 +355,7 @@ pub(crate) fn excel_cell(cell: &[u8]) -> Vec<u8> {
     out
 }
 
-pub fn csv_writer<'a>(o: &Output, out: &'a mut dyn Write) -> CsvWriter<'a> {
+pub(crate) fn csv_writer<'a>(o: &Output, out: &'a mut dyn Write) -> CsvWriter<'a> {
     let mut builder = csv::WriterBuilder::new();
     builder.has_headers(false);
     if o.excel {
@@ -371,7 +374,7 @@ pub fn csv_writer<'a>(o: &Output, out: &'a mut dyn Write) -> CsvWriter<'a> {
 /// byte-order mark for Excel. The mark goes out with the first byte, so a
 /// command that writes no CSV at all (an empty `expiring` report) still
 /// prints nothing.
-pub struct CsvSink<'a> {
+pub(crate) struct CsvSink<'a> {
     out: &'a mut dyn Write,
     bom_pending: bool,
 }
@@ -390,23 +393,20 @@ impl Write for CsvSink<'_> {
     }
 }
 
-pub fn csv_error(e: csv::Error) -> Error {
-    e.into()
-}
-
-pub fn write_error(e: std::io::Error) -> Error {
+pub(crate) fn write_error(e: std::io::Error) -> Error {
     Error::io(Msg::CannotWriteOutput, e)
 }
 
 /// A write to a closed pipe (`tokenctl list | head`) ends the command
 /// quietly: it is not an error.
-pub fn is_broken_pipe(error: &Error) -> bool {
+pub(crate) fn is_broken_pipe(error: &Error) -> bool {
     matches!(error, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalogue::duration;
 
     #[test]
     fn roles_and_statuses_are_written_as_as_str_spells_them() {

@@ -7,7 +7,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// What a bar counts, which decides how its position is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unit {
+pub(crate) enum Unit {
     /// Rows, keys or users: `12,288/100,000`.
     Rows,
     /// Bytes of a file, in human units: `12.00 MiB/40.00 MiB`.
@@ -17,7 +17,7 @@ pub enum Unit {
 /// A bar for `len` units of work, labelled `label` (from the catalogue);
 /// hidden unless stderr is a terminal and the work is at least `min` units
 /// (small work finishes too fast to help).
-pub fn bar(len: u64, label: String, unit: Unit, min: u64) -> ProgressBar {
+pub(crate) fn bar(len: u64, label: String, unit: Unit, min: u64) -> ProgressBar {
     if len == 0 || len < min || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }

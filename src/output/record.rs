@@ -22,9 +22,9 @@ use crate::error::Result;
 #[derive(Debug, Clone)]
 pub(crate) struct Column {
     /// The JSON key and CSV header; never translated.
-    pub key: &'static str,
+    pub(crate) key: &'static str,
     /// The table's header; `None`: JSON and CSV only.
-    pub label: Option<Msg>,
+    pub(crate) label: Option<Msg>,
 }
 
 impl Column {
@@ -179,9 +179,9 @@ pub(crate) fn write_records_or_prose<R: Record>(
 /// piped, an empty report then prints nothing, and cron mails nothing).
 #[derive(Default)]
 pub(crate) struct TableNotes {
-    pub after: Option<Msg>,
-    pub when_empty: Option<Msg>,
-    pub empty_on_terminal_only: bool,
+    pub(crate) after: Option<Msg>,
+    pub(crate) when_empty: Option<Msg>,
+    pub(crate) empty_on_terminal_only: bool,
 }
 
 /// Records written as they come: JSON and CSV stream; a table is drawn at

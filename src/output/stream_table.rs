@@ -23,7 +23,7 @@ const MAX_WHOLE_WORD: usize = 24;
 
 /// Column widths in terminal cells, grown row by row in the first pass.
 #[derive(Debug, Clone)]
-pub struct Widths {
+pub(crate) struct Widths {
     headers: Vec<String>,
     /// Each header's width, and its widest piece (it breaks only between
     /// words: `wrap::header_pieces`).
@@ -46,7 +46,7 @@ pub struct Widths {
 }
 
 impl Widths {
-    pub fn of_headers(headers: &[String]) -> Widths {
+    pub(crate) fn of_headers(headers: &[String]) -> Widths {
         let n = headers.len();
         Widths {
             headers: headers.to_vec(),
@@ -61,7 +61,7 @@ impl Widths {
         }
     }
 
-    pub fn measure(&mut self, cells: &[String]) {
+    pub(crate) fn measure(&mut self, cells: &[String]) {
         for (i, cell) in cells.iter().enumerate().take(self.content.len()) {
             self.content[i] = self.content[i].max(cell.width());
             self.content_word[i] = self.content_word[i].max(unbreakable(cell));
@@ -72,7 +72,7 @@ impl Widths {
     }
 
     /// Keeps column `index` in a fitted table: it is never left out.
-    pub fn keep(&mut self, index: usize) {
+    pub(crate) fn keep(&mut self, index: usize) {
         if let Some(kept) = self.kept.get_mut(index) {
             *kept = true;
         }
@@ -139,7 +139,7 @@ impl Widths {
     /// and the room left widens, a cell at a time, the narrowest columns
     /// still short of their cells, then of their headers. A table that
     /// fits is drawn as it is.
-    pub fn fit(&mut self, total: usize) {
+    pub(crate) fn fit(&mut self, total: usize) {
         let full = self.full();
         let n = full.len();
         if full.iter().sum::<usize>() + 3 * n < total {
@@ -220,14 +220,18 @@ fn unbreakable(text: &str) -> usize {
 /// Prints the table's top border and header once, then rows, then the
 /// bottom border on `finish`. A fitted table draws only the columns
 /// `Widths::fit` kept; rows are handed over whole.
-pub struct StreamTable<'a> {
+pub(crate) struct StreamTable<'a> {
     out: &'a mut dyn Write,
     widths: Widths,
     shown: Vec<usize>,
 }
 
 impl<'a> StreamTable<'a> {
-    pub fn start(out: &'a mut dyn Write, headers: &[String], widths: Widths) -> Result<Self> {
+    pub(crate) fn start(
+        out: &'a mut dyn Write,
+        headers: &[String],
+        widths: Widths,
+    ) -> Result<Self> {
         let shown = widths.shown();
         let mut table = StreamTable { out, widths, shown };
         table.rule('┌', '─', '┬', '┐')?;
@@ -257,7 +261,7 @@ impl<'a> StreamTable<'a> {
 
     /// One row, each cell wrapped to its column (one line when it fits).
     /// Only prose columns ever hold a cell wider than their column.
-    pub fn row(&mut self, cells: &[String]) -> Result<()> {
+    pub(crate) fn row(&mut self, cells: &[String]) -> Result<()> {
         let cells = if self.shown.len() == cells.len() {
             std::borrow::Cow::Borrowed(cells)
         } else {
@@ -293,7 +297,7 @@ impl<'a> StreamTable<'a> {
         Ok(())
     }
 
-    pub fn finish(mut self) -> Result<()> {
+    pub(crate) fn finish(mut self) -> Result<()> {
         self.rule('└', '─', '┴', '┘')
     }
 

@@ -14,10 +14,10 @@ use chrono_tz::Tz;
 
 /// The procedure's clock is Japan time: IANA Asia/Tokyo (UTC+9 today; it
 /// kept daylight saving time from 1948 to 1951).
-pub const JAPAN: Tz = chrono_tz::Asia::Tokyo;
+pub(crate) const JAPAN: Tz = chrono_tz::Asia::Tokyo;
 
 /// The calendar date in Japan at `instant`.
-pub fn japan_date(instant: DateTime<Utc>) -> NaiveDate {
+pub(crate) fn japan_date(instant: DateTime<Utc>) -> NaiveDate {
     instant.with_timezone(&JAPAN).date_naive()
 }
 
@@ -26,7 +26,7 @@ pub fn japan_date(instant: DateTime<Utc>) -> NaiveDate {
 /// exist (the hour skipped when daylight saving time began, midnight of
 /// 2 May 1948 among them) is the first instant after the skip, and a time
 /// that happened twice (when it ended) is the earlier one.
-pub fn japan_instant(local: NaiveDateTime) -> DateTime<Utc> {
+pub(crate) fn japan_instant(local: NaiveDateTime) -> DateTime<Utc> {
     match JAPAN.from_local_datetime(&local) {
         LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => t.with_timezone(&Utc),
         // Clock changes fall on whole minutes: the first minute that exists

@@ -12,23 +12,23 @@ use super::refusal::Refusal;
 
 /// A device as the disposal rule sees it.
 #[derive(Debug, Clone)]
-pub struct DeviceState<'a> {
-    pub serial: &'a str,
-    pub expires: NaiveDate,
+pub(crate) struct DeviceState<'a> {
+    pub(crate) serial: &'a str,
+    pub(crate) expires: NaiveDate,
     /// Users holding it in service now.
-    pub holders: &'a [String],
+    pub(crate) holders: &'a [String],
     /// Everyone who ever registered it.
-    pub former_users: &'a [String],
+    pub(crate) former_users: &'a [String],
     /// When a newer registration of its last holder replaced it.
-    pub replaced_at: Option<DateTime<Utc>>,
-    pub disposed_at: Option<DateTime<Utc>>,
+    pub(crate) replaced_at: Option<DateTime<Utc>>,
+    pub(crate) disposed_at: Option<DateTime<Utc>>,
     /// Revoked by the bank as lost: not in the organisation's hands, so
     /// never offered for disposal.
-    pub lost: bool,
+    pub(crate) lost: bool,
 }
 
 /// Since when the device is out of use, or why it is not.
-pub fn out_of_use_since(
+pub(crate) fn out_of_use_since(
     device: &DeviceState<'_>,
     today: NaiveDate,
 ) -> Result<DateTime<Utc>, Refusal> {
@@ -58,7 +58,7 @@ pub fn out_of_use_since(
 
 /// Whether a device can be recorded as disposed of now: out of use, and
 /// not recorded already.
-pub fn check_disposable(
+pub(crate) fn check_disposable(
     device: &DeviceState<'_>,
     today: NaiveDate,
 ) -> Result<DateTime<Utc>, Refusal> {
@@ -73,7 +73,7 @@ pub fn check_disposable(
 
 /// A registration retires the user's previous device when it is a different
 /// device and no one else holds it any more.
-pub fn registration_retires(
+pub(crate) fn registration_retires(
     previous: Option<i64>,
     registered: i64,
     previous_holders: usize,

@@ -8,47 +8,47 @@ use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, NaiveTime, Utc};
 
 use super::calendar::japan_instant;
 
-pub fn is_expired(expires: NaiveDate, today: NaiveDate) -> bool {
+pub(crate) fn is_expired(expires: NaiveDate, today: NaiveDate) -> bool {
     today > expires
 }
 
 /// Days from `today` to the expiry date: 0 on the last valid day, negative
 /// once expired.
-pub fn days_left(expires: NaiveDate, today: NaiveDate) -> i64 {
+pub(crate) fn days_left(expires: NaiveDate, today: NaiveDate) -> i64 {
     (expires - today).num_days()
 }
 
 /// The first instant at which a device is expired: midnight in Japan after
 /// its expiry date (or, on a day whose midnight was skipped by daylight
 /// saving time, the first instant of that day).
-pub fn expired_from(expires: NaiveDate) -> DateTime<Utc> {
+pub(crate) fn expired_from(expires: NaiveDate) -> DateTime<Utc> {
     let next = expires.succ_opt().unwrap_or(expires);
     japan_instant(next.and_time(NaiveTime::MIN))
 }
 
 /// The last expiry date inside a window of `days` from `today`.
-pub fn window_end(today: NaiveDate, days: u32) -> NaiveDate {
+pub(crate) fn window_end(today: NaiveDate, days: u32) -> NaiveDate {
     today + Duration::days(i64::from(days))
 }
 
 /// How many months `expiring --summary` looks ahead, the current one included.
-pub const FORECAST_MONTHS: u32 = 12;
+pub(crate) const FORECAST_MONTHS: u32 = 12;
 
 /// One month of the forecast.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MonthCount {
+pub(crate) struct MonthCount {
     /// The month's first day.
-    pub month: NaiveDate,
-    pub devices: u64,
+    pub(crate) month: NaiveDate,
+    pub(crate) devices: u64,
 }
 
 /// Devices expiring in each of the `FORECAST_MONTHS` months from today's
 /// (zero included, so the months are always all there), and those already
 /// expired.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Forecast {
-    pub months: Vec<MonthCount>,
-    pub expired: u64,
+pub(crate) struct Forecast {
+    pub(crate) months: Vec<MonthCount>,
+    pub(crate) expired: u64,
 }
 
 /// The first day of the month of `date`.
@@ -58,7 +58,7 @@ fn first_of_month(date: NaiveDate) -> NaiveDate {
 
 /// The last expiry date the forecast from `today` counts: the last day of
 /// its last month.
-pub fn forecast_end(today: NaiveDate) -> NaiveDate {
+pub(crate) fn forecast_end(today: NaiveDate) -> NaiveDate {
     let after = first_of_month(today)
         .checked_add_months(Months::new(FORECAST_MONTHS))
         .unwrap_or(NaiveDate::MAX);
@@ -68,7 +68,10 @@ pub fn forecast_end(today: NaiveDate) -> NaiveDate {
 /// Buckets devices by expiry month from `today`'s month: `by_date` gives
 /// how many devices expire on each date (in any order). A device whose
 /// date has passed is expired, even if its month is the current one.
-pub fn forecast(today: NaiveDate, by_date: impl IntoIterator<Item = (NaiveDate, u64)>) -> Forecast {
+pub(crate) fn forecast(
+    today: NaiveDate,
+    by_date: impl IntoIterator<Item = (NaiveDate, u64)>,
+) -> Forecast {
     let start = first_of_month(today);
     let mut months: Vec<MonthCount> = (0..FORECAST_MONTHS)
         .map_while(|i| start.checked_add_months(Months::new(i)))

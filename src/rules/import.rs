@@ -21,14 +21,14 @@ use crate::rules::status::Role;
 
 /// Which file is imported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     Users,
     Devices,
 }
 
 impl Kind {
     /// The columns every file of this kind has.
-    pub fn required(self) -> &'static [&'static str] {
+    pub(crate) fn required(self) -> &'static [&'static str] {
         match self {
             Kind::Users => &["login_id", "name", "role", "otp_required"],
             Kind::Devices => &["serial", "secret", "expires"],
@@ -36,7 +36,7 @@ impl Kind {
     }
 
     /// The columns a file may leave out.
-    pub fn optional(self) -> &'static [&'static str] {
+    pub(crate) fn optional(self) -> &'static [&'static str] {
         match self {
             Kind::Users => &["serial"],
             Kind::Devices => &["digits", "period", "algorithm"],
@@ -44,7 +44,7 @@ impl Kind {
     }
 
     /// Every column, in the order the messages name them.
-    pub fn expected(self) -> String {
+    pub(crate) fn expected(self) -> String {
         let mut all: Vec<&str> = self.required().to_vec();
         all.extend(self.optional().iter().copied());
         all.join(",")
@@ -52,30 +52,30 @@ impl Kind {
 }
 
 /// A user to insert.
-pub struct NewUser {
-    pub login_id: String,
-    pub name: String,
-    pub role: Role,
-    pub otp_required: bool,
+pub(crate) struct NewUser {
+    pub(crate) login_id: String,
+    pub(crate) name: String,
+    pub(crate) role: Role,
+    pub(crate) otp_required: bool,
 }
 
 /// A row of the users file, checked but not yet looked up: the device it
 /// names must already be in the registry.
-pub struct UserIn {
-    pub user: NewUser,
+pub(crate) struct UserIn {
+    pub(crate) user: NewUser,
     /// The device the user already uses, when the row names one.
-    pub serial: Option<String>,
+    pub(crate) serial: Option<String>,
 }
 
 /// A delivered device to insert.
-pub struct NewDevice {
-    pub serial: String,
-    pub key: DeviceKey,
-    pub expires: NaiveDate,
+pub(crate) struct NewDevice {
+    pub(crate) serial: String,
+    pub(crate) key: DeviceKey,
+    pub(crate) expires: NaiveDate,
 }
 
 /// One row of a file, read by column name.
-pub trait Fields {
+pub(crate) trait Fields {
     /// The text of `column` as the file has it, or "" when the optional
     /// column is absent.
     fn get(&self, column: &str) -> &str;
@@ -83,7 +83,7 @@ pub trait Fields {
 
 /// The columns of a header, by name. A byte-order mark before the first
 /// name is not part of it. Refuses unknown, repeated and missing columns.
-pub fn columns<'a>(
+pub(crate) fn columns<'a>(
     kind: Kind,
     header: impl IntoIterator<Item = &'a str>,
 ) -> Result<HashMap<String, usize>, Msg> {
@@ -132,11 +132,11 @@ fn column_alias(kind: Kind, name: &str) -> Option<&'static str> {
 }
 
 /// The longest login ID or serial, in bytes.
-pub const MAX_ID_BYTES: usize = 64;
+pub(crate) const MAX_ID_BYTES: usize = 64;
 
 /// A login ID or serial: not empty, at most `MAX_ID_BYTES`, no spaces or
 /// control characters.
-pub fn check_id(what: &str, id: &str) -> Result<(), Msg> {
+pub(crate) fn check_id(what: &str, id: &str) -> Result<(), Msg> {
     if id.is_empty() {
         return Err(Msg::IdEmpty {
             column: what.to_string(),
@@ -170,7 +170,7 @@ pub(crate) fn check_login_id(id: &str) -> Result<(), Msg> {
 }
 
 /// The most characters of a user's name.
-pub const MAX_NAME_CHARS: usize = 100;
+pub(crate) const MAX_NAME_CHARS: usize = 100;
 
 /// A name: not empty, at most `MAX_NAME_CHARS`, and without characters that
 /// garble a table or disguise a name on screen (controls, bidirectional
@@ -202,7 +202,7 @@ fn check_name(login_id: &str, name: &str) -> Result<(), Msg> {
 
 /// A row of the users file. Login IDs and serials may be typed in
 /// full-width forms; names are kept as written.
-pub fn user(fields: &impl Fields) -> Result<UserIn, Msg> {
+pub(crate) fn user(fields: &impl Fields) -> Result<UserIn, Msg> {
     let login_id = typed(fields.get("login_id"));
     check_login_id(&login_id)?;
     let name = fields.get("name");
@@ -249,7 +249,7 @@ pub fn user(fields: &impl Fields) -> Result<UserIn, Msg> {
 /// A row of a CSV delivery. Digits, period and algorithm default to what
 /// most devices use (6, 30 s, SHA1). The secret is reported by position
 /// only: no part of it is ever echoed.
-pub fn device(fields: &impl Fields) -> Result<NewDevice, Msg> {
+pub(crate) fn device(fields: &impl Fields) -> Result<NewDevice, Msg> {
     let serial = typed(fields.get("serial"));
     check_id("serial", &serial)?;
     let secret = parse_secret(fields.get("secret")).map_err(|problem| Msg::DeviceSecret {
@@ -295,17 +295,17 @@ pub fn device(fields: &impl Fields) -> Result<NewDevice, Msg> {
 }
 
 /// A key of a PSKC container, as the container describes it.
-pub struct DeliveredKey<'a> {
-    pub serial: &'a str,
-    pub secret: &'a Zeroizing<Vec<u8>>,
-    pub digits: u32,
-    pub period: u64,
-    pub algorithm: Algorithm,
-    pub expires: NaiveDate,
+pub(crate) struct DeliveredKey<'a> {
+    pub(crate) serial: &'a str,
+    pub(crate) secret: &'a Zeroizing<Vec<u8>>,
+    pub(crate) digits: u32,
+    pub(crate) period: u64,
+    pub(crate) algorithm: Algorithm,
+    pub(crate) expires: NaiveDate,
 }
 
 /// A key of a PSKC container, through the checks a CSV row passes.
-pub fn delivered_device(key: &DeliveredKey<'_>) -> Result<NewDevice, Msg> {
+pub(crate) fn delivered_device(key: &DeliveredKey<'_>) -> Result<NewDevice, Msg> {
     let serial = typed(key.serial);
     check_id("serial", &serial)?;
     if key.secret.len() < MIN_SECRET_BYTES {

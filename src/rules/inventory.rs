@@ -11,7 +11,7 @@ use super::expiry::is_expired;
 /// then held, out of use (registered once, held by no one now), in stock
 /// (delivered and never registered).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DeviceState {
+pub(crate) enum DeviceState {
     InStock,
     InService,
     OutOfUse,
@@ -22,7 +22,7 @@ pub enum DeviceState {
 
 impl DeviceState {
     /// The word JSON and CSV use.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             DeviceState::InStock => "in-stock",
             DeviceState::InService => "in-service",
@@ -36,15 +36,15 @@ impl DeviceState {
 
 /// What decides a device's state.
 #[derive(Debug, Clone, Copy)]
-pub struct Facts {
-    pub expires: NaiveDate,
-    pub holders: u32,
-    pub ever_registered: bool,
-    pub disposed: bool,
-    pub lost: bool,
+pub(crate) struct Facts {
+    pub(crate) expires: NaiveDate,
+    pub(crate) holders: u32,
+    pub(crate) ever_registered: bool,
+    pub(crate) disposed: bool,
+    pub(crate) lost: bool,
 }
 
-pub fn state(facts: &Facts, today: NaiveDate) -> DeviceState {
+pub(crate) fn state(facts: &Facts, today: NaiveDate) -> DeviceState {
     if facts.disposed {
         DeviceState::Disposed
     } else if facts.lost {

@@ -6,23 +6,23 @@
 //! system clock.
 
 pub mod calendar;
-pub mod disposal;
-pub mod expiry;
-pub mod import;
-pub mod inventory;
-pub mod otp;
-pub mod refusal;
-pub mod registration;
-pub mod revocation;
-pub mod schedule;
-pub mod status;
-pub mod user_update;
+pub(crate) mod disposal;
+pub(crate) mod expiry;
+pub(crate) mod import;
+pub(crate) mod inventory;
+pub(crate) mod otp;
+pub(crate) mod refusal;
+pub(crate) mod registration;
+pub(crate) mod revocation;
+pub(crate) mod schedule;
+pub(crate) mod status;
+pub(crate) mod user_update;
 
 /// Consecutive failed verifications (password or code) that lock a login.
-pub const MAX_CONSECUTIVE_FAILURES: u32 = 5;
+pub(crate) const MAX_CONSECUTIVE_FAILURES: u32 = 5;
 
 /// Whether a login with `failures` consecutive failures is locked.
-pub fn is_locked_after(failures: u32) -> bool {
+pub(crate) fn is_locked_after(failures: u32) -> bool {
     failures >= MAX_CONSECUTIVE_FAILURES
 }
 

@@ -14,17 +14,17 @@ use zeroize::Zeroizing;
 use totp_rs::{Builder, Totp};
 
 /// Steps either side of the current one that are still accepted.
-pub const WINDOW_STEPS: u64 = 1;
+pub(crate) const WINDOW_STEPS: u64 = 1;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Algorithm {
+pub(crate) enum Algorithm {
     Sha1,
     Sha256,
     Sha512,
 }
 
 impl Algorithm {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Algorithm::Sha1 => "SHA1",
             Algorithm::Sha256 => "SHA256",
@@ -55,12 +55,12 @@ impl FromStr for Algorithm {
 
 /// What a device needs to compute its codes.
 #[derive(Clone, PartialEq, Eq)]
-pub struct DeviceKey {
+pub(crate) struct DeviceKey {
     /// Zeroized when dropped.
-    pub secret: Zeroizing<Vec<u8>>,
-    pub algorithm: Algorithm,
-    pub digits: u8,
-    pub period: u32,
+    pub(crate) secret: Zeroizing<Vec<u8>>,
+    pub(crate) algorithm: Algorithm,
+    pub(crate) digits: u8,
+    pub(crate) period: u32,
 }
 
 impl fmt::Debug for DeviceKey {
@@ -95,12 +95,12 @@ impl DeviceKey {
     }
 
     /// The time step containing `unix` seconds.
-    pub fn step_at(&self, unix: i64) -> u64 {
+    pub(crate) fn step_at(&self, unix: i64) -> u64 {
         u64::try_from(unix).unwrap_or(0) / u64::from(self.period)
     }
 
     /// The code the device shows at `unix` seconds.
-    pub fn code_at(&self, unix: i64) -> String {
+    pub(crate) fn code_at(&self, unix: i64) -> String {
         self.totp()
             .generate(u64::try_from(unix).unwrap_or(0))
             .to_string()
@@ -109,7 +109,7 @@ impl DeviceKey {
 
 /// Why a well-formed code was not accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Rejection {
+pub(crate) enum Rejection {
     /// Matches no step in the window.
     Wrong,
     /// Matches a step not newer than the last accepted one.
@@ -118,7 +118,7 @@ pub enum Rejection {
 
 /// Why a typed code is not a code of the device.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BadCode {
+pub(crate) enum BadCode {
     /// Not all digits (or nothing at all).
     NotDigits { digits: u8 },
     /// Digits, but not as many as the device shows.
@@ -126,7 +126,7 @@ pub enum BadCode {
 }
 
 /// Checks the shape of a typed code: all digits, the device's length.
-pub fn check_format(code: &str, digits: u8) -> Result<(), BadCode> {
+pub(crate) fn check_format(code: &str, digits: u8) -> Result<(), BadCode> {
     if code.is_empty() || !code.bytes().all(|b| b.is_ascii_digit()) {
         return Err(BadCode::NotDigits { digits });
     }
@@ -144,7 +144,7 @@ pub fn check_format(code: &str, digits: u8) -> Result<(), BadCode> {
 /// steps): the window is centred on the step of now + offset. Returns the
 /// step to record; the device's new offset is that step minus
 /// `key.step_at(now)` (`offset_of`).
-pub fn verify(
+pub(crate) fn verify(
     key: &DeviceKey,
     code: &str,
     now: i64,
@@ -180,22 +180,22 @@ fn centre(key: &DeviceKey, now: i64, offset: i64) -> u64 {
 }
 
 /// The clock offset (in steps) that accepting `step` at `now` teaches.
-pub fn offset_of(key: &DeviceKey, step: u64, now: i64) -> i64 {
+pub(crate) fn offset_of(key: &DeviceKey, step: u64, now: i64) -> i64 {
     step as i64 - key.step_at(now) as i64
 }
 
 /// How far a device's clock may seem to be off for a wrong code to say so:
 /// ten minutes either side of its learned offset.
-pub const DRIFT_HINT_SECONDS: u64 = 600;
+pub(crate) const DRIFT_HINT_SECONDS: u64 = 600;
 
 /// How far a resynchronisation searches either side of the learned offset.
-pub const RESYNC_SECONDS: u64 = 86_400;
+pub(crate) const RESYNC_SECONDS: u64 = 86_400;
 
 /// For a code that failed: the device's clock error in seconds (against
 /// the real clock) if the code matches a step within `DRIFT_HINT_SECONDS`
 /// of now + offset, outside the accepted window and newer than the replay
 /// guard (an old code typed again is not a drifted clock). Nearest first.
-pub fn drift(
+pub(crate) fn drift(
     key: &DeviceKey,
     code: &str,
     now: i64,
@@ -214,7 +214,7 @@ pub fn drift(
 /// For `resync`: the step of `second` when `first` and `second` are the
 /// codes of two consecutive steps within `RESYNC_SECONDS` of now + offset,
 /// both newer than the replay guard `last_accepted`. Nearest first.
-pub fn resync(
+pub(crate) fn resync(
     key: &DeviceKey,
     first: &str,
     second: &str,
@@ -251,12 +251,12 @@ fn nearest_first(centre: u64, reach: u64) -> impl Iterator<Item = u64> {
 /// secrets (16 base32 characters) carry. RFC 4226 asks for 128 bits, but
 /// the bank's delivery decides the secrets, so shorter ones that are still
 /// in use are not turned away; only ones too short to mean anything are.
-pub const MIN_SECRET_BYTES: usize = 10;
+pub(crate) const MIN_SECRET_BYTES: usize = 10;
 
 /// Why a device secret is refused. It never carries any part of the
 /// secret: only a position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BadSecret {
+pub(crate) enum BadSecret {
     Empty,
     /// A character that is not base32, at this (1-based) position.
     NotBase32 {
@@ -270,7 +270,7 @@ pub enum BadSecret {
 }
 
 /// Decodes an RFC 4648 base32 secret, forgiving case, spaces and padding.
-pub fn parse_secret(text: &str) -> Result<Vec<u8>, BadSecret> {
+pub(crate) fn parse_secret(text: &str) -> Result<Vec<u8>, BadSecret> {
     let cleaned: String = text
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')

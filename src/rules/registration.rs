@@ -8,7 +8,7 @@ use super::status::Status;
 
 /// Why a user cannot register now.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum UserRefusal {
+pub(crate) enum UserRefusal {
     Rule(Refusal),
     /// Before the registrable-at instant of the latest revocation (exit 5).
     TooEarly {
@@ -19,7 +19,7 @@ pub enum UserRefusal {
 /// The user's side: uses OTP, has no device in service (a master revokes
 /// it first), and the registrable-at instant has come. `registrable_at` is
 /// None for a user never revoked.
-pub fn check_user(
+pub(crate) fn check_user(
     login_id: &str,
     status: Status,
     current_serial: Option<&str>,
@@ -42,7 +42,7 @@ pub fn check_user(
 }
 
 /// The device's side: never disposed of, and not past its expiry date.
-pub fn check_device(
+pub(crate) fn check_device(
     serial: &str,
     disposed_at: Option<DateTime<Utc>>,
     expires: NaiveDate,
@@ -67,14 +67,14 @@ pub fn check_device(
 /// `now`: 0 before `registrable_at` and during the first 24 hours after it,
 /// 7 from exactly 7 days after it (waiting is counted in whole periods of
 /// 24 hours, not calendar days).
-pub fn waiting_days(registrable_at: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
+pub(crate) fn waiting_days(registrable_at: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
     (now - registrable_at).max(TimeDelta::zero()).num_days()
 }
 
 /// The latest registrable-at instant of a user who has been waiting *over*
 /// `days` at `now`: waiting exactly `days` is not over it, one second more
 /// is (`list --waiting-over`).
-pub fn waiting_over_cutoff(days: u32, now: DateTime<Utc>) -> DateTime<Utc> {
+pub(crate) fn waiting_over_cutoff(days: u32, now: DateTime<Utc>) -> DateTime<Utc> {
     now - TimeDelta::days(i64::from(days)) - TimeDelta::seconds(1)
 }
 

@@ -8,9 +8,9 @@ use super::status::{Role, Status};
 
 /// A device as these rules see it.
 #[derive(Debug, Clone, Copy)]
-pub struct DeviceView<'a> {
-    pub serial: &'a str,
-    pub expires: NaiveDate,
+pub(crate) struct DeviceView<'a> {
+    pub(crate) serial: &'a str,
+    pub(crate) expires: NaiveDate,
 }
 
 /// A master confirms with the code of their own device: they must be a
@@ -26,7 +26,7 @@ pub(crate) fn check_master_role(login_id: &str, role: Role) -> Result<(), Refusa
     Ok(())
 }
 
-pub fn check_master(
+pub(crate) fn check_master(
     login_id: &str,
     role: Role,
     device: Option<DeviceView<'_>>,
@@ -50,7 +50,7 @@ pub fn check_master(
 
 /// A user can be revoked while their device is in service and not expired:
 /// an expired device can only be handled by the bank.
-pub fn check_target(
+pub(crate) fn check_target(
     status: Status,
     device: Option<DeviceView<'_>>,
     today: NaiveDate,
@@ -71,7 +71,7 @@ pub fn check_target(
 /// The targets of a revocation the bank carried out: any user with a
 /// device in service, expired or not (the bank is the only one who can
 /// revoke an expired device).
-pub fn check_bank_target(
+pub(crate) fn check_bank_target(
     status: Status,
     device: Option<DeviceView<'_>>,
 ) -> Result<(), TargetRefusal> {
@@ -84,7 +84,7 @@ pub fn check_bank_target(
 
 /// Recording a bank's revocation needs a master's password, and the code
 /// of their own device while it can give one: in service and not expired.
-pub fn bank_record_needs_code(
+pub(crate) fn bank_record_needs_code(
     role: Role,
     login_id: &str,
     device: Option<DeviceView<'_>>,

@@ -10,13 +10,13 @@ use chrono::{DateTime, Duration, NaiveTime, Utc};
 use super::calendar::{JAPAN, japan_date, japan_instant, next_business_day_after};
 
 /// Revocations at or after this Japan time wait for the next business day.
-pub const CUTOFF: NaiveTime = NaiveTime::from_hms_opt(20, 30, 0).unwrap();
+pub(crate) const CUTOFF: NaiveTime = NaiveTime::from_hms_opt(20, 30, 0).unwrap();
 /// The time on the next business day from which registration opens.
-pub const OPENING: NaiveTime = NaiveTime::from_hms_opt(8, 10, 0).unwrap();
+pub(crate) const OPENING: NaiveTime = NaiveTime::from_hms_opt(8, 10, 0).unwrap();
 /// The wait after a revocation made before the cut-off.
-pub const SHORT_WAIT: Duration = Duration::minutes(30);
+pub(crate) const SHORT_WAIT: Duration = Duration::minutes(30);
 
-pub fn registrable_at(revoked_at: DateTime<Utc>) -> DateTime<Utc> {
+pub(crate) fn registrable_at(revoked_at: DateTime<Utc>) -> DateTime<Utc> {
     let local = revoked_at.with_timezone(&JAPAN);
     if local.time() < CUTOFF {
         return revoked_at + SHORT_WAIT;

@@ -3,7 +3,7 @@
 //! output's business: `cli::RoleFilter`, `output`'s `Serialize`.)
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
+pub(crate) enum Status {
     /// サービス利用中: a device is registered.
     Active,
     /// 失効中: no device; a registration is due.
@@ -14,7 +14,7 @@ pub enum Status {
 
 impl Status {
     /// The JSON and CSV spelling.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Status::Active => "active",
             Status::Revoked => "revoked",
@@ -22,7 +22,7 @@ impl Status {
         }
     }
 
-    pub fn of(otp_required: bool, has_device: bool) -> Status {
+    pub(crate) fn of(otp_required: bool, has_device: bool) -> Status {
         match (otp_required, has_device) {
             (false, _) => Status::NotRequired,
             (true, true) => Status::Active,
@@ -33,7 +33,7 @@ impl Status {
     /// What a user's rows must say to have this status: the `list
     /// --status` filter, which the store turns into SQL. It selects
     /// exactly the users `Status::of` gives this status.
-    pub fn condition(self) -> Condition {
+    pub(crate) fn condition(self) -> Condition {
         match self {
             Status::Active => Condition {
                 otp_required: Some(true),
@@ -53,26 +53,27 @@ impl Status {
 
 /// Which users a status filter selects: `None` accepts either value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Condition {
-    pub otp_required: Option<bool>,
-    pub has_device: Option<bool>,
+pub(crate) struct Condition {
+    pub(crate) otp_required: Option<bool>,
+    pub(crate) has_device: Option<bool>,
 }
 
 impl Condition {
-    pub fn matches(self, otp_required: bool, has_device: bool) -> bool {
+    #[cfg(test)]
+    pub(crate) fn matches(self, otp_required: bool, has_device: bool) -> bool {
         self.otp_required.is_none_or(|want| want == otp_required)
             && self.has_device.is_none_or(|want| want == has_device)
     }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
+pub(crate) enum Role {
     Master,
     General,
 }
 
 impl Role {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Role::Master => "master",
             Role::General => "general",
@@ -82,7 +83,7 @@ impl Role {
     /// A role as a file writes it: `master`/`general`, or as the Japanese
     /// list shows it (`マスターユーザ`, `一般ユーザ`, also with the long
     /// vowel mark `ー` and in short `マスター`, `一般`).
-    pub fn parse(text: &str) -> Option<Role> {
+    pub(crate) fn parse(text: &str) -> Option<Role> {
         match text {
             "master" | "マスターユーザ" | "マスターユーザー" | "マスター" => {
                 Some(Role::Master)

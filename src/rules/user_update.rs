@@ -13,27 +13,27 @@ use super::status::Role;
 
 /// A user as the registry holds them.
 #[derive(Debug, Clone, Copy)]
-pub struct Current<'a> {
-    pub name: &'a str,
-    pub role: Role,
-    pub otp_required: bool,
+pub(crate) struct Current<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) role: Role,
+    pub(crate) otp_required: bool,
     /// The serial of the device in service, if any.
-    pub serial_in_service: Option<&'a str>,
+    pub(crate) serial_in_service: Option<&'a str>,
 }
 
 /// What a row of the file says about that user.
 #[derive(Debug, Clone, Copy)]
-pub struct Wanted<'a> {
-    pub name: &'a str,
-    pub role: Role,
-    pub otp_required: bool,
+pub(crate) struct Wanted<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) role: Role,
+    pub(crate) otp_required: bool,
     /// The row's `serial`, when it names one.
-    pub serial: Option<&'a str>,
+    pub(crate) serial: Option<&'a str>,
 }
 
 /// What the row does to the user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Update {
+pub(crate) enum Update {
     /// The row says what the registry already holds.
     Unchanged,
     /// The name, role or `otp_required` change.
@@ -43,7 +43,11 @@ pub enum Update {
 /// Decides what the row for `login_id` does, or why it is refused. A row
 /// may repeat the serial of the device in service (an export re-imported
 /// as it is), or leave it empty; any other serial is a change of device.
-pub fn decide(login_id: &str, current: Current<'_>, wanted: Wanted<'_>) -> Result<Update, Refusal> {
+pub(crate) fn decide(
+    login_id: &str,
+    current: Current<'_>,
+    wanted: Wanted<'_>,
+) -> Result<Update, Refusal> {
     if let Some(named) = wanted.serial
         && current.serial_in_service != Some(named)
     {

@@ -43,7 +43,7 @@ const GENESIS: [u8; 32] = [0; 32];
 /// What an audit row records as done: every action tokenctl writes, by
 /// the name the log keeps (`--action` filters on it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
+pub(crate) enum Action {
     Init,
     InitDemo,
     ImportUsers,
@@ -67,7 +67,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub(crate) const ALL: [Action; 18] = [
         Action::Init,
         Action::InitDemo,
         Action::ImportUsers,
@@ -88,7 +88,7 @@ impl Action {
         Action::Resync,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Action::Init => "init",
             Action::InitDemo => "init-demo",
@@ -112,14 +112,14 @@ impl Action {
     }
 
     /// The action a row records; `None` for a name no tokenctl writes.
-    pub fn parse(name: &str) -> Option<Action> {
+    pub(crate) fn parse(name: &str) -> Option<Action> {
         Action::ALL.into_iter().find(|a| a.as_str() == name)
     }
 }
 
 /// How an audited attempt ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     Ok,
     Failed,
     Refused,
@@ -127,14 +127,14 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 4] = [
+    pub(crate) const ALL: [Outcome; 4] = [
         Outcome::Ok,
         Outcome::Failed,
         Outcome::Refused,
         Outcome::Locked,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Outcome::Ok => "ok",
             Outcome::Failed => "failed",
@@ -143,52 +143,52 @@ impl Outcome {
         }
     }
 
-    pub fn parse(name: &str) -> Option<Outcome> {
+    pub(crate) fn parse(name: &str) -> Option<Outcome> {
         Outcome::ALL.into_iter().find(|o| o.as_str() == name)
     }
 }
 
 /// A row to append.
-pub struct AuditEntry<'a> {
-    pub at: DateTime<Utc>,
-    pub actor: &'a str,
-    pub action: Action,
-    pub targets: &'a [String],
-    pub outcome: Outcome,
-    pub detail: String,
-    pub clock_fixed: bool,
+pub(crate) struct AuditEntry<'a> {
+    pub(crate) at: DateTime<Utc>,
+    pub(crate) actor: &'a str,
+    pub(crate) action: Action,
+    pub(crate) targets: &'a [String],
+    pub(crate) outcome: Outcome,
+    pub(crate) detail: String,
+    pub(crate) clock_fixed: bool,
 }
 
 /// A row read back.
 #[derive(Debug, Clone)]
-pub struct AuditRow {
-    pub id: i64,
-    pub at: DateTime<Utc>,
+pub(crate) struct AuditRow {
+    pub(crate) id: i64,
+    pub(crate) at: DateTime<Utc>,
     /// The real instant the row was written; unknown for rows written
     /// before tokenctl recorded it.
-    pub recorded_at: Option<DateTime<Utc>>,
-    pub actor: String,
-    pub action: String,
-    pub targets: Vec<String>,
-    pub outcome: String,
-    pub detail: String,
-    pub clock_fixed: bool,
-    pub mac: Option<Vec<u8>>,
+    pub(crate) recorded_at: Option<DateTime<Utc>>,
+    pub(crate) actor: String,
+    pub(crate) action: String,
+    pub(crate) targets: Vec<String>,
+    pub(crate) outcome: String,
+    pub(crate) detail: String,
+    pub(crate) clock_fixed: bool,
+    pub(crate) mac: Option<Vec<u8>>,
 }
 
 /// Which rows `audit` shows.
 #[derive(Debug, Default, Clone)]
-pub struct AuditFilter {
-    pub limit: Option<u64>,
-    pub action: Option<String>,
-    pub actor: Option<String>,
-    pub since: Option<DateTime<Utc>>,
+pub(crate) struct AuditFilter {
+    pub(crate) limit: Option<u64>,
+    pub(crate) action: Option<String>,
+    pub(crate) actor: Option<String>,
+    pub(crate) since: Option<DateTime<Utc>>,
 }
 
 /// The actor recorded for administrative commands: the OS account running
 /// tokenctl, looked up from the process's user ID (not from `$USER`, which
 /// anyone can set and cron often leaves unset).
-pub fn os_actor() -> String {
+pub(crate) fn os_actor() -> String {
     #[cfg(unix)]
     if let Ok(Some(user)) = nix::unistd::User::from_uid(nix::unistd::getuid()) {
         return format!("os:{}", user.name);
@@ -203,7 +203,7 @@ pub fn os_actor() -> String {
 
 /// Appends a row stamped with the command's clock (`at`) and the real
 /// clock (`recorded_at`), chained to the last row.
-pub fn record(
+pub(crate) fn record(
     tx: &Tx<'_>,
     clock: &Clock,
     actor: &str,
@@ -226,7 +226,7 @@ pub fn record(
     )
 }
 
-pub fn append(tx: &Tx<'_>, entry: &AuditEntry<'_>) -> Result<()> {
+pub(crate) fn append(tx: &Tx<'_>, entry: &AuditEntry<'_>) -> Result<()> {
     let key = tx.key()?;
     let (last_id, prev) = last_link(tx)?;
     let row = AuditRow {
@@ -348,7 +348,7 @@ fn row_from(r: &Row<'_>) -> rusqlite::Result<AuditRow> {
 }
 
 /// The newest rows that pass `filter`, newest first.
-pub fn newest(tx: &Tx<'_>, filter: &AuditFilter) -> Result<Vec<AuditRow>> {
+pub(crate) fn newest(tx: &Tx<'_>, filter: &AuditFilter) -> Result<Vec<AuditRow>> {
     let limit = filter
         .limit
         .map(|l| l.min(i64::MAX as u64) as i64)
@@ -376,20 +376,20 @@ pub fn newest(tx: &Tx<'_>, filter: &AuditFilter) -> Result<Vec<AuditRow>> {
 
 /// What walking the chain found.
 #[derive(Debug, Default)]
-pub struct ChainReport {
-    pub rows: u64,
+pub(crate) struct ChainReport {
+    pub(crate) rows: u64,
     /// The last row's MAC: what an operator records to detect a cut tail.
-    pub head: Option<[u8; 32]>,
+    pub(crate) head: Option<[u8; 32]>,
     /// What is wrong, row by row (`check` reports them).
-    pub findings: Vec<Msg>,
+    pub(crate) findings: Vec<Msg>,
     /// Whether the expected head (if any) is a MAC the chain passed through.
-    pub expected_head_seen: bool,
+    pub(crate) expected_head_seen: bool,
 }
 
 /// Recomputes every row's MAC from the first; a row whose stored MAC
 /// differs is a finding, and the chain continues from the stored MAC so
 /// that one edit is reported once.
-pub fn verify_chain(
+pub(crate) fn verify_chain(
     tx: &Tx<'_>,
     key: &RegistryKey,
     expect_head: Option<&[u8]>,

@@ -41,9 +41,9 @@ use crate::key::{RegistryKey, RowMac};
 /// positions, and its columns in schema order (all but `mac`).
 #[derive(Debug)]
 pub(crate) struct Table {
-    pub name: &'static str,
-    pub code: u8,
-    pub columns: &'static [&'static str],
+    pub(crate) name: &'static str,
+    pub(crate) code: u8,
+    pub(crate) columns: &'static [&'static str],
     sql: Sql,
 }
 
@@ -256,8 +256,8 @@ pub(crate) fn mark_mac(key: &RegistryKey, name: &str, value: &str) -> RowMac {
 /// The registry's state: how many writes it has seen and the tree's root.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct State {
-    pub seq: u64,
-    pub root: RowMac,
+    pub(crate) seq: u64,
+    pub(crate) root: RowMac,
 }
 
 impl State {

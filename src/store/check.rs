@@ -17,9 +17,9 @@ use crate::error::Result;
 /// fixed word scripts match on)
 /// and what is wrong, which stderr shows in the user's language.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Finding {
-    pub kind: &'static str,
-    pub message: Msg,
+pub(crate) struct Finding {
+    pub(crate) kind: &'static str,
+    pub(crate) message: Msg,
 }
 
 impl serde::Serialize for Finding {
@@ -37,10 +37,10 @@ impl serde::Serialize for Finding {
 
 /// The outcome of a check.
 #[derive(Debug)]
-pub struct CheckReport {
-    pub audit_rows: u64,
-    pub audit_head: Option<[u8; 32]>,
-    pub findings: Vec<Finding>,
+pub(crate) struct CheckReport {
+    pub(crate) audit_rows: u64,
+    pub(crate) audit_head: Option<[u8; 32]>,
+    pub(crate) findings: Vec<Finding>,
 }
 
 /// Reads one breach of an invariant from its query's row.
@@ -147,7 +147,7 @@ const INVARIANTS_V4: &[(&str, Breach)] = &[
 /// How deeply SQLite checks its own structure; tokenctl's own checks are
 /// the same either way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Structure {
+pub(crate) enum Structure {
     /// `PRAGMA integrity_check`: also that every index matches its table
     /// (and UNIQUE constraints), which grows faster than the registry.
     Full,
@@ -159,12 +159,12 @@ pub enum Structure {
 /// Runs every check on one snapshot. `expect_head`, when given, must be a
 /// MAC the audit chain passed through. `found_at_open` are the problems the
 /// open found in the marks or against the witness.
-pub fn run(tx: &Tx<'_>, expect_head: Option<&[u8]>) -> Result<CheckReport> {
+pub(crate) fn run(tx: &Tx<'_>, expect_head: Option<&[u8]>) -> Result<CheckReport> {
     run_with(tx, expect_head, Structure::Full)
 }
 
 /// `run`, with SQLite's structure checked as deeply as `structure` says.
-pub fn run_with(
+pub(crate) fn run_with(
     tx: &Tx<'_>,
     expect_head: Option<&[u8]>,
     structure: Structure,

@@ -21,7 +21,7 @@ impl Store {
     /// single read transaction, so the copy is one instant of the registry
     /// however many commands commit meanwhile (in WAL mode they are not
     /// held up).
-    pub fn copy_into(&self, dest: &Path) -> Result<()> {
+    pub(crate) fn copy_into(&self, dest: &Path) -> Result<()> {
         let mut copy = Connection::open(dest)?;
         {
             let backup = Backup::new(&self.conn, &mut copy)?;
@@ -37,20 +37,20 @@ impl Store {
     }
 
     /// The key file this registry was opened with.
-    pub fn key_path(&self) -> Option<&Path> {
+    pub(crate) fn key_path(&self) -> Option<&Path> {
         self.key_file.as_ref().map(|k| k.path())
     }
 
     /// For a copy checked against the witness: how many audit rows the
     /// witness (the registry it was copied from) is ahead of it.
-    pub fn witness_ahead(&self) -> Option<u64> {
+    pub(crate) fn witness_ahead(&self) -> Option<u64> {
         self.witness_ahead
     }
 }
 
 /// Moves the registry at `path` (and its WAL and shared-memory files, so
 /// the set stays whole) aside to `aside`, before a restore.
-pub fn move_aside(path: &Path, aside: &Path) -> Result<()> {
+pub(crate) fn move_aside(path: &Path, aside: &Path) -> Result<()> {
     let cannot = |e: std::io::Error| {
         Error::io(
             Msg::CannotMoveAside {
@@ -82,7 +82,7 @@ pub fn move_aside(path: &Path, aside: &Path) -> Result<()> {
 /// The registry ID recorded at `path`, read without verifying anything:
 /// what a restore compares a backup with. `Ok(None)` when no file is there
 /// (the registry was lost); a file that is not a registry is refused.
-pub fn recorded_id(path: &Path) -> Result<Option<Option<crate::key::RegistryId>>> {
+pub(crate) fn recorded_id(path: &Path) -> Result<Option<Option<crate::key::RegistryId>>> {
     if std::fs::symlink_metadata(path).is_err() {
         return Ok(None);
     }
@@ -93,17 +93,17 @@ pub fn recorded_id(path: &Path) -> Result<Option<Option<crate::key::RegistryId>>
 
 /// A copy of a registry in a private temporary file beside where it is to
 /// go; dropped, it is removed.
-pub struct PendingCopy {
+pub(crate) struct PendingCopy {
     file: tempfile::NamedTempFile,
 }
 
 impl PendingCopy {
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.file.path()
     }
 
     /// Moves the copy to `dest`, never over an existing file.
-    pub fn persist(self, dest: &Path) -> Result<()> {
+    pub(crate) fn persist(self, dest: &Path) -> Result<()> {
         self.file.persist_noclobber(dest).map_err(|e| {
             if e.error.kind() == std::io::ErrorKind::AlreadyExists {
                 Error::AlreadyExists {
@@ -124,7 +124,7 @@ impl PendingCopy {
 
 impl Store {
     /// Copies the registry into a private temporary file beside `dest`.
-    pub fn copy_beside(&self, dest: &Path) -> Result<PendingCopy> {
+    pub(crate) fn copy_beside(&self, dest: &Path) -> Result<PendingCopy> {
         let dir = dest
             .parent()
             .filter(|p| !p.as_os_str().is_empty())

@@ -14,32 +14,34 @@ use crate::rules::otp::{Algorithm, DeviceKey};
 /// A device as the registry holds it. Its secret stays sealed until
 /// `open_key` opens it, with the registry key, for the moment it is needed.
 #[derive(Debug, Clone)]
-pub struct DeviceRow {
-    pub id: i64,
-    pub serial: String,
-    pub algorithm: Algorithm,
-    pub digits: u8,
-    pub period: u32,
+pub(crate) struct DeviceRow {
+    pub(crate) id: i64,
+    pub(crate) serial: String,
+    pub(crate) algorithm: Algorithm,
+    pub(crate) digits: u8,
+    pub(crate) period: u32,
     sealed: SealedSecret,
-    pub expires: NaiveDate,
-    pub out_of_use_since: Option<DateTime<Utc>>,
-    pub replaced_by: Option<i64>,
-    pub disposed_at: Option<DateTime<Utc>>,
-    /// How many users hold it in service (its own, authenticated count).
-    pub holders: u32,
+    pub(crate) expires: NaiveDate,
+    pub(crate) out_of_use_since: Option<DateTime<Utc>>,
+    pub(crate) replaced_by: Option<i64>,
+    pub(crate) disposed_at: Option<DateTime<Utc>>,
+    /// How many users hold it in service (its own, authenticated count;
+    /// decisions read it fresh through `holder_count`).
+    #[cfg(test)]
+    pub(crate) holders: u32,
     /// The learned clock offset, in steps (read fresh for a verification
     /// by `guard`).
-    pub clock_offset: i64,
+    pub(crate) clock_offset: i64,
     /// Consecutive failed resynchronisations while no one held it.
-    pub failed_attempts: u32,
+    pub(crate) failed_attempts: u32,
     /// Locked after five of them, until a master unlocks it.
-    pub locked: bool,
-    pub delivered_at: Option<DateTime<Utc>>,
+    pub(crate) locked: bool,
+    pub(crate) delivered_at: Option<DateTime<Utc>>,
     /// When the bank revoked it as lost.
-    pub lost_at: Option<DateTime<Utc>>,
+    pub(crate) lost_at: Option<DateTime<Utc>>,
 }
 
-pub use crate::rules::import::NewDevice;
+pub(crate) use crate::rules::import::NewDevice;
 
 /// A sealed secret as stored; its `Debug` shows nothing of it.
 #[derive(Clone)]
@@ -52,7 +54,7 @@ impl std::fmt::Debug for SealedSecret {
 }
 
 /// The device's key with its secret opened (zeroized when dropped).
-pub fn open_key(tx: &Tx<'_>, device: &DeviceRow) -> Result<DeviceKey> {
+pub(crate) fn open_key(tx: &Tx<'_>, device: &DeviceRow) -> Result<DeviceKey> {
     let secret = if tx.version() < 2 {
         // Schema 1 kept secrets in plaintext until the upgrade seals them.
         zeroize::Zeroizing::new(device.sealed.0.clone())
@@ -142,6 +144,7 @@ fn device_from_columns(row: &Row<'_>, at: usize) -> rusqlite::Result<DeviceRow> 
         out_of_use_since: super::instant_at(row, at + 7)?,
         replaced_by: row.get(at + 8)?,
         disposed_at: super::instant_at(row, at + 9)?,
+        #[cfg(test)]
         holders: row.get(at + 10)?,
         clock_offset: row.get(at + 11)?,
         failed_attempts: row.get(at + 12)?,
@@ -151,7 +154,7 @@ fn device_from_columns(row: &Row<'_>, at: usize) -> rusqlite::Result<DeviceRow> 
     })
 }
 
-pub fn find_device(conn: &Tx<'_>, serial: &str) -> Result<Option<DeviceRow>> {
+pub(crate) fn find_device(conn: &Tx<'_>, serial: &str) -> Result<Option<DeviceRow>> {
     let device = conn
         .conn
         .prepare_cached(&format!(
@@ -172,7 +175,7 @@ pub fn find_device(conn: &Tx<'_>, serial: &str) -> Result<Option<DeviceRow>> {
 /// values just read (an import binds a million devices: no second read).
 /// Returns the device's id and whether it was disposed of (then nothing
 /// is counted).
-pub fn bind_device(conn: &Tx<'_>, serial: &str) -> Result<Option<(i64, bool)>> {
+pub(crate) fn bind_device(conn: &Tx<'_>, serial: &str) -> Result<Option<(i64, bool)>> {
     let found = {
         static BY_SERIAL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
         let sql = BY_SERIAL.get_or_init(|| DEVICES.select("WHERE serial = ?1"));
@@ -215,7 +218,7 @@ pub fn bind_device(conn: &Tx<'_>, serial: &str) -> Result<Option<(i64, bool)>> {
 }
 
 /// Inserts a device of a delivery, its secret sealed under the registry key.
-pub fn insert_device(conn: &Tx<'_>, device: &NewDevice, now: DateTime<Utc>) -> Result<i64> {
+pub(crate) fn insert_device(conn: &Tx<'_>, device: &NewDevice, now: DateTime<Utc>) -> Result<i64> {
     let sealed = conn.key()?.seal(&device.serial, &device.key.secret);
     let id = conn.next_id(&DEVICES)?;
     let expires = device.expires.to_string();
@@ -249,7 +252,7 @@ pub fn insert_device(conn: &Tx<'_>, device: &NewDevice, now: DateTime<Utc>) -> R
 /// offset it teaches, and clears the device's failed resynchronisations,
 /// unless a step as new or newer was recorded meanwhile (then returns
 /// false: a replay).
-pub fn accept_step(conn: &Tx<'_>, device_id: i64, step: u64, offset: i64) -> Result<bool> {
+pub(crate) fn accept_step(conn: &Tx<'_>, device_id: i64, step: u64, offset: i64) -> Result<bool> {
     let changed = conn
         .conn
         .prepare_cached(
@@ -265,18 +268,18 @@ pub fn accept_step(conn: &Tx<'_>, device_id: i64, step: u64, offset: i64) -> Res
 
 /// What a verification reads of a device, fresh, under the write lock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Guard {
+pub(crate) struct Guard {
     /// The last step accepted: the replay guard.
-    pub last_step: Option<u64>,
+    pub(crate) last_step: Option<u64>,
     /// The learned clock offset, in steps.
-    pub offset: i64,
-    pub failed_attempts: u32,
-    pub locked: bool,
+    pub(crate) offset: i64,
+    pub(crate) failed_attempts: u32,
+    pub(crate) locked: bool,
 }
 
 /// The device's replay guard, clock offset and lock, read fresh and
 /// verified.
-pub fn guard(conn: &Tx<'_>, device_id: i64) -> Result<Guard> {
+pub(crate) fn guard(conn: &Tx<'_>, device_id: i64) -> Result<Guard> {
     conn.verify(&DEVICES, device_id)?;
     let sql = format!(
         "SELECT last_step, {} FROM devices WHERE id = ?1",
@@ -297,7 +300,7 @@ pub fn guard(conn: &Tx<'_>, device_id: i64) -> Result<Guard> {
 
 /// Counts a failed resynchronisation of a device no one holds, locking it
 /// when `lock` is set.
-pub fn record_device_failure(
+pub(crate) fn record_device_failure(
     conn: &Tx<'_>,
     device_id: i64,
     now: DateTime<Utc>,
@@ -313,7 +316,7 @@ pub fn record_device_failure(
 }
 
 /// Clears a device's failed resynchronisations and its lock.
-pub fn reset_device_failures(conn: &Tx<'_>, device_id: i64) -> Result<()> {
+pub(crate) fn reset_device_failures(conn: &Tx<'_>, device_id: i64) -> Result<()> {
     conn.verify(&DEVICES, device_id)?;
     let changed = conn.conn.execute(
         "UPDATE devices SET failed_attempts = 0, locked_at = NULL \
@@ -327,7 +330,7 @@ pub fn reset_device_failures(conn: &Tx<'_>, device_id: i64) -> Result<()> {
 }
 
 /// Records that the bank revoked the device as lost.
-pub fn mark_lost(conn: &Tx<'_>, device_id: i64, at: DateTime<Utc>) -> Result<()> {
+pub(crate) fn mark_lost(conn: &Tx<'_>, device_id: i64, at: DateTime<Utc>) -> Result<()> {
     conn.verify(&DEVICES, device_id)?;
     let changed = conn.conn.execute(
         "UPDATE devices SET lost_at = ?2 WHERE id = ?1 AND lost_at IS NULL",
@@ -342,7 +345,7 @@ pub fn mark_lost(conn: &Tx<'_>, device_id: i64, at: DateTime<Utc>) -> Result<()>
 /// Marks `device_id` out of use since `now`, replaced by `replaced_by`,
 /// unless it already is: the first replacement is the one that retired it.
 /// Returns whether it was marked now.
-pub fn mark_out_of_use(
+pub(crate) fn mark_out_of_use(
     conn: &Tx<'_>,
     device_id: i64,
     replaced_by: i64,
@@ -361,7 +364,7 @@ pub fn mark_out_of_use(
 }
 
 /// A device registered again is back in use.
-pub fn clear_out_of_use(conn: &Tx<'_>, device_id: i64) -> Result<()> {
+pub(crate) fn clear_out_of_use(conn: &Tx<'_>, device_id: i64) -> Result<()> {
     conn.verify(&DEVICES, device_id)?;
     conn.conn.execute(
         "UPDATE devices SET out_of_use_since = NULL, replaced_by = NULL WHERE id = ?1",
@@ -373,7 +376,7 @@ pub fn clear_out_of_use(conn: &Tx<'_>, device_id: i64) -> Result<()> {
 /// Records the disposal; refuses (returns false) if the device was
 /// disposed of already or someone holds it in service (by its own count,
 /// and by the users rows).
-pub fn mark_disposed(conn: &Tx<'_>, device_id: i64, now: DateTime<Utc>) -> Result<bool> {
+pub(crate) fn mark_disposed(conn: &Tx<'_>, device_id: i64, now: DateTime<Utc>) -> Result<bool> {
     conn.verify(&DEVICES, device_id)?;
     let changed = conn.conn.execute(
         "UPDATE devices SET disposed_at = ?2 WHERE id = ?1 AND disposed_at IS NULL \
@@ -388,7 +391,7 @@ pub fn mark_disposed(conn: &Tx<'_>, device_id: i64, now: DateTime<Utc>) -> Resul
 
 /// Devices with no holder in service that were either replaced or have
 /// expired by `today`, not yet disposed: the candidates for a disposal note.
-pub fn out_of_use_candidates(conn: &Tx<'_>, today: NaiveDate) -> Result<Vec<DeviceRow>> {
+pub(crate) fn out_of_use_candidates(conn: &Tx<'_>, today: NaiveDate) -> Result<Vec<DeviceRow>> {
     let holders = holders_column(conn, "d.");
     let clock = clock_columns(conn, "d.");
     let lost = if conn.version() >= 4 {
@@ -413,7 +416,7 @@ pub fn out_of_use_candidates(conn: &Tx<'_>, today: NaiveDate) -> Result<Vec<Devi
 }
 
 /// Login IDs of everyone who ever registered `device_id`, oldest first.
-pub fn former_users(conn: &Tx<'_>, device_id: i64) -> Result<Vec<String>> {
+pub(crate) fn former_users(conn: &Tx<'_>, device_id: i64) -> Result<Vec<String>> {
     let mut stmt = conn.conn.prepare_cached(
         "SELECT u.login_id FROM registrations r JOIN users u ON u.id = r.user_id \
          WHERE r.device_id = ?1 GROUP BY u.id ORDER BY min(r.id)",
@@ -424,7 +427,7 @@ pub fn former_users(conn: &Tx<'_>, device_id: i64) -> Result<Vec<String>> {
     Ok(rows)
 }
 
-pub fn serial_of(conn: &Tx<'_>, device_id: i64) -> Result<Option<String>> {
+pub(crate) fn serial_of(conn: &Tx<'_>, device_id: i64) -> Result<Option<String>> {
     Ok(conn
         .conn
         .prepare_cached("SELECT serial FROM devices WHERE id = ?1")?
@@ -435,7 +438,10 @@ pub fn serial_of(conn: &Tx<'_>, device_id: i64) -> Result<Option<String>> {
 /// How many devices in service (held by at least one user; a shared device
 /// counts once) expire on each date up to `last_day`, earliest first: what
 /// `expiring --summary` buckets by month.
-pub fn in_service_by_expiry(conn: &Tx<'_>, last_day: NaiveDate) -> Result<Vec<(NaiveDate, u64)>> {
+pub(crate) fn in_service_by_expiry(
+    conn: &Tx<'_>,
+    last_day: NaiveDate,
+) -> Result<Vec<(NaiveDate, u64)>> {
     let mut stmt = conn.conn.prepare_cached(
         "SELECT d.expires, count(*) FROM devices d \
          WHERE d.expires <= ?1 AND EXISTS (SELECT 1 FROM users u WHERE u.device_id = d.id) \
@@ -459,7 +465,7 @@ pub fn in_service_by_expiry(conn: &Tx<'_>, last_day: NaiveDate) -> Result<Vec<(N
 /// restore, no code a device showed before it (which a later copy of the
 /// registry may have accepted) can be accepted again. Returns how many
 /// guards moved.
-pub fn advance_replay_guards(conn: &Tx<'_>, now: DateTime<Utc>) -> Result<usize> {
+pub(crate) fn advance_replay_guards(conn: &Tx<'_>, now: DateTime<Utc>) -> Result<usize> {
     let now = now.timestamp();
     // The step after the one the device's own clock shows now: a device
     // whose clock runs ahead showed steps beyond the real clock's.
@@ -494,7 +500,7 @@ pub fn advance_replay_guards(conn: &Tx<'_>, now: DateTime<Utc>) -> Result<usize>
 
 /// Counts one more (`delta` 1) or one fewer (-1) holder of `device_id`,
 /// which must have been verified in this transaction.
-pub fn add_holder(conn: &Tx<'_>, device_id: i64, delta: i64) -> Result<()> {
+pub(crate) fn add_holder(conn: &Tx<'_>, device_id: i64, delta: i64) -> Result<()> {
     let changed = conn
         .conn
         .prepare_cached(
@@ -519,33 +525,32 @@ pub(super) fn holder_count(conn: &Tx<'_>, device_id: i64) -> Result<Option<i64>>
 
 /// Verifies device `device_id`'s row (its MAC and its leaf) before a
 /// decision rests on what was read of it.
-pub fn verify_device(conn: &Tx<'_>, device_id: i64) -> Result<()> {
+pub(crate) fn verify_device(conn: &Tx<'_>, device_id: i64) -> Result<()> {
     conn.verify(&DEVICES, device_id)
 }
 
 /// One device as `devices` lists it: its row and what it takes from the
 /// users and registrations tables.
 #[derive(Debug, Clone)]
-pub struct InventoryRow {
-    pub id: i64,
-    pub serial: String,
-    pub expires: NaiveDate,
-    pub holders: Vec<String>,
-    pub holder_count: u32,
-    pub ever_registered: bool,
-    pub disposed: bool,
-    pub lost: bool,
-    pub clock_offset_seconds: i64,
+pub(crate) struct InventoryRow {
+    pub(crate) id: i64,
+    pub(crate) serial: String,
+    pub(crate) expires: NaiveDate,
+    pub(crate) holders: Vec<String>,
+    pub(crate) ever_registered: bool,
+    pub(crate) disposed: bool,
+    pub(crate) lost: bool,
+    pub(crate) clock_offset_seconds: i64,
     /// The start of the step of the last accepted code, on the real clock.
-    pub last_used_at: Option<DateTime<Utc>>,
-    pub delivered_at: Option<DateTime<Utc>>,
+    pub(crate) last_used_at: Option<DateTime<Utc>>,
+    pub(crate) delivered_at: Option<DateTime<Utc>>,
     /// Sealed secret and parameters, for `identify`.
-    pub device: DeviceRow,
+    pub(crate) device: DeviceRow,
 }
 
 /// Every device (or the one of `serial`), by serial, with its holders, to
 /// `each`, in one read: `devices` streams a million of them.
-pub fn for_each_device(
+pub(crate) fn for_each_device(
     conn: &Tx<'_>,
     serial: Option<&str>,
     mut each: impl FnMut(InventoryRow) -> Result<()>,
@@ -583,7 +588,6 @@ pub fn for_each_device(
             holders: holders
                 .map(|h| h.split(' ').map(str::to_string).collect())
                 .unwrap_or_default(),
-            holder_count: device.holders,
             ever_registered: r.get(17)?,
             disposed: device.disposed_at.is_some(),
             lost: device.lost_at.is_some(),

@@ -11,17 +11,17 @@ use crate::error::Result;
 
 /// One event of a history.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Event {
-    pub at: DateTime<Utc>,
-    pub kind: EventKind,
-    pub login_id: Option<String>,
-    pub serial: Option<String>,
-    pub by: Option<String>,
+pub(crate) struct Event {
+    pub(crate) at: DateTime<Utc>,
+    pub(crate) kind: EventKind,
+    pub(crate) login_id: Option<String>,
+    pub(crate) serial: Option<String>,
+    pub(crate) by: Option<String>,
 }
 
 /// What happened, with what the event's detail says.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EventKind {
+pub(crate) enum EventKind {
     Delivered {
         expires: String,
     },
@@ -42,7 +42,7 @@ pub enum EventKind {
 
 impl EventKind {
     /// The word JSON and CSV use.
-    pub fn as_str(&self) -> &'static str {
+    pub(crate) fn as_str(&self) -> &'static str {
         match self {
             EventKind::Delivered { .. } => "delivered",
             EventKind::Registered => "registered",
@@ -57,14 +57,14 @@ impl EventKind {
 
 /// Whose history.
 #[derive(Debug, Clone, Copy)]
-pub enum Subject<'a> {
+pub(crate) enum Subject<'a> {
     User(&'a str),
     Device(&'a str),
 }
 
 /// The events of `subject`, oldest first (events at the same instant in
 /// the order they happen: delivered, registered, revoked, lost, disposed).
-pub fn history(conn: &Tx<'_>, subject: Subject<'_>) -> Result<Vec<Event>> {
+pub(crate) fn history(conn: &Tx<'_>, subject: Subject<'_>) -> Result<Vec<Event>> {
     let mut events = registrations(conn, subject)?;
     devices(conn, subject, &mut events)?;
     if let Subject::Device(serial) = subject {

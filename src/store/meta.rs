@@ -17,13 +17,13 @@ use crate::key::{RegistryId, RegistryKey};
 /// A live registry runs on the real clock; a simulation (training, tests,
 /// what-if) lets `TOKENCTL_NOW` govern every command and shows codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
+pub(crate) enum Mode {
     Live,
     Simulation,
 }
 
 impl Mode {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Mode::Live => "live",
             Mode::Simulation => "simulation",
@@ -51,23 +51,23 @@ pub(crate) const MARKS: [&str; 4] = [REGISTRY_ID, FINGERPRINT, MODE, STATE];
 /// One row of `meta` as stored.
 #[derive(Debug, Clone)]
 pub(crate) struct Mark {
-    pub name: String,
-    pub value: String,
-    pub mac: Option<Vec<u8>>,
+    pub(crate) name: String,
+    pub(crate) value: String,
+    pub(crate) mac: Option<Vec<u8>>,
 }
 
 /// The registry's marks as read at open, before any is verified (every
 /// command reads them, `otp` included, which has a millisecond to spend).
 #[derive(Debug, Clone, Default)]
-pub struct Marks {
+pub(crate) struct Marks {
     rows: Vec<Mark>,
 }
 
 /// The marks after their MACs were checked.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct VerifiedMarks {
-    pub mode: Mode,
-    pub state: State,
+    pub(crate) mode: Mode,
+    pub(crate) state: State,
 }
 
 pub(crate) fn read_marks(conn: &Connection, version: u32) -> Result<Marks> {
@@ -106,7 +106,7 @@ impl Marks {
 
     /// The mode as recorded, unverified: what a command without the key
     /// shows. A registry without a mark (schema 1) is live.
-    pub fn recorded_mode(&self) -> Result<Mode> {
+    pub(crate) fn recorded_mode(&self) -> Result<Mode> {
         match self.get(MODE) {
             None => Ok(Mode::Live),
             Some(text) => Mode::parse(text).ok_or_else(|| {
@@ -117,7 +117,7 @@ impl Marks {
         }
     }
 
-    pub fn fingerprint(&self) -> Option<&str> {
+    pub(crate) fn fingerprint(&self) -> Option<&str> {
         self.get(FINGERPRINT)
     }
 

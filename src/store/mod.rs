@@ -19,21 +19,21 @@
 //!    first command that writes (`upgrade`); nothing else ever repairs or
 //!    seals a registry on its own.
 
-pub mod audit;
+pub(crate) mod audit;
 mod auth;
-pub mod check;
-pub mod copy;
-pub mod devices;
-pub mod history;
-pub mod meta;
-pub mod netfs;
+pub(crate) mod check;
+pub(crate) mod copy;
+pub(crate) mod devices;
+pub(crate) mod history;
+pub(crate) mod meta;
+pub(crate) mod netfs;
 mod rekey;
 #[cfg(test)]
 pub(crate) mod testing;
 mod tree;
 mod upgrade;
-pub mod users;
-pub mod witness;
+pub(crate) mod users;
+pub(crate) mod witness;
 
 use std::cell::RefCell;
 use std::io::Read;
@@ -44,10 +44,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 
-pub use audit::{AuditFilter, AuditRow};
-pub use devices::{DeviceRow, NewDevice};
-pub use meta::Mode;
-pub use users::{ExpiringRow, ListFilter, ListRow, NewUser, UserRow};
+pub(crate) use devices::DeviceRow;
+pub(crate) use meta::Mode;
 
 use crate::catalogue::{Msg, OsError};
 use crate::error::{Error, Result};
@@ -56,7 +54,7 @@ use auth::{State, TxAuth};
 use witness::{Position, Standing};
 
 /// "tknc": the SQLite application_id of a tokenctl registry.
-pub const APPLICATION_ID: u32 = 0x746b_6e63;
+pub(crate) const APPLICATION_ID: u32 = 0x746b_6e63;
 
 /// Numbered migrations, applied in order. The schema version stored in the
 /// file (`PRAGMA user_version`) is the number of the last one applied.
@@ -67,7 +65,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (4, include_str!("../../migrations/0004_device_clocks.sql")),
 ];
 
-pub const SCHEMA_VERSION: u32 = MIGRATIONS[MIGRATIONS.len() - 1].0;
+pub(crate) const SCHEMA_VERSION: u32 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 
 /// The first schema whose rows are MAC'd under keys bound to a registry ID:
 /// from here on a registry is read and verified as it is until a write
@@ -77,7 +75,7 @@ pub(crate) const AUTHENTICATED_SCHEMA: u32 = 3;
 /// Set to 1 for one command: a registry from before registry IDs, under a
 /// key file that already guards a current registry, is one's own and may be
 /// upgraded (see `Store::refuse_legacy_under_a_guarding_key`).
-pub const UPGRADE_LEGACY_ENV: &str = "TOKENCTL_UPGRADE_LEGACY";
+pub(crate) const UPGRADE_LEGACY_ENV: &str = "TOKENCTL_UPGRADE_LEGACY";
 
 /// How long a command waits for another process's write lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -86,7 +84,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// held by another process with it, instead of sitting out five seconds.
 /// It can only shorten the wait, and anything but a number of milliseconds
 /// is ignored.
-pub const BUSY_TIMEOUT_ENV: &str = "TOKENCTL_BUSY_TIMEOUT_MS";
+pub(crate) const BUSY_TIMEOUT_ENV: &str = "TOKENCTL_BUSY_TIMEOUT_MS";
 
 /// The wait for another process's write lock: `BUSY_TIMEOUT`, or less when
 /// the test hook asks for less.
@@ -126,7 +124,7 @@ const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
 /// How a command uses the registry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
+pub(crate) enum Access {
     /// Opened read-only: no migration, no journal-mode switch, no write.
     ReadOnly,
     /// Read-only, and what is found altered is reported, not refused:
@@ -154,13 +152,13 @@ impl Access {
 /// Something `check` must report that was found while opening.
 #[derive(Debug, Clone)]
 pub(crate) struct OpenFinding {
-    pub kind: &'static str,
-    pub message: Msg,
+    pub(crate) kind: &'static str,
+    pub(crate) message: Msg,
 }
 
 /// An open registry, handed to commands. The connection is private: commands
 /// read in `read` snapshots and write in `write` transactions.
-pub struct Store {
+pub(crate) struct Store {
     conn: Connection,
     path: PathBuf,
     version: u32,
@@ -184,7 +182,7 @@ pub struct Store {
 /// A transaction on the registry: a read snapshot or a write under the
 /// write lock. Typed queries in `store::*` take it; it gives out no
 /// connection.
-pub struct Tx<'s> {
+pub(crate) struct Tx<'s> {
     conn: &'s Connection,
     store: &'s Store,
     /// Present when rows are verified and MAC'd (see `auth`).
@@ -197,7 +195,7 @@ pub struct Tx<'s> {
 impl<'s> Tx<'s> {
     /// The registry key, which every command that reads a secret or writes
     /// was opened with.
-    pub fn key(&self) -> Result<&'s RegistryKey> {
+    pub(crate) fn key(&self) -> Result<&'s RegistryKey> {
         if let Some(key) = self.key_override {
             return Ok(key);
         }
@@ -207,24 +205,16 @@ impl<'s> Tx<'s> {
         })
     }
 
-    pub fn mode(&self) -> Mode {
-        self.store.mode
-    }
-
     pub(crate) fn version(&self) -> u32 {
         self.store.version
-    }
-
-    pub fn path(&self) -> &'s Path {
-        &self.store.path
     }
 }
 
 /// A registry being built, not yet at its path. Dropping it deletes it.
-pub struct NewRegistry {
+pub(crate) struct NewRegistry {
     // Field order matters: the connection closes (removing its WAL) before
     // the temporary file is deleted.
-    pub store: Store,
+    pub(crate) store: Store,
     file: tempfile::NamedTempFile,
     target: PathBuf,
 }
@@ -232,7 +222,7 @@ pub struct NewRegistry {
 impl NewRegistry {
     /// Moves the finished registry to its path, unless something appeared
     /// there meanwhile.
-    pub fn persist(self) -> Result<()> {
+    pub(crate) fn persist(self) -> Result<()> {
         let NewRegistry {
             mut store,
             file,
@@ -286,7 +276,7 @@ impl Store {
     /// existing file: an interrupted `init` leaves no half-built registry
     /// (and the next `init` removes what an interrupted one left). A
     /// directory on a network file system is refused first (`netfs`).
-    pub fn create(path: &Path, key_file: KeyFile, mode: Mode) -> Result<NewRegistry> {
+    pub(crate) fn create(path: &Path, key_file: KeyFile, mode: Mode) -> Result<NewRegistry> {
         if std::fs::symlink_metadata(path).is_ok() {
             return Err(Error::AlreadyExists {
                 path: path.to_path_buf(),
@@ -351,7 +341,7 @@ impl Store {
     /// upgrades an older schema. With a key, the key must be the
     /// registry's. With `clock_fixed`, a write to a live registry is
     /// refused before anything is written.
-    pub fn open(
+    pub(crate) fn open(
         path: &Path,
         access: Access,
         key_file: Option<&Path>,
@@ -663,7 +653,7 @@ impl Store {
 
     /// A larger page cache for imports of many rows (index inserts hit
     /// pages all over the B-trees).
-    pub fn prepare_for_bulk_writes(&self) -> Result<()> {
+    pub(crate) fn prepare_for_bulk_writes(&self) -> Result<()> {
         self.conn.execute_batch("PRAGMA cache_size = -65536;")?;
         Ok(())
     }
@@ -671,7 +661,7 @@ impl Store {
     /// Reads the file through a memory map instead of 4 KiB `pread`s into
     /// SQLite's 2 MiB page cache, for the read-only commands that pay for it
     /// (see `MMAP_SIZE`). A writer's connection is left as it is.
-    pub fn map_for_reading(&self) -> Result<()> {
+    pub(crate) fn map_for_reading(&self) -> Result<()> {
         if !self.access.writes() {
             self.conn
                 .execute_batch(&format!("PRAGMA mmap_size = {MMAP_SIZE};"))?;
@@ -679,13 +669,13 @@ impl Store {
         Ok(())
     }
 
-    pub fn mode(&self) -> Mode {
+    pub(crate) fn mode(&self) -> Mode {
         self.mode
     }
 
     /// The path of a key file created by this open, to tell the user to
     /// back it up.
-    pub fn created_key_file(&self) -> Option<&Path> {
+    pub(crate) fn created_key_file(&self) -> Option<&Path> {
         self.key
             .as_ref()
             .filter(|_| self.key_created)
@@ -694,7 +684,7 @@ impl Store {
 
     /// Notes for stderr gathered while the registry was used: an upgrade, a
     /// witness that could not be written.
-    pub fn take_notes(&self) -> Vec<Msg> {
+    pub(crate) fn take_notes(&self) -> Vec<Msg> {
         self.notes.take()
     }
 
@@ -702,15 +692,12 @@ impl Store {
         &self.open_findings
     }
 
-    pub fn registry_id(&self) -> Option<RegistryId> {
+    pub(crate) fn registry_id(&self) -> Option<RegistryId> {
         self.registry_id
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    pub fn schema_version(&self) -> Result<u32> {
+    #[cfg(test)]
+    pub(crate) fn schema_version(&self) -> Result<u32> {
         schema_version(&self.conn)
     }
 
@@ -729,7 +716,7 @@ impl Store {
     }
 
     /// Runs `f` on one consistent read snapshot.
-    pub fn read<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+    pub(crate) fn read<T>(&self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
         let tx = self.conn.unchecked_transaction()?;
         let value = f(&self.tx(&tx))?;
         tx.finish()?;
@@ -738,13 +725,16 @@ impl Store {
 
     /// Runs `f` in one IMMEDIATE transaction: it commits only if `f`
     /// succeeds, and every decision `f` takes reads rows under the write lock.
-    pub fn write<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
         self.write_then(|tx| f(tx).map(|value| (Commit::Yes, value)))
     }
 
     /// Like `write`, but `f` decides whether to commit: a verification that
     /// fails commits its failure count and audit row, and nothing else.
-    pub fn write_then<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<(Commit, T)>) -> Result<T> {
+    pub(crate) fn write_then<T>(
+        &mut self,
+        f: impl FnOnce(&Tx<'_>) -> Result<(Commit, T)>,
+    ) -> Result<T> {
         let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
         let changes_before = tx.total_changes();
         let t = self.tx(&tx);
@@ -917,7 +907,7 @@ fn audit_mac_at(conn: &Connection, n: u64) -> Result<Option<[u8; 32]>> {
 }
 
 /// Whether an insert failed on a UNIQUE constraint (a duplicate).
-pub fn is_unique_violation(e: &Error) -> bool {
+pub(crate) fn is_unique_violation(e: &Error) -> bool {
     matches!(
         e,
         Error::Sqlite(rusqlite::Error::SqliteFailure(f, _))
@@ -927,7 +917,7 @@ pub fn is_unique_violation(e: &Error) -> bool {
 
 /// Whether `Store::write_then` commits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Commit {
+pub(crate) enum Commit {
     Yes,
     No,
 }
@@ -1035,7 +1025,7 @@ fn read_up_to(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize
 }
 
 /// The default registry path: `registry.db` in the platform's data directory.
-pub fn default_path() -> PathBuf {
+pub(crate) fn default_path() -> PathBuf {
     dirs::data_dir()
         .unwrap_or_else(|| PathBuf::from("."))
         .join("tokenctl")

@@ -25,7 +25,7 @@ use crate::error::{Error, Result};
 /// The override: `1` writes a registry on a network file system all the
 /// same (for a share only ever used from one machine). Any other value
 /// leaves the refusal on.
-pub const ALLOW_ENV: &str = "TOKENCTL_ALLOW_NETWORK_FS";
+pub(crate) const ALLOW_ENV: &str = "TOKENCTL_ALLOW_NETWORK_FS";
 
 /// Linux's magic numbers (`statfs`'s `f_type`) of the file systems whose
 /// locks SQLite cannot trust, with the names the refusal gives them.
@@ -62,7 +62,7 @@ const LOCAL_FUSE: &[&str] = &[
 /// The name of the network file system with this `statfs` magic number, if
 /// it is one (FUSE included: see `network_fs_refusal`). Only the low 32
 /// bits count: `f_type` is signed, and 32 bits wide on some targets.
-pub fn network_fs_name(magic: i64) -> Option<&'static str> {
+pub(crate) fn network_fs_name(magic: i64) -> Option<&'static str> {
     let magic = (magic as u64 & 0xFFFF_FFFF) as u32;
     NETWORK
         .iter()
@@ -72,7 +72,7 @@ pub fn network_fs_name(magic: i64) -> Option<&'static str> {
 
 /// Whether the override's value lets a registry on a network file system be
 /// written: `1`, nothing else.
-pub fn allowed(value: Option<&str>) -> bool {
+pub(crate) fn allowed(value: Option<&str>) -> bool {
     value.map(str::trim) == Some("1")
 }
 
@@ -80,7 +80,11 @@ pub fn allowed(value: Option<&str>) -> bool {
 /// `statfs` failed) is not written, or `None` to go ahead. `fuse_type` is
 /// the mount's type from `/proc/self/mountinfo`, when it is FUSE and was
 /// found.
-pub fn network_fs_refusal(magic: Option<i64>, fuse_type: Option<&str>, allow: bool) -> Option<Msg> {
+pub(crate) fn network_fs_refusal(
+    magic: Option<i64>,
+    fuse_type: Option<&str>,
+    allow: bool,
+) -> Option<Msg> {
     let name = network_fs_name(magic?)?;
     if allow {
         return None;
@@ -100,7 +104,7 @@ pub fn network_fs_refusal(magic: Option<i64>, fuse_type: Option<&str>, allow: bo
 /// Refuses to make a registry at `registry` (or put one back there) when
 /// its directory lies on a network file system and the override is not
 /// set: `init` and `restore` ask before they create anything.
-pub fn refuse_new(registry: &Path) -> Result<()> {
+pub(crate) fn refuse_new(registry: &Path) -> Result<()> {
     let dir = registry
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -112,7 +116,7 @@ pub fn refuse_new(registry: &Path) -> Result<()> {
 /// override is not set. `path` is the registry (an existing file: its own
 /// file system, through any symbolic link, is where SQLite writes) or the
 /// directory a new one goes into (the nearest part of it that exists).
-pub fn refuse(path: &Path, registry: &Path) -> Result<()> {
+pub(crate) fn refuse(path: &Path, registry: &Path) -> Result<()> {
     let allow = allowed(std::env::var(ALLOW_ENV).ok().as_deref());
     let Some(at) = nearest_existing(path) else {
         return Ok(());
@@ -176,7 +180,7 @@ fn mount_type_of(path: &Path) -> Option<String> {
 /// In `mountinfo` (the format of `/proc/self/mountinfo`), the type of the
 /// mount that holds the absolute, canonical `path`: the longest mount
 /// point above it, the later one of equals (it is mounted over the other).
-pub fn mount_type(mountinfo: &str, path: &Path) -> Option<String> {
+pub(crate) fn mount_type(mountinfo: &str, path: &Path) -> Option<String> {
     let mut best: Option<(usize, &str)> = None;
     for line in mountinfo.lines() {
         let Some((fields, rest)) = line.split_once(" - ") else {

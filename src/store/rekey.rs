@@ -25,7 +25,7 @@ use crate::key::{Binding, KeyFile, RegistryKey};
 impl Store {
     /// Moves the registry under `new_file` (already written), returning the
     /// old fingerprint and the position reached.
-    pub fn rekey(
+    pub(crate) fn rekey(
         &mut self,
         new_file: KeyFile,
         at: DateTime<Utc>,

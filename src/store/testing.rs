@@ -20,13 +20,13 @@ pub(crate) const SECRET: &[u8; 20] = b"12345678901234567890";
 pub(crate) struct TempRegistry {
     /// Kept for its lifetime: the registry lives in it.
     _dir: TempDir,
-    pub path: PathBuf,
-    pub key_path: PathBuf,
+    pub(crate) path: PathBuf,
+    pub(crate) key_path: PathBuf,
 }
 
 impl TempRegistry {
     /// A new, empty simulation registry.
-    pub fn new() -> TempRegistry {
+    pub(crate) fn new() -> TempRegistry {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("registry.db");
         let key_path = dir.path().join("registry.key");
@@ -43,17 +43,17 @@ impl TempRegistry {
     }
 
     /// A connection of its own, as a command opens one.
-    pub fn open(&self) -> Store {
+    pub(crate) fn open(&self) -> Store {
         self.open_as(Access::ReadWrite)
     }
 
-    pub fn open_as(&self, access: Access) -> Store {
+    pub(crate) fn open_as(&self, access: Access) -> Store {
         Store::open(&self.path, access, Some(&self.key_path), false).unwrap()
     }
 
     /// The registry file as raw SQLite, for what only someone without the
     /// key could do (tampering).
-    pub fn raw(&self) -> rusqlite::Connection {
+    pub(crate) fn raw(&self) -> rusqlite::Connection {
         rusqlite::Connection::open(&self.path).unwrap()
     }
 }

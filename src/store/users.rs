@@ -14,17 +14,17 @@ use crate::error::Result;
 use crate::rules::status::{Role, Status};
 
 #[derive(Clone)]
-pub struct UserRow {
-    pub id: i64,
-    pub login_id: String,
-    pub name: String,
-    pub role: Role,
-    pub otp_required: bool,
-    pub device: Option<DeviceRow>,
-    pub registrable_at: Option<DateTime<Utc>>,
-    pub password_hash: Option<String>,
-    pub failed_attempts: u32,
-    pub locked: bool,
+pub(crate) struct UserRow {
+    pub(crate) id: i64,
+    pub(crate) login_id: String,
+    pub(crate) name: String,
+    pub(crate) role: Role,
+    pub(crate) otp_required: bool,
+    pub(crate) device: Option<DeviceRow>,
+    pub(crate) registrable_at: Option<DateTime<Utc>>,
+    pub(crate) password_hash: Option<String>,
+    pub(crate) failed_attempts: u32,
+    pub(crate) locked: bool,
 }
 
 impl std::fmt::Debug for UserRow {
@@ -48,56 +48,56 @@ impl std::fmt::Debug for UserRow {
 }
 
 impl UserRow {
-    pub fn status(&self) -> Status {
+    pub(crate) fn status(&self) -> Status {
         Status::of(self.otp_required, self.device.is_some())
     }
 }
 
-pub use crate::rules::import::NewUser;
+pub(crate) use crate::rules::import::NewUser;
 
 /// One row of `list`, as cheap to read as the query allows.
 #[derive(Debug, Clone)]
-pub struct ListRow {
-    pub login_id: String,
-    pub name: String,
-    pub role: Role,
-    pub serial: Option<String>,
-    pub status: Status,
-    pub expires: Option<NaiveDate>,
-    pub registrable_at: Option<DateTime<Utc>>,
-    pub locked: bool,
+pub(crate) struct ListRow {
+    pub(crate) login_id: String,
+    pub(crate) name: String,
+    pub(crate) role: Role,
+    pub(crate) serial: Option<String>,
+    pub(crate) status: Status,
+    pub(crate) expires: Option<NaiveDate>,
+    pub(crate) registrable_at: Option<DateTime<Utc>>,
+    pub(crate) locked: bool,
 }
 
 #[derive(Debug, Default, Clone)]
-pub struct ListFilter {
-    pub status: Option<Status>,
-    pub role: Option<Role>,
-    pub login_id: Option<String>,
-    pub serial: Option<String>,
+pub(crate) struct ListFilter {
+    pub(crate) status: Option<Status>,
+    pub(crate) role: Option<Role>,
+    pub(crate) login_id: Option<String>,
+    pub(crate) serial: Option<String>,
     /// Only users whose registrable-at instant is at or
     /// before this one (`list --waiting-over`; `rules::registration`
     /// computes it).
-    pub registrable_at_most: Option<DateTime<Utc>>,
+    pub(crate) registrable_at_most: Option<DateTime<Utc>>,
 }
 
 /// One revoked user waiting to register a new device, for `notices`.
 #[derive(Debug, Clone)]
-pub struct WaitingRow {
-    pub login_id: String,
-    pub name: String,
+pub(crate) struct WaitingRow {
+    pub(crate) login_id: String,
+    pub(crate) name: String,
     /// The device of the user's latest registration: the revoked one.
-    pub serial: String,
-    pub registrable_at: DateTime<Utc>,
+    pub(crate) serial: String,
+    pub(crate) registrable_at: DateTime<Utc>,
 }
 
 /// One in-service user and device of the expiring report.
 #[derive(Debug, Clone)]
-pub struct ExpiringRow {
-    pub login_id: String,
-    pub name: String,
-    pub device_id: i64,
-    pub serial: String,
-    pub expires: NaiveDate,
+pub(crate) struct ExpiringRow {
+    pub(crate) login_id: String,
+    pub(crate) name: String,
+    pub(crate) device_id: i64,
+    pub(crate) serial: String,
+    pub(crate) expires: NaiveDate,
 }
 
 /// An expiry date as stored, `YYYY-MM-DD`; anything else is a damaged
@@ -169,7 +169,7 @@ fn verified(tx: &Tx<'_>, user: UserRow) -> Result<UserRow> {
     Ok(user)
 }
 
-pub fn find_user(conn: &Tx<'_>, login_id: &str) -> Result<Option<UserRow>> {
+pub(crate) fn find_user(conn: &Tx<'_>, login_id: &str) -> Result<Option<UserRow>> {
     let mut stmt = conn
         .conn
         .prepare_cached(&select_users(conn, "WHERE u.login_id = ?1"))?;
@@ -178,7 +178,7 @@ pub fn find_user(conn: &Tx<'_>, login_id: &str) -> Result<Option<UserRow>> {
 }
 
 /// The users holding `device_id` in service, by login ID, each verified.
-pub fn holding(conn: &Tx<'_>, device_id: i64) -> Result<Vec<UserRow>> {
+pub(crate) fn holding(conn: &Tx<'_>, device_id: i64) -> Result<Vec<UserRow>> {
     let mut stmt = conn.conn.prepare_cached(&select_users(
         conn,
         "WHERE u.device_id = ?1 ORDER BY u.login_id",
@@ -191,7 +191,7 @@ pub fn holding(conn: &Tx<'_>, device_id: i64) -> Result<Vec<UserRow>> {
 
 /// Users whose device in service expires between `first_day` and
 /// `last_day` (both included), in the order of the expiring report.
-pub fn expiring_users(
+pub(crate) fn expiring_users(
     conn: &Tx<'_>,
     first_day: NaiveDate,
     last_day: NaiveDate,
@@ -209,7 +209,7 @@ pub fn expiring_users(
     rows.into_iter().map(|u| verified(conn, u)).collect()
 }
 
-pub fn insert_user(
+pub(crate) fn insert_user(
     conn: &Tx<'_>,
     user: &NewUser,
     device_id: Option<i64>,
@@ -268,7 +268,7 @@ fn insert_registration(
 /// Changes a user's name, role and `otp_required`; the device and the
 /// history are left as they are (`rules::user_update` decides what may
 /// change).
-pub fn update_user(conn: &Tx<'_>, user_id: i64, user: &NewUser) -> Result<()> {
+pub(crate) fn update_user(conn: &Tx<'_>, user_id: i64, user: &NewUser) -> Result<()> {
     conn.conn
         .prepare_cached("UPDATE users SET name = ?2, role = ?3, otp_required = ?4 WHERE id = ?1")?
         .execute(params![
@@ -281,7 +281,7 @@ pub fn update_user(conn: &Tx<'_>, user_id: i64, user: &NewUser) -> Result<()> {
 }
 
 /// Streams the users matching `filter`, in registry order, to `each`.
-pub fn for_each_listed(
+pub(crate) fn for_each_listed(
     conn: &Tx<'_>,
     filter: &ListFilter,
     mut each: impl FnMut(ListRow) -> Result<()>,
@@ -348,7 +348,7 @@ pub fn for_each_listed(
 /// row; a user who never had a device is not waiting for a new one), each
 /// with the device of their latest registration and their registrable-at
 /// instant.
-pub fn for_each_waiting(
+pub(crate) fn for_each_waiting(
     conn: &Tx<'_>,
     mut each: impl FnMut(WaitingRow) -> Result<()>,
 ) -> Result<()> {
@@ -376,7 +376,7 @@ pub fn for_each_waiting(
 
 /// Login IDs of the users whose device in service expired before `today`,
 /// in the order of the expiring report: the ones only the bank can help.
-pub fn expired_in_service(conn: &Tx<'_>, today: NaiveDate) -> Result<Vec<String>> {
+pub(crate) fn expired_in_service(conn: &Tx<'_>, today: NaiveDate) -> Result<Vec<String>> {
     let mut ids = Vec::new();
     for_each_expired_in_service(conn, today, |id| {
         ids.push(id);
@@ -387,7 +387,7 @@ pub fn expired_in_service(conn: &Tx<'_>, today: NaiveDate) -> Result<Vec<String>
 
 /// `expired_in_service`, one login ID at a time, without holding them:
 /// `each` may stop the reading early by returning `Break`.
-pub fn for_each_expired_in_service(
+pub(crate) fn for_each_expired_in_service(
     conn: &Tx<'_>,
     today: NaiveDate,
     mut each: impl FnMut(String) -> std::ops::ControlFlow<()>,
@@ -407,7 +407,7 @@ pub fn for_each_expired_in_service(
 
 /// Streams what `expiring` returns. The order keeps each device's holders
 /// next to each other.
-pub fn for_each_expiring(
+pub(crate) fn for_each_expiring(
     conn: &Tx<'_>,
     first_day: Option<NaiveDate>,
     last_day: NaiveDate,
@@ -434,7 +434,7 @@ pub fn for_each_expiring(
 }
 
 /// Login IDs of the users holding `device_id` in service.
-pub fn holders(conn: &Tx<'_>, device_id: i64) -> Result<Vec<String>> {
+pub(crate) fn holders(conn: &Tx<'_>, device_id: i64) -> Result<Vec<String>> {
     let mut stmt = conn
         .conn
         .prepare_cached("SELECT id, login_id FROM users WHERE device_id = ?1 ORDER BY login_id")?;
@@ -461,7 +461,7 @@ pub fn holders(conn: &Tx<'_>, device_id: i64) -> Result<Vec<String>> {
 }
 
 /// Users with a device in service, for the interactive selection.
-pub fn in_service(conn: &Tx<'_>) -> Result<Vec<ListRow>> {
+pub(crate) fn in_service(conn: &Tx<'_>) -> Result<Vec<ListRow>> {
     let filter = ListFilter {
         status: Some(Status::Active),
         ..ListFilter::default()
@@ -476,7 +476,8 @@ pub fn in_service(conn: &Tx<'_>) -> Result<Vec<ListRow>> {
 
 /// The consecutive failure count and whether the login is locked, read
 /// fresh inside the caller's transaction.
-pub fn lock_state(conn: &Tx<'_>, user_id: i64) -> Result<(u32, bool)> {
+#[cfg(test)]
+pub(crate) fn lock_state(conn: &Tx<'_>, user_id: i64) -> Result<(u32, bool)> {
     conn.verify(&USERS, user_id)?;
     Ok(conn
         .conn
@@ -485,7 +486,12 @@ pub fn lock_state(conn: &Tx<'_>, user_id: i64) -> Result<(u32, bool)> {
 }
 
 /// Records a failed verification, locking the login when `lock` is set.
-pub fn record_failure(conn: &Tx<'_>, user_id: i64, now: DateTime<Utc>, lock: bool) -> Result<()> {
+pub(crate) fn record_failure(
+    conn: &Tx<'_>,
+    user_id: i64,
+    now: DateTime<Utc>,
+    lock: bool,
+) -> Result<()> {
     conn.conn.execute(
         "UPDATE users SET failed_attempts = failed_attempts + 1, \
          locked_at = CASE WHEN ?2 THEN COALESCE(locked_at, ?3) ELSE locked_at END WHERE id = ?1",
@@ -494,7 +500,7 @@ pub fn record_failure(conn: &Tx<'_>, user_id: i64, now: DateTime<Utc>, lock: boo
     conn.reseal(&USERS, user_id)
 }
 
-pub fn reset_failures(conn: &Tx<'_>, user_id: i64) -> Result<()> {
+pub(crate) fn reset_failures(conn: &Tx<'_>, user_id: i64) -> Result<()> {
     let changed = conn
         .conn
         .prepare_cached(
@@ -508,7 +514,7 @@ pub fn reset_failures(conn: &Tx<'_>, user_id: i64) -> Result<()> {
     Ok(())
 }
 
-pub fn set_password_hash(conn: &Tx<'_>, user_id: i64, hash: &str) -> Result<()> {
+pub(crate) fn set_password_hash(conn: &Tx<'_>, user_id: i64, hash: &str) -> Result<()> {
     conn.conn.execute(
         "UPDATE users SET password_hash = ?2 WHERE id = ?1",
         params![user_id, hash],
@@ -519,7 +525,7 @@ pub fn set_password_hash(conn: &Tx<'_>, user_id: i64, hash: &str) -> Result<()> 
 /// Ends `user`'s registration of `device_id` and records when it may
 /// register again. Refuses if the user no longer holds that device (another
 /// process changed it since the checks), so the caller's transaction rolls back.
-pub fn revoke(
+pub(crate) fn revoke(
     conn: &Tx<'_>,
     user_id: i64,
     device_id: i64,
@@ -572,7 +578,7 @@ pub fn revoke(
 }
 
 /// The device of `user`'s latest registration, in service or not.
-pub fn previous_device_id(conn: &Tx<'_>, user_id: i64) -> Result<Option<i64>> {
+pub(crate) fn previous_device_id(conn: &Tx<'_>, user_id: i64) -> Result<Option<i64>> {
     let latest: Option<(i64, i64)> = conn
         .conn
         .prepare_cached(
@@ -591,7 +597,12 @@ pub fn previous_device_id(conn: &Tx<'_>, user_id: i64) -> Result<Option<i64>> {
 
 /// Registers `device_id` for a user without a device in service; refuses if
 /// the user gained one meanwhile, so the caller's transaction rolls back.
-pub fn register(conn: &Tx<'_>, user_id: i64, device_id: i64, now: DateTime<Utc>) -> Result<()> {
+pub(crate) fn register(
+    conn: &Tx<'_>,
+    user_id: i64,
+    device_id: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let changed = conn.conn.execute(
         "UPDATE users SET device_id = ?2, registrable_at = NULL \
          WHERE id = ?1 AND device_id IS NULL AND otp_required = 1",

@@ -27,12 +27,12 @@ use crate::key::{RegistryId, RegistryKey, RowMac};
 
 /// Where a registry stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Position {
-    pub registry_id: RegistryId,
-    pub seq: u64,
-    pub audit_len: u64,
-    pub audit_head: [u8; 32],
-    pub root: RowMac,
+pub(crate) struct Position {
+    pub(crate) registry_id: RegistryId,
+    pub(crate) seq: u64,
+    pub(crate) audit_len: u64,
+    pub(crate) audit_head: [u8; 32],
+    pub(crate) root: RowMac,
 }
 
 impl Position {
@@ -70,7 +70,7 @@ impl Position {
     }
 
     /// Short text naming a position, for messages: writes, audit rows, head.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         format!(
             "write {}, audit row {} (head {}…)",
             self.seq,
@@ -81,7 +81,7 @@ impl Position {
 }
 
 /// The witness file of key file `key_path`.
-pub fn path_for(key_path: &Path) -> PathBuf {
+pub(crate) fn path_for(key_path: &Path) -> PathBuf {
     let mut name = key_path.as_os_str().to_os_string();
     name.push(".witness");
     PathBuf::from(name)
@@ -98,7 +98,7 @@ fn cannot(path: &Path, e: std::io::Error) -> Error {
 
 /// The recorded position of `id`, verified under `key`; `None` when the
 /// witness has no line for it (or does not exist yet).
-pub fn recorded(key: &RegistryKey, id: &RegistryId) -> Result<Option<Position>> {
+pub(crate) fn recorded(key: &RegistryKey, id: &RegistryId) -> Result<Option<Position>> {
     let path = path_for(key.path());
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
@@ -124,14 +124,14 @@ pub fn recorded(key: &RegistryKey, id: &RegistryId) -> Result<Option<Position>> 
 
 /// Whether the witness of key file `key_path` records any registry: the key
 /// guards at least one registry of the current schema.
-pub fn lists_any(key_path: &Path) -> bool {
+pub(crate) fn lists_any(key_path: &Path) -> bool {
     std::fs::read_to_string(path_for(key_path))
         .is_ok_and(|text| text.lines().any(|line| Position::decode(line).is_some()))
 }
 
 /// How a registry compares with its witness.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Standing {
+pub(crate) enum Standing {
     /// At the witness's position, or ahead of it on the same history.
     Current,
     Behind,
@@ -141,7 +141,7 @@ pub enum Standing {
 /// Compares the registry's position with the witness's. `head_at` gives
 /// the MAC of audit row N of the registry (to see that its chain passes
 /// through the witness's head).
-pub fn standing(
+pub(crate) fn standing(
     now: &Position,
     witness: &Position,
     head_at: impl FnOnce(u64) -> Result<Option<[u8; 32]>>,
@@ -168,7 +168,7 @@ pub fn standing(
 /// Records `position`, unless the witness holds a later one for the same
 /// registry (two writers finishing in the other order). `force` records it
 /// even then: a restore going back on purpose.
-pub fn record(key: &RegistryKey, position: &Position, force: bool) -> Result<()> {
+pub(crate) fn record(key: &RegistryKey, position: &Position, force: bool) -> Result<()> {
     let path = path_for(key.path());
     let lock = std::fs::File::open(key.path()).map_err(|e| cannot(&path, e))?;
     lock.lock().map_err(|e| cannot(&path, e))?;
