@@ -162,7 +162,7 @@ fn commands_leave_the_format_to_the_output_layer() {
         })
         .collect();
     assert!(
-        matches.len() <= 8,
+        matches.len() <= 6,
         "{} format matches: {matches:#?}",
         matches.len()
     );
@@ -210,8 +210,6 @@ fn function_lengths() -> Vec<(String, usize)> {
 fn no_production_function_runs_over_80_lines() {
     const STILL_LONG: &[(&str, usize)] = &[
         ("cmd/revoke.rs run", 234),
-        ("cmd/import.rs run", 100),
-        ("cmd/import.rs for_each_row", 86),
     ];
     let mut over = Vec::new();
     for (place, length) in function_lengths() {

@@ -499,3 +499,25 @@ fn import_users_update_refuses_two_rows_for_one_login_id() {
         "#);
     assert_eq!(r.snapshot(), before);
 }
+
+/// `import` reports the kind, the count and the file in JSON and CSV;
+/// `--update` adds what was added, updated and left unchanged.
+#[test]
+fn import_reports_what_it_read_in_json_and_csv() {
+    let r = Registry::init();
+    Test::on(&r)
+        .args(["--format", "json", "import", "devices", "-"])
+        .stdin("serial,secret,expires\nd1,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,2031-11-30\n")
+        .stdout("{\n  \"kind\": \"devices\",\n  \"imported\": 1,\n  \"file\": \"stdin\"\n}\n")
+        .run();
+    Test::on(&r)
+        .args(["--format", "csv", "import", "users", "-"])
+        .stdin("login_id,name,role,otp_required,serial\nu1,U One,general,true,d1\n")
+        .stdout("kind,imported,file\nusers,1,stdin\n")
+        .run();
+    Test::on(&r)
+        .args(["--format", "csv", "import", "users", "--update", "-"])
+        .stdin("login_id,name,role,otp_required,serial\nu1,U Uno,general,true,d1\nu2,U Two,general,false,\n")
+        .stdout("kind,imported,added,updated,unchanged,file\nusers,2,1,1,0,stdin\n")
+        .run();
+}

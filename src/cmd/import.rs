@@ -15,7 +15,6 @@ use std::io::{Read, Write};
 use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
 use zeroize::Zeroizing;
 
 use crate::catalogue::{Msg, OsError};
@@ -23,7 +22,8 @@ use crate::cli::ImportCommand;
 use crate::cmd::{admin_actor, record};
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::output::{Format, Lang, csv_writer, progress, write_json};
+use crate::output::record::{Column, Record, Value, write_record};
+use crate::output::{Lang, progress};
 use crate::pskc::{self, PskcKey, PskcOptions};
 pub(crate) use crate::rules::import::Kind;
 use crate::rules::import::{self as rules, DeliveredKey, NewDevice, UserIn};
@@ -63,48 +63,7 @@ pub(crate) fn run(
     let count = match command {
         ImportCommand::Users { update: true, .. } => {
             let counts = update_users(ctx, store, input.reader, name, input.size)?;
-            let (added, updated, unchanged) = (counts.added, counts.updated, counts.unchanged);
-            let report = UpdateJson {
-                kind: noun(Kind::Users),
-                imported: added + updated + unchanged,
-                added,
-                updated,
-                unchanged,
-                file: name,
-            };
-            return match ctx.out.format {
-                Format::Json => write_json(out, &report),
-                Format::Csv => {
-                    let mut csv = csv_writer(&ctx.out, out);
-                    csv.write_record([
-                        "kind",
-                        "imported",
-                        "added",
-                        "updated",
-                        "unchanged",
-                        "file",
-                    ])?;
-                    csv.write_record([
-                        report.kind,
-                        &report.imported.to_string(),
-                        &added.to_string(),
-                        &updated.to_string(),
-                        &unchanged.to_string(),
-                        name,
-                    ])?;
-                    Ok(csv.flush()?)
-                }
-                Format::Table => {
-                    let done = Msg::UsersUpdated {
-                        file: escape_controls(name).into_owned(),
-                        added,
-                        updated,
-                        unchanged,
-                    };
-                    writeln!(out, "{}", ctx.out.t(done))?;
-                    Ok(())
-                }
-            };
+            return report_update(ctx, name, &counts, out);
         }
         ImportCommand::Users { .. } => {
             import_csv(ctx, store, Kind::Users, input.reader, name, input.size)?
@@ -123,34 +82,46 @@ pub(crate) fn run(
             import_devices(ctx, store, input.reader, name, input.size, &flags)?
         }
     };
-    let report = ImportJson {
+    let file = escape_controls(name).into_owned();
+    let done = match kind {
+        Kind::Users => Msg::ImportedUsers { count, file },
+        Kind::Devices => Msg::ImportedDevices { count, file },
+    };
+    let report = Imported {
         kind: noun(kind),
         imported: count,
         file: name,
     };
-    match ctx.out.format {
-        Format::Json => write_json(out, &report),
-        Format::Csv => {
-            let mut csv = csv_writer(&ctx.out, out);
-            csv.write_record(["kind", "imported", "file"])?;
-            csv.write_record([report.kind, &count.to_string(), name])?;
-            Ok(csv.flush()?)
-        }
-        Format::Table => {
-            let file = escape_controls(name).into_owned();
-            let done = match kind {
-                Kind::Users => Msg::ImportedUsers { count, file },
-                Kind::Devices => Msg::ImportedDevices { count, file },
-            };
-            writeln!(out, "{}", ctx.out.t(done))?;
-            Ok(())
-        }
-    }
+    write_record(&ctx.out, out, &report, done)
 }
 
-/// What `import --format json` prints.
-#[derive(Serialize)]
-struct ImportJson<'a> {
+/// `import users --update`'s report: in the table, one sentence.
+fn report_update(
+    ctx: &Context,
+    name: &str,
+    counts: &UpdateCounts,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let (added, updated, unchanged) = (counts.added, counts.updated, counts.unchanged);
+    let done = Msg::UsersUpdated {
+        file: escape_controls(name).into_owned(),
+        added,
+        updated,
+        unchanged,
+    };
+    let report = Updated {
+        kind: noun(Kind::Users),
+        imported: added + updated + unchanged,
+        added,
+        updated,
+        unchanged,
+        file: name,
+    };
+    write_record(&ctx.out, out, &report, done)
+}
+
+/// What `import` reports.
+struct Imported<'a> {
     /// `users` or `devices`.
     kind: &'a str,
     imported: u64,
@@ -158,17 +129,59 @@ struct ImportJson<'a> {
     file: &'a str,
 }
 
-/// What `import users --update --format json` prints: `imported` rows,
-/// of which `added` were new, `updated` changed a user and `unchanged`
-/// changed nothing.
-#[derive(Serialize)]
-struct UpdateJson<'a> {
+impl Record for Imported<'_> {
+    fn columns() -> &'static [Column] {
+        const COLUMNS: &[Column] = &[
+            Column::data("kind"),
+            Column::data("imported"),
+            Column::data("file"),
+        ];
+        COLUMNS
+    }
+
+    fn values(&self) -> Vec<Value<'_>> {
+        vec![
+            Value::Text(self.kind),
+            Value::Count(self.imported as i64),
+            Value::Text(self.file),
+        ]
+    }
+}
+
+/// What `import users --update` reports: `imported` rows, of which `added`
+/// were new, `updated` changed a user and `unchanged` changed nothing.
+struct Updated<'a> {
     kind: &'a str,
     imported: u64,
     added: u64,
     updated: u64,
     unchanged: u64,
     file: &'a str,
+}
+
+impl Record for Updated<'_> {
+    fn columns() -> &'static [Column] {
+        const COLUMNS: &[Column] = &[
+            Column::data("kind"),
+            Column::data("imported"),
+            Column::data("added"),
+            Column::data("updated"),
+            Column::data("unchanged"),
+            Column::data("file"),
+        ];
+        COLUMNS
+    }
+
+    fn values(&self) -> Vec<Value<'_>> {
+        vec![
+            Value::Text(self.kind),
+            Value::Count(self.imported as i64),
+            Value::Count(self.added as i64),
+            Value::Count(self.updated as i64),
+            Value::Count(self.unchanged as i64),
+            Value::Text(self.file),
+        ]
+    }
 }
 
 /// An input file that cannot be opened or read (exit 2).
@@ -539,34 +552,8 @@ fn for_each_row(
     lang: Lang,
     mut each: impl FnMut(Row) -> std::result::Result<(), RowError>,
 ) -> Result<u64> {
-    let bad = |line: u64, message: Msg| Error::BadRow {
-        file: file.to_string(),
-        line,
-        message: Box::new(message),
-    };
-    // A line that is not valid in the file's encoding is named by the
-    // decoder, which counts lines as an editor does.
-    let read_error = |e: csv::Error, line: u64| {
-        let line = e.position().map_or(line, |p| p.line());
-        match e.kind() {
-            csv::ErrorKind::Io(io) => match decode_failure(io) {
-                Some(failure) => bad(failure.line, failure.message()),
-                None => bad(
-                    line,
-                    Msg::CannotReadWith {
-                        error: OsError::from(io),
-                    },
-                ),
-            },
-            csv::ErrorKind::Utf8 { .. } => bad(line, Msg::NotUtf8),
-            _ => bad(
-                line,
-                Msg::CsvProblem {
-                    detail: e.to_string(),
-                },
-            ),
-        }
-    };
+    let bad = |line: u64, message: Msg| bad_row(file, line, message);
+    let read_error = |e: csv::Error, line: u64| csv_read_error(file, e, line);
     let mut csv = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .flexible(true)
@@ -616,6 +603,41 @@ fn for_each_row(
     }
     bar.finish_and_clear();
     Ok(count)
+}
+
+/// A bad row of `file`, at `line`.
+fn bad_row(file: &str, line: u64, message: Msg) -> Error {
+    Error::BadRow {
+        file: file.to_string(),
+        line,
+        message: Box::new(message),
+    }
+}
+
+/// A record that could not be read. A line that is not valid in the file's
+/// encoding is named by the decoder, which counts lines as an editor does.
+fn csv_read_error(file: &str, e: csv::Error, line: u64) -> Error {
+    let line = e.position().map_or(line, |p| p.line());
+    match e.kind() {
+        csv::ErrorKind::Io(io) => match decode_failure(io) {
+            Some(failure) => bad_row(file, failure.line, failure.message()),
+            None => bad_row(
+                file,
+                line,
+                Msg::CannotReadWith {
+                    error: OsError::from(io),
+                },
+            ),
+        },
+        csv::ErrorKind::Utf8 { .. } => bad_row(file, line, Msg::NotUtf8),
+        _ => bad_row(
+            file,
+            line,
+            Msg::CsvProblem {
+                detail: e.to_string(),
+            },
+        ),
+    }
 }
 
 /// What a record is before its fields are read.
