@@ -27,7 +27,7 @@ use crate::rules::refusal::TargetRefusal;
 use crate::rules::revocation::{self, DeviceView};
 use crate::rules::schedule::registrable_at;
 use crate::rules::status::Status;
-use crate::signed::{Factors, Signature};
+use crate::signed::{Factors, Signature, Signed};
 use crate::store::audit::{Action, Outcome};
 use crate::store::users::{self, UserRow, find_user};
 use crate::store::{DeviceRow, Store, Tx};
@@ -205,25 +205,10 @@ pub(crate) fn run(
     // for anything; the action itself uses the instant pinned after the
     // last prompt.
     let today = japan_date(ctx.clock.now());
-    let (mut names, lines) = named_targets(req)?;
-    let explicit = !names.is_empty() || req.targets_file.is_some() || window.is_some();
+    let (names, lines) = named_targets(req)?;
     let master = store.read(|tx| require_user(tx, &req.master))?;
     check_signer(&master, kind, req.dry_run, ctx.clock.now())?;
-    if !explicit {
-        if kind == Kind::Bank || req.dry_run || !ctx.term.interactive {
-            return Err(Error::usage(Msg::NoTargets));
-        }
-        if master.locked {
-            // No point in choosing targets for a login that cannot sign; the
-            // signed path records the refused attempt.
-            names = vec![];
-        } else {
-            names = select_interactively(ctx, store, today)?;
-            if names.is_empty() {
-                return Err(Error::Cancelled);
-            }
-        }
-    }
+    let names = chosen_names(ctx, store, req, kind, &master, names, today)?;
     // A window's dry run in JSON or CSV does not hold its expired users:
     // it is written inside the snapshot it reads, naming them as it reads.
     let stream_expired =
@@ -253,109 +238,71 @@ pub(crate) fn run(
         &lines,
     )?;
     if targets.is_empty() && !master.locked {
-        if window.is_none() && skipped_expired.is_empty() {
-            return Err(Error::usage(Msg::NoTargets));
-        }
-        if ctx.out.format == Format::Table && skipped_expired.is_empty() {
-            writeln!(out, "{}", ctx.out.t(Msg::NothingExpiresInWindow))?;
-            return Ok(());
-        }
-        let now = ctx.clock.now();
-        return render(
-            &ctx.out,
-            out,
-            &Preview {
-                targets: &[],
-                skipped_expired: Skipped::Listed(&skipped_expired),
-                revoked_at: now,
-                registrable: registrable_at(now),
-                dry_run: req.dry_run,
-                confirming: false,
-                bank_reference: None,
-                master: &master.login_id,
-            },
-        );
+        return nothing_to_revoke(ctx, req, &master, &skipped_expired, out);
     }
-
     if req.dry_run {
         let at = bank_revoked_at.unwrap_or_else(|| ctx.clock.now());
-        return render(
-            &ctx.out,
-            out,
-            &Preview {
-                targets: &targets,
-                skipped_expired: Skipped::Listed(&skipped_expired),
-                revoked_at: at,
-                registrable: registrable_at(at),
-                dry_run: true,
-                confirming: false,
-                bank_reference: req.bank_reference.as_deref(),
-                master: &master.login_id,
-            },
-        );
+        let preview = Preview {
+            targets: &targets,
+            skipped_expired: Skipped::Listed(&skipped_expired),
+            revoked_at: at,
+            registrable: registrable_at(at),
+            dry_run: true,
+            confirming: false,
+            bank_reference: req.bank_reference.as_deref(),
+            master: &master.login_id,
+        };
+        return render(&ctx.out, out, &preview);
     }
+    sign_and_revoke(
+        ctx,
+        store,
+        req,
+        kind,
+        bank_revoked_at,
+        &master,
+        &targets,
+        &skipped_expired,
+        out,
+    )
+}
+
+/// The revocation itself: the preview and confirmation, the master's
+/// signature, every target revoked in one transaction, and the report.
+#[allow(clippy::too_many_arguments)]
+fn sign_and_revoke(
+    ctx: &Context,
+    store: &mut Store,
+    req: &RevokeRequest,
+    kind: Kind,
+    bank_revoked_at: Option<DateTime<Utc>>,
+    master: &UserRow,
+    targets: &[Target],
+    skipped_expired: &[String],
+    out: &mut dyn Write,
+) -> Result<()> {
     let target_ids: Vec<String> = targets.iter().map(|t| t.user.login_id.clone()).collect();
-    let action = match kind {
-        Kind::Plain => Action::Revoke,
-        Kind::Bank => Action::BankRevoke,
-    };
     let signature = Signature {
         signer: &req.master,
-        action,
+        action: action_of(kind),
         targets: &target_ids,
         password: &req.password,
         code: req.otp.as_deref(),
         password_prompt: password_prompt(ctx, &req.master),
     };
-    let factors = |_: &Tx<'_>, signer: &UserRow, at: DateTime<Utc>| match kind {
-        Kind::Plain => master_factors(signer, at),
-        Kind::Bank => {
-            let device = signer.device.as_ref().map(device_view);
-            let code = revocation::bank_record_needs_code(
-                signer.role,
-                &signer.login_id,
-                device,
-                japan_date(at),
-            )?;
-            Ok(Factors {
-                password: true,
-                device: if code { signer.device.clone() } else { None },
-            })
-        }
-    };
     let confirm = |_: &Factors| {
-        if req.yes {
-            return Ok(());
-        }
-        ctx.term.require(Msg::NeedConfirmation)?;
         let at = bank_revoked_at.unwrap_or_else(|| ctx.clock.now());
-        let mut preview = Vec::new();
-        render(
-            &Output {
-                format: Format::Table,
-                ..ctx.out
-            },
-            &mut preview,
-            &Preview {
-                targets: &targets,
-                skipped_expired: Skipped::Listed(&skipped_expired),
-                revoked_at: at,
-                registrable: registrable_at(at),
-                dry_run: true,
-                confirming: true,
-                bank_reference: req.bank_reference.as_deref(),
-                master: &master.login_id,
-            },
-        )?;
-        let _ = std::io::stderr().write_all(&preview);
-        let prompt = ctx.out.t(Msg::ConfirmRevoke {
-            count: targets.len(),
-        });
-        if ctx.term.confirm(&prompt)? {
-            Ok(())
-        } else {
-            Err(Error::Cancelled)
-        }
+        let preview = Preview {
+            targets,
+            skipped_expired: Skipped::Listed(skipped_expired),
+            revoked_at: at,
+            registrable: registrable_at(at),
+            dry_run: true,
+            confirming: true,
+            bank_reference: req.bank_reference.as_deref(),
+            master: &master.login_id,
+        };
+        confirm_revocation(ctx, req, &preview)
     };
     let bar = progress::bar(
         targets.len() as u64,
@@ -363,54 +310,14 @@ pub(crate) fn run(
         progress::Unit::Rows,
         1_000,
     );
-    let (revoked, revoked_at, registrable) = signature.run(ctx, store, factors, confirm, |tx, signed| {
-        let revoked_at = bank_revoked_at.unwrap_or(signed.at);
-        let registrable = registrable_at(revoked_at);
-        // Every target again, on rows read under the write lock at the
-        // pinned instant: another process may have acted since the first look.
-        let targets = resolve_targets(tx, &target_ids, HashMap::new(), japan_date(signed.at), kind)?;
-        for target in &targets {
-            let device_id = target
-                .user
-                .device
-                .as_ref()
-                .map(|d| d.id)
-                .ok_or(Error::RaceLost)?;
-            users::revoke(
-                tx,
-                target.user.id,
-                device_id,
-                signed.signer.id,
-                revoked_at,
-                registrable,
-                req.bank_reference.as_deref(),
-            )?;
-            let lost = if req.lost { "; the device was lost" } else { "" };
-            let detail = match &req.bank_reference {
-                None => format!("serial {}; registrable at {}", target.serial, rfc3339(registrable)),
-                Some(reference) => format!(
-                    "serial {}; revoked by the bank at {} (reference {reference}){lost}; registrable at {}",
-                    target.serial,
-                    rfc3339(revoked_at),
-                    rfc3339(registrable)
-                ),
-            };
-            record(
-                ctx,
-                tx,
-                &signed.signer.login_id,
-                action,
-                std::slice::from_ref(&target.user.login_id),
-                Outcome::Ok,
-                detail,
-            )?;
-            bar.inc(1);
-        }
-        if req.lost {
-            lose_all(tx, &targets, revoked_at)?;
-        }
-        Ok((targets, revoked_at, registrable))
-    })?;
+    let factors =
+        |_: &Tx<'_>, signer: &UserRow, at: DateTime<Utc>| signing_factors(kind, signer, at);
+    let (revoked, revoked_at, registrable) =
+        signature.run(ctx, store, factors, confirm, |tx, signed| {
+            let revoked_at = bank_revoked_at.unwrap_or(signed.at);
+            let revoked = revoke_each(ctx, tx, req, kind, signed, &target_ids, revoked_at, &bar)?;
+            Ok((revoked, revoked_at, registrable_at(revoked_at)))
+        })?;
     bar.finish_and_clear();
     render(
         &ctx.out,
@@ -426,6 +333,185 @@ pub(crate) fn run(
             master: &master.login_id,
         },
     )
+}
+
+/// The targets named on the command line or in a file; with none, the
+/// ones the master picks in the selection screen (on a terminal only).
+fn chosen_names(
+    ctx: &Context,
+    store: &Store,
+    req: &RevokeRequest,
+    kind: Kind,
+    master: &UserRow,
+    names: Vec<String>,
+    today: NaiveDate,
+) -> Result<Vec<String>> {
+    let explicit = !names.is_empty() || req.targets_file.is_some() || req.expiring_within.is_some();
+    if explicit {
+        return Ok(names);
+    }
+    if kind == Kind::Bank || req.dry_run || !ctx.term.interactive {
+        return Err(Error::usage(Msg::NoTargets));
+    }
+    if master.locked {
+        // No point in choosing targets for a login that cannot sign; the
+        // signed path records the refused attempt.
+        return Ok(Vec::new());
+    }
+    let names = select_interactively(ctx, store, today)?;
+    if names.is_empty() {
+        return Err(Error::Cancelled);
+    }
+    Ok(names)
+}
+
+/// No target left to revoke: with a window, the report says so (and names
+/// the expired devices only the bank can revoke); without, it is a usage error.
+fn nothing_to_revoke(
+    ctx: &Context,
+    req: &RevokeRequest,
+    master: &UserRow,
+    skipped_expired: &[String],
+    out: &mut dyn Write,
+) -> Result<()> {
+    if req.expiring_within.is_none() && skipped_expired.is_empty() {
+        return Err(Error::usage(Msg::NoTargets));
+    }
+    if ctx.out.format == Format::Table && skipped_expired.is_empty() {
+        writeln!(out, "{}", ctx.out.t(Msg::NothingExpiresInWindow))?;
+        return Ok(());
+    }
+    let now = ctx.clock.now();
+    let preview = Preview {
+        targets: &[],
+        skipped_expired: Skipped::Listed(skipped_expired),
+        revoked_at: now,
+        registrable: registrable_at(now),
+        dry_run: req.dry_run,
+        confirming: false,
+        bank_reference: None,
+        master: &master.login_id,
+    };
+    render(&ctx.out, out, &preview)
+}
+
+fn action_of(kind: Kind) -> Action {
+    match kind {
+        Kind::Plain => Action::Revoke,
+        Kind::Bank => Action::BankRevoke,
+    }
+}
+
+/// What the master signs with: password and own device for a revocation;
+/// for the record of the bank's, the password, and the device's code while
+/// the device still works.
+fn signing_factors(kind: Kind, signer: &UserRow, at: DateTime<Utc>) -> Result<Factors> {
+    match kind {
+        Kind::Plain => master_factors(signer, at),
+        Kind::Bank => {
+            let device = signer.device.as_ref().map(device_view);
+            let code = revocation::bank_record_needs_code(
+                signer.role,
+                &signer.login_id,
+                device,
+                japan_date(at),
+            )?;
+            Ok(Factors {
+                password: true,
+                device: if code { signer.device.clone() } else { None },
+            })
+        }
+    }
+}
+
+/// The preview on stderr and the confirmation, unless `--yes`.
+fn confirm_revocation(ctx: &Context, req: &RevokeRequest, preview: &Preview<'_>) -> Result<()> {
+    if req.yes {
+        return Ok(());
+    }
+    ctx.term.require(Msg::NeedConfirmation)?;
+    let mut shown = Vec::new();
+    let table = Output {
+        format: Format::Table,
+        ..ctx.out
+    };
+    render(&table, &mut shown, preview)?;
+    let _ = std::io::stderr().write_all(&shown);
+    let prompt = ctx.out.t(Msg::ConfirmRevoke {
+        count: preview.targets.len(),
+    });
+    if ctx.term.confirm(&prompt)? {
+        Ok(())
+    } else {
+        Err(Error::Cancelled)
+    }
+}
+
+/// Revokes every target, each with its audit row, in the signed
+/// transaction: every target is read again under the write lock at the
+/// pinned instant, since another process may have acted since the first look.
+#[allow(clippy::too_many_arguments)]
+fn revoke_each(
+    ctx: &Context,
+    tx: &Tx<'_>,
+    req: &RevokeRequest,
+    kind: Kind,
+    signed: &Signed,
+    target_ids: &[String],
+    revoked_at: DateTime<Utc>,
+    bar: &indicatif::ProgressBar,
+) -> Result<Vec<Target>> {
+    let registrable = registrable_at(revoked_at);
+    let targets = resolve_targets(tx, target_ids, HashMap::new(), japan_date(signed.at), kind)?;
+    for target in &targets {
+        let device_id = target
+            .user
+            .device
+            .as_ref()
+            .map(|d| d.id)
+            .ok_or(Error::RaceLost)?;
+        users::revoke(
+            tx,
+            target.user.id,
+            device_id,
+            signed.signer.id,
+            revoked_at,
+            registrable,
+            req.bank_reference.as_deref(),
+        )?;
+        let lost = if req.lost {
+            "; the device was lost"
+        } else {
+            ""
+        };
+        let detail = match &req.bank_reference {
+            None => format!(
+                "serial {}; registrable at {}",
+                target.serial,
+                rfc3339(registrable)
+            ),
+            Some(reference) => format!(
+                "serial {}; revoked by the bank at {} (reference {reference}){lost}; registrable at {}",
+                target.serial,
+                rfc3339(revoked_at),
+                rfc3339(registrable)
+            ),
+        };
+        record(
+            ctx,
+            tx,
+            &signed.signer.login_id,
+            action_of(kind),
+            std::slice::from_ref(&target.user.login_id),
+            Outcome::Ok,
+            detail,
+        )?;
+        bar.inc(1);
+    }
+    if req.lost {
+        lose_all(tx, &targets, revoked_at)?;
+    }
+    Ok(targets)
 }
 
 /// The targets, read in one snapshot with the window's query (users found
