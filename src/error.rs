@@ -375,6 +375,46 @@ impl From<Refusal> for Error {
     }
 }
 
+impl From<crate::rules::import::BadInput> for Msg {
+    fn from(bad: crate::rules::import::BadInput) -> Msg {
+        use crate::rules::import::BadInput as B;
+        match bad {
+            B::XmlGivenAsUsers => Msg::XmlGivenAsUsers,
+            B::UnknownColumn { quoted, expected } => Msg::UnknownColumn { quoted, expected },
+            B::ColumnTwice { quoted } => Msg::ColumnTwice { quoted },
+            B::MissingColumn { name, expected } => Msg::MissingColumn { name, expected },
+            B::IdEmpty { column } => Msg::IdEmpty { column },
+            B::IdMalformed {
+                column,
+                quoted,
+                max,
+            } => Msg::IdMalformed {
+                column,
+                quoted,
+                max,
+            },
+            B::LoginIdChars { quoted, max } => Msg::LoginIdChars { quoted, max },
+            B::NameEmpty { login_id } => Msg::NameEmpty { login_id },
+            B::NameControls { login_id } => Msg::NameControls { login_id },
+            B::NameTooLong { login_id, max } => Msg::NameTooLong { login_id, max },
+            B::RoleInvalid { quoted } => Msg::RoleInvalid { quoted },
+            B::OtpRequiredInvalid { quoted } => Msg::OtpRequiredInvalid { quoted },
+            B::NoOtpButSerial { login_id, serial } => Msg::NoOtpButSerial { login_id, serial },
+            B::DeviceSecret { serial, problem } => Msg::DeviceSecret {
+                serial,
+                problem: Box::new(Msg::from(*problem)),
+            },
+            B::Secret(bad) => Msg::from(bad),
+            B::ExpiresInvalid => Msg::ExpiresInvalid,
+            B::DigitsNot6Or8 => Msg::DigitsNot6Or8,
+            B::PeriodNotSeconds => Msg::PeriodNotSeconds,
+            B::AlgorithmNotKnown => Msg::AlgorithmNotKnown,
+            B::DigitsInvalid { quoted } => Msg::DigitsInvalid { quoted },
+            B::PeriodInvalid { quoted } => Msg::PeriodInvalid { quoted },
+        }
+    }
+}
+
 impl From<crate::rules::otp::BadCode> for Msg {
     fn from(bad: crate::rules::otp::BadCode) -> Msg {
         use crate::rules::otp::BadCode;

@@ -567,7 +567,7 @@ fn for_each_row(
             },
         ));
     }
-    let columns = rules::columns(kind, &headers).map_err(|m| bad(1, m))?;
+    let columns = rules::columns(kind, &headers).map_err(|m| bad(1, m.into()))?;
     let bar = progress::bar(
         size,
         Msg::ProgressImporting.text(lang),
@@ -693,6 +693,12 @@ enum RowError {
 impl From<Msg> for RowError {
     fn from(message: Msg) -> Self {
         RowError::Bad(message)
+    }
+}
+
+impl From<rules::BadInput> for RowError {
+    fn from(bad: rules::BadInput) -> Self {
+        RowError::Bad(bad.into())
     }
 }
 
@@ -938,7 +944,7 @@ mod tests {
             record: &record,
             columns: &columns,
         })
-        .unwrap_or_else(|m| panic!("{}", m.en()));
+        .unwrap_or_else(|m| panic!("{}", Msg::from(m).en()));
         assert_eq!(user.user.login_id, "yamada01");
         assert_eq!(user.user.name, "山田 太郎", "names are kept as written");
         assert_eq!(user.serial.as_deref(), Some("1234"));
@@ -969,7 +975,8 @@ mod tests {
             fn any_user_row_parses_or_says_why(row in proptest::collection::vec("\\PC{0,20}|.{0,70}", 5)) {
                 let columns = fields_of(Kind::Users);
                 let record = csv::StringRecord::from(row);
-                if let Err(message) = rules::user(&Fields { record: &record, columns: &columns }) {
+                if let Err(bad) = rules::user(&Fields { record: &record, columns: &columns }) {
+                    let message = Msg::from(bad);
                     prop_assert!(!message.en().is_empty() && !message.ja().is_empty());
                 }
             }
@@ -980,7 +987,8 @@ mod tests {
             ) {
                 let columns = fields_of(Kind::Devices);
                 let record = csv::StringRecord::from(row.clone());
-                if let Err(message) = rules::device(&Fields { record: &record, columns: &columns }) {
+                if let Err(bad) = rules::device(&Fields { record: &record, columns: &columns }) {
+                    let message = Msg::from(bad);
                     let secret = row[1].trim();
                     let elsewhere = row.iter().enumerate().any(|(i, f)| i != 1 && f.contains(secret));
                     for message in [message.en(), message.ja()] {

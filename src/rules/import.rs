@@ -14,9 +14,8 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use zeroize::Zeroizing;
 
-use crate::catalogue::Msg;
 use crate::input::{Quoted, quote_field, typed};
-use crate::rules::otp::{Algorithm, DeviceKey, MIN_SECRET_BYTES, parse_secret};
+use crate::rules::otp::{Algorithm, BadSecret, DeviceKey, MIN_SECRET_BYTES, parse_secret};
 use crate::rules::status::Role;
 
 /// Which file is imported.
@@ -81,34 +80,102 @@ pub(crate) trait Fields {
     fn get(&self, column: &str) -> &str;
 }
 
+/// Why a header or a row of an import file is refused, typed; the
+/// catalogue words it (`From<BadInput> for Msg`). Values are quoted only
+/// through `Quoted`, and a device row names its serial and nothing else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum BadInput {
+    /// A PSKC container given to `import users`.
+    XmlGivenAsUsers,
+    UnknownColumn {
+        quoted: Quoted,
+        expected: String,
+    },
+    ColumnTwice {
+        quoted: Quoted,
+    },
+    MissingColumn {
+        name: String,
+        expected: String,
+    },
+    IdEmpty {
+        column: String,
+    },
+    IdMalformed {
+        column: String,
+        quoted: Quoted,
+        max: usize,
+    },
+    LoginIdChars {
+        quoted: Quoted,
+        max: usize,
+    },
+    NameEmpty {
+        login_id: Quoted,
+    },
+    NameControls {
+        login_id: Quoted,
+    },
+    NameTooLong {
+        login_id: Quoted,
+        max: usize,
+    },
+    RoleInvalid {
+        quoted: Quoted,
+    },
+    OtpRequiredInvalid {
+        quoted: Quoted,
+    },
+    NoOtpButSerial {
+        login_id: Quoted,
+        serial: Quoted,
+    },
+    /// A device row's problem, naming only its serial.
+    DeviceSecret {
+        serial: Quoted,
+        problem: Box<BadInput>,
+    },
+    Secret(BadSecret),
+    ExpiresInvalid,
+    DigitsNot6Or8,
+    PeriodNotSeconds,
+    AlgorithmNotKnown,
+    DigitsInvalid {
+        quoted: Quoted,
+    },
+    PeriodInvalid {
+        quoted: Quoted,
+    },
+}
+
 /// The columns of a header, by name. A byte-order mark before the first
 /// name is not part of it. Refuses unknown, repeated and missing columns.
 pub(crate) fn columns<'a>(
     kind: Kind,
     header: impl IntoIterator<Item = &'a str>,
-) -> Result<HashMap<String, usize>, Msg> {
+) -> Result<HashMap<String, usize>, BadInput> {
     let mut map = HashMap::new();
     for (i, name) in header.into_iter().enumerate() {
         let name = name.trim_start_matches('\u{feff}');
         if i == 0 && kind == Kind::Users && name.trim_start().starts_with('<') {
             // `<?xml …` or `<KeyContainer …`: a device delivery.
-            return Err(Msg::XmlGivenAsUsers);
+            return Err(BadInput::XmlGivenAsUsers);
         }
         let name = column_alias(kind, name).unwrap_or(name);
         if !kind.required().contains(&name) && !kind.optional().contains(&name) {
-            return Err(Msg::UnknownColumn {
+            return Err(BadInput::UnknownColumn {
                 quoted: quote_field(name),
                 expected: kind.expected(),
             });
         }
         if map.insert(name.to_string(), i).is_some() {
-            return Err(Msg::ColumnTwice {
+            return Err(BadInput::ColumnTwice {
                 quoted: quote_field(name),
             });
         }
     }
     if let Some(missing) = kind.required().iter().find(|c| !map.contains_key(**c)) {
-        return Err(Msg::MissingColumn {
+        return Err(BadInput::MissingColumn {
             name: missing.to_string(),
             expected: kind.expected(),
         });
@@ -136,14 +203,14 @@ pub(crate) const MAX_ID_BYTES: usize = 64;
 
 /// A login ID or serial: not empty, at most `MAX_ID_BYTES`, no spaces or
 /// control characters.
-pub(crate) fn check_id(what: &str, id: &str) -> Result<(), Msg> {
+pub(crate) fn check_id(what: &str, id: &str) -> Result<(), BadInput> {
     if id.is_empty() {
-        return Err(Msg::IdEmpty {
+        return Err(BadInput::IdEmpty {
             column: what.to_string(),
         });
     }
     if id.len() > MAX_ID_BYTES || id.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(Msg::IdMalformed {
+        return Err(BadInput::IdMalformed {
             column: what.to_string(),
             quoted: quote_field(id),
             max: MAX_ID_BYTES,
@@ -155,13 +222,13 @@ pub(crate) fn check_id(what: &str, id: &str) -> Result<(), Msg> {
 /// A login ID: 1 to `MAX_ID_BYTES` letters, digits, `.`, `_`, `-` or `@`
 /// (SPEC §5.5): what a bank's login form takes, and nothing a terminal, a
 /// shell or a spreadsheet reads as something else.
-pub(crate) fn check_login_id(id: &str) -> Result<(), Msg> {
+pub(crate) fn check_login_id(id: &str) -> Result<(), BadInput> {
     check_id("login_id", id)?;
     if !id
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
     {
-        return Err(Msg::LoginIdChars {
+        return Err(BadInput::LoginIdChars {
             quoted: quote_field(id),
             max: MAX_ID_BYTES,
         });
@@ -175,9 +242,9 @@ pub(crate) const MAX_NAME_CHARS: usize = 100;
 /// A name: not empty, at most `MAX_NAME_CHARS`, and without characters that
 /// garble a table or disguise a name on screen (controls, bidirectional
 /// marks and overrides, zero-width characters).
-fn check_name(login_id: &str, name: &str) -> Result<(), Msg> {
+fn check_name(login_id: &str, name: &str) -> Result<(), BadInput> {
     if name.is_empty() {
-        return Err(Msg::NameEmpty {
+        return Err(BadInput::NameEmpty {
             login_id: quote_field(login_id),
         });
     }
@@ -187,12 +254,12 @@ fn check_name(login_id: &str, name: &str) -> Result<(), Msg> {
                 | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
     };
     if name.chars().any(hidden) {
-        return Err(Msg::NameControls {
+        return Err(BadInput::NameControls {
             login_id: quote_field(login_id),
         });
     }
     if name.chars().count() > MAX_NAME_CHARS {
-        return Err(Msg::NameTooLong {
+        return Err(BadInput::NameTooLong {
             login_id: quote_field(login_id),
             max: MAX_NAME_CHARS,
         });
@@ -202,12 +269,12 @@ fn check_name(login_id: &str, name: &str) -> Result<(), Msg> {
 
 /// A row of the users file. Login IDs and serials may be typed in
 /// full-width forms; names are kept as written.
-pub(crate) fn user(fields: &impl Fields) -> Result<UserIn, Msg> {
+pub(crate) fn user(fields: &impl Fields) -> Result<UserIn, BadInput> {
     let login_id = typed(fields.get("login_id"));
     check_login_id(&login_id)?;
     let name = fields.get("name");
     check_name(&login_id, name)?;
-    let role = Role::parse(&typed(fields.get("role"))).ok_or_else(|| Msg::RoleInvalid {
+    let role = Role::parse(&typed(fields.get("role"))).ok_or_else(|| BadInput::RoleInvalid {
         quoted: quote_field(fields.get("role")),
     })?;
     let otp_required = match typed(fields.get("otp_required"))
@@ -217,7 +284,7 @@ pub(crate) fn user(fields: &impl Fields) -> Result<UserIn, Msg> {
         "true" | "1" | "yes" | "はい" => true,
         "false" | "0" | "no" | "いいえ" => false,
         _ => {
-            return Err(Msg::OtpRequiredInvalid {
+            return Err(BadInput::OtpRequiredInvalid {
                 quoted: quote_field(fields.get("otp_required")),
             });
         }
@@ -228,7 +295,7 @@ pub(crate) fn user(fields: &impl Fields) -> Result<UserIn, Msg> {
     } else {
         check_id("serial", &serial)?;
         if !otp_required {
-            return Err(Msg::NoOtpButSerial {
+            return Err(BadInput::NoOtpButSerial {
                 login_id: quote_field(&login_id),
                 serial: quote_field(&serial),
             });
@@ -249,24 +316,24 @@ pub(crate) fn user(fields: &impl Fields) -> Result<UserIn, Msg> {
 /// A row of a CSV delivery. Digits, period and algorithm default to what
 /// most devices use (6, 30 s, SHA1). The secret is reported by position
 /// only: no part of it is ever echoed.
-pub(crate) fn device(fields: &impl Fields) -> Result<NewDevice, Msg> {
+pub(crate) fn device(fields: &impl Fields) -> Result<NewDevice, BadInput> {
     let serial = typed(fields.get("serial"));
     check_id("serial", &serial)?;
-    let secret = parse_secret(fields.get("secret")).map_err(|problem| Msg::DeviceSecret {
+    let secret = parse_secret(fields.get("secret")).map_err(|problem| BadInput::DeviceSecret {
         serial: quote_field(&serial),
-        problem: Box::new(problem.into()),
+        problem: Box::new(BadInput::Secret(problem)),
     })?;
     // No field but the serial is quoted: see `Msg::ExpiresInvalid`.
-    let bad = |problem: Msg| Msg::DeviceSecret {
+    let bad = |problem: BadInput| BadInput::DeviceSecret {
         serial: quote_field(&serial),
         problem: Box::new(problem),
     };
     let expires = crate::lang::parse_date(&typed(fields.get("expires")))
-        .ok_or_else(|| bad(Msg::ExpiresInvalid))?;
+        .ok_or_else(|| bad(BadInput::ExpiresInvalid))?;
     let digits = match fields.get("digits") {
         "" | "6" => 6,
         "8" => 8,
-        _ => return Err(bad(Msg::DigitsNot6Or8)),
+        _ => return Err(bad(BadInput::DigitsNot6Or8)),
     };
     let period = match fields.get("period") {
         "" => 30,
@@ -274,13 +341,13 @@ pub(crate) fn device(fields: &impl Fields) -> Result<NewDevice, Msg> {
             .parse::<u32>()
             .ok()
             .filter(|p| (1..=3600).contains(p))
-            .ok_or_else(|| bad(Msg::PeriodNotSeconds))?,
+            .ok_or_else(|| bad(BadInput::PeriodNotSeconds))?,
     };
     let algorithm = match fields.get("algorithm") {
         "" => Algorithm::Sha1,
         text => text
             .parse::<Algorithm>()
-            .map_err(|_| bad(Msg::AlgorithmNotKnown))?,
+            .map_err(|_| bad(BadInput::AlgorithmNotKnown))?,
     };
     Ok(NewDevice {
         serial,
@@ -305,23 +372,23 @@ pub(crate) struct DeliveredKey<'a> {
 }
 
 /// A key of a PSKC container, through the checks a CSV row passes.
-pub(crate) fn delivered_device(key: &DeliveredKey<'_>) -> Result<NewDevice, Msg> {
+pub(crate) fn delivered_device(key: &DeliveredKey<'_>) -> Result<NewDevice, BadInput> {
     let serial = typed(key.serial);
     check_id("serial", &serial)?;
     if key.secret.len() < MIN_SECRET_BYTES {
-        return Err(Msg::DeviceSecret {
+        return Err(BadInput::DeviceSecret {
             serial: quote_field(&serial),
-            problem: Box::new(Msg::SecretTooShort {
+            problem: Box::new(BadInput::Secret(BadSecret::TooShort {
                 bits: key.secret.len() * 8,
                 needed: MIN_SECRET_BYTES * 8,
-            }),
+            })),
         });
     }
     let digits = match key.digits {
         6 => 6,
         8 => 8,
         other => {
-            return Err(Msg::DigitsInvalid {
+            return Err(BadInput::DigitsInvalid {
                 quoted: Quoted::Shown(other.to_string()),
             });
         }
@@ -329,7 +396,7 @@ pub(crate) fn delivered_device(key: &DeliveredKey<'_>) -> Result<NewDevice, Msg>
     let period = u32::try_from(key.period)
         .ok()
         .filter(|p| (1..=3600).contains(p))
-        .ok_or_else(|| Msg::PeriodInvalid {
+        .ok_or_else(|| BadInput::PeriodInvalid {
             quoted: Quoted::Shown(key.period.to_string()),
         })?;
     Ok(NewDevice {
@@ -368,13 +435,14 @@ mod tests {
         ("serial", "23456789"),
     ];
 
-    /// A refusal in English, as the tests compare it.
-    fn reason<T>(result: Result<T, Msg>) -> Option<String> {
-        result.err().map(|m| m.en())
+    /// A refusal in English, as the tests compare it (worded by the
+    /// catalogue, as the commands word it).
+    fn reason<T>(result: Result<T, BadInput>) -> Option<String> {
+        result.err().map(|m| crate::catalogue::Msg::from(m).en())
     }
 
     /// `TARO` with `column` set to `value`.
-    fn taro_with(column: &str, value: &str) -> Result<UserIn, Msg> {
+    fn taro_with(column: &str, value: &str) -> Result<UserIn, BadInput> {
         let row: Vec<(&str, &str)> = TARO
             .iter()
             .map(|&(c, v)| if c == column { (c, value) } else { (c, v) })
@@ -391,7 +459,7 @@ mod tests {
         ("algorithm", ""),
     ];
 
-    fn device_with(column: &str, value: &str) -> Result<NewDevice, Msg> {
+    fn device_with(column: &str, value: &str) -> Result<NewDevice, BadInput> {
         let row: Vec<(&str, &str)> = DEVICE
             .iter()
             .map(|&(c, v)| if c == column { (c, value) } else { (c, v) })
