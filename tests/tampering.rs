@@ -955,3 +955,29 @@ fn check_quick_reports_what_the_full_check_reports() {
         .run();
     assert_eq!(r.snapshot(), before, "check --quick never writes");
 }
+
+/// `check` in JSON gives each finding whole, in CSV their count, beside
+/// where the registry stands (the ID and head vary: `[HEX]`).
+#[test]
+fn check_reports_its_findings_in_json_and_counts_them_in_csv() {
+    let r = Registry::demo();
+    r.sqlite3("UPDATE users SET role = 'master' WHERE login_id = 'hamako01'");
+    let finding =
+        "users row 2 (hamako01) was changed or inserted outside tokenctl: its MAC does not verify";
+    Test::on(&r)
+        .args(["check", "--format", "json"])
+        .stdout(format!(
+            "{{\n  \"ok\": false,\n  \"registry_id\": \"[HEX]\",\n  \"audit_rows\": 2,\n  \
+             \"audit_head\": \"[HEX]\",\n  \"findings\": [\n    {{\n      \"kind\": \"row\",\n      \
+             \"detail\": \"{finding}\"\n    }}\n  ]\n}}\n"
+        ))
+        .stderr(format!("check: row: {finding}\n"))
+        .status(9)
+        .run();
+    Test::on(&r)
+        .args(["check", "--format", "csv"])
+        .stdout("ok,registry_id,audit_rows,audit_head,findings\nfalse,[HEX],2,[HEX],1\n")
+        .stderr(format!("check: row: {finding}\n"))
+        .status(9)
+        .run();
+}

@@ -4,30 +4,55 @@
 
 use std::io::Write;
 
-use serde::Serialize;
-
 use crate::catalogue::Msg;
 use crate::cli::CheckArgs;
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::output::{Format, Output, csv_writer, write_json};
+use crate::output::Output;
+use crate::output::record::{Column, Record, Value, write_record_or_prose};
 use crate::store::Store;
 use crate::store::check::{self, Finding};
 
 /// `check` found the registry altered or damaged.
 pub(crate) const FINDINGS_EXIT_CODE: i32 = crate::exit::Exit::Altered.code();
 
-#[derive(Serialize)]
-struct CheckJson<'a> {
+/// What `check` reports: whether the registry is intact, where it stands,
+/// and each finding (`{kind, detail}` in JSON, the detail in English
+/// whatever `--lang` says: scripts read it; CSV counts them).
+struct Checked {
     ok: bool,
     /// The registry's random ID (hex), which its witness line is keyed by;
     /// empty for a registry from before IDs (schema 1 or 2).
     registry_id: String,
     audit_rows: u64,
     audit_head: String,
-    /// Each `{kind, detail}`, the detail in English whatever `--lang` says:
-    /// scripts read it (see `Finding`'s `Serialize`).
-    findings: &'a [Finding],
+    /// Each finding's kind and detail, the detail in English whatever the
+    /// language: scripts read the JSON report, and its words must not
+    /// change with `--lang`.
+    findings: Vec<Vec<(&'static str, String)>>,
+}
+
+impl Record for Checked {
+    fn columns() -> &'static [Column] {
+        const COLUMNS: &[Column] = &[
+            Column::data("ok"),
+            Column::data("registry_id"),
+            Column::data("audit_rows"),
+            Column::data("audit_head"),
+            Column::data("findings"),
+        ];
+        COLUMNS
+    }
+
+    fn values(&self) -> Vec<Value<'_>> {
+        vec![
+            Value::Bool(self.ok),
+            Value::Text(&self.registry_id),
+            Value::Count(self.audit_rows as i64),
+            Value::Text(&self.audit_head),
+            Value::Items(&self.findings),
+        ]
+    }
 }
 
 pub(crate) fn run(
@@ -56,45 +81,36 @@ pub(crate) fn run(
     let head = report.audit_head.map(hex::encode).unwrap_or_default();
     let registry_id = store.registry_id().map(hex::encode).unwrap_or_default();
     let ok = report.findings.is_empty();
-    match ctx.out.format {
-        Format::Json => write_json(
-            out,
-            &CheckJson {
-                ok,
-                registry_id: registry_id.clone(),
-                audit_rows: report.audit_rows,
-                audit_head: head.clone(),
-                findings: &report.findings,
-            },
-        )?,
-        Format::Csv => {
-            let mut csv = csv_writer(&ctx.out, out);
-            csv.write_record(["ok", "registry_id", "audit_rows", "audit_head", "findings"])?;
-            csv.write_record([
-                ok.to_string(),
-                registry_id.clone(),
-                report.audit_rows.to_string(),
-                head.clone(),
-                report.findings.len().to_string(),
-            ])?;
-            csv.flush()?;
+    let checked = Checked {
+        ok,
+        registry_id,
+        audit_rows: report.audit_rows,
+        audit_head: head,
+        findings: report
+            .findings
+            .iter()
+            .map(|f| vec![("kind", f.kind.to_string()), ("detail", f.message.en())])
+            .collect(),
+    };
+    let witness_ahead = store.witness_ahead();
+    write_record_or_prose(&ctx.out, out, &checked, |o, c| {
+        let verdict = if c.ok {
+            Msg::CheckIntact
+        } else {
+            Msg::CheckAltered
+        };
+        let mut lines = vec![o.t(verdict)];
+        lines.extend(position_lines(
+            o,
+            &c.registry_id,
+            c.audit_rows,
+            &c.audit_head,
+        ));
+        if let Some(rows) = witness_ahead {
+            lines.push(o.t(Msg::CheckWitnessAhead { rows }));
         }
-        Format::Table => {
-            let o = &ctx.out;
-            let verdict = if ok {
-                Msg::CheckIntact
-            } else {
-                Msg::CheckAltered
-            };
-            writeln!(out, "{}", o.t(verdict))?;
-            for line in position_lines(o, &registry_id, report.audit_rows, &head) {
-                writeln!(out, "{line}")?;
-            }
-            if let Some(rows) = store.witness_ahead() {
-                writeln!(out, "{}", o.t(Msg::CheckWitnessAhead { rows }))?;
-            }
-        }
-    }
+        lines
+    })?;
     if ok {
         return Ok(0);
     }

@@ -12,7 +12,7 @@
 use std::io::Write;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::ser::{SerializeMap, Serializer};
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 
 use super::{IsoDate, JsonArray, Output, csv_writer, rfc3339, write_json, write_table};
 use crate::catalogue::Msg;
@@ -65,6 +65,9 @@ pub(crate) enum Value<'a> {
         yes: Msg,
         no: Msg,
     },
+    /// Several items, each a few named texts (a check's findings): whole
+    /// in JSON, their keys in the order given; counted in CSV and tables.
+    Items(&'a [Vec<(&'static str, String)>]),
     /// A recorded name (an action, an outcome): as recorded in JSON and
     /// CSV; in a table, its label, or the name itself if it has none.
     Named {
@@ -85,6 +88,7 @@ impl Value<'_> {
             Value::Names(names) => names.join(" "),
             Value::Flag { value, .. } | Value::Bool(value) => value.to_string(),
             Value::Named { name, .. } => (*name).to_string(),
+            Value::Items(items) => items.len().to_string(),
         }
     }
 
@@ -113,7 +117,27 @@ impl serde::Serialize for Value<'_> {
             Value::Date(d) => IsoDate::of(*d).serialize(s),
             Value::Names(names) => names.serialize(s),
             Value::Flag { value, .. } | Value::Bool(value) => s.serialize_bool(*value),
+            Value::Items(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for item in items.iter() {
+                    seq.serialize_element(&Item(item))?;
+                }
+                seq.end()
+            }
         }
+    }
+}
+
+/// One of `Value::Items`, as a JSON object in its keys' order.
+struct Item<'a>(&'a [(&'static str, String)]);
+
+impl serde::Serialize for Item<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (key, text) in self.0 {
+            map.serialize_entry(key, text)?;
+        }
+        map.end()
     }
 }
 

@@ -22,19 +22,6 @@ pub(crate) struct Finding {
     pub(crate) message: Msg,
 }
 
-impl serde::Serialize for Finding {
-    /// `{"kind": …, "detail": …}` with the detail in English whatever the
-    /// language: scripts read the JSON report, and its words must not
-    /// change with `--lang`.
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut finding = s.serialize_struct("Finding", 2)?;
-        finding.serialize_field("kind", self.kind)?;
-        finding.serialize_field("detail", &self.message.en())?;
-        finding.end()
-    }
-}
-
 /// The outcome of a check.
 #[derive(Debug)]
 pub(crate) struct CheckReport {
