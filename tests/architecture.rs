@@ -167,7 +167,7 @@ fn commands_leave_the_format_to_the_output_layer() {
         })
         .collect();
     assert!(
-        matches.len() <= 5,
+        matches.len() <= 4,
         "{} format matches: {matches:#?}",
         matches.len()
     );

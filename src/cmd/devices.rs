@@ -7,29 +7,17 @@
 use std::io::Write;
 
 use chrono::{Days, NaiveDate};
-use serde::Serialize;
 
 use crate::catalogue::Msg;
 use crate::cli::DevicesArgs;
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::output::stream_table::{StreamTable, Widths};
-use crate::output::{Format, JsonArray, Output, csv_writer, rfc3339};
+use crate::output::Output;
+use crate::output::record::{Column, Record, TableNotes, Value, write_streamed};
 use crate::rules::calendar::japan_date;
 use crate::rules::inventory::{self, DeviceState, Facts};
 use crate::store::devices::{InventoryRow, for_each_device};
 use crate::store::{Store, Tx};
-
-#[derive(Serialize)]
-struct DeviceJson<'a> {
-    serial: &'a str,
-    state: DeviceState,
-    holders: &'a [String],
-    expires: String,
-    clock_offset_seconds: i64,
-    last_used_at: Option<String>,
-    delivered_at: Option<String>,
-}
 
 /// A listed device and its state.
 struct Listed {
@@ -37,29 +25,56 @@ struct Listed {
     state: DeviceState,
 }
 
-impl Listed {
-    fn json(&self) -> DeviceJson<'_> {
-        DeviceJson {
-            serial: &self.row.serial,
-            state: self.state,
-            holders: &self.row.holders,
-            expires: self.row.expires.to_string(),
-            clock_offset_seconds: self.row.clock_offset_seconds,
-            last_used_at: self.row.last_used_at.map(rfc3339),
-            delivered_at: self.row.delivered_at.map(rfc3339),
+impl Record for Listed {
+    fn columns() -> &'static [Column] {
+        const COLUMNS: &[Column] = &[
+            Column::shown("serial", Msg::LabelSerial),
+            Column::shown("state", Msg::LabelDeviceState),
+            Column::shown("holders", Msg::LabelHolders),
+            Column::shown("expires", Msg::LabelExpires),
+            Column::shown("clock_offset_seconds", Msg::LabelClockOffset),
+            Column::shown("last_used_at", Msg::LabelLastUsed),
+            Column::shown("delivered_at", Msg::LabelDelivered),
+        ];
+        COLUMNS
+    }
+
+    fn values(&self) -> Vec<Value<'_>> {
+        let state = self.state.as_str();
+        vec![
+            Value::Text(&self.row.serial),
+            Value::Named {
+                name: state,
+                label: Some(Msg::DeviceStateName {
+                    state: state.to_string(),
+                }),
+            },
+            Value::Names(&self.row.holders),
+            Value::Date(self.row.expires),
+            Value::Count(self.row.clock_offset_seconds),
+            Value::MaybeInstant(self.row.last_used_at),
+            Value::MaybeInstant(self.row.delivered_at),
+        ]
+    }
+
+    /// Holders separated by commas (`-` for none), and the offset in
+    /// seconds with its unit.
+    fn table_cell(&self, column: usize, o: &Output) -> Option<String> {
+        match column {
+            2 if self.row.holders.is_empty() => Some("-".to_string()),
+            2 => Some(self.row.holders.join(", ")),
+            4 => Some(o.t(Msg::CellSeconds {
+                seconds: self.row.clock_offset_seconds,
+            })),
+            _ => None,
         }
     }
-}
 
-pub(crate) const CSV_HEADER: [&str; 7] = [
-    "serial",
-    "state",
-    "holders",
-    "expires",
-    "clock_offset_seconds",
-    "last_used_at",
-    "delivered_at",
-];
+    /// The serial and the holders stay on a narrow terminal.
+    fn kept() -> &'static [usize] {
+        &[0, 2]
+    }
+}
 
 pub(crate) fn run(
     ctx: &Context,
@@ -71,7 +86,7 @@ pub(crate) fn run(
     let last_day = args
         .expiring_within
         .map(|days| today + Days::new(u64::from(days)));
-    let each = |tx: &Tx<'_>, f: &mut dyn FnMut(Listed) -> Result<()>| {
+    let each = |tx: &Tx<'_>, f: &mut dyn FnMut(&Listed) -> Result<()>| {
         let mut found = false;
         for_each_device(tx, args.serial.as_deref(), |row| {
             found = true;
@@ -81,61 +96,18 @@ pub(crate) fn run(
                 .is_none_or(|s| DeviceState::from(s) == listed.state)
                 && last_day
                     .is_none_or(|last| listed.row.expires >= today && listed.row.expires <= last);
-            if wanted { f(listed) } else { Ok(()) }
+            if wanted { f(&listed) } else { Ok(()) }
         })?;
         match &args.serial {
             Some(serial) if !found => Err(Error::UnknownSerial(serial.clone())),
             _ => Ok(()),
         }
     };
-    match ctx.out.format {
-        Format::Json => {
-            let mut array = JsonArray::new(out)?;
-            store.read(|tx| each(tx, &mut |d| array.push(&d.json())))?;
-            array.finish()
-        }
-        Format::Csv => {
-            let mut csv = csv_writer(&ctx.out, out);
-            csv.write_record(CSV_HEADER)?;
-            store.read(|tx| {
-                each(tx, &mut |d| {
-                    let j = d.json();
-                    csv.write_record([
-                        j.serial,
-                        j.state.as_str(),
-                        &j.holders.join(" "),
-                        &j.expires,
-                        &j.clock_offset_seconds.to_string(),
-                        j.last_used_at.as_deref().unwrap_or(""),
-                        j.delivered_at.as_deref().unwrap_or(""),
-                    ])?;
-                    Ok(())
-                })
-            })?;
-            Ok(csv.flush()?)
-        }
-        Format::Table => store.read(|tx| {
-            let headers = table_headers(&ctx.out);
-            let mut widths = Widths::of_headers(&headers);
-            let mut any = false;
-            each(tx, &mut |d| {
-                widths.measure(&table_row(&ctx.out, &d));
-                any = true;
-                Ok(())
-            })?;
-            if !any {
-                return Ok(writeln!(out, "{}", ctx.out.t(Msg::NoDevicesMatch))?);
-            }
-            if let Some(total) = ctx.out.fit {
-                widths.keep(0); // serial
-                widths.keep(2); // holders
-                widths.fit(total);
-            }
-            let mut table = StreamTable::start(out, &headers, widths)?;
-            each(tx, &mut |d| table.row(&table_row(&ctx.out, &d)))?;
-            table.finish()
-        }),
-    }
+    let notes = TableNotes {
+        when_empty: Some(Msg::NoDevicesMatch),
+        ..TableNotes::default()
+    };
+    store.read(|tx| write_streamed(&ctx.out, out, notes, &mut |f| each(tx, f)))
 }
 
 fn listed(row: InventoryRow, today: NaiveDate) -> Listed {
@@ -150,39 +122,4 @@ fn listed(row: InventoryRow, today: NaiveDate) -> Listed {
         state: inventory::state(&facts, today),
         row,
     }
-}
-
-fn table_headers(o: &Output) -> Vec<String> {
-    o.labels(&[
-        Msg::LabelSerial,
-        Msg::LabelDeviceState,
-        Msg::LabelHolders,
-        Msg::LabelExpires,
-        Msg::LabelClockOffset,
-        Msg::LabelLastUsed,
-        Msg::LabelDelivered,
-    ])
-}
-
-fn table_row(o: &Output, d: &Listed) -> Vec<String> {
-    let instant = |t: Option<chrono::DateTime<chrono::Utc>>| {
-        t.map_or_else(|| "-".to_string(), |t| o.instant(t))
-    };
-    vec![
-        d.row.serial.clone(),
-        o.t(Msg::DeviceStateName {
-            state: d.state.as_str().to_string(),
-        }),
-        if d.row.holders.is_empty() {
-            "-".to_string()
-        } else {
-            d.row.holders.join(", ")
-        },
-        o.date(d.row.expires),
-        o.t(Msg::CellSeconds {
-            seconds: d.row.clock_offset_seconds,
-        }),
-        instant(d.row.last_used_at),
-        instant(d.row.delivered_at),
-    ]
 }

@@ -153,6 +153,81 @@ pub(crate) trait Record {
     fn least_needed() -> &'static [usize] {
         &[]
     }
+
+    /// A table cell the record words itself (`column` counts all columns),
+    /// where the table says more than the value: `None` takes the value's
+    /// own table text.
+    fn table_cell(&self, _column: usize, _o: &Output) -> Option<String> {
+        None
+    }
+
+    /// The shown columns a streamed table never leaves out.
+    fn kept() -> &'static [usize] {
+        &[]
+    }
+}
+
+/// A record's table cells.
+fn table_cells<R: Record>(record: &R, o: &Output) -> Vec<String> {
+    let values = record.values();
+    shown_columns::<R>()
+        .iter()
+        .map(|&i| {
+            record
+                .table_cell(i, o)
+                .unwrap_or_else(|| values[i].table_text(o))
+        })
+        .collect()
+}
+
+/// What `write_streamed` hands each record to.
+pub(crate) type EachRecord<'f, R> = dyn FnMut(&R) -> Result<()> + 'f;
+
+/// Records walked in one read snapshot, which `walk` can do twice: JSON
+/// and CSV stream in one walk; a table walks twice, measuring its columns
+/// and then printing, so a million rows never sit in memory.
+pub(crate) fn write_streamed<R: Record>(
+    o: &Output,
+    out: &mut dyn Write,
+    notes: TableNotes,
+    walk: &mut dyn FnMut(&mut EachRecord<'_, R>) -> Result<()>,
+) -> Result<()> {
+    if o.format != super::Format::Table {
+        let mut stream = RecordStream::<R>::start(o, out, notes)?;
+        walk(&mut |record| stream.push(record))?;
+        return stream.finish();
+    }
+    let headers: Vec<String> = shown_columns::<R>()
+        .iter()
+        .map(|&i| o.t(R::columns()[i].label.clone().expect("a shown column")))
+        .collect();
+    let mut widths = super::stream_table::Widths::of_headers(&headers);
+    let mut any = false;
+    walk(&mut |record| {
+        widths.measure(&table_cells(record, o));
+        any = true;
+        Ok(())
+    })?;
+    if !any {
+        if let Some(empty) = notes.when_empty {
+            writeln!(out, "{}", o.t(empty)).map_err(super::write_error)?;
+        }
+        return Ok(());
+    }
+    if let Some(total) = o.fit {
+        for &keep in R::kept() {
+            widths.keep(keep);
+        }
+        if !R::least_needed().is_empty() {
+            widths.drop_first(R::least_needed());
+        }
+        widths.fit(total);
+    }
+    let mut table = super::stream_table::StreamTable::start(out, &headers, widths)?;
+    walk(&mut |record| table.row(&table_cells(record, o)))?;
+    let left_out = table.left_out();
+    table.finish()?;
+    super::write_left_out(o, out, &left_out)
 }
 
 /// A record as a JSON object, its keys in column order.
@@ -253,12 +328,7 @@ impl<'o, R: Record> RecordStream<'o, R> {
             Sink::Json(array) => array.push(&JsonRecord(record)),
             Sink::Csv(csv) => Ok(csv.write_record(record.values().iter().map(Value::csv_text))?),
             Sink::Table { rows, .. } => {
-                let values = record.values();
-                let cells = shown_columns::<R>()
-                    .iter()
-                    .map(|&i| values[i].table_text(self.o))
-                    .collect();
-                rows.push(cells);
+                rows.push(table_cells(record, self.o));
                 Ok(())
             }
         }
