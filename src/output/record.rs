@@ -183,6 +183,14 @@ fn table_cells<R: Record>(record: &R, o: &Output) -> Vec<String> {
 /// What `write_streamed` hands each record to.
 pub(crate) type EachRecord<'f, R> = dyn FnMut(&R) -> Result<()> + 'f;
 
+/// The table's headers: the labels of the shown columns.
+fn table_headers<R: Record>(o: &Output) -> Vec<String> {
+    shown_columns::<R>()
+        .iter()
+        .map(|&i| o.t(R::columns()[i].label.clone().expect("a shown column")))
+        .collect()
+}
+
 /// Records walked in one read snapshot, which `walk` can do twice: JSON
 /// and CSV stream in one walk; a table walks twice, measuring its columns
 /// and then printing, so a million rows never sit in memory.
@@ -197,10 +205,7 @@ pub(crate) fn write_streamed<R: Record>(
         walk(&mut |record| stream.push(record))?;
         return stream.finish();
     }
-    let headers: Vec<String> = shown_columns::<R>()
-        .iter()
-        .map(|&i| o.t(R::columns()[i].label.clone().expect("a shown column")))
-        .collect();
+    let headers = table_headers::<R>(o);
     let mut widths = super::stream_table::Widths::of_headers(&headers);
     let mut any = false;
     walk(&mut |record| {
@@ -209,10 +214,7 @@ pub(crate) fn write_streamed<R: Record>(
         Ok(())
     })?;
     if !any {
-        if let Some(empty) = notes.when_empty {
-            writeln!(out, "{}", o.t(empty)).map_err(super::write_error)?;
-        }
-        return Ok(());
+        return notes.write_empty(o, out);
     }
     if let Some(total) = o.fit {
         for &keep in R::kept() {
@@ -283,6 +285,19 @@ pub(crate) struct TableNotes {
     pub(crate) empty_on_terminal_only: bool,
 }
 
+impl TableNotes {
+    /// The line for an empty report, if there is one to say here.
+    fn write_empty(&self, o: &Output, out: &mut dyn Write) -> Result<()> {
+        if let Some(empty) = &self.when_empty
+            && (!self.empty_on_terminal_only
+                || std::io::IsTerminal::is_terminal(&std::io::stdout()))
+        {
+            writeln!(out, "{}", o.t(empty.clone())).map_err(super::write_error)?;
+        }
+        Ok(())
+    }
+}
+
 /// Records written as they come: JSON and CSV stream; a table is drawn at
 /// `finish` (its widths need every row), so only bounded reports use it.
 pub(crate) struct RecordStream<'o, R> {
@@ -341,18 +356,9 @@ impl<'o, R: Record> RecordStream<'o, R> {
             Sink::Csv(mut csv) => Ok(csv.flush()?),
             Sink::Table { out, rows } => {
                 if rows.is_empty() {
-                    if let Some(empty) = self.notes.when_empty
-                        && (!self.notes.empty_on_terminal_only
-                            || std::io::IsTerminal::is_terminal(&std::io::stdout()))
-                    {
-                        writeln!(out, "{}", o.t(empty)).map_err(super::write_error)?;
-                    }
-                    return Ok(());
+                    return self.notes.write_empty(o, out);
                 }
-                let headers = shown_columns::<R>()
-                    .iter()
-                    .map(|&i| o.t(R::columns()[i].label.clone().expect("a shown column")))
-                    .collect();
+                let headers = table_headers::<R>(o);
                 match R::least_needed() {
                     [] => write_table(o, out, headers, rows)?,
                     order => super::write_table_dropping(o, out, headers, rows, order)?,
