@@ -280,3 +280,43 @@ fn a_lost_device_is_never_offered_for_disposal() {
         .status(2)
         .run();
 }
+
+/// The attacker's view of a lost device: clearing `lost_at` with the
+/// sqlite3 shell, without the key, does not make it registrable or
+/// disposable again: exit 9, nothing written, and `check` names the row.
+#[test]
+fn a_lost_mark_cleared_outside_tokenctl_is_refused() {
+    let r = every_state();
+    r.sqlite3(&format!(
+        "UPDATE devices SET lost_at = NULL WHERE serial = '{}'",
+        NEW_DEVICE_1.0
+    ));
+    let before = r.snapshot();
+    let altered = "error: the registry was altered outside tokenctl (devices row 3 does not verify \
+                   with the key); nothing was written; run `tokenctl check`\n";
+    Test::on(&r)
+        .args(["register", "--user", "ichiro01", "--serial", NEW_DEVICE_1.0])
+        .args(["--otp", &code_at(NEW_DEVICE_1.1, NEW_YEAR)])
+        .at(NEW_YEAR)
+        .stderr(altered)
+        .status(9)
+        .run();
+    Test::on(&r)
+        .args(["dispose-note", NEW_DEVICE_1.0, "--mark-disposed"])
+        .at(NEW_YEAR)
+        .stderr(altered)
+        .status(9)
+        .run();
+    assert_eq!(r.snapshot(), before, "nothing was written");
+    Test::on(&r)
+        .args(["check"])
+        .at(NEW_YEAR)
+        // Its stdout is where the registry stands (a random ID and head,
+        // pinned by the operations tests); the finding is on stderr.
+        .stdout_with(|_| {})
+        .stderr(
+            "check: row: devices row 3 (34567891) was changed or inserted outside tokenctl: its MAC does not verify\n",
+        )
+        .status(9)
+        .run();
+}
