@@ -694,7 +694,7 @@ fn typed(text: &str) -> Result<String, std::convert::Infallible> {
 
 /// An instant such as `2026-11-24T08:10:00+09:00`.
 fn instant(text: &str) -> Result<DateTime<Utc>, BadValue> {
-    crate::clock::parse_instant(text).map_err(|_| {
+    crate::time::parse_instant(text).map_err(|_| {
         BadValue(crate::catalogue::Msg::NotAnInstant {
             quoted: crate::text::quote_field(text),
         })
@@ -703,7 +703,7 @@ fn instant(text: &str) -> Result<DateTime<Utc>, BadValue> {
 
 /// A calendar date written `YYYY-MM-DD`.
 fn date(text: &str) -> Result<NaiveDate, BadValue> {
-    crate::lang::parse_date(&crate::input::typed(text)).ok_or_else(|| {
+    crate::time::parse_date(&crate::input::typed(text)).ok_or_else(|| {
         BadValue(crate::catalogue::Msg::NotADate {
             quoted: crate::text::quote_field(text),
         })
@@ -725,5 +725,5 @@ fn clock_offset(text: &str) -> Result<i64, BadValue> {
 /// real one.
 fn window(text: &str) -> Result<u32, DurationError> {
     let now = crate::clock::Clock::from_env().map_or_else(|_| Utc::now(), |c| c.now());
-    crate::text::parse_window_on(text, Some(crate::rules::calendar::japan_date(now)))
+    crate::text::parse_window_on(text, Some(crate::time::japan_date(now)))
 }

@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 
 use crate::catalogue::Msg;
 use crate::error::{Error, Result};
+use crate::time::parse_instant;
 
 pub(crate) const NOW_ENV: &str = "TOKENCTL_NOW";
 
@@ -75,27 +76,14 @@ impl Clock {
     }
 }
 
-/// Parses an RFC 3339 instant such as `2026-11-20T21:00:00+09:00`.
-pub fn parse_instant(value: &str) -> std::result::Result<DateTime<Utc>, chrono::ParseError> {
-    DateTime::parse_from_rfc3339(value.trim()).map(|t| t.with_timezone(&Utc))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn parses_offsets_to_the_same_instant() {
-        let a = parse_instant("2026-11-20T21:00:00+09:00").unwrap();
-        let b = parse_instant("2026-11-20T12:00:00Z").unwrap();
-        assert_eq!(a, b);
-        assert!(parse_instant("2026-11-20 21:00").is_err());
-        assert!(parse_instant("yesterday").is_err());
-    }
-
     mod properties {
         use super::super::*;
-        use crate::rules::{calendar::japan_date, expiry::expired_from, schedule::registrable_at};
+        use crate::rules::{expiry::expired_from, schedule::registrable_at};
+        use crate::time::japan_date;
         use proptest::prelude::*;
 
         proptest! {
@@ -114,7 +102,7 @@ mod tests {
                 text in "\\PC*|[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,12})?([Zz]|[+-][0-9]{2}:[0-9]{2})",
             ) {
                 if let Ok(at) = parse_instant(&text) {
-                    let _ = crate::output::rfc3339(at);
+                    let _ = crate::time::rfc3339(at);
                     let _ = crate::output::Output::japanese().instant(at);
                     let _ = registrable_at(at);
                     let _ = expired_from(japan_date(at));

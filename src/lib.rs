@@ -25,6 +25,7 @@ pub mod rules;
 pub mod signed;
 pub mod store;
 pub mod text;
+pub mod time;
 
 use std::io::{BufWriter, Write};
 

@@ -33,8 +33,8 @@ use zeroize::Zeroizing;
 
 use crate::catalogue::Msg;
 use crate::error::Error;
-use crate::rules::calendar::{JAPAN, japan_date};
 use crate::rules::otp::Algorithm;
+use crate::time::{JAPAN, japan_date};
 
 /// The namespace of every PSKC element.
 pub(crate) const PSKC_NS: &str = "urn:ietf:params:xml:ns:keyprov:pskc";
@@ -471,7 +471,7 @@ pub(crate) fn japan_date_of(text: &str) -> Option<NaiveDate> {
             .single()
             .map(|t| t.date_naive());
     }
-    crate::lang::parse_date(text)
+    crate::time::parse_date(text)
 }
 
 /// A PSKC value: as written, or decrypted (after its MAC was verified).

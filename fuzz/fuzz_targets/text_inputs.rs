@@ -15,7 +15,7 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Ok(s) = std::str::from_utf8(data) {
         let _ = text::parse_window(s);
-        let _ = tokenctl::clock::parse_instant(s);
+        let _ = tokenctl::time::parse_instant(s);
         let _ = text::typed(s);
         let _ = text::quote_field(s);
         let _ = text::escape_controls(s);

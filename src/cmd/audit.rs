@@ -77,8 +77,8 @@ impl Record for Entry {
             Value::Text(&r.detail),
             Value::Flag {
                 value: r.clock_fixed,
-                yes: Msg::CellClockFixed,
-                no: Msg::CellClockSystem,
+                yes: &Msg::CellClockFixed,
+                no: &Msg::CellClockSystem,
             },
             Value::Maybe(self.mac.as_deref()),
         ]
@@ -92,34 +92,34 @@ impl Record for Entry {
 
 /// An action as the table shows it; `None` for a name this version does
 /// not know (shown as recorded).
-fn action_label(action: &str) -> Option<Msg> {
+fn action_label(action: &str) -> Option<&'static Msg> {
     Some(match Action::parse(action)? {
-        Action::Init => Msg::ActionInit,
-        Action::InitDemo => Msg::ActionInitDemo,
-        Action::ImportUsers => Msg::ActionImportUsers,
-        Action::ImportDevices => Msg::ActionImportDevices,
-        Action::Role => Msg::ActionRole,
-        Action::Passwd => Msg::ActionPasswd,
-        Action::Revoke => Msg::ActionRevoke,
-        Action::BankRevoke => Msg::ActionBankRevoke,
-        Action::Register => Msg::ActionRegister,
-        Action::Lock => Msg::ActionLock,
-        Action::Unlock => Msg::ActionUnlock,
-        Action::Recovery => Msg::ActionRecovery,
-        Action::Dispose => Msg::ActionDispose,
-        Action::Seal => Msg::ActionSeal,
-        Action::Upgrade => Msg::ActionUpgrade,
-        Action::Restore => Msg::ActionRestore,
-        Action::Rekey => Msg::ActionRekey,
-        Action::Resync => Msg::ActionResync,
+        Action::Init => &Msg::ActionInit,
+        Action::InitDemo => &Msg::ActionInitDemo,
+        Action::ImportUsers => &Msg::ActionImportUsers,
+        Action::ImportDevices => &Msg::ActionImportDevices,
+        Action::Role => &Msg::ActionRole,
+        Action::Passwd => &Msg::ActionPasswd,
+        Action::Revoke => &Msg::ActionRevoke,
+        Action::BankRevoke => &Msg::ActionBankRevoke,
+        Action::Register => &Msg::ActionRegister,
+        Action::Lock => &Msg::ActionLock,
+        Action::Unlock => &Msg::ActionUnlock,
+        Action::Recovery => &Msg::ActionRecovery,
+        Action::Dispose => &Msg::ActionDispose,
+        Action::Seal => &Msg::ActionSeal,
+        Action::Upgrade => &Msg::ActionUpgrade,
+        Action::Restore => &Msg::ActionRestore,
+        Action::Rekey => &Msg::ActionRekey,
+        Action::Resync => &Msg::ActionResync,
     })
 }
 
-fn outcome_label(outcome: &str) -> Option<Msg> {
+fn outcome_label(outcome: &str) -> Option<&'static Msg> {
     Some(match Outcome::parse(outcome)? {
-        Outcome::Ok => Msg::OutcomeOk,
-        Outcome::Failed => Msg::OutcomeFailed,
-        Outcome::Refused => Msg::OutcomeRefused,
-        Outcome::Locked => Msg::OutcomeLocked,
+        Outcome::Ok => &Msg::OutcomeOk,
+        Outcome::Failed => &Msg::OutcomeFailed,
+        Outcome::Refused => &Msg::OutcomeRefused,
+        Outcome::Locked => &Msg::OutcomeLocked,
     })
 }

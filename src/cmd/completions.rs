@@ -207,9 +207,9 @@ fn render_man(out: &mut Vec<u8>) -> Result<()> {
 /// constants the rules use, so the page cannot drift from the code.
 fn rules_text() -> String {
     use crate::rules::MAX_CONSECUTIVE_FAILURES;
-    use crate::rules::calendar::JAPAN;
     use crate::rules::otp::WINDOW_STEPS;
     use crate::rules::schedule::{CUTOFF, OPENING, SHORT_WAIT};
+    use crate::time::JAPAN;
     let (cutoff, opening) = (CUTOFF.format("%H:%M"), OPENING.format("%H:%M"));
     let wait = SHORT_WAIT.num_minutes();
     format!(

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use crate::catalogue::Msg;
 use crate::cli::{DisposeNoteArgs, ExpiringArgs, ListArgs, RegisterArgs, ResyncArgs, StatusFilter};
-use crate::clock::{Clock, parse_instant};
+use crate::clock::Clock;
 use crate::cmd::init::{DEMO_MASTER, DEMO_PASSWORD, load_demo};
 use crate::cmd::revoke::RevokeRequest;
 use crate::cmd::{dispose_note, expiring, list, register, resync, revoke};
@@ -20,6 +20,7 @@ use crate::prompt::{PasswordInput, Terminal};
 use crate::store::devices::find_device;
 use crate::store::devices::open_key;
 use crate::store::{Mode, Store};
+use crate::time::parse_instant;
 
 /// Friday 20 November 2026, 21:00 Japan time: after the 20:30 cut-off, and
 /// Monday 23 November is Labour Thanksgiving Day.

@@ -14,10 +14,10 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::output::Output;
 use crate::output::record::{Column, Record, TableNotes, Value, write_streamed};
-use crate::rules::calendar::japan_date;
 use crate::rules::inventory::{self, DeviceState, Facts};
 use crate::store::devices::{InventoryRow, for_each_device};
 use crate::store::{Store, Tx};
+use crate::time::japan_date;
 
 /// A listed device and its state.
 struct Listed {
@@ -40,14 +40,11 @@ impl Record for Listed {
     }
 
     fn values(&self) -> Vec<Value<'_>> {
-        let state = self.state.as_str();
         vec![
             Value::Text(&self.row.serial),
             Value::Named {
-                name: state,
-                label: Some(Msg::DeviceStateName {
-                    state: state.to_string(),
-                }),
+                name: self.state.as_str(),
+                label: None,
             },
             Value::Names(&self.row.holders),
             Value::Date(self.row.expires),
@@ -57,10 +54,13 @@ impl Record for Listed {
         ]
     }
 
-    /// Holders separated by commas (`-` for none), and the offset in
-    /// seconds with its unit.
+    /// The state in words, holders separated by commas (`-` for none),
+    /// and the offset in seconds with its unit.
     fn table_cell(&self, column: usize, o: &Output) -> Option<String> {
         match column {
+            1 => Some(o.t(Msg::DeviceStateName {
+                state: self.state.as_str().to_string(),
+            })),
             2 if self.row.holders.is_empty() => Some("-".to_string()),
             2 => Some(self.row.holders.join(", ")),
             4 => Some(o.t(Msg::CellSeconds {

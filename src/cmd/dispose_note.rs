@@ -13,7 +13,6 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::output::Output;
 use crate::output::record::{Column, Record, Value, write_records_or_prose};
-use crate::rules::calendar::japan_date;
 use crate::rules::disposal;
 use crate::store::audit::{Action, Outcome};
 use crate::store::devices::{
@@ -21,6 +20,7 @@ use crate::store::devices::{
 };
 use crate::store::users::holders;
 use crate::store::{Store, Tx};
+use crate::time::japan_date;
 
 /// A device's disposal notice.
 struct Note {

@@ -19,16 +19,16 @@ use crate::catalogue::Msg;
 use crate::cli::ExpiringArgs;
 use crate::context::Context;
 use crate::error::Result;
-use crate::output::IsoDate;
 use crate::output::{
     CsvWriter, Format, JsonArray, Output, csv_writer, is_broken_pipe, write_json_array,
     write_table, write_table_dropping,
 };
-use crate::rules::calendar::japan_date;
 use crate::rules::expiry::{days_left, forecast, forecast_end, is_expired, window_end};
 use crate::store::Store;
 use crate::store::devices::in_service_by_expiry;
 use crate::store::users::{ExpiringRow, for_each_expiring};
+use crate::time::IsoDate;
+use crate::time::japan_date;
 
 /// The exit code of `--exit-code` when anything is reported.
 pub(crate) const FOUND_EXIT_CODE: i32 = crate::exit::Exit::Found.code();

@@ -10,9 +10,9 @@ use crate::cli::HistoryArgs;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::output::record::{Column, Record, RecordStream, TableNotes, Value};
-use crate::output::rfc3339;
 use crate::store::Store;
 use crate::store::history::{Event, EventKind, Subject, history};
+use crate::time::rfc3339;
 
 pub(crate) fn run(
     ctx: &Context,
@@ -44,6 +44,9 @@ pub(crate) fn run(
     let mut stream = RecordStream::start(&ctx.out, out, notes)?;
     for event in events {
         stream.push(&Entry {
+            event_label: Msg::HistoryEventName {
+                event: event.kind.as_str().to_string(),
+            },
             detail: json_detail(&event.kind),
             label: table_detail(&event.kind),
             event,
@@ -56,6 +59,7 @@ pub(crate) fn run(
 /// CSV) and as the table says it.
 struct Entry {
     event: Event,
+    event_label: Msg,
     detail: String,
     label: Option<Msg>,
 }
@@ -80,16 +84,14 @@ impl Record for Entry {
             Value::Instant(e.at),
             Value::Named {
                 name: event,
-                label: Some(Msg::HistoryEventName {
-                    event: event.to_string(),
-                }),
+                label: Some(&self.event_label),
             },
             Value::Maybe(e.login_id.as_deref()),
             Value::Maybe(e.serial.as_deref()),
             Value::Maybe(e.by.as_deref()),
             Value::Named {
                 name: &self.detail,
-                label: self.label.clone(),
+                label: self.label.as_ref(),
             },
         ]
     }

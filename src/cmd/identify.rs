@@ -11,11 +11,11 @@ use crate::cli::IdentifyArgs;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::output::record::write_names;
-use crate::rules::calendar::japan_date;
 use crate::rules::inventory::{self, Facts};
 use crate::rules::otp;
 use crate::store::Store;
 use crate::store::devices::{for_each_device, open_key, verify_device};
+use crate::time::japan_date;
 
 pub(crate) fn run(
     ctx: &Context,

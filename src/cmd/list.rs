@@ -4,48 +4,97 @@
 use std::io::Write;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
 
 use crate::catalogue::Msg;
 use crate::cli::{ListArgs, StatusFilter};
 use crate::cmd::require_user;
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::output::IsoDate;
-use crate::output::stream_table::{StreamTable, Widths};
-use crate::output::{Format, JsonArray, Output, USER_SCREEN, csv_writer, rfc3339};
-use crate::rules::calendar::japan_date;
+use crate::output::Output;
+use crate::output::record::{Column, Record, TableNotes, Value, write_streamed};
 use crate::rules::expiry::is_expired;
 use crate::rules::registration::waiting_over_cutoff;
 use crate::rules::status::{Role, Status};
 use crate::store::Store;
 use crate::store::devices::find_device;
 use crate::store::users::{ListFilter, ListRow, for_each_listed};
+use crate::time::japan_date;
 
-#[derive(Serialize)]
-struct ListJson<'a> {
-    login_id: &'a str,
-    name: &'a str,
-    role: Role,
-    serial: Option<&'a str>,
-    status: Status,
-    expires: Option<IsoDate>,
-    registrable_at: Option<String>,
-    locked: bool,
+/// A listed user, with the Japan date the table marks expired devices by.
+struct Listed {
+    row: ListRow,
+    today: NaiveDate,
 }
 
-impl<'a> From<&'a ListRow> for ListJson<'a> {
-    fn from(row: &'a ListRow) -> Self {
-        ListJson {
-            login_id: &row.login_id,
-            name: &row.name,
-            role: row.role,
-            serial: row.serial.as_deref(),
-            status: row.status,
-            expires: row.expires.map(IsoDate::of),
-            registrable_at: shown_registrable_at(row).map(rfc3339),
-            locked: row.locked,
+impl Record for Listed {
+    fn columns() -> &'static [Column] {
+        const COLUMNS: &[Column] = &[
+            Column::shown("login_id", Msg::LabelLoginId),
+            Column::shown("name", Msg::LabelName),
+            Column::shown("role", Msg::LabelRole),
+            Column::shown("serial", Msg::LabelSerial),
+            Column::shown("status", Msg::LabelStatus),
+            Column::shown("expires", Msg::LabelExpires),
+            Column::shown("registrable_at", Msg::LabelRegistrableAt),
+            Column::shown("locked", Msg::LabelLocked),
+        ];
+        COLUMNS
+    }
+
+    fn values(&self) -> Vec<Value<'_>> {
+        let row = &self.row;
+        vec![
+            Value::Text(&row.login_id),
+            Value::Text(&row.name),
+            Value::Named {
+                name: row.role.as_str(),
+                label: None,
+            },
+            Value::Maybe(row.serial.as_deref()),
+            Value::Named {
+                name: row.status.as_str(),
+                label: None,
+            },
+            Value::MaybeDate(row.expires),
+            Value::MaybeInstant(shown_registrable_at(row)),
+            Value::Bool(row.locked),
+        ]
+    }
+
+    /// The procedure's words for the role and the status; an expired
+    /// device in service marked, since only the bank can revoke it now;
+    /// a lock said, its absence left blank.
+    fn table_cell(&self, column: usize, o: &Output) -> Option<String> {
+        let row = &self.row;
+        match column {
+            2 => Some(o.role(row.role)),
+            4 if row.status == Status::Revoked && row.registrable_at.is_none() => {
+                Some(o.t(Msg::StatusNeverRegistered))
+            }
+            4 => Some(o.status(row.status)),
+            5 => row.expires.map(|date| {
+                let mut cell = o.date(date);
+                if is_expired(date, self.today) {
+                    cell.push_str(&o.t(Msg::CellExpiredSuffix));
+                }
+                cell
+            }),
+            7 if row.locked => Some(o.t(Msg::CellLocked)),
+            7 => Some(String::new()),
+            _ => None,
         }
+    }
+
+    /// The login ID, the serial and the status stay on a narrow terminal.
+    fn kept() -> &'static [usize] {
+        &[0, 3, 4]
+    }
+
+    /// Least needed first: the lock (rare), the role, the name, the expiry
+    /// date; registrable-at last, as it is to be shown wherever a revoked
+    /// user appears.
+    fn least_needed() -> &'static [usize] {
+        &[7, 2, 1, 5, 6]
     }
 }
 
@@ -56,17 +105,6 @@ fn shown_registrable_at(row: &ListRow) -> Option<DateTime<Utc>> {
         .then_some(row.registrable_at)
         .flatten()
 }
-
-pub(crate) const CSV_HEADER: [&str; 8] = [
-    "login_id",
-    "name",
-    "role",
-    "serial",
-    "status",
-    "expires",
-    "registrable_at",
-    "locked",
-];
 
 pub(crate) fn run(
     ctx: &Context,
@@ -86,72 +124,15 @@ pub(crate) fn run(
         }
         Ok(())
     })?;
-    match ctx.out.format {
-        Format::Json => {
-            let mut array = JsonArray::new(out)?;
-            store
-                .read(|tx| for_each_listed(tx, &filter, |row| array.push(&ListJson::from(&row))))?;
-            array.finish()
-        }
-        Format::Csv => {
-            let mut csv = csv_writer(&ctx.out, out);
-            csv.write_record(CSV_HEADER)?;
-            store.read(|tx| {
-                for_each_listed(tx, &filter, |row| {
-                    let json = ListJson::from(&row);
-                    csv.write_record([
-                        json.login_id,
-                        json.name,
-                        json.role.as_str(),
-                        json.serial.unwrap_or(""),
-                        json.status.as_str(),
-                        json.expires.as_ref().map_or("", IsoDate::as_str),
-                        json.registrable_at.as_deref().unwrap_or(""),
-                        if json.locked { "true" } else { "false" },
-                    ])?;
-                    Ok(())
-                })
-            })?;
-            Ok(csv.flush()?)
-        }
-        Format::Table => table(ctx, store, &filter, out),
-    }
-}
-
-/// The table, in two passes over one read snapshot: measure, then print,
-/// so a million rows never sit in memory at once.
-fn table(ctx: &Context, store: &Store, filter: &ListFilter, out: &mut dyn Write) -> Result<()> {
-    store.read(|snapshot| {
-        let today = japan_date(ctx.clock.now());
-        let headers = table_headers(&ctx.out);
-        let mut widths = Widths::of_headers(&headers);
-        let mut any = false;
-        for_each_listed(snapshot, filter, |row| {
-            widths.measure(&table_row(&ctx.out, &row, today));
-            any = true;
-            Ok(())
-        })?;
-        if !any {
-            let none = ctx.out.t(Msg::NoUsersMatch);
-            return Ok(writeln!(out, "{none}")?);
-        }
-        if let Some(total) = ctx.out.fit {
-            widths.keep(0); // login ID
-            widths.keep(3); // serial
-            widths.keep(4); // status
-            // Least needed first: the lock (rare), the role, the name, the
-            // expiry date; registrable-at last, as it is to be shown
-            // wherever a revoked user appears.
-            widths.drop_first(&[7, 2, 1, 5, 6]);
-            widths.fit(total);
-        }
-        let mut table = StreamTable::start(out, &headers, widths)?;
-        for_each_listed(snapshot, filter, |row| {
-            table.row(&table_row(&ctx.out, &row, today))
-        })?;
-        let left_out = table.left_out();
-        table.finish()?;
-        crate::output::write_left_out(&ctx.out, out, &left_out)
+    let today = japan_date(ctx.clock.now());
+    let notes = TableNotes {
+        when_empty: Some(Msg::NoUsersMatch),
+        ..TableNotes::default()
+    };
+    store.read(|tx| {
+        write_streamed(&ctx.out, out, notes, &mut |f| {
+            for_each_listed(tx, &filter, |row| f(&Listed { row, today }))
+        })
     })
 }
 
@@ -171,45 +152,4 @@ fn filter(ctx: &Context, args: &ListArgs) -> Result<ListFilter> {
             .waiting_over
             .map(|days| waiting_over_cutoff(days, ctx.clock.now())),
     })
-}
-
-pub(crate) fn table_headers(o: &Output) -> Vec<String> {
-    let mut headers = o.labels(&USER_SCREEN);
-    headers.push(o.t(Msg::LabelLocked));
-    headers
-}
-
-/// One table row; an expired device in service is marked, since it can no
-/// longer be revoked by the organisation.
-fn table_row(o: &Output, row: &ListRow, today: NaiveDate) -> Vec<String> {
-    let expires = match row.expires {
-        None => "-".to_string(),
-        Some(date) => {
-            let mut cell = o.date(date);
-            if is_expired(date, today) {
-                cell.push_str(&o.t(Msg::CellExpiredSuffix));
-            }
-            cell
-        }
-    };
-    vec![
-        row.login_id.clone(),
-        row.name.clone(),
-        o.role(row.role),
-        row.serial.clone().unwrap_or_else(|| "-".into()),
-        if row.status == Status::Revoked && row.registrable_at.is_none() {
-            o.t(Msg::StatusNeverRegistered)
-        } else {
-            o.status(row.status)
-        },
-        expires,
-        shown_registrable_at(row)
-            .map(|t| o.instant(t))
-            .unwrap_or_else(|| "-".into()),
-        if row.locked {
-            o.t(Msg::CellLocked)
-        } else {
-            String::new()
-        },
-    ]
 }

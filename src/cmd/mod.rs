@@ -29,12 +29,12 @@ use crate::catalogue::Msg;
 use crate::cli::Command;
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::rules::calendar::japan_date;
 use crate::rules::revocation::{self, DeviceView};
 use crate::signed::Factors;
 use crate::store::Access;
 use crate::store::Tx;
 use crate::store::users::{UserRow, find_user};
+use crate::time::japan_date;
 
 /// The actor recorded for administrative commands: the OS account.
 pub(crate) fn admin_actor() -> String {

@@ -16,12 +16,10 @@ use crate::cli::RevokeArgs;
 use crate::cmd::{master_factors, password_prompt, record, require_user};
 use crate::context::Context;
 use crate::error::{Error, Result, TargetFailure};
-use crate::output::IsoDate;
 use crate::output::{
-    Format, Output, USER_SCREEN, csv_writer, progress, rfc3339, write_json, write_table_dropping,
+    Format, Output, USER_SCREEN, csv_writer, progress, write_json, write_table_dropping,
 };
 use crate::prompt::PasswordInput;
-use crate::rules::calendar::japan_date;
 use crate::rules::expiry::{is_expired, window_end};
 use crate::rules::refusal::TargetRefusal;
 use crate::rules::revocation::{self, DeviceView};
@@ -31,6 +29,8 @@ use crate::signed::{Factors, Signature, Signed};
 use crate::store::audit::{Action, Outcome};
 use crate::store::users::{self, UserRow, find_user};
 use crate::store::{DeviceRow, Store, Tx};
+use crate::time::japan_date;
+use crate::time::{IsoDate, rfc3339};
 
 /// A revocation request: the command line's flags, or the demo's script.
 pub(crate) struct RevokeRequest {
@@ -1052,7 +1052,7 @@ mod tests {
             role: Role::General,
             serial: Some(serial.into()),
             status: Status::Active,
-            expires: crate::output::parse_ymd(expires),
+            expires: crate::time::parse_ymd(expires),
             registrable_at: None,
             locked: false,
         }

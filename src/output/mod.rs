@@ -15,10 +15,10 @@ use comfy_table::{ContentArrangement, Table, presets};
 
 use crate::catalogue::Msg;
 use crate::error::{Error, Result};
-pub(crate) use crate::lang::{IsoDate, Lang, parse_ymd};
-use crate::rules::calendar::JAPAN;
+pub(crate) use crate::lang::Lang;
 use crate::rules::status::{Role, Status};
 use crate::text::escape_controls;
+use crate::time::parse_ymd;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum Format {
@@ -152,14 +152,6 @@ impl serde::Serialize for Status {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
-}
-
-/// RFC 3339 with the Japan offset, as JSON and CSV carry instants.
-pub(crate) fn rfc3339(at: DateTime<Utc>) -> String {
-    // Whole seconds and the numeric offset (`+09:00`, never `Z`); cheaper
-    // than a strftime pattern, which is parsed again at every call.
-    at.with_timezone(&JAPAN)
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
 /// The columns of the procedure's user screen, plus registrable-at.
@@ -333,9 +325,30 @@ impl CsvWriter<'_> {
         self.inner.write_record(&cells)
     }
 
+    /// One field of a row written field by field (`end_record` ends it):
+    /// a million-row report writes its fields without collecting them.
+    pub(crate) fn write_field(&mut self, cell: &[u8]) -> csv::Result<()> {
+        if self.excel && looks_like_a_formula(cell) {
+            return self.inner.write_field(excel_cell(cell));
+        }
+        self.inner.write_field(cell)
+    }
+
+    /// Ends the row `write_field` began.
+    pub(crate) fn end_record(&mut self) -> csv::Result<()> {
+        self.inner.write_record(None::<&[u8]>)
+    }
+
     pub(crate) fn flush(&mut self) -> std::io::Result<()> {
         self.inner.flush()
     }
+}
+
+fn looks_like_a_formula(cell: &[u8]) -> bool {
+    matches!(
+        cell.first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    )
 }
 
 /// A cell as Excel should get it: one that starts with `=`, `+`, `-`, `@`,
@@ -345,10 +358,7 @@ impl CsvWriter<'_> {
 /// display (SPEC §5.5).
 pub(crate) fn excel_cell(cell: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(cell.len() + 1);
-    if matches!(
-        cell.first(),
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
-    ) {
+    if looks_like_a_formula(cell) {
         out.push(b'\'');
     }
     out.extend_from_slice(cell);
@@ -407,6 +417,7 @@ pub(crate) fn is_broken_pipe(error: &Error) -> bool {
 mod tests {
     use super::*;
     use crate::catalogue::duration;
+    use crate::time::rfc3339;
 
     #[test]
     fn roles_and_statuses_are_written_as_as_str_spells_them() {

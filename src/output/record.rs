@@ -14,9 +14,10 @@ use std::io::Write;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 
-use super::{IsoDate, JsonArray, Output, csv_writer, rfc3339, write_json, write_table};
+use super::{CsvWriter, JsonArray, Output, csv_writer, write_json, write_table};
 use crate::catalogue::Msg;
 use crate::error::Result;
+use crate::time::{IsoDate, IsoInstant};
 
 /// One column of a record.
 #[derive(Debug, Clone)]
@@ -57,13 +58,15 @@ pub(crate) enum Value<'a> {
     MaybeInstant(Option<DateTime<Utc>>),
     /// `YYYY-MM-DD` in JSON and CSV; the bank's wording in a table.
     Date(NaiveDate),
+    /// A date or `null`, an empty CSV field, `-` in a table.
+    MaybeDate(Option<NaiveDate>),
     /// A JSON array; space-separated in CSV and tables.
     Names(&'a [String]),
     /// A JSON and CSV boolean; in a table, the label of its value.
     Flag {
         value: bool,
-        yes: Msg,
-        no: Msg,
+        yes: &'a Msg,
+        no: &'a Msg,
     },
     /// Several items, each a few named texts (a check's findings): whole
     /// in JSON, their keys in the order given; counted in CSV and tables.
@@ -72,7 +75,7 @@ pub(crate) enum Value<'a> {
     /// CSV; in a table, its label, or the name itself if it has none.
     Named {
         name: &'a str,
-        label: Option<Msg>,
+        label: Option<&'a Msg>,
     },
 }
 
@@ -82,9 +85,14 @@ impl Value<'_> {
             Value::Text(t) => (*t).to_string(),
             Value::Maybe(t) => t.unwrap_or("").to_string(),
             Value::Count(n) => n.to_string(),
-            Value::Instant(at) => rfc3339(*at),
-            Value::MaybeInstant(at) => at.map(rfc3339).unwrap_or_default(),
+            Value::Instant(at) => IsoInstant::of(*at).as_str().to_string(),
+            Value::MaybeInstant(at) => {
+                at.map_or_else(String::new, |at| IsoInstant::of(at).as_str().to_string())
+            }
             Value::Date(d) => IsoDate::of(*d).as_str().to_string(),
+            Value::MaybeDate(d) => {
+                d.map_or_else(String::new, |d| IsoDate::of(d).as_str().to_string())
+            }
             Value::Names(names) => names.join(" "),
             Value::Flag { value, .. } | Value::Bool(value) => value.to_string(),
             Value::Named { name, .. } => (*name).to_string(),
@@ -92,15 +100,47 @@ impl Value<'_> {
         }
     }
 
+    /// The value as one CSV field, borrowed where it can be (text as it
+    /// is, dates and instants formatted on the stack): `list` and
+    /// `expiring` write millions of fields.
+    fn write_csv(&self, csv: &mut CsvWriter<'_>) -> csv::Result<()> {
+        match self {
+            Value::Text(t) | Value::Maybe(Some(t)) | Value::Named { name: t, .. } => {
+                csv.write_field(t.as_bytes())
+            }
+            Value::Maybe(None) | Value::MaybeInstant(None) | Value::MaybeDate(None) => {
+                csv.write_field(b"")
+            }
+            Value::Instant(at) | Value::MaybeInstant(Some(at)) => {
+                csv.write_field(IsoInstant::of(*at).as_str().as_bytes())
+            }
+            Value::Date(d) | Value::MaybeDate(Some(d)) => {
+                csv.write_field(IsoDate::of(*d).as_str().as_bytes())
+            }
+            Value::Flag { value, .. } | Value::Bool(value) => {
+                csv.write_field(if *value { b"true" } else { b"false" })
+            }
+            Value::Count(_) | Value::Names(_) | Value::Items(_) => {
+                csv.write_field(self.csv_text().as_bytes())
+            }
+        }
+    }
+
     fn table_text(&self, o: &Output) -> String {
         match self {
-            Value::Maybe(None) | Value::MaybeInstant(None) => "-".to_string(),
+            Value::Maybe(None) | Value::MaybeInstant(None) | Value::MaybeDate(None) => {
+                "-".to_string()
+            }
             Value::Instant(at) | Value::MaybeInstant(Some(at)) => o.instant(*at),
-            Value::Date(d) => o.date(*d),
-            Value::Flag { value, yes, no } => o.t(if *value { yes.clone() } else { no.clone() }),
+            Value::Date(d) | Value::MaybeDate(Some(d)) => o.date(*d),
+            Value::Flag { value, yes, no } => o.t(if *value {
+                (*yes).clone()
+            } else {
+                (*no).clone()
+            }),
             Value::Named {
                 label: Some(label), ..
-            } => o.t(label.clone()),
+            } => o.t((*label).clone()),
             other => other.csv_text(),
         }
     }
@@ -112,9 +152,10 @@ impl serde::Serialize for Value<'_> {
             Value::Text(t) | Value::Named { name: t, .. } => s.serialize_str(t),
             Value::Maybe(t) => t.serialize(s),
             Value::Count(n) => s.serialize_i64(*n),
-            Value::Instant(at) => s.serialize_str(&rfc3339(*at)),
-            Value::MaybeInstant(at) => at.map(rfc3339).serialize(s),
+            Value::Instant(at) => IsoInstant::of(*at).serialize(s),
+            Value::MaybeInstant(at) => at.map(IsoInstant::of).serialize(s),
             Value::Date(d) => IsoDate::of(*d).serialize(s),
+            Value::MaybeDate(d) => d.map(IsoDate::of).serialize(s),
             Value::Names(names) => names.serialize(s),
             Value::Flag { value, .. } | Value::Bool(value) => s.serialize_bool(*value),
             Value::Items(items) => {
@@ -167,10 +208,10 @@ pub(crate) trait Record {
     }
 }
 
-/// A record's table cells.
-fn table_cells<R: Record>(record: &R, o: &Output) -> Vec<String> {
+/// A record's table cells, `shown` being `shown_columns::<R>()`.
+fn table_cells<R: Record>(record: &R, o: &Output, shown: &[usize]) -> Vec<String> {
     let values = record.values();
-    shown_columns::<R>()
+    shown
         .iter()
         .map(|&i| {
             record
@@ -206,10 +247,11 @@ pub(crate) fn write_streamed<R: Record>(
         return stream.finish();
     }
     let headers = table_headers::<R>(o);
+    let shown = shown_columns::<R>();
     let mut widths = super::stream_table::Widths::of_headers(&headers);
     let mut any = false;
     walk(&mut |record| {
-        widths.measure(&table_cells(record, o));
+        widths.measure(&table_cells(record, o, &shown));
         any = true;
         Ok(())
     })?;
@@ -226,7 +268,7 @@ pub(crate) fn write_streamed<R: Record>(
         widths.fit(total);
     }
     let mut table = super::stream_table::StreamTable::start(out, &headers, widths)?;
-    walk(&mut |record| table.row(&table_cells(record, o)))?;
+    walk(&mut |record| table.row(&table_cells(record, o, &shown)))?;
     let left_out = table.left_out();
     table.finish()?;
     super::write_left_out(o, out, &left_out)
@@ -341,9 +383,9 @@ impl<'o, R: Record> RecordStream<'o, R> {
     pub(crate) fn push(&mut self, record: &R) -> Result<()> {
         match &mut self.sink {
             Sink::Json(array) => array.push(&JsonRecord(record)),
-            Sink::Csv(csv) => Ok(csv.write_record(record.values().iter().map(Value::csv_text))?),
+            Sink::Csv(csv) => write_csv_row(csv, record),
             Sink::Table { rows, .. } => {
-                rows.push(table_cells(record, self.o));
+                rows.push(table_cells(record, self.o, &shown_columns::<R>()));
                 Ok(())
             }
         }
@@ -439,9 +481,16 @@ fn write_csv<R: Record>(o: &Output, out: &mut dyn Write, records: &[R]) -> Resul
     let mut csv = csv_writer(o, out);
     csv.write_record(R::columns().iter().map(|c| c.key))?;
     for record in records {
-        csv.write_record(record.values().iter().map(Value::csv_text))?;
+        write_csv_row(&mut csv, record)?;
     }
     Ok(csv.flush()?)
+}
+
+fn write_csv_row<R: Record>(csv: &mut CsvWriter<'_>, record: &R) -> Result<()> {
+    for value in record.values() {
+        value.write_csv(csv)?;
+    }
+    Ok(csv.end_record()?)
 }
 
 fn shown_columns<R: Record>() -> Vec<usize> {
@@ -483,8 +532,8 @@ mod tests {
                 Value::Names(&self.tags),
                 Value::Flag {
                     value: self.on,
-                    yes: Msg::CellLocked,
-                    no: Msg::CellClockSystem,
+                    yes: &Msg::CellLocked,
+                    no: &Msg::CellClockSystem,
                 },
             ]
         }
@@ -543,6 +592,13 @@ mod tests {
              │ c        ┆         ┆ system │\n\
              └──────────┴─────────┴────────┘\n"
         );
+    }
+
+    #[test]
+    fn a_value_is_small() {
+        // A million-row report builds a row of values per record: labels
+        // are borrowed, not carried, so a value moves as a few words.
+        assert!(std::mem::size_of::<Value<'_>>() <= 32);
     }
 
     #[test]

@@ -203,7 +203,7 @@ impl Widths {
 fn is_instant(cell: &str) -> bool {
     cell.split(' ')
         .next()
-        .is_some_and(|first| crate::lang::parse_date(first).is_some())
+        .is_some_and(|first| crate::time::parse_date(first).is_some())
 }
 
 /// The widest piece of `text` that wrapping should not break: its longest

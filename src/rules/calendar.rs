@@ -1,4 +1,4 @@
-//! Japan time and the bank's business days.
+//! The bank's business days (Japan time itself is `crate::time`).
 //!
 //! A business day is Monday to Friday, not a Japanese national holiday (as
 //! `yasumi` computes them from the law, substitute and citizens' holidays
@@ -7,44 +7,7 @@
 //! 1955–2099, with one made by an independent implementation
 //! (`fixtures/holidays/`).
 
-use chrono::{
-    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc, Weekday,
-};
-use chrono_tz::Tz;
-
-/// The procedure's clock is Japan time: IANA Asia/Tokyo (UTC+9 today; it
-/// kept daylight saving time from 1948 to 1951).
-pub(crate) const JAPAN: Tz = chrono_tz::Asia::Tokyo;
-
-/// The calendar date in Japan at `instant`.
-pub(crate) fn japan_date(instant: DateTime<Utc>) -> NaiveDate {
-    instant.with_timezone(&JAPAN).date_naive()
-}
-
-/// The instant a Japan wall-clock time names. Japan has had no clock change
-/// since 1951, but a device record may carry any date: a time that did not
-/// exist (the hour skipped when daylight saving time began, midnight of
-/// 2 May 1948 among them) is the first instant after the skip, and a time
-/// that happened twice (when it ended) is the earlier one.
-pub(crate) fn japan_instant(local: NaiveDateTime) -> DateTime<Utc> {
-    match JAPAN.from_local_datetime(&local) {
-        LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => t.with_timezone(&Utc),
-        // Clock changes fall on whole minutes: the first minute that exists
-        // after `local` is where the skipped hour ends.
-        LocalResult::None => (1..=24 * 60)
-            .find_map(|minutes| {
-                let later = local.checked_add_signed(Duration::minutes(minutes))?;
-                JAPAN.from_local_datetime(&later).earliest()
-            })
-            .map_or_else(
-                || {
-                    let standard = local.checked_sub_signed(Duration::hours(9));
-                    standard.unwrap_or(local).and_utc()
-                },
-                |t| t.with_timezone(&Utc),
-            ),
-    }
-}
+use chrono::{Datelike, NaiveDate, Weekday};
 
 /// 31 December to 3 January: the bank is closed whatever the weekday.
 pub fn is_bank_closing_day(date: NaiveDate) -> bool {
@@ -92,36 +55,6 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-    }
-
-    #[test]
-    fn wall_clock_times_that_did_not_exist_or_happened_twice() {
-        let local = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
-        let utc = |t: DateTime<Utc>| t.to_rfc3339();
-        // Saturday 1 May 1948 24:00 standard time became 01:00 daylight
-        // time (UTC+10): the same instant, 15:00 UTC.
-        assert_eq!(
-            utc(japan_instant(local("1948-05-02 00:00"))),
-            "1948-05-01T15:00:00+00:00"
-        );
-        assert_eq!(
-            utc(japan_instant(local("1948-05-02 00:59"))),
-            "1948-05-01T15:00:00+00:00"
-        );
-        assert_eq!(
-            utc(japan_instant(local("1948-05-02 01:00"))),
-            "1948-05-01T15:00:00+00:00"
-        );
-        // Saturday 11 September 1948 25:00 daylight time became 24:00:
-        // midnight of the 12th happened twice; the first is taken.
-        assert_eq!(
-            utc(japan_instant(local("1948-09-12 00:00"))),
-            "1948-09-11T14:00:00+00:00"
-        );
-        assert_eq!(
-            utc(japan_instant(local("2026-11-21 00:00"))),
-            "2026-11-20T15:00:00+00:00"
-        );
     }
 
     #[test]
@@ -219,13 +152,5 @@ mod tests {
         assert_eq!(next_business_day_after(d("2028-12-29")), d("2029-01-04"));
         assert_eq!(next_business_day_after(d("2026-05-01")), d("2026-05-07"));
         assert_eq!(next_business_day_after(d("2026-09-18")), d("2026-09-24"));
-    }
-
-    #[test]
-    fn japan_date_turns_at_midnight_japan_time() {
-        let before = "2026-12-30T14:59:59Z".parse::<DateTime<Utc>>().unwrap();
-        let after = "2026-12-30T15:00:00Z".parse::<DateTime<Utc>>().unwrap();
-        assert_eq!(japan_date(before), d("2026-12-30"));
-        assert_eq!(japan_date(after), d("2026-12-31"));
     }
 }

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, NaiveTime, Utc};
 
-use super::calendar::japan_instant;
+use crate::time::japan_instant;
 
 pub(crate) fn is_expired(expires: NaiveDate, today: NaiveDate) -> bool {
     today > expires
@@ -131,7 +131,7 @@ mod tests {
         let t = expired_from(d("1948-05-01"));
         assert_eq!(t.to_rfc3339(), "1948-05-01T15:00:00+00:00");
         assert_eq!(
-            super::super::calendar::japan_date(t),
+            crate::time::japan_date(t),
             d("1948-05-02"),
             "the first instant of the next day in Japan"
         );

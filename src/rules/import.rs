@@ -328,7 +328,7 @@ pub(crate) fn device(fields: &impl Fields) -> Result<NewDevice, BadInput> {
         serial: quote_field(&serial),
         problem: Box::new(problem),
     };
-    let expires = crate::lang::parse_date(&typed(fields.get("expires")))
+    let expires = crate::time::parse_date(&typed(fields.get("expires")))
         .ok_or_else(|| bad(BadInput::ExpiresInvalid))?;
     let digits = match fields.get("digits") {
         "" | "6" => 6,
@@ -747,10 +747,10 @@ mod tests {
     #[test]
     fn dates_are_strict() {
         assert_eq!(
-            crate::lang::parse_date("2026-12-30"),
+            crate::time::parse_date("2026-12-30"),
             NaiveDate::from_ymd_opt(2026, 12, 30)
         );
-        assert!(crate::lang::parse_date("2028-02-29").is_some());
+        assert!(crate::time::parse_date("2028-02-29").is_some());
         for bad in [
             "2026-02-30",
             "2027-02-29",
@@ -763,7 +763,7 @@ mod tests {
             "20a6-01-05",
             "",
         ] {
-            assert!(crate::lang::parse_date(bad).is_none(), "{bad}");
+            assert!(crate::time::parse_date(bad).is_none(), "{bad}");
         }
     }
 }

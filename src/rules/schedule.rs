@@ -7,7 +7,8 @@
 
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 
-use super::calendar::{JAPAN, japan_date, japan_instant, next_business_day_after};
+use super::calendar::next_business_day_after;
+use crate::time::{JAPAN, japan_date, japan_instant};
 
 /// Revocations at or after this Japan time wait for the next business day.
 pub(crate) const CUTOFF: NaiveTime = NaiveTime::from_hms_opt(20, 30, 0).unwrap();

@@ -140,7 +140,7 @@ fn device_from_columns(row: &Row<'_>, at: usize) -> rusqlite::Result<DeviceRow> 
             .map_err(|_| bad("algorithm", &algorithm))?,
         digits: row.get(at + 4)?,
         period: row.get(at + 5)?,
-        expires: crate::lang::parse_ymd(&expires).ok_or_else(|| bad("expiry date", &expires))?,
+        expires: crate::time::parse_ymd(&expires).ok_or_else(|| bad("expiry date", &expires))?,
         out_of_use_since: super::instant_at(row, at + 7)?,
         replaced_by: row.get(at + 8)?,
         disposed_at: super::instant_at(row, at + 9)?,
@@ -449,7 +449,7 @@ pub(crate) fn in_service_by_expiry(
     )?;
     let rows = stmt.query_map([last_day.to_string()], |r| {
         let expires: String = r.get(0)?;
-        let date = crate::lang::parse_ymd(&expires).ok_or_else(|| {
+        let date = crate::time::parse_ymd(&expires).ok_or_else(|| {
             rusqlite::Error::FromSqlConversionFailure(
                 0,
                 rusqlite::types::Type::Text,

@@ -103,7 +103,7 @@ pub(crate) struct ExpiringRow {
 /// An expiry date as stored, `YYYY-MM-DD`; anything else is a damaged
 /// registry.
 pub(super) fn checked_date(text: &str, column: usize) -> rusqlite::Result<NaiveDate> {
-    if let Some(date) = crate::lang::parse_ymd(text) {
+    if let Some(date) = crate::time::parse_ymd(text) {
         return Ok(date);
     }
     Err(rusqlite::Error::FromSqlConversionFailure(
