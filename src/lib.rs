@@ -19,12 +19,12 @@ pub mod key;
 pub mod lang;
 pub mod output;
 pub mod password;
-pub mod prompt;
 pub mod pskc;
 pub mod rules;
 pub mod signed;
 pub mod store;
 pub mod text;
+pub(crate) mod ui;
 
 use std::io::{BufWriter, Write};
 
@@ -34,8 +34,8 @@ use crate::cli::{Cli, Command};
 use crate::clock::Clock;
 use crate::error::Result;
 use crate::output::{Lang, Output, is_broken_pipe};
-use crate::prompt::Terminal;
 use crate::store::Store;
+use crate::ui::prompt::Terminal;
 
 pub(crate) use crate::context::Context;
 

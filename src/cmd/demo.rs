@@ -16,10 +16,10 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::key::KeyFile;
 use crate::output::{Format, Output};
-use crate::prompt::{PasswordInput, Terminal};
 use crate::store::devices::find_device;
 use crate::store::devices::open_key;
 use crate::store::{Mode, Store};
+use crate::ui::prompt::{PasswordInput, Terminal};
 
 /// Friday 20 November 2026, 21:00 Japan time: after the 20:30 cut-off, and
 /// Monday 23 November is Labour Thanksgiving Day.

@@ -487,7 +487,7 @@ fn read_passphrase_file(path: &Path) -> Result<Zeroizing<String>> {
             error: OsError::from(&e),
         })
     })?;
-    let passphrase = Zeroizing::new(crate::prompt::strip_newline(text));
+    let passphrase = Zeroizing::new(crate::ui::prompt::strip_newline(text));
     if passphrase.is_empty() {
         return Err(Error::usage(Msg::PassphraseEmpty {
             path: path.display().to_string(),
