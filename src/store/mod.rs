@@ -287,7 +287,7 @@ impl Store {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         netfs::refuse_new(path)?;
-        crate::fsutil::create_private_dir(parent)?;
+        crate::io::files::create_private_dir(parent)?;
         remove_leftovers(parent);
         // tempfile creates the file with mode 0600 on Unix.
         let file = tempfile::Builder::new()

@@ -206,7 +206,7 @@ pub(crate) fn record(key: &RegistryKey, position: &Position, force: bool) -> Res
     }
     let mut out = lines.join("\n");
     out.push('\n');
-    crate::fsutil::replace_private(&path, out.as_bytes()).map_err(|e| cannot(&path, e))?;
+    crate::io::files::replace_private(&path, out.as_bytes()).map_err(|e| cannot(&path, e))?;
     Ok(())
 }
 
