@@ -11,15 +11,13 @@ pub mod cli;
 pub mod clock;
 pub mod cmd;
 pub mod context;
+pub mod crypto;
 pub mod error;
 pub mod exit;
 pub mod input;
 pub(crate) mod io;
-pub mod key;
 pub mod lang;
 pub mod output;
-pub mod password;
-pub mod pskc;
 pub mod rules;
 pub mod signed;
 pub mod store;
@@ -207,8 +205,8 @@ fn execute(cli: Cli, lang: Lang, out: &mut dyn Write) -> Result<i32> {
         .unwrap_or_else(store::default_path);
     let key_path = cli
         .key_file
-        .or_else(|| env_value(key::KEY_FILE_ENV).map(std::path::PathBuf::from))
-        .unwrap_or_else(key::default_path);
+        .or_else(|| env_value(crypto::key::KEY_FILE_ENV).map(std::path::PathBuf::from))
+        .unwrap_or_else(crypto::key::default_path);
     if let Command::Init(args) = &cli.command {
         return cmd::init::run(&ctx, &path, &key_path, args, out).map(|_| 0);
     }

@@ -26,8 +26,8 @@ use chrono::{DateTime, Utc};
 
 use crate::catalogue::Msg;
 use crate::context::Context;
+use crate::crypto::password;
 use crate::error::{Error, Result};
-use crate::password;
 use crate::rules::otp::{self, Rejection};
 use crate::rules::{MAX_CONSECUTIVE_FAILURES, is_locked_after};
 use crate::store::audit::record;

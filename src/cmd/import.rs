@@ -24,11 +24,12 @@ use crate::catalogue::{Msg, OsError};
 use crate::cli::ImportCommand;
 use crate::cmd::{admin_actor, record};
 use crate::context::Context;
+use crate::crypto::pskc::{self, PskcKey, PskcOptions};
+use crate::crypto::pskc_files::{read_key_file, read_passphrase_file};
 use crate::error::{Error, Result};
 use crate::io::csv_rows::{self, Fields, RowError};
 use crate::output::record::{Column, Record, Value, write_record};
 use crate::output::{Lang, progress};
-use crate::pskc::{self, PskcKey, PskcOptions};
 pub(crate) use crate::rules::import::Kind;
 use crate::rules::import::{self as rules, DeliveredKey, NewDevice, UserIn};
 use crate::rules::refusal::Refusal;
@@ -451,50 +452,6 @@ fn import_pskc(
         )?;
         Ok(total)
     })
-}
-
-/// The pre-shared key of `--pskc-key-file`: hex (whitespace ignored), 128 or
-/// 256 bits. Messages never quote the file's contents.
-fn read_key_file(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
-    let shown = path.display();
-    let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
-        Error::usage(Msg::CannotReadPskcKey {
-            path: shown.to_string(),
-            error: OsError::from(&e),
-        })
-    })?);
-    let compact: Zeroizing<String> =
-        Zeroizing::new(text.chars().filter(|c| !c.is_ascii_whitespace()).collect());
-    let key = Zeroizing::new(hex::decode(compact.as_bytes()).map_err(|_| {
-        Error::usage(Msg::PskcKeyNotHex {
-            path: shown.to_string(),
-        })
-    })?);
-    if !matches!(key.len(), 16 | 32) {
-        return Err(Error::usage(Msg::PskcKeyBits {
-            path: shown.to_string(),
-            bits: key.len() * 8,
-        }));
-    }
-    Ok(key)
-}
-
-/// The passphrase of `--pskc-passphrase-file`, UTF-8, without one trailing
-/// newline (what an editor or `echo` leaves).
-fn read_passphrase_file(path: &Path) -> Result<Zeroizing<String>> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Error::usage(Msg::CannotReadPassphrase {
-            path: path.display().to_string(),
-            error: OsError::from(&e),
-        })
-    })?;
-    let passphrase = Zeroizing::new(crate::ui::prompt::strip_newline(text));
-    if passphrase.is_empty() {
-        return Err(Error::usage(Msg::PassphraseEmpty {
-            path: path.display().to_string(),
-        }));
-    }
-    Ok(passphrase)
 }
 
 /// The audit action of an import.

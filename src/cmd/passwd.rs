@@ -11,9 +11,9 @@ use crate::context::Context;
 use crate::store::audit::{Action, Outcome};
 
 use crate::catalogue::Msg;
+use crate::crypto::password;
 use crate::error::{Error, Result};
 use crate::output::record::{Column, Record, Value, write_record};
-use crate::password;
 use crate::rules::status::Role;
 use crate::signed::{Factors, Signature};
 use crate::store::Store;
