@@ -3,8 +3,10 @@
 //!
 //! `run` parses the command line, opens the registry once, hands it to the
 //! command, and renders any error in the one place that also picks the exit
-//! code. The rules live in `rules` as pure functions; `store` and `prompt`
-//! are the edges.
+//! code. The rules live in `rules` as pure functions; `store` (the
+//! registry), `ui` (the terminal) and `io` (input files) are the edges;
+//! `crypto` holds keys and secrets, `output` renders reports, and `cmd`
+//! orchestrates each command.
 
 pub mod catalogue;
 pub mod cli;

@@ -1,6 +1,6 @@
 //! Row authentication: every row of `users`, `devices` and `registrations`
 //! carries a MAC over its table and all of its columns, under a key bound to
-//! the registry (see `key`), and its current MAC sits in the state tree
+//! the registry (see `crypto::key`), and its current MAC sits in the state tree
 //! (see `tree`), whose root the state mark carries under a MAC.
 //!
 //! The argument, for someone who can write the file but not read the key:
