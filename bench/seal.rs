@@ -8,7 +8,7 @@
 
 use std::time::Instant;
 
-use tokenctl::key::{Binding, KeyFile};
+use tokenctl::crypto::key::{Binding, KeyFile};
 
 fn main() {
     let dir = tempfile::tempdir().expect("a temp dir");

@@ -3,7 +3,7 @@
 
 use crate::clock::Clock;
 use crate::output::Output;
-use crate::prompt::Terminal;
+use crate::ui::prompt::Terminal;
 
 pub(crate) struct Context {
     pub(crate) clock: Clock,

@@ -3,29 +3,29 @@
 //!
 //! `run` parses the command line, opens the registry once, hands it to the
 //! command, and renders any error in the one place that also picks the exit
-//! code. The rules live in `rules` as pure functions; `store` and `prompt`
-//! are the edges.
+//! code. The rules live in `rules` as pure functions; `store` (the
+//! registry), `ui` (the terminal) and `io` (input files) are the edges;
+//! `crypto` holds keys and secrets, `output` renders reports, and `cmd`
+//! orchestrates each command.
 
 pub mod catalogue;
 pub mod cli;
 pub mod clock;
 pub mod cmd;
 pub mod context;
+pub mod crypto;
 pub mod error;
 pub mod exit;
-pub mod fsutil;
 pub mod input;
-pub mod key;
+pub(crate) mod io;
 pub mod lang;
 pub mod output;
-pub mod password;
-pub mod prompt;
-pub mod pskc;
 pub mod rules;
 pub mod signed;
 pub mod store;
 pub mod text;
 pub mod time;
+pub(crate) mod ui;
 
 use std::io::{BufWriter, Write};
 
@@ -35,8 +35,8 @@ use crate::cli::{Cli, Command};
 use crate::clock::Clock;
 use crate::error::Result;
 use crate::output::{Lang, Output, is_broken_pipe};
-use crate::prompt::Terminal;
 use crate::store::Store;
+use crate::ui::prompt::Terminal;
 
 pub(crate) use crate::context::Context;
 
@@ -208,8 +208,8 @@ fn execute(cli: Cli, lang: Lang, out: &mut dyn Write) -> Result<i32> {
         .unwrap_or_else(store::default_path);
     let key_path = cli
         .key_file
-        .or_else(|| env_value(key::KEY_FILE_ENV).map(std::path::PathBuf::from))
-        .unwrap_or_else(key::default_path);
+        .or_else(|| env_value(crypto::key::KEY_FILE_ENV).map(std::path::PathBuf::from))
+        .unwrap_or_else(crypto::key::default_path);
     if let Command::Init(args) = &cli.command {
         return cmd::init::run(&ctx, &path, &key_path, args, out).map(|_| 0);
     }

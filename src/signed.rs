@@ -26,9 +26,8 @@ use chrono::{DateTime, Utc};
 
 use crate::catalogue::Msg;
 use crate::context::Context;
+use crate::crypto::password;
 use crate::error::{Error, Result};
-use crate::password;
-use crate::prompt::{PasswordInput, code_prompt};
 use crate::rules::otp::{self, Rejection};
 use crate::rules::{MAX_CONSECUTIVE_FAILURES, is_locked_after};
 use crate::store::audit::record;
@@ -36,6 +35,7 @@ use crate::store::audit::{Action, Outcome};
 use crate::store::devices::{DeviceRow, accept_step, guard, open_key};
 use crate::store::users::{UserRow, find_user, record_failure, reset_failures};
 use crate::store::{Commit, Store, Tx};
+use crate::ui::prompt::{PasswordInput, code_prompt};
 
 /// The factors a signature needs, as the caller's rule decides them for the
 /// signer's current rows.
@@ -434,11 +434,11 @@ mod tests {
     use super::*;
     use crate::clock::Clock;
     use crate::lang::Lang;
-    use crate::prompt::Terminal;
     use crate::rules::status::Role;
     use crate::store::devices::{bind_device, find_device, insert_device};
     use crate::store::testing::{TempRegistry, at, device_key, new_device, new_user};
     use crate::store::users::{insert_user, revoke, set_password_hash};
+    use crate::ui::prompt::Terminal;
 
     const PASSWORD: &str = "a long enough test password";
     /// 2026-11-20 12:00:00 UTC.

@@ -232,3 +232,37 @@ fn the_command_line_knows_nothing_of_the_store() {
         .1;
     assert!(!cli.contains("crate::store"), "cli.rs imports the store");
 }
+
+/// The terminal (`ui/`) and the input files (`io/`) are layers under the
+/// commands: they know nothing of the registry or of any command, and are
+/// handed what to show or read.
+#[test]
+fn the_terminal_and_the_input_files_know_nothing_of_the_store_or_the_commands() {
+    for (rel, text) in src() {
+        if rel.starts_with("ui/") || rel.starts_with("io/") {
+            for forbidden in ["crate::store", "crate::cmd"] {
+                assert!(!text.contains(forbidden), "{rel} imports {forbidden}");
+            }
+        }
+    }
+}
+
+/// No command writes to stdout or stderr itself: a report goes to the
+/// writer it is handed, and prompts, the selection screen and lines beside
+/// the report go through the terminal layer (`ui/`). Asking whether stdout
+/// is a terminal writes nothing.
+#[test]
+fn commands_write_to_neither_stdout_nor_stderr_themselves() {
+    for (rel, text) in src().iter().filter(|(rel, _)| rel.starts_with("cmd/")) {
+        for line in text.lines() {
+            for forbidden in ["println!", "print!(", "std::io::stderr", "std::io::stdout"] {
+                let asks_terminal = line.contains("std::io::stdout().is_terminal()");
+                assert!(
+                    !line.contains(forbidden) || asks_terminal,
+                    "{rel} writes to the terminal itself: {}",
+                    line.trim()
+                );
+            }
+        }
+    }
+}

@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use tokenctl::pskc::{self, PskcOptions};
+use tokenctl::crypto::pskc::{self, PskcOptions};
 use zeroize::Zeroizing;
 
 fuzz_target!(|data: &[u8]| {

@@ -88,7 +88,7 @@ pub(crate) fn run(
 /// and the chain, against the witness (which may be ahead of it).
 pub(crate) fn verify_copy(store: &Store, copy: &Path) -> Result<(CheckReport, String)> {
     let key = store.key_path().ok_or_else(|| Error::KeyFile {
-        path: crate::key::default_path(),
+        path: crate::crypto::key::default_path(),
         reason: Msg::KeyNeeded,
     })?;
     let copy = Store::open(copy, Access::InspectCopy, Some(key), false)?;

@@ -139,10 +139,9 @@ pub(crate) fn position_lines(
 /// it is, what was found in the user's language (the JSON report keeps the
 /// English). `backup` and `restore` report a copy that fails the same way.
 pub(crate) fn print_findings(ctx: &Context, findings: &[Finding]) {
-    let mut stderr = std::io::stderr().lock();
-    for finding in findings {
+    crate::ui::stderr::lines(findings.iter().map(|finding| {
         let text = finding.message.text(ctx.out.lang);
         let detail = crate::text::escape_controls(&text);
-        let _ = writeln!(stderr, "check: {}: {detail}", finding.kind);
-    }
+        format!("check: {}: {detail}", finding.kind)
+    }));
 }

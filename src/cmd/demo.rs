@@ -13,14 +13,14 @@ use crate::cmd::init::{DEMO_MASTER, DEMO_PASSWORD, load_demo};
 use crate::cmd::revoke::RevokeRequest;
 use crate::cmd::{dispose_note, expiring, list, register, resync, revoke};
 use crate::context::Context;
+use crate::crypto::key::KeyFile;
 use crate::error::{Error, Result};
-use crate::key::KeyFile;
 use crate::output::{Format, Output};
-use crate::prompt::{PasswordInput, Terminal};
 use crate::store::devices::find_device;
 use crate::store::devices::open_key;
 use crate::store::{Mode, Store};
 use crate::time::parse_instant;
+use crate::ui::prompt::{PasswordInput, Terminal};
 
 /// Friday 20 November 2026, 21:00 Japan time: after the 20:30 cut-off, and
 /// Monday 23 November is Labour Thanksgiving Day.

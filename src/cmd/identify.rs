@@ -25,7 +25,7 @@ pub(crate) fn run(
 ) -> Result<()> {
     let now = ctx.clock.now();
     let today = japan_date(now);
-    let code = crate::prompt::normalise_code(&args.otp);
+    let code = crate::ui::prompt::normalise_code(&args.otp);
     if code.is_empty() || !code.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Error::usage(Msg::CodeDigitsOnly { digits: 6 }));
     }

@@ -9,8 +9,11 @@
 //! Each row is checked by a pure parser before anything is written, and an
 //! error quotes at most a short, single-line part of a field: never a secret,
 //! never the rest of the file after a quote left open.
+//!
+//! The file is read row by row by `io::csv_rows`; this module says what a
+//! users or devices row is (`rules::import`) and inserts it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::path::Path;
 
@@ -21,10 +24,12 @@ use crate::catalogue::{Msg, OsError};
 use crate::cli::ImportCommand;
 use crate::cmd::{admin_actor, record};
 use crate::context::Context;
+use crate::crypto::pskc::{self, PskcKey, PskcOptions};
+use crate::crypto::pskc_files::{read_key_file, read_passphrase_file};
 use crate::error::{Error, Result};
+use crate::io::csv_rows::{self, Fields, RowError};
 use crate::output::record::{Column, Record, Value, write_record};
 use crate::output::{Lang, progress};
-use crate::pskc::{self, PskcKey, PskcOptions};
 pub(crate) use crate::rules::import::Kind;
 use crate::rules::import::{self as rules, DeliveredKey, NewDevice, UserIn};
 use crate::rules::refusal::Refusal;
@@ -34,10 +39,7 @@ use crate::store::audit::{Action, Outcome};
 use crate::store::devices::{bind_device, insert_device};
 use crate::store::users::{find_user, insert_user, update_user};
 use crate::store::{Store, Tx, is_unique_violation};
-use crate::text::{self, decode_failure, escape_controls, quote_field};
-
-/// Imports larger than this (in bytes) get a progress bar on a terminal.
-const PROGRESS_BYTES: u64 = 1 << 20;
+use crate::text::{self, escape_controls, quote_field};
 
 /// PSKC containers with more keys than this get a progress bar on a
 /// terminal while their keys are inserted.
@@ -345,7 +347,7 @@ fn update_or_add(
     let mut counts = UpdateCounts::default();
     // Two rows for one login ID would leave it to the order which one wins.
     let mut seen = HashSet::new();
-    for_each_row(Kind::Users, reader, file, size, lang, |row| {
+    each_checked_row(Kind::Users, reader, file, size, lang, |row| {
         let Row::User(row) = row else {
             unreachable!("a users file yields user rows");
         };
@@ -424,7 +426,7 @@ fn import_pskc(
                         message: Box::new(message),
                     });
                 }
-                Err(RowError::Registry(e)) => return Err(e),
+                Err(RowError::Other(e)) => return Err(e),
             }
             if done % 4096 == 0 {
                 bar.set_position(done as u64);
@@ -450,50 +452,6 @@ fn import_pskc(
         )?;
         Ok(total)
     })
-}
-
-/// The pre-shared key of `--pskc-key-file`: hex (whitespace ignored), 128 or
-/// 256 bits. Messages never quote the file's contents.
-fn read_key_file(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
-    let shown = path.display();
-    let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
-        Error::usage(Msg::CannotReadPskcKey {
-            path: shown.to_string(),
-            error: OsError::from(&e),
-        })
-    })?);
-    let compact: Zeroizing<String> =
-        Zeroizing::new(text.chars().filter(|c| !c.is_ascii_whitespace()).collect());
-    let key = Zeroizing::new(hex::decode(compact.as_bytes()).map_err(|_| {
-        Error::usage(Msg::PskcKeyNotHex {
-            path: shown.to_string(),
-        })
-    })?);
-    if !matches!(key.len(), 16 | 32) {
-        return Err(Error::usage(Msg::PskcKeyBits {
-            path: shown.to_string(),
-            bits: key.len() * 8,
-        }));
-    }
-    Ok(key)
-}
-
-/// The passphrase of `--pskc-passphrase-file`, UTF-8, without one trailing
-/// newline (what an editor or `echo` leaves).
-fn read_passphrase_file(path: &Path) -> Result<Zeroizing<String>> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Error::usage(Msg::CannotReadPassphrase {
-            path: path.display().to_string(),
-            error: OsError::from(&e),
-        })
-    })?;
-    let passphrase = Zeroizing::new(crate::prompt::strip_newline(text));
-    if passphrase.is_empty() {
-        return Err(Error::usage(Msg::PassphraseEmpty {
-            path: path.display().to_string(),
-        }));
-    }
-    Ok(passphrase)
 }
 
 /// The audit action of an import.
@@ -522,7 +480,7 @@ pub(crate) fn import(
     now: DateTime<Utc>,
     lang: Lang,
 ) -> Result<u64> {
-    for_each_row(kind, reader, file, size, lang, |row| match row {
+    each_checked_row(kind, reader, file, size, lang, |row| match row {
         Row::User(user) => insert_user_row(conn, user, now),
         Row::Device(device) => insert_device_row(conn, &device, now),
     })
@@ -541,10 +499,22 @@ fn check_row(kind: Kind, fields: &Fields<'_>) -> std::result::Result<Row, RowErr
     })
 }
 
-/// Reads the header and every row of the CSV in `reader`, checks each row,
-/// and hands it to `each`. Returns the number of rows. Errors name `file`
-/// and the line.
-fn for_each_row(
+impl From<rules::BadInput> for RowError {
+    fn from(bad: rules::BadInput) -> Self {
+        RowError::Bad(bad.into())
+    }
+}
+
+impl From<Refusal> for RowError {
+    fn from(refusal: Refusal) -> Self {
+        RowError::Other(refusal.into())
+    }
+}
+
+/// Reads the header and every row of a users or devices CSV file, checks
+/// each row, and hands it to `each`. Returns the number of rows. Errors
+/// name `file` and the line.
+fn each_checked_row(
     kind: Kind,
     reader: impl Read,
     file: &str,
@@ -552,165 +522,22 @@ fn for_each_row(
     lang: Lang,
     mut each: impl FnMut(Row) -> std::result::Result<(), RowError>,
 ) -> Result<u64> {
-    let bad = |line: u64, message: Msg| bad_row(file, line, message);
-    let read_error = |e: csv::Error, line: u64| csv_read_error(file, e, line);
-    let mut csv = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .flexible(true)
-        .from_reader(CrlfAsLf::new(reader));
-    let headers = csv.headers().map_err(|e| read_error(e, 1))?.clone();
-    if headers.is_empty() || headers.iter().all(str::is_empty) {
-        return Err(bad(
-            1,
-            Msg::NoHeader {
+    let columns = |headers: &csv::StringRecord| {
+        if headers.is_empty() || headers.iter().all(str::is_empty) {
+            return Err(Msg::NoHeader {
                 expected: kind.expected(),
-            },
-        ));
-    }
-    let columns = rules::columns(kind, &headers).map_err(|m| bad(1, m.into()))?;
-    let bar = progress::bar(
-        size,
-        Msg::ProgressImporting.text(lang),
-        progress::Unit::Bytes,
-        PROGRESS_BYTES,
-    );
-    let mut record = csv::StringRecord::new();
-    let mut count = 0u64;
-    loop {
-        let more = csv.read_record(&mut record).map_err(|e| read_error(e, 0))?;
-        if !more {
-            break;
+            });
         }
-        let line = record.position().map_or(0, |p| p.line());
-        match row_shape(&record, headers.len()) {
-            Shape::Row => {}
-            Shape::Blank => continue,
-            Shape::Bad(message) => return Err(bad(line, message)),
-        }
-        let fields = Fields {
-            record: &record,
-            columns: &columns,
-        };
-        match check_row(kind, &fields).and_then(&mut each) {
-            Ok(()) => {}
-            Err(RowError::Bad(message)) => return Err(bad(line, message)),
-            Err(RowError::Registry(e)) => return Err(e),
-        }
-        count += 1;
-        if count.is_multiple_of(4096) {
-            bar.set_position(record.position().map_or(0, |p| p.byte()));
-        }
-    }
-    bar.finish_and_clear();
-    Ok(count)
-}
-
-/// A bad row of `file`, at `line`.
-fn bad_row(file: &str, line: u64, message: Msg) -> Error {
-    Error::BadRow {
-        file: file.to_string(),
-        line,
-        message: Box::new(message),
-    }
-}
-
-/// A record that could not be read. A line that is not valid in the file's
-/// encoding is named by the decoder, which counts lines as an editor does.
-fn csv_read_error(file: &str, e: csv::Error, line: u64) -> Error {
-    let line = e.position().map_or(line, |p| p.line());
-    match e.kind() {
-        csv::ErrorKind::Io(io) => match decode_failure(io) {
-            Some(failure) => bad_row(file, failure.line, failure.message()),
-            None => bad_row(
-                file,
-                line,
-                Msg::CannotReadWith {
-                    error: OsError::from(io),
-                },
-            ),
-        },
-        csv::ErrorKind::Utf8 { .. } => bad_row(file, line, Msg::NotUtf8),
-        _ => bad_row(
-            file,
-            line,
-            Msg::CsvProblem {
-                detail: e.to_string(),
-            },
-        ),
-    }
-}
-
-/// What a record is before its fields are read.
-enum Shape {
-    Row,
-    /// A blank line, or `,,,,` (a row Excel cleared): skipped.
-    Blank,
-    Bad(Msg),
-}
-
-fn row_shape(record: &csv::StringRecord, columns: usize) -> Shape {
-    if record.iter().all(str::is_empty) {
-        return Shape::Blank;
-    }
-    // No column holds a line break: a field that does is a quote left
-    // open, which "expected 5 fields, found 2" would not say.
-    if let Some(spanning) = record.iter().find(|f| f.contains('\n')) {
-        let lines = spanning.matches('\n').count();
-        return Shape::Bad(Msg::QuoteLeftOpen { lines });
-    }
-    if record.len() != columns {
-        return Shape::Bad(Msg::FieldCount {
-            expected: columns,
-            found: record.len(),
-        });
-    }
-    Shape::Row
-}
-
-/// One CSV row, read by column name.
-struct Fields<'a> {
-    record: &'a csv::StringRecord,
-    columns: &'a HashMap<String, usize>,
+        rules::columns(kind, headers).map_err(Msg::from)
+    };
+    csv_rows::for_each_row(reader, file, size, lang, columns, |fields| {
+        check_row(kind, fields).and_then(&mut each)
+    })
 }
 
 impl rules::Fields for Fields<'_> {
     fn get(&self, name: &str) -> &str {
-        self.columns
-            .get(name)
-            .and_then(|&i| self.record.get(i))
-            .unwrap_or("")
-    }
-}
-
-/// Why a row was not imported: the row is bad (exit 2, naming the line), or
-/// another error passed on as it is: the registry failed (a full disk is not
-/// a bad row), or a rule refused the row (exit 7).
-enum RowError {
-    Bad(Msg),
-    Registry(Error),
-}
-
-impl From<Msg> for RowError {
-    fn from(message: Msg) -> Self {
-        RowError::Bad(message)
-    }
-}
-
-impl From<rules::BadInput> for RowError {
-    fn from(bad: rules::BadInput) -> Self {
-        RowError::Bad(bad.into())
-    }
-}
-
-impl From<Error> for RowError {
-    fn from(e: Error) -> Self {
-        RowError::Registry(e)
-    }
-}
-
-impl From<Refusal> for RowError {
-    fn from(refusal: Refusal) -> Self {
-        RowError::Registry(refusal.into())
+        self.field(name)
     }
 }
 
@@ -723,7 +550,7 @@ fn unless_duplicate<T>(
     match inserted {
         Ok(value) => Ok(value),
         Err(e) if is_unique_violation(&e) => Err(RowError::Bad(duplicate())),
-        Err(e) => Err(RowError::Registry(e)),
+        Err(e) => Err(RowError::Other(e)),
     }
 }
 
@@ -781,103 +608,15 @@ fn insert_device_row(
     Ok(())
 }
 
-/// Reads CRLF line endings (spreadsheets on Windows write them) as LF, so
-/// the csv crate's line numbers in error messages match what an editor
-/// shows; its own count drifts on CRLF files.
-struct CrlfAsLf<R> {
-    inner: std::io::BufReader<R>,
-    pending_cr: bool,
-}
-
-impl<R: Read> CrlfAsLf<R> {
-    fn new(inner: R) -> Self {
-        CrlfAsLf {
-            inner: std::io::BufReader::with_capacity(1 << 16, inner),
-            pending_cr: false,
-        }
-    }
-}
-
-impl<R: Read> Read for CrlfAsLf<R> {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        use std::io::BufRead;
-        if out.is_empty() {
-            return Ok(0);
-        }
-        loop {
-            let data = self.inner.fill_buf()?;
-            if data.is_empty() {
-                // End of input: a trailing lone CR is kept.
-                if std::mem::take(&mut self.pending_cr) {
-                    out[0] = b'\r';
-                    return Ok(1);
-                }
-                return Ok(0);
-            }
-            let mut written = 0;
-            if std::mem::take(&mut self.pending_cr) && data[0] != b'\n' {
-                out[written] = b'\r';
-                written += 1;
-            }
-            let mut consumed = 0;
-            while consumed < data.len() && written < out.len() {
-                let byte = data[consumed];
-                consumed += 1;
-                if byte == b'\r' {
-                    match data.get(consumed) {
-                        Some(b'\n') => continue,
-                        Some(_) => {}
-                        None => {
-                            self.pending_cr = true;
-                            continue;
-                        }
-                    }
-                }
-                out[written] = byte;
-                written += 1;
-            }
-            self.inner.consume(consumed);
-            if written > 0 {
-                return Ok(written);
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
     use super::*;
-
-    /// Feeds `input` in chunks of `chunk` bytes, as a pipe might.
-    struct Chunked<'a> {
-        data: &'a [u8],
-        chunk: usize,
-    }
-
-    impl Read for Chunked<'_> {
-        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-            let n = self.chunk.min(out.len()).min(self.data.len());
-            out[..n].copy_from_slice(&self.data[..n]);
-            self.data = &self.data[n..];
-            Ok(n)
-        }
-    }
-
-    #[test]
-    fn crlf_reads_as_lf_across_chunk_boundaries() {
-        let input = b"a,b\r\n1,2\r\nlone\rcr\r\nend\r";
-        for chunk in 1..=input.len() {
-            let mut text = Vec::new();
-            CrlfAsLf::new(Chunked { data: input, chunk })
-                .read_to_end(&mut text)
-                .unwrap();
-            assert_eq!(text, b"a,b\n1,2\nlone\rcr\nend\r", "chunk {chunk}");
-        }
-    }
 
     /// Checks every row of `csv` without a registry; the rows that parsed.
     fn parsed(kind: Kind, csv: &str) -> Result<u64> {
-        for_each_row(kind, csv.as_bytes(), "t.csv", 0, Lang::En, |_| Ok(()))
+        each_checked_row(kind, csv.as_bytes(), "t.csv", 0, Lang::En, |_| Ok(()))
     }
 
     fn bad_message(result: Result<u64>) -> (u64, String) {
@@ -940,11 +679,8 @@ mod tests {
             "true",
             "１２３４",
         ]);
-        let user = rules::user(&Fields {
-            record: &record,
-            columns: &columns,
-        })
-        .unwrap_or_else(|m| panic!("{}", Msg::from(m).en()));
+        let user = rules::user(&Fields::new(&record, &columns))
+            .unwrap_or_else(|m| panic!("{}", Msg::from(m).en()));
         assert_eq!(user.user.login_id, "yamada01");
         assert_eq!(user.user.name, "山田 太郎", "names are kept as written");
         assert_eq!(user.serial.as_deref(), Some("1234"));
@@ -975,7 +711,7 @@ mod tests {
             fn any_user_row_parses_or_says_why(row in proptest::collection::vec("\\PC{0,20}|.{0,70}", 5)) {
                 let columns = fields_of(Kind::Users);
                 let record = csv::StringRecord::from(row);
-                if let Err(bad) = rules::user(&Fields { record: &record, columns: &columns }) {
+                if let Err(bad) = rules::user(&Fields::new(&record, &columns)) {
                     let message = Msg::from(bad);
                     prop_assert!(!message.en().is_empty() && !message.ja().is_empty());
                 }
@@ -987,7 +723,7 @@ mod tests {
             ) {
                 let columns = fields_of(Kind::Devices);
                 let record = csv::StringRecord::from(row.clone());
-                if let Err(bad) = rules::device(&Fields { record: &record, columns: &columns }) {
+                if let Err(bad) = rules::device(&Fields::new(&record, &columns)) {
                     let message = Msg::from(bad);
                     let secret = row[1].trim();
                     let elsewhere = row.iter().enumerate().any(|(i, f)| i != 1 && f.contains(secret));
@@ -1013,7 +749,7 @@ mod tests {
                     let lines = input.iter().filter(|b| **b == b'\n').count() as u64 + 1;
                     // Decoded as the importer decodes files, and raw.
                     let decoded = text::decode(&input, text::Encoding::Auto);
-                    let raw = for_each_row(kind, input.as_slice(), "p.csv", 0, Lang::En, |_| Ok(()));
+                    let raw = each_checked_row(kind, input.as_slice(), "p.csv", 0, Lang::En, |_| Ok(()));
                     for result in [decoded.map(|t| parsed(kind, &t).map(|_| ())).unwrap_or(Ok(())), raw.map(|_| ())] {
                         if let Err(e) = result {
                             match e {

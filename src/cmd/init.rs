@@ -11,11 +11,11 @@ use crate::context::Context;
 use crate::store::audit::{Action, Outcome};
 
 use crate::catalogue::Msg;
+use crate::crypto::key::KeyFile;
+use crate::crypto::password;
 use crate::error::{Error, Result};
-use crate::key::KeyFile;
 use crate::output::Output;
 use crate::output::record::{Column, Record, Value, write_record_or_prose};
-use crate::password;
 use crate::store::users::{find_user, set_password_hash};
 use crate::store::{Mode, Store, Tx};
 

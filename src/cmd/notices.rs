@@ -129,11 +129,11 @@ fn letters(o: &Output, dir: &Path, rows: &[WaitingRow], out: &mut dyn Write) -> 
         .iter()
         .map(|row| (dir.join(format!("{}.txt", row.login_id)), letter(o, row)))
         .collect();
-    crate::fsutil::create_private_dir(dir)?;
+    crate::io::files::create_private_dir(dir)?;
     if let Some((path, _)) = files.iter().find(|(p, _)| p.symlink_metadata().is_ok()) {
         return Err(letter_exists(path));
     }
-    match crate::fsutil::write_all_new(&files) {
+    match crate::io::files::write_all_new(&files) {
         Ok(()) => {}
         Err((path, e)) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             return Err(letter_exists(&path));

@@ -11,14 +11,14 @@ use crate::context::Context;
 use crate::store::audit::{Action, Outcome};
 
 use crate::catalogue::Msg;
+use crate::crypto::password;
 use crate::error::{Error, Result};
 use crate::output::record::{Column, Record, Value, write_record};
-use crate::password;
-use crate::prompt::PasswordInput;
 use crate::rules::status::Role;
 use crate::signed::{Factors, Signature};
 use crate::store::Store;
 use crate::store::users::set_password_hash;
+use crate::ui::prompt::PasswordInput;
 
 pub(crate) fn run(
     ctx: &Context,

@@ -12,7 +12,6 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::output::Output;
 use crate::output::record::{Column, Record, Value, write_record_or_prose};
-use crate::prompt::PasswordInput;
 use crate::rules::disposal;
 use crate::rules::registration::{self, UserRefusal};
 use crate::signed::{Factors, Signature};
@@ -21,6 +20,7 @@ use crate::store::devices::{clear_out_of_use, find_device, mark_out_of_use, seri
 use crate::store::users::{self, UserRow, holders, previous_device_id};
 use crate::store::{DeviceRow, Store, Tx};
 use crate::time::japan_date;
+use crate::ui::prompt::PasswordInput;
 
 struct Registered {
     login_id: String,

@@ -9,8 +9,8 @@ use crate::catalogue::Msg;
 use crate::cli::RekeyArgs;
 use crate::cmd::check::position_lines;
 use crate::context::Context;
+use crate::crypto::key::KeyFile;
 use crate::error::Result;
-use crate::key::KeyFile;
 use crate::output::record::{Column, Record, Value, write_record_or_prose};
 use crate::store::Store;
 

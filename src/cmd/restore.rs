@@ -16,8 +16,8 @@ use crate::cli::RestoreArgs;
 use crate::cmd::check::{FINDINGS_EXIT_CODE, print_findings};
 use crate::cmd::{Action, Outcome, admin_actor, record};
 use crate::context::Context;
+use crate::crypto::key::{Binding, KeyFile};
 use crate::error::{Error, Result};
-use crate::key::{Binding, KeyFile};
 use crate::store::check;
 use crate::store::copy::{move_aside, recorded_id};
 use crate::store::devices::advance_replay_guards;
@@ -104,7 +104,7 @@ pub(crate) fn run(
 
 /// The backup must be of the registry at `path` (same ID), or, when that
 /// file is gone, of a registry this key file's witness knows.
-fn same_registry(path: &Path, key: &KeyFile, id: crate::key::RegistryId) -> Result<()> {
+fn same_registry(path: &Path, key: &KeyFile, id: crate::crypto::key::RegistryId) -> Result<()> {
     let known = || witness::recorded(&key.bind(Binding::Registry(id)), &id);
     match recorded_id(path)? {
         Some(Some(current)) if current == id => Ok(()),

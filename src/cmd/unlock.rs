@@ -13,11 +13,11 @@ use crate::store::audit::{Action, Outcome};
 use crate::catalogue::Msg;
 use crate::error::{Error, Result};
 use crate::output::record::{Column, Record, Value, write_record};
-use crate::prompt::PasswordInput;
 use crate::signed::Signature;
 use crate::store::devices::{DeviceRow, find_device, reset_device_failures};
 use crate::store::users::{UserRow, reset_failures};
 use crate::store::{Store, Tx};
+use crate::ui::prompt::PasswordInput;
 
 pub(crate) fn run(
     ctx: &Context,

@@ -13,8 +13,8 @@ use rusqlite::{Row, params};
 use super::Tx;
 use crate::catalogue::Msg;
 use crate::clock::Clock;
+use crate::crypto::key::RegistryKey;
 use crate::error::{Error, Result};
-use crate::key::RegistryKey;
 
 /// Where an `upgrade` (or `rekey`) row's detail records the head the chain
 /// had reached before it was re-chained: a head an operator recorded then

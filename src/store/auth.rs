@@ -1,6 +1,6 @@
 //! Row authentication: every row of `users`, `devices` and `registrations`
 //! carries a MAC over its table and all of its columns, under a key bound to
-//! the registry (see `key`), and its current MAC sits in the state tree
+//! the registry (see `crypto::key`), and its current MAC sits in the state tree
 //! (see `tree`), whose root the state mark carries under a MAC.
 //!
 //! The argument, for someone who can write the file but not read the key:
@@ -34,8 +34,8 @@ use rusqlite::{OptionalExtension, params_from_iter};
 use super::Tx;
 use super::tree::{self, PathBreak};
 use crate::catalogue::Msg;
+use crate::crypto::key::{RegistryKey, RowMac};
 use crate::error::{Error, Result};
-use crate::key::{RegistryKey, RowMac};
 
 /// A table whose rows are authenticated: its name, its code in the tree's
 /// positions, and its columns in schema order (all but `mac`).
@@ -607,7 +607,7 @@ pub(crate) fn insert_row(tx: &Tx<'_>, table: &Table, values: &[ValueRef<'_>]) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::key::Binding;
+    use crate::crypto::key::Binding;
 
     #[test]
     fn the_encoding_changes_with_every_column_and_the_table() {

@@ -82,7 +82,7 @@ pub(crate) fn move_aside(path: &Path, aside: &Path) -> Result<()> {
 /// The registry ID recorded at `path`, read without verifying anything:
 /// what a restore compares a backup with. `Ok(None)` when no file is there
 /// (the registry was lost); a file that is not a registry is refused.
-pub(crate) fn recorded_id(path: &Path) -> Result<Option<Option<crate::key::RegistryId>>> {
+pub(crate) fn recorded_id(path: &Path) -> Result<Option<Option<crate::crypto::key::RegistryId>>> {
     if std::fs::symlink_metadata(path).is_err() {
         return Ok(None);
     }

@@ -11,8 +11,8 @@ use rusqlite::{Connection, OptionalExtension};
 use super::Tx;
 use super::auth::{State, altered, mark_mac};
 use crate::catalogue::Msg;
+use crate::crypto::key::{RegistryId, RegistryKey};
 use crate::error::{Error, Result};
-use crate::key::{RegistryId, RegistryKey};
 
 /// A live registry runs on the real clock; a simulation (training, tests,
 /// what-if) lets `TOKENCTL_NOW` govern every command and shows codes.
@@ -251,7 +251,7 @@ mod tests {
         // Read in name order.
         assert_eq!(names, [FINGERPRINT, MODE, REGISTRY_ID, STATE]);
         assert_eq!(marks.recorded_mode().unwrap(), Mode::Simulation);
-        let key = crate::key::KeyFile::load(&r.key_path).unwrap();
+        let key = crate::crypto::key::KeyFile::load(&r.key_path).unwrap();
         assert_eq!(marks.fingerprint(), Some(key.fingerprint()));
         assert!(marks.registry_id().unwrap().is_some());
         let store = r.open();

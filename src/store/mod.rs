@@ -48,8 +48,8 @@ pub(crate) use devices::DeviceRow;
 pub(crate) use meta::Mode;
 
 use crate::catalogue::{Msg, OsError};
+use crate::crypto::key::{Binding, KeyFile, RegistryId, RegistryKey};
 use crate::error::{Error, Result};
-use crate::key::{Binding, KeyFile, RegistryId, RegistryKey};
 use auth::{State, TxAuth};
 use witness::{Position, Standing};
 
@@ -200,7 +200,7 @@ impl<'s> Tx<'s> {
             return Ok(key);
         }
         self.store.key.as_ref().ok_or_else(|| Error::KeyFile {
-            path: crate::key::default_path(),
+            path: crate::crypto::key::default_path(),
             reason: Msg::KeyNeeded,
         })
     }
@@ -287,7 +287,7 @@ impl Store {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         netfs::refuse_new(path)?;
-        crate::fsutil::create_private_dir(parent)?;
+        crate::io::files::create_private_dir(parent)?;
         remove_leftovers(parent);
         // tempfile creates the file with mode 0600 on Unix.
         let file = tempfile::Builder::new()
@@ -302,7 +302,7 @@ impl Store {
                     e,
                 )
             })?;
-        let id = crate::key::new_registry_id()?;
+        let id = crate::crypto::key::new_registry_id()?;
         let mut store = Store::bare(Connection::open(file.path())?, path, 0);
         store.key = Some(key_file.bind(Binding::Registry(id)));
         store.key_file = Some(key_file);

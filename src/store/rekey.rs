@@ -19,8 +19,8 @@ use super::{Store, Tx, audit, meta};
 use crate::catalogue::Msg;
 use chrono::{DateTime, Utc};
 
+use crate::crypto::key::{Binding, KeyFile, RegistryKey};
 use crate::error::{Error, Result};
-use crate::key::{Binding, KeyFile, RegistryKey};
 
 impl Store {
     /// Moves the registry under `new_file` (already written), returning the
@@ -32,7 +32,7 @@ impl Store {
         clock_fixed: bool,
     ) -> Result<(String, Position)> {
         let id = self.registry_id.ok_or_else(|| Error::KeyFile {
-            path: crate::key::default_path(),
+            path: crate::crypto::key::default_path(),
             reason: Msg::KeyNeeded,
         })?;
         let new_key = new_file.bind(Binding::Registry(id));

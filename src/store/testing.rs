@@ -10,7 +10,7 @@ use tempfile::TempDir;
 use super::devices::NewDevice;
 use super::users::NewUser;
 use super::{Access, Mode, Store};
-use crate::key::KeyFile;
+use crate::crypto::key::KeyFile;
 use crate::rules::otp::{Algorithm, DeviceKey};
 use crate::rules::status::Role;
 

@@ -28,7 +28,7 @@ use std::collections::HashMap;
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
-use crate::key::{ROW_MAC_LEN, RowMac};
+use crate::crypto::key::{ROW_MAC_LEN, RowMac};
 
 /// Children per node, as a shift.
 const FANOUT_BITS: u32 = 4;

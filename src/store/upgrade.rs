@@ -24,8 +24,8 @@ use rusqlite::{Transaction, TransactionBehavior};
 use super::auth::{self, State};
 use super::{AUTHENTICATED_SCHEMA, MIGRATIONS, SCHEMA_VERSION, Store, audit, meta, schema_version};
 use crate::catalogue::Msg;
+use crate::crypto::key::{Binding, RegistryId, RegistryKey};
 use crate::error::{Error, Result};
-use crate::key::{Binding, RegistryId, RegistryKey};
 use crate::store::meta::Mode;
 
 /// Builds the current schema in a new, empty registry and writes its marks.
@@ -92,11 +92,11 @@ fn upgrade_in_one_transaction(store: &mut Store) -> Result<Option<State>> {
         return upgrade_authenticated(store);
     }
     let file = store.key_file.take().ok_or_else(|| Error::KeyFile {
-        path: crate::key::default_path(),
+        path: crate::crypto::key::default_path(),
         reason: Msg::KeyNeeded,
     })?;
     let legacy = file.bind(Binding::Legacy);
-    let id = crate::key::new_registry_id()?;
+    let id = crate::crypto::key::new_registry_id()?;
     let mode = store.mode;
     store.key = Some(file.bind(Binding::Registry(id)));
     let outcome = {

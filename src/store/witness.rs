@@ -22,8 +22,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::catalogue::Msg;
+use crate::crypto::key::{RegistryId, RegistryKey, RowMac};
 use crate::error::{Error, Result};
-use crate::key::{RegistryId, RegistryKey, RowMac};
 
 /// Where a registry stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -206,14 +206,14 @@ pub(crate) fn record(key: &RegistryKey, position: &Position, force: bool) -> Res
     }
     let mut out = lines.join("\n");
     out.push('\n');
-    crate::fsutil::replace_private(&path, out.as_bytes()).map_err(|e| cannot(&path, e))?;
+    crate::io::files::replace_private(&path, out.as_bytes()).map_err(|e| cannot(&path, e))?;
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::key::Binding;
+    use crate::crypto::key::Binding;
 
     fn position(seq: u64, len: u64, head: u8) -> Position {
         Position {
@@ -271,7 +271,7 @@ mod tests {
     fn the_witness_only_moves_forward_unless_forced_and_keeps_other_registries() {
         let dir = tempfile::tempdir().unwrap();
         let key_path = dir.path().join("registry.key");
-        let (file, _) = crate::key::KeyFile::load_or_create(&key_path).unwrap();
+        let (file, _) = crate::crypto::key::KeyFile::load_or_create(&key_path).unwrap();
         let key = file.bind(Binding::Registry([9; 16]));
         let other = file.bind(Binding::Registry([8; 16]));
         let mut theirs = position(1, 1, 1);

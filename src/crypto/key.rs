@@ -198,7 +198,7 @@ impl KeyFile {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        crate::fsutil::create_private_dir(parent)?;
+        crate::io::files::create_private_dir(parent)?;
         let cannot = |e: std::io::Error| Error::KeyFile {
             path: path.to_path_buf(),
             reason: Msg::CannotCreateKeyFile {
@@ -206,7 +206,7 @@ impl KeyFile {
             },
         };
         let text = Zeroizing::new(format!("{}\n", hex::encode(bytes.as_ref())));
-        match crate::fsutil::write_private_new(path, text.as_bytes()).map_err(cannot)? {
+        match crate::io::files::write_private_new(path, text.as_bytes()).map_err(cannot)? {
             true => Ok((KeyFile::from_bytes(path, &bytes), true)),
             // Another process linked its key first: use that one.
             false => Ok((KeyFile::load(path)?, false)),
@@ -626,7 +626,7 @@ mod tests {
     fn a_long_file_is_not_a_key_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("registry.key");
-        crate::fsutil::write_private_new(&path, &[b'0'; 10_000]).unwrap();
+        crate::io::files::write_private_new(&path, &[b'0'; 10_000]).unwrap();
         assert!(matches!(
             KeyFile::load(&path),
             Err(Error::KeyFile {
