@@ -13,45 +13,67 @@
 use std::io::{IsTerminal, Write};
 
 use chrono::NaiveDate;
-use serde::Serialize;
 
 use crate::catalogue::Msg;
 use crate::cli::ExpiringArgs;
 use crate::context::Context;
 use crate::error::Result;
-use crate::output::{
-    CsvWriter, Format, JsonArray, Output, csv_writer, is_broken_pipe, write_json_array,
-    write_table, write_table_dropping,
+use crate::output::record::{
+    Chart, Column, Record, RecordStream, TableNotes, Value, write_records_or_chart,
 };
+use crate::output::{Output, is_broken_pipe};
 use crate::rules::expiry::{days_left, forecast, forecast_end, is_expired, window_end};
 use crate::store::Store;
 use crate::store::devices::in_service_by_expiry;
 use crate::store::users::{ExpiringRow, for_each_expiring};
-use crate::time::IsoDate;
 use crate::time::japan_date;
 
 /// The exit code of `--exit-code` when anything is reported.
 pub(crate) const FOUND_EXIT_CODE: i32 = crate::exit::Exit::Found.code();
 
-pub(crate) const CSV_HEADER: [&str; 7] = [
-    "login_id",
-    "name",
-    "serial",
-    "expires",
-    "days_left",
-    "expired",
-    "shared_with",
-];
-
-#[derive(Serialize)]
-struct ExpiringJson {
-    login_id: String,
-    name: String,
-    serial: String,
-    expires: IsoDate,
+/// A holder of a device due, and who else holds it.
+struct Due {
+    row: ExpiringRow,
     days_left: i64,
     expired: bool,
     shared_with: Vec<String>,
+}
+
+impl Record for Due {
+    fn columns() -> &'static [Column] {
+        const COLUMNS: &[Column] = &[
+            Column::shown("login_id", Msg::LabelLoginId),
+            Column::shown("name", Msg::LabelName),
+            Column::shown("serial", Msg::LabelSerial),
+            Column::shown("expires", Msg::LabelExpires),
+            Column::shown("days_left", Msg::LabelDaysLeft),
+            Column::data("expired"),
+            Column::shown("shared_with", Msg::LabelSharedWith),
+        ];
+        COLUMNS
+    }
+
+    fn values(&self) -> Vec<Value<'_>> {
+        vec![
+            Value::Text(&self.row.login_id),
+            Value::Text(&self.row.name),
+            Value::Text(&self.row.serial),
+            Value::Date(self.row.expires),
+            Value::Count(self.days_left),
+            Value::Bool(self.expired),
+            Value::Names(&self.shared_with),
+        ]
+    }
+
+    /// An expired device says so where the days left would be.
+    fn table_cell(&self, column: usize, o: &Output) -> Option<String> {
+        (column == 4 && self.expired).then(|| o.t(Msg::CellExpired))
+    }
+
+    /// Least needed first: who shares the device, the name, the count.
+    fn least_needed() -> &'static [usize] {
+        &[5, 1, 4]
+    }
 }
 
 pub(crate) fn run(
@@ -64,13 +86,20 @@ pub(crate) fn run(
         return summary(ctx, store, out).map(|()| 0);
     }
     store.map_for_reading()?;
-    let days = args.within;
     let today = japan_date(ctx.clock.now());
-    let mut report = Report::new(ctx.out, out);
+    let notes = TableNotes {
+        csv_silent_when_empty: true,
+        ..TableNotes::default()
+    };
+    let mut report = Report {
+        stream: RecordStream::start(&ctx.out, out, notes)?,
+        any_expired: false,
+        any_due: false,
+    };
     let mut device: Vec<ExpiringRow> = Vec::new();
     let streamed = store
         .read(|tx| {
-            for_each_expiring(tx, None, window_end(today, days), |row| {
+            for_each_expiring(tx, None, window_end(today, args.within), |row| {
                 if device.first().is_some_and(|d| d.device_id != row.device_id) {
                     report.device(std::mem::take(&mut device), today)?;
                 }
@@ -93,200 +122,123 @@ pub(crate) fn run(
     })
 }
 
-/// Where rows go. Nothing is written until the first row, so an empty
-/// report prints nothing as a table or CSV (and `[]` as JSON).
-struct Report<'a> {
-    o: Output,
-    out: Option<&'a mut dyn Write>,
-    json: Option<JsonArray<'a>>,
-    csv: Option<CsvWriter<'a>>,
-    table: Vec<Vec<String>>,
+/// The report as it streams, and what it has seen so far.
+struct Report<'o> {
+    stream: RecordStream<'o, Due>,
     any_expired: bool,
     any_due: bool,
 }
 
-impl<'a> Report<'a> {
-    fn new(o: Output, out: &'a mut dyn Write) -> Self {
-        Report {
-            o,
-            out: Some(out),
-            json: None,
-            csv: None,
-            table: Vec::new(),
-            any_expired: false,
-            any_due: false,
-        }
-    }
-
+impl Report<'_> {
     /// The rows of one device, each naming the device's other holders.
     fn device(&mut self, rows: Vec<ExpiringRow>, today: NaiveDate) -> Result<()> {
         let holders: Vec<String> = rows.iter().map(|r| r.login_id.clone()).collect();
         for row in rows {
-            let expires = row.expires;
             let shared_with = holders
                 .iter()
                 .filter(|h| **h != row.login_id)
                 .cloned()
                 .collect();
-            self.push(ExpiringJson {
-                days_left: days_left(expires, today),
-                expired: is_expired(expires, today),
-                login_id: row.login_id,
-                name: row.name,
-                serial: row.serial,
-                expires: IsoDate::of(expires),
+            let due = Due {
+                days_left: days_left(row.expires, today),
+                expired: is_expired(row.expires, today),
+                row,
                 shared_with,
-            })?;
+            };
+            self.any_expired |= due.expired;
+            self.any_due |= !due.expired;
+            self.stream.push(&due)?;
         }
         Ok(())
     }
 
-    fn push(&mut self, r: ExpiringJson) -> Result<()> {
-        self.any_expired |= r.expired;
-        self.any_due |= !r.expired;
-        match self.o.format {
-            Format::Json => {
-                if self.json.is_none() {
-                    let out = self.out.take().expect("the output before the first row");
-                    self.json = Some(JsonArray::new(out)?);
-                }
-                self.json.as_mut().expect("started").push(&r)
-            }
-            Format::Csv => {
-                if self.csv.is_none() {
-                    let out = self.out.take().expect("the output before the first row");
-                    let mut csv = csv_writer(&self.o, out);
-                    csv.write_record(CSV_HEADER)?;
-                    self.csv = Some(csv);
-                }
-                self.csv.as_mut().expect("started").write_record([
-                    r.login_id.as_str(),
-                    &r.name,
-                    &r.serial,
-                    r.expires.as_str(),
-                    &r.days_left.to_string(),
-                    if r.expired { "true" } else { "false" },
-                    &r.shared_with.join(" "),
-                ])?;
-                Ok(())
-            }
-            Format::Table => {
-                let o = self.o;
-                self.table.push(vec![
-                    r.login_id,
-                    r.name,
-                    r.serial,
-                    o.date_text(r.expires.as_str()),
-                    if r.expired {
-                        o.t(Msg::CellExpired)
-                    } else {
-                        r.days_left.to_string()
-                    },
-                    r.shared_with.join(" "),
-                ]);
-                Ok(())
-            }
+    /// Ends the report, with a note on what expired and what is due after a
+    /// table; whether anything was reported.
+    fn finish(mut self) -> Result<bool> {
+        if self.any_expired {
+            self.stream.note_after(Msg::ExpiringExpiredNote);
         }
-    }
-
-    /// Ends the report; whether anything was reported.
-    fn finish(&mut self) -> Result<bool> {
-        let reported = self.any_due || self.any_expired;
-        if let Some(json) = self.json.take() {
-            json.finish()?;
-        } else if let (Format::Json, Some(out)) = (self.o.format, self.out.as_mut()) {
-            JsonArray::new(&mut **out)?.finish()?;
+        if self.any_due {
+            self.stream.note_after(Msg::ExpiringDueNote);
         }
-        if let Some(mut csv) = self.csv.take() {
-            csv.flush()?;
-        }
-        if let (Format::Table, Some(out), true) = (self.o.format, self.out.take(), reported) {
-            let o = self.o;
-            let headers = o.labels(&[
-                Msg::LabelLoginId,
-                Msg::LabelName,
-                Msg::LabelSerial,
-                Msg::LabelExpires,
-                Msg::LabelDaysLeft,
-                Msg::LabelSharedWith,
-            ]);
-            let table = std::mem::take(&mut self.table);
-            // Least needed first: who shares the device, the name, the count.
-            write_table_dropping(&o, out, headers, table, &[5, 1, 4])?;
-            if self.any_expired {
-                writeln!(out, "{}", o.t(Msg::ExpiringExpiredNote))?;
-            }
-            if self.any_due {
-                writeln!(out, "{}", o.t(Msg::ExpiringDueNote))?;
-            }
-        }
-        Ok(reported)
+        self.stream.finish()?;
+        Ok(self.any_due || self.any_expired)
     }
 }
 
-/// One month of `expiring --summary` (or `"expired"`), as JSON.
-#[derive(Serialize)]
-struct MonthJson {
-    month: String,
+/// One month of `expiring --summary`, or the devices already expired.
+struct Month {
+    /// `None`: the expired ones.
+    month: Option<NaiveDate>,
+    key: String,
     devices: u64,
+}
+
+impl Record for Month {
+    fn columns() -> &'static [Column] {
+        const COLUMNS: &[Column] = &[
+            Column::shown("month", Msg::LabelMonth),
+            Column::shown("devices", Msg::LabelDevices),
+        ];
+        COLUMNS
+    }
+
+    fn values(&self) -> Vec<Value<'_>> {
+        vec![
+            Value::Text(&self.key),
+            Value::Count(i64::try_from(self.devices).unwrap_or(i64::MAX)),
+        ]
+    }
+
+    /// The month as the table writes it (`2026年6月`), or "expired".
+    fn table_cell(&self, column: usize, o: &Output) -> Option<String> {
+        (column == 0).then(|| match self.month {
+            Some(month) => o.month(month),
+            None => o.t(Msg::CellExpiredMonth),
+        })
+    }
 }
 
 /// The widest bar of the chart, in cells, however wide the terminal.
 const MAX_BAR: usize = 50;
 
 /// `expiring --summary`: in-service devices by expiry month, for the twelve
-/// months from the current one in Japan, then the expired ones.
+/// months from the current one in Japan, then the expired ones: a bar
+/// chart on a terminal, a table when piped, JSON or CSV.
 fn summary(ctx: &Context, store: &Store, out: &mut dyn Write) -> Result<()> {
     let o = ctx.out;
     let today = japan_date(ctx.clock.now());
     let by_date = store.read(|tx| in_service_by_expiry(tx, forecast_end(today)))?;
     let f = forecast(today, by_date);
-    let mut rows: Vec<MonthJson> = f
+    let mut months: Vec<Month> = f
         .months
         .iter()
-        .map(|m| MonthJson {
-            month: m.month.format("%Y-%m").to_string(),
+        .map(|m| Month {
+            month: Some(m.month),
+            key: m.month.format("%Y-%m").to_string(),
             devices: m.devices,
         })
         .collect();
-    rows.push(MonthJson {
-        month: "expired".into(),
+    months.push(Month {
+        month: None,
+        key: "expired".into(),
         devices: f.expired,
     });
-    match o.format {
-        Format::Json => write_json_array(out, &rows),
-        Format::Csv => {
-            let mut csv = csv_writer(&o, out);
-            csv.write_record(["month", "devices"])?;
-            for row in &rows {
-                csv.write_record([row.month.as_str(), &row.devices.to_string()])?;
-            }
-            Ok(csv.flush()?)
-        }
-        Format::Table => {
-            let mut entries: Vec<(String, u64)> = f
-                .months
-                .iter()
-                .map(|m| (o.month(m.month), m.devices))
-                .collect();
-            entries.push((o.t(Msg::CellExpiredMonth), f.expired));
-            writeln!(out, "{}", o.t(Msg::SummaryHeading))?;
-            if std::io::stdout().is_terminal() {
-                let columns = dialoguer::console::Term::stdout().size().1;
-                for line in bar_chart(&entries, usize::from(columns)) {
-                    writeln!(out, "{line}")?;
-                }
-                Ok(())
-            } else {
-                let headers = o.labels(&[Msg::LabelMonth, Msg::LabelDevices]);
-                let rows = entries
-                    .into_iter()
-                    .map(|(label, n)| vec![label, n.to_string()])
-                    .collect();
-                write_table(&o, out, headers, rows)
-            }
-        }
-    }
+    let notes = TableNotes {
+        before: Some(Msg::SummaryHeading),
+        ..TableNotes::default()
+    };
+    let chart: Option<&Chart<Month>> = std::io::stdout().is_terminal().then_some(&bar_lines);
+    write_records_or_chart(&o, out, &months, notes, chart)
+}
+
+/// The summary's chart lines on a terminal `columns` wide.
+fn bar_lines(o: &Output, months: &[Month], columns: usize) -> Vec<String> {
+    let entries: Vec<(String, u64)> = months
+        .iter()
+        .map(|m| (m.table_cell(0, o).unwrap_or_default(), m.devices))
+        .collect();
+    bar_chart(&entries, columns)
 }
 
 /// A bar chart that fits `columns`: one line per entry, the label padded to

@@ -93,9 +93,10 @@ pub(crate) fn run(
         return letters(&ctx.out, dir, &rows, out);
     }
     let notes = TableNotes {
-        after: Some(Msg::NoticesWhatToDo),
+        after: vec![Msg::NoticesWhatToDo],
         when_empty: Some(Msg::NoticesNobodyWaiting),
         empty_on_terminal_only: true,
+        ..TableNotes::default()
     };
     let mut notices = RecordStream::start(&ctx.out, out, notes)?;
     store.read(|tx| {

@@ -18,7 +18,6 @@ use crate::error::{Error, Result};
 pub(crate) use crate::lang::Lang;
 use crate::rules::status::{Role, Status};
 use crate::text::escape_controls;
-use crate::time::parse_ymd;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum Format {
@@ -84,14 +83,6 @@ impl Output {
         match self.lang {
             Lang::En => date.format("%Y-%m").to_string(),
             Lang::Ja => date.format("%Y年%-m月").to_string(),
-        }
-    }
-
-    /// A `YYYY-MM-DD` string from the registry, in the table's form.
-    pub(crate) fn date_text(&self, text: &str) -> String {
-        match parse_ymd(text) {
-            Some(date) => self.date(date),
-            None => text.to_string(),
         }
     }
 
@@ -247,18 +238,6 @@ pub(crate) fn write_left_out(o: &Output, out: &mut dyn Write, left_out: &[String
         columns: left_out.join(o.lang.pick(", ", "、")),
     });
     write_prose(o, out, &note)
-}
-
-/// Writes `items` as a JSON array, one element per line.
-pub(crate) fn write_json_array<T: serde::Serialize>(
-    out: &mut dyn Write,
-    items: &[T],
-) -> Result<()> {
-    let mut array = JsonArray::new(out)?;
-    for item in items {
-        array.push(item)?;
-    }
-    array.finish()
 }
 
 /// A JSON array written element by element, so large lists stream.
@@ -429,6 +408,8 @@ mod tests {
         }
     }
 
+    use crate::time::parse_ymd;
+
     #[test]
     fn stored_dates_are_read_strictly_and_written_as_before() {
         let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);
@@ -451,7 +432,6 @@ mod tests {
             assert_eq!(en.date(date), date.format("%Y-%m-%d").to_string());
             assert_eq!(ja.date(date), date.format("%Y年%-m月%-d日").to_string());
         }
-        assert_eq!(en.date_text("not a date"), "not a date");
     }
 
     #[test]
@@ -464,7 +444,8 @@ mod tests {
         };
         let date = NaiveDate::from_ymd_opt(2023, 12, 30).unwrap();
         assert_eq!(out.date(date), "2023年12月30日");
-        assert_eq!(out.date_text("2017-06-02"), "2017年6月2日");
+        let date = NaiveDate::from_ymd_opt(2017, 6, 2).unwrap();
+        assert_eq!(out.date(date), "2017年6月2日");
     }
 
     #[test]
@@ -558,11 +539,15 @@ mod tests {
     #[test]
     fn json_array_streams_valid_json() {
         let mut buf = Vec::new();
-        write_json_array(&mut buf, &[1, 2, 3]).unwrap();
+        let mut array = JsonArray::new(&mut buf).unwrap();
+        for n in [1, 2, 3] {
+            array.push(&n).unwrap();
+        }
+        array.finish().unwrap();
         let parsed: Vec<i32> = serde_json::from_slice(&buf).unwrap();
         assert_eq!(parsed, [1, 2, 3]);
         let mut empty = Vec::new();
-        write_json_array::<i32>(&mut empty, &[]).unwrap();
+        JsonArray::new(&mut empty).unwrap().finish().unwrap();
         assert_eq!(empty, b"[]\n");
     }
 }

@@ -303,6 +303,37 @@ pub(crate) fn write_records<R: Record>(
     stream.finish()
 }
 
+/// The lines a chart draws of records on a terminal so many columns wide.
+pub(crate) type Chart<R> = dyn Fn(&Output, &[R], usize) -> Vec<String>;
+
+/// Writes `records` as JSON, CSV or a table, with `notes` around the
+/// table; given a `chart`, a table's place on a terminal is taken by the
+/// lines it draws for the terminal's width, after the heading.
+pub(crate) fn write_records_or_chart<R: Record>(
+    o: &Output,
+    out: &mut dyn Write,
+    records: &[R],
+    notes: TableNotes,
+    chart: Option<&Chart<R>>,
+) -> Result<()> {
+    if let (super::Format::Table, Some(chart)) = (o.format, chart) {
+        let columns = dialoguer::console::Term::stdout().size().1;
+        let heading = notes.before.map(|before| o.t(before));
+        for line in heading
+            .into_iter()
+            .chain(chart(o, records, usize::from(columns)))
+        {
+            writeln!(out, "{line}").map_err(super::write_error)?;
+        }
+        return Ok(());
+    }
+    let mut stream = RecordStream::start(o, out, notes)?;
+    for record in records {
+        stream.push(record)?;
+    }
+    stream.finish()
+}
+
 /// Writes `records` as JSON or CSV, or, where a table would be, the lines
 /// `prose` makes of them (a report people file, such as a disposal notice).
 pub(crate) fn write_records_or_prose<R: Record>(
@@ -317,14 +348,20 @@ pub(crate) fn write_records_or_prose<R: Record>(
     write_lines(o, out, prose(o, records))
 }
 
-/// What a table adds around its rows: a note after them, and a line for
-/// an empty report (with `empty_on_terminal_only`, only on a terminal:
-/// piped, an empty report then prints nothing, and cron mails nothing).
+/// What a table adds around its rows: a heading before them, notes after
+/// them, and a line for an empty report (with `empty_on_terminal_only`,
+/// only on a terminal: piped, an empty report then prints nothing, and
+/// cron mails nothing).
 #[derive(Default)]
 pub(crate) struct TableNotes {
-    pub(crate) after: Option<Msg>,
+    pub(crate) before: Option<Msg>,
+    pub(crate) after: Vec<Msg>,
     pub(crate) when_empty: Option<Msg>,
     pub(crate) empty_on_terminal_only: bool,
+    /// A report for cron: when there is nothing to report, CSV prints
+    /// nothing either, not even its header (JSON still prints `[]`, so a
+    /// script always has a document to parse).
+    pub(crate) csv_silent_when_empty: bool,
 }
 
 impl TableNotes {
@@ -351,7 +388,12 @@ pub(crate) struct RecordStream<'o, R> {
 
 enum Sink<'o> {
     Json(JsonArray<'o>),
-    Csv(Box<super::CsvWriter<'o>>),
+    /// CSV, its header still to write before the first record when the
+    /// report is silent when empty (`TableNotes::csv_silent_when_empty`).
+    Csv {
+        csv: Box<CsvWriter<'o>>,
+        header_due: bool,
+    },
     Table {
         out: &'o mut dyn Write,
         rows: Vec<Vec<String>>,
@@ -363,9 +405,14 @@ impl<'o, R: Record> RecordStream<'o, R> {
         let sink = match o.format {
             super::Format::Json => Sink::Json(JsonArray::new(out)?),
             super::Format::Csv => {
-                let mut csv = csv_writer(o, out);
-                csv.write_record(R::columns().iter().map(|c| c.key))?;
-                Sink::Csv(Box::new(csv))
+                let mut csv = Box::new(csv_writer(o, out));
+                if !notes.csv_silent_when_empty {
+                    write_csv_header::<R>(&mut csv)?;
+                }
+                Sink::Csv {
+                    csv,
+                    header_due: notes.csv_silent_when_empty,
+                }
             }
             super::Format::Table => Sink::Table {
                 out,
@@ -383,7 +430,12 @@ impl<'o, R: Record> RecordStream<'o, R> {
     pub(crate) fn push(&mut self, record: &R) -> Result<()> {
         match &mut self.sink {
             Sink::Json(array) => array.push(&JsonRecord(record)),
-            Sink::Csv(csv) => write_csv_row(csv, record),
+            Sink::Csv { csv, header_due } => {
+                if std::mem::take(header_due) {
+                    write_csv_header::<R>(csv)?;
+                }
+                write_csv_row(csv, record)
+            }
             Sink::Table { rows, .. } => {
                 rows.push(table_cells(record, self.o, &shown_columns::<R>()));
                 Ok(())
@@ -391,27 +443,41 @@ impl<'o, R: Record> RecordStream<'o, R> {
         }
     }
 
+    /// A note to print after the table, known only once records were seen
+    /// (whether any device had already expired, say).
+    pub(crate) fn note_after(&mut self, note: Msg) {
+        self.notes.after.push(note);
+    }
+
     pub(crate) fn finish(self) -> Result<()> {
         let o = self.o;
         match self.sink {
             Sink::Json(array) => array.finish(),
-            Sink::Csv(mut csv) => Ok(csv.flush()?),
+            Sink::Csv { mut csv, .. } => Ok(csv.flush()?),
             Sink::Table { out, rows } => {
                 if rows.is_empty() {
                     return self.notes.write_empty(o, out);
+                }
+                if let Some(before) = self.notes.before {
+                    writeln!(out, "{}", o.t(before)).map_err(super::write_error)?;
                 }
                 let headers = table_headers::<R>(o);
                 match R::least_needed() {
                     [] => write_table(o, out, headers, rows)?,
                     order => super::write_table_dropping(o, out, headers, rows, order)?,
                 }
-                if let Some(after) = self.notes.after {
+                for after in self.notes.after {
                     super::write_prose(o, out, &o.t(after))?;
                 }
                 Ok(())
             }
         }
     }
+}
+
+/// The CSV header: the record's keys.
+fn write_csv_header<R: Record>(csv: &mut CsvWriter<'_>) -> Result<()> {
+    Ok(csv.write_record(R::columns().iter().map(|c| c.key))?)
 }
 
 /// Writes one record: a JSON object, CSV with one row, or, in a table, the
@@ -479,7 +545,7 @@ pub(crate) fn write_names(
 
 fn write_csv<R: Record>(o: &Output, out: &mut dyn Write, records: &[R]) -> Result<()> {
     let mut csv = csv_writer(o, out);
-    csv.write_record(R::columns().iter().map(|c| c.key))?;
+    write_csv_header::<R>(&mut csv)?;
     for record in records {
         write_csv_row(&mut csv, record)?;
     }
