@@ -145,17 +145,6 @@ impl serde::Serialize for Status {
     }
 }
 
-/// The columns of the procedure's user screen, plus registrable-at.
-pub(crate) const USER_SCREEN: [Msg; 7] = [
-    Msg::LabelLoginId,
-    Msg::LabelName,
-    Msg::LabelRole,
-    Msg::LabelSerial,
-    Msg::LabelStatus,
-    Msg::LabelExpires,
-    Msg::LabelRegistrableAt,
-];
-
 /// Renders rows as a bordered table. An empty table prints nothing. Control
 /// characters in a cell (an audit detail quoting a file name) are shown
 /// escaped: they would break the borders or drive the terminal. When `o`

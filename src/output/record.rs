@@ -26,6 +26,9 @@ pub(crate) struct Column {
     pub(crate) key: &'static str,
     /// The table's header; `None`: JSON and CSV only.
     pub(crate) label: Option<Msg>,
+    /// Whether JSON has it, and CSV.
+    json: bool,
+    csv: bool,
 }
 
 impl Column {
@@ -34,13 +37,43 @@ impl Column {
         Column {
             key,
             label: Some(label),
+            json: true,
+            csv: true,
         }
     }
 
     /// A column of JSON and CSV only (a MAC, a second instant the table
     /// leaves out).
     pub(crate) const fn data(key: &'static str) -> Column {
-        Column { key, label: None }
+        Column {
+            key,
+            label: None,
+            json: true,
+            csv: true,
+        }
+    }
+
+    /// A column of the table only: what a person reads beside a record
+    /// that JSON and CSV identify by its key (a user's name beside their
+    /// login ID).
+    pub(crate) const fn table_only(key: &'static str, label: Msg) -> Column {
+        Column {
+            key,
+            label: Some(label),
+            json: false,
+            csv: false,
+        }
+    }
+
+    /// A column of CSV only: what JSON says once for a whole document, a
+    /// CSV row repeats (whether a revocation was a dry run).
+    pub(crate) const fn csv_only(key: &'static str) -> Column {
+        Column {
+            key,
+            label: None,
+            json: false,
+            csv: true,
+        }
     }
 }
 
@@ -280,9 +313,11 @@ struct JsonRecord<'r, R>(&'r R);
 impl<R: Record> serde::Serialize for JsonRecord<'_, R> {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         let columns = R::columns();
-        let mut map = s.serialize_map(Some(columns.len()))?;
+        let mut map = s.serialize_map(Some(columns.iter().filter(|c| c.json).count()))?;
         for (column, value) in columns.iter().zip(self.0.values()) {
-            map.serialize_entry(column.key, &value)?;
+            if column.json {
+                map.serialize_entry(column.key, &value)?;
+            }
         }
         map.end()
     }
@@ -332,6 +367,51 @@ pub(crate) fn write_records_or_chart<R: Record>(
         stream.push(record)?;
     }
     stream.finish()
+}
+
+/// A document's records as a JSON array, for the document to place.
+pub(crate) struct JsonRecords<'r, R>(&'r [R]);
+
+impl<R: Record> serde::Serialize for JsonRecords<'_, R> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for record in self.0 {
+            seq.serialize_element(&JsonRecord(record))?;
+        }
+        seq.end()
+    }
+}
+
+/// Writes a report that is one document around its records (a revocation
+/// says whether it was a dry run, and whom it skipped): JSON writes what
+/// `json` makes of the records (`JsonRecords`), CSV the records alone, a
+/// table the lines `prose` gives before and after the records' table (no
+/// table when there are none).
+pub(crate) fn write_document<R: Record>(
+    o: &Output,
+    out: &mut dyn Write,
+    records: &[R],
+    json: impl FnOnce(&mut dyn Write, JsonRecords<'_, R>) -> Result<()>,
+    prose: impl FnOnce(&Output) -> (Vec<String>, Vec<String>),
+) -> Result<()> {
+    match o.format {
+        super::Format::Json => json(out, JsonRecords(records)),
+        super::Format::Csv => write_csv(o, out, records),
+        super::Format::Table => {
+            let (before, after) = prose(o);
+            write_lines(o, out, before)?;
+            if !records.is_empty() {
+                let shown = shown_columns::<R>();
+                let rows = records.iter().map(|r| table_cells(r, o, &shown)).collect();
+                let headers = table_headers::<R>(o);
+                match R::least_needed() {
+                    [] => write_table(o, out, headers, rows)?,
+                    order => super::write_table_dropping(o, out, headers, rows, order)?,
+                }
+            }
+            write_lines(o, out, after)
+        }
+    }
 }
 
 /// Writes `records` as JSON or CSV, or, where a table would be, the lines
@@ -477,7 +557,8 @@ impl<'o, R: Record> RecordStream<'o, R> {
 
 /// The CSV header: the record's keys.
 fn write_csv_header<R: Record>(csv: &mut CsvWriter<'_>) -> Result<()> {
-    Ok(csv.write_record(R::columns().iter().map(|c| c.key))?)
+    let keys = R::columns().iter().filter(|c| c.csv).map(|c| c.key);
+    Ok(csv.write_record(keys)?)
 }
 
 /// Writes one record: a JSON object, CSV with one row, or, in a table, the
@@ -553,8 +634,10 @@ fn write_csv<R: Record>(o: &Output, out: &mut dyn Write, records: &[R]) -> Resul
 }
 
 fn write_csv_row<R: Record>(csv: &mut CsvWriter<'_>, record: &R) -> Result<()> {
-    for value in record.values() {
-        value.write_csv(csv)?;
+    for (column, value) in R::columns().iter().zip(record.values()) {
+        if column.csv {
+            value.write_csv(csv)?;
+        }
     }
     Ok(csv.end_record()?)
 }
@@ -681,5 +764,82 @@ mod tests {
             write_records(&o, &mut out, &none).unwrap();
             assert_eq!(String::from_utf8(out).unwrap(), expected);
         }
+    }
+
+    /// A record with a column for CSV only and one for the table only.
+    struct Partial(&'static str);
+
+    impl Record for Partial {
+        fn columns() -> &'static [Column] {
+            const COLUMNS: &[Column] = &[
+                Column::csv_only("dry_run"),
+                Column::shown("login_id", Msg::LabelLoginId),
+                Column::table_only("name", Msg::LabelName),
+            ];
+            COLUMNS
+        }
+
+        fn values(&self) -> Vec<Value<'_>> {
+            vec![Value::Bool(true), Value::Text(self.0), Value::Text("Ann")]
+        }
+    }
+
+    fn document(format: Format, records: &[Partial]) -> String {
+        let mut o = Output::english();
+        o.format = format;
+        let mut out = Vec::new();
+        let json = |out: &mut dyn Write, rows: JsonRecords<'_, Partial>| {
+            write_json(out, &std::collections::BTreeMap::from([("rows", rows)]))
+        };
+        let prose = |_: &Output| (vec!["before".to_string()], vec!["after".to_string()]);
+        write_document(&o, &mut out, records, json, prose).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn a_document_places_its_records_and_each_format_its_own_columns() {
+        let records = [Partial("u1")];
+        assert_eq!(
+            document(Format::Json, &records),
+            "{\n  \"rows\": [\n    {\n      \"login_id\": \"u1\"\n    }\n  ]\n}\n"
+        );
+        assert_eq!(
+            document(Format::Csv, &records),
+            "dry_run,login_id\ntrue,u1\n"
+        );
+        assert_eq!(
+            document(Format::Table, &records),
+            "before\n\
+             ┌──────────┬───────────┐\n\
+             │ Login ID ┆ User name │\n\
+             ╞══════════╪═══════════╡\n\
+             │ u1       ┆ Ann       │\n\
+             └──────────┴───────────┘\n\
+             after\n"
+        );
+        assert_eq!(document(Format::Table, &[]), "before\nafter\n");
+    }
+
+    #[test]
+    fn a_silent_report_writes_no_csv_header_until_a_record_comes() {
+        let mut o = Output::english();
+        o.format = Format::Csv;
+        let notes = || TableNotes {
+            csv_silent_when_empty: true,
+            ..TableNotes::default()
+        };
+        let mut out = Vec::new();
+        RecordStream::<Sample>::start(&o, &mut out, notes())
+            .unwrap()
+            .finish()
+            .unwrap();
+        assert_eq!(out, b"");
+        let mut stream = RecordStream::start(&o, &mut out, notes()).unwrap();
+        stream.push(&samples()[1]).unwrap();
+        stream.finish().unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "name,at,tags,on\nc,,,false\n"
+        );
     }
 }

@@ -9,28 +9,96 @@ use std::io::Write;
 use super::targets::Target;
 use crate::catalogue::Msg;
 use crate::error::{Error, Result};
-use crate::output::{Format, Output, USER_SCREEN, csv_writer, write_json, write_table_dropping};
+use crate::output::record::{Column, JsonRecords, Record, Value, write_document};
+use crate::output::{Output, write_json};
 use crate::rules::status::Status;
 use crate::store::Tx;
 use crate::store::users;
-use crate::time::rfc3339;
 
 #[derive(Serialize)]
-struct RevokeJson<'a> {
+struct RevokeJson<'a, 'r> {
     dry_run: bool,
-    revoked: Vec<RevokedJson<'a>>,
+    revoked: JsonRecords<'r, Revoked<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     skipped_expired: Option<&'a ExpiredJson<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     bank_reference: Option<&'a str>,
 }
 
-#[derive(Serialize)]
-struct RevokedJson<'a> {
-    login_id: &'a str,
-    serial: &'a str,
-    revoked_at: &'a str,
-    registrable_at: &'a str,
+/// A user a revocation revokes (or would): in JSON, the login ID, serial
+/// and the two instants; CSV repeats whether it was a dry run; the table
+/// is the procedure's user screen, with the status to become.
+struct Revoked<'a> {
+    target: &'a Target,
+    preview: &'a Preview<'a>,
+    /// The registrable-at instant as the table shows it, formatted once:
+    /// one revocation gives every user the same.
+    registrable_shown: &'a str,
+}
+
+impl Record for Revoked<'_> {
+    fn columns() -> &'static [Column] {
+        const COLUMNS: &[Column] = &[
+            Column::csv_only("dry_run"),
+            Column::shown("login_id", Msg::LabelLoginId),
+            Column::table_only("name", Msg::LabelName),
+            Column::table_only("role", Msg::LabelRole),
+            Column::shown("serial", Msg::LabelSerial),
+            Column::table_only("status", Msg::LabelStatus),
+            Column::table_only("expires", Msg::LabelExpires),
+            Column::data("revoked_at"),
+            Column::shown("registrable_at", Msg::LabelRegistrableAt),
+        ];
+        COLUMNS
+    }
+
+    fn values(&self) -> Vec<Value<'_>> {
+        let user = &self.target.user;
+        vec![
+            Value::Bool(self.preview.dry_run),
+            Value::Text(&user.login_id),
+            Value::Text(&user.name),
+            Value::Named {
+                name: user.role.as_str(),
+                label: None,
+            },
+            Value::Text(&self.target.serial),
+            Value::Named {
+                name: Status::Revoked.as_str(),
+                label: None,
+            },
+            Value::MaybeDate(user.device.as_ref().map(|d| d.expires)),
+            Value::Instant(self.preview.revoked_at),
+            Value::Instant(self.preview.registrable),
+        ]
+    }
+
+    /// The role in words, the status the user has (or will have), and the
+    /// registrable-at instant formatted once.
+    fn table_cell(&self, column: usize, o: &Output) -> Option<String> {
+        let p = self.preview;
+        match column {
+            3 => Some(o.role(self.target.user.role)),
+            5 if p.dry_run || p.confirming => Some(o.t(Msg::StatusBecomesRevoked)),
+            5 => Some(o.status(Status::Revoked)),
+            6 => Some(
+                self.target
+                    .user
+                    .device
+                    .as_ref()
+                    .map(|d| o.date(d.expires))
+                    .unwrap_or_default(),
+            ),
+            8 => Some(self.registrable_shown.to_string()),
+            _ => None,
+        }
+    }
+
+    /// Least needed first: the name, the role, the expiry date; never the
+    /// registrable-at instant this table exists to show.
+    fn least_needed() -> &'static [usize] {
+        &[1, 2, 5, 4]
+    }
 }
 
 /// The login IDs a plain dry run names as expired (only the bank can
@@ -94,62 +162,47 @@ pub(super) struct Preview<'a> {
 }
 
 pub(super) fn render(o: &Output, out: &mut dyn Write, p: &Preview<'_>) -> Result<()> {
-    // One instant for every target: formatted once, not once per row.
-    let (revoked_at_text, registrable_text) = (rfc3339(p.revoked_at), rfc3339(p.registrable));
-    match o.format {
-        Format::Json => {
-            let skipped = ExpiredJson {
-                skipped: p.skipped_expired,
-                failed: Default::default(),
-            };
-            let written = write_json(
-                out,
-                &RevokeJson {
-                    dry_run: p.dry_run,
-                    revoked: p
-                        .targets
-                        .iter()
-                        .map(|t| RevokedJson {
-                            login_id: &t.user.login_id,
-                            serial: &t.serial,
-                            revoked_at: &revoked_at_text,
-                            registrable_at: &registrable_text,
-                        })
-                        .collect(),
-                    skipped_expired: (p.dry_run && p.bank_reference.is_none()).then_some(&skipped),
-                    bank_reference: p.bank_reference,
-                },
-            );
-            match skipped.failed.into_inner() {
-                Some(e) => Err(e),
-                None => written,
-            }
+    let registrable_shown = o.instant(p.registrable);
+    let revoked: Vec<Revoked<'_>> = p
+        .targets
+        .iter()
+        .map(|target| Revoked {
+            target,
+            preview: p,
+            registrable_shown: &registrable_shown,
+        })
+        .collect();
+    let json = |out: &mut dyn Write, revoked: JsonRecords<'_, Revoked<'_>>| {
+        let skipped = ExpiredJson {
+            skipped: p.skipped_expired,
+            failed: Default::default(),
+        };
+        let document = RevokeJson {
+            dry_run: p.dry_run,
+            revoked,
+            skipped_expired: (p.dry_run && p.bank_reference.is_none()).then_some(&skipped),
+            bank_reference: p.bank_reference,
+        };
+        let written = write_json(out, &document);
+        match skipped.failed.into_inner() {
+            Some(e) => Err(e),
+            None => written,
         }
-        Format::Csv => {
-            let mut csv = csv_writer(o, out);
-            csv.write_record([
-                "dry_run",
-                "login_id",
-                "serial",
-                "revoked_at",
-                "registrable_at",
-            ])?;
-            for t in p.targets {
-                csv.write_record([
-                    if p.dry_run { "true" } else { "false" },
-                    &t.user.login_id,
-                    &t.serial,
-                    &revoked_at_text,
-                    &registrable_text,
-                ])?;
-            }
-            Ok(csv.flush()?)
-        }
-        Format::Table => render_table(o, out, p),
-    }
+    };
+    write_document(o, out, &revoked, json, |o| {
+        around_the_table(o, p, &registrable_shown)
+    })
 }
 
-fn render_table(o: &Output, out: &mut dyn Write, p: &Preview<'_>) -> Result<()> {
+/// The lines before and after the table: what the table is, when its
+/// users may register again, a master revoking their own device, the
+/// rule; and the users skipped because their device expired.
+fn around_the_table(
+    o: &Output,
+    p: &Preview<'_>,
+    registrable_shown: &str,
+) -> (Vec<String>, Vec<String>) {
+    let (mut before, mut after) = (Vec::new(), Vec::new());
     if !p.targets.is_empty() {
         let title = match (p.dry_run, p.bank_reference) {
             _ if p.confirming => Msg::RevokeTitleConfirming,
@@ -158,51 +211,23 @@ fn render_table(o: &Output, out: &mut dyn Write, p: &Preview<'_>) -> Result<()> 
             (false, None) => Msg::RevokeTitleDone,
             (false, Some(_)) => Msg::RevokeTitleBankDone,
         };
-        crate::output::write_prose(o, out, &o.t(title))?;
-        let headers = o.labels(&USER_SCREEN);
-        let registrable_shown = o.instant(p.registrable);
-        let rows = p
-            .targets
-            .iter()
-            .map(|t| {
-                vec![
-                    t.user.login_id.clone(),
-                    t.user.name.clone(),
-                    o.role(t.user.role),
-                    t.serial.clone(),
-                    if p.dry_run || p.confirming {
-                        o.t(Msg::StatusBecomesRevoked)
-                    } else {
-                        o.status(Status::Revoked)
-                    },
-                    t.user
-                        .device
-                        .as_ref()
-                        .map(|d| o.date(d.expires))
-                        .unwrap_or_default(),
-                    registrable_shown.clone(),
-                ]
-            })
-            .collect();
-        // Least needed first: the name, the role, the expiry date; never
-        // the registrable-at instant this table exists to show.
-        write_table_dropping(o, out, headers, rows, &[1, 2, 5, 4])?;
+        before.push(o.t(title));
         // One revocation gives every user the same instant: said once.
-        let at = registrable_shown.clone();
+        let at = registrable_shown.to_string();
         let line = match (p.dry_run, p.targets.len()) {
             (true, 1) => Msg::RegistrableOneWould { at },
             (true, _) => Msg::RegistrableEveryWould { at },
             (false, 1) => Msg::RegistrableOne { at },
             (false, _) => Msg::RegistrableEvery { at },
         };
-        crate::output::write_prose(o, out, &o.t(line))?;
+        after.push(o.t(line));
         if p.targets.iter().any(|t| t.user.login_id == p.master) && p.bank_reference.is_none() {
             let warning = Msg::RevokesOwnDevice {
                 master: p.master.to_string(),
             };
-            crate::output::write_prose(o, out, &o.t(warning))?;
+            after.push(o.t(warning));
         }
-        crate::output::write_prose(o, out, &registration_rule(o))?;
+        after.push(registration_rule(o));
     }
     if let Skipped::Listed(ids) = p.skipped_expired
         && !ids.is_empty()
@@ -210,9 +235,9 @@ fn render_table(o: &Output, out: &mut dyn Write, p: &Preview<'_>) -> Result<()> 
         let line = Msg::SkippedExpired {
             login_ids: ids.to_vec(),
         };
-        crate::output::write_prose(o, out, &o.t(line))?;
+        after.push(o.t(line));
     }
-    Ok(())
+    (before, after)
 }
 
 /// The registration rule in words, from the schedule's own constants.
