@@ -319,3 +319,69 @@ fn a_registry_locked_by_another_process_is_exit_8_after_the_timeout() {
         .stdout("hamako01 was not locked.\n")
         .run();
 }
+
+/// The lockout message named `tokenctl unlock LOGIN`, which fails
+/// (`--as` is required). It now names `--as MASTER` and `--recovery`, and
+/// the recovery it names works as written.
+#[test]
+fn the_lockout_message_names_an_unlock_command_that_works() {
+    let r = Registry::demo();
+    r.lock_taro(FRIDAY_NIGHT);
+    for (lang, expected) in [
+        (
+            "en",
+            "error: taro01 is locked after repeated failed verifications; another master must run `tokenctl unlock taro01 --as MASTER`, or, when no master can sign, `tokenctl unlock taro01 --recovery` with the key file\n",
+        ),
+        (
+            "ja",
+            "error: taro01 は認証の失敗が続いたためロックされています。別のマスターユーザが `tokenctl unlock taro01 --as MASTER` を実行してください（署名できるマスターユーザがいないときは、鍵ファイルのある端末で `tokenctl unlock taro01 --recovery`）\n",
+        ),
+    ] {
+        let code = code_at(TARO_DEVICE.1, FRIDAY_NIGHT);
+        Test::on(&r)
+            .args(["--lang", lang, "revoke", "--as", "taro01", "hamako01"])
+            .args(["--otp", &code, "--password-stdin", "--yes"])
+            .stdin(DEMO_PASSWORD)
+            .at(FRIDAY_NIGHT)
+            .status(4)
+            .stderr(expected)
+            .run();
+    }
+    // The command the message names, as written (plus `--yes`: no TTY).
+    Test::on(&r)
+        .args(["unlock", "taro01", "--recovery", "--yes"])
+        .at(FRIDAY_NIGHT)
+        .stdout("Unlocked taro01 (os:root).\n")
+        .run();
+}
+
+/// The current password is asked before the new one, and
+/// the current password is refused as the new one (exit 2, nothing
+/// changed, not counted as a failure).
+#[test]
+fn passwd_refuses_the_current_password_as_the_new_one() {
+    let r = Registry::demo();
+    let current = r.file("current.txt", DEMO_PASSWORD);
+    let current = current.to_str().unwrap();
+    let before = r.snapshot();
+    for (lang, expected) in [
+        (
+            "en",
+            "error: the new password of taro01 is the current one; choose another\n",
+        ),
+        (
+            "ja",
+            "error: taro01 の新しいパスワードが現在のパスワードと同じです。別のパスワードにしてください\n",
+        ),
+    ] {
+        Test::on(&r)
+            .args(["--lang", lang, "passwd", "taro01", "--password-stdin"])
+            .args(["--current-password-file", current])
+            .stdin(DEMO_PASSWORD)
+            .at(FRIDAY_NIGHT)
+            .status(2)
+            .stderr(expected)
+            .run();
+    }
+    assert_eq!(r.snapshot(), before);
+}

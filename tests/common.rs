@@ -16,6 +16,8 @@ use tempfile::TempDir;
 
 /// Friday 20 November 2026, noon in Japan: the demo fixtures are in service.
 pub const NOON_FRIDAY: &str = "2026-11-20T12:00:00+09:00";
+/// Friday 20 November 2026, 21:00 in Japan: after the day's revocations.
+pub const FRIDAY_NIGHT: &str = "2026-11-20T21:00:00+09:00";
 pub const DEMO_PASSWORD: &str = "tokenctl-demo";
 
 /// The fixture devices' secrets (base32), as in fixtures/*.csv.

@@ -226,3 +226,77 @@ fn completions_and_man_into_a_closed_pipe_end_quietly() {
         assert_eq!(output.status.code(), Some(0), "{args:?}");
     }
 }
+
+/// Bash offered file names after `--as`; a login ID,
+/// serial, code or window is now completed as typed, never as a file.
+#[test]
+fn bash_completion_offers_no_file_names_after_as() {
+    let r = Registry::empty();
+    let script = r.run(&["completions", "bash"]).succeeds().stdout;
+    for flag in ["--as", "--user", "--serial", "--otp", "--within"] {
+        let label = format!("                {flag})\n");
+        let mut seen = 0;
+        for (at, _) in script.match_indices(&label) {
+            let block = &script[at + label.len()..];
+            let block = &block[..block.find(";;").unwrap()];
+            assert!(!block.contains("compgen -f"), "{flag}: {block}");
+            seen += 1;
+        }
+        assert!(seen > 0, "{flag} is completed somewhere");
+    }
+    // Files are still completed where a file is asked for.
+    let label = "                --targets-file)\n";
+    let at = script.find(label).unwrap();
+    assert!(script[at..at + 300].contains("compgen -f"));
+}
+
+/// `--help` and the man page said that `TOKENCTL_NOW` fixes
+/// the clock for every command; on a live registry it does so only for
+/// commands that change nothing.
+#[test]
+fn help_says_where_tokenctl_now_is_honoured() {
+    let r = Registry::empty();
+    let help = r.run(&["--help"]).succeeds().stdout;
+    assert!(
+        !help.contains("fixes the clock for every command"),
+        "{help}"
+    );
+    assert!(
+        help.contains("on a live registry only for commands that change"),
+        "{help}"
+    );
+}
+
+/// Bash completes `--as` with the registry's masters,
+/// `--user` with its login IDs and `--serial` with its serials in service
+/// (read with `list`, which needs no key file), from the registry that
+/// `--db` names.
+#[test]
+fn bash_completes_login_ids_and_serials_from_the_registry() {
+    let r = Registry::demo();
+    let script = r.file(
+        "tokenctl.bash",
+        &r.run(&["completions", "bash"]).succeeds().stdout,
+    );
+    let complete = |words: &str, cword: usize| {
+        let test = format!(
+            "source {}\nCOMP_WORDS=({} {words}); COMP_CWORD={cword}\n\
+             _tokenctl \"${{COMP_WORDS[0]}}\" \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\" 2>/dev/null\n\
+             echo \"${{COMPREPLY[*]}}\"",
+            script.display(),
+            bin().display(),
+        );
+        let out = r.shell(r#"exec bash -c "$1""#).arg(&test).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    let db = r.path.display().to_string();
+    assert_eq!(complete(&format!("--db {db} revoke --as ''"), 5), "taro01");
+    assert_eq!(
+        complete(&format!("--db {db} register --user h"), 5),
+        "hamako01"
+    );
+    assert_eq!(
+        complete(&format!("--db {db} list --serial ''"), 5),
+        "23456789 45678909"
+    );
+}

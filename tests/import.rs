@@ -521,3 +521,171 @@ fn import_reports_what_it_read_in_json_and_csv() {
         .stdout("kind,imported,added,updated,unchanged,file\nusers,2,1,1,0,stdin\n")
         .run();
 }
+
+/// A users file as `--lang ja list` shows the columns and roles,
+/// with `otp_required` as a person writes it (はい/いいえ, yes/no, 1/0).
+#[test]
+fn users_headers_roles_and_otp_required_are_read_as_people_write_them() {
+    let r = Registry::init();
+    let users = "ログインID,利用者名,利用者区分,otp_required\n\
+                 m1,芳金 一,マスターユーザ,はい\n\
+                 g1,芳金 二,一般ユーザ,いいえ\n\
+                 g2,芳金 三,general,yes\n\
+                 g3,芳金 四,一般,0\n\
+                 g4,芳金 五,master,1\n";
+    Test::on(&r)
+        .args(["--lang", "ja", "import", "users", "-"])
+        .stdin(users)
+        .stdout("stdin から利用者を 5 名取り込みました。\n")
+        .run();
+    let list = r.run(&["list", "--format", "json"]).succeeds().json();
+    let seen: Vec<(String, String, String)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            let s = |k: &str| u[k].as_str().unwrap().to_string();
+            (s("login_id"), s("role"), s("status"))
+        })
+        .collect();
+    let want = |l: &str, r: &str, s: &str| (l.to_string(), r.to_string(), s.to_string());
+    assert_eq!(
+        seen,
+        [
+            want("m1", "master", "revoked"),
+            want("g1", "general", "not_required"),
+            want("g2", "general", "revoked"),
+            want("g3", "general", "not_required"),
+            want("g4", "master", "revoked"),
+        ]
+    );
+}
+
+/// A PSKC container given to `import users` names the command that
+/// imports it, in both languages, instead of "unknown column <?xml…".
+#[test]
+fn a_pskc_container_given_to_import_users_names_import_devices() {
+    let r = Registry::init();
+    r.file(
+        "delivery.pskcxml",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<KeyContainer Version=\"1.0\"/>\n",
+    );
+    for (lang, expected) in [
+        (
+            "en",
+            "error: delivery.pskcxml, line 1: this is an XML file, not a users CSV; a PSKC key container is a device delivery: `tokenctl import devices FILE`; nothing was imported\n",
+        ),
+        (
+            "ja",
+            "error: delivery.pskcxml の 1 行目：これは利用者の CSV ではなく XML ファイルです。PSKC の鍵コンテナはパスワード生成機の納品なので `tokenctl import devices FILE` で取り込んでください。何も取り込んでいません\n",
+        ),
+    ] {
+        Test::on(&r)
+            .args(["--lang", lang, "import", "users", "delivery.pskcxml"])
+            .status(2)
+            .stderr(expected)
+            .run();
+    }
+}
+
+/// Login IDs are letters, digits and `.`, `_`, `-`, `@`; names have
+/// no bidirectional or zero-width characters and at most 100 characters.
+/// Each refusal is exit 2 naming the file and the line.
+#[test]
+fn login_ids_and_names_are_checked_naming_file_and_line() {
+    let r = Registry::init();
+    r.file(
+        "users.csv",
+        "login_id,name,role,otp_required\nok.user@x,Fine,general,false\ntaro/01,T,general,false\n",
+    );
+    r.file(
+        "names.csv",
+        "login_id,name,role,otp_required\nu1,\u{202e}evil,general,false\n",
+    );
+    r.file(
+        "long.csv",
+        &format!(
+            "login_id,name,role,otp_required\nu1,{},general,false\n",
+            "名".repeat(101)
+        ),
+    );
+    for (lang, file, expected) in [
+        (
+            "en",
+            "users.csv",
+            "error: users.csv, line 3: login_id \"taro/01\" may hold only letters, digits, '.', '_', '-' and '@' (1 to 64); nothing was imported\n",
+        ),
+        (
+            "ja",
+            "users.csv",
+            "error: users.csv の 3 行目：login_id（ログインID）\"taro/01\" に使えるのは半角英数字と . _ - @ だけです（1〜64 文字）。何も取り込んでいません\n",
+        ),
+        (
+            "en",
+            "names.csv",
+            "error: names.csv, line 2: name of \"u1\" contains control, bidirectional or zero-width characters; nothing was imported\n",
+        ),
+        (
+            "ja",
+            "long.csv",
+            "error: long.csv の 2 行目：\"u1\" の name（利用者名）が 100 文字を超えています。何も取り込んでいません\n",
+        ),
+    ] {
+        Test::on(&r)
+            .args(["--lang", lang, "import", "users", file])
+            .status(2)
+            .stderr(expected)
+            .run();
+    }
+}
+
+/// A quote left open reads the next rows as one field; the message
+/// says so instead of "expected 5 fields, found 2".
+#[test]
+fn an_open_quote_says_which_quote() {
+    let r = Registry::init();
+    r.file(
+        "open.csv",
+        "login_id,name,role,otp_required\nu1,\"Open,general,false\nu2,B,general,false\n",
+    );
+    for (lang, expected) in [
+        (
+            "en",
+            "error: open.csv, line 2: a quote \" opened on this line is not closed, so the next 1 lines were read as one field (is a quote left open?); close the quote; nothing was imported\n",
+        ),
+        (
+            "ja",
+            "error: open.csv の 2 行目：この行で開いた引用符 \" が閉じられていないため、続く 1 行が一つの項目として読まれました（引用符 \" の閉じ忘れではありませんか？）。引用符を閉じてください。何も取り込んでいません\n",
+        ),
+    ] {
+        Test::on(&r)
+            .args(["--lang", lang, "import", "users", "open.csv"])
+            .status(2)
+            .stderr(expected)
+            .run();
+    }
+}
+
+/// A login ID already in the registry (or earlier in the file) names
+/// `--update`, in both languages.
+#[test]
+fn a_duplicate_login_id_names_import_update() {
+    let r = Registry::demo();
+    for (lang, expected) in [
+        (
+            "en",
+            "error: stdin, line 2: login ID \"taro01\" is already in the registry (or earlier in this file); to change existing users, import with --update; nothing was imported\n",
+        ),
+        (
+            "ja",
+            "error: stdin の 2 行目：ログインID \"taro01\" はすでにレジストリにあります（またはこのファイルの前の行にあります）。既存の利用者を変更するには --update を付けて取り込んでください。何も取り込んでいません\n",
+        ),
+    ] {
+        Test::on(&r)
+            .args(["--lang", lang, "import", "users", "-"])
+            .stdin("login_id,name,role,otp_required\ntaro01,T,master,true\n")
+            .status(2)
+            .stderr(expected)
+            .run();
+    }
+}

@@ -37,7 +37,6 @@ use rexpect::session::{Options, PtySession, spawn_with_options};
 
 use crate::common::*;
 
-const FRIDAY_NIGHT: &str = "2026-11-20T21:00:00+09:00";
 /// Every wait is bounded: a hang fails the test instead of blocking CI.
 const TIMEOUT: Duration = Duration::from_secs(10);
 

@@ -9,7 +9,6 @@ use crate::common::*;
 
 /// Friday night, after the 20:30 cut-off, before a public holiday on
 /// Monday: hamako01 may register from Tuesday 24 November, 08:10.
-const FRIDAY_NIGHT: &str = "2026-11-20T21:00:00+09:00";
 const REGISTRABLE_AT: &str = "2026-11-24T08:10:00+09:00";
 /// Wednesday 2 December, 09:00: hamako01 has waited 8 days and 50 minutes.
 const LATER: &str = "2026-12-02T09:00:00+09:00";

@@ -596,3 +596,31 @@ fn malformed_containers_and_key_files_are_exit_2() {
         ");
     assert_eq!(r.snapshot(), before);
 }
+
+/// `--pskc-key-file` on a container encrypted under a
+/// passphrase names `--pskc-passphrase-file`, in both languages.
+#[test]
+fn a_key_file_on_a_passphrase_container_names_the_passphrase_option() {
+    let r = Registry::init();
+    let container = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/pskc/rfc6030-figure7.pskcxml");
+    let key = r.file("psk.hex", "00112233445566778899aabbccddeeff\n");
+    for (lang, expected) in [
+        (
+            "en",
+            "error: [REPO]/fixtures/pskc/rfc6030-figure7.pskcxml: the container is encrypted under a passphrase (a PBKDF2 DerivedKey); give it with --pskc-passphrase-file; nothing was imported\n",
+        ),
+        (
+            "ja",
+            "error: [REPO]/fixtures/pskc/rfc6030-figure7.pskcxml：キーコンテナはパスフレーズで暗号化されています（PBKDF2 の DerivedKey）。パスフレーズを --pskc-passphrase-file で指定してください。何も取り込んでいません\n",
+        ),
+    ] {
+        Test::on(&r)
+            .args(["--lang", lang, "import", "devices"])
+            .arg(container.to_str().unwrap())
+            .args(["--pskc-key-file", key.to_str().unwrap()])
+            .status(2)
+            .stderr(expected)
+            .run();
+    }
+}

@@ -3,7 +3,6 @@
 
 use crate::common::*;
 
-const FRIDAY_NIGHT: &str = "2026-11-20T21:00:00+09:00";
 const TUESDAY_OPEN: &str = "2026-11-24T08:10:00+09:00";
 
 fn register(r: &Registry, user: &str, (serial, secret): (&str, &str), at: &str) -> Run {
@@ -703,4 +702,33 @@ fn a_device_is_registrable_until_midnight_japan_time_on_its_expiry_date() {
         [stderr]
         error: device last1 expired on 2026-12-30; register the new device the bank delivered
         ");
+}
+
+/// An unknown serial is said at once, not "too early"
+/// (which the user would learn only after waiting).
+#[test]
+fn an_unknown_serial_is_named_before_too_early() {
+    let r = Registry::demo();
+    r.revoke_as_taro(&["hamako01"], FRIDAY_NIGHT);
+    let monday = "2026-11-23T10:00:00+09:00";
+    for (lang, expected) in [
+        (
+            "en",
+            "error: unknown serial number: 99999999 (no delivery contains it)\n",
+        ),
+        (
+            "ja",
+            "error: シリアル番号が見つかりません：99999999（どの納品にも含まれていません）\n",
+        ),
+    ] {
+        Test::on(&r)
+            .args([
+                "--lang", lang, "register", "--user", "hamako01", "--serial", "99999999",
+            ])
+            .args(["--otp", "123456"])
+            .at(monday)
+            .status(6)
+            .stderr(expected)
+            .run();
+    }
 }

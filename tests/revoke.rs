@@ -3,8 +3,6 @@
 
 use crate::common::*;
 
-const FRIDAY_NIGHT: &str = "2026-11-20T21:00:00+09:00";
-
 /// A signature refused for a wrong password or code, whole: the `failures`th
 /// consecutive failure of taro01 (fewer than five: the fifth locks).
 fn wrong_credentials(failures: u32) -> String {
@@ -1006,4 +1004,118 @@ fn the_window_dry_run_streams_its_expired_users_in_order() {
              true,taro01,23456789,2026-11-20T21:00:00+09:00,2026-11-24T08:10:00+09:00\n",
         )
         .run();
+}
+
+/// A wrong password or code says how many tries remain,
+/// as the audit row does ("1 of 5").
+#[test]
+fn a_wrong_code_says_how_many_tries_remain() {
+    let r = Registry::demo();
+    for (lang, expected) in [
+        (
+            "en",
+            "error: the confirmation password or the one-time code is wrong (a code is accepted once: if it was just used, wait for the next one)\n\
+             error: failed verification 1 of 5 for taro01: 4 more and taro01 is locked\n",
+        ),
+        (
+            "ja",
+            "error: 確認用パスワードまたはワンタイムパスワードが正しくありません（同じワンタイムパスワードは一度しか使えません。使った直後なら次の表示を待ってください）\n\
+             error: taro01 の認証失敗は 2 回目です（5 回中）。あと 3 回失敗するとロックされます\n",
+        ),
+    ] {
+        Test::on(&r)
+            .args(["--lang", lang, "revoke", "--as", "taro01", "hamako01"])
+            .args(["--otp", "000000", "--password-stdin", "--yes"])
+            .stdin(DEMO_PASSWORD)
+            .at(FRIDAY_NIGHT)
+            .status(3)
+            .stderr(expected)
+            .run();
+    }
+}
+
+/// The confirmation and the dry run show what the status
+/// becomes, not `revoked` for a user still in service.
+#[test]
+fn the_preview_shows_the_status_after_revocation() {
+    let r = Registry::demo();
+    for (lang, becomes) in [
+        ("en", "in service → revoked"),
+        ("ja", "サービス利用中→失効中"),
+    ] {
+        let out = r
+            .run(&[
+                "--lang",
+                lang,
+                "revoke",
+                "--as",
+                "taro01",
+                "hamako01",
+                "--dry-run",
+            ])
+            .succeeds();
+        let row = out.stdout.lines().find(|l| l.contains("hamako01")).unwrap();
+        assert!(row.contains(becomes), "{}", out.stdout);
+    }
+}
+
+/// `revoke --dry-run` needs no credentials, so a master
+/// whose own device expired may still look.
+#[test]
+fn a_dry_run_works_when_the_masters_own_device_expired() {
+    let r = Registry::demo();
+    let out = r
+        .run(&[
+            "revoke",
+            "--as",
+            "taro01",
+            "hamako01",
+            "--dry-run",
+            "--format",
+            "json",
+        ])
+        .at("2027-01-05T10:00:00+09:00")
+        .succeeds();
+    assert_eq!(
+        out.json()["skipped_expired"],
+        serde_json::json!(["hamako01"])
+    );
+}
+
+/// An unknown login ID in a targets file is named
+/// with the file and line it is on, in both languages.
+#[test]
+fn an_unknown_login_in_a_targets_file_names_file_and_line() {
+    let r = Registry::demo();
+    r.file("targets.txt", "# this week\nhamako01\n\nghost01\n");
+    let code = code_at(TARO_DEVICE.1, FRIDAY_NIGHT);
+    for (lang, expected) in [
+        (
+            "en",
+            "error: revocation refused for 1 target; nothing was changed\n\
+             error: ghost01 (targets.txt:4): unknown login ID\n",
+        ),
+        (
+            "ja",
+            "error: 1 名の対象を失効できないため、失効しませんでした（何も変更していません）\n\
+             error: ghost01 (targets.txt:4): ログインIDが見つかりません\n",
+        ),
+    ] {
+        Test::on(&r)
+            .args([
+                "--lang",
+                lang,
+                "revoke",
+                "--as",
+                "taro01",
+                "--targets-file",
+                "targets.txt",
+            ])
+            .args(["--otp", &code, "--password-stdin", "--yes"])
+            .stdin(DEMO_PASSWORD)
+            .at(FRIDAY_NIGHT)
+            .status(6)
+            .stderr(expected)
+            .run();
+    }
 }

@@ -13,7 +13,6 @@ use clap::CommandFactory;
 use crate::common::*;
 
 /// Friday night, after the 20:30 cut-off, before a public holiday on Monday.
-const FRIDAY_NIGHT: &str = "2026-11-20T21:00:00+09:00";
 /// Monday 23 November (Labour Thanksgiving Day): too early to register.
 const HOLIDAY_MONDAY: &str = "2026-11-23T10:00:00+09:00";
 /// Tuesday 08:10: registration opens.

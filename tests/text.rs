@@ -285,6 +285,56 @@ fn a_window_too_large_says_so_not_that_it_is_malformed() {
         "#);
 }
 
+/// `2031/11/30` (how Excel in Japan saves a date), `2031年11月30日`
+/// (tokenctl's own display) and full-width digits are dates; a row of only
+/// commas (a row Excel cleared) is skipped like a blank line.
+#[test]
+fn excel_dates_and_cleared_rows_are_read() {
+    let r = Registry::init();
+    let csv = "serial,secret,expires,digits,period,algorithm\r\n\
+               s1,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,2031/11/30,,,\r\n\
+               ,,,,,\r\n\
+               s2,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,2031年1月5日,,,\r\n\
+               s3,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,２０３１/１/６,,,\r\n\
+               ,,,,,\r\n";
+    Test::on(&r)
+        .args(["import", "devices", "-"])
+        .stdin(csv)
+        .stdout("Imported 3 devices from stdin.\n")
+        .run();
+    let users = "login_id,name,role,otp_required,serial\n\
+                 u1,One,general,true,s1\n,,,,\n,,,,\nu2,Two,general,true,s2\n";
+    Test::on(&r)
+        .args(["import", "users", "-"])
+        .stdin(users)
+        .stdout("Imported 2 users from stdin.\n")
+        .run();
+    let list = r.run(&["list", "--format", "json"]).succeeds().json();
+    assert_eq!(list[0]["expires"], "2031-11-30");
+    assert_eq!(list[1]["expires"], "2031-01-05");
+}
+
+/// A window in months (`1か月`, `1ヶ月`, `1mo`, full-width too) is a
+/// calendar month from today in Japan.
+#[test]
+fn windows_in_months_are_calendar_months() {
+    let r = Registry::demo();
+    // The demo devices expire on 30 December 2026: within a month of
+    // 30 November, not of 29 November.
+    for within in ["1か月", "1ヶ月", "1カ月", "1mo", "１ヶ月"] {
+        let out = r
+            .run(&["expiring", "--within", within, "--format", "json"])
+            .at("2026-11-30T10:00:00+09:00")
+            .succeeds();
+        assert_eq!(out.json().as_array().unwrap().len(), 2, "{within}");
+        let out = r
+            .run(&["expiring", "--within", within, "--format", "json"])
+            .at("2026-11-29T10:00:00+09:00")
+            .succeeds();
+        assert_eq!(out.json(), serde_json::json!([]), "{within}");
+    }
+}
+
 // ---- CSV for Excel ----
 
 #[test]
@@ -349,6 +399,27 @@ fn excel_without_csv_is_a_usage_error() {
         ");
 }
 
+/// `--excel` writes a cell that a spreadsheet would run as a formula
+/// with a leading `'`; plain CSV keeps it as it is.
+#[test]
+fn excel_output_escapes_formulas() {
+    let r = Registry::init();
+    r.run(&["import", "users", "-"])
+        .stdin("login_id,name,role,otp_required\nu1,\"=HYPERLINK(\"\"http://x\"\")\",general,false\nu2,@SUM(A1),general,false\n")
+        .succeeds();
+    let excel = r
+        .run(&["list", "--format", "csv", "--excel"])
+        .succeeds()
+        .stdout;
+    assert!(
+        excel.contains("u1,\"'=HYPERLINK(\"\"http://x\"\")\",general"),
+        "{excel}"
+    );
+    assert!(excel.contains("u2,'@SUM(A1),general"), "{excel}");
+    let plain = r.run(&["list", "--format", "csv"]).succeeds().stdout;
+    assert!(plain.contains("u2,@SUM(A1),general"), "{plain}");
+}
+
 // ---- What an error echoes ----
 
 /// Regression: a stray quote in the header made the "unknown column" error
@@ -406,4 +477,52 @@ fn a_file_name_with_an_escape_sequence_is_echoed_escaped() {
         [stderr]
         error: unknown login ID: x\u{1b}[2J
         ");
+}
+
+/// An error about a devices file quotes no field but the serial,
+/// so a misaligned row cannot show a secret; other values are cut at 40
+/// characters.
+#[test]
+fn a_devices_file_error_quotes_only_the_serial() {
+    let r = Registry::init();
+    let secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+    // The secret slid into the expires column.
+    r.file("d.csv", &format!("serial,secret,expires\nd1,,{secret}\n"));
+    r.file(
+        "d2.csv",
+        &format!("serial,secret,expires,digits\nd2,{secret},2031-01-01,{secret}\n"),
+    );
+    for (lang, file, expected) in [
+        (
+            "en",
+            "d.csv",
+            "error: d.csv, line 2: device \"d1\": the secret is empty; nothing was imported\n",
+        ),
+        (
+            "en",
+            "d2.csv",
+            "error: d2.csv, line 2: device \"d2\": digits is not 6 or 8; nothing was imported\n",
+        ),
+        (
+            "ja",
+            "d2.csv",
+            "error: d2.csv の 2 行目：パスワード生成機 \"d2\"：digits（桁数）は 6 か 8 にしてください。何も取り込んでいません\n",
+        ),
+    ] {
+        let out = Test::on(&r)
+            .args(["--lang", lang, "import", "devices", file])
+            .status(2)
+            .stderr(expected)
+            .run();
+        assert!(!out.stderr.contains(&secret[..8]));
+    }
+    let long = "x".repeat(70);
+    Test::on(&r)
+        .args(["import", "users", "-"])
+        .stdin(format!(
+            "login_id,name,role,otp_required\n{long},A,general,false\n"
+        ))
+        .status(2)
+        .stderr("error: stdin, line 2: login_id \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…\" must be at most 64 characters without spaces; nothing was imported\n")
+        .run();
 }

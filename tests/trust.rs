@@ -731,3 +731,77 @@ fn a_registry_from_before_sealing_is_upgraded_by_the_first_write() {
             .is_err()
     );
 }
+
+/// A too-early `register` and a refused revocation each
+/// leave an audit row (outcome `refused`), and change nothing else.
+#[test]
+fn a_too_early_register_and_a_refused_revoke_are_audited() {
+    let r = Registry::demo();
+    r.revoke_as_taro(&["hamako01"], FRIDAY_NIGHT);
+    let before = all_but_the_audit(&r);
+    let monday = "2026-11-23T10:00:00+09:00";
+    let code = code_at(NEW_DEVICE_2.1, monday);
+    Test::on(&r)
+        .args(["register", "--user", "hamako01", "--serial", NEW_DEVICE_2.0])
+        .args(["--otp", &code])
+        .at(monday)
+        .status(5)
+        .stderr("error: too early: hamako01 may register a device from 2026-11-24 08:10:00 JST, 22 hours 10 minutes from now\n")
+        .run();
+    Test::on(&r)
+        .args([
+            "revoke",
+            "--as",
+            "taro01",
+            "--otp",
+            &code_at(TARO_DEVICE.1, monday),
+        ])
+        .args(["--password-stdin", "--yes", "shiro01"])
+        .stdin(DEMO_PASSWORD)
+        .at(monday)
+        .status(7)
+        .stderr(
+            "error: revocation refused for 1 target; nothing was changed\n\
+             error: shiro01: not in service: already revoked, no device registered\n",
+        )
+        .run();
+    assert_eq!(all_but_the_audit(&r), before);
+    let audit = r.run(&["audit", "--format", "json"]).succeeds().json();
+    let refused: Vec<(&str, &str)> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|row| row["outcome"] == "refused")
+        .map(|row| {
+            (
+                row["action"].as_str().unwrap(),
+                row["actor"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(refused, [("revoke", "taro01"), ("register", "hamako01")]);
+}
+
+/// A missing key file gives the key the registry expects and says to
+/// restore it from the backup, in both languages.
+#[test]
+fn a_missing_key_file_names_the_key_expected_and_the_backup() {
+    let r = Registry::demo();
+    std::fs::rename(r.key_path(), r.dir.path().join("elsewhere.key")).unwrap();
+    for (lang, expected) in [
+        (
+            "en",
+            "error: [DIR]/registry.key: no key file here; the registry's device secrets cannot be used without it (the registry expects key [HEX]); point --key-file or TOKENCTL_KEY_FILE at it, or restore it from your backup\n",
+        ),
+        (
+            "ja",
+            "error: [DIR]/registry.key：鍵ファイルがありません。鍵がなければレジストリのシード（パスワード生成機の秘密情報）は使えません（レジストリが求める鍵は [HEX]）。--key-file または TOKENCTL_KEY_FILE で指定するか、バックアップから戻してください\n",
+        ),
+    ] {
+        Test::on(&r)
+            .args(["--lang", lang, "unlock", "taro01", "--recovery", "--yes"])
+            .status(8)
+            .stderr(expected)
+            .run();
+    }
+}
