@@ -11,7 +11,6 @@ pub(crate) mod wrap;
 use std::io::Write;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use comfy_table::{ContentArrangement, Table, presets};
 
 use crate::catalogue::Msg;
 use crate::error::{Error, Result};
@@ -182,30 +181,23 @@ pub(crate) fn write_table_dropping(
                 .collect()
         })
         .collect();
+    // One table engine for every table, bounded or streamed; comfy-table
+    // is the reference its drawing is tested against.
+    let mut widths = stream_table::Widths::of_headers(&headers);
+    for row in &rows {
+        widths.measure(row);
+    }
     if let Some(total) = o.fit {
-        let mut widths = stream_table::Widths::of_headers(&headers);
         widths.drop_first(drop_first);
-        for row in &rows {
-            widths.measure(row);
-        }
         widths.fit(total);
-        let mut table = stream_table::StreamTable::start(out, &headers, widths)?;
-        for row in &rows {
-            table.row(row)?;
-        }
-        let left_out = table.left_out();
-        table.finish()?;
-        return write_left_out(o, out, &left_out);
     }
-    let mut table = Table::new();
-    table
-        .load_style(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(headers);
-    for row in rows {
-        table.add_row(row);
+    let mut table = stream_table::StreamTable::start(out, &headers, widths)?;
+    for row in &rows {
+        table.row(row)?;
     }
-    writeln!(out, "{table}").map_err(write_error)
+    let left_out = table.left_out();
+    table.finish()?;
+    write_left_out(o, out, &left_out)
 }
 
 /// A line of prose: on a terminal, wrapped to its width by the one

@@ -409,12 +409,24 @@ mod tests {
         }
         table.finish().unwrap();
 
-        let mut buffered = Vec::new();
-        crate::output::write_table(&Output::english(), &mut buffered, headers, rows.to_vec())
-            .unwrap();
+        let mut reference = comfy_table::Table::new();
+        reference
+            .load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
+            .set_content_arrangement(comfy_table::ContentArrangement::Disabled)
+            .set_header(headers.clone());
+        for row in &rows {
+            reference.add_row(row.clone());
+        }
         assert_eq!(
             String::from_utf8(streamed).unwrap(),
-            String::from_utf8(buffered).unwrap()
+            format!("{reference}\n")
+        );
+        let mut bounded = Vec::new();
+        crate::output::write_table(&Output::english(), &mut bounded, headers, rows.to_vec())
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(bounded).unwrap(),
+            format!("{reference}\n")
         );
     }
 }
