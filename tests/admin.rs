@@ -348,11 +348,7 @@ fn the_lockout_message_names_an_unlock_command_that_works() {
             .run();
     }
     // The command the message names, as written (plus `--yes`: no TTY).
-    Test::on(&r)
-        .args(["unlock", "taro01", "--recovery", "--yes"])
-        .at(FRIDAY_NIGHT)
-        .stdout("Unlocked taro01 (os:root).\n")
-        .run();
+    r.unlock_by_recovery("taro01", FRIDAY_NIGHT);
 }
 
 /// The current password is asked before the new one, and

@@ -117,6 +117,23 @@ impl Registry {
         panic!("taro01 was not locked after six wrong codes");
     }
 
+    /// `unlock LOGIN_ID --recovery --yes` at `at`, compared whole, and the
+    /// audit row it leaves last: a `recovery` by an OS account.
+    #[track_caller]
+    pub fn unlock_by_recovery(&self, login_id: &str, at: &str) {
+        Test::on(self)
+            .args(["unlock", login_id, "--recovery", "--yes"])
+            .at(at)
+            .stdout(format!("Unlocked {login_id} (os:root).\n"))
+            .run();
+        let audit = self
+            .run(&["audit", "--format", "json", "--limit", "1"])
+            .succeeds()
+            .json();
+        assert_eq!(audit[0]["action"], "recovery");
+        assert!(audit[0]["actor"].as_str().unwrap().starts_with("os:"));
+    }
+
     /// Runs SQL with the sqlite3 CLI, as someone who can write the file
     /// but not read the key file would.
     pub fn sqlite3(&self, sql: &str) {

@@ -2,6 +2,19 @@
 
 use crate::common::*;
 
+/// The demo's `list` in English, as `transcript` gives it.
+const DEMO_LIST_EN: &str = "\
+exit 0\n\
+[stdout]\n\
+┌──────────┬───────────┬─────────┬──────────┬────────────────┬────────────────┬────────────────┬────────┐\n\
+│ Login ID ┆ User name ┆ Role    ┆ Serial   ┆ OTP status     ┆ Device expires ┆ Registrable at ┆ Locked │\n\
+╞══════════╪═══════════╪═════════╪══════════╪════════════════╪════════════════╪════════════════╪════════╡\n\
+│ taro01   ┆ 芳金 太郎 ┆ master  ┆ 23456789 ┆ in service     ┆ 2026-12-30     ┆ -              ┆        │\n\
+│ hamako01 ┆ 芳金 花子 ┆ general ┆ 45678909 ┆ in service     ┆ 2026-12-30     ┆ -              ┆        │\n\
+│ shiro01  ┆ 芳金 次郎 ┆ general ┆ -        ┆ not registered ┆ -              ┆ -              ┆        │\n\
+│ ichiro01 ┆ 芳金 一郎 ┆ general ┆ -        ┆ not registered ┆ -              ┆ -              ┆        │\n\
+└──────────┴───────────┴─────────┴──────────┴────────────────┴────────────────┴────────────────┴────────┘\n";
+
 #[test]
 fn init_creates_a_registry_readable_by_its_owner_only() {
     let r = Registry::empty();
@@ -118,18 +131,7 @@ fn language_comes_from_tokenctl_lang_then_lang() {
         .env("LANG", "ja_JP.UTF-8")
         .env("TOKENCTL_LANG", "en")
         .transcript();
-    insta::assert_snapshot!(en, @"
-        exit 0
-        [stdout]
-        ┌──────────┬───────────┬─────────┬──────────┬────────────────┬────────────────┬────────────────┬────────┐
-        │ Login ID ┆ User name ┆ Role    ┆ Serial   ┆ OTP status     ┆ Device expires ┆ Registrable at ┆ Locked │
-        ╞══════════╪═══════════╪═════════╪══════════╪════════════════╪════════════════╪════════════════╪════════╡
-        │ taro01   ┆ 芳金 太郎 ┆ master  ┆ 23456789 ┆ in service     ┆ 2026-12-30     ┆ -              ┆        │
-        │ hamako01 ┆ 芳金 花子 ┆ general ┆ 45678909 ┆ in service     ┆ 2026-12-30     ┆ -              ┆        │
-        │ shiro01  ┆ 芳金 次郎 ┆ general ┆ -        ┆ not registered ┆ -              ┆ -              ┆        │
-        │ ichiro01 ┆ 芳金 一郎 ┆ general ┆ -        ┆ not registered ┆ -              ┆ -              ┆        │
-        └──────────┴───────────┴─────────┴──────────┴────────────────┴────────────────┴────────────────┴────────┘
-        ");
+    assert_eq!(en, DEMO_LIST_EN);
     // JSON keys never change with the language.
     let ja_json = r
         .run(&["list", "--lang", "ja", "--format", "json"])
@@ -395,18 +397,7 @@ fn empty_environment_variables_count_as_unset() {
         .run(&["list", "--db", r.path.to_str().unwrap()])
         .env("TOKENCTL_LANG", "")
         .transcript();
-    insta::assert_snapshot!(out, @"
-        exit 0
-        [stdout]
-        ┌──────────┬───────────┬─────────┬──────────┬────────────────┬────────────────┬────────────────┬────────┐
-        │ Login ID ┆ User name ┆ Role    ┆ Serial   ┆ OTP status     ┆ Device expires ┆ Registrable at ┆ Locked │
-        ╞══════════╪═══════════╪═════════╪══════════╪════════════════╪════════════════╪════════════════╪════════╡
-        │ taro01   ┆ 芳金 太郎 ┆ master  ┆ 23456789 ┆ in service     ┆ 2026-12-30     ┆ -              ┆        │
-        │ hamako01 ┆ 芳金 花子 ┆ general ┆ 45678909 ┆ in service     ┆ 2026-12-30     ┆ -              ┆        │
-        │ shiro01  ┆ 芳金 次郎 ┆ general ┆ -        ┆ not registered ┆ -              ┆ -              ┆        │
-        │ ichiro01 ┆ 芳金 一郎 ┆ general ┆ -        ┆ not registered ┆ -              ┆ -              ┆        │
-        └──────────┴───────────┴─────────┴──────────┴────────────────┴────────────────┴────────────────┴────────┘
-        ");
+    assert_eq!(out, DEMO_LIST_EN);
     let data = r.dir.path().join("data");
     r.run(&["init"])
         .env("TOKENCTL_DB", "")
