@@ -363,9 +363,6 @@ impl Store {
             store.bind_key(key_path, &look.marks, access, clock_fixed)?;
             store.refuse_legacy_under_a_guarding_key(key_path, access)?;
         }
-        if writes && clock_fixed && store.mode == Mode::Live {
-            return Err(Error::FixedClockOnLive);
-        }
         if writes {
             store.reconnect_for_writing()?;
         }
@@ -1084,6 +1081,86 @@ mod tests {
             Duration::from_millis(50)
         );
         assert_eq!(shortened(five, Some(Duration::from_secs(60))), five);
+    }
+
+    #[test]
+    fn the_wait_is_five_seconds_unless_a_test_asks_for_less() {
+        if std::env::var_os(BUSY_TIMEOUT_ENV).is_none() {
+            assert_eq!(busy_timeout(), BUSY_TIMEOUT);
+        }
+        assert_eq!(BUSY_TIMEOUT, Duration::from_secs(5));
+    }
+
+    #[test]
+    fn only_writers_write_and_only_check_inspects() {
+        use Access::*;
+        for (access, writes, inspects) in [
+            (ReadOnly, false, false),
+            (Inspect, false, true),
+            (InspectCopy, false, true),
+            (ReadWrite, true, false),
+            (Restore, true, false),
+        ] {
+            assert_eq!(access.writes(), writes, "{access:?}");
+            assert_eq!(access.inspects(), inspects, "{access:?}");
+        }
+    }
+
+    /// The leftover of an interrupted `init` goes after 15 minutes; one
+    /// younger may be an `init` still running.
+    #[test]
+    fn leftovers_of_an_interrupted_init_go_after_fifteen_minutes() {
+        let dir = tempfile::tempdir().unwrap();
+        let aged = |name: &str, minutes: u64| {
+            let path = dir.path().join(name);
+            let file = std::fs::File::create(&path).unwrap();
+            let then = SystemTime::now() - Duration::from_secs(minutes * 60);
+            file.set_modified(then).unwrap();
+            path
+        };
+        let running = aged(&format!("{LEFTOVER_PREFIX}running"), 14);
+        let interrupted = aged(&format!("{LEFTOVER_PREFIX}interrupted"), 16);
+        let other = aged("registry.db.old", 600);
+        remove_leftovers(dir.path());
+        assert!(running.exists());
+        assert!(!interrupted.exists());
+        assert!(other.exists(), "only tokenctl's own leftovers");
+    }
+
+    /// A live registry runs on the real clock only: a write under a fixed
+    /// clock is refused before the key is read; a read is not.
+    #[test]
+    fn a_fixed_clock_never_writes_a_live_registry() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.db");
+        let key_path = dir.path().join("registry.key");
+        Store::create(&path, test_key(&dir), Mode::Live)
+            .unwrap()
+            .persist()
+            .unwrap();
+        let open = |access, fixed| Store::open(&path, access, Some(&key_path), fixed);
+        assert!(matches!(
+            open(Access::ReadWrite, true),
+            Err(Error::FixedClockOnLive)
+        ));
+        assert!(matches!(
+            open(Access::Restore, true),
+            Err(Error::FixedClockOnLive)
+        ));
+        assert!(open(Access::ReadOnly, true).is_ok());
+        assert!(open(Access::ReadWrite, false).is_ok());
+    }
+
+    /// A registry made while another appeared at its path is never put over
+    /// it.
+    #[test]
+    fn a_new_registry_never_replaces_a_file_that_appeared_meanwhile() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.db");
+        let made = Store::create(&path, test_key(&dir), Mode::Simulation).unwrap();
+        std::fs::write(&path, b"someone else's").unwrap();
+        assert!(matches!(made.persist(), Err(Error::AlreadyExists { .. })));
+        assert_eq!(std::fs::read(&path).unwrap(), b"someone else's");
     }
 
     #[test]
