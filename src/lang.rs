@@ -63,8 +63,33 @@ pub(crate) fn date(lang: Lang, date: NaiveDate) -> String {
 pub(crate) fn instant(lang: Lang, at: DateTime<Utc>) -> String {
     let local = at.with_timezone(&JAPAN);
     match lang {
-        Lang::En => local.format("%Y-%m-%d %H:%M:%S JST").to_string(),
+        // The zone's own abbreviation: JST, or JDT for the daylight saving
+        // time Japan kept from 1948 to 1951 (a table then agrees with the
+        // +10:00 JSON writes).
+        Lang::En => local.format("%Y-%m-%d %H:%M:%S %Z").to_string(),
         Lang::Ja if local.second() == 0 => local.format("%Y年%-m月%-d日 %-H時%M分").to_string(),
         Lang::Ja => local.format("%Y年%-m月%-d日 %-H時%M分%S秒").to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_instant_names_its_zone_as_japan_kept_it() {
+        let at = |text: &str| crate::time::parse_instant(text).unwrap();
+        assert_eq!(
+            instant(Lang::En, at("2026-11-20T21:00:00+09:00")),
+            "2026-11-20 21:00:00 JST"
+        );
+        assert_eq!(
+            instant(Lang::En, at("1948-07-01T12:00:00+10:00")),
+            "1948-07-01 12:00:00 JDT"
+        );
+        assert_eq!(
+            instant(Lang::Ja, at("1948-07-01T12:00:00+10:00")),
+            "1948年7月1日 12時00分"
+        );
     }
 }
