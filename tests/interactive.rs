@@ -299,6 +299,25 @@ fn confirm_and_authenticate(pty: &mut Pty, password: &str, at: &str) {
     pty.line(&code_at(TARO_DEVICE.1, at));
 }
 
+/// How a revocation of hamako01 signed by taro01 on Friday night ends on
+/// the terminal (`Pty::finish_tail`'s outcome), compared whole.
+fn hamako01_revoked_on_friday_night(outcome: &str) {
+    insta::allow_duplicates! {
+        insta::assert_snapshot!(outcome, @"
+            exit 0
+            Code shown by device 23456789: 973766
+            Revoked the devices of the following users.
+            ┌──────────┬───────────┬─────────┬──────────┬────────────┬────────────────┬─────────────────────────┐
+            │ Login ID ┆ User name ┆ Role    ┆ Serial   ┆ OTP status ┆ Device expires ┆ Registrable at          │
+            ╞══════════╪═══════════╪═════════╪══════════╪════════════╪════════════════╪═════════════════════════╡
+            │ hamako01 ┆ 芳金 花子 ┆ general ┆ 45678909 ┆ revoked    ┆ 2026-12-30     ┆ 2026-11-24 08:10:00 JST │
+            └──────────┴───────────┴─────────┴──────────┴────────────┴────────────────┴─────────────────────────┘
+            The user may register a new device from 2026-11-24 08:10:00 JST.
+            Registration opens 30 minutes after a revocation; after one at or after 20:30 Japan time, at 08:10 on the next business day.
+            ");
+    }
+}
+
 #[test]
 fn revoke_with_no_targets_offers_a_checkbox_list_of_the_users_in_service() {
     let r = Registry::demo();
@@ -324,18 +343,7 @@ fn revoke_with_no_targets_offers_a_checkbox_list_of_the_users_in_service() {
     pty.expect("Selected: hamako01\r\n");
     confirm_and_authenticate(&mut pty, DEMO_PASSWORD, FRIDAY_NIGHT);
     let (outcome, _) = pty.finish_tail(&r);
-    insta::assert_snapshot!(outcome, @"
-        exit 0
-        Code shown by device 23456789: 973766
-        Revoked the devices of the following users.
-        ┌──────────┬───────────┬─────────┬──────────┬────────────┬────────────────┬─────────────────────────┐
-        │ Login ID ┆ User name ┆ Role    ┆ Serial   ┆ OTP status ┆ Device expires ┆ Registrable at          │
-        ╞══════════╪═══════════╪═════════╪══════════╪════════════╪════════════════╪═════════════════════════╡
-        │ hamako01 ┆ 芳金 花子 ┆ general ┆ 45678909 ┆ revoked    ┆ 2026-12-30     ┆ 2026-11-24 08:10:00 JST │
-        └──────────┴───────────┴─────────┴──────────┴────────────┴────────────────┴─────────────────────────┘
-        The user may register a new device from 2026-11-24 08:10:00 JST.
-        Registration opens 30 minutes after a revocation; after one at or after 20:30 Japan time, at 08:10 on the next business day.
-        ");
+    hamako01_revoked_on_friday_night(&outcome);
 
     let hamako = user(&r, "hamako01");
     assert_eq!(hamako["status"], "revoked");
@@ -388,18 +396,7 @@ fn revoke_of_a_named_user_on_a_terminal_asks_confirmation_password_and_code() {
     let mut pty = Pty::spawn(&r, FRIDAY_NIGHT, &["revoke", "--as", "taro01", "hamako01"]);
     confirm_and_authenticate(&mut pty, DEMO_PASSWORD, FRIDAY_NIGHT);
     let (outcome, transcript) = pty.finish_tail(&r);
-    insta::assert_snapshot!(outcome, @"
-        exit 0
-        Code shown by device 23456789: 973766
-        Revoked the devices of the following users.
-        ┌──────────┬───────────┬─────────┬──────────┬────────────┬────────────────┬─────────────────────────┐
-        │ Login ID ┆ User name ┆ Role    ┆ Serial   ┆ OTP status ┆ Device expires ┆ Registrable at          │
-        ╞══════════╪═══════════╪═════════╪══════════╪════════════╪════════════════╪═════════════════════════╡
-        │ hamako01 ┆ 芳金 花子 ┆ general ┆ 45678909 ┆ revoked    ┆ 2026-12-30     ┆ 2026-11-24 08:10:00 JST │
-        └──────────┴───────────┴─────────┴──────────┴────────────┴────────────────┴─────────────────────────┘
-        The user may register a new device from 2026-11-24 08:10:00 JST.
-        Registration opens 30 minutes after a revocation; after one at or after 20:30 Japan time, at 08:10 on the next business day.
-        ");
+    hamako01_revoked_on_friday_night(&outcome);
     assert!(
         !transcript.contains("Select the users"),
         "named targets need no checkbox list:\n{transcript}"
@@ -1006,18 +1003,7 @@ fn a_malformed_code_at_the_prompt_is_asked_again_and_is_not_a_failed_attempt() {
     pty.expect(TARO_CODE_PROMPT);
     pty.line(&code_at(TARO_DEVICE.1, FRIDAY_NIGHT));
     let (outcome, _) = pty.finish_tail(&r);
-    insta::assert_snapshot!(outcome, @"
-        exit 0
-        Code shown by device 23456789: 973766
-        Revoked the devices of the following users.
-        ┌──────────┬───────────┬─────────┬──────────┬────────────┬────────────────┬─────────────────────────┐
-        │ Login ID ┆ User name ┆ Role    ┆ Serial   ┆ OTP status ┆ Device expires ┆ Registrable at          │
-        ╞══════════╪═══════════╪═════════╪══════════╪════════════╪════════════════╪═════════════════════════╡
-        │ hamako01 ┆ 芳金 花子 ┆ general ┆ 45678909 ┆ revoked    ┆ 2026-12-30     ┆ 2026-11-24 08:10:00 JST │
-        └──────────┴───────────┴─────────┴──────────┴────────────┴────────────────┴─────────────────────────┘
-        The user may register a new device from 2026-11-24 08:10:00 JST.
-        Registration opens 30 minutes after a revocation; after one at or after 20:30 Japan time, at 08:10 on the next business day.
-        ");
+    hamako01_revoked_on_friday_night(&outcome);
     assert_eq!(user(&r, "hamako01")["status"], "revoked");
     assert_eq!(
         r.query_i64("SELECT failed_attempts FROM users WHERE login_id = 'taro01'"),
