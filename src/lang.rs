@@ -47,7 +47,7 @@ pub(crate) fn date(lang: Lang, date: NaiveDate) -> String {
     // `list`.
     let (y, m, d) = (date.year(), date.month(), date.day());
     match lang {
-        Lang::En if (0..=9999).contains(&y) => format!("{y:04}-{m:02}-{d:02}"),
+        Lang::En if (0..=9999).contains(&y) => crate::time::IsoDate::of(date).as_str().to_string(),
         Lang::Ja if (0..=9999).contains(&y) => format!("{y:04}年{m}月{d}日"),
         Lang::En => date.format("%Y-%m-%d").to_string(),
         Lang::Ja => date.format("%Y年%-m月%-d日").to_string(),

@@ -63,9 +63,18 @@ impl Widths {
 
     pub(crate) fn measure(&mut self, cells: &[String]) {
         for (i, cell) in cells.iter().enumerate().take(self.content.len()) {
-            self.content[i] = self.content[i].max(cell.width());
-            self.content_word[i] = self.content_word[i].max(unbreakable(cell));
-            if !self.breakable[i] && cell.contains(' ') && !is_instant(cell) {
+            // Most cells are one printable ASCII word (a login ID, a
+            // serial, a date): its width and its longest word are its
+            // length, without walking it again.
+            let plain_word = is_printable_ascii(cell) && !cell.contains(' ');
+            let (width, word) = if plain_word {
+                (cell.len(), cell.len())
+            } else {
+                (cell_width(cell), unbreakable(cell))
+            };
+            self.content[i] = self.content[i].max(width);
+            self.content_word[i] = self.content_word[i].max(word);
+            if !plain_word && !self.breakable[i] && cell.contains(' ') && !is_instant(cell) {
                 self.breakable[i] = true;
             }
         }
@@ -198,6 +207,21 @@ impl Widths {
     }
 }
 
+/// Whether a cell is printable ASCII only, so that its width in terminal
+/// cells is its length.
+fn is_printable_ascii(cell: &str) -> bool {
+    cell.bytes().all(|b| (b' '..=b'~').contains(&b))
+}
+
+/// A cell's width in terminal cells (a Japanese character takes two).
+fn cell_width(cell: &str) -> usize {
+    if is_printable_ascii(cell) {
+        cell.len()
+    } else {
+        cell.width()
+    }
+}
+
 /// Whether a cell is an instant (`2026-11-24 08:10:00 JST`,
 /// `2026年11月24日 8時10分`): it has spaces, yet is never broken.
 fn is_instant(cell: &str) -> bool {
@@ -224,6 +248,13 @@ pub(crate) struct StreamTable<'a> {
     out: &'a mut dyn Write,
     widths: Widths,
     shown: Vec<usize>,
+    /// The width of each column drawn (`widths.columns()`, fixed once the
+    /// table starts).
+    columns: Vec<usize>,
+    /// The line being drawn and its cells' widths, kept from row to row:
+    /// a million-row table allocates them once.
+    line: String,
+    cell_widths: Vec<usize>,
 }
 
 impl<'a> StreamTable<'a> {
@@ -233,7 +264,15 @@ impl<'a> StreamTable<'a> {
         widths: Widths,
     ) -> Result<Self> {
         let shown = widths.shown();
-        let mut table = StreamTable { out, widths, shown };
+        let columns = widths.columns();
+        let mut table = StreamTable {
+            out,
+            widths,
+            shown,
+            columns,
+            line: String::new(),
+            cell_widths: Vec::new(),
+        };
         table.rule('┌', '─', '┬', '┐')?;
         let headers = table.project(headers);
         let columns: Vec<Vec<String>> = headers
@@ -269,19 +308,25 @@ impl<'a> StreamTable<'a> {
         };
         // Piped, and on a wide enough terminal, every cell fits: one line,
         // written without splitting (the common case, a million times).
-        if cells
+        let mut cell_widths = std::mem::take(&mut self.cell_widths);
+        cell_widths.clear();
+        cell_widths.extend(cells.iter().map(|cell| cell_width(cell)));
+        let fits = cell_widths
             .iter()
-            .zip(self.widths.columns())
-            .all(|(cell, width)| cell.width() <= width)
-        {
-            return self.row_with(&cells, '┆');
-        }
-        let columns: Vec<Vec<String>> = cells
-            .iter()
-            .zip(self.widths.columns())
-            .map(|(cell, width)| wrap::wrap_hard(cell, width))
-            .collect();
-        self.lines(columns)
+            .zip(&self.columns)
+            .all(|(w, column)| w <= column);
+        let drawn = if fits {
+            self.row_with(&cells, &cell_widths, '┆')
+        } else {
+            let columns: Vec<Vec<String>> = cells
+                .iter()
+                .zip(&self.columns)
+                .map(|(cell, width)| wrap::wrap_hard(cell, *width))
+                .collect();
+            self.lines(columns)
+        };
+        self.cell_widths = cell_widths;
+        drawn
     }
 
     /// Cells of several lines, side by side.
@@ -292,7 +337,8 @@ impl<'a> StreamTable<'a> {
                 .iter()
                 .map(|lines| lines.get(i).cloned().unwrap_or_default())
                 .collect();
-            self.row_with(&line, '┆')?;
+            let widths: Vec<usize> = line.iter().map(|cell| cell_width(cell)).collect();
+            self.row_with(&line, &widths, '┆')?;
         }
         Ok(())
     }
@@ -304,7 +350,7 @@ impl<'a> StreamTable<'a> {
     fn rule(&mut self, left: char, line: char, joint: char, right: char) -> Result<()> {
         let mut text = String::new();
         text.push(left);
-        for (i, width) in self.widths.columns().iter().enumerate() {
+        for (i, width) in self.columns.iter().enumerate() {
             if i > 0 {
                 text.push(joint);
             }
@@ -314,21 +360,34 @@ impl<'a> StreamTable<'a> {
         writeln!(self.out, "{text}").map_err(write_error)
     }
 
-    fn row_with(&mut self, cells: &[String], separator: char) -> Result<()> {
-        let mut text = String::from("│");
-        for (i, (cell, width)) in cells.iter().zip(self.widths.columns()).enumerate() {
+    /// One line of cells whose widths are `cell_widths`, each padded to
+    /// its column.
+    fn row_with(&mut self, cells: &[String], cell_widths: &[usize], separator: char) -> Result<()> {
+        let text = &mut self.line;
+        text.clear();
+        text.push('│');
+        for (i, ((cell, width), column)) in
+            cells.iter().zip(cell_widths).zip(&self.columns).enumerate()
+        {
             if i > 0 {
                 text.push(separator);
             }
             text.push(' ');
             text.push_str(cell);
-            text.extend(std::iter::repeat_n(
-                ' ',
-                width.saturating_sub(cell.width()) + 1,
-            ));
+            pad(text, column.saturating_sub(*width) + 1);
         }
-        text.push('│');
-        writeln!(self.out, "{text}").map_err(write_error)
+        text.push_str("│\n");
+        self.out.write_all(text.as_bytes()).map_err(write_error)
+    }
+}
+
+/// `n` spaces.
+fn pad(text: &mut String, mut n: usize) {
+    const SPACES: &str = "                                                                ";
+    while n > 0 {
+        let run = n.min(SPACES.len());
+        text.push_str(&SPACES[..run]);
+        n -= run;
     }
 }
 
