@@ -744,6 +744,74 @@ mod tests {
         );
     }
 
+    /// A list saved from the screen reads back: its headers are the
+    /// table's labels, in either language, full-width forms included.
+    #[test]
+    fn headers_may_be_the_labels_a_table_shows() {
+        for header in [
+            [
+                "ログインID",
+                "利用者名",
+                "利用者区分",
+                "otp_required",
+                "シリアル番号",
+            ],
+            ["Login ID", "User name", "Role", "otp_required", "Serial"],
+            [
+                "ログインＩＤ",
+                "利用者名",
+                "利用者区分",
+                "otp_required",
+                "serial",
+            ],
+        ] {
+            let map = columns(Kind::Users, header).unwrap();
+            for (i, column) in ["login_id", "name", "role", "otp_required", "serial"]
+                .iter()
+                .enumerate()
+            {
+                assert_eq!(map[*column], i, "{header:?}");
+            }
+        }
+        let map = columns(
+            Kind::Devices,
+            ["Serial", "secret", "パスワード生成機有効期限"],
+        )
+        .unwrap();
+        assert_eq!((map["serial"], map["expires"]), (0, 2));
+        // A label of a column the other kind has is no alias here.
+        assert_eq!(
+            reason(columns(
+                Kind::Devices,
+                ["serial", "secret", "expires", "Role"]
+            ))
+            .unwrap(),
+            "unknown column \"Role\"; expected serial,secret,expires,digits,period,algorithm"
+        );
+    }
+
+    /// A PSKC container given to `import users` is named as what it is,
+    /// from its first column only.
+    #[test]
+    fn an_xml_header_is_a_device_delivery_only_in_first_place_of_a_users_file() {
+        assert!(matches!(
+            columns(Kind::Users, ["<?xml version=\"1.0\"?>"]),
+            Err(BadInput::XmlGivenAsUsers)
+        ));
+        assert!(matches!(
+            columns(Kind::Users, ["\u{feff} <KeyContainer"]),
+            Err(BadInput::XmlGivenAsUsers)
+        ));
+        assert!(matches!(
+            columns(Kind::Devices, ["<?xml"]),
+            Err(BadInput::UnknownColumn { .. })
+        ));
+        assert!(matches!(
+            columns(Kind::Users, ["login_id", "<name"]),
+            Err(BadInput::UnknownColumn { .. })
+        ));
+    }
+
     #[test]
     fn dates_are_strict() {
         assert_eq!(
