@@ -790,6 +790,18 @@ mod tests {
         );
     }
 
+    /// A name of 100 characters (not bytes: Japanese takes three a
+    /// character) is read; one of 101 is refused.
+    #[test]
+    fn names_are_limited_to_100_characters() {
+        let name = |n: usize| "芳".repeat(n);
+        assert!(check_name("taro01", &name(MAX_NAME_CHARS)).is_ok());
+        assert!(matches!(
+            check_name("taro01", &name(MAX_NAME_CHARS + 1)),
+            Err(BadInput::NameTooLong { max: 100, .. })
+        ));
+    }
+
     /// A PSKC container given to `import users` is named as what it is,
     /// from its first column only.
     #[test]

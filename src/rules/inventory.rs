@@ -64,6 +64,33 @@ pub(crate) fn state(facts: &Facts, today: NaiveDate) -> DeviceState {
 mod tests {
     use super::*;
 
+    /// The words of SPEC 5.3, which `devices --state` and JSON use.
+    #[test]
+    fn states_are_named_as_the_spec_names_them() {
+        let named: Vec<&str> = [
+            DeviceState::InStock,
+            DeviceState::InService,
+            DeviceState::OutOfUse,
+            DeviceState::Disposed,
+            DeviceState::Lost,
+            DeviceState::Expired,
+        ]
+        .into_iter()
+        .map(DeviceState::as_str)
+        .collect();
+        assert_eq!(
+            named,
+            [
+                "in-stock",
+                "in-service",
+                "out-of-use",
+                "disposed",
+                "lost",
+                "expired"
+            ]
+        );
+    }
+
     #[test]
     fn the_first_state_that_applies_wins() {
         let day = |d| NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
