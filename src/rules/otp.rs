@@ -514,6 +514,26 @@ mod tests {
         );
     }
 
+    /// At its edges: a code of the accepted window is no drift (it was
+    /// accepted), two steps out is; the code of the step last accepted is
+    /// a replay, the step after it is not.
+    #[test]
+    fn the_drift_hint_starts_outside_the_window_and_after_the_guard() {
+        let key = rfc_key(Algorithm::Sha1);
+        let now = 1_700_000_010; // 10 s into its step
+        let at = |steps: i64| key.code_at(now + steps * 30);
+        assert_eq!(drift(&key, &at(1), now, None, 0), None);
+        assert_eq!(drift(&key, &at(-1), now, None, 0), None);
+        assert_eq!(drift(&key, &at(2), now, None, 0), Some(60));
+        assert_eq!(drift(&key, &at(-2), now, None, 0), Some(-60));
+        let step_of = |steps: i64| key.step_at(now + steps * 30);
+        assert_eq!(drift(&key, &at(5), now, Some(step_of(5)), 0), None);
+        assert_eq!(drift(&key, &at(5), now, Some(step_of(4)), 0), Some(150));
+        // Ten minutes (20 steps) reach, and no further.
+        assert_eq!(drift(&key, &at(20), now, None, 0), Some(600));
+        assert_eq!(drift(&key, &at(21), now, None, 0), None);
+    }
+
     #[test]
     fn a_resync_finds_two_consecutive_codes_and_respects_the_guard() {
         let key = rfc_key(Algorithm::Sha1);
