@@ -98,6 +98,17 @@ impl Role {
 mod tests {
     use super::*;
 
+    /// The spellings SPEC's JSON shapes use.
+    #[test]
+    fn statuses_and_roles_are_spelled_as_the_spec_spells_them() {
+        let statuses = [Status::Active, Status::Revoked, Status::NotRequired].map(Status::as_str);
+        assert_eq!(statuses, ["active", "revoked", "not_required"]);
+        assert_eq!(
+            [Role::Master, Role::General].map(Role::as_str),
+            ["master", "general"]
+        );
+    }
+
     #[test]
     fn a_status_filter_selects_exactly_the_users_of_that_status() {
         for status in [Status::Active, Status::Revoked, Status::NotRequired] {
