@@ -1199,6 +1199,130 @@ mod tests {
         ));
     }
 
+    /// A registry with one write after its creation, the copy of it from
+    /// before that write (yesterday's file), and its key file.
+    struct PutBack {
+        dir: tempfile::TempDir,
+        path: PathBuf,
+        key_path: PathBuf,
+        yesterday: PathBuf,
+    }
+
+    impl PutBack {
+        fn new() -> PutBack {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("r.db");
+            let key_path = dir.path().join("registry.key");
+            Store::create(&path, test_key(&dir), Mode::Simulation)
+                .unwrap()
+                .persist()
+                .unwrap();
+            let yesterday = dir.path().join("yesterday.db");
+            let mut store = Store::open(&path, Access::ReadWrite, Some(&key_path), false).unwrap();
+            store.copy_into(&yesterday).unwrap();
+            store
+                .write(|tx| {
+                    audit::record(
+                        tx,
+                        &crate::clock::Clock::fixed(chrono::Utc::now()),
+                        "t",
+                        audit::Action::Init,
+                        &[],
+                        audit::Outcome::Ok,
+                        "x".into(),
+                    )
+                })
+                .unwrap();
+            PutBack {
+                dir,
+                path,
+                key_path,
+                yesterday,
+            }
+        }
+
+        fn open(&self, path: &Path, access: Access) -> Result<Store> {
+            Store::open(path, access, Some(&self.key_path), false)
+        }
+
+        /// Runs SQL on the registry as someone without the key would.
+        fn tamper(&self, sql: &str) {
+            Connection::open(&self.path)
+                .unwrap()
+                .execute_batch(sql)
+                .unwrap();
+        }
+    }
+
+    /// Yesterday's file is behind the witness: refused to a command,
+    /// reported by `check`, allowed as a copy (a backup is behind by
+    /// nature: `witness_ahead` says by how much), and taken back on purpose
+    /// by `restore`.
+    #[test]
+    fn a_registry_behind_its_witness_is_refused_reported_or_taken_as_a_copy() {
+        let r = PutBack::new();
+        for access in [Access::ReadOnly, Access::ReadWrite] {
+            assert!(matches!(
+                r.open(&r.yesterday, access),
+                Err(Error::Altered(Msg::RegistryBehindWitness { .. }))
+            ));
+        }
+        let checked = r.open(&r.yesterday, Access::Inspect).unwrap();
+        let kinds: Vec<&str> = checked.open_findings().iter().map(|f| f.kind).collect();
+        assert_eq!(kinds, ["rollback"]);
+        assert_eq!(checked.witness_ahead, None);
+        let copy = r.open(&r.yesterday, Access::InspectCopy).unwrap();
+        assert!(copy.open_findings().is_empty());
+        assert_eq!(copy.witness_ahead, Some(1), "one audit row behind");
+        assert!(r.open(&r.yesterday, Access::Restore).is_ok());
+        // The registry itself stands where the witness says.
+        let current = r.open(&r.path, Access::Inspect).unwrap();
+        assert!(current.open_findings().is_empty());
+        assert_eq!(current.witness_ahead, None);
+        assert!(current.registry_id().is_some());
+        assert_ne!(current.registry_id(), Some(RegistryId::default()));
+    }
+
+    /// A key file that is not the registry's is named as such, with the
+    /// fingerprint the registry expects.
+    #[test]
+    fn another_key_file_is_not_the_registrys() {
+        let r = PutBack::new();
+        let other = r.dir.path().join("other.key");
+        KeyFile::load_or_create(&other).unwrap();
+        let opened = Store::open(&r.path, Access::ReadOnly, Some(&other), false);
+        assert!(matches!(
+            opened,
+            Err(Error::KeyFile {
+                reason: Msg::KeyNotTheRegistrys { .. },
+                ..
+            })
+        ));
+    }
+
+    /// A mark removed or changed without the key: refused to a command;
+    /// `check` opens the registry all the same, and its own verification
+    /// of the marks reports it.
+    #[test]
+    fn altered_marks_are_refused_to_a_command_and_left_to_check() {
+        for sql in [
+            format!("DELETE FROM meta WHERE name = '{}'", meta::FINGERPRINT),
+            format!(
+                "UPDATE meta SET value = CASE value WHEN 'simulation' THEN 'live' ELSE 'simulation' END WHERE name = '{}'",
+                meta::MODE
+            ),
+            "UPDATE meta SET mac = zeroblob(32) WHERE name = 'state'".to_string(),
+        ] {
+            let r = PutBack::new();
+            r.tamper(&sql);
+            assert!(
+                matches!(r.open(&r.path, Access::ReadOnly), Err(Error::Altered(_))),
+                "{sql}"
+            );
+            assert!(r.open(&r.path, Access::Inspect).is_ok(), "{sql}");
+        }
+    }
+
     /// A registry put back while a command waits (at a prompt, for the
     /// lock) after its open: the write, under the lock, finds it behind its
     /// witness and writes nothing.
