@@ -1323,6 +1323,92 @@ mod tests {
         }
     }
 
+    /// A registry an earlier tokenctl made (`fixtures/schemaN/`), with its
+    /// key file (0600), in a directory of its own.
+    fn fixture(schema: u32) -> (tempfile::TempDir, PathBuf, PathBuf) {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("fixtures/schema{schema}"));
+        let (path, key) = (
+            dir.path().join("registry.db"),
+            dir.path().join("registry.key"),
+        );
+        std::fs::copy(from.join("registry.db"), &path).unwrap();
+        std::fs::copy(from.join("registry.key"), &key).unwrap();
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+        (dir, path, key)
+    }
+
+    /// A reader takes an older registry as it is; the first writer upgrades
+    /// it to the current schema.
+    #[test]
+    fn an_older_schema_is_read_as_it_is_and_upgraded_by_a_writer() {
+        for schema in [2, 3] {
+            let (_dir, path, key) = fixture(schema);
+            let reader = Store::open(&path, Access::ReadOnly, Some(&key), false).unwrap();
+            assert_eq!(reader.schema_version().unwrap(), schema);
+            drop(reader);
+            let writer = Store::open(&path, Access::ReadWrite, Some(&key), false).unwrap();
+            assert_eq!(writer.schema_version().unwrap(), SCHEMA_VERSION);
+        }
+    }
+
+    /// A schema-2 registry's mode is MAC'd with the key: flipped, it is
+    /// refused to a command and reported by `check` as a mode finding.
+    #[test]
+    fn a_legacy_mode_changed_without_the_key_is_refused_or_reported() {
+        let (_dir, path, key) = fixture(2);
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch("UPDATE meta SET value = 'live' WHERE name = 'mode'")
+            .unwrap();
+        assert!(matches!(
+            Store::open(&path, Access::ReadOnly, Some(&key), false),
+            Err(Error::Altered(Msg::ModeMarkAltered { .. }))
+        ));
+        let checked = Store::open(&path, Access::Inspect, Some(&key), false).unwrap();
+        let kinds: Vec<&str> = checked.open_findings().iter().map(|f| f.kind).collect();
+        assert_eq!(kinds, ["mode"]);
+    }
+
+    /// Under a key file that already guards a current registry, a schema-2
+    /// file cannot be told from one forged from pieces: refused (exit 9),
+    /// reported by `check` as a key finding.
+    #[test]
+    fn a_legacy_file_under_a_guarding_key_is_refused_or_reported() {
+        let (dir, path, key) = fixture(2);
+        Store::create(
+            &dir.path().join("current.db"),
+            KeyFile::load(&key).unwrap(),
+            Mode::Simulation,
+        )
+        .unwrap()
+        .persist()
+        .unwrap();
+        for access in [Access::ReadOnly, Access::ReadWrite] {
+            assert!(matches!(
+                Store::open(&path, access, Some(&key), false),
+                Err(Error::Altered(Msg::LegacyUnderGuardingKey {
+                    version: 2,
+                    ..
+                }))
+            ));
+        }
+        let checked = Store::open(&path, Access::Inspect, Some(&key), false).unwrap();
+        let kinds: Vec<&str> = checked.open_findings().iter().map(|f| f.kind).collect();
+        assert_eq!(kinds, ["key"]);
+        // A current registry under the same key is not refused.
+        assert!(
+            Store::open(
+                &dir.path().join("current.db"),
+                Access::ReadOnly,
+                Some(&key),
+                false
+            )
+            .is_ok()
+        );
+    }
+
     /// A registry put back while a command waits (at a prompt, for the
     /// lock) after its open: the write, under the lock, finds it behind its
     /// witness and writes nothing.
