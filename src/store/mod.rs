@@ -1409,6 +1409,28 @@ mod tests {
         );
     }
 
+    /// Readers map the file when asked (`check`, `expiring`); a writer
+    /// never does, and an import takes a 64 MiB page cache.
+    #[test]
+    fn only_readers_map_the_file_and_imports_take_a_larger_cache() {
+        let r = PutBack::new();
+        let pragma = |store: &Store, name: &str| -> i64 {
+            store
+                .conn
+                .query_row(&format!("PRAGMA {name}"), [], |row| row.get(0))
+                .unwrap()
+        };
+        let reader = r.open(&r.path, Access::ReadOnly).unwrap();
+        reader.map_for_reading().unwrap();
+        assert_eq!(pragma(&reader, "mmap_size"), MMAP_SIZE as i64);
+        drop(reader);
+        let writer = r.open(&r.path, Access::ReadWrite).unwrap();
+        writer.map_for_reading().unwrap();
+        assert_eq!(pragma(&writer, "mmap_size"), 0);
+        writer.prepare_for_bulk_writes().unwrap();
+        assert_eq!(pragma(&writer, "cache_size"), -65536);
+    }
+
     /// A registry put back while a command waits (at a prompt, for the
     /// lock) after its open: the write, under the lock, finds it behind its
     /// witness and writes nothing.
