@@ -638,6 +638,8 @@ fn wording_names_what_it_means_and_list_status_reads_back() {
         ("ja", "未登録", "利用しない"),
     ] {
         let table = r.run(&["--lang", lang, "list"]).succeeds().stdout;
+        // Two cells of two rows (the wording under test); the tables are
+        // pinned whole by the snapshots.
         let row = |login: &str| {
             table
                 .lines()
@@ -665,6 +667,8 @@ fn wording_names_what_it_means_and_list_status_reads_back() {
         .stderr("error: stdin の 2 行目：パスワード生成機 \"99\"：シードが空です。何も取り込んでいません\n")
         .run();
     let check = r.run(&["--lang", "ja", "check"]).succeeds().stdout;
+    // One label's wording; the report carries the registry's own ID and
+    // head, which vary.
     assert!(check.contains("監査ログの最新のハッシュ"), "{check}");
     assert!(!check.contains("先頭"), "{check}");
 }

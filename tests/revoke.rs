@@ -1041,6 +1041,8 @@ fn the_preview_shows_the_status_after_revocation() {
                 "--dry-run",
             ])
             .succeeds();
+        // The status cell of the target's row; the preview is pinned whole
+        // by snapshot::revoke_dry_run_and_success.
         let row = out.stdout.lines().find(|l| l.contains("hamako01")).unwrap();
         assert!(row.contains(becomes), "{}", out.stdout);
     }

@@ -3,6 +3,11 @@
 //! cutting a date, an instant, a login ID or a serial (leaving columns out
 //! and saying so instead), and errors wrapped at the terminal's width
 //! without breaking a command to copy. Piped output is never cut.
+//!
+//! The substring checks here are on purpose: they state properties of a
+//! drawing (every cell whole, the note naming `--wide`, a command on one
+//! line) at several widths and in both languages; the drawings themselves
+//! are pinned whole by the snapshots at 80 and 60 columns below.
 
 use unicode_width::UnicodeWidthStr;
 

@@ -411,6 +411,9 @@ fn excel_output_escapes_formulas() {
         .run(&["list", "--format", "csv", "--excel"])
         .succeeds()
         .stdout;
+    // The rows in question, whatever the other columns (expiry, status)
+    // say: the escape is what is checked here, the list is pinned whole in
+    // tests/list.rs.
     assert!(
         excel.contains("u1,\"'=HYPERLINK(\"\"http://x\"\")\",general"),
         "{excel}"
