@@ -494,6 +494,28 @@ mod tests {
         }
     }
 
+    /// An `upgrade` or `rekey` row records the head the chain had reached
+    /// before it was re-chained, and only those rows are read for one.
+    #[test]
+    fn a_rechaining_row_keeps_the_previous_head() {
+        let head = [0xab; 32];
+        let note = previous_head_note(Some(head));
+        assert_eq!(note, format!("; previous head {}", "ab".repeat(32)));
+        assert_eq!(previous_head_note(None), "");
+        for action in ["upgrade", "rekey"] {
+            let mut rechained = row(7, &format!("schema 3 to 4{note}"));
+            rechained.action = action.into();
+            assert_eq!(previous_head(&rechained), Some(head.to_vec()), "{action}");
+            rechained.detail = "schema 3 to 4; previous head abab".into();
+            assert_eq!(previous_head(&rechained), None, "{action}: a cut head");
+        }
+        assert_eq!(
+            previous_head(&row(7, &format!("x{note}"))),
+            None,
+            "a revoke"
+        );
+    }
+
     #[test]
     fn every_action_and_outcome_round_trips_by_its_recorded_name() {
         for action in Action::ALL {

@@ -1431,6 +1431,40 @@ mod tests {
         assert_eq!(pragma(&writer, "cache_size"), -65536);
     }
 
+    /// Only a tokenctl registry of a schema this version knows is opened:
+    /// a missing file, a directory, a short or foreign file, a newer or an
+    /// unmarked schema are each named.
+    #[test]
+    fn what_is_not_a_registry_of_ours_is_named() {
+        let r = PutBack::new();
+        let at = |name: &str| r.dir.path().join(name);
+        assert_eq!(check_header(&at("none.db")), Err(Msg::NoRegistryHere));
+        assert_eq!(check_header(r.dir.path()), Err(Msg::IsADirectory));
+        std::fs::write(at("short.db"), b"SQLite format 3\0").unwrap();
+        assert_eq!(check_header(&at("short.db")), Err(Msg::NotARegistry));
+        Connection::open(at("other.db"))
+            .unwrap()
+            .execute_batch("CREATE TABLE t (x)")
+            .unwrap();
+        assert_eq!(check_header(&at("other.db")), Err(Msg::NotARegistry));
+        assert_eq!(check_header(&r.path).map(|h| h.version), Ok(SCHEMA_VERSION));
+        assert!(matches!(
+            refuse_version(SCHEMA_VERSION + 1),
+            Err(Msg::NewerSchema { .. })
+        ));
+        assert!(refuse_version(0).is_err());
+        assert_eq!(refuse_version(SCHEMA_VERSION), Ok(()));
+        assert_eq!(refuse_version(1), Ok(()));
+        r.tamper(&format!("PRAGMA user_version = {}", SCHEMA_VERSION + 1));
+        assert!(matches!(
+            r.open(&r.path, Access::ReadOnly),
+            Err(Error::Registry {
+                reason: Msg::NewerSchema { .. },
+                ..
+            })
+        ));
+    }
+
     /// A registry put back while a command waits (at a prompt, for the
     /// lock) after its open: the write, under the lock, finds it behind its
     /// witness and writes nothing.
