@@ -331,11 +331,17 @@ pub(crate) fn write_records<R: Record>(
     out: &mut dyn Write,
     records: &[R],
 ) -> Result<()> {
-    let mut stream = RecordStream::start(o, out, TableNotes::default())?;
-    for record in records {
-        stream.push(record)?;
+    write_records_or_chart(o, out, records, TableNotes::default(), None)
+}
+
+/// A table of a record's shown columns under their labels, `rows` being
+/// their cells: columns left out least needed first when it must fit.
+fn draw_table<R: Record>(o: &Output, out: &mut dyn Write, rows: Vec<Vec<String>>) -> Result<()> {
+    let headers = table_headers::<R>(o);
+    match R::least_needed() {
+        [] => write_table(o, out, headers, rows),
+        order => super::write_table_dropping(o, out, headers, rows, order),
     }
-    stream.finish()
 }
 
 /// The lines a chart draws of records on a terminal so many columns wide.
@@ -403,11 +409,7 @@ pub(crate) fn write_document<R: Record>(
             if !records.is_empty() {
                 let shown = shown_columns::<R>();
                 let rows = records.iter().map(|r| table_cells(r, o, &shown)).collect();
-                let headers = table_headers::<R>(o);
-                match R::least_needed() {
-                    [] => write_table(o, out, headers, rows)?,
-                    order => super::write_table_dropping(o, out, headers, rows, order)?,
-                }
+                draw_table::<R>(o, out, rows)?;
             }
             write_lines(o, out, after)
         }
@@ -541,11 +543,7 @@ impl<'o, R: Record> RecordStream<'o, R> {
                 if let Some(before) = self.notes.before {
                     writeln!(out, "{}", o.t(before)).map_err(super::write_error)?;
                 }
-                let headers = table_headers::<R>(o);
-                match R::least_needed() {
-                    [] => write_table(o, out, headers, rows)?,
-                    order => super::write_table_dropping(o, out, headers, rows, order)?,
-                }
+                draw_table::<R>(o, out, rows)?;
                 for after in self.notes.after {
                     super::write_prose(o, out, &o.t(after))?;
                 }
