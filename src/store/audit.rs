@@ -479,6 +479,18 @@ pub(super) fn rewrite_chain(tx: &Tx<'_>, key: &RegistryKey) -> Result<u64> {
 mod tests {
     use super::*;
 
+    /// The actor of a command run without `--as` is the operating-system
+    /// user, as `id -un` names it.
+    #[test]
+    fn the_os_actor_is_the_login_name() {
+        let id = std::process::Command::new("id")
+            .arg("-un")
+            .output()
+            .unwrap();
+        let name = String::from_utf8(id.stdout).unwrap();
+        assert_eq!(os_actor(), format!("os:{}", name.trim()));
+    }
+
     fn row(id: i64, detail: &str) -> AuditRow {
         AuditRow {
             id,

@@ -987,11 +987,11 @@ fn check_header(path: &Path) -> std::result::Result<Header, Msg> {
     }
     let mut header = [0u8; 100];
     let mut file = std::fs::File::open(path).map_err(cannot_read)?;
-    let read = read_up_to(&mut file, &mut header).map_err(cannot_read)?;
-    if read < header.len() {
-        return Err(Msg::NotARegistry);
+    match file.read_exact(&mut header) {
+        Ok(()) => parse_header(&header),
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Err(Msg::NotARegistry),
+        Err(e) => Err(cannot_read(e)),
     }
-    parse_header(&header)
 }
 
 /// What a SQLite header says, or why the file is not a tokenctl registry.
@@ -1008,17 +1008,6 @@ fn parse_header(header: &[u8; 100]) -> std::result::Result<Header, Msg> {
         // File format read/write versions 2 mean WAL mode.
         wal: header[18] == 2 && header[19] == 2,
     })
-}
-
-fn read_up_to(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match file.read(&mut buf[filled..])? {
-            0 => break,
-            n => filled += n,
-        }
-    }
-    Ok(filled)
 }
 
 /// The default registry path: `registry.db` in the platform's data directory.
@@ -1463,6 +1452,117 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    /// The header's fields: SQLite's magic, our application id, the schema
+    /// version, and WAL mode only when both format versions say 2.
+    #[test]
+    fn a_header_is_ours_only_with_the_magic_and_our_application_id() {
+        let mut header = [0u8; 100];
+        header[..16].copy_from_slice(SQLITE_MAGIC);
+        assert_eq!(parse_header(&header), Err(Msg::NotARegistry));
+        header[68..72].copy_from_slice(&APPLICATION_ID.to_be_bytes());
+        header[60..64].copy_from_slice(&7u32.to_be_bytes());
+        assert_eq!(
+            parse_header(&header),
+            Ok(Header {
+                version: 7,
+                wal: false
+            })
+        );
+        for (read, write, wal) in [(2, 1, false), (1, 2, false), (2, 2, true)] {
+            header[18] = read;
+            header[19] = write;
+            assert_eq!(parse_header(&header).map(|h| h.wal), Ok(wal));
+        }
+        header[0] = b's';
+        assert_eq!(parse_header(&header), Err(Msg::NotARegistry));
+    }
+
+    /// The header read through SQLite's own handle is the file's first 100
+    /// bytes; a file SQLite opens but cannot read 100 bytes of is named.
+    #[test]
+    fn the_header_is_read_through_sqlites_handle() {
+        let r = PutBack::new();
+        let conn = Connection::open_with_flags(&r.path, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+        let on_disk = std::fs::read(&r.path).unwrap();
+        assert_eq!(
+            header_of(&conn).map(|h| h.to_vec()),
+            Some(on_disk[..100].to_vec())
+        );
+        let short = r.dir.path().join("short.db");
+        std::fs::write(&short, b"SQLite format 3\0").unwrap();
+        match open_sniffed(&short) {
+            Err(Error::Registry { reason, .. }) => assert_eq!(reason, Msg::NotARegistry),
+            other => panic!("{:?}", other.map(|(_, wal)| wal)),
+        }
+        assert_eq!(open_sniffed(&r.path).map(|(_, wal)| wal).ok(), Some(true));
+        assert_eq!(sniff(&r.path).ok(), Some(true));
+        assert!(matches!(
+            sniff(&r.dir.path().join("none.db")),
+            Err(Error::Registry {
+                reason: Msg::NoRegistryHere,
+                ..
+            })
+        ));
+    }
+
+    /// Only a UNIQUE constraint is a duplicate: another constraint, or an
+    /// error that is not SQLite's, is not.
+    #[test]
+    fn only_a_unique_constraint_is_a_duplicate() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE t (a TEXT UNIQUE, b TEXT NOT NULL); INSERT INTO t VALUES ('x', 'y');",
+        )
+        .unwrap();
+        let error = |sql: &str| Error::from(conn.execute(sql, []).unwrap_err());
+        assert!(is_unique_violation(&error(
+            "INSERT INTO t VALUES ('x', 'z')"
+        )));
+        assert!(!is_unique_violation(&error(
+            "INSERT INTO t VALUES ('w', NULL)"
+        )));
+        assert!(!is_unique_violation(&error(
+            "INSERT INTO nowhere VALUES (1)"
+        )));
+        assert!(!is_unique_violation(&Error::Altered(Msg::NotARegistry)));
+    }
+
+    /// The audit chain's end and the MAC of a given row, read from the
+    /// rows themselves.
+    #[test]
+    fn the_audit_end_and_a_rows_mac_are_the_rows() {
+        let r = PutBack::new();
+        let conn = Connection::open(&r.path).unwrap();
+        let (n, head) = audit_end(&conn).unwrap();
+        assert!(n >= 1);
+        let mac: Vec<u8> = conn
+            .query_row("SELECT mac FROM audit WHERE id = ?1", [n as i64], |row| {
+                row.get(0)
+            })
+            .unwrap();
+        assert_eq!(head.to_vec(), mac);
+        assert_eq!(audit_mac_at(&conn, n).unwrap(), Some(head));
+        assert_eq!(audit_mac_at(&conn, n + 1).unwrap(), None);
+        if n > 1 {
+            assert_ne!(audit_mac_at(&conn, n - 1).unwrap(), Some(head));
+        }
+        let empty = Connection::open_in_memory().unwrap();
+        empty
+            .execute_batch("CREATE TABLE audit (id INTEGER PRIMARY KEY, mac BLOB)")
+            .unwrap();
+        assert_eq!(audit_end(&empty).unwrap(), (0, [0; 32]));
+    }
+
+    /// The default registry is `tokenctl/registry.db` in the data directory.
+    #[test]
+    fn the_default_registry_is_in_the_data_directory() {
+        let path = default_path();
+        assert!(path.ends_with("tokenctl/registry.db"), "{}", path.display());
+        if let Some(data) = dirs::data_dir() {
+            assert_eq!(path, data.join("tokenctl").join("registry.db"));
+        }
     }
 
     /// A registry put back while a command waits (at a prompt, for the
