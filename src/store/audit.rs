@@ -453,7 +453,7 @@ const APPEND_ONLY: &str = "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
 /// Chains every row anew, from the first, under `key`: the upgrade of an
 /// older registry, after its old chain verified (or, for schema 1, where
 /// there was none).
-pub(super) fn rewrite_chain(tx: &Tx<'_>, key: &RegistryKey) -> Result<u64> {
+pub(super) fn rewrite_chain(tx: &Tx<'_>, key: &RegistryKey) -> Result<()> {
     let rows: Vec<AuditRow> = {
         let mut stmt = tx.conn.prepare(
             "SELECT id, at, actor, action, targets, outcome, detail, clock_fixed, recorded_at, mac \
@@ -472,7 +472,7 @@ pub(super) fn rewrite_chain(tx: &Tx<'_>, key: &RegistryKey) -> Result<u64> {
         prev = mac;
     }
     tx.conn.execute_batch(APPEND_ONLY)?;
-    Ok(rows.len() as u64)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -489,6 +489,33 @@ mod tests {
             .unwrap();
         let name = String::from_utf8(id.stdout).unwrap();
         assert_eq!(os_actor(), format!("os:{}", name.trim()));
+    }
+
+    /// A log with no rows has no head (not the genesis value), and a log
+    /// with rows ends at its last row's MAC.
+    #[test]
+    fn only_a_log_with_rows_has_a_head() {
+        let registry = crate::store::testing::TempRegistry::new();
+        let mut store = registry.open();
+        let clock = Clock::fixed(DateTime::from_timestamp(1_800_000_000, 0).unwrap());
+        store
+            .write(|tx| record(tx, &clock, "t", Action::Init, &[], Outcome::Ok, "x".into()))
+            .unwrap();
+        let report = store.read(|tx| verify_chain(tx, tx.key()?, None)).unwrap();
+        assert!(report.rows >= 1 && report.findings.is_empty());
+        let last: Vec<u8> = registry
+            .raw()
+            .query_row("SELECT mac FROM audit ORDER BY id DESC LIMIT 1", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(report.head.map(|h| h.to_vec()), Some(last));
+        registry
+            .raw()
+            .execute_batch("DROP TRIGGER audit_no_delete; DELETE FROM audit;")
+            .unwrap();
+        let report = store.read(|tx| verify_chain(tx, tx.key()?, None)).unwrap();
+        assert_eq!((report.rows, report.head), (0, None));
     }
 
     fn row(id: i64, detail: &str) -> AuditRow {

@@ -607,6 +607,20 @@ pub(crate) fn insert_row(tx: &Tx<'_>, table: &Table, values: &[ValueRef<'_>]) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The tree's hasher spreads neighbouring positions: a constant hash
+    /// would still be correct, and a million-row import quadratic.
+    #[test]
+    fn neighbouring_positions_hash_apart() {
+        use std::hash::{BuildHasher, Hash, Hasher};
+        let build = ByPosition::default();
+        let hashes: std::collections::HashSet<u64> =
+            (0u64..10_000).map(|n| build.hash_one(n)).collect();
+        assert_eq!(hashes.len(), 10_000);
+        let mut bytes = build.build_hasher();
+        [1u8, 2].hash(&mut bytes);
+        assert_ne!(bytes.finish(), build.hash_one([2u8, 1]));
+    }
     use crate::crypto::key::Binding;
 
     #[test]
