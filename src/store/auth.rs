@@ -617,9 +617,28 @@ mod tests {
         let hashes: std::collections::HashSet<u64> =
             (0u64..10_000).map(|n| build.hash_one(n)).collect();
         assert_eq!(hashes.len(), 10_000);
+        let pairs: std::collections::HashSet<u64> = (0u32..100)
+            .flat_map(|a| (0u32..100).map(move |b| (a, b)))
+            .map(|pair| build.hash_one(pair))
+            .collect();
+        assert_eq!(pairs.len(), 10_000);
         let mut bytes = build.build_hasher();
         [1u8, 2].hash(&mut bytes);
         assert_ne!(bytes.finish(), build.hash_one([2u8, 1]));
+        assert_ne!(bytes.finish(), build.hash_one([1u8, 2, 3]));
+    }
+
+    /// A transaction verifies and MACs rows only when the registry was
+    /// opened with its key.
+    #[test]
+    fn only_a_transaction_under_the_key_is_authenticated() {
+        let registry = crate::store::testing::TempRegistry::new();
+        let keyed = registry.open_as(crate::store::Access::ReadOnly);
+        assert!(keyed.read(|tx| Ok(tx.authenticated())).unwrap());
+        let unkeyed =
+            crate::store::Store::open(&registry.path, crate::store::Access::ReadOnly, None, false)
+                .unwrap();
+        assert!(!unkeyed.read(|tx| Ok(tx.authenticated())).unwrap());
     }
     use crate::crypto::key::Binding;
 
