@@ -653,6 +653,29 @@ mod tests {
         assert_eq!(store.read(|tx| guard(tx, ids[0])).unwrap().last_step, None);
     }
 
+    /// An import binds a user to a device only after the device row it
+    /// read verifies: an expiry moved without the key is refused, and
+    /// nothing is counted.
+    #[test]
+    fn binding_refuses_a_device_changed_without_the_key() {
+        let (r, ids) = with_devices(&["1001", "1002"], "2030-01-31");
+        let mut store = r.open();
+        assert_eq!(
+            store.write(|tx| bind_device(tx, "1001")).unwrap(),
+            Some((ids[0], false))
+        );
+        assert_eq!(store.write(|tx| bind_device(tx, "9999")).unwrap(), None);
+        r.raw()
+            .execute_batch("UPDATE devices SET expires = '2099-12-31' WHERE serial = '1002'")
+            .unwrap();
+        let before = std::fs::read(&r.path).unwrap();
+        assert!(matches!(
+            store.write(|tx| bind_device(tx, "1002")),
+            Err(Error::Altered(crate::catalogue::Msg::RowAltered { .. }))
+        ));
+        assert_eq!(std::fs::read(&r.path).unwrap(), before);
+    }
+
     #[test]
     fn a_device_round_trips_and_its_secret_opens_only_under_the_key() {
         let (r, ids) = with_devices(&["1001"], "2030-01-31");
