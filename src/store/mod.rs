@@ -1294,22 +1294,64 @@ mod tests {
     /// of the marks reports it.
     #[test]
     fn altered_marks_are_refused_to_a_command_and_left_to_check() {
-        for sql in [
-            format!("DELETE FROM meta WHERE name = '{}'", meta::FINGERPRINT),
-            format!(
-                "UPDATE meta SET value = CASE value WHEN 'simulation' THEN 'live' ELSE 'simulation' END WHERE name = '{}'",
-                meta::MODE
+        let missing = |name: &str| Msg::MarkMissing {
+            name: name.to_string(),
+        };
+        let altered = |name: &str| Msg::MarkAltered {
+            name: name.to_string(),
+        };
+        let flip_mode = format!(
+            "UPDATE meta SET value = CASE value WHEN 'simulation' THEN 'live' ELSE 'simulation' END WHERE name = '{}'",
+            meta::MODE
+        );
+        // What `check` verifies itself is not an open finding; without the
+        // registry ID, the key cannot even be bound: a finding of its own.
+        for (sql, refusal, finding) in [
+            (
+                format!("DELETE FROM meta WHERE name = '{}'", meta::FINGERPRINT),
+                missing(meta::FINGERPRINT),
+                None,
             ),
-            "UPDATE meta SET mac = zeroblob(32) WHERE name = 'state'".to_string(),
+            (flip_mode, altered(meta::MODE), None),
+            (
+                "UPDATE meta SET mac = zeroblob(32) WHERE name = 'state'".to_string(),
+                altered("state"),
+                None,
+            ),
+            (
+                format!("DELETE FROM meta WHERE name = '{}'", meta::REGISTRY_ID),
+                missing(meta::REGISTRY_ID),
+                Some("key"),
+            ),
         ] {
             let r = PutBack::new();
             r.tamper(&sql);
-            assert!(
-                matches!(r.open(&r.path, Access::ReadOnly), Err(Error::Altered(_))),
-                "{sql}"
-            );
-            assert!(r.open(&r.path, Access::Inspect).is_ok(), "{sql}");
+            match r.open(&r.path, Access::ReadOnly) {
+                Err(Error::Altered(message)) => assert_eq!(message, refusal, "{sql}"),
+                other => panic!("{sql}: {:?}", other.map(|_| ())),
+            }
+            let checked = r.open(&r.path, Access::Inspect).unwrap();
+            let found: Vec<(&str, &Msg)> = checked
+                .open_findings()
+                .iter()
+                .map(|f| (f.kind, &f.message))
+                .collect();
+            let expected: Vec<(&str, &Msg)> =
+                finding.map(|kind| (kind, &refusal)).into_iter().collect();
+            assert_eq!(found, expected, "{sql}");
         }
+        let r = PutBack::new();
+        r.tamper(&format!(
+            "UPDATE meta SET value = 'x' || value WHERE name = '{}'",
+            meta::FINGERPRINT
+        ));
+        assert!(matches!(
+            r.open(&r.path, Access::ReadOnly),
+            Err(Error::KeyFile {
+                reason: Msg::KeyNotTheRegistrys { .. },
+                ..
+            })
+        ));
     }
 
     /// A registry an earlier tokenctl made (`fixtures/schemaN/`), with its
@@ -1339,7 +1381,86 @@ mod tests {
             drop(reader);
             let writer = Store::open(&path, Access::ReadWrite, Some(&key), false).unwrap();
             assert_eq!(writer.schema_version().unwrap(), SCHEMA_VERSION);
+            let upgraded = if schema < AUTHENTICATED_SCHEMA {
+                Msg::RegistryUpgraded {
+                    from: schema,
+                    to: SCHEMA_VERSION,
+                }
+            } else {
+                Msg::RegistryUpgradedClocks {
+                    from: schema,
+                    to: SCHEMA_VERSION,
+                }
+            };
+            assert_eq!(writer.take_notes(), [upgraded]);
+            assert_eq!(writer.take_notes(), []);
         }
+    }
+
+    /// A writer opening a registry of the current schema upgrades nothing:
+    /// no note, and the file as it was.
+    #[test]
+    fn a_current_registry_is_not_upgraded_again() {
+        let r = PutBack::new();
+        let before = std::fs::read(&r.path).unwrap();
+        let writer = r.open(&r.path, Access::ReadWrite).unwrap();
+        assert_eq!(writer.take_notes(), []);
+        assert_eq!(writer.created_key_file(), None);
+        drop(writer);
+        assert_eq!(std::fs::read(&r.path).unwrap(), before);
+    }
+
+    /// A schema-1 registry (before the key): only a writer on the real
+    /// clock creates the missing key file, and says where.
+    #[test]
+    fn only_a_writer_on_the_real_clock_creates_a_schema_1_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.db");
+        let key = dir.path().join("registry.key");
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch("PRAGMA journal_mode = WAL;").unwrap();
+        conn.execute_batch(include_str!("../../migrations/0001_init.sql"))
+            .unwrap();
+        conn.execute_batch("PRAGMA user_version = 1;").unwrap();
+        drop(conn);
+        for access in [Access::ReadOnly, Access::Inspect] {
+            assert!(
+                matches!(
+                    Store::open(&path, access, Some(&key), false),
+                    Err(Error::KeyFile { .. })
+                ),
+                "{access:?}"
+            );
+            assert!(!key.exists(), "{access:?}");
+        }
+        // Schema 1 records no mode: it is live, and a fixed clock writes nothing.
+        assert!(matches!(
+            Store::open(&path, Access::ReadWrite, Some(&key), true),
+            Err(Error::FixedClockOnLive)
+        ));
+        assert!(!key.exists());
+        let writer = Store::open(&path, Access::ReadWrite, Some(&key), false).unwrap();
+        assert!(key.exists());
+        assert_eq!(writer.created_key_file(), Some(key.as_path()));
+        assert_eq!(writer.schema_version().unwrap(), SCHEMA_VERSION);
+    }
+
+    /// A new registry is built beside its final path (so that moving it
+    /// there is a rename on one file system), even under a bare file name.
+    #[test]
+    fn a_new_registry_is_built_beside_its_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.db");
+        let new = Store::create(&path, test_key(&dir), Mode::Simulation).unwrap();
+        assert_eq!(new.file.path().parent(), Some(dir.path()));
+        assert!(
+            new.file
+                .path()
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(LEFTOVER_PREFIX)
+        );
     }
 
     /// A schema-2 registry's mode is MAC'd with the key: flipped, it is
