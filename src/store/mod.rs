@@ -457,7 +457,7 @@ impl Store {
         if self.version >= AUTHENTICATED_SCHEMA || self.key_created {
             return Ok(());
         }
-        let allowed = std::env::var(UPGRADE_LEGACY_ENV).is_ok_and(|v| v.trim() == "1");
+        let allowed = legacy_upgrade_allowed(std::env::var(UPGRADE_LEGACY_ENV).ok().as_deref());
         if allowed || !witness::lists_any(key_path) {
             return Ok(());
         }
@@ -606,16 +606,13 @@ impl Store {
     /// Step 4 for writers: a read-write connection in place of the first
     /// look's.
     fn reconnect_for_writing(&mut self) -> Result<()> {
-        let conn = Connection::open_with_flags(
-            &self.path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| Error::Registry {
-            path: self.path.clone(),
-            reason: Msg::CannotOpen {
-                detail: e.to_string(),
-            },
-        })?;
+        let conn =
+            Connection::open_with_flags(&self.path, WRITER).map_err(|e| Error::Registry {
+                path: self.path.clone(),
+                reason: Msg::CannotOpen {
+                    detail: e.to_string(),
+                },
+            })?;
         self.conn = conn;
         Ok(())
     }
@@ -791,10 +788,7 @@ fn sniff(path: &Path) -> Result<bool> {
 /// handle before any statement runs. Anything unusual (the file missing, a
 /// directory, unreadable, short) is left to `sniff`, which says why.
 fn open_sniffed(path: &Path) -> Result<(Connection, bool)> {
-    let opened = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    );
+    let opened = Connection::open_with_flags(path, FIRST_LOOK);
     let (conn, header) = match opened {
         Ok(conn) => match header_of(&conn) {
             Some(header) => (conn, header),
@@ -816,6 +810,12 @@ fn open_sniffed(path: &Path) -> Result<(Connection, bool)> {
     refuse_version(header.version).map_err(unusable)?;
     Ok((conn, header.wal))
 }
+
+/// The flags of the first look's connection, and of a writer's: one
+/// thread uses each connection, so SQLite's own mutex is not needed.
+const FIRST_LOOK: OpenFlags =
+    OpenFlags::SQLITE_OPEN_READ_ONLY.union(OpenFlags::SQLITE_OPEN_NO_MUTEX);
+const WRITER: OpenFlags = OpenFlags::SQLITE_OPEN_READ_WRITE.union(OpenFlags::SQLITE_OPEN_NO_MUTEX);
 
 fn cannot_open(path: &Path, detail: &str) -> Error {
     Error::Registry {
@@ -917,6 +917,12 @@ pub(crate) fn is_unique_violation(e: &Error) -> bool {
 pub(crate) enum Commit {
     Yes,
     No,
+}
+
+/// Whether `TOKENCTL_UPGRADE_LEGACY` (its value, if set) allows a legacy
+/// registry to be upgraded under a key that guards another: only `1`.
+fn legacy_upgrade_allowed(value: Option<&str>) -> bool {
+    value.is_some_and(|v| v.trim() == "1")
 }
 
 fn schema_version(conn: &Connection) -> Result<u32> {
@@ -1395,6 +1401,60 @@ mod tests {
             assert_eq!(writer.take_notes(), [upgraded]);
             assert_eq!(writer.take_notes(), []);
         }
+    }
+
+    #[test]
+    fn only_one_allows_a_legacy_upgrade_under_a_guarding_key() {
+        assert!(legacy_upgrade_allowed(Some("1")));
+        assert!(legacy_upgrade_allowed(Some(" 1\n")));
+        for value in [None, Some(""), Some("0"), Some("yes"), Some("11")] {
+            assert!(!legacy_upgrade_allowed(value), "{value:?}");
+        }
+    }
+
+    /// A file at the witness's state whose audit log lost its last row is
+    /// not an older copy (a copy is behind in state too): `check` of a copy
+    /// reports it as rolled back.
+    #[test]
+    fn a_cut_audit_tail_is_not_an_older_copy() {
+        let r = PutBack::new();
+        r.tamper(
+            "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id = (SELECT max(id) FROM audit);",
+        );
+        let copy = r.open(&r.path, Access::InspectCopy).unwrap();
+        assert_eq!(copy.witness_ahead, None);
+        let found: Vec<&OpenFinding> = copy.open_findings().iter().collect();
+        assert!(
+            matches!(
+                found[..],
+                [OpenFinding {
+                    kind: "rollback",
+                    message: Msg::RegistryBehindWitness { .. }
+                }]
+            ),
+            "{found:?}"
+        );
+    }
+
+    /// A restore goes back on purpose: its writes are not refused for
+    /// standing behind the witness.
+    #[test]
+    fn a_restore_writes_behind_the_witness() {
+        let r = PutBack::new();
+        let mut restore = r.open(&r.yesterday, Access::Restore).unwrap();
+        restore
+            .write(|tx| {
+                audit::record(
+                    tx,
+                    &crate::clock::Clock::fixed(chrono::Utc::now()),
+                    "t",
+                    audit::Action::Init,
+                    &[],
+                    audit::Outcome::Ok,
+                    "x".into(),
+                )
+            })
+            .unwrap();
     }
 
     /// A writer opening a registry of the current schema upgrades nothing:
