@@ -1437,7 +1437,7 @@ mod tests {
     }
 
     /// A restore goes back on purpose: its writes are not refused for
-    /// standing behind the witness.
+    /// standing behind the witness, and move the witness back.
     #[test]
     fn a_restore_writes_behind_the_witness() {
         let r = PutBack::new();
@@ -1451,10 +1451,24 @@ mod tests {
                     audit::Action::Init,
                     &[],
                     audit::Outcome::Ok,
-                    "x".into(),
+                    "restored".into(),
                 )
             })
             .unwrap();
+        drop(restore);
+        // The witness follows the restore: the restored file is current,
+        // and the file it replaced is no longer.
+        assert!(r.open(&r.yesterday, Access::ReadOnly).is_ok());
+        assert!(matches!(
+            r.open(&r.path, Access::ReadOnly),
+            Err(Error::Altered(_))
+        ));
+    }
+
+    /// An in-memory database has no file to read a header from.
+    #[test]
+    fn a_database_without_a_file_has_no_header() {
+        assert_eq!(header_of(&Connection::open_in_memory().unwrap()), None);
     }
 
     /// A writer opening a registry of the current schema upgrades nothing:
