@@ -193,10 +193,17 @@ pub(crate) fn os_actor() -> String {
     if let Ok(Some(user)) = nix::unistd::User::from_uid(nix::unistd::getuid()) {
         return format!("os:{}", user.name);
     }
-    std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .ok()
-        .filter(|u| !u.is_empty())
+    actor_named(
+        std::env::var("USER")
+            .or_else(|_| std::env::var("USERNAME"))
+            .ok(),
+    )
+}
+
+/// The actor for a user name from the environment, when the system has no
+/// entry for the user id: `os:unknown` for none or an empty one.
+fn actor_named(name: Option<String>) -> String {
+    name.filter(|u| !u.is_empty())
         .map(|u| format!("os:{u}"))
         .unwrap_or_else(|| "os:unknown".to_string())
 }
@@ -489,6 +496,13 @@ mod tests {
             .unwrap();
         let name = String::from_utf8(id.stdout).unwrap();
         assert_eq!(os_actor(), format!("os:{}", name.trim()));
+    }
+
+    #[test]
+    fn an_actor_from_the_environment_is_named_or_unknown() {
+        assert_eq!(actor_named(Some("hanako".into())), "os:hanako");
+        assert_eq!(actor_named(Some(String::new())), "os:unknown");
+        assert_eq!(actor_named(None), "os:unknown");
     }
 
     /// A log with no rows has no head (not the genesis value), and a log

@@ -1649,6 +1649,19 @@ mod tests {
         ));
     }
 
+    /// A file that cannot be read is named as such, not as a foreign file
+    /// (reading the start of this process's own memory fails with EIO).
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn an_unreadable_file_is_not_called_foreign() {
+        let mem = Path::new("/proc/self/mem");
+        assert!(
+            matches!(check_header(mem), Err(Msg::CannotReadWith { .. })),
+            "{:?}",
+            check_header(mem)
+        );
+    }
+
     /// The header's fields: SQLite's magic, our application id, the schema
     /// version, and WAL mode only when both format versions say 2.
     #[test]
