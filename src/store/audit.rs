@@ -532,6 +532,56 @@ mod tests {
         assert_eq!((report.rows, report.head), (0, None));
     }
 
+    /// `audit`'s query: newest first, each filter narrowing, no limit
+    /// meaning every row.
+    #[test]
+    fn the_newest_rows_are_filtered_and_limited() {
+        let registry = crate::store::testing::TempRegistry::new();
+        let mut store = registry.open();
+        let entries = [
+            (100, "os:a", Action::Init),
+            (200, "os:b", Action::Revoke),
+            (300, "os:a", Action::Revoke),
+            (400, "os:b", Action::Register),
+        ];
+        for (at, actor, action) in entries {
+            let clock = Clock::fixed(DateTime::from_timestamp(at, 0).unwrap());
+            store
+                .write(|tx| record(tx, &clock, actor, action, &[], Outcome::Ok, String::new()))
+                .unwrap();
+        }
+        let ids = |filter: AuditFilter| -> Vec<i64> {
+            store
+                .read(|tx| newest(tx, &filter))
+                .unwrap()
+                .iter()
+                .map(|r| r.id)
+                .collect()
+        };
+        assert_eq!(ids(AuditFilter::default()), [4, 3, 2, 1]);
+        let limit = |n| AuditFilter {
+            limit: Some(n),
+            ..AuditFilter::default()
+        };
+        assert_eq!(ids(limit(1)), [4]);
+        assert_eq!(ids(limit(u64::MAX)), [4, 3, 2, 1]);
+        let action = AuditFilter {
+            action: Some("revoke".into()),
+            ..AuditFilter::default()
+        };
+        assert_eq!(ids(action), [3, 2]);
+        let actor = AuditFilter {
+            actor: Some("os:a".into()),
+            ..AuditFilter::default()
+        };
+        assert_eq!(ids(actor), [3, 1]);
+        let since = AuditFilter {
+            since: DateTime::from_timestamp(200, 0),
+            ..AuditFilter::default()
+        };
+        assert_eq!(ids(since), [4, 3, 2]);
+    }
+
     fn row(id: i64, detail: &str) -> AuditRow {
         AuditRow {
             id,

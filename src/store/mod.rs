@@ -1400,6 +1400,11 @@ mod tests {
             };
             assert_eq!(writer.take_notes(), [upgraded]);
             assert_eq!(writer.take_notes(), []);
+            // The audit chain verifies under the registry's key now.
+            let chain = writer
+                .read(|tx| audit::verify_chain(tx, tx.key()?, None))
+                .unwrap();
+            assert!(chain.rows > 0 && chain.findings.is_empty(), "{chain:?}");
         }
     }
 
