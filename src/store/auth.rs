@@ -628,6 +628,53 @@ mod tests {
         assert_ne!(bytes.finish(), build.hash_one([1u8, 2, 3]));
     }
 
+    /// Ids follow the table's largest, one per insert in a transaction, up
+    /// to the largest the tree has a position for; with or without the key.
+    #[test]
+    fn ids_follow_the_largest_up_to_the_trees_last_position() {
+        use crate::store::testing::{TempRegistry, at, new_device};
+        let registry = TempRegistry::new();
+        let mut store = registry.open();
+        store
+            .write(|tx| {
+                for serial in ["1001", "1002"] {
+                    crate::store::devices::insert_device(
+                        tx,
+                        &new_device(serial, "2030-01-31"),
+                        at(0),
+                    )?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(store.read(|tx| tx.next_id(&DEVICES)).unwrap(), 3);
+        let ids = store
+            .read(|tx| Ok((tx.next_id(&DEVICES)?, tx.next_id(&DEVICES)?)))
+            .unwrap();
+        assert_eq!(ids, (3, 4));
+        let unkeyed =
+            crate::store::Store::open(&registry.path, crate::store::Access::ReadOnly, None, false)
+                .unwrap();
+        assert_eq!(unkeyed.read(|tx| tx.next_id(&DEVICES)).unwrap(), 3);
+        registry
+            .raw()
+            .execute(
+                "UPDATE devices SET id = ?1 WHERE id = 2",
+                [tree::MAX_ROWID - 1],
+            )
+            .unwrap();
+        let last = store.read(|tx| {
+            let last = tx.next_id(&DEVICES)?;
+            Ok((last, tx.next_id(&DEVICES)))
+        });
+        match last {
+            Ok((last, Err(Error::Corrupt(Msg::RegistryFull { table })))) => {
+                assert_eq!((last, table.as_str()), (tree::MAX_ROWID, "devices"));
+            }
+            other => panic!("{:?}", other.map(|(last, next)| (last, next.ok()))),
+        }
+    }
+
     /// A transaction verifies and MACs rows only when the registry was
     /// opened with its key.
     #[test]

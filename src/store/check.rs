@@ -403,7 +403,7 @@ fn rows_and_tree(tx: &Tx<'_>, findings: &mut Vec<Finding>) -> Result<()> {
         for (index, node) in &nodes {
             let seen = seen.get(index).copied().unwrap_or(0);
             for slot in 0..16u64 {
-                let pos = (index << 4) | slot;
+                let pos = (index << 4) + slot;
                 if seen & (1 << slot) == 0 && tree::slot(node, pos) != tree::EMPTY {
                     findings.push(Finding {
                         kind: "row",
@@ -646,6 +646,109 @@ mod tests {
                     }
                 ),
             ]
+        );
+    }
+
+    /// Each mark is verified by `check` itself, and its finding's kind says
+    /// what the mark guards.
+    #[test]
+    fn marks_missing_altered_or_unknown_are_found_by_what_they_guard() {
+        let mark = |name: &str| name.to_string();
+        for (sql, expected) in [
+            (
+                "DELETE FROM meta WHERE name = 'mode'",
+                row("mode", Msg::MarkMissing { name: mark("mode") }),
+            ),
+            (
+                "UPDATE meta SET value = 'live' WHERE name = 'mode'",
+                row("mode", Msg::MarkAltered { name: mark("mode") }),
+            ),
+            (
+                "UPDATE meta SET mac = zeroblob(32) WHERE name = 'state'",
+                row(
+                    "rollback",
+                    Msg::MarkAltered {
+                        name: mark("state"),
+                    },
+                ),
+            ),
+            (
+                "DELETE FROM meta WHERE name = 'key_fingerprint'",
+                row(
+                    "key",
+                    Msg::MarkMissing {
+                        name: mark("key_fingerprint"),
+                    },
+                ),
+            ),
+            (
+                "INSERT INTO meta (name, value) VALUES ('extra', 'x')",
+                row(
+                    "row",
+                    Msg::FindingRowInserted {
+                        table: "meta".into(),
+                        id: 0,
+                        name: " (extra)".into(),
+                    },
+                ),
+            ),
+        ] {
+            let r = registry();
+            r.raw().execute_batch(sql).unwrap();
+            assert_eq!(check(&r, None).findings, [expected], "{sql}");
+        }
+    }
+
+    /// A device's holder count is checked against the users holding it
+    /// (and the count changed without the key breaks the row's MAC).
+    #[test]
+    fn holders_that_differ_from_the_holding_users_are_found() {
+        let r = registry();
+        r.raw()
+            .execute_batch("UPDATE devices SET holders = 2")
+            .unwrap();
+        assert_eq!(
+            check(&r, None).findings,
+            [
+                row(
+                    "invariant",
+                    Msg::FindingHoldersDiffer {
+                        serial: "1001".into(),
+                        counted: 2,
+                        found: 1,
+                    }
+                ),
+                row(
+                    "row",
+                    Msg::FindingRowAltered {
+                        table: "devices".into(),
+                        id: 1,
+                        name: " (1001)".into(),
+                    }
+                ),
+            ]
+        );
+    }
+
+    /// A schema-2 registry, checked as it is: its secrets are opened too.
+    #[test]
+    fn the_secrets_of_a_schema_2_registry_are_checked() {
+        let (_dir, path, key) = crate::store::testing::fixture(2);
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .execute_batch(
+                "UPDATE devices SET secret = x'00112233' WHERE id = (SELECT min(id) FROM devices)",
+            )
+            .unwrap();
+        let store = Store::open(&path, Access::Inspect, Some(&key), false).unwrap();
+        assert_eq!(
+            store.read(|tx| run(tx, None)).unwrap().findings,
+            [row(
+                "secret",
+                Msg::FindingSecretDoesNotOpen {
+                    serial: "23456789".into()
+                }
+            )]
         );
     }
 

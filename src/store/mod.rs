@@ -1061,6 +1061,8 @@ pub(crate) fn required_instant_at(
 mod tests {
     use super::*;
 
+    use crate::store::testing::fixture;
+
     fn test_key(dir: &tempfile::TempDir) -> KeyFile {
         KeyFile::load_or_create(&dir.path().join("registry.key"))
             .unwrap()
@@ -1360,22 +1362,6 @@ mod tests {
         ));
     }
 
-    /// A registry an earlier tokenctl made (`fixtures/schemaN/`), with its
-    /// key file (0600), in a directory of its own.
-    fn fixture(schema: u32) -> (tempfile::TempDir, PathBuf, PathBuf) {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("fixtures/schema{schema}"));
-        let (path, key) = (
-            dir.path().join("registry.db"),
-            dir.path().join("registry.key"),
-        );
-        std::fs::copy(from.join("registry.db"), &path).unwrap();
-        std::fs::copy(from.join("registry.key"), &key).unwrap();
-        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
-        (dir, path, key)
-    }
-
     /// A reader takes an older registry as it is; the first writer upgrades
     /// it to the current schema.
     #[test]
@@ -1400,7 +1386,20 @@ mod tests {
             };
             assert_eq!(writer.take_notes(), [upgraded]);
             assert_eq!(writer.take_notes(), []);
-            // The audit chain verifies under the registry's key now.
+            // Every row verifies against the new tree, and the audit chain
+            // under the registry's key.
+            let users: Vec<i64> = Connection::open(&path)
+                .unwrap()
+                .prepare("SELECT id FROM users")
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            assert!(!users.is_empty());
+            for id in users {
+                writer.read(|tx| tx.verify(&auth::USERS, id)).unwrap();
+            }
             let chain = writer
                 .read(|tx| audit::verify_chain(tx, tx.key()?, None))
                 .unwrap();

@@ -58,6 +58,23 @@ impl TempRegistry {
     }
 }
 
+/// A registry an earlier tokenctl made (`fixtures/schemaN/`), with its
+/// key file (0600), in a directory of its own: (dir, registry, key file).
+pub(crate) fn fixture(schema: u32) -> (TempDir, PathBuf, PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let from =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("fixtures/schema{schema}"));
+    let (path, key) = (
+        dir.path().join("registry.db"),
+        dir.path().join("registry.key"),
+    );
+    std::fs::copy(from.join("registry.db"), &path).unwrap();
+    std::fs::copy(from.join("registry.key"), &key).unwrap();
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    (dir, path, key)
+}
+
 /// The key of a test device (`SECRET`, SHA1, 6 digits, 30 s).
 pub(crate) fn device_key() -> DeviceKey {
     DeviceKey {
