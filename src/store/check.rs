@@ -465,42 +465,73 @@ fn nodes_between(tx: &Tx<'_>, first: i64, last: i64) -> Result<BTreeMap<u64, tre
 }
 
 /// Recomputes every node above the stored leaves: each must be stored as
-/// computed, and the top must hash to the state mark's root.
+/// computed, no leaf node may sit outside the tables' ranges, and the top
+/// must hash to the state mark's root.
 fn tree_matches(tx: &Tx<'_>, leaves: BTreeMap<u64, tree::Node>) -> Result<bool> {
-    let mut level_nodes = leaves;
-    let mut matches = true;
-    for level in 0..tree::LEVELS {
+    let mut matches = stray_leaf_nodes(tx)? == 0;
+    let top = tree::LEVELS - 1;
+    let mut level_nodes = parents_of(0, &leaves);
+    for level in 1..=top {
         let (first, last) = tree::level_range(level);
-        if level > 0 {
-            let stored = nodes_between(tx, first, last)?;
-            matches &= stored == level_nodes;
+        matches &= nodes_between(tx, first, last)? == level_nodes;
+        if level < top {
+            level_nodes = parents_of(level, &level_nodes);
         }
-        if level == tree::LEVELS - 1 {
-            let top = level_nodes
-                .get(&0)
-                .copied()
-                .unwrap_or([0; tree::NODE_BYTES]);
-            let root = tree::node_hash(level, 0, &top);
-            let state = match meta::read_state(tx) {
-                Ok(state) => state,
-                // The state mark's own finding says why.
-                Err(_) => return Ok(matches),
-            };
-            return Ok(matches && root == state.root);
-        }
-        let mut parents: BTreeMap<u64, tree::Node> = BTreeMap::new();
-        for (index, node) in &level_nodes {
-            let hash = tree::node_hash(level, *index, node);
-            if hash == tree::EMPTY {
-                continue;
-            }
-            let parent = parents.entry(index >> 4).or_insert([0; tree::NODE_BYTES]);
-            let at = (*index as usize & 15) * tree::EMPTY.len();
-            parent[at..at + tree::EMPTY.len()].copy_from_slice(&hash);
-        }
-        level_nodes = parents;
     }
-    Ok(matches)
+    let top_node = level_nodes
+        .get(&0)
+        .copied()
+        .unwrap_or([0; tree::NODE_BYTES]);
+    let root = tree::node_hash(top, 0, &top_node);
+    match meta::read_state(tx) {
+        Ok(state) => Ok(matches && root == state.root),
+        // The state mark's own finding says why.
+        Err(_) => Ok(matches),
+    }
+}
+
+/// The nodes of level `level + 1` computed from those of `level`.
+fn parents_of(level: u32, nodes: &BTreeMap<u64, tree::Node>) -> BTreeMap<u64, tree::Node> {
+    let mut parents: BTreeMap<u64, tree::Node> = BTreeMap::new();
+    for (index, node) in nodes {
+        let hash = tree::node_hash(level, *index, node);
+        if hash == tree::EMPTY {
+            continue;
+        }
+        let parent = parents.entry(index >> 4).or_insert([0; tree::NODE_BYTES]);
+        let at = (*index as usize & 15) * tree::EMPTY.len();
+        parent[at..at + tree::EMPTY.len()].copy_from_slice(&hash);
+    }
+    parents
+}
+
+/// Leaf nodes outside every table's range: no row can be placed there, so
+/// such a node was put into the tree by hand (read by range, not scanned).
+fn stray_leaf_nodes(tx: &Tx<'_>) -> Result<i64> {
+    let (level_first, level_last) = tree::level_range(0);
+    let mut ranges: Vec<(i64, i64)> = auth::TABLES
+        .iter()
+        .map(|t| tree::leaf_range(t.code))
+        .collect();
+    ranges.sort_unstable();
+    let mut stmt = tx
+        .conn
+        .prepare_cached("SELECT count(*) FROM tree WHERE node BETWEEN ?1 AND ?2")?;
+    let mut count = |first: i64, last: i64| -> Result<i64> {
+        Ok(if first > last {
+            0
+        } else {
+            stmt.query_row([first, last], |r| r.get(0))?
+        })
+    };
+    let mut stray = 0;
+    let mut next = level_first;
+    for (first, last) in ranges {
+        stray += count(next, first - 1)?;
+        next = last + 1;
+    }
+    stray += count(next, level_last)?;
+    Ok(stray)
 }
 
 #[cfg(test)]
@@ -750,6 +781,39 @@ mod tests {
                 }
             )]
         );
+    }
+
+    /// The tree above the rows is recomputed: a node changed, added at a
+    /// level above the leaves, or put among the leaves outside every
+    /// table's range, is found.
+    #[test]
+    fn a_tree_node_changed_or_added_is_found() {
+        let level = |n: i64| n << 40;
+        for sql in [
+            format!(
+                "UPDATE tree SET hashes = zeroblob(512) WHERE node = (SELECT min(node) FROM tree WHERE node >= {})",
+                level(1)
+            ),
+            "UPDATE tree SET hashes = zeroblob(512) WHERE node = (SELECT max(node) FROM tree)"
+                .to_string(),
+            format!(
+                "INSERT INTO tree (node, hashes) VALUES ({}, randomblob(512))",
+                level(3) + 5
+            ),
+            "INSERT INTO tree (node, hashes) VALUES (1, randomblob(512))".to_string(),
+            format!(
+                "INSERT INTO tree (node, hashes) VALUES ({}, randomblob(512))",
+                level(1) - 1
+            ),
+        ] {
+            let r = registry();
+            r.raw().execute_batch(&sql).unwrap();
+            assert_eq!(
+                check(&r, None).findings,
+                [row("rollback", Msg::FindingTreeAltered)],
+                "{sql}"
+            );
+        }
     }
 
     #[test]
