@@ -145,3 +145,108 @@ impl Store {
         Ok(PendingCopy { file })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Access;
+    use crate::store::testing::TempRegistry;
+
+    /// A copy is made beside its destination, is one file in rollback
+    /// mode with the registry's ID, and moves into place only where
+    /// nothing is.
+    #[test]
+    fn a_copy_is_made_beside_and_never_replaces_a_file() {
+        let r = TempRegistry::new();
+        let store = r.open_as(Access::ReadOnly);
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("backup.db");
+        let pending = store.copy_beside(&dest).unwrap();
+        assert_eq!(pending.path().parent(), Some(dir.path()));
+        pending.persist(&dest).unwrap();
+        let mode: String = Connection::open(&dest)
+            .unwrap()
+            .query_row("PRAGMA journal_mode", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(mode, "delete");
+        assert_eq!(
+            recorded_id(&dest).unwrap(),
+            Some(store.registry_id()),
+            "the copy's ID is the registry's"
+        );
+        assert!(store.registry_id().is_some());
+        let again = store.copy_beside(&dest).unwrap();
+        let copied = std::fs::read(&dest).unwrap();
+        assert!(matches!(
+            again.persist(&dest),
+            Err(Error::AlreadyExists { path }) if path == dest
+        ));
+        assert_eq!(std::fs::read(&dest).unwrap(), copied);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        let elsewhere = dir.path().join("missing").join("backup.db");
+        assert!(matches!(
+            store
+                .copy_beside(&dir.path().join("x"))
+                .unwrap()
+                .persist(&elsewhere),
+            Err(Error::Io { .. })
+        ));
+    }
+
+    /// What a restore compares: nothing where no file is, a file that is
+    /// not a registry refused.
+    #[test]
+    fn the_recorded_id_is_none_where_no_registry_is() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(recorded_id(&dir.path().join("none.db")).unwrap(), None);
+        let other = dir.path().join("other.db");
+        std::fs::write(&other, b"not a registry").unwrap();
+        assert!(matches!(recorded_id(&other), Err(Error::Registry { .. })));
+    }
+
+    /// A registry moved aside takes its WAL and shared-memory files with
+    /// it, never over a file already there.
+    #[test]
+    fn a_registry_is_moved_aside_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.db");
+        let aside = dir.path().join("r.db.aside");
+        for name in ["r.db", "r.db-wal"] {
+            std::fs::write(dir.path().join(name), name).unwrap();
+        }
+        move_aside(&path, &aside).unwrap();
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["r.db.aside", "r.db.aside-wal"]);
+        assert_eq!(
+            std::fs::read(dir.path().join("r.db.aside-wal")).unwrap(),
+            b"r.db-wal"
+        );
+        std::fs::write(&path, "new").unwrap();
+        assert!(matches!(
+            move_aside(&path, &aside),
+            Err(Error::AlreadyExists { .. })
+        ));
+        assert!(path.exists());
+        // A WAL that cannot be moved (a directory is in its way) is an error.
+        std::fs::write(dir.path().join("r.db-wal"), "wal").unwrap();
+        let blocked = dir.path().join("b.db");
+        std::fs::create_dir_all(dir.path().join("b.db-wal").join("x")).unwrap();
+        assert!(matches!(move_aside(&path, &blocked), Err(Error::Io { .. })));
+    }
+
+    /// The key file a store was opened with, and none without one.
+    #[test]
+    fn the_key_path_is_the_one_opened_with() {
+        let r = TempRegistry::new();
+        assert_eq!(
+            r.open_as(Access::ReadOnly).key_path(),
+            Some(r.key_path.as_path())
+        );
+        let unkeyed = crate::store::Store::open(&r.path, Access::ReadOnly, None, false).unwrap();
+        assert_eq!(unkeyed.key_path(), None);
+    }
+}

@@ -1267,15 +1267,15 @@ mod tests {
         let checked = r.open(&r.yesterday, Access::Inspect).unwrap();
         let kinds: Vec<&str> = checked.open_findings().iter().map(|f| f.kind).collect();
         assert_eq!(kinds, ["rollback"]);
-        assert_eq!(checked.witness_ahead, None);
+        assert_eq!(checked.witness_ahead(), None);
         let copy = r.open(&r.yesterday, Access::InspectCopy).unwrap();
         assert!(copy.open_findings().is_empty());
-        assert_eq!(copy.witness_ahead, Some(1), "one audit row behind");
+        assert_eq!(copy.witness_ahead(), Some(1), "one audit row behind");
         assert!(r.open(&r.yesterday, Access::Restore).is_ok());
         // The registry itself stands where the witness says.
         let current = r.open(&r.path, Access::Inspect).unwrap();
         assert!(current.open_findings().is_empty());
-        assert_eq!(current.witness_ahead, None);
+        assert_eq!(current.witness_ahead(), None);
         assert!(current.registry_id().is_some());
         assert_ne!(current.registry_id(), Some(RegistryId::default()));
     }
@@ -1426,7 +1426,7 @@ mod tests {
             "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id = (SELECT max(id) FROM audit);",
         );
         let copy = r.open(&r.path, Access::InspectCopy).unwrap();
-        assert_eq!(copy.witness_ahead, None);
+        assert_eq!(copy.witness_ahead(), None);
         let found: Vec<&OpenFinding> = copy.open_findings().iter().collect();
         assert!(
             matches!(
