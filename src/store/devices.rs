@@ -124,9 +124,9 @@ pub(super) fn joined_device(row: &Row<'_>, at: usize) -> rusqlite::Result<Option
 fn device_from_columns(row: &Row<'_>, at: usize) -> rusqlite::Result<DeviceRow> {
     let algorithm: String = row.get(at + 3)?;
     let expires: String = row.get(at + 6)?;
-    let bad = |what: &str, value: &str| {
+    let bad = |column: usize, what: &str, value: &str| {
         rusqlite::Error::FromSqlConversionFailure(
-            at + 6,
+            column,
             rusqlite::types::Type::Text,
             format!("bad {what} {value:?} in registry").into(),
         )
@@ -137,10 +137,11 @@ fn device_from_columns(row: &Row<'_>, at: usize) -> rusqlite::Result<DeviceRow> 
         sealed: SealedSecret(row.get(at + 2)?),
         algorithm: algorithm
             .parse::<Algorithm>()
-            .map_err(|_| bad("algorithm", &algorithm))?,
+            .map_err(|_| bad(at + 3, "algorithm", &algorithm))?,
         digits: row.get(at + 4)?,
         period: row.get(at + 5)?,
-        expires: crate::time::parse_ymd(&expires).ok_or_else(|| bad("expiry date", &expires))?,
+        expires: crate::time::parse_ymd(&expires)
+            .ok_or_else(|| bad(at + 6, "expiry date", &expires))?,
         out_of_use_since: super::instant_at(row, at + 7)?,
         replaced_by: row.get(at + 8)?,
         disposed_at: super::instant_at(row, at + 9)?,
@@ -651,6 +652,80 @@ mod tests {
         ));
         assert_eq!(std::fs::read(&r.path).unwrap(), before);
         assert_eq!(store.read(|tx| guard(tx, ids[0])).unwrap().last_step, None);
+    }
+
+    /// An older registry is read as it is: its devices' missing columns
+    /// read as their defaults, and its sealed secrets open.
+    #[test]
+    fn an_older_registrys_devices_read_as_they_are() {
+        let secret = crate::rules::otp::parse_secret("KRAVEUSPEBMG6RCMJRBUK3TCIRKTIQ2K").unwrap();
+        for schema in [2, 3] {
+            let (_dir, path, key) = crate::store::testing::fixture(schema);
+            let store =
+                Store::open(&path, crate::store::Access::ReadOnly, Some(&key), false).unwrap();
+            let device = store
+                .read(|tx| find_device(tx, "23456789"))
+                .unwrap()
+                .expect("the demo's device");
+            assert_eq!(device.expires, date("2026-12-30"), "schema {schema}");
+            assert_eq!((device.clock_offset, device.failed_attempts), (0, 0));
+            assert!(!device.locked);
+            let opened = store.read(|tx| open_key(tx, &device)).unwrap();
+            assert_eq!(
+                opened.secret.as_slice(),
+                secret.as_slice(),
+                "schema {schema}"
+            );
+        }
+    }
+
+    /// The clock columns are read back as written.
+    #[test]
+    fn a_devices_clock_is_read_back() {
+        let (r, ids) = with_devices(&["1001"], "2030-01-31");
+        let mut store = r.open();
+        store
+            .write(|tx| {
+                guard(tx, ids[0])?;
+                accept_step(tx, ids[0], 10, -2)
+            })
+            .unwrap();
+        let device = store.read(|tx| find_device(tx, "1001")).unwrap().unwrap();
+        assert_eq!(device.clock_offset, -2);
+    }
+
+    /// A value that does not convert is named with its column.
+    #[test]
+    fn a_bad_value_is_named_with_its_column() {
+        let (r, _) = with_devices(&["1001"], "2030-01-31");
+        for (sql, column) in [
+            ("UPDATE devices SET algorithm = 'MD5'", 3),
+            ("UPDATE devices SET expires = '2030-02-30'", 6),
+        ] {
+            let raw = r.raw();
+            raw.execute_batch("PRAGMA ignore_check_constraints = ON")
+                .unwrap();
+            let before: (String, String) = raw
+                .query_row("SELECT algorithm, expires FROM devices", [], |row| {
+                    Ok((row.get(0)?, row.get(1)?))
+                })
+                .unwrap();
+            raw.execute_batch(sql).unwrap();
+            let store =
+                crate::store::Store::open(&r.path, crate::store::Access::ReadOnly, None, false)
+                    .unwrap();
+            match store.read(|tx| find_device(tx, "1001")) {
+                Err(Error::Sqlite(rusqlite::Error::FromSqlConversionFailure(at, _, _))) => {
+                    assert_eq!(at, column, "{sql}")
+                }
+                other => panic!("{sql}: {:?}", other.map(|_| ())),
+            }
+            raw.execute(
+                "UPDATE devices SET algorithm = ?1, expires = ?2",
+                [&before.0, &before.1],
+            )
+            .unwrap();
+        }
     }
 
     /// An import binds a user to a device only after the device row it
