@@ -324,7 +324,7 @@ pub(crate) fn reset_device_failures(conn: &Tx<'_>, device_id: i64) -> Result<()>
          WHERE id = ?1 AND (failed_attempts <> 0 OR locked_at IS NOT NULL)",
         [device_id],
     )?;
-    if changed > 0 {
+    if changed == 1 {
         conn.reseal(&DEVICES, device_id)?;
     }
     Ok(())
@@ -337,7 +337,7 @@ pub(crate) fn mark_lost(conn: &Tx<'_>, device_id: i64, at: DateTime<Utc>) -> Res
         "UPDATE devices SET lost_at = ?2 WHERE id = ?1 AND lost_at IS NULL",
         params![device_id, at.timestamp()],
     )?;
-    if changed > 0 {
+    if changed == 1 {
         conn.reseal(&DEVICES, device_id)?;
     }
     Ok(())
@@ -652,6 +652,161 @@ mod tests {
         ));
         assert_eq!(std::fs::read(&r.path).unwrap(), before);
         assert_eq!(store.read(|tx| guard(tx, ids[0])).unwrap().last_step, None);
+    }
+
+    /// Device 1001 held by `kai` (registered), 1002 held by no one; both
+    /// expiring on `expires`.
+    fn with_holder(expires: &str) -> (TempRegistry, i64, i64) {
+        let (r, ids) = with_devices(&["1001", "1002"], expires);
+        r.open()
+            .write(|tx| {
+                bind_device(tx, "1001")?;
+                let kai =
+                    crate::store::testing::new_user("kai", crate::rules::status::Role::General);
+                crate::store::users::insert_user(tx, &kai, Some(ids[0]), at(100))
+            })
+            .unwrap();
+        (r, ids[0], ids[1])
+    }
+
+    /// Failed resynchronisations are counted, the lock taken when asked,
+    /// and both cleared; each change re-MACs the row (it reads back
+    /// verified).
+    #[test]
+    fn failures_are_counted_locked_and_cleared() {
+        let (r, _, spare) = with_holder("2030-01-31");
+        let mut store = r.open();
+        let state = |store: &Store| {
+            let g = store.read(|tx| guard(tx, spare)).unwrap();
+            (g.failed_attempts, g.locked)
+        };
+        for lock in [false, false, true] {
+            store
+                .write(|tx| record_device_failure(tx, spare, at(1_000), lock))
+                .unwrap();
+        }
+        assert_eq!(state(&store), (3, true));
+        store.write(|tx| reset_device_failures(tx, spare)).unwrap();
+        assert_eq!(state(&store), (0, false));
+        store.write(|tx| reset_device_failures(tx, spare)).unwrap();
+        assert_eq!(state(&store), (0, false));
+    }
+
+    /// A device revoked as lost is recorded once, and is no candidate for
+    /// a disposal note (it is not in hand).
+    #[test]
+    fn a_lost_device_is_marked_once_and_not_a_disposal_candidate() {
+        let (r, _, spare) = with_holder("2020-01-31");
+        let mut store = r.open();
+        let candidates = |store: &Store| -> Vec<String> {
+            store
+                .read(|tx| out_of_use_candidates(tx, date("2026-01-01")))
+                .unwrap()
+                .into_iter()
+                .map(|d| d.serial)
+                .collect()
+        };
+        assert_eq!(candidates(&store), ["1002"]);
+        store.write(|tx| mark_lost(tx, spare, at(2_000))).unwrap();
+        store.write(|tx| mark_lost(tx, spare, at(3_000))).unwrap();
+        let device = store.read(|tx| find_device(tx, "1002")).unwrap().unwrap();
+        assert_eq!(device.lost_at, Some(at(2_000)));
+        assert_eq!(candidates(&store), Vec::<String>::new());
+    }
+
+    /// Who ever registered a device, how many devices in service expire on
+    /// each day, and a row changed without the key refused.
+    #[test]
+    fn former_users_and_expiries_in_service_are_read() {
+        let (r, held, spare) = with_holder("2030-01-31");
+        let store = r.open();
+        assert_eq!(store.read(|tx| former_users(tx, held)).unwrap(), ["kai"]);
+        assert!(store.read(|tx| former_users(tx, spare)).unwrap().is_empty());
+        assert_eq!(
+            store
+                .read(|tx| in_service_by_expiry(tx, date("2030-01-31")))
+                .unwrap(),
+            [(date("2030-01-31"), 1)]
+        );
+        assert!(
+            store
+                .read(|tx| in_service_by_expiry(tx, date("2030-01-30")))
+                .unwrap()
+                .is_empty()
+        );
+        store.read(|tx| verify_device(tx, spare)).unwrap();
+        r.raw()
+            .execute("UPDATE devices SET period = 60 WHERE id = ?1", [spare])
+            .unwrap();
+        assert!(matches!(
+            store.read(|tx| verify_device(tx, spare)),
+            Err(Error::Altered(_))
+        ));
+    }
+
+    /// After a restore, every replay guard moves past the step the
+    /// device's own clock shows now (its offset counted).
+    #[test]
+    fn replay_guards_move_past_the_devices_own_clock() {
+        let (r, ids) = with_devices(&["1001", "1002"], "2030-01-31");
+        let mut store = r.open();
+        store
+            .write(|tx| {
+                guard(tx, ids[0])?;
+                accept_step(tx, ids[0], 10, 2)
+            })
+            .unwrap();
+        let now = at(30 * 1_000 + 7);
+        assert_eq!(store.write(|tx| advance_replay_guards(tx, now)).unwrap(), 2);
+        let steps = |store: &Store| {
+            ids.iter()
+                .map(|id| store.read(|tx| guard(tx, *id)).unwrap().last_step)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(steps(&store), [Some(1_003), Some(1_001)]);
+        assert_eq!(store.write(|tx| advance_replay_guards(tx, now)).unwrap(), 0);
+    }
+
+    /// `devices` rows: holders, registration, the clock offset in seconds
+    /// and the last use on the real clock.
+    #[test]
+    fn the_inventory_row_carries_the_devices_clock() {
+        let (r, held, _) = with_holder("2030-01-31");
+        let mut store = r.open();
+        store
+            .write(|tx| {
+                guard(tx, held)?;
+                accept_step(tx, held, 100, -2)
+            })
+            .unwrap();
+        let mut rows = Vec::new();
+        store
+            .read(|tx| {
+                for_each_device(tx, None, |row| {
+                    rows.push((
+                        row.serial,
+                        row.holders,
+                        row.ever_registered,
+                        row.clock_offset_seconds,
+                        row.last_used_at,
+                    ));
+                    Ok(())
+                })
+            })
+            .unwrap();
+        assert_eq!(
+            rows,
+            [
+                (
+                    "1001".to_string(),
+                    vec!["kai".to_string()],
+                    true,
+                    -60,
+                    Some(at(102 * 30))
+                ),
+                ("1002".to_string(), vec![], false, 0, None),
+            ]
+        );
     }
 
     /// An older registry is read as it is: its devices' missing columns
