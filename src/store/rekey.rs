@@ -124,3 +124,119 @@ fn rewrite_under(
     )?;
     Ok(state)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Access;
+    use crate::store::devices::{find_device, insert_device, open_key};
+    use crate::store::testing::{SECRET, TempRegistry, at, new_device};
+
+    /// A registry with device 1001 and one audit row, its key file, and
+    /// a new key file beside it.
+    fn registry() -> (TempRegistry, KeyFile, std::path::PathBuf) {
+        let r = TempRegistry::new();
+        let mut store = r.open();
+        store
+            .write(|tx| {
+                insert_device(tx, &new_device("1001", "2030-01-31"), at(0))?;
+                audit::record(
+                    tx,
+                    &crate::clock::Clock::fixed(at(50)),
+                    "t",
+                    audit::Action::ImportDevices,
+                    &[],
+                    audit::Outcome::Ok,
+                    "1 device".into(),
+                )
+            })
+            .unwrap();
+        let new_path = r.path.with_file_name("new.key");
+        let (new_key, created) = KeyFile::load_or_create(&new_path).unwrap();
+        assert!(created);
+        (r, new_key, new_path)
+    }
+
+    /// After a rotation the registry verifies whole under the new key, its
+    /// secrets open with it, the old key is not the registry's, and the
+    /// last audit row names the head reached under the old key.
+    #[test]
+    fn a_rotation_moves_everything_under_the_new_key() {
+        let (r, new_key, new_path) = registry();
+        let old = KeyFile::load(&r.key_path).unwrap();
+        let mut store = r.open();
+        let (old_head, before) = store
+            .read(|tx| {
+                let report = crate::store::check::run(tx, None)?;
+                Ok((report.audit_head.unwrap(), tx.state()?.seq))
+            })
+            .unwrap();
+        let (previous, position) = store.rekey(new_key, at(100), false).unwrap();
+        assert_eq!(
+            previous,
+            old.bind(Binding::Registry(store.registry_id().unwrap()))
+                .fingerprint()
+        );
+        assert_eq!(position.seq, before + 1);
+        drop(store);
+        let reopened = Store::open(&r.path, Access::Inspect, Some(&new_path), false).unwrap();
+        let report = reopened
+            .read(|tx| crate::store::check::run(tx, None))
+            .unwrap();
+        assert_eq!(report.findings, []);
+        assert_eq!(report.audit_head, Some(position.audit_head));
+        let device = reopened
+            .read(|tx| find_device(tx, "1001"))
+            .unwrap()
+            .unwrap();
+        let opened = reopened.read(|tx| open_key(tx, &device)).unwrap();
+        assert_eq!(opened.secret.as_slice(), SECRET);
+        let last = reopened
+            .read(|tx| {
+                audit::newest(
+                    tx,
+                    &audit::AuditFilter {
+                        limit: Some(1),
+                        ..Default::default()
+                    },
+                )
+            })
+            .unwrap();
+        assert_eq!(last[0].action, "rekey");
+        assert_eq!(
+            last[0].detail,
+            format!(
+                "1 device secret(s) re-sealed and every row MAC'd under key {}{}",
+                KeyFile::load(&new_path)
+                    .unwrap()
+                    .bind(Binding::Registry(reopened.registry_id().unwrap()))
+                    .fingerprint(),
+                audit::previous_head_note(Some(old_head))
+            )
+        );
+        assert!(matches!(
+            Store::open(&r.path, Access::ReadOnly, Some(&r.key_path), false),
+            Err(Error::KeyFile {
+                reason: Msg::KeyNotTheRegistrys { .. },
+                ..
+            })
+        ));
+    }
+
+    /// A registry changed without the key is not rotated: a rotation
+    /// would bless the change.
+    #[test]
+    fn a_changed_registry_is_not_rotated() {
+        let (r, new_key, _) = registry();
+        let mut store = r.open();
+        r.raw()
+            .execute_batch("UPDATE devices SET expires = '2099-12-31'")
+            .unwrap();
+        let before = std::fs::read(&r.path).unwrap();
+        assert!(matches!(
+            store.rekey(new_key, at(100), false),
+            Err(Error::Altered(_))
+        ));
+        assert_eq!(std::fs::read(&r.path).unwrap(), before);
+    }
+}
