@@ -117,6 +117,24 @@ pub(super) fn checked_date(text: &str, column: usize) -> rusqlite::Result<NaiveD
     ))
 }
 
+/// A text column read in place, for a value parsed at once (a role, a
+/// date): no `String` allocated and freed for each row of a listing. A
+/// value that is not text (NULL included) fails as `Row::get::<String>`
+/// fails.
+fn text_at<'r>(row: &'r Row<'_>, column: usize) -> rusqlite::Result<&'r str> {
+    let value = row.get_ref(column)?;
+    value.as_str().map_err(|e| match e {
+        rusqlite::types::FromSqlError::Utf8Error(e) => rusqlite::Error::Utf8Error(column, e),
+        _ => rusqlite::Error::InvalidColumnType(
+            column,
+            row.as_ref()
+                .column_name(column)
+                .map_or_else(|_| String::new(), str::to_string),
+            value.data_type(),
+        ),
+    })
+}
+
 /// A role as stored; anything else is a damaged registry, never a default.
 fn role_of(text: &str, column: usize) -> rusqlite::Result<Role> {
     Role::parse(text).ok_or_else(|| {
@@ -329,13 +347,13 @@ pub(crate) fn for_each_listed(
         each(ListRow {
             login_id: row.get(0)?,
             name: row.get(1)?,
-            role: role_of(&row.get::<_, String>(2)?, 2)?,
+            role: role_of(text_at(row, 2)?, 2)?,
             status: Status::of(row.get(3)?, serial.is_some()),
             serial,
-            expires: row
-                .get::<_, Option<String>>(5)?
-                .map(|d| checked_date(&d, 5))
-                .transpose()?,
+            expires: match row.get_ref(5)? {
+                ValueRef::Null => None,
+                _ => Some(checked_date(text_at(row, 5)?, 5)?),
+            },
             registrable_at: super::instant_at(row, 6)?,
             locked: row.get(7)?,
         })?;
