@@ -273,9 +273,29 @@ impl<'a> JsonArray<'a> {
     }
 }
 
+/// A document, pretty-printed. serde_json writes it in many small pieces
+/// (each indent, quote and comma); into a `BufWriter` of a concrete type
+/// they are inlined, rather than each a call through `out`'s vtable (a dry
+/// run names every expired user: 392 M -> 387 M instructions at 200k
+/// users). Write errors keep their kind only, as `json_error` gives them;
+/// on an error what is still buffered is dropped, not written.
 pub(crate) fn write_json<T: serde::Serialize>(out: &mut dyn Write, value: &T) -> Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value).map_err(json_error)?;
-    writeln!(out).map_err(write_error)
+    let mut buffered = std::io::BufWriter::new(out);
+    let written = serde_json::to_writer_pretty(&mut buffered, value)
+        .map_err(json_error)
+        .and_then(|()| writeln!(buffered).map_err(|e| write_error(e.kind().into())));
+    match written {
+        // Handed to `out` without flushing `out` itself: stdout is flushed
+        // once, at the end of the command.
+        Ok(()) => match buffered.into_inner() {
+            Ok(_) => Ok(()),
+            Err(e) => Err(write_error(e.error().kind().into())),
+        },
+        Err(e) => {
+            let _ = buffered.into_parts();
+            Err(e)
+        }
+    }
 }
 
 /// A JSON write error keeps its I/O kind, so a closed pipe stays a closed
