@@ -290,3 +290,106 @@ pub(super) fn seal_all(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Access;
+    use crate::store::devices::{find_device, open_key};
+    use crate::store::testing::fixture;
+
+    /// What a reader of the older registry sees: its state's sequence (none
+    /// before schema 3) and its audit chain's head.
+    fn before(
+        path: &std::path::Path,
+        key: &std::path::Path,
+        schema: u32,
+    ) -> (Option<u64>, [u8; 32]) {
+        let reader = Store::open(path, Access::ReadOnly, Some(key), false).unwrap();
+        let seq =
+            (schema >= AUTHENTICATED_SCHEMA).then(|| reader.read(|tx| tx.state()).unwrap().seq);
+        let head = reader
+            .read(|tx| audit::verify_chain(tx, tx.key()?, None))
+            .unwrap()
+            .head
+            .unwrap();
+        (seq, head)
+    }
+
+    /// The upgrade of each older schema: its secrets sealed anew (and
+    /// opening to what they were), the state moved on, and an audit row
+    /// that says what was done under which key (with the legacy chain's
+    /// head, which `--expect-head` still accepts).
+    #[test]
+    fn an_upgrade_seals_moves_the_state_and_says_so() {
+        let secret = crate::rules::otp::parse_secret("KRAVEUSPEBMG6RCMJRBUK3TCIRKTIQ2K").unwrap();
+        for schema in [2, AUTHENTICATED_SCHEMA] {
+            let (_dir, path, key) = fixture(schema);
+            let (seq, head) = before(&path, &key, schema);
+            let devices: i64 = rusqlite::Connection::open(&path)
+                .unwrap()
+                .query_row("SELECT count(*) FROM devices", [], |r| r.get(0))
+                .unwrap();
+            let writer = Store::open(&path, Access::ReadWrite, Some(&key), false).unwrap();
+            let state = writer.read(|tx| tx.state()).unwrap();
+            assert_eq!(state.seq, seq.map_or(1, |s| s + 1), "schema {schema}");
+            let device = writer
+                .read(|tx| find_device(tx, "23456789"))
+                .unwrap()
+                .unwrap();
+            let opened = writer.read(|tx| open_key(tx, &device)).unwrap();
+            assert_eq!(
+                opened.secret.as_slice(),
+                secret.as_slice(),
+                "schema {schema}"
+            );
+            let fingerprint = writer
+                .read(|tx| Ok(tx.key()?.fingerprint().to_string()))
+                .unwrap();
+            let last = writer
+                .read(|tx| {
+                    audit::newest(
+                        tx,
+                        &audit::AuditFilter {
+                            limit: Some(1),
+                            ..Default::default()
+                        },
+                    )
+                })
+                .unwrap();
+            let expected = if schema < AUTHENTICATED_SCHEMA {
+                format!(
+                    "schema 2 upgraded to {SCHEMA_VERSION}: {devices} device secret(s) sealed, every row authenticated under key {fingerprint}{}",
+                    audit::previous_head_note(Some(head))
+                )
+            } else {
+                format!(
+                    "schema 3 upgraded to {SCHEMA_VERSION}: device clock offsets added, every row authenticated anew under key {fingerprint}"
+                )
+            };
+            assert_eq!(
+                (last[0].action.as_str(), last[0].detail.as_str()),
+                ("upgrade", expected.as_str())
+            );
+        }
+    }
+
+    /// A schema-2 registry whose rows point nowhere is not upgraded (its
+    /// rows would be authenticated as they are).
+    #[test]
+    fn a_registry_with_broken_references_is_not_upgraded() {
+        let (_dir, path, key) = fixture(2);
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .execute_batch(
+                "PRAGMA foreign_keys = OFF; UPDATE users SET device_id = 999 WHERE device_id IS NOT NULL AND id = (SELECT min(id) FROM users WHERE device_id IS NOT NULL);",
+            )
+            .unwrap();
+        let before = std::fs::read(&path).unwrap();
+        assert!(matches!(
+            Store::open(&path, Access::ReadWrite, Some(&key), false),
+            Err(Error::Corrupt(Msg::UpgradeForeignKeys { count: 1 }))
+        ));
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+}
