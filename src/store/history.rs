@@ -202,3 +202,233 @@ fn resyncs(conn: &Tx<'_>, serial: &str, events: &mut Vec<Event>) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::status::Role;
+    use crate::store::audit::{Action, AuditEntry, Outcome, append};
+    use crate::store::devices::{
+        bind_device, find_device, insert_device, mark_disposed, mark_lost,
+    };
+    use crate::store::testing::{TempRegistry, at, new_device, new_user};
+    use crate::store::users::{find_user, insert_user, register, revoke};
+
+    /// A registry whose device 1001, delivered at 100, was held by `boss`
+    /// (100 to 300, revoked by himself), resynchronised at 300, held by
+    /// `kai` (400 to 500, revoked by the bank on `boss`'s word), lost at
+    /// 500 and disposed of at 700; `boss` registered 1002 at 650.
+    fn registry() -> TempRegistry {
+        let r = TempRegistry::new();
+        let mut store = r.open();
+        let (boss, kai, d1, d2) = store
+            .write(|tx| {
+                insert_device(tx, &new_device("1001", "2030-01-31"), at(100))?;
+                insert_device(tx, &new_device("1002", "2031-01-31"), at(50))?;
+                let (d1, _) = bind_device(tx, "1001")?.unwrap();
+                let boss = insert_user(tx, &new_user("boss", Role::Master), Some(d1), at(100))?;
+                let kai = insert_user(tx, &new_user("kai", Role::General), None, at(100))?;
+                let d2 = find_device(tx, "1002")?.unwrap().id;
+                Ok((boss, kai, d1, d2))
+            })
+            .unwrap();
+        store
+            .write(|tx| {
+                find_user(tx, "boss")?;
+                revoke(tx, boss, d1, boss, at(300), at(2100), None)
+            })
+            .unwrap();
+        store
+            .write(|tx| {
+                for (targets, outcome, at_secs) in [
+                    ("1001", Outcome::Ok, 300),
+                    ("1001", Outcome::Failed, 310),
+                    ("1002", Outcome::Ok, 320),
+                ] {
+                    append(
+                        tx,
+                        &AuditEntry {
+                            at: at(at_secs),
+                            actor: "os:me",
+                            action: Action::Resync,
+                            targets: &[targets.to_string()],
+                            outcome,
+                            detail: format!("offset +1 ({at_secs})"),
+                            clock_fixed: true,
+                        },
+                    )?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        store
+            .write(|tx| {
+                find_user(tx, "kai")?;
+                find_device(tx, "1001")?;
+                register(tx, kai, d1, at(400))
+            })
+            .unwrap();
+        store
+            .write(|tx| {
+                find_user(tx, "kai")?;
+                revoke(tx, kai, d1, boss, at(500), at(600), Some("BK-1"))?;
+                mark_lost(tx, d1, at(500))?;
+                assert!(mark_disposed(tx, d1, at(700))?);
+                find_user(tx, "boss")?;
+                find_device(tx, "1002")?;
+                register(tx, boss, d2, at(650))
+            })
+            .unwrap();
+        r
+    }
+
+    fn event(secs: i64, kind: EventKind, login_id: Option<&str>, serial: &str) -> Event {
+        Event {
+            at: at(secs),
+            kind,
+            login_id: login_id.map(str::to_string),
+            serial: Some(serial.to_string()),
+            by: login_id.map(str::to_string),
+        }
+    }
+
+    fn by(event: Event, by: Option<&str>) -> Event {
+        Event {
+            by: by.map(str::to_string),
+            ..event
+        }
+    }
+
+    /// A device's history is everything that happened to it, from its
+    /// registrations, its own row and the audit log's successful resyncs
+    /// of it alone; events at one instant come in the order they happen
+    /// (delivered before registered, a resync before the revocation), not
+    /// the order they are read in. This is what `history --device` shows
+    /// an auditor.
+    #[test]
+    fn a_devices_history_is_its_events_in_the_order_they_happened() {
+        let r = registry();
+        let store = r.open();
+        let events = store
+            .read(|tx| history(tx, Subject::Device("1001")))
+            .unwrap();
+        let resynced = EventKind::Resynced {
+            detail: "offset +1 (300)".into(),
+        };
+        assert_eq!(
+            events,
+            [
+                event(
+                    100,
+                    EventKind::Delivered {
+                        expires: "2030-01-31".into()
+                    },
+                    None,
+                    "1001"
+                ),
+                event(100, EventKind::Registered, Some("boss"), "1001"),
+                by(event(300, resynced, None, "1001"), Some("os:me")),
+                event(
+                    300,
+                    EventKind::Revoked {
+                        registrable_at: Some(at(2100))
+                    },
+                    Some("boss"),
+                    "1001"
+                ),
+                event(400, EventKind::Registered, Some("kai"), "1001"),
+                by(
+                    event(
+                        500,
+                        EventKind::BankRevoked {
+                            reference: "BK-1".into(),
+                            registrable_at: Some(at(600))
+                        },
+                        Some("kai"),
+                        "1001"
+                    ),
+                    Some("boss")
+                ),
+                event(500, EventKind::Lost, None, "1001"),
+                event(700, EventKind::Disposed, None, "1001"),
+            ]
+        );
+        assert_eq!(
+            store
+                .read(|tx| history(tx, Subject::Device("9999")))
+                .unwrap(),
+            []
+        );
+    }
+
+    /// A user's history is their registrations of every device and the
+    /// losses of those devices; a device's delivery, disposal and resyncs
+    /// are its own history, not the user's.
+    #[test]
+    fn a_users_history_is_their_registrations_and_their_devices_losses() {
+        let r = registry();
+        let store = r.open();
+        let events = store.read(|tx| history(tx, Subject::User("boss"))).unwrap();
+        assert_eq!(
+            events,
+            [
+                event(100, EventKind::Registered, Some("boss"), "1001"),
+                event(
+                    300,
+                    EventKind::Revoked {
+                        registrable_at: Some(at(2100))
+                    },
+                    Some("boss"),
+                    "1001"
+                ),
+                event(500, EventKind::Lost, None, "1001"),
+                event(650, EventKind::Registered, Some("boss"), "1002"),
+            ]
+        );
+        assert_eq!(
+            store
+                .read(|tx| history(tx, Subject::User("nobody")))
+                .unwrap(),
+            []
+        );
+    }
+
+    /// The words JSON and CSV output use for each kind of event: they are
+    /// an interface scripts read.
+    #[test]
+    fn each_kind_of_event_has_its_own_word() {
+        let words: Vec<&str> = [
+            EventKind::Delivered {
+                expires: String::new(),
+            },
+            EventKind::Registered,
+            EventKind::Revoked {
+                registrable_at: None,
+            },
+            EventKind::BankRevoked {
+                reference: String::new(),
+                registrable_at: None,
+            },
+            EventKind::Resynced {
+                detail: String::new(),
+            },
+            EventKind::Lost,
+            EventKind::Disposed,
+        ]
+        .iter()
+        .map(EventKind::as_str)
+        .collect();
+        assert_eq!(
+            words,
+            [
+                "delivered",
+                "registered",
+                "revoked",
+                "bank-revoked",
+                "resynced",
+                "lost",
+                "disposed"
+            ]
+        );
+    }
+}

@@ -77,12 +77,12 @@ pub(crate) fn allowed(value: Option<&str>) -> bool {
 }
 
 /// Why a registry on the file system with this magic number (none when
-/// `statfs` failed) is not written, or `None` to go ahead. `fuse_type` is
-/// the mount's type from `/proc/self/mountinfo`, when it is FUSE and was
-/// found.
+/// `statfs` failed) is not written, or `None` to go ahead. `fuse_type`
+/// finds the mount's type from `/proc/self/mountinfo` (`None` when it is
+/// not found); it is asked only when the file system is FUSE.
 pub(crate) fn network_fs_refusal(
     magic: Option<i64>,
-    fuse_type: Option<&str>,
+    fuse_type: impl FnOnce() -> Option<String>,
     allow: bool,
 ) -> Option<Msg> {
     let name = network_fs_name(magic?)?;
@@ -90,8 +90,8 @@ pub(crate) fn network_fs_refusal(
         return None;
     }
     let fs = if name == "FUSE" {
-        match fuse_type {
-            Some(t) if LOCAL_FUSE.contains(&t) => return None,
+        match fuse_type() {
+            Some(t) if LOCAL_FUSE.contains(&t.as_str()) => return None,
             Some(t) => format!("FUSE, {t}"),
             None => name.to_string(),
         }
@@ -101,15 +101,45 @@ pub(crate) fn network_fs_refusal(
     Some(Msg::OnNetworkFileSystem { fs })
 }
 
+/// What a refusal asks about a path: `statfs`'s magic number for its file
+/// system (none when `statfs` fails or the platform has none), and the
+/// type of the mount holding it. `SYSTEM` asks this machine; the tests
+/// stand in for file systems it does not have.
+struct Probe {
+    magic_of: fn(&Path) -> Option<i64>,
+    mount_type_of: fn(&Path) -> Option<String>,
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const SYSTEM: Probe = Probe {
+    magic_of: statfs_magic,
+    mount_type_of,
+};
+
+/// Elsewhere there is no magic number to go by: nothing is refused.
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+const SYSTEM: Probe = Probe {
+    magic_of: |_| None,
+    mount_type_of,
+};
+
 /// Refuses to make a registry at `registry` (or put one back there) when
 /// its directory lies on a network file system and the override is not
 /// set: `init` and `restore` ask before they create anything.
 pub(crate) fn refuse_new(registry: &Path) -> Result<()> {
+    refuse_new_on(
+        &SYSTEM,
+        registry,
+        allowed(std::env::var(ALLOW_ENV).ok().as_deref()),
+    )
+}
+
+fn refuse_new_on(probe: &Probe, registry: &Path, allow: bool) -> Result<()> {
     let dir = registry
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    refuse(dir, registry)
+    refuse_on(probe, dir, registry, allow)
 }
 
 /// Refuses to write `path` when it lies on a network file system and the
@@ -117,16 +147,20 @@ pub(crate) fn refuse_new(registry: &Path) -> Result<()> {
 /// file system, through any symbolic link, is where SQLite writes) or the
 /// directory a new one goes into (the nearest part of it that exists).
 pub(crate) fn refuse(path: &Path, registry: &Path) -> Result<()> {
-    let allow = allowed(std::env::var(ALLOW_ENV).ok().as_deref());
+    refuse_on(
+        &SYSTEM,
+        path,
+        registry,
+        allowed(std::env::var(ALLOW_ENV).ok().as_deref()),
+    )
+}
+
+fn refuse_on(probe: &Probe, path: &Path, registry: &Path, allow: bool) -> Result<()> {
     let Some(at) = nearest_existing(path) else {
         return Ok(());
     };
-    let magic = magic_of(&at);
-    let fuse_type = match magic {
-        Some(m) if network_fs_name(m) == Some("FUSE") => mount_type_of(&at),
-        _ => None,
-    };
-    match network_fs_refusal(magic, fuse_type.as_deref(), allow) {
+    let magic = (probe.magic_of)(&at);
+    match network_fs_refusal(magic, || (probe.mount_type_of)(&at), allow) {
         None => Ok(()),
         Some(reason) => Err(Error::Registry {
             path: registry.to_path_buf(),
@@ -159,15 +193,10 @@ fn nearest_existing(path: &Path) -> Option<PathBuf> {
 #[cfg(any(target_os = "linux", target_os = "android"))]
 // `f_type` is i64 here, but a narrower or unsigned type on other targets.
 #[allow(clippy::unnecessary_cast)]
-fn magic_of(path: &Path) -> Option<i64> {
+fn statfs_magic(path: &Path) -> Option<i64> {
     nix::sys::statfs::statfs(path)
         .ok()
         .map(|s| s.filesystem_type().0 as i64)
-}
-
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-fn magic_of(_path: &Path) -> Option<i64> {
-    None
 }
 
 /// The type of the mount holding `path`, from `/proc/self/mountinfo`.
@@ -229,6 +258,16 @@ fn unescape(field: &str) -> String {
 mod tests {
     use super::*;
 
+    /// A mount type that must not be looked for: the file system is not
+    /// FUSE, or the override is set (no `/proc/self/mountinfo` read).
+    fn not_asked() -> Option<String> {
+        panic!("the mount type is looked for only on FUSE, without the override")
+    }
+
+    fn typed(fs_type: &'static str) -> impl FnOnce() -> Option<String> {
+        move || Some(fs_type.to_string())
+    }
+
     #[test]
     fn network_file_systems_are_named_and_local_ones_are_not() {
         for (magic, name) in [
@@ -287,36 +326,36 @@ mod tests {
     #[test]
     fn a_network_file_system_is_refused_unless_allowed() {
         assert_eq!(
-            network_fs_refusal(Some(0x6969), None, false),
+            network_fs_refusal(Some(0x6969), not_asked, false),
             Some(Msg::OnNetworkFileSystem { fs: "NFS".into() })
         );
-        assert_eq!(network_fs_refusal(Some(0x6969), None, true), None);
+        assert_eq!(network_fs_refusal(Some(0x6969), not_asked, true), None);
         assert_eq!(
-            network_fs_refusal(Some(0xFF53_4D42), None, false),
+            network_fs_refusal(Some(0xFF53_4D42), not_asked, false),
             Some(Msg::OnNetworkFileSystem { fs: "CIFS".into() })
         );
         // ext4, and a statfs that failed.
-        assert_eq!(network_fs_refusal(Some(0xEF53), None, false), None);
-        assert_eq!(network_fs_refusal(None, None, false), None);
+        assert_eq!(network_fs_refusal(Some(0xEF53), not_asked, false), None);
+        assert_eq!(network_fs_refusal(None, not_asked, false), None);
     }
 
     #[test]
     fn fuse_is_refused_unless_its_type_is_a_known_local_one() {
         let fuse = Some(0x6573_5546);
         assert_eq!(
-            network_fs_refusal(fuse, Some("fuse.sshfs"), false),
+            network_fs_refusal(fuse, typed("fuse.sshfs"), false),
             Some(Msg::OnNetworkFileSystem {
                 fs: "FUSE, fuse.sshfs".into()
             })
         );
         assert_eq!(
-            network_fs_refusal(fuse, None, false),
+            network_fs_refusal(fuse, || None, false),
             Some(Msg::OnNetworkFileSystem { fs: "FUSE".into() })
         );
-        assert_eq!(network_fs_refusal(fuse, Some("fuse.sshfs"), true), None);
-        assert_eq!(network_fs_refusal(fuse, Some("fuseblk"), false), None);
+        assert_eq!(network_fs_refusal(fuse, not_asked, true), None);
+        assert_eq!(network_fs_refusal(fuse, typed("fuseblk"), false), None);
         assert_eq!(
-            network_fs_refusal(fuse, Some("fuse.fuse-overlayfs"), false),
+            network_fs_refusal(fuse, typed("fuse.fuse-overlayfs"), false),
             None
         );
     }
@@ -379,5 +418,106 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let registry = dir.path().join("registry.db");
         assert!(refuse(dir.path(), &registry).is_ok());
+    }
+
+    /// A stand-in for a machine with an NFS share at any directory named
+    /// `share` (and as the current directory), FUSE mounts at `sshfs` and
+    /// `ntfs` (of those types) and at `fuse` (type not found), and ext4
+    /// elsewhere.
+    const SHARES: Probe = Probe {
+        magic_of: |path| {
+            let name = path.file_name().and_then(|n| n.to_str());
+            Some(match name {
+                Some("share") => 0x6969,
+                Some("sshfs" | "ntfs" | "fuse") => 0x6573_5546,
+                _ if path == Path::new(".") => 0x6969,
+                _ => 0xEF53,
+            })
+        },
+        mount_type_of: |path| match path.file_name()?.to_str()? {
+            "sshfs" => Some("fuse.sshfs".into()),
+            "ntfs" => Some("fuse.ntfs-3g".into()),
+            _ => None,
+        },
+    };
+
+    fn refused(fs: &str, registry: &Path) -> String {
+        format!(
+            "{:?}",
+            Err::<(), _>(Error::Registry {
+                path: registry.to_path_buf(),
+                reason: Msg::OnNetworkFileSystem { fs: fs.into() },
+            })
+        )
+    }
+
+    /// A registry to be made is judged by the directory it goes into (the
+    /// nearest part of it that exists; the current directory for a bare
+    /// file name): on a network file system it is refused, naming the
+    /// registry, unless the override is set.
+    #[test]
+    fn a_new_registry_is_judged_by_the_directory_it_goes_into() {
+        let dir = tempfile::tempdir().unwrap();
+        for sub in ["share", "local"] {
+            std::fs::create_dir(dir.path().join(sub)).unwrap();
+        }
+        let on_share = dir.path().join("share/registry.db");
+        let deep = dir.path().join("share/not/yet/registry.db");
+        for registry in [&on_share, &deep] {
+            assert_eq!(
+                format!("{:?}", refuse_new_on(&SHARES, registry, false)),
+                refused("NFS", registry)
+            );
+            assert!(refuse_new_on(&SHARES, registry, true).is_ok());
+        }
+        let local = dir.path().join("local/registry.db");
+        assert!(refuse_new_on(&SHARES, &local, false).is_ok());
+        let bare = Path::new("registry.db");
+        assert_eq!(
+            format!("{:?}", refuse_new_on(&SHARES, bare, false)),
+            refused("NFS", bare)
+        );
+    }
+
+    /// An existing registry is judged by its own file system; on FUSE by
+    /// the mount's type: a local one is written, a network one or one
+    /// whose type is not found is refused.
+    #[test]
+    fn a_registry_is_judged_by_its_file_system_and_fuse_by_its_mount_type() {
+        let dir = tempfile::tempdir().unwrap();
+        for sub in ["share", "local", "sshfs", "ntfs", "fuse"] {
+            std::fs::create_dir(dir.path().join(sub)).unwrap();
+        }
+        let registry = dir.path().join("registry.db");
+        let judged = |sub: &str| {
+            format!(
+                "{:?}",
+                refuse_on(&SHARES, &dir.path().join(sub), &registry, false)
+            )
+        };
+        assert_eq!(judged("share"), refused("NFS", &registry));
+        assert_eq!(judged("sshfs"), refused("FUSE, fuse.sshfs", &registry));
+        assert_eq!(judged("fuse"), refused("FUSE", &registry));
+        assert_eq!(judged("ntfs"), "Ok(())");
+        assert_eq!(judged("local"), "Ok(())");
+    }
+
+    /// This machine's `statfs` is what names a file system: `/proc` is
+    /// procfs (0x9fa0) on every Linux; a path that does not exist has none.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[test]
+    fn statfs_gives_the_magic_number_of_a_paths_file_system() {
+        assert_eq!(statfs_magic(Path::new("/proc")), Some(0x9FA0));
+        assert_eq!(statfs_magic(Path::new("/no/such/path")), None);
+        assert_eq!((SYSTEM.magic_of)(Path::new("/proc")), Some(0x9FA0));
+    }
+
+    /// This machine's mount table gives a mount's type: `/proc` is mounted
+    /// as `proc`; a path that does not exist has none.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[test]
+    fn the_mount_table_gives_the_type_of_a_paths_mount() {
+        assert_eq!(mount_type_of(Path::new("/proc")).as_deref(), Some("proc"));
+        assert_eq!(mount_type_of(Path::new("/no/such/path")), None);
     }
 }

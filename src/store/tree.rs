@@ -42,14 +42,16 @@ pub(crate) type Node = [u8; NODE_BYTES];
 
 /// The position of row `rowid` of the table with code `table`.
 pub(crate) fn position(table: u8, rowid: i64) -> u64 {
-    (u64::from(table) << 32) | (rowid as u64 & 0xffff_ffff)
+    // A sum of disjoint bits (an OR would do the same).
+    (u64::from(table) << 32) + (rowid as u64 & 0xffff_ffff)
 }
 
 /// The largest rowid the tree can place.
 pub(crate) const MAX_ROWID: i64 = 0xffff_ffff;
 
 fn node_id(level: u32, index: u64) -> i64 {
-    ((u64::from(level) << 40) | index) as i64
+    // A sum of disjoint bits: indexes are below 1 << 40.
+    ((u64::from(level) << 40) + index) as i64
 }
 
 /// The first and last node ids of `level`, for range scans.
@@ -165,10 +167,7 @@ pub(crate) fn apply(
         // The nodes changed: nothing proved before holds any more.
         proven.clear();
     }
-    Ok(Ok(match changed.first() {
-        Some((0, root)) => *root,
-        _ => root(conn)?,
-    }))
+    Ok(Ok(root(conn)?))
 }
 
 /// The root as the stored nodes give it.
@@ -353,5 +352,58 @@ mod tests {
             .query_row("SELECT count(*) FROM tree", [], |r| r.get(0))
             .unwrap();
         assert_eq!(count, 0);
+    }
+
+    /// Where each row and node sits is part of the file format: node ids
+    /// are the `tree` table's keys and positions pick the leaf, in every
+    /// registry already written. A row's position is its table's code
+    /// above bit 32 and its rowid (32 bits) below; a node's id is its
+    /// level above bit 40 and its index below.
+    #[test]
+    fn positions_and_node_ids_keep_the_registrys_layout() {
+        assert_eq!(position(1, 5), 0x1_0000_0005);
+        assert_eq!(position(3, MAX_ROWID), 0x3_FFFF_FFFF);
+        assert_eq!(position(2, 0), 0x2_0000_0000);
+        assert_eq!(position(0, 0x1_0000_0007), 7, "only 32 bits of rowid");
+        assert_eq!(node_id(0, 0x1234), 0x1234);
+        assert_eq!(node_id(3, 0xAB), 0x300_0000_00AB);
+        assert_eq!(node_id(8, (1 << 40) - 1), 0x8FF_FFFF_FFFF);
+        assert_eq!(level_range(0), (0, 0xFF_FFFF_FFFF));
+        assert_eq!(level_range(5), (0x500_0000_0000, 0x5FF_FFFF_FFFF));
+        // Table 2's leaves: positions 0x2_0000_0000 to 0x2_FFFF_FFFF, 16
+        // to a level-0 node.
+        assert_eq!(leaf_range(2), (0x2000_0000, 0x2FFF_FFFF));
+        assert_eq!(split_node_id(0x300_0000_00AB), (3, 0xAB));
+        assert_eq!(split_node_id(0x8FF_FFFF_FFFF), (8, (1 << 40) - 1));
+        assert_eq!(split_node_id(0x1234), (0, 0x1234));
+    }
+
+    /// A row's MAC is stored in its own slot of its level-0 node, each
+    /// node's hash in its slot of its parent, and the top's hash is the
+    /// root: what `check` recomputes from the rows must find the same
+    /// bytes.
+    #[test]
+    fn each_value_sits_in_its_own_slot_of_its_node() {
+        let c = conn();
+        let pos = position(1, 0x123);
+        let root = apply(&c, &leaves_of([(pos, leaf(7))]), None)
+            .unwrap()
+            .unwrap();
+        let mut expected = [0u8; NODE_BYTES];
+        expected[3 * ROW_MAC_LEN..4 * ROW_MAC_LEN].copy_from_slice(&leaf(7));
+        let node = read_node(&c, 0, pos >> 4).unwrap();
+        assert_eq!(node, expected);
+        assert_eq!(slot(&node, 0x123), leaf(7));
+        assert_eq!(slot(&node, 0x122), EMPTY);
+        let (mut child, mut value) = (pos >> 4, node_hash(0, pos >> 4, &node));
+        for level in 1..LEVELS {
+            let parent = read_node(&c, level, child >> 4).unwrap();
+            let mut expected = [0u8; NODE_BYTES];
+            let at = (child as usize & 15) * ROW_MAC_LEN;
+            expected[at..at + ROW_MAC_LEN].copy_from_slice(&value);
+            assert_eq!(parent, expected, "level {level}");
+            (child, value) = (child >> 4, node_hash(level, child >> 4, &parent));
+        }
+        assert_eq!((child, value), (0, root));
     }
 }

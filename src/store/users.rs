@@ -56,7 +56,7 @@ impl UserRow {
 pub(crate) use crate::rules::import::NewUser;
 
 /// One row of `list`, as cheap to read as the query allows.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ListRow {
     pub(crate) login_id: String,
     pub(crate) name: String,
@@ -81,7 +81,7 @@ pub(crate) struct ListFilter {
 }
 
 /// One revoked user waiting to register a new device, for `notices`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct WaitingRow {
     pub(crate) login_id: String,
     pub(crate) name: String,
@@ -91,7 +91,7 @@ pub(crate) struct WaitingRow {
 }
 
 /// One in-service user and device of the expiring report.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ExpiringRow {
     pub(crate) login_id: String,
     pub(crate) name: String,
@@ -840,5 +840,329 @@ mod tests {
         assert_eq!(within("2030-01-31", "2030-01-31"), ["boss"]);
         assert!(within("2030-02-01", "2030-12-31").is_empty());
         assert!(within("2029-01-01", "2030-01-30").is_empty());
+    }
+
+    /// The registry of `registry()`, and: `ann` and `zed` sharing device
+    /// 1002 (expiring 2029-06-30), `kai` revoked from 1003 at 300 (may
+    /// register from 2100), and `nootp`, who does not use OTP.
+    fn wider() -> (TempRegistry, Store) {
+        let (r, mut store, boss, kai, _) = registry();
+        store
+            .write(|tx| {
+                insert_device(tx, &new_device("1002", "2029-06-30"), at(0))?;
+                insert_device(tx, &new_device("1003", "2031-01-01"), at(0))?;
+                for login_id in ["ann", "zed"] {
+                    let (d2, _) = crate::store::devices::bind_device(tx, "1002")?.unwrap();
+                    insert_user(tx, &new_user(login_id, Role::General), Some(d2), at(100))?;
+                }
+                let mut no_otp = new_user("nootp", Role::General);
+                no_otp.otp_required = false;
+                insert_user(tx, &no_otp, None, at(100))?;
+                find_user(tx, "kai")?;
+                let d3 = find_device(tx, "1003")?.unwrap().id;
+                register(tx, kai, d3, at(250))?;
+                revoke(tx, kai, d3, boss, at(300), at(2100), None)
+            })
+            .unwrap();
+        (r, store)
+    }
+
+    fn listed(store: &Store, filter: ListFilter) -> Vec<ListRow> {
+        let mut rows = Vec::new();
+        store
+            .read(|tx| {
+                for_each_listed(tx, &filter, |row| {
+                    rows.push(row);
+                    Ok(())
+                })
+            })
+            .unwrap();
+        rows
+    }
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    /// `list`'s rows as a user of each status reads, and `in_service`'s:
+    /// only users with a device in service, with the device's serial and
+    /// expiry. `list` and the interactive selection show these.
+    #[test]
+    fn listed_rows_read_each_users_status_and_device() {
+        let (_r, store) = wider();
+        let row =
+            |login_id: &str, role, serial: Option<&str>, status, expires: Option<&str>| ListRow {
+                login_id: login_id.to_string(),
+                name: format!("User {login_id}"),
+                role,
+                serial: serial.map(str::to_string),
+                status,
+                expires: expires.map(day),
+                registrable_at: None,
+                locked: false,
+            };
+        let boss = row(
+            "boss",
+            Role::Master,
+            Some("1001"),
+            Status::Active,
+            Some("2030-01-31"),
+        );
+        let ann = row(
+            "ann",
+            Role::General,
+            Some("1002"),
+            Status::Active,
+            Some("2029-06-30"),
+        );
+        let zed = row(
+            "zed",
+            Role::General,
+            Some("1002"),
+            Status::Active,
+            Some("2029-06-30"),
+        );
+        let kai = ListRow {
+            registrable_at: Some(at(2100)),
+            ..row("kai", Role::General, None, Status::Revoked, None)
+        };
+        let nootp = row("nootp", Role::General, None, Status::NotRequired, None);
+        assert_eq!(
+            listed(&store, ListFilter::default()),
+            [&boss, &kai, &ann, &zed, &nootp].map(Clone::clone)
+        );
+        assert_eq!(
+            store.read(in_service).unwrap(),
+            [&boss, &ann, &zed].map(Clone::clone)
+        );
+    }
+
+    /// Each filter of `list` narrows the rows to the users it names, and
+    /// filters together number their parameters in turn.
+    #[test]
+    fn each_list_filter_selects_its_users() {
+        let (_r, store) = wider();
+        let logins = |filter: ListFilter| -> Vec<String> {
+            listed(&store, filter)
+                .into_iter()
+                .map(|row| row.login_id)
+                .collect()
+        };
+        let status = |status| ListFilter {
+            status: Some(status),
+            ..ListFilter::default()
+        };
+        assert_eq!(logins(status(Status::Active)), ["boss", "ann", "zed"]);
+        assert_eq!(logins(status(Status::Revoked)), ["kai"]);
+        assert_eq!(logins(status(Status::NotRequired)), ["nootp"]);
+        let general_on_1002 = ListFilter {
+            role: Some(Role::General),
+            serial: Some("1002".into()),
+            ..ListFilter::default()
+        };
+        assert_eq!(logins(general_on_1002), ["ann", "zed"]);
+        let master = ListFilter {
+            role: Some(Role::Master),
+            ..ListFilter::default()
+        };
+        assert_eq!(logins(master), ["boss"]);
+        let zed_on_1002 = ListFilter {
+            login_id: Some("zed".into()),
+            serial: Some("1002".into()),
+            ..ListFilter::default()
+        };
+        assert_eq!(logins(zed_on_1002), ["zed"]);
+        let waiting_until = |secs| ListFilter {
+            registrable_at_most: Some(at(secs)),
+            ..ListFilter::default()
+        };
+        assert_eq!(logins(waiting_until(2100)), ["kai"]);
+        assert!(logins(waiting_until(2099)).is_empty());
+    }
+
+    /// Only a revoked user who held a device before is waiting for a new
+    /// one, named with that device (`notices`); a user who never had one,
+    /// or does not use OTP, is not.
+    #[test]
+    fn the_waiting_are_revoked_users_with_their_last_device() {
+        let (_r, store) = wider();
+        let mut waiting = Vec::new();
+        store
+            .read(|tx| {
+                for_each_waiting(tx, |row| {
+                    waiting.push(row);
+                    Ok(())
+                })
+            })
+            .unwrap();
+        assert_eq!(
+            waiting,
+            [WaitingRow {
+                login_id: "kai".into(),
+                name: "User kai".into(),
+                serial: "1003".into(),
+                registrable_at: at(2100),
+            }]
+        );
+    }
+
+    /// The users whose device in service expired before a day, in the
+    /// expiring report's order (expiry, serial, login ID), and the reading
+    /// stops where the caller says: the holders only the bank can help.
+    #[test]
+    fn expired_in_service_lists_holders_of_expired_devices_in_order() {
+        let (_r, store) = wider();
+        let expired = |today: &str| store.read(|tx| expired_in_service(tx, day(today))).unwrap();
+        assert_eq!(expired("2029-06-30"), Vec::<String>::new());
+        assert_eq!(expired("2029-07-01"), ["ann", "zed"]);
+        assert_eq!(expired("2030-02-01"), ["ann", "zed", "boss"]);
+        let mut first = Vec::new();
+        store
+            .read(|tx| {
+                for_each_expired_in_service(tx, day("2030-02-01"), |id| {
+                    first.push(id);
+                    std::ops::ControlFlow::Break(())
+                })
+            })
+            .unwrap();
+        assert_eq!(first, ["ann"]);
+    }
+
+    /// The expiring report's rows: each in-service user and device expiring
+    /// in the window (both days included; no first day reads from the
+    /// start), holders of one device next to each other.
+    #[test]
+    fn the_expiring_report_reads_users_and_devices_in_the_window() {
+        let (_r, store) = wider();
+        let (d1, d2) = store
+            .read(|tx| {
+                Ok((
+                    find_device(tx, "1001")?.unwrap().id,
+                    find_device(tx, "1002")?.unwrap().id,
+                ))
+            })
+            .unwrap();
+        let expiring = |first: Option<&str>, last: &str| {
+            let mut rows = Vec::new();
+            store
+                .read(|tx| {
+                    for_each_expiring(tx, first.map(day), day(last), |row| {
+                        rows.push(row);
+                        Ok(())
+                    })
+                })
+                .unwrap();
+            rows
+        };
+        let row = |login_id: &str, device_id, serial: &str, expires| ExpiringRow {
+            login_id: login_id.into(),
+            name: format!("User {login_id}"),
+            device_id,
+            serial: serial.into(),
+            expires: day(expires),
+        };
+        let ann = row("ann", d2, "1002", "2029-06-30");
+        let zed = row("zed", d2, "1002", "2029-06-30");
+        let boss = row("boss", d1, "1001", "2030-01-31");
+        assert_eq!(
+            expiring(None, "2030-01-31"),
+            [ann.clone(), zed.clone(), boss.clone()]
+        );
+        assert_eq!(expiring(Some("2029-07-01"), "2030-01-31"), [boss]);
+        assert_eq!(expiring(Some("2029-06-30"), "2029-06-30"), [ann, zed]);
+        assert_eq!(expiring(Some("2031-01-01"), "2031-12-31"), []);
+    }
+
+    /// The users holding a device, by login ID, with that device: what a
+    /// disposal or a bank revocation of the device acts on.
+    #[test]
+    fn holding_reads_every_holder_of_a_device() {
+        let (_r, store) = wider();
+        let holding_of = |serial: &str| -> Vec<(String, Option<String>)> {
+            store
+                .read(|tx| {
+                    let device = find_device(tx, serial)?.unwrap();
+                    holding(tx, device.id)
+                })
+                .unwrap()
+                .into_iter()
+                .map(|u| (u.login_id, u.device.map(|d| d.serial)))
+                .collect()
+        };
+        let some = |s: &str| Some(s.to_string());
+        assert_eq!(
+            holding_of("1002"),
+            [("ann".into(), some("1002")), ("zed".into(), some("1002"))]
+        );
+        assert_eq!(holding_of("1001"), [("boss".into(), some("1001"))]);
+        assert_eq!(holding_of("1003"), []);
+    }
+
+    /// A password hash set is read back with the user (what `passwd`
+    /// writes and the login checks).
+    #[test]
+    fn a_password_hash_is_read_back() {
+        let (_r, mut store, _, kai, _) = registry();
+        store
+            .write(|tx| {
+                find_user(tx, "kai")?;
+                set_password_hash(tx, kai, "$argon2id$v=19$hash")
+            })
+            .unwrap();
+        assert_eq!(
+            user(&store, "kai").password_hash.as_deref(),
+            Some("$argon2id$v=19$hash")
+        );
+    }
+
+    /// A user's debug form shows every field but the name and the password
+    /// hash, which shows only that there is one (debug output ends up in
+    /// logs).
+    #[test]
+    fn a_users_debug_form_redacts_the_password_hash() {
+        let (_r, store, _, kai, _) = registry();
+        let mut k = user(&store, "kai");
+        k.password_hash = Some("$argon2id$secret".into());
+        assert_eq!(
+            format!("{k:?}"),
+            format!(
+                "UserRow {{ id: {kai}, login_id: \"kai\", role: General, otp_required: true, \
+                 device: None, registrable_at: None, password_hash: Some(\"<redacted>\"), \
+                 failed_attempts: 0, locked: false }}"
+            )
+        );
+    }
+
+    /// A reset of a user with no failures and no lock changes nothing, so
+    /// the write commits nothing: the witness does not move (every login
+    /// resets, and each would otherwise be a write).
+    #[test]
+    fn a_reset_with_nothing_to_reset_writes_nothing() {
+        let (r, mut store, _, kai, _) = registry();
+        let witness = || std::fs::read(super::super::witness::path_for(&r.key_path)).unwrap();
+        let before = witness();
+        store
+            .write(|tx| {
+                find_user(tx, "kai")?;
+                reset_failures(tx, kai)
+            })
+            .unwrap();
+        assert_eq!(witness(), before);
+        store
+            .write(|tx| {
+                find_user(tx, "kai")?;
+                record_failure(tx, kai, at(500), false)
+            })
+            .unwrap();
+        let failed = witness();
+        assert_ne!(failed, before);
+        store
+            .write(|tx| {
+                find_user(tx, "kai")?;
+                reset_failures(tx, kai)
+            })
+            .unwrap();
+        assert_ne!(witness(), failed);
+        assert_eq!(store.read(|tx| lock_state(tx, kai)).unwrap(), (0, false));
     }
 }

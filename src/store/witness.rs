@@ -291,4 +291,120 @@ mod tests {
             .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
+
+    /// A key file in a temp dir, bound to registry [9; 16] and to [8; 16].
+    fn keys() -> (tempfile::TempDir, PathBuf, RegistryKey, RegistryKey) {
+        let dir = tempfile::tempdir().unwrap();
+        let key_path = dir.path().join("registry.key");
+        let (file, _) = crate::crypto::key::KeyFile::load_or_create(&key_path).unwrap();
+        let key = file.bind(Binding::Registry([9; 16]));
+        let other = file.bind(Binding::Registry([8; 16]));
+        (dir, key_path, key, other)
+    }
+
+    /// The same count of writes on another history is refused, naming both
+    /// positions, and the witness keeps what it saw; the same position
+    /// recorded again is fine, and a restore (`force`) may record the other
+    /// history. Recording the diverged one would bless a registry someone
+    /// swapped.
+    #[test]
+    fn another_history_at_the_same_write_is_refused_unless_forced() {
+        let (_dir, key_path, key, _) = keys();
+        record(&key, &position(5, 10, 1), false).unwrap();
+        record(&key, &position(5, 10, 1), false).unwrap();
+        let before = std::fs::read(path_for(&key_path)).unwrap();
+        let diverged = position(5, 10, 2);
+        match record(&key, &diverged, false) {
+            Err(Error::Altered(msg)) => assert_eq!(
+                msg,
+                Msg::RegistryDivergedFromWitness {
+                    registry: "write 5, audit row 10 (head 0202020202020202…)".into(),
+                    witness: "write 5, audit row 10 (head 0101010101010101…)".into(),
+                }
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(std::fs::read(path_for(&key_path)).unwrap(), before);
+        record(&key, &diverged, true).unwrap();
+        assert_eq!(recorded(&key, &[9; 16]).unwrap(), Some(diverged));
+    }
+
+    /// No witness yet is no recorded position (a registry before its first
+    /// write); a witness that cannot be read is an error, for reading and
+    /// for recording, and is left as it is: other registries' lines in it
+    /// must not be lost.
+    #[test]
+    fn a_missing_witness_records_nothing_and_an_unreadable_one_is_an_error() {
+        let (_dir, key_path, key, _) = keys();
+        assert_eq!(recorded(&key, &[9; 16]).unwrap(), None);
+        let witness = path_for(&key_path);
+        let unreadable = b"v1 \xff\xfe not text\n".to_vec();
+        std::fs::write(&witness, &unreadable).unwrap();
+        let cannot = |result: Result<()>| match result {
+            Err(Error::Io { context, .. }) => assert_eq!(
+                context,
+                Msg::CannotWriteWitness {
+                    path: witness.display().to_string()
+                }
+            ),
+            other => panic!("{other:?}"),
+        };
+        cannot(recorded(&key, &[9; 16]).map(|_| ()));
+        cannot(record(&key, &position(1, 1, 1), false));
+        assert_eq!(std::fs::read(&witness).unwrap(), unreadable);
+    }
+
+    /// A line changed without the key is refused as altered, not read.
+    #[test]
+    fn a_witness_line_changed_without_the_key_is_refused() {
+        let (_dir, key_path, key, _) = keys();
+        record(&key, &position(5, 10, 1), false).unwrap();
+        let witness = path_for(&key_path);
+        let text = std::fs::read_to_string(&witness).unwrap();
+        std::fs::write(&witness, text.replacen(" 5 10 ", " 6 10 ", 1)).unwrap();
+        match recorded(&key, &[9; 16]) {
+            Err(Error::Altered(msg)) => assert_eq!(
+                msg,
+                Msg::WitnessAltered {
+                    path: witness.display().to_string()
+                }
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// Whether a key guards a registry of the current schema: only a
+    /// witness with a line in it says so (not a missing one, nor one of
+    /// other text).
+    #[test]
+    fn a_key_lists_a_registry_once_its_witness_has_a_line() {
+        let (_dir, key_path, key, _) = keys();
+        assert!(!lists_any(&key_path));
+        std::fs::write(path_for(&key_path), "not a witness line\n").unwrap();
+        assert!(!lists_any(&key_path));
+        record(&key, &position(1, 1, 1), false).unwrap();
+        assert!(lists_any(&key_path));
+    }
+
+    /// A registry's line is rewritten where it stands: the lines of the
+    /// other registries of the key keep their places and are never
+    /// duplicated.
+    #[test]
+    fn a_registrys_line_is_rewritten_in_place() {
+        let (_dir, key_path, key, other) = keys();
+        let mut theirs = position(1, 1, 1);
+        theirs.registry_id = [8; 16];
+        record(&key, &position(1, 1, 1), false).unwrap();
+        record(&other, &theirs, false).unwrap();
+        record(&key, &position(2, 2, 2), false).unwrap();
+        let text = std::fs::read_to_string(path_for(&key_path)).unwrap();
+        assert_eq!(
+            text,
+            format!(
+                "{}\n{}\n",
+                position(2, 2, 2).encode(&key),
+                theirs.encode(&other)
+            )
+        );
+    }
 }
