@@ -1488,6 +1488,43 @@ mod tests {
         assert_eq!(std::fs::read(&r.path).unwrap(), before);
     }
 
+    /// A schema-2 registry without its fingerprint mark is refused to a
+    /// command: nothing else there names the key it was sealed under.
+    #[test]
+    fn a_legacy_registry_without_its_fingerprint_is_refused() {
+        let (_dir, path, key) = fixture(2);
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch(&format!(
+                "DELETE FROM meta WHERE name = '{}'",
+                meta::FINGERPRINT
+            ))
+            .unwrap();
+        match Store::open(&path, Access::ReadOnly, Some(&key), false) {
+            Err(Error::Altered(message)) => assert_eq!(
+                message,
+                Msg::MarkMissing {
+                    name: meta::FINGERPRINT.to_string()
+                }
+            ),
+            other => panic!("{:?}", other.map(|_| ())),
+        }
+        assert!(Store::open(&path, Access::Inspect, Some(&key), false).is_ok());
+    }
+
+    /// A writer opening a current registry takes no write lock: it opens
+    /// while another process is in the middle of a write.
+    #[test]
+    fn a_current_registry_opens_for_writing_during_anothers_write() {
+        let r = PutBack::new();
+        let other = Connection::open(&r.path).unwrap();
+        other.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let started = std::time::Instant::now();
+        assert!(r.open(&r.path, Access::ReadWrite).is_ok());
+        assert!(started.elapsed() < Duration::from_secs(2));
+        other.execute_batch("ROLLBACK").unwrap();
+    }
+
     /// A schema-1 registry (before the key): only a writer on the real
     /// clock creates the missing key file, and says where.
     #[test]
