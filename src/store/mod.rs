@@ -845,7 +845,11 @@ fn header_of(conn: &Connection) -> Option<[u8; 100]> {
             ffi::SQLITE_FCNTL_FILE_POINTER,
             (&raw mut file).cast(),
         );
-        if rc != ffi::SQLITE_OK || file.is_null() || (*file).pMethods.is_null() {
+        if rc != ffi::SQLITE_OK {
+            return None;
+        }
+        // No file (an in-memory database) or no methods to read it with.
+        if file.is_null() || (*file).pMethods.is_null() {
             return None;
         }
         let x_read = (*(*file).pMethods).xRead?;
