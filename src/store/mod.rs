@@ -288,7 +288,7 @@ impl Store {
             .unwrap_or(Path::new("."));
         netfs::refuse_new(path)?;
         crate::io::files::create_private_dir(parent)?;
-        remove_leftovers(parent);
+        remove_leftovers(parent, SystemTime::now());
         // tempfile creates the file with mode 0600 on Unix.
         let file = tempfile::Builder::new()
             .prefix(LEFTOVER_PREFIX)
@@ -950,13 +950,12 @@ fn refuse_version(version: u32) -> std::result::Result<(), Msg> {
 
 const LEFTOVER_PREFIX: &str = ".tokenctl-new-";
 
-/// Removes registries an interrupted `init` left in `dir` (old enough not
-/// to be another `init` at work).
-fn remove_leftovers(dir: &Path) {
+/// Removes registries an interrupted `init` left in `dir` (older than
+/// `LEFTOVER_AGE` at `now`, so not another `init` at work).
+fn remove_leftovers(dir: &Path, now: SystemTime) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
-    let now = SystemTime::now();
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
@@ -1112,18 +1111,21 @@ mod tests {
     #[test]
     fn leftovers_of_an_interrupted_init_go_after_fifteen_minutes() {
         let dir = tempfile::tempdir().unwrap();
-        let aged = |name: &str, minutes: u64| {
+        let now = SystemTime::now();
+        let aged = |name: &str, age: Duration| {
             let path = dir.path().join(name);
             let file = std::fs::File::create(&path).unwrap();
-            let then = SystemTime::now() - Duration::from_secs(minutes * 60);
-            file.set_modified(then).unwrap();
+            file.set_modified(now - age).unwrap();
             path
         };
-        let running = aged(&format!("{LEFTOVER_PREFIX}running"), 14);
-        let interrupted = aged(&format!("{LEFTOVER_PREFIX}interrupted"), 16);
-        let other = aged("registry.db.old", 600);
-        remove_leftovers(dir.path());
+        let minutes = |n: u64| Duration::from_secs(n * 60);
+        let running = aged(&format!("{LEFTOVER_PREFIX}running"), minutes(14));
+        let just = aged(&format!("{LEFTOVER_PREFIX}just"), LEFTOVER_AGE);
+        let interrupted = aged(&format!("{LEFTOVER_PREFIX}interrupted"), minutes(16));
+        let other = aged("registry.db.old", minutes(600));
+        remove_leftovers(dir.path(), now);
         assert!(running.exists());
+        assert!(just.exists(), "fifteen minutes old is not yet older");
         assert!(!interrupted.exists());
         assert!(other.exists(), "only tokenctl's own leftovers");
     }
