@@ -508,7 +508,6 @@ fn parents_of(level: u32, nodes: &BTreeMap<u64, tree::Node>) -> BTreeMap<u64, tr
 /// Leaf nodes outside every table's range: no row can be placed there, so
 /// such a node was put into the tree by hand (read by range, not scanned).
 fn stray_leaf_nodes(tx: &Tx<'_>) -> Result<i64> {
-    let (level_first, level_last) = tree::level_range(0);
     let mut ranges: Vec<(i64, i64)> = auth::TABLES
         .iter()
         .map(|t| tree::leaf_range(t.code))
@@ -517,21 +516,28 @@ fn stray_leaf_nodes(tx: &Tx<'_>) -> Result<i64> {
     let mut stmt = tx
         .conn
         .prepare_cached("SELECT count(*) FROM tree WHERE node BETWEEN ?1 AND ?2")?;
-    let mut count = |first: i64, last: i64| -> Result<i64> {
-        Ok(if first > last {
-            0
-        } else {
-            stmt.query_row([first, last], |r| r.get(0))?
-        })
-    };
     let mut stray = 0;
-    let mut next = level_first;
-    for (first, last) in ranges {
-        stray += count(next, first - 1)?;
+    for (first, last) in gaps(tree::level_range(0), &ranges) {
+        stray += stmt.query_row([first, last], |r| r.get::<_, i64>(0))?;
+    }
+    Ok(stray)
+}
+
+/// The parts of `whole` (inclusive bounds) outside `ranges` (sorted,
+/// disjoint, inside `whole`), as inclusive ranges in order.
+fn gaps(whole: (i64, i64), ranges: &[(i64, i64)]) -> Vec<(i64, i64)> {
+    let mut gaps = Vec::new();
+    let mut next = whole.0;
+    for &(first, last) in ranges {
+        if first > next {
+            gaps.push((next, first - 1));
+        }
         next = last + 1;
     }
-    stray += count(next, level_last)?;
-    Ok(stray)
+    if next <= whole.1 {
+        gaps.push((next, whole.1));
+    }
+    gaps
 }
 
 #[cfg(test)]
@@ -783,6 +789,19 @@ mod tests {
         );
     }
 
+    #[test]
+    fn the_gaps_between_ranges_are_what_no_range_covers() {
+        let whole = (0, 100);
+        assert_eq!(
+            gaps(whole, &[(10, 19), (20, 29), (40, 49)]),
+            [(0, 9), (30, 39), (50, 100)]
+        );
+        assert_eq!(gaps(whole, &[(0, 100)]), []);
+        assert_eq!(gaps(whole, &[(0, 99)]), [(100, 100)]);
+        assert_eq!(gaps(whole, &[(1, 100)]), [(0, 0)]);
+        assert_eq!(gaps(whole, &[]), [(0, 100)]);
+    }
+
     /// The tree above the rows is recomputed: a node changed, added at a
     /// level above the leaves, or put among the leaves outside every
     /// table's range, is found.
@@ -801,6 +820,10 @@ mod tests {
                 level(3) + 5
             ),
             "INSERT INTO tree (node, hashes) VALUES (1, randomblob(512))".to_string(),
+            format!(
+                "INSERT INTO tree (node, hashes) VALUES (0, randomblob(512)), ({}, randomblob(512))",
+                level(1) - 1
+            ),
             format!(
                 "INSERT INTO tree (node, hashes) VALUES ({}, randomblob(512))",
                 level(1) - 1
