@@ -884,6 +884,34 @@ mod tests {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
     }
 
+    /// A listed role or expiry that is not text is damage named with its
+    /// column: bytes that are not UTF-8, or a blob.
+    #[test]
+    fn a_listed_value_that_is_not_text_is_named_with_its_column() {
+        let (r, _store) = wider();
+        let first_error = |sql: &str| {
+            r.raw()
+                .execute_batch(&format!("PRAGMA ignore_check_constraints = ON; {sql}"))
+                .unwrap();
+            let store = Store::open(&r.path, crate::store::Access::ReadOnly, None, false).unwrap();
+            store
+                .read(|tx| for_each_listed(tx, &ListFilter::default(), |_| Ok(())))
+                .unwrap_err()
+        };
+        assert!(matches!(
+            first_error("UPDATE users SET role = CAST(x'ff' AS TEXT) WHERE login_id = 'ann'"),
+            Error::Sqlite(rusqlite::Error::Utf8Error(2, _))
+        ));
+        assert!(matches!(
+            first_error("UPDATE users SET role = x'41' WHERE login_id = 'ann'"),
+            Error::Sqlite(rusqlite::Error::InvalidColumnType(
+                2,
+                _,
+                rusqlite::types::Type::Blob
+            ))
+        ));
+    }
+
     /// `list`'s rows as a user of each status reads, and `in_service`'s:
     /// only users with a device in service, with the device's serial and
     /// expiry. `list` and the interactive selection show these.
