@@ -516,11 +516,10 @@ fn stray_leaf_nodes(tx: &Tx<'_>) -> Result<i64> {
     let mut stmt = tx
         .conn
         .prepare_cached("SELECT count(*) FROM tree WHERE node BETWEEN ?1 AND ?2")?;
-    let mut stray = 0;
-    for (first, last) in gaps(tree::level_range(0), &ranges) {
-        stray += stmt.query_row([first, last], |r| r.get::<_, i64>(0))?;
-    }
-    Ok(stray)
+    let counts = gaps(tree::level_range(0), &ranges)
+        .into_iter()
+        .map(|(first, last)| stmt.query_row([first, last], |r| r.get::<_, i64>(0)));
+    Ok(counts.sum::<rusqlite::Result<i64>>()?)
 }
 
 /// The parts of `whole` (inclusive bounds) outside `ranges` (sorted,
