@@ -1202,6 +1202,21 @@ mod tests {
         ));
     }
 
+    /// Appends an audit row with `detail` (a write that moves the state).
+    fn append_audit(store: &mut Store, detail: &str) -> Result<()> {
+        store.write(|tx| {
+            audit::record(
+                tx,
+                &crate::clock::Clock::fixed(chrono::Utc::now()),
+                "t",
+                audit::Action::Init,
+                &[],
+                audit::Outcome::Ok,
+                detail.to_string(),
+            )
+        })
+    }
+
     /// A registry with one write after its creation, the copy of it from
     /// before that write (yesterday's file), and its key file.
     struct PutBack {
@@ -1223,19 +1238,7 @@ mod tests {
             let yesterday = dir.path().join("yesterday.db");
             let mut store = Store::open(&path, Access::ReadWrite, Some(&key_path), false).unwrap();
             store.copy_into(&yesterday).unwrap();
-            store
-                .write(|tx| {
-                    audit::record(
-                        tx,
-                        &crate::clock::Clock::fixed(chrono::Utc::now()),
-                        "t",
-                        audit::Action::Init,
-                        &[],
-                        audit::Outcome::Ok,
-                        "x".into(),
-                    )
-                })
-                .unwrap();
+            append_audit(&mut store, "x").unwrap();
             PutBack {
                 dir,
                 path,
@@ -1452,19 +1455,7 @@ mod tests {
     fn a_restore_writes_behind_the_witness() {
         let r = PutBack::new();
         let mut restore = r.open(&r.yesterday, Access::Restore).unwrap();
-        restore
-            .write(|tx| {
-                audit::record(
-                    tx,
-                    &crate::clock::Clock::fixed(chrono::Utc::now()),
-                    "t",
-                    audit::Action::Init,
-                    &[],
-                    audit::Outcome::Ok,
-                    "restored".into(),
-                )
-            })
-            .unwrap();
+        append_audit(&mut restore, "restored").unwrap();
         drop(restore);
         // The witness follows the restore: the restored file is current,
         // and the file it replaced is no longer.
@@ -1833,19 +1824,7 @@ mod tests {
             .persist()
             .unwrap();
         let open = || Store::open(&path, Access::ReadWrite, Some(&key_path), false).unwrap();
-        let append = |store: &mut Store| {
-            store.write(|tx| {
-                audit::record(
-                    tx,
-                    &crate::clock::Clock::fixed(chrono::Utc::now()),
-                    "t",
-                    audit::Action::Init,
-                    &[],
-                    audit::Outcome::Ok,
-                    "x".into(),
-                )
-            })
-        };
+        let append = |store: &mut Store| append_audit(store, "x");
         let mut waiting = open();
         let yesterday = dir.path().join("yesterday.db");
         waiting.copy_into(&yesterday).unwrap();
