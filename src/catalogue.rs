@@ -1320,6 +1320,9 @@ Thank you for your cooperation.\n", en_instant(at)) },
     FindingTreeAltered
         => en: "the state tree was changed: it does not hash to the root in the registry's state mark",
            ja: "状態の木が変更されています（レジストリの状態の印にある根と一致しません）";
+    FindingTreeStrayNodes { count: i64 }
+        => en: "the state tree holds {count} node(s) outside every table's range, where no row can be placed",
+           ja: "状態の木に、どのテーブルの範囲にも属さない（行を置けない位置の）ノードが {count} 個あります";
     FindingUnknownTable { table: String }
         => en: "table {table} is not one of tokenctl's",
            ja: "テーブル {table} は tokenctl のものではありません";
