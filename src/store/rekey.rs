@@ -191,20 +191,10 @@ mod tests {
             .unwrap();
         let opened = reopened.read(|tx| open_key(tx, &device)).unwrap();
         assert_eq!(opened.secret.as_slice(), SECRET);
-        let last = reopened
-            .read(|tx| {
-                audit::newest(
-                    tx,
-                    &audit::AuditFilter {
-                        limit: Some(1),
-                        ..Default::default()
-                    },
-                )
-            })
-            .unwrap();
-        assert_eq!(last[0].action, "rekey");
+        let last = crate::store::testing::last_audit_row(&reopened);
+        assert_eq!(last.action, "rekey");
         assert_eq!(
-            last[0].detail,
+            last.detail,
             format!(
                 "1 device secret(s) re-sealed and every row MAC'd under key {}{}",
                 KeyFile::load(&new_path)

@@ -102,6 +102,16 @@ pub(crate) fn new_user(login_id: &str, role: Role) -> NewUser {
     }
 }
 
+/// The audit log's newest row, as `audit` shows it.
+pub(crate) fn last_audit_row(store: &Store) -> super::audit::AuditRow {
+    let filter = super::audit::AuditFilter {
+        limit: Some(1),
+        ..Default::default()
+    };
+    let rows = store.read(|tx| super::audit::newest(tx, &filter)).unwrap();
+    rows.into_iter().next().expect("an audit row")
+}
+
 /// The instant `secs` seconds after the Unix epoch.
 pub(crate) fn at(secs: i64) -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp(secs, 0).unwrap()

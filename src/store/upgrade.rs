@@ -346,17 +346,7 @@ mod tests {
             let fingerprint = writer
                 .read(|tx| Ok(tx.key()?.fingerprint().to_string()))
                 .unwrap();
-            let last = writer
-                .read(|tx| {
-                    audit::newest(
-                        tx,
-                        &audit::AuditFilter {
-                            limit: Some(1),
-                            ..Default::default()
-                        },
-                    )
-                })
-                .unwrap();
+            let last = crate::store::testing::last_audit_row(&writer);
             let expected = if schema < AUTHENTICATED_SCHEMA {
                 format!(
                     "schema 2 upgraded to {SCHEMA_VERSION}: {devices} device secret(s) sealed, every row authenticated under key {fingerprint}{}",
@@ -368,7 +358,7 @@ mod tests {
                 )
             };
             assert_eq!(
-                (last[0].action.as_str(), last[0].detail.as_str()),
+                (last.action.as_str(), last.detail.as_str()),
                 ("upgrade", expected.as_str())
             );
         }
