@@ -527,6 +527,24 @@ fn a_leaf_of_the_state_tree_put_back_with_its_row_breaks_the_tree() {
     );
 }
 
+/// Nodes put into the state tree where no row can be placed (below the
+/// first table's leaves, and above the last's) trust nothing a command
+/// reads, but only a hand could put them there: `check` counts them.
+#[test]
+fn tree_nodes_outside_every_tables_range_are_found() {
+    let r = Registry::demo();
+    r.sqlite3(&format!(
+        "INSERT INTO tree (node, hashes) VALUES (1, randomblob(512)), ({}, randomblob(512));",
+        (1i64 << 40) - 1
+    ));
+    check_finds(
+        &r,
+        &[
+            "rollback: the state tree holds 2 node(s) outside every table's range, where no row can be placed",
+        ],
+    );
+}
+
 #[test]
 fn a_mark_inserted_or_a_table_added_outside_tokenctl_is_found() {
     let r = Registry::demo();
