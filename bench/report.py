@@ -4,7 +4,8 @@
     report.py RESULTS.tsv N MACHINE VERSIONS
 
 RESULTS.tsv rows: key, label, value, unit (s|KB), floor label, floor value,
-goal, note. Goals: "<5ms", "<2s", "<20s" (seconds), "<50MB" (peak RSS, MB =
+goal, note, ratio (paired: the median of the rounds' ratios; when empty, the
+value over the floor's). Goals: "<5ms", "<2s", "<20s" (seconds), "<50MB" (peak RSS, MB =
 10^6 bytes), "ratio<=X" (at most X times the floor, e.g. 2 or 1.5), or ""
 (none: reported only).
 """
@@ -65,11 +66,16 @@ def main():
     print(f"Machine: {machine}  ")
     print(f"Versions: {versions}")
     print()
+    print("Medians; where a floor is named, tokenctl and the floor ran in "
+          "interleaved rounds (A B A B …) and the ratio is the median of the "
+          "rounds' ratios.")
+    print()
     print("| command | median | floor | ratio | goal | met? |")
     print("|---|---:|---|---:|---|---|")
     with open(path, encoding="utf-8") as f:
         for line in f:
-            key, label, value, unit, floor_label, floor_value, goal, note = line.rstrip("\n").split("\t")
+            key, label, value, unit, floor_label, floor_value, goal, note, paired = \
+                line.rstrip("\n").split("\t")
             v, fv = num(value), num(floor_value)
             if note:
                 label = f"{label}; {note}"
@@ -77,6 +83,8 @@ def main():
             if floor_label:
                 floor = f"{floor_label}: {show(fv, unit)}"
             ratio = v / fv if v is not None and fv else None
+            if paired:
+                ratio = num(paired)
             ratio_text = f"{ratio:.2f}×" if ratio is not None else "—"
             print(f"| `{key}` {label} | {show(v, unit)} | {floor} | {ratio_text} | "
                   f"{goal_text(goal)} | {met(goal, v, unit, ratio)} |")

@@ -4,8 +4,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use rusqlite::Row;
 use rusqlite::types::ValueRef;
+use rusqlite::{Connection, Row};
 
 use super::audit::verify_chain;
 use super::{Tx, auth, meta, tree};
@@ -165,7 +165,39 @@ pub(crate) fn run_with(
             message: f.message.clone(),
         })
         .collect();
-    sqlite_checks(tx, structure, &mut findings);
+    let (structure_findings, own) = std::thread::scope(|scope| {
+        let beside = tx.same_snapshot_reader().map(|reader| {
+            scope.spawn(move || {
+                let mut found = Vec::new();
+                structure_checks(&reader, structure, &mut found);
+                found
+            })
+        });
+        let mut found = Vec::new();
+        if beside.is_none() {
+            structure_checks(tx.conn, structure, &mut found);
+        }
+        let own = own_checks(tx, expect_head);
+        if let Some(thread) = beside {
+            found = thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        }
+        (found, own)
+    });
+    findings.extend(structure_findings);
+    let mut own = own?;
+    findings.append(&mut own.findings);
+    own.findings = findings;
+    Ok(own)
+}
+
+/// Everything but SQLite's structure check: the foreign keys and
+/// invariants, the marks, every row's MAC and the state tree, the secrets
+/// and the audit chain.
+fn own_checks(tx: &Tx<'_>, expect_head: Option<&[u8]>) -> Result<CheckReport> {
+    let mut findings = Vec::new();
+    sqlite_checks(tx, &mut findings);
     unknown_tables(tx, &mut findings);
     if tx.version() >= super::AUTHENTICATED_SCHEMA {
         marks(tx, &mut findings)?;
@@ -204,31 +236,40 @@ pub(crate) fn run_with(
     })
 }
 
+/// SQLite's own structure: a damaged page or index shows here. Run on a
+/// second connection at the same snapshot, in a thread beside tokenctl's
+/// own checks (see `run_with`), when the registry allows it.
+fn structure_checks(conn: &Connection, structure: Structure, findings: &mut Vec<Finding>) {
+    let pragma = match structure {
+        Structure::Full => "PRAGMA integrity_check",
+        Structure::Quick => "PRAGMA quick_check",
+    };
+    let message = match conn.prepare(pragma).and_then(|mut s| {
+        s.query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()
+    }) {
+        Ok(lines) => lines
+            .into_iter()
+            .filter(|l| l != "ok")
+            .map(|detail| Msg::FindingIntegrity { detail })
+            .collect(),
+        Err(e) => vec![query_failed(&e)],
+    };
+    findings.extend(message.into_iter().map(|message| Finding {
+        kind: "integrity",
+        message,
+    }));
+}
+
 fn query_failed(e: &rusqlite::Error) -> Msg {
     Msg::FindingQueryFailed {
         detail: e.to_string(),
     }
 }
 
-/// SQLite's own structure, its foreign keys, and the registry's invariants.
-fn sqlite_checks(tx: &Tx<'_>, structure: Structure, findings: &mut Vec<Finding>) {
+/// SQLite's foreign keys, and the registry's invariants.
+fn sqlite_checks(tx: &Tx<'_>, findings: &mut Vec<Finding>) {
     let mut push = |kind: &'static str, message: Msg| findings.push(Finding { kind, message });
-    // A damaged page or index shows here.
-    let pragma = match structure {
-        Structure::Full => "PRAGMA integrity_check",
-        Structure::Quick => "PRAGMA quick_check",
-    };
-    match tx.conn.prepare(pragma).and_then(|mut s| {
-        s.query_map([], |r| r.get::<_, String>(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()
-    }) {
-        Ok(lines) => {
-            for detail in lines.into_iter().filter(|l| l != "ok") {
-                push("integrity", Msg::FindingIntegrity { detail });
-            }
-        }
-        Err(e) => push("integrity", query_failed(&e)),
-    }
     // When the structure is damaged the other queries may read garbage or
     // fail; report what they can.
     match tx

@@ -102,7 +102,8 @@ fn shortened(default: Duration, asked: Option<Duration>) -> Duration {
 }
 
 /// How much of the file `map_for_reading` maps: all of it, up to SQLite's
-/// own limit (SQLITE_MAX_MMAP_SIZE, just under 2 GiB in the bundled build).
+/// own limit (SQLITE_MAX_MMAP_SIZE, raised from just under 2 GiB to 1 TiB
+/// in `.cargo/config.toml`, so that ten million users' 2.75 GB map whole).
 ///
 /// The pages a mapped command touches count in its peak RSS, although they
 /// are the kernel's page cache (clean, shared, dropped under pressure), not
@@ -114,7 +115,7 @@ fn shortened(default: Duration, asked: Option<Duration>) -> Duration {
 /// < 50 MB at a million users) and the dry run (constant memory) keep
 /// SQLite's 2 MiB page cache: a map capped to stay in such a goal gives
 /// back only the mapped share of the gain (32 MiB of 79 MB: 0.85x).
-const MMAP_SIZE: u64 = 0x7fff_0000;
+const MMAP_SIZE: u64 = 1 << 40;
 
 /// A temporary registry older than this is the leftover of an interrupted
 /// `init`, not one being built right now.
@@ -207,6 +208,82 @@ impl<'s> Tx<'s> {
 
     pub(crate) fn version(&self) -> u32 {
         self.store.version
+    }
+
+    /// A second read-only connection to the registry, reading the snapshot
+    /// this transaction reads, for work another thread can do beside this
+    /// one: a write committed meanwhile is seen by neither. `None` when that
+    /// cannot be had; the caller then does the work here.
+    ///
+    /// With frames in the WAL, the reader opens this transaction's snapshot
+    /// (`sqlite3_snapshot_open`). Without (an empty WAL, or a registry not in
+    /// WAL mode), there is no snapshot to take: this transaction reads the
+    /// database file alone, and its read lock keeps any checkpoint (or, out
+    /// of WAL mode, any writer) from changing that file, so the reader reads
+    /// the same state if it too finds no frame when it starts.
+    pub(crate) fn same_snapshot_reader(&self) -> Option<Connection> {
+        let reader = Connection::open_with_flags(&self.store.path, FIRST_LOOK).ok()?;
+        reader.busy_timeout(busy_timeout()).ok()?;
+        let mapped: i64 = self
+            .conn
+            .query_row("PRAGMA mmap_size", [], |r| r.get(0))
+            .ok()?;
+        reader
+            .execute_batch(&format!("PRAGMA mmap_size = {mapped};"))
+            .ok()?;
+        // The reader must have read the file once to know it is in WAL
+        // mode, and be inside a transaction that has not read yet.
+        let touch = |conn: &Connection| {
+            conn.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))
+                .ok()
+        };
+        touch(&reader)?;
+        reader.execute_batch("BEGIN").ok()?;
+        touch(self.conn)?;
+        match Snapshot::of(self.conn) {
+            Some(snapshot) => snapshot.open_on(&reader).then_some(reader),
+            None => {
+                touch(&reader)?;
+                Snapshot::of(&reader).is_none().then_some(reader)
+            }
+        }
+    }
+}
+
+/// The state an open read transaction reads, as SQLite can hand it to
+/// another connection (a build with `SQLITE_ENABLE_SNAPSHOT`).
+struct Snapshot(*mut rusqlite::ffi::sqlite3_snapshot);
+
+impl Snapshot {
+    /// `None` when `conn` reads no frame of the WAL (SQLite has then no
+    /// snapshot to give), or is not in a read transaction in WAL mode.
+    fn of(conn: &Connection) -> Option<Snapshot> {
+        use rusqlite::ffi;
+        let mut snapshot: *mut ffi::sqlite3_snapshot = std::ptr::null_mut();
+        // SAFETY: `conn.handle()` is a live connection used on this thread
+        // only; SQLite allocates the snapshot when it returns OK, and it is
+        // freed once, by `Drop`.
+        let rc = unsafe {
+            ffi::sqlite3_snapshot_get(conn.handle(), c"main".as_ptr(), &raw mut snapshot)
+        };
+        (rc == ffi::SQLITE_OK && !snapshot.is_null()).then_some(Snapshot(snapshot))
+    }
+
+    /// Makes `reader`, inside a transaction that has not read yet, read
+    /// this snapshot.
+    fn open_on(&self, reader: &Connection) -> bool {
+        use rusqlite::ffi;
+        // SAFETY: `reader.handle()` is a live connection used on this
+        // thread only; the snapshot is live until `Drop`.
+        let rc = unsafe { ffi::sqlite3_snapshot_open(reader.handle(), c"main".as_ptr(), self.0) };
+        rc == ffi::SQLITE_OK
+    }
+}
+
+impl Drop for Snapshot {
+    fn drop(&mut self) {
+        // SAFETY: allocated by `sqlite3_snapshot_get`, freed only here.
+        unsafe { rusqlite::ffi::sqlite3_snapshot_free(self.0) }
     }
 }
 
@@ -1902,5 +1979,85 @@ mod tests {
             .unwrap();
         let mode = std::fs::metadata(&path).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
+    }
+}
+
+#[cfg(test)]
+mod snapshot_tests {
+    use super::testing::TempRegistry;
+    use rusqlite::Connection;
+
+    fn tables(conn: &Connection) -> i64 {
+        conn.query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'table'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    }
+
+    /// A registry with a table added by hand and, for `empty_wal`, every
+    /// connection closed since (so that the WAL is gone and SQLite has no
+    /// snapshot to give); the store and a connection of one's own.
+    fn registry(empty_wal: bool) -> (TempRegistry, super::Store, Connection) {
+        let r = TempRegistry::new();
+        let store = r.open();
+        r.raw().execute_batch("CREATE TABLE pad(a)").unwrap();
+        let store = if empty_wal {
+            drop(store);
+            r.open()
+        } else {
+            store
+        };
+        let raw = r.raw();
+        (r, store, raw)
+    }
+
+    /// The second reader sees what the transaction it came from sees, and
+    /// not a write committed after: with frames in the WAL (an opened
+    /// snapshot) and with none (the database file both read alone).
+    #[test]
+    fn a_second_reader_reads_the_snapshot_of_its_transaction() {
+        for empty_wal in [false, true] {
+            let (_r, store, raw) = registry(empty_wal);
+            let before = tables(&raw);
+            store
+                .read(|tx| {
+                    assert_eq!(tables(tx.conn), before);
+                    assert_eq!(super::Snapshot::of(tx.conn).is_none(), empty_wal);
+                    let reader = tx.same_snapshot_reader().expect("a reader");
+                    raw.execute_batch("CREATE TABLE later(a)").unwrap();
+                    assert_eq!(tables(&reader), before, "empty WAL: {empty_wal}");
+                    assert_eq!(tables(tx.conn), before);
+                    Ok(())
+                })
+                .unwrap();
+            assert_eq!(tables(&raw), before + 1);
+        }
+    }
+
+    /// A write committed after the transaction began and before the reader
+    /// is made: with frames in the WAL the reader still reads the
+    /// transaction's snapshot; with none, it could only read the newer
+    /// state, and there is no reader.
+    #[test]
+    fn a_write_before_the_reader_is_made_is_not_read() {
+        for empty_wal in [false, true] {
+            let (_r, store, raw) = registry(empty_wal);
+            let before = tables(&raw);
+            store
+                .read(|tx| {
+                    assert_eq!(tables(tx.conn), before);
+                    raw.execute_batch("CREATE TABLE later(a)").unwrap();
+                    let reader = tx.same_snapshot_reader();
+                    if empty_wal {
+                        assert!(reader.is_none());
+                    } else {
+                        assert_eq!(tables(&reader.expect("a reader")), before);
+                    }
+                    Ok(())
+                })
+                .unwrap();
+        }
     }
 }
