@@ -944,6 +944,9 @@ fn first_look(conn: Connection, path: &Path) -> Result<FirstLook> {
         reason,
     };
     conn.busy_timeout(busy_timeout())?;
+    // One read transaction for the three reads: one snapshot, and one
+    // round of locking instead of three.
+    conn.execute_batch("BEGIN")?;
     let app_id: u32 = conn
         .query_row("PRAGMA application_id", [], |r| r.get::<_, i64>(0))
         .map(|v| v as u32)?;
@@ -953,6 +956,7 @@ fn first_look(conn: Connection, path: &Path) -> Result<FirstLook> {
     let version = schema_version(&conn)?;
     refuse_version(version).map_err(unusable)?;
     let marks = meta::read_marks(&conn, version)?;
+    conn.execute_batch("COMMIT")?;
     Ok(FirstLook {
         conn,
         version,
