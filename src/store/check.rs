@@ -165,17 +165,14 @@ pub(crate) fn run_with(
             message: f.message.clone(),
         })
         .collect();
+    let version = tx.version();
     let (structure_findings, own) = std::thread::scope(|scope| {
-        let beside = tx.same_snapshot_reader().map(|reader| {
-            scope.spawn(move || {
-                let mut found = Vec::new();
-                structure_checks(&reader, structure, &mut found);
-                found
-            })
-        });
+        let beside = tx
+            .same_snapshot_reader()
+            .map(|reader| scope.spawn(move || sqlite_checks(&reader, version, structure)));
         let mut found = Vec::new();
         if beside.is_none() {
-            structure_checks(tx.conn, structure, &mut found);
+            found = sqlite_checks(tx.conn, version, structure);
         }
         let own = own_checks(tx, expect_head);
         if let Some(thread) = beside {
@@ -192,12 +189,10 @@ pub(crate) fn run_with(
     Ok(own)
 }
 
-/// Everything but SQLite's structure check: the foreign keys and
-/// invariants, the marks, every row's MAC and the state tree, the secrets
-/// and the audit chain.
+/// What only the key can check: the marks, every row's MAC and the state
+/// tree, the secrets and the audit chain (and tables that are not ours).
 fn own_checks(tx: &Tx<'_>, expect_head: Option<&[u8]>) -> Result<CheckReport> {
     let mut findings = Vec::new();
-    sqlite_checks(tx, &mut findings);
     unknown_tables(tx, &mut findings);
     if tx.version() >= super::AUTHENTICATED_SCHEMA {
         marks(tx, &mut findings)?;
@@ -211,10 +206,15 @@ fn own_checks(tx: &Tx<'_>, expect_head: Option<&[u8]>) -> Result<CheckReport> {
             findings,
         });
     }
+    // The secrets are opened in the rows' pass when there is one (one read
+    // of the devices table instead of two); their findings follow the rows'.
+    let mut sealed = Vec::new();
     if tx.authenticated() {
-        rows_and_tree(tx, &mut findings)?;
+        rows_and_tree(tx, &mut findings, &mut sealed)?;
+    } else {
+        secrets(tx, &mut sealed)?;
     }
-    secrets(tx, &mut findings)?;
+    findings.append(&mut sealed);
     let key = tx.key()?;
     let chain = verify_chain(tx, key, expect_head)?;
     for message in chain.findings {
@@ -236,9 +236,18 @@ fn own_checks(tx: &Tx<'_>, expect_head: Option<&[u8]>) -> Result<CheckReport> {
     })
 }
 
-/// SQLite's own structure: a damaged page or index shows here. Run on a
-/// second connection at the same snapshot, in a thread beside tokenctl's
-/// own checks (see `run_with`), when the registry allows it.
+/// What SQL alone can check: SQLite's structure, the foreign keys and the
+/// registry's invariants, in that order. Run on a second connection at the
+/// same snapshot, in a thread beside the checks that need the key (see
+/// `run_with`), when the registry allows it.
+fn sqlite_checks(conn: &Connection, version: u32, structure: Structure) -> Vec<Finding> {
+    let mut found = Vec::new();
+    structure_checks(conn, structure, &mut found);
+    constraint_checks(conn, version, &mut found);
+    found
+}
+
+/// SQLite's own structure: a damaged page or index shows here.
 fn structure_checks(conn: &Connection, structure: Structure, findings: &mut Vec<Finding>) {
     let pragma = match structure {
         Structure::Full => "PRAGMA integrity_check",
@@ -268,38 +277,27 @@ fn query_failed(e: &rusqlite::Error) -> Msg {
 }
 
 /// SQLite's foreign keys, and the registry's invariants.
-fn sqlite_checks(tx: &Tx<'_>, findings: &mut Vec<Finding>) {
+fn constraint_checks(conn: &Connection, version: u32, findings: &mut Vec<Finding>) {
     let mut push = |kind: &'static str, message: Msg| findings.push(Finding { kind, message });
     // When the structure is damaged the other queries may read garbage or
     // fail; report what they can.
-    match tx
-        .conn
-        .prepare("PRAGMA foreign_key_check")
-        .and_then(|mut s| {
-            s.query_map([], |r| {
-                Ok(Msg::FindingForeignKey {
-                    table: r.get(0)?,
-                    row: r.get::<_, Option<i64>>(1)?.unwrap_or_default(),
-                    parent: r.get(2)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()
-        }) {
+    match conn.prepare("PRAGMA foreign_key_check").and_then(|mut s| {
+        s.query_map([], |r| {
+            Ok(Msg::FindingForeignKey {
+                table: r.get(0)?,
+                row: r.get::<_, Option<i64>>(1)?.unwrap_or_default(),
+                parent: r.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()
+    }) {
         Ok(found) => found.into_iter().for_each(|m| push("foreign-key", m)),
         Err(e) => push("foreign-key", query_failed(&e)),
     }
-    let v3: &[(&str, Breach)] = if tx.version() >= 3 {
-        INVARIANTS_V3
-    } else {
-        &[]
-    };
-    let v4: &[(&str, Breach)] = if tx.version() >= 4 {
-        INVARIANTS_V4
-    } else {
-        &[]
-    };
+    let v3: &[(&str, Breach)] = if version >= 3 { INVARIANTS_V3 } else { &[] };
+    let v4: &[(&str, Breach)] = if version >= 4 { INVARIANTS_V4 } else { &[] };
     for (sql, breach) in INVARIANTS.iter().chain(v3).chain(v4) {
-        match tx.conn.prepare(sql).and_then(|mut s| {
+        match conn.prepare(sql).and_then(|mut s| {
             s.query_map([], breach)?
                 .collect::<rusqlite::Result<Vec<_>>>()
         }) {
@@ -373,6 +371,32 @@ fn marks(tx: &Tx<'_>, findings: &mut Vec<Finding>) -> Result<()> {
     Ok(())
 }
 
+/// A device row's sealed secret (column `at`) opens with the key under its
+/// serial (column 1); a finding in `sealed` when it does not.
+fn open_secret(
+    key: &crate::crypto::key::RegistryKey,
+    values: &[ValueRef<'_>],
+    at: usize,
+    sealed: &mut Vec<Finding>,
+) {
+    let serial = match values.get(1) {
+        Some(ValueRef::Text(t)) => String::from_utf8_lossy(t),
+        _ => "".into(),
+    };
+    let secret = match values.get(at) {
+        Some(ValueRef::Blob(b)) => *b,
+        _ => &[],
+    };
+    if key.open(&serial, secret).is_err() {
+        sealed.push(Finding {
+            kind: "secret",
+            message: Msg::FindingSecretDoesNotOpen {
+                serial: serial.into_owned(),
+            },
+        });
+    }
+}
+
 /// Every sealed secret opens with the key.
 fn secrets(tx: &Tx<'_>, findings: &mut Vec<Finding>) -> Result<()> {
     if tx.version() < 2 {
@@ -410,33 +434,45 @@ fn secrets(tx: &Tx<'_>, findings: &mut Vec<Finding>) -> Result<()> {
 }
 
 /// Every row's MAC, every row against its leaf (changed, inserted, deleted,
-/// put back), and the tree against the state mark's root.
-fn rows_and_tree(tx: &Tx<'_>, findings: &mut Vec<Finding>) -> Result<()> {
+/// put back), and the tree against the state mark's root; and every
+/// device's sealed secret (into `sealed`, as `secrets` does).
+fn rows_and_tree(
+    tx: &Tx<'_>,
+    findings: &mut Vec<Finding>,
+    sealed: &mut Vec<Finding>,
+) -> Result<()> {
     let key = tx.key()?;
     let mut leaf_nodes: BTreeMap<u64, tree::Node> = BTreeMap::new();
     for table in auth::TABLES {
         let table = table.at_version(tx.version());
         let nodes = stored_leaf_nodes(tx, table)?;
         let mut seen: HashMap<u64, u16> = HashMap::new();
+        let secret_at = (table.code == auth::DEVICES.code)
+            .then(|| table.columns.iter().position(|c| *c == "secret"))
+            .flatten();
         auth::for_each_row(tx, table, |id, values, stored| {
+            if let Some(at) = secret_at {
+                open_secret(key, values, at, sealed);
+            }
             let pos = tree::position(table.code, id);
             *seen.entry(pos >> 4).or_default() |= 1 << (pos & 15);
             let leaf = nodes
                 .get(&(pos >> 4))
                 .map_or(tree::EMPTY, |n| tree::slot(n, pos));
-            let name = row_name(table, values);
             let computed = auth::row_mac(key, table, values);
-            let table = table.name.to_string();
             let finding = if stored != Some(computed.as_slice()) {
-                Some(("row", Msg::FindingRowAltered { table, id, name }))
+                Some(("row", FoundRow::Altered))
             } else if leaf == tree::EMPTY {
-                Some(("row", Msg::FindingRowInserted { table, id, name }))
+                Some(("row", FoundRow::Inserted))
             } else if leaf != computed {
-                Some(("rollback", Msg::FindingRowRolledBack { table, id, name }))
+                Some(("rollback", FoundRow::RolledBack))
             } else {
                 None
             };
-            if let Some((kind, message)) = finding {
+            // Named only when found: most rows are not, and a name is an
+            // allocation or two for every row of a large registry.
+            if let Some((kind, found)) = finding {
+                let message = found.message(table.name.to_string(), id, row_name(table, values));
                 findings.push(Finding { kind, message });
             }
             Ok(())
@@ -472,6 +508,24 @@ fn rows_and_tree(tx: &Tx<'_>, findings: &mut Vec<Finding>) -> Result<()> {
         });
     }
     Ok(())
+}
+
+/// What is wrong with a row whose MAC or leaf does not match.
+#[derive(Debug, Clone, Copy)]
+enum FoundRow {
+    Altered,
+    Inserted,
+    RolledBack,
+}
+
+impl FoundRow {
+    fn message(self, table: String, id: i64, name: String) -> Msg {
+        match self {
+            FoundRow::Altered => Msg::FindingRowAltered { table, id, name },
+            FoundRow::Inserted => Msg::FindingRowInserted { table, id, name },
+            FoundRow::RolledBack => Msg::FindingRowRolledBack { table, id, name },
+        }
+    }
 }
 
 /// " (login ID)" or " (serial)" for a finding about a user or a device.

@@ -13,7 +13,6 @@
 mod preview;
 mod targets;
 
-use std::collections::HashMap;
 use std::io::Write;
 
 use chrono::{DateTime, Utc};
@@ -35,7 +34,9 @@ use crate::time::rfc3339;
 use crate::ui::prompt::PasswordInput;
 
 use preview::{Preview, Skipped, render};
-use targets::{Target, chosen_names, device_view, located, named_targets, resolve_targets, select};
+use targets::{
+    Prefetched, Target, chosen_names, device_view, located, named_targets, resolve_targets, select,
+};
 
 /// A revocation request: the command line's flags, or the demo's script.
 pub(crate) struct RevokeRequest {
@@ -353,7 +354,13 @@ fn revoke_each(
     bar: &indicatif::ProgressBar,
 ) -> Result<Vec<Target>> {
     let registrable = registrable_at(revoked_at);
-    let targets = resolve_targets(tx, target_ids, HashMap::new(), japan_date(signed.at), kind)?;
+    let targets = resolve_targets(
+        tx,
+        target_ids,
+        Prefetched::default(),
+        japan_date(signed.at),
+        kind,
+    )?;
     for target in &targets {
         let device_id = target
             .user
