@@ -37,6 +37,10 @@ use crate::catalogue::Msg;
 use crate::crypto::key::{RegistryKey, RowMac};
 use crate::error::{Error, Result};
 
+/// The most columns a table of ours has (`for_each_row` reads a row into
+/// an array this long).
+const MAX_COLUMNS: usize = 32;
+
 /// A table whose rows are authenticated: its name, its code in the tree's
 /// positions, and its columns in schema order (all but `mac`).
 #[derive(Debug)]
@@ -209,6 +213,11 @@ impl Table {
 /// columns is a migration, which MACs every row anew.)
 pub(crate) fn canonical(table: &Table, values: &[ValueRef<'_>]) -> Vec<u8> {
     let mut out = Vec::with_capacity(128);
+    encode(table, values, &mut out);
+    out
+}
+
+fn encode(table: &Table, values: &[ValueRef<'_>], out: &mut Vec<u8>) {
     out.extend_from_slice(b"tokenctl row v1\0");
     out.push(table.code);
     out.push(values.len() as u8);
@@ -225,15 +234,14 @@ pub(crate) fn canonical(table: &Table, values: &[ValueRef<'_>]) -> Vec<u8> {
             }
             ValueRef::Text(t) => {
                 out.push(3);
-                put(&mut out, t);
+                put(out, t);
             }
             ValueRef::Blob(b) => {
                 out.push(4);
-                put(&mut out, b);
+                put(out, b);
             }
         }
     }
-    out
 }
 
 fn put(out: &mut Vec<u8>, bytes: &[u8]) {
@@ -243,6 +251,19 @@ fn put(out: &mut Vec<u8>, bytes: &[u8]) {
 
 pub(crate) fn row_mac(key: &RegistryKey, table: &Table, values: &[ValueRef<'_>]) -> RowMac {
     key.row_mac(&canonical(table, values))
+}
+
+/// `row_mac`, encoding the row into `buffer` (cleared first), which the
+/// caller keeps from row to row.
+pub(crate) fn row_mac_in(
+    key: &RegistryKey,
+    table: &Table,
+    values: &[ValueRef<'_>],
+    buffer: &mut Vec<u8>,
+) -> RowMac {
+    buffer.clear();
+    encode(table, values, buffer);
+    key.row_mac(buffer)
 }
 
 /// The MAC of a registry mark (a row of `meta`).
@@ -548,15 +569,18 @@ pub(crate) fn for_each_row(
     let mut rows = stmt.query([])?;
     let n = table.columns.len();
     while let Some(r) = rows.next()? {
-        let values: Vec<ValueRef<'_>> = (0..n)
-            .map(|i| r.get_ref(i))
-            .collect::<rusqlite::Result<_>>()?;
+        // On the stack, not a vector for each row: `check` reads every row
+        // of the registry through here.
+        let mut values = [ValueRef::Null; MAX_COLUMNS];
+        for (i, value) in values[..n].iter_mut().enumerate() {
+            *value = r.get_ref(i)?;
+        }
         let id = values[0].as_i64().unwrap_or(0);
         let stored = match r.get_ref(n)? {
             ValueRef::Blob(b) => Some(b),
             _ => None,
         };
-        each(id, &values, stored)?;
+        each(id, &values[..n], stored)?;
     }
     Ok(())
 }
@@ -607,6 +631,15 @@ pub(crate) fn insert_row(tx: &Tx<'_>, table: &Table, values: &[ValueRef<'_>]) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `for_each_row` reads a row into an array of `MAX_COLUMNS` values
+    /// (and the MAC after them): every table's columns fit.
+    #[test]
+    fn every_table_fits_the_row_array() {
+        for table in [&USERS, &DEVICES, &DEVICES_V3, &REGISTRATIONS] {
+            assert!(table.columns.len() <= MAX_COLUMNS, "{}", table.name);
+        }
+    }
 
     /// The tree's hasher spreads neighbouring positions: a constant hash
     /// would still be correct, and a million-row import quadratic.
