@@ -103,7 +103,7 @@ fn shortened(default: Duration, asked: Option<Duration>) -> Duration {
 
 /// How much of the file `map_for_reading` maps: all of it, up to SQLite's
 /// own limit (SQLITE_MAX_MMAP_SIZE, raised from just under 2 GiB to 1 TiB
-/// in `.cargo/config.toml`, so that ten million users' 2.75 GB map whole).
+/// in `.cargo/config.toml`, so that ten million users' 3.8 GB map whole).
 ///
 /// The pages a mapped command touches count in its peak RSS, although they
 /// are the kernel's page cache (clean, shared, dropped under pressure), not
