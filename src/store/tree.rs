@@ -261,6 +261,24 @@ fn verify_from(
 mod tests {
     use super::*;
 
+    /// Proved nodes are kept up to `PROVEN_KEPT`; a path that would go
+    /// past it starts the cache again with only its own nodes.
+    #[test]
+    fn proved_nodes_are_forgotten_past_the_bound() {
+        let mut proven = Proven::default();
+        let path = |from: u64, n: u64| {
+            (from..from + n)
+                .map(|i| ((0, i), [0; NODE_BYTES]))
+                .collect()
+        };
+        remember(&mut proven, path(0, PROVEN_KEPT as u64 - 2));
+        remember(&mut proven, path(10_000, 2));
+        assert_eq!(proven.len(), PROVEN_KEPT);
+        remember(&mut proven, path(20_000, 3));
+        assert_eq!(proven.len(), 3);
+        assert!(proven.contains_key(&(0, 20_002)));
+    }
+
     fn conn() -> Connection {
         let conn = Connection::open_in_memory().unwrap();
         conn.execute_batch("CREATE TABLE tree (node INTEGER PRIMARY KEY, hashes BLOB NOT NULL)")
