@@ -919,6 +919,38 @@ fn the_window_dry_run_names_users_whose_device_already_expired() {
         ");
 }
 
+/// A window's dry run in JSON or CSV checks every target before it writes
+/// one (it holds none of the window's): a refused target leaves stdout
+/// empty and is named as in a table, the named targets first.
+#[test]
+fn the_window_dry_run_refuses_before_it_writes_in_every_format() {
+    let r = Registry::demo();
+    for format in ["json", "csv", "table"] {
+        Test::on(&r)
+            .args([
+                "revoke",
+                "--as",
+                "taro01",
+                "--expiring-within",
+                "40d",
+                "nobody01",
+                "hamako01",
+                "shiro01",
+                "--dry-run",
+                "--format",
+                format,
+            ])
+            .at(FRIDAY_NIGHT)
+            .stderr(
+                "error: revocation refused for 2 targets; nothing was changed\n\
+                 error: nobody01: unknown login ID\n\
+                 error: shiro01: not in service: already revoked, no device registered\n",
+            )
+            .status(6)
+            .run();
+    }
+}
+
 /// The window's dry run in JSON writes its expired users as it reads them
 /// (never holding them all): in the expiring report's order, a named one
 /// once, and nothing of them in CSV.

@@ -477,6 +477,32 @@ fn a_sealed_device_row_copied_from_a_registry_sharing_the_key_file_does_not_veri
     );
 }
 
+/// A window's dry run in JSON or CSV writes its targets as it reads them
+/// again, after a first reading has verified and checked every one: an
+/// altered row in the window is refused before a byte is written.
+#[test]
+fn a_window_user_altered_outside_tokenctl_stops_the_dry_run_before_it_writes() {
+    let r = Registry::demo();
+    r.sqlite3("UPDATE users SET name = 'Mallory' WHERE login_id = 'hamako01'");
+    for format in ["json", "csv", "table"] {
+        refused(
+            &r,
+            &[
+                "revoke",
+                "--as",
+                "taro01",
+                "--expiring-within",
+                "40d",
+                "--dry-run",
+                "--format",
+                format,
+            ],
+            "",
+            "users row 2 does not verify with the key",
+        );
+    }
+}
+
 #[test]
 fn a_deleted_spare_device_is_found() {
     let r = Registry::demo();

@@ -414,16 +414,60 @@ pub(crate) fn write_records_or_chart<R: Record>(
     stream.finish()
 }
 
-/// A document's records as a JSON array, for the document to place.
-pub(crate) struct JsonRecords<'r, R>(&'r [R]);
+/// A walk over records: `each` called with every record, in order.
+pub(crate) type Walk<'w, R> = dyn FnMut(&mut EachRecord<'_, R>) -> Result<()> + 'w;
 
-impl<R: Record> serde::Serialize for JsonRecords<'_, R> {
+/// A document's records: held, or walked as they are written (read in one
+/// snapshot, so that tens of thousands are never all in memory).
+pub(crate) enum Records<'r, 'w, R> {
+    Held(&'r [R]),
+    Walked(&'r mut Walk<'w, R>),
+}
+
+/// A document's records as a JSON array, for the document to place. A
+/// walk's failure to read is kept in `failed` (serde only carries a
+/// message) for `write_document` to return.
+pub(crate) struct JsonRecords<'r, 'w, R> {
+    records: std::cell::RefCell<Records<'r, 'w, R>>,
+    failed: &'r std::cell::RefCell<Option<crate::error::Error>>,
+}
+
+impl<R: Record> serde::Serialize for JsonRecords<'_, '_, R> {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.0.len()))?;
-        for record in self.0 {
-            seq.serialize_element(&JsonRecord(record))?;
+        use serde::ser::Error as _;
+        let walk = match &mut *self.records.borrow_mut() {
+            Records::Held(records) => {
+                let mut seq = s.serialize_seq(Some(records.len()))?;
+                for record in records.iter() {
+                    seq.serialize_element(&JsonRecord(record))?;
+                }
+                return seq.end();
+            }
+            Records::Walked(walk) => {
+                let mut seq = s.serialize_seq(None)?;
+                let mut unwritten = None;
+                let walked = walk(&mut |record| {
+                    seq.serialize_element(&JsonRecord(record)).map_err(|e| {
+                        unwritten = Some(e);
+                        // Only stops the walk: the serializer's own error
+                        // is the one returned.
+                        crate::error::Error::Cancelled
+                    })
+                });
+                if let Some(e) = unwritten {
+                    return Err(e);
+                }
+                walked.map(|()| seq)
+            }
+        };
+        match walk {
+            Ok(seq) => seq.end(),
+            Err(e) => {
+                let message = e.to_string();
+                *self.failed.borrow_mut() = Some(e);
+                Err(S::Error::custom(message))
+            }
         }
-        seq.end()
     }
 }
 
@@ -435,19 +479,46 @@ impl<R: Record> serde::Serialize for JsonRecords<'_, R> {
 pub(crate) fn write_document<R: Record>(
     o: &Output,
     out: &mut dyn Write,
-    records: &[R],
-    json: impl FnOnce(&mut dyn Write, JsonRecords<'_, R>) -> Result<()>,
+    records: Records<'_, '_, R>,
+    json: impl FnOnce(&mut dyn Write, JsonRecords<'_, '_, R>) -> Result<()>,
     prose: impl FnOnce(&Output) -> (Vec<String>, Vec<String>),
 ) -> Result<()> {
-    match o.format {
-        super::Format::Json => json(out, JsonRecords(records)),
-        super::Format::Csv => write_csv(o, out, records),
-        super::Format::Table => {
+    match (o.format, records) {
+        (super::Format::Json, records) => {
+            let failed = std::cell::RefCell::new(None);
+            let written = json(
+                out,
+                JsonRecords {
+                    records: std::cell::RefCell::new(records),
+                    failed: &failed,
+                },
+            );
+            match failed.into_inner() {
+                Some(e) => Err(e),
+                None => written,
+            }
+        }
+        (super::Format::Csv, Records::Held(records)) => write_csv(o, out, records),
+        (super::Format::Csv, Records::Walked(walk)) => {
+            let mut stream = RecordStream::<R>::start(o, out, TableNotes::default())?;
+            walk(&mut |record| stream.push(record))?;
+            stream.finish()
+        }
+        (super::Format::Table, records) => {
             let (before, after) = prose(o);
             write_lines(o, out, before)?;
-            if !records.is_empty() {
-                let shown = shown_columns::<R>();
-                let rows = records.iter().map(|r| table_cells(r, o, &shown)).collect();
+            let shown = shown_columns::<R>();
+            let mut rows = Vec::new();
+            match records {
+                Records::Held(records) => {
+                    rows.extend(records.iter().map(|r| table_cells(r, o, &shown)));
+                }
+                Records::Walked(walk) => walk(&mut |r| {
+                    rows.push(table_cells(r, o, &shown));
+                    Ok(())
+                })?,
+            }
+            if !rows.is_empty() {
                 draw_table::<R>(o, out, rows)?;
             }
             write_lines(o, out, after)
@@ -822,16 +893,71 @@ mod tests {
         }
     }
 
+    /// The document of `records`, written from them held and walked: both
+    /// must write the same bytes.
     fn document(format: Format, records: &[Partial]) -> String {
+        let held = document_from(format, Records::Held(records)).unwrap();
+        let mut walk = |each: &mut EachRecord<'_, Partial>| records.iter().try_for_each(each);
+        let walked = document_from(format, Records::Walked(&mut walk)).unwrap();
+        assert_eq!(held, walked, "{format:?}");
+        held
+    }
+
+    fn document_from(format: Format, records: Records<'_, '_, Partial>) -> Result<String> {
         let mut o = Output::english();
         o.format = format;
         let mut out = Vec::new();
-        let json = |out: &mut dyn Write, rows: JsonRecords<'_, Partial>| {
+        let json = |out: &mut dyn Write, rows: JsonRecords<'_, '_, Partial>| {
             write_json(out, &std::collections::BTreeMap::from([("rows", rows)]))
         };
         let prose = |_: &Output| (vec!["before".to_string()], vec!["after".to_string()]);
-        write_document(&o, &mut out, records, json, prose).unwrap();
-        String::from_utf8(out).unwrap()
+        write_document(&o, &mut out, records, json, prose)?;
+        Ok(String::from_utf8(out).unwrap())
+    }
+
+    #[test]
+    fn a_walk_that_fails_fails_the_document_with_its_own_error() {
+        for format in [Format::Json, Format::Csv, Format::Table] {
+            let mut walk = |each: &mut EachRecord<'_, Partial>| {
+                each(&Partial("u1"))?;
+                Err(crate::error::Error::RaceLost)
+            };
+            let written = document_from(format, Records::Walked(&mut walk));
+            assert!(
+                matches!(written, Err(crate::error::Error::RaceLost)),
+                "{format:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_document_that_cannot_be_written_stops_its_walk() {
+        struct Closed;
+        impl Write for Closed {
+            fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                Err(std::io::ErrorKind::BrokenPipe.into())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut o = Output::english();
+        o.format = Format::Json;
+        let mut read = 0;
+        // More than the JSON writer's buffer holds, so a write must fail.
+        let mut walk = |each: &mut EachRecord<'_, Partial>| {
+            for _ in 0..100_000 {
+                read += 1;
+                each(&Partial("u1"))?;
+            }
+            Ok(())
+        };
+        let json = |out: &mut dyn Write, rows: JsonRecords<'_, '_, Partial>| write_json(out, &rows);
+        let written = write_document(&o, &mut Closed, Records::Walked(&mut walk), json, |_| {
+            (vec![], vec![])
+        });
+        assert!(written.is_err_and(|e| crate::output::is_broken_pipe(&e)));
+        assert!(read < 100_000, "the walk went on after the pipe closed");
     }
 
     #[test]

@@ -33,9 +33,10 @@ use crate::time::japan_date;
 use crate::time::rfc3339;
 use crate::ui::prompt::PasswordInput;
 
-use preview::{Preview, Skipped, render};
+use preview::{Preview, Skipped, render, render_streamed};
 use targets::{
-    Prefetched, Target, chosen_names, device_view, located, named_targets, resolve_targets, select,
+    Prefetched, StreamedTargets, Target, chosen_names, device_view, located, named_targets,
+    resolve_targets, select,
 };
 
 /// A revocation request: the command line's flags, or the demo's script.
@@ -135,12 +136,12 @@ pub(crate) fn run(
     // it is written inside the snapshot it reads, naming them as it reads.
     let stream_expired =
         req.dry_run && kind == Kind::Plain && window.is_some() && ctx.out.format != Format::Table;
-    if stream_expired {
+    if let (true, Some(days)) = (stream_expired, window) {
         let streamed = store.read(|tx| {
-            let (targets, _) = select(tx, req, kind, names, today, true)?;
+            let targets = StreamedTargets::checked(tx, names, days, today)?;
             let at = ctx.clock.now();
             let preview = Preview {
-                targets: &targets,
+                targets: &[],
                 skipped_expired: Skipped::Read { tx, today },
                 revoked_at: at,
                 registrable: registrable_at(at),
@@ -149,7 +150,9 @@ pub(crate) fn run(
                 bank_reference: None,
                 master: &master.login_id,
             };
-            render(&ctx.out, out, &preview)
+            render_streamed(&ctx.out, out, &preview, &mut |each| {
+                targets.for_each(tx, each)
+            })
         });
         return located(streamed, req, &lines);
     }

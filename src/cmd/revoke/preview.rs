@@ -2,6 +2,8 @@
 //! before the confirmation (on stderr, as a table), the dry run's report
 //! and the report of the revocation, as a table, JSON or CSV.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use std::io::Write;
@@ -9,27 +11,30 @@ use std::io::Write;
 use super::targets::Target;
 use crate::catalogue::Msg;
 use crate::error::{Error, Result};
-use crate::output::record::{Column, JsonRecords, Record, Value, write_document};
+use crate::output::record::{
+    Column, EachRecord, JsonRecords, Record, Records, Value, write_document,
+};
 use crate::output::{Output, write_json};
 use crate::rules::status::Status;
 use crate::store::Tx;
 use crate::store::users;
 
 #[derive(Serialize)]
-struct RevokeJson<'a, 'r> {
+struct RevokeJson<'a, 'r, 'w, 's> {
     dry_run: bool,
-    revoked: JsonRecords<'r, Revoked<'a>>,
+    revoked: JsonRecords<'r, 'w, Revoked<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    skipped_expired: Option<&'a ExpiredJson<'a>>,
+    skipped_expired: Option<&'s ExpiredJson<'s>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    bank_reference: Option<&'a str>,
+    bank_reference: Option<&'s str>,
 }
 
 /// A user a revocation revokes (or would): in JSON, the login ID, serial
 /// and the two instants; CSV repeats whether it was a dry run; the table
 /// is the procedure's user screen, with the status to become.
 struct Revoked<'a> {
-    target: &'a Target,
+    /// Held by the report, or read for this record alone.
+    target: Cow<'a, Target>,
     preview: &'a Preview<'a>,
     /// The registrable-at instant as the table shows it, formatted once:
     /// one revocation gives every user the same.
@@ -161,18 +166,52 @@ pub(super) struct Preview<'a> {
     pub(super) master: &'a str,
 }
 
+/// Every target of a report not held (`StreamedTargets::for_each`).
+pub(super) type TargetWalk<'w> = dyn FnMut(&mut dyn FnMut(Target) -> Result<()>) -> Result<()> + 'w;
+
 pub(super) fn render(o: &Output, out: &mut dyn Write, p: &Preview<'_>) -> Result<()> {
+    render_from(o, out, p, None)
+}
+
+/// A report whose targets are walked as they are written, not held
+/// (`p.targets` is then empty): a window's dry run in JSON or CSV.
+pub(super) fn render_streamed(
+    o: &Output,
+    out: &mut dyn Write,
+    p: &Preview<'_>,
+    targets: &mut TargetWalk<'_>,
+) -> Result<()> {
+    render_from(o, out, p, Some(targets))
+}
+
+fn render_from(
+    o: &Output,
+    out: &mut dyn Write,
+    p: &Preview<'_>,
+    walked: Option<&mut TargetWalk<'_>>,
+) -> Result<()> {
     let registrable_shown = o.instant(p.registrable);
-    let revoked: Vec<Revoked<'_>> = p
-        .targets
-        .iter()
-        .map(|target| Revoked {
-            target,
-            preview: p,
-            registrable_shown: &registrable_shown,
-        })
-        .collect();
-    let json = |out: &mut dyn Write, revoked: JsonRecords<'_, Revoked<'_>>| {
+    let held: Vec<Revoked<'_>>;
+    let mut walk;
+    let records = match walked {
+        None => {
+            held = p
+                .targets
+                .iter()
+                .map(|target| Revoked {
+                    target: Cow::Borrowed(target),
+                    preview: p,
+                    registrable_shown: &registrable_shown,
+                })
+                .collect();
+            Records::Held(&held)
+        }
+        Some(targets) => {
+            walk = revoked_walk(targets, p, &registrable_shown);
+            Records::Walked(&mut walk)
+        }
+    };
+    let json = |out: &mut dyn Write, revoked: JsonRecords<'_, '_, Revoked<'_>>| {
         let skipped = ExpiredJson {
             skipped: p.skipped_expired,
             failed: Default::default(),
@@ -189,9 +228,29 @@ pub(super) fn render(o: &Output, out: &mut dyn Write, p: &Preview<'_>) -> Result
             None => written,
         }
     };
-    write_document(o, out, &revoked, json, |o| {
+    write_document(o, out, records, json, |o| {
         around_the_table(o, p, &registrable_shown)
     })
+}
+
+/// The walk of the targets as the report's records, each read alone.
+fn revoked_walk<'a, 'w>(
+    targets: &'w mut TargetWalk<'_>,
+    preview: &'a Preview<'a>,
+    registrable_shown: &'a str,
+) -> impl FnMut(&mut EachRecord<'_, Revoked<'a>>) -> Result<()> + 'w
+where
+    'a: 'w,
+{
+    move |each| {
+        targets(&mut |target| {
+            each(&Revoked {
+                target: Cow::Owned(target),
+                preview,
+                registrable_shown,
+            })
+        })
+    }
 }
 
 /// The lines before and after the table: what the table is, when its
