@@ -33,9 +33,20 @@ pub(crate) struct CheckReport {
 /// Reads one breach of an invariant from its query's row.
 type Breach = fn(&Row<'_>) -> rusqlite::Result<Msg>;
 
+/// An invariant: its query, what each row it returns says, and what it
+/// cost at ten million users, in milliseconds (`Constraints` hands out the
+/// costliest first).
+type Invariant = (&'static str, Breach, u32);
+
+/// What `PRAGMA foreign_key_check` cost at ten million users, in milliseconds.
+const FOREIGN_KEYS_COST: u32 = 2_230;
+
 /// The registry's invariants, as queries that return one row per breach,
-/// and what each row says.
-const INVARIANTS: &[(&str, Breach)] = &[
+/// and what each row says. A missing row is looked for with a `LEFT JOIN`
+/// rather than `NOT EXISTS`: the same lookups, without a subquery run for
+/// every row (at ten million users, 2.7 s -> 0.7 s for the missing
+/// devices, 4.4 s -> 2.6 s for the missing registrations, sqlite3 CLI).
+const INVARIANTS: &[Invariant] = &[
     (
         "SELECT u.login_id, d.serial FROM users u JOIN devices d ON d.id = u.device_id \
          WHERE d.disposed_at IS NOT NULL",
@@ -45,15 +56,17 @@ const INVARIANTS: &[(&str, Breach)] = &[
                 serial: r.get(1)?,
             })
         },
+        860,
     ),
     (
-        "SELECT login_id FROM users u WHERE device_id IS NOT NULL \
-         AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.id = u.device_id)",
+        "SELECT u.login_id FROM users u LEFT JOIN devices d ON d.id = u.device_id \
+         WHERE u.device_id IS NOT NULL AND d.id IS NULL",
         |r| {
             Ok(Msg::FindingHoldsMissingDevice {
                 login_id: r.get(0)?,
             })
         },
+        870,
     ),
     (
         "SELECT login_id FROM users WHERE otp_required = 0 AND device_id IS NOT NULL",
@@ -62,6 +75,7 @@ const INVARIANTS: &[(&str, Breach)] = &[
                 login_id: r.get(0)?,
             })
         },
+        320,
     ),
     (
         "SELECT u.login_id, count(*) FROM registrations r JOIN users u ON u.id = r.user_id \
@@ -72,22 +86,25 @@ const INVARIANTS: &[(&str, Breach)] = &[
                 count: r.get(1)?,
             })
         },
+        1_260,
     ),
     (
-        "SELECT u.login_id FROM users u WHERE u.device_id IS NOT NULL AND NOT EXISTS \
-         (SELECT 1 FROM registrations r \
-         WHERE r.user_id = u.id AND r.device_id = u.device_id AND r.revoked_at IS NULL)",
+        "SELECT u.login_id FROM users u LEFT JOIN registrations r \
+         ON r.user_id = u.id AND r.device_id = u.device_id AND r.revoked_at IS NULL \
+         WHERE u.device_id IS NOT NULL AND r.id IS NULL",
         |r| {
             Ok(Msg::FindingHoldsUnregistered {
                 login_id: r.get(0)?,
             })
         },
+        2_150,
     ),
     (
         "SELECT serial FROM devices \
          WHERE expires NOT GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]' \
             OR date(expires) IS NOT expires",
         |r| Ok(Msg::FindingMalformedExpiry { serial: r.get(0)? }),
+        1_680,
     ),
     (
         "SELECT login_id FROM users WHERE role NOT IN ('master', 'general')",
@@ -96,11 +113,12 @@ const INVARIANTS: &[(&str, Breach)] = &[
                 login_id: r.get(0)?,
             })
         },
+        600,
     ),
 ];
 
 /// Invariants of the current schema's columns.
-const INVARIANTS_V3: &[(&str, Breach)] = &[(
+const INVARIANTS_V3: &[Invariant] = &[(
     "SELECT d.serial, d.holders, (SELECT count(*) FROM users u WHERE u.device_id = d.id) AS n \
          FROM devices d WHERE d.holders IS NOT n",
     |r| {
@@ -110,11 +128,12 @@ const INVARIANTS_V3: &[(&str, Breach)] = &[(
             found: r.get(2)?,
         })
     },
+    3_020,
 )];
 
 /// Invariants of the clock columns (schema 4): a device locked only after
 /// five failures, and no lost device held by anyone.
-const INVARIANTS_V4: &[(&str, Breach)] = &[
+const INVARIANTS_V4: &[Invariant] = &[
     (
         "SELECT serial, failed_attempts FROM devices \
          WHERE locked_at IS NOT NULL AND failed_attempts < 5",
@@ -124,10 +143,12 @@ const INVARIANTS_V4: &[(&str, Breach)] = &[
                 failures: r.get(1)?,
             })
         },
+        460,
     ),
     (
         "SELECT serial FROM devices WHERE lost_at IS NOT NULL AND holders > 0",
         |r| Ok(Msg::FindingLostHeld { serial: r.get(0)? }),
+        480,
     ),
 ];
 
@@ -279,34 +300,48 @@ fn query_failed(e: &rusqlite::Error) -> Msg {
 /// need no key, each a unit of work either thread of `run_with` takes
 /// when done with its own part (SQLite's structure check on one side,
 /// the rows' MACs on the other), so that both finish at about the same
-/// time. Their findings are put back in this order.
+/// time. The costliest are handed out first, so that the last unit taken
+/// is a short one (a unit of three seconds started last had one thread
+/// finish that much after the other at ten million users). Their
+/// findings are put back in the order of the report.
 struct Constraints {
-    invariants: Vec<&'static (&'static str, Breach)>,
+    invariants: Vec<&'static Invariant>,
+    /// The units' places in the report, costliest first: 0 is the
+    /// foreign key check, `i + 1` the invariant `i`.
+    order: Vec<usize>,
     next: std::sync::atomic::AtomicUsize,
 }
 
 impl Constraints {
     fn new(version: u32) -> Constraints {
-        let v3: &[(&str, Breach)] = if version >= 3 { INVARIANTS_V3 } else { &[] };
-        let v4: &[(&str, Breach)] = if version >= 4 { INVARIANTS_V4 } else { &[] };
+        let v3: &[Invariant] = if version >= 3 { INVARIANTS_V3 } else { &[] };
+        let v4: &[Invariant] = if version >= 4 { INVARIANTS_V4 } else { &[] };
+        let invariants: Vec<&Invariant> = INVARIANTS.iter().chain(v3).chain(v4).collect();
+        let cost = |at: usize| match at.checked_sub(1) {
+            None => FOREIGN_KEYS_COST,
+            Some(i) => invariants[i].2,
+        };
+        let mut order: Vec<usize> = (0..=invariants.len()).collect();
+        order.sort_by_key(|&at| std::cmp::Reverse(cost(at)));
         Constraints {
-            invariants: INVARIANTS.iter().chain(v3).chain(v4).collect(),
+            invariants,
+            order,
             next: Default::default(),
         }
     }
 
     /// Runs units not yet taken, on `conn`, until none is left: each
-    /// one's findings with its place in the order.
+    /// one's findings with its place in the report.
     fn take_from(&self, conn: &Connection) -> Vec<(usize, Vec<Finding>)> {
         let mut done = Vec::new();
         loop {
-            let at = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let taken = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(&at) = self.order.get(taken) else {
+                return done;
+            };
             match at.checked_sub(1) {
                 None => done.push((at, foreign_keys(conn))),
-                Some(i) if i < self.invariants.len() => {
-                    done.push((at, invariant(conn, self.invariants[i])));
-                }
-                Some(_) => return done,
+                Some(i) => done.push((at, invariant(conn, self.invariants[i]))),
             }
         }
     }
@@ -329,7 +364,7 @@ fn foreign_keys(conn: &Connection) -> Vec<Finding> {
 }
 
 /// One invariant's breaches.
-fn invariant(conn: &Connection, (sql, breach): &(&str, Breach)) -> Vec<Finding> {
+fn invariant(conn: &Connection, (sql, breach, _): &Invariant) -> Vec<Finding> {
     let found = conn.prepare(sql).and_then(|mut s| {
         s.query_map([], breach)?
             .collect::<rusqlite::Result<Vec<_>>>()
@@ -742,6 +777,31 @@ mod tests {
         assert_eq!(seen.of(9), 0);
     }
 
+    /// Every unit is handed out once, the costliest first, for every
+    /// schema's set of invariants.
+    #[test]
+    fn constraints_are_handed_out_costliest_first_each_once() {
+        for (version, units) in [(2, 8), (3, 9), (4, 11)] {
+            let constraints = Constraints::new(version);
+            let mut order = constraints.order.clone();
+            let costs: Vec<u32> = order
+                .iter()
+                .map(|&at| match at {
+                    0 => FOREIGN_KEYS_COST,
+                    at => constraints.invariants[at - 1].2,
+                })
+                .collect();
+            assert!(costs.is_sorted_by(|a, b| a >= b), "{costs:?}");
+            order.sort_unstable();
+            assert_eq!(order, (0..units).collect::<Vec<_>>(), "version {version}");
+        }
+        assert_eq!(
+            Constraints::new(4).order[..2],
+            [8, 0],
+            "the holders counted, then the foreign keys"
+        );
+    }
+
     /// A registry with device 1001 held by `kai`, and an audit row.
     fn registry() -> TempRegistry {
         let r = TempRegistry::new();
@@ -803,6 +863,37 @@ mod tests {
                     id: 1,
                     name: " (kai)".into(),
                 }
+            )]
+        );
+    }
+
+    /// The two invariants that look for a missing row: none while the
+    /// row is there, the holder once it is gone.
+    #[test]
+    fn a_holder_without_its_device_or_its_registration_is_found() {
+        let r = registry();
+        let raw = r.raw();
+        let holds_missing = &INVARIANTS[1];
+        let holds_unregistered = &INVARIANTS[4];
+        assert!(invariant(&raw, holds_missing).is_empty());
+        assert!(invariant(&raw, holds_unregistered).is_empty());
+        raw.execute_batch(
+            "PRAGMA foreign_keys = OFF; DELETE FROM registrations; DELETE FROM devices;",
+        )
+        .unwrap();
+        let kai = || "kai".to_string();
+        assert_eq!(
+            invariant(&raw, holds_missing),
+            [row(
+                "invariant",
+                Msg::FindingHoldsMissingDevice { login_id: kai() }
+            )]
+        );
+        assert_eq!(
+            invariant(&raw, holds_unregistered),
+            [row(
+                "invariant",
+                Msg::FindingHoldsUnregistered { login_id: kai() }
             )]
         );
     }
