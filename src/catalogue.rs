@@ -675,6 +675,9 @@ catalogue! {
     WrittenUnverified { table: String, id: i64 }
         => en: "{table} row {id} was about to be written without being verified first (a fault of tokenctl); nothing was written",
            ja: "{table} の行 {id} を検証せずに書き込もうとしました（tokenctl の不具合）。何も書き込んでいません";
+    ReadUnverified { table: String, id: i64 }
+        => en: "{table} row {id} was about to be shown without being verified first (a fault of tokenctl); nothing was written",
+           ja: "{table} の行 {id} を検証せずに表示しようとしました（tokenctl の不具合）。何も書き込んでいません";
     RegistryFull { table: String }
         => en: "the {table} table has reached the largest id tokenctl can authenticate",
            ja: "{table} の行番号が tokenctl で認証できる上限に達しました";

@@ -254,7 +254,7 @@ fn table_cells<R: Record>(record: &R, o: &Output, shown: &[usize]) -> Vec<String
         .collect()
 }
 
-/// What `write_streamed` hands each record to.
+/// What `write_streamed`, and a walk of `Records::Walked`, hand each record to.
 pub(crate) type EachRecord<'f, R> = dyn FnMut(&R) -> Result<()> + 'f;
 
 /// The table's headers: the labels of the shown columns.

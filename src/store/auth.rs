@@ -366,6 +366,28 @@ impl Tx<'_> {
     /// Verifies row `id` of `table` before a decision rests on it: its MAC,
     /// and that it is the version tokenctl last wrote (exit 9 otherwise).
     /// Does nothing on a transaction that is not authenticated.
+    /// That the row `id` of `table` was verified earlier in this
+    /// transaction: a row read a second time in one read snapshot is the
+    /// row verified the first time, and need not be proved again, but only
+    /// if the first reading did verify it.
+    pub(crate) fn verified_before(&self, table: &'static Table, id: i64) -> Result<()> {
+        let Some(auth) = &self.auth else {
+            return Ok(());
+        };
+        if auth
+            .verified
+            .borrow()
+            .contains(&tree::position(table.code, id))
+        {
+            Ok(())
+        } else {
+            Err(Error::Corrupt(Msg::ReadUnverified {
+                table: table.name.to_string(),
+                id,
+            }))
+        }
+    }
+
     pub(crate) fn verify(&self, table: &'static Table, id: i64) -> Result<()> {
         if self.auth.is_none() {
             return Ok(());

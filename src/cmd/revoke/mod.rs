@@ -132,8 +132,9 @@ pub(crate) fn run(
     let master = store.read(|tx| require_user(tx, &req.master))?;
     check_signer(&master, kind, req.dry_run, ctx.clock.now())?;
     let names = chosen_names(ctx, store, req, kind, &master, names, today)?;
-    // A window's dry run in JSON or CSV does not hold its expired users:
-    // it is written inside the snapshot it reads, naming them as it reads.
+    // A window's dry run in JSON or CSV holds neither its targets nor its
+    // expired users: it is written inside the snapshot it reads, naming
+    // them as it reads them (the targets once checked, all of them).
     let stream_expired =
         req.dry_run && kind == Kind::Plain && window.is_some() && ctx.out.format != Format::Table;
     if let (true, Some(days)) = (stream_expired, window) {
@@ -150,13 +151,11 @@ pub(crate) fn run(
                 bank_reference: None,
                 master: &master.login_id,
             };
-            render_streamed(&ctx.out, out, &preview, &mut |each| {
-                targets.for_each(tx, each)
-            })
+            render_streamed(&ctx.out, out, &preview, &mut |each| targets.for_each(each))
         });
         return located(streamed, req, &lines);
     }
-    let looked = store.read(|tx| select(tx, req, kind, names, today, false));
+    let looked = store.read(|tx| select(tx, req, kind, names, today));
     let (targets, skipped_expired) = located(
         audit_refused_targets(ctx, store, req, kind, looked),
         req,

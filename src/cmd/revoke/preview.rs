@@ -174,13 +174,15 @@ pub(super) fn render(o: &Output, out: &mut dyn Write, p: &Preview<'_>) -> Result
 }
 
 /// A report whose targets are walked as they are written, not held
-/// (`p.targets` is then empty): a window's dry run in JSON or CSV.
+/// (`p.targets` is then empty): a window's dry run in JSON or CSV. Never a
+/// table, whose lines around the rows count and name the targets.
 pub(super) fn render_streamed(
     o: &Output,
     out: &mut dyn Write,
     p: &Preview<'_>,
     targets: &mut TargetWalk<'_>,
 ) -> Result<()> {
+    debug_assert!(o.format != crate::output::Format::Table);
     render_from(o, out, p, Some(targets))
 }
 

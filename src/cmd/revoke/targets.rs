@@ -57,25 +57,21 @@ pub(super) fn chosen_names(
 
 /// The targets, read in one snapshot with the window's query (users found
 /// by the window are read whole by the query that finds them), and the
-/// expired users a dry run names instead of failing on them. With
-/// `expired_read_later` the window's expired users are left to be read as
-/// they are written (`Skipped::Read`).
+/// expired users a dry run names instead of failing on them. (A window's
+/// dry run in JSON or CSV reads its targets with `StreamedTargets`.)
 pub(super) fn select(
     tx: &Tx<'_>,
     req: &RevokeRequest,
     kind: Kind,
     mut names: Vec<String>,
     today: NaiveDate,
-    expired_read_later: bool,
 ) -> Result<(Vec<Target>, Vec<String>)> {
     let mut prefetched = Prefetched::default();
     let mut skipped = Vec::new();
     if let Some(days) = req.expiring_within {
         // Devices already expired are named, never offered: only the
         // bank can revoke them. Their login IDs are all that is read.
-        if !expired_read_later {
-            skipped.extend(users::expired_in_service(tx, today)?);
-        }
+        skipped.extend(users::expired_in_service(tx, today)?);
         for user in users::expiring_users(tx, today, window_end(today, days))? {
             names.push(user.login_id.clone());
             prefetched.insert(user);
@@ -94,9 +90,7 @@ pub(super) fn select(
             // A named user whose device expired is one of the window's
             // expired users, when there is a window.
             if expired {
-                if !expired_read_later {
-                    skipped.push(name);
-                }
+                skipped.push(name);
             } else {
                 kept.push(name);
             }
@@ -237,10 +231,12 @@ fn checked_target(
 }
 
 /// The targets of a window's dry run in JSON or CSV, never all held: those
-/// named are, the window's are checked in a first pass and read again, in
-/// the same snapshot, as they are written. (At ten million users a window
-/// of 36,000 held whole was 15 MB.)
-pub(super) struct StreamedTargets {
+/// named are, the window's are verified and checked in a first reading and
+/// read again, in the same read transaction (`tx`), as they are written.
+/// (At ten million users a window of 36,000 held whole was 15 MB.)
+pub(super) struct StreamedTargets<'t> {
+    /// The read transaction of both readings: its snapshot does not change.
+    tx: &'t Tx<'t>,
     /// The targets named on the command line or in a file, checked, in order.
     named: Vec<Target>,
     /// Their login IDs: a window's user also named is written once, where named.
@@ -250,17 +246,17 @@ pub(super) struct StreamedTargets {
     today: NaiveDate,
 }
 
-impl StreamedTargets {
+impl<'t> StreamedTargets<'t> {
     /// Every target checked, the named ones first, as `select` checks them:
     /// any failure refuses the whole dry run, naming every failing target.
     /// A named user whose device expired is one of the window's expired
     /// users, named with them.
     pub(super) fn checked(
-        tx: &Tx<'_>,
+        tx: &'t Tx<'t>,
         mut names: Vec<String>,
         days: u32,
         today: NaiveDate,
-    ) -> Result<StreamedTargets> {
+    ) -> Result<StreamedTargets<'t>> {
         dedup(&mut names);
         let mut kept = Vec::with_capacity(names.len());
         for name in names {
@@ -278,13 +274,14 @@ impl StreamedTargets {
                 Err(e) => return Err(e),
             };
         let streamed = StreamedTargets {
+            tx,
             named,
             named_ids: kept.into_iter().collect(),
             first_day: today,
             last_day: window_end(today, days),
             today,
         };
-        streamed.for_each_in_window(tx, Reading::Verified, &mut |user| {
+        streamed.for_each_in_window(Reading::Verified, &mut |user| {
             let login_id = user.login_id.clone();
             if let Err(refusal) = checked_target(Some(user), today, Kind::Plain) {
                 failures.push(TargetFailure { login_id, refusal });
@@ -301,11 +298,11 @@ impl StreamedTargets {
     /// The window's users not also named, in the window's order.
     fn for_each_in_window(
         &self,
-        tx: &Tx<'_>,
         reading: Reading,
         each: &mut dyn FnMut(UserRow) -> Result<()>,
     ) -> Result<()> {
-        users::for_each_expiring_user(tx, self.first_day, self.last_day, reading, |user| {
+        let (first_day, last_day) = (self.first_day, self.last_day);
+        users::for_each_expiring_user(self.tx, first_day, last_day, reading, |user| {
             if self.named_ids.contains(&user.login_id) {
                 Ok(())
             } else {
@@ -316,18 +313,20 @@ impl StreamedTargets {
 
     /// Every target, named first, as `select` would have returned them;
     /// the window's read again in the snapshot they were verified and
-    /// checked in (`tx`, the transaction `checked` was given).
-    pub(super) fn for_each(
-        &self,
-        tx: &Tx<'_>,
-        each: &mut dyn FnMut(Target) -> Result<()>,
-    ) -> Result<()> {
+    /// checked in.
+    pub(super) fn for_each(&self, each: &mut dyn FnMut(Target) -> Result<()>) -> Result<()> {
         for target in &self.named {
             each(target.clone())?;
         }
-        self.for_each_in_window(tx, Reading::AgainInSnapshot, &mut |user| {
+        self.for_each_in_window(Reading::AgainInSnapshot, &mut |user| {
+            // Checked by the first reading, in the same snapshot.
+            let login_id = user.login_id.clone();
             let target =
-                checked_target(Some(user), self.today, Kind::Plain).map_err(|_| Error::RaceLost)?;
+                checked_target(Some(user), self.today, Kind::Plain).map_err(|refusal| {
+                    Error::Targets {
+                        failures: vec![TargetFailure { login_id, refusal }],
+                    }
+                })?;
             each(target)
         })
     }
