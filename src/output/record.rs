@@ -424,6 +424,16 @@ pub(crate) enum Records<'r, 'w, R> {
     Walked(&'r mut Walk<'w, R>),
 }
 
+impl<R> Records<'_, '_, R> {
+    /// Hands every record to `each`, in order, held or walked alike.
+    fn for_each(&mut self, each: &mut EachRecord<'_, R>) -> Result<()> {
+        match self {
+            Records::Held(records) => records.iter().try_for_each(each),
+            Records::Walked(walk) => walk(each),
+        }
+    }
+}
+
 /// A document's records as a JSON array, for the document to place. A
 /// walk's failure to read is kept in `failed` (serde only carries a
 /// message) for `write_document` to return.
@@ -435,33 +445,23 @@ pub(crate) struct JsonRecords<'r, 'w, R> {
 impl<R: Record> serde::Serialize for JsonRecords<'_, '_, R> {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         use serde::ser::Error as _;
-        let walk = match &mut *self.records.borrow_mut() {
-            Records::Held(records) => {
-                let mut seq = s.serialize_seq(Some(records.len()))?;
-                for record in records.iter() {
-                    seq.serialize_element(&JsonRecord(record))?;
-                }
-                return seq.end();
-            }
-            Records::Walked(walk) => {
-                let mut seq = s.serialize_seq(None)?;
-                let mut unwritten = None;
-                let walked = walk(&mut |record| {
-                    seq.serialize_element(&JsonRecord(record)).map_err(|e| {
-                        unwritten = Some(e);
-                        // Only stops the walk: the serializer's own error
-                        // is the one returned.
-                        crate::error::Error::Cancelled
-                    })
-                });
-                if let Some(e) = unwritten {
-                    return Err(e);
-                }
-                walked.map(|()| seq)
-            }
-        };
-        match walk {
-            Ok(seq) => seq.end(),
+        // The array's length is not needed: serde_json writes the same
+        // bytes without it.
+        let mut seq = s.serialize_seq(None)?;
+        let mut unwritten = None;
+        let walked = self.records.borrow_mut().for_each(&mut |record| {
+            seq.serialize_element(&JsonRecord(record)).map_err(|e| {
+                unwritten = Some(e);
+                // Only stops the walk: the serializer's own error is the
+                // one returned.
+                crate::error::Error::Cancelled
+            })
+        });
+        if let Some(e) = unwritten {
+            return Err(e);
+        }
+        match walked {
+            Ok(()) => seq.end(),
             Err(e) => {
                 let message = e.to_string();
                 *self.failed.borrow_mut() = Some(e);
@@ -498,26 +498,20 @@ pub(crate) fn write_document<R: Record>(
                 None => written,
             }
         }
-        (super::Format::Csv, Records::Held(records)) => write_csv(o, out, records),
-        (super::Format::Csv, Records::Walked(walk)) => {
+        (super::Format::Csv, mut records) => {
             let mut stream = RecordStream::<R>::start(o, out, TableNotes::default())?;
-            walk(&mut |record| stream.push(record))?;
+            records.for_each(&mut |record| stream.push(record))?;
             stream.finish()
         }
-        (super::Format::Table, records) => {
+        (super::Format::Table, mut records) => {
             let (before, after) = prose(o);
             write_lines(o, out, before)?;
             let shown = shown_columns::<R>();
             let mut rows = Vec::new();
-            match records {
-                Records::Held(records) => {
-                    rows.extend(records.iter().map(|r| table_cells(r, o, &shown)));
-                }
-                Records::Walked(walk) => walk(&mut |r| {
-                    rows.push(table_cells(r, o, &shown));
-                    Ok(())
-                })?,
-            }
+            records.for_each(&mut |r| {
+                rows.push(table_cells(r, o, &shown));
+                Ok(())
+            })?;
             if !rows.is_empty() {
                 draw_table::<R>(o, out, rows)?;
             }

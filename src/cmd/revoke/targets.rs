@@ -81,25 +81,38 @@ pub(super) fn select(
     if req.dry_run && kind == Kind::Plain {
         // The dry run names expired devices instead of failing on them.
         // (The window's users expire today or later.)
-        let mut kept = Vec::with_capacity(names.len());
-        for name in std::mem::take(&mut names) {
-            let expired = !prefetched.contains(&name)
-                && find_user(tx, &name)?
-                    .and_then(|u| u.device)
-                    .is_some_and(|d| is_expired(d.expires, today));
-            // A named user whose device expired is one of the window's
-            // expired users, when there is a window.
-            if expired {
-                skipped.push(name);
-            } else {
-                kept.push(name);
-            }
-        }
+        let (kept, expired) = split_expired(tx, names, today, |n| prefetched.contains(n))?;
         names = kept;
+        skipped.extend(expired);
     }
     dedup(&mut skipped);
     let targets = resolve_targets(tx, &names, prefetched, today, kind)?;
     Ok((targets, skipped))
+}
+
+/// `names` split into those kept and those whose device expired, which a
+/// dry run names instead of failing on them (a named user whose device
+/// expired is one of the window's expired users, when there is a window).
+/// Users `in_window` expire today or later and are not looked up.
+fn split_expired(
+    tx: &Tx<'_>,
+    names: Vec<String>,
+    today: NaiveDate,
+    in_window: impl Fn(&str) -> bool,
+) -> Result<(Vec<String>, Vec<String>)> {
+    let (mut kept, mut expired) = (Vec::with_capacity(names.len()), Vec::new());
+    for name in names {
+        let has_expired = !in_window(&name)
+            && find_user(tx, &name)?
+                .and_then(|u| u.device)
+                .is_some_and(|d| is_expired(d.expires, today));
+        if has_expired {
+            expired.push(name);
+        } else {
+            kept.push(name);
+        }
+    }
+    Ok((kept, expired))
 }
 
 fn dedup(names: &mut Vec<String>) {
@@ -258,15 +271,8 @@ impl<'t> StreamedTargets<'t> {
         today: NaiveDate,
     ) -> Result<StreamedTargets<'t>> {
         dedup(&mut names);
-        let mut kept = Vec::with_capacity(names.len());
-        for name in names {
-            let expired = find_user(tx, &name)?
-                .and_then(|u| u.device)
-                .is_some_and(|d| is_expired(d.expires, today));
-            if !expired {
-                kept.push(name);
-            }
-        }
+        // The expired are among the window's expired users, written as read.
+        let (kept, _) = split_expired(tx, names, today, |_| false)?;
         let (named, mut failures) =
             match resolve_targets(tx, &kept, Prefetched::default(), today, Kind::Plain) {
                 Ok(named) => (named, Vec::new()),
