@@ -375,6 +375,23 @@ fn a_whole_registry_put_back_from_yesterday_is_refused() {
         &behind,
     );
     refused(&r, &["otp", TARO_DEVICE.0], "", &behind);
+    // The window's dry run, which writes its targets as it reads them again.
+    let dry_run = [
+        "revoke",
+        "--as",
+        "taro01",
+        "--expiring-within",
+        "40d",
+        "--dry-run",
+    ];
+    for format in ["json", "csv"] {
+        refused(
+            &r,
+            &[&dry_run[..], &["--format", format]].concat(),
+            "",
+            &behind,
+        );
+    }
     check_finds(&r, &[&format!("rollback: {behind}")]);
     // Reading without the key still works: it decides nothing.
     r.run(&["list"]).succeeds();
@@ -501,6 +518,43 @@ fn a_window_user_altered_outside_tokenctl_stops_the_dry_run_before_it_writes() {
             "users row 2 does not verify with the key",
         );
     }
+    check_finds(
+        &r,
+        &[
+            "row: users row 2 (hamako01) was changed or inserted outside tokenctl: its MAC does not verify",
+        ],
+    );
+}
+
+/// The same for the window user's device: its expiry moved a day, still
+/// in the window.
+#[test]
+fn a_window_device_altered_outside_tokenctl_stops_the_dry_run_before_it_writes() {
+    let r = Registry::demo();
+    r.sqlite3("UPDATE devices SET expires = '2026-12-29' WHERE serial = '45678909'");
+    for format in ["json", "csv"] {
+        refused(
+            &r,
+            &[
+                "revoke",
+                "--as",
+                "taro01",
+                "--expiring-within",
+                "40d",
+                "--dry-run",
+                "--format",
+                format,
+            ],
+            "",
+            "devices row 2 does not verify with the key",
+        );
+    }
+    check_finds(
+        &r,
+        &[
+            "row: devices row 2 (45678909) was changed or inserted outside tokenctl: its MAC does not verify",
+        ],
+    );
 }
 
 #[test]
